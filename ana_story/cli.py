@@ -1,0 +1,148 @@
+"""The `ana-story` command. No story logic here: each subcommand calls the core
+and this module is the one place that turns the project's errors into messages
+and exit codes (0 fine, 1 story errors, 2 usage errors)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import AnaStoryError, Diagnostic, StoryError, UsageError
+
+EPILOG_CHECK = """example:
+  ana-story check scenes/
+  ana-story check my-story --format json"""
+
+EPILOG_PLAY = """example:
+  ana-story play                      # the shipped story
+  printf '1\\n2\\n' | ana-story play my-story --seed 7"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit is fine, but keep the code at 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ana-story",
+                description="Play and write choice-based stories in the terminal.",
+                epilog="Run 'ana-story COMMAND --help' for a command's options and an "
+                       "example. With no command, plays the shipped story.")
+    p.add_argument("--version", action="version", version=f"ana-story {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    play = sub.add_parser("play", help="play a story",
+                          description="Play a story (the shipped one by default).",
+                          epilog=EPILOG_PLAY,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                      help="folder with story.yaml (default: the shipped story)")
+    play.add_argument("--seed", type=int, default=None,
+                      help="seed for the story's random events (default: a new one)")
+    play.add_argument("--plain", action="store_true",
+                      help="plain text, one choice per line (the default without a terminal)")
+
+    check = sub.add_parser("check", help="check a story for mistakes",
+                           description="Check every file of a story and list each problem "
+                                       "as file:line:col.",
+                           epilog=EPILOG_CHECK,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                       help="folder with story.yaml (default: the shipped story)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+    return p
+
+
+def _story_dir(arg: str | None):
+    from .paths import shipped_story
+    return arg if arg is not None else shipped_story()
+
+
+def format_diagnostic(d: Diagnostic) -> str:
+    pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+    text = f"{pos}: {d.severity}[{d.code}] {d.message}"
+    if d.hint:
+        text += f"\n    hint: {d.hint}"
+    return text
+
+
+def cmd_check(args) -> int:
+    from .loader import check
+    story, diags = check(_story_dir(args.story_dir))
+    errors = [d for d in diags if d.severity == "error"]
+    if args.format == "json":
+        print(json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False))
+    else:
+        for d in diags:
+            print(format_diagnostic(d))
+        warnings = len(diags) - len(errors)
+        if story is not None:
+            endings = len(story.endings)
+            print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
+                  f"{len(story.variables)} variables; "
+                  f"{len(errors)} errors, {warnings} warnings")
+        else:
+            print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+                  f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return 1 if errors else 0
+
+
+def cmd_play(args) -> int:
+    from . import engine
+    from .loader import load_story
+    from .ui import plain
+    story = load_story(_story_dir(args.story_dir))
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+    state = engine.new_state(story, seed)
+    width = shutil.get_terminal_size((plain.MEASURE, 24)).columns
+    return plain.play(story, state, stdin=sys.stdin, stdout=sys.stdout, width=width)
+
+
+def _report(err: AnaStoryError) -> int:
+    if isinstance(err, StoryError):
+        for d in err.diagnostics:
+            print(format_diagnostic(d), file=sys.stderr)
+        print(f"ana-story: {err}; run 'ana-story check' for the full list",
+              file=sys.stderr)
+    else:
+        print(f"ana-story: {err}", file=sys.stderr)
+    return err.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "play"
+    if args.command is None:
+        args.story_dir, args.seed, args.plain = None, None, False
+    try:
+        if command == "check":
+            return cmd_check(args)
+        return cmd_play(args)
+    except AnaStoryError as e:
+        return _report(e)
+    except KeyboardInterrupt:
+        print("\nGoodbye.", file=sys.stderr)
+        return 0 if command == "play" else 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        except OSError:
+            pass
+        return 0
+    except Exception as e:  # an engine bug: say so plainly, never a traceback
+        if os.environ.get("ANA_STORY_DEBUG"):
+            raise
+        print(f"ana-story: internal error ({type(e).__name__}: {e}). This is a bug in "
+              "ana-story, not in your story; set ANA_STORY_DEBUG=1 to see the details.",
+              file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

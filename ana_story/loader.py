@@ -1,0 +1,756 @@
+"""Reads a story folder into a validated, compiled :class:`~ana_story.model.Story`.
+
+The loader works on YAML *nodes* (``yaml.compose``), not on plain Python
+values, so every diagnostic points at the author's own line and column. It
+collects every problem it can find in one pass and raises one
+:class:`~ana_story.errors.StoryError` carrying them all. Only safe YAML loading
+is used (libyaml's ``CSafeLoader`` when present): a story file is data.
+"""
+from __future__ import annotations
+
+import difflib
+import keyword
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .errors import Diagnostic, StoryError
+from .expressions import (FUNCTIONS, Env, Expr, ExprError, Template, compile_expr,
+                          compile_template)
+from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
+
+try:  # libyaml is several times faster; the pure-Python loader is just as safe
+    _YamlLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _YamlLoader = yaml.SafeLoader
+
+STORY_FILE = "story.yaml"
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_VAR = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+STORY_KEYS = {"title", "author", "version", "id", "start", "variables", "description",
+              "renamed"}
+VARIABLE_KEYS = {"value", "label", "visible", "description"}
+FILE_KEYS = {"chapter", "scenes"}
+SCENE_KEYS = {"title", "text", "choices", "tags", "ending", "notes"}
+CHOICE_KEYS = {"text", "goto", "if", "set", "once", "fallback", "locked", "id"}
+ROUTE_KEYS = {"if", "to"}
+
+# Words authors from other engines reach for, and what we call them.
+_ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
+            "effects": "set", "effect": "set", "next": "goto", "target": "goto",
+            "to": "goto", "divert": "goto", "body": "text", "content": "text",
+            "label": "text", "options": "choices", "once_only": "once",
+            "default": "fallback", "name": "title", "vars": "variables",
+            "start_scene": "start", "first": "start"}
+
+_BOOL_TRUE = {"true", "yes", "on", "y"}
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    options = list(options)
+    close = difflib.get_close_matches(word, options, 1, 0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    alias = _ALIASES.get(word)
+    if alias in options:
+        return f"did you mean '{alias}'?"
+    return None
+
+
+@dataclass
+class _File:
+    """One YAML file being read: its display path and its lines, for positions."""
+
+    path: str
+    text: str = ""
+    lines: list = field(default_factory=list)
+
+
+class _Loader:
+    def __init__(self, root: Path, display_root: str):
+        self.root = root
+        self.display_root = display_root
+        self.diags: list[Diagnostic] = []
+
+    # ---- diagnostics -------------------------------------------------------------
+
+    def error(self, f: _File | str, node_or_pos, code: str, message: str,
+              hint: str | None = None, severity: str = "error") -> None:
+        path = f.path if isinstance(f, _File) else f
+        if node_or_pos is None:
+            line = col = 0
+        elif isinstance(node_or_pos, tuple):
+            line, col = node_or_pos
+        else:
+            mark = node_or_pos.start_mark
+            line, col = mark.line + 1, mark.column + 1
+        self.diags.append(Diagnostic(path, line, col, code, message, hint, severity))
+
+    def where(self, f: _File, node) -> Location:
+        return Location(f.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def pos_in(self, f: _File, node, offset: int) -> tuple[int, int]:
+        """File position of character ``offset`` of a scalar's value."""
+        line, col = node.start_mark.line, node.start_mark.column
+        value = node.value
+        style = node.style or ""
+        if style == "|":
+            before = value[:offset]
+            n = before.count("\n")
+            within = len(before) - (before.rfind("\n") + 1)
+            indent = 0
+            for src in f.lines[line + 1:]:
+                if src.strip():
+                    indent = len(src) - len(src.lstrip(" "))
+                    break
+            return line + 2 + n, indent + within + 1
+        if "\n" not in value[:offset]:
+            quote = 1 if style in ("'", '"') else 0
+            return line + 1, col + quote + offset + 1
+        return line + 1, col + 1
+
+    def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
+        self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)
+
+    # ---- reading files --------------------------------------------------------------
+
+    def read_yaml(self, path: Path, display: str):
+        f = _File(display)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.error(f, None, "too-large",
+                           f"file is {size // (1024 * 1024)} MB; the limit is "
+                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+                           "split it into several chapter files")
+                return f, None
+            data = path.read_bytes()
+        except OSError as e:
+            self.error(f, None, "unreadable-file", f"cannot read the file: {e.strerror or e}")
+            return f, None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            head = data[:e.start]
+            line = head.count(b"\n") + 1
+            col = len(head) - (head.rfind(b"\n") + 1) + 1
+            self.error(f, (line, col), "encoding",
+                       f"the file is not UTF-8 text (byte 0x{data[e.start]:02x})",
+                       "save the file as UTF-8 in your editor")
+            return f, None
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        f.text = text
+        f.lines = text.split("\n")
+        try:
+            node = yaml.compose(text, Loader=_YamlLoader)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            problem = e.problem or e.context or "cannot read the YAML"
+            pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", _yaml_hint(problem))
+            return f, None
+        except yaml.YAMLError as e:
+            self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
+            return f, None
+        except RecursionError:
+            self.error(f, None, "too-large", "the YAML is nested too deeply")
+            return f, None
+        return f, node
+
+    # ---- generic node helpers ---------------------------------------------------------
+
+    def mapping(self, f: _File, node, what: str, allowed: set[str],
+                required: Iterable[str] = ()) -> dict | None:
+        """A mapping node's entries as {key: (key_node, value_node)}, checked."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
+                       f"not {_node_kind(node)}")
+            return None
+        out: dict = {}
+        for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode):
+                self.error(f, k, "wrong-type", f"a key in {what} must be a plain word")
+                continue
+            if k.tag == "tag:yaml.org,2002:merge":
+                self.error(f, k, "unknown-key", "YAML merge keys ('<<') are not supported",
+                           "write the keys out in full")
+                continue
+            key = k.value
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.error(f, k, "duplicate-key", f"'{key}' appears twice in {what}",
+                           f"the first is on line {first}; keep one")
+                continue
+            if allowed and key not in allowed:
+                self.error(f, k, "unknown-key", f"unknown key '{key}' in {what}",
+                           _did_you_mean(key, allowed)
+                           or f"the keys are: {', '.join(sorted(allowed))}")
+                continue
+            out[key] = (k, v)
+        for key in required:
+            if key not in out:
+                self.error(f, node, "missing-key", f"{what} has no '{key}'",
+                           _missing_hint(key))
+        return out
+
+    def text(self, f: _File, node, what: str, *, allow_empty: bool = False) -> str | None:
+        """A string field: any scalar's own text (so 'title: 1984' reads as text)."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(f, node, "wrong-type", f"{what} should be text, not {_node_kind(node)}")
+            return None
+        if node.tag == _NULL and not allow_empty:
+            self.error(f, node, "missing-value", f"{what} is empty")
+            return None
+        return node.value
+
+    def flag(self, f: _File, node, what: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+            return node.value.lower() in _BOOL_TRUE
+        self.error(f, node, "wrong-type", f"{what} should be true or false, not "
+                   f"{_node_kind(node)}")
+        return None
+
+    # ---- story.yaml -------------------------------------------------------------------
+
+    def read_story_file(self):
+        path = self.root / STORY_FILE
+        display = _join(self.display_root, STORY_FILE)
+        if not path.is_file():
+            self.error(display, None, "missing-file", "the story folder has no story.yaml",
+                       "create story.yaml with title, start and variables "
+                       "(see docs/writing-scenes.md)")
+            return None
+        f, node = self.read_yaml(path, display)
+        if node is None:
+            if f.text and not f.text.strip():
+                self.error(f, None, "missing-key", "story.yaml is empty",
+                           "it needs at least 'title' and 'start'")
+            elif not self.diags:
+                self.error(f, None, "missing-key", "story.yaml is empty",
+                           "it needs at least 'title' and 'start'")
+            return None
+        m = self.mapping(f, node, "story.yaml", STORY_KEYS, ("title", "start"))
+        if m is None:
+            return None
+        meta = {"file": f}
+        for key in ("title", "author", "version", "id", "start", "description"):
+            if key in m:
+                meta[key] = self.text(f, m[key][1], f"'{key}'", allow_empty=key != "start")
+                meta[key + "_node"] = m[key][1]
+        variables: dict[str, Variable] = {}
+        if "variables" in m:
+            vm = self.mapping(f, m["variables"][1], "'variables'", set())
+            for name, (kn, vn) in (vm or {}).items():
+                var = self.variable(f, name, kn, vn)
+                if var is not None:
+                    variables[name] = var
+        meta["variables"] = variables
+        meta["renamed"] = {}
+        if "renamed" in m:
+            rm = self.mapping(f, m["renamed"][1], "'renamed'", set())
+            for old, (kn, vn) in (rm or {}).items():
+                new = self.text(f, vn, f"the new id of '{old}'")
+                if new is not None:
+                    meta["renamed"][old] = (new, vn)
+        return meta
+
+    def variable(self, f: _File, name: str, kn, vn) -> Variable | None:
+        if not _VAR.match(name) or keyword.iskeyword(name) or name in (
+                "true", "false", "True", "False") or name in FUNCTIONS:
+            self.error(f, kn, "bad-name", f"'{name}' cannot be a variable name",
+                       "use letters, digits and '_', starting with a letter, and not a "
+                       "word of the story language (true, false, and, or, not, if, "
+                       "else, or a function name)")
+            return None
+        label, visible, value_node = name.replace("_", " ").capitalize(), False, vn
+        if isinstance(vn, yaml.MappingNode):
+            m = self.mapping(f, vn, f"variable '{name}'", VARIABLE_KEYS, ("value",))
+            if m is None or "value" not in m:
+                return None
+            value_node = m["value"][1]
+            if "label" in m:
+                label = self.text(f, m["label"][1], "'label'") or label
+            if "visible" in m:
+                visible = bool(self.flag(f, m["visible"][1], "'visible'"))
+        value = self.initial_value(f, name, value_node)
+        if value is None:
+            return None
+        t = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
+        return Variable(name, value, t, label, visible, self.where(f, kn))
+
+    def initial_value(self, f: _File, name: str, node):
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(f, node, "wrong-type", f"the starting value of '{name}' should be a "
+                       f"number, true/false or text, not {_node_kind(node)}")
+            return None
+        if node.tag == _NULL:
+            self.error(f, node, "missing-value", f"variable '{name}' has no starting value",
+                       "give it one: 0, 1.5, false or 'some text'")
+            return None
+        if node.tag == _STR:
+            return node.value
+        if node.tag in (_BOOL, _INT, _FLOAT):
+            try:
+                value = yaml.constructor.SafeConstructor().construct_object(node)
+            except (yaml.YAMLError, ValueError):
+                value = None
+            if isinstance(value, float) and value != value or value in (
+                    float("inf"), float("-inf")):
+                value = None
+            if value is not None:
+                return value
+        self.error(f, node, "wrong-type", f"the starting value of '{name}' should be a "
+                   "number, true/false or text", "put text in quotes")
+        return None
+
+    # ---- scene files ------------------------------------------------------------------
+
+    def scene_files(self) -> list[Path]:
+        try:
+            entries = sorted(self.root.iterdir())
+        except OSError as e:
+            self.error(self.display_root, None, "unreadable-file",
+                       f"cannot list the story folder: {e.strerror or e}")
+            return []
+        return [p for p in entries if p.suffix in (".yaml", ".yml")
+                and p.name != STORY_FILE and not p.name.startswith(".") and p.is_file()]
+
+    def read_scene_file(self, path: Path, seen: dict) -> tuple[_File, str, list] | None:
+        f, node = self.read_yaml(path, _join(self.display_root, path.name))
+        if node is None:
+            if f.text is not None and not f.text.strip() and not any(
+                    d.file == f.path for d in self.diags):
+                self.error(f, None, "missing-key", "the scene file is empty",
+                           "it needs 'chapter' and 'scenes'")
+            return None
+        m = self.mapping(f, node, "a scene file", FILE_KEYS, ("scenes",))
+        if m is None:
+            return None
+        chapter = _chapter_from_name(path.stem)
+        if "chapter" in m:
+            chapter = self.text(f, m["chapter"][1], "'chapter'") or chapter
+        scenes = []
+        if "scenes" in m:
+            sm = self.mapping(f, m["scenes"][1], "'scenes'", set())
+            for sid, (kn, vn) in (sm or {}).items():
+                if not _ID.match(sid):
+                    self.error(f, kn, "bad-name", f"'{sid}' cannot be a scene id",
+                               "use letters, digits, '_' and '-', with no spaces")
+                    continue
+                if sid in seen:
+                    other_f, other_k = seen[sid]
+                    self.error(f, kn, "duplicate-scene", f"scene '{sid}' is defined twice",
+                               f"it is also defined at {other_f.path}:"
+                               f"{other_k.start_mark.line + 1}; rename one of them")
+                    continue
+                seen[sid] = (f, kn)
+                scenes.append((sid, kn, vn))
+        return f, chapter, scenes
+
+    def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env,
+                    scene_ids: set) -> Scene | None:
+        m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",))
+        if m is None:
+            return None
+        ok = True
+        title = ""
+        if "title" in m:
+            title = self.text(f, m["title"][1], "'title'") or ""
+        text = None
+        if "text" in m:
+            text = self.template(f, m["text"][1], "the scene's text", env)
+        ok &= text is not None
+        tags: tuple = ()
+        if "tags" in m:
+            tn = m["tags"][1]
+            if isinstance(tn, yaml.ScalarNode) and tn.tag != _NULL:
+                tags = (tn.value,)
+            elif isinstance(tn, yaml.SequenceNode):
+                tags = tuple(t for t in (self.text(f, x, "a tag") for x in tn.value) if t)
+            else:
+                self.error(f, tn, "wrong-type", "'tags' should be a list like [home, mama]")
+        notes = ""
+        if "notes" in m:
+            notes = self.text(f, m["notes"][1], "'notes'", allow_empty=True) or ""
+        ending = None
+        if "ending" in m:
+            en = m["ending"][1]
+            if isinstance(en, yaml.ScalarNode) and en.tag == _BOOL:
+                ending = title or sid if en.value.lower() in _BOOL_TRUE else None
+            else:
+                ending = self.text(f, en, "'ending'")
+                ok &= ending is not None
+        choices: list[Choice] = []
+        cn = m["choices"][1] if "choices" in m else None
+        if cn is not None and not (isinstance(cn, yaml.ScalarNode) and cn.tag == _NULL):
+            if not isinstance(cn, yaml.SequenceNode):
+                self.error(f, cn, "wrong-type", "'choices' should be a list, each choice "
+                           "starting with '- text:'")
+                ok = False
+            else:
+                keys: dict[str, object] = {}
+                for i, node in enumerate(cn.value):
+                    c = self.build_choice(f, sid, i, node, env, scene_ids, keys)
+                    if c is None:
+                        ok = False
+                    else:
+                        choices.append(c)
+        if ending is not None and cn is not None and getattr(cn, "value", None):
+            self.error(f, m["choices"][0], "ending-with-choices",
+                       f"scene '{sid}' is an ending but has choices",
+                       "remove 'ending' or remove the choices")
+            ok = False
+        if ending is None and ok and not choices:
+            self.error(f, kn, "no-choices", f"scene '{sid}' has no choices and is not an "
+                       "ending: the player would be stuck",
+                       "add choices, or mark it 'ending: <title>'")
+            ok = False
+        if not ok:
+            return None
+        return Scene(sid, title, chapter, text, tuple(choices), tags, ending, notes,
+                     self.where(f, kn))
+
+    def template(self, f: _File, node, what: str, env: Env) -> Template | None:
+        src = self.text(f, node, what)
+        if src is None:
+            return None
+        try:
+            return compile_template(src, env)
+        except ExprError as e:
+            self.expr_error(f, node, e, what)
+            return None
+
+    def expression(self, f: _File, node, what: str, env: Env, want: str | None,
+                   hint_text_var: bool = False) -> Expr | None:
+        src = self.text(f, node, what)
+        if src is None:
+            return None
+        try:
+            return compile_expr(src, env, want=want)
+        except ExprError as e:
+            if hint_text_var and e.code == "undeclared-variable" and e.hint and \
+                    e.hint.startswith("declare"):
+                e.hint = f"to store the text {src.strip()}, quote it inside: \"'{src.strip()}'\""
+            self.expr_error(f, node, e, what)
+            return None
+
+    def build_choice(self, f: _File, sid: str, i: int, node, env: Env, scene_ids: set,
+                     keys: dict) -> Choice | None:
+        what = f"choice {i + 1} of scene '{sid}'"
+        m = self.mapping(f, node, what, CHOICE_KEYS, ("text", "goto"))
+        if m is None:
+            return None
+        ok = True
+        key = f"{sid}.{i}"
+        if "id" in m:
+            cid = self.text(f, m["id"][1], "'id'")
+            if cid is not None:
+                if cid in keys:
+                    self.error(f, m["id"][1], "duplicate-key",
+                               f"two choices of scene '{sid}' have the id '{cid}'")
+                    ok = False
+                keys[cid] = True
+                key = f"{sid}.{cid}"
+        text = self.template(f, m["text"][1], "the choice's text", env) if "text" in m else None
+        ok &= text is not None
+        condition = None
+        if "if" in m:
+            condition = self.expression(f, m["if"][1], "the condition", env, "bool")
+            ok &= condition is not None
+        effects = []
+        if "set" in m:
+            sm = self.mapping(f, m["set"][1], "'set'", set())
+            if sm is None:
+                ok = False
+            for name, (kn, vn) in (sm or {}).items():
+                var = env.variables.get(name)
+                if var is None:
+                    self.error(f, kn, "undeclared-variable", f"unknown variable '{name}'",
+                               _did_you_mean(name, env.variables)
+                               or "declare it under 'variables:' in story.yaml")
+                    ok = False
+                    continue
+                if isinstance(vn, yaml.ScalarNode) and not vn.style and \
+                        vn.tag in (_INT, _FLOAT) and vn.value[:1] in "+-":
+                    sign = vn.value[0]
+                    amount = vn.value[1:]
+                    op = "add" if sign == "+" else "subtract"
+                    msg = (f"'{name}: {vn.value}' sets {name} to {vn.value.lstrip('+')}; "
+                           f"it does not {op} {amount}")
+                    hint = (f"write '{name}: {name} {sign} {amount}' to {op}, or "
+                            f"'{name}: {vn.value.lstrip('+')}' to set it")
+                    if sign == "+":
+                        self.error(f, vn, "ambiguous-increment", msg, hint)
+                        ok = False
+                        continue
+                    self.error(f, vn, "ambiguous-decrement", msg, hint, severity="warning")
+                expr = self.expression(f, vn, f"the new value of '{name}'", env, var,
+                                       hint_text_var=var == "str")
+                if expr is None:
+                    ok = False
+                else:
+                    effects.append((name, expr))
+        once = fallback = False
+        if "once" in m:
+            once = self.flag(f, m["once"][1], "'once'")
+            ok &= once is not None
+        if "fallback" in m:
+            fallback = self.flag(f, m["fallback"][1], "'fallback'")
+            ok &= fallback is not None
+        locked = None
+        if "locked" in m:
+            locked = self.template(f, m["locked"][1], "the locked reason", env)
+            ok &= locked is not None
+            if "if" not in m:
+                self.error(f, m["locked"][0], "locked-without-if",
+                           "'locked' explains why a choice is unavailable, but this choice "
+                           "has no 'if'", "add an 'if:' condition or remove 'locked'",
+                           severity="warning")
+        goto = self.goto(f, m["goto"][1], env, scene_ids) if "goto" in m else None
+        ok &= goto is not None
+        if not ok:
+            return None
+        return Choice(key, i, text, goto, condition, tuple(effects), bool(once),
+                      bool(fallback), locked, self.where(f, node))
+
+    def scene_ref(self, f: _File, node, scene_ids: set) -> str | None:
+        sid = self.text(f, node, "the scene to go to")
+        if sid is None:
+            return None
+        if sid not in scene_ids:
+            self.error(f, node, "unknown-scene", f"unknown scene '{sid}'",
+                       _did_you_mean(sid, scene_ids))
+            return None
+        return sid
+
+    def goto(self, f: _File, node, env: Env, scene_ids: set) -> Goto | None:
+        if isinstance(node, yaml.ScalarNode):
+            sid = self.scene_ref(f, node, scene_ids)
+            return None if sid is None else Goto((Route(sid, where=self.where(f, node)),))
+        if isinstance(node, yaml.MappingNode):
+            m = self.mapping(f, node, "'goto'", {"random"}, ("random",))
+            if not m or "random" not in m:
+                return None
+            rn = m["random"][1]
+            routes = []
+            if isinstance(rn, yaml.SequenceNode):
+                for x in rn.value:
+                    sid = self.scene_ref(f, x, scene_ids)
+                    if sid is not None:
+                        routes.append(Route(sid, where=self.where(f, x)))
+                bad = len(routes) != len(rn.value)
+            elif isinstance(rn, yaml.MappingNode):
+                wm = self.mapping(f, rn, "'random'", set()) or {}
+                for sid, (kn, vn) in wm.items():
+                    if sid not in scene_ids:
+                        self.error(f, kn, "unknown-scene", f"unknown scene '{sid}'",
+                                   _did_you_mean(sid, scene_ids))
+                        continue
+                    w = None
+                    if isinstance(vn, yaml.ScalarNode) and vn.tag in (_INT, _FLOAT):
+                        try:
+                            w = float(vn.value)
+                        except ValueError:
+                            w = None
+                    if w is None or not (0 < w < 1e9):
+                        self.error(f, vn, "wrong-type", "a random weight should be a "
+                                   "positive number")
+                        continue
+                    routes.append(Route(sid, weight=w, where=self.where(f, kn)))
+                bad = len(routes) != len(wm)
+            else:
+                self.error(f, rn, "wrong-type", "'random' should list scenes: "
+                           "random: [attic, market]")
+                return None
+            if not routes and not bad:
+                self.error(f, rn, "missing-value", "'random' lists no scenes")
+            if bad or not routes:
+                return None
+            return Goto(tuple(routes), random=True, site=env.site())
+        if isinstance(node, yaml.SequenceNode):
+            routes, ok = [], True
+            for j, item in enumerate(node.value):
+                rm = self.mapping(f, item, "a route of 'goto'", ROUTE_KEYS, ("to",))
+                if rm is None or "to" not in rm:
+                    ok = False
+                    continue
+                cond = None
+                if "if" in rm:
+                    cond = self.expression(f, rm["if"][1], "the route's condition", env,
+                                           "bool")
+                    ok &= cond is not None
+                elif j != len(node.value) - 1:
+                    self.error(f, item, "unreachable-route", "only the last route may "
+                               "leave out 'if'; the routes after this one can never be taken",
+                               severity="warning")
+                sid = self.scene_ref(f, rm["to"][1], scene_ids)
+                ok &= sid is not None
+                if ok:
+                    routes.append(Route(sid, cond, where=self.where(f, item)))
+            if not node.value:
+                self.error(f, node, "missing-value", "'goto' lists no routes")
+                return None
+            if ok and routes[-1].condition is not None:
+                self.error(f, node.value[-1], "goto-no-default",
+                           "the last route of 'goto' has an 'if', so the choice might lead "
+                           "nowhere", "give the last route no 'if': it is where the choice "
+                           "goes when no other condition holds")
+                return None
+            return Goto(tuple(routes)) if ok else None
+        self.error(f, node, "wrong-type", "'goto' should name a scene")
+        return None
+
+    # ---- the whole story -----------------------------------------------------------
+
+    def load(self) -> Story | None:
+        if not self.root.is_dir():
+            self.error(self.display_root, None, "missing-file",
+                       "no story folder here" if not self.root.exists()
+                       else "this is a file, not a story folder",
+                       "give the folder that holds story.yaml")
+            return None
+        meta = self.read_story_file()
+        seen: dict = {}
+        files = []
+        paths = self.scene_files()
+        for path in paths:
+            got = self.read_scene_file(path, seen)
+            if got is not None:
+                files.append(got)
+        if not paths:
+            self.error(self.display_root, None, "no-scenes",
+                       "the story folder has no scene files",
+                       "add a file like 01-chapter.yaml with 'chapter:' and 'scenes:'")
+        if meta is None:
+            return None
+        sf: _File = meta["file"]
+        scene_ids = set(seen)
+        variables = meta["variables"]
+        env = Env({n: v.type for n, v in variables.items()}, scene_ids)
+        start = meta.get("start")
+        if start is not None and start not in scene_ids and seen:
+            self.error(sf, meta["start_node"], "unknown-scene",
+                       f"the start scene '{start}' does not exist",
+                       _did_you_mean(start, scene_ids))
+        renamed = {}
+        for old, (new, node) in meta["renamed"].items():
+            if new not in scene_ids:
+                self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
+                           _did_you_mean(new, scene_ids))
+            else:
+                renamed[old] = new
+        scenes: dict[str, Scene] = {}
+        chapters = []
+        for f, chapter, entries in files:
+            ids = []
+            for sid, kn, vn in entries:
+                scene = self.build_scene(f, chapter, sid, kn, vn, env, scene_ids)
+                if scene is not None:
+                    scenes[sid] = scene
+                ids.append(sid)
+            chapters.append(Chapter(chapter, f.path, tuple(ids)))
+        if any(d.severity == "error" for d in self.diags) or start is None:
+            return None
+        title = meta.get("title") or "Untitled"
+        return Story(id=meta.get("id") or _slug(title), title=title,
+                     author=meta.get("author") or "", version=meta.get("version") or "0",
+                     start=start, variables=variables, scenes=scenes,
+                     chapters=tuple(chapters), root=self.display_root, renamed=renamed)
+
+
+def _node_kind(node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a set of 'key: value' lines"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node is None or node.tag == _NULL:
+        return "nothing"
+    if node.tag == _BOOL:
+        return "true/false"
+    if node.tag in (_INT, _FLOAT):
+        return "a number"
+    return f"the text '{node.value[:40]}'"
+
+
+def _missing_hint(key: str) -> str | None:
+    return {
+        "title": "add a line like 'title: The Painter'",
+        "start": "add 'start: <id of the first scene>'",
+        "scenes": "add 'scenes:' with the scenes of this chapter under it",
+        "text": "add 'text: |' with the scene's prose on the lines below",
+        "goto": "add 'goto: <scene id>' to say where the choice leads",
+        "value": "add 'value:' with the variable's starting value",
+        "to": "add 'to: <scene id>'",
+    }.get(key)
+
+
+def _yaml_hint(problem: str) -> str | None:
+    p = problem.lower()
+    if "\\t" in p or "tab" in p:
+        return "YAML indents with spaces, not tabs"
+    if "mapping values are not allowed" in p:
+        return "text that holds ': ' must be quoted, or written as a '|' block"
+    if "expected <block end>" in p or "did not find expected key" in p:
+        return "check the indentation of this line against the lines above"
+    if "found undefined alias" in p or "found unhashable key" in p:
+        return "'*' and '{' at the start of a value have a meaning in YAML: quote the value"
+    if "could not find expected ':'" in p:
+        return "a line inside a mapping needs 'key: value'; quote text that spans lines"
+    return None
+
+
+def _chapter_from_name(stem: str) -> str:
+    name = re.sub(r"^[0-9]+[-_ ]*", "", stem).replace("-", " ").replace("_", " ")
+    return name.strip().capitalize() or stem
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "story"
+
+
+def _join(root: str, name: str) -> str:
+    return os.path.join(root, name) if root else name
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would like to read it: relative to here when inside."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
+    """Load a story folder; return the Story (None on errors) and every diagnostic."""
+    root = Path(path)
+    loader = _Loader(root, display_path(root))
+    try:
+        story = loader.load()
+    except RecursionError:
+        loader.error(loader.display_root, None, "too-large",
+                     "the story is nested too deeply to read")
+        story = None
+    return story, sorted(loader.diags, key=Diagnostic.sort_key)
+
+
+def load_story(path: str | os.PathLike) -> Story:
+    """Load a story folder, or raise StoryError with every problem found."""
+    story, diags = check(path)
+    if story is None:
+        raise StoryError(diags)
+    return story

@@ -1,0 +1,117 @@
+"""The story model: immutable, validated, compiled. No I/O here.
+
+The loader builds these from YAML; the engine and the author tools only read
+them. Expressions and templates are already compiled (see expressions.py), so
+nothing is parsed while playing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .expressions import Expr, Template
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where in the author's files something was written (1-based)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    initial: Any
+    type: str  # "int", "float", "bool" or "str"
+    label: str
+    visible: bool  # shown to the player by `stats`
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way a choice can lead: to ``scene`` when ``condition`` holds (or always)."""
+
+    scene: str
+    condition: Expr | None = None
+    weight: float = 1.0
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goto:
+    """Where a choice leads: one scene, the first route whose condition holds,
+    or a seeded random pick among routes."""
+
+    routes: tuple[Route, ...]
+    random: bool = False
+    site: int = 0  # random call-site number (see expressions._mix)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(r.scene for r in self.routes)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    key: str  # stable id: "<scene>.<index>" or "<scene>.<id>" when the author names it
+    index: int  # position among the scene's choices
+    text: Template
+    goto: Goto
+    condition: Expr | None = None
+    effects: tuple[tuple[str, Expr], ...] = ()
+    once: bool = False
+    fallback: bool = False
+    locked: Template | None = None  # shown, greyed, with this reason when unavailable
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str
+    title: str
+    chapter: str
+    text: Template
+    choices: tuple[Choice, ...] = ()
+    tags: tuple[str, ...] = ()
+    ending: str | None = None  # the ending's title; None for an ordinary scene
+    notes: str = ""
+    where: Location | None = None
+
+    @property
+    def is_ending(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    file: str
+    scenes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    title: str
+    author: str
+    version: str
+    start: str
+    variables: Mapping[str, Variable]
+    scenes: Mapping[str, Scene]
+    chapters: tuple[Chapter, ...]
+    root: str = ""  # the folder it was loaded from, for messages only
+    renamed: Mapping[str, str] = field(default_factory=dict)  # old scene id -> new
+
+    @property
+    def endings(self) -> tuple[Scene, ...]:
+        return tuple(s for s in self.scenes.values() if s.is_ending)
+
+    def initial_variables(self) -> dict:
+        return {name: v.initial for name, v in self.variables.items()}
