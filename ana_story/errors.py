@@ -63,6 +63,15 @@ class StateError(AnaStoryError):
     """A State (from a save, say) that does not fit the story or is malformed."""
 
 
+class SaveError(AnaStoryError):
+    """A save that cannot be written, read or used; the message names the slot or
+    file and the reason (disk full, damaged, made for another story, ...)."""
+
+    def __init__(self, message: str, *, slot: str = "", file: str = ""):
+        self.slot, self.file = slot, file
+        super().__init__(message)
+
+
 class UsageError(AnaStoryError):
     """The command line was used wrongly."""
 
