@@ -514,6 +514,8 @@ class _Checker:
             self.fail(node, "that number is too large", "too-large")
         if isinstance(value, str) and len(value) > MAX_STR:
             self.fail(node, f"text longer than {MAX_STR} characters", "too-large")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, "that number is too large", "too-large")
         return value
 
 

@@ -19,8 +19,8 @@ from typing import Iterable
 import yaml
 
 from .errors import Diagnostic, StoryError
-from .expressions import (FUNCTIONS, Env, Expr, ExprError, Template, compile_expr,
-                          compile_template)
+from .expressions import (FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError, Template,
+                          compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
@@ -161,7 +161,11 @@ class _Loader:
             mark = e.problem_mark or e.context_mark
             problem = e.problem or e.context or "cannot read the YAML"
             pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", _yaml_hint(problem))
+            at = ""
+            if mark and mark.line < len(f.lines):
+                at = f.lines[mark.line][mark.column:mark.column + 1]
+            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}",
+                       _yaml_hint(problem, at))
             return f, None
         except yaml.YAMLError as e:
             self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
@@ -174,13 +178,16 @@ class _Loader:
     # ---- generic node helpers ---------------------------------------------------------
 
     def mapping(self, f: _File, node, what: str, allowed: set[str],
-                required: Iterable[str] = ()) -> dict | None:
-        """A mapping node's entries as {key: (key_node, value_node)}, checked."""
+                required: Iterable[str] = (), owner=None) -> dict | None:
+        """A mapping node's entries as {key: (key_node, value_node)}, checked.
+
+        A missing key is reported at ``owner`` (the key naming this mapping) if given."""
         if not isinstance(node, yaml.MappingNode):
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
         out: dict = {}
+        suggested: set[str] = set()
         for k, v in node.value:
             if not isinstance(k, yaml.ScalarNode):
                 self.error(f, k, "wrong-type", f"a key in {what} must be a plain word")
@@ -196,14 +203,16 @@ class _Loader:
                            f"the first is on line {first}; keep one")
                 continue
             if allowed and key not in allowed:
+                hint = _did_you_mean(key, allowed)
+                if hint:
+                    suggested.add(hint.split("'")[1])
                 self.error(f, k, "unknown-key", f"unknown key '{key}' in {what}",
-                           _did_you_mean(key, allowed)
-                           or f"the keys are: {', '.join(sorted(allowed))}")
+                           hint or f"the keys are: {', '.join(sorted(allowed))}")
                 continue
             out[key] = (k, v)
         for key in required:
-            if key not in out:
-                self.error(f, node, "missing-key", f"{what} has no '{key}'",
+            if key not in out and key not in suggested:  # a misspelling says it already
+                self.error(f, owner or node, "missing-key", f"{what} has no '{key}'",
                            _missing_hint(key))
         return out
 
@@ -278,7 +287,7 @@ class _Loader:
             return None
         label, visible, value_node = name.replace("_", " ").capitalize(), False, vn
         if isinstance(vn, yaml.MappingNode):
-            m = self.mapping(f, vn, f"variable '{name}'", VARIABLE_KEYS, ("value",))
+            m = self.mapping(f, vn, f"variable '{name}'", VARIABLE_KEYS, ("value",), owner=kn)
             if m is None or "value" not in m:
                 return None
             value_node = m["value"][1]
@@ -363,7 +372,7 @@ class _Loader:
 
     def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env,
                     scene_ids: set) -> Scene | None:
-        m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",))
+        m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",), owner=kn)
         if m is None:
             return None
         ok = True
@@ -435,16 +444,16 @@ class _Loader:
             return None
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
-                   hint_text_var: bool = False) -> Expr | None:
+                   target: str | None = None) -> Expr | None:
+        """Compile an expression; ``target`` is the variable a `set:` value goes to."""
         src = self.text(f, node, what)
         if src is None:
             return None
         try:
             return compile_expr(src, env, want=want)
         except ExprError as e:
-            if hint_text_var and e.code == "undeclared-variable" and e.hint and \
-                    e.hint.startswith("declare"):
-                e.hint = f"to store the text {src.strip()}, quote it inside: \"'{src.strip()}'\""
+            if target is not None:
+                e.hint = _set_hint(e, target, want, src.strip())
             self.expr_error(f, node, e, what)
             return None
 
@@ -499,7 +508,7 @@ class _Loader:
                         continue
                     self.error(f, vn, "ambiguous-decrement", msg, hint, severity="warning")
                 expr = self.expression(f, vn, f"the new value of '{name}'", env, var,
-                                       hint_text_var=var == "str")
+                                       target=name)
                 if expr is None:
                     ok = False
                 else:
@@ -672,6 +681,20 @@ class _Loader:
                      chapters=tuple(chapters), root=self.display_root, renamed=renamed)
 
 
+def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
+    """Hints for `set:` values, which read differently from conditions."""
+    if e.code == "undeclared-variable" and want == "str" and e.hint and \
+            e.hint.startswith("declare"):
+        return f"to store the text {src}, quote it inside: {name}: \"'{src}'\""
+    if e.code == "type-mismatch" and e.message.startswith("this gives"):
+        examples = {"bool": "true, false or a comparison such as craft > 2",
+                    "int": "a whole number, such as craft + 1 or round(oil)",
+                    "float": "a number, such as 2.5 or oil - 0.5",
+                    "str": "text in quotes, such as 'Paris', or str(craft)"}
+        return f"'{name}' holds {TYPE_NAMES[want]}: give it {examples[want]}"
+    return e.hint
+
+
 def _node_kind(node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a set of 'key: value' lines"
@@ -698,9 +721,9 @@ def _missing_hint(key: str) -> str | None:
     }.get(key)
 
 
-def _yaml_hint(problem: str) -> str | None:
+def _yaml_hint(problem: str, at: str = "") -> str | None:
     p = problem.lower()
-    if "\\t" in p or "tab" in p:
+    if at == "\t" or "\\t" in p or "tab" in p:
         return "YAML indents with spaces, not tabs"
     if "mapping values are not allowed" in p:
         return "text that holds ': ' must be quoted, or written as a '|' block"

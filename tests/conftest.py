@@ -1,0 +1,46 @@
+"""Shared helpers: small stories written into tmp folders, and the real CLI."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def write_story(folder: Path, story: str, **files: str) -> Path:
+    """Write story.yaml and scene files (name -> YAML text, dedented) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "story.yaml").write_text(textwrap.dedent(story), encoding="utf-8")
+    for name, text in files.items():
+        (folder / name.replace("__", ".")).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def story_dir(tmp_path):
+    """A factory: story_dir(story_yaml, **{"01-a.yaml": ...}) -> folder."""
+    def make(story: str, **files: str) -> Path:
+        return write_story(tmp_path / "story", story, **files)
+    return make
+
+
+def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
+            env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the installed `ana-story` command, as a user would."""
+    full_env = dict(os.environ, NO_COLOR="1", COLUMNS="80")
+    full_env.pop("ANA_STORY_DEBUG", None)
+    full_env.update(env or {})
+    return subprocess.run(["ana-story", *args], input=input, capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=full_env, timeout=timeout)
+
+
+def python_cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    """Run `python -m ana_story`, the other documented entry point."""
+    return subprocess.run([sys.executable, "-m", "ana_story", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60, **kw)

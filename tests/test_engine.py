@@ -1,0 +1,209 @@
+"""The engine plays real stories: choices, conditions, effects, once-only, fallback,
+routing, randomness and visit counts; it is deterministic and touches no I/O."""
+from __future__ import annotations
+
+import ast
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ana_story import engine
+from ana_story.errors import ChoiceError, StateError
+from ana_story.loader import load_story
+from ana_story.state import State
+
+from conftest import FIXTURES
+
+PACKAGE = Path(__file__).resolve().parent.parent / "ana_story"
+
+
+@pytest.fixture(scope="module")
+def story():
+    return load_story(FIXTURES / "features")
+
+
+def texts(passage):
+    return [c.text for c in passage.shown]
+
+
+def pick(story, state, text):
+    """Choose the available choice whose text starts with ``text``."""
+    p = engine.present(story, state)
+    [c] = [c for c in p.available if c.text.startswith(text)]
+    return engine.choose(story, state, c.index)
+
+
+def test_first_passage(story):
+    state = engine.new_state(story, seed=1)
+    p = engine.present(story, state)
+    assert (p.scene, p.title, p.chapter, p.turn, p.ended) == ("shore", "The Shore", "The Shore",
+                                                              0, False)
+    assert p.text.startswith("Wind off the water. Mara stands at the foot of the lighthouse "
+                             "with 2 coins and 1.5 litres of oil.\n\nYou have never been here")
+    assert texts(p) == ["Pick up the rusted key", "Climb the stairs", "Take a deep breath"]
+    climb = p.shown[1]
+    assert (climb.available, climb.reason) == (False, "You are too afraid")
+    # the fallback is listed, not available, while other choices are
+    assert [c.available for c in p.choices if c.text == "Give up and go home"] == [False]
+
+
+def test_effects_once_only_and_visit_counts(story):
+    state = pick(story, engine.new_state(story, 1), "Pick up")
+    assert state.variables["has_key"] is True
+    assert state.visits == {"shore": 2} and state.turn == 1
+    p = engine.present(story, state)
+    assert "Pick up the rusted key" not in texts(p)  # once-only: gone
+    assert "You have been here 2 times now." in p.text
+    assert texts(p)[0] == "Climb the stairs with the key in your fist"  # conditional choice text
+
+
+def test_fallback_appears_only_when_nothing_else_is_available(story):
+    state = pick(story, engine.new_state(story, 1), "Take a deep breath")  # courage 1
+    p = engine.present(story, state)
+    # the key needs courage 0, breathing courage < 1, the climb courage 2 or the key
+    assert [c.text for c in p.available] == ["Give up and go home"]
+    assert texts(p) == ["Climb the stairs", "Give up and go home"]  # the locked one shows
+    home = engine.choose(story, state, p.available[0].index)
+    assert engine.present(story, home).ending == "The Fire at Home"
+
+
+def test_fallback_cannot_be_forced_while_another_choice_is_open(story):
+    state = engine.new_state(story, 1)
+    with pytest.raises(ChoiceError):
+        engine.choose(story, state, 3)
+
+
+def test_effects_apply_in_order_and_keep_types(story):
+    state = pick(story, engine.new_state(story, 1), "Pick up")
+    state = pick(story, state, "Climb")
+    assert state.scene == "stairs"
+    assert state.variables["courage"] == 1
+    assert state.variables["lamp_oil"] == 1.0 and type(state.variables["lamp_oil"]) is float
+
+
+def test_conditional_routing_takes_the_first_route_that_holds(story):
+    with_key = pick(story, pick(story, engine.new_state(story, 1), "Pick up"), "Climb")
+    up = pick(story, with_key, "Go on up")
+    assert up.scene == "lamp_room"
+    assert up.variables["name"] == "Mara the Brave"
+    assert 3 <= up.variables["gold"] <= 5
+    without = State("stairs", {**with_key.variables, "has_key": False}, with_key.visits,
+                    with_key.once, with_key.path, with_key.turn, with_key.seed)
+    assert pick(story, without, "Go on up").scene == "locked_door"
+
+
+def test_random_goto_is_seeded_and_reaches_both_targets(story):
+    at_stairs = pick(story, pick(story, engine.new_state(story, 0), "Pick up"), "Climb")
+    targets = set()
+    for seed in range(40):
+        s = State(at_stairs.scene, at_stairs.variables, at_stairs.visits, at_stairs.once,
+                  at_stairs.path, at_stairs.turn, seed)
+        first = pick(story, s, "Toss a coin").scene
+        assert first == pick(story, s, "Toss a coin").scene  # same State, same result
+        targets.add(first)
+    assert targets == {"lamp_room", "shore"}
+
+
+def test_ending(story):
+    state = pick(story, pick(story, engine.new_state(story, 1), "Pick up"), "Climb")
+    state = pick(story, state, "Go on up")
+    p = engine.present(story, state)
+    assert p.ended and p.ending == "The Light" and p.choices == ()
+    assert "Mara the Brave lights the lamp" in p.text
+    with pytest.raises(ChoiceError):
+        engine.choose(story, state, 0)
+
+
+def test_unavailable_or_unknown_choice_is_refused(story):
+    state = engine.new_state(story, 1)
+    with pytest.raises(ChoiceError):
+        engine.choose(story, state, 1)  # locked: too afraid
+    with pytest.raises(ChoiceError):
+        engine.choose(story, state, 99)
+
+
+def test_state_for_an_unknown_scene_is_refused(story):
+    with pytest.raises(StateError):
+        engine.present(story, State("nowhere", {}, {}, frozenset(), (), 0, 0))
+
+
+def random_walk(story, seed, steps=50):
+    rng = random.Random(seed)
+    state = engine.new_state(story, seed)
+    states = [state]
+    for _ in range(steps):
+        p = engine.present(story, state)
+        if p.ended:
+            break
+        state = engine.choose(story, state, rng.choice(p.available).index)
+        states.append(state)
+    return states
+
+
+def test_same_state_and_choice_always_give_the_same_result(story):
+    for seed in range(20):
+        a, b = random_walk(story, seed), random_walk(story, seed)
+        assert [s.to_json() for s in a] == [s.to_json() for s in b]
+        assert [engine.present(story, s) for s in a] == [engine.present(story, s) for s in b]
+
+
+def test_state_json_round_trip(story):
+    for seed in range(20):
+        for state in random_walk(story, seed):
+            data = json.loads(json.dumps(state.to_json()))
+            back = State.from_json(data)
+            assert back == state
+            assert back.key() == state.key()
+            assert engine.present(story, back) == engine.present(story, state)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ([], "JSON object"),
+    ({"variables": {}, "visits": {}}, "no 'scene'"),
+    ({"scene": 3, "variables": {}, "visits": {}}, "'scene'"),
+    ({"scene": "a", "variables": {"x": [1]}, "visits": {}}, "'x'"),
+    ({"scene": "a", "variables": {}, "visits": {"a": -1}}, "visit count"),
+    ({"scene": "a", "variables": {}, "visits": {}, "path": [["a"]]}, "path"),
+    ({"scene": "a", "variables": {}, "visits": {}, "turn": True}, "turn"),
+    ({"scene": "a", "variables": {}, "visits": {}, "format": 99}, "format"),
+])
+def test_malformed_state_json_is_refused(bad, message):
+    with pytest.raises(StateError) as info:
+        State.from_json(bad)
+    assert message in str(info.value)
+
+
+PURE = ["engine.py", "state.py", "model.py", "expressions.py"]
+ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib"}
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_core_modules_import_no_io_terminal_or_yaml(module):
+    tree = ast.parse((PACKAGE / module).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # within the package: only other pure modules
+                assert node.module in {"errors", "expressions", "model", "state"}, node.module
+                continue
+            names = [node.module]
+        else:
+            if isinstance(node, ast.Name) and node.id == "open":
+                pytest.fail(f"{module} calls open()")
+            continue
+        for name in names:
+            assert name.split(".")[0] in ALLOWED_IMPORTS, f"{module} imports {name}"
+
+
+def test_importing_the_engine_loads_no_rich_prompt_toolkit_or_yaml():
+    code = ("import sys, ana_story.engine, ana_story.state, ana_story.model; "
+            "print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in {'rich', 'prompt_toolkit', 'yaml'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
