@@ -1,0 +1,138 @@
+"""The installed `ana-story` command: check's output and exit codes, piped play."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, python_cli, run_cli
+
+FEATURES = str(FIXTURES / "features")
+TEN = str(FIXTURES / "ten-mistakes")
+TEN_SHOWN = "tests/fixtures/ten-mistakes"  # paths are shown relative to where you stand
+
+
+def no_traceback(result):
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_clean_story_exits_0():
+    r = run_cli("check", FEATURES)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "The Lighthouse Keeper: 5 scenes, 2 endings, 5 variables; 0 errors" in r.stdout
+
+
+def test_check_prints_every_diagnostic_as_file_line_col_code_message():
+    r = run_cli("check", TEN)
+    assert r.returncode == 1
+    lines = [ln for ln in r.stdout.splitlines() if ": error[" in ln]
+    assert len(lines) == 10
+    assert f"{TEN_SHOWN}/story.yaml:5:8: error[unknown-scene] the start scene 'kitchn' " \
+           "does not exist" in r.stdout
+    assert "    hint: did you mean 'kitchen'?" in r.stdout
+    assert f"{TEN_SHOWN}/01-home.yaml:12:9: error[unknown-key] unknown key 'gotoo'" in r.stdout
+    assert r.stdout.rstrip().endswith("10 errors, 0 warnings")
+    no_traceback(r)
+
+
+def test_check_json_format():
+    r = run_cli("check", TEN, "--format", "json")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    assert len(data) == 10
+    for d in data:
+        assert set(d) >= {"file", "line", "column", "code", "severity", "message", "hint"}
+    assert {d["code"] for d in data} >= {"unknown-key", "yaml-syntax", "duplicate-scene"}
+    clean = json.loads(run_cli("check", FEATURES, "--format", "json").stdout)
+    assert clean == []
+
+
+def test_usage_errors_exit_2():
+    r = run_cli("check", "--format", "xml")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+    r = run_cli("fly")
+    assert r.returncode == 2
+    no_traceback(r)
+
+
+def test_check_missing_folder_is_a_message(tmp_path):
+    r = run_cli("check", str(tmp_path / "nope"))
+    assert r.returncode == 1
+    assert "missing-file" in r.stdout and "nope" in r.stdout
+    no_traceback(r)
+
+
+def test_every_command_help_has_an_example():
+    for command in ("check", "play"):
+        r = run_cli(command, "--help")
+        assert r.returncode == 0 and "example:" in r.stdout, command
+
+
+def test_piped_play_reaches_an_ending_and_exits_0():
+    r = run_cli("play", FEATURES, "--seed", "4", input="1\n1\n2\n")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "THE SHORE" in out and "Wind off the water." in out
+    assert "  1. Pick up the rusted key" in out
+    assert "Climb the stairs (locked: You are too afraid)" in out
+    assert "Climb the stairs with the key in your fist" in out
+    assert "Mara the Brave lights the lamp" in out
+    assert "THE END: The Light" in out
+    assert r.stderr == ""
+
+
+def test_piped_play_ends_cleanly_at_end_of_input():
+    r = run_cli("play", FEATURES, "--seed", "4", input="1\n")
+    assert r.returncode == 0
+    assert out_count(r.stdout, "THE SHORE") == 2
+    no_traceback(r)
+
+
+def out_count(text, needle):
+    return text.count(needle)
+
+
+def test_piped_play_explains_a_bad_answer_and_goes_on():
+    r = run_cli("play", FEATURES, "--seed", "4", input="7\nhello\n2\n1\n")
+    assert r.returncode == 0
+    assert r.stdout.count("Type a number from 1 to 2, or 'quit'.") == 2
+    assert "THE END: The Fire at Home" in r.stdout  # breathe, then the fallback
+
+
+def test_quit_ends_play():
+    r = run_cli("play", FEATURES, input="quit\n1\n")
+    assert r.returncode == 0 and "Goodbye." in r.stdout
+    assert r.stdout.count("THE SHORE") == 1
+
+
+def test_play_of_a_broken_story_lists_the_errors_and_exits_1():
+    r = run_cli("play", TEN, input="1\n")
+    assert r.returncode == 1
+    assert "error[unknown-scene]" in r.stderr and "run 'ana-story check'" in r.stderr
+    no_traceback(r)
+
+
+def test_play_with_no_input_at_all():
+    r = run_cli("play", FEATURES, input="")
+    assert r.returncode == 0
+    no_traceback(r)
+
+
+def test_python_dash_m_runs_the_same_cli():
+    r = python_cli("check", FEATURES)
+    assert r.returncode == 0 and "0 errors" in r.stdout
+
+
+def test_wheel_ships_the_story(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob("ana_story-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "ana_story/_story/story.yaml" in names
+    shipped = sorted(p.name for p in (ROOT / "scenes").glob("*.yaml"))
+    assert sorted(Path(n).name for n in names if n.startswith("ana_story/_story/")) == shipped
+    assert "ana_story/engine.py" in names
