@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",
                       help="plain text, one choice per line (the default without a terminal)")
+    play.add_argument("--saves", metavar="DIR", default=None,
+                      help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
+                           "saves/, or your user data folder)")
 
     check = sub.add_parser("check", help="check a story for mistakes",
                            description="Check every file of a story and list each problem "
@@ -56,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder with story.yaml (default: the shipped story)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
+    from .savecmd import register as register_saves
+    register_saves(sub, _Parser)
     return p
 
 
@@ -120,9 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "play"
     if args.command is None:
         args.story_dir, args.seed, args.plain = None, None, False
+        args.saves = None
     try:
         if command == "check":
             return cmd_check(args)
+        if command == "saves":
+            from .savecmd import run as run_saves
+            return run_saves(args, sys.stdout)
         return cmd_play(args)
     except AnaStoryError as e:
         return _report(e)

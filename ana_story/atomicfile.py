@@ -1,0 +1,92 @@
+"""Atomic, durable file replacement: the one place that knows how.
+
+A reader of ``path`` sees either the old complete file or the new complete file,
+never a mix, even if the process is killed or the machine loses power midway:
+the bytes go to a temporary file in the same folder, are flushed and fsynced,
+renamed over ``path`` (atomic on POSIX and Windows), and the folder is fsynced
+so the rename itself survives a power cut.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TMP_PREFIX = ".tmp-"  # temporary files start with this; readers ignore them
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or new file in ``folder`` durable (a no-op where folders
+    cannot be opened, as on Windows)."""
+    if os.name == "nt":  # pragma: no cover - Windows cannot fsync a folder
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_path(folder: Path, name: str) -> Path:
+    return folder / f"{TMP_PREFIX}{name}.{os.getpid()}.{secrets.token_hex(4)}"
+
+
+def write_atomic(path: Path, data: bytes, *, keep_previous: Path | None = None,
+                 sync_folder: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically and durably.
+
+    With ``keep_previous``, the file ``path`` held until now becomes that file
+    (by a hard link, or a copy where links are not supported) before the new
+    data takes its place, so at every moment ``path`` is a complete file.
+    Raises OSError; on failure ``path`` and ``keep_previous`` are unchanged
+    (or ``keep_previous`` already holds the current ``path``) and no temporary
+    file is left behind.
+    """
+    folder = path.parent
+    tmp = temp_path(folder, path.name)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if keep_previous is not None:
+            _keep(path, keep_previous)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if sync_folder:
+        fsync_dir(folder)
+
+
+def _keep(path: Path, previous: Path) -> None:
+    """Make ``previous`` a durable copy of ``path`` (if ``path`` exists)."""
+    link = temp_path(path.parent, previous.name)
+    try:
+        os.link(path, link)
+    except FileNotFoundError:
+        return
+    except OSError:  # no hard links here (some network and FAT file systems)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        write_atomic(previous, data, sync_folder=False)
+        return
+    try:
+        os.replace(link, previous)
+    except BaseException:
+        try:
+            os.unlink(link)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,141 @@
+"""`ana-story saves list|show|delete|export|import`: look after the save slots,
+for instance to move them to another machine. Each action builds a SaveStore,
+calls one method and prints the outcome; errors go back to cli.py."""
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from .saves import BrokenSave, SaveInfo, SaveStore
+
+EPILOG = """examples:
+  ana-story saves list
+  ana-story saves show autosave
+  ana-story saves export autosave ~/ana-autosave.json   # copy it to another machine,
+  ana-story saves import ~/ana-autosave.json --as from-laptop   # then bring it in there
+  ana-story saves delete old-try
+  ana-story saves --saves /path/to/saves list          # another save folder"""
+
+
+def add_common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--saves and --story, accepted before or after the action's name."""
+    default = argparse.SUPPRESS if suppress else None
+    p.add_argument("--saves", metavar="DIR", default=default,
+                   help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
+                        "saves/, or your user data folder)")
+    p.add_argument("--story", metavar="STORY_DIR", default=default,
+                   help="the story whose saves these are (default: the shipped story)")
+
+
+def register(sub, parser_class) -> None:
+    """Add the `saves` command to cli.py's subparsers."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("saves", help="list, show, delete, export or import saves",
+                       description="Look after your saves: list them, look inside one, "
+                                   "delete one, or copy one to or from a file to move it "
+                                   "between machines.",
+                       epilog=EPILOG, formatter_class=fmt)
+    add_common(p, suppress=False)
+    acts = p.add_subparsers(dest="saves_action", metavar="ACTION", parser_class=parser_class)
+    acts.required = True
+    a = acts.add_parser("list", help="every save, newest first",
+                        epilog="example:\n  ana-story saves list", formatter_class=fmt)
+    add_common(a, suppress=True)
+    a = acts.add_parser("show", help="what one save holds",
+                        epilog="example:\n  ana-story saves show quicksave",
+                        formatter_class=fmt)
+    a.add_argument("name", metavar="NAME")
+    add_common(a, suppress=True)
+    a = acts.add_parser("delete", help="delete a save (and its previous copy)",
+                        epilog="example:\n  ana-story saves delete old-try",
+                        formatter_class=fmt)
+    a.add_argument("name", metavar="NAME")
+    add_common(a, suppress=True)
+    a = acts.add_parser("export", help="copy a save to a file",
+                        epilog="example:\n  ana-story saves export autosave ana.json",
+                        formatter_class=fmt)
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("file", metavar="FILE")
+    add_common(a, suppress=True)
+    a = acts.add_parser("import", help="bring in a save file made by export",
+                        epilog="example:\n  ana-story saves import ana.json --as laptop",
+                        formatter_class=fmt)
+    a.add_argument("file", metavar="FILE")
+    a.add_argument("--as", dest="as_name", metavar="NAME",
+                   help="the name to give it (default: the name it was saved under)")
+    a.add_argument("--replace", action="store_true",
+                   help="replace a save of the same name")
+    add_common(a, suppress=True)
+
+
+def run(args, out: IO[str]) -> int:
+    from .loader import load_story
+    from .paths import shipped_story
+    story = load_story(args.story if args.story else shipped_story())
+    store = SaveStore(story, Path(args.saves).expanduser() if args.saves else None)
+    act = args.saves_action
+    if act == "list":
+        return _list(store, out)
+    if act == "show":
+        result = store.load(args.name)
+        _show(store, result.info, out)
+        for line in result.changes:
+            out.write(f"  note: {line}\n")
+        return 0
+    if act == "delete":
+        store.delete(args.name)
+        out.write(f"Deleted the save '{args.name}'.\n")
+        return 0
+    if act == "export":
+        store.export(args.name, Path(args.file).expanduser())
+        out.write(f"Copied the save '{args.name}' to {args.file}. On the other machine: "
+                  f"ana-story saves import {args.file}\n")
+        return 0
+    result = store.import_file(Path(args.file).expanduser(), args.as_name,
+                               replace=args.replace)
+    out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
+    for line in result.changes:
+        out.write(f"  note: {line}\n")
+    return 0
+
+
+def play_time(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else \
+        f"{s // 60}:{s % 60:02d}"
+
+
+def when(dt: datetime) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _list(store: SaveStore, out: IO[str]) -> int:
+    entries = store.list()
+    if not entries:
+        out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
+        return 0
+    out.write(f"Saves of {store.story.title} (in {store.folder}):\n")
+    infos = [e for e in entries if isinstance(e, SaveInfo)]
+    width = max((len(i.slot) for i in infos), default=0)
+    for i in infos:
+        out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
+                  f"turn {i.turn}, played {play_time(i.play_seconds)}, "
+                  f"story version {i.story_version}\n")
+    for b in entries:
+        if isinstance(b, BrokenSave):
+            moved = f" (moved to {b.moved_to})" if b.moved_to else ""
+            out.write(f"  {b.slot}: cannot be used: {b.reason}{moved}\n")
+    return 0
+
+
+def _show(store: SaveStore, info: SaveInfo, out: IO[str]) -> None:
+    out.write(f"{info.slot}\n"
+              f"  story:     {store.story.title} (version {info.story_version})\n"
+              f"  chapter:   {info.chapter}\n"
+              f"  scene:     {info.scene_title}\n"
+              f"  turn:      {info.turn}\n"
+              f"  played:    {play_time(info.play_seconds)}\n"
+              f"  saved at:  {when(info.saved_at)}\n"
+              f"  file:      {store.path(info.slot)}\n")

@@ -1,0 +1,734 @@
+"""Save slots: versioned JSON files that never lose a player's progress.
+
+Layout: ``<folder>/<story id>/<slot>.json`` holds a slot, ``<slot>.prev.json``
+the copy it replaced (the previous good save), ``_profile.json`` what the story
+keeps across playthroughs, and ``damaged/`` the files that could not be read,
+moved aside rather than deleted. Every write is atomic and durable (see
+atomicfile), so a crash leaves each slot either old or new, never half-written.
+
+A save is data: it is parsed with ``json`` and checked field by field against
+the story before anything uses it; nothing in it is ever run. The format
+(``FORMAT_VERSION``) and the oldest reader that understands it
+(``min_reader_version``) are recorded, as are the story's id, version and a
+fingerprint of its structure, so a save made with an older story is migrated
+(see ``_migrate``) and the player told what changed.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import math
+import os
+import re
+import unicodedata
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from . import atomicfile
+from .errors import SaveError, StateError
+from .expressions import MAX_INT, MAX_STR
+from .model import Story
+from .state import State, Step
+
+AUTOSAVE = "autosave"
+QUICKSAVE = "quicksave"
+
+FORMAT_NAME = "ana-story-save"
+FORMAT_VERSION = 1  # what this code writes
+MIN_READER_VERSION = 1  # the oldest reader that can read what this code writes
+MAX_SLOT_LEN = 64
+MAX_FILE_BYTES = 16 * 1024 * 1024  # no real save comes near; a bigger file is refused unread
+MAX_UNDO = 1000  # earlier States kept in a save; older ones are dropped
+PROFILE_FILE = "_profile.json"
+DAMAGED_DIR = "damaged"
+ENV_VAR = "ANA_STORY_SAVES"
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}  # names Windows will not create
+
+
+@dataclass(frozen=True)
+class SaveData:
+    state: State
+    undo: tuple[State, ...] = ()  # earlier States, oldest first: what undo and history need
+    play_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class SaveInfo:
+    slot: str
+    chapter: str
+    scene_title: str
+    turn: int
+    play_seconds: float
+    saved_at: datetime  # timezone-aware
+    story_id: str
+    story_version: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    data: SaveData
+    info: SaveInfo
+    changes: tuple[str, ...]  # plain sentences for the player; empty if nothing changed
+
+
+@dataclass(frozen=True)
+class BrokenSave:
+    slot: str
+    file: str
+    reason: str
+    moved_to: str | None
+
+
+class _Damaged(Exception):
+    """The file is not a usable save: it is moved aside."""
+
+
+class _Incompatible(Exception):
+    """A well-formed save this copy cannot use (newer format, other story): kept as is."""
+
+
+# --- where saves live -------------------------------------------------------------
+
+def default_saves_dir() -> Path:
+    """``$ANA_STORY_SAVES``; else ``saves/`` of the checkout when run from one;
+    else the platform's user data folder (e.g. ~/.local/share/ana-story/saves)."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "saves").is_dir():
+        return root / "saves"
+    import platformdirs
+    return Path(platformdirs.user_data_dir("ana-story", appauthor=False)) / "saves"
+
+
+def check_slot_name(slot: Any) -> str:
+    """Return ``slot`` if it is a safe slot name, else raise SaveError saying why.
+
+    A slot name becomes a file name, so it must not be able to point anywhere
+    else: letters, digits, spaces, '-' and '_' only, starting with a letter or
+    digit, at most MAX_SLOT_LEN characters, and not a name Windows reserves.
+    """
+    if not isinstance(slot, str) or not slot:
+        raise SaveError("a save needs a name", slot="")
+    shown = slot.encode("unicode_escape").decode("ascii")[:80]
+    if len(slot) > MAX_SLOT_LEN:
+        raise SaveError(f"the save name '{shown}' is longer than {MAX_SLOT_LEN} characters",
+                        slot=slot)
+    bad = [c for c in slot if not (c.isalnum() or c in " -_")
+           or unicodedata.category(c).startswith("C")]
+    if bad or not slot[0].isalnum() or slot != slot.strip():
+        raise SaveError(f"'{shown}' cannot be a save name: use letters, digits, spaces, "
+                        "'-' and '_', starting with a letter or digit", slot=slot)
+    if slot.lower() in _RESERVED:
+        raise SaveError(f"'{slot}' cannot be a save name on every system; choose another",
+                        slot=slot)
+    return slot
+
+
+def _dir_name(story_id: str) -> str:
+    """A folder name for a story id that is always safe (the id is author data)."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", story_id) and ".." not in story_id:
+        return story_id
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", story_id).strip("-")[:40] or "story"
+    return f"{slug}-{hashlib.sha256(story_id.encode()).hexdigest()[:8]}"
+
+
+def fingerprint(story: Story) -> str:
+    """A hash of what a save depends on: variables with their types and starting
+    values, scenes with their chapters, choices, conditions, effects and targets.
+    Text is left out, so fixing a typo does not count as a change."""
+    h = hashlib.sha256()
+
+    def put(*parts: Any) -> None:
+        h.update(json.dumps(parts, ensure_ascii=False, default=str).encode())
+        h.update(b"\n")
+
+    put("start", story.start)
+    for name in sorted(story.variables):
+        v = story.variables[name]
+        put("var", name, v.type, v.initial)
+    for sid in sorted(story.scenes):
+        s = story.scenes[sid]
+        put("scene", sid, s.chapter, s.ending)
+        for c in s.choices:
+            put("choice", c.key, c.condition.source if c.condition else None,
+                [(n, e.source) for n, e in c.effects], c.once, c.fallback,
+                c.goto.random, [(r.scene, r.condition.source if r.condition else None,
+                                 r.weight) for r in c.goto.routes])
+    return "sha256:" + h.hexdigest()
+
+
+# --- the store --------------------------------------------------------------------
+
+class SaveStore:
+    """The save slots of one story in one folder."""
+
+    def __init__(self, story: Story, folder: Path | None = None, *,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.story = story
+        self.root = Path(folder) if folder is not None else default_saves_dir()
+        self.folder = self.root / _dir_name(story.id)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._fingerprint = fingerprint(story)
+
+    # paths
+    def path(self, slot: str) -> Path:
+        return self.folder / f"{check_slot_name(slot)}.json"
+
+    def previous_path(self, slot: str) -> Path:
+        return self.folder / f"{check_slot_name(slot)}.prev.json"
+
+    # public API
+    def save(self, slot: str, data: SaveData) -> SaveInfo:
+        """Write ``data`` to ``slot`` atomically and durably; the save it replaces
+        is kept as the slot's previous copy. Raises SaveError (bad name, disk
+        full, read-only folder, ...) and then every existing save is intact."""
+        path = self.path(slot)
+        doc = self._encode(slot, data)
+        blob = _dumps(doc)
+        if len(blob) > MAX_FILE_BYTES:
+            raise SaveError(f"could not save '{slot}': the save would be larger than "
+                            f"{MAX_FILE_BYTES // 2**20} MB", slot=slot, file=str(path))
+        self._write(slot, path, blob, keep=self._good_on_disk(path))
+        return self._info(slot, doc)
+
+    def load(self, slot: str) -> LoadResult:
+        """Read ``slot``. A damaged file is moved aside and, when the previous copy
+        is good, that copy is restored and loaded (the player is told). Raises
+        SaveError when there is no such save, or none of it can be used."""
+        got = self._load(slot)
+        if isinstance(got, BrokenSave):
+            moved = f"; it was moved to {got.moved_to}" if got.moved_to else ""
+            raise SaveError(f"cannot load '{slot}' ({got.file}): {got.reason}{moved}",
+                            slot=slot, file=got.file)
+        return got
+
+    def list(self) -> list[SaveInfo | BrokenSave]:
+        """Every slot, newest first, then the ones that could not be used. Damaged
+        files are moved aside and reported; this never raises for one."""
+        infos: list[SaveInfo] = []
+        broken: list[BrokenSave] = []
+        for slot in self._slots():
+            got = self._load(slot)
+            if isinstance(got, BrokenSave):
+                broken.append(got)
+            else:
+                infos.append(got.info)
+        infos.sort(key=lambda i: i.saved_at, reverse=True)
+        return [*infos, *broken]
+
+    def _load(self, slot: str) -> LoadResult | BrokenSave:
+        path = self.path(slot)
+        prev = self.previous_path(slot)
+        notes: list[str] = []
+        if not path.exists() and not prev.exists():
+            raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
+        if path.exists():
+            try:
+                return self._read(path)
+            except OSError as e:
+                return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}", None)
+            except _Incompatible as e:
+                return BrokenSave(slot, str(path), str(e), None)
+            except _Damaged as e:
+                moved = self._move_aside(slot, path)
+                if not prev.exists():
+                    return BrokenSave(slot, str(path), f"damaged: {e}", moved)
+                notes.append(f"Your latest save in '{slot}' was damaged ({e}), so you "
+                             "resume from the save before it.")
+        try:
+            result = self._read(prev)
+        except OSError as e:
+            return BrokenSave(slot, str(prev), f"cannot read it: {_os_reason(e)}", None)
+        except _Incompatible as e:
+            return BrokenSave(slot, str(prev), str(e), None)
+        except _Damaged as e:
+            moved = self._move_aside(slot, prev)
+            return BrokenSave(slot, str(prev), f"damaged, and so is the copy before it: {e}",
+                              moved)
+        self._restore(path, prev)
+        info = dataclasses.replace(result.info, slot=slot)
+        return LoadResult(result.data, info, tuple(notes) + result.changes)
+
+    def delete(self, slot: str) -> None:
+        path, prev = self.path(slot), self.previous_path(slot)
+        if not path.exists() and not prev.exists():
+            raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
+        try:
+            for p in (path, prev):
+                if p.exists():
+                    p.unlink()
+            atomicfile.fsync_dir(self.folder)
+        except OSError as e:
+            raise SaveError(f"could not delete '{slot}' ({path}): {_os_reason(e)}",
+                            slot=slot, file=str(path)) from None
+
+    def exists(self, slot: str) -> bool:
+        try:
+            return self.path(slot).exists() or self.previous_path(slot).exists()
+        except SaveError:
+            return False
+
+    def load_profile(self) -> dict:
+        """What the story keeps across playthroughs; {} when none or damaged (a
+        damaged profile is moved aside)."""
+        path = self.folder / PROFILE_FILE
+        try:
+            raw = _read_limited(path)
+        except FileNotFoundError:
+            return {}
+        except OSError:
+            return {}
+        try:
+            doc = _parse(raw)
+            if not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile"
+                    and isinstance(doc.get("profile"), dict)):
+                raise _Damaged("not a profile")
+        except _Damaged:
+            self._move_aside("_profile", path)
+            return {}
+        return doc["profile"]
+
+    def save_profile(self, profile: dict) -> None:
+        path = self.folder / PROFILE_FILE
+        if not isinstance(profile, dict):
+            raise SaveError("the profile must be a dictionary", file=str(path))
+        doc = {"format": FORMAT_NAME + "-profile", "format_version": FORMAT_VERSION,
+               "story": self.story.id, "profile": profile}
+        try:
+            blob = _dumps(doc)
+        except (TypeError, ValueError) as e:
+            raise SaveError(f"could not save the profile ({path}): {e}",
+                            file=str(path)) from None
+        self._write("profile", path, blob, keep=False)
+
+    # extras for `ana-story saves export/import`
+    def export(self, slot: str, target: Path) -> SaveInfo:
+        """Copy ``slot`` (checked first) to the file ``target``."""
+        info = self.load(slot).info
+        path = self.path(slot)
+        try:
+            blob = _read_limited(path)
+        except OSError as e:
+            raise SaveError(f"could not read '{slot}' ({path}): {_os_reason(e)}",
+                            slot=slot, file=str(path)) from None
+        target = Path(target)
+        try:
+            atomicfile.write_atomic(target, blob)
+        except OSError as e:
+            raise SaveError(f"could not write {target}: {_os_reason(e)}", slot=slot,
+                            file=str(target)) from None
+        return info
+
+    def import_file(self, source: Path, slot: str | None = None, *,
+                    replace: bool = False) -> LoadResult:
+        """Check the save file ``source`` and copy it into ``slot`` (by default the
+        slot it was saved from). Refuses to overwrite a slot unless ``replace``."""
+        source = Path(source)
+        try:
+            raw = _read_limited(source)
+        except OSError as e:
+            raise SaveError(f"could not read {source}: {_os_reason(e)}",
+                            file=str(source)) from None
+        try:
+            doc = _parse(raw)
+            name = slot if slot is not None else (
+                doc.get("slot") if isinstance(doc, dict) else None)
+            if name is None:
+                name = source.stem
+            check_slot_name(name)
+            result = self._decode(name, doc)
+        except (_Damaged, _Incompatible) as e:
+            raise SaveError(f"{source} is not a save this story can use: {e}",
+                            file=str(source)) from None
+        if self.exists(name) and not replace:
+            raise SaveError(f"there is already a save named '{name}'; choose another name "
+                            "or replace it", slot=name, file=str(self.path(name)))
+        doc["slot"] = name
+        self._write(name, self.path(name), _dumps(doc), keep=self._good_on_disk(
+            self.path(name)))
+        return result
+
+    # --- inside ---------------------------------------------------------------------
+    def _slots(self) -> list[str]:
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        except OSError:
+            return []
+        slots = set()
+        for n in names:
+            if not n.endswith(".json") or n.startswith((".", "_")):
+                continue
+            stem = n[:-len(".json")]
+            if stem.endswith(".prev"):
+                stem = stem[:-len(".prev")]
+            try:
+                slots.add(check_slot_name(stem))
+            except SaveError:
+                continue
+        return sorted(slots)
+
+    def _write(self, slot: str, path: Path, blob: bytes, *, keep: bool) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomicfile.write_atomic(path, blob, keep_previous=(
+                path.with_name(path.name[:-len(".json")] + ".prev.json") if keep else None))
+        except OSError as e:
+            raise SaveError(f"could not save '{slot}' ({path}): {_os_reason(e)}; "
+                            "your earlier saves are untouched", slot=slot,
+                            file=str(path)) from None
+
+    def _good_on_disk(self, path: Path) -> bool:
+        """Whether the file now at ``path`` is a readable save worth keeping as the
+        previous copy (a damaged one must not push out a good previous copy)."""
+        try:
+            doc = _parse(_read_limited(path))
+        except (OSError, _Damaged):
+            return False
+        return isinstance(doc, dict) and doc.get("format") == FORMAT_NAME
+
+    def _restore(self, path: Path, prev: Path) -> None:
+        """Put the previous copy back in the slot's place (best effort)."""
+        try:
+            atomicfile.write_atomic(path, _read_limited(prev))
+        except OSError:
+            pass
+
+    def _move_aside(self, slot: str, path: Path) -> str | None:
+        stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        target = self.folder / DAMAGED_DIR / f"{slot}.{stamp}.json"
+        try:
+            target.parent.mkdir(exist_ok=True)
+            os.replace(path, target)
+            atomicfile.fsync_dir(self.folder)
+        except OSError:
+            return None
+        return str(target)
+
+    def _read(self, path: Path) -> LoadResult:
+        slot = path.name.split(".")[0]
+        return self._decode(slot, _parse(_read_limited(path)))
+
+    def _encode(self, slot: str, data: SaveData) -> dict:
+        if not isinstance(data, SaveData) or not isinstance(data.state, State):
+            raise SaveError(f"could not save '{slot}': nothing to save", slot=slot)
+        state = data.state
+        scene = self.story.scenes.get(state.scene)
+        undo = tuple(data.undo)[-MAX_UNDO:]
+        seconds = float(data.play_seconds)
+        if not math.isfinite(seconds) or seconds < 0:
+            seconds = 0.0
+        return {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "min_reader_version": MIN_READER_VERSION,
+            "slot": slot,
+            "saved_at": self._clock().astimezone(timezone.utc).isoformat(),
+            "story": {"id": self.story.id, "title": self.story.title,
+                      "version": self.story.version, "fingerprint": self._fingerprint},
+            "chapter": scene.chapter if scene else "",
+            "scene_title": scene.title if scene else state.scene,
+            "play_seconds": round(seconds, 3),
+            "state": state.to_json(),
+            "undo": [_compact(s, state) for s in undo],
+        }
+
+    def _info(self, slot: str, doc: dict) -> SaveInfo:
+        return SaveInfo(slot, doc["chapter"], doc["scene_title"], doc["state"]["turn"],
+                        doc["play_seconds"], datetime.fromisoformat(doc["saved_at"]),
+                        doc["story"]["id"], doc["story"]["version"])
+
+    def _decode(self, slot: str, doc: Any) -> LoadResult:
+        """Check every field of a parsed save and migrate it to this story."""
+        if not isinstance(doc, dict):
+            raise _Damaged("it is not a save (the file holds no JSON object)")
+        if doc.get("format") != FORMAT_NAME:
+            raise _Damaged("it is not an ana-story save")
+        version = _field(doc, "format_version", int)
+        minimum = doc.get("min_reader_version", version)
+        if type(minimum) is not int:
+            raise _Damaged("'min_reader_version' should be a whole number")
+        if minimum > FORMAT_VERSION:
+            raise _Incompatible(f"it was made by a newer ana-story (save format {version}); "
+                                "update ana-story to load it")
+        meta = _field(doc, "story", dict)
+        story_id = _text(meta, "id")
+        story_version = _text(meta, "version")
+        fp = _text(meta, "fingerprint")
+        if story_id != self.story.id:
+            raise _Incompatible(f"it belongs to the story '{story_id}', not "
+                                f"'{self.story.id}'")
+        saved_at = _text(doc, "saved_at")
+        try:
+            when = datetime.fromisoformat(saved_at)
+        except ValueError:
+            raise _Damaged("'saved_at' is not a date and time") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = doc.get("play_seconds", 0.0)
+        if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
+            raise _Damaged("'play_seconds' should be a number of seconds")
+        chapter = _text(doc, "chapter", "")
+        title = _text(doc, "scene_title", "")
+        state = _state(_field(doc, "state", dict))
+        undo_raw = _field(doc, "undo", list, [])
+        if len(undo_raw) > MAX_UNDO:
+            raise _Damaged(f"it holds more than {MAX_UNDO} earlier moments")
+        undo = tuple(_expand(u, state) for u in undo_raw)
+        same = fp == self._fingerprint
+        state, undo, changes = _migrate(self.story, state, undo, chapter, strict=same)
+        if changes:
+            was = (f"version {story_version}" if story_version != self.story.version
+                   else "an earlier draft")
+            changes = [f"This save was made with {was} of {self.story.title}; "
+                       f"you are playing version {self.story.version}.", *changes]
+        scene = self.story.scenes[state.scene]
+        info = SaveInfo(slot, scene.chapter, scene.title, state.turn, float(seconds), when,
+                        story_id, story_version)
+        return LoadResult(SaveData(state, undo, float(seconds)), info, tuple(changes))
+
+
+# --- the format, field by field ---------------------------------------------------
+
+def _dumps(doc: dict) -> bytes:
+    return (json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+def _read_limited(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        return b"\x00too-large"
+    return raw
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number a save may hold")
+
+
+def _parse(raw: bytes) -> Any:
+    if raw == b"\x00too-large":
+        raise _Damaged(f"it is larger than {MAX_FILE_BYTES // 2**20} MB")
+    if not raw.strip():
+        raise _Damaged("the file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Damaged("it is not text (not UTF-8)") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise _Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
+                       f"{e.msg})") from None
+    except (ValueError, RecursionError) as e:
+        raise _Damaged(f"it is not valid JSON ({str(e)[:80] or type(e).__name__})") from None
+
+
+_MISSING = object()
+
+
+def _field(doc: dict, key: str, kind: type, default: Any = _MISSING) -> Any:
+    if key not in doc:
+        if default is _MISSING:
+            raise _Damaged(f"it has no '{key}'")
+        return default
+    value = doc[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _Damaged(f"'{key}' should be {_KINDS.get(kind, kind.__name__)}")
+    return value
+
+
+_KINDS = {int: "a whole number", dict: "an object", list: "a list", str: "text"}
+
+
+def _text(doc: dict, key: str, default: Any = _MISSING) -> str:
+    value = _field(doc, key, str, default)
+    if len(value) > MAX_STR:
+        raise _Damaged(f"'{key}' is too long")
+    return value
+
+
+def _state(data: dict) -> State:
+    try:
+        state = State.from_json(data)
+    except StateError as e:
+        raise _Damaged(f"its state is malformed: {e}") from None
+    for name, value in state.variables.items():
+        if len(name) > 200:
+            raise _Damaged("a variable name is too long")
+        if type(value) is int and abs(value) > MAX_INT:
+            raise _Damaged(f"variable '{name}' is larger than any story may store")
+        if type(value) is float and not math.isfinite(value):
+            raise _Damaged(f"variable '{name}' is not a finite number")
+        if type(value) is str and len(value) > MAX_STR:
+            raise _Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
+    if abs(state.seed) > 2**64 or state.turn > 10**9:
+        raise _Damaged("'seed' or 'turn' is out of range")
+    return state
+
+
+def _compact(earlier: State, now: State) -> dict:
+    """An earlier State, with its path given as a length when it is a prefix of
+    the current path (it nearly always is), so undo costs little space."""
+    d = earlier.to_json()
+    n = len(earlier.path)
+    if n <= len(now.path) and now.path[:n] == earlier.path:
+        del d["path"]
+        d["path_len"] = n
+    return d
+
+
+def _expand(data: Any, now: State) -> State:
+    if not isinstance(data, dict):
+        raise _Damaged("an earlier moment in 'undo' is not an object")
+    if "path_len" in data:
+        n = data["path_len"]
+        if type(n) is not int or not 0 <= n <= len(now.path) or "path" in data:
+            raise _Damaged("an earlier moment in 'undo' has a bad 'path_len'")
+        data = {k: v for k, v in data.items() if k != "path_len"}
+        data["path"] = [[s.choice, s.scene] for s in now.path[:n]]
+    return _state(data)
+
+
+# --- story updates ----------------------------------------------------------------
+
+def _same_kind(value: Any, kind: str) -> bool:
+    t = type(value)
+    if kind == "bool":
+        return t is bool
+    if kind == "str":
+        return t is str
+    return t in (int, float)  # numbers mix: an int variable may hold 7 / 2
+
+
+def _migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *,
+             strict: bool) -> tuple[State, tuple[State, ...], list[str]]:
+    """Fit a saved State to ``story``. With ``strict`` (the save's fingerprint is
+    this story's), any mismatch means the file was damaged or tampered with.
+    Otherwise variables added get their starting values, removed ones are
+    dropped, a renamed scene follows story.renamed, and a vanished scene gives
+    way to the start of its chapter (or of the story)."""
+    changes: list[str] = []
+    if strict and state.scene not in story.scenes:
+        raise _Damaged(f"it names the scene '{state.scene}', which the story does not have")
+    variables = dict(state.variables)
+    declared = story.variables
+    unknown = [n for n in variables if n not in declared]
+    missing = [n for n in declared if n not in variables]
+    wrong = [n for n, v in variables.items() if n in declared
+             and not _same_kind(v, declared[n].type)]
+    if strict and (unknown or missing or wrong):
+        if unknown:
+            raise _Damaged(f"it names variables the story does not declare: "
+                           f"{', '.join(sorted(unknown)[:5])}")
+        if missing:
+            raise _Damaged(f"it lacks the variable '{missing[0]}'")
+        raise _Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
+                       f"not {_kind_name(declared[wrong[0]].initial)}")
+    for n in sorted(unknown):
+        del variables[n]
+        changes.append(f"'{n}' is no longer part of the story and was dropped.")
+    for n in missing:
+        v = declared[n]
+        variables[n] = v.initial
+        changes.append(f"{v.label} is new in this version and starts at {_show(v.initial)}.")
+    for n in wrong:
+        v = declared[n]
+        variables[n] = v.initial
+        changes.append(f"{v.label} changed kind in this version and was reset to "
+                       f"{_show(v.initial)}.")
+    scene = state.scene
+    visits = dict(state.visits)
+    if scene not in story.scenes:
+        new = story.renamed.get(scene)
+        if new in story.scenes:
+            changes.append(f"The scene you saved in has moved; you resume at "
+                           f"'{story.scenes[new].title}'.")
+        else:
+            new = _chapter_start(story, chapter)
+            where = (f"the start of the chapter '{chapter}'" if new != story.start
+                     or story.scenes[new].chapter == chapter else "the start of the story")
+            changes.append(f"The scene you saved in ('{scene}') is no longer in the story; "
+                           f"you resume at {where}: '{story.scenes[new].title}'.")
+            visits[new] = visits.get(new, 0) + 1
+        scene = new
+    visits = _rename_keys(story, visits)
+    visits = {k: n for k, n in visits.items() if k in story.scenes}
+    path = tuple(Step(_rename_choice(story, s.choice), story.renamed.get(s.scene, s.scene))
+                 for s in state.path)
+    once = frozenset(_rename_choice(story, k) for k in state.once)
+    new_state = State(scene, variables, visits, once, path, state.turn, state.seed)
+    kept = []
+    for u in undo:
+        s = story.renamed.get(u.scene, u.scene)
+        if s not in story.scenes:
+            continue  # that moment's scene is gone: it cannot be returned to
+        uv = {n: (u.variables[n] if n in u.variables
+                  and _same_kind(u.variables[n], declared[n].type) else declared[n].initial)
+              for n in declared}
+        uvisits = {k: n for k, n in _rename_keys(story, u.visits).items()
+                   if k in story.scenes}
+        kept.append(State(s, uv, uvisits, frozenset(_rename_choice(story, k) for k in u.once),
+                          tuple(Step(_rename_choice(story, st.choice),
+                                     story.renamed.get(st.scene, st.scene)) for st in u.path),
+                          u.turn, u.seed))
+    if strict and len(kept) != len(undo):
+        raise _Damaged("an earlier moment in 'undo' names a scene the story does not have")
+    return new_state, tuple(kept), changes
+
+
+def _chapter_start(story: Story, chapter: str) -> str:
+    for c in story.chapters:
+        if c.title == chapter:
+            for sid in c.scenes:
+                if sid in story.scenes:
+                    return sid
+    return story.start
+
+
+def _rename_keys(story: Story, visits: dict) -> dict:
+    out: dict = {}
+    for k, n in visits.items():
+        k = story.renamed.get(k, k)
+        out[k] = out.get(k, 0) + n
+    return out
+
+
+def _rename_choice(story: Story, key: str) -> str:
+    scene, dot, rest = key.partition(".")
+    new = story.renamed.get(scene)
+    return f"{new}{dot}{rest}" if new and dot else key
+
+
+def _kind_name(value: Any) -> str:
+    return {bool: "true/false", str: "text"}.get(type(value), "number")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _os_reason(e: OSError) -> str:
+    """One plain line for what went wrong on disk."""
+    return {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the save folder is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOENT: "the folder does not exist",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EISDIR: "it is a folder, not a file",
+        errno.EIO: "the disk reported an input/output error",
+    }.get(e.errno, e.strerror or str(e))
