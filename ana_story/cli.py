@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder with story.yaml (default: the shipped story)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
+    check.add_argument("--strict", action="store_true",
+                       help="fail (exit 1) on warnings too, not only on errors")
     from .savecmd import register as register_saves
     register_saves(sub, _Parser)
     return p
@@ -79,13 +81,17 @@ def format_diagnostic(d: Diagnostic) -> str:
 
 def cmd_check(args) -> int:
     from .loader import check
+    from .tools.lint import lint, render
     story, diags = check(_story_dir(args.story_dir))
+    if story is not None:
+        diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
     errors = [d for d in diags if d.severity == "error"]
     if args.format == "json":
         print(json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False))
     else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         for d in diags:
-            print(format_diagnostic(d))
+            print(render(d, color=color))
         warnings = len(diags) - len(errors)
         if story is not None:
             endings = len(story.endings)
@@ -95,7 +101,7 @@ def cmd_check(args) -> int:
         else:
             print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
                   f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return 1 if errors else 0
+    return 1 if errors or (args.strict and diags) else 0
 
 
 def cmd_play(args) -> int:

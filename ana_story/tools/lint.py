@@ -1,0 +1,237 @@
+"""Check's warnings: things that load fine but are probably mistakes.
+
+Each is a Diagnostic with severity "warning", pointing at the author's line
+(Scene.where, Choice.where, Variable.where). These are found in the scene graph
+and the expressions alone; `ana-story explore` proves the rest over real States.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..engine import _EVAL_ERRORS
+from ..errors import Diagnostic
+from ..model import Choice, Location, Scene, Story
+from .analysis import reachable, transition_exprs, uses_random
+
+
+def lint(story: Story) -> list[Diagnostic]:
+    """Every warning for a loaded story, sorted by position."""
+    out: list[Diagnostic] = []
+    out += _unreachable(story)
+    out += _variables(story)
+    out += _impossible_conditions(story)
+    out += _no_fallback(story)
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _diag(where: Location | None, code: str, message: str, hint: str | None,
+          story: Story) -> Diagnostic:
+    if where is None:
+        return Diagnostic(story.root, 0, 0, code, message, hint, "warning")
+    return Diagnostic(where.file, where.line, where.column, code, message, hint, "warning")
+
+
+def _unreachable(story: Story) -> list[Diagnostic]:
+    seen = reachable(story)
+    targeted = {r.scene for s in story.scenes.values() for c in s.choices
+                for r in c.goto.routes if r.scene != s.id}
+    out = []
+    for scene in story.scenes.values():
+        if scene.id in seen:
+            continue
+        if scene.is_ending:
+            how = ("no choice leads to it" if scene.id not in targeted else
+                   "the choices that lead to it are in scenes no player can reach")
+            out.append(_diag(scene.where, "unreachable-ending",
+                             f"ending '{scene.id}' ({scene.ending}) has no way in: {how}",
+                             f"add a choice with 'goto: {scene.id}' in a scene the player "
+                             "can reach", story))
+        else:
+            out.append(_diag(scene.where, "unreachable-scene",
+                             f"scene '{scene.id}' cannot be reached from the start "
+                             f"('{story.start}')",
+                             f"add a choice with 'goto: {scene.id}', or remove the scene",
+                             story))
+    return out
+
+
+def _variables(story: Story) -> list[Diagnostic]:
+    read: set[str] = set()
+    written: set[str] = set()
+    for scene in story.scenes.values():
+        read |= scene.text.reads
+        for c in scene.choices:
+            read |= c.text.reads
+            if c.locked is not None:
+                read |= c.locked.reads
+    for kind, expr in transition_exprs(story):
+        read |= expr.reads
+        if kind.startswith("set:"):
+            written.add(kind[4:])
+    out = []
+    for var in story.variables.values():
+        if var.name not in read:
+            out.append(_diag(var.where, "variable-never-read",
+                             f"variable '{var.name}' is never read: no condition, effect "
+                             "or text uses it",
+                             "use it in an 'if:' or in text as {{ " + var.name + " }}, "
+                             "or remove it", story))
+        elif var.name not in written:
+            out.append(_diag(var.where, "variable-never-set",
+                             f"variable '{var.name}' is never set: it keeps its starting "
+                             f"value {var.initial!r} all story long",
+                             f"change it in a choice with 'set: {{ {var.name}: ... }}', or "
+                             "leave it if it is meant to be a constant", story))
+    return out
+
+
+class _Frozen:
+    """Stands in for a State when evaluating a condition that reads no State."""
+
+    visits: dict = {}
+    seed = 0
+    turn = 0
+
+
+def _impossible_conditions(story: Story) -> list[Diagnostic]:
+    """Conditions that read only constants (or variables no choice ever sets) and
+    are false for those values."""
+    written = {k[4:] for k, _ in transition_exprs(story) if k.startswith("set:")}
+    values = story.initial_variables()
+    out = []
+    for scene in story.scenes.values():
+        for c in scene.choices:
+            checks = []
+            if c.condition is not None:
+                checks.append(("choice", c.condition))
+            for i, r in enumerate(c.goto.routes):
+                if r.condition is not None:
+                    checks.append((f"route {i + 1}", r.condition))
+            for what, expr in checks:
+                if expr.scenes or expr.reads & written or uses_random(expr):
+                    continue
+                try:
+                    holds = expr.fn(values, _Frozen)
+                except _EVAL_ERRORS:
+                    continue
+                if holds:
+                    continue
+                consts = sorted(expr.reads)
+                why = ("it is always false" if not consts else
+                       "it reads only " + ", ".join(f"'{n}' (always {values[n]!r})"
+                                                    for n in consts)
+                       + ", which no choice changes")
+                where = (_key_location(c, "if") if what == "choice"
+                         else c.goto.routes[int(what.split()[1]) - 1].where)
+                subject = (f"choice {c.index + 1} of scene '{scene.id}'" if what == "choice"
+                           else f"{what} of choice {c.index + 1} in scene '{scene.id}'")
+                out.append(_diag(where or c.where, "condition-never-true",
+                                 f"the condition of {subject} can never hold: "
+                                 f"'{expr.source.strip()}'; {why}",
+                                 "fix the condition, or set the variable in some choice",
+                                 story))
+    return out
+
+
+def _no_fallback(story: Story) -> list[Diagnostic]:
+    out = []
+    for scene in story.scenes.values():
+        if scene.is_ending or not scene.choices:
+            continue
+        if any(c.fallback for c in scene.choices):
+            continue
+        if any(c.condition is None and not c.once for c in scene.choices):
+            continue
+        once = any(c.once for c in scene.choices)
+        what = "conditional or once-only" if once else "conditional"
+        out.append(_diag(scene.where, "no-fallback",
+                         f"every choice of scene '{scene.id}' is {what}, and there is "
+                         "no fallback: a player for whom none is available is stuck",
+                         "add a choice with 'fallback: true', or run 'ana-story explore' "
+                         "to see whether any player really gets stuck here", story))
+    return out
+
+
+_KEY = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*")
+
+
+def _key_location(c: Choice, key: str) -> Location | None:
+    """Where the value of a choice's ``key:`` is written, found in the source lines
+    below Choice.where (the loader keeps positions of choices, not of their keys)."""
+    where = c.where
+    if where is None:
+        return None
+    lines = _lines(where.file)
+    indent = where.column - 1
+    for n in range(where.line - 1, min(len(lines), where.line + 60)):
+        line = lines[n]
+        if n > where.line - 1:
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            lead = len(line) - len(line.lstrip(" "))
+            if lead < indent:
+                break  # the next choice, or the next scene
+            if lead > indent:
+                continue
+        m = _KEY.match(line, indent)
+        if m and m.group(1) == key:
+            return Location(where.file, n + 1, m.end() + 1)
+    return None
+
+
+_LINE_CACHE: dict[str, list[str]] = {}
+
+
+def _lines(path: str) -> list[str]:
+    if path not in _LINE_CACHE:
+        try:
+            _LINE_CACHE[path] = Path(path).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            _LINE_CACHE[path] = []
+    return _LINE_CACHE[path]
+
+
+def source_line(d: Diagnostic) -> str | None:
+    """The author's line a diagnostic points at, or None when it cannot be read."""
+    if d.line <= 0:
+        return None
+    try:
+        text = Path(d.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.lstrip("\ufeff").split("\n")
+    return lines[d.line - 1] if d.line <= len(lines) else None
+
+
+_COLOR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m"}
+_BOLD, _CARET, _DIM, _RESET = "\x1b[1m", "\x1b[1;32m", "\x1b[2m", "\x1b[0m"
+
+
+def render(d: Diagnostic, *, color: bool = False) -> str:
+    """A diagnostic the way a compiler shows one: the `file:line:col: severity[code]
+    message` line, then the source line with a caret under the spot, then the hint."""
+    pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+    sev = f"{d.severity}[{d.code}]"
+    if color:
+        first = f"{_BOLD}{pos}:{_RESET} {_COLOR.get(d.severity, '')}{sev}{_RESET} " \
+                f"{_BOLD}{d.message}{_RESET}"
+    else:
+        first = f"{pos}: {sev} {d.message}"
+    out = [first]
+    src = source_line(d)
+    if src is not None:
+        src = src.replace("\t", " ")
+        gutter = f"{d.line:>5} | "
+        caret_pad = " " * (len(gutter) - 2) + "| " + " " * max(0, d.column - 1)
+        if color:
+            out.append(f"{_DIM}{gutter}{_RESET}{src}")
+            out.append(f"{_DIM}{caret_pad[:len(gutter)]}{_RESET}{caret_pad[len(gutter):]}"
+                       f"{_CARET}^{_RESET}")
+        else:
+            out.append(gutter + src)
+            out.append(caret_pad + "^")
+    if d.hint:
+        out.append(f"    hint: {d.hint}")
+    return "\n".join(out)
