@@ -636,7 +636,8 @@ def _migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, 
                        f"not {_kind_name(declared[wrong[0]].initial)}")
     for n in sorted(unknown):
         del variables[n]
-        changes.append(f"'{n}' is no longer part of the story and was dropped.")
+        label = n.replace("_", " ").capitalize()  # the loader's default label
+        changes.append(f"{label} is no longer part of the story and was dropped.")
     for n in missing:
         v = declared[n]
         variables[n] = v.initial
