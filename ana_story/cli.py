@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="fail (exit 1) on warnings too, not only on errors")
     from .savecmd import register as register_saves
     register_saves(sub, _Parser)
+    from .tools.commands import register as register_tools
+    register_tools(sub, _Parser, play)
     return p
 
 
@@ -111,6 +113,9 @@ def cmd_play(args) -> int:
     story = load_story(_story_dir(args.story_dir))
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     state = engine.new_state(story, seed)
+    if args.from_scene is not None or args.set:
+        from .tools.start import state_from
+        state = state_from(story, args.from_scene, args.set, seed=seed)
     width = shutil.get_terminal_size((plain.MEASURE, 24)).columns
     return plain.play(story, state, stdin=sys.stdin, stdout=sys.stdout, width=width)
 
@@ -132,9 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args.story_dir, args.seed, args.plain = None, None, False
         args.saves = None
+        args.from_scene, args.set = None, []
     try:
         if command == "check":
             return cmd_check(args)
+        from .tools.commands import COMMANDS as TOOL_COMMANDS
+        if command in TOOL_COMMANDS:
+            from .tools.commands import run as run_tool
+            return run_tool(args)
         if command == "saves":
             from .savecmd import run as run_saves
             return run_saves(args, sys.stdout)

@@ -144,6 +144,8 @@ class Env:
     variables: Mapping[str, str]  # name -> type name ("int", "float", "bool", "str")
     scenes: Collection[str] | None = None  # None: do not check scene names
     next_site: int = 1  # call-site numbers for random draws, unique per story
+    # (source, wanted type) -> Expr: stories repeat 'craft + 1' and 'craft > 2' a lot
+    cache: dict = field(default_factory=dict)
 
     def site(self) -> int:
         n = self.next_site
@@ -561,6 +563,10 @@ def _parse(source: str, base: int = 0) -> ast.expr:
 
 def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
     """Compile one expression; ``want`` is the type it must have ("bool" for `if:`)."""
+    cached = env.cache.get((source, want))
+    if cached is not None:
+        return cached
+    first_site = env.next_site
     tree = _parse(source)
     checker = _Checker(env)
     try:
@@ -575,8 +581,11 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
                         "type-mismatch", 0, hint)
     if want == "float" and t == "int":
         body = _call("_float", body)
-    return Expr(source, want or t, _lambda(body), frozenset(checker.reads),
+    expr = Expr(source, want or t, _lambda(body), frozenset(checker.reads),
                 frozenset(checker.scenes), checker.pure)
+    if env.next_site == first_site:  # no random draws: the same code serves every use
+        env.cache[(source, want)] = expr
+    return expr
 
 
 # --- templates -----------------------------------------------------------------

@@ -9,6 +9,7 @@ is used (libyaml's ``CSafeLoader`` when present): a story file is data.
 from __future__ import annotations
 
 import difflib
+import gc
 import keyword
 import os
 import re
@@ -762,12 +763,20 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
     """Load a story folder; return the Story (None on errors) and every diagnostic."""
     root = Path(path)
     loader = _Loader(root, display_path(root))
+    # Loading builds many small objects that all live on; the cyclic collector would
+    # scan them again and again for nothing (about half of the load time at 10,000
+    # scenes), so it is paused for the load.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         story = loader.load()
     except RecursionError:
         loader.error(loader.display_root, None, "too-large",
                      "the story is nested too deeply to read")
         story = None
+    finally:
+        if was_enabled:
+            gc.enable()
     return story, sorted(loader.diags, key=Diagnostic.sort_key)
 
 
