@@ -1,0 +1,249 @@
+"""The author tools' subcommands: their options (registered into cli.py's parser)
+and thin runners that build a core object, call it, and print the result.
+Errors are raised as AnaStoryError subclasses; cli.py renders them."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+
+COMMANDS = ("explore", "graph", "schema", "new", "test")
+
+EPILOG_EXPLORE = """examples:
+  ana-story explore                       # every State of the shipped story
+  ana-story explore my-story --max-states 1000000
+  ana-story explore --random 1000 --seed 7 --format json
+exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error,
+      3 stopped by --max-states with nothing found so far"""
+
+EPILOG_GRAPH = """examples:
+  ana-story graph > story.mmd             # Mermaid: renders on GitHub as it is
+  ana-story graph --format dot --output story.svg   # needs Graphviz's 'dot'"""
+
+EPILOG_SCHEMA = """examples:
+  ana-story schema > scene-file.schema.json
+  ana-story schema story > story-file.schema.json
+then put this first line in a scene file for your editor's YAML extension:
+  # yaml-language-server: $schema=path/to/scene-file.schema.json"""
+
+EPILOG_NEW = """examples:
+  ana-story new my-story                  # a small playable story to start from
+  ana-story new scene attic --in my-story/01-beginning.yaml"""
+
+EPILOG_TEST = """examples:
+  ana-story test                          # the shipped story's tests/playthroughs/
+  ana-story test my-story --plans my-story/playthroughs
+a plan (YAML):
+  seed: 1
+  steps:
+    - see: Rain on the step
+    - choose: Pick up the letter
+    - scene: hallway
+    - ending: The Studio"""
+
+
+def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
+    """Add the tools' subcommands, and `play --from/--set`."""
+    play.add_argument("--from", dest="from_scene", metavar="SCENE", default=None,
+                      help="start at this scene (for authors testing a late scene)")
+    play.add_argument("--set", dest="set", metavar="VAR=VALUE", action="append",
+                      default=[], help="start with this variable value (repeatable)")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    ex = sub.add_parser("explore", help="prove every scene and ending reachable, find "
+                        "soft-locks", formatter_class=raw, epilog=EPILOG_EXPLORE,
+                        description="Search every State a player can reach (scene, "
+                        "variables, visit counts), or play random games with --random.")
+    ex.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                    help="folder with story.yaml (default: the shipped story)")
+    ex.add_argument("--max-states", type=int, default=200_000, metavar="N",
+                    help="stop after this many distinct States (default: 200000)")
+    ex.add_argument("--random", type=int, default=None, metavar="N",
+                    help="play N seeded random playthroughs instead")
+    ex.add_argument("--seed", type=int, default=0,
+                    help="seed for random events and random runs (default: 0)")
+    ex.add_argument("--max-turns", type=int, default=1000, metavar="N",
+                    help="with --random: stop a run after N choices (default: 1000)")
+    ex.add_argument("--format", choices=("text", "json"), default="text")
+
+    gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
+                        formatter_class=raw, epilog=EPILOG_GRAPH,
+                        description="The scene graph: chapters as clusters, the start and "
+                        "endings marked, unreachable scenes highlighted.")
+    gr.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                    help="folder with story.yaml (default: the shipped story)")
+    gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    gr.add_argument("--output", "-o", metavar="FILE", default=None,
+                    help="render to FILE (.svg, .png, .pdf) with Graphviz's 'dot'")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of scene or story files",
+                        formatter_class=raw, epilog=EPILOG_SCHEMA,
+                        description="A JSON Schema, so an editor can complete and check "
+                        "the keys of story files.")
+    sc.add_argument("kind", nargs="?", choices=("scene", "story"), default="scene",
+                    help="scene files (default) or story.yaml")
+
+    nw = sub.add_parser("new", help="start a new story, or add a scene",
+                        formatter_class=raw, epilog=EPILOG_NEW,
+                        usage="ana-story new STORY_DIR [--title TITLE]\n"
+                              "       ana-story new scene NAME --in FILE",
+                        description="Scaffold a small playable story, or add a scene "
+                        "skeleton to a scene file.")
+    nw.add_argument("target", nargs="+", metavar="STORY_DIR | scene NAME")
+    nw.add_argument("--in", dest="in_file", metavar="FILE", default=None,
+                    help="the scene file to add the scene to (new scene)")
+    nw.add_argument("--title", default=None, help="the new story's title")
+
+    te = sub.add_parser("test", help="run playthrough transcripts against a story",
+                        formatter_class=raw, epilog=EPILOG_TEST,
+                        description="Play each transcript (a list of choices and text "
+                        "that must or must not appear) and report what differs.")
+    te.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                    help="folder with story.yaml (default: the shipped story)")
+    te.add_argument("--plans", action="append", default=[], metavar="PATH",
+                    help="a plan file or a folder of them (default: STORY_DIR/playthroughs, "
+                         "or tests/playthroughs for the shipped story)")
+
+
+def run(args) -> int:
+    return {"explore": cmd_explore, "graph": cmd_graph, "schema": cmd_schema,
+            "new": cmd_new, "test": cmd_test}[args.command](args)
+
+
+def _story_dir(arg: str | None) -> Path:
+    from ..paths import shipped_story
+    return Path(arg) if arg is not None else shipped_story()
+
+
+def _load(arg: str | None):
+    from ..loader import load_story
+    return load_story(_story_dir(arg))
+
+
+def _progress(total_hint: str):
+    """A Rich progress bar on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.completed:,} / {task.total:,} " + total_hint),
+                   TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+    return bar, bar.add_task("exploring", total=1)
+
+
+def cmd_explore(args) -> int:
+    from .explore import explore, random_runs
+    from .explore_text import format_report
+    if args.max_states < 1 or (args.random is not None and args.random < 1) or \
+            args.max_turns < 1:
+        raise UsageError("--max-states, --random and --max-turns need a number above 0")
+    story = _load(args.story_dir)
+    bar, task = _progress("runs" if args.random else "States")
+
+    def progress(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    if bar is not None:
+        bar.start()
+    try:
+        if args.random is not None:
+            report = random_runs(story, args.random, seed=args.seed,
+                                 max_turns=args.max_turns,
+                                 progress=progress if bar else None)
+        else:
+            report = explore(story, max_states=args.max_states, seed=args.seed,
+                             progress=progress if bar else None)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return report.exit_code()
+
+
+def cmd_graph(args) -> int:
+    from . import graph
+    story = _load(args.story_dir)
+    if args.output:
+        out = Path(args.output)
+        graph.render(graph.dot(story), out)
+        print(f"wrote {out}", file=sys.stderr)
+        return 0
+    sys.stdout.write(graph.mermaid(story) if args.format == "mermaid" else graph.dot(story))
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema import dumps
+    sys.stdout.write(dumps(args.kind))
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .new import new_scene, new_story
+    target = args.target
+    if target[0] == "scene" and len(target) == 2:
+        if not args.in_file:
+            raise UsageError("new scene NAME needs --in FILE: the scene file to add it to")
+        path = new_scene(target[1], Path(args.in_file))
+        print(f"added scene '{target[1]}' to {path}; link it from a choice with "
+              f"'goto: {target[1]}'")
+        return 0
+    if len(target) != 1:
+        raise UsageError("write 'ana-story new STORY_DIR' or 'ana-story new scene NAME "
+                         "--in FILE'")
+    if args.in_file:
+        raise UsageError("--in goes with 'new scene NAME'")
+    files = new_story(Path(target[0]), args.title)
+    print("created " + ", ".join(str(f) for f in files))
+    print(f"play it:  ana-story play {target[0]}\ncheck it: ana-story check {target[0]}")
+    return 0
+
+
+def cmd_test(args) -> int:
+    from ..paths import shipped_story
+    from .playtest import find_plans, run_plan
+    story_dir = _story_dir(args.story_dir)
+    story = _load(args.story_dir)
+    places = [Path(p) for p in args.plans]
+    if not places:
+        own = story_dir / "playthroughs"
+        shipped = Path(shipped_story()).resolve().parent / "tests" / "playthroughs"
+        if own.is_dir():
+            places = [own]
+        elif story_dir.resolve() == Path(shipped_story()).resolve() and shipped.is_dir():
+            places = [shipped]
+        else:
+            raise UsageError(f"no playthroughs found: make {own}/ with plan files, or "
+                             "name them with --plans")
+    plans = find_plans(places)
+    if not plans:
+        raise UsageError("no playthrough files (*.yaml) in " +
+                         ", ".join(str(p) for p in places))
+    failed = 0
+    for path in plans:
+        r = run_plan(story, path, _display(path))
+        if r.ok:
+            print(f"PASS {r.file}: {r.name} ({r.steps} steps)")
+        else:
+            failed += 1
+            line, message = r.failures[0]
+            pos = f"{r.file}:{line}" if line else r.file
+            print(f"FAIL {pos}: {r.name}: {message}")
+    print(f"{len(plans) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _display(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

@@ -1,0 +1,471 @@
+"""Explore: search every State a player can reach, or play many random games.
+
+The exhaustive search is a breadth-first search over engine States, driven by
+the real ``engine.present`` / ``engine.choose``. Two States are merged when
+they play the same from here on: same scene, same values of the variables that
+can change a condition or a route (analysis.relevant_variables), same visit
+counts of the scenes a condition counts (capped where counting higher changes
+nothing, analysis.visit_caps), same once-only choices taken. Turn, seed and
+history are left out of that key.
+
+Randomness, decided here and documented in docs/authoring-tools.md:
+- a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
+  reached by luck is still found;
+- draws inside expressions (random(), chance(), pick()) use the search's seed
+  and the turn at which each State was first reached, i.e. one outcome per
+  State; ``--random`` samples the others.
+
+Breadth-first order means the first path found to each ending is a shortest
+one. Paths are kept as parent links, not per State, so memory stays small.
+"""
+from __future__ import annotations
+
+import random as _random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import engine
+from ..errors import AnaStoryError
+from ..model import Story
+from ..state import State, Step
+from .analysis import relevant_variables, visit_caps
+
+Progress = Callable[[int, int], None]  # (states explored, states known)
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One choice on a replayable path."""
+
+    choice: str  # the choice's key
+    number: int  # what a player types: its place among the available choices
+    scene: str  # where it led
+
+
+@dataclass
+class Finding:
+    """A State worth reporting (a soft-lock, an error) with a shortest path to it."""
+
+    scene: str
+    path: list[PathStep]
+    variables: dict
+    states: int = 1  # how many States share this scene and finding
+    stuck: bool = False  # no choice at all is available there
+    message: str = ""
+    seed: int | None = None
+
+
+@dataclass
+class Report:
+    """What explore found; ``to_json`` is the `--format json` shape."""
+
+    story: Story
+    mode: str  # "exhaustive" or "random"
+    seed: int
+    states: int = 0
+    complete: bool = True
+    cut: int = 0  # States found but left unexplored because of --max-states
+    seconds: float = 0.0
+    runs: int = 0
+    max_turns: int = 0
+    long_runs: int = 0  # random runs stopped by --max-turns
+    scene_hits: dict = field(default_factory=dict)
+    choice_hits: dict = field(default_factory=dict)
+    ending_paths: dict = field(default_factory=dict)  # ending scene id -> Finding
+    ending_hits: dict = field(default_factory=dict)
+    softlocks: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    loops: list = field(default_factory=list)  # [{"scenes": [...], "exit": bool, ...}]
+    widest: list = field(default_factory=list)  # when cut: what kept growing
+
+    @property
+    def unreached_scenes(self) -> list[str]:
+        return [s for s in self.story.scenes if not self.scene_hits.get(s)]
+
+    @property
+    def unreached_endings(self) -> list[str]:
+        return [s.id for s in self.story.endings if not self.scene_hits.get(s.id)]
+
+    @property
+    def unreached_choices(self) -> list[str]:
+        return [c.key for s in self.story.scenes.values() for c in s.choices
+                if not self.choice_hits.get(c.key)]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.unreached_scenes or self.softlocks or self.errors)
+
+    def exit_code(self) -> int:
+        """1 when a scene or ending was never reached, a soft-lock or an error was
+        found; 3 when the bound cut the search short with nothing found so far.
+        Random runs prove no absence, so they fail only on a soft-lock or an error."""
+        if self.mode == "random":
+            return 1 if (self.softlocks or self.errors) else 0
+        if not self.clean:
+            return 1
+        return 0 if self.complete else 3
+
+    def to_json(self) -> dict:
+        def finding(f: Finding) -> dict:
+            out = {"scene": f.scene, "steps": len(f.path),
+                   "path": [s.choice for s in f.path],
+                   "numbers": [s.number for s in f.path], "seed": f.seed,
+                   "variables": f.variables}
+            if f.message:
+                out["message"] = f.message
+            return out
+
+        endings = {}
+        for s in self.story.endings:
+            e = {"title": s.ending, "reached": bool(self.scene_hits.get(s.id))}
+            if self.mode == "random":
+                e["hits"] = self.ending_hits.get(s.id, 0)
+            f = self.ending_paths.get(s.id)
+            if f is not None:
+                e.update(finding(f))
+            endings[s.id] = e
+        data = {
+            "story": self.story.title, "mode": self.mode, "seed": self.seed,
+            "states": self.states, "complete": self.complete, "cut": self.cut,
+            "seconds": round(self.seconds, 3),
+            "scenes": {s: self.scene_hits.get(s, 0) for s in self.story.scenes},
+            "choices": {c.key: self.choice_hits.get(c.key, 0)
+                        for s in self.story.scenes.values() for c in s.choices},
+            "endings": endings,
+            "unreached": {"scenes": self.unreached_scenes,
+                          "endings": self.unreached_endings,
+                          "choices": self.unreached_choices},
+            "softlocks": [dict(finding(f), states=f.states, stuck=f.stuck)
+                          for f in self.softlocks],
+            "errors": [finding(f) for f in self.errors],
+            "loops": self.loops,
+        }
+        if self.mode == "random":
+            data.update(runs=self.runs, max_turns=self.max_turns, long_runs=self.long_runs)
+        if self.widest:
+            data["growing"] = self.widest
+        return data
+
+
+class _Keyer:
+    """Builds the de-duplication key of a State (see the module docstring)."""
+
+    def __init__(self, story: Story):
+        self.variables = relevant_variables(story)
+        caps = visit_caps(story)
+        self.counted = tuple(sorted(caps))
+        self.caps = tuple(caps[s] for s in self.counted)
+
+    def __call__(self, s: State) -> tuple:
+        v, visits = s.variables, s.visits
+        return (s.scene,
+                tuple(v[n] for n in self.variables),
+                tuple(visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
+                      for sc, cap in zip(self.counted, self.caps)),
+                s.once)
+
+
+def _random_outcomes(story: Story, before: State, after: State, choice) -> list[State]:
+    """``after`` with its random goto sent to each possible target in turn."""
+    chosen = after.scene
+    out = []
+    for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
+        if target == chosen:
+            out.append(after)
+            continue
+        visits = dict(after.visits)
+        visits[chosen] -= 1
+        if not visits[chosen]:
+            del visits[chosen]
+        visits[target] = visits.get(target, 0) + 1
+        out.append(State(target, after.variables, visits, after.once,
+                         before.path + (Step(choice.key, target),), after.turn, after.seed))
+    return out
+
+
+def explore(story: Story, *, max_states: int = 200_000, seed: int = 0,
+            progress: Progress | None = None) -> Report:
+    """Search every State reachable from the start, up to ``max_states``."""
+    t0 = time.perf_counter()
+    key = _Keyer(story)
+    start = engine.new_state(story, seed)
+    ids = {key(start): 0}
+    parent: list = [None]  # id -> (parent id, PathStep) ; None for the start
+    scene_of = [start.scene]
+    succ: list[list[int]] = []  # id -> successor ids (only for explored States)
+    good: set[int] = set()  # endings, and States whose future was cut off
+    report = Report(story, "exhaustive", seed)
+    hits = report.scene_hits
+    hits[start.scene] = 1
+    choice_hits = report.choice_hits
+    sample: dict[str, State] = {}  # for "what kept growing" when cut
+    queue = deque([start])
+    explored = 0
+    while queue:
+        state = queue.popleft()
+        sid = explored
+        explored += 1
+        if progress is not None and explored % 2000 == 0:
+            progress(explored, len(ids))
+        out: list[int] = []
+        succ.append(out)
+        try:
+            p = engine.present(story, state)
+        except AnaStoryError as e:
+            report.errors.append(_finding(story, parent, scene_of, sid, state, str(e)))
+            good.add(sid)  # reported as an error, not again as a soft-lock
+            continue
+        if p.ended:
+            good.add(sid)
+            if p.scene not in report.ending_paths:
+                report.ending_paths[p.scene] = _finding(story, parent, scene_of, sid, state)
+            continue
+        available = p.available
+        scene = story.scenes[state.scene]
+        for number, view in enumerate(available, 1):
+            choice = scene.choices[view.index]
+            try:
+                after = engine.choose(story, state, view.index)
+            except AnaStoryError as e:
+                report.errors.append(_finding(story, parent, scene_of, sid, state,
+                                              f"choice {number} ({view.key}): {e}"))
+                good.add(sid)
+                continue
+            choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
+            nexts = [after] if not choice.goto.random else \
+                _random_outcomes(story, state, after, choice)
+            for nxt in nexts:
+                k = key(nxt)
+                nid = ids.get(k)
+                if nid is None:
+                    if len(ids) >= max_states:
+                        report.cut += 1
+                        report.complete = False
+                        good.add(sid)
+                        sample.setdefault(nxt.scene, nxt)
+                        continue
+                    nid = len(ids)
+                    ids[k] = nid
+                    parent.append((sid, PathStep(view.key, number, nxt.scene)))
+                    scene_of.append(nxt.scene)
+                    hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
+                    queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
+                                       nxt.turn, nxt.seed))
+                out.append(nid)
+    report.states = len(ids)
+    _softlocks_and_loops(story, report, parent, scene_of, succ, good, seed)
+    if not report.complete:
+        report.widest = _growing(story, ids, key)
+    for f in [*report.ending_paths.values(), *report.errors]:
+        f.seed = replay_seed(story, f.path, seed)
+    report.seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress(explored, len(ids))
+    return report
+
+
+def _path(parent: list, sid: int) -> list[PathStep]:
+    steps = []
+    while parent[sid] is not None:
+        sid, step = parent[sid]
+        steps.append(step)
+    steps.reverse()
+    return steps
+
+
+def _finding(story, parent, scene_of, sid, state: State, message: str = "") -> Finding:
+    return Finding(scene_of[sid], _path(parent, sid), dict(state.variables), message=message)
+
+
+def _softlocks_and_loops(story: Story, report: Report, parent, scene_of, succ, good,
+                         seed: int) -> None:
+    n = len(succ)
+    # States not yet explored (cut by the bound) may still reach an ending.
+    good = set(good) | set(range(n, len(scene_of)))
+    pred: list[list[int]] = [[] for _ in range(len(scene_of))]
+    for a, outs in enumerate(succ):
+        for b in outs:
+            pred[b].append(a)
+    alive = set(good)
+    todo = deque(good)
+    while todo:
+        for a in pred[todo.popleft()]:
+            if a not in alive:
+                alive.add(a)
+                todo.append(a)
+    by_scene: dict[str, Finding] = {}
+    for sid in range(n):
+        if sid in alive:
+            continue
+        scene = scene_of[sid]
+        f = by_scene.get(scene)
+        if f is None:
+            path = _path(parent, sid)
+            replay = replay_seed(story, path, seed, tries=200)
+            state = _replay_state(story, path, replay) if replay is not None else None
+            by_scene[scene] = Finding(scene, path, dict(state.variables) if state else {},
+                                      stuck=not succ[sid], seed=replay)
+        else:
+            f.states += 1
+            f.stuck = f.stuck or not succ[sid]
+    report.softlocks = sorted(by_scene.values(), key=lambda f: (len(f.path), f.scene))
+    report.loops = _loops(succ, scene_of, parent, alive)
+
+
+def _loops(succ: list[list[int]], scene_of: list[str], parent, alive: set) -> list[dict]:
+    """Cycles of States (strongly connected components), grouped by their scenes."""
+    n = len(succ)
+    index = [0] * n
+    low = [0] * n
+    on = [False] * n
+    seen = [False] * n
+    stack: list[int] = []
+    counter = 1
+    groups: dict[tuple, dict] = {}
+    for root in range(n):
+        if seen[root]:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work[-1]
+            if i == 0:
+                seen[v] = True
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on[v] = True
+            outs = succ[v]
+            if i < len(outs):
+                work[-1] = (v, i + 1)
+                w = outs[i]
+                if w >= n:
+                    continue
+                if not seen[w]:
+                    work.append((w, 0))
+                elif on[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on[w] = False
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) == 1 and comp[0] not in succ[comp[0]]:
+                    continue
+                members = set(comp)
+                scenes = tuple(sorted({scene_of[c] for c in comp}))
+                leaves = any(w not in members for c in comp for w in succ[c])
+                g = groups.get(scenes)
+                first = min(comp)
+                if g is None:
+                    groups[scenes] = {"scenes": list(scenes), "states": len(comp),
+                                      "exit": leaves, "can_end": first in alive,
+                                      "path": [s.choice for s in _path(parent, first)]}
+                else:
+                    g["states"] += len(comp)
+                    g["exit"] = g["exit"] or leaves
+                    g["can_end"] = g["can_end"] or first in alive
+    return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"]))
+
+
+def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
+    """When the bound cut the search: which parts of the State took the most values."""
+    counts: list[set] = [set() for _ in key.variables] + [set() for _ in key.counted]
+    for k in ids:
+        for i, value in enumerate(k[1]):
+            counts[i].add(value)
+        for j, value in enumerate(k[2]):
+            counts[len(key.variables) + j].add(value)
+    names = [f"variable '{v}'" for v in key.variables] + \
+            [f"visits('{s}')" for s in key.counted]
+    ranked = sorted(zip(names, counts), key=lambda x: -len(x[1]))
+    return [{"what": name, "values": len(vals)} for name, vals in ranked[:3]
+            if len(vals) > 1]
+
+
+def _replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
+    """Play a path by choice keys with ``seed``; None when it does not replay."""
+    state = engine.new_state(story, seed)
+    try:
+        for step in path:
+            p = engine.present(story, state)
+            view = next((c for c in p.available if c.key == step.choice), None)
+            if view is None:
+                return None
+            state = engine.choose(story, state, view.index)
+            if state.scene != step.scene:
+                return None
+    except AnaStoryError:
+        return None
+    return state
+
+
+def replay_seed(story: Story, path: list[PathStep], seed: int, tries: int = 1000) -> int | None:
+    """A seed with which typing the path's numbers plays exactly that path.
+
+    The search's own seed works unless the path passes a random goto that the
+    search sent the other way; then the next seeds are tried."""
+    for s in range(seed, seed + tries):
+        if _replay_state(story, path, s) is not None:
+            return s
+    return None
+
+
+def random_runs(story: Story, runs: int, *, seed: int = 0, max_turns: int = 1000,
+                progress: Progress | None = None) -> Report:
+    """Play ``runs`` seeded random playthroughs and count what each one hit."""
+    t0 = time.perf_counter()
+    rng = _random.Random(seed)
+    report = Report(story, "random", seed, runs=runs, max_turns=max_turns)
+    hits, choice_hits, endings = report.scene_hits, report.choice_hits, report.ending_hits
+    keyer = _Keyer(story)
+    states: set = set()
+    stuck: dict[str, Finding] = {}
+    for run in range(runs):
+        state = engine.new_state(story, rng.getrandbits(32))
+        hits[state.scene] = hits.get(state.scene, 0) + 1
+        steps: list[PathStep] = []
+        try:
+            for _ in range(max_turns + 1):
+                states.add(keyer(state))
+                p = engine.present(story, state)
+                if p.ended:
+                    endings[p.scene] = endings.get(p.scene, 0) + 1
+                    break
+                available = p.available
+                if not available:
+                    f = stuck.get(p.scene)
+                    if f is None:
+                        stuck[p.scene] = Finding(p.scene, steps, dict(state.variables),
+                                                 stuck=True, seed=state.seed)
+                    else:
+                        f.states += 1
+                    break
+                if len(steps) >= max_turns:
+                    report.long_runs += 1
+                    break
+                number = rng.randrange(len(available))
+                view = available[number]
+                state = engine.choose(story, state, view.index)
+                steps.append(PathStep(view.key, number + 1, state.scene))
+                choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
+                hits[state.scene] = hits.get(state.scene, 0) + 1
+        except AnaStoryError as e:
+            report.errors.append(Finding(state.scene, steps, dict(state.variables),
+                                         message=str(e), seed=state.seed))
+        if progress is not None and (run + 1) % 50 == 0:
+            progress(run + 1, runs)
+    report.softlocks = sorted(stuck.values(), key=lambda f: (len(f.path), f.scene))
+    report.states = len(states)
+    report.complete = True
+    report.seconds = time.perf_counter() - t0
+    return report

@@ -1,0 +1,151 @@
+"""The scene graph as Mermaid or Graphviz DOT: chapters as clusters, the start
+and the endings marked, scenes no player can reach highlighted, and short
+choice conditions as edge labels."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..errors import AnaStoryError
+from ..model import Story
+from .analysis import reachable
+
+MAX_LABEL = 28  # longer conditions are left off the edge; the graph stays readable
+
+
+class GraphError(AnaStoryError):
+    """The graph could not be rendered (no Graphviz, or Graphviz failed)."""
+
+
+def _edges(story: Story) -> list[tuple[str, str, str, bool]]:
+    """(from, to, label, random) for each distinct way between two scenes."""
+    out: dict[tuple[str, str], tuple[str, bool]] = {}
+    for scene in story.scenes.values():
+        for c in scene.choices:
+            for r in c.goto.routes:
+                parts = []
+                if c.condition is not None:
+                    parts.append(c.condition.source.strip())
+                if r.condition is not None:
+                    parts.append(r.condition.source.strip())
+                label = " and ".join(parts)
+                if c.goto.random:
+                    label = "random"
+                elif c.fallback:
+                    label = "fallback"
+                if len(label) > MAX_LABEL:
+                    label = "…"
+                k = (scene.id, r.scene)
+                if k in out:  # several choices between the same scenes: one edge
+                    prev, rnd = out[k]
+                    label = "" if not prev or not label else (
+                        prev if prev == label else "…")
+                    out[k] = (label, rnd and c.goto.random)
+                else:
+                    out[k] = (label, c.goto.random)
+    return [(a, b, label, rnd) for (a, b), (label, rnd) in out.items()]
+
+
+def _mid(sid: str) -> str:
+    return "s_" + re.sub(r"[^A-Za-z0-9_]", "_", sid)
+
+
+def _mq(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def mermaid(story: Story) -> str:
+    reach = reachable(story)
+    lines = ["flowchart TD"]
+    for i, ch in enumerate(story.chapters):
+        lines.append(f'  subgraph ch{i}["{_mq(ch.title)}"]')
+        for sid in ch.scenes:
+            s = story.scenes.get(sid)
+            if s is None:
+                continue
+            title = _mq(s.title or sid)
+            if s.is_ending:
+                lines.append(f'    {_mid(sid)}(["{title}<br/><i>ending: {_mq(s.ending)}</i>"])')
+            elif sid == story.start:
+                lines.append(f'    {_mid(sid)}[["{title}<br/><i>start</i>"]]')
+            else:
+                lines.append(f'    {_mid(sid)}["{title}"]')
+        lines.append("  end")
+    for a, b, label, rnd in _edges(story):
+        arrow = "-.->" if rnd else "-->"
+        lines.append(f"  {_mid(a)} {arrow}|{_mq(label)}| {_mid(b)}" if label
+                     else f"  {_mid(a)} {arrow} {_mid(b)}")
+    lines.append("  classDef start stroke-width:3px")
+    lines.append("  classDef ending fill:#e8f0ff,stroke:#35a")
+    lines.append("  classDef unreachable fill:#fdd,stroke:#c00,stroke-dasharray:4 3")
+    lines.append(f"  class {_mid(story.start)} start")
+    endings = [_mid(s.id) for s in story.endings]
+    if endings:
+        lines.append(f"  class {','.join(endings)} ending")
+    lost = [_mid(s) for s in story.scenes if s not in reach]
+    if lost:
+        lines.append(f"  class {','.join(lost)} unreachable")
+    return "\n".join(lines) + "\n"
+
+
+def _dq(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def dot(story: Story) -> str:
+    reach = reachable(story)
+    lines = [f"digraph {_dq(story.title)} {{", "  rankdir=TB;",
+             '  node [shape=box, style="rounded,filled", fillcolor=white, fontname=Helvetica];',
+             "  edge [fontname=Helvetica, fontsize=10];"]
+    for i, ch in enumerate(story.chapters):
+        lines.append(f"  subgraph cluster_{i} {{")
+        lines.append(f"    label={_dq(ch.title)}; style=rounded; color=grey60;")
+        for sid in ch.scenes:
+            s = story.scenes.get(sid)
+            if s is None:
+                continue
+            attrs = [f"label={_dq((s.title or sid) + ('' if not s.is_ending else chr(10) + 'ending: ' + s.ending))}"]
+            if s.is_ending:
+                attrs.append('shape=doubleoctagon, fillcolor="#e8f0ff"')
+            if sid == story.start:
+                attrs.append("penwidth=3")
+            if sid not in reach:
+                attrs.append('fillcolor="#ffdddd", color=red, style="rounded,filled,dashed"')
+            lines.append(f"    {_dq(sid)} [{', '.join(attrs)}];")
+        lines.append("  }")
+    lines.append('  __start [shape=point, width=0.15];')
+    lines.append(f"  __start -> {_dq(story.start)};")
+    for a, b, label, rnd in _edges(story):
+        attrs = []
+        if label:
+            attrs.append(f"label={_dq(label)}")
+        if rnd:
+            attrs.append("style=dashed")
+        lines.append(f"  {_dq(a)} -> {_dq(b)}" + (f" [{', '.join(attrs)}]" if attrs else "")
+                     + ";")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(source: str, output: Path) -> None:
+    """Render DOT to ``output`` (format from its suffix: svg, png, pdf) with Graphviz."""
+    exe = shutil.which("dot")
+    fmt = output.suffix.lstrip(".").lower() or "svg"
+    if exe is None:
+        raise GraphError(
+            f"cannot write {output}: Graphviz's 'dot' is not installed. Install it "
+            "(apt install graphviz, brew install graphviz, or graphviz.org), or write the "
+            "DOT text with 'ana-story graph --format dot > story.dot' and render it "
+            "elsewhere; 'ana-story graph' (Mermaid) renders on GitHub as it is")
+    if fmt not in ("svg", "png", "pdf"):
+        raise GraphError(f"cannot write {output}: use a name ending in .svg, .png or .pdf")
+    try:
+        done = subprocess.run([exe, f"-T{fmt}", "-o", str(output)], input=source,
+                              text=True, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise GraphError(f"Graphviz could not render {output}: {e}") from None
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["no message"])[0]
+        raise GraphError(f"Graphviz could not render {output}: {first}")

@@ -1,0 +1,203 @@
+"""Playthrough tests for authors (`ana-story test`): transcript files that pin a
+path through the story while it is being edited, like Yarn Spinner's test plans.
+
+A plan is YAML: optional ``seed``, ``from`` and ``set`` (as `play --from/--set`),
+then ``steps``, each one of:
+
+    - see: text that must appear now (scene text, title or a choice)
+    - not_see: text that must not
+    - choose: a choice by its text (a part of it), its number, or its key
+    - locked: a choice that must be shown but not available
+    - scene: the scene id the player must be in
+    - ending: the ending (its title or scene id) the story must have reached
+    - variables: {name: value, ...} that must hold now
+
+Every failure names the plan file and the step's line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .. import engine
+from ..errors import AnaStoryError, UsageError
+from ..expressions import fmt
+from ..model import Story
+from .start import state_from
+
+STEP_KINDS = ("see", "not_see", "choose", "locked", "scene", "ending", "variables")
+PLAN_KEYS = {"name", "seed", "from", "set", "steps", "description"}
+
+
+@dataclass
+class PlanResult:
+    file: str
+    name: str
+    steps: int = 0
+    failures: list = field(default_factory=list)  # (line, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class _Fail(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def find_plans(paths: list[Path]) -> list[Path]:
+    """The plan files named, or found (*.yaml, *.yml) in the folders named."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml"))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such playthrough file or folder")
+    return out
+
+
+def _read(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise _Fail(0, f"cannot read the plan: {e}") from None
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        raise _Fail(mark.line + 1 if mark else 0, f"YAML syntax: {e.problem}") from None
+    except yaml.YAMLError as e:
+        raise _Fail(0, f"YAML syntax: {e}") from None
+    if not isinstance(node, yaml.MappingNode):
+        raise _Fail(1, "a plan is a set of 'key: value' lines with 'steps:'")
+    constructor = yaml.SafeConstructor()
+    plan, steps = {}, []
+    for k, v in node.value:
+        if k.value not in PLAN_KEYS:
+            raise _Fail(k.start_mark.line + 1, f"unknown key '{k.value}' in the plan "
+                        f"(the keys are: {', '.join(sorted(PLAN_KEYS))})")
+        if k.value == "steps":
+            if not isinstance(v, yaml.SequenceNode):
+                raise _Fail(v.start_mark.line + 1, "'steps' should be a list")
+            for item in v.value:
+                value = constructor.construct_document(item)
+                if not (isinstance(value, dict) and len(value) == 1
+                        and next(iter(value)) in STEP_KINDS):
+                    raise _Fail(item.start_mark.line + 1,
+                                "each step is one of: " + ", ".join(
+                                    f"'{k}:'" for k in STEP_KINDS))
+                steps.append((item.start_mark.line + 1, *next(iter(value.items()))))
+        else:
+            plan[k.value] = constructor.construct_document(v)
+    if "steps" not in plan and not steps:
+        raise _Fail(1, "the plan has no 'steps'")
+    return plan, steps
+
+
+def _visible(p: engine.Passage) -> str:
+    parts = [p.title, p.text] + [c.text for c in p.shown]
+    if p.ending:
+        parts.append(p.ending)
+    return "\n".join(parts)
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _choices_list(p: engine.Passage) -> str:
+    avail = p.available
+    if not avail:
+        return "no choice is available"
+    return "the choices are: " + "; ".join(f"{n}. {c.text}" for n, c in enumerate(avail, 1))
+
+
+def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult:
+    """Play one plan through the real engine; collect the first failure."""
+    result = PlanResult(display or str(path), path.stem)
+    try:
+        plan, steps = _read(path)
+        result.name = str(plan.get("name") or path.stem)
+        seed = plan.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise _Fail(1, "'seed' should be a whole number")
+        sets = plan.get("set") or {}
+        if not isinstance(sets, dict):
+            raise _Fail(1, "'set' should be {name: value, ...}")
+        try:
+            state = state_from(story, plan.get("from"),
+                               [f"{k}={fmt(v)}" for k, v in sets.items()], seed=seed)
+        except UsageError as e:
+            raise _Fail(1, str(e)) from None
+        for line, kind, want in steps:
+            result.steps += 1
+            try:
+                p = engine.present(story, state)
+            except AnaStoryError as e:
+                raise _Fail(line, f"the story failed here: {e}") from None
+            if kind == "see":
+                if _norm(want) not in _norm(_visible(p)):
+                    raise _Fail(line, f"expected to see '{want}' in scene '{p.scene}'")
+            elif kind == "not_see":
+                if _norm(want) in _norm(_visible(p)):
+                    raise _Fail(line, f"did not expect to see '{want}' in scene '{p.scene}'")
+            elif kind == "scene":
+                if p.scene != str(want):
+                    raise _Fail(line, f"expected to be in scene '{want}', but this is "
+                                f"'{p.scene}'")
+            elif kind == "ending":
+                if not p.ended:
+                    raise _Fail(line, f"expected the ending '{want}', but the story goes on "
+                                f"in scene '{p.scene}'")
+                if str(want) not in (p.ending, p.scene):
+                    raise _Fail(line, f"expected the ending '{want}', but this is "
+                                f"'{p.ending}' ({p.scene})")
+            elif kind == "variables":
+                if not isinstance(want, dict):
+                    raise _Fail(line, "'variables' should be {name: value, ...}")
+                for name, value in want.items():
+                    if name not in state.variables:
+                        raise _Fail(line, f"the story has no variable '{name}'")
+                    if state.variables[name] != value:
+                        raise _Fail(line, f"expected {name} = {fmt(value)}, but it is "
+                                    f"{fmt(state.variables[name])}")
+            elif kind == "locked":
+                match = _match(p.choices, want)
+                if match is None:
+                    raise _Fail(line, f"no choice '{want}' is shown in scene '{p.scene}'")
+                if match.available:
+                    raise _Fail(line, f"choice '{match.text}' is available, not locked")
+            else:  # choose
+                if p.ended:
+                    raise _Fail(line, f"cannot choose '{want}': the story ended "
+                                f"('{p.ending}')")
+                match = _match(p.available, want)
+                if match is None:
+                    raise _Fail(line, f"no available choice matches '{want}' in scene "
+                                f"'{p.scene}'; {_choices_list(p)}")
+                try:
+                    state = engine.choose(story, state, match.index)
+                except AnaStoryError as e:
+                    raise _Fail(line, f"choosing '{match.text}' failed: {e}") from None
+    except _Fail as f:
+        result.failures.append((f.line, f.message))
+    return result
+
+
+def _match(views, want):
+    """A choice by number (among ``views``), key, or a part of its text."""
+    views = tuple(views)
+    if isinstance(want, int) and not isinstance(want, bool):
+        return views[want - 1] if 1 <= want <= len(views) else None
+    w = str(want)
+    for v in views:
+        if v.key == w:
+            return v
+    hits = [v for v in views if _norm(w) in _norm(v.text)]
+    return hits[0] if len(hits) >= 1 else None
