@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",
                       help="plain text, one choice per line (the default without a terminal)")
+    play.add_argument("--pace", type=float, nargs="?", const=1.5, default=None,
+                      metavar="SECONDS",
+                      help="reveal the text a paragraph at a time, SECONDS apart "
+                           "(default 1.5); any key shows the rest at once")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the story when its files change, keeping your place "
+                           "(for authors)")
     play.add_argument("--saves", metavar="DIR", default=None,
                       help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
                            "saves/, or your user data folder)")
@@ -107,17 +114,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from . import engine
-    from .loader import load_story
-    from .ui import plain
-    story = load_story(_story_dir(args.story_dir))
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    state = engine.new_state(story, seed)
-    if args.from_scene is not None or args.set:
-        from .tools.start import state_from
-        state = state_from(story, args.from_scene, args.set, seed=seed)
-    width = shutil.get_terminal_size((plain.MEASURE, 24)).columns
-    return plain.play(story, state, stdin=sys.stdin, stdout=sys.stdout, width=width)
+    from .ui.run import play_command
+    return play_command(args)
 
 
 def _report(err: AnaStoryError) -> int:
@@ -136,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "play"
     if args.command is None:
         args.story_dir, args.seed, args.plain = None, None, False
+        args.pace, args.watch = None, False
         args.saves = None
         args.from_scene, args.set = None, []
     try:

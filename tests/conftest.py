@@ -22,6 +22,13 @@ def write_story(folder: Path, story: str, **files: str) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _own_saves_folder(tmp_path_factory, monkeypatch):
+    """Every test saves into a folder of its own, never the checkout's saves/ (a
+    piped `play` autosaves, and one test's endings must not leak into the next)."""
+    monkeypatch.setenv("ANA_STORY_SAVES", str(tmp_path_factory.mktemp("saves")))
+
+
 @pytest.fixture
 def story_dir(tmp_path):
     """A factory: story_dir(story_yaml, **{"01-a.yaml": ...}) -> folder."""

@@ -1,0 +1,500 @@
+"""One playthrough session: the loop, the in-game commands, undo, saves and the
+endings profile. Front-end neutral: it tells a front end (ui.terminal for a
+real terminal, ui.plain for pipes and screen readers) what to show and asks it
+for a line of input, so both modes have the same commands and the same rules.
+
+The story itself is decided by the engine; this module only keeps the
+player's States (undo is "keep the earlier States") and hands them to the
+SaveStore: an autosave after every choice, undo, load and restart.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import time
+from typing import Callable, Protocol, Sequence
+
+from .. import engine
+from ..engine import Passage
+from ..errors import AnaStoryError, StoryRuntimeError
+from ..model import Story
+from ..state import State
+from .markup import clean, plain
+from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
+                    duration)
+
+AUTOSAVE = "autosave"  # the same names as saves.AUTOSAVE / QUICKSAVE (not imported:
+QUICKSAVE = "quicksave"  # saves.py is loaded only when a store is in use)
+PREVIOUS = "previous"  # where a new story keeps the autosave of the one it replaces
+
+COMMANDS = ("save", "load", "saves", "undo", "history", "stats", "restart", "help", "quit")
+ALIASES = {"q": "quit", "exit": "quit", "?": "help", "h": "help", "u": "undo",
+           "back": "undo", "list": "saves"}
+RELOAD = "\x00reload"  # what a front end's ask() returns when --watch saw a change
+
+
+class Frontend(Protocol):
+    """What the game needs from a front end."""
+
+    width: int
+    ends_at_ending: bool  # plain mode ends at an ending; a terminal offers restart
+
+    def scene(self, p: Passage, *, chapter_changed: bool) -> None: ...
+    def choices_again(self, p: Passage) -> None: ...
+    def ending(self, p: Passage, summary: EndingSummary) -> None: ...
+    def ask(self, p: Passage) -> str | None: ...  # None at end of input
+    def say(self, text: str, style: str = "hint") -> None: ...
+    def history(self, entries: Sequence[HistoryEntry]) -> None: ...
+    def stats(self, rows: Sequence[StatRow]) -> None: ...
+    def saves(self, rows: Sequence[SaveRow]) -> None: ...
+    def help(self) -> None: ...
+    def title(self, story: Story, items: Sequence[MenuItem]) -> int | None: ...
+    def pick(self, title: str, items: Sequence[MenuItem]) -> int | None: ...
+    def confirm(self, question: str) -> bool: ...
+
+
+def new_seed() -> int:
+    return int.from_bytes(os.urandom(4), "big")
+
+
+class Game:
+    """The player's session with one story."""
+
+    def __init__(self, story: Story, state: State, ui: Frontend, *, store=None,
+                 autosave_slot: str = AUTOSAVE, seed: int | None = None,
+                 reload: Callable[[], Story] | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.story, self.state, self.ui, self.store = story, state, ui, store
+        self.undo_stack: list[State] = []
+        self.autosave_slot = autosave_slot
+        self.seed = seed  # None: each restart draws a new one
+        self.reload_story = reload
+        self.clock = clock
+        self.played_before = 0.0
+        self.started = clock()
+        self.chapter: str | None = None
+        self.touched = False  # something worth an autosave happened this session
+        self.fresh = True  # a new story that has not yet written its autosave
+        self.warned_autosave = False
+
+    # --- start ---------------------------------------------------------------------
+
+    def title_screen(self) -> bool:
+        """The title menu: Continue (the autosave), New story, Load, Quit. Returns
+        False when the player quits here."""
+        while True:
+            infos = self._list_saves()
+            auto = next((i for i in infos if getattr(i, "slot", None) == AUTOSAVE
+                         and hasattr(i, "turn")), None)
+            items = []
+            if auto is not None:
+                items.append(MenuItem("continue", "Continue", self._where(auto)))
+            items.append(MenuItem("new", "New story"))
+            if any(hasattr(i, "turn") for i in infos):
+                items.append(MenuItem("load", "Load"))
+            items.append(MenuItem("quit", "Quit"))
+            picked = self.ui.title(self.story, items)
+            if picked is None or items[picked].key == "quit":
+                return False
+            key = items[picked].key
+            if key == "new":
+                return True
+            if key == "continue" and self._load(AUTOSAVE, quiet=True):
+                return True
+            if key == "load" and self._pick_and_load():
+                return True
+
+    def offer_autosave(self) -> None:
+        """Without a title screen (plain mode): say how to resume a story in progress."""
+        auto = next((i for i in self._list_saves()
+                     if getattr(i, "slot", None) == AUTOSAVE and hasattr(i, "turn")), None)
+        if auto is not None and self.autosave_slot == AUTOSAVE:
+            self.ui.say(f"A story in progress was saved ({self._where(auto)}). "
+                        "Type 'load autosave' to continue it.")
+
+    # --- the loop ------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Play until the player quits, input ends, or (plain mode) an ending."""
+        try:
+            return self._loop()
+        except (KeyboardInterrupt, EOFError):
+            self.goodbye()
+            return 0
+
+    def _loop(self) -> int:
+        show = True
+        while True:
+            p = engine.present(self.story, self.state)
+            if show:
+                changed = p.chapter != self.chapter
+                self.chapter = p.chapter
+                self.ui.scene(p, chapter_changed=changed)
+                if p.ended:
+                    self.ui.ending(p, self._ending_summary(p))
+                    if self.ui.ends_at_ending:
+                        return 0
+            elif not p.ended:
+                self.ui.choices_again(p)
+            if p.stuck:
+                raise StoryRuntimeError("no choice is available here, so the story cannot "
+                                        "go on; add a 'fallback: true' choice to this scene",
+                                        scene=p.scene)
+            line = self.ui.ask(p)
+            if line is None:
+                self.goodbye()
+                return 0
+            if line == RELOAD:
+                show = self.reload()
+                continue
+            outcome = self.handle(p, line)
+            if outcome == "quit":
+                self.goodbye()
+                return 0
+            show = outcome == "moved"
+
+    def handle(self, p: Passage, line: str) -> str:
+        """Act on one line of input. Returns "moved" (show the scene), "stay" or "quit"."""
+        text = clean(line).strip()
+        if not text:
+            return "stay"
+        word, _, arg = text.partition(" ")
+        arg = arg.strip()
+        if word.isdigit():
+            return self.take(p, int(word))
+        cmd = ALIASES.get(word.lower(), word.lower())
+        if cmd not in COMMANDS:
+            self._unknown(p, word)
+            return "stay"
+        return getattr(self, f"cmd_{cmd}")(arg)
+
+    def take(self, p: Passage, number: int) -> str:
+        options = p.available
+        if p.ended:
+            self.ui.say("The story has ended: type 'restart' to begin again, 'undo' to go "
+                        "back, or 'quit'.")
+            return "stay"
+        if not 1 <= number <= len(options):
+            self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
+                        f"{len(options)}, or 'quit'.")
+            return "stay"
+        new = engine.choose(self.story, self.state, options[number - 1].index)
+        self.undo_stack.append(self.state)
+        self.state = new
+        self.autosave()
+        return "moved"
+
+    def _unknown(self, p: Passage, word: str) -> None:
+        near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+        n = len(p.available)
+        if p.ended:
+            what = "type 'restart', 'undo', 'history' or 'quit'"
+        elif n:
+            what = f"type a number from 1 to {n}, or 'quit'. 'help' lists the commands"
+        else:
+            what = "type 'help' for the commands"
+        hint = f"Did you mean '{near[0]}'? " if near else ""
+        self.ui.say(f"'{clean(word)[:30]}' is not a choice or a command. {hint}"
+                    f"{what[0].upper()}{what[1:]}.")
+
+    # --- commands ------------------------------------------------------------------
+
+    def cmd_help(self, arg: str) -> str:
+        self.ui.help()
+        return "stay"
+
+    def cmd_quit(self, arg: str) -> str:
+        return "quit"
+
+    def cmd_undo(self, arg: str) -> str:
+        n = 1
+        if arg:
+            if not arg.isdigit() or int(arg) < 1:
+                self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
+                return "stay"
+            n = int(arg)
+        if not self.undo_stack:
+            self.ui.say("Nothing to undo: this is where your story begins.")
+            return "stay"
+        n = min(n, len(self.undo_stack))
+        self.state = self.undo_stack[-n]
+        del self.undo_stack[-n:]
+        self.ui.say(f"Took back {n} choice{'s' if n != 1 else ''}.")
+        self.chapter = None  # show the chapter card again: the player may have left it
+        self.autosave()
+        return "moved"
+
+    def cmd_restart(self, arg: str) -> str:
+        if not engine.present(self.story, self.state).ended and self.state.turn:
+            if not self.ui.confirm("Begin the story again from the start?"):
+                self.ui.say("Carrying on.")
+                return "stay"
+        seed = self.seed if self.seed is not None else new_seed()
+        self.state = engine.new_state(self.story, seed)
+        self.undo_stack.clear()
+        self.chapter = None
+        self.autosave()
+        return "moved"
+
+    def cmd_history(self, arg: str) -> str:
+        self.ui.history(self.history_entries())
+        return "stay"
+
+    def cmd_stats(self, arg: str) -> str:
+        self.ui.stats(self.stat_rows())
+        return "stay"
+
+    def cmd_saves(self, arg: str) -> str:
+        if self._need_store():
+            self.ui.saves(self.save_rows())
+        return "stay"
+
+    def cmd_save(self, arg: str) -> str:
+        if not self._need_store():
+            return "stay"
+        slot = arg or QUICKSAVE
+        try:
+            info = self.store.save(slot, self._data())
+        except AnaStoryError as e:
+            self.ui.say(f"Not saved: {e}", "error")
+            return "stay"
+        self.ui.say(f"Saved as '{info.slot}'. Type 'load {info.slot}' to come back here.",
+                    "note")
+        return "stay"
+
+    def cmd_load(self, arg: str) -> str:
+        if not self._need_store():
+            return "stay"
+        if arg:
+            return "moved" if self._load(arg) else "stay"
+        return "moved" if self._pick_and_load() else "stay"
+
+    # --- what commands show --------------------------------------------------------
+
+    def history_entries(self) -> list[HistoryEntry]:
+        """The story so far, from the kept States: each scene as the player saw it
+        and the choice they took there."""
+        states = self.undo_stack + [self.state]
+        out = []
+        for i, s in enumerate(states):
+            try:
+                p = engine.present(self.story, s)
+            except AnaStoryError:
+                continue
+            chosen = None
+            if i + 1 < len(states):
+                nxt = states[i + 1]
+                key = nxt.path[-1].choice if nxt.path else None
+                chosen = next((c.text for c in p.choices if c.key == key), "…")
+            out.append(HistoryEntry(p.chapter, p.title, p.text, chosen))
+        return out
+
+    def stat_rows(self) -> list[StatRow]:
+        rows = []
+        for name, var in self.story.variables.items():
+            if var.visible:
+                rows.append(StatRow(var.label, _show(self.state.variables.get(name))))
+        return rows
+
+    def save_rows(self) -> list[SaveRow]:
+        rows = []
+        for i in self._list_saves():
+            if hasattr(i, "turn"):
+                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}", i.turn,
+                                    duration(i.play_seconds), ago(i.saved_at)))
+            else:
+                moved = f" (moved to {i.moved_to})" if getattr(i, "moved_to", None) else ""
+                rows.append(SaveRow(i.slot, f"cannot be read: {i.reason}{moved}", None,
+                                    "", "", broken=True))
+        return rows
+
+    def _ending_summary(self, p: Passage) -> EndingSummary:
+        seen, new = self._record_ending(p.scene)
+        chapters: list[str] = []
+        for sid in [self.story.start] + [s.scene for s in self.state.path]:
+            sc = self.story.scenes.get(sid)
+            if sc is not None and sc.chapter and (not chapters or chapters[-1] != sc.chapter):
+                chapters.append(sc.chapter)
+        endings = tuple((e.ending or e.title, e.id in seen) for e in self.story.endings)
+        return EndingSummary(p.ending or p.title, new, self.state.turn, tuple(chapters),
+                             duration(self.play_seconds()), endings)
+
+    def _record_ending(self, scene: str) -> tuple[set, bool]:
+        """Add this ending to the endings found across playthroughs (the store's
+        profile). Without a store, only this ending counts."""
+        if self.store is None:
+            return {scene}, True
+        try:
+            profile = self.store.load_profile()
+            seen = [self.story.renamed.get(s, s) for s in profile.get("endings_seen", [])
+                    if isinstance(s, str)]
+            new = scene not in seen
+            if new:
+                seen.append(scene)
+                profile["endings_seen"] = seen
+                self.store.save_profile(profile)
+            return set(seen), new
+        except AnaStoryError as e:
+            self.ui.say(f"The endings you found could not be recorded: {e}", "warning")
+            return {scene}, True
+
+    # --- saves ---------------------------------------------------------------------
+
+    def play_seconds(self) -> float:
+        return self.played_before + (self.clock() - self.started)
+
+    def _data(self):
+        from ..saves import SaveData
+        return SaveData(self.state, tuple(self.undo_stack), self.play_seconds())
+
+    def autosave(self) -> None:
+        """Save the current place; a new story first keeps the autosave it replaces
+        as 'previous', so starting over never loses a story in progress."""
+        self.touched = True
+        if self.store is None:
+            return
+        try:
+            if self.fresh and self.autosave_slot == AUTOSAVE and self.store.exists(AUTOSAVE):
+                old = self.store.load(AUTOSAVE)
+                if not old.data.state.path or old.data.state.scene not in self.story.scenes \
+                        or not self.story.scenes[old.data.state.scene].is_ending:
+                    self.store.save(PREVIOUS, old.data)
+                    self.ui.say("Your earlier story in progress is kept as 'previous' "
+                                "(type 'load previous' to go back to it).")
+            self.fresh = False
+        except AnaStoryError:
+            self.fresh = False  # an unreadable old autosave is the store's to report
+        try:
+            self.store.save(self.autosave_slot, self._data())
+            self.warned_autosave = False
+        except AnaStoryError as e:
+            if not self.warned_autosave:
+                self.ui.say(f"Autosave failed: {e}. Your game goes on; try 'save NAME'.",
+                            "error")
+                self.warned_autosave = True
+
+    def goodbye(self) -> None:
+        if self.touched and self.store is not None:
+            self.autosave()
+            self.ui.say("Your place is saved: run ana-story again to continue. Goodbye.",
+                        "note")
+        else:
+            self.ui.say("Goodbye.", "note")
+
+    def _need_store(self) -> bool:
+        if self.store is None:
+            self.ui.say("Saving is not available in this session.")
+            return False
+        return True
+
+    def _list_saves(self) -> list:
+        if self.store is None:
+            return []
+        try:
+            return self.store.list()
+        except AnaStoryError as e:
+            self.ui.say(f"Saves could not be listed: {e}", "warning")
+            return []
+
+    def _where(self, info) -> str:
+        return f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
+
+    def _pick_and_load(self) -> bool:
+        infos = [i for i in self._list_saves() if hasattr(i, "turn")]
+        if not infos:
+            self.ui.say("There are no saves yet.")
+            return False
+        items = [MenuItem(i.slot, i.slot, f"{i.chapter} · {i.scene_title} · "
+                          f"saved {ago(i.saved_at)}") for i in infos]
+        picked = self.ui.pick("Which save?", items)
+        if picked is None:
+            return False
+        return self._load(items[picked].key)
+
+    def _load(self, slot: str, *, quiet: bool = False) -> bool:
+        try:
+            result = self.store.load(slot)
+            engine.present(self.story, result.data.state)  # refuse a State that cannot play
+        except AnaStoryError as e:
+            self.ui.say(f"Could not load: {e}", "error")
+            return False
+        self.state = result.data.state
+        self.undo_stack = list(result.data.undo)
+        self.played_before = result.data.play_seconds
+        self.started = self.clock()
+        self.chapter = None
+        self.fresh = False
+        self.touched = True
+        if not quiet:
+            self.ui.say(f"Loaded '{result.info.slot}'.", "note")
+        if result.changes:
+            self.ui.say("The story has changed since this save: " + " ".join(result.changes),
+                        "warning")
+        if slot != self.autosave_slot:
+            self.autosave()
+        return True
+
+    # --- live reload (play --watch) ------------------------------------------------
+
+    def reload(self) -> bool:
+        """Read the story again after its files changed and carry the player's State
+        over; if that cannot be done, say exactly why and play on as before.
+        Returns True when the scene should be shown again."""
+        from ..errors import StoryError
+        try:
+            story = self.reload_story() if self.reload_story else None
+        except StoryError as e:
+            first = e.diagnostics[:3]
+            lines = [f"{d.file}:{d.line}: {d.message}" for d in first]
+            more = len(e.diagnostics) - len(first)
+            self.ui.say(f"The story changed but {e}, so you are still playing the version "
+                        "loaded before: " + "; ".join(lines)
+                        + (f"; and {more} more" if more > 0 else ""), "warning")
+            return False
+        except AnaStoryError as e:
+            self.ui.say(f"The story changed but could not be read again: {e}", "warning")
+            return False
+        if story is None:
+            return False
+        try:
+            state, undo, changes = carry_over(story, self.story, self.state,
+                                              tuple(self.undo_stack))
+            engine.present(story, state)
+        except AnaStoryError as e:
+            self.ui.say(f"The story changed, but your place cannot be kept: {e}. Still "
+                        "playing the version loaded before; 'restart' begins the new one "
+                        "after the next change.", "warning")
+            return False
+        self.story, self.state, self.undo_stack = story, state, list(undo)
+        self.chapter = None
+        self.ui.say("The story changed on disk and was reloaded; you are where you were."
+                    + (" " + " ".join(changes) if changes else ""), "note")
+        return True
+
+
+def carry_over(new: Story, old: Story, state: State, undo: tuple[State, ...]):
+    """Fit the player's State (and undo) to an edited story: the same rules as a save
+    from an older story version (saves._migrate) when saves.py has them, else keep
+    the State only if its scene and variables still fit, and say why not."""
+    try:
+        from ..saves import _migrate
+    except ImportError:
+        _migrate = None
+    chapter = old.scenes[state.scene].chapter if state.scene in old.scenes else ""
+    if _migrate is not None:
+        return _migrate(new, state, undo, chapter, strict=False)
+    from ..errors import StateError
+    if state.scene not in new.scenes:
+        raise StateError(f"the scene '{state.scene}' is no longer in the story")
+    variables = {n: state.variables.get(n, v.initial) for n, v in new.variables.items()}
+    fitted = State(state.scene, variables, state.visits, state.once, state.path,
+                   state.turn, state.seed)
+    return fitted, tuple(u for u in undo if u.scene in new.scenes), []
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return plain(str(value)) if value is not None else "—"

@@ -1,0 +1,271 @@
+"""The terminal front end: Rich for output, prompt_toolkit for input.
+
+The choices are drawn inside the prompt itself, so ↑/↓ can move a highlight
+over them and Enter takes the highlighted one, while typing a number or a
+command works as at any shell prompt (Tab completes commands and save names,
+Ctrl-P/Ctrl-N recall earlier lines). Ctrl-C and Ctrl-D raise through to the
+game, which autosaves and says goodbye.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+import threading
+from typing import Callable, Sequence
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.formatted_text import ANSI
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
+
+from ..engine import Passage
+from ..model import Story
+from . import render
+from .game import COMMANDS, RELOAD
+from .theme import console as make_console
+from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
+
+
+class _Completer(Completer):
+    """Commands in first place; save names after 'save' and 'load'."""
+
+    def __init__(self, slots: Callable[[], list[str]]):
+        self.slots = slots
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor.lstrip()
+        if " " not in text:
+            for cmd in COMMANDS:
+                if cmd.startswith(text.lower()):
+                    yield Completion(cmd, start_position=-len(text))
+            return
+        word, _, rest = text.partition(" ")
+        if word.lower() in ("save", "load"):
+            rest = rest.lstrip()
+            for slot in self.slots():
+                if slot.startswith(rest):
+                    yield Completion(slot, start_position=-len(rest))
+
+
+class TerminalUI:
+    """Rich + prompt_toolkit front end of ui.game.Game."""
+
+    ends_at_ending = False
+
+    def __init__(self, *, pace: float | None = None, slots: Callable[[], list[str]] = list,
+                 watch=None, console=None):
+        self.console = console or make_console()
+        self.pace = pace
+        self.watch = watch  # a ui.watch.Watcher, polled while waiting for input
+        self.session = PromptSession(history=InMemoryHistory(), completer=_Completer(slots),
+                                     complete_while_typing=False)
+        self.selected: int | None = None
+        self.count = 0
+
+    @property
+    def width(self) -> int:
+        return self.console.width
+
+    # --- output --------------------------------------------------------------------
+
+    def scene(self, p: Passage, *, chapter_changed: bool) -> None:
+        self.selected = None
+        w = self.width
+        n = render.paragraphs(p)
+        if self.pace and n > 1:
+            for shown in range(1, n + 1):
+                self.console.print(render.scene(p, w, chapter_changed=chapter_changed,
+                                                paragraphs=shown) if shown == 1
+                                   else _paragraph(p, shown, w))
+                if shown < n and _wait_key(self.pace):
+                    self.console.print(_rest(p, shown, w))
+                    break
+            return
+        self.console.print(render.scene(p, w, chapter_changed=chapter_changed))
+
+    def choices_again(self, p: Passage) -> None:
+        pass  # the prompt draws the choices every time
+
+    def ending(self, p: Passage, summary: EndingSummary) -> None:
+        self.console.print(render.ending(summary, self.width))
+
+    def say(self, text: str, style: str = "hint") -> None:
+        self.console.print(render.message(text, self.width, style))
+
+    def history(self, entries: Sequence[HistoryEntry]) -> None:
+        self._paged(render.history(entries, self.width))
+
+    def stats(self, rows: Sequence[StatRow]) -> None:
+        self.console.print(render.stats(rows, self.width))
+
+    def saves(self, rows: Sequence[SaveRow]) -> None:
+        self.console.print(render.saves(rows, self.width))
+
+    def help(self) -> None:
+        self.console.print(render.help_screen(self.width))
+
+    def _paged(self, renderable) -> None:
+        """Show a long text a screen at a time (Space/Enter: more, q: stop)."""
+        with self.console.capture() as cap:
+            self.console.print(renderable)
+        lines = cap.get().splitlines()
+        page = max(5, self.console.height - 2)
+        for start in range(0, len(lines), page):
+            sys.stdout.write("\n".join(lines[start:start + page]) + "\n")
+            sys.stdout.flush()
+            if start + page >= len(lines):
+                break
+            sys.stdout.write("-- more: Space or Enter for the next page, q to stop --")
+            sys.stdout.flush()
+            key = _read_key()
+            sys.stdout.write("\r\x1b[K")
+            if key in ("q", "Q", "\x1b"):
+                break
+
+    # --- input ---------------------------------------------------------------------
+
+    def _ansi(self, renderable) -> ANSI:
+        """Render with Rich into the escape codes prompt_toolkit draws in its prompt."""
+        buf = io.StringIO()
+        c = make_console(file=buf, width=self.width, force_terminal=True,
+                         color_system=self.console.color_system or "standard",
+                         no_color=self.console.no_color)
+        c.print(renderable, end="")
+        return ANSI(buf.getvalue())
+
+    def _prompt(self, draw: Callable[[int | None], object], count: int,
+                prompt: str = "> ") -> str | None:
+        """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
+        highlight while nothing is typed; Enter takes it."""
+        self.count = count
+        kb = KeyBindings()
+        empty = Condition(lambda: self.session.default_buffer.text == "" and self.count > 0)
+
+        @kb.add("down", filter=empty)
+        def _down(event):
+            self.selected = 0 if self.selected is None else (self.selected + 1) % self.count
+
+        @kb.add("up", filter=empty)
+        def _up(event):
+            self.selected = self.count - 1 if self.selected is None \
+                else (self.selected - 1) % self.count
+
+        @kb.add("enter", filter=empty & Condition(lambda: self.selected is not None))
+        def _take(event):
+            event.app.exit(result=str(self.selected + 1))
+
+        def message():
+            return ANSI(self._ansi(draw(self.selected)).value + "\n" + prompt)
+
+        stop = threading.Event()
+        if self.watch is not None:
+            threading.Thread(target=self._poll, args=(stop,), daemon=True).start()
+        try:
+            line = self.session.prompt(message, key_bindings=kb)
+        except EOFError:
+            return None
+        finally:
+            stop.set()
+        return line
+
+    def _poll(self, stop: threading.Event) -> None:
+        while not stop.wait(0.4):
+            if self.watch.changed():
+                app = self.session.app
+                if app.is_running:
+                    app.loop.call_soon_threadsafe(lambda: app.exit(result=RELOAD))
+                return
+
+    def ask(self, p: Passage) -> str | None:
+        if p.ended:
+            return self._prompt(lambda sel: render.message(
+                "restart · undo · history · load · quit", self.width), 0)
+        return self._prompt(lambda sel: render.choices(p, self.width, sel), len(p.available))
+
+    def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
+        self.console.print(render.title_card(story.title, story.author, self.width))
+        return self.pick("", items, clear_selection=False)
+
+    def pick(self, title: str, items: Sequence[MenuItem], *,
+             clear_selection: bool = True) -> int | None:
+        if title:
+            self.say(title, "bold")
+        enabled = [i for i, item in enumerate(items) if item.enabled]
+        self.selected = 0
+        while True:
+            line = self._prompt(lambda sel: render.menu(
+                items, enabled[sel] if sel is not None else None, self.width), len(enabled))
+            if line is None or line == RELOAD:
+                return None
+            line = line.strip()
+            if line.isdigit() and 1 <= int(line) <= len(enabled):
+                self.selected = None
+                return enabled[int(line) - 1]
+            if line.lower() in ("q", "quit", "exit"):
+                return None
+            for i in enabled:  # "new", "continue": the first word of a label
+                if line and items[i].label.lower().startswith(line.lower()):
+                    self.selected = None
+                    return i
+            self.say(f"Type a number from 1 to {len(enabled)}, or use ↑/↓ and Enter.")
+
+    def confirm(self, question: str) -> bool:
+        try:
+            line = self.session.prompt(f"{question} (y/n) ")
+        except EOFError:
+            return False
+        return line.strip().lower() in ("y", "yes")
+
+
+def _paragraph(p: Passage, n: int, width: int):
+    from rich.console import Group
+    from rich.text import Text
+    paras = [x for x in p.text.split("\n\n") if x.strip()]
+    return render.column(width, Group(render.prose(paras[n - 1]), Text("")))
+
+
+def _rest(p: Passage, shown: int, width: int):
+    from rich.console import Group
+    from rich.text import Text
+    paras = [x for x in p.text.split("\n\n") if x.strip()]
+    return render.column(width, Group(render.prose("\n\n".join(paras[shown:])), Text("")))
+
+
+def _wait_key(seconds: float) -> bool:
+    """Wait up to ``seconds`` for a key; True (and the key swallowed) if one came.
+    Ctrl-C still interrupts: the terminal keeps its signal keys."""
+    import select
+    import termios
+    import tty
+    fd = sys.stdin.fileno()
+    try:
+        old = termios.tcgetattr(fd)
+    except termios.error:
+        return False
+    try:
+        tty.setcbreak(fd)
+        ready, _, _ = select.select([fd], [], [], seconds)
+        if ready:
+            os.read(fd, 64)
+            return True
+        return False
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+def _read_key() -> str:
+    import termios
+    import tty
+    fd = sys.stdin.fileno()
+    try:
+        old = termios.tcgetattr(fd)
+    except termios.error:
+        return "q"
+    try:
+        tty.setcbreak(fd)
+        return os.read(fd, 8).decode(errors="replace")[:1]
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)

@@ -1,0 +1,83 @@
+"""Plain data the game hands to a front end (Rich or plain text) to show.
+
+The game decides what is shown; a front end only decides how."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str  # what picking it means: "continue", "new", "load", "quit", a slot...
+    label: str
+    detail: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    chapter: str
+    title: str
+    text: str
+    chosen: str | None  # the choice the player took here; None for the present
+
+
+@dataclass(frozen=True)
+class StatRow:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SaveRow:
+    slot: str
+    where: str  # "Chapter · Scene title", or why the save cannot be read
+    turn: int | None
+    played: str
+    saved: str
+    broken: bool = False
+
+
+@dataclass(frozen=True)
+class EndingSummary:
+    title: str
+    new: bool  # found for the first time in this playthrough
+    turns: int
+    chapters: tuple[str, ...]  # in the order the player went through them
+    played: str  # play time, "1 h 5 min"
+    endings: tuple[tuple[str, bool], ...]  # every ending of the story: (title, found)
+
+    @property
+    def found(self) -> int:
+        return sum(1 for _, f in self.endings if f)
+
+
+def duration(seconds: float) -> str:
+    """A play time as people say it: "under a minute", "12 min", "1 h 5 min"."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def ago(when: datetime, now: datetime | None = None) -> str:
+    """When something happened, relative to now: "just now", "5 minutes ago",
+    "yesterday", or the date."""
+    now = now or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    s = (now - when).total_seconds()
+    if s < 60:
+        return "just now"
+    if s < 3600:
+        m = int(s // 60)
+        return f"{m} minute{'s' if m != 1 else ''} ago"
+    if s < 86400:
+        h = int(s // 3600)
+        return f"{h} hour{'s' if h != 1 else ''} ago"
+    if s < 2 * 86400:
+        return "yesterday"
+    return when.astimezone().strftime("%d %b %Y")
