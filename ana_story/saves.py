@@ -195,7 +195,7 @@ class SaveStore:
         blob = _dumps(doc)
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
-                            f"{MAX_FILE_BYTES // 2**20} MB", slot=slot, file=str(path))
+                            f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
         self._write(slot, path, blob, keep=self._good_on_disk(path))
         return self._info(slot, doc)
 
@@ -517,7 +517,7 @@ def _reject_constant(name: str):
 
 def _parse(raw: bytes) -> Any:
     if raw == b"\x00too-large":
-        raise _Damaged(f"it is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise _Damaged(f"it is larger than {_size(MAX_FILE_BYTES)}")
     if not raw.strip():
         raise _Damaged("the file is empty")
     try:
@@ -718,6 +718,10 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n / 1024:g} KB"
 
 
 def _os_reason(e: OSError) -> str:

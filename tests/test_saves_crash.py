@@ -1,0 +1,103 @@
+"""Crash safety: a process saving in a loop is killed with SIGKILL at random
+moments, hundreds of times; every slot must then be the old or the new complete
+save, never damaged, never missing."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import time
+
+import pytest
+
+from ana_story.saves import SaveData, SaveStore
+from saves_helpers import features, play
+
+ROUNDS = 300
+SLOTS = ("autosave", "quicksave", "slot 3")
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
+
+def _writer(store: SaveStore, datas: list, first_seq: int, pipe_w: int) -> None:
+    """The child: save forever, telling the parent before and after each save.
+    ``play_seconds`` carries the sequence number, so every save is distinct."""
+    try:
+        os.write(pipe_w, b"R\n")
+        seq = first_seq
+        while True:
+            slot = SLOTS[seq % len(SLOTS)]
+            state, undo = datas[seq % len(datas)]
+            os.write(pipe_w, f"S {seq}\n".encode())
+            store.save(slot, SaveData(state, undo, float(seq)))
+            os.write(pipe_w, f"D {seq}\n".encode())
+            seq += 1
+    finally:
+        os._exit(0)
+
+
+def _read_all(fd: int) -> list[str]:
+    chunks = []
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            return b"".join(chunks).decode().split()
+        chunks.append(b)
+
+
+def test_sigkill_at_random_moments_never_damages_or_loses_a_slot(tmp_path):
+    story = features()
+    store = SaveStore(story, tmp_path)
+    datas = [play(story, n) for n in range(4)]
+    for i, slot in enumerate(SLOTS):
+        store.save(slot, SaveData(datas[0][0], (), float(i)))
+    current = {slot: float(i) for i, slot in enumerate(SLOTS)}
+    seq = len(SLOTS)
+    rng = random.Random(1234)
+    killed_mid_save = 0
+    for _ in range(ROUNDS):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            os.close(r)
+            _writer(store, datas, seq, w)
+        os.close(w)
+        assert os.read(r, 2) == b"R\n"
+        time.sleep(rng.uniform(0, 0.02))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        events = _read_all(r)
+        os.close(r)
+        in_flight = None
+        for kind, n in zip(events[::2], events[1::2]):
+            n = int(n)
+            slot = SLOTS[n % len(SLOTS)]
+            if kind == "S":
+                in_flight = (slot, float(n))
+            else:
+                current[slot] = float(n)
+                in_flight = None
+            seq = n + 1
+        if in_flight:
+            killed_mid_save += 1
+        for slot in SLOTS:
+            raw = store.path(slot).read_text(encoding="utf-8")  # never missing
+            doc = json.loads(raw)  # never torn
+            result = store.load(slot)
+            assert result.changes == ()  # loaded from the slot itself, not a fallback
+            got = result.data.play_seconds
+            allowed = {current[slot]}
+            if in_flight and in_flight[0] == slot:
+                allowed.add(in_flight[1])
+            assert got in allowed, (slot, got, allowed)
+            assert doc["play_seconds"] == got
+            current[slot] = got
+            prev = store.previous_path(slot)
+            if prev.exists():
+                json.loads(prev.read_text(encoding="utf-8"))
+    assert not (store.folder / "damaged").exists()
+    assert {e.slot for e in store.list()} == set(SLOTS)
+    # the kills really landed inside saves, not only between them
+    assert killed_mid_save >= ROUNDS // 4, killed_mid_save
