@@ -295,21 +295,25 @@ def _softlocks_and_loops(story: Story, report: Report, parent, scene_of, succ, g
             if a not in alive:
                 alive.add(a)
                 todo.append(a)
-    by_scene: dict[str, Finding] = {}
+    # One finding per scene: its first stuck State (no choice at all) if it has
+    # one, else its first State from which every way on loops back.
+    example: dict[str, int] = {}
+    count: dict[str, int] = {}
     for sid in range(n):
         if sid in alive:
             continue
         scene = scene_of[sid]
-        f = by_scene.get(scene)
-        if f is None:
-            path = _path(parent, sid)
-            replay = replay_seed(story, path, seed, tries=200)
-            state = _replay_state(story, path, replay) if replay is not None else None
-            by_scene[scene] = Finding(scene, path, dict(state.variables) if state else {},
-                                      stuck=not succ[sid], seed=replay)
-        else:
-            f.states += 1
-            f.stuck = f.stuck or not succ[sid]
+        count[scene] = count.get(scene, 0) + 1
+        first = example.get(scene)
+        if first is None or (succ[first] and not succ[sid]):
+            example[scene] = sid
+    by_scene: dict[str, Finding] = {}
+    for scene, sid in example.items():
+        path = _path(parent, sid)
+        replay = replay_seed(story, path, seed, tries=200)
+        state = _replay_state(story, path, replay) if replay is not None else None
+        by_scene[scene] = Finding(scene, path, dict(state.variables) if state else {},
+                                  states=count[scene], stuck=not succ[sid], seed=replay)
     report.softlocks = sorted(by_scene.values(), key=lambda f: (len(f.path), f.scene))
     report.loops = _loops(succ, scene_of, parent, alive)
 

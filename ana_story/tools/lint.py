@@ -66,15 +66,17 @@ def _variables(story: Story) -> list[Diagnostic]:
             if c.locked is not None:
                 read |= c.locked.reads
     for kind, expr in transition_exprs(story):
-        read |= expr.reads
         if kind.startswith("set:"):
             written.add(kind[4:])
+            read |= expr.reads - {kind[4:]}  # 'dust: dust + 1' alone is no use of dust
+        else:
+            read |= expr.reads
     out = []
     for var in story.variables.values():
         if var.name not in read:
             out.append(_diag(var.where, "variable-never-read",
-                             f"variable '{var.name}' is never read: no condition, effect "
-                             "or text uses it",
+                             f"variable '{var.name}' is never read: no condition, text or "
+                             "other variable's effect uses it",
                              "use it in an 'if:' or in text as {{ " + var.name + " }}, "
                              "or remove it", story))
         elif var.name not in written:

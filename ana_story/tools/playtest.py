@@ -76,7 +76,7 @@ def _read(path: Path):
         raise _Fail(0, f"YAML syntax: {e}") from None
     if not isinstance(node, yaml.MappingNode):
         raise _Fail(1, "a plan is a set of 'key: value' lines with 'steps:'")
-    constructor = yaml.SafeConstructor()
+    constructor = yaml.constructor.SafeConstructor()
     plan, steps = {}, []
     for k, v in node.value:
         if k.value not in PLAN_KEYS:
