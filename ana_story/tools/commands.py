@@ -126,7 +126,7 @@ def _load(arg: str | None):
 
 def _progress(total_hint: str):
     """A Rich progress bar on stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+    if not sys.stderr.isatty():
         return None, None
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -1,0 +1,44 @@
+"""The tools in a real pseudo-terminal: colour for check, a progress bar for explore."""
+from __future__ import annotations
+
+import os
+
+import pexpect
+
+from conftest import FIXTURES, ROOT
+
+
+def _spawn(*args: str) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+    env.update(COLUMNS="100", LINES="30", TERM="xterm-256color")
+    return pexpect.spawn("ana-story", list(args), cwd=str(ROOT), env=env,
+                         encoding="utf-8", timeout=60, dimensions=(30, 100))
+
+
+def test_check_on_a_terminal_colours_severity_and_caret():
+    child = _spawn("check", str(FIXTURES / "tools-lint"))
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert "\x1b[1;33mwarning[unreachable-scene]\x1b[0m" in out
+    assert "\x1b[1;32m^\x1b[0m" in out
+
+
+def test_check_with_no_color_on_a_terminal_is_plain():
+    env = dict(os.environ, NO_COLOR="1")
+    child = pexpect.spawn("ana-story", ["check", str(FIXTURES / "tools-lint")],
+                          cwd=str(ROOT), env=env, encoding="utf-8", timeout=60)
+    child.expect(pexpect.EOF)
+    assert "\x1b[" not in child.before
+    assert "warning[unreachable-scene]" in child.before
+
+
+def test_explore_on_a_terminal_shows_a_progress_bar_then_the_report():
+    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "150000")
+    child.expect("exploring")
+    child.expect("States")
+    child.expect("Endings: 2/2 reached")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1  # locked_door cannot be reached
