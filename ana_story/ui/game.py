@@ -447,7 +447,7 @@ class Game:
             first = e.diagnostics[:3]
             lines = [f"{d.file}:{d.line}: {d.message}" for d in first]
             more = len(e.diagnostics) - len(first)
-            self.ui.say(f"The story changed but {e}, so you are still playing the version "
+            self.ui.say(f"The files changed, but {e}, so you are still playing the version "
                         "loaded before: " + "; ".join(lines)
                         + (f"; and {more} more" if more > 0 else ""), "warning")
             return False

@@ -79,7 +79,10 @@ class PlainUI:
         if not line:
             self.out.write("\n")
             return None
-        return line.rstrip("\n")
+        line = line.rstrip("\r\n")
+        if not _isatty(self.stdin):  # piped: echo the line, so the transcript reads right
+            self.out.write(clean(line) + "\n")
+        return line
 
     def scene(self, p: Passage, *, chapter_changed: bool) -> None:
         if self.shown_one:
@@ -111,7 +114,7 @@ class PlainUI:
         return line
 
     def say(self, text: str, style: str = "hint") -> None:
-        self._write(clean(text))
+        self._write(textwrap.fill(clean(text), max(20, self.width - 1)))
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
         out = ["THE STORY SO FAR", ""]
@@ -143,7 +146,10 @@ class PlainUI:
 
     def help(self) -> None:
         w = max(len(c) for c, _ in COMMANDS)
-        self._write("\n".join(f"  {c:<{w}}  {what}" for c, what in COMMANDS))
+        measure = max(20, min(MEASURE, self.width))
+        self._write("\n".join(textwrap.fill(what, measure, initial_indent=f"  {c:<{w}}  ",
+                                             subsequent_indent=" " * (w + 4))
+                              for c, what in COMMANDS))
 
     def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
         self._write(plain(story.title) + (f"\nby {plain(story.author)}" if story.author else ""))
@@ -166,6 +172,13 @@ class PlainUI:
     def confirm(self, question: str) -> bool:
         line = self._line(f"{question} (y/n) ")
         return line is not None and line.strip().lower() in ("y", "yes")
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def play(story: Story, state: State, *, stdin: IO[str], stdout: IO[str],
