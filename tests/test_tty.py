@@ -1,0 +1,296 @@
+"""The installed `ana-story` in a real pseudo-terminal (pexpect), read back through
+a terminal emulator (pyte) so the tests see the screen a player sees."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pexpect
+import pyte
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+GARDEN = str(FIXTURES / "ui-garden")
+UP, DOWN, ENTER, TAB, CTRL_C, CTRL_D = "\x1b[A", "\x1b[B", "\r", "\t", "\x03", "\x04"
+
+
+class Term:
+    """One run of the CLI in a pty of ``cols`` x ``rows``."""
+
+    def __init__(self, *args: str, saves, cols: int = 80, rows: int = 24, env=None):
+        term = self
+
+        class Screen(pyte.Screen):  # answers cursor-position requests like a terminal
+            def write_process_input(self, data):
+                term.child.send(data)
+
+        self.screen = Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = b""
+        full_env = {k: v for k, v in os.environ.items()
+                    if k not in ("NO_COLOR", "COLUMNS", "LINES", "ANA_STORY_DEBUG")}
+        full_env.update(TERM="xterm-256color", ANA_STORY_SAVES=str(saves))
+        full_env.update(env or {})
+        self.child = pexpect.spawn("ana-story", list(args), env=full_env, cwd=str(ROOT),
+                                   dimensions=(rows, cols))
+
+    def pump(self, seconds: float = 0.2) -> None:
+        end = time.monotonic() + seconds
+        while True:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                data = b""
+            except pexpect.EOF:
+                return
+            if data:
+                self.raw += data
+                self.stream.feed(data)
+            elif time.monotonic() > end:
+                return
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, *needles: str, timeout: float = 15) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.pump(0.1)
+            if all(n in self.text for n in needles):
+                return self.text
+            if not self.child.isalive():
+                self.pump(0.1)
+                break
+        missing = [n for n in needles if n not in self.text]
+        if missing:
+            raise AssertionError(f"{missing} not on screen:\n{self.text}")
+        return self.text
+
+    def send(self, keys: str, settle: float = 0.3) -> None:
+        self.child.send(keys)
+        self.pump(settle)
+
+    def exit_code(self, timeout: float = 15) -> int:
+        end = time.monotonic() + timeout
+        while self.child.isalive() and time.monotonic() < end:
+            self.pump(0.1)
+        self.pump(0.1)
+        self.child.close()
+        return self.child.exitstatus
+
+    def new_story(self) -> None:
+        self.wait_for("The Walled Garden", "New story")
+        self.send(ENTER)
+        self.wait_for("The Gate", "Knock on the gate")
+
+
+@pytest.fixture
+def saves(tmp_path):
+    return tmp_path / "saves"
+
+
+@pytest.fixture
+def term(saves):
+    made = []
+
+    def start(*args, **kw):
+        t = Term("play", GARDEN, *args, saves=saves, **kw)
+        made.append(t)
+        return t
+    yield start
+    for t in made:
+        if t.child.isalive():
+            t.child.terminate(force=True)
+
+
+def test_title_screen_shows_the_story_and_the_menu(term):
+    t = term()
+    screen = t.wait_for("The Walled Garden", "by ana-story tests", "New story", "Quit")
+    assert "Continue" not in screen  # nothing to continue yet
+    assert "↑/↓ and Enter, or type a number" in screen
+
+
+def test_choices_by_number_and_by_arrow_keys(term):
+    t = term()
+    t.new_story()
+    t.send("1" + ENTER)
+    t.wait_for("Knocking", "Knock once more", "turn 1")
+    t.send(DOWN)
+    assert "›  1. Knock once more" in t.wait_for("›")
+    t.send(DOWN)
+    t.send(UP)
+    t.send(ENTER)
+    t.wait_for("turn 2", "Climb the wall")  # knocked twice: the wall can be climbed
+    t.send(DOWN + DOWN)
+    t.send(ENTER)
+    t.wait_for("The Garden", "INSIDE THE WALL")  # a chapter card for the new chapter
+
+
+def test_save_undo_history_stats_quit_then_continue(term):
+    t = term()
+    t.new_story()
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+    t.send("save by the door" + ENTER)
+    t.wait_for("Saved as 'by the door'.")
+    t.send("1" + ENTER)
+    t.wait_for("turn 2")
+    t.send("stats" + ENTER)
+    screen = t.wait_for("Stats", "Roses picked")
+    assert any(line.split()[-2:] == ["Courage", "2"] or line.split() == ["Courage", "2"]
+               for line in screen.splitlines())
+    t.send("undo" + ENTER)
+    t.wait_for("Took back 1 choice.", "Knock once more")
+    t.send("history" + ENTER)
+    t.wait_for("The story so far", "→ Knock on the gate")
+    t.send("saves" + ENTER)
+    t.wait_for("by the door", "autosave")
+    t.send("quit" + ENTER)
+    t.wait_for("Your place is saved")
+    assert t.exit_code() == 0 and b"Traceback" not in t.raw
+
+    t = term()
+    t.wait_for("Continue", "Outside the Wall · Knocking · saved just now")
+    t.send(ENTER)
+    t.wait_for("Knocking", "turn 1", "Knock once more")
+
+
+def test_ctrl_c_mid_story_leaves_a_resumable_autosave(term):
+    t = term()
+    t.new_story()
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+    t.send("sta")  # half-typed
+    t.send(CTRL_C)
+    assert t.exit_code() == 0
+    assert b"Traceback" not in t.raw and b"Your place is saved" in t.raw
+    t = term()
+    t.wait_for("Continue", "Knocking")
+    t.send("1" + ENTER)
+    t.wait_for("Knock once more", "turn 1")
+
+
+def test_ctrl_d_and_ctrl_c_at_the_title_are_clean(term):
+    t = term()
+    t.wait_for("New story")
+    t.send(CTRL_D)
+    assert t.exit_code() == 0 and b"Traceback" not in t.raw
+    t = term()
+    t.wait_for("New story")
+    t.send(CTRL_C)
+    assert t.exit_code() == 0 and b"Goodbye" in t.raw
+
+
+def test_tab_completes_commands(term):
+    t = term()
+    t.new_story()
+    t.send("hist")
+    t.send(TAB, settle=0.6)
+    t.wait_for("> history")
+    t.send(ENTER)
+    t.wait_for("The story so far")
+
+
+def test_tab_completes_save_names(term):
+    t = term()
+    t.new_story()
+    t.send("save under the moss" + ENTER)
+    t.wait_for("Saved as 'under the moss'.")
+    t.send("load und")
+    t.send(TAB, settle=0.6)
+    t.wait_for("> load under the moss")
+
+
+def test_unknown_input_gets_a_hint_not_a_crash(term):
+    t = term()
+    t.new_story()
+    t.send("dance" + ENTER)
+    t.wait_for("'dance' is not a choice or a command.")
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+
+
+def test_an_ending_shows_the_ending_screen(term):
+    t = term()
+    t.new_story()
+    t.send("2" + ENTER)
+    t.wait_for("THE END", "The Long Way Home", "a new ending", "Endings found: 1 of 2",
+               "an ending not yet found")
+    t.send("quit" + ENTER)
+    assert t.exit_code() == 0
+
+
+def test_at_40_columns_text_is_wrapped_between_words(term):
+    t = term(cols=40)
+    t.new_story()
+    screen = t.wait_for("Walk away")
+    assert any(line.rstrip().endswith("repainted.") for line in screen.splitlines())
+    assert "The gate is green with moss and locked" in screen
+    assert "1. Knock on the gate" in screen
+
+
+def test_at_200_columns_prose_keeps_a_reading_measure(term):
+    t = term(cols=200)
+    t.new_story()
+    screen = t.wait_for("Walk away")
+    prose = [line for line in screen.splitlines() if "moss" in line or "sign" in line]
+    assert prose and all(len(line) <= 74 for line in prose)
+
+
+def _colours(screen: pyte.Screen) -> set:
+    return {(ch.fg, ch.bg) for row in screen.buffer.values() for ch in row.values()}
+
+
+def test_no_color_turns_every_colour_off(term):
+    t = term(env={"NO_COLOR": "1"})
+    t.new_story()
+    t.wait_for("Walk away")
+    assert _colours(t.screen) == {("default", "default")}
+    coloured = term()
+    coloured.new_story()
+    coloured.wait_for("Walk away")
+    assert _colours(coloured.screen) != {("default", "default")}  # the check can fail
+
+
+def test_pace_reveals_paragraphs_and_a_key_shows_the_rest(term):
+    t = term("--pace", "30")
+    t.wait_for("New story")
+    t.send(ENTER)
+    t.wait_for("The gate is")
+    t.pump(0.5)
+    assert "A sign says" not in t.text
+    t.send(" ")
+    t.wait_for("A sign says", "Knock on the gate", timeout=5)
+
+
+def test_history_is_paged_on_a_short_terminal(term):
+    t = term(rows=12)
+    t.new_story()
+    for _ in range(3):
+        t.send("1" + ENTER)
+        t.pump(0.3)
+    t.send("history" + ENTER)
+    t.wait_for("-- more")
+    t.send(" ")
+    t.send("q")
+    t.wait_for(">")
+    t.send("1" + ENTER)
+    assert t.child.isalive()
+
+
+def test_watch_reloads_the_story_while_waiting_for_input(term, tmp_path):
+    story = shutil.copytree(GARDEN, tmp_path / "garden")
+    t = Term("play", str(story), "--watch", saves=tmp_path / "s")
+    try:
+        t.new_story()
+        f = story / "01-outside.yaml"
+        f.write_text(f.read_text().replace("in letters nobody repainted", "freshly painted"))
+        t.wait_for("reloaded", "freshly painted")
+        t.send("quit" + ENTER)
+        assert t.exit_code() == 0
+    finally:
+        if t.child.isalive():
+            t.child.terminate(force=True)
