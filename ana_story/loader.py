@@ -85,6 +85,9 @@ class _Loader:
         self.root = root
         self.display_root = display_root
         self.diags: list[Diagnostic] = []
+        # Scene references are checked once every file is read: (file, line, col, id).
+        # Files are processed one at a time, so their YAML nodes can be freed as we go.
+        self.refs: list[tuple[str, int, int, str]] = []
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -362,17 +365,16 @@ class _Loader:
                                "use letters, digits, '_' and '-', with no spaces")
                     continue
                 if sid in seen:
-                    other_f, other_k = seen[sid]
+                    other_file, other_line = seen[sid]
                     self.error(f, kn, "duplicate-scene", f"scene '{sid}' is defined twice",
-                               f"it is also defined at {other_f.path}:"
-                               f"{other_k.start_mark.line + 1}; rename one of them")
+                               f"it is also defined at {other_file}:{other_line}; "
+                               "rename one of them")
                     continue
-                seen[sid] = (f, kn)
+                seen[sid] = (f.path, kn.start_mark.line + 1)
                 scenes.append((sid, kn, vn))
         return f, chapter, scenes
 
-    def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env,
-                    scene_ids: set) -> Scene | None:
+    def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env) -> Scene | None:
         m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",), owner=kn)
         if m is None:
             return None
@@ -414,7 +416,7 @@ class _Loader:
             else:
                 keys: dict[str, object] = {}
                 for i, node in enumerate(cn.value):
-                    c = self.build_choice(f, sid, i, node, env, scene_ids, keys)
+                    c = self.build_choice(f, sid, i, node, env, keys)
                     if c is None:
                         ok = False
                     else:
@@ -439,10 +441,13 @@ class _Loader:
         if src is None:
             return None
         try:
-            return compile_template(src, env)
+            t = compile_template(src, env)
         except ExprError as e:
             self.expr_error(f, node, e, what)
             return None
+        if t.scenes:
+            self.note_scene_uses(f, node, t.scenes)
+        return t
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
                    target: str | None = None) -> Expr | None:
@@ -451,14 +456,17 @@ class _Loader:
         if src is None:
             return None
         try:
-            return compile_expr(src, env, want=want)
+            expr = compile_expr(src, env, want=want)
         except ExprError as e:
             if target is not None:
                 e.hint = _set_hint(e, target, want, src.strip())
             self.expr_error(f, node, e, what)
             return None
+        if expr.scenes:
+            self.note_scene_uses(f, node, expr.scenes)
+        return expr
 
-    def build_choice(self, f: _File, sid: str, i: int, node, env: Env, scene_ids: set,
+    def build_choice(self, f: _File, sid: str, i: int, node, env: Env,
                      keys: dict) -> Choice | None:
         what = f"choice {i + 1} of scene '{sid}'"
         m = self.mapping(f, node, what, CHOICE_KEYS, ("text", "goto"))
@@ -530,26 +538,31 @@ class _Loader:
                            "'locked' explains why a choice is unavailable, but this choice "
                            "has no 'if'", "add an 'if:' condition or remove 'locked'",
                            severity="warning")
-        goto = self.goto(f, m["goto"][1], env, scene_ids) if "goto" in m else None
+        goto = self.goto(f, m["goto"][1], env) if "goto" in m else None
         ok &= goto is not None
         if not ok:
             return None
         return Choice(key, i, text, goto, condition, tuple(effects), bool(once),
                       bool(fallback), locked, self.where(f, node))
 
-    def scene_ref(self, f: _File, node, scene_ids: set) -> str | None:
+    def scene_ref(self, f: _File, node) -> str | None:
+        """A scene named by a goto; checked against every scene once all are read."""
         sid = self.text(f, node, "the scene to go to")
-        if sid is None:
-            return None
-        if sid not in scene_ids:
-            self.error(f, node, "unknown-scene", f"unknown scene '{sid}'",
-                       _did_you_mean(sid, scene_ids))
-            return None
+        if sid is not None:
+            self.refs.append((f.path, node.start_mark.line + 1, node.start_mark.column + 1,
+                              sid))
         return sid
 
-    def goto(self, f: _File, node, env: Env, scene_ids: set) -> Goto | None:
+    def note_scene_uses(self, f: _File, node, used: Iterable[str]) -> None:
+        """Record the scenes an expression names in visits()/seen(), at their quotes."""
+        for sid in used:
+            off = max(node.value.find(f"'{sid}'"), node.value.find(f'"{sid}"'), 0)
+            line, col = self.pos_in(f, node, off)
+            self.refs.append((f.path, line, col, sid))
+
+    def goto(self, f: _File, node, env: Env) -> Goto | None:
         if isinstance(node, yaml.ScalarNode):
-            sid = self.scene_ref(f, node, scene_ids)
+            sid = self.scene_ref(f, node)
             return None if sid is None else Goto((Route(sid, where=self.where(f, node)),))
         if isinstance(node, yaml.MappingNode):
             m = self.mapping(f, node, "'goto'", {"random"}, ("random",))
@@ -559,17 +572,15 @@ class _Loader:
             routes = []
             if isinstance(rn, yaml.SequenceNode):
                 for x in rn.value:
-                    sid = self.scene_ref(f, x, scene_ids)
+                    sid = self.scene_ref(f, x)
                     if sid is not None:
                         routes.append(Route(sid, where=self.where(f, x)))
                 bad = len(routes) != len(rn.value)
             elif isinstance(rn, yaml.MappingNode):
                 wm = self.mapping(f, rn, "'random'", set()) or {}
                 for sid, (kn, vn) in wm.items():
-                    if sid not in scene_ids:
-                        self.error(f, kn, "unknown-scene", f"unknown scene '{sid}'",
-                                   _did_you_mean(sid, scene_ids))
-                        continue
+                    self.refs.append((f.path, kn.start_mark.line + 1,
+                                      kn.start_mark.column + 1, sid))
                     w = None
                     if isinstance(vn, yaml.ScalarNode) and vn.tag in (_INT, _FLOAT):
                         try:
@@ -607,7 +618,7 @@ class _Loader:
                     self.error(f, item, "unreachable-route", "only the last route may "
                                "leave out 'if'; the routes after this one can never be taken",
                                severity="warning")
-                sid = self.scene_ref(f, rm["to"][1], scene_ids)
+                sid = self.scene_ref(f, rm["to"][1])
                 ok &= sid is not None
                 if ok:
                     routes.append(Route(sid, cond, where=self.where(f, item)))
@@ -634,23 +645,37 @@ class _Loader:
                        "give the folder that holds story.yaml")
             return None
         meta = self.read_story_file()
-        seen: dict = {}
-        files = []
+        env = None
+        if meta is not None:
+            env = Env({n: v.type for n, v in meta["variables"].items()}, None)
+        seen: dict = {}  # scene id -> (file, line) where it is defined
+        scenes: dict[str, Scene] = {}
+        chapters = []
         paths = self.scene_files()
         for path in paths:
             got = self.read_scene_file(path, seen)
-            if got is not None:
-                files.append(got)
+            if got is None:
+                continue
+            f, chapter, entries = got
+            for sid, kn, vn in entries:
+                if env is not None:  # without story.yaml's variables, only the YAML is checked
+                    scene = self.build_scene(f, chapter, sid, kn, vn, env)
+                    if scene is not None:
+                        scenes[sid] = scene
+            chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
         if not paths:
             self.error(self.display_root, None, "no-scenes",
                        "the story folder has no scene files",
                        "add a file like 01-chapter.yaml with 'chapter:' and 'scenes:'")
         if meta is None:
             return None
-        sf: _File = meta["file"]
         scene_ids = set(seen)
+        for file, line, col, sid in self.refs:
+            if sid not in scene_ids:
+                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
+                           _did_you_mean(sid, scene_ids))
+        sf: _File = meta["file"]
         variables = meta["variables"]
-        env = Env({n: v.type for n, v in variables.items()}, scene_ids)
         start = meta.get("start")
         if start is not None and start not in scene_ids and seen:
             self.error(sf, meta["start_node"], "unknown-scene",
@@ -663,16 +688,6 @@ class _Loader:
                            _did_you_mean(new, scene_ids))
             else:
                 renamed[old] = new
-        scenes: dict[str, Scene] = {}
-        chapters = []
-        for f, chapter, entries in files:
-            ids = []
-            for sid, kn, vn in entries:
-                scene = self.build_scene(f, chapter, sid, kn, vn, env, scene_ids)
-                if scene is not None:
-                    scenes[sid] = scene
-                ids.append(sid)
-            chapters.append(Chapter(chapter, f.path, tuple(ids)))
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         title = meta.get("title") or "Untitled"
