@@ -139,7 +139,7 @@ def test_narrow_terminal_drops_the_margin(garden):
 def test_title_card_and_menu():
     from ana_story.ui.views import MenuItem
     out = text_of(render.title_card("The Walled Garden", "A. Writer", 80))
-    assert "The Walled Garden" in out and "by A. Writer" in out
+    assert "The Walled Garden" in out and "A. Writer" in out
     menu = lines(text_of(render.menu([MenuItem("continue", "Continue", "Inside · The Garden"),
                                       MenuItem("new", "New story")], 0, 80)))
     assert any(re.fullmatch(r"\s*›\s+1 Continue  Inside · The Garden", x) for x in menu)
@@ -154,7 +154,7 @@ def test_ending_screen_counts_endings_without_spoiling_the_rest():
     flat = " ".join(out.split())
     assert "You made 3 choices across 1 chapter: Outside the Wall, in 12 min of play." in flat
     assert "Endings found: 1 of 2" in out
-    assert "Apprentice" not in out and "an ending not yet found" in out
+    assert "Apprentice" not in out and "1 more to find" in out
 
 
 def test_stats_table_lists_labels_and_values():

@@ -60,8 +60,7 @@ def title_card(title: str, author: str, width: int) -> RenderableType:
     parts = [Text(""), rule, Text(""),
              Text(literal(title).plain, style="story.title", justify="center")]
     if author:
-        parts.append(Text(f"by {literal(author).plain}", style="story.author",
-                          justify="center"))
+        parts.append(Text(literal(author).plain, style="story.author", justify="center"))
     parts += [Text(""), rule, Text("")]
     return column(width, *parts)
 
@@ -193,9 +192,11 @@ def ending(s: EndingSummary, width: int) -> RenderableType:
     for title, seen in s.endings:
         if seen:
             found.add_row(Text("✓", style="ending.found"), to_text(title))
-        else:
-            found.add_row(Text("·", style="ending.unknown"),
-                          Text("an ending not yet found", style="ending.unknown"))
+    unknown = len(s.endings) - s.found
+    if unknown:
+        found.add_row(Text("·", style="ending.unknown"),
+                      Text(f"{unknown} more to find" if s.found else
+                           f"{unknown} to find", style="ending.unknown"))
     total = len(s.endings)
     count = Text(f"Endings found: {s.found} of {total}", style="bold")
     hint = Text("Type 'restart' to live it again, 'undo' to go back, or 'quit'.",

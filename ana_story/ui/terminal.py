@@ -14,13 +14,6 @@ import sys
 import threading
 from typing import Callable, Sequence
 
-from prompt_toolkit import PromptSession
-from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.filters import Condition
-from prompt_toolkit.formatted_text import ANSI
-from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings
-
 from ..engine import Passage
 from ..model import Story
 from . import render
@@ -29,25 +22,33 @@ from .theme import console as make_console
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 
-class _Completer(Completer):
-    """Commands in first place; save names after 'save' and 'load'."""
+def completions(text: str, slots: Callable[[], list[str]]) -> list[tuple[str, int]]:
+    """What Tab offers for ``text``: commands in first place, save names after 'save'
+    and 'load'; each as (completion, how many typed characters it replaces)."""
+    text = text.lstrip()
+    if " " not in text:
+        return [(cmd, len(text)) for cmd in COMMANDS if cmd.startswith(text.lower())]
+    word, _, rest = text.partition(" ")
+    if word.lower() in ("save", "load"):
+        rest = rest.lstrip()
+        return [(slot, len(rest)) for slot in slots() if slot.startswith(rest)]
+    return []
 
-    def __init__(self, slots: Callable[[], list[str]]):
-        self.slots = slots
 
-    def get_completions(self, document, complete_event):
-        text = document.text_before_cursor.lstrip()
-        if " " not in text:
-            for cmd in COMMANDS:
-                if cmd.startswith(text.lower()):
-                    yield Completion(cmd, start_position=-len(text))
-            return
-        word, _, rest = text.partition(" ")
-        if word.lower() in ("save", "load"):
-            rest = rest.lstrip()
-            for slot in self.slots():
-                if slot.startswith(rest):
-                    yield Completion(slot, start_position=-len(rest))
+def _session(slots: Callable[[], list[str]]):
+    """The prompt_toolkit session, imported only now: it is the slowest import of
+    the game, and the title card is already on screen while it loads."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.history import InMemoryHistory
+
+    class _Completer(Completer):
+        def get_completions(self, document, complete_event):
+            for word, replaces in completions(document.text_before_cursor, slots):
+                yield Completion(word, start_position=-replaces)
+
+    return PromptSession(history=InMemoryHistory(), completer=_Completer(),
+                         complete_while_typing=False)
 
 
 class TerminalUI:
@@ -60,10 +61,16 @@ class TerminalUI:
         self.console = console or make_console()
         self.pace = pace
         self.watch = watch  # a ui.watch.Watcher, polled while waiting for input
-        self.session = PromptSession(history=InMemoryHistory(), completer=_Completer(slots),
-                                     complete_while_typing=False)
+        self.slots = slots
+        self._session = None
         self.selected: int | None = None
         self.count = 0
+
+    @property
+    def session(self):
+        if self._session is None:
+            self._session = _session(self.slots)
+        return self._session
 
     @property
     def width(self) -> int:
@@ -127,19 +134,22 @@ class TerminalUI:
 
     # --- input ---------------------------------------------------------------------
 
-    def _ansi(self, renderable) -> ANSI:
+    def _ansi(self, renderable) -> str:
         """Render with Rich into the escape codes prompt_toolkit draws in its prompt."""
         buf = io.StringIO()
         c = make_console(file=buf, width=self.width, force_terminal=True,
                          color_system=self.console.color_system or "standard",
                          no_color=self.console.no_color)
         c.print(renderable, end="")
-        return ANSI(buf.getvalue())
+        return buf.getvalue()
 
     def _prompt(self, draw: Callable[[int | None], object], count: int,
                 prompt: str = "> ") -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
+        from prompt_toolkit.filters import Condition
+        from prompt_toolkit.formatted_text import ANSI
+        from prompt_toolkit.key_binding import KeyBindings
         self.count = count
         kb = KeyBindings()
         empty = Condition(lambda: self.session.default_buffer.text == "" and self.count > 0)
@@ -158,7 +168,7 @@ class TerminalUI:
             event.app.exit(result=str(self.selected + 1))
 
         def message():
-            return ANSI(self._ansi(draw(self.selected)).value + "\n" + prompt)
+            return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
 
         stop = threading.Event()
         if self.watch is not None:
