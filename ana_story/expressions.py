@@ -163,6 +163,7 @@ class Expr:
     reads: frozenset = frozenset()  # variable names read
     scenes: frozenset = frozenset()  # scene ids named in visits()/seen()
     constant: bool = False  # no variables, visits or randomness
+    site0: int = 0  # number of its first random call site (0: none); kept by the cache
 
     def __call__(self, variables: dict, state: Any) -> Any:
         return self.fn(variables, state)
@@ -177,6 +178,7 @@ class Template:
     fn: Callable[[dict, Any], str] | None = field(default=None, repr=False, compare=False)
     reads: frozenset = frozenset()
     scenes: frozenset = frozenset()
+    site0: int = 0  # number of its first random call site (0: none); kept by the cache
 
     def render(self, variables: dict, state: Any) -> str:
         if self.const is not None:
@@ -582,7 +584,8 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
     if want == "float" and t == "int":
         body = _call("_float", body)
     expr = Expr(source, want or t, _lambda(body), frozenset(checker.reads),
-                frozenset(checker.scenes), checker.pure)
+                frozenset(checker.scenes), checker.pure,
+                first_site if env.next_site != first_site else 0)
     if env.next_site == first_site:  # no random draws: the same code serves every use
         env.cache[(source, want)] = expr
     return expr
@@ -649,6 +652,7 @@ def compile_template(source: str, env: Env) -> Template:
         return Template(source, normalize(source))
     reads: set[str] = set()
     scenes: set[str] = set()
+    first_site = env.next_site
     # stack of (kind, offset, branches: list[(cond_tree|None, parts)])
     root: list = []
     stack: list = [("root", 0, [(None, root)])]
@@ -706,7 +710,8 @@ def compile_template(source: str, env: Env) -> Template:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
     fn = _lambda(_call("_norm", _concat(root)))
-    return Template(source, None, fn, frozenset(reads), frozenset(scenes))
+    return Template(source, None, fn, frozenset(reads), frozenset(scenes),
+                    first_site if env.next_site != first_site else 0)
 
 
 def _concat(parts: list) -> ast.expr:

@@ -23,6 +23,7 @@ from .errors import Diagnostic, StoryError
 from .expressions import (FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError, Template,
                           compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
+from .paths import display_path
 
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
     _YamlLoader = yaml.CSafeLoader
@@ -763,15 +764,6 @@ def _slug(title: str) -> str:
 
 def _join(root: str, name: str) -> str:
     return os.path.join(root, name) if root else name
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would like to read it: relative to here when inside."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:

@@ -7,7 +7,7 @@ nothing is parsed while playing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .expressions import Expr, Template
 
@@ -109,9 +109,45 @@ class Story:
     root: str = ""  # the folder it was loaded from, for messages only
     renamed: Mapping[str, str] = field(default_factory=dict)  # old scene id -> new
 
+    # Derived values worth keeping with a compiled story, e.g. the saves' fingerprint.
+    precomputed: Mapping[str, Any] = field(default_factory=dict)
+
     @property
     def endings(self) -> tuple[Scene, ...]:
+        ids = getattr(self.scenes, "ending_ids", None)
+        if ids is not None:  # a lazily built story knows its endings without building all
+            return tuple(self.scenes[i] for i in ids)
         return tuple(s for s in self.scenes.values() if s.is_ending)
 
     def initial_variables(self) -> dict:
         return {name: v.initial for name, v in self.variables.items()}
+
+
+class LazyScenes(Mapping):
+    """Scenes built on first use, for a story read from the compiled-story cache:
+    the first screen of a 10,000-scene story needs one scene, not all of them."""
+
+    __slots__ = ("_raw", "_built", "_build", "ending_ids")
+
+    def __init__(self, raw: Mapping[str, Any], build: Callable[[str, Any], Scene],
+                 ending_ids: tuple[str, ...]):
+        self._raw = raw
+        self._built: dict[str, Scene] = {}
+        self._build = build
+        self.ending_ids = ending_ids
+
+    def __getitem__(self, sid: str) -> Scene:
+        try:
+            return self._built[sid]
+        except KeyError:
+            scene = self._built[sid] = self._build(sid, self._raw[sid])
+            return scene
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)

@@ -27,6 +27,8 @@ def _own_saves_folder(tmp_path_factory, monkeypatch):
     """Every test saves into a folder of its own, never the checkout's saves/ (a
     piped `play` autosaves, and one test's endings must not leak into the next)."""
     monkeypatch.setenv("ANA_STORY_SAVES", str(tmp_path_factory.mktemp("saves")))
+    # and a compiled-story cache of its own, never the user's ~/.cache
+    monkeypatch.setenv("ANA_STORY_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

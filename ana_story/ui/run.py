@@ -38,7 +38,7 @@ def start_state(story, args, seed: int):
 
 def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
-    from ..loader import load_story
+    from ..cache import load as load_story  # the compiled-story cache, else the YAML
     from ..saves import SaveStore
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)

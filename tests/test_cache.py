@@ -1,0 +1,159 @@
+"""The compiled-story cache: a fresh cache gives the very same story; a stale, damaged
+or foreign one is rebuilt from the YAML; it never holds or runs code."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+
+import pytest
+
+from ana_story import cache, engine
+from ana_story.errors import StoryError
+from ana_story.loader import load_story
+from ana_story.model import LazyScenes
+
+from conftest import FIXTURES
+
+
+@pytest.fixture
+def features(tmp_path):
+    folder = tmp_path / "features"
+    shutil.copytree(FIXTURES / "features", folder)
+    return folder
+
+
+def cache_files(folder):
+    return sorted(folder.glob("*.json"))
+
+
+def playthrough(story, seed, steps=40):
+    rng = random.Random(seed)
+    state = engine.new_state(story, seed)
+    seen = []
+    for _ in range(steps):
+        p = engine.present(story, state)
+        seen.append(p)
+        if p.ended:
+            break
+        state = engine.choose(story, state, rng.choice(p.available).index)
+    return seen, state
+
+
+def test_second_load_comes_from_the_cache_and_plays_identically(features, tmp_path):
+    folder = tmp_path / "cache"
+    cold = cache.load(features, folder=folder)
+    assert not isinstance(cold.scenes, LazyScenes)
+    [file] = cache_files(folder)
+    warm = cache.load(features, folder=folder)
+    assert isinstance(warm.scenes, LazyScenes)
+    assert (warm.id, warm.title, warm.version, warm.start) == \
+        (cold.id, cold.title, cold.version, cold.start)
+    assert warm.variables == cold.variables
+    assert sorted(warm.scenes) == sorted(cold.scenes)
+    assert [s.id for s in warm.endings] == [s.id for s in cold.endings]
+    for sid in cold.scenes:  # same text, same choices, same positions
+        a, b = cold.scenes[sid], warm.scenes[sid]
+        assert (a.title, a.chapter, a.text.source, a.tags, a.ending, a.where) == \
+            (b.title, b.chapter, b.text.source, b.tags, b.ending, b.where)
+        assert [(c.key, c.text.source, c.where, c.goto.targets, c.goto.site) for c in a.choices] \
+            == [(c.key, c.text.source, c.where, c.goto.targets, c.goto.site) for c in b.choices]
+    # random draws, random gotos and pick() land the same way from either
+    for seed in range(30):
+        assert playthrough(cold, seed) == playthrough(warm, seed)
+    assert file.exists()
+
+
+def test_a_changed_file_makes_the_cache_stale(features, tmp_path):
+    folder = tmp_path / "cache"
+    cache.load(features, folder=folder)
+    scene_file = features / "02-tower.yaml"
+    scene_file.write_text(scene_file.read_text().replace("The Lamp Room", "The Lantern Room"))
+    story = cache.load(features, folder=folder)
+    assert story.scenes["lamp_room"].title == "The Lantern Room"
+    again = cache.load(features, folder=folder)
+    assert isinstance(again.scenes, LazyScenes)
+    assert again.scenes["lamp_room"].title == "The Lantern Room"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "format"])
+def test_a_damaged_cache_is_rebuilt(features, tmp_path, damage):
+    folder = tmp_path / "cache"
+    expected = cache.load(features, folder=folder)
+    [file] = cache_files(folder)
+    raw = file.read_bytes()
+    if damage == "truncate":
+        file.write_bytes(raw[: len(raw) // 2])
+    elif damage == "flip":
+        file.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
+    elif damage == "garbage":
+        file.write_bytes(os.urandom(2000))
+    elif damage == "empty":
+        file.write_bytes(b"")
+    else:
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        header["format"] = 999
+        file.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    story = cache.load(features, folder=folder)
+    assert not isinstance(story.scenes, LazyScenes)  # rebuilt from the YAML...
+    assert playthrough(story, 3) == playthrough(expected, 3)
+    assert isinstance(cache.load(features, folder=folder).scenes, LazyScenes)  # ...and re-cached
+
+
+def test_cache_holds_expressions_as_text_and_compiles_them_in_the_sandbox(features, tmp_path):
+    folder = tmp_path / "cache"
+    cache.load(features, folder=folder)
+    [file] = cache_files(folder)
+    raw = file.read_bytes()
+    # A forged cache (with a valid checksum) whose condition tries to escape.
+    forged = raw.replace(b"courage >= 2 or has_key", b"().__class__.__mro__ or has_key")
+    assert forged != raw
+    head, _, body = forged.partition(b"\n")
+    header = json.loads(head)
+    import hashlib
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    file.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    story = cache.load(features, folder=folder)
+    shore = story.scenes["shore"]  # the forged scene does not compile: rebuilt from YAML
+    assert shore.choices[1].condition.source == "courage >= 2 or has_key"
+
+
+def test_broken_story_is_not_cached_and_reports_its_errors(tmp_path):
+    folder = tmp_path / "cache"
+    with pytest.raises(StoryError):
+        cache.load(FIXTURES / "ten-mistakes", folder=folder)
+    assert cache_files(folder) == []
+
+
+def test_missing_story_folder_is_the_loaders_error(tmp_path):
+    with pytest.raises(StoryError) as info:
+        cache.load(tmp_path / "nowhere", folder=tmp_path / "cache")
+    assert info.value.diagnostics[0].code == "missing-file"
+
+
+def test_unwritable_cache_folder_only_costs_speed(features, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    story = cache.load(features, folder=blocker / "cache")
+    assert story.title == "The Lighthouse Keeper"
+
+
+def test_cache_lives_outside_the_story_folder(features, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANA_STORY_CACHE", str(tmp_path / "c"))
+    cache.load(features)
+    assert cache_files(tmp_path / "c")
+    assert sorted(p.name for p in features.iterdir()) == \
+        ["01-shore.yaml", "02-tower.yaml", "story.yaml"]
+    monkeypatch.delenv("ANA_STORY_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "ana-story"
+
+
+def test_save_fingerprint_survives_the_cache(features, tmp_path):
+    from ana_story.saves import fingerprint
+    folder = tmp_path / "cache"
+    cold = cache.load(features, folder=folder)
+    warm = cache.load(features, folder=folder)
+    assert fingerprint(warm) == fingerprint(cold) == fingerprint(load_story(features))
