@@ -159,6 +159,33 @@ def test_endings_found_are_kept_across_playthroughs(saves):
     assert "(a new ending)" not in out and "Endings found: 2 of 2" in out
 
 
+def test_title_screen_offers_to_continue_the_autosave(saves):
+    play(["1", "1"], saves)
+    story = load_story(GARDEN)
+    out = io.StringIO()
+    game = Game(story, engine.new_state(story, 2), PlainUI(Script(["1"]), out, 80),
+                store=SaveStore(story, saves))
+    assert game.title_screen() is True
+    assert "1. Continue (Outside the Wall · The Gate · saved just now)" in out.getvalue()
+    assert "2. New story" in out.getvalue() and "3. Load" in out.getvalue()
+    assert game.state.turn == 2 and len(game.undo_stack) == 2
+
+
+def test_a_damaged_autosave_is_reported_and_the_title_screen_still_works(saves):
+    play(["1"], saves)
+    story = load_story(GARDEN)
+    store = SaveStore(story, saves)
+    store.path("autosave").write_text("{not json")
+    store.previous_path("autosave").write_text("{not json either")  # no good copy left
+    out = io.StringIO()
+    game = Game(story, engine.new_state(story, 2), PlainUI(Script(["1"]), out, 80),
+                store=store)
+    assert game.title_screen() is True
+    text = flat(out.getvalue())
+    assert "The save 'autosave' could not be read:" in text
+    assert "Continue" not in text and "1. New story" in text
+
+
 # --- play --watch ------------------------------------------------------------------
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from ..engine import Passage
 from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..state import State
-from .markup import clean, plain
+from .markup import clean
 from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
                     duration)
 
@@ -82,8 +82,12 @@ class Game:
     def title_screen(self) -> bool:
         """The title menu: Continue (the autosave), New story, Load, Quit. Returns
         False when the player quits here."""
+        reported = False
         while True:
             infos = self._list_saves()
+            if not reported:
+                self._report_broken(infos)
+                reported = True
             auto = next((i for i in infos if getattr(i, "slot", None) == AUTOSAVE
                          and hasattr(i, "turn")), None)
             items = []
@@ -106,7 +110,9 @@ class Game:
 
     def offer_autosave(self) -> None:
         """Without a title screen (plain mode): say how to resume a story in progress."""
-        auto = next((i for i in self._list_saves()
+        infos = self._list_saves()
+        self._report_broken(infos)
+        auto = next((i for i in infos
                      if getattr(i, "slot", None) == AUTOSAVE and hasattr(i, "turn")), None)
         if auto is not None and self.autosave_slot == AUTOSAVE:
             self.ui.say(f"A story in progress was saved ({self._where(auto)}). "
@@ -396,6 +402,14 @@ class Game:
             self.ui.say(f"Saves could not be listed: {e}", "warning")
             return []
 
+    def _report_broken(self, infos) -> None:
+        """Say which saves could not be read (the store has already moved them aside)."""
+        for i in infos:
+            if not hasattr(i, "turn"):
+                moved = f"; it was moved to {i.moved_to}" if getattr(i, "moved_to", None) else ""
+                self.ui.say(f"The save '{i.slot}' could not be read: {i.reason}{moved}.",
+                            "warning")
+
     def _where(self, info) -> str:
         return f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
 
@@ -497,4 +511,4 @@ def _show(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
-    return plain(str(value)) if value is not None else "—"
+    return clean(str(value)) if value is not None else "—"  # a value is never markup
