@@ -67,8 +67,8 @@ def test_loop_with_no_way_out_is_a_softlock_and_a_loop_that_can_be_left_is_not()
     assert [(f.scene, f.stuck) for f in r.softlocks] == [("stairwell", False),
                                                          ("landing", False)]
     assert [(g["scenes"], g["exit"], g["can_end"]) for g in r.loops] == [
-        (["gallery", "lobby"], True, True),
         (["landing", "stairwell"], False, False),
+        (["gallery", "lobby"], True, True),
     ]
     assert r.unreached_scenes == []
 
@@ -77,7 +77,10 @@ def test_visit_counts_are_capped_where_counting_higher_changes_nothing():
     story = load_story(LOOP)
     assert visit_caps(story) == {"gallery": 3}
     r = explore(story)
-    assert r.states == 16  # finite although the gallery can be visited forever
+    # finite although the gallery can be visited forever: lobby and gallery with the
+    # gallery counted 0-3, the stairwell and landing once each ('rounds' is only
+    # shown in text), the street
+    assert r.states == 10
     assert len(r.ending_paths["street"].path) == 6  # three visits to the gallery
 
 
@@ -178,7 +181,7 @@ def test_explore_cli_exit_3_when_cut_with_nothing_found(story_dir):
     r = run_cli("explore", str(folder), "--max-states", "50")
     assert r.returncode == 3
     assert "INCOMPLETE: stopped at --max-states 50" in r.stdout
-    assert "variable 'n' took 26 values" in r.stdout
+    assert "variable 'n' took 49 values" in r.stdout
 
 
 def test_explore_cli_random_mode():
@@ -212,3 +215,74 @@ def test_explore_cli_runtime_error_is_a_finding(story_dir):
 def test_explore_cli_bad_numbers_are_usage_errors():
     r = run_cli("explore", str(COIN), "--max-states", "0")
     assert r.returncode == 2 and "--max-states" in r.stderr
+
+
+def _naive(story):
+    """A search with no merging beyond equal States: the reference for explore's."""
+    from collections import deque
+    start = engine.new_state(story, 0)
+
+    def key(s):
+        return (s.scene, tuple(sorted(s.variables.items())), tuple(sorted(s.visits.items())),
+                s.once)
+
+    seen = {key(start): start}
+    succ, todo = {}, deque([start])
+    choices = set()
+    while todo:
+        s = todo.popleft()
+        p = engine.present(story, s)
+        succ[key(s)] = []
+        for view in p.available:
+            choices.add(view.key)
+            nxt = engine.choose(story, s, view.index)
+            k = key(nxt)
+            succ[key(s)].append(k)
+            if k not in seen:
+                seen[k] = nxt
+                todo.append(nxt)
+    good = {k for k, s in seen.items() if story.scenes[s.scene].is_ending}
+    changed = True
+    while changed:
+        changed = False
+        for k, outs in succ.items():
+            if k not in good and any(o in good for o in outs):
+                good.add(k)
+                changed = True
+    return {"states": len(seen), "scenes": {s.scene for s in seen.values()},
+            "choices": choices,
+            "softlocks": {seen[k].scene for k in seen if k not in good}}
+
+
+def test_merging_tallies_finds_exactly_what_a_search_without_merging_finds():
+    story = load_story(FIXTURES / "tools-tallies")
+    naive = _naive(story)
+    r = explore(story)
+    assert r.complete
+    assert set(s for s, n in r.scene_hits.items() if n) == naive["scenes"]
+    assert set(r.choice_hits) == naive["choices"]
+    assert {f.scene for f in r.softlocks} == naive["softlocks"] == {"thaw", "flood", "gate"}
+    assert r.unreached_endings == ["end_shop"]
+    assert (naive["states"], r.states) == (85, 69)  # and with fewer States
+
+
+def test_market_and_random_fixtures_agree_with_the_search_without_merging():
+    for name in ("tools-explore",):
+        story = load_story(FIXTURES / name)
+        naive = _naive(story)
+        r = explore(story)
+        assert {s for s, n in r.scene_hits.items() if n} == naive["scenes"]
+        assert {f.scene for f in r.softlocks} == naive["softlocks"]
+
+
+def test_thresholds_clamp_tallies_to_the_comparisons_still_ahead():
+    from ana_story.tools.analysis import thresholds
+    story = load_story(FIXTURES / "tools-tallies")
+    t = thresholds(story)
+    # at the gate: craft is compared with 4 and 3, money with 4 and 8 (after no steps)
+    assert t["gate"]["craft"] == (2, 5) and t["gate"]["money"] == (3, 9)
+    # at the flood a Sell (+2) may still come, so the thresholds ahead run from 2 to 8
+    assert t["flood"]["money"] == (1, 9)
+    assert t["gate"]["days"] == (0, 0)  # never compared: any value plays the same
+    market = load_story(MARKET)
+    assert thresholds(market)["gate"]["gold"] == (-1, 5)

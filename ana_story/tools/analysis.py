@@ -163,3 +163,215 @@ def visit_caps(story: Story) -> dict[str, int | None]:
                     cap = max(0, math.floor(value) + 1)
             need(scene, cap)
     return caps
+
+
+def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]:
+    """scene id -> (variables, counted scenes, once-only choice keys) whose values
+    can still change what happens from that scene on.
+
+    A backward liveness analysis over the scene graph: what the scene's own
+    choices read (conditions, routes, the effects that feed something read
+    later) and what any scene it can lead to reads. A variable set in chapter 1
+    and last read in chapter 2 no longer splits States in chapter 3, so explore
+    visits far fewer of them and proves exactly the same.
+    """
+    caps = visit_caps(story)
+    graph = scene_graph(story)
+    live_v: dict[str, set] = {sid: set() for sid in story.scenes}
+    live_s: dict[str, set] = {sid: set() for sid in story.scenes}
+    live_o: dict[str, set] = {sid: set() for sid in story.scenes}
+    changed = True
+    while changed:
+        changed = False
+        for sid, scene in story.scenes.items():
+            v, s, o = set(), set(), set()
+            for t in graph[sid]:
+                v |= live_v[t]
+                s |= live_s[t]
+                o |= live_o[t]
+            for c in scene.choices:
+                if c.once:
+                    o.add(c.key)
+                if c.condition is not None:
+                    v |= c.condition.reads
+                    s |= c.condition.scenes
+                for r in c.goto.routes:
+                    if r.condition is not None:
+                        v |= r.condition.reads
+                        s |= r.condition.scenes
+                # effects feeding a variable read later (chains within one choice too)
+                grew = True
+                while grew:
+                    grew = False
+                    for name, expr in c.effects:
+                        if name in v and not (expr.reads <= v and expr.scenes <= s):
+                            v |= expr.reads
+                            s |= expr.scenes
+                            grew = True
+            if v != live_v[sid] or s != live_s[sid] or o != live_o[sid]:
+                live_v[sid] |= v
+                live_s[sid] |= s
+                live_o[sid] |= o
+                changed = True
+    return {sid: (frozenset(live_v[sid] & set(story.variables)),
+                  frozenset(x for x in live_s[sid] if x in caps),
+                  frozenset(live_o[sid])) for sid in story.scenes}
+
+
+def _number(node) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub)
+                                           else inner)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool) and math.isfinite(node.value):
+        return node.value
+    return None
+
+
+def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
+    """(var -> constants it is compared with, vars used any other way)."""
+    tree = _tree(expr)
+    compared: dict[str, set] = {}
+    other: set[str] = set()
+    if tree is None:
+        return compared, set(expr.reads)
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id in expr.reads):
+            continue
+        parent = parents.get(id(node))
+        if node.id in numeric and isinstance(parent, ast.Compare) and len(parent.ops) == 1:
+            side = parent.comparators[0] if parent.left is node else parent.left
+            c = _number(side)
+            if c is not None:
+                compared.setdefault(node.id, set()).add(c)
+                continue
+        other.add(node.id)
+    return compared, other
+
+
+def _delta(name: str, expr: Expr) -> float | None:
+    """c when the effect is ``name + c``, ``name - c`` or ``c + name``; else None."""
+    tree = _tree(expr)
+    if not isinstance(tree, ast.BinOp) or not isinstance(tree.op, (ast.Add, ast.Sub)):
+        return None
+    left, right = tree.left, tree.right
+    if isinstance(left, ast.Name) and left.id == name:
+        c = _number(right)
+        return None if c is None else (c if isinstance(tree.op, ast.Add) else -c)
+    if isinstance(right, ast.Name) and right.id == name and isinstance(tree.op, ast.Add):
+        return _number(left)
+    return None
+
+
+def thresholds(story: Story) -> dict[str, dict[str, tuple[float, float] | None]]:
+    """scene id -> numeric variable -> (low, high): from that scene on, every value
+    at or below ``low`` plays the same, and so does every value at or above
+    ``high`` (None: every value may matter).
+
+    When a variable is only ever compared with constants (``vision >= 9``) and
+    only changed by constant steps (``vision: vision + 1``), what it will be
+    compared with, seen from a scene, is a set of thresholds shifted by the steps
+    still to come; values beyond the lowest or the highest all compare alike.
+    Explore clamps such values in its key, which is what keeps a story of many
+    tallies finite. Found by a backward fixpoint over the scene graph; a variable
+    whose thresholds keep moving (a loop that adds to it) is left exact.
+    """
+    numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
+    inf = math.inf
+    # per choice: (target scenes, {var: delta}, killed vars, complex vars,
+    #              {var: thresholds before effects}, {var: thresholds after effects})
+    local: dict[str, list] = {}
+    for sid, scene in story.scenes.items():
+        rows = []
+        for c in scene.choices:
+            complex_: set = set()
+            before: dict[str, set] = {}
+            if c.condition is not None:
+                comp, other = _uses(c.condition, numeric)
+                complex_ |= other
+                for k, vals in comp.items():
+                    before.setdefault(k, set()).update(vals)
+            delta: dict[str, float] = {}
+            killed: set = set()
+            for name, expr in c.effects:
+                d = _delta(name, expr) if name in numeric else None
+                if d is not None and name not in killed:
+                    delta[name] = delta.get(name, 0) + d
+                    continue
+                if name in expr.reads:
+                    complex_.add(name)
+                else:
+                    killed.add(name)
+                    delta.pop(name, None)
+                for other_var in expr.reads - {name}:
+                    complex_.add(other_var)
+            after: dict[str, set] = {}
+            for r in c.goto.routes:
+                if r.condition is not None:
+                    comp, other = _uses(r.condition, numeric)
+                    complex_ |= other - killed
+                    for k, vals in comp.items():
+                        if k not in killed:
+                            after.setdefault(k, set()).update(v - delta.get(k, 0)
+                                                              for v in vals)
+            rows.append((c.goto.targets, delta, killed, complex_, before, after))
+        local[sid] = rows
+    lo = {sid: {} for sid in story.scenes}  # lowest threshold seen from the scene
+    hi = {sid: {} for sid in story.scenes}
+    cx = {sid: set() for sid in story.scenes}  # variables used other than so
+    for sid, rows in local.items():
+        for _, _, _, complex_, before, after in rows:
+            cx[sid] |= complex_
+            for table in (before, after):
+                for k, vals in table.items():
+                    lo[sid][k] = min(lo[sid].get(k, inf), min(vals))
+                    hi[sid][k] = max(hi[sid].get(k, -inf), max(vals))
+    unstable: set = set()
+    rounds = len(story.scenes) + 2
+    for i in range(2 * rounds):
+        changed_vars: set = set()
+        for sid, rows in local.items():
+            for targets, delta, killed, _, _, _ in rows:
+                for t in targets:
+                    for k in cx[t] - killed - cx[sid]:
+                        cx[sid].add(k)
+                        changed_vars.add(k)
+                    for k, v in lo[t].items():
+                        if k in killed or k in unstable:
+                            continue
+                        shifted = v - delta.get(k, 0)
+                        if shifted < lo[sid].get(k, inf):
+                            lo[sid][k] = shifted
+                            changed_vars.add(k)
+                    for k, v in hi[t].items():
+                        if k in killed or k in unstable:
+                            continue
+                        shifted = v - delta.get(k, 0)
+                        if shifted > hi[sid].get(k, -inf):
+                            hi[sid][k] = shifted
+                            changed_vars.add(k)
+        if not changed_vars:
+            break
+        if i == rounds - 1:  # still moving: a loop shifts its thresholds for ever
+            unstable |= changed_vars
+            for sid in story.scenes:
+                cx[sid] |= unstable
+    else:  # pragma: no cover - the second half only spreads the unstable marks
+        unstable |= numeric
+    out: dict[str, dict] = {}
+    for sid in story.scenes:
+        table = {}
+        for k in numeric:
+            if k in cx[sid] or k in unstable:
+                table[k] = None
+            elif k in lo[sid]:
+                table[k] = (lo[sid][k] - 1, hi[sid][k] + 1)
+            else:
+                table[k] = (0, 0)  # never compared from here on: any value plays the same
+        out[sid] = table
+    return out

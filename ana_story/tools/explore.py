@@ -8,6 +8,12 @@ counts of the scenes a condition counts (capped where counting higher changes
 nothing, analysis.visit_caps), same once-only choices taken. Turn, seed and
 history are left out of that key.
 
+Per scene, only what can still matter from there is kept (analysis.live_sets:
+a variable last read in chapter 2 no longer splits States in chapter 3), and a
+tally only ever compared with constants and changed by constant steps is
+clamped to the thresholds still ahead (analysis.thresholds): without that a
+story of a dozen tallies has millions of States; with it, thousands.
+
 Randomness, decided here and documented in docs/authoring-tools.md:
 - a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
   reached by luck is still found;
@@ -30,7 +36,7 @@ from .. import engine
 from ..errors import AnaStoryError
 from ..model import Story
 from ..state import State, Step
-from .analysis import relevant_variables, visit_caps
+from .analysis import live_sets, relevant_variables, thresholds, visit_caps
 
 Progress = Callable[[int, int], None]  # (states explored, states known)
 
@@ -150,21 +156,37 @@ class Report:
 
 
 class _Keyer:
-    """Builds the de-duplication key of a State (see the module docstring)."""
+    """Builds the de-duplication key of a State (see the module docstring): per
+    scene, only what can still matter from that scene on (analysis.live_sets),
+    with tallies clamped to the thresholds still ahead (analysis.thresholds)."""
 
     def __init__(self, story: Story):
-        self.variables = relevant_variables(story)
         caps = visit_caps(story)
+        bounds = thresholds(story)
+        self.variables = relevant_variables(story)
         self.counted = tuple(sorted(caps))
-        self.caps = tuple(caps[s] for s in self.counted)
+        self.per_scene = {}
+        for sid, (names, counted, once) in live_sets(story).items():
+            names = tuple(sorted(names))
+            counted = tuple(sorted(counted))
+            clamps = tuple(bounds[sid].get(n) for n in names)
+            self.per_scene[sid] = (names, counted, tuple(caps[c] for c in counted),
+                                   once, clamps)
 
     def __call__(self, s: State) -> tuple:
+        names, counted, caps, once, clamps = self.per_scene[s.scene]
         v, visits = s.variables, s.visits
-        return (s.scene,
-                tuple(v[n] for n in self.variables),
-                tuple(visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
-                      for sc, cap in zip(self.counted, self.caps)),
-                s.once)
+        values = []
+        for n, clamp in zip(names, clamps):
+            x = v[n]
+            if clamp is not None:
+                low, high = clamp
+                x = low if x <= low else high if x >= high else x
+            values.append(x)
+        return (s.scene, tuple(values),
+                tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
+                       for sc, cap in zip(counted, caps)]),
+                s.once & once if s.once else s.once)
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice) -> list[State]:
@@ -296,7 +318,7 @@ def _softlocks_and_loops(story: Story, report: Report, parent, scene_of, succ, g
                 alive.add(a)
                 todo.append(a)
     # One finding per scene: its first stuck State (no choice at all) if it has
-    # one, else its first State from which every way on loops back.
+    # one, else its first State from which no way on leads to an ending.
     example: dict[str, int] = {}
     count: dict[str, int] = {}
     for sid in range(n):
@@ -383,15 +405,14 @@ def _loops(succ: list[list[int]], scene_of: list[str], parent, alive: set) -> li
 
 def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
-    counts: list[set] = [set() for _ in key.variables] + [set() for _ in key.counted]
+    values: dict[str, set] = {}
     for k in ids:
-        for i, value in enumerate(k[1]):
-            counts[i].add(value)
-        for j, value in enumerate(k[2]):
-            counts[len(key.variables) + j].add(value)
-    names = [f"variable '{v}'" for v in key.variables] + \
-            [f"visits('{s}')" for s in key.counted]
-    ranked = sorted(zip(names, counts), key=lambda x: -len(x[1]))
+        names, counted = key.per_scene[k[0]][:2]
+        for name, value in zip(names, k[1]):
+            values.setdefault(f"variable '{name}'", set()).add(value)
+        for scene, value in zip(counted, k[2]):
+            values.setdefault(f"visits('{scene}')", set()).add(value)
+    ranked = sorted(values.items(), key=lambda x: (-len(x[1]), x[0]))
     return [{"what": name, "values": len(vals)} for name, vals in ranked[:3]
             if len(vals) > 1]
 

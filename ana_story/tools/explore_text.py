@@ -91,7 +91,7 @@ def format_report(r: Report, *, limit: int = 20) -> str:
         out.append(f"Soft-locks: {_plural(total, word)} from which no ending can be reached, "
                    f"in {_plural(len(r.softlocks), 'scene')}")
         for f in r.softlocks[:limit]:
-            how = "no choice is available" if f.stuck else "every way on loops back"
+            how = "no choice is available" if f.stuck else "no way on leads to an ending"
             vals = ", ".join(f"{k}={v!r}" for k, v in f.variables.items())
             out.append(f"  {f.scene}{_where(story, f.scene)}: {how}; e.g. with {vals}")
             out.append(f"    reach it: {replay_line(f)}")
