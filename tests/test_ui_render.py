@@ -178,7 +178,8 @@ def test_saves_table_marks_a_broken_save():
                                         "just now"),
                                 SaveRow("old", "cannot be read: not JSON", None, "", "",
                                         broken=True)], 80))
-    assert re.search(r"quicksave\s+Outside · The Gate\s+2\s+1 min\s+just now", out)
+    assert re.search(r"quicksave\s+│\s+Outside · The Gate\s+│\s+2\s+│\s+1 min\s+│\s+just now",
+                     out)
     assert "cannot be read: not JSON" in out
 
 

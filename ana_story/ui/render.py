@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -225,22 +226,24 @@ def history(entries: Iterable[HistoryEntry], width: int) -> RenderableType:
 
 
 def stats(rows: Sequence[StatRow], width: int) -> RenderableType:
+    """The variables the author marks visible, as a small framed table."""
     if not rows:
         return column(width, Text("This story shows no stats.", style="hint"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="table.header",
-                  pad_edge=False)
-    table.add_column("Stats")
-    table.add_column("", justify="right")
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column()
+    grid.add_column(justify="right", style="bold")
     for r in rows:
-        table.add_row(to_text(r.label), literal(r.value))
-    return column(width, table)
+        grid.add_row(to_text(r.label), literal(r.value))
+    return column(width, Panel(grid, title=Text("Stats", style="bold"), title_align="left",
+                               box=box.ROUNDED, border_style="rule", expand=False,
+                               padding=(0, 2)))
 
 
 def saves(rows: Sequence[SaveRow], width: int) -> RenderableType:
     if not rows:
         return column(width, Text("No saves yet. Type 'save' or 'save NAME'.", style="hint"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="table.header",
-                  pad_edge=False)
+    table = Table(box=box.ROUNDED, header_style="table.header", border_style="rule",
+                  title="Saves", title_style="bold", title_justify="left")
     table.add_column("Save", no_wrap=True)
     table.add_column("Where", ratio=1)
     if width >= 60:

@@ -67,7 +67,7 @@ def main() -> None:
         save("title", Group(render.title_card(story.title, story.author, WIDTH),
                             render.menu(items, 0, WIDTH), Text(""), prompt()),
              "ana-story: the title screen")
-        save("history", Group(prompt("history"), render.history(game.history_entries()[-3:],
+        save("history", Group(prompt("history"), render.history(game.history_entries()[-2:],
                                                                  WIDTH)),
              "ana-story: history")
         save("stats", Group(prompt("stats"), render.stats(game.stat_rows(), WIDTH)),
