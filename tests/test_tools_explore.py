@@ -275,14 +275,15 @@ def test_market_and_random_fixtures_agree_with_the_search_without_merging():
         assert {f.scene for f in r.softlocks} == naive["softlocks"]
 
 
-def test_thresholds_clamp_tallies_to_the_comparisons_still_ahead():
+def test_thresholds_are_the_comparisons_still_ahead_seen_from_each_scene():
     from ana_story.tools.analysis import thresholds
     story = load_story(FIXTURES / "tools-tallies")
     t = thresholds(story)
-    # at the gate: craft is compared with 4 and 3, money with 4 and 8 (after no steps)
-    assert t["gate"]["craft"] == (2, 5) and t["gate"]["money"] == (3, 9)
-    # at the flood a Sell (+2) may still come, so the thresholds ahead run from 2 to 8
-    assert t["flood"]["money"] == (1, 9)
-    assert t["gate"]["days"] == (0, 0)  # never compared: any value plays the same
-    market = load_story(MARKET)
-    assert thresholds(market)["gate"]["gold"] == (-1, 5)
+    # at the gate: craft is compared with 4 and 3, money with 4 and 8
+    assert t["gate"]["craft"] == (3, 4) and t["gate"]["money"] == (4, 8)
+    # at the flood a Sell (+2) may still come: money 2 then compares like 4 at the gate
+    assert t["flood"]["money"] == (2, 4, 6, 8)
+    assert t["gate"]["days"] == ()  # never compared: any value plays the same
+    assert thresholds(load_story(MARKET))["gate"]["gold"] == (0, 1, 2, 3, 4)
+    # a loop that keeps adding to a tally leaves it exact
+    assert thresholds(load_story(FIXTURES / "features"))["shore"]["courage"] is None

@@ -268,34 +268,34 @@ def _delta(name: str, expr: Expr) -> float | None:
     return None
 
 
-def thresholds(story: Story) -> dict[str, dict[str, tuple[float, float] | None]]:
-    """scene id -> numeric variable -> (low, high): from that scene on, every value
-    at or below ``low`` plays the same, and so does every value at or above
-    ``high`` (None: every value may matter).
+def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
+    """scene id -> numeric variable -> the sorted values it can still be compared
+    with from that scene on, measured in its value at that scene (None: every
+    value may matter; an empty tuple: no value does).
 
     When a variable is only ever compared with constants (``vision >= 9``) and
-    only changed by constant steps (``vision: vision + 1``), what it will be
-    compared with, seen from a scene, is a set of thresholds shifted by the steps
-    still to come; values beyond the lowest or the highest all compare alike.
-    Explore clamps such values in its key, which is what keeps a story of many
-    tallies finite. Found by a backward fixpoint over the scene graph; a variable
-    whose thresholds keep moving (a loop that adds to it) is left exact.
+    only changed by constant steps (``vision: vision + 1``), a comparison ahead,
+    ``vision + steps >= 9``, is ``vision >= 9 - steps`` seen from here. Two values
+    that fall in the same gap between those numbers (or on the same number)
+    answer every comparison ahead alike, so they play the same. Explore merges
+    them, which is what keeps a story of many tallies finite. Found by a backward
+    fixpoint over the scene graph; a variable whose thresholds keep moving (a
+    loop that adds to it) is left exact.
     """
     numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
-    inf = math.inf
-    # per choice: (target scenes, {var: delta}, killed vars, complex vars,
-    #              {var: thresholds before effects}, {var: thresholds after effects})
+    # per choice: (targets, {var: step}, killed vars, vars used other than so,
+    #              {var: thresholds, in its value before the choice})
     local: dict[str, list] = {}
     for sid, scene in story.scenes.items():
         rows = []
         for c in scene.choices:
             complex_: set = set()
-            before: dict[str, set] = {}
+            points: dict[str, set] = {}
             if c.condition is not None:
                 comp, other = _uses(c.condition, numeric)
                 complex_ |= other
                 for k, vals in comp.items():
-                    before.setdefault(k, set()).update(vals)
+                    points.setdefault(k, set()).update(vals)
             delta: dict[str, float] = {}
             killed: set = set()
             for name, expr in c.effects:
@@ -310,58 +310,47 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple[float, float] | None]]
                     delta.pop(name, None)
                 for other_var in expr.reads - {name}:
                     complex_.add(other_var)
-            after: dict[str, set] = {}
-            for r in c.goto.routes:
+            for r in c.goto.routes:  # routes are chosen after the effects
                 if r.condition is not None:
                     comp, other = _uses(r.condition, numeric)
                     complex_ |= other - killed
                     for k, vals in comp.items():
                         if k not in killed:
-                            after.setdefault(k, set()).update(v - delta.get(k, 0)
-                                                              for v in vals)
-            rows.append((c.goto.targets, delta, killed, complex_, before, after))
+                            points.setdefault(k, set()).update(v - delta.get(k, 0)
+                                                               for v in vals)
+            rows.append((c.goto.targets, delta, killed, complex_, points))
         local[sid] = rows
-    lo = {sid: {} for sid in story.scenes}  # lowest threshold seen from the scene
-    hi = {sid: {} for sid in story.scenes}
-    cx = {sid: set() for sid in story.scenes}  # variables used other than so
+    pts: dict[str, dict[str, set]] = {sid: {} for sid in story.scenes}
+    cx: dict[str, set] = {sid: set() for sid in story.scenes}
     for sid, rows in local.items():
-        for _, _, _, complex_, before, after in rows:
+        for _, _, _, complex_, points in rows:
             cx[sid] |= complex_
-            for table in (before, after):
-                for k, vals in table.items():
-                    lo[sid][k] = min(lo[sid].get(k, inf), min(vals))
-                    hi[sid][k] = max(hi[sid].get(k, -inf), max(vals))
+            for k, vals in points.items():
+                pts[sid].setdefault(k, set()).update(vals)
     unstable: set = set()
     rounds = len(story.scenes) + 2
-    for i in range(2 * rounds):
-        changed_vars: set = set()
+    for i in range(2 * rounds + 2):
+        moved: set = set()
         for sid, rows in local.items():
-            for targets, delta, killed, _, _, _ in rows:
+            for targets, delta, killed, _, _ in rows:
                 for t in targets:
                     for k in cx[t] - killed - cx[sid]:
                         cx[sid].add(k)
-                        changed_vars.add(k)
-                    for k, v in lo[t].items():
+                        moved.add(k)
+                    for k, vals in pts[t].items():
                         if k in killed or k in unstable:
                             continue
-                        shifted = v - delta.get(k, 0)
-                        if shifted < lo[sid].get(k, inf):
-                            lo[sid][k] = shifted
-                            changed_vars.add(k)
-                    for k, v in hi[t].items():
-                        if k in killed or k in unstable:
-                            continue
-                        shifted = v - delta.get(k, 0)
-                        if shifted > hi[sid].get(k, -inf):
-                            hi[sid][k] = shifted
-                            changed_vars.add(k)
-        if not changed_vars:
+                        d = delta.get(k, 0)
+                        mine = pts[sid].setdefault(k, set())
+                        before = len(mine)
+                        mine.update([v - d for v in vals])  # vals may be mine (a loop)
+                        if len(mine) != before:
+                            moved.add(k)
+        if not moved:
             break
-        if i == rounds - 1:  # still moving: a loop shifts its thresholds for ever
-            unstable |= changed_vars
-            for sid in story.scenes:
-                cx[sid] |= unstable
-    else:  # pragma: no cover - the second half only spreads the unstable marks
+        if i >= rounds:  # still moving: a loop shifts its thresholds for ever
+            unstable |= moved
+    else:  # pragma: no cover - cannot happen: unstable variables stop moving
         unstable |= numeric
     out: dict[str, dict] = {}
     for sid in story.scenes:
@@ -369,9 +358,7 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple[float, float] | None]]
         for k in numeric:
             if k in cx[sid] or k in unstable:
                 table[k] = None
-            elif k in lo[sid]:
-                table[k] = (lo[sid][k] - 1, hi[sid][k] + 1)
             else:
-                table[k] = (0, 0)  # never compared from here on: any value plays the same
+                table[k] = tuple(sorted(pts[sid].get(k, ())))
         out[sid] = table
     return out

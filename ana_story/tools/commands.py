@@ -15,7 +15,7 @@ COMMANDS = ("explore", "graph", "schema", "new", "test")
 
 EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
-  ana-story explore my-story --max-states 1000000
+  ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
 exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error,
       3 stopped by --max-states with nothing found so far"""
@@ -60,8 +60,8 @@ def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
                         "variables, visit counts), or play random games with --random.")
     ex.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                     help="folder with story.yaml (default: the shipped story)")
-    ex.add_argument("--max-states", type=int, default=200_000, metavar="N",
-                    help="stop after this many distinct States (default: 200000)")
+    ex.add_argument("--max-states", type=int, default=1_000_000, metavar="N",
+                    help="stop after this many distinct States (default: 1000000)")
     ex.add_argument("--random", type=int, default=None, metavar="N",
                     help="play N seeded random playthroughs instead")
     ex.add_argument("--seed", type=int, default=0,

@@ -11,7 +11,7 @@ history are left out of that key.
 Per scene, only what can still matter from there is kept (analysis.live_sets:
 a variable last read in chapter 2 no longer splits States in chapter 3), and a
 tally only ever compared with constants and changed by constant steps is
-clamped to the thresholds still ahead (analysis.thresholds): without that a
+kept only as its place among the thresholds still ahead (analysis.thresholds): without that a
 story of a dozen tallies has millions of States; with it, thousands.
 
 Randomness, decided here and documented in docs/authoring-tools.md:
@@ -27,8 +27,11 @@ one. Paths are kept as parent links, not per State, so memory stays small.
 from __future__ import annotations
 
 import random as _random
+from bisect import bisect_left
 import time
+from array import array
 from collections import deque
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -155,10 +158,36 @@ class Report:
         return data
 
 
+class _Cells(dict):
+    """value -> its place among the thresholds ahead: 2i for the gap below the
+    i-th threshold, 2i+1 for the threshold itself. Computed once per value."""
+
+    __slots__ = ("points",)
+
+    def __init__(self, points: tuple):
+        super().__init__()
+        self.points = points
+
+    def __missing__(self, x):
+        i = bisect_left(self.points, x)
+        cell = 2 * i + (1 if i < len(self.points) and self.points[i] == x else 0)
+        self[x] = cell
+        return cell
+
+
+def _getter(names: tuple) -> Callable[[dict], tuple]:
+    if not names:
+        return lambda v: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda v: (v[name],)
+    return itemgetter(*names)
+
+
 class _Keyer:
     """Builds the de-duplication key of a State (see the module docstring): per
     scene, only what can still matter from that scene on (analysis.live_sets),
-    with tallies clamped to the thresholds still ahead (analysis.thresholds)."""
+    tallies by their place among the thresholds still ahead (analysis.thresholds)."""
 
     def __init__(self, story: Story):
         caps = visit_caps(story)
@@ -167,25 +196,21 @@ class _Keyer:
         self.counted = tuple(sorted(caps))
         self.per_scene = {}
         for sid, (names, counted, once) in live_sets(story).items():
-            names = tuple(sorted(names))
+            exact = tuple(sorted(n for n in names if bounds[sid].get(n) is None))
+            tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None))
+            cells = tuple(_Cells(bounds[sid][n]) for n in tallied)
             counted = tuple(sorted(counted))
-            clamps = tuple(bounds[sid].get(n) for n in names)
-            self.per_scene[sid] = (names, counted, tuple(caps[c] for c in counted),
-                                   once, clamps)
+            self.per_scene[sid] = (exact, tallied, counted, _getter(exact),
+                                   _getter(tallied), cells,
+                                   tuple(caps[c] for c in counted), once)
 
     def __call__(self, s: State) -> tuple:
-        names, counted, caps, once, clamps = self.per_scene[s.scene]
+        _, _, counted, exact, tallied, cells, caps, once = self.per_scene[s.scene]
         v, visits = s.variables, s.visits
-        values = []
-        for n, clamp in zip(names, clamps):
-            x = v[n]
-            if clamp is not None:
-                low, high = clamp
-                x = low if x <= low else high if x >= high else x
-            values.append(x)
-        return (s.scene, tuple(values),
+        return (s.scene, exact(v),
+                tuple([m[x] for m, x in zip(cells, tallied(v))]),
                 tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
-                       for sc, cap in zip(counted, caps)]),
+                       for sc, cap in zip(counted, caps)]) if counted else (),
                 s.once & once if s.once else s.once)
 
 
@@ -207,53 +232,82 @@ def _random_outcomes(story: Story, before: State, after: State, choice) -> list[
     return out
 
 
-def explore(story: Story, *, max_states: int = 200_000, seed: int = 0,
+class _Tree:
+    """Parent links and successor lists of the explored States, in flat arrays
+    (a few bytes a State), so a search of millions of States fits in memory."""
+
+    def __init__(self, story: Story, start_scene: str):
+        self.keys = [c.key for s in story.scenes.values() for c in s.choices]
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.parent = array("l", [-1])
+        self.step = array("l", [0])  # choice index * 256 + number typed
+        self.scene_of = [start_scene]
+        self.first = array("l")  # explored State -> start of its successors in succ
+        self.succ = array("l")
+
+    def add(self, parent: int, choice: str, number: int, scene: str) -> None:
+        self.parent.append(parent)
+        self.step.append(self.index[choice] * 256 + min(number, 255))
+        self.scene_of.append(scene)
+
+    def path(self, sid: int) -> list[PathStep]:
+        steps = []
+        while self.parent[sid] >= 0:
+            code = self.step[sid]
+            steps.append(PathStep(self.keys[code // 256], code % 256, self.scene_of[sid]))
+            sid = self.parent[sid]
+        steps.reverse()
+        return steps
+
+    def successors(self, sid: int):
+        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        return self.succ[self.first[sid]:end]
+
+
+def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``."""
     t0 = time.perf_counter()
     key = _Keyer(story)
     start = engine.new_state(story, seed)
     ids = {key(start): 0}
-    parent: list = [None]  # id -> (parent id, PathStep) ; None for the start
-    scene_of = [start.scene]
-    succ: list[list[int]] = []  # id -> successor ids (only for explored States)
-    good: set[int] = set()  # endings, and States whose future was cut off
+    tree = _Tree(story, start.scene)
+    good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
     report = Report(story, "exhaustive", seed)
     hits = report.scene_hits
     hits[start.scene] = 1
     choice_hits = report.choice_hits
-    sample: dict[str, State] = {}  # for "what kept growing" when cut
     queue = deque([start])
     explored = 0
+    succ = tree.succ
     while queue:
         state = queue.popleft()
         sid = explored
         explored += 1
         if progress is not None and explored % 2000 == 0:
             progress(explored, len(ids))
-        out: list[int] = []
-        succ.append(out)
+        tree.first.append(len(succ))
+        good.append(0)
         try:
             p = engine.present(story, state)
         except AnaStoryError as e:
-            report.errors.append(_finding(story, parent, scene_of, sid, state, str(e)))
-            good.add(sid)  # reported as an error, not again as a soft-lock
+            report.errors.append(_finding(tree, sid, state, str(e)))
+            good[sid] = 1  # reported as an error, not again as a soft-lock
             continue
         if p.ended:
-            good.add(sid)
+            good[sid] = 1
             if p.scene not in report.ending_paths:
-                report.ending_paths[p.scene] = _finding(story, parent, scene_of, sid, state)
+                report.ending_paths[p.scene] = _finding(tree, sid, state)
             continue
-        available = p.available
         scene = story.scenes[state.scene]
-        for number, view in enumerate(available, 1):
+        for number, view in enumerate(p.available, 1):
             choice = scene.choices[view.index]
             try:
                 after = engine.choose(story, state, view.index)
             except AnaStoryError as e:
-                report.errors.append(_finding(story, parent, scene_of, sid, state,
+                report.errors.append(_finding(tree, sid, state,
                                               f"choice {number} ({view.key}): {e}"))
-                good.add(sid)
+                good[sid] = 1
                 continue
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             nexts = [after] if not choice.goto.random else \
@@ -265,110 +319,112 @@ def explore(story: Story, *, max_states: int = 200_000, seed: int = 0,
                     if len(ids) >= max_states:
                         report.cut += 1
                         report.complete = False
-                        good.add(sid)
-                        sample.setdefault(nxt.scene, nxt)
+                        good[sid] = 1
                         continue
                     nid = len(ids)
                     ids[k] = nid
-                    parent.append((sid, PathStep(view.key, number, nxt.scene)))
-                    scene_of.append(nxt.scene)
+                    tree.add(sid, view.key, number, nxt.scene)
                     hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
                     queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
                                        nxt.turn, nxt.seed))
-                out.append(nid)
+                succ.append(nid)
     report.states = len(ids)
-    _softlocks_and_loops(story, report, parent, scene_of, succ, good, seed)
     if not report.complete:
         report.widest = _growing(story, ids, key)
+    del ids
+    _softlocks_and_loops(story, report, tree, good, seed)
     for f in [*report.ending_paths.values(), *report.errors]:
         f.seed = replay_seed(story, f.path, seed)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
-        progress(explored, len(ids))
+        progress(explored, report.states)
     return report
 
 
-def _path(parent: list, sid: int) -> list[PathStep]:
-    steps = []
-    while parent[sid] is not None:
-        sid, step = parent[sid]
-        steps.append(step)
-    steps.reverse()
-    return steps
+def _finding(tree: _Tree, sid: int, state: State, message: str = "") -> Finding:
+    return Finding(tree.scene_of[sid], tree.path(sid), dict(state.variables),
+                   message=message)
 
 
-def _finding(story, parent, scene_of, sid, state: State, message: str = "") -> Finding:
-    return Finding(scene_of[sid], _path(parent, sid), dict(state.variables), message=message)
-
-
-def _softlocks_and_loops(story: Story, report: Report, parent, scene_of, succ, good,
+def _softlocks_and_loops(story: Story, report: Report, tree: _Tree, good: bytearray,
                          seed: int) -> None:
-    n = len(succ)
-    # States not yet explored (cut by the bound) may still reach an ending.
-    good = set(good) | set(range(n, len(scene_of)))
-    pred: list[list[int]] = [[] for _ in range(len(scene_of))]
-    for a, outs in enumerate(succ):
-        for b in outs:
-            pred[b].append(a)
-    alive = set(good)
-    todo = deque(good)
+    n = len(tree.first)
+    total = len(tree.scene_of)
+    # States found but not explored (cut by the bound) may still reach an ending.
+    alive = bytearray(good) + bytearray(b"\x01" * (total - n))
+    counts = array("l", [0]) * (total + 1)  # predecessors, as flat arrays (CSR)
+    for b in tree.succ:
+        counts[b + 1] += 1
+    for i in range(total):
+        counts[i + 1] += counts[i]
+    pred = array("l", [0]) * len(tree.succ)
+    fill = array("l", counts[:total])
+    for a in range(n):
+        for b in tree.successors(a):
+            pred[fill[b]] = a
+            fill[b] += 1
+    del fill
+    todo = deque(i for i in range(total) if alive[i])
     while todo:
-        for a in pred[todo.popleft()]:
-            if a not in alive:
-                alive.add(a)
+        b = todo.popleft()
+        for a in pred[counts[b]:counts[b + 1]]:
+            if not alive[a]:
+                alive[a] = 1
                 todo.append(a)
+    del pred, counts
     # One finding per scene: its first stuck State (no choice at all) if it has
     # one, else its first State from which no way on leads to an ending.
     example: dict[str, int] = {}
     count: dict[str, int] = {}
     for sid in range(n):
-        if sid in alive:
+        if alive[sid]:
             continue
-        scene = scene_of[sid]
+        scene = tree.scene_of[sid]
         count[scene] = count.get(scene, 0) + 1
         first = example.get(scene)
-        if first is None or (succ[first] and not succ[sid]):
+        if first is None or (tree.successors(first) and not tree.successors(sid)):
             example[scene] = sid
-    by_scene: dict[str, Finding] = {}
     for scene, sid in example.items():
-        path = _path(parent, sid)
+        path = tree.path(sid)
         replay = replay_seed(story, path, seed, tries=200)
         state = _replay_state(story, path, replay) if replay is not None else None
-        by_scene[scene] = Finding(scene, path, dict(state.variables) if state else {},
-                                  states=count[scene], stuck=not succ[sid], seed=replay)
-    report.softlocks = sorted(by_scene.values(), key=lambda f: (len(f.path), f.scene))
-    report.loops = _loops(succ, scene_of, parent, alive)
+        report.softlocks.append(Finding(scene, path,
+                                        dict(state.variables) if state else {},
+                                        states=count[scene],
+                                        stuck=not tree.successors(sid), seed=replay))
+    report.softlocks.sort(key=lambda f: (len(f.path), f.scene))
+    report.loops = _loops(tree, alive)
 
 
-def _loops(succ: list[list[int]], scene_of: list[str], parent, alive: set) -> list[dict]:
-    """Cycles of States (strongly connected components), grouped by their scenes."""
-    n = len(succ)
-    index = [0] * n
-    low = [0] * n
-    on = [False] * n
-    seen = [False] * n
+def _loops(tree: _Tree, alive: bytearray) -> list[dict]:
+    """Cycles of States (strongly connected components), grouped by their scenes.
+    Tarjan's algorithm, iterative, over the flat successor arrays."""
+    n = len(tree.first)
+    scene_of = tree.scene_of
+    index = array("l", [0]) * n
+    low = array("l", [0]) * n
+    on = bytearray(n)
     stack: list[int] = []
     counter = 1
     groups: dict[tuple, dict] = {}
     for root in range(n):
-        if seen[root]:
+        if index[root]:
             continue
         work = [(root, 0)]
         while work:
             v, i = work[-1]
-            if i == 0:
-                seen[v] = True
+            if i == 0 and not index[v]:
                 index[v] = low[v] = counter
                 counter += 1
                 stack.append(v)
-                on[v] = True
-            outs = succ[v]
+                on[v] = 1
+            outs = tree.successors(v)
             if i < len(outs):
                 work[-1] = (v, i + 1)
                 w = outs[i]
                 if w >= n:
                     continue
-                if not seen[w]:
+                if not index[w]:
                     work.append((w, 0))
                 elif on[w]:
                     low[v] = min(low[v], index[w])
@@ -381,25 +437,25 @@ def _loops(succ: list[list[int]], scene_of: list[str], parent, alive: set) -> li
                 comp = []
                 while True:
                     w = stack.pop()
-                    on[w] = False
+                    on[w] = 0
                     comp.append(w)
                     if w == v:
                         break
-                if len(comp) == 1 and comp[0] not in succ[comp[0]]:
+                if len(comp) == 1 and comp[0] not in tree.successors(comp[0]):
                     continue
                 members = set(comp)
                 scenes = tuple(sorted({scene_of[c] for c in comp}))
-                leaves = any(w not in members for c in comp for w in succ[c])
+                leaves = any(w not in members for c in comp for w in tree.successors(c))
                 g = groups.get(scenes)
                 first = min(comp)
                 if g is None:
                     groups[scenes] = {"scenes": list(scenes), "states": len(comp),
-                                      "exit": leaves, "can_end": first in alive,
-                                      "path": [s.choice for s in _path(parent, first)]}
+                                      "exit": leaves, "can_end": bool(alive[first]),
+                                      "path": [s.choice for s in tree.path(first)]}
                 else:
                     g["states"] += len(comp)
                     g["exit"] = g["exit"] or leaves
-                    g["can_end"] = g["can_end"] or first in alive
+                    g["can_end"] = g["can_end"] or bool(alive[first])
     return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"]))
 
 
@@ -407,10 +463,10 @@ def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
     values: dict[str, set] = {}
     for k in ids:
-        names, counted = key.per_scene[k[0]][:2]
-        for name, value in zip(names, k[1]):
+        exact, tallied, counted = key.per_scene[k[0]][:3]
+        for name, value in [*zip(exact, k[1]), *zip(tallied, k[2])]:
             values.setdefault(f"variable '{name}'", set()).add(value)
-        for scene, value in zip(counted, k[2]):
+        for scene, value in zip(counted, k[3]):
             values.setdefault(f"visits('{scene}')", set()).add(value)
     ranked = sorted(values.items(), key=lambda x: (-len(x[1]), x[0]))
     return [{"what": name, "values": len(vals)} for name, vals in ranked[:3]
