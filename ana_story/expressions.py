@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
@@ -35,6 +36,9 @@ MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
 TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false",
               "str": "text"}
 NUMERIC = ("int", "float")
+# C0 and C1 control characters but tab and newline: in a terminal they move the cursor,
+# retitle the window or open hyperlinks, so no story text or value may hold them.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _TRUE_FALSE = {"true": True, "false": False, "True": True, "False": False}
 
@@ -294,6 +298,11 @@ class _Checker:
         if isinstance(v, str):
             if len(v) > MAX_STR:
                 self.fail(node, f"text longer than {MAX_STR} characters", "too-large")
+            bad = CONTROL_CHARS.search(v)
+            if bad:
+                self.fail(node, f"text holds the control character U+{ord(bad.group()):04X}",
+                          "control-character",
+                          "remove it: control characters can take over the player's terminal")
             return _const(v), "str", v
         self.fail(node, f"{type(v).__name__} values are not part of the story language")
 
@@ -544,7 +553,9 @@ def _parse(source: str, base: int = 0) -> ast.expr:
     if "\x00" in source:
         raise ExprError("expression holds a NUL character", "expression-syntax", base)
     try:
-        return ast.parse(source.strip(), mode="eval").body
+        with warnings.catch_warnings():  # Python's own warnings ("invalid escape
+            warnings.simplefilter("ignore")  # sequence") would reach the author raw
+            return ast.parse(source.strip(), mode="eval").body
     except SyntaxError as e:
         off = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         msg = e.msg

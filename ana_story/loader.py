@@ -20,8 +20,8 @@ from typing import Iterable
 import yaml
 
 from .errors import Diagnostic, StoryError
-from .expressions import (FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError, Template,
-                          compile_expr, compile_template)
+from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError,
+                          Template, compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 from .paths import display_path
 
@@ -39,6 +39,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 
+MAX_CHOICES = 1_000  # per scene: far beyond any real scene, and a bound on a hostile one
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _VAR = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -79,6 +80,10 @@ class _File:
     path: str
     text: str = ""
     lines: list = field(default_factory=list)
+    # ids of the mapping nodes already read: YAML aliases ('*name') can make one node
+    # appear many times over, and reading it once per appearance is how an "alias
+    # bomb" turns a small file into millions of scenes or choices.
+    read_nodes: set = field(default_factory=set)
 
 
 class _Loader:
@@ -191,6 +196,8 @@ class _Loader:
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
+        if not self.fresh(f, node, what):
+            return None
         out: dict = {}
         suggested: set[str] = set()
         for k, v in node.value:
@@ -221,6 +228,16 @@ class _Loader:
                            _missing_hint(key))
         return out
 
+    def fresh(self, f: _File, node, what: str) -> bool:
+        """False (and a diagnostic) for a collection already read: a YAML alias."""
+        if id(node) in f.read_nodes:
+            self.error(f, node, "yaml-alias", f"{what} repeats a part of the file through a "
+                       "YAML alias ('*'); aliases are not supported in stories",
+                       "write the part out where it is used")
+            return False
+        f.read_nodes.add(id(node))
+        return True
+
     def text(self, f: _File, node, what: str, *, allow_empty: bool = False) -> str | None:
         """A string field: any scalar's own text (so 'title: 1984' reads as text)."""
         if not isinstance(node, yaml.ScalarNode):
@@ -228,6 +245,12 @@ class _Loader:
             return None
         if node.tag == _NULL and not allow_empty:
             self.error(f, node, "missing-value", f"{what} is empty")
+            return None
+        bad = CONTROL_CHARS.search(node.value)
+        if bad:
+            self.error(f, self.pos_in(f, node, bad.start()), "control-character",
+                       f"{what} holds the control character U+{ord(bad.group()):04X}",
+                       "remove it: control characters can take over the player's terminal")
             return None
         return node.value
 
@@ -392,7 +415,7 @@ class _Loader:
             tn = m["tags"][1]
             if isinstance(tn, yaml.ScalarNode) and tn.tag != _NULL:
                 tags = (tn.value,)
-            elif isinstance(tn, yaml.SequenceNode):
+            elif isinstance(tn, yaml.SequenceNode) and self.fresh(f, tn, "'tags'"):
                 tags = tuple(t for t in (self.text(f, x, "a tag") for x in tn.value) if t)
             else:
                 self.error(f, tn, "wrong-type", "'tags' should be a list like [home, mama]")
@@ -413,6 +436,12 @@ class _Loader:
             if not isinstance(cn, yaml.SequenceNode):
                 self.error(f, cn, "wrong-type", "'choices' should be a list, each choice "
                            "starting with '- text:'")
+                ok = False
+            elif not self.fresh(f, cn, "'choices'"):
+                ok = False
+            elif len(cn.value) > MAX_CHOICES:
+                self.error(f, cn, "too-large", f"scene '{sid}' has {len(cn.value):,} choices; "
+                           f"the limit is {MAX_CHOICES:,}", "split them over several scenes")
                 ok = False
             else:
                 keys: dict[str, object] = {}
@@ -572,6 +601,8 @@ class _Loader:
             rn = m["random"][1]
             routes = []
             if isinstance(rn, yaml.SequenceNode):
+                if not self.fresh(f, rn, "'random'"):
+                    return None
                 for x in rn.value:
                     sid = self.scene_ref(f, x)
                     if sid is not None:
@@ -604,6 +635,8 @@ class _Loader:
                 return None
             return Goto(tuple(routes), random=True, site=env.site())
         if isinstance(node, yaml.SequenceNode):
+            if not self.fresh(f, node, "'goto'"):
+                return None
             routes, ok = [], True
             for j, item in enumerate(node.value):
                 rm = self.mapping(f, item, "a route of 'goto'", ROUTE_KEYS, ("to",))

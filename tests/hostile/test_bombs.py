@@ -1,0 +1,163 @@
+"""Resource bombs end with a clear message within bounded time and memory.
+
+Each bomb runs through the real `ana-story check` (or play) in a child process under a
+1 GiB address-space limit, and must finish within BOUND_S with exit 1, a diagnostic and
+no traceback. The figures measured on the project machine are in docs/hostile.md.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+BOUND_S = 30  # wall-clock bound for any bomb (the slowest measured: under 3 s)
+BOUND_MB = 1024  # address-space limit given to the child
+PEAK_MB = 400  # the child's peak RSS must stay below this
+
+
+def run_bounded(*args: str, input: str = "") -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ana-story with an address-space limit; return (result, seconds, peak MB of
+    that child alone, from wait4's resource usage)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (BOUND_MB << 20, BOUND_MB << 20))
+
+    env = dict(os.environ, NO_COLOR="1")
+    t = time.perf_counter()
+    proc = subprocess.Popen(["ana-story", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=limit, env=env)
+    outs: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda n=n, s=s: outs.__setitem__(n, s.read()))
+               for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for r in readers:
+        r.start()
+    try:
+        proc.stdin.write(input.encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - t > BOUND_S:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            pytest.fail(f"ana-story {' '.join(args)} ran past {BOUND_S} s")
+        time.sleep(0.02)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for r in readers:
+        r.join()
+    result = subprocess.CompletedProcess(proc.args, proc.returncode,
+                                         outs["out"].decode(errors="replace"),
+                                         outs["err"].decode(errors="replace"))
+    print(f"BOMB ana-story {args[0]}: exit {proc.returncode}, {seconds:.2f} s, "
+          f"peak {usage.ru_maxrss / 1024:.0f} MB")  # shown with pytest -s
+    return result, seconds, usage.ru_maxrss / 1024
+
+
+def story(folder: Path, scenes: str, story_yaml: str = "title: T\nstart: a\nvariables: {x: 0}\n"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "story.yaml").write_text(story_yaml)
+    (folder / "01-a.yaml").write_text(scenes)
+    return folder
+
+
+def assert_refused(result, code: str):
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out[-2000:]
+    assert f"error[{code}]" in out, out[-2000:]
+    assert "Traceback" not in out
+
+
+def test_billion_laughs(tmp_path):
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    lines += ["scenes:", "  a:", "    text: hi", "    tags: *l9", "    ending: E"]
+    r, seconds, peak = run_bounded("check", str(story(tmp_path / "s", "\n".join(lines) + "\n")))
+    assert_refused(r, "wrong-type")
+    assert seconds < BOUND_S and peak < PEAK_MB
+
+
+def test_alias_bomb_of_choices(tmp_path):
+    choices = "[" + ",".join(["{text: go, goto: a}"] * 1000) + "]"
+    scenes = f"c: &c {choices}\nscenes:\n" + "".join(
+        f"  s{i}:\n    text: hi\n    choices: *c\n" for i in range(2000))
+    scenes += "  a:\n    text: end\n    ending: E\n"
+    r, seconds, peak = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert_refused(r, "yaml-alias")
+    assert seconds < BOUND_S and peak < PEAK_MB
+
+
+def test_ten_thousand_deep_nesting(tmp_path):
+    scenes = "scenes:\n  a:\n    text: hi\n    ending: E\n    tags: " + "[" * 10_000 + \
+        "]" * 10_000 + "\n"
+    r, seconds, peak = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert "error[" in r.stdout
+    assert seconds < BOUND_S and peak < PEAK_MB
+
+
+def test_deeply_nested_expression(tmp_path):
+    scenes = ("scenes:\n  a:\n    text: hi\n    choices:\n      - text: go\n"
+              f"        if: '{'(' * 10_000}x > 1{')' * 10_000}'\n        goto: a\n")
+    r, seconds, peak = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert_refused(r, "too-large")  # longer than an expression may be, before any parsing
+    assert seconds < BOUND_S
+
+
+def test_fifty_megabyte_scene_file(tmp_path):
+    folder = story(tmp_path / "s", "scenes:\n  a:\n    text: |\n")
+    with open(folder / "01-a.yaml", "a") as f:
+        line = "      " + "all work and no play " * 20 + "\n"
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            f.write(line)
+        f.write("    ending: E\n")
+    r, seconds, peak = run_bounded("check", str(folder))
+    assert_refused(r, "too-large")
+    assert "the limit is 32 MB" in r.stdout
+    assert seconds < 5 and peak < 100
+
+
+def test_hundred_thousand_choices(tmp_path):
+    choices = "".join(f"      - text: c{i}\n        goto: b\n" for i in range(100_000))
+    scenes = f"scenes:\n  a:\n    text: hi\n    choices:\n{choices}  b:\n    text: x\n" \
+             "    ending: E\n"
+    r, seconds, peak = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert_refused(r, "too-large")
+    assert "100,000 choices; the limit is 1,000" in r.stdout
+    assert seconds < BOUND_S and peak < PEAK_MB
+
+
+def test_text_that_grows_past_the_output_bound_stops_play(tmp_path):
+    scenes = ("scenes:\n  a:\n    text: hi\n    choices:\n      - text: grow\n"
+              "        set: {s: s * 10000}\n        goto: b\n"
+              "  b:\n    text: '" + "{{ s }}" * 200 + "'\n    ending: E\n")
+    folder = story(tmp_path / "s", scenes, "title: T\nstart: a\nvariables: {s: 'a'}\n")
+    r, seconds, peak = run_bounded("play", str(folder), "--plain", "--seed", "1", input="1\n")
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert "grew past 1000000 characters" in r.stderr
+    assert seconds < BOUND_S and peak < PEAK_MB
+
+
+@pytest.mark.parametrize("text", ["\\e]0;pwned\\a", "\\e[2J\\e[H", "\\x1b[31mred",
+                                  "\\e]8;;http://evil.example\\e\\\\link\\e]8;;\\e\\\\",
+                                  "\\x9b31m", "bell\\a", "\\0nul"])
+def test_control_characters_in_story_text_are_refused(tmp_path, text):
+    scenes = f'scenes:\n  a:\n    title: "{text}"\n    text: hi\n    ending: E\n'
+    r, _, _ = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert_refused(r, "control-character")
+    assert "\x1b" not in r.stdout + r.stderr and "\x9b" not in r.stdout + r.stderr
+
+
+def test_control_characters_in_expression_text_are_refused(tmp_path):
+    scenes = ("scenes:\n  a:\n    text: hi\n    choices:\n      - text: go\n"
+              "        set: {s: \"'\\e[2J'\"}\n        goto: a\n")
+    folder = story(tmp_path / "s", scenes, "title: T\nstart: a\nvariables: {s: ''}\n")
+    r, _, _ = run_bounded("check", str(folder))
+    assert_refused(r, "control-character")
