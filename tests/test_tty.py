@@ -133,6 +133,7 @@ def test_choices_by_number_and_by_arrow_keys(term):
     t.send(DOWN + DOWN)
     t.send(ENTER)
     t.wait_for("The Garden", "INSIDE THE WALL")  # a chapter card for the new chapter
+    assert "> 2" in t.text  # the choice taken with the arrows stays in the transcript
 
 
 def test_save_undo_history_stats_quit_then_continue(term):

@@ -132,6 +132,7 @@ def test_restart_asks_first(saves):
     rc, out, game, _ = play(["1", "restart", "n", "restart", "y"], saves)
     assert "Begin the story again from the start? (y/n)" in flat(out) and "Carrying on." in flat(out)
     assert game.state.scene == "gate" and game.state.turn == 0
+    assert "kept as 'previous'" in flat(out)
 
 
 def test_quit_autosaves_and_the_next_session_can_continue(saves):

@@ -239,6 +239,7 @@ class Game:
         self.state = engine.new_state(self.story, seed)
         self.undo_stack.clear()
         self.chapter = None
+        self.fresh = True  # the story just left is kept as 'previous'
         self.autosave()
         return "moved"
 

@@ -165,7 +165,9 @@ class TerminalUI:
 
         @kb.add("enter", filter=empty & Condition(lambda: self.selected is not None))
         def _take(event):
-            event.app.exit(result=str(self.selected + 1))
+            answer = str(self.selected + 1)
+            event.app.current_buffer.text = answer  # the transcript shows "> 2"
+            event.app.exit(result=answer)
 
         def message():
             return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
