@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -259,6 +261,14 @@ def test_piped_play_at_200_columns_keeps_prose_at_the_measure():
 def test_plain_output_has_no_escape_codes_even_without_no_color():
     r = run_cli("play", str(GARDEN), "--plain", input="1\nstats\n", env={"NO_COLOR": ""})
     assert "\x1b" not in r.stdout and "[red]KEEP OUT[/red]" in r.stdout
+
+
+def test_piped_play_never_imports_the_terminal_libraries():
+    code = ("import sys; from ana_story.cli import main; rc = main(['play', sys.argv[1]]); "
+            "print(sorted(m for m in ('rich', 'prompt_toolkit') if m in sys.modules), rc)")
+    r = subprocess.run([sys.executable, "-c", code, str(GARDEN)], input="1\n",
+                       capture_output=True, text=True, timeout=60)
+    assert r.stdout.splitlines()[-1] == "[] 0", r.stdout + r.stderr
 
 
 def test_end_of_input_mid_story_is_a_clean_goodbye_and_resumable(tmp_path):

@@ -14,9 +14,8 @@ from ..engine import Passage
 from ..model import Story
 from ..state import State
 from .markup import clean, plain
-from .render import COMMANDS
 from .theme import MEASURE
-from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
+from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 
 def wrap(text: str, width: int, indent: str = "") -> str:

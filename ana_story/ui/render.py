@@ -22,21 +22,7 @@ from rich.text import Text
 from ..engine import Passage
 from .markup import literal, to_text
 from .theme import MEASURE
-from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
-
-COMMANDS = (
-    ("1, 2, ...", "take that choice (or ↑/↓ and Enter)"),
-    ("save [name]", "save your place (default: quicksave)"),
-    ("load [name]", "go back to a save"),
-    ("saves", "list your saves"),
-    ("undo [n]", "take back the last choice, or the last n"),
-    ("history", "the story so far"),
-    ("stats", "what the story keeps count of"),
-    ("restart", "begin the story again"),
-    ("help", "this list"),
-    ("quit", "save and leave (Ctrl-C and Ctrl-D do the same)"),
-)
-
+from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 def margin(width: int) -> int:
     """Left margin: a little air on a normal terminal, none on a narrow one."""

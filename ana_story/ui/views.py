@@ -6,6 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+# The in-game commands as `help` lists them (both front ends).
+COMMANDS = (
+    ("1, 2, ...", "take that choice (or ↑/↓ and Enter)"),
+    ("save [name]", "save your place (default: quicksave)"),
+    ("load [name]", "go back to a save"),
+    ("saves", "list your saves"),
+    ("undo [n]", "take back the last choice, or the last n"),
+    ("history", "the story so far"),
+    ("stats", "what the story keeps count of"),
+    ("restart", "begin the story again"),
+    ("help", "this list"),
+    ("quit", "save and leave (Ctrl-C and Ctrl-D do the same)"),
+)
+
 
 @dataclass(frozen=True)
 class MenuItem:
