@@ -43,7 +43,8 @@ def test_committed_schema_files_match_what_the_command_prints():
 
 def test_there_are_stories_to_validate():
     names = {f.name for f in _story_folders()}
-    assert {"features", "tools-lint", "tools-explore", "tools-loop", "tools-random"} <= names
+    assert {"features", "tools-lint", "tools-explore", "tools-loop", "tools-random",
+            "tools-tallies", "scenes"} <= names
 
 
 @pytest.mark.parametrize("folder", _story_folders(), ids=lambda p: p.name)
