@@ -178,7 +178,8 @@ def test_malformed_state_json_is_refused(bad, message):
 
 
 PURE = ["engine.py", "state.py", "model.py", "expressions.py"]
-ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib"}
+ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib",
+                   "warnings"}
 
 
 @pytest.mark.parametrize("module", PURE)
