@@ -191,17 +191,20 @@ class Game:
         return "moved"
 
     def _unknown(self, p: Passage, word: str) -> None:
+        """A one-line hint: the nearest command, or what can be typed here."""
+        shown = clean(word)[:30]
         near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
         n = len(p.available)
-        if p.ended:
-            what = "type 'restart', 'undo', 'history' or 'quit'"
+        if near:
+            self.ui.say(f"'{shown}' is not a choice or a command. Did you mean '{near[0]}'?")
+        elif p.ended:
+            self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history' "
+                        "or 'quit'.")
         elif n:
-            what = f"type a number from 1 to {n}, or 'quit'. 'help' lists the commands"
+            self.ui.say(f"'{shown}' is not a choice or a command. Type a number from 1 "
+                        f"to {n}, or 'quit'.")
         else:
-            what = "type 'help' for the commands"
-        hint = f"Did you mean '{near[0]}'? " if near else ""
-        self.ui.say(f"'{clean(word)[:30]}' is not a choice or a command. {hint}"
-                    f"{what[0].upper()}{what[1:]}.")
+            self.ui.say(f"'{shown}' is not a command. Type 'help' for the list.")
 
     # --- commands ------------------------------------------------------------------
 

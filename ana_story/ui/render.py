@@ -258,4 +258,5 @@ def help_screen(width: int) -> RenderableType:
 
 
 def message(text: str, width: int, style: str = "hint") -> RenderableType:
-    return column(width, Text(text, style=style))
+    """A one-line note to the player: the whole terminal width, not the prose measure."""
+    return Padding(literal(text), (0, 0, 0, margin(width)), style=style, expand=False)
