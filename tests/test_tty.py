@@ -312,3 +312,21 @@ def test_watch_reloads_the_story_while_waiting_for_input(term, tmp_path):
     finally:
         if t.child.isalive():
             t.child.terminate(force=True)
+
+
+def test_watch_change_under_the_title_menu_is_applied_when_play_starts(tmp_path):
+    story = shutil.copytree(GARDEN, tmp_path / "garden")
+    t = Term("play", str(story), "--watch", saves=tmp_path / "s")
+    try:
+        t.wait_for("New story")
+        f = story / "01-outside.yaml"
+        f.write_text(f.read_text().replace("in letters nobody repainted", "freshly painted"))
+        time.sleep(1.5)  # the watcher looks every 0.4 s
+        assert t.child.isalive()  # the menu stays up
+        t.send(ENTER)
+        t.wait_for("freshly painted", "Knock on the gate")
+        t.send("quit" + ENTER)
+        assert t.exit_code() == 0
+    finally:
+        if t.child.isalive():
+            t.child.terminate(force=True)

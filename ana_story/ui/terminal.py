@@ -65,6 +65,7 @@ class TerminalUI:
         self._session = None
         self.selected: int | None = None
         self.count = 0
+        self.pending_reload = False
 
     @property
     def session(self):
@@ -192,6 +193,9 @@ class TerminalUI:
                 return
 
     def ask(self, p: Passage) -> str | None:
+        if self.pending_reload:
+            self.pending_reload = False
+            return RELOAD
         if p.ended:
             return self._prompt(lambda sel: render.message(
                 "restart · undo · history · load · quit", self.width), 0)
@@ -210,7 +214,10 @@ class TerminalUI:
         while True:
             line = self._prompt(lambda sel: render.menu(
                 items, enabled[sel] if sel is not None else None, self.width), len(enabled))
-            if line is None or line == RELOAD:
+            if line == RELOAD:  # the story changed under a menu: reload at the next scene
+                self.pending_reload = True
+                continue
+            if line is None:
                 return None
             line = line.strip()
             if line.isdigit() and 1 <= int(line) <= len(enabled):
