@@ -88,3 +88,12 @@ def test_new_scene_refuses_a_file_where_scenes_is_not_last(tmp_path):
 def test_new_scene_needs_in(tmp_path):
     r = run_cli("new", "scene", "x")
     assert r.returncode == 2 and "--in FILE" in r.stderr
+
+
+def test_every_tool_command_help_has_an_example():
+    for command in ("explore", "graph", "schema", "new", "test", "check"):
+        r = run_cli(command, "--help")
+        assert r.returncode == 0
+        assert "example" in r.stdout and f"ana-story {command}" in r.stdout.split("example")[1]
+    r = run_cli("play", "--help")
+    assert "--from SCENE" in r.stdout and "--set VAR=VALUE" in r.stdout
