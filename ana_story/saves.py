@@ -180,6 +180,8 @@ class SaveStore:
         self.folder = self.root / _dir_name(story.id)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._fingerprint = fingerprint(story)
+        self._deltas: dict = {}  # (id(earlier), id(later)) -> (earlier, later, delta)
+        self._written: dict = {}  # path -> _stamp of the file this store wrote there
 
     # paths
     def path(self, slot: str) -> Path:
@@ -219,7 +221,7 @@ class SaveStore:
         infos: list[SaveInfo] = []
         broken: list[BrokenSave] = []
         for slot in self._slots():
-            got = self._load(slot)
+            got = self._load(slot, undo=False)
             if isinstance(got, BrokenSave):
                 broken.append(got)
             else:
@@ -227,7 +229,10 @@ class SaveStore:
         infos.sort(key=lambda i: i.saved_at, reverse=True)
         return [*infos, *broken]
 
-    def _load(self, slot: str) -> LoadResult | BrokenSave:
+    def _load(self, slot: str, *, undo: bool = True) -> LoadResult | BrokenSave:
+        """Load ``slot``, moving a damaged file aside and falling back to the previous
+        copy. Without ``undo`` the earlier moments are not rebuilt (listing needs only
+        the summary; a fault among them is found, and handled, on a real load)."""
         path = self.path(slot)
         prev = self.previous_path(slot)
         notes: list[str] = []
@@ -235,7 +240,7 @@ class SaveStore:
             raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
         if path.exists():
             try:
-                return self._read(path)
+                return self._read(path, undo)
             except OSError as e:
                 return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}", None)
             except _Incompatible as e:
@@ -247,7 +252,7 @@ class SaveStore:
                 notes.append(f"Your latest save in '{slot}' was damaged ({e}), so you "
                              "resume from the save before it.")
         try:
-            result = self._read(prev)
+            result = self._read(prev, undo)
         except OSError as e:
             return BrokenSave(slot, str(prev), f"cannot read it: {_os_reason(e)}", None)
         except _Incompatible as e:
@@ -385,6 +390,7 @@ class SaveStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             atomicfile.write_atomic(path, blob, keep_previous=(
                 path.with_name(path.name[:-len(".json")] + ".prev.json") if keep else None))
+            self._written[path] = _stamp(os.stat(path))
         except OSError as e:
             raise SaveError(f"could not save '{slot}' ({path}): {_os_reason(e)}; "
                             "your earlier saves are untouched", slot=slot,
@@ -392,7 +398,13 @@ class SaveStore:
 
     def _good_on_disk(self, path: Path) -> bool:
         """Whether the file now at ``path`` is a readable save worth keeping as the
-        previous copy (a damaged one must not push out a good previous copy)."""
+        previous copy (a damaged one must not push out a good previous copy).
+        A file this store wrote and nobody touched since needs no second look."""
+        try:
+            if self._written.get(path) == _stamp(os.stat(path)):
+                return True
+        except OSError:
+            return False
         try:
             doc = _parse(_read_limited(path))
         except (OSError, _Damaged):
@@ -417,9 +429,9 @@ class SaveStore:
             return None
         return str(target)
 
-    def _read(self, path: Path) -> LoadResult:
+    def _read(self, path: Path, undo: bool = True) -> LoadResult:
         slot = path.name.split(".")[0]
-        return self._decode(slot, _parse(_read_limited(path)))
+        return self._decode(slot, _parse(_read_limited(path)), undo=undo)
 
     def _encode(self, slot: str, data: SaveData) -> dict:
         if not isinstance(data, SaveData) or not isinstance(data.state, State):
@@ -442,15 +454,41 @@ class SaveStore:
             "scene_title": scene.title if scene else state.scene,
             "play_seconds": round(seconds, 3),
             "state": state.to_json(),
-            "undo": [_compact(s, state) for s in undo],
+            "undo": self._undo_deltas(undo, state),
         }
+
+    def _undo_deltas(self, undo: tuple[State, ...], now: State) -> list[dict]:
+        """Each earlier State as its difference from the one after it. An autosave
+        after a choice meets the same pairs again, so they are cached by identity
+        and only the newest step is worked out."""
+        cache = self._deltas
+        fresh: dict = {}
+        out = []
+        for i, earlier in enumerate(undo):
+            later = undo[i + 1] if i + 1 < len(undo) else now
+            key = (id(earlier), id(later))
+            hit = cache.get(key)
+            if hit is not None and hit[0] is earlier and hit[1] is later:
+                delta = hit[2]
+            else:
+                delta = _delta(earlier, later)
+            fresh[key] = (earlier, later, delta)
+            out.append(delta)
+        for i, earlier in enumerate(undo):  # where its path is the current one's start
+            n = len(earlier.path)
+            if n <= len(now.path) and now.path[:n] == earlier.path:
+                out[i] = {**out[i], "path_len": n}
+            else:
+                out[i] = {**out[i], "path": [[s.choice, s.scene] for s in earlier.path]}
+        self._deltas = fresh
+        return out
 
     def _info(self, slot: str, doc: dict) -> SaveInfo:
         return SaveInfo(slot, doc["chapter"], doc["scene_title"], doc["state"]["turn"],
                         doc["play_seconds"], datetime.fromisoformat(doc["saved_at"]),
                         doc["story"]["id"], doc["story"]["version"])
 
-    def _decode(self, slot: str, doc: Any) -> LoadResult:
+    def _decode(self, slot: str, doc: Any, *, undo: bool = True) -> LoadResult:
         """Check every field of a parsed save and migrate it to this story."""
         if not isinstance(doc, dict):
             raise _Damaged("it is not a save (the file holds no JSON object)")
@@ -486,7 +524,7 @@ class SaveStore:
         undo_raw = _field(doc, "undo", list, [])
         if len(undo_raw) > MAX_UNDO:
             raise _Damaged(f"it holds more than {MAX_UNDO} earlier moments")
-        undo = tuple(_expand(u, state) for u in undo_raw)
+        undo = _undo_states(undo_raw, state) if undo else ()
         same = fp == self._fingerprint
         state, undo, changes = _migrate(self.story, state, undo, chapter, strict=same)
         if changes:
@@ -502,8 +540,26 @@ class SaveStore:
 
 # --- the format, field by field ---------------------------------------------------
 
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                           separators=(", ", ": ")).encode  # C speed: no indent
+
+
 def _dumps(doc: dict) -> bytes:
-    return (json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode()
+    """JSON for people to read: one top-level field a line, the state's parts one a
+    line, and each earlier moment of 'undo' on a line of its own. (json's indent=
+    runs in pure Python, ten times slower on a long playthrough.)"""
+    parts = []
+    for key, value in doc.items():
+        if key == "undo" and isinstance(value, list):
+            body = "[" + ",".join("\n  " + _encode(v) for v in value) + \
+                ("\n ]" if value else "]")
+        elif key == "state" and isinstance(value, dict):
+            body = "{" + ",".join(f"\n  {_encode(k)}: {_encode(v)}"
+                                  for k, v in value.items()) + "\n }"
+        else:
+            body = _encode(value)
+        parts.append(f" {_encode(key)}: {body}")
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode()
 
 
 def _read_limited(path: Path) -> bytes:
@@ -565,7 +621,27 @@ def _state(data: dict) -> State:
         state = State.from_json(data)
     except StateError as e:
         raise _Damaged(f"its state is malformed: {e}") from None
-    for name, value in state.variables.items():
+    _check_values(state)
+    return state
+
+
+def _check_values(state: State) -> None:
+    """Types and bounds of everything a State holds (what State.from_json checks,
+    and the limits the engine keeps while playing)."""
+    _check_variables(state.variables)
+    _check_visits(state.visits)
+    if type(state.seed) is not int or type(state.turn) is not int or \
+            abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
+        raise _Damaged("'seed' or 'turn' is out of range")
+
+
+def _check_variables(variables: dict) -> None:
+    for name, value in variables.items():
+        if not isinstance(name, str):
+            raise _Damaged("a variable name is not text")
+        if type(value) not in (bool, int, float, str):
+            raise _Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
+                           "number, true/false or text")
         if len(name) > 200:
             raise _Damaged("a variable name is too long")
         if type(value) is int and abs(value) > MAX_INT:
@@ -574,32 +650,96 @@ def _state(data: dict) -> State:
             raise _Damaged(f"variable '{name}' is not a finite number")
         if type(value) is str and len(value) > MAX_STR:
             raise _Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
-    if abs(state.seed) > 2**64 or state.turn > 10**9:
-        raise _Damaged("'seed' or 'turn' is out of range")
-    return state
 
 
-def _compact(earlier: State, now: State) -> dict:
-    """An earlier State, with its path given as a length when it is a prefix of
-    the current path (it nearly always is), so undo costs little space."""
-    d = earlier.to_json()
-    n = len(earlier.path)
-    if n <= len(now.path) and now.path[:n] == earlier.path:
-        del d["path"]
-        d["path_len"] = n
+def _check_visits(visits: dict) -> None:
+    for name, n in visits.items():
+        if type(n) is not int or not 0 <= n <= 10**9:
+            raise _Damaged(f"the visit count of '{str(name)[:40]}' is not a whole "
+                           "number >= 0")
+
+
+def _delta(earlier: State, later: State) -> dict:
+    """What turns ``later`` back into ``earlier`` (path aside: see _undo_deltas)."""
+    d: dict = {"scene": earlier.scene, "turn": earlier.turn}
+    if earlier.seed != later.seed:
+        d["seed"] = earlier.seed
+    lv, ev = later.variables, earlier.variables
+    changed = {k: v for k, v in ev.items()
+               if k not in lv or lv[k] != v or type(lv[k]) is not type(v)}
+    if changed:
+        d["variables"] = changed
+    gone = [k for k in lv if k not in ev]
+    if gone:
+        d["variables_removed"] = gone
+    visits = dict(earlier.visits.items() - later.visits.items())
+    if visits:
+        d["visits"] = visits
+    unvisited = sorted(later.visits.keys() - earlier.visits.keys())
+    if unvisited:
+        d["visits_removed"] = unvisited
+    if earlier.once != later.once:
+        d["once_added"] = sorted(earlier.once - later.once)
+        d["once_removed"] = sorted(later.once - earlier.once)
     return d
 
 
-def _expand(data: Any, now: State) -> State:
-    if not isinstance(data, dict):
-        raise _Damaged("an earlier moment in 'undo' is not an object")
-    if "path_len" in data:
-        n = data["path_len"]
-        if type(n) is not int or not 0 <= n <= len(now.path) or "path" in data:
-            raise _Damaged("an earlier moment in 'undo' has a bad 'path_len'")
-        data = {k: v for k, v in data.items() if k != "path_len"}
-        data["path"] = [[s.choice, s.scene] for s in now.path[:n]]
-    return _state(data)
+_DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
+               "visits_removed", "once_added", "once_removed", "path", "path_len"}
+
+
+def _undo_states(raw: list, now: State) -> tuple[State, ...]:
+    """Rebuild the earlier States from their deltas, newest first, checking each."""
+    out = []
+    later = now
+    for d in reversed(raw):
+        if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
+            raise _Damaged("an earlier moment in 'undo' is not of the right shape")
+        scene = _text(d, "scene")
+        turn = _field(d, "turn", int)
+        seed = _field(d, "seed", int, later.seed)
+        variables = dict(later.variables)
+        for k in _field(d, "variables_removed", list, []):
+            if not isinstance(k, str):
+                raise _Damaged("'variables_removed' in 'undo' should list names")
+            variables.pop(k, None)
+        changed = _field(d, "variables", dict, {})
+        _check_variables(changed)
+        variables.update(changed)
+        visits = dict(later.visits)
+        for k in _field(d, "visits_removed", list, []):
+            if not isinstance(k, str):
+                raise _Damaged("'visits_removed' in 'undo' should list scene names")
+            visits.pop(k, None)
+        more = _field(d, "visits", dict, {})
+        _check_visits(more)
+        visits.update(more)
+        added = _field(d, "once_added", list, [])
+        removed = _field(d, "once_removed", list, [])
+        if not all(isinstance(k, str) for k in added + removed):
+            raise _Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
+        once = (later.once - frozenset(removed)) | frozenset(added)
+        if "path_len" in d:
+            n = d["path_len"]
+            if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
+                raise _Damaged("an earlier moment in 'undo' has a bad 'path_len'")
+            path = now.path[:n]
+        else:
+            path = _steps(_field(d, "path", list))
+        if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
+            raise _Damaged("'seed' or 'turn' of an earlier moment is out of range")
+        state = State(scene, variables, visits, once, path, turn, seed)
+        out.append(state)
+        later = state
+    out.reverse()
+    return tuple(out)
+
+
+def _steps(raw: list) -> tuple[Step, ...]:
+    if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
+               for i in raw):
+        raise _Damaged("each step of a 'path' must be [choice, scene]")
+    return tuple(Step(a, b) for a, b in raw)
 
 
 # --- story updates ----------------------------------------------------------------
@@ -665,28 +805,31 @@ def _migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, 
                            f"you resume at {where}: '{story.scenes[new].title}'.")
             visits[new] = visits.get(new, 0) + 1
         scene = new
-    visits = _rename_keys(story, visits)
-    visits = {k: n for k, n in visits.items() if k in story.scenes}
-    path = tuple(Step(_rename_choice(story, s.choice), story.renamed.get(s.scene, s.scene))
-                 for s in state.path)
-    once = frozenset(_rename_choice(story, k) for k in state.once)
+    visits = _fit_visits(story, visits)
+    path = _fit_path(story, state.path)
+    once = _fit_once(story, state.once)
     new_state = State(scene, variables, visits, once, path, state.turn, state.seed)
     kept = []
+    names = declared.keys()
     for u in undo:
         s = story.renamed.get(u.scene, u.scene)
         if s not in story.scenes:
+            if strict:
+                raise _Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
+                               "which the story does not have")
             continue  # that moment's scene is gone: it cannot be returned to
-        uv = {n: (u.variables[n] if n in u.variables
-                  and _same_kind(u.variables[n], declared[n].type) else declared[n].initial)
-              for n in declared}
-        uvisits = {k: n for k, n in _rename_keys(story, u.visits).items()
-                   if k in story.scenes}
-        kept.append(State(s, uv, uvisits, frozenset(_rename_choice(story, k) for k in u.once),
-                          tuple(Step(_rename_choice(story, st.choice),
-                                     story.renamed.get(st.scene, st.scene)) for st in u.path),
-                          u.turn, u.seed))
-    if strict and len(kept) != len(undo):
-        raise _Damaged("an earlier moment in 'undo' names a scene the story does not have")
+        uv = u.variables
+        if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
+            if strict:
+                raise _Damaged("an earlier moment in 'undo' does not fit the story's "
+                               "variables")
+            uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
+                      else declared[n].initial) for n in names}
+        n = len(u.path)
+        # an earlier path is nearly always the start of the current one: share it
+        upath = path[:n] if state.path[:n] == u.path else _fit_path(story, u.path)
+        kept.append(State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
+                          upath, u.turn, u.seed))
     return new_state, tuple(kept), changes
 
 
@@ -699,12 +842,29 @@ def _chapter_start(story: Story, chapter: str) -> str:
     return story.start
 
 
-def _rename_keys(story: Story, visits: dict) -> dict:
+def _fit_visits(story: Story, visits: dict) -> dict:
+    """Visit counts under the scenes' new names; counts of vanished scenes dropped."""
+    if visits.keys() <= story.scenes.keys():
+        return visits  # the usual case, checked at C speed: nothing to do
     out: dict = {}
     for k, n in visits.items():
         k = story.renamed.get(k, k)
-        out[k] = out.get(k, 0) + n
+        if k in story.scenes:
+            out[k] = out.get(k, 0) + n
     return out
+
+
+def _fit_path(story: Story, path: tuple) -> tuple:
+    if not story.renamed:
+        return path
+    return tuple(Step(_rename_choice(story, s.choice), story.renamed.get(s.scene, s.scene))
+                 for s in path)
+
+
+def _fit_once(story: Story, once: frozenset) -> frozenset:
+    if not story.renamed:
+        return once
+    return frozenset(_rename_choice(story, k) for k in once)
 
 
 def _rename_choice(story: Story, key: str) -> str:
@@ -721,6 +881,10 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _stamp(st: os.stat_result) -> tuple:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _size(n: int) -> str:

@@ -308,3 +308,23 @@ def test_saves_help_has_an_example():
 def test_play_accepts_a_saves_folder():
     r = run_cli("play", "--help")
     assert "--saves DIR" in r.stdout
+
+
+def test_the_readme_recipe_for_moving_machines_works_as_written(tmp_path):
+    """Run the commands of README's 'Moving to another machine' as printed there."""
+    from conftest import ROOT
+    from ana_story.loader import load_story
+    from ana_story.paths import shipped_story
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**Moving to another machine.**", 1)[1].split("```sh\n", 1)[1]
+    commands = [line.split("#")[0].split() for line in block.split("```")[0].splitlines()]
+    old, new = tmp_path / "old", tmp_path / "new"
+    story = load_story(shipped_story())
+    data = data_after(story, 2)
+    SaveStore(story, old).save(AUTOSAVE, data)
+    for words, machine in zip(commands, (old, new, new)):
+        assert words[0] == "ana-story"
+        r = run_cli(*words[1:], cwd=tmp_path, env={"ANA_STORY_SAVES": str(machine)})
+        assert r.returncode == 0, (words, r.stderr)
+    assert "laptop" in r.stdout
+    assert SaveStore(story, new).load("laptop").data == data

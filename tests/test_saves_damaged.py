@@ -90,7 +90,9 @@ WRONG_FIELDS = {
     "negative time": (("play_seconds",), -5, "'play_seconds'"),
     "undo not a list": (("undo",), {"a": 1}, "'undo' should be a list"),
     "undo path_len too big": (("undo", 0, "path_len"), 99, "bad 'path_len'"),
-    "undo of wrong shape": (("undo", 0), "x", "not an object"),
+    "undo of wrong shape": (("undo", 0), "x", "not of the right shape"),
+    "undo with a list variable": (("undo", 0, "variables"), {"gold": [1]}, "holds a list"),
+    "undo with an odd key": (("undo", 0, "exec"), "x", "not of the right shape"),
     "story is a list": (("story",), [], "'story' should be an object"),
     "format version text": (("format_version",), "1", "'format_version' should be"),
 }
