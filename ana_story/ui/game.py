@@ -321,7 +321,11 @@ class Game:
     def _ending_summary(self, p: Passage) -> EndingSummary:
         seen, new = self._record_ending(p.scene)
         chapters: list[str] = []
-        for sid in [self.story.start] + [s.scene for s in self.state.path]:
+        if self.undo_stack and len(self.undo_stack) >= len(self.state.path):
+            first = self.undo_stack[0].scene  # where this playthrough began (--from too)
+        else:
+            first = self.story.start if self.state.path else self.state.scene
+        for sid in [first] + [s.scene for s in self.state.path]:
             sc = self.story.scenes.get(sid)
             if sc is not None and sc.chapter and (not chapters or chapters[-1] != sc.chapter):
                 chapters.append(sc.chapter)

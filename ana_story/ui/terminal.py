@@ -144,7 +144,7 @@ class TerminalUI:
         c.print(renderable, end="")
         return buf.getvalue()
 
-    def _prompt(self, draw: Callable[[int | None], object], count: int,
+    def _prompt(self, draw: Callable[[int | None], object] | None, count: int,
                 prompt: str = "> ") -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
@@ -171,6 +171,8 @@ class TerminalUI:
             event.app.exit(result=answer)
 
         def message():
+            if draw is None:
+                return prompt
             return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
 
         stop = threading.Event()
@@ -196,9 +198,8 @@ class TerminalUI:
         if self.pending_reload:
             self.pending_reload = False
             return RELOAD
-        if p.ended:
-            return self._prompt(lambda sel: render.message(
-                "restart · undo · history · load · quit", self.width), 0)
+        if p.ended:  # the ending screen has just said what can be typed
+            return self._prompt(None, 0)
         return self._prompt(lambda sel: render.choices(p, self.width, sel), len(p.available))
 
     def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
