@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import time
 import unicodedata
 import dataclasses
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ MAX_UNDO = 1000  # earlier States kept in a save; older ones are dropped
 PROFILE_FILE = "_profile.json"
 DAMAGED_DIR = "damaged"
 ENV_VAR = "ANA_STORY_SAVES"
+STALE_TEMP_SECONDS = 600
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}  # names Windows will not create
@@ -117,6 +119,7 @@ def check_slot_name(slot: Any) -> str:
     """
     if not isinstance(slot, str) or not slot:
         raise SaveError("a save needs a name", slot="")
+    slot = unicodedata.normalize("NFC", slot)  # macOS lists names decomposed (NFD)
     shown = slot.encode("unicode_escape").decode("ascii")[:80]
     if len(slot) > MAX_SLOT_LEN:
         raise SaveError(f"the save name '{shown}' is longer than {MAX_SLOT_LEN} characters",
@@ -190,11 +193,13 @@ class SaveStore:
     def previous_path(self, slot: str) -> Path:
         return self.folder / f"{check_slot_name(slot)}.prev.json"
 
+
     # public API
     def save(self, slot: str, data: SaveData) -> SaveInfo:
         """Write ``data`` to ``slot`` atomically and durably; the save it replaces
         is kept as the slot's previous copy. Raises SaveError (bad name, disk
         full, read-only folder, ...) and then every existing save is intact."""
+        slot = check_slot_name(slot)
         path = self.path(slot)
         doc = self._encode(slot, data)
         blob = _dumps(doc)
@@ -374,6 +379,9 @@ class SaveStore:
             return []
         slots = set()
         for n in names:
+            if n.startswith(atomicfile.TMP_PREFIX):
+                self._remove_if_stale(n)
+                continue
             if not n.endswith(".json") or n.startswith((".", "_")):
                 continue
             stem = n[:-len(".json")]
@@ -384,6 +392,16 @@ class SaveStore:
             except SaveError:
                 continue
         return sorted(slots)
+
+    def _remove_if_stale(self, name: str) -> None:
+        """A temporary file left by a process killed mid-save: remove it once it is
+        older than any save could take (a live writer's is never that old)."""
+        path = self.folder / name
+        try:
+            if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                path.unlink()
+        except OSError:
+            pass
 
     def _write(self, slot: str, path: Path, blob: bytes, *, keep: bool) -> None:
         try:
