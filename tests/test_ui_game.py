@@ -123,11 +123,18 @@ def test_unknown_input_gets_a_one_line_hint(saves):
     assert rc == 0 and game.state.turn == 0
 
 
+def test_the_game_uses_the_stores_slot_names():
+    from ana_story import saves
+    from ana_story.ui import game
+    assert (game.AUTOSAVE, game.QUICKSAVE) == (saves.AUTOSAVE, saves.QUICKSAVE)
+
+
 def test_help_lists_every_command(saves):
     rc, out, _, _ = play(["help"], saves)
     for cmd in ("save [name]", "load [name]", "saves", "undo [n]", "history", "stats",
                 "restart", "help", "quit"):
         assert cmd in out
+    assert "↑/↓" not in out  # no arrow keys in plain mode
 
 
 def test_restart_asks_first(saves):

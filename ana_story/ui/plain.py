@@ -146,7 +146,8 @@ class PlainUI:
     def help(self) -> None:
         w = max(len(c) for c, _ in COMMANDS)
         measure = max(20, min(MEASURE, self.width))
-        self._write("\n".join(textwrap.fill(what, measure, initial_indent=f"  {c:<{w}}  ",
+        self._write("\n".join(textwrap.fill(what.replace(" (or ↑/↓ and Enter)", ""), measure,
+                                             initial_indent=f"  {c:<{w}}  ",
                                              subsequent_indent=" " * (w + 4))
                               for c, what in COMMANDS))
 
