@@ -261,6 +261,16 @@ def test_no_color_turns_every_colour_off(term):
     assert _colours(coloured.screen) != {("default", "default")}  # the check can fail
 
 
+def test_plain_flag_in_a_terminal_gives_plain_text(term):
+    t = term("--plain")
+    t.wait_for("THE GATE", "  1. Knock on the gate", "\n>")
+    assert "New story" not in t.text and _colours(t.screen) == {("default", "default")}
+    t.send("1" + ENTER)
+    t.wait_for("KNOCKING")
+    t.send(CTRL_D)
+    assert t.exit_code() == 0
+
+
 def test_pace_reveals_paragraphs_and_a_key_shows_the_rest(term):
     t = term("--pace", "30")
     t.wait_for("New story")
