@@ -278,6 +278,13 @@ def test_piped_play_never_imports_the_terminal_libraries():
     assert r.stdout.splitlines()[-1] == "[] 0", r.stdout + r.stderr
 
 
+def test_a_bad_pace_is_a_usage_error():
+    r = run_cli("play", str(GARDEN), "--pace", "100", input="")
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("ana-story: --pace 100: give the seconds between "
+                                "paragraphs, 0 to 60")
+
+
 def test_end_of_input_mid_story_is_a_clean_goodbye_and_resumable(tmp_path):
     env = {"ANA_STORY_SAVES": str(tmp_path)}
     r = run_cli("play", str(GARDEN), input="1\n", env=env)

@@ -39,7 +39,11 @@ def start_state(story, args, seed: int):
 def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
+    from ..errors import UsageError
     from ..saves import SaveStore
+    pace = getattr(args, "pace", None)
+    if pace is not None and not 0 <= pace <= 60:
+        raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
     seed = args.seed if getattr(args, "seed", None) is not None else new_seed()
@@ -59,7 +63,7 @@ def play_command(args) -> int:
                    autosave_slot=SCRATCH if authoring else AUTOSAVE)
     if interactive(args):
         from .terminal import TerminalUI
-        ui = TerminalUI(pace=getattr(args, "pace", None), watch=watcher,
+        ui = TerminalUI(pace=pace or None, watch=watcher,
                         slots=lambda: _slots(store))
         game = Game(story, state, ui, **options)
         try:
