@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import stat
 import time
 import unicodedata
 import dataclasses
@@ -581,7 +582,12 @@ def _dumps(doc: dict) -> bytes:
 
 
 def _read_limited(path: Path) -> bytes:
-    with open(path, "rb") as f:
+    """The file's bytes, refusing (OSError) anything but a regular file: a named
+    pipe or a device put where a save should be must not hang or flood us."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", closefd=True) as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
         raw = f.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         return b"\x00too-large"
@@ -921,4 +927,5 @@ def _os_reason(e: OSError) -> str:
         errno.ENOTDIR: "a part of the path is not a folder",
         errno.EISDIR: "it is a folder, not a file",
         errno.EIO: "the disk reported an input/output error",
+        errno.EINVAL: e.strerror or "invalid",
     }.get(e.errno, e.strerror or str(e))

@@ -183,3 +183,27 @@ def test_a_giant_file_is_refused_without_reading_it_all(store, monkeypatch):
     (store.folder / "big.json").write_text('{"pad": "' + "x" * 5000 + '"}')
     with pytest.raises(SaveError, match="larger than 1 KB"):
         store.load("big")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_in_place_of_a_save_never_hangs(store, story):
+    os.mkfifo(store.folder / "pipe.json")
+    os.symlink("/dev/zero", store.folder / "zeros.json")
+    with pytest.raises(SaveError, match="'pipe'.*not a regular file"):
+        store.load("pipe")
+    with pytest.raises(SaveError, match="'zeros'.*not a regular file"):
+        store.load("zeros")
+    listing = {e.slot: e for e in store.list()}
+    assert isinstance(listing["good"], SaveInfo)
+    assert isinstance(listing["pipe"], BrokenSave) and isinstance(listing["zeros"], BrokenSave)
+    store.save("pipe", data_after(story, 1))  # saving puts a real save in its place
+    assert store.load("pipe").data.state.turn == 1
+
+
+def test_a_folder_in_place_of_a_save_is_reported(store, story):
+    (store.folder / "dir.json").mkdir()
+    with pytest.raises(SaveError, match="'dir'"):
+        store.load("dir")
+    with pytest.raises(SaveError, match="could not save 'dir'.*folder"):
+        store.save("dir", data_after(story, 1))
+    assert store.load("good").data.state.turn == 2
