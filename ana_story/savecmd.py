@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from .saves import BrokenSave, SaveInfo, SaveStore
+from .saves import BrokenSave, LoadResult, SaveInfo, SaveStore
 
 EPILOG = """examples:
   ana-story saves list
@@ -80,7 +80,7 @@ def run(args, out: IO[str]) -> int:
         return _list(store, out)
     if act == "show":
         result = store.load(args.name)
-        _show(store, result.info, out)
+        _show(store, result, out)
         for line in result.changes:
             out.write(f"  note: {line}\n")
         return 0
@@ -130,7 +130,8 @@ def _list(store: SaveStore, out: IO[str]) -> int:
     return 0
 
 
-def _show(store: SaveStore, info: SaveInfo, out: IO[str]) -> None:
+def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
+    info, state = result.info, result.data.state
     out.write(f"{info.slot}\n"
               f"  story:     {store.story.title} (version {info.story_version})\n"
               f"  chapter:   {info.chapter}\n"
@@ -138,4 +139,11 @@ def _show(store: SaveStore, info: SaveInfo, out: IO[str]) -> None:
               f"  turn:      {info.turn}\n"
               f"  played:    {play_time(info.play_seconds)}\n"
               f"  saved at:  {when(info.saved_at)}\n"
-              f"  file:      {store.path(info.slot)}\n")
+              f"  file:      {store.path(info.slot)}\n"
+              f"  undo:      {len(result.data.undo)} steps back\n")
+    shown = [v for v in store.story.variables.values() if v.visible]
+    for v in shown:
+        value = state.variables.get(v.name, v.initial)
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        out.write(f"  {v.label}: {value}\n")

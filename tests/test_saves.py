@@ -265,6 +265,8 @@ def test_cli_lists_shows_exports_imports_and_deletes(story, tmp_path):
     assert "played 3:00" in r.stdout and "story version 1.2" in r.stdout
     r = _cli("show", "autosave", saves=saves)
     assert r.returncode == 0 and "turn:      3" in r.stdout
+    assert "undo:      3 steps back" in r.stdout
+    assert "  Gold coins: 1\n" in r.stdout  # the story's visible variable, by its label
     out = tmp_path / "carry.json"
     r = _cli("export", "autosave", str(out), saves=saves)
     assert r.returncode == 0 and out.is_file()
