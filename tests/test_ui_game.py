@@ -151,6 +151,17 @@ def test_quit_autosaves_and_the_next_session_can_continue(saves):
     assert game.state.scene == "knock"
 
 
+def test_a_failing_autosave_is_said_once_and_play_goes_on(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the save folder should be")
+    rc, out, game, _ = play(["1", "1", "quit"], blocker)
+    text = flat(out)
+    assert rc == 0 and game.state.turn == 2
+    assert text.count("Autosave failed:") == 1 and "Your game goes on" in text
+    assert "Your place is saved" not in text
+    assert "Goodbye. Your place could not be saved (see above)." in text
+
+
 def test_a_new_story_keeps_the_old_autosave_as_previous(saves):
     play(["1", "1", "1"], saves)  # knock, knock once more, knock: turn 3 at 'knock'
     rc, out, game, store = play(["2"], saves)  # a new story: walk away

@@ -361,12 +361,12 @@ class Game:
         from ..saves import SaveData
         return SaveData(self.state, tuple(self.undo_stack), self.play_seconds())
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
         """Save the current place; a new story first keeps the autosave it replaces
         as 'previous', so starting over never loses a story in progress."""
         self.touched = True
         if self.store is None:
-            return
+            return False
         try:
             if self.fresh and self.autosave_slot == AUTOSAVE and self.store.exists(AUTOSAVE):
                 old = self.store.load(AUTOSAVE)
@@ -381,17 +381,21 @@ class Game:
         try:
             self.store.save(self.autosave_slot, self._data())
             self.warned_autosave = False
+            return True
         except AnaStoryError as e:
             if not self.warned_autosave:
                 self.ui.say(f"Autosave failed: {e}. Your game goes on; try 'save NAME'.",
                             "error")
                 self.warned_autosave = True
+            return False
 
     def goodbye(self) -> None:
         if self.touched and self.store is not None:
-            self.autosave()
-            self.ui.say("Your place is saved: run ana-story again to continue. Goodbye.",
-                        "note")
+            if self.autosave():
+                self.ui.say("Your place is saved: run ana-story again to continue. "
+                            "Goodbye.", "note")
+            else:
+                self.ui.say("Goodbye. Your place could not be saved (see above).", "error")
         else:
             self.ui.say("Goodbye.", "note")
 
