@@ -164,6 +164,25 @@ def test_save_undo_history_stats_quit_then_continue(term):
     t.wait_for("Knocking", "turn 1", "Knock once more")
 
 
+def test_load_picks_a_save_from_a_menu_and_restart_asks_first(term):
+    t = term()
+    t.new_story()
+    t.send("save at the gate" + ENTER)
+    t.wait_for("Saved as 'at the gate'.")
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+    t.send("load" + ENTER)
+    t.wait_for("Which save?", "at the gate", "autosave")
+    t.send("at" + ENTER)  # the start of a save's name picks it
+    t.wait_for("Loaded 'at the gate'.", "turn 0")
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+    t.send("restart" + ENTER)
+    t.wait_for("Begin the story again from the start? (y/n)")
+    t.send("y" + ENTER)
+    t.wait_for("kept as 'previous'", "turn 0", "Knock on the gate")
+
+
 def test_ctrl_c_mid_story_leaves_a_resumable_autosave(term):
     t = term()
     t.new_story()
