@@ -194,7 +194,6 @@ class SaveStore:
     def previous_path(self, slot: str) -> Path:
         return self.folder / f"{check_slot_name(slot)}.prev.json"
 
-
     # public API
     def save(self, slot: str, data: SaveData) -> SaveInfo:
         """Write ``data`` to ``slot`` atomically and durably; the save it replaces
@@ -207,7 +206,10 @@ class SaveStore:
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
                             f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
-        self._write(slot, path, blob, keep=self._good_on_disk(path))
+        keep = self._good_on_disk(path)
+        if not keep and os.path.lexists(path):
+            self._move_aside(slot, path)  # what we cannot read is kept, not overwritten
+        self._write(slot, path, blob, keep=keep)
         return self._info(slot, doc)
 
     def load(self, slot: str) -> LoadResult:
@@ -247,8 +249,12 @@ class SaveStore:
         if path.exists():
             try:
                 return self._read(path, undo)
-            except OSError as e:
-                return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}", None)
+            except OSError as e:  # unreadable, but maybe not damaged: left where it is
+                if not prev.exists():
+                    return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}",
+                                      None)
+                notes.append(f"Your latest save in '{slot}' could not be read "
+                             f"({_os_reason(e)}), so you resume from the save before it.")
             except _Incompatible as e:
                 return BrokenSave(slot, str(path), str(e), None)
             except _Damaged as e:
@@ -267,7 +273,8 @@ class SaveStore:
             moved = self._move_aside(slot, prev)
             return BrokenSave(slot, str(prev), f"damaged, and so is the copy before it: {e}",
                               moved)
-        self._restore(path, prev)
+        if not os.path.lexists(path):
+            self._restore(path, prev)
         info = dataclasses.replace(result.info, slot=slot)
         return LoadResult(result.data, info, tuple(notes) + result.changes)
 
