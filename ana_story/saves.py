@@ -136,6 +136,13 @@ def check_slot_name(slot: Any) -> str:
     return slot
 
 
+def _safe_name(name: Any) -> str | None:
+    try:
+        return check_slot_name(name)
+    except SaveError:
+        return None
+
+
 def _dir_name(story_id: str) -> str:
     """A folder name for a story id that is always safe (the id is author data)."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", story_id) and ".." not in story_id:
@@ -360,11 +367,14 @@ class SaveStore:
                             file=str(source)) from None
         try:
             doc = _parse(raw)
-            name = slot if slot is not None else (
-                doc.get("slot") if isinstance(doc, dict) else None)
-            if name is None:
-                name = source.stem
-            check_slot_name(name)
+            if slot is not None:
+                name = check_slot_name(slot)
+            else:  # the name it was saved under, else the file's; never anything unsafe
+                name = _safe_name(doc.get("slot") if isinstance(doc, dict) else None) \
+                    or _safe_name(source.stem)
+                if name is None:
+                    raise SaveError(f"{source}: give the save a name (--as NAME)",
+                                    file=str(source))
             result = self._decode(name, doc)
         except (_Damaged, _Incompatible) as e:
             raise SaveError(f"{source} is not a save this story can use: {e}",

@@ -330,3 +330,18 @@ def test_the_readme_recipe_for_moving_machines_works_as_written(tmp_path):
         assert r.returncode == 0, (words, r.stderr)
     assert "laptop" in r.stdout
     assert SaveStore(story, new).load("laptop").data == data
+
+
+def test_import_never_takes_a_hostile_slot_name_from_the_file(story, tmp_path):
+    store = SaveStore(story, tmp_path / "s")
+    store.save(AUTOSAVE, data_after(story, 1))
+    doc = json.loads(store.path(AUTOSAVE).read_text())
+    doc["slot"] = "../../escaped"
+    evil = tmp_path / "gift.json"
+    evil.write_text(json.dumps(doc))
+    result = store.import_file(evil)
+    assert result.info.slot == "gift"  # the file's own name instead
+    assert not (tmp_path / "escaped.json").exists()
+    assert sorted(p.name for p in store.folder.iterdir()) == [
+        "autosave.json", "gift.json"]
+    assert json.loads(store.path("gift").read_text())["slot"] == "gift"
