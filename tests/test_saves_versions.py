@@ -156,3 +156,20 @@ def test_a_save_naming_an_undeclared_variable_without_a_story_change_is_damaged(
     with pytest.raises(SaveError, match="does not declare: cheat_gold"):
         store.load(AUTOSAVE)
     assert list((store.folder / "damaged").iterdir())
+
+
+def test_a_player_who_updates_the_story_resumes_and_is_told_what_changed(tmp_path):
+    """The real command, end to end: play version 1 to the market, quit; play
+    version 2, load the autosave: told what changed, and play goes on."""
+    env = {"ANA_STORY_SAVES": str(tmp_path)}
+    r = run_cli("play", str(V1), "--seed", "1", input="2\nquit\n", env=env)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("play", str(V2), "--seed", "1", input="load autosave\n2\nquit\n", env=env)
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert "you are playing version 2" in said
+    assert "The scene you saved in ('market') is no longer in the story" in said
+    assert "A lantern is new in this version and starts at true." in said
+    after = said.split("'Village': 'Home'.", 1)[1]
+    assert "2 coins" in after  # the coin spent at the market in version 1 stays spent
+    assert "THE FOREST EDGE" in after  # and the next choice plays on in version 2
