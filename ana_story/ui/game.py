@@ -483,6 +483,7 @@ class Game:
         if story is None:
             return False
         try:
+            from .watch import carry_over
             state, undo, changes = carry_over(story, self.story, self.state,
                                               tuple(self.undo_stack))
             engine.present(story, state)
@@ -496,26 +497,6 @@ class Game:
         self.ui.say("The story changed on disk and was reloaded; you are where you were."
                     + (" " + " ".join(changes) if changes else ""), "note")
         return True
-
-
-def carry_over(new: Story, old: Story, state: State, undo: tuple[State, ...]):
-    """Fit the player's State (and undo) to an edited story: the same rules as a save
-    from an older story version (saves._migrate) when saves.py has them, else keep
-    the State only if its scene and variables still fit, and say why not."""
-    try:
-        from ..saves import _migrate
-    except ImportError:
-        _migrate = None
-    chapter = old.scenes[state.scene].chapter if state.scene in old.scenes else ""
-    if _migrate is not None:
-        return _migrate(new, state, undo, chapter, strict=False)
-    from ..errors import StateError
-    if state.scene not in new.scenes:
-        raise StateError(f"the scene '{state.scene}' is no longer in the story")
-    variables = {n: state.variables.get(n, v.initial) for n, v in new.variables.items()}
-    fitted = State(state.scene, variables, state.visits, state.once, state.path,
-                   state.turn, state.seed)
-    return fitted, tuple(u for u in undo if u.scene in new.scenes), []
 
 
 def _show(value) -> str:

@@ -1,8 +1,12 @@
-"""`play --watch`: notice when a story's files change on disk."""
+"""`play --watch`: notice when a story's files change on disk, and fit the
+player's State to the edited story."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from ..model import Story
+from ..state import State
 
 
 class Watcher:
@@ -31,3 +35,15 @@ class Watcher:
             self.last = now
             return True
         return False
+
+
+def carry_over(new: Story, old: Story, state: State, undo: tuple[State, ...]
+               ) -> tuple[State, tuple[State, ...], list[str]]:
+    """Fit the player's State (and undo) to an edited story by the rules a save from
+    an older story version follows (saves._migrate): new variables start at their
+    starting values, removed ones go, a renamed scene is followed, and a vanished
+    scene gives way to the start of its chapter. Returns the fitted State and undo,
+    and one sentence for the player per change."""
+    from ..saves import _migrate
+    chapter = old.scenes[state.scene].chapter if state.scene in old.scenes else ""
+    return _migrate(new, state, undo, chapter, strict=False)
