@@ -119,3 +119,38 @@ def test_sigkill_at_random_moments_never_damages_or_loses_a_slot(tmp_path, links
     assert {e.slot for e in store.list()} == set(SLOTS)
     # the kills really landed inside saves, not only between them
     assert killed_mid_save >= rounds // 4, killed_mid_save
+
+
+def test_killing_the_real_game_at_any_moment_keeps_the_last_choice(tmp_path):
+    """`ana-story play` in a pseudo-terminal, killed with SIGKILL after each number of
+    choices, at once or after the next page is shown: the autosave holds every choice
+    whose page was shown, and is at worst one choice behind, never damaged."""
+    pexpect = pytest.importorskip("pexpect")
+    from ana_story.loader import load_story
+    from saves_helpers import FEATURES
+    story = load_story(FEATURES)
+    env = dict(os.environ, ANA_STORY_SAVES=str(tmp_path), NO_COLOR="1")
+    env.pop("ANA_STORY_DEBUG", None)
+    store = SaveStore(story, tmp_path)
+    for choices in (1, 2, 3):
+        for wait_for_page in (True, False):
+            if store.exists("autosave"):
+                store.delete("autosave")
+            game = pexpect.spawn("ana-story", ["play", str(FEATURES), "--plain", "--seed", "3"],
+                                 env=env, encoding="utf-8", timeout=20)
+            game.expect("> ")
+            for n in range(choices):
+                game.sendline("1")
+                if n < choices - 1 or wait_for_page:
+                    game.expect("> ")
+            game.kill(signal.SIGKILL)
+            game.close(force=True)
+            if not store.exists("autosave"):  # killed before the first choice was made
+                assert not wait_for_page and choices == 1
+                continue
+            turn = store.load("autosave").data.state.turn
+            if wait_for_page:
+                assert turn == choices
+            else:
+                assert turn in (choices - 1, choices)
+            assert not (store.folder / "damaged").exists()
