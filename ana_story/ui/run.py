@@ -73,6 +73,8 @@ def play_command(args) -> int:
         except (KeyboardInterrupt, EOFError):
             ui.say("Goodbye.", "note")
             return 0
+        if watcher is not None and watcher.changed():  # edited while the menu was up
+            game.reload()
         return game.run()
     from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns

@@ -65,7 +65,6 @@ class TerminalUI:
         self._session = None
         self.selected: int | None = None
         self.count = 0
-        self.pending_reload = False
 
     @property
     def session(self):
@@ -145,7 +144,7 @@ class TerminalUI:
         return buf.getvalue()
 
     def _prompt(self, draw: Callable[[int | None], object] | None, count: int,
-                prompt: str = "> ") -> str | None:
+                prompt: str = "> ", *, watch: bool = True) -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
         from prompt_toolkit.filters import Condition
@@ -176,7 +175,7 @@ class TerminalUI:
             return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
 
         stop = threading.Event()
-        if self.watch is not None:
+        if watch and self.watch is not None:
             threading.Thread(target=self._poll, args=(stop,), daemon=True).start()
         try:
             line = self.session.prompt(message, key_bindings=kb)
@@ -195,9 +194,8 @@ class TerminalUI:
                 return
 
     def ask(self, p: Passage) -> str | None:
-        if self.pending_reload:
-            self.pending_reload = False
-            return RELOAD
+        if self.watch is not None and self.watch.changed():
+            return RELOAD  # changed while the scene was being drawn
         if p.ended:  # the ending screen has just said what can be typed
             return self._prompt(None, 0)
         return self._prompt(lambda sel: render.choices(p, self.width, sel), len(p.available))
@@ -213,11 +211,9 @@ class TerminalUI:
         enabled = [i for i, item in enumerate(items) if item.enabled]
         self.selected = 0
         while True:
-            line = self._prompt(lambda sel: render.menu(
-                items, enabled[sel] if sel is not None else None, self.width), len(enabled))
-            if line == RELOAD:  # the story changed under a menu: reload at the next scene
-                self.pending_reload = True
-                continue
+            line = self._prompt(lambda sel: render.menu(  # menus do not watch the story:
+                items, enabled[sel] if sel is not None else None, self.width),  # play does
+                len(enabled), watch=False)
             if line is None:
                 return None
             line = line.strip()
