@@ -101,18 +101,22 @@ class TerminalUI:
 
     def say(self, text: str, style: str = "hint") -> None:
         self.console.print(render.message(text, self.width, style))
+        self.console.print()
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
         self._paged(render.history(entries, self.width))
 
     def stats(self, rows: Sequence[StatRow]) -> None:
         self.console.print(render.stats(rows, self.width))
+        self.console.print()  # air before the choices
 
     def saves(self, rows: Sequence[SaveRow]) -> None:
         self.console.print(render.saves(rows, self.width))
+        self.console.print()  # air before the choices
 
     def help(self) -> None:
         self.console.print(render.help_screen(self.width))
+        self.console.print()  # air before the choices
 
     def _paged(self, renderable) -> None:
         """Show a long text a screen at a time (Space/Enter: more, q: stop)."""
