@@ -11,37 +11,38 @@ the story before anything uses it; nothing in it is ever run. The format
 (``FORMAT_VERSION``) and the oldest reader that understands it
 (``min_reader_version``) are recorded, as are the story's id, version and a
 fingerprint of its structure, so a save made with an older story is migrated
-(see ``_migrate``) and the player told what changed.
+(see ``migrate``) and the player told what changed.
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
-import json
 import math
 import os
 import re
 import stat
 import time
 import unicodedata
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 from . import atomicfile
-from .errors import SaveError, StateError
-from .expressions import MAX_INT, MAX_STR
+from .errors import SaveError
 from .model import Story
-from .state import State, Step
+from .savefile import (FORMAT_NAME, FORMAT_VERSION, MIN_READER_VERSION, Damaged,
+                       Incompatible, delta, dumps, parse, state_from_json,
+                       undo_states, want, want_text)
+from .savemigrate import fingerprint, migrate
+from .state import State
+
+_migrate = migrate  # the name ui/game.py imports for live reload
 
 AUTOSAVE = "autosave"
 QUICKSAVE = "quicksave"
 
-FORMAT_NAME = "ana-story-save"
-FORMAT_VERSION = 1  # what this code writes
-MIN_READER_VERSION = 1  # the oldest reader that can read what this code writes
 MAX_SLOT_LEN = 64
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no real save comes near; a bigger file is refused unread
 MAX_UNDO = 1000  # earlier States kept in a save; older ones are dropped
@@ -86,14 +87,6 @@ class BrokenSave:
     file: str
     reason: str
     moved_to: str | None
-
-
-class _Damaged(Exception):
-    """The file is not a usable save: it is moved aside."""
-
-
-class _Incompatible(Exception):
-    """A well-formed save this copy cannot use (newer format, other story): kept as is."""
 
 
 # --- where saves live -------------------------------------------------------------
@@ -151,34 +144,6 @@ def _dir_name(story_id: str) -> str:
     return f"{slug}-{hashlib.sha256(story_id.encode()).hexdigest()[:8]}"
 
 
-def fingerprint(story: Story) -> str:
-    """A hash of what a save depends on: variables with their types and starting
-    values, scenes with their chapters, choices, conditions, effects and targets.
-    Text is left out, so fixing a typo does not count as a change."""
-    known = story.precomputed.get("save-fingerprint")
-    if known:  # kept by the compiled-story cache, which would otherwise build every scene
-        return known
-    h = hashlib.sha256()
-
-    def put(*parts: Any) -> None:
-        h.update(json.dumps(parts, ensure_ascii=False, default=str).encode())
-        h.update(b"\n")
-
-    put("start", story.start)
-    for name in sorted(story.variables):
-        v = story.variables[name]
-        put("var", name, v.type, v.initial)
-    for sid in sorted(story.scenes):
-        s = story.scenes[sid]
-        put("scene", sid, s.chapter, s.ending)
-        for c in s.choices:
-            put("choice", c.key, c.condition.source if c.condition else None,
-                [(n, e.source) for n, e in c.effects], c.once, c.fallback,
-                c.goto.random, [(r.scene, r.condition.source if r.condition else None,
-                                 r.weight) for r in c.goto.routes])
-    return "sha256:" + h.hexdigest()
-
-
 # --- the store --------------------------------------------------------------------
 
 class SaveStore:
@@ -209,7 +174,7 @@ class SaveStore:
         slot = check_slot_name(slot)
         path = self.path(slot)
         doc = self._encode(slot, data)
-        blob = _dumps(doc)
+        blob = dumps(doc)
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
                             f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
@@ -262,9 +227,9 @@ class SaveStore:
                                       None)
                 notes.append(f"Your latest save in '{slot}' could not be read "
                              f"({_os_reason(e)}), so you resume from the save before it.")
-            except _Incompatible as e:
+            except Incompatible as e:
                 return BrokenSave(slot, str(path), str(e), None)
-            except _Damaged as e:
+            except Damaged as e:
                 moved = self._move_aside(slot, path)
                 if not prev.exists():
                     return BrokenSave(slot, str(path), f"damaged: {e}", moved)
@@ -274,9 +239,9 @@ class SaveStore:
             result = self._read(prev, undo)
         except OSError as e:
             return BrokenSave(slot, str(prev), f"cannot read it: {_os_reason(e)}", None)
-        except _Incompatible as e:
+        except Incompatible as e:
             return BrokenSave(slot, str(prev), str(e), None)
-        except _Damaged as e:
+        except Damaged as e:
             moved = self._move_aside(slot, prev)
             return BrokenSave(slot, str(prev), f"damaged, and so is the copy before it: {e}",
                               moved)
@@ -309,17 +274,13 @@ class SaveStore:
         damaged profile is moved aside)."""
         path = self.folder / PROFILE_FILE
         try:
-            raw = _read_limited(path)
-        except FileNotFoundError:
-            return {}
-        except OSError:
-            return {}
-        try:
-            doc = _parse(raw)
+            doc = _read_save(path)
             if not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile"
                     and isinstance(doc.get("profile"), dict)):
-                raise _Damaged("not a profile")
-        except _Damaged:
+                raise Damaged("not a profile")
+        except OSError:  # none yet, or unreadable: nothing to go on
+            return {}
+        except Damaged:
             self._move_aside("_profile", path)
             return {}
         return doc["profile"]
@@ -331,7 +292,7 @@ class SaveStore:
         doc = {"format": FORMAT_NAME + "-profile", "format_version": FORMAT_VERSION,
                "story": self.story.id, "profile": profile}
         try:
-            blob = _dumps(doc)
+            blob = dumps(doc)
         except (TypeError, ValueError) as e:
             raise SaveError(f"could not save the profile ({path}): {e}",
                             file=str(path)) from None
@@ -361,12 +322,7 @@ class SaveStore:
         slot it was saved from). Refuses to overwrite a slot unless ``replace``."""
         source = Path(source)
         try:
-            raw = _read_limited(source)
-        except OSError as e:
-            raise SaveError(f"could not read {source}: {_os_reason(e)}",
-                            file=str(source)) from None
-        try:
-            doc = _parse(raw)
+            doc = _read_save(source)
             if slot is not None:
                 name = check_slot_name(slot)
             else:  # the name it was saved under, else the file's; never anything unsafe
@@ -376,14 +332,17 @@ class SaveStore:
                     raise SaveError(f"{source}: give the save a name (--as NAME)",
                                     file=str(source))
             result = self._decode(name, doc)
-        except (_Damaged, _Incompatible) as e:
+        except OSError as e:
+            raise SaveError(f"could not read {source}: {_os_reason(e)}",
+                            file=str(source)) from None
+        except (Damaged, Incompatible) as e:
             raise SaveError(f"{source} is not a save this story can use: {e}",
                             file=str(source)) from None
         if self.exists(name) and not replace:
             raise SaveError(f"there is already a save named '{name}'; choose another name "
                             "or replace it", slot=name, file=str(self.path(name)))
         doc["slot"] = name
-        self._write(name, self.path(name), _dumps(doc), keep=self._good_on_disk(
+        self._write(name, self.path(name), dumps(doc), keep=self._good_on_disk(
             self.path(name)))
         return result
 
@@ -442,8 +401,8 @@ class SaveStore:
         except OSError:
             return False
         try:
-            doc = _parse(_read_limited(path))
-        except (OSError, _Damaged):
+            doc = _read_save(path)
+        except (OSError, Damaged):
             return False
         return isinstance(doc, dict) and doc.get("format") == FORMAT_NAME
 
@@ -467,7 +426,7 @@ class SaveStore:
 
     def _read(self, path: Path, undo: bool = True) -> LoadResult:
         slot = path.name.split(".")[0]
-        return self._decode(slot, _parse(_read_limited(path)), undo=undo)
+        return self._decode(slot, _read_save(path), undo=undo)
 
     def _encode(self, slot: str, data: SaveData) -> dict:
         if not isinstance(data, SaveData) or not isinstance(data.state, State):
@@ -505,11 +464,11 @@ class SaveStore:
             key = (id(earlier), id(later))
             hit = cache.get(key)
             if hit is not None and hit[0] is earlier and hit[1] is later:
-                delta = hit[2]
+                d = hit[2]
             else:
-                delta = _delta(earlier, later)
-            fresh[key] = (earlier, later, delta)
-            out.append(delta)
+                d = delta(earlier, later)
+            fresh[key] = (earlier, later, d)
+            out.append(d)
         for i, earlier in enumerate(undo):  # where its path is the current one's start
             n = len(earlier.path)
             if n <= len(now.path) and now.path[:n] == earlier.path:
@@ -527,42 +486,42 @@ class SaveStore:
     def _decode(self, slot: str, doc: Any, *, undo: bool = True) -> LoadResult:
         """Check every field of a parsed save and migrate it to this story."""
         if not isinstance(doc, dict):
-            raise _Damaged("it is not a save (the file holds no JSON object)")
+            raise Damaged("it is not a save (the file holds no JSON object)")
         if doc.get("format") != FORMAT_NAME:
-            raise _Damaged("it is not an ana-story save")
-        version = _field(doc, "format_version", int)
+            raise Damaged("it is not an ana-story save")
+        version = want(doc, "format_version", int)
         minimum = doc.get("min_reader_version", version)
         if type(minimum) is not int:
-            raise _Damaged("'min_reader_version' should be a whole number")
+            raise Damaged("'min_reader_version' should be a whole number")
         if minimum > FORMAT_VERSION:
-            raise _Incompatible(f"it was made by a newer ana-story (save format {version}); "
+            raise Incompatible(f"it was made by a newer ana-story (save format {version}); "
                                 "update ana-story to load it")
-        meta = _field(doc, "story", dict)
-        story_id = _text(meta, "id")
-        story_version = _text(meta, "version")
-        fp = _text(meta, "fingerprint")
+        meta = want(doc, "story", dict)
+        story_id = want_text(meta, "id")
+        story_version = want_text(meta, "version")
+        fp = want_text(meta, "fingerprint")
         if story_id != self.story.id:
-            raise _Incompatible(f"it belongs to the story '{story_id}', not "
+            raise Incompatible(f"it belongs to the story '{story_id}', not "
                                 f"'{self.story.id}'")
-        saved_at = _text(doc, "saved_at")
+        saved_at = want_text(doc, "saved_at")
         try:
             when = datetime.fromisoformat(saved_at)
         except ValueError:
-            raise _Damaged("'saved_at' is not a date and time") from None
+            raise Damaged("'saved_at' is not a date and time") from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = doc.get("play_seconds", 0.0)
         if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
-            raise _Damaged("'play_seconds' should be a number of seconds")
-        chapter = _text(doc, "chapter", "")
-        title = _text(doc, "scene_title", "")
-        state = _state(_field(doc, "state", dict))
-        undo_raw = _field(doc, "undo", list, [])
+            raise Damaged("'play_seconds' should be a number of seconds")
+        chapter = want_text(doc, "chapter", "")
+        want_text(doc, "scene_title", "")  # checked; the story's own title is shown
+        state = state_from_json(want(doc, "state", dict))
+        undo_raw = want(doc, "undo", list, [])
         if len(undo_raw) > MAX_UNDO:
-            raise _Damaged(f"it holds more than {MAX_UNDO} earlier moments")
-        undo = _undo_states(undo_raw, state) if undo else ()
+            raise Damaged(f"it holds more than {MAX_UNDO} earlier moments")
+        undo = undo_states(undo_raw, state) if undo else ()
         same = fp == self._fingerprint
-        state, undo, changes = _migrate(self.story, state, undo, chapter, strict=same)
+        state, undo, changes = migrate(self.story, state, undo, chapter, strict=same)
         if changes:
             was = (f"version {story_version}" if story_version != self.story.version
                    else "an earlier draft")
@@ -574,29 +533,7 @@ class SaveStore:
         return LoadResult(SaveData(state, undo, float(seconds)), info, tuple(changes))
 
 
-# --- the format, field by field ---------------------------------------------------
-
-_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
-                           separators=(", ", ": ")).encode  # C speed: no indent
-
-
-def _dumps(doc: dict) -> bytes:
-    """JSON for people to read: one top-level field a line, the state's parts one a
-    line, and each earlier moment of 'undo' on a line of its own. (json's indent=
-    runs in pure Python, ten times slower on a long playthrough.)"""
-    parts = []
-    for key, value in doc.items():
-        if key == "undo" and isinstance(value, list):
-            body = "[" + ",".join("\n  " + _encode(v) for v in value) + \
-                ("\n ]" if value else "]")
-        elif key == "state" and isinstance(value, dict):
-            body = "{" + ",".join(f"\n  {_encode(k)}: {_encode(v)}"
-                                  for k, v in value.items()) + "\n }"
-        else:
-            body = _encode(value)
-        parts.append(f" {_encode(key)}: {body}")
-    return ("{\n" + ",\n".join(parts) + "\n}\n").encode()
-
+# --- the disk ---------------------------------------------------------------------
 
 def _read_limited(path: Path) -> bytes:
     """The file's bytes, refusing (OSError) anything but a regular file: a named
@@ -606,322 +543,16 @@ def _read_limited(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "it is not a regular file")
         raw = f.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        return b"\x00too-large"
     return raw
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a number a save may hold")
-
-
-def _parse(raw: bytes) -> Any:
-    if raw == b"\x00too-large":
-        raise _Damaged(f"it is larger than {_size(MAX_FILE_BYTES)}")
-    if not raw.strip():
-        raise _Damaged("the file is empty")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _Damaged("it is not text (not UTF-8)") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as e:
-        raise _Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
-                       f"{e.msg})") from None
-    except (ValueError, RecursionError) as e:
-        raise _Damaged(f"it is not valid JSON ({str(e)[:80] or type(e).__name__})") from None
-
-
-_MISSING = object()
-
-
-def _field(doc: dict, key: str, kind: type, default: Any = _MISSING) -> Any:
-    if key not in doc:
-        if default is _MISSING:
-            raise _Damaged(f"it has no '{key}'")
-        return default
-    value = doc[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Damaged(f"'{key}' should be {_KINDS.get(kind, kind.__name__)}")
-    return value
-
-
-_KINDS = {int: "a whole number", dict: "an object", list: "a list", str: "text"}
-
-
-def _text(doc: dict, key: str, default: Any = _MISSING) -> str:
-    value = _field(doc, key, str, default)
-    if len(value) > MAX_STR:
-        raise _Damaged(f"'{key}' is too long")
-    return value
-
-
-def _state(data: dict) -> State:
-    try:
-        state = State.from_json(data)
-    except StateError as e:
-        raise _Damaged(f"its state is malformed: {e}") from None
-    _check_values(state)
-    return state
-
-
-def _check_values(state: State) -> None:
-    """Types and bounds of everything a State holds (what State.from_json checks,
-    and the limits the engine keeps while playing)."""
-    _check_variables(state.variables)
-    _check_visits(state.visits)
-    if type(state.seed) is not int or type(state.turn) is not int or \
-            abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
-        raise _Damaged("'seed' or 'turn' is out of range")
-
-
-def _check_variables(variables: dict) -> None:
-    for name, value in variables.items():
-        if not isinstance(name, str):
-            raise _Damaged("a variable name is not text")
-        if type(value) not in (bool, int, float, str):
-            raise _Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
-                           "number, true/false or text")
-        if len(name) > 200:
-            raise _Damaged("a variable name is too long")
-        if type(value) is int and abs(value) > MAX_INT:
-            raise _Damaged(f"variable '{name}' is larger than any story may store")
-        if type(value) is float and not math.isfinite(value):
-            raise _Damaged(f"variable '{name}' is not a finite number")
-        if type(value) is str and len(value) > MAX_STR:
-            raise _Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
-
-
-def _check_visits(visits: dict) -> None:
-    for name, n in visits.items():
-        if type(n) is not int or not 0 <= n <= 10**9:
-            raise _Damaged(f"the visit count of '{str(name)[:40]}' is not a whole "
-                           "number >= 0")
-
-
-def _delta(earlier: State, later: State) -> dict:
-    """What turns ``later`` back into ``earlier`` (path aside: see _undo_deltas)."""
-    d: dict = {"scene": earlier.scene, "turn": earlier.turn}
-    if earlier.seed != later.seed:
-        d["seed"] = earlier.seed
-    lv, ev = later.variables, earlier.variables
-    changed = {k: v for k, v in ev.items()
-               if k not in lv or lv[k] != v or type(lv[k]) is not type(v)}
-    if changed:
-        d["variables"] = changed
-    gone = [k for k in lv if k not in ev]
-    if gone:
-        d["variables_removed"] = gone
-    visits = dict(earlier.visits.items() - later.visits.items())
-    if visits:
-        d["visits"] = visits
-    unvisited = sorted(later.visits.keys() - earlier.visits.keys())
-    if unvisited:
-        d["visits_removed"] = unvisited
-    if earlier.once != later.once:
-        d["once_added"] = sorted(earlier.once - later.once)
-        d["once_removed"] = sorted(later.once - earlier.once)
-    return d
-
-
-_DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
-               "visits_removed", "once_added", "once_removed", "path", "path_len"}
-
-
-def _undo_states(raw: list, now: State) -> tuple[State, ...]:
-    """Rebuild the earlier States from their deltas, newest first, checking each."""
-    out = []
-    later = now
-    for d in reversed(raw):
-        if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
-            raise _Damaged("an earlier moment in 'undo' is not of the right shape")
-        scene = _text(d, "scene")
-        turn = _field(d, "turn", int)
-        seed = _field(d, "seed", int, later.seed)
-        variables = dict(later.variables)
-        for k in _field(d, "variables_removed", list, []):
-            if not isinstance(k, str):
-                raise _Damaged("'variables_removed' in 'undo' should list names")
-            variables.pop(k, None)
-        changed = _field(d, "variables", dict, {})
-        _check_variables(changed)
-        variables.update(changed)
-        visits = dict(later.visits)
-        for k in _field(d, "visits_removed", list, []):
-            if not isinstance(k, str):
-                raise _Damaged("'visits_removed' in 'undo' should list scene names")
-            visits.pop(k, None)
-        more = _field(d, "visits", dict, {})
-        _check_visits(more)
-        visits.update(more)
-        added = _field(d, "once_added", list, [])
-        removed = _field(d, "once_removed", list, [])
-        if not all(isinstance(k, str) for k in added + removed):
-            raise _Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
-        once = (later.once - frozenset(removed)) | frozenset(added)
-        if "path_len" in d:
-            n = d["path_len"]
-            if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
-                raise _Damaged("an earlier moment in 'undo' has a bad 'path_len'")
-            path = now.path[:n]
-        else:
-            path = _steps(_field(d, "path", list))
-        if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
-            raise _Damaged("'seed' or 'turn' of an earlier moment is out of range")
-        state = State(scene, variables, visits, once, path, turn, seed)
-        out.append(state)
-        later = state
-    out.reverse()
-    return tuple(out)
-
-
-def _steps(raw: list) -> tuple[Step, ...]:
-    if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
-               for i in raw):
-        raise _Damaged("each step of a 'path' must be [choice, scene]")
-    return tuple(Step(a, b) for a, b in raw)
-
-
-# --- story updates ----------------------------------------------------------------
-
-def _same_kind(value: Any, kind: str) -> bool:
-    t = type(value)
-    if kind == "bool":
-        return t is bool
-    if kind == "str":
-        return t is str
-    return t in (int, float)  # numbers mix: an int variable may hold 7 / 2
-
-
-def _migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *,
-             strict: bool) -> tuple[State, tuple[State, ...], list[str]]:
-    """Fit a saved State to ``story``. With ``strict`` (the save's fingerprint is
-    this story's), any mismatch means the file was damaged or tampered with.
-    Otherwise variables added get their starting values, removed ones are
-    dropped, a renamed scene follows story.renamed, and a vanished scene gives
-    way to the start of its chapter (or of the story)."""
-    changes: list[str] = []
-    if strict and state.scene not in story.scenes:
-        raise _Damaged(f"it names the scene '{state.scene}', which the story does not have")
-    variables = dict(state.variables)
-    declared = story.variables
-    unknown = [n for n in variables if n not in declared]
-    missing = [n for n in declared if n not in variables]
-    wrong = [n for n, v in variables.items() if n in declared
-             and not _same_kind(v, declared[n].type)]
-    if strict and (unknown or missing or wrong):
-        if unknown:
-            raise _Damaged(f"it names variables the story does not declare: "
-                           f"{', '.join(sorted(unknown)[:5])}")
-        if missing:
-            raise _Damaged(f"it lacks the variable '{missing[0]}'")
-        raise _Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
-                       f"not {_kind_name(declared[wrong[0]].initial)}")
-    for n in sorted(unknown):
-        del variables[n]
-        label = n.replace("_", " ").capitalize()  # the loader's default label
-        changes.append(f"{label} is no longer part of the story and was dropped.")
-    for n in missing:
-        v = declared[n]
-        variables[n] = v.initial
-        changes.append(f"{v.label} is new in this version and starts at {_show(v.initial)}.")
-    for n in wrong:
-        v = declared[n]
-        variables[n] = v.initial
-        changes.append(f"{v.label} changed kind in this version and was reset to "
-                       f"{_show(v.initial)}.")
-    scene = state.scene
-    visits = dict(state.visits)
-    if scene not in story.scenes:
-        new = story.renamed.get(scene)
-        if new in story.scenes:
-            changes.append(f"The scene you saved in has moved; you resume at "
-                           f"'{story.scenes[new].title}'.")
-        else:
-            new = _chapter_start(story, chapter)
-            where = (f"the start of the chapter '{chapter}'" if new != story.start
-                     or story.scenes[new].chapter == chapter else "the start of the story")
-            changes.append(f"The scene you saved in ('{scene}') is no longer in the story; "
-                           f"you resume at {where}: '{story.scenes[new].title}'.")
-            visits[new] = visits.get(new, 0) + 1
-        scene = new
-    visits = _fit_visits(story, visits)
-    path = _fit_path(story, state.path)
-    once = _fit_once(story, state.once)
-    new_state = State(scene, variables, visits, once, path, state.turn, state.seed)
-    kept = []
-    names = declared.keys()
-    for u in undo:
-        s = story.renamed.get(u.scene, u.scene)
-        if s not in story.scenes:
-            if strict:
-                raise _Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
-                               "which the story does not have")
-            continue  # that moment's scene is gone: it cannot be returned to
-        uv = u.variables
-        if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
-            if strict:
-                raise _Damaged("an earlier moment in 'undo' does not fit the story's "
-                               "variables")
-            uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
-                      else declared[n].initial) for n in names}
-        n = len(u.path)
-        # an earlier path is nearly always the start of the current one: share it
-        upath = path[:n] if state.path[:n] == u.path else _fit_path(story, u.path)
-        kept.append(State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                          upath, u.turn, u.seed))
-    return new_state, tuple(kept), changes
-
-
-def _chapter_start(story: Story, chapter: str) -> str:
-    for c in story.chapters:
-        if c.title == chapter:
-            for sid in c.scenes:
-                if sid in story.scenes:
-                    return sid
-    return story.start
-
-
-def _fit_visits(story: Story, visits: dict) -> dict:
-    """Visit counts under the scenes' new names; counts of vanished scenes dropped."""
-    if visits.keys() <= story.scenes.keys():
-        return visits  # the usual case, checked at C speed: nothing to do
-    out: dict = {}
-    for k, n in visits.items():
-        k = story.renamed.get(k, k)
-        if k in story.scenes:
-            out[k] = out.get(k, 0) + n
-    return out
-
-
-def _fit_path(story: Story, path: tuple) -> tuple:
-    if not story.renamed:
-        return path
-    return tuple(Step(_rename_choice(story, s.choice), story.renamed.get(s.scene, s.scene))
-                 for s in path)
-
-
-def _fit_once(story: Story, once: frozenset) -> frozenset:
-    if not story.renamed:
-        return once
-    return frozenset(_rename_choice(story, k) for k in once)
-
-
-def _rename_choice(story: Story, key: str) -> str:
-    scene, dot, rest = key.partition(".")
-    new = story.renamed.get(scene)
-    return f"{new}{dot}{rest}" if new and dot else key
-
-
-def _kind_name(value: Any) -> str:
-    return {bool: "true/false", str: "text"}.get(type(value), "number")
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+def _read_save(path: Path) -> Any:
+    """The parsed JSON of a save file; OSError when it cannot be read, Damaged
+    when it is too big or not JSON."""
+    raw = _read_limited(path)
+    if len(raw) > MAX_FILE_BYTES:
+        raise Damaged(f"it is larger than {_size(MAX_FILE_BYTES)}")
+    return parse(raw)
 
 
 def _stamp(st: os.stat_result) -> tuple:

@@ -1,0 +1,221 @@
+"""The save file format, field by field: a save to JSON bytes and back, checking
+every value on the way in. No disk and no story here (see saves.py and
+savemigrate.py); nothing read is ever run, only type-checked and copied.
+
+Earlier States (for undo) are stored as their differences from the State after
+them: a long playthrough would otherwise repeat every visit count a thousand
+times over.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .errors import StateError
+from .expressions import MAX_INT, MAX_STR
+from .state import State, Step
+
+FORMAT_NAME = "ana-story-save"
+FORMAT_VERSION = 1  # what this code writes
+MIN_READER_VERSION = 1  # the oldest reader that can read what this code writes
+
+
+class Damaged(Exception):
+    """The file is not a usable save: it is moved aside."""
+
+
+class Incompatible(Exception):
+    """A well-formed save this copy cannot use (newer format, other story): kept as is."""
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                           separators=(", ", ": ")).encode  # C speed: no indent
+
+
+def dumps(doc: dict) -> bytes:
+    """JSON for people to read: one top-level field a line, the state's parts one a
+    line, and each earlier moment of 'undo' on a line of its own. (json's indent=
+    runs in pure Python, ten times slower on a long playthrough.)"""
+    parts = []
+    for key, value in doc.items():
+        if key == "undo" and isinstance(value, list):
+            body = "[" + ",".join("\n  " + _encode(v) for v in value) + \
+                ("\n ]" if value else "]")
+        elif key == "state" and isinstance(value, dict):
+            body = "{" + ",".join(f"\n  {_encode(k)}: {_encode(v)}"
+                                  for k, v in value.items()) + "\n }"
+        else:
+            body = _encode(value)
+        parts.append(f" {_encode(key)}: {body}")
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode()
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number a save may hold")
+
+
+def parse(raw: bytes) -> Any:
+    if not raw.strip():
+        raise Damaged("the file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Damaged("it is not text (not UTF-8)") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
+                       f"{e.msg})") from None
+    except (ValueError, RecursionError) as e:
+        raise Damaged(f"it is not valid JSON ({str(e)[:80] or type(e).__name__})") from None
+
+
+_MISSING = object()
+
+
+def want(doc: dict, key: str, kind: type, default: Any = _MISSING) -> Any:
+    if key not in doc:
+        if default is _MISSING:
+            raise Damaged(f"it has no '{key}'")
+        return default
+    value = doc[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise Damaged(f"'{key}' should be {_KINDS.get(kind, kind.__name__)}")
+    return value
+
+
+_KINDS = {int: "a whole number", dict: "an object", list: "a list", str: "text"}
+
+
+def want_text(doc: dict, key: str, default: Any = _MISSING) -> str:
+    value = want(doc, key, str, default)
+    if len(value) > MAX_STR:
+        raise Damaged(f"'{key}' is too long")
+    return value
+
+
+def state_from_json(data: dict) -> State:
+    try:
+        state = State.from_json(data)
+    except StateError as e:
+        raise Damaged(f"its state is malformed: {e}") from None
+    check_values(state)
+    return state
+
+
+def check_values(state: State) -> None:
+    """Types and bounds of everything a State holds (what State.from_json checks,
+    and the limits the engine keeps while playing)."""
+    _check_variables(state.variables)
+    _check_visits(state.visits)
+    if type(state.seed) is not int or type(state.turn) is not int or \
+            abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
+        raise Damaged("'seed' or 'turn' is out of range")
+
+
+def _check_variables(variables: dict) -> None:
+    for name, value in variables.items():
+        if not isinstance(name, str):
+            raise Damaged("a variable name is not text")
+        if type(value) not in (bool, int, float, str):
+            raise Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
+                           "number, true/false or text")
+        if len(name) > 200:
+            raise Damaged("a variable name is too long")
+        if type(value) is int and abs(value) > MAX_INT:
+            raise Damaged(f"variable '{name}' is larger than any story may store")
+        if type(value) is float and not math.isfinite(value):
+            raise Damaged(f"variable '{name}' is not a finite number")
+        if type(value) is str and len(value) > MAX_STR:
+            raise Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
+
+
+def _check_visits(visits: dict) -> None:
+    for name, n in visits.items():
+        if type(n) is not int or not 0 <= n <= 10**9:
+            raise Damaged(f"the visit count of '{str(name)[:40]}' is not a whole "
+                           "number >= 0")
+
+
+def delta(earlier: State, later: State) -> dict:
+    """What turns ``later`` back into ``earlier`` (path aside: see _undo_deltas)."""
+    d: dict = {"scene": earlier.scene, "turn": earlier.turn}
+    if earlier.seed != later.seed:
+        d["seed"] = earlier.seed
+    lv, ev = later.variables, earlier.variables
+    changed = {k: v for k, v in ev.items()
+               if k not in lv or lv[k] != v or type(lv[k]) is not type(v)}
+    if changed:
+        d["variables"] = changed
+    gone = [k for k in lv if k not in ev]
+    if gone:
+        d["variables_removed"] = gone
+    visits = dict(earlier.visits.items() - later.visits.items())
+    if visits:
+        d["visits"] = visits
+    unvisited = sorted(later.visits.keys() - earlier.visits.keys())
+    if unvisited:
+        d["visits_removed"] = unvisited
+    if earlier.once != later.once:
+        d["once_added"] = sorted(earlier.once - later.once)
+        d["once_removed"] = sorted(later.once - earlier.once)
+    return d
+
+
+_DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
+               "visits_removed", "once_added", "once_removed", "path", "path_len"}
+
+
+def undo_states(raw: list, now: State) -> tuple[State, ...]:
+    """Rebuild the earlier States from their deltas, newest first, checking each."""
+    out = []
+    later = now
+    for d in reversed(raw):
+        if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
+            raise Damaged("an earlier moment in 'undo' is not of the right shape")
+        scene = want_text(d, "scene")
+        turn = want(d, "turn", int)
+        seed = want(d, "seed", int, later.seed)
+        variables = dict(later.variables)
+        for k in want(d, "variables_removed", list, []):
+            if not isinstance(k, str):
+                raise Damaged("'variables_removed' in 'undo' should list names")
+            variables.pop(k, None)
+        changed = want(d, "variables", dict, {})
+        _check_variables(changed)
+        variables.update(changed)
+        visits = dict(later.visits)
+        for k in want(d, "visits_removed", list, []):
+            if not isinstance(k, str):
+                raise Damaged("'visits_removed' in 'undo' should list scene names")
+            visits.pop(k, None)
+        more = want(d, "visits", dict, {})
+        _check_visits(more)
+        visits.update(more)
+        added = want(d, "once_added", list, [])
+        removed = want(d, "once_removed", list, [])
+        if not all(isinstance(k, str) for k in added + removed):
+            raise Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
+        once = (later.once - frozenset(removed)) | frozenset(added)
+        if "path_len" in d:
+            n = d["path_len"]
+            if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
+                raise Damaged("an earlier moment in 'undo' has a bad 'path_len'")
+            path = now.path[:n]
+        else:
+            path = _steps(want(d, "path", list))
+        if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
+            raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
+        state = State(scene, variables, visits, once, path, turn, seed)
+        out.append(state)
+        later = state
+    out.reverse()
+    return tuple(out)
+
+
+def _steps(raw: list) -> tuple[Step, ...]:
+    if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
+               for i in raw):
+        raise Damaged("each step of a 'path' must be [choice, scene]")
+    return tuple(Step(a, b) for a, b in raw)

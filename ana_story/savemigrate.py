@@ -1,0 +1,179 @@
+"""Story updates: fit a save made with another version of a story to this one,
+and say in plain sentences what changed. Pure functions over Story and State.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .model import Story
+from .savefile import Damaged
+from .state import State, Step
+
+
+def fingerprint(story: Story) -> str:
+    """A hash of what a save depends on: variables with their types and starting
+    values, scenes with their chapters, choices, conditions, effects and targets.
+    Text is left out, so fixing a typo does not count as a change."""
+    known = story.precomputed.get("save-fingerprint")
+    if known:  # kept by the compiled-story cache, which would otherwise build every scene
+        return known
+    h = hashlib.sha256()
+
+    def put(*parts: Any) -> None:
+        h.update(json.dumps(parts, ensure_ascii=False, default=str).encode())
+        h.update(b"\n")
+
+    put("start", story.start)
+    for name in sorted(story.variables):
+        v = story.variables[name]
+        put("var", name, v.type, v.initial)
+    for sid in sorted(story.scenes):
+        s = story.scenes[sid]
+        put("scene", sid, s.chapter, s.ending)
+        for c in s.choices:
+            put("choice", c.key, c.condition.source if c.condition else None,
+                [(n, e.source) for n, e in c.effects], c.once, c.fallback,
+                c.goto.random, [(r.scene, r.condition.source if r.condition else None,
+                                 r.weight) for r in c.goto.routes])
+    return "sha256:" + h.hexdigest()
+
+
+def _same_kind(value: Any, kind: str) -> bool:
+    t = type(value)
+    if kind == "bool":
+        return t is bool
+    if kind == "str":
+        return t is str
+    return t in (int, float)  # numbers mix: an int variable may hold 7 / 2
+
+
+def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *,
+             strict: bool) -> tuple[State, tuple[State, ...], list[str]]:
+    """Fit a saved State to ``story``. With ``strict`` (the save's fingerprint is
+    this story's), any mismatch means the file was damaged or tampered with.
+    Otherwise variables added get their starting values, removed ones are
+    dropped, a renamed scene follows story.renamed, and a vanished scene gives
+    way to the start of its chapter (or of the story)."""
+    changes: list[str] = []
+    if strict and state.scene not in story.scenes:
+        raise Damaged(f"it names the scene '{state.scene}', which the story does not have")
+    variables = dict(state.variables)
+    declared = story.variables
+    unknown = [n for n in variables if n not in declared]
+    missing = [n for n in declared if n not in variables]
+    wrong = [n for n, v in variables.items() if n in declared
+             and not _same_kind(v, declared[n].type)]
+    if strict and (unknown or missing or wrong):
+        if unknown:
+            raise Damaged(f"it names variables the story does not declare: "
+                           f"{', '.join(sorted(unknown)[:5])}")
+        if missing:
+            raise Damaged(f"it lacks the variable '{missing[0]}'")
+        raise Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
+                       f"not {_kind_name(declared[wrong[0]].initial)}")
+    for n in sorted(unknown):
+        del variables[n]
+        label = n.replace("_", " ").capitalize()  # the loader's default label
+        changes.append(f"{label} is no longer part of the story and was dropped.")
+    for n in missing:
+        v = declared[n]
+        variables[n] = v.initial
+        changes.append(f"{v.label} is new in this version and starts at {_show(v.initial)}.")
+    for n in wrong:
+        v = declared[n]
+        variables[n] = v.initial
+        changes.append(f"{v.label} changed kind in this version and was reset to "
+                       f"{_show(v.initial)}.")
+    scene = state.scene
+    visits = dict(state.visits)
+    if scene not in story.scenes:
+        new = story.renamed.get(scene)
+        if new in story.scenes:
+            changes.append(f"The scene you saved in has moved; you resume at "
+                           f"'{story.scenes[new].title}'.")
+        else:
+            new = _chapter_start(story, chapter)
+            where = (f"the start of the chapter '{chapter}'" if new != story.start
+                     or story.scenes[new].chapter == chapter else "the start of the story")
+            changes.append(f"The scene you saved in ('{scene}') is no longer in the story; "
+                           f"you resume at {where}: '{story.scenes[new].title}'.")
+            visits[new] = visits.get(new, 0) + 1
+        scene = new
+    visits = _fit_visits(story, visits)
+    path = _fit_path(story, state.path)
+    once = _fit_once(story, state.once)
+    new_state = State(scene, variables, visits, once, path, state.turn, state.seed)
+    kept = []
+    names = declared.keys()
+    for u in undo:
+        s = story.renamed.get(u.scene, u.scene)
+        if s not in story.scenes:
+            if strict:
+                raise Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
+                               "which the story does not have")
+            continue  # that moment's scene is gone: it cannot be returned to
+        uv = u.variables
+        if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
+            if strict:
+                raise Damaged("an earlier moment in 'undo' does not fit the story's "
+                               "variables")
+            uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
+                      else declared[n].initial) for n in names}
+        n = len(u.path)
+        # an earlier path is nearly always the start of the current one: share it
+        upath = path[:n] if state.path[:n] == u.path else _fit_path(story, u.path)
+        kept.append(State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
+                          upath, u.turn, u.seed))
+    return new_state, tuple(kept), changes
+
+
+def _chapter_start(story: Story, chapter: str) -> str:
+    for c in story.chapters:
+        if c.title == chapter:
+            for sid in c.scenes:
+                if sid in story.scenes:
+                    return sid
+    return story.start
+
+
+def _fit_visits(story: Story, visits: dict) -> dict:
+    """Visit counts under the scenes' new names; counts of vanished scenes dropped."""
+    if visits.keys() <= story.scenes.keys():
+        return visits  # the usual case, checked at C speed: nothing to do
+    out: dict = {}
+    for k, n in visits.items():
+        k = story.renamed.get(k, k)
+        if k in story.scenes:
+            out[k] = out.get(k, 0) + n
+    return out
+
+
+def _fit_path(story: Story, path: tuple) -> tuple:
+    if not story.renamed:
+        return path
+    return tuple(Step(_rename_choice(story, s.choice), story.renamed.get(s.scene, s.scene))
+                 for s in path)
+
+
+def _fit_once(story: Story, once: frozenset) -> frozenset:
+    if not story.renamed:
+        return once
+    return frozenset(_rename_choice(story, k) for k in once)
+
+
+def _rename_choice(story: Story, key: str) -> str:
+    scene, dot, rest = key.partition(".")
+    new = story.renamed.get(scene)
+    return f"{new}{dot}{rest}" if new and dot else key
+
+
+def _kind_name(value: Any) -> str:
+    return {bool: "true/false", str: "text"}.get(type(value), "number")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
