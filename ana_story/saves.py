@@ -453,29 +453,34 @@ class SaveStore:
         }
 
     def _undo_deltas(self, undo: tuple[State, ...], now: State) -> list[dict]:
-        """Each earlier State as its difference from the one after it. An autosave
-        after a choice meets the same pairs again, so they are cached by identity
-        and only the newest step is worked out."""
+        """Each earlier State as its difference from the one after it, with its path
+        as a length when it is the start of the current path (as it is unless a
+        path was rewritten). An autosave after a choice meets the same pairs
+        again, so they are cached by identity: only the newest step is new work."""
         cache = self._deltas
         fresh: dict = {}
         out = []
-        for i, earlier in enumerate(undo):
+        chain = True  # every State after this one starts the current path
+        for i in range(len(undo) - 1, -1, -1):
+            earlier = undo[i]
             later = undo[i + 1] if i + 1 < len(undo) else now
             key = (id(earlier), id(later))
             hit = cache.get(key)
-            if hit is not None and hit[0] is earlier and hit[1] is later:
-                d = hit[2]
-            else:
+            if hit is None or hit[0] is not earlier or hit[1] is not later:
+                n = len(earlier.path)
                 d = delta(earlier, later)
-            fresh[key] = (earlier, later, d)
+                if n <= len(later.path) and later.path[:n] == earlier.path:
+                    d["path_len"] = n
+                hit = (earlier, later, d)
+            fresh[key] = hit
+            d = hit[2]
+            chain = chain and "path_len" in d
+            if not chain:
+                d = {k: v for k, v in d.items() if k != "path_len"}
+                d["path"] = [[s.choice, s.scene] for s in earlier.path]
             out.append(d)
-        for i, earlier in enumerate(undo):  # where its path is the current one's start
-            n = len(earlier.path)
-            if n <= len(now.path) and now.path[:n] == earlier.path:
-                out[i] = {**out[i], "path_len": n}
-            else:
-                out[i] = {**out[i], "path": [[s.choice, s.scene] for s in earlier.path]}
         self._deltas = fresh
+        out.reverse()
         return out
 
     def _info(self, slot: str, doc: dict) -> SaveInfo:

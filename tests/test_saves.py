@@ -345,3 +345,17 @@ def test_import_never_takes_a_hostile_slot_name_from_the_file(story, tmp_path):
     assert sorted(p.name for p in store.folder.iterdir()) == [
         "autosave.json", "gift.json"]
     assert json.loads(store.path("gift").read_text())["slot"] == "gift"
+
+
+def test_undo_holding_moments_of_another_path_round_trips(store, story):
+    """After a 'restart' kept in undo, earlier moments are not on the current path:
+    they are stored whole, and the ones after them as short differences."""
+    elsewhere, _ = play(story, 2, pick=-1)
+    state, undo = play(story, 3)
+    undo = (elsewhere,) + undo
+    store.save(AUTOSAVE, SaveData(state, undo))
+    store.save(AUTOSAVE, SaveData(state, undo))  # again, from the cache
+    assert store.load(AUTOSAVE).data.undo == undo
+    doc = json.loads(store.path(AUTOSAVE).read_text())
+    assert "path" in doc["undo"][0] and "path_len" not in doc["undo"][0]
+    assert [u.get("path_len") for u in doc["undo"][1:]] == [0, 1, 2]
