@@ -139,10 +139,13 @@ def report(rows, runs: int) -> str:
              "a 1,000-turn playthrough of the generated story made a 3.7 MB save that took "
              "237 ms to write and 1.0 s to load (same machine). Differences cut the size "
              "about thirty-fold; writing the JSON with the C encoder (one field a line "
-             "instead of `indent=`), caching the differences between autosaves, and "
-             "trusting a slot file this store wrote itself (same inode, size and times) "
-             "instead of parsing it again before keeping it as the previous copy brought "
-             "the save down to the figures below.", "",
+             "instead of `indent=`), caching the differences between autosaves (and "
+             "whether each earlier path starts the current one), and trusting a slot file "
+             "this store wrote itself (same inode, size and times) instead of parsing it "
+             "again before keeping it as the previous copy brought the save down to the "
+             "figures below. Loading rebuilds each earlier State from its difference, "
+             "which is most of the load time of a long playthrough; it happens once, on "
+             "resuming.", "",
              "The save column is dominated by the two fsyncs, that is by the disk and by "
              "whatever else writes to it at the time (on this shared machine anything from "
              "under 1 ms to 12 ms for the same save); the encode column is the CPU part "
