@@ -193,3 +193,39 @@ def test_really_permission_denied(story, tmp_path):
         os.waitpid(pid, 0)
         assert "could not save 'autosave'" in message and "permission denied" in message
     assert snapshot(store.folder) == before
+
+
+def _play_until_the_stairs(saves: Path):
+    from conftest import run_cli
+    from saves_helpers import FEATURES
+    return run_cli("play", str(FEATURES), "--saves", str(saves), "--seed", "3",
+                   input="1\n1\nquit\n")
+
+
+def test_the_game_plays_on_when_saves_cannot_be_written(tmp_path):
+    """The real command with a save folder that cannot exist: one message, play
+    goes on to the next scenes, clean exit."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    r = _play_until_the_stairs(blocker)
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert "could not save 'autosave'" in said and "a part of the path is not a folder" in said
+    assert said.count("could not save") == 1  # told once, not after every choice
+    assert "THE STAIRS" in said and "Traceback" not in r.stdout + r.stderr
+
+
+def test_the_game_plays_on_when_the_disk_is_really_full(story, tiny_disk):
+    store = SaveStore(story, tiny_disk)
+    store.save(QUICKSAVE, data_after(story, 2))
+    before = snapshot(store.folder)
+    with open(tiny_disk / "filler", "wb", buffering=0) as f:
+        with pytest.raises(OSError):
+            while True:
+                f.write(b"\0" * 4096)
+    r = _play_until_the_stairs(tiny_disk)
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert "could not save 'autosave'" in said and "the disk is full" in said
+    assert "THE STAIRS" in said
+    assert snapshot(store.folder) == before  # the quicksave is untouched
