@@ -12,7 +12,24 @@ import os
 import secrets
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 TMP_PREFIX = ".tmp-"  # temporary files start with this; readers ignore them
+
+
+def _sync(fd: int) -> None:
+    """fsync; on macOS, where fsync stops at the drive's cache, F_FULLFSYNC."""
+    full = getattr(fcntl, "F_FULLFSYNC", None) if fcntl else None
+    if full is not None:  # pragma: no cover - macOS only
+        try:
+            fcntl.fcntl(fd, full)
+            return
+        except OSError:
+            pass
+    os.fsync(fd)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -22,7 +39,7 @@ def fsync_dir(folder: Path) -> None:
         return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        os.fsync(fd)
+        _sync(fd)
     finally:
         os.close(fd)
 
@@ -52,7 +69,7 @@ def write_atomic(path: Path, data: bytes, *, keep_previous: Path | None = None,
             while view:
                 n = os.write(fd, view)
                 view = view[n:]
-            os.fsync(fd)
+            _sync(fd)
         finally:
             os.close(fd)
         if keep_previous is not None:

@@ -109,3 +109,22 @@ def test_a_valid_save_with_bytes_flipped_or_cut(flips, cut):
     for at, byte in flips:
         content[at] = byte
     check_load(bytes(content[:max(cut, 1)]))
+
+
+@SETTINGS
+@given(st.text(max_size=80) | st.sampled_from(["..", ".", "/", "\\", "a/../b", "C:\\x",
+                                               "~", "$HOME", "nul", "a\x00"]))
+def test_any_slot_name_is_refused_or_stays_inside_the_save_folder(name):
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        store = SaveStore(STORY, root / "saves")
+        try:
+            info = store.save(name, data_after(STORY, 1))
+        except SaveError:
+            assert not store.exists(name)
+            return
+        files = [p for p in root.rglob("*") if p.is_file()]
+        assert len(files) == 1
+        assert files[0].parent == store.folder
+        assert files[0].resolve().parent == store.folder.resolve()
+        assert store.load(info.slot).data.state.turn == 1
