@@ -174,7 +174,11 @@ class SaveStore:
         slot = check_slot_name(slot)
         path = self.path(slot)
         doc = self._encode(slot, data)
-        blob = dumps(doc)
+        try:
+            blob = dumps(doc)
+        except (TypeError, ValueError) as e:  # a value JSON cannot hold: a caller's bug
+            raise SaveError(f"could not save '{slot}': the game holds a value a save "
+                            f"cannot keep ({e})", slot=slot, file=str(path)) from None
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
                             f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
@@ -201,7 +205,10 @@ class SaveStore:
         infos: list[SaveInfo] = []
         broken: list[BrokenSave] = []
         for slot in self._slots():
-            got = self._load(slot, undo=False)
+            try:
+                got = self._load(slot, undo=False)
+            except SaveError:  # deleted by another process since the folder was read
+                continue
             if isinstance(got, BrokenSave):
                 broken.append(got)
             else:
@@ -415,7 +422,12 @@ class SaveStore:
 
     def _move_aside(self, slot: str, path: Path) -> str | None:
         stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-        target = self.folder / DAMAGED_DIR / f"{slot}.{stamp}.json"
+        stem = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
+        target = self.folder / DAMAGED_DIR / f"{stem}.{stamp}.json"
+        n = 1
+        while os.path.lexists(target):  # never replace what was moved aside before
+            n += 1
+            target = target.with_name(f"{stem}.{stamp}-{n}.json")
         try:
             target.parent.mkdir(exist_ok=True)
             os.replace(path, target)
@@ -434,7 +446,10 @@ class SaveStore:
         state = data.state
         scene = self.story.scenes.get(state.scene)
         undo = tuple(data.undo)[-MAX_UNDO:]
-        seconds = float(data.play_seconds)
+        try:
+            seconds = float(data.play_seconds)
+        except (TypeError, ValueError):
+            seconds = 0.0
         if not math.isfinite(seconds) or seconds < 0:
             seconds = 0.0
         return {

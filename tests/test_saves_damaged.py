@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 
 import pytest
 
@@ -225,3 +226,30 @@ def test_an_unreadable_slot_resumes_from_its_previous_copy_and_is_left_in_place(
     assert result.data.state.turn == 1
     assert "could not be read (it is not a regular file)" in result.changes[0]
     assert store.path(AUTOSAVE).is_fifo()  # not overwritten: it may only need fixing
+
+
+def test_a_slot_and_its_previous_copy_both_damaged_are_both_kept_aside(story, tmp_path):
+    frozen = lambda: datetime(2026, 1, 1, tzinfo=timezone.utc)  # noqa: E731
+    store = SaveStore(story, tmp_path, clock=frozen)
+    store.save(AUTOSAVE, data_after(story, 1))
+    store.save(AUTOSAVE, data_after(story, 2))
+    store.path(AUTOSAVE).write_text("one")
+    store.previous_path(AUTOSAVE).write_text("two")
+    with pytest.raises(SaveError, match="and so is the copy before it"):
+        store.load(AUTOSAVE)
+    (store.folder / "other.json").write_text("three")
+    store.load_profile()
+    store.list()
+    kept = sorted(p.read_text() for p in (store.folder / "damaged").iterdir())
+    assert kept == ["one", "three", "two"]
+    assert not store.exists(AUTOSAVE)
+
+
+def test_a_state_holding_a_value_json_cannot_is_refused_in_one_line(store, story):
+    from ana_story.saves import SaveData
+    state = data_after(story, 1).state
+    bad = SaveData(type(state)(state.scene, {**state.variables, "gold": float("nan")},
+                               state.visits, state.once, state.path, state.turn, state.seed))
+    with pytest.raises(SaveError, match="could not save 'x': the game holds a value"):
+        store.save("x", bad)
+    assert not store.exists("x")
