@@ -56,6 +56,8 @@ def _reject_constant(name: str):
 
 
 def parse(raw: bytes) -> Any:
+    """Parsed JSON, or Damaged saying why not (empty, not UTF-8, not JSON, NaN,
+    nested too deep, a number too long to read)."""
     if not raw.strip():
         raise Damaged("the file is empty")
     try:
@@ -66,7 +68,7 @@ def parse(raw: bytes) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
-                       f"{e.msg})") from None
+                      f"{e.msg})") from None
     except (ValueError, RecursionError) as e:
         raise Damaged(f"it is not valid JSON ({str(e)[:80] or type(e).__name__})") from None
 
@@ -120,7 +122,7 @@ def _check_variables(variables: dict) -> None:
             raise Damaged("a variable name is not text")
         if type(value) not in (bool, int, float, str):
             raise Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
-                           "number, true/false or text")
+                          "number, true/false or text")
         if len(name) > 200:
             raise Damaged("a variable name is too long")
         if type(value) is int and abs(value) > MAX_INT:
@@ -135,7 +137,7 @@ def _check_visits(visits: dict) -> None:
     for name, n in visits.items():
         if type(n) is not int or not 0 <= n <= 10**9:
             raise Damaged(f"the visit count of '{str(name)[:40]}' is not a whole "
-                           "number >= 0")
+                          "number >= 0")
 
 
 def delta(earlier: State, later: State) -> dict:

@@ -50,7 +50,7 @@ def _same_kind(value: Any, kind: str) -> bool:
 
 
 def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *,
-             strict: bool) -> tuple[State, tuple[State, ...], list[str]]:
+            strict: bool) -> tuple[State, tuple[State, ...], list[str]]:
     """Fit a saved State to ``story``. With ``strict`` (the save's fingerprint is
     this story's), any mismatch means the file was damaged or tampered with.
     Otherwise variables added get their starting values, removed ones are
@@ -68,11 +68,11 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     if strict and (unknown or missing or wrong):
         if unknown:
             raise Damaged(f"it names variables the story does not declare: "
-                           f"{', '.join(sorted(unknown)[:5])}")
+                          f"{', '.join(sorted(unknown)[:5])}")
         if missing:
             raise Damaged(f"it lacks the variable '{missing[0]}'")
         raise Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
-                       f"not {_kind_name(declared[wrong[0]].initial)}")
+                      f"not {_kind_name(declared[wrong[0]].initial)}")
     for n in sorted(unknown):
         del variables[n]
         label = n.replace("_", " ").capitalize()  # the loader's default label
@@ -112,13 +112,13 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
         if s not in story.scenes:
             if strict:
                 raise Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
-                               "which the story does not have")
+                              "which the story does not have")
             continue  # that moment's scene is gone: it cannot be returned to
         uv = u.variables
         if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
             if strict:
                 raise Damaged("an earlier moment in 'undo' does not fit the story's "
-                               "variables")
+                              "variables")
             uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
                       else declared[n].initial) for n in names}
         n = len(u.path)

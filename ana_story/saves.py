@@ -515,14 +515,14 @@ class SaveStore:
             raise Damaged("'min_reader_version' should be a whole number")
         if minimum > FORMAT_VERSION:
             raise Incompatible(f"it was made by a newer ana-story (save format {version}); "
-                                "update ana-story to load it")
+                               "update ana-story to load it")
         meta = want(doc, "story", dict)
         story_id = want_text(meta, "id")
         story_version = want_text(meta, "version")
         fp = want_text(meta, "fingerprint")
         if story_id != self.story.id:
             raise Incompatible(f"it belongs to the story '{story_id}', not "
-                                f"'{self.story.id}'")
+                               f"'{self.story.id}'")
         saved_at = want_text(doc, "saved_at")
         try:
             when = datetime.fromisoformat(saved_at)
