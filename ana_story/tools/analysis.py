@@ -15,6 +15,7 @@ from ..expressions import Expr
 from ..model import Choice, Route, Scene, Story
 
 RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
+MAX_POINTS = 200  # thresholds kept per variable and scene before it is left exact
 
 
 def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
@@ -346,6 +347,8 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
                         mine.update([v - d for v in vals])  # vals may be mine (a loop)
                         if len(mine) != before:
                             moved.add(k)
+                            if len(mine) > MAX_POINTS:  # as good as exact; stop early
+                                unstable.add(k)
         if not moved:
             break
         if i >= rounds:  # still moving: a loop shifts its thresholds for ever
