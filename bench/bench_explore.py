@@ -68,21 +68,37 @@ def main() -> int:
         rows.append((f"benchmark story (1,000 scenes), cut at {CUT:,}", 1000, r, t))
     except (ImportError, OSError) as e:  # the shared model lives outside the repo
         print(f"benchmark story skipped: {e}")
-    text = report(rows, args.runs, shipped)
+    peak = _peak_memory() if shipped is not None else None
+    text = report(rows, args.runs, shipped, peak)
     print(text)
     if not args.no_write:
         write_section(text)
     return 0
 
 
-def report(rows, runs: int, shipped) -> str:
+def _peak_memory() -> tuple[float, float]:
+    """(peak resident MB, wall seconds) of `ana-story explore` on the shipped story,
+    as a user runs it: its own process, the whole command."""
+    import resource
+    import subprocess
+    import time
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ana_story", "explore", "--format", "json"],
+                   capture_output=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - t
+    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return kb / 1024, wall
+
+
+def report(rows, runs: int, shipped, peak=None) -> str:
     lines = [HEADING, "",
              "Measured by `python bench/bench_explore.py` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
-             f"cores; medians of {runs} runs). A State is one distinct (scene, variables "
-             "that can change a condition, counted visits, once-only choices taken); each "
-             "is shown with `engine.present` (text rendered) and each available choice "
-             "taken with `engine.choose`. A random playthrough is played to an ending "
+             f"cores; medians of {runs} runs). A State is one distinct (scene; the variables, "
+             "visit counts and once-only choices that can still change a condition or a "
+             "route from that scene on, tallies by their place among the thresholds "
+             "ahead: see docs/authoring-tools.md); each is shown with `engine.present` "
+             "(text rendered) and each available choice taken with `engine.choose`. A random playthrough is played to an ending "
              "(or 1,000 choices), choosing uniformly among the available choices.", "",
              "| story | scenes | States (runs) | complete | time | States/s |",
              "|---|---:|---:|:-:|---:|---:|"]
@@ -102,6 +118,10 @@ def report(rows, runs: int, shipped) -> str:
                   f"{'complete' if r.complete else 'cut short'}: {r.states:,} States, "
                   f"{len(shipped.endings)} endings each reached, "
                   f"{len(r.softlocks)} soft-locks, {len(r.loops)} loops."]
+    if peak is not None:
+        lines[-1] += (f" The whole command, `ana-story explore` (start-up, loading, search, "
+                      f"report), took {peak[1]:.1f} s once and at most {peak[0]:,.0f} MB of "
+                      "memory.")
     return "\n".join(lines) + "\n"
 
 
