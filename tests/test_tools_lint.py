@@ -134,3 +134,29 @@ def test_lint_runs_only_on_a_story_that_loads():
                  "variable-never-set", "condition-never-true", "no-fallback"):
         assert f"[{code}]" not in r.stdout
     assert "error[unknown-scene]" in r.stdout
+
+
+def test_condition_on_a_scene_no_player_reaches_can_never_hold(story_dir):
+    folder = story_dir("""\
+        title: T
+        start: a
+        """, **{"01-a.yaml": """\
+        scenes:
+          a:
+            text: A
+            choices:
+              - text: Remember the attic
+                if: seen('attic')
+                goto: b
+              - text: Go on
+                goto: b
+          attic:
+            text: Nobody comes here.
+            choices:
+              - {text: Out, goto: b}
+          b: {text: B, ending: End}
+        """})
+    diags = lint(load_story(folder))
+    assert [(d.line, d.column, d.code) for d in diags] == [
+        (6, 13, "condition-never-true"), (10, 3, "unreachable-scene")]
+    assert "visits of 'attic' (always 0: no player reaches it)" in diags[0].message

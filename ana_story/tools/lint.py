@@ -101,6 +101,7 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
     are false for those values."""
     written = {k[4:] for k, _ in transition_exprs(story) if k.startswith("set:")}
     values = story.initial_variables()
+    never_visited = set(story.scenes) - reachable(story)  # visits() of these stays 0
     out = []
     for scene in story.scenes.values():
         for c in scene.choices:
@@ -111,7 +112,8 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
                 if r.condition is not None:
                     checks.append((f"route {i + 1}", r.condition))
             for what, expr in checks:
-                if expr.scenes or expr.reads & written or uses_random(expr):
+                if expr.scenes - never_visited or expr.reads & written or \
+                        uses_random(expr):
                     continue
                 try:
                     holds = expr.fn(values, _Frozen)
@@ -120,10 +122,11 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
                 if holds:
                     continue
                 consts = sorted(expr.reads)
-                why = ("it is always false" if not consts else
-                       "it reads only " + ", ".join(f"'{n}' (always {values[n]!r})"
-                                                    for n in consts)
-                       + ", which no choice changes")
+                parts = [f"'{n}' (always {values[n]!r})" for n in consts] + \
+                    [f"visits of '{x}' (always 0: no player reaches it)"
+                     for x in sorted(expr.scenes)]
+                why = ("it is always false" if not parts else
+                       "it reads only " + ", ".join(parts) + ", which nothing changes")
                 where = (_key_location(c, "if") if what == "choice"
                          else c.goto.routes[int(what.split()[1]) - 1].where)
                 subject = (f"choice {c.index + 1} of scene '{scene.id}'" if what == "choice"
