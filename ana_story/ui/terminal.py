@@ -47,8 +47,31 @@ def _session(slots: Callable[[], list[str]]):
             for word, replaces in completions(document.text_before_cursor, slots):
                 yield Completion(word, start_position=-replaces)
 
-    return PromptSession(history=InMemoryHistory(), completer=_Completer(),
-                         complete_while_typing=False)
+    session = PromptSession(history=InMemoryHistory(), completer=_Completer(),
+                            complete_while_typing=False)
+    _exit_once(session.app)
+    return session
+
+
+def _exit_once(app) -> None:
+    """Make ``app.exit`` a no-op once the prompt has its answer.
+
+    Keys typed ahead arrive in one batch: after an Enter has answered the prompt, a
+    Ctrl-C or a second Enter in the same batch calls exit() again, and prompt_toolkit
+    raises "Application.exit() failed" inside its event loop, which prints a
+    traceback at the player (found by tests/hostile/test_keystrokes.py). A key after
+    the answer has nothing left to act on, so it is dropped instead. (For the same
+    reason prompts run with handle_sigint=False: prompt_toolkit's own SIGINT handler
+    can fire after the prompt has ended, against no application; without it a SIGINT
+    is a plain KeyboardInterrupt, which the game turns into a saved goodbye.)"""
+    original = app.exit
+
+    def exit_once(*args, **kwargs):
+        if app.is_running and app.future is not None and not app.future.done():
+            return original(*args, **kwargs)
+        return None
+
+    app.exit = exit_once
 
 
 class TerminalUI:
@@ -167,6 +190,28 @@ class TerminalUI:
             self.selected = self.count - 1 if self.selected is None \
                 else (self.selected - 1) % self.count
 
+        # Ctrl-C and Ctrl-D always leave, whatever mode readline-style keys have put the
+        # prompt in; and those modes are switched off: incremental search (Ctrl-R/S) and
+        # quoted insert (Ctrl-V) trapped a player at the title, where Ctrl-C no longer
+        # quit (found by tests/hostile/test_keystrokes.py).
+        @kb.add("c-c", eager=True)
+        def _interrupt(event):
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @kb.add("c-d", eager=True)
+        def _eof(event):
+            buffer = self.session.default_buffer
+            if buffer.text:
+                buffer.delete()
+            else:
+                event.app.exit(exception=EOFError, style="class:exiting")
+
+        @kb.add("c-r", eager=True)
+        @kb.add("c-s", eager=True)
+        @kb.add("c-v", eager=True)
+        def _nothing(event):
+            pass
+
         @kb.add("enter", filter=empty & Condition(lambda: self.selected is not None))
         def _take(event):
             answer = str(self.selected + 1)
@@ -182,7 +227,7 @@ class TerminalUI:
         if watch and self.watch is not None:
             threading.Thread(target=self._poll, args=(stop,), daemon=True).start()
         try:
-            line = self.session.prompt(message, key_bindings=kb)
+            line = self.session.prompt(message, key_bindings=kb, handle_sigint=False)
         except EOFError:
             return None
         finally:
@@ -234,7 +279,7 @@ class TerminalUI:
 
     def confirm(self, question: str) -> bool:
         try:
-            line = self.session.prompt(f"{question} (y/n) ")
+            line = self.session.prompt(f"{question} (y/n) ", handle_sigint=False)
         except EOFError:
             return False
         return line.strip().lower() in ("y", "yes")
