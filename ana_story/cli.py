@@ -80,11 +80,12 @@ def _story_dir(arg: str | None):
 
 
 def format_diagnostic(d: Diagnostic) -> str:
+    from .expressions import CONTROL_CHARS  # a story's text never drives the terminal
     pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
     text = f"{pos}: {d.severity}[{d.code}] {d.message}"
     if d.hint:
         text += f"\n    hint: {d.hint}"
-    return text
+    return CONTROL_CHARS.sub("?", text)
 
 
 def cmd_check(args) -> int:

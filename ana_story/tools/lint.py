@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..engine import _EVAL_ERRORS
 from ..errors import Diagnostic
+from ..expressions import CONTROL_CHARS
 from ..model import Choice, Location, Scene, Story
 from .analysis import reachable, transition_exprs, uses_random
 
@@ -214,9 +215,22 @@ _COLOR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m"}
 _BOLD, _CARET, _DIM, _RESET = "\x1b[1m", "\x1b[1;32m", "\x1b[2m", "\x1b[0m"
 
 
+_WIDTH = 100  # of source shown under a diagnostic
+
+
+def _printable(d: Diagnostic) -> Diagnostic:
+    """A story's own text (a key, a file name) may hold control characters: they are
+    shown as '?', never sent to the terminal."""
+    from dataclasses import replace
+    clean = {f: CONTROL_CHARS.sub("?", getattr(d, f)) for f in ("file", "message", "hint")
+             if getattr(d, f) and CONTROL_CHARS.search(getattr(d, f))}
+    return replace(d, **clean) if clean else d
+
+
 def render(d: Diagnostic, *, color: bool = False) -> str:
     """A diagnostic the way a compiler shows one: the `file:line:col: severity[code]
     message` line, then the source line with a caret under the spot, then the hint."""
+    d = _printable(d)
     pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
     sev = f"{d.severity}[{d.code}]"
     if color:
@@ -227,9 +241,15 @@ def render(d: Diagnostic, *, color: bool = False) -> str:
     out = [first]
     src = source_line(d)
     if src is not None:
-        src = src.replace("\t", " ")
+        src = CONTROL_CHARS.sub("?", src.replace("\t", " "))
+        column = max(0, d.column - 1)
+        if len(src) > _WIDTH:  # a window of the line around the spot, not 20,000 columns
+            start = max(0, min(column - _WIDTH // 2, len(src) - _WIDTH))
+            src = ("…" if start else "") + src[start:start + _WIDTH] + \
+                ("…" if start + _WIDTH < len(src) else "")
+            column = column - start + (1 if start else 0)
         gutter = f"{d.line:>5} | "
-        caret_pad = " " * (len(gutter) - 2) + "| " + " " * max(0, d.column - 1)
+        caret_pad = " " * (len(gutter) - 2) + "| " + " " * column
         if color:
             out.append(f"{_DIM}{gutter}{_RESET}{src}")
             out.append(f"{_DIM}{caret_pad[:len(gutter)]}{_RESET}{caret_pad[len(gutter):]}"

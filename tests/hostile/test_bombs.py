@@ -161,3 +161,26 @@ def test_control_characters_in_expression_text_are_refused(tmp_path):
     folder = story(tmp_path / "s", scenes, "title: T\nstart: a\nvariables: {s: ''}\n")
     r, _, _ = run_bounded("check", str(folder))
     assert_refused(r, "control-character")
+
+
+def test_check_output_never_carries_the_storys_control_characters(tmp_path):
+    """A stranger's file can hide escape sequences in a comment or a quoted key; check
+    shows the line and the key, but with '?' for each control character."""
+    scenes = ('scenes:  # \x1b]0;pwned\x07\n  a:\n    text: hi\n    "\\e[2Jgoto": b\n'
+              '    ending: E\n')
+    folder = story(tmp_path / "s", scenes)
+    r, _, _ = run_bounded("check", str(folder))
+    out = r.stdout + r.stderr
+    assert r.returncode == 1 and "error[" in out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+def test_a_very_long_line_is_shown_as_a_window_around_the_mistake(tmp_path):
+    scenes = ("scenes:\n  a:\n    text: hi\n    ending: E\n    tags: [" + "x, " * 5000 +
+              "[nested]]\n")
+    r, _, _ = run_bounded("check", str(story(tmp_path / "s", scenes)))
+    assert r.returncode == 1
+    assert max(len(line) for line in r.stdout.splitlines()) < 200
+    caret_line = next(ln for ln in r.stdout.splitlines() if ln.rstrip().endswith("^"))
+    source_line = r.stdout.splitlines()[r.stdout.splitlines().index(caret_line) - 1]
+    assert source_line[len(caret_line.rstrip()) - 1] == "["  # the caret is under the spot
