@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import __version__
 from .expressions import Env, Expr, Template, compile_expr, compile_template
@@ -80,25 +80,42 @@ def load(path: str | os.PathLike, *, folder: Path | None = None) -> Story:
 
 # --- writing --------------------------------------------------------------------------
 
+HEADER_SIZE = 512  # the first line, padded: written last, once the checksum is known
+
+
 def _write(file: Path, key: str, story: Story) -> None:
-    """Best effort: a cache that cannot be written only costs the next start time."""
+    """Best effort: a cache that cannot be written only costs the next start time.
+
+    Scenes are streamed to the file one at a time, so writing the cache of a large
+    story costs little memory beyond the story itself. Layout: a padded JSON header
+    line (format, key, SHA-256 of the rest, where the index is), each scene's JSON
+    one after another, then the index (story data and each scene's span)."""
     try:
-        meta, blobs = _story_data(story)
-        index, blob, pos = {}, [], 0
-        for sid, data in blobs.items():
-            index[sid] = [pos, len(data)]
-            blob.append(data)
-            pos += len(data)
-        meta["scenes"] = index
-        body = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        body = body + b"\n" + b"".join(blob)
-        header = json.dumps({"format": CACHE_FORMAT, "key": key,
-                             "sha256": hashlib.sha256(body).hexdigest()}).encode()
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(header + b"\n" + body)
+                out.write(b" " * HEADER_SIZE + b"\n")
+                digest, pos, spans = hashlib.sha256(), 0, {}
+                meta, scenes = _story_data(story)
+                for sid, data in scenes:
+                    out.write(data)
+                    digest.update(data)
+                    spans[sid] = [pos, len(data)]
+                    pos += len(data)
+                meta["scenes"] = spans
+                meta["files"] = list(meta["files"])  # complete now: every scene went by
+                index = json.dumps(meta, ensure_ascii=False,
+                                   separators=(",", ":")).encode("utf-8")
+                out.write(index)
+                digest.update(index)
+                header = json.dumps({"format": CACHE_FORMAT, "key": key,
+                                     "sha256": digest.hexdigest(),
+                                     "index": [pos, len(index)]}).encode()
+                if len(header) > HEADER_SIZE:
+                    raise ValueError("cache header too long")
+                out.seek(0)
+                out.write(header.ljust(HEADER_SIZE))
             os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
@@ -107,8 +124,8 @@ def _write(file: Path, key: str, story: Story) -> None:
         pass
 
 
-def _story_data(story: Story) -> tuple[dict, dict[str, bytes]]:
-    """The story as JSON-ready data, and each scene as its own JSON bytes."""
+def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
+    """The story as JSON-ready data, and each scene as its own JSON bytes (lazily)."""
     files: dict[str, int] = {}
 
     def loc(where: Location | None):
@@ -133,13 +150,16 @@ def _story_data(story: Story) -> tuple[dict, dict[str, bytes]]:
                 expr(c.condition), [[n, expr(e)] for n, e in c.effects], c.once,
                 c.fallback, tpl(c.locked), loc(c.where)]
 
-    scenes = {}
-    for sid, s in story.scenes.items():
-        data = [s.title, s.chapter, tpl(s.text), list(s.tags), s.ending, s.notes, loc(s.where),
-                [choice(c) for c in s.choices]]
-        scenes[sid] = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    def scenes() -> Iterator[tuple[str, bytes]]:
+        for sid, s in story.scenes.items():
+            data = [s.title, s.chapter, tpl(s.text), list(s.tags), s.ending, s.notes,
+                    loc(s.where), [choice(c) for c in s.choices]]
+            yield sid, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    # Locations of variables are registered first, so the file table is complete
+    # once the scenes (written before the index) have all been through loc().
     from .saves import fingerprint  # what a save checks a story against
-    return {
+    meta = {
         "id": story.id, "title": story.title, "author": story.author,
         "version": story.version, "start": story.start, "renamed": dict(story.renamed),
         "variables": [[v.name, v.initial, v.type, v.label, v.visible, loc(v.where)]
@@ -148,8 +168,9 @@ def _story_data(story: Story) -> tuple[dict, dict[str, bytes]]:
                      for c in story.chapters],
         "endings": [s.id for s in story.endings],
         "precomputed": {"save-fingerprint": fingerprint(story)},
-        "files": list(files),
-    }, scenes
+        "files": files,  # name -> number, filled in as the scenes are written
+    }
+    return meta, scenes()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -158,14 +179,15 @@ def _read(file: Path, key: str, root: Path, display_root: str) -> Story | None:
     """The cached story, or None when there is none fit to use."""
     try:
         raw = file.read_bytes()
-        head, _, body = raw.partition(b"\n")
-        header = json.loads(head)
+        header = json.loads(raw[:HEADER_SIZE])
+        body = memoryview(raw)[HEADER_SIZE + 1:]
         if not (isinstance(header, dict) and header.get("format") == CACHE_FORMAT
                 and header.get("key") == key
                 and header.get("sha256") == hashlib.sha256(body).hexdigest()):
             return None
-        meta, _, blob = body.partition(b"\n")
-        return _story(json.loads(meta), blob, root, display_root)
+        start, length = header["index"]
+        meta = json.loads(bytes(body[start:start + length]))
+        return _story(meta, bytes(body[:start]), root, display_root)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
