@@ -6,6 +6,7 @@ gets plain text with the same commands.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -46,6 +47,9 @@ def play_command(args) -> int:
         raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
+    # The story lives as long as the game: moved out of the collector's sight, its
+    # objects are not scanned again at every full collection while the player plays.
+    gc.freeze()
     seed = args.seed if getattr(args, "seed", None) is not None else new_seed()
     state = start_state(story, args, seed)
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
