@@ -181,17 +181,12 @@ def report(rows: dict, python: float, libs: float, version: float, split: list[f
     return "\n".join(lines)
 
 
+
 def write_section(text: str) -> None:
     """Replace this benchmark's own section of docs/performance.md, keeping the rest."""
-    old = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    start = old.find(HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[end:] if end >= 0 else "\n")
-    DOC.write_text(new, encoding="utf-8")
-
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from report import write_section as write
+    write(HEADING, text)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import AnaStoryError
+from ..atomicfile import write_atomic
 from ..loader import STORY_FILE, check
 from .schema import schema_comment
 
@@ -110,21 +111,8 @@ SCENE_SKELETON = """\
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``text`` to ``path`` through the saves' atomic, durable writer."""
+    write_atomic(Path(path), text.encode("utf-8"))
 
 
 def new_story(folder: Path, title: str | None = None) -> list[Path]:
