@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from . import __version__
 from .expressions import Env, Expr, Template, compile_expr, compile_template

@@ -10,7 +10,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .errors import AnaStoryError, Diagnostic, StoryError, UsageError
+from .errors import AnaStoryError, Diagnostic, StoryError
 
 EPILOG_CHECK = """example:
   ana-story check scenes/

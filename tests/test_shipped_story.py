@@ -127,7 +127,6 @@ def test_every_variable_is_read_after_the_chapter_that_sets_it(story):
 
 
 def test_every_chapter_has_two_choices_read_later(story):
-    where = chapter_of(story)
     _, reads = sets_and_reads(story)
     for i, chapter in enumerate(story.chapters[:-1]):
         consequential = [

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..engine import _EVAL_ERRORS
 from ..errors import Diagnostic
 from ..expressions import CONTROL_CHARS
-from ..model import Choice, Location, Scene, Story
+from ..model import Choice, Location, Story
 from .analysis import reachable, transition_exprs, uses_random
 
 

@@ -6,9 +6,7 @@ write never leaves half a scene file behind.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
