@@ -125,12 +125,12 @@ def report(rows, runs: int, shipped, peak=None) -> str:
     return "\n".join(lines) + "\n"
 
 
-
 def write_section(text: str) -> None:
     """Replace this benchmark's own section of docs/performance.md, keeping the rest."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from report import write_section as write
     write(HEADING, text)
+
 
 if __name__ == "__main__":
     sys.exit(main())

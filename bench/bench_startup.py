@@ -181,12 +181,12 @@ def report(rows: dict, python: float, libs: float, version: float, split: list[f
     return "\n".join(lines)
 
 
-
 def write_section(text: str) -> None:
     """Replace this benchmark's own section of docs/performance.md, keeping the rest."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from report import write_section as write
     write(HEADING, text)
+
 
 if __name__ == "__main__":
     sys.exit(main())

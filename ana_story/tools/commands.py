@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from ..paths import display_path
 
 COMMANDS = ("explore", "graph", "schema", "new", "test")
 
@@ -229,7 +229,7 @@ def cmd_test(args) -> int:
                          ", ".join(str(p) for p in places))
     failed = 0
     for path in plans:
-        r = run_plan(story, path, _display(path))
+        r = run_plan(story, path, display_path(path))
         if r.ok:
             print(f"PASS {r.file}: {r.name} ({r.steps} steps)")
         else:
@@ -240,10 +240,3 @@ def cmd_test(args) -> int:
     print(f"{len(plans) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
-
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
