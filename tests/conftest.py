@@ -53,3 +53,12 @@ def python_cli(*args: str, **kw) -> subprocess.CompletedProcess:
     """Run `python -m ana_story`, the other documented entry point."""
     return subprocess.run([sys.executable, "-m", "ana_story", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=60, **kw)
+
+
+@pytest.fixture(scope="session")
+def shipped_exploration() -> tuple[subprocess.CompletedProcess, dict]:
+    """`ana-story explore --format json` on the shipped story, run once per test run
+    (about 13 s) and shared by every test that needs the proof."""
+    import json
+    r = run_cli("explore", "--format", "json", timeout=600)
+    return r, (json.loads(r.stdout) if r.stdout.startswith("{") else {})
