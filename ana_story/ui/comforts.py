@@ -43,9 +43,10 @@ def _today() -> str:
 
 
 def _date(text: Any) -> str:
-    """An ISO date from a profile as people read it, or a plain 'date not recorded'."""
+    """'first reached 02 Dec 2026' from a profile's ISO date; an older profile has
+    none, and says so."""
     try:
-        return date.fromisoformat(str(text)).strftime("%d %b %Y")
+        return "first reached " + date.fromisoformat(str(text)).strftime("%d %b %Y")
     except ValueError:
         return "date not recorded"
 
@@ -142,7 +143,7 @@ class Comforts:
 
     def cmd_endings(self, arg: str) -> str:
         found = self.endings_found()
-        rows = [(title, f"first reached {when}") for title, when in found]
+        rows = list(found)
         left = len(self.story.endings) - len(found)
         footer = (f"{len(found)} of {len(self.story.endings)} endings found"
                   + (f"; {left} still to find." if left else ". You found them all."))
@@ -155,7 +156,7 @@ class Comforts:
     # --- endings gallery ------------------------------------------------------------
 
     def endings_found(self) -> list[tuple[str, str]]:
-        """(ending title, date first reached) of every ending found, in story order."""
+        """(ending title, when first reached) of every ending found, in story order."""
         profile = self._profile()
         dates = profile.get("endings_found")
         dates = dates if isinstance(dates, dict) else {}
@@ -207,7 +208,7 @@ class Comforts:
             self.ui.say("No chapter reached yet: the chapters you reach can be started "
                         "again from here.")
             return False
-        items = [MenuItem(title, title, f"first reached {_date(mark.get('first'))}")
+        items = [MenuItem(title, title, _date(mark.get("first")))
                  for title, mark in reached]
         picked = self.ui.pick("Start again from which chapter?", items)
         if picked is None:
