@@ -36,19 +36,25 @@ def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = (),
             for name, sub in action.choices.items():
                 cmd.subcommands.append(walk(sub, path + (name,), helps.get(name, "")))
         elif action.option_strings:
-            if action.help == argparse.SUPPRESS:
-                continue
-            value = "" if action.nargs == 0 else \
-                (action.metavar or action.dest.upper()) if not action.choices else \
-                "{" + ",".join(str(c) for c in action.choices) + "}"
-            cmd.options.append((list(action.option_strings), action.help or "", value))
-            if action.choices:
-                for flag in action.option_strings:
-                    cmd.choices[flag] = [str(c) for c in action.choices]
+            _option(cmd, action)
         else:
             cmd.positionals.append((action.metavar or action.dest, action.help or ""))
             cmd.values += [str(c) for c in action.choices or ()]
     return cmd
+
+
+def _option(cmd: Command, action: argparse.Action) -> None:
+    if action.help == argparse.SUPPRESS:
+        return
+    choices = [str(c) for c in action.choices or ()]
+    if action.nargs == 0:
+        value = ""
+    else:
+        value = "{" + ",".join(choices) + "}" if choices else \
+            (action.metavar or action.dest.upper())
+    cmd.options.append((list(action.option_strings), action.help or "", value))
+    for flag in action.option_strings if choices else ():
+        cmd.choices[flag] = choices
 
 
 def _all(cmd: Command):

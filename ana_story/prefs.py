@@ -183,9 +183,21 @@ def load(cli: dict | None = None, environ: dict | None = None,
             _take(prefs, key, environ[key.env], "environment", f"${key.env}")
     for name, value in (cli or {}).items():
         if value is not None:
-            prefs.values[name] = KEYS[name].parse(value)
+            prefs.values[name] = _from_cli(KEYS[name], value)
             prefs.sources[name] = "command line"
     return prefs
+
+
+def _from_cli(key: Key, value: Any) -> Any:
+    """A command-line value: wrong is a usage error (exit 2), not a warning."""
+    try:
+        return key.parse(value)
+    except (ValueError, TypeError, OverflowError):
+        if key.name == "pace":
+            raise UsageError(f"--pace {value:g}: give the seconds between paragraphs, "
+                             "0 to 60") from None
+        raise UsageError(f"--{key.name.replace('_', '-')} {_clip(value)}: give "
+                         f"{key.expects}") from None
 
 
 def _take(prefs: Prefs, key: Key, value: Any, source: str, where: str) -> None:

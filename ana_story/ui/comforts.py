@@ -51,6 +51,17 @@ def _date(text: Any) -> str:
         return "date not recorded"
 
 
+def _merge_seen(old: Any, new: dict) -> list[str]:
+    """The profile's list of passages read, with ``new`` moved to the end (the most
+    recent), the oldest dropped past SEEN_MAX."""
+    seen = dict.fromkeys(k for k in (old if isinstance(old, list) else [])
+                         if isinstance(k, str))
+    for k in new:
+        seen.pop(k, None)
+        seen[k] = None
+    return list(seen)[-SEEN_MAX:]
+
+
 class Comforts:
     """Methods and state Game gains; Game calls _init_comforts() in __init__."""
 
@@ -305,13 +316,7 @@ class Comforts:
             return
         try:
             profile = self.store.load_profile()
-            old = profile.get("seen")
-            seen = dict.fromkeys(k for k in (old if isinstance(old, list) else [])
-                                 if isinstance(k, str))
-            for k in self._seen_new:
-                seen.pop(k, None)
-                seen[k] = None
-            profile["seen"] = list(seen)[-SEEN_MAX:]
+            profile["seen"] = _merge_seen(profile.get("seen"), self._seen_new)
             marks = profile.get("chapters")
             marks = marks if isinstance(marks, dict) else {}
             for title, mark in self._chapter_marks.items():

@@ -40,12 +40,8 @@ def start_state(story, args, seed: int):
 def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
-    from ..errors import UsageError
     from ..saves import SaveStore
-    pace = getattr(args, "pace", None)
-    if pace is not None and not 0 <= pace <= 60:
-        raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
-    prefs = settle(args)
+    prefs = settle(args)  # refuses a wrong --pace (or --width...) with exit 2
     pace = prefs.pace or None
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
