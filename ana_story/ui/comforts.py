@@ -100,7 +100,8 @@ class Comforts:
             if read and not p.ended:
                 return replace(p, text=SKIPPED)
             self.skipping = False
-            self.ui.say("Here is text you have not read: skipping stops.", "note")
+            self.ui.say("An ending: skipping stops." if read else
+                        "Here is text you have not read: skipping stops.", "note")
         return p
 
     def seen_keys(self) -> dict:

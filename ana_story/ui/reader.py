@@ -66,6 +66,16 @@ class ScreenReaderUI(PlainUI):
     def say(self, text: str, style: str = "hint") -> None:
         self._write(" ".join(clean(text).split()))
 
+    def history(self, entries) -> None:
+        out = ["The story so far."]
+        for e in entries:
+            if e.title:
+                out.append(f"Scene: {_line(e.title)}")
+            out += [_line(para) for para in e.text.split("\n\n") if para.strip()]
+            if e.chosen is not None:
+                out.append(f"You chose: {_line(e.chosen)}")
+        self._write("\n".join(out))
+
     def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None:
         out = [_line(title)] + [f"{_line(a)} — {_line(b)}" for a, b in rows]
         self._write("\n".join(out + ([_line(footer)] if footer else [])))
