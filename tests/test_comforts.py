@@ -116,6 +116,16 @@ def test_a_chapter_record_that_no_longer_fits_starts_the_chapter_afresh():
     assert "THE GARDEN" in after and re.search(r"Courage\s+0", after)
 
 
+def test_a_chapter_record_is_held_to_the_save_rules():
+    play("1", "1", "2")
+    path = profile_file()
+    doc = json.loads(path.read_text())
+    doc["profile"]["chapters"]["Inside the Wall"]["state"]["variables"]["courage"] = 10**20
+    path.write_text(json.dumps(doc))
+    after = flat(play("chapters", "2", "stats").stdout).split("> 2", 1)[1]
+    assert "THE GARDEN" in after and re.search(r"Courage\s+0", after)
+
+
 # --- Previously… ------------------------------------------------------------------
 
 def test_continuing_recalls_the_last_choices_and_where_ana_is():

@@ -245,21 +245,19 @@ class Comforts:
         self.autosave()
 
     def _chapter_state(self, title: str, mark: dict, seed: int) -> State:
+        """The recorded State, checked by the same rules as a save's (types, bounds,
+        fitted to the story as it is now), at turn 0 with ``seed``."""
+        from ..savefile import Damaged, state_from_json
+        from ..savemigrate import migrate
         chapter = next(c for c in self.story.chapters if c.title == title)
         try:
-            snap = State.from_json(mark.get("state"))
-            scene = self.story.renamed.get(snap.scene, snap.scene)
-            if scene not in self.story.scenes:
-                raise KeyError(scene)
-            variables = self.story.initial_variables()
-            for name, value in snap.variables.items():
-                if name in variables and type(value) is type(variables[name]):
-                    variables[name] = value
-            visits = {k: v for k, v in snap.visits.items() if k in self.story.scenes}
-            state = State(scene, variables, visits, snap.once, (), 0, seed)
+            raw = mark.get("state")
+            snap = state_from_json(raw if isinstance(raw, dict) else {})
+            snap, _, _ = migrate(self.story, snap, (), title, strict=False)
+            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed)
             engine.present(self.story, state)
             return state
-        except (AnaStoryError, KeyError, TypeError, ValueError):
+        except (AnaStoryError, Damaged):
             first = chapter.scenes[0]
             base = engine.new_state(self.story, seed)
             return State(first, base.variables, {first: 1}, frozenset(), (), 0, base.seed)
