@@ -192,8 +192,8 @@ class Comforts:
     def _mark_chapter(self, p: Passage) -> None:
         """A scene that begins a chapter (the first of the game, or reached from a
         scene of another chapter) is where 'chapters' can later start that chapter."""
-        if not p.chapter:
-            return
+        if not p.chapter or self.autosave_slot != "autosave":
+            return  # `play --from/--set` (an author's test) sets no chapter's start
         prev = self.undo_stack[-1] if self.undo_stack else None
         if prev is None:
             entering = not self.state.path
