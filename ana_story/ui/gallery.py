@@ -12,19 +12,17 @@ from .markup import clean, literal, plain, to_text
 
 
 def listing(title: str, rows: Sequence[tuple[str, str]], footer: str, width: int):
-    """The Rich form, set in the reading column like the prose."""
-    from rich.table import Table
+    """The Rich form, set in the reading column like the prose: a row a line,
+    "name — detail", wrapping under itself on a narrow terminal."""
     from rich.text import Text
 
     from .render import column
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(ratio=1)
-    grid.add_column(ratio=1, style="menu.hint")
-    for name, detail in rows:
-        grid.add_row(to_text(name, style="bold"), to_text(detail))
     parts = [Text(literal(title).plain, style="chapter.title"), Text("")]
-    if rows:
-        parts.append(grid)
+    for name, detail in rows:
+        line = to_text(name, style="bold")
+        line.append(" — ")
+        line.append_text(to_text(detail, style="menu.hint"))
+        parts.append(line)
     if footer:
         parts += [Text("")] if rows else []
         parts.append(Text(literal(footer).plain, style="note"))
