@@ -119,6 +119,16 @@ def test_high_contrast_theme_uses_no_dim_text(term):
     assert any(b"2" in c.split(b";") for c in re.findall(rb"\x1b\[([0-9;]*)m", d.raw))
 
 
+def test_mono_theme_uses_no_colour(term):
+    t = term("--theme", "mono")
+    t.new_story()
+    t.send("stats" + ENTER)
+    t.wait_for("Roses picked")
+    codes = [int(c) for m in re.findall(rb"\x1b\[([0-9;]*)m", t.raw)
+             for c in m.split(b";") if c]
+    assert codes and not any(30 <= c <= 49 or 90 <= c <= 107 for c in codes), codes
+
+
 def test_screen_reader_mode_emits_only_colour_and_style_and_every_line(term):
     t = term("--screen-reader")
     t.wait_for("The Walled Garden", "1. New story", "2. Quit")
