@@ -201,6 +201,8 @@ def test_prefs_refuses_a_bad_value_in_one_line():
     ("width = 'wide'\n", "= wide is not a whole number of columns"),
     ("colour = 'mono'\n", "'colour' is not a preference"),
     ("\udcff", "is not UTF-8 text"),
+    ('"\\u001b[2J" = 1\n', "'?[2J' is not a preference"),  # never drives the terminal
+    ('theme = "\\u001b[31mred"\n', "= ?[31mred is not one of default"),
 ])
 def test_a_damaged_prefs_file_is_one_line_and_never_blocks_play(text, says):
     prefs_file().parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +211,7 @@ def test_a_damaged_prefs_file_is_one_line_and_never_blocks_play(text, says):
     assert r.returncode == 0 and "KNOCKING" in r.stdout
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0] and lines[0].startswith("ana-story: warning:")
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr and "\x1b" not in r.stderr
 
 
 def test_a_bad_environment_value_is_a_warning_and_play_goes_on():
