@@ -289,6 +289,11 @@ def test_zsh_and_fish_completion_name_every_command():
     assert run_cli("completion", "zsh").stdout.startswith("#compdef ana-story")
     assert "complete -c ana-story -f -n '__fish_use_subcommand' -a play" in \
         run_cli("completion", "fish").stdout
+    assert "-n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'" in \
+        run_cli("completion", "fish").stdout
+    zsh = run_cli("completion", "zsh").stdout
+    assert "local -a values=(bash zsh fish)" in zsh
+    assert "local -a path_ words" not in zsh  # 'words' is zsh's own: never shadowed
     assert run_cli("completion", "tcsh").returncode == 2
 
 
