@@ -325,7 +325,7 @@ class Comforts:
             profile["chapters"] = marks
             self.store.save_profile(profile)
         except AnaStoryError as e:
-            if not self._warned_profile:
+            if not (self._warned_profile or self.warned_autosave):  # said once, at most
                 self.ui.say(f"What you have read could not be recorded: {e}", "warning")
                 self._warned_profile = True
             return

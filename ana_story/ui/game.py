@@ -381,7 +381,6 @@ class Game(Comforts):
         self.touched = True
         if self.store is None:
             return False
-        self.flush_profile()
         try:
             if self.fresh and self.autosave_slot == AUTOSAVE and self.store.exists(AUTOSAVE):
                 old = self.store.load(AUTOSAVE)
@@ -396,6 +395,7 @@ class Game(Comforts):
         try:
             self.store.save(self.autosave_slot, self._data())
             self.warned_autosave = False
+            self.flush_profile()  # after the save: when saving fails, that is said once
             return True
         except AnaStoryError as e:
             if not self.warned_autosave:
