@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import run_cli
 from test_tty import CTRL_C, ENTER, GARDEN, TAB, Term
 
 pytestmark = pytest.mark.slow
@@ -32,26 +33,17 @@ def term(saves):
             t.child.terminate(force=True)
 
 
-def _to_the_garden_and_home(term) -> None:
-    t = term()
-    t.new_story()
-    for key, needle in (("1", "Knocking"), ("1", "turn 2"), ("2", "The Garden")):
-        t.send(key + ENTER)
-        t.wait_for(needle)
-    t.send("quit" + ENTER)
-    assert t.exit_code() == 0
-    t = term()
-    t.wait_for("Continue")
-    t.send("2" + ENTER)  # New story
-    t.wait_for("Knock on the gate")
-    t.send("2" + ENTER)
-    t.wait_for("THE END", "The Long Way Home")
-    t.send("quit" + ENTER)
-    assert t.exit_code() == 0
+def _to_the_garden_and_home(saves) -> None:
+    """Two piped playthroughs (quicker than the pty): into chapter 2 with courage 2,
+    then a new one to The Long Way Home."""
+    for lines in ("1\n1\n2\n", "2\n"):
+        r = run_cli("play", GARDEN, "--seed", "1", input=lines,
+                    env={"ANA_STORY_SAVES": str(saves)})
+        assert r.returncode == 0, r.stderr
 
 
-def test_title_screen_offers_the_gallery_and_the_chapters(term):
-    _to_the_garden_and_home(term)
+def test_title_screen_offers_the_gallery_and_the_chapters(term, saves):
+    _to_the_garden_and_home(saves)
     t = term()
     screen = t.wait_for("Endings found", "1 of 2", "Chapters", "Quit")
     assert "Continue" in screen
@@ -107,9 +99,11 @@ def test_ctrl_f_skips_read_text_and_tab_completes_the_new_commands(term):
     t.wait_for("Nothing to redo")
 
 
-def test_high_contrast_theme_uses_no_dim_text(term):
-    t = term("--theme", "high-contrast")
+def test_high_contrast_theme_uses_no_dim_text_and_width_sets_the_page(term):
+    t = term("--theme", "high-contrast", "--width", "40")
     t.new_story()
+    prose = [ln.strip() for ln in t.text.splitlines() if "moss" in ln or "sign" in ln]
+    assert prose and max(len(ln) for ln in prose) <= 40, t.text
     t.send("1" + ENTER)
     t.wait_for("turn 1")
     sgr = re.findall(rb"\x1b\[([0-9;]*)m", t.raw)
