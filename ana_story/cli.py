@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--saves", metavar="DIR", default=None,
                       help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
                            "saves/, or your user data folder)")
+    from .cli_extra import add_play_options, register as register_extra
+    add_play_options(play)
 
     check = sub.add_parser("check", help="check a story for mistakes",
                            description="Check every file of a story and list each problem "
@@ -71,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
     register_tools(sub, _Parser, play)
+    register_extra(sub, _Parser)
     return p
 
 
@@ -147,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "saves":
             from .savecmd import run as run_saves
             return run_saves(args, sys.stdout)
+        from .cli_extra import COMMANDS as EXTRA_COMMANDS
+        if command in EXTRA_COMMANDS:
+            from .cli_extra import run as run_extra
+            return run_extra(args, _parser())
         return cmd_play(args)
     except AnaStoryError as e:
         return _report(e)

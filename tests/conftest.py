@@ -29,6 +29,10 @@ def _own_saves_folder(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ANA_STORY_SAVES", str(tmp_path_factory.mktemp("saves")))
     # and a compiled-story cache of its own, never the user's ~/.cache
     monkeypatch.setenv("ANA_STORY_CACHE", str(tmp_path_factory.mktemp("cache")))
+    # and preferences of its own, never the user's prefs.toml or environment
+    monkeypatch.setenv("ANA_STORY_CONFIG", str(tmp_path_factory.mktemp("config")))
+    for name in ("PACE", "THEME", "WIDTH", "SHOW_LOCKED", "SCREEN_READER"):
+        monkeypatch.delenv(f"ANA_STORY_{name}", raising=False)
 
 
 @pytest.fixture

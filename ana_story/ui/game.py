@@ -19,6 +19,7 @@ from ..engine import Passage
 from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..state import State
+from .comforts import Comforts
 from .markup import clean
 from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
                     duration)
@@ -27,7 +28,8 @@ AUTOSAVE = "autosave"  # the same names as saves.AUTOSAVE / QUICKSAVE (not impor
 QUICKSAVE = "quicksave"  # saves.py is loaded only when a store is in use)
 PREVIOUS = "previous"  # where a new story keeps the autosave of the one it replaces
 
-COMMANDS = ("save", "load", "saves", "undo", "history", "stats", "restart", "help", "quit")
+COMMANDS = ("save", "load", "saves", "undo", "redo", "history", "repeat", "skip", "stats",
+            "endings", "chapters", "restart", "help", "quit")
 ALIASES = {"q": "quit", "exit": "quit", "?": "help", "h": "help", "u": "undo",
            "back": "undo", "list": "saves"}
 RELOAD = "\x00reload"  # what a front end's ask() returns when --watch saw a change
@@ -41,6 +43,7 @@ class Frontend(Protocol):
 
     def scene(self, p: Passage, *, chapter_changed: bool) -> None: ...
     def choices_again(self, p: Passage) -> None: ...
+    def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None: ...
     def ending(self, p: Passage, summary: EndingSummary) -> None: ...
     def ask(self, p: Passage) -> str | None: ...  # None at end of input
     def say(self, text: str, style: str = "hint") -> None: ...
@@ -57,8 +60,8 @@ def new_seed() -> int:
     return int.from_bytes(os.urandom(4), "big")
 
 
-class Game:
-    """The player's session with one story."""
+class Game(Comforts):
+    """The player's session with one story (redo, skip, gallery...: ui.comforts)."""
 
     def __init__(self, story: Story, state: State, ui: Frontend, *, store=None,
                  autosave_slot: str = AUTOSAVE, seed: int | None = None,
@@ -76,6 +79,7 @@ class Game:
         self.touched = False  # something worth an autosave happened this session
         self.fresh = True  # a new story that has not yet written its autosave
         self.warned_autosave = False
+        self._init_comforts()
 
     # --- start ---------------------------------------------------------------------
 
@@ -96,6 +100,7 @@ class Game:
             items.append(MenuItem("new", "New story"))
             if any(hasattr(i, "turn") for i in infos):
                 items.append(MenuItem("load", "Load"))
+            items += self.title_extras()
             items.append(MenuItem("quit", "Quit"))
             picked = self.ui.title(self.story, items)
             if picked is None or items[picked].key == "quit":
@@ -104,6 +109,9 @@ class Game:
             if key == "new":
                 return True
             if key == "continue" and self._load(AUTOSAVE, quiet=True):
+                self.recap()
+                return True
+            if self.title_extra(key):
                 return True
             if key == "load" and self._pick_and_load():
                 return True
@@ -131,11 +139,11 @@ class Game:
     def _loop(self) -> int:
         show = True
         while True:
-            p = engine.present(self.story, self.state)
+            p = self.view(engine.present(self.story, self.state))
             if show:
                 changed = p.chapter != self.chapter
                 self.chapter = p.chapter
-                self.ui.scene(p, chapter_changed=changed)
+                self.ui.scene(self.showing(p), chapter_changed=changed)
                 if p.ended:
                     self.ui.ending(p, self._ending_summary(p))
                     if self.ui.ends_at_ending:
@@ -187,6 +195,7 @@ class Game:
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
         self.state = new
+        self.redo_stack.clear()  # a new choice: the future taken back is gone
         self.autosave()
         return "moved"
 
@@ -226,6 +235,8 @@ class Game:
             self.ui.say("Nothing to undo: this is where your story begins.")
             return "stay"
         n = min(n, len(self.undo_stack))
+        self.redo_stack += reversed(self.undo_stack[len(self.undo_stack) - n + 1:]
+                                    + [self.state])  # what 'redo' takes again
         self.state = self.undo_stack[-n]
         del self.undo_stack[-n:]
         self.ui.say(f"Took back {n} choice{'s' if n != 1 else ''}.")
@@ -241,6 +252,7 @@ class Game:
         seed = self.seed if self.seed is not None else new_seed()
         self.state = engine.new_state(self.story, seed)
         self.undo_stack.clear()
+        self.redo_stack.clear()
         self.chapter = None
         self.fresh = True  # the story just left is kept as 'previous'
         self.autosave()
@@ -275,9 +287,10 @@ class Game:
     def cmd_load(self, arg: str) -> str:
         if not self._need_store():
             return "stay"
-        if arg:
-            return "moved" if self._load(arg) else "stay"
-        return "moved" if self._pick_and_load() else "stay"
+        loaded = self._load(arg) if arg else self._pick_and_load()
+        if loaded:
+            self.recap()
+        return "moved" if loaded else "stay"
 
     # --- what commands show --------------------------------------------------------
 
@@ -346,6 +359,7 @@ class Game:
             if new:
                 seen.append(scene)
                 profile["endings_seen"] = seen
+                self.stamp_ending(profile, scene)
                 self.store.save_profile(profile)
             return set(seen), new
         except AnaStoryError as e:
@@ -381,6 +395,7 @@ class Game:
         try:
             self.store.save(self.autosave_slot, self._data())
             self.warned_autosave = False
+            self.flush_profile()  # after the save: when saving fails, that is said once
             return True
         except AnaStoryError as e:
             if not self.warned_autosave:
@@ -446,6 +461,7 @@ class Game:
             return False
         self.state = result.data.state
         self.undo_stack = list(result.data.undo)
+        self.redo_stack.clear()  # saves keep the past, not a future taken back
         self.played_before = result.data.play_seconds
         self.started = self.clock()
         self.chapter = None
@@ -493,6 +509,7 @@ class Game:
                         "after the next change.", "warning")
             return False
         self.story, self.state, self.undo_stack = story, state, list(undo)
+        self.redo_stack.clear()  # States of the story before the change
         self.chapter = None
         self.ui.say("The story changed on disk and was reloaded; you are where you were."
                     + (" " + " ".join(changes) if changes else ""), "note")

@@ -92,6 +92,11 @@ class PlainUI:
     def choices_again(self, p: Passage) -> None:
         self._write(render_choices(p, self.width))
 
+    def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None:
+        """A titled list of (name, detail): the endings gallery, "Previously…"."""
+        from .gallery import plain_listing
+        self._write(plain_listing(title, rows, footer, self.width))
+
     def ending(self, p: Passage, s: EndingSummary) -> None:
         lines = [f"THE END: {plain(s.title)}" + (" (a new ending)" if s.new else "")]
         where = f" across {len(s.chapters)} chapters ({', '.join(plain(c) for c in s.chapters)})" \

@@ -40,11 +40,9 @@ def start_state(story, args, seed: int):
 def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
-    from ..errors import UsageError
     from ..saves import SaveStore
-    pace = getattr(args, "pace", None)
-    if pace is not None and not 0 <= pace <= 60:
-        raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
+    prefs = settle(args)  # refuses a wrong --pace (or --width...) with exit 2
+    pace = prefs.pace or None
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
     # The story lives as long as the game: moved out of the collector's sight, its
@@ -65,11 +63,17 @@ def play_command(args) -> int:
     options = dict(store=store, seed=args.seed if getattr(args, "seed", None) is not None
                    else None, reload=reload,
                    autosave_slot=SCRATCH if authoring else AUTOSAVE)
+    if prefs.screen_reader:
+        from .reader import ScreenReaderUI
+        return _play_plain(ScreenReaderUI(sys.stdin, sys.stdout, watch=watcher),
+                           story, state, options, prefs, title=not authoring
+                           and sys.stdin.isatty())
     if interactive(args):
         from .terminal import TerminalUI
         ui = TerminalUI(pace=pace or None, watch=watcher,
                         slots=lambda: _slots(store))
         game = Game(story, state, ui, **options)
+        game.show_locked = prefs.show_locked
         try:
             if not authoring and not game.title_screen():
                 ui.say("Goodbye.", "note")
@@ -83,10 +87,39 @@ def play_command(args) -> int:
     from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
+    return _play_plain(ui, story, state, options, prefs, title=False, offer=not authoring)
+
+
+def _play_plain(ui, story, state, options, prefs, *, title: bool, offer: bool = True) -> int:
+    """Plain or screen-reader play; with ``title`` (a person at a terminal) the
+    title menu first, as the terminal front end has it."""
     game = Game(story, state, ui, **options)
-    if not authoring:
+    game.show_locked = prefs.show_locked
+    if title:
+        try:
+            if not game.title_screen():
+                ui.say("Goodbye.", "note")
+                return 0
+        except (KeyboardInterrupt, EOFError):
+            ui.say("Goodbye.", "note")
+            return 0
+    elif offer:
         game.offer_autosave()
     return game.run()
+
+
+def settle(args):
+    """The preferences in force (command line > environment > file), applied to the
+    theme and page width. Problems with the file or the environment are one line
+    each on stderr, and play goes on with the defaults for those values."""
+    from .. import prefs as P
+    from ..cli_extra import cli_prefs
+    from . import theme
+    prefs = P.load(cli_prefs(args))
+    for warning in prefs.warnings:
+        print(f"ana-story: warning: {warning}", file=sys.stderr)
+    theme.use(prefs.theme, prefs.width)
+    return prefs
 
 
 def _slots(store) -> list[str]:

@@ -119,6 +119,11 @@ class TerminalUI:
     def choices_again(self, p: Passage) -> None:
         pass  # the prompt draws the choices every time
 
+    def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None:
+        from .gallery import listing
+        self.console.print(listing(title, rows, footer, self.width))
+        self.console.print()  # air before the choices
+
     def ending(self, p: Passage, summary: EndingSummary) -> None:
         self.console.print(render.ending(summary, self.width))
 
@@ -205,6 +210,11 @@ class TerminalUI:
                 buffer.delete()
             else:
                 event.app.exit(exception=EOFError, style="class:exiting")
+
+        @kb.add("c-f", eager=True)  # 'skip' what has been read, in one key
+        def _skip(event):
+            event.app.current_buffer.text = "skip"
+            event.app.exit(result="skip")
 
         @kb.add("c-r", eager=True)
         @kb.add("c-s", eager=True)

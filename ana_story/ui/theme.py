@@ -32,10 +32,49 @@ STYLES = {
 }
 
 
+# The `theme` preference: changes over STYLES. High contrast drops every dim
+# style and uses bright colours and bold; mono keeps only bold, italic, underline
+# and reverse, for terminals (or eyes) where colour does not help.
+THEMES = {
+    "default": {},
+    "high-contrast": {
+        "chapter.label": "bold", "choice.number": "bold bright_yellow",
+        "choice.marker": "bold bright_yellow", "choice.locked": "italic",
+        "menu.hint": "bright_white", "status": "bright_white", "hint": "bright_white",
+        "note": "bold", "warning": "bold bright_yellow", "error": "bold bright_red",
+        "ending.label": "bright_white", "ending.found": "bold bright_green",
+        "ending.unknown": "bright_white", "history.choice": "bold bright_cyan",
+        "rule": "bright_white",
+    },
+    "mono": {
+        "choice.number": "bold", "choice.marker": "bold", "warning": "bold",
+        "error": "bold reverse", "ending.found": "bold", "history.choice": "italic",
+        "choice.locked": "italic", "menu.hint": "italic",
+    },
+}
+_active = {"theme": "default"}
+
+
+def use(name: str, measure: int | None = None) -> None:
+    """Apply the theme and page-width preferences for this run. The measure is a
+    module constant that render and plain import by name: a module imported later
+    gets the new value, one imported already is set here (without importing Rich,
+    which piped play never loads)."""
+    _active["theme"] = name if name in THEMES else "default"
+    if measure is not None:
+        import sys
+        global MEASURE
+        MEASURE = measure
+        for module in ("ana_story.ui.render", "ana_story.ui.plain"):
+            if module in sys.modules:
+                sys.modules[module].MEASURE = measure
+
+
 def theme():
-    """The Rich Theme built from STYLES (imported lazily: Rich costs start-up time)."""
+    """The Rich Theme built from STYLES and the theme in use (imported lazily: Rich
+    costs start-up time)."""
     from rich.theme import Theme
-    return Theme(STYLES, inherit=True)
+    return Theme({**STYLES, **THEMES[_active["theme"]]}, inherit=True)
 
 
 def console(**kw):

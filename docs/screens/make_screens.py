@@ -22,7 +22,7 @@ from ana_story import engine
 from ana_story.loader import load_story
 from ana_story.paths import shipped_story
 from ana_story.saves import SaveStore
-from ana_story.ui import render, theme
+from ana_story.ui import gallery, render, theme
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.views import MenuItem, ago
@@ -67,6 +67,12 @@ def main() -> None:
         save("title", Group(render.title_card(story.title, story.author, WIDTH),
                             render.menu(items, 0, WIDTH), Text(""), prompt()),
              "ana-story: the title screen")
+        shown = []
+        game.ui.listing = lambda *args: shown.append(gallery.listing(*args, WIDTH))
+        game.recap()
+        save("previously", Group(*shown, Text(""), render.full_scene(
+            engine.present(story, game.state), WIDTH, chapter_changed=False, selected=None)),
+             "ana-story: Continue, with Previously…")
         save("history", Group(prompt("history"), render.history(game.history_entries()[-2:],
                                                                  WIDTH)),
              "ana-story: history")
