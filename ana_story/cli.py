@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
     register_tools(sub, _Parser, play)
+    from .publish.command import register as register_publish
+    register_publish(sub, _Parser)
     return p
 
 
@@ -103,6 +105,10 @@ def cmd_check(args) -> int:
             print(render(d, color=color))
         warnings = len(diags) - len(errors)
         if story is not None:
+            if not story.ifid:  # a note, not a warning: needed only to publish
+                from .ifid import new_ifid
+                print(f"note: story.yaml has no ifid; to publish, add one line: "
+                      f"ifid: {new_ifid()}")
             endings = len(story.endings)
             print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
                   f"{len(story.variables)} variables; "
@@ -144,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in TOOL_COMMANDS:
             from .tools.commands import run as run_tool
             return run_tool(args)
+        if command == "publish":
+            from .publish.command import run as run_publish
+            return run_publish(args)
         if command == "saves":
             from .savecmd import run as run_saves
             return run_saves(args, sys.stdout)

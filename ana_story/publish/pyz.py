@@ -1,0 +1,101 @@
+"""`publish --pyz`: one file that plays the story with `python3 FILE.pyz`.
+
+A zipapp holding ana-story's own package, the compiled story (publish.compiled:
+no YAML parser at run time) and the pure-Python libraries of the terminal front
+end (Rich, prompt_toolkit and what they need), copied from this installation
+with their licences. They are bundled rather than left out for plain mode only,
+so a reader at a terminal gets the same screen as `ana-story play` (title menu,
+colours, arrow keys); piped or with --plain it plays in plain text as usual.
+The oldest Python the file runs on is the newest minimum among what it carries.
+"""
+from __future__ import annotations
+
+import importlib.metadata as md
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import Story
+from . import compiled
+
+# The terminal front end's libraries (distribution name, its import packages).
+BUNDLED = (("rich", ("rich",)), ("pygments", ("pygments",)),
+           ("markdown-it-py", ("markdown_it",)), ("mdurl", ("mdurl",)),
+           ("prompt_toolkit", ("prompt_toolkit",)), ("wcwidth", ("wcwidth",)),
+           ("platformdirs", ("platformdirs",)))
+OUR_MINIMUM = (3, 10)  # pyproject's requires-python
+STORY_NAME = "_published.json"
+COMPILED = (".pyc", ".pyo", ".so", ".pyd", ".dll", ".dylib")
+PACKAGE = Path(__file__).resolve().parent.parent
+
+MAIN = '''\
+# ana-story: {title}. Run with: python3 {name}
+import sys
+if sys.version_info < {minimum!r}:
+    sys.exit("This story needs Python {shown} or newer (this is Python %d.%d)."
+             % sys.version_info[:2])
+from ana_story.publish.pyzmain import main
+sys.exit(main({name!r}))
+'''
+
+
+@dataclass(frozen=True)
+class PyzResult:
+    file: Path
+    size: int
+    minimum: tuple[int, int]
+    libraries: tuple[str, ...]  # "rich 15.0.0", ...
+
+
+def _minimum(spec: str | None) -> tuple[int, int]:
+    m = re.search(r">=\s*(\d+)\.(\d+)", spec or "")
+    return (int(m.group(1)), int(m.group(2))) if m else (3, 0)
+
+
+def _add_tree(z: zipfile.ZipFile, root: Path, arcbase: str, skip=()) -> None:
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or "__pycache__" in rel or path.suffix in COMPILED \
+                or any(rel.startswith(s) for s in skip):
+            continue  # compiled code is for one platform: only optional speed-ups
+        z.write(path, f"{arcbase}/{rel}")  # (wcwidth's) are left out, and fall back
+
+
+def write_pyz(story: Story, out: Path) -> PyzResult:
+    out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"--pyz {out}: that is a folder; give a file name such as "
+                         f"{out / 'story.pyz'}")
+    minimum, libraries = OUR_MINIMUM, []
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+            _add_tree(z, PACKAGE, "ana_story", skip=("_story/", "publish/web/"))
+            z.writestr(f"ana_story/{STORY_NAME}", compiled.dumps(story))
+            for dist_name, packages in BUNDLED:
+                try:
+                    dist = md.distribution(dist_name)
+                except md.PackageNotFoundError:
+                    raise UsageError(f"cannot make a .pyz: {dist_name} is not installed "
+                                     "here") from None
+                minimum = max(minimum, _minimum(dist.metadata["Requires-Python"]))
+                libraries.append(f"{dist_name} {dist.version}")
+                for package in packages:
+                    _add_tree(z, Path(dist.locate_file(package)), package)
+                for f in dist.files or ():
+                    if re.search(r"LICEN[CS]E|COPYING|NOTICE|AUTHORS", f.name, re.I):
+                        z.write(dist.locate_file(f), f"licenses/{dist_name}/{f.name}")
+            shown = ".".join(map(str, minimum))
+            z.writestr("__main__.py", MAIN.format(title=story.title.replace("\n", " "),
+                                                  name=out.name, minimum=minimum,
+                                                  shown=shown))
+        blob = tmp.read_bytes()
+        out.write_bytes(b"#!/usr/bin/env python3\n" + blob)
+        out.chmod(0o755)
+    except OSError as e:
+        raise UsageError(f"--pyz {out}: cannot write it ({e.strerror or e})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return PyzResult(out, out.stat().st_size, minimum, tuple(libraries))
