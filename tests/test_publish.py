@@ -182,8 +182,9 @@ def test_title_with_markup_is_escaped_in_the_page(tmp_path, story_dir):
 # What the browser's Python has: only core.js's files. A finder that refuses the
 # libraries Pyodide does not have makes any import of them fail here as there.
 BROWSER_LIKE = r"""
-import json, re, sys
+import json, os, re, sys
 from pathlib import Path
+del os.link  # Pyodide's os has none
 BLOCKED = {"yaml", "rich", "prompt_toolkit", "platformdirs", "pygments", "wcwidth"}
 class Refuse:
     def find_spec(self, name, path=None, target=None):

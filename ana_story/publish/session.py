@@ -10,6 +10,7 @@ No I/O beyond that in-memory folder; nothing from the page is ever run.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -21,6 +22,11 @@ from ..saves import SaveStore
 from ..ui.game import AUTOSAVE, Game
 from ..ui.markup import clean, spans
 from . import compiled
+
+if not hasattr(os, "link"):  # Pyodide's os has no hard links: say so the way a file
+    def _no_link(src, dst, **kw):  # system without them does, and atomicfile copies
+        raise OSError(errno.ENOTSUP, "no hard links here")
+    os.link = _no_link
 
 EXPORT_SLOT = "from-the-web"  # the name an exported save carries into `saves import`
 
