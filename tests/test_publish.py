@@ -140,6 +140,10 @@ def test_publish_needs_something_to_do_and_a_usable_folder(tmp_path):
     assert r.returncode == 2 and "has no pyodide.js" in r.stderr
     r = run_cli("publish", str(tmp_path / "nope"), "--pyz", str(tmp_path / "x.pyz"))
     assert r.returncode == 1 and "Traceback" not in r.stderr
+    for option in ("--web", "--pyz"):  # a path through a file: one line, exit 1
+        r = run_cli("publish", str(FEATURES), option, str(tmp_path / "mine.txt" / "x"))
+        assert r.returncode == 1, r.stderr
+        assert r.stderr.startswith(f"ana-story: {option} ") and "cannot write it" in r.stderr
 
 
 def _web(tmp_path: Path, folder: Path = FEATURES) -> Path:
@@ -227,6 +231,7 @@ def test_the_page_engine_plays_to_an_ending_with_only_the_pure_core(tmp_path):
     assert locked == [{"number": None, "text": "Climb the stairs",
                        "spans": [["Climb the stairs", ""]], "reason": "You are too afraid"}]
     assert [c["number"] for c in first["choices"]] == [1, None, 2]
+    assert first["endings"] == [["The Fire at Home", False], ["The Light", False]]
     assert "autosave.json" in took["files"] and took["can_undo"]
     assert undone["messages"] == [{"text": "Took back 1 choice.", "style": "hint"}]
     assert undone["can_redo"] and not undone["can_undo"]
@@ -234,6 +239,7 @@ def test_the_page_engine_plays_to_an_ending_with_only_the_pure_core(tmp_path):
     assert stairs["title"] == "The Stairs" and stairs["chapter_card"]
     assert end["ending"]["title"] == "The Light" and end["ending"]["new"]
     assert end["ending"]["endings"] == [["The Fire at Home", False], ["The Light", True]]
+    assert end["endings"] == end["ending"]["endings"]  # the Endings panel, from the profile
     assert [h["chosen"] for h in end["history"]] == [
         "Pick up the rusted key", "Climb the stairs with the key in your fist", "Go on up"]
     [[label, gold]] = end["stats"]
@@ -313,6 +319,7 @@ def test_pyz_plays_to_an_ending_in_a_fresh_venv_without_our_dependencies(tmp_pat
     assert list((tmp_path / "saves").rglob("autosave.json"))
     names = __import__("zipfile").ZipFile(pyz).namelist()
     assert "ana_story/_published.json" in names and "rich/console.py" in names
+    assert "ana_story/engine.pyc" in names  # zipimport cannot write bytecode itself
     assert not any(n.startswith(("yaml/", "_yaml/", "ana_story/_story/")) for n in names)
     assert any(n.startswith("licenses/rich/") for n in names)
 

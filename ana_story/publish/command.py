@@ -5,7 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import AnaStoryError, UsageError
+
+
+class PublishError(AnaStoryError):
+    """What was asked cannot be written (a read-only folder, a full disk...)."""
 
 EPILOG = """examples:
   ana-story publish my-story --web site/          # a web page (runtime from the CDN)
@@ -63,7 +67,12 @@ def run(args, out=None) -> int:
             print(f"Wrote {target}: the iFiction record (IFID {story.ifid}).", file=out)
     if args.web is not None:
         from .web import write_web
-        r = write_web(story, args.web, args.bundle_runtime)
+        try:
+            r = write_web(story, args.web, args.bundle_runtime)
+        except OSError as e:
+            raise PublishError(f"--web {args.web}: cannot write it "
+                               f"({e.strerror or e}{': ' + str(e.filename) if e.filename else ''})"
+                               ) from None
         print(f"Wrote {r.folder}/: {r.files} files, {_size(r.size)}; the runtime loads "
               f"from {r.runtime}.\n  Try it: python3 -m http.server -d {r.folder} "
               "(then open http://127.0.0.1:8000), or put the folder on any static host.",
@@ -82,4 +91,4 @@ def _write(target: Path, text: str) -> None:
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as e:
-        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+        raise PublishError(f"cannot write {target}: {e.strerror or e}") from None

@@ -11,6 +11,8 @@ The oldest Python the file runs on is the newest minimum among what it carries.
 from __future__ import annotations
 
 import importlib.metadata as md
+import importlib.util
+import marshal
 import re
 import zipfile
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ BUNDLED = (("rich", ("rich",)), ("pygments", ("pygments",)),
 OUR_MINIMUM = (3, 10)  # pyproject's requires-python
 STORY_NAME = "_published.json"
 COMPILED = (".pyc", ".pyo", ".so", ".pyd", ".dll", ".dylib")
+# Carried for what Rich may import, but not imported to play: source only, no bytecode.
+SOURCE_ONLY = {"pygments", "markdown_it", "mdurl"}
 PACKAGE = Path(__file__).resolve().parent.parent
 
 MAIN = '''\
@@ -55,12 +59,29 @@ def _minimum(spec: str | None) -> tuple[int, int]:
 
 
 def _add_tree(z: zipfile.ZipFile, root: Path, arcbase: str, skip=()) -> None:
+    bytecode = arcbase not in SOURCE_ONLY
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if not path.is_file() or "__pycache__" in rel or path.suffix in COMPILED \
                 or any(rel.startswith(s) for s in skip):
             continue  # compiled code is for one platform: only optional speed-ups
         z.write(path, f"{arcbase}/{rel}")  # (wcwidth's) are left out, and fall back
+        if bytecode and path.suffix == ".py":
+            _add_bytecode(z, path.read_bytes(), f"{arcbase}/{rel}")
+
+
+def _add_bytecode(z: zipfile.ZipFile, source: bytes, arcname: str) -> None:
+    """The module's bytecode beside it (x.pyc next to x.py, where zipimport looks),
+    unchecked-hash based so no timestamps matter. zipimport cannot write bytecode, so
+    without this every start compiles everything again; a Python of another version
+    finds the magic number differs and reads the source instead."""
+    try:
+        code = compile(source, arcname, "exec", dont_inherit=True)
+    except SyntaxError:  # a file for another Python version: left to the source
+        return
+    header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")  # hash-based
+    z.writestr(arcname + "c", header + importlib.util.source_hash(source)
+               + marshal.dumps(code))
 
 
 def write_pyz(story: Story, out: Path) -> PyzResult:
@@ -95,7 +116,11 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
         out.write_bytes(b"#!/usr/bin/env python3\n" + blob)
         out.chmod(0o755)
     except OSError as e:
-        raise UsageError(f"--pyz {out}: cannot write it ({e.strerror or e})") from None
+        from .command import PublishError
+        raise PublishError(f"--pyz {out}: cannot write it ({e.strerror or e})") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return PyzResult(out, out.stat().st_size, minimum, tuple(libraries))

@@ -148,6 +148,7 @@ class WebSession:
         p = engine.present(self.story, g.state)
         card = p.chapter != g.chapter
         g.chapter = p.chapter
+        summary = g._ending_summary(p) if p.ended else None  # records a new ending
         out: dict[str, Any] = {
             "scene": p.scene, "title": clean(p.title), "chapter": clean(p.chapter),
             "chapter_card": card, "text": _rich(p.text), "turn": p.turn,
@@ -159,9 +160,10 @@ class WebSession:
                         for h in g.history_entries()[:-1]],
             "saves": [{"slot": r.slot, "where": r.where, "saved": r.saved,
                        "broken": r.broken} for r in g.save_rows()],
+            "endings": self._endings(),
         }
-        if p.ended:
-            s = g._ending_summary(p)
+        if summary is not None:
+            s = summary
             out["ending"] = {"title": clean(s.title), "new": s.new, "turns": s.turns,
                              "chapters": [clean(c) for c in s.chapters],
                              "endings": [[clean(t), f] for t, f in s.endings]}
@@ -172,6 +174,16 @@ class WebSession:
         return json.dumps(out, ensure_ascii=False)
 
     # --- inside -----------------------------------------------------------------------
+
+    def _endings(self) -> list[list]:
+        """Every ending of the story, [title, found], from the same profile the
+        terminal keeps (Game records an ending when the reader reaches it)."""
+        try:
+            seen = self.store.load_profile().get("endings_seen", [])
+        except AnaStoryError:
+            seen = []
+        seen = {self.story.renamed.get(s, s) for s in seen if isinstance(s, str)}
+        return [[clean(e.ending or e.title), e.id in seen] for e in self.story.endings]
 
     @staticmethod
     def _choices(p) -> list[dict]:

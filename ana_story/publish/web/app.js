@@ -207,13 +207,11 @@
       }
       saves.appendChild(li);
     }
-    if (v.ending) endingsSeen = v.ending.endings;
     const list = $("endings-list");
     clear(list);
-    const all = endingsSeen || [];
-    $("endings-count").textContent = all.length
-      ? "Found " + all.filter((x) => x[1]).length + " of " + all.length + "."
-      : "Reach an ending to see the endings you have found.";
+    const all = v.endings;
+    $("endings-count").textContent =
+      "Found " + all.filter((x) => x[1]).length + " of " + all.length + ".";
     for (const [title, found] of all) {
       const li = document.createElement("li");
       li.textContent = found ? title : "Not yet found";
@@ -221,7 +219,6 @@
       list.appendChild(li);
     }
   }
-  let endingsSeen = null;
 
   // --- acting ----------------------------------------------------------------------
   function act(line) {
@@ -255,6 +252,7 @@
       setTimeout(() => URL.revokeObjectURL(url), 1000);
       say([{ text: "Exported " + got.name + ". In a terminal: ana-story saves import " + got.name, style: "note" }]);
     });
+    $("import-button").addEventListener("click", () => $("import").click());
     $("import").addEventListener("change", async (e) => {
       const file = e.target.files[0];
       if (!file) return;
