@@ -38,9 +38,11 @@ def dumps(story: Story) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def loads(text: str, root: str = "story") -> Story:
-    """The story from ``dumps``'s text, every scene built and checked now, so a
-    damaged document fails here with one message rather than midway through play."""
+def loads(text: str, root: str = "story", *, build_all: bool = True) -> Story:
+    """The story from ``dumps``'s text. With ``build_all`` every scene is built and
+    checked now, so a damaged document fails here with one message rather than
+    midway through play; without, scenes are built when first reached (as from the
+    cache), for a start-up that does not wait on the whole story."""
     try:
         doc = json.loads(text)
         if not (isinstance(doc, dict) and doc.get("format") == FORMAT):
@@ -50,7 +52,7 @@ def loads(text: str, root: str = "story") -> Story:
             raise ValueError(f"made by ana-story {doc.get('ana_story')!s:.20}, which this "
                              f"copy ({__version__}) cannot read")
         story = cache._story(doc["story"], doc["scenes"].encode("utf-8"), None, root)
-        for sid in story.scenes:
+        for sid in story.scenes if build_all else ():
             story.scenes[sid]  # build each scene now (see the docstring)
     except Exception as e:  # noqa: BLE001 - whatever is wrong, the same one message
         why = str(e)[:160] or type(e).__name__

@@ -37,7 +37,8 @@ def main(prog: str = "story.pyz", argv: list[str] | None = None) -> int:
     args.story_dir, args.watch, args.from_scene, args.set = None, False, None, []
     try:
         data = pkgutil.get_data("ana_story", STORY_NAME)
-        story = compiled.loads(data.decode("utf-8"), root=prog)
+        # scenes built as reached: the file was checked when it was published
+        story = compiled.loads(data.decode("utf-8"), root=prog, build_all=False)
         cache.load = lambda path, **kw: story  # `play` reads this story, not a folder
         from ..ui.run import play_command
         return play_command(args)
