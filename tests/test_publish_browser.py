@@ -233,13 +233,19 @@ def test_screens_at_1280_and_390_pixels(site, browser, tmp_path):
     assert (out / "web-390.png").stat().st_size > 10_000
 
 
-def test_a_runtime_that_cannot_load_says_so(site, browser):
-    base, _ = site
-    browser.get(f"{base}/features/broken.html")
+def _failure(browser, url: str) -> str:
+    browser.get(url)
     deadline = time.monotonic() + 20
     while "failed" not in browser.execute_script("return document.body.className") \
             and time.monotonic() < deadline:
         time.sleep(0.1)
-    message = _text(browser, "#loading")
+    return _text(browser, "#loading")
+
+
+def test_a_runtime_that_cannot_load_says_so(site, browser):
+    base, root = site
+    message = _failure(browser, f"{base}/features/broken.html")
     assert message.startswith("The story could not start: could not load no-such-runtime/")
-    assert "python3 -m http.server" in message
+    assert "serve this folder (python3 -m http.server)" in message
+    message = _failure(browser, (root / "features" / "index.html").as_uri())
+    assert "Browsers do not run a bundled runtime from a file on disk" in message

@@ -324,9 +324,13 @@
     } catch (e) {
       clearInterval(tick);
       console.error(e);
-      fail("The story could not start: " + (e && e.message ? e.message.split("\n").slice(-2).join(" ") : e) +
-           ". The runtime is loaded from " + RUNTIME.where + "; check your connection, or open this page " +
-           "from a web server (python3 -m http.server) rather than from disk.");
+      const why = e && e.message ? e.message.split("\n").slice(-2).join(" ") : String(e);
+      const bundled = !/^https?:/.test(RUNTIME.url);
+      fail("The story could not start: " + why + ". " + (bundled && location.protocol === "file:"
+        ? "Browsers do not run a bundled runtime from a file on disk: serve this folder " +
+          "(for example python3 -m http.server in it) and open http://127.0.0.1:8000/."
+        : "The runtime is loaded from " + RUNTIME.where + (bundled ? "" : "; check your connection") +
+          ", or serve this folder (python3 -m http.server) and open http://127.0.0.1:8000/."));
     }
   }
 
