@@ -11,9 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, run_cli
 
 FEATURES = FIXTURES / "features"
 NS = "{http://babel.ifarchive.org/protocol/iFiction/}"

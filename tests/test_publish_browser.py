@@ -178,6 +178,11 @@ def test_saves_go_from_page_to_terminal_and_back(site, browser, tmp_path):
     _open(browser, f"{base}/features/index.html")
     _key(browser, "1")
     _click(browser, '[data-open="saves-panel"]')
+    name = browser.find_element("id", "save-name")
+    name.clear()
+    name.send_keys("by the sea\n")  # Enter submits: a named slot, as `save by the sea`
+    assert _text(browser, "#saves-messages").startswith("Saved as 'by the sea'.")
+    assert "by the sea — The Shore · The Shore" in _text(browser, "#saves-list")
     _click(browser, "#export")
     exported = browser.downloads / "the-lighthouse-keeper-from-the-web.json"
     deadline = time.monotonic() + 10

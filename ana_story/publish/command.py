@@ -22,9 +22,9 @@ def register(sub, parser_class) -> None:
     p = sub.add_parser("publish", help="share a story: a web page, a .pyz file, an "
                        "iFiction record", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Publish a story for readers who install nothing: a "
-                       "static web folder that plays it in a browser, a single file "
-                       "that plays it with python3, and the iFiction record archives read.")
+                       description="Publish a story for readers who install nothing: a\n"
+                       "static web folder that plays it in a browser, a single file that\n"
+                       "plays it with python3, and the iFiction record that archives read.")
     p.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                    help="folder with story.yaml (default: the shipped story)")
     p.add_argument("--web", metavar="OUT_DIR", type=Path,

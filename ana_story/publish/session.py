@@ -118,9 +118,12 @@ class WebSession:
 
     def export_save(self) -> str:
         """The current game as a save file (the terminal's format), to download."""
-        self.store.save(EXPORT_SLOT, self.game._data())
-        text = self.store.path(EXPORT_SLOT).read_text(encoding="utf-8")
-        self.store.delete(EXPORT_SLOT)
+        try:
+            self.store.save(EXPORT_SLOT, self.game._data())
+            text = self.store.path(EXPORT_SLOT).read_text(encoding="utf-8")
+            self.store.delete(EXPORT_SLOT)
+        except AnaStoryError as e:
+            return json.dumps({"error": f"Could not export: {e}", "files": self._changes()})
         name = f"{self.story.id}-{EXPORT_SLOT}.json"
         return json.dumps({"name": name, "text": text, "files": self._changes()})
 

@@ -59,13 +59,15 @@
   }
 
   function say(messages) {
-    const el = $("messages");
-    el.textContent = "";
-    for (const m of messages || []) {
-      const p = document.createElement("span");
-      p.className = "msg " + m.style;
-      p.textContent = m.text;
-      el.appendChild(p);
+    // shown under the story, and in the Saves panel when it is open (it covers the page)
+    for (const el of [$("messages"), $("saves-messages")]) {
+      el.textContent = "";
+      for (const m of messages || []) {
+        const p = document.createElement("span");
+        p.className = "msg " + m.style;
+        p.textContent = m.text;
+        el.appendChild(p);
+      }
     }
   }
 
@@ -222,13 +224,23 @@
 
   // --- acting ----------------------------------------------------------------------
   function act(line) {
-    if (!session) return;
-    draw(JSON.parse(session.command(line)), true);
+    if (session) guarded(() => session.command(line));
+  }
+
+  // Every call into the engine: a bug there is reported on the page, never silent.
+  function guarded(call) {
+    try {
+      draw(JSON.parse(call()), true);
+    } catch (e) {
+      console.error(e);
+      say([{ text: "Something went wrong in ana-story (a bug, not your story): " +
+             String(e && e.message ? e.message : e).split("\n").slice(-2).join(" "), style: "error" }]);
+    }
   }
 
   function wire() {
     $("undo").addEventListener("click", () => act("undo"));
-    $("redo").addEventListener("click", () => draw(JSON.parse(session.redo_choice()), true));
+    $("redo").addEventListener("click", () => guarded(() => session.redo_choice()));
     $("restart").addEventListener("click", () => {
       if (current && !current.ending && current.turn > 0 &&
           !window.confirm("Begin the story again from the start?")) return;
@@ -245,6 +257,7 @@
     $("export").addEventListener("click", () => {
       const got = JSON.parse(session.export_save());
       keep(got.files);
+      if (got.error) { say([{ text: got.error, style: "error" }]); return; }
       const url = URL.createObjectURL(new Blob([got.text], { type: "application/json" }));
       const a = document.createElement("a");
       a.href = url; a.download = got.name;
@@ -259,7 +272,7 @@
       const text = await file.text();
       e.target.value = "";
       $("saves-panel").close();
-      draw(JSON.parse(session.import_save(text)), true);
+      guarded(() => session.import_save(text));
     });
     $("font").addEventListener("click", () => setFont(!document.body.classList.contains("sans")));
     document.addEventListener("keydown", (e) => {
