@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pytest
 
 from conftest import FIXTURES, run_cli
 
@@ -299,7 +302,7 @@ def test_pyz_plays_to_an_ending_in_a_fresh_venv_without_our_dependencies(tmp_pat
     pyz = tmp_path / "keeper.pyz"
     r = run_cli("publish", str(FEATURES), "--pyz", str(pyz))
     assert r.returncode == 0, r.stderr
-    assert re.search(r"needs Python 3\.\d+ or newer and nothing else", r.stdout)
+    assert re.search(r"needs Python 3\.10 or newer and nothing else", r.stdout)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -320,6 +323,33 @@ def test_pyz_plays_to_an_ending_in_a_fresh_venv_without_our_dependencies(tmp_pat
     assert "ana_story/engine.pyc" in names  # zipimport cannot write bytecode itself
     assert not any(n.startswith(("yaml/", "_yaml/", "ana_story/_story/")) for n in names)
     assert any(n.startswith("licenses/rich/") for n in names)
+
+
+def _python310() -> str | None:
+    """A Python 3.10 that really runs (a pyenv shim may name one it cannot start)."""
+    candidates = [str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.10*/bin/"
+                                                           "python3.10"))]
+    candidates.append(shutil.which("python3.10") or "")
+    for python in filter(None, candidates):
+        probe = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == "(3, 10)":
+            return python
+    return None
+
+
+def test_pyz_plays_on_python_3_10(tmp_path):
+    python = _python310()
+    if python is None:
+        pytest.skip("no Python 3.10 here (python3.10 or ~/.pyenv/versions/3.10*)")
+    pyz = tmp_path / "keeper.pyz"
+    assert run_cli("publish", str(FEATURES), "--pyz", str(pyz)).returncode == 0
+    play = subprocess.run([python, "-I", str(pyz), "--seed", "3", "--saves",
+                           str(tmp_path / "saves")], input="1\n1\n2\n",
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert play.returncode == 0, play.stderr
+    assert "THE END: The Light" in play.stdout
+    assert "Traceback" not in play.stderr
 
 
 def test_pyz_reports_errors_in_one_line(tmp_path):

@@ -80,8 +80,10 @@ def run(args, out=None) -> int:
     if args.pyz is not None:
         from .pyz import write_pyz
         r = write_pyz(story, args.pyz)
+        note = (f" ({r.strict} asks for {'.'.join(map(str, r.declared))}; an older "
+                "Python is told so, and plays on)" if r.declared > r.minimum else "")
         print(f"Wrote {r.file}: {_size(r.size)}, needs Python "
-              f"{'.'.join(map(str, r.minimum))} or newer and nothing else.\n"
+              f"{'.'.join(map(str, r.minimum))} or newer and nothing else{note}.\n"
               f"  Play it: python3 {r.file}", file=out)
     return 0
 

@@ -6,7 +6,10 @@ end (Rich, prompt_toolkit and what they need), copied from this installation
 with their licences. They are bundled rather than left out for plain mode only,
 so a reader at a terminal gets the same screen as `ana-story play` (title menu,
 colours, arrow keys); piped or with --plain it plays in plain text as usual.
-The oldest Python the file runs on is the newest minimum among what it carries.
+It starts on ana-story's own minimum Python (3.10). Where a carried library
+declares a newer one (platformdirs 4.14 asks for 3.11, though it runs on 3.10), an
+older Python is told so in one line and plays on; tests/test_publish.py plays the
+file on Python 3.10 where one is installed.
 """
 from __future__ import annotations
 
@@ -37,9 +40,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 MAIN = '''\
 # ana-story: {title}. Run with: python3 {name}
 import sys
-if sys.version_info < {minimum!r}:
-    sys.exit("This story needs Python {shown} or newer (this is Python %d.%d)."
+if sys.version_info < {ours!r}:
+    sys.exit("This story needs Python {ours_shown} or newer (this is Python %d.%d)."
              % sys.version_info[:2])
+if sys.version_info < {declared!r}:
+    print({note!r}, file=sys.stderr)
 from ana_story.publish.pyzmain import main
 sys.exit(main({name!r}))
 '''
@@ -49,7 +54,9 @@ sys.exit(main({name!r}))
 class PyzResult:
     file: Path
     size: int
-    minimum: tuple[int, int]
+    minimum: tuple[int, int]  # ana-story's own: below it the file refuses to start
+    declared: tuple[int, int]  # the newest minimum a carried library declares
+    strict: str  # that library, "platformdirs 4.14.9", or "" when none asks for more
     libraries: tuple[str, ...]  # "rich 15.0.0", ...
 
 
@@ -89,7 +96,7 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
     if out.is_dir():
         raise UsageError(f"--pyz {out}: that is a folder; give a file name such as "
                          f"{out / 'story.pyz'}")
-    minimum, libraries = OUR_MINIMUM, []
+    declared, strict, libraries = OUR_MINIMUM, "", []
     tmp = out.with_name(out.name + ".part")
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -101,17 +108,20 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
                 except md.PackageNotFoundError:
                     raise UsageError(f"cannot make a .pyz: {dist_name} is not installed "
                                      "here") from None
-                minimum = max(minimum, _minimum(dist.metadata["Requires-Python"]))
+                wants = _minimum(dist.metadata["Requires-Python"])
+                if wants > declared:
+                    declared, strict = wants, f"{dist_name} {dist.version}"
                 libraries.append(f"{dist_name} {dist.version}")
                 for package in packages:
                     _add_tree(z, Path(dist.locate_file(package)), package)
                 for f in dist.files or ():
                     if re.search(r"LICEN[CS]E|COPYING|NOTICE|AUTHORS", f.name, re.I):
                         z.write(dist.locate_file(f), f"licenses/{dist_name}/{f.name}")
-            shown = ".".join(map(str, minimum))
-            z.writestr("__main__.py", MAIN.format(title=story.title.replace("\n", " "),
-                                                  name=out.name, minimum=minimum,
-                                                  shown=shown))
+            z.writestr("__main__.py", MAIN.format(
+                title=" ".join(story.title.split()), name=out.name, ours=OUR_MINIMUM,
+                ours_shown=_shown(OUR_MINIMUM), declared=declared,
+                note=f"(note: {strict} asks for Python {_shown(declared)}; playing on "
+                     "anyway)"))
         blob = tmp.read_bytes()
         out.write_bytes(b"#!/usr/bin/env python3\n" + blob)
         out.chmod(0o755)
@@ -123,4 +133,9 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-    return PyzResult(out, out.stat().st_size, minimum, tuple(libraries))
+    return PyzResult(out, out.stat().st_size, OUR_MINIMUM, declared, strict,
+                     tuple(libraries))
+
+
+def _shown(version: tuple[int, int]) -> str:
+    return ".".join(map(str, version))
