@@ -298,11 +298,17 @@ for line in sys.argv[5:]:""")
     assert msg["style"] == "error" and "belongs to the story 'x'" in msg["text"]
 
 
-def test_pyz_plays_to_an_ending_in_a_fresh_venv_without_our_dependencies(tmp_path):
-    pyz = tmp_path / "keeper.pyz"
-    r = run_cli("publish", str(FEATURES), "--pyz", str(pyz))
+@pytest.fixture(scope="module")
+def pyz(tmp_path_factory) -> Path:
+    """One .pyz of the features story, built once for the tests that play it."""
+    out = tmp_path_factory.mktemp("pyz") / "keeper.pyz"
+    r = run_cli("publish", str(FEATURES), "--pyz", str(out))
     assert r.returncode == 0, r.stderr
     assert re.search(r"needs Python 3\.10 or newer and nothing else", r.stdout)
+    return out
+
+
+def test_pyz_plays_to_an_ending_in_a_fresh_venv_without_our_dependencies(tmp_path, pyz):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -338,12 +344,10 @@ def _python310() -> str | None:
     return None
 
 
-def test_pyz_plays_on_python_3_10(tmp_path):
+def test_pyz_plays_on_python_3_10(tmp_path, pyz):
     python = _python310()
     if python is None:
         pytest.skip("no Python 3.10 here (python3.10 or ~/.pyenv/versions/3.10*)")
-    pyz = tmp_path / "keeper.pyz"
-    assert run_cli("publish", str(FEATURES), "--pyz", str(pyz)).returncode == 0
     play = subprocess.run([python, "-I", str(pyz), "--seed", "3", "--saves",
                            str(tmp_path / "saves")], input="1\n1\n2\n",
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
@@ -352,9 +356,7 @@ def test_pyz_plays_on_python_3_10(tmp_path):
     assert "Traceback" not in play.stderr
 
 
-def test_pyz_reports_errors_in_one_line(tmp_path):
-    pyz = tmp_path / "keeper.pyz"
-    assert run_cli("publish", str(FEATURES), "--pyz", str(pyz)).returncode == 0
+def test_pyz_reports_errors_in_one_line(pyz):
     r = subprocess.run([sys.executable, str(pyz), "--pace", "99"], capture_output=True,
                        text=True, timeout=60, input="")
     assert r.returncode == 2 and "Traceback" not in r.stderr
