@@ -143,6 +143,9 @@ def test_page_plays_to_an_ending_with_locked_choice_undo_and_reload(site, browse
     print(f"\ntime to first scene (local runtime): {seconds:.2f} s")
     assert _text(browser, "#scene-title") == "The Shore"
     assert _text(browser, "#chapter-card") == "The Shore"
+    spoken = browser.find_element("id", "chapter-spoken").get_attribute("textContent")
+    assert spoken == "Chapter: The Shore."  # the card itself is aria-hidden
+    assert browser.find_element("id", "passage").get_attribute("aria-live") == "polite"
     assert _text(browser, "#text").startswith("Wind off the water. Mara stands at the foot")
     assert _choices(browser) == ["1\nPick up the rusted key",
                                  "Climb the stairs\nLocked: You are too afraid",

@@ -87,7 +87,8 @@
     }
     const passage = $("passage");
     passage.hidden = false;
-    passage.setAttribute("aria-label", (v.chapter_card && v.chapter ? v.chapter + ". " : "") + v.title);
+    // the card is drawn for the eye (aria-hidden); a screen reader hears the chapter here
+    $("chapter-spoken").textContent = card.hidden ? "" : "Chapter: " + v.chapter + ".";
     $("scene-title").textContent = v.ending ? "" : v.title;
     $("scene-title").hidden = !!v.ending;
     const text = $("text");
