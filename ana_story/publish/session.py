@@ -47,6 +47,21 @@ class PageFrontend:
     def confirm(self, question: str) -> bool:
         return True
 
+    def listing(self, title: str, rows, footer: str = "") -> None:
+        """A titled list Game shows in passing (a recap, say): said line by line."""
+        self.say(title, "note")
+        for name, detail in rows:
+            self.say(f"{name} — {detail}" if detail else name, "note")
+        if footer:
+            self.say(footer)
+
+    def __getattr__(self, name: str):
+        """A front-end call this page does not know yet (the Frontend protocol grows):
+        nothing to show, and None, which Game reads as 'not chosen'."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: None
+
     def scene(self, p, *, chapter_changed: bool) -> None: ...
     def choices_again(self, p) -> None: ...
     def ending(self, p, summary) -> None: ...
@@ -99,15 +114,21 @@ class WebSession:
             self.game.handle(p, line)
         except AnaStoryError as e:
             self.ui.say(str(e), "error")
-        if self.game.state is not before:
+        if self.game.state is not before and not self._native_redo():
             if word in ("undo", "u", "back"):
                 self.redo.append(before)
             else:
                 self.redo.clear()
         return self.view()
 
+    def _native_redo(self) -> bool:
+        """Game keeps its own redo (ui.comforts) where it has one; else this page does."""
+        return hasattr(self.game, "redo_stack")
+
     def redo_choice(self) -> str:
         """Take again the choice that undo took back."""
+        if self._native_redo():
+            return self.command("redo")
         if not self.redo:
             self.ui.say("Nothing to redo.")
             return self.view()
@@ -156,7 +177,8 @@ class WebSession:
             "scene": p.scene, "title": clean(p.title), "chapter": clean(p.chapter),
             "chapter_card": card, "text": _rich(p.text), "turn": p.turn,
             "choices": self._choices(p), "ending": None,
-            "can_undo": bool(g.undo_stack), "can_redo": bool(self.redo),
+            "can_undo": bool(g.undo_stack), "can_redo": bool(self.game.redo_stack if self._native_redo()
+                             else self.redo),
             "stats": [[clean(r.label), r.value] for r in g.stat_rows()],
             "history": [{"chapter": clean(h.chapter), "title": clean(h.title),
                          "chosen": None if h.chosen is None else clean(h.chosen)}
