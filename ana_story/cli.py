@@ -67,12 +67,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="output format (default: text)")
     check.add_argument("--strict", action="store_true",
                        help="fail (exit 1) on warnings too, not only on errors")
+    from .publish.command import register as register_publish
+    register_publish(sub, _Parser)
     from .savecmd import register as register_saves
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
     register_tools(sub, _Parser, play)
-    from .publish.command import register as register_publish
-    register_publish(sub, _Parser)
     return p
 
 
