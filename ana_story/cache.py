@@ -28,7 +28,7 @@ from .expressions import Env, Expr, Template, compile_expr, compile_template
 from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story,
                     Variable)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the story's ifid, description and language
 
 
 def cache_dir() -> Path:
@@ -162,6 +162,7 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
     meta = {
         "id": story.id, "title": story.title, "author": story.author,
         "version": story.version, "start": story.start, "renamed": dict(story.renamed),
+        "ifid": story.ifid, "description": story.description, "language": story.language,
         "variables": [[v.name, v.initial, v.type, v.label, v.visible, loc(v.where)]
                       for v in story.variables.values()],
         "chapters": [[c.title, os.path.basename(c.file), list(c.scenes)]
@@ -254,5 +255,7 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
     return Story(id=data["id"], title=data["title"], author=data["author"],
                  version=data["version"], start=data["start"], variables=variables,
                  scenes=scenes, chapters=chapters, root=display_root,
-                 renamed=dict(data["renamed"]), precomputed=dict(data["precomputed"]))
+                 renamed=dict(data["renamed"]), precomputed=dict(data["precomputed"]),
+                 ifid=data["ifid"], description=data["description"],
+                 language=data["language"])
 

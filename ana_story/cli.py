@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="output format (default: text)")
     check.add_argument("--strict", action="store_true",
                        help="fail (exit 1) on warnings too, not only on errors")
+    from .publish.command import register as register_publish
+    register_publish(sub, _Parser)
     from .savecmd import register as register_saves
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
@@ -106,6 +108,10 @@ def cmd_check(args) -> int:
             print(render(d, color=color))
         warnings = len(diags) - len(errors)
         if story is not None:
+            if not story.ifid:  # a note, not a warning: needed only to publish
+                from .ifid import new_ifid
+                print(f"note: story.yaml has no ifid; to publish, add one line: "
+                      f"ifid: {new_ifid()}")
             endings = len(story.endings)
             print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
                   f"{len(story.variables)} variables; "
@@ -147,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in TOOL_COMMANDS:
             from .tools.commands import run as run_tool
             return run_tool(args)
+        if command == "publish":
+            from .publish.command import run as run_publish
+            return run_publish(args)
         if command == "saves":
             from .savecmd import run as run_saves
             return run_saves(args, sys.stdout)

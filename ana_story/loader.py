@@ -23,6 +23,7 @@ from .errors import Diagnostic, StoryError
 from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError,
                           Template, compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
+from .ifid import ifid_problem
 from .paths import display_path
 
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
@@ -44,7 +45,7 @@ _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _VAR = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 STORY_KEYS = {"title", "author", "version", "id", "start", "variables", "description",
-              "renamed"}
+              "renamed", "ifid", "language"}
 VARIABLE_KEYS = {"value", "label", "visible", "description"}
 FILE_KEYS = {"chapter", "scenes"}
 SCENE_KEYS = {"title", "text", "choices", "tags", "ending", "notes"}
@@ -284,10 +285,15 @@ class _Loader:
         if m is None:
             return None
         meta = {"file": f}
-        for key in ("title", "author", "version", "id", "start", "description"):
+        for key in ("title", "author", "version", "id", "start", "description", "ifid",
+                    "language"):
             if key in m:
                 meta[key] = self.text(f, m[key][1], f"'{key}'", allow_empty=key != "start")
                 meta[key + "_node"] = m[key][1]
+        bad_ifid = ifid_problem(meta["ifid"]) if meta.get("ifid") else None
+        if bad_ifid:  # the identity archives know the story by (see ifid.py)
+            self.error(f, m["ifid"][1], "bad-ifid", bad_ifid,
+                       "keep the one you have published under; else use a new UUID")
         variables: dict[str, Variable] = {}
         if "variables" in m:
             vm = self.mapping(f, m["variables"][1], "'variables'", set())
@@ -728,7 +734,10 @@ class _Loader:
         return Story(id=meta.get("id") or _slug(title), title=title,
                      author=meta.get("author") or "", version=meta.get("version") or "0",
                      start=start, variables=variables, scenes=scenes,
-                     chapters=tuple(chapters), root=self.display_root, renamed=renamed)
+                     chapters=tuple(chapters), root=self.display_root, renamed=renamed,
+                     ifid=(meta.get("ifid") or "").upper(),
+                     description=meta.get("description") or "",
+                     language=meta.get("language") or "")
 
 
 def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:

@@ -111,6 +111,11 @@ class Story:
 
     # Derived values worth keeping with a compiled story, e.g. the saves' fingerprint.
     precomputed: Mapping[str, Any] = field(default_factory=dict)
+    # For publishing (the Treaty of Babel's IFID, in capitals; a line about the story;
+    # its language as a tag such as "en"); empty when story.yaml gives none.
+    ifid: str = ""
+    description: str = ""
+    language: str = ""
 
     @property
     def endings(self) -> tuple[Scene, ...]:

@@ -136,3 +136,4 @@ def test_wheel_ships_the_story(tmp_path):
     shipped = sorted(p.name for p in (ROOT / "scenes").glob("*.yaml"))
     assert sorted(Path(n).name for n in names if n.startswith("ana_story/_story/")) == shipped
     assert "ana_story/engine.py" in names
+    assert "ana_story/publish/web/app.js" in names  # the page `publish --web` writes

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import AnaStoryError
+from ..ifid import new_ifid
 from ..atomicfile import write_atomic
 from ..loader import STORY_FILE, check
 from .schema import schema_comment
@@ -29,6 +30,7 @@ STORY_YAML = """\
 title: {title}
 author: You
 version: "0.1"
+ifid: {ifid}  # the story's identity for archives (IFDB): keep it when you publish
 start: doorstep
 variables:
   courage: 0
@@ -127,7 +129,8 @@ def new_story(folder: Path, title: str | None = None) -> list[Path]:
         story = folder / STORY_FILE
         chapter = folder / "01-beginning.yaml"
         atomic_write(story, STORY_YAML.format(comment=schema_comment("story", story),
-                                              title=_yaml_text(title)))
+                                              title=_yaml_text(title),
+                                              ifid=new_ifid()))
         atomic_write(chapter, CHAPTER_YAML.format(comment=schema_comment("scene", chapter),
                                                   folder=folder))
     except OSError as e:

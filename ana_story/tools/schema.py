@@ -135,6 +135,11 @@ def story_file_schema() -> dict:
             "version": _text("The story's version; saves record it."),
             "id": _text("A stable id for saves (default: from the title)."),
             "description": _text("A line about the story."),
+            "ifid": {"type": "string", "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-"
+                     "[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+                     "description": "The story's IFID (a UUID), for archives such as "
+                                    "IFDB; chosen once, never changed."},
+            "language": _text("The story's language, as a tag such as en or fr-CA."),
             "start": {"type": "string", "pattern": ID, "description": "The first scene."},
             "variables": {"type": ["object", "null"], "propertyNames": {"pattern": VAR},
                           "additionalProperties": variable,
