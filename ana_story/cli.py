@@ -11,6 +11,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import AnaStoryError, Diagnostic, StoryError
+from .wording import plural
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -18,7 +19,13 @@ EPILOG_CHECK = """example:
 
 EPILOG_PLAY = """example:
   ana-story play                      # the shipped story
-  printf '1\\n2\\n' | ana-story play my-story --seed 7"""
+  printf '1\\n2\\n' | ana-story play my-story --seed 7
+  ana-story --plain --seed 3          # the same options work without 'play'"""
+
+EPILOG_MAIN = """examples:
+  ana-story                           # play the shipped story
+  ana-story --plain --seed 3          # play's options work here too (see 'play --help')
+  ana-story check my-story            # a command: each has its own --help"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,9 +36,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ana-story",
-                description="Play and write choice-based stories in the terminal.",
-                epilog="Run 'ana-story COMMAND --help' for a command's options and an "
-                       "example. With no command, plays the shipped story.")
+                usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
+                      "       ana-story COMMAND [OPTIONS]",
+                description="Play and write choice-based stories in the terminal. With no "
+                            "command, plays the shipped story (or STORY_DIR) and takes "
+                            "every option of 'ana-story play'.",
+                epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ana-story {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -53,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="reload the story when its files change, keeping your place "
                            "(for authors)")
     play.add_argument("--saves", metavar="DIR", default=None,
-                      help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
-                           "saves/, or your user data folder)")
+                      help="the save folder (default: $ANA_STORY_SAVES, else your user "
+                           "data folder)")
 
     check = sub.add_parser("check", help="check a story for mistakes",
                            description="Check every file of a story and list each problem "
@@ -71,7 +81,26 @@ def _parser() -> argparse.ArgumentParser:
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
     register_tools(sub, _Parser, play)
+    p.set_defaults(_play=play, _commands=frozenset(sub.choices))
     return p
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``. Without a command, it is play's: the README shows
+    `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
+    command takes every play option (and a story folder after them)."""
+    parser = _parser()
+    play, commands = parser.get_default("_play"), parser.get_default("_commands")
+    first = argv[0] if argv else ""
+    bare = not argv or (first.startswith("-") and first not in ("-h", "--help", "--version")
+                        and not any(a in commands for a in argv)) \
+        or (first not in commands and os.path.isdir(first))  # `ana-story my-story`
+    if not bare:
+        return parser.parse_args(argv)
+    play.prog = "ana-story"  # so its usage and errors name the command typed
+    args = play.parse_args(argv)
+    args.command = None
+    return args
 
 
 def _story_dir(arg: str | None):
@@ -104,12 +133,11 @@ def cmd_check(args) -> int:
         warnings = len(diags) - len(errors)
         if story is not None:
             endings = len(story.endings)
-            print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
-                  f"{len(story.variables)} variables; "
-                  f"{len(errors)} errors, {warnings} warnings")
+            print(f"{story.title}: {plural(len(story.scenes), 'scene')}, "
+                  f"{plural(endings, 'ending')}, {plural(len(story.variables), 'variable')}; "
+                  f"{plural(len(errors), 'error')}, {plural(warnings, 'warning')}")
         else:
-            print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-                  f"{warnings} warning{'s' if warnings != 1 else ''}")
+            print(f"{plural(len(errors), 'error')}, {plural(warnings, 'warning')}")
     return 1 if errors or (args.strict and diags) else 0
 
 
@@ -130,13 +158,8 @@ def _report(err: AnaStoryError) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "play"
-    if args.command is None:
-        args.story_dir, args.seed, args.plain = None, None, False
-        args.pace, args.watch = None, False
-        args.saves = None
-        args.from_scene, args.set = None, []
     try:
         if command == "check":
             return cmd_check(args)

@@ -4,11 +4,14 @@ calls one method and prints the outcome; errors go back to cli.py."""
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from .errors import SaveError
 from .saves import BrokenSave, LoadResult, SaveInfo, SaveStore
+from .wording import duration, plural
 
 EPILOG = """examples:
   ana-story saves list
@@ -93,18 +96,15 @@ def run(args, out: IO[str]) -> int:
         out.write(f"Copied the save '{args.name}' to {args.file}. On the other machine: "
                   f"ana-story saves import {args.file}\n")
         return 0
-    result = store.import_file(Path(args.file).expanduser(), args.as_name,
-                               replace=args.replace)
+    source = Path(args.file).expanduser()
+    if not os.path.lexists(source):  # say what is missing: the file, not "the folder"
+        raise SaveError(f"could not read {args.file}: there is no such file",
+                        file=str(source))
+    result = store.import_file(source, args.as_name, replace=args.replace)
     out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
     for line in result.changes:
         out.write(f"  note: {line}\n")
     return 0
-
-
-def play_time(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else \
-        f"{s // 60}:{s % 60:02d}"
 
 
 def when(dt: datetime) -> str:
@@ -121,7 +121,7 @@ def _list(store: SaveStore, out: IO[str]) -> int:
     width = max((len(i.slot) for i in infos), default=0)
     for i in infos:
         out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
-                  f"turn {i.turn}, played {play_time(i.play_seconds)}, "
+                  f"turn {i.turn}, played {duration(i.play_seconds)}, "
                   f"story version {i.story_version}\n")
     for b in entries:
         if isinstance(b, BrokenSave):
@@ -137,10 +137,10 @@ def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
               f"  chapter:   {info.chapter}\n"
               f"  scene:     {info.scene_title}\n"
               f"  turn:      {info.turn}\n"
-              f"  played:    {play_time(info.play_seconds)}\n"
+              f"  played:    {duration(info.play_seconds)}\n"
               f"  saved at:  {when(info.saved_at)}\n"
               f"  file:      {store.path(info.slot)}\n"
-              f"  undo:      {len(result.data.undo)} steps back\n")
+              f"  undo:      {plural(len(result.data.undo), 'step')} back\n")
     shown = [v for v in store.story.variables.values() if v.visible]
     for v in shown:
         value = state.variables.get(v.name, v.initial)

@@ -346,8 +346,9 @@ class SaveStore:
             raise SaveError(f"{source} is not a save this story can use: {e}",
                             file=str(source)) from None
         if self.exists(name) and not replace:
-            raise SaveError(f"there is already a save named '{name}'; choose another name "
-                            "or replace it", slot=name, file=str(self.path(name)))
+            raise SaveError(f"there is already a save named '{name}': add --as NAME to import "
+                            "it under another name, or --replace to replace it", slot=name,
+                            file=str(self.path(name)))
         doc["slot"] = name
         self._write(name, self.path(name), dumps(doc), keep=self._good_on_disk(
             self.path(name)))

@@ -262,7 +262,7 @@ def test_cli_lists_shows_exports_imports_and_deletes(story, tmp_path):
     r = _cli("list", saves=saves)
     assert r.returncode == 0, r.stderr
     assert "autosave" in r.stdout and "The Tower: The Lamp Room, turn 3" in r.stdout
-    assert "played 3:00" in r.stdout and "story version 1.2" in r.stdout
+    assert "played 3 min" in r.stdout and "story version 1.2" in r.stdout
     r = _cli("show", "autosave", saves=saves)
     assert r.returncode == 0 and "turn:      3" in r.stdout
     assert "undo:      3 steps back" in r.stdout

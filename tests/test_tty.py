@@ -233,7 +233,7 @@ def test_unknown_input_gets_a_hint_not_a_crash(term):
     t = term()
     t.new_story()
     t.send("dance" + ENTER)
-    t.wait_for("'dance' is not a choice or a command. Type a number from 1 to 2, or 'quit'.")
+    t.wait_for("'dance' is not a choice or a command. Type a number from 1 to 2, 'help' for the commands, or 'quit'.")
     t.send("1" + ENTER)
     t.wait_for("Knocking")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..paths import display_path
+from ..wording import plural
 
 COMMANDS = ("explore", "graph", "schema", "new", "test")
 
@@ -231,7 +232,7 @@ def cmd_test(args) -> int:
     for path in plans:
         r = run_plan(story, path, display_path(path))
         if r.ok:
-            print(f"PASS {r.file}: {r.name} ({r.steps} steps)")
+            print(f"PASS {r.file}: {r.name} ({plural(r.steps, 'step')})")
         else:
             failed += 1
             line, message = r.failures[0]

@@ -182,7 +182,7 @@ class Game:
             return "stay"
         if not 1 <= number <= len(options):
             self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
-                        f"{len(options)}, or 'quit'.")
+                        f"{len(options)}, 'help' for the commands, or 'quit'.")
             return "stay"
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
@@ -198,11 +198,11 @@ class Game:
         if near:
             self.ui.say(f"'{shown}' is not a choice or a command. Did you mean '{near[0]}'?")
         elif p.ended:
-            self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history' "
-                        "or 'quit'.")
+            self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history', "
+                        "'help' or 'quit'.")
         elif n:
             self.ui.say(f"'{shown}' is not a choice or a command. Type a number from 1 "
-                        f"to {n}, or 'quit'.")
+                        f"to {n}, 'help' for the commands, or 'quit'.")
         else:
             self.ui.say(f"'{shown}' is not a command. Type 'help' for the list.")
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..wording import duration  # noqa: F401 - the one play-time formatter, re-exported
+
 # The in-game commands as `help` lists them (both front ends).
 COMMANDS = (
     ("1, 2, ...", "take that choice (or ↑/↓ and Enter)"),
@@ -65,16 +67,6 @@ class EndingSummary:
     @property
     def found(self) -> int:
         return sum(1 for _, f in self.endings if f)
-
-
-def duration(seconds: float) -> str:
-    """A play time as people say it: "under a minute", "12 min", "1 h 5 min"."""
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
 
 
 def ago(when: datetime, now: datetime | None = None) -> str:
