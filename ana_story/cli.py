@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                             "every option of 'ana-story play'.",
                 epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ana-story {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                           prog="ana-story")
 
     play = sub.add_parser("play", help="play a story",
                           description="Play a story (the shipped one by default).",
@@ -85,16 +86,40 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _first_positional(play: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is neither an option of play's nor its value
+    (so the folder in `--saves saves` is not taken for the `saves` command)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            if not word.startswith("-"):
+                continue
+        if word == "--":
+            return None
+        if not word.startswith("-") or word == "-":
+            return word
+        action = play._option_string_actions.get(word)  # noqa: SLF001 - argparse's table
+        skip = action is not None and action.nargs in (None, "?") and bool(action.option_strings) \
+            and not isinstance(action, (argparse._StoreTrueAction,))  # noqa: SLF001
+    return None
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv``. Without a command, it is play's: the README shows
     `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
     command takes every play option (and a story folder after them)."""
     parser = _parser()
     play, commands = parser.get_default("_play"), parser.get_default("_commands")
-    first = argv[0] if argv else ""
-    bare = not argv or (first.startswith("-") and first not in ("-h", "--help", "--version")
-                        and not any(a in commands for a in argv)) \
-        or (first not in commands and os.path.isdir(first))  # `ana-story my-story`
+    if argv and argv[0] in ("-h", "--help", "--version"):
+        return parser.parse_args(argv)
+    first = _first_positional(play, argv)
+    if first is None:
+        bare = True
+    elif argv[0] == first:  # `ana-story my-story`; `ana-story chek` stays a usage error
+        bare = first not in commands and os.path.isdir(first)
+    else:
+        bare = first not in commands
     if not bare:
         return parser.parse_args(argv)
     play.prog = "ana-story"  # so its usage and errors name the command typed

@@ -239,9 +239,12 @@ def test_default_folder_follows_the_environment_variable(monkeypatch, tmp_path):
     assert default_saves_dir() == tmp_path / "mine"
 
 
-def test_default_folder_is_the_checkouts_saves_folder_when_run_from_one(monkeypatch):
+def test_default_folder_is_the_user_data_folder_even_when_run_from_a_checkout(
+        monkeypatch, tmp_path):
+    # issue 15: an editable install no longer moves the saves to the checkout's saves/
     monkeypatch.delenv("ANA_STORY_SAVES", raising=False)
-    assert default_saves_dir() == Path(__file__).resolve().parent.parent / "saves"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_saves_dir() == tmp_path / "data" / "ana-story" / "saves"
 
 
 def test_store_without_folder_uses_the_default(monkeypatch, tmp_path, story):

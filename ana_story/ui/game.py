@@ -310,7 +310,8 @@ class Game:
         rows = []
         for i in self._list_saves():
             if hasattr(i, "turn"):
-                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}", i.turn,
+                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}"
+                                    + self._folder_note(i.slot), i.turn,
                                     duration(i.play_seconds), ago(i.saved_at)))
             else:
                 moved = f" (moved to {i.moved_to})" if getattr(i, "moved_to", None) else ""
@@ -423,7 +424,15 @@ class Game:
                             "warning")
 
     def _where(self, info) -> str:
-        return f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
+        return (f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
+                + self._folder_note(info.slot))
+
+    def _folder_note(self, slot: str) -> str:
+        """Where a save is, when it is not in the save folder (savewhere: one an older
+        version left in a checkout's saves/)."""
+        other = getattr(self.store, "elsewhere", None)
+        folder = other(slot) if other is not None else None
+        return f" · in {folder}" if folder else ""
 
     def _pick_and_load(self) -> bool:
         infos = [i for i in self._list_saves() if hasattr(i, "turn")]

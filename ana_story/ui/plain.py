@@ -113,7 +113,9 @@ class PlainUI:
         return line
 
     def say(self, text: str, style: str = "hint") -> None:
-        self._write(textwrap.fill(clean(text), max(20, self.width - 1)))
+        # a path or a save name in a message stays whole, to be copied
+        self._write(textwrap.fill(clean(text), max(20, self.width - 1),
+                                  break_on_hyphens=False, break_long_words=False))
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
         out = ["THE STORY SO FAR", ""]

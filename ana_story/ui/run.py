@@ -10,7 +10,6 @@ import gc
 import os
 import shutil
 import sys
-from pathlib import Path
 
 from .. import engine
 from ..paths import shipped_story
@@ -41,7 +40,7 @@ def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
     from ..errors import UsageError
-    from ..saves import SaveStore
+    from ..savewhere import open_store
     pace = getattr(args, "pace", None)
     if pace is not None and not 0 <= pace <= 60:
         raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
@@ -55,7 +54,7 @@ def play_command(args) -> int:
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
                      or getattr(args, "set", None))
     saves = getattr(args, "saves", None)
-    store = SaveStore(story, Path(saves) if saves else None)
+    store = open_store(story, saves)
     watch = getattr(args, "watch", False)
     reload = (lambda: load_story(folder)) if watch else None
     watcher = None
