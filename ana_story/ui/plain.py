@@ -72,6 +72,12 @@ class PlainUI:
         self.out.flush()
 
     def _line(self, prompt: str) -> str | None:
+        from .lineinput import on_terminal, read_line
+        if on_terminal(self.stdin, self.out):  # ↑ must not type ^[[A into the line
+            line = read_line(prompt, self.stdin, self.out)
+            if line is None:
+                self.out.write("\n")
+            return line
         self.out.write(prompt)
         self.out.flush()
         line = self.stdin.readline()
