@@ -3,7 +3,7 @@ $ANA_STORY_SAVES), and saves an older version left in a checkout's saves/ are st
 found, with where each is."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..wording import duration  # noqa: F401 - the one play-time formatter, re-exported
+from .. import wording
 
 # The in-game commands as `help` lists them (both front ends).
 COMMANDS = (
@@ -67,6 +67,9 @@ class EndingSummary:
     @property
     def found(self) -> int:
         return sum(1 for _, f in self.endings if f)
+
+
+duration = wording.duration  # the one play-time formatter (saves list uses it too)
 
 
 def ago(when: datetime, now: datetime | None = None) -> str:
