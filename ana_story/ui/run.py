@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import sys
 
 from .. import engine
@@ -65,26 +66,37 @@ def play_command(args) -> int:
                    else None, reload=reload,
                    autosave_slot=SCRATCH if authoring else AUTOSAVE)
     if interactive(args):
-        from .terminal import TerminalUI
-        ui = TerminalUI(pace=pace or None, watch=watcher,
-                        slots=lambda: _slots(store))
-        game = Game(story, state, ui, **options)
         try:
-            if not authoring and not game.title_screen():
-                ui.say("Goodbye.", "note")
-                return 0
-        except (KeyboardInterrupt, EOFError):
-            ui.say("Goodbye.", "note")
-            return 0
-        if watcher is not None and watcher.changed():  # edited while the menu was up
-            game.reload()
-        return game.run()
+            return _play_terminal(story, state, store, options, pace=pace,
+                                  watcher=watcher, authoring=authoring)
+        finally:
+            # Goodbye is said: a Ctrl-C typed while the process winds down must not
+            # turn the clean exit into a death by signal (a real terminal only).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     game = Game(story, state, ui, **options)
     if not authoring:
         game.offer_autosave()
+    return game.run()
+
+
+def _play_terminal(story, state, store, options: dict, *, pace, watcher,
+                   authoring: bool) -> int:
+    """The title screen, then play, in the Rich + prompt_toolkit front end."""
+    from .terminal import TerminalUI
+    ui = TerminalUI(pace=pace or None, watch=watcher, slots=lambda: _slots(store))
+    game = Game(story, state, ui, **options)
+    try:
+        if not authoring and not game.title_screen():
+            ui.say("Goodbye.", "note")
+            return 0
+    except (KeyboardInterrupt, EOFError):
+        ui.say("Goodbye.", "note")
+        return 0
+    if watcher is not None and watcher.changed():  # edited while the menu was up
+        game.reload()
     return game.run()
 
 
