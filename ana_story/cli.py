@@ -100,8 +100,7 @@ def _first_positional(play: argparse.ArgumentParser, argv: list[str]) -> str | N
         if not word.startswith("-") or word == "-":
             return word
         action = play._option_string_actions.get(word)  # noqa: SLF001 - argparse's table
-        skip = action is not None and action.nargs in (None, "?") and bool(action.option_strings) \
-            and not isinstance(action, (argparse._StoreTrueAction,))  # noqa: SLF001
+        skip = action is not None and action.nargs in (None, "?")  # takes a value
     return None
 
 

@@ -120,7 +120,7 @@ class PlainUI:
 
     def say(self, text: str, style: str = "hint") -> None:
         # a path or a save name in a message stays whole, to be copied
-        self._write(textwrap.fill(clean(text), max(20, self.width - 1),
+        self._write(textwrap.fill(clean(text), max(20, min(MEASURE, self.width - 1)),
                                   break_on_hyphens=False, break_long_words=False))
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
