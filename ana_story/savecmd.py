@@ -89,8 +89,9 @@ def run(args, out: IO[str]) -> int:
             out.write(f"  note: {line}\n")
         return 0
     if act == "delete":
+        folder = store.where(args.name) if store.exists(args.name) else store.folder
         store.delete(args.name)
-        out.write(f"Deleted the save '{args.name}'.\n")
+        out.write(f"Deleted the save '{args.name}' from {folder}.\n")
         return 0
     if act == "export":
         store.export(args.name, Path(args.file).expanduser())

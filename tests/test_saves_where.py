@@ -104,7 +104,12 @@ def test_continue_and_saves_list_find_a_checkouts_old_saves(tmp_path, monkeypatc
     [mine] = (tmp_path / "data" / "ana-story" / "saves").glob("*/autosave.json")
     assert '"turn": 2' in mine.read_text()  # played on: saved in the one folder
     again = run_cli("saves", "list", "--story", FEATURES, cwd=checkout, env=env)
+
     mine_line = again.stdout.splitlines()[1]
     assert mine_line.lstrip().startswith("autosave") and "turn 2" in mine_line
     assert "(in " not in mine_line  # it is in the one folder now
     assert "Older copies in other folders" in again.stdout and str(legacy) in again.stdout
+    gone = run_cli("saves", "delete", "autosave", "--story", FEATURES, cwd=checkout, env=env)
+    assert gone.stdout == f"Deleted the save 'autosave' from {mine.parent}.\n"
+    back = run_cli("saves", "list", "--story", FEATURES, cwd=checkout, env=env)
+    assert f"(in {legacy.parent})" in " ".join(back.stdout.split())  # the older copy
