@@ -82,7 +82,6 @@ def _parser() -> argparse.ArgumentParser:
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
     register_tools(sub, _Parser, play)
-    p.set_defaults(_play=play, _commands=frozenset(sub.choices))
     return p
 
 
@@ -109,7 +108,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
     command takes every play option (and a story folder after them)."""
     parser = _parser()
-    play, commands = parser.get_default("_play"), parser.get_default("_commands")
+    sub = next(a for a in parser._actions  # noqa: SLF001 - argparse keeps them there
+               if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    play, commands = sub.choices["play"], set(sub.choices)
     if argv and argv[0] in ("-h", "--help", "--version"):
         return parser.parse_args(argv)
     first = _first_positional(play, argv)
@@ -166,8 +167,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from .ui.run import play_command
-    return play_command(args)
+    from .ui.run import interactive, play_command
+    try:
+        return play_command(args)
+    finally:
+        if interactive(args):
+            # Goodbye is said: a Ctrl-C typed while the process winds down must not
+            # turn the clean exit into a death by signal (on a real terminal only).
+            import signal
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _report(err: AnaStoryError) -> int:

@@ -1,11 +1,11 @@
 """Where things sit on the terminal, as a book sets a page: a reading column of
-about 70 columns (theme.MEASURE), centred on a wide terminal, the whole width of a
-narrow one. Pure arithmetic on the terminal's size, shared by the renderer and the
+about 70 columns (theme.MEASURE, read at each call: a page-width preference may
+change it for the run), centred on a wide terminal, the whole width of a narrow one. Pure arithmetic on the terminal's size, shared by the renderer and the
 terminal front end so that the page, its messages, its prompt and the pager line
 up at 40, 80 or 200 columns."""
 from __future__ import annotations
 
-from .theme import MEASURE
+from . import theme
 
 NARROW = 50  # below this, no margin at all: every column goes to the text
 PAGER_PROMPT = "-- more: Space or Enter for the next page, q to stop --"
@@ -17,12 +17,12 @@ def margin(width: int) -> int:
     a wide one as much as centres the reading column."""
     if width < NARROW:
         return 0
-    return max(2, (width - MEASURE) // 2)
+    return max(2, (width - theme.MEASURE) // 2)
 
 
 def measure(width: int) -> int:
     """Columns of prose: about 70, or what a narrow terminal has."""
-    return max(10, min(MEASURE, width - 2 * margin(width)))
+    return max(10, min(theme.MEASURE, width - 2 * margin(width)))
 
 
 def indent(width: int) -> str:

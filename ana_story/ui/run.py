@@ -9,8 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import signal
 import sys
+from pathlib import Path
 
 from .. import engine
 from ..paths import shipped_story
@@ -41,7 +41,7 @@ def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
     from ..errors import UsageError
-    from ..savewhere import open_store
+    from ..saves import SaveStore
     pace = getattr(args, "pace", None)
     if pace is not None and not 0 <= pace <= 60:
         raise UsageError(f"--pace {pace:g}: give the seconds between paragraphs, 0 to 60")
@@ -55,7 +55,8 @@ def play_command(args) -> int:
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
                      or getattr(args, "set", None))
     saves = getattr(args, "saves", None)
-    store = open_store(story, saves)
+    from ..savewhere import open_store  # the one rule, and saves older versions left
+    store: SaveStore = open_store(story, Path(saves) if saves else None)
     watch = getattr(args, "watch", False)
     reload = (lambda: load_story(folder)) if watch else None
     watcher = None
@@ -66,37 +67,26 @@ def play_command(args) -> int:
                    else None, reload=reload,
                    autosave_slot=SCRATCH if authoring else AUTOSAVE)
     if interactive(args):
+        from .terminal import TerminalUI
+        ui = TerminalUI(pace=pace or None, watch=watcher,
+                        slots=lambda: _slots(store))
+        game = Game(story, state, ui, **options)
         try:
-            return _play_terminal(story, state, store, options, pace=pace,
-                                  watcher=watcher, authoring=authoring)
-        finally:
-            # Goodbye is said: a Ctrl-C typed while the process winds down must not
-            # turn the clean exit into a death by signal (a real terminal only).
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if not authoring and not game.title_screen():
+                ui.say("Goodbye.", "note")
+                return 0
+        except (KeyboardInterrupt, EOFError):
+            ui.say("Goodbye.", "note")
+            return 0
+        if watcher is not None and watcher.changed():  # edited while the menu was up
+            game.reload()
+        return game.run()
     from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     game = Game(story, state, ui, **options)
     if not authoring:
         game.offer_autosave()
-    return game.run()
-
-
-def _play_terminal(story, state, store, options: dict, *, pace, watcher,
-                   authoring: bool) -> int:
-    """The title screen, then play, in the Rich + prompt_toolkit front end."""
-    from .terminal import TerminalUI
-    ui = TerminalUI(pace=pace or None, watch=watcher, slots=lambda: _slots(store))
-    game = Game(story, state, ui, **options)
-    try:
-        if not authoring and not game.title_screen():
-            ui.say("Goodbye.", "note")
-            return 0
-    except (KeyboardInterrupt, EOFError):
-        ui.say("Goodbye.", "note")
-        return 0
-    if watcher is not None and watcher.changed():  # edited while the menu was up
-        game.reload()
     return game.run()
 
 
