@@ -134,3 +134,20 @@ def test_plain_mode_on_a_terminal_ignores_the_arrow_keys(start, cols):
     t.send(ENTER)
     screen = t.wait_for("THE GATE")
     assert "^[" not in screen
+
+
+def test_only_the_first_title_page_clears_the_screen(start):
+    """Back at the title from a menu, what that menu showed stays on screen."""
+    t = start(80, rows=40)
+    t.new_story()
+    t.send("1" + ENTER)
+    t.wait_for("Knocking")
+    t.send("quit" + ENTER)
+    assert t.exit_code() == 0
+    t = start(80, rows=40)
+    t.wait_for("Continue", "Load")
+    t.send("3" + ENTER)  # Load
+    t.wait_for("Which save?", "autosave")
+    t.send("q" + ENTER)  # back to the title
+    screen = t.wait_for("Which save?", "New story")
+    assert screen.count("The Walled Garden") == 2  # the title page again, below the menu

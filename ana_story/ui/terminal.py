@@ -88,6 +88,8 @@ class TerminalUI:
         self._session = None
         self.selected: int | None = None
         self.count = 0
+        self.title_shown = False  # the first title page clears the screen; later ones
+        #                           (back from a menu) keep what that menu showed
 
     @property
     def session(self):
@@ -254,10 +256,12 @@ class TerminalUI:
     def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
         # A title page of its own: not under the shell's last lines (an install log),
         # a little above the middle of the screen; the shell's lines stay scrollable.
-        self.console.clear()
-        air = layout.top_space(self.console.height, 12 + len(items))
-        if air:
-            self.console.print("\n" * (air - 1))
+        if not self.title_shown:
+            self.title_shown = True
+            self.console.clear()
+            air = layout.top_space(self.console.height, 12 + len(items))
+            if air:
+                self.console.print("\n" * (air - 1))
         self.console.print(render.title_card(story.title, story.author, self.width))
         return self.pick("", items, clear_selection=False)
 
