@@ -22,7 +22,10 @@ EPILOG_PLAY = """example:
   printf '1\\n2\\n' | ana-story play my-story --seed 7
   ana-story --plain --seed 3          # the same options work without 'play'"""
 
-EPILOG_MAIN = """examples:
+EPILOG_MAIN = """With no command, plays the shipped story (or STORY_DIR) and takes every option
+of 'ana-story play'.
+
+examples:
   ana-story                           # play the shipped story
   ana-story --plain --seed 3          # play's options work here too (see 'play --help')
   ana-story check my-story            # a command: each has its own --help"""
@@ -38,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ana-story",
                 usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
                       "       ana-story COMMAND [OPTIONS]",
-                description="Play and write choice-based stories in the terminal. With no "
-                            "command, plays the shipped story (or STORY_DIR) and takes "
-                            "every option of 'ana-story play'.",
+                description="Play and write choice-based stories in the terminal.",
                 epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ana-story {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
