@@ -11,7 +11,6 @@ from typing import Sequence
 
 from . import __version__
 from .errors import AnaStoryError, Diagnostic, StoryError
-from .wording import plural
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -146,6 +145,7 @@ def format_diagnostic(d: Diagnostic) -> str:
 def cmd_check(args) -> int:
     from .loader import check
     from .tools.lint import lint, render
+    from .wording import plural
     story, diags = check(_story_dir(args.story_dir))
     if story is not None:
         diags = sorted(diags + lint(story), key=Diagnostic.sort_key)

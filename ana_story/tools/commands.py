@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..paths import display_path
-from ..wording import plural
 
 COMMANDS = ("explore", "graph", "schema", "new", "test")
 
@@ -210,6 +209,7 @@ def cmd_new(args) -> int:
 
 def cmd_test(args) -> int:
     from ..paths import shipped_story
+    from ..wording import plural
     from .playtest import find_plans, run_plan
     story_dir = _story_dir(args.story_dir)
     story = _load(args.story_dir)
