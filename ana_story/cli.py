@@ -18,7 +18,16 @@ EPILOG_CHECK = """example:
 
 EPILOG_PLAY = """example:
   ana-story play                      # the shipped story
-  printf '1\\n2\\n' | ana-story play my-story --seed 7"""
+  printf '1\\n2\\n' | ana-story play my-story --seed 7
+  ana-story --plain --seed 3          # the same options work without 'play'"""
+
+EPILOG_MAIN = """With no command, plays the shipped story (or STORY_DIR) and takes every option
+of 'ana-story play'.
+
+examples:
+  ana-story                           # play the shipped story
+  ana-story --plain --seed 3          # play's options work here too (see 'play --help')
+  ana-story check my-story            # a command: each has its own --help"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,11 +38,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ana-story",
+                usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
+                      "       ana-story COMMAND [OPTIONS]",
                 description="Play and write choice-based stories in the terminal.",
-                epilog="Run 'ana-story COMMAND --help' for a command's options and an "
-                       "example. With no command, plays the shipped story.")
+                epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ana-story {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                           prog="ana-story")
 
     play = sub.add_parser("play", help="play a story",
                           description="Play a story (the shipped one by default).",
@@ -53,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="reload the story when its files change, keeping your place "
                            "(for authors)")
     play.add_argument("--saves", metavar="DIR", default=None,
-                      help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
-                           "saves/, or your user data folder)")
+                      help="the save folder (default: $ANA_STORY_SAVES, else your user "
+                           "data folder)")
     from .cli_extra import add_play_options, register as register_extra
     add_play_options(play)
 
@@ -79,6 +90,49 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _first_positional(play: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is neither an option of play's nor its value
+    (so the folder in `--saves saves` is not taken for the `saves` command)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            if not word.startswith("-"):
+                continue
+        if word == "--":
+            return None
+        if not word.startswith("-") or word == "-":
+            return word
+        action = play._option_string_actions.get(word)  # noqa: SLF001 - argparse's table
+        skip = action is not None and action.nargs in (None, "?")  # takes a value
+    return None
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``. Without a command, it is play's: the README shows
+    `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
+    command takes every play option (and a story folder after them)."""
+    parser = _parser()
+    sub = next(a for a in parser._actions  # noqa: SLF001 - argparse keeps them there
+               if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    play, commands = sub.choices["play"], set(sub.choices)
+    if argv and argv[0] in ("-h", "--help", "--version"):
+        return parser.parse_args(argv)
+    first = _first_positional(play, argv)
+    if first is None:
+        bare = True
+    elif argv[0] == first:  # `ana-story my-story`; `ana-story chek` stays a usage error
+        bare = first not in commands and os.path.isdir(first)
+    else:
+        bare = first not in commands
+    if not bare:
+        return parser.parse_args(argv)
+    play.prog = "ana-story"  # so its usage and errors name the command typed
+    args = play.parse_args(argv)
+    args.command = None
+    return args
+
+
 def _story_dir(arg: str | None):
     from .paths import shipped_story
     return arg if arg is not None else shipped_story()
@@ -96,6 +150,7 @@ def format_diagnostic(d: Diagnostic) -> str:
 def cmd_check(args) -> int:
     from .loader import check
     from .tools.lint import lint, render
+    from .wording import plural
     story, diags = check(_story_dir(args.story_dir))
     if story is not None:
         diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
@@ -113,18 +168,24 @@ def cmd_check(args) -> int:
                 print(f"note: story.yaml has no ifid; to publish, add one line: "
                       f"ifid: {new_ifid()}")
             endings = len(story.endings)
-            print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
-                  f"{len(story.variables)} variables; "
-                  f"{len(errors)} errors, {warnings} warnings")
+            print(f"{story.title}: {plural(len(story.scenes), 'scene')}, "
+                  f"{plural(endings, 'ending')}, {plural(len(story.variables), 'variable')}; "
+                  f"{plural(len(errors), 'error')}, {plural(warnings, 'warning')}")
         else:
-            print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-                  f"{warnings} warning{'s' if warnings != 1 else ''}")
+            print(f"{plural(len(errors), 'error')}, {plural(warnings, 'warning')}")
     return 1 if errors or (args.strict and diags) else 0
 
 
 def cmd_play(args) -> int:
-    from .ui.run import play_command
-    return play_command(args)
+    from .ui.run import interactive, play_command
+    try:
+        return play_command(args)
+    finally:
+        if interactive(args):
+            # Goodbye is said: a Ctrl-C typed while the process winds down must not
+            # turn the clean exit into a death by signal (on a real terminal only).
+            import signal
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _report(err: AnaStoryError) -> int:
@@ -139,13 +200,8 @@ def _report(err: AnaStoryError) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "play"
-    if args.command is None:
-        args.story_dir, args.seed, args.plain = None, None, False
-        args.pace, args.watch = None, False
-        args.saves = None
-        args.from_scene, args.set = None, []
     try:
         if command == "check":
             return cmd_check(args)

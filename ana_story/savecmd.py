@@ -4,11 +4,15 @@ calls one method and prints the outcome; errors go back to cli.py."""
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from .saves import BrokenSave, LoadResult, SaveInfo, SaveStore
+from .errors import SaveError
+from .saves import BrokenSave, LoadResult, SaveInfo
+from .savewhere import SearchingStore, open_store
+from .wording import duration, plural
 
 EPILOG = """examples:
   ana-story saves list
@@ -23,8 +27,8 @@ def add_common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
     """--saves and --story, accepted before or after the action's name."""
     default = argparse.SUPPRESS if suppress else None
     p.add_argument("--saves", metavar="DIR", default=default,
-                   help="the save folder (default: $ANA_STORY_SAVES, the checkout's "
-                        "saves/, or your user data folder)")
+                   help="the save folder (default: $ANA_STORY_SAVES, else your user "
+                        "data folder)")
     p.add_argument("--story", metavar="STORY_DIR", default=default,
                    help="the story whose saves these are (default: the shipped story)")
 
@@ -74,7 +78,7 @@ def run(args, out: IO[str]) -> int:
     from .loader import load_story
     from .paths import shipped_story
     story = load_story(args.story if args.story else shipped_story())
-    store = SaveStore(story, Path(args.saves).expanduser() if args.saves else None)
+    store = open_store(story, args.saves)
     act = args.saves_action
     if act == "list":
         return _list(store, out)
@@ -85,33 +89,31 @@ def run(args, out: IO[str]) -> int:
             out.write(f"  note: {line}\n")
         return 0
     if act == "delete":
+        folder = store.where(args.name) if store.exists(args.name) else store.folder
         store.delete(args.name)
-        out.write(f"Deleted the save '{args.name}'.\n")
+        out.write(f"Deleted the save '{args.name}' from {folder}.\n")
         return 0
     if act == "export":
         store.export(args.name, Path(args.file).expanduser())
         out.write(f"Copied the save '{args.name}' to {args.file}. On the other machine: "
                   f"ana-story saves import {args.file}\n")
         return 0
-    result = store.import_file(Path(args.file).expanduser(), args.as_name,
-                               replace=args.replace)
+    source = Path(args.file).expanduser()
+    if not os.path.lexists(source):  # say what is missing: the file, not "the folder"
+        raise SaveError(f"could not read {args.file}: there is no such file",
+                        file=str(source))
+    result = store.import_file(source, args.as_name, replace=args.replace)
     out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
     for line in result.changes:
         out.write(f"  note: {line}\n")
     return 0
 
 
-def play_time(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else \
-        f"{s // 60}:{s % 60:02d}"
-
-
 def when(dt: datetime) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _list(store: SaveStore, out: IO[str]) -> int:
+def _list(store: SearchingStore, out: IO[str]) -> int:
     entries = store.list()
     if not entries:
         out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
@@ -120,9 +122,18 @@ def _list(store: SaveStore, out: IO[str]) -> int:
     infos = [e for e in entries if isinstance(e, SaveInfo)]
     width = max((len(i.slot) for i in infos), default=0)
     for i in infos:
+        other = store.elsewhere(i.slot)  # a save an older version left in another folder
         out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
-                  f"turn {i.turn}, played {play_time(i.play_seconds)}, "
-                  f"story version {i.story_version}\n")
+                  f"turn {i.turn}, played {duration(i.play_seconds)}, "
+                  f"story version {i.story_version}"
+                  + (f" (in {other})" if other else "") + "\n")
+    hidden = store.shadowed()
+    if hidden:
+        out.write("Older copies in other folders, hidden by the saves of the same name "
+                  "above\n(bring one back with 'ana-story saves import FILE --as NAME'):\n")
+        for i, path in hidden:
+            out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: "
+                      f"{i.scene_title}, turn {i.turn}: {path}\n")
     for b in entries:
         if isinstance(b, BrokenSave):
             moved = f" (moved to {b.moved_to})" if b.moved_to else ""
@@ -130,17 +141,17 @@ def _list(store: SaveStore, out: IO[str]) -> int:
     return 0
 
 
-def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
+def _show(store: SearchingStore, result: LoadResult, out: IO[str]) -> None:
     info, state = result.info, result.data.state
     out.write(f"{info.slot}\n"
               f"  story:     {store.story.title} (version {info.story_version})\n"
               f"  chapter:   {info.chapter}\n"
               f"  scene:     {info.scene_title}\n"
               f"  turn:      {info.turn}\n"
-              f"  played:    {play_time(info.play_seconds)}\n"
+              f"  played:    {duration(info.play_seconds)}\n"
               f"  saved at:  {when(info.saved_at)}\n"
-              f"  file:      {store.path(info.slot)}\n"
-              f"  undo:      {len(result.data.undo)} steps back\n")
+              f"  file:      {store.where(info.slot) / store.path(info.slot).name}\n"
+              f"  undo:      {plural(len(result.data.undo), 'step')} back\n")
     shown = [v for v in store.story.variables.values() if v.visible]
     for v in shown:
         value = state.variables.get(v.name, v.initial)

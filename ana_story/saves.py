@@ -92,14 +92,12 @@ class BrokenSave:
 # --- where saves live -------------------------------------------------------------
 
 def default_saves_dir() -> Path:
-    """``$ANA_STORY_SAVES``; else ``saves/`` of the checkout when run from one;
-    else the platform's user data folder (e.g. ~/.local/share/ana-story/saves)."""
+    """``$ANA_STORY_SAVES``; else the platform's user data folder (e.g.
+    ~/.local/share/ana-story/saves), however ana-story is installed, so saves
+    never move when it is reinstalled (older places: see savewhere)."""
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    root = Path(__file__).resolve().parent.parent
-    if (root / "pyproject.toml").is_file() and (root / "saves").is_dir():
-        return root / "saves"
     import platformdirs
     return Path(platformdirs.user_data_dir("ana-story", appauthor=False)) / "saves"
 
@@ -346,8 +344,9 @@ class SaveStore:
             raise SaveError(f"{source} is not a save this story can use: {e}",
                             file=str(source)) from None
         if self.exists(name) and not replace:
-            raise SaveError(f"there is already a save named '{name}'; choose another name "
-                            "or replace it", slot=name, file=str(self.path(name)))
+            raise SaveError(f"there is already a save named '{name}': add --as NAME to import "
+                            "it under another name, or --replace to replace it", slot=name,
+                            file=str(self.path(name)))
         doc["slot"] = name
         self._write(name, self.path(name), dumps(doc), keep=self._good_on_disk(
             self.path(name)))

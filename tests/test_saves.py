@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -239,9 +238,12 @@ def test_default_folder_follows_the_environment_variable(monkeypatch, tmp_path):
     assert default_saves_dir() == tmp_path / "mine"
 
 
-def test_default_folder_is_the_checkouts_saves_folder_when_run_from_one(monkeypatch):
+def test_default_folder_is_the_user_data_folder_even_when_run_from_a_checkout(
+        monkeypatch, tmp_path):
+    # issue 15: an editable install no longer moves the saves to the checkout's saves/
     monkeypatch.delenv("ANA_STORY_SAVES", raising=False)
-    assert default_saves_dir() == Path(__file__).resolve().parent.parent / "saves"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_saves_dir() == tmp_path / "data" / "ana-story" / "saves"
 
 
 def test_store_without_folder_uses_the_default(monkeypatch, tmp_path, story):
@@ -262,7 +264,7 @@ def test_cli_lists_shows_exports_imports_and_deletes(story, tmp_path):
     r = _cli("list", saves=saves)
     assert r.returncode == 0, r.stderr
     assert "autosave" in r.stdout and "The Tower: The Lamp Room, turn 3" in r.stdout
-    assert "played 3:00" in r.stdout and "story version 1.2" in r.stdout
+    assert "played 3 min" in r.stdout and "story version 1.2" in r.stdout
     r = _cli("show", "autosave", saves=saves)
     assert r.returncode == 0 and "turn:      3" in r.stdout
     assert "undo:      3 steps back" in r.stdout

@@ -118,8 +118,8 @@ def test_stats_shows_only_the_visible_variables(saves):
 def test_unknown_input_gets_a_one_line_hint(saves):
     rc, out, game, _ = play(["sav", "dance", "9"], saves)
     assert "'sav' is not a choice or a command. Did you mean 'save'?" in out
-    assert "'dance' is not a choice or a command. Type a number from 1 to 2, or 'quit'." in out
-    assert "There is no choice 9 here. Type a number from 1 to 2, or 'quit'." in flat(out)
+    assert "'dance' is not a choice or a command. Type a number from 1 to 2, 'help' for the commands, or 'quit'." in flat(out)
+    assert "There is no choice 9 here. Type a number from 1 to 2, 'help' for the commands, or 'quit'." in flat(out)
     assert rc == 0 and game.state.turn == 0
 
 

@@ -209,6 +209,7 @@ def cmd_new(args) -> int:
 
 def cmd_test(args) -> int:
     from ..paths import shipped_story
+    from ..wording import plural
     from .playtest import find_plans, run_plan
     story_dir = _story_dir(args.story_dir)
     story = _load(args.story_dir)
@@ -231,7 +232,7 @@ def cmd_test(args) -> int:
     for path in plans:
         r = run_plan(story, path, display_path(path))
         if r.ok:
-            print(f"PASS {r.file}: {r.name} ({r.steps} steps)")
+            print(f"PASS {r.file}: {r.name} ({plural(r.steps, 'step')})")
         else:
             failed += 1
             line, message = r.failures[0]

@@ -190,7 +190,7 @@ class Game(Comforts):
             return "stay"
         if not 1 <= number <= len(options):
             self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
-                        f"{len(options)}, or 'quit'.")
+                        f"{len(options)}, 'help' for the commands, or 'quit'.")
             return "stay"
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
@@ -207,11 +207,11 @@ class Game(Comforts):
         if near:
             self.ui.say(f"'{shown}' is not a choice or a command. Did you mean '{near[0]}'?")
         elif p.ended:
-            self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history' "
-                        "or 'quit'.")
+            self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history', "
+                        "'help' or 'quit'.")
         elif n:
             self.ui.say(f"'{shown}' is not a choice or a command. Type a number from 1 "
-                        f"to {n}, or 'quit'.")
+                        f"to {n}, 'help' for the commands, or 'quit'.")
         else:
             self.ui.say(f"'{shown}' is not a command. Type 'help' for the list.")
 
@@ -323,7 +323,8 @@ class Game(Comforts):
         rows = []
         for i in self._list_saves():
             if hasattr(i, "turn"):
-                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}", i.turn,
+                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}"
+                                    + self._folder_note(i.slot), i.turn,
                                     duration(i.play_seconds), ago(i.saved_at)))
             else:
                 moved = f" (moved to {i.moved_to})" if getattr(i, "moved_to", None) else ""
@@ -438,7 +439,15 @@ class Game(Comforts):
                             "warning")
 
     def _where(self, info) -> str:
-        return f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
+        return (f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
+                + self._folder_note(info.slot))
+
+    def _folder_note(self, slot: str) -> str:
+        """Where a save is, when it is not in the save folder (savewhere: one an older
+        version left in a checkout's saves/)."""
+        other = getattr(self.store, "elsewhere", None)
+        folder = other(slot) if other is not None else None
+        return f" · in {folder}" if folder else ""
 
     def _pick_and_load(self) -> bool:
         infos = [i for i in self._list_saves() if hasattr(i, "turn")]

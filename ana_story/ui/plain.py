@@ -72,6 +72,12 @@ class PlainUI:
         self.out.flush()
 
     def _line(self, prompt: str) -> str | None:
+        from .lineinput import on_terminal, read_line
+        if on_terminal(self.stdin, self.out):  # ↑ must not type ^[[A into the line
+            line = read_line(prompt, self.stdin, self.out)
+            if line is None:
+                self.out.write("\n")
+            return line
         self.out.write(prompt)
         self.out.flush()
         line = self.stdin.readline()
@@ -118,7 +124,9 @@ class PlainUI:
         return line
 
     def say(self, text: str, style: str = "hint") -> None:
-        self._write(textwrap.fill(clean(text), max(20, self.width - 1)))
+        # a path or a save name in a message stays whole, to be copied
+        self._write(textwrap.fill(clean(text), max(20, min(MEASURE, self.width - 1)),
+                                  break_on_hyphens=False, break_long_words=False))
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
         out = ["THE STORY SO FAR", ""]

@@ -20,18 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import Passage
+from .layout import margin, measure
 from .markup import literal, to_text
-from .theme import MEASURE
 from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
-def margin(width: int) -> int:
-    """Left margin: a little air on a normal terminal, none on a narrow one."""
-    return 2 if width >= 50 else 0
-
-
-def measure(width: int) -> int:
-    """Columns of prose: about 70, or what a narrow terminal has."""
-    return max(10, min(MEASURE, width - 2 * margin(width)))
+__all__ = ["margin", "measure"]  # where the page sits: ui/layout.py
 
 
 def column(width: int, *parts: RenderableType) -> RenderableType:
@@ -226,24 +219,41 @@ def stats(rows: Sequence[StatRow], width: int) -> RenderableType:
 
 
 def saves(rows: Sequence[SaveRow], width: int) -> RenderableType:
+    """The saves as a table where it fits whole, else as a list: a name or a place
+    is never cut to `Whe…` to make columns fit."""
     if not rows:
         return column(width, Text("No saves yet. Type 'save' or 'save NAME'.", style="hint"))
+    fixed = sum(max(len(h), *(len(c) for c in cells)) + 3 for h, cells in (
+        ("Save", [r.slot for r in rows]), ("Turn", [str(r.turn or "") for r in rows]),
+        ("Played", [r.played for r in rows]), ("Saved", [r.saved for r in rows]))) + 4
+    if measure(width) - fixed < 24:  # too little room left for "Where"
+        return _saves_list(rows, width)
     table = Table(box=box.ROUNDED, header_style="table.header", border_style="rule",
-                  title="Saves", title_style="bold", title_justify="left")
+                  title="Saves", title_style="bold", title_justify="left", expand=True)
     table.add_column("Save", no_wrap=True)
     table.add_column("Where", ratio=1)
-    if width >= 60:
-        table.add_column("Turn", justify="right")
-        table.add_column("Played")
-    table.add_column("Saved")
+    table.add_column("Turn", justify="right", no_wrap=True)
+    table.add_column("Played", no_wrap=True)
+    table.add_column("Saved", no_wrap=True)
     for r in rows:
         style = "warning" if r.broken else None
-        cells = [literal(r.slot), Text(literal(r.where).plain, style=style)]
-        if width >= 60:
-            cells += [Text("" if r.turn is None else str(r.turn)), Text(r.played)]
-        cells.append(Text(r.saved))
-        table.add_row(*cells)
+        table.add_row(literal(r.slot), Text(literal(r.where).plain, style=style),
+                      Text("" if r.turn is None else str(r.turn)), Text(r.played),
+                      Text(r.saved))
     return column(width, table)
+
+
+def _saves_list(rows: Sequence[SaveRow], width: int) -> RenderableType:
+    """The saves of a narrow terminal: each name on its line, what it holds below."""
+    parts: list[RenderableType] = [Text("Saves", style="bold")]
+    for r in rows:
+        parts.append(Text(literal(r.slot).plain, style="table.header"))
+        detail = Text(literal(r.where).plain, style="warning" if r.broken else "")
+        if r.turn is not None:
+            detail.append(f", turn {r.turn}, played {r.played}, saved {r.saved}",
+                          style="hint")
+        parts.append(Padding(detail, (0, 0, 0, 2)))
+    return column(width, *parts)
 
 
 def help_screen(width: int) -> RenderableType:
@@ -258,5 +268,7 @@ def help_screen(width: int) -> RenderableType:
 
 
 def message(text: str, width: int, style: str = "hint") -> RenderableType:
-    """A one-line note to the player: the whole terminal width, not the prose measure."""
-    return Padding(literal(text), (0, 0, 0, margin(width)), style=style, expand=False)
+    """A note to the player, set in the reading column like the page it is about."""
+    note = literal(text)
+    note.stylize(style)
+    return column(width, note)

@@ -53,7 +53,8 @@ def play_command(args) -> int:
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
                      or getattr(args, "set", None))
     saves = getattr(args, "saves", None)
-    store = SaveStore(story, Path(saves) if saves else None)
+    from ..savewhere import open_store  # the one rule, and saves older versions left
+    store: SaveStore = open_store(story, Path(saves) if saves else None)
     watch = getattr(args, "watch", False)
     reload = (lambda: load_story(folder)) if watch else None
     watcher = None

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from ..engine import Passage
 from ..model import Story
-from . import render
+from . import layout, render
 from .game import COMMANDS, RELOAD
 from .theme import console as make_console
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
@@ -88,6 +88,8 @@ class TerminalUI:
         self._session = None
         self.selected: int | None = None
         self.count = 0
+        self.title_shown = False  # the first title page clears the screen; later ones
+        #                           (back from a menu) keep what that menu showed
 
     @property
     def session(self):
@@ -157,7 +159,7 @@ class TerminalUI:
             sys.stdout.flush()
             if start + page >= len(lines):
                 break
-            sys.stdout.write("-- more: Space or Enter for the next page, q to stop --")
+            sys.stdout.write(layout.pager_prompt(self.width))
             sys.stdout.flush()
             key = _read_key()
             sys.stdout.write("\r\x1b[K")
@@ -228,6 +230,8 @@ class TerminalUI:
             event.app.current_buffer.text = answer  # the transcript shows "> 2"
             event.app.exit(result=answer)
 
+        prompt = layout.indent(self.width) + prompt  # under the page, not at the edge
+
         def message():
             if draw is None:
                 return prompt
@@ -260,6 +264,14 @@ class TerminalUI:
         return self._prompt(lambda sel: render.choices(p, self.width, sel), len(p.available))
 
     def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
+        # A title page of its own: not under the shell's last lines (an install log),
+        # a little above the middle of the screen; the shell's lines stay scrollable.
+        if not self.title_shown:
+            self.title_shown = True
+            self.console.clear()
+            air = layout.top_space(self.console.height, 12 + len(items))
+            if air:
+                self.console.print("\n" * (air - 1))
         self.console.print(render.title_card(story.title, story.author, self.width))
         return self.pick("", items, clear_selection=False)
 
@@ -289,7 +301,8 @@ class TerminalUI:
 
     def confirm(self, question: str) -> bool:
         try:
-            line = self.session.prompt(f"{question} (y/n) ", handle_sigint=False)
+            line = self.session.prompt(f"{layout.indent(self.width)}{question} (y/n) ",
+                                       handle_sigint=False)
         except EOFError:
             return False
         return line.strip().lower() in ("y", "yes")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .. import wording
+
 # The in-game commands as `help` lists them (both front ends).
 COMMANDS = (
     ("1, 2, ...", "take that choice (or ↑/↓ and Enter)"),
@@ -73,14 +75,7 @@ class EndingSummary:
         return sum(1 for _, f in self.endings if f)
 
 
-def duration(seconds: float) -> str:
-    """A play time as people say it: "under a minute", "12 min", "1 h 5 min"."""
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
+duration = wording.duration  # the one play-time formatter (saves list uses it too)
 
 
 def ago(when: datetime, now: datetime | None = None) -> str:

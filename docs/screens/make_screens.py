@@ -24,6 +24,7 @@ from ana_story.paths import shipped_story
 from ana_story.saves import SaveStore
 from ana_story.ui import gallery, render, theme
 from ana_story.ui.game import Game
+from ana_story.ui.layout import indent
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.views import MenuItem, ago
 
@@ -43,7 +44,7 @@ def save(name: str, renderable, title: str) -> None:
 
 
 def prompt(text: str = "") -> Text:
-    line = Text("> ", style="bold")
+    line = Text(indent(WIDTH) + "> ", style="bold")  # under the page, as in play
     line.append(text)
     return line
 

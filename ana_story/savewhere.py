@@ -1,0 +1,167 @@
+"""Where saves live: one rule, and the older places saves may still be.
+
+The rule: the folder named by ``--saves`` or ``$ANA_STORY_SAVES``; else the
+platform's user data folder (``saves.default_saves_dir``), however ana-story was
+installed (editable or not) and whatever the current folder. So reinstalling the
+game another way, updating it or running it from elsewhere never moves the saves.
+
+Before this rule an editable install kept its saves in the checkout's ``saves/``.
+Those are still found (the checkout the code runs from, and a checkout in the
+current folder): ``SearchingStore`` lists and loads them beside the ones in the
+user data folder and says where each is; every new save goes to the one folder.
+A folder named by ``--saves`` or the variable is taken as meant: nothing else is
+searched, which also keeps the tests' saves apart from the player's.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from .errors import SaveError
+from .model import Story
+from .saves import ENV_VAR, PROFILE_FILE, BrokenSave, LoadResult, SaveInfo, SaveStore
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _is_checkout(folder: Path) -> bool:
+    """A folder holding an ana-story source tree (its pyproject.toml names it)."""
+    try:
+        text = (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return 'name = "ana-story"' in text
+
+
+def legacy_roots() -> list[Path]:
+    """The ``saves/`` folders earlier versions used: the checkout this code runs
+    from, and one in the current folder; only those that exist."""
+    found: list[Path] = []
+    for checkout in (_PACKAGE.parent, Path.cwd()):
+        folder = checkout / "saves"
+        try:
+            if _is_checkout(checkout) and folder.is_dir() and \
+                    all(folder.resolve() != f.resolve() for f in found):
+                found.append(folder)
+        except OSError:
+            continue
+    return found
+
+
+def open_store(story: Story, folder: str | os.PathLike | None = None) -> SearchingStore:
+    """The save store for ``story``: ``folder`` when given (--saves), else the one
+    rule, with the legacy folders searched too unless $ANA_STORY_SAVES names one."""
+    if folder:
+        return SearchingStore(story, Path(folder).expanduser())
+    store = SearchingStore(story)
+    if not os.environ.get(ENV_VAR):
+        try:
+            home = store.root.resolve()
+        except OSError:
+            home = store.root
+        store.add_elsewhere([r for r in legacy_roots() if r.resolve() != home])
+    return store
+
+
+class SearchingStore(SaveStore):
+    """A SaveStore that also reads the saves left in other folders.
+
+    Writes go to its own folder only. A slot found in several folders is the newest
+    copy (its own on a tie); the older copies are listed by ``shadowed`` so that
+    `saves list` can point at them. ``where(slot)`` is the folder a slot is read from.
+    """
+
+    def __init__(self, story: Story, folder: Path | None = None, **kw) -> None:
+        super().__init__(story, folder, **kw)
+        self.others: list[SaveStore] = []
+
+    def add_elsewhere(self, roots: Sequence[Path]) -> None:
+        self.others += [SaveStore(self.story, r) for r in roots]
+
+    # where each slot is read from
+    def _holder(self, slot: str) -> SaveStore:
+        holders = [s for s in (self, *self.others) if SaveStore.exists(s, slot)]
+        if len(holders) <= 1:
+            return holders[0] if holders else self
+        return max(holders, key=lambda s: (_saved_at(s, slot), s is self))
+
+    def where(self, slot: str) -> Path:
+        """The folder the slot ``slot`` is read from."""
+        return self._holder(slot).folder
+
+    def elsewhere(self, slot: str) -> Path | None:
+        """The other folder ``slot`` is read from, or None when it is in this one."""
+        holder = self._holder(slot)
+        return None if holder is self else holder.folder
+
+    def shadowed(self) -> list[tuple[SaveInfo, Path]]:
+        """Older copies of slots, in other folders, that a newer copy hides."""
+        out = []
+        for other in self.others:
+            for e in SaveStore.list(other):
+                if isinstance(e, SaveInfo) and self._holder(e.slot) is not other:
+                    out.append((e, other.path(e.slot)))
+        return out
+
+    # the SaveStore API, reading across folders
+    def list(self) -> list[SaveInfo | BrokenSave]:
+        entries = SaveStore.list(self)
+        if not self.others:
+            return entries
+        best: dict[str, SaveInfo] = {e.slot: e for e in entries if isinstance(e, SaveInfo)}
+        broken = [e for e in entries if isinstance(e, BrokenSave)]
+        for other in self.others:
+            for e in SaveStore.list(other):
+                if isinstance(e, BrokenSave):
+                    if e.slot not in best:
+                        broken.append(e)
+                elif e.slot not in best or e.saved_at > best[e.slot].saved_at:
+                    best[e.slot] = e
+        infos = sorted(best.values(), key=lambda i: i.saved_at, reverse=True)
+        return [*infos, *broken]
+
+    def load(self, slot: str) -> LoadResult:
+        holder = self._holder(slot)
+        return SaveStore.load(self, slot) if holder is self else holder.load(slot)
+
+    def exists(self, slot: str) -> bool:
+        return any(SaveStore.exists(s, slot) for s in (self, *self.others))
+
+    def delete(self, slot: str) -> None:
+        holder = self._holder(slot)
+        SaveStore.delete(holder, slot)
+
+    def export(self, slot: str, target: Path) -> SaveInfo:
+        holder = self._holder(slot)
+        return SaveStore.export(self, slot, target) if holder is self \
+            else holder.export(slot, target)
+
+    def load_profile(self) -> dict:
+        """This folder's profile, with the endings found in the other folders added
+        (so the count of endings found does not drop either)."""
+        profile = SaveStore.load_profile(self)
+        if not self.others:
+            return profile
+        seen = list(profile.get("endings_seen", []))
+        for other in self.others:
+            if not (other.folder / PROFILE_FILE).is_file():
+                continue
+            for e in SaveStore.load_profile(other).get("endings_seen", []):
+                if isinstance(e, str) and e not in seen:
+                    seen.append(e)
+        if seen:
+            profile = {**profile, "endings_seen": seen}
+        return profile
+
+
+def _saved_at(store: SaveStore, slot: str):
+    """When ``slot`` in ``store`` was saved; the earliest time if it cannot be read."""
+    from datetime import datetime, timezone
+    try:
+        got = store._load(slot, undo=False)  # noqa: SLF001 - the summary only
+    except SaveError:
+        got = None
+    if got is None or isinstance(got, BrokenSave):
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return got.info.saved_at
