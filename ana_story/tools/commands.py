@@ -17,7 +17,9 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
-exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error,
+exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
+      a loop grows without bound / with --strict a choice never taken /
+      with --random a run still going after --max-turns,
       3 stopped by --max-states with nothing found so far"""
 
 EPILOG_GRAPH = """examples:
@@ -69,6 +71,8 @@ def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
     ex.add_argument("--max-turns", type=int, default=1000, metavar="N",
                     help="with --random: stop a run after N choices (default: 1000)")
     ex.add_argument("--format", choices=("text", "json"), default="text")
+    ex.add_argument("--strict", action="store_true",
+                    help="also fail on a choice no reachable State can take")
 
     gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
                         formatter_class=raw, epilog=EPILOG_GRAPH,
@@ -157,7 +161,7 @@ def cmd_explore(args) -> int:
                                  progress=progress if bar else None)
         else:
             report = explore(story, max_states=args.max_states, seed=args.seed,
-                             progress=progress if bar else None)
+                             progress=progress if bar else None, strict=args.strict)
     finally:
         if bar is not None:
             bar.stop()

@@ -1,0 +1,195 @@
+"""What keeps explore's "OK" true when States are merged.
+
+Explore merges States that differ only in values no condition reads
+(analysis.relevant_variables). That is exact for where a player can go, but
+not for whether play can *fail*: two merged States may differ in a value that a
+division, a power or a repetition later chokes on, or that a loop keeps
+growing past the bounds (numbers 10^15, texts 10,000 characters). This module
+closes both gaps:
+
+- ``fallible_live``: per scene, the variables read (from that scene on) by an
+  expression that can fail for some values. Explore keeps them exact, so every
+  value they can take is really evaluated.
+- ``pump``: a loop of merged States whose choices change a value (``x: x * 2``)
+  is played round after round for real; an error is a finding with the path,
+  and a value that grows every round is a finding with how many rounds it takes
+  to pass the bound.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+
+from .. import engine
+from ..errors import AnaStoryError
+from ..expressions import MAX_INT, MAX_STR
+from ..model import Story
+from ..state import State
+from .analysis import scene_graph
+
+ROUNDS = 64  # rounds of a loop played for real before a growth is extrapolated
+MAX_STEPS = 20_000  # engine steps spent pumping one loop
+_TEMPLATE_EXPR = re.compile(r"\{\{(.*?)\}\}|\{%-?\s*(?:el)?if\b(.*?)-?%\}", re.S)
+_FALLIBLE_CALLS = frozenset({"int", "round", "floor", "ceil", "pick"})
+
+
+def _fallible(tree: ast.AST) -> set[str] | None:
+    """Names read by the parts of ``tree`` that can fail for some values (None:
+    nothing can). Division and modulo by a non-constant, any power, any product
+    (a number past 10^15, a text repeated past 10,000 characters), and the
+    conversions that refuse some values."""
+    out: set[str] = set()
+    hit = False
+    for node in ast.walk(tree):
+        risky = False
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
+                risky = not (isinstance(node.right, ast.Constant) and node.right.value)
+            elif isinstance(node.op, (ast.Pow, ast.Mult)):
+                risky = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            risky = node.func.id in _FALLIBLE_CALLS
+        if risky:
+            hit = True
+            out |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return out if hit else None
+
+
+def _sources(scene) -> list[tuple[str, frozenset]]:
+    """(expression source, the variables it reads as a whole) for a scene."""
+    out = []
+    templates = [scene.text] + [c.text for c in scene.choices] + \
+        [c.locked for c in scene.choices if c.locked is not None]
+    for t in templates:
+        if t.const is not None:
+            continue
+        for m in _TEMPLATE_EXPR.finditer(t.source):
+            out.append(((m.group(1) or m.group(2) or "").strip(), t.reads))
+    for c in scene.choices:
+        exprs = [c.condition] + [e for _, e in c.effects] + \
+            [r.condition for r in c.goto.routes]
+        out += [(e.source.strip(), e.reads) for e in exprs if e is not None]
+    return out
+
+
+def _local_fallible(scene, variables) -> set[str]:
+    found: set[str] = set()
+    for source, reads in _sources(scene):
+        try:
+            tree = ast.parse(source, mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            found |= reads  # cannot tell: keep every value it reads exact
+            continue
+        names = _fallible(tree)
+        if names:
+            found |= names
+    return found & set(variables)
+
+
+def fallible_live(story: Story) -> dict[str, frozenset]:
+    """scene id -> variables that a fallible expression can still read from that
+    scene on (closed under the effects that feed them)."""
+    graph = scene_graph(story)
+    live = {sid: _local_fallible(s, story.variables) for sid, s in story.scenes.items()}
+    changed = True
+    while changed:
+        changed = False
+        for sid, scene in story.scenes.items():
+            mine = set(live[sid])
+            for t in graph[sid]:
+                mine |= live[t]
+            for c in scene.choices:
+                for name, expr in reversed(c.effects):
+                    if name in mine:
+                        mine |= expr.reads
+            if mine != live[sid]:
+                live[sid] = mine
+                changed = True
+    return {sid: frozenset(v) for sid, v in live.items()}
+
+
+def changing_choices(story: Story) -> set[str]:
+    """Keys of choices with an effect that computes from the State (``x: x + 1``),
+    the only ones that can make a value drift round a loop."""
+    return {c.key for s in story.scenes.values() for c in s.choices
+            if any(e.reads or e.scenes or not e.constant for _, e in c.effects)}
+
+
+@dataclass
+class Pumped:
+    """What playing a loop for real showed."""
+
+    state: State  # where the run stopped
+    steps: list  # (choice key, number typed, scene) after the loop's first State
+    round_numbers: list  # the numbers typed in one round
+    rounds: int  # complete rounds played
+    error: str = ""  # the engine's error, when one happened
+    growth: str = ""  # "'x' grows ..." when a value grew every round
+
+
+def _size(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return abs(value)
+    if isinstance(value, str):
+        return len(value)
+    return None
+
+
+def _growth(history: list[dict], names: set[str]) -> str:
+    """A sentence about the first value that grew in every one of the last rounds."""
+    for name in sorted(names):
+        sizes = [_size(h.get(name)) for h in history[-4:]]
+        if len(sizes) < 4 or any(s is None for s in sizes):
+            continue
+        if not all(b > a for a, b in zip(sizes, sizes[1:])):
+            continue
+        text = isinstance(history[-1][name], str)
+        bound = MAX_STR if text else MAX_INT
+        last, before = sizes[-1], sizes[-2]
+        ratio = last / before if before else math.inf
+        if ratio >= 1.5 and before:
+            more = math.ceil(math.log(bound / last) / math.log(ratio))
+        else:
+            more = math.ceil((bound - last) / (last - before))
+        what = "characters" if text else "in size"
+        unit = f"{bound:,} characters" if text else "10^15"
+        return (f"'{name}' grows every time round the loop ({before:g} then {last:g} "
+                f"{what}); after about {max(1, more):,} more rounds it passes {unit} and "
+                "play stops with an error")
+    return ""
+
+
+def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
+    """Play ``cycle`` (choice keys) again and again from ``start``. None when
+    the loop cannot be replayed as found (a condition or a random goto takes
+    the player out of it) and no error happened."""
+    state = start
+    steps: list = []
+    history: list[dict] = [dict(state.variables)]
+    names = {n for s in story.scenes.values() for c in s.choices if c.key in cycle
+             for n, _ in c.effects}
+    rounds = 0
+    try:
+        while rounds < ROUNDS and len(steps) < MAX_STEPS:
+            for key in cycle:
+                p = engine.present(story, state)
+                number = next((n for n, v in enumerate(p.available, 1) if v.key == key), 0)
+                if not number:
+                    return None
+                state = engine.choose(story, state, p.available[number - 1].index)
+                steps.append((key, number, state.scene))
+            rounds += 1
+            history.append(dict(state.variables))
+        engine.present(story, state)
+    except AnaStoryError as e:
+        return Pumped(state, steps, [n for _, n, _ in steps[:len(cycle)]], rounds,
+                      error=str(e))
+    growth = _growth(history, names)
+    if not growth:
+        return None
+    return Pumped(state, steps[:len(cycle)], [n for _, n, _ in steps[:len(cycle)]],
+                  rounds, growth=growth)
