@@ -14,6 +14,7 @@ from ..errors import Diagnostic
 from ..expressions import CONTROL_CHARS
 from ..model import Choice, Location, Story
 from .analysis import reachable, transition_exprs, uses_random
+from .hints import command
 
 
 def lint(story: Story) -> list[Diagnostic]:
@@ -154,8 +155,9 @@ def _no_fallback(story: Story) -> list[Diagnostic]:
         out.append(_diag(scene.where, "no-fallback",
                          f"every choice of scene '{scene.id}' is {what}, and there is "
                          "no fallback: a player for whom none is available is stuck",
-                         "add a choice with 'fallback: true', or run 'ana-story explore' "
-                         "to see whether any player really gets stuck here", story))
+                         "add a choice with 'fallback: true', or run "
+                         f"'{command('explore', story.root)}' to see whether any player "
+                         "really gets stuck here", story))
     return out
 
 
