@@ -1,0 +1,217 @@
+"""The range of values each number variable can ever take, for `check`.
+
+An interval analysis over the story's effects: a variable starts at its starting
+value, and each `set:` of a choice in a reachable scene widens its range by what
+the expression can give, computed from the ranges of what it reads, narrowed by
+the choice's own condition (`if: apples < 2` with `apples: apples + 1` keeps
+apples within 0..2). A range still growing after a few rounds is widened to no
+bound. It over-approximates what play can reach, so a condition outside every
+range can never hold: that is the evident kind of dead choice `check --strict`
+reports; `explore` finds the rest over real States.
+"""
+from __future__ import annotations
+
+import ast
+import math
+
+from ..model import Choice, Story
+from .analysis import reachable
+
+INF = math.inf
+Range = tuple  # (low, high), floats, possibly infinite
+_FULL: Range = (-INF, INF)
+_ROUNDS = 30  # rounds before a range still moving is widened
+_FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
+         ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+def _tree(source: str) -> ast.expr | None:
+    try:
+        return ast.parse(source.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _const(node) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        c = _const(node.operand)
+        return None if c is None else -c
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return float(node.value)
+    return None
+
+
+def _mul(a: Range, b: Range) -> Range:
+    products = []
+    for x in a:
+        for y in b:
+            products.append(0.0 if (x == 0 or y == 0) else x * y)
+    return (min(products), max(products))
+
+
+def value_range(node, env: dict) -> Range:
+    """What a numeric expression can give, the variables in ``env`` ranging as said."""
+    c = _const(node)
+    if c is not None:
+        return (c, c)
+    if isinstance(node, ast.Name):
+        return env.get(node.id, _FULL)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        lo, hi = value_range(node.operand, env)
+        return (-hi, -lo)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        a, b = value_range(node.left, env), value_range(node.right, env)
+        if isinstance(node.op, ast.Add):
+            return (a[0] + b[0], a[1] + b[1])
+        if isinstance(node.op, ast.Sub):
+            return (a[0] - b[1], a[1] - b[0])
+        return _mul(a, b)
+    if isinstance(node, ast.IfExp):
+        a, b = value_range(node.body, env), value_range(node.orelse, env)
+        return (min(a[0], b[0]), max(a[1], b[1]))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+        return _call_range(node, env)
+    return _FULL
+
+
+def _call_range(node: ast.Call, env: dict) -> Range:
+    name = node.func.id
+    args = [value_range(a, env) for a in node.args]
+    if name in ("min", "max") and len(args) > 1:
+        f = min if name == "min" else max
+        return (f(a[0] for a in args), f(a[1] for a in args))
+    if name == "abs":
+        lo, hi = args[0]
+        low = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+        return (low, max(abs(lo), abs(hi)))
+    if name in ("round", "floor", "ceil", "int") and len(args) == 1:
+        lo, hi = args[0]
+        return (math.floor(lo) if lo > -INF else lo, math.ceil(hi) if hi < INF else hi)
+    if name == "random" and len(args) == 2:
+        return (args[0][0], args[1][1])
+    return _FULL
+
+
+def _simple(node, numeric: set) -> list[tuple[str, type, float]] | None:
+    """``x < 3 and y >= 1`` as [(x, Lt, 3), (y, GtE, 1)]; parts of other shapes
+    are left out (they narrow nothing). None when nothing is of that shape."""
+    parts = node.values if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And) \
+        else [node]
+    out = []
+    for p in parts:
+        if not (isinstance(p, ast.Compare) and len(p.ops) == 1):
+            continue
+        left, op, right = p.left, type(p.ops[0]), p.comparators[0]
+        if isinstance(right, ast.Name) and _const(left) is not None:
+            left, right, op = right, left, _FLIP[op]
+        c = _const(right)
+        if isinstance(left, ast.Name) and left.id in numeric and c is not None:
+            out.append((left.id, op, c))
+    return out or None
+
+
+def narrow(env: dict, tests: list, ints: set) -> dict | None:
+    """``env`` where every test can hold; None when one never can."""
+    out = dict(env)
+    for name, op, c in tests:
+        lo, hi = out.get(name, _FULL)
+        step = 1 if name in ints and float(c).is_integer() else 0
+        if op is ast.Lt:
+            if lo >= c:  # nothing below c (whole or not)
+                return None
+            hi = min(hi, c - step)
+        elif op is ast.LtE:
+            hi = min(hi, c)
+        elif op is ast.Gt:
+            if hi <= c:
+                return None
+            lo = max(lo, c + step)
+        elif op is ast.GtE:
+            lo = max(lo, c)
+        elif op is ast.Eq:
+            lo, hi = max(lo, c), min(hi, c)
+        if lo > hi:
+            return None
+        out[name] = (lo, hi)
+    return out
+
+
+class Ranges:
+    """Per number variable, the values it can take anywhere in play."""
+
+    def __init__(self, story: Story):
+        self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
+        self.ints = {n for n, v in story.variables.items() if v.type == "int"}
+        self.env: dict = {n: (float(story.variables[n].initial),) * 2 for n in self.numeric}
+        self.written = {n for s in story.scenes.values() for c in s.choices
+                        for n, _ in c.effects}
+        seen = reachable(story)
+        self._choices = [c for sid in seen for c in story.scenes[sid].choices
+                         if any(n in self.numeric for n, _ in c.effects)]
+        self._settle()
+
+    def tests(self, source: str) -> list | None:
+        tree = _tree(source)
+        return None if tree is None else _simple(tree, self.numeric)
+
+    def _round(self) -> set:
+        moved = set()
+        for c in self._choices:
+            local = self._allowed(c)
+            if local is None:
+                continue
+            for name, expr in c.effects:
+                if name not in self.numeric:
+                    continue
+                tree = _tree(expr.source)
+                got = _FULL if tree is None else value_range(tree, local)
+                local[name] = got
+                lo, hi = self.env[name]
+                new = (min(lo, got[0]), max(hi, got[1]))
+                if new != (lo, hi):
+                    self.env[name] = new
+                    moved.add(name)
+        return moved
+
+    def _allowed(self, c: Choice) -> dict | None:
+        if c.condition is None:
+            return dict(self.env)
+        tests = self.tests(c.condition.source)
+        return dict(self.env) if tests is None else narrow(self.env, tests, self.ints)
+
+    def _settle(self) -> None:
+        for _ in range(_ROUNDS):
+            if not self._round():
+                return
+        for _ in range(3):  # widen what still moves, then let the rest follow
+            before = dict(self.env)
+            moved = self._round()
+            if not moved:
+                return
+            for n in moved:
+                lo, hi = before[n]
+                nlo, nhi = self.env[n]
+                self.env[n] = (-INF if nlo < lo else lo, INF if nhi > hi else hi)
+        self.env.update({n: _FULL for n in self._round()})
+
+    def never(self, source: str) -> list[str] | None:
+        """The variables whose ranges make the condition ``source`` impossible (None:
+        it can hold, or its shape is not one this analysis reads)."""
+        tests = self.tests(source)
+        if tests is None or narrow(self.env, tests, self.ints) is not None:
+            return None
+        return sorted({n for n, _, _ in tests})
+
+    def describe(self, name: str) -> str:
+        lo, hi = self.env[name]
+
+        def num(x: float) -> str:
+            return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+        if lo == hi:
+            return f"'{name}' is always {num(lo)}"
+        if lo == -INF:
+            return f"'{name}' never goes above {num(hi)}"
+        if hi == INF:
+            return f"'{name}' never goes below {num(lo)}"
+        return f"'{name}' only takes values from {num(lo)} to {num(hi)}"
