@@ -24,7 +24,9 @@ exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a valu
 
 EPILOG_GRAPH = """examples:
   ana-story graph > story.mmd             # Mermaid: renders on GitHub as it is
-  ana-story graph --format dot --output story.svg   # needs Graphviz's 'dot'"""
+  ana-story graph --format dot --output story.svg   # needs Graphviz's 'dot'
+  ana-story graph --tags                  # each tag and its scenes
+  ana-story graph --tag paris --tag berlin          # those scenes coloured"""
 
 EPILOG_SCHEMA = """examples:
   ana-story schema > scene-file.schema.json
@@ -83,6 +85,10 @@ def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
     gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     gr.add_argument("--output", "-o", metavar="FILE", default=None,
                     help="render to FILE (.svg, .png, .pdf) with Graphviz's 'dot'")
+    gr.add_argument("--tag", action="append", default=[], metavar="TAG",
+                    help="colour the scenes with this tag (repeatable: one colour each)")
+    gr.add_argument("--tags", action="store_true",
+                    help="list each tag and its scenes instead of drawing")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of scene or story files",
                         formatter_class=raw, epilog=EPILOG_SCHEMA,
@@ -175,12 +181,17 @@ def cmd_explore(args) -> int:
 def cmd_graph(args) -> int:
     from . import graph
     story = _load(args.story_dir)
+    if args.tags:
+        sys.stdout.write(graph.tag_list(story))
+        return 0
+    tag = tuple(dict.fromkeys(args.tag))
     if args.output:
         out = Path(args.output)
-        graph.render(graph.dot(story), out)
+        graph.render(graph.dot(story, tag), out)
         print(f"wrote {out}", file=sys.stderr)
         return 0
-    sys.stdout.write(graph.mermaid(story) if args.format == "mermaid" else graph.dot(story))
+    sys.stdout.write(graph.mermaid(story, tag) if args.format == "mermaid"
+                     else graph.dot(story, tag))
     return 0
 
 
