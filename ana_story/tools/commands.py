@@ -218,7 +218,8 @@ def cmd_new(args) -> int:
         raise UsageError("--in goes with 'new scene NAME'")
     files = new_story(Path(target[0]), args.title)
     print("created " + ", ".join(str(f) for f in files))
-    print(f"play it:  ana-story play {target[0]}\ncheck it: ana-story check {target[0]}")
+    from .hints import command
+    print(f"play it:  {command('play', target[0])}\ncheck it: {command('check', target[0])}")
     return 0
 
 

@@ -443,7 +443,7 @@ def _softlocks_and_loops(story: Story, report: Report, tree: _Tree, good: bytear
             example[scene] = sid
     for scene, sid in example.items():
         path = tree.path(sid)
-        replay = replay_seed(story, path, seed, tries=200)
+        replay = replay_seed(story, path, seed)
         state = _replay_state(story, path, replay) if replay is not None else None
         report.softlocks.append(Finding(scene, path,
                                         dict(state.variables) if state else {},
@@ -487,7 +487,7 @@ def _pump_loops(story: Story, report: Report, tree: _Tree, candidates: list,
         if cycle is None:  # pragma: no cover - b reaches a inside its component
             continue
         prefix = tree.path(a)
-        s = replay_seed(story, prefix, seed, tries=50)
+        s = replay_seed(story, prefix, seed)
         start = _replay_state(story, prefix, s) if s is not None else None
         if start is None:
             continue

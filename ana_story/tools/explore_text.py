@@ -31,7 +31,8 @@ def replay_line(f: Finding, root: str = "") -> str:
     is not the shipped story), the seed and the numbers to type."""
     if f.seed is None:
         return "choices " + " > ".join(s.choice for s in f.path) + \
-            " (no seed below 1000 replays it: random events decide it)"
+            " (none of the 1,000 seeds tried from --seed up replays it: random " \
+            "events decide it)"
     if not f.path:
         return "at the start"
     play = command("play", root, f"--seed {f.seed}")
