@@ -138,3 +138,50 @@ def test_shipped_story_hints_name_no_folder_and_other_stories_do():
     assert command("check", "my story") == "ana-story check 'my story'"
     out = run_cli("explore", "tests/fixtures/tools-random")
     assert "ana-story play tests/fixtures/tools-random --seed 17, then type 1" in out.stdout
+
+
+LOOP_STORY = """\
+    title: T
+    start: room
+    variables: {x: START}
+    """
+LOOP_SCENES = """\
+    chapter: C
+    scenes:
+      room:
+        title: Room
+        text: "x is {{ x }}"
+        choices:
+          - text: again
+            set:
+              x: EFFECT
+            goto: room
+          - text: stop
+            goto: out
+      out:
+        title: Out
+        ending: Out
+        text: done
+    """
+
+
+@pytest.mark.parametrize("start, effect, grows", [
+    ("0", "x + 1", "after about 999,999,999,999,936 more rounds it passes 10^15"),
+    ("1.0", "x + x / 2 + 1", "it passes the largest number there is"),
+    ("0.0", "x + 0.5", None),  # a float that only adds stalls long before infinity
+    ("0", "max(x - 1, -3)", None),
+    ("'a'", "x + x", None),  # doubles past 10,000 characters within 64 rounds: an error
+])
+def test_growth_of_numbers_and_texts_in_a_loop(story_dir, start, effect, grows):
+    folder = story_dir(LOOP_STORY.replace("START", start),
+                       **{"01-a.yaml": LOOP_SCENES.replace("EFFECT", effect)})
+    r = explore(load_story(folder))
+    if grows is None:
+        assert not r.growth
+    else:
+        [g] = r.growth
+        assert grows in g.message, g.message
+        assert r.exit_code() == 1
+    if start == "'a'":
+        [err] = r.errors
+        assert "more than 10000 characters" in err.message and r.exit_code() == 1

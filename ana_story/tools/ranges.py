@@ -63,10 +63,12 @@ def value_range(node, env: dict) -> Range:
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
         a, b = value_range(node.left, env), value_range(node.right, env)
         if isinstance(node.op, ast.Add):
-            return (a[0] + b[0], a[1] + b[1])
-        if isinstance(node.op, ast.Sub):
-            return (a[0] - b[1], a[1] - b[0])
-        return _mul(a, b)
+            got = (a[0] + b[0], a[1] + b[1])
+        elif isinstance(node.op, ast.Sub):
+            got = (a[0] - b[1], a[1] - b[0])
+        else:
+            got = _mul(a, b)
+        return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
     if isinstance(node, ast.IfExp):
         a, b = value_range(node.body, env), value_range(node.orelse, env)
         return (min(a[0], b[0]), max(a[1], b[1]))

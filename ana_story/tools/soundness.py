@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import sys
 from dataclasses import dataclass
 
 from .. import engine
@@ -147,16 +148,23 @@ def _growth(history: list[dict], names: set[str]) -> str:
             continue
         if not all(b > a for a, b in zip(sizes, sizes[1:])):
             continue
-        text = isinstance(history[-1][name], str)
-        bound = MAX_STR if text else MAX_INT
+        value = history[-1][name]
+        text = isinstance(value, str)
         last, before = sizes[-1], sizes[-2]
         ratio = last / before if before else math.inf
+        if isinstance(value, float):
+            # only a float that multiplies reaches infinity; adding stalls first
+            if not (before and ratio >= 1.5):
+                continue
+            bound, unit = sys.float_info.max, "the largest number there is"
+        else:
+            bound = MAX_STR if text else MAX_INT
+            unit = f"{bound:,} characters" if text else "10^15"
         if ratio >= 1.5 and before:
             more = math.ceil(math.log(bound / last) / math.log(ratio))
         else:
             more = math.ceil((bound - last) / (last - before))
         what = "characters" if text else "in size"
-        unit = f"{bound:,} characters" if text else "10^15"
         return (f"'{name}' grows every time round the loop ({before:g} then {last:g} "
                 f"{what}); after about {max(1, more):,} more rounds it passes {unit} and "
                 "play stops with an error")
