@@ -114,7 +114,9 @@ def format_report(r: Report, *, limit: int = 20) -> str:
             out.append(f"    reach it: {replay_line(f, story.root)}")
     else:
         out.append("Soft-locks: none" + (" found" if r.mode == "random" or not r.complete
-                                         else ": every State can still reach an ending"))
+                                         else ": every State can still reach an ending")
+                   + (f", but {_plural(r.long_runs, 'run')} never ended (below)"
+                      if r.long_runs else ""))
     for f in r.errors[:limit]:
         out.append(f"Error in {f.scene}: {f.message}")
         out.append(f"    reach it: {replay_line(f, story.root)}")
