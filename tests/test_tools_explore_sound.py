@@ -186,3 +186,31 @@ def test_growth_of_numbers_and_texts_in_a_loop(story_dir, start, effect, grows):
     if start == "'a'":
         [err] = r.errors
         assert "more than 10000 characters" in err.message and r.exit_code() == 1
+
+
+def test_a_visit_count_text_divides_by_is_kept_exact():
+    """The condition only asks visits('well') > 1, so counts 2, 3, 4... used to be
+    merged and the division by zero at 3 visits was never evaluated."""
+    story = load_story(FIXTURES / "explore-fallible-visits")
+    r = explore(story, max_states=300)
+    assert not r.complete and r.exit_code() == 1
+    [err] = r.errors
+    assert err.scene == "tavern" and "division by zero" in err.message
+    state = _play(story, err.seed, [s.number for s in err.path])
+    assert state.visits["well"] == 3
+    with pytest.raises(StoryRuntimeError, match="division by zero"):
+        engine.present(story, state)
+
+
+def test_a_path_without_loops_that_doubles_past_the_bound_is_found():
+    """55 days, each with 'invest everything' (fortune + fortune): no loop, no '*',
+    no condition reads the fortune; the 50th doubling fails."""
+    story = load_story(FIXTURES / "explore-long-path")
+    r = explore(story)
+    assert r.exit_code() == 1
+    first = r.errors[0]
+    assert first.scene == "s49" and "'fortune' would become" in first.message
+    state = _play(story, first.seed, [s.number for s in first.path])
+    assert state.variables["fortune"] == 2**49
+    with pytest.raises(StoryRuntimeError, match="fortune"):
+        engine.choose(story, state, 1)

@@ -40,7 +40,7 @@ from ..errors import AnaStoryError
 from ..model import Story
 from ..state import State, Step
 from .analysis import live_sets, relevant_variables, thresholds, visit_caps
-from .soundness import changing_choices, fallible_live, pump
+from .soundness import changing_choices, fallible_live, fallible_scenes, pump
 
 Progress = Callable[[int, int], None]  # (states explored, states known)
 
@@ -234,6 +234,8 @@ class _Keyer:
 
     def __init__(self, story: Story):
         caps = visit_caps(story)
+        counted_too = fallible_scenes(story)  # soundness.py: counts a failure reads
+        caps.update({sc: None for sc in counted_too})
         bounds = thresholds(story)
         self.variables = relevant_variables(story)
         self.counted = tuple(sorted(caps))
@@ -245,7 +247,7 @@ class _Keyer:
             tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None
                                    and n not in risky[sid]))
             cells = tuple(_Cells(bounds[sid][n]) for n in tallied)
-            counted = tuple(sorted(counted))
+            counted = tuple(sorted(set(counted) | counted_too))
             self.per_scene[sid] = (exact, tallied, counted, _getter(exact),
                                    _getter(tallied), cells,
                                    tuple(caps[c] for c in counted), once)

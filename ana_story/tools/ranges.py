@@ -12,6 +12,7 @@ reports; `explore` finds the rest over real States.
 from __future__ import annotations
 
 import ast
+import heapq
 import math
 
 from ..model import Choice, Story
@@ -55,6 +56,8 @@ def value_range(node, env: dict) -> Range:
     c = _const(node)
     if c is not None:
         return (c, c)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a text: its length
+        return (float(len(node.value)),) * 2
     if isinstance(node, ast.Name):
         return env.get(node.id, _FULL)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -92,6 +95,10 @@ def _call_range(node: ast.Call, env: dict) -> Range:
         return (math.floor(lo) if lo > -INF else lo, math.ceil(hi) if hi < INF else hi)
     if name == "random" and len(args) == 2:
         return (args[0][0], args[1][1])
+    if name == "str":  # the length of a number written out
+        return (1.0, 32.0)
+    if name == "pick":
+        return (min(a[0] for a in args), max(a[1] for a in args))
     return _FULL
 
 
@@ -140,17 +147,23 @@ def narrow(env: dict, tests: list, ints: set) -> dict | None:
 
 
 class Ranges:
-    """Per number variable, the values it can take anywhere in play."""
+    """Per number variable, the values it can take anywhere in play; with
+    ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
 
-    def __init__(self, story: Story):
+    def __init__(self, story: Story, texts: bool = False):
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
         self.env: dict = {n: (float(story.variables[n].initial),) * 2 for n in self.numeric}
+        self.tracked = set(self.numeric)
+        if texts:
+            strs = {n for n, v in story.variables.items() if v.type == "str"}
+            self.tracked |= strs
+            self.env.update({n: (float(len(story.variables[n].initial)),) * 2 for n in strs})
         self.written = {n for s in story.scenes.values() for c in s.choices
                         for n, _ in c.effects}
         seen = reachable(story)
         self._choices = [c for sid in seen for c in story.scenes[sid].choices
-                         if any(n in self.numeric for n, _ in c.effects)]
+                         if any(n in self.tracked for n, _ in c.effects)]
         self._settle()
 
     def tests(self, source: str) -> list | None:
@@ -164,7 +177,7 @@ class Ranges:
             if local is None:
                 continue
             for name, expr in c.effects:
-                if name not in self.numeric:
+                if name not in self.tracked:
                     continue
                 tree = _tree(expr.source)
                 got = _FULL if tree is None else value_range(tree, local)
@@ -217,3 +230,89 @@ class Ranges:
         if hi == INF:
             return f"'{name}' never goes below {num(lo)}"
         return f"'{name}' only takes values from {num(lo)} to {num(hi)}"
+
+
+def _join(a: Range, b: Range) -> Range:
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _order(story: Story) -> tuple[dict, set]:
+    """(scene -> its place in a topological order of the scene graph, taking
+    cycles as they come; the scenes on a cycle)."""
+    from .analysis import scene_graph
+    graph = scene_graph(story)
+    post: list[str] = []
+    seen = {story.start}
+    on_path = {story.start}
+    looping: set = set()
+    work = [(story.start, iter(graph.get(story.start, ())))]
+    path = [story.start]
+    while work:
+        sid, it = work[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            work.pop()
+            path.pop()
+            on_path.discard(sid)
+            post.append(sid)
+            continue
+        if nxt in on_path:  # a back edge: every scene from nxt to here is on a cycle
+            looping.update(path[path.index(nxt):])
+        elif nxt not in seen and nxt in graph:
+            seen.add(nxt)
+            on_path.add(nxt)
+            path.append(nxt)
+            work.append((nxt, iter(graph[nxt])))
+    rank = {sid: i for i, sid in enumerate(reversed(post))}
+    return rank, looping
+
+
+def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
+    """Per variable (numbers by value, texts by length), the values it can have
+    anywhere in play, following the scene graph: what reaches a scene is what
+    its predecessors' choices give, narrowed by each choice's `if:`. Unlike
+    ``Ranges`` (one range for the whole story), a tally raised once per chapter
+    stays bounded; only a loop that keeps moving a value widens it to no bound."""
+    base = Ranges(story, texts=True)
+    tracked = base.tracked
+    start_env = {n: (float(v.initial) if n in base.numeric else float(len(v.initial)),) * 2
+                 for n, v in story.variables.items() if n in tracked}
+    env_at: dict[str, dict] = {story.start: start_env}
+    updates: dict[str, int] = {}
+    rank, looping = _order(story)
+    todo = [(0, story.start)]
+    queued = {story.start}
+    while todo:
+        sid = heapq.heappop(todo)[1]
+        queued.discard(sid)
+        scene = story.scenes.get(sid)
+        if scene is None:
+            continue
+        here = env_at[sid]
+        for c in scene.choices:
+            tests = base.tests(c.condition.source) if c.condition is not None else None
+            local = narrow(here, tests, base.ints) if tests else dict(here)
+            if local is None:
+                continue
+            for name, expr in c.effects:
+                if name in tracked:
+                    tree = _tree(expr.source)
+                    local[name] = _FULL if tree is None else value_range(tree, local)
+            for t in c.goto.targets:
+                old = env_at.get(t)
+                new = local if old is None else {n: _join(old[n], local[n]) for n in local}
+                if new == old:
+                    continue
+                updates[t] = updates.get(t, 0) + 1
+                if old is not None and t in looping and updates[t] > widen_after:
+                    new = {n: (-INF if new[n][0] < old[n][0] else old[n][0],
+                               INF if new[n][1] > old[n][1] else old[n][1]) for n in new}
+                env_at[t] = new
+                if t not in queued:
+                    queued.add(t)
+                    heapq.heappush(todo, (rank.get(t, 0), t))
+    out = dict(start_env)
+    for env in env_at.values():
+        for n, r in env.items():
+            out[n] = _join(out[n], r)
+    return out

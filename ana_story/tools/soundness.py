@@ -58,6 +58,26 @@ def _fallible(tree: ast.AST) -> set[str] | None:
     return out if hit else None
 
 
+def fallible_scenes(story: Story) -> frozenset:
+    """Scenes whose visit count a failing expression reads (``10 // visits('x')``):
+    explore keeps those counts exact."""
+    found: set[str] = set()
+    for scene in story.scenes.values():
+        for source, _ in _sources(scene):
+            try:
+                tree = ast.parse(source, mode="eval")
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+            if _fallible(tree) is None:
+                continue
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
+                        n.func.id in ("visits", "seen") and n.args and \
+                        isinstance(n.args[0], ast.Constant) and n.args[0].value in story.scenes:
+                    found.add(n.args[0].value)
+    return frozenset(found)
+
+
 def _sources(scene) -> list[tuple[str, frozenset]]:
     """(expression source, the variables it reads as a whole) for a scene."""
     out = []
@@ -89,11 +109,53 @@ def _local_fallible(scene, variables) -> set[str]:
     return found & set(variables)
 
 
+def _in_cycles(graph: dict) -> set[str]:
+    """Scenes on a cycle of the scene graph (conditions ignored)."""
+    out = set()
+    for start in graph:
+        todo, seen = list(graph[start]), set()
+        while todo:
+            x = todo.pop()
+            if x == start:
+                out.add(start)
+                break
+            if x not in seen:
+                seen.add(x)
+                todo.extend(graph.get(x, ()))
+    return out
+
+
+def at_risk(story: Story, graph: dict) -> set[str]:
+    """Variables whose range (ranges.Ranges: every value any play could give
+    them) passes the bounds, set by no choice on a loop: a long path without a
+    loop can add them past 10^15 or 10,000 characters, so explore keeps them
+    exact. What a loop grows is played for real instead (``pump``)."""
+    from .ranges import flow_ranges
+    looping = _in_cycles(graph)
+    in_loops = {n for sid in looping for c in story.scenes[sid].choices for n, _ in c.effects}
+    out = set()
+    for name, (lo, hi) in flow_ranges(story).items():
+        limit = MAX_STR if story.variables[name].type == "str" else MAX_INT
+        if story.variables[name].type == "float":
+            continue  # a float is stored whatever its size, short of infinity
+        if max(abs(lo), abs(hi)) > limit and name not in in_loops:
+            out.add(name)
+    return out
+
+
 def fallible_live(story: Story) -> dict[str, frozenset]:
     """scene id -> variables that a fallible expression can still read from that
-    scene on (closed under the effects that feed them)."""
+    scene on (closed under the effects that feed them), and those a choice from
+    there may store past the bounds (``at_risk``)."""
     graph = scene_graph(story)
     live = {sid: _local_fallible(s, story.variables) for sid, s in story.scenes.items()}
+    risky = at_risk(story, graph)
+    if risky:
+        for sid, scene in story.scenes.items():
+            for c in scene.choices:
+                for name, expr in c.effects:
+                    if name in risky:
+                        live[sid] |= {name} | (expr.reads & set(story.variables))
     changed = True
     while changed:
         changed = False
