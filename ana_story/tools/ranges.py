@@ -12,6 +12,7 @@ reports; `explore` finds the rest over real States.
 from __future__ import annotations
 
 import ast
+import functools
 import heapq
 import math
 
@@ -26,7 +27,10 @@ _FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
          ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 
 
+@functools.lru_cache(maxsize=4096)
 def _tree(source: str) -> ast.expr | None:
+    """The parsed expression (cached: stories repeat 'craft + 1' a lot); None when
+    it does not parse."""
     try:
         return ast.parse(source.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
@@ -150,7 +154,7 @@ class Ranges:
     """Per number variable, the values it can take anywhere in play; with
     ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
 
-    def __init__(self, story: Story, texts: bool = False):
+    def __init__(self, story: Story, texts: bool = False, settle: bool = True):
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
         self.env: dict = {n: (float(story.variables[n].initial),) * 2 for n in self.numeric}
@@ -164,7 +168,8 @@ class Ranges:
         seen = reachable(story)
         self._choices = [c for sid in seen for c in story.scenes[sid].choices
                          if any(n in self.tracked for n, _ in c.effects)]
-        self._settle()
+        if settle:
+            self._settle()
 
     def tests(self, source: str) -> list | None:
         tree = _tree(source)
@@ -236,6 +241,50 @@ def _join(a: Range, b: Range) -> Range:
     return (min(a[0], b[0]), max(a[1], b[1]))
 
 
+def cyclic(graph: dict) -> set[str]:
+    """Scenes on a cycle of ``graph`` (scene -> successors): those in a strongly
+    connected component of more than one scene, or with an edge to themselves.
+    Kosaraju's two passes, iterative."""
+    order: list[str] = []
+    seen: set = set()
+    for root in graph:
+        if root in seen:
+            continue
+        seen.add(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                work.pop()
+                order.append(node)
+            elif nxt in graph and nxt not in seen:
+                seen.add(nxt)
+                work.append((nxt, iter(graph[nxt])))
+    back: dict[str, list] = {n: [] for n in graph}
+    for a, outs in graph.items():
+        for b in outs:
+            if b in back:
+                back[b].append(a)
+    out: set = set()
+    done: set = set()
+    for root in reversed(order):
+        if root in done:
+            continue
+        comp, stack = [], [root]
+        done.add(root)
+        while stack:
+            n = stack.pop()
+            comp.append(n)
+            for p in back[n]:
+                if p not in done:
+                    done.add(p)
+                    stack.append(p)
+        if len(comp) > 1 or root in graph[root]:
+            out.update(comp)
+    return out
+
+
 def _order(story: Story) -> tuple[dict, set]:
     """(scene -> its place in a topological order of the scene graph, taking
     cycles as they come; the scenes on a cycle)."""
@@ -264,7 +313,7 @@ def _order(story: Story) -> tuple[dict, set]:
             path.append(nxt)
             work.append((nxt, iter(graph[nxt])))
     rank = {sid: i for i, sid in enumerate(reversed(post))}
-    return rank, looping
+    return rank, looping | cyclic(graph)
 
 
 def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
@@ -273,7 +322,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     its predecessors' choices give, narrowed by each choice's `if:`. Unlike
     ``Ranges`` (one range for the whole story), a tally raised once per chapter
     stays bounded; only a loop that keeps moving a value widens it to no bound."""
-    base = Ranges(story, texts=True)
+    base = Ranges(story, texts=True, settle=False)
     tracked = base.tracked
     start_env = {n: (float(v.initial) if n in base.numeric else float(len(v.initial)),) * 2
                  for n, v in story.variables.items() if n in tracked}

@@ -18,6 +18,7 @@ closes both gaps:
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 import sys
@@ -64,12 +65,9 @@ def fallible_scenes(story: Story) -> frozenset:
     found: set[str] = set()
     for scene in story.scenes.values():
         for source, _ in _sources(scene):
-            try:
-                tree = ast.parse(source, mode="eval")
-            except (SyntaxError, ValueError, RecursionError):
+            if not _fallible_source(source):
                 continue
-            if _fallible(tree) is None:
-                continue
+            tree = ast.parse(source, mode="eval")
             for n in ast.walk(tree):
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
                         n.func.id in ("visits", "seen") and n.args and \
@@ -95,34 +93,23 @@ def _sources(scene) -> list[tuple[str, frozenset]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _fallible_source(source: str) -> frozenset | None:
+    """_fallible of one expression's source (cached: stories repeat expressions);
+    None when it does not parse."""
+    try:
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return frozenset(_fallible(tree) or ())
+
+
 def _local_fallible(scene, variables) -> set[str]:
     found: set[str] = set()
     for source, reads in _sources(scene):
-        try:
-            tree = ast.parse(source, mode="eval")
-        except (SyntaxError, ValueError, RecursionError):
-            found |= reads  # cannot tell: keep every value it reads exact
-            continue
-        names = _fallible(tree)
-        if names:
-            found |= names
+        names = _fallible_source(source)
+        found |= reads if names is None else names  # unreadable: keep all it reads
     return found & set(variables)
-
-
-def _in_cycles(graph: dict) -> set[str]:
-    """Scenes on a cycle of the scene graph (conditions ignored)."""
-    out = set()
-    for start in graph:
-        todo, seen = list(graph[start]), set()
-        while todo:
-            x = todo.pop()
-            if x == start:
-                out.add(start)
-                break
-            if x not in seen:
-                seen.add(x)
-                todo.extend(graph.get(x, ()))
-    return out
 
 
 def at_risk(story: Story, graph: dict) -> set[str]:
@@ -130,8 +117,8 @@ def at_risk(story: Story, graph: dict) -> set[str]:
     them) passes the bounds, set by no choice on a loop: a long path without a
     loop can add them past 10^15 or 10,000 characters, so explore keeps them
     exact. What a loop grows is played for real instead (``pump``)."""
-    from .ranges import flow_ranges
-    looping = _in_cycles(graph)
+    from .ranges import cyclic, flow_ranges
+    looping = cyclic(graph)
     in_loops = {n for sid in looping for c in story.scenes[sid].choices for n, _ in c.effects}
     out = set()
     for name, (lo, hi) in flow_ranges(story).items():
@@ -156,10 +143,16 @@ def fallible_live(story: Story) -> dict[str, frozenset]:
                 for name, expr in c.effects:
                     if name in risky:
                         live[sid] |= {name} | (expr.reads & set(story.variables))
+    if not any(live.values()):
+        return {sid: frozenset() for sid in story.scenes}
+    from .ranges import _order
+    rank = _order(story)[0]
+    backwards = sorted(story.scenes, key=lambda sid: -rank.get(sid, 0))
     changed = True
     while changed:
         changed = False
-        for sid, scene in story.scenes.items():
+        for sid in backwards:  # successors first: a chain settles in one round
+            scene = story.scenes[sid]
             mine = set(live[sid])
             for t in graph[sid]:
                 mine |= live[t]
