@@ -565,20 +565,27 @@ def _loops(tree: _Tree, alive: bytearray, changing: set) -> tuple[list[dict], li
                 members = set(comp)
                 scenes = tuple(sorted({scene_of[c] for c in comp}))
                 leaves = any(w not in members for c in comp for w in tree.successors(c))
-                g = groups.get(scenes)
-                first = min(comp)
                 _candidate(tree, comp, members, scenes, changing, pumped, candidates)
-                if g is None:
-                    g = groups[scenes] = {"scenes": list(scenes), "states": 0,
-                                          "exit": False, "trapped": 0, "can_end": False,
-                                          "path": [s.choice for s in tree.path(first)]}
-                g["states"] += len(comp)
-                g["exit"] = g["exit"] or leaves
-                g["can_end"] = g["can_end"] or bool(alive[first])
-                if not leaves:  # these States cannot leave, whatever others can
-                    g["trapped"] += len(comp)
-                    g.setdefault("trapped_path", [s.choice for s in tree.path(first)])
+                _group(groups, scenes, tree, comp, leaves, bool(alive[min(comp)]))
     return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"])), candidates
+
+
+def _group(groups: dict, scenes: tuple, tree: _Tree, comp: list, leaves: bool,
+           can_end: bool) -> None:
+    """Add one component to its group of loops (same scenes): a group can be left
+    only when every component in it can; how many States cannot is kept."""
+    first = min(comp)
+    g = groups.get(scenes)
+    if g is None:
+        g = groups[scenes] = {"scenes": list(scenes), "states": 0, "exit": False,
+                              "trapped": 0, "can_end": False,
+                              "path": [s.choice for s in tree.path(first)]}
+    g["states"] += len(comp)
+    g["exit"] = g["exit"] or leaves
+    g["can_end"] = g["can_end"] or can_end
+    if not leaves:  # these States cannot leave, whatever others can
+        g["trapped"] += len(comp)
+        g.setdefault("trapped_path", [s.choice for s in tree.path(first)])
 
 
 def _candidate(tree: _Tree, comp: list, members: set, scenes: tuple, changing: set,

@@ -245,22 +245,7 @@ def cyclic(graph: dict) -> set[str]:
     """Scenes on a cycle of ``graph`` (scene -> successors): those in a strongly
     connected component of more than one scene, or with an edge to themselves.
     Kosaraju's two passes, iterative."""
-    order: list[str] = []
-    seen: set = set()
-    for root in graph:
-        if root in seen:
-            continue
-        seen.add(root)
-        work = [(root, iter(graph[root]))]
-        while work:
-            node, it = work[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                work.pop()
-                order.append(node)
-            elif nxt in graph and nxt not in seen:
-                seen.add(nxt)
-                work.append((nxt, iter(graph[nxt])))
+    order = _finish_order(graph)
     back: dict[str, list] = {n: [] for n in graph}
     for a, outs in graph.items():
         for b in outs:
@@ -283,6 +268,27 @@ def cyclic(graph: dict) -> set[str]:
         if len(comp) > 1 or root in graph[root]:
             out.update(comp)
     return out
+
+
+def _finish_order(graph: dict) -> list[str]:
+    """The nodes in the order a depth-first search finishes them."""
+    order: list[str] = []
+    seen: set = set()
+    for root in graph:
+        if root in seen:
+            continue
+        seen.add(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                work.pop()
+                order.append(node)
+            elif nxt in graph and nxt not in seen:
+                seen.add(nxt)
+                work.append((nxt, iter(graph[nxt])))
+    return order
 
 
 def _order(story: Story) -> tuple[dict, set]:
