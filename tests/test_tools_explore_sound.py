@@ -214,3 +214,16 @@ def test_a_path_without_loops_that_doubles_past_the_bound_is_found():
     assert state.variables["fortune"] == 2**49
     with pytest.raises(StoryRuntimeError, match="fortune"):
         engine.choose(story, state, 1)
+
+
+def test_json_gives_loop_findings_with_their_rounds():
+    debt = json.loads(run_cli("explore", "tests/fixtures/explore-grow-debt", "--format",
+                              "json").stdout)
+    [err] = debt["errors"]
+    assert err["loop"] == {"after": 1, "numbers": [1, 1, 1], "rounds": 49}
+    assert len(err["numbers"]) == 1 + 3 * 49
+    text = json.loads(run_cli("explore", "tests/fixtures/explore-grow-text", "--format",
+                              "json").stdout)
+    [g] = text["growth"]
+    assert g["loop"] == {"after": 0, "numbers": [1], "rounds": 0}
+    assert "'diary' grows every time round the loop" in g["message"]

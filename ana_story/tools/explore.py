@@ -65,7 +65,7 @@ class Finding:
     stuck: bool = False  # no choice at all is available there
     message: str = ""
     seed: int | None = None
-    loop: tuple | None = None  # (numbers typed in one round, rounds) after the path
+    loop: tuple | None = None  # (steps before the loop, numbers of one round, rounds)
 
 
 @dataclass
@@ -132,8 +132,9 @@ class Report:
                    "variables": f.variables}
             if f.message:
                 out["message"] = f.message
-            if f.loop:
-                out["loop"] = {"numbers": list(f.loop[0]), "rounds": f.loop[1]}
+            if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
+                out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
+                               "rounds": f.loop[2]}
             return out
 
         endings = {}
