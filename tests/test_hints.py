@@ -65,3 +65,13 @@ def test_hints_use_the_authors_own_variables(tmp_path):
     for name in SHIPPED_NAMES:
         assert name not in r.stdout + bad_set.stderr, name
     assert FIXTURES.name not in r.stdout
+
+
+def test_graph_without_graphviz_suggests_commands_for_this_story(tmp_path):
+    import os
+    import shutil
+    here = os.path.dirname(shutil.which("ana-story"))  # no 'dot' on this PATH
+    r = run_cli("graph", "tests/fixtures/tools-loop", "--output", str(tmp_path / "g.svg"),
+                env={"PATH": f"{tmp_path}{os.pathsep}{here}"})
+    assert r.returncode == 1
+    assert "'ana-story graph tests/fixtures/tools-loop --format dot > story.dot'" in r.stderr

@@ -187,7 +187,7 @@ def cmd_graph(args) -> int:
     tag = tuple(dict.fromkeys(args.tag))
     if args.output:
         out = Path(args.output)
-        graph.render(graph.dot(story, tag), out)
+        graph.render(graph.dot(story, tag), out, story.root)
         print(f"wrote {out}", file=sys.stderr)
         return 0
     sys.stdout.write(graph.mermaid(story, tag) if args.format == "mermaid"
