@@ -110,7 +110,7 @@ class Report:
     @property
     def clean(self) -> bool:
         return not (self.unreached_scenes or self.softlocks or self.errors or self.growth
-                    or (self.strict and self.unreached_choices))
+                    or (self.strict and self.complete and self.unreached_choices))
 
     def exit_code(self) -> int:
         """1 when a scene or ending was never reached, a soft-lock, an error or a
