@@ -219,8 +219,8 @@ def _growth(history: list[dict], names: set[str]) -> str:
             more = math.ceil(math.log(bound / last) / math.log(ratio))
         else:
             more = math.ceil((bound - last) / (last - before))
-        what = "characters" if text else "in size"
-        return (f"'{name}' grows every time round the loop ({before:g} then {last:g} "
+        what = " characters" if text else ""
+        return (f"'{name}' grows every time round the loop ({before:g}, then {last:g}"
                 f"{what}); after about {max(1, more):,} more rounds it passes {unit} and "
                 "play stops with an error")
     return ""
