@@ -26,6 +26,9 @@ def test_see_matches_the_text_as_shown_without_emphasis_marks():
                             "and 'Open the door quietly' (shop.1); write more of the text, "
                             "or the choice's number or key"),
     ("number-or-text.yaml", 3, 'expected code to be the number 41, but it is the text "41"'),
+    ("hidden-not-locked.yaml", 5, "choice 'Pick the lock' is not shown at all: it is not "
+                                  "available and has no 'locked:' text (use not_see: to "
+                                  "pin that it is hidden)"),
     ("true-or-one.yaml", 3, "expected tries to be false (true/false), but it is the "
                             "number 0"),
 ])

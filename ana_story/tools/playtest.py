@@ -200,6 +200,10 @@ def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult
                 match = _match(p.choices, want, line)
                 if match is None:
                     raise _Fail(line, f"no choice '{want}' is shown in scene '{p.scene}'")
+                if not match.shown:  # unavailable and no 'locked:' text: not on screen
+                    raise _Fail(line, f"choice '{plain(match.text)}' is not shown at all: "
+                                "it is not available and has no 'locked:' text (use "
+                                "not_see: to pin that it is hidden)")
                 if match.available:
                     raise _Fail(line, f"choice '{match.text}' is available, not locked")
             else:  # choose
