@@ -67,6 +67,8 @@ def test_text_growing_round_a_loop_is_a_finding_with_the_rounds_left():
     [g] = r.growth
     assert g.scene == "desk" and "'diary' grows every time round the loop" in g.message
     assert "passes 10,000 characters" in g.message
+    assert g.hint == ("set 'diary' anew rather than add to it each time round, or give "
+                      "the loop an end")
     out = run_cli("explore", "tests/fixtures/explore-grow-text")
     assert out.returncode == 1
     assert "Grows without bound in desk" in out.stdout
@@ -182,6 +184,7 @@ def test_growth_of_numbers_and_texts_in_a_loop(story_dir, start, effect, grows):
     else:
         [g] = r.growth
         assert grows in g.message, g.message
+        assert g.hint.startswith("cap it, e.g. 'x: min(x + 1, 99)'")
         assert r.exit_code() == 1
     if start == "'a'":
         [err] = r.errors

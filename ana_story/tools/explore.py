@@ -66,6 +66,7 @@ class Finding:
     message: str = ""
     seed: int | None = None
     loop: tuple | None = None  # (steps before the loop, numbers of one round, rounds)
+    hint: str = ""
 
 
 @dataclass
@@ -132,6 +133,8 @@ class Report:
                    "variables": f.variables}
             if f.message:
                 out["message"] = f.message
+            if f.hint:
+                out["hint"] = f.hint
             if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
                 out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
                                "rounds": f.loop[2]}
@@ -481,6 +484,13 @@ def _cycle(tree: _Tree, a: int, b: int, key: str, members: set) -> list[str] | N
     return [key] + keys[::-1]
 
 
+def _growth_hint(story: Story, name: str) -> str:
+    """How to bound the variable ``name``, in its own words."""
+    if story.variables[name].type == "str":
+        return f"set '{name}' anew rather than add to it each time round, or give the loop an end"
+    return f"cap it, e.g. '{name}: min({name} + 1, 99)', or give the loop an end"
+
+
 def _pump_loops(story: Story, report: Report, tree: _Tree, candidates: list,
                 seed: int) -> None:
     """Play each loop that changes a value for real (soundness.pump): merged
@@ -507,6 +517,7 @@ def _pump_loops(story: Story, report: Report, tree: _Tree, candidates: list,
             report.errors.append(f)
         else:
             f.message = f"{got.growth} (the loop {tree.scene_of[a]} > {scenes})"
+            f.hint = _growth_hint(story, got.name)
             f.loop = (len(prefix), got.round_numbers, 0)
             report.growth.append(f)
 

@@ -123,8 +123,8 @@ def format_report(r: Report, *, limit: int = 20) -> str:
     for f in r.growth[:limit]:
         out.append(f"Grows without bound in {f.scene}: {f.message}")
         out.append(f"    reach it: {replay_line(f, story.root)}")
-        out.append("    hint: keep it within bounds, e.g. 'x: min(x + 1, 99)', or give the "
-                   "loop an end")
+        if f.hint:
+            out.append(f"    hint: {f.hint}")
     for f in r.long[:limit]:
         out.append(f"Run with seed {f.seed} {f.message}; it was in {f.scene}")
         out.append(f"    replay it: {replay_line(f, story.root)}")

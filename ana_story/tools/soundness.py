@@ -183,6 +183,7 @@ class Pumped:
     rounds: int  # complete rounds played
     error: str = ""  # the engine's error, when one happened
     growth: str = ""  # "'x' grows ..." when a value grew every round
+    name: str = ""  # the variable that grew
 
 
 def _size(value) -> float | None:
@@ -195,8 +196,9 @@ def _size(value) -> float | None:
     return None
 
 
-def _growth(history: list[dict], names: set[str]) -> str:
-    """A sentence about the first value that grew in every one of the last rounds."""
+def _growth(history: list[dict], names: set[str]) -> tuple[str, str]:
+    """(name, a sentence) about the first value that grew in every one of the last
+    rounds; ("", "") when none did."""
     for name in sorted(names):
         sizes = [_size(h.get(name)) for h in history[-4:]]
         if len(sizes) < 4 or any(s is None for s in sizes):
@@ -220,10 +222,10 @@ def _growth(history: list[dict], names: set[str]) -> str:
         else:
             more = math.ceil((bound - last) / (last - before))
         what = " characters" if text else ""
-        return (f"'{name}' grows every time round the loop ({before:g}, then {last:g}"
+        return name, (f"'{name}' grows every time round the loop ({before:g}, then {last:g}"
                 f"{what}); after about {max(1, more):,} more rounds it passes {unit} and "
                 "play stops with an error")
-    return ""
+    return "", ""
 
 
 def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
@@ -251,8 +253,8 @@ def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
     except AnaStoryError as e:
         return Pumped(state, steps, [n for _, n, _ in steps[:len(cycle)]], rounds,
                       error=str(e))
-    growth = _growth(history, names)
+    name, growth = _growth(history, names)
     if not growth:
         return None
     return Pumped(state, steps[:len(cycle)], [n for _, n, _ in steps[:len(cycle)]],
-                  rounds, growth=growth)
+                  rounds, growth=growth, name=name)
