@@ -14,6 +14,12 @@ tally only ever compared with constants and changed by constant steps is
 kept only as its place among the thresholds still ahead (analysis.thresholds): without that a
 story of a dozen tallies has millions of States; with it, thousands.
 
+Merging is exact about where a player can go, not about whether play can fail:
+soundness.py keeps exact the values a failing expression or the bounds may hinge
+on, and after the search plays each value-changing loop for real (_pump_loops),
+so that a clean report means no reachable play can fail. Dead choices (never
+taken) are listed with why, and fail the report under --strict.
+
 Randomness, decided here and documented in docs/authoring-tools.md:
 - a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
   reached by luck is still found;
