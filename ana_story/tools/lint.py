@@ -153,13 +153,15 @@ def _out_of_range(story: Story) -> list[Diagnostic]:
     for sid in seen:
         scene = story.scenes[sid]
         for c in scene.choices:
-            checks = [("choice", c.condition, _key_location(c, "if"))] if c.condition else []
+            checks = [("choice", c.condition, None)] if c.condition else []
             checks += [(f"route {i + 1}", r.condition, r.where)
                        for i, r in enumerate(c.goto.routes) if r.condition is not None]
             for what, expr, where in checks:
                 names = ranges.never(expr.source)
                 if names is None or not set(names) & ranges.written:
                     continue  # unchanged variables: _impossible_conditions says it
+                if what == "choice":
+                    where = _key_location(c, "if")  # reads the file: only when reporting
                 subject = (f"choice {c.index + 1} of scene '{sid}'" if what == "choice"
                            else f"{what} of choice {c.index + 1} in scene '{sid}'")
                 why = "; ".join(ranges.describe(n) for n in names)

@@ -16,13 +16,13 @@ import functools
 import heapq
 import math
 
-from ..model import Choice, Story
+from ..model import Story
 from .analysis import reachable
 
 INF = math.inf
 Range = tuple  # (low, high), floats, possibly infinite
 _FULL: Range = (-INF, INF)
-_ROUNDS = 30  # rounds before a range still moving is widened
+_ROUNDS = 20  # rounds before a range still moving is widened
 _FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
          ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 
@@ -166,8 +166,15 @@ class Ranges:
         self.written = {n for s in story.scenes.values() for c in s.choices
                         for n, _ in c.effects}
         seen = reachable(story)
-        self._choices = [c for sid in seen for c in story.scenes[sid].choices
-                         if any(n in self.tracked for n, _ in c.effects)]
+        # per kind of choice that sets a tracked variable (the analysis ignores where
+        # a choice is, so choices alike count once): (its tests, [(name, tree)])
+        kinds = {(c.condition.source if c.condition else None,
+                  tuple((n, e.source) for n, e in c.effects if n in self.tracked))
+                 for sid in seen for c in story.scenes[sid].choices
+                 if any(n in self.tracked for n, _ in c.effects)}
+        self._choices = [(self.tests(cond) if cond else None,
+                          [(n, _tree(src)) for n, src in effects])
+                         for cond, effects in sorted(kinds, key=repr)]
         if settle:
             self._settle()
 
@@ -177,14 +184,11 @@ class Ranges:
 
     def _round(self) -> set:
         moved = set()
-        for c in self._choices:
-            local = self._allowed(c)
+        for tests, effects in self._choices:
+            local = narrow(self.env, tests, self.ints) if tests else dict(self.env)
             if local is None:
                 continue
-            for name, expr in c.effects:
-                if name not in self.tracked:
-                    continue
-                tree = _tree(expr.source)
+            for name, tree in effects:
                 got = _FULL if tree is None else value_range(tree, local)
                 local[name] = got
                 lo, hi = self.env[name]
@@ -193,12 +197,6 @@ class Ranges:
                     self.env[name] = new
                     moved.add(name)
         return moved
-
-    def _allowed(self, c: Choice) -> dict | None:
-        if c.condition is None:
-            return dict(self.env)
-        tests = self.tests(c.condition.source)
-        return dict(self.env) if tests is None else narrow(self.env, tests, self.ints)
 
     def _settle(self) -> None:
         for _ in range(_ROUNDS):
