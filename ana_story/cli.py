@@ -188,11 +188,12 @@ def cmd_play(args) -> int:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _report(err: AnaStoryError) -> int:
+def _report(err: AnaStoryError, story_dir: str | None = None) -> int:
     if isinstance(err, StoryError):
+        from .tools.hints import command  # names the author's folder, not the shipped one
         for d in err.diagnostics:
             print(format_diagnostic(d), file=sys.stderr)
-        print(f"ana-story: {err}; run 'ana-story check' for the full list",
+        print(f"ana-story: {err}; run '{command('check', story_dir)}' for the full list",
               file=sys.stderr)
     else:
         print(f"ana-story: {err}", file=sys.stderr)
@@ -221,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_extra(args, _parser())
         return cmd_play(args)
     except AnaStoryError as e:
-        return _report(e)
+        return _report(e, getattr(args, "story_dir", None))
     except KeyboardInterrupt:
         print("\nGoodbye.", file=sys.stderr)
         return 0 if command == "play" else 130

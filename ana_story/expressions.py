@@ -222,6 +222,13 @@ FUNCTION_HELP = ("visits('scene'), seen('scene'), random(a, b), chance(p), "
                  "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len")
 
 
+def _compare_hint(node: ast.expr, t: str) -> str:
+    """'compare it' with the author's own words, never another story's variables."""
+    part = ast.unparse(node)
+    test = f'{part} != ""' if t == "str" else f"{part} > 0"
+    return f"compare it, for example '{test}'"
+
+
 def _describe(t: str) -> str:
     return TYPE_NAMES.get(t, t)
 
@@ -377,7 +384,7 @@ class _Checker:
             if t != "bool":
                 self.fail(v, f"'{word}' joins true/false conditions, but this part is "
                           f"{_describe(t)}", "type-mismatch",
-                          "compare it, for example 'craft > 0'")
+                          _compare_hint(v, t))
             parts.append(a)
             consts.append(c)
         tree = ast.BoolOp(op=node.op.__class__(), values=parts)

@@ -746,10 +746,10 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
             e.hint.startswith("declare"):
         return f"to store the text {src}, quote it inside: {name}: \"'{src}'\""
     if e.code == "type-mismatch" and e.message.startswith("this gives"):
-        examples = {"bool": "true, false or a comparison such as craft > 2",
-                    "int": "a whole number, such as craft + 1 or round(oil)",
-                    "float": "a number, such as 2.5 or oil - 0.5",
-                    "str": "text in quotes, such as 'Paris', or str(craft)"}
+        examples = {"bool": "true, false or a comparison such as x > 2",  # no story's names
+                    "int": f"a whole number, such as {name} + 1 or round(x)",
+                    "float": f"a number, such as 2.5 or {name} - 0.5",
+                    "str": "text in quotes, such as 'Paris', or str(x) of a number x"}
         return f"'{name}' holds {TYPE_NAMES[want]}: give it {examples[want]}"
     return e.hint
 

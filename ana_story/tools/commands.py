@@ -17,12 +17,16 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
-exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error,
+exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
+      a loop grows without bound / with --strict a choice never taken /
+      with --random a run still going after --max-turns,
       3 stopped by --max-states with nothing found so far"""
 
 EPILOG_GRAPH = """examples:
   ana-story graph > story.mmd             # Mermaid: renders on GitHub as it is
-  ana-story graph --format dot --output story.svg   # needs Graphviz's 'dot'"""
+  ana-story graph --format dot --output story.svg   # needs Graphviz's 'dot'
+  ana-story graph --tags                  # each tag and its scenes
+  ana-story graph --tag paris --tag berlin          # those scenes coloured"""
 
 EPILOG_SCHEMA = """examples:
   ana-story schema > scene-file.schema.json
@@ -69,6 +73,8 @@ def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
     ex.add_argument("--max-turns", type=int, default=1000, metavar="N",
                     help="with --random: stop a run after N choices (default: 1000)")
     ex.add_argument("--format", choices=("text", "json"), default="text")
+    ex.add_argument("--strict", action="store_true",
+                    help="also fail on a choice no reachable State can take")
 
     gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
                         formatter_class=raw, epilog=EPILOG_GRAPH,
@@ -79,6 +85,10 @@ def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
     gr.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     gr.add_argument("--output", "-o", metavar="FILE", default=None,
                     help="render to FILE (.svg, .png, .pdf) with Graphviz's 'dot'")
+    gr.add_argument("--tag", action="append", default=[], metavar="TAG",
+                    help="colour the scenes with this tag (repeatable: one colour each)")
+    gr.add_argument("--tags", action="store_true",
+                    help="list each tag and its scenes instead of drawing")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of scene or story files",
                         formatter_class=raw, epilog=EPILOG_SCHEMA,
@@ -157,7 +167,7 @@ def cmd_explore(args) -> int:
                                  progress=progress if bar else None)
         else:
             report = explore(story, max_states=args.max_states, seed=args.seed,
-                             progress=progress if bar else None)
+                             progress=progress if bar else None, strict=args.strict)
     finally:
         if bar is not None:
             bar.stop()
@@ -171,12 +181,17 @@ def cmd_explore(args) -> int:
 def cmd_graph(args) -> int:
     from . import graph
     story = _load(args.story_dir)
+    if args.tags:
+        sys.stdout.write(graph.tag_list(story))
+        return 0
+    tag = tuple(dict.fromkeys(args.tag))
     if args.output:
         out = Path(args.output)
-        graph.render(graph.dot(story), out)
+        graph.render(graph.dot(story, tag), out, story.root)
         print(f"wrote {out}", file=sys.stderr)
         return 0
-    sys.stdout.write(graph.mermaid(story) if args.format == "mermaid" else graph.dot(story))
+    sys.stdout.write(graph.mermaid(story, tag) if args.format == "mermaid"
+                     else graph.dot(story, tag))
     return 0
 
 
@@ -203,7 +218,8 @@ def cmd_new(args) -> int:
         raise UsageError("--in goes with 'new scene NAME'")
     files = new_story(Path(target[0]), args.title)
     print("created " + ", ".join(str(f) for f in files))
-    print(f"play it:  ana-story play {target[0]}\ncheck it: ana-story check {target[0]}")
+    from .hints import command
+    print(f"play it:  {command('play', target[0])}\ncheck it: {command('check', target[0])}")
     return 0
 
 

@@ -14,6 +14,12 @@ tally only ever compared with constants and changed by constant steps is
 kept only as its place among the thresholds still ahead (analysis.thresholds): without that a
 story of a dozen tallies has millions of States; with it, thousands.
 
+Merging is exact about where a player can go, not about whether play can fail:
+soundness.py keeps exact the values a failing expression or the bounds may hinge
+on, and after the search plays each value-changing loop for real (_pump_loops),
+so that a clean report means no reachable play can fail. Dead choices (never
+taken) are listed with why, and fail the report under --strict.
+
 Randomness, decided here and documented in docs/authoring-tools.md:
 - a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
   reached by luck is still found;
@@ -40,6 +46,7 @@ from ..errors import AnaStoryError
 from ..model import Story
 from ..state import State, Step
 from .analysis import live_sets, relevant_variables, thresholds, visit_caps
+from .soundness import changing_choices, fallible_live, fallible_scenes, pump
 
 Progress = Callable[[int, int], None]  # (states explored, states known)
 
@@ -64,6 +71,8 @@ class Finding:
     stuck: bool = False  # no choice at all is available there
     message: str = ""
     seed: int | None = None
+    loop: tuple | None = None  # (steps before the loop, numbers of one round, rounds)
+    hint: str = ""
 
 
 @dataclass
@@ -80,6 +89,9 @@ class Report:
     runs: int = 0
     max_turns: int = 0
     long_runs: int = 0  # random runs stopped by --max-turns
+    long: list = field(default_factory=list)  # Findings: the first runs so stopped
+    growth: list = field(default_factory=list)  # Findings: a value a loop grows
+    strict: bool = False  # never-taken choices fail the report
     scene_hits: dict = field(default_factory=dict)
     choice_hits: dict = field(default_factory=dict)
     ending_paths: dict = field(default_factory=dict)  # ending scene id -> Finding
@@ -104,14 +116,17 @@ class Report:
 
     @property
     def clean(self) -> bool:
-        return not (self.unreached_scenes or self.softlocks or self.errors)
+        return not (self.unreached_scenes or self.softlocks or self.errors or self.growth
+                    or (self.strict and self.complete and self.unreached_choices))
 
     def exit_code(self) -> int:
-        """1 when a scene or ending was never reached, a soft-lock or an error was
-        found; 3 when the bound cut the search short with nothing found so far.
-        Random runs prove no absence, so they fail only on a soft-lock or an error."""
+        """1 when a scene or ending was never reached, a soft-lock, an error or a
+        value growing without bound was found (with --strict: a choice never
+        taken); 3 when the bound cut the search short with nothing found so far.
+        Random runs prove no absence, so they fail only on a soft-lock, an error
+        or a run still going after --max-turns."""
         if self.mode == "random":
-            return 1 if (self.softlocks or self.errors) else 0
+            return 1 if (self.softlocks or self.errors or self.long_runs) else 0
         if not self.clean:
             return 1
         return 0 if self.complete else 3
@@ -124,6 +139,11 @@ class Report:
                    "variables": f.variables}
             if f.message:
                 out["message"] = f.message
+            if f.hint:
+                out["hint"] = f.hint
+            if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
+                out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
+                               "rounds": f.loop[2]}
             return out
 
         endings = {}
@@ -149,13 +169,46 @@ class Report:
             "softlocks": [dict(finding(f), states=f.states, stuck=f.stuck)
                           for f in self.softlocks],
             "errors": [finding(f) for f in self.errors],
+            "growth": [finding(f) for f in self.growth],
+            "dead_choices": dead_choices(self),
             "loops": self.loops,
         }
         if self.mode == "random":
-            data.update(runs=self.runs, max_turns=self.max_turns, long_runs=self.long_runs)
+            data.update(runs=self.runs, max_turns=self.max_turns, long_runs=self.long_runs,
+                        long=[finding(f) for f in self.long])
         if self.widest:
             data["growing"] = self.widest
         return data
+
+
+def dead_choices(r: Report) -> list[dict]:
+    """Each choice no explored State (or random run) took, with why: a dead
+    choice is a finding (it fails `explore --strict`)."""
+    out = []
+    for key in r.unreached_choices:
+        scene_id = key.rsplit(".", 1)[0]
+        scene = r.story.scenes[scene_id]
+        c = next(x for x in scene.choices if x.key == key)
+        always = next((o for o in scene.choices if o.condition is None and not o.once
+                       and not o.fallback), None)
+        if not r.scene_hits.get(scene_id):
+            why = f"its scene '{scene_id}' is never reached"
+        elif r.mode == "random":
+            why = "no random run took it"
+        elif c.fallback and always is not None:
+            why = (f"a fallback that can never appear: choice {always.index + 1} "
+                   f"({always.key}) has no condition, so it is always available")
+        elif c.fallback:
+            why = "a fallback never needed: every reachable State offers another choice"
+        elif c.condition is not None:
+            why = (f"its condition '{c.condition.source.strip()}' holds in no reachable "
+                   "State")
+        else:
+            why = "it is available in no reachable State"
+        if r.mode != "random" and not r.complete:
+            why += " (among the States explored before the search was cut)"
+        out.append({"choice": key, "scene": scene_id, "reason": why})
+    return out
 
 
 class _Cells(dict):
@@ -191,15 +244,20 @@ class _Keyer:
 
     def __init__(self, story: Story):
         caps = visit_caps(story)
+        counted_too = fallible_scenes(story)  # soundness.py: counts a failure reads
+        caps.update({sc: None for sc in counted_too})
         bounds = thresholds(story)
         self.variables = relevant_variables(story)
         self.counted = tuple(sorted(caps))
         self.per_scene = {}
+        risky = fallible_live(story)  # soundness.py: values a failure may hinge on
         for sid, (names, counted, once) in live_sets(story).items():
-            exact = tuple(sorted(n for n in names if bounds[sid].get(n) is None))
-            tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None))
+            exact = tuple(sorted({n for n in names if bounds[sid].get(n) is None}
+                                 | risky[sid]))
+            tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None
+                                   and n not in risky[sid]))
             cells = tuple(_Cells(bounds[sid][n]) for n in tallied)
-            counted = tuple(sorted(counted))
+            counted = tuple(sorted(set(counted) | counted_too))
             self.per_scene[sid] = (exact, tallied, counted, _getter(exact),
                                    _getter(tallied), cells,
                                    tuple(caps[c] for c in counted), once)
@@ -244,6 +302,7 @@ class _Tree:
         self.scene_of = [start_scene]
         self.first = array("l")  # explored State -> start of its successors in succ
         self.succ = array("l")
+        self.via = array("l")  # per successor: choice index * 256 + number typed
 
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
@@ -263,23 +322,30 @@ class _Tree:
         end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
         return self.succ[self.first[sid]:end]
 
+    def edges(self, sid: int):
+        """(successor, choice key) of each way on from an explored State."""
+        start = self.first[sid]
+        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        return [(self.succ[i], self.keys[self.via[i] // 256]) for i in range(start, end)]
+
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
-            progress: Progress | None = None) -> Report:
-    """Search every State reachable from the start, up to ``max_states``."""
+            progress: Progress | None = None, strict: bool = False) -> Report:
+    """Search every State reachable from the start, up to ``max_states``;
+    ``strict``: a choice no State can take fails the report."""
     t0 = time.perf_counter()
     key = _Keyer(story)
     start = engine.new_state(story, seed)
     ids = {key(start): 0}
     tree = _Tree(story, start.scene)
     good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
-    report = Report(story, "exhaustive", seed)
+    report = Report(story, "exhaustive", seed, strict=strict)
     hits = report.scene_hits
     hits[start.scene] = 1
     choice_hits = report.choice_hits
     queue = deque([start])
     explored = 0
-    succ = tree.succ
+    succ, via, index = tree.succ, tree.via, tree.index
     while queue:
         state = queue.popleft()
         sid = explored
@@ -310,6 +376,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
                 good[sid] = 1
                 continue
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
+            code = index[view.key] * 256 + min(number, 255)
             nexts = [after] if not choice.goto.random else \
                 _random_outcomes(story, state, after, choice)
             for nxt in nexts:
@@ -328,13 +395,15 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
                     queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
                                        nxt.turn, nxt.seed))
                 succ.append(nid)
+                via.append(code)
     report.states = len(ids)
     if not report.complete:
         report.widest = _growing(story, ids, key)
     del ids
-    _softlocks_and_loops(story, report, tree, good, seed)
+    candidates = _softlocks_and_loops(story, report, tree, good, seed)
     for f in [*report.ending_paths.values(), *report.errors]:
         f.seed = replay_seed(story, f.path, seed)
+    _pump_loops(story, report, tree, candidates, seed)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
         progress(explored, report.states)
@@ -347,7 +416,7 @@ def _finding(tree: _Tree, sid: int, state: State, message: str = "") -> Finding:
 
 
 def _softlocks_and_loops(story: Story, report: Report, tree: _Tree, good: bytearray,
-                         seed: int) -> None:
+                         seed: int) -> list:
     n = len(tree.first)
     total = len(tree.scene_of)
     # States found but not explored (cut by the bound) may still reach an ending.
@@ -386,19 +455,87 @@ def _softlocks_and_loops(story: Story, report: Report, tree: _Tree, good: bytear
             example[scene] = sid
     for scene, sid in example.items():
         path = tree.path(sid)
-        replay = replay_seed(story, path, seed, tries=200)
+        replay = replay_seed(story, path, seed)
         state = _replay_state(story, path, replay) if replay is not None else None
         report.softlocks.append(Finding(scene, path,
                                         dict(state.variables) if state else {},
                                         states=count[scene],
                                         stuck=not tree.successors(sid), seed=replay))
     report.softlocks.sort(key=lambda f: (len(f.path), f.scene))
-    report.loops = _loops(tree, alive)
+    changing = {tree.index[k] for k in changing_choices(story)}
+    report.loops, candidates = _loops(tree, alive, changing)
+    return candidates
 
 
-def _loops(tree: _Tree, alive: bytearray) -> list[dict]:
-    """Cycles of States (strongly connected components), grouped by their scenes.
+MAX_PUMPED = 50  # loops played for real per search (one per scene set and choice)
+
+
+def _cycle(tree: _Tree, a: int, b: int, key: str, members: set) -> list[str] | None:
+    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``."""
+    back = {b: None}
+    todo = deque([b])
+    while todo and a not in back:
+        x = todo.popleft()
+        for y, k in tree.edges(x):
+            if y in members and y not in back:
+                back[y] = (x, k)
+                todo.append(y)
+    if a not in back:
+        return None
+    keys = []
+    x = a
+    while back[x] is not None:
+        x, k = back[x]
+        keys.append(k)
+    return [key] + keys[::-1]
+
+
+def _growth_hint(story: Story, name: str) -> str:
+    """How to bound the variable ``name``, in its own words."""
+    if story.variables[name].type == "str":
+        return f"set '{name}' anew rather than add to it each time round, or give the loop an end"
+    return f"cap it, e.g. '{name}: min({name} + 1, 99)', or give the loop an end"
+
+
+def _pump_loops(story: Story, report: Report, tree: _Tree, candidates: list,
+                seed: int) -> None:
+    """Play each loop that changes a value for real (soundness.pump): merged
+    States hide the values it drifts, so only playing it shows an error ahead."""
+    for a, b, key, members in candidates:
+        cycle = _cycle(tree, a, b, key, members)
+        if cycle is None:  # pragma: no cover - b reaches a inside its component
+            continue
+        prefix = tree.path(a)
+        s = replay_seed(story, prefix, seed)
+        start = _replay_state(story, prefix, s) if s is not None else None
+        if start is None:
+            continue
+        got = pump(story, start, cycle)
+        if got is None:
+            continue
+        path = prefix + [PathStep(*t) for t in got.steps]
+        scenes = " > ".join(dict.fromkeys(sc for _, _, sc in got.steps[:len(cycle)]))
+        f = Finding(got.state.scene, path, dict(got.state.variables), seed=s,
+                    loop=(len(prefix), got.round_numbers, got.rounds))
+        if got.error:
+            f.message = (f"{got.error} (after {got.rounds} rounds of the loop "
+                         f"{tree.scene_of[a]} > {scenes})")
+            report.errors.append(f)
+        else:
+            f.message = f"{got.growth} (the loop {tree.scene_of[a]} > {scenes})"
+            f.hint = _growth_hint(story, got.name)
+            f.loop = (len(prefix), got.round_numbers, 0)
+            report.growth.append(f)
+
+
+def _loops(tree: _Tree, alive: bytearray, changing: set) -> tuple[list[dict], list]:
+    """Cycles of States (strongly connected components), grouped by their scenes,
+    and the loops to play for real: (first State, its successor, the choice
+    between them, the component) for each component with a choice in
+    ``changing`` (choice indexes) inside it, one per scene set and choice.
     Tarjan's algorithm, iterative, over the flat successor arrays."""
+    candidates: list = []
+    pumped: set = set()
     n = len(tree.first)
     scene_of = tree.scene_of
     index = array("l", [0]) * n
@@ -446,17 +583,43 @@ def _loops(tree: _Tree, alive: bytearray) -> list[dict]:
                 members = set(comp)
                 scenes = tuple(sorted({scene_of[c] for c in comp}))
                 leaves = any(w not in members for c in comp for w in tree.successors(c))
-                g = groups.get(scenes)
-                first = min(comp)
-                if g is None:
-                    groups[scenes] = {"scenes": list(scenes), "states": len(comp),
-                                      "exit": leaves, "can_end": bool(alive[first]),
-                                      "path": [s.choice for s in tree.path(first)]}
-                else:
-                    g["states"] += len(comp)
-                    g["exit"] = g["exit"] or leaves
-                    g["can_end"] = g["can_end"] or bool(alive[first])
-    return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"]))
+                _candidate(tree, comp, members, scenes, changing, pumped, candidates)
+                _group(groups, scenes, tree, comp, leaves, bool(alive[min(comp)]))
+    return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"])), candidates
+
+
+def _group(groups: dict, scenes: tuple, tree: _Tree, comp: list, leaves: bool,
+           can_end: bool) -> None:
+    """Add one component to its group of loops (same scenes): a group can be left
+    only when every component in it can; how many States cannot is kept."""
+    first = min(comp)
+    g = groups.get(scenes)
+    if g is None:
+        g = groups[scenes] = {"scenes": list(scenes), "states": 0, "exit": False,
+                              "trapped": 0, "can_end": False,
+                              "path": [s.choice for s in tree.path(first)]}
+    g["states"] += len(comp)
+    g["exit"] = g["exit"] or leaves
+    g["can_end"] = g["can_end"] or can_end
+    if not leaves:  # these States cannot leave, whatever others can
+        g["trapped"] += len(comp)
+        g.setdefault("trapped_path", [s.choice for s in tree.path(first)])
+
+
+def _candidate(tree: _Tree, comp: list, members: set, scenes: tuple, changing: set,
+               pumped: set, out: list) -> None:
+    """Note the first edge inside ``comp`` taken by a changing choice, once per
+    (scene set, choice), up to MAX_PUMPED."""
+    if not changing or len(out) >= MAX_PUMPED:
+        return
+    for a in sorted(comp):
+        start = tree.first[a]
+        for i, b in enumerate(tree.successors(a)):
+            code = tree.via[start + i] // 256
+            if b in members and code in changing and (scenes, code) not in pumped:
+                pumped.add((scenes, code))
+                out.append((a, b, tree.keys[code], members))
+                return
 
 
 def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
@@ -533,6 +696,11 @@ def random_runs(story: Story, runs: int, *, seed: int = 0, max_turns: int = 1000
                     break
                 if len(steps) >= max_turns:
                     report.long_runs += 1
+                    if len(report.long) < 20:
+                        report.long.append(Finding(
+                            p.scene, steps, dict(state.variables), seed=state.seed,
+                            message=f"still going after {max_turns} choices: a loop the "
+                            "random player did not leave"))
                     break
                 number = rng.randrange(len(available))
                 view = available[number]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..model import Story
-from .explore import Finding, Report
+from .explore import Finding, Report, dead_choices
+from .hints import command
 
 
 def _where(story: Story, scene_id: str) -> str:
@@ -21,15 +22,30 @@ def _choice_where(story: Story, key: str) -> str:
     return ""
 
 
-def replay_line(f: Finding) -> str:
-    """How to play a path by hand: the seed and the numbers to type."""
+def _numbers(steps) -> str:
+    return " ".join(str(s.number) for s in steps)
+
+
+def replay_line(f: Finding, root: str = "") -> str:
+    """How to play a path by hand: the command (naming the story's folder when it
+    is not the shipped story), the seed and the numbers to type."""
     if f.seed is None:
         return "choices " + " > ".join(s.choice for s in f.path) + \
-            " (no seed below 1000 replays it: random events decide it)"
+            " (none of the 1,000 seeds tried from --seed up replays it: random " \
+            "events decide it)"
     if not f.path:
         return "at the start"
-    return f"ana-story play --seed {f.seed}, then type " + \
-        " ".join(str(s.number) for s in f.path)
+    play = command("play", root, f"--seed {f.seed}")
+    if f.loop is None:
+        return f"{play}, then type {_numbers(f.path)}"
+    start, one, rounds = f.loop
+    lead = f"{play}, then type {_numbers(f.path[:start])}, then" if start else \
+        f"{play}, then type"
+    group = '"' + " ".join(map(str, one)) + '"'
+    if not rounds:  # a growth: the round can be typed again and again
+        return f"{lead} {group} again and again"
+    rest = f.path[start + rounds * len(one):]
+    return f"{lead} {group} {rounds} times" + (f", then {_numbers(rest)}" if rest else "")
 
 
 def _plural(n: int, word: str) -> str:
@@ -65,12 +81,13 @@ def format_report(r: Report, *, limit: int = 20) -> str:
     for s in r.unreached_scenes[:limit]:
         out.append(f"  never reached: {s}{_where(story, s)}")
     choices = [c.key for sc in story.scenes.values() for c in sc.choices]
-    unreached_choices = r.unreached_choices
-    out.append(f"Choices: {len(choices) - len(unreached_choices)}/{len(choices)} taken")
-    for key in unreached_choices[:limit]:
-        out.append(f"  never taken: {key} {_choice_where(story, key)}")
-    if len(unreached_choices) > limit:
-        out.append(f"  ... and {len(unreached_choices) - limit} more (--format json lists all)")
+    dead = dead_choices(r)
+    out.append(f"Choices: {len(choices) - len(dead)}/{len(choices)} taken")
+    for d in dead[:limit]:
+        out.append(f"  never taken: {d['choice']} {_choice_where(story, d['choice'])}: "
+                   f"{d['reason']}")
+    if len(dead) > limit:
+        out.append(f"  ... and {len(dead) - limit} more (--format json lists all)")
     endings = story.endings
     out.append(f"Endings: {len(endings) - len(r.unreached_endings)}/{len(endings)} reached")
     for e in endings:
@@ -84,7 +101,7 @@ def format_report(r: Report, *, limit: int = 20) -> str:
             out.append(f"  NEVER REACHED: {e.ending} [{e.id}]{_where(story, e.id)}")
         else:
             out.append(f"  {e.ending} [{e.id}]: {_plural(len(f.path), 'choice')}; "
-                       f"{replay_line(f)}")
+                       f"{replay_line(f, story.root)}")
     if r.softlocks:
         total = sum(f.states for f in r.softlocks)
         word = "run" if r.mode == "random" else "State"
@@ -94,27 +111,63 @@ def format_report(r: Report, *, limit: int = 20) -> str:
             how = "no choice is available" if f.stuck else "no way on leads to an ending"
             vals = ", ".join(f"{k}={v!r}" for k, v in f.variables.items())
             out.append(f"  {f.scene}{_where(story, f.scene)}: {how}; e.g. with {vals}")
-            out.append(f"    reach it: {replay_line(f)}")
+            out.append(f"    reach it: {replay_line(f, story.root)}")
     else:
         out.append("Soft-locks: none" + (" found" if r.mode == "random" or not r.complete
-                                         else ": every State can still reach an ending"))
+                                         else ": every State can still reach an ending")
+                   + (f", but {_plural(r.long_runs, 'run')} never ended (below)"
+                      if r.long_runs else ""))
     for f in r.errors[:limit]:
         out.append(f"Error in {f.scene}: {f.message}")
-        out.append(f"    reach it: {replay_line(f)}")
+        out.append(f"    reach it: {replay_line(f, story.root)}")
+    for f in r.growth[:limit]:
+        out.append(f"Grows without bound in {f.scene}: {f.message}")
+        out.append(f"    reach it: {replay_line(f, story.root)}")
+        if f.hint:
+            out.append(f"    hint: {f.hint}")
+    for f in r.long[:limit]:
+        out.append(f"Run with seed {f.seed} {f.message}; it was in {f.scene}")
+        out.append(f"    replay it: {replay_line(f, story.root)}")
+    if r.long_runs > len(r.long[:limit]):
+        out.append(f"  ... {r.long_runs - len(r.long[:limit])} more such runs")
     if r.mode != "random":
-        if r.loops:
-            out.append(f"Loops: {len(r.loops)}")
-            for g in r.loops[:limit]:
-                way = "can be left" if g["exit"] else "NO WAY OUT"
-                out.append(f"  {' / '.join(g['scenes'])}: {_plural(g['states'], 'State')}, "
-                           f"{way}")
-        else:
-            out.append("Loops: none")
-    verdict = {0: "OK: every scene and ending is reachable, and no player can get stuck.",
-               1: "FAILED: see the findings above.",
-               3: "NOT PROVEN: raise --max-states to finish the search."}
-    if r.mode == "random":
-        verdict = {0: "Random runs found no soft-lock or error.",
-                   1: "FAILED: see the findings above."}
-    out.append(verdict[r.exit_code()])
+        out += _loop_lines(r, limit)
+    out.append(_verdict(r, dead))
     return "\n".join(out)
+
+
+def _loop_lines(r: Report, limit: int) -> list[str]:
+    if not r.loops:
+        return ["Loops: none"]
+    out = [f"Loops: {len(r.loops)}"]
+    for g in r.loops[:limit]:
+        trapped = g.get("trapped", 0)
+        if not g["exit"]:
+            way = "NO WAY OUT"
+        elif trapped:
+            way = (f"can be left only from some States: {_plural(trapped, 'State')} "
+                   "have NO WAY OUT (e.g. after " +
+                   (" > ".join(g["trapped_path"]) or "the start") + ")")
+        elif not g["can_end"]:
+            way = "can be left, but no ending can be reached from it"
+        else:
+            way = "can be left"
+        out.append(f"  {' / '.join(g['scenes'])}: {_plural(g['states'], 'State')}, {way}")
+    return out
+
+
+def _verdict(r: Report, dead: list) -> str:
+    code = r.exit_code()
+    if code == 1:
+        return "FAILED: see the findings above."
+    note = ""
+    if dead:
+        note = (f" {_plural(len(dead), 'choice')} can never be taken (see above; "
+                "--strict fails on them).")
+    if r.mode == "random":
+        note = f" {_plural(len(dead), 'choice')} no run took (see above)." if dead else ""
+        return "Random runs found no soft-lock, error or endless run." + note
+    if code == 3:
+        return "NOT PROVEN: raise --max-states to finish the search." + note
+    return ("OK: every scene and ending is reachable, no player can get stuck, and no "
+            "play can fail." + note)

@@ -1,6 +1,7 @@
 """The scene graph as Mermaid or Graphviz DOT: chapters as clusters, the start
-and the endings marked, scenes no player can reach highlighted, and short
-choice conditions as edge labels."""
+and the endings marked, scenes no player can reach highlighted, short choice
+conditions as edge labels, and the scenes of chosen tags coloured (--tag); the
+tags themselves are listed by `graph --tags`."""
 from __future__ import annotations
 
 import re
@@ -13,10 +14,44 @@ from ..model import Story
 from .analysis import reachable
 
 MAX_LABEL = 28  # longer conditions are left off the edge; the graph stays readable
+TAG_COLOURS = ("#fff3c4", "#d8f5d0", "#f6d8f5", "#d0eef5", "#f5e0d0", "#e0e0e0")
 
 
 class GraphError(AnaStoryError):
     """The graph could not be rendered (no Graphviz, or Graphviz failed)."""
+
+
+def tags(story: Story) -> dict[str, list[str]]:
+    """tag -> the scenes carrying it, in story order."""
+    out: dict[str, list[str]] = {}
+    for scene in story.scenes.values():
+        for t in scene.tags:
+            out.setdefault(t, []).append(scene.id)
+    return out
+
+
+def tag_list(story: Story) -> str:
+    """Each tag with its scenes, for `graph --tags`."""
+    table = tags(story)
+    if not table:
+        return f"{story.title}: no scene has tags\n"
+    return "".join(f"{t} ({len(ids)}): {', '.join(ids)}\n" for t, ids in sorted(table.items()))
+
+
+def _coloured(story: Story, chosen: tuple) -> dict[str, str]:
+    """scene id -> colour, for the tags chosen (the first chosen tag of a scene wins).
+    An unknown tag is an error naming the tags that exist."""
+    table = tags(story)
+    for t in chosen:
+        if t not in table:
+            from ..errors import UsageError
+            known = ", ".join(sorted(table)) or "none: no scene has 'tags:'"
+            raise UsageError(f"--tag {t}: no scene has this tag (the tags are: {known})")
+    out: dict[str, str] = {}
+    for i, t in enumerate(chosen):
+        for sid in table[t]:
+            out.setdefault(sid, TAG_COLOURS[i % len(TAG_COLOURS)])
+    return out
 
 
 def _edges(story: Story) -> list[tuple[str, str, str, bool]]:
@@ -56,8 +91,9 @@ def _mq(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
-def mermaid(story: Story) -> str:
+def mermaid(story: Story, tag: tuple = ()) -> str:
     reach = reachable(story)
+    colour = _coloured(story, tag)
     lines = ["flowchart TD"]
     for i, ch in enumerate(story.chapters):
         lines.append(f'  subgraph ch{i}["{_mq(ch.title)}"]')
@@ -87,6 +123,12 @@ def mermaid(story: Story) -> str:
     lost = [_mid(s) for s in story.scenes if s not in reach]
     if lost:
         lines.append(f"  class {','.join(lost)} unreachable")
+    for i, t in enumerate(tag):
+        ids = [_mid(s) for s, c in colour.items() if c == TAG_COLOURS[i % len(TAG_COLOURS)]]
+        lines.append(f"  %% tag {' '.join(t.split())}")
+        lines.append(f"  classDef tag{i} fill:{TAG_COLOURS[i % len(TAG_COLOURS)]}")
+        if ids:  # none when an earlier --tag already coloured all its scenes
+            lines.append(f"  class {','.join(ids)} tag{i}")
     return "\n".join(lines) + "\n"
 
 
@@ -94,8 +136,9 @@ def _dq(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def dot(story: Story) -> str:
+def dot(story: Story, tag: tuple = ()) -> str:
     reach = reachable(story)
+    colour = _coloured(story, tag)
     lines = [f"digraph {_dq(story.title)} {{", "  rankdir=TB;",
              '  node [shape=box, style="rounded,filled", fillcolor=white, fontname=Helvetica];',
              "  edge [fontname=Helvetica, fontsize=10];"]
@@ -113,6 +156,8 @@ def dot(story: Story) -> str:
                 attrs.append("penwidth=3")
             if sid not in reach:
                 attrs.append('fillcolor="#ffdddd", color=red, style="rounded,filled,dashed"')
+            elif sid in colour:
+                attrs.append(f'fillcolor="{colour[sid]}"')
             lines.append(f"    {_dq(sid)} [{', '.join(attrs)}];")
         lines.append("  }")
     lines.append('  __start [shape=point, width=0.15];')
@@ -125,20 +170,26 @@ def dot(story: Story) -> str:
             attrs.append("style=dashed")
         lines.append(f"  {_dq(a)} -> {_dq(b)}" + (f" [{', '.join(attrs)}]" if attrs else "")
                      + ";")
+    for i, t in enumerate(tag):  # a legend: one box per tag, in its colour
+        lines.append(f"  {_dq('__tag_' + t)} [label={_dq('tag: ' + t)}, shape=note, "
+                     f'fillcolor="{TAG_COLOURS[i % len(TAG_COLOURS)]}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def render(source: str, output: Path) -> None:
-    """Render DOT to ``output`` (format from its suffix: svg, png, pdf) with Graphviz."""
+def render(source: str, output: Path, root: str = "") -> None:
+    """Render DOT to ``output`` (format from its suffix: svg, png, pdf) with Graphviz;
+    ``root``, the story's folder, goes into the commands the errors suggest."""
+    from .hints import command
     exe = shutil.which("dot")
     fmt = output.suffix.lstrip(".").lower() or "svg"
     if exe is None:
         raise GraphError(
             f"cannot write {output}: Graphviz's 'dot' is not installed. Install it "
             "(apt install graphviz, brew install graphviz, or graphviz.org), or write the "
-            "DOT text with 'ana-story graph --format dot > story.dot' and render it "
-            "elsewhere; 'ana-story graph' (Mermaid) renders on GitHub as it is")
+            f"DOT text with '{command('graph', root, '--format dot > story.dot')}' and "
+            f"render it elsewhere; '{command('graph', root)}' (Mermaid) renders on GitHub "
+            "as it is")
     if fmt not in ("svg", "png", "pdf"):
         raise GraphError(f"cannot write {output}: use a name ending in .svg, .png or .pdf")
     try:

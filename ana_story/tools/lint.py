@@ -14,6 +14,7 @@ from ..errors import Diagnostic
 from ..expressions import CONTROL_CHARS
 from ..model import Choice, Location, Story
 from .analysis import reachable, transition_exprs, uses_random
+from .hints import command
 
 
 def lint(story: Story) -> list[Diagnostic]:
@@ -22,7 +23,9 @@ def lint(story: Story) -> list[Diagnostic]:
     out += _unreachable(story)
     out += _variables(story)
     out += _impossible_conditions(story)
+    out += _out_of_range(story)
     out += _no_fallback(story)
+    out += _hidden_fallbacks(story)
     return sorted(out, key=Diagnostic.sort_key)
 
 
@@ -140,6 +143,57 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
     return out
 
 
+def _out_of_range(story: Story) -> list[Diagnostic]:
+    """Conditions on variables that do change, but never into the values tested:
+    `apples > 5` when apples only counts up from 0 while below 2 (ranges.py)."""
+    from .ranges import Ranges
+    ranges = Ranges(story)
+    seen = reachable(story)
+    out = []
+    for sid in seen:
+        scene = story.scenes[sid]
+        for c in scene.choices:
+            checks = [("choice", c.condition, None)] if c.condition else []
+            checks += [(f"route {i + 1}", r.condition, r.where)
+                       for i, r in enumerate(c.goto.routes) if r.condition is not None]
+            for what, expr, where in checks:
+                names = ranges.never(expr.source)
+                if names is None or not set(names) & ranges.written:
+                    continue  # unchanged variables: _impossible_conditions says it
+                if what == "choice":
+                    where = _key_location(c, "if")  # reads the file: only when reporting
+                subject = (f"choice {c.index + 1} of scene '{sid}'" if what == "choice"
+                           else f"{what} of choice {c.index + 1} in scene '{sid}'")
+                why = "; ".join(ranges.describe(n) for n in names)
+                out.append(_diag(where or c.where, "condition-never-true",
+                                 f"the condition of {subject} can never hold: "
+                                 f"'{expr.source.strip()}'; {why} (from its starting value "
+                                 "and every 'set:' of it)",
+                                 "fix the condition, or the 'set:' meant to let it hold",
+                                 story))
+    return out
+
+
+def _hidden_fallbacks(story: Story) -> list[Diagnostic]:
+    """A fallback shows only when no other choice is available; next to a choice
+    with no condition that is never once-only, it never shows."""
+    out = []
+    for scene in story.scenes.values():
+        always = next((c for c in scene.choices if c.condition is None and not c.once
+                       and not c.fallback), None)
+        if always is None:
+            continue
+        for c in scene.choices:
+            if c.fallback:
+                out.append(_diag(c.where, "fallback-never-shown",
+                                 f"choice {c.index + 1} of scene '{scene.id}' is a fallback, "
+                                 f"but choice {always.index + 1} has no condition and is "
+                                 "always available, so the fallback never appears",
+                                 f"give choice {always.index + 1} an 'if:', or remove the "
+                                 "fallback", story))
+    return out
+
+
 def _no_fallback(story: Story) -> list[Diagnostic]:
     out = []
     for scene in story.scenes.values():
@@ -154,8 +208,9 @@ def _no_fallback(story: Story) -> list[Diagnostic]:
         out.append(_diag(scene.where, "no-fallback",
                          f"every choice of scene '{scene.id}' is {what}, and there is "
                          "no fallback: a player for whom none is available is stuck",
-                         "add a choice with 'fallback: true', or run 'ana-story explore' "
-                         "to see whether any player really gets stuck here", story))
+                         "add a choice with 'fallback: true', or run "
+                         f"'{command('explore', story.root)}' to see whether any player "
+                         "really gets stuck here", story))
     return out
 
 

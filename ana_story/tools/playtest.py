@@ -12,7 +12,10 @@ then ``steps``, each one of:
     - ending: the ending (its title or scene id) the story must have reached
     - variables: {name: value, ...} that must hold now
 
-Every failure names the plan file and the step's line.
+Every failure names the plan file and the step's line. Text is matched as the
+player sees it (``*emphasis*`` marks dropped), a ``choose:`` that matches two
+choices is an error naming both, and a value compared with a value of another
+kind (the text "41", the number 41) says which is which.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from .. import engine
 from ..errors import AnaStoryError, UsageError
 from ..expressions import fmt
 from ..model import Story
+from ..ui.markup import plain
 from .start import state_from
 
 STEP_KINDS = ("see", "not_see", "choose", "locked", "scene", "ending", "variables")
@@ -101,10 +105,34 @@ def _read(path: Path):
 
 
 def _visible(p: engine.Passage) -> str:
+    """Everything on screen now, as shown: emphasis marks are not part of it."""
     parts = [p.title, p.text] + [c.text for c in p.shown]
     if p.ending:
         parts.append(p.ending)
-    return "\n".join(parts)
+    return plain("\n".join(parts))
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _shown(value) -> str:
+    """A value with its kind visible: the text "41", the number 41."""
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, bool):
+        return f"{fmt(value)} (true/false)"
+    return f"the {_kind(value)} {fmt(value)}"
+
+
+def _same(a, b) -> bool:
+    return _kind(a) == _kind(b) and a == b
 
 
 def _norm(text: str) -> str:
@@ -164,20 +192,25 @@ def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult
                 for name, value in want.items():
                     if name not in state.variables:
                         raise _Fail(line, f"the story has no variable '{name}'")
-                    if state.variables[name] != value:
-                        raise _Fail(line, f"expected {name} = {fmt(value)}, but it is "
-                                    f"{fmt(state.variables[name])}")
+                    have = state.variables[name]
+                    if not _same(have, value):
+                        raise _Fail(line, f"expected {name} to be {_shown(value)}, but it "
+                                    f"is {_shown(have)}")
             elif kind == "locked":
-                match = _match(p.choices, want)
+                match = _match(p.choices, want, line)
                 if match is None:
                     raise _Fail(line, f"no choice '{want}' is shown in scene '{p.scene}'")
+                if not match.shown:  # unavailable and no 'locked:' text: not on screen
+                    raise _Fail(line, f"choice '{plain(match.text)}' is not shown at all: "
+                                "it is not available and has no 'locked:' text (use "
+                                "not_see: to pin that it is hidden)")
                 if match.available:
                     raise _Fail(line, f"choice '{match.text}' is available, not locked")
             else:  # choose
                 if p.ended:
                     raise _Fail(line, f"cannot choose '{want}': the story ended "
                                 f"('{p.ending}')")
-                match = _match(p.available, want)
+                match = _match(p.available, want, line)
                 if match is None:
                     raise _Fail(line, f"no available choice matches '{want}' in scene "
                                 f"'{p.scene}'; {_choices_list(p)}")
@@ -190,8 +223,9 @@ def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult
     return result
 
 
-def _match(views, want):
-    """A choice by number (among ``views``), key, or a part of its text."""
+def _match(views, want, line: int = 0):
+    """A choice by number (among ``views``), key, or a part of its text as shown;
+    a part of the text of two choices is an error that names both."""
     views = tuple(views)
     if isinstance(want, int) and not isinstance(want, bool):
         return views[want - 1] if 1 <= want <= len(views) else None
@@ -199,5 +233,9 @@ def _match(views, want):
     for v in views:
         if v.key == w:
             return v
-    hits = [v for v in views if _norm(w) in _norm(v.text)]
-    return hits[0] if len(hits) >= 1 else None
+    hits = [v for v in views if _norm(w) in _norm(plain(v.text))]
+    if len(hits) > 1:
+        names = " and ".join(f"'{plain(v.text)}' ({v.key})" for v in hits[:3])
+        raise _Fail(line, f"'{w}' matches {len(hits)} choices: {names}; write more of "
+                    "the text, or the choice's number or key")
+    return hits[0] if hits else None

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from .. import engine
 from ..errors import UsageError
+from ..expressions import fmt
 from ..model import Story, Variable
 from ..state import State
 
@@ -64,7 +65,9 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
         name, eq, value = item.partition("=")
         name = name.strip()
         if not eq or not name:
-            raise UsageError(f"--set {item}: write it as name=value, like --set craft=3")
+            some = next(iter(story.variables.values()), None)  # this story's own
+            like = f", like --set {some.name}={fmt(some.initial)}" if some else ""
+            raise UsageError(f"--set {item}: write it as name=value{like}")
         var = story.variables.get(name)
         if var is None:
             raise UsageError(f"--set {item}: the story has no variable '{name}'"

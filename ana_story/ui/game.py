@@ -408,7 +408,10 @@ class Game(Comforts):
     def goodbye(self) -> None:
         if self.touched and self.store is not None:
             if self.autosave():
-                self.ui.say("Your place is saved: run ana-story again to continue. "
+                from ..tools.hints import story_arg  # the author's folder, if not ours
+                again = f"ana-story play{story_arg(self.story.root)}" \
+                    if story_arg(self.story.root) else "ana-story"
+                self.ui.say(f"Your place is saved: run {again} again to continue. "
                             "Goodbye.", "note")
             else:
                 self.ui.say("Goodbye. Your place could not be saved (see above).", "error")

@@ -1,0 +1,30 @@
+"""Commands suggested to an author name the author's own story.
+
+A hint such as "run 'ana-story check'" without a folder checks the shipped
+story: after a failure in another story it would answer "0 errors". Every tool
+that suggests a command builds it here.
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from ..paths import display_path, shipped_story
+
+
+def story_arg(root: str | Path | None) -> str:
+    """' FOLDER' (quoted for a shell) for a story that is not the shipped one,
+    else ''."""
+    if not root:
+        return ""
+    try:
+        if Path(root).resolve() == shipped_story().resolve():
+            return ""
+    except OSError:
+        pass
+    return " " + shlex.quote(display_path(Path(root)))
+
+
+def command(name: str, root: str | Path | None, rest: str = "") -> str:
+    """'ana-story NAME [FOLDER] [REST]' for the story at ``root``."""
+    return f"ana-story {name}{story_arg(root)}" + (f" {rest}" if rest else "")

@@ -1,0 +1,371 @@
+"""The range of values each number variable can ever take, for `check`.
+
+An interval analysis over the story's effects: a variable starts at its starting
+value, and each `set:` of a choice in a reachable scene widens its range by what
+the expression can give, computed from the ranges of what it reads, narrowed by
+the choice's own condition (`if: apples < 2` with `apples: apples + 1` keeps
+apples within 0..2). A range still growing after a few rounds is widened to no
+bound. It over-approximates what play can reach, so a condition outside every
+range can never hold: that is the evident kind of dead choice `check --strict`
+reports; `explore` finds the rest over real States.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import heapq
+import math
+
+from ..model import Story
+from .analysis import reachable
+
+INF = math.inf
+Range = tuple  # (low, high), floats, possibly infinite
+_FULL: Range = (-INF, INF)
+_ROUNDS = 20  # rounds before a range still moving is widened
+_FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
+         ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(source: str) -> ast.expr | None:
+    """The parsed expression (cached: stories repeat 'craft + 1' a lot); None when
+    it does not parse."""
+    try:
+        return ast.parse(source.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _const(node) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        c = _const(node.operand)
+        return None if c is None else -c
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return float(node.value)
+    return None
+
+
+def _mul(a: Range, b: Range) -> Range:
+    products = []
+    for x in a:
+        for y in b:
+            products.append(0.0 if (x == 0 or y == 0) else x * y)
+    return (min(products), max(products))
+
+
+def value_range(node, env: dict) -> Range:
+    """What a numeric expression can give, the variables in ``env`` ranging as said."""
+    c = _const(node)
+    if c is not None:
+        return (c, c)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a text: its length
+        return (float(len(node.value)),) * 2
+    if isinstance(node, ast.Name):
+        return env.get(node.id, _FULL)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        lo, hi = value_range(node.operand, env)
+        return (-hi, -lo)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        a, b = value_range(node.left, env), value_range(node.right, env)
+        if isinstance(node.op, ast.Add):
+            got = (a[0] + b[0], a[1] + b[1])
+        elif isinstance(node.op, ast.Sub):
+            got = (a[0] - b[1], a[1] - b[0])
+        else:
+            got = _mul(a, b)
+        return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
+    if isinstance(node, ast.IfExp):
+        a, b = value_range(node.body, env), value_range(node.orelse, env)
+        return (min(a[0], b[0]), max(a[1], b[1]))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+        return _call_range(node, env)
+    return _FULL
+
+
+def _call_range(node: ast.Call, env: dict) -> Range:
+    name = node.func.id
+    args = [value_range(a, env) for a in node.args]
+    if name in ("min", "max") and len(args) > 1:
+        f = min if name == "min" else max
+        return (f(a[0] for a in args), f(a[1] for a in args))
+    if name == "abs":
+        lo, hi = args[0]
+        low = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+        return (low, max(abs(lo), abs(hi)))
+    if name in ("round", "floor", "ceil", "int") and len(args) == 1:
+        lo, hi = args[0]
+        return (math.floor(lo) if lo > -INF else lo, math.ceil(hi) if hi < INF else hi)
+    if name == "random" and len(args) == 2:
+        return (args[0][0], args[1][1])
+    if name == "str":  # the length of a number written out
+        return (1.0, 32.0)
+    if name == "pick":
+        return (min(a[0] for a in args), max(a[1] for a in args))
+    return _FULL
+
+
+def _simple(node, numeric: set) -> list[tuple[str, type, float]] | None:
+    """``x < 3 and y >= 1`` as [(x, Lt, 3), (y, GtE, 1)]; parts of other shapes
+    are left out (they narrow nothing). None when nothing is of that shape."""
+    parts = node.values if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And) \
+        else [node]
+    out = []
+    for p in parts:
+        if not (isinstance(p, ast.Compare) and len(p.ops) == 1):
+            continue
+        left, op, right = p.left, type(p.ops[0]), p.comparators[0]
+        if isinstance(right, ast.Name) and _const(left) is not None:
+            left, right, op = right, left, _FLIP[op]
+        c = _const(right)
+        if isinstance(left, ast.Name) and left.id in numeric and c is not None:
+            out.append((left.id, op, c))
+    return out or None
+
+
+def narrow(env: dict, tests: list, ints: set) -> dict | None:
+    """``env`` where every test can hold; None when one never can."""
+    out = dict(env)
+    for name, op, c in tests:
+        lo, hi = out.get(name, _FULL)
+        step = 1 if name in ints and float(c).is_integer() else 0
+        if op is ast.Lt:
+            if lo >= c:  # nothing below c (whole or not)
+                return None
+            hi = min(hi, c - step)
+        elif op is ast.LtE:
+            hi = min(hi, c)
+        elif op is ast.Gt:
+            if hi <= c:
+                return None
+            lo = max(lo, c + step)
+        elif op is ast.GtE:
+            lo = max(lo, c)
+        elif op is ast.Eq:
+            lo, hi = max(lo, c), min(hi, c)
+        if lo > hi:
+            return None
+        out[name] = (lo, hi)
+    return out
+
+
+class Ranges:
+    """Per number variable, the values it can take anywhere in play; with
+    ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
+
+    def __init__(self, story: Story, texts: bool = False, settle: bool = True):
+        self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
+        self.ints = {n for n, v in story.variables.items() if v.type == "int"}
+        self.env: dict = {n: (float(story.variables[n].initial),) * 2 for n in self.numeric}
+        self.tracked = set(self.numeric)
+        if texts:
+            strs = {n for n, v in story.variables.items() if v.type == "str"}
+            self.tracked |= strs
+            self.env.update({n: (float(len(story.variables[n].initial)),) * 2 for n in strs})
+        self.written = {n for s in story.scenes.values() for c in s.choices
+                        for n, _ in c.effects}
+        seen = reachable(story)
+        # per kind of choice that sets a tracked variable (the analysis ignores where
+        # a choice is, so choices alike count once): (its tests, [(name, tree)])
+        kinds = {(c.condition.source if c.condition else None,
+                  tuple((n, e.source) for n, e in c.effects if n in self.tracked))
+                 for sid in seen for c in story.scenes[sid].choices
+                 if any(n in self.tracked for n, _ in c.effects)}
+        self._choices = [(self.tests(cond) if cond else None,
+                          [(n, _tree(src)) for n, src in effects])
+                         for cond, effects in sorted(kinds, key=repr)]
+        if settle:
+            self._settle()
+
+    def tests(self, source: str) -> list | None:
+        tree = _tree(source)
+        return None if tree is None else _simple(tree, self.numeric)
+
+    def _round(self) -> set:
+        moved = set()
+        for tests, effects in self._choices:
+            local = narrow(self.env, tests, self.ints) if tests else dict(self.env)
+            if local is None:
+                continue
+            for name, tree in effects:
+                got = _FULL if tree is None else value_range(tree, local)
+                local[name] = got
+                lo, hi = self.env[name]
+                new = (min(lo, got[0]), max(hi, got[1]))
+                if new != (lo, hi):
+                    self.env[name] = new
+                    moved.add(name)
+        return moved
+
+    def _settle(self) -> None:
+        for _ in range(_ROUNDS):
+            if not self._round():
+                return
+        for _ in range(3):  # widen what still moves, then let the rest follow
+            before = dict(self.env)
+            moved = self._round()
+            if not moved:
+                return
+            for n in moved:
+                lo, hi = before[n]
+                nlo, nhi = self.env[n]
+                self.env[n] = (-INF if nlo < lo else lo, INF if nhi > hi else hi)
+        self.env.update({n: _FULL for n in self._round()})
+
+    def never(self, source: str) -> list[str] | None:
+        """The variables whose ranges make the condition ``source`` impossible (None:
+        it can hold, or its shape is not one this analysis reads)."""
+        tests = self.tests(source)
+        if tests is None or narrow(self.env, tests, self.ints) is not None:
+            return None
+        return sorted({n for n, _, _ in tests})
+
+    def describe(self, name: str) -> str:
+        lo, hi = self.env[name]
+
+        def num(x: float) -> str:
+            return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+        if lo == hi:
+            return f"'{name}' is always {num(lo)}"
+        if lo == -INF:
+            return f"'{name}' never goes above {num(hi)}"
+        if hi == INF:
+            return f"'{name}' never goes below {num(lo)}"
+        return f"'{name}' only takes values from {num(lo)} to {num(hi)}"
+
+
+def _join(a: Range, b: Range) -> Range:
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def cyclic(graph: dict) -> set[str]:
+    """Scenes on a cycle of ``graph`` (scene -> successors): those in a strongly
+    connected component of more than one scene, or with an edge to themselves.
+    Kosaraju's two passes, iterative."""
+    order = _finish_order(graph)
+    back: dict[str, list] = {n: [] for n in graph}
+    for a, outs in graph.items():
+        for b in outs:
+            if b in back:
+                back[b].append(a)
+    out: set = set()
+    done: set = set()
+    for root in reversed(order):
+        if root in done:
+            continue
+        comp, stack = [], [root]
+        done.add(root)
+        while stack:
+            n = stack.pop()
+            comp.append(n)
+            for p in back[n]:
+                if p not in done:
+                    done.add(p)
+                    stack.append(p)
+        if len(comp) > 1 or root in graph[root]:
+            out.update(comp)
+    return out
+
+
+def _finish_order(graph: dict) -> list[str]:
+    """The nodes in the order a depth-first search finishes them."""
+    order: list[str] = []
+    seen: set = set()
+    for root in graph:
+        if root in seen:
+            continue
+        seen.add(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                work.pop()
+                order.append(node)
+            elif nxt in graph and nxt not in seen:
+                seen.add(nxt)
+                work.append((nxt, iter(graph[nxt])))
+    return order
+
+
+def _order(story: Story) -> tuple[dict, set]:
+    """(scene -> its place in a topological order of the scene graph, taking
+    cycles as they come; the scenes on a cycle)."""
+    from .analysis import scene_graph
+    graph = scene_graph(story)
+    post: list[str] = []
+    seen = {story.start}
+    on_path = {story.start}
+    looping: set = set()
+    work = [(story.start, iter(graph.get(story.start, ())))]
+    path = [story.start]
+    while work:
+        sid, it = work[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            work.pop()
+            path.pop()
+            on_path.discard(sid)
+            post.append(sid)
+            continue
+        if nxt in on_path:  # a back edge: every scene from nxt to here is on a cycle
+            looping.update(path[path.index(nxt):])
+        elif nxt not in seen and nxt in graph:
+            seen.add(nxt)
+            on_path.add(nxt)
+            path.append(nxt)
+            work.append((nxt, iter(graph[nxt])))
+    rank = {sid: i for i, sid in enumerate(reversed(post))}
+    return rank, looping | cyclic(graph)
+
+
+def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
+    """Per variable (numbers by value, texts by length), the values it can have
+    anywhere in play, following the scene graph: what reaches a scene is what
+    its predecessors' choices give, narrowed by each choice's `if:`. Unlike
+    ``Ranges`` (one range for the whole story), a tally raised once per chapter
+    stays bounded; only a loop that keeps moving a value widens it to no bound."""
+    base = Ranges(story, texts=True, settle=False)
+    tracked = base.tracked
+    start_env = {n: (float(v.initial) if n in base.numeric else float(len(v.initial)),) * 2
+                 for n, v in story.variables.items() if n in tracked}
+    env_at: dict[str, dict] = {story.start: start_env}
+    updates: dict[str, int] = {}
+    rank, looping = _order(story)
+    todo = [(0, story.start)]
+    queued = {story.start}
+    while todo:
+        sid = heapq.heappop(todo)[1]
+        queued.discard(sid)
+        scene = story.scenes.get(sid)
+        if scene is None:
+            continue
+        here = env_at[sid]
+        for c in scene.choices:
+            tests = base.tests(c.condition.source) if c.condition is not None else None
+            local = narrow(here, tests, base.ints) if tests else dict(here)
+            if local is None:
+                continue
+            for name, expr in c.effects:
+                if name in tracked:
+                    tree = _tree(expr.source)
+                    local[name] = _FULL if tree is None else value_range(tree, local)
+            for t in c.goto.targets:
+                old = env_at.get(t)
+                new = local if old is None else {n: _join(old[n], local[n]) for n in local}
+                if new == old:
+                    continue
+                updates[t] = updates.get(t, 0) + 1
+                if old is not None and t in looping and updates[t] > widen_after:
+                    new = {n: (-INF if new[n][0] < old[n][0] else old[n][0],
+                               INF if new[n][1] > old[n][1] else old[n][1]) for n in new}
+                env_at[t] = new
+                if t not in queued:
+                    queued.add(t)
+                    heapq.heappush(todo, (rank.get(t, 0), t))
+    out = dict(start_env)
+    for env in env_at.values():
+        for n, r in env.items():
+            out[n] = _join(out[n], r)
+    return out
