@@ -8,6 +8,7 @@ is used (libyaml's ``CSafeLoader`` when present): a story file is data.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
 import keyword
@@ -24,14 +25,11 @@ from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprE
                           Template, compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 from .paths import display_path
-
-try:  # libyaml is several times faster; the pure-Python loader is just as safe
-    _YamlLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+from . import storyfiles, yamlread
+from .declfix import DeclFix
 
 STORY_FILE = "story.yaml"
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = storyfiles.MAX_FILE_BYTES
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -60,6 +58,11 @@ _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
             "start_scene": "start", "first": "start"}
 
 _BOOL_TRUE = {"true", "yes", "on", "y"}
+# What YAML 1.1 took for true/false; a story file reads them as text (YAML 1.2).
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+# Fields the player reads (or the author's notes): a ' #' comment there cuts the text.
+_PROSE = {"'title'", "'author'", "'description'", "'chapter'", "'label'", "'ending'",
+          "'notes'", "the scene's text", "the choice's text", "the locked reason"}
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
@@ -84,6 +87,10 @@ class _File:
     # appear many times over, and reading it once per appearance is how an "alias
     # bomb" turns a small file into millions of scenes or choices.
     read_nodes: set = field(default_factory=set)
+    # for a file YAML could not read: scene ids whose references went unchecked
+    unchecked: set = field(default_factory=set)
+    # positions of values with a wrong YAML tag: reported once, as 'yaml-tag'
+    tagged: set = field(default_factory=set)
 
 
 class _Loader:
@@ -94,6 +101,8 @@ class _Loader:
         # Scene references are checked once every file is read: (file, line, col, id).
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
+        self.unreadable: list[_File] = []  # files YAML could not read, for self.unchecked
+        self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -107,6 +116,8 @@ class _Loader:
         else:
             mark = node_or_pos.start_mark
             line, col = mark.line + 1, mark.column + 1
+        if isinstance(f, _File) and (line, col) in f.tagged and code != "yaml-tag":
+            return  # the value's tag is the one problem; say it once
         self.diags.append(Diagnostic(path, line, col, code, message, hint, severity))
 
     def where(self, f: _File, node) -> Location:
@@ -132,6 +143,14 @@ class _Loader:
             return line + 1, col + quote + offset + 1
         return line + 1, col + 1
 
+    def declared_wrong(self, f: _File, node, e: ExprError, src: str, recompile,
+                       target: str | None = None) -> bool:
+        """True when the error comes from a wrong-typed declaration (see declfix)."""
+        if self.declfix is None:
+            return False
+        line, col = self.pos_in(f, node, e.offset)
+        return self.declfix.explains(e, src, recompile, (f.path, line, col), target)
+
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)
 
@@ -140,11 +159,16 @@ class _Loader:
     def read_yaml(self, path: Path, display: str):
         f = _File(display)
         try:
+            if storyfiles.outside(self.root, path):
+                self.error(f, None, "outside-folder", "this file is a link to a file "
+                           "outside the story folder, so it is not read",
+                           "copy the file into the story folder instead of linking to it")
+                return f, None
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
                 self.error(f, None, "too-large",
-                           f"file is {size // (1024 * 1024)} MB; the limit is "
-                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+                           f"file is {storyfiles.megabytes(size)}; the limit is "
+                           f"{storyfiles.megabytes(MAX_FILE_BYTES)}",
                            "split it into several chapter files")
                 return f, None
             data = path.read_bytes()
@@ -166,7 +190,7 @@ class _Loader:
         f.text = text
         f.lines = text.split("\n")
         try:
-            node = yaml.compose(text, Loader=_YamlLoader)
+            node = yamlread.compose(text)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             problem = e.problem or e.context or "cannot read the YAML"
@@ -174,8 +198,13 @@ class _Loader:
             at = ""
             if mark and mark.line < len(f.lines):
                 at = f.lines[mark.line][mark.column:mark.column + 1]
-            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}",
-                       _yaml_hint(problem, at))
+            hint = _yaml_hint(problem, at)
+            indent = yamlread.indentation(problem, e.context, e.problem_mark,
+                                          e.context_mark, f.lines)
+            if indent and not (hint and "tabs" in hint):
+                pos, hint = indent
+            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", hint)
+            self.unreadable.append(f)
             return f, None
         except yaml.YAMLError as e:
             self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
@@ -183,6 +212,9 @@ class _Loader:
         except RecursionError:
             self.error(f, None, "too-large", "the YAML is nested too deeply")
             return f, None
+        for bad, message, hint in yamlread.bad_tags(text, node):
+            self.error(f, bad, "yaml-tag", message, hint or None)
+            f.tagged.add((bad.start_mark.line + 1, bad.start_mark.column + 1))
         return f, node
 
     # ---- generic node helpers ---------------------------------------------------------
@@ -197,6 +229,12 @@ class _Loader:
                        f"not {_node_kind(node)}")
             return None
         if not self.fresh(f, node, what):
+            return None
+        split = yamlread.flow_split(f.lines, node)
+        if split:
+            self.error(f, split[0], "flow-split", f"a comma inside '{{ }}' cut a value in "
+                       f"two: YAML reads {split[1]} as separate entries",
+                       "write the entries one per line, without '{ }', or quote the value")
             return None
         out: dict = {}
         suggested: set[str] = set()
@@ -252,13 +290,23 @@ class _Loader:
                        f"{what} holds the control character U+{ord(bad.group()):04X}",
                        "remove it: control characters can take over the player's terminal")
             return None
+        if what in _PROSE:
+            cut = yamlread.comment_cut(f.lines, node)
+            if cut:
+                self.error(f, cut, "comment-cut", f"{what} stops at ' #': YAML reads ' #' and "
+                           f"the rest of the line as a comment, so the text ends "
+                           f"'...{node.value[-20:]}'", "quote the whole text to keep the '#' "
+                           "(text: \"... #2 ...\"), or put a comment on a line of its own",
+                           severity="warning")
         return node.value
 
     def flag(self, f: _File, node, what: str) -> bool | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
             return node.value.lower() in _BOOL_TRUE
+        yaml11 = isinstance(node, yaml.ScalarNode) and node.value.lower() in _YAML11_BOOLS
         self.error(f, node, "wrong-type", f"{what} should be true or false, not "
-                   f"{_node_kind(node)}")
+                   f"{_node_kind(node)}", "only true and false are true/false in a story "
+                   "file (it is read as YAML 1.2)" if yaml11 else None)
         return None
 
     # ---- story.yaml -------------------------------------------------------------------
@@ -341,10 +389,7 @@ class _Loader:
         if node.tag == _STR:
             return node.value
         if node.tag in (_BOOL, _INT, _FLOAT):
-            try:
-                value = yaml.constructor.SafeConstructor().construct_object(node)
-            except (yaml.YAMLError, ValueError):
-                value = None
+            value = yamlread.scalar_value(node)
             if isinstance(value, float) and value != value or value in (
                     float("inf"), float("-inf")):
                 value = None
@@ -363,8 +408,49 @@ class _Loader:
             self.error(self.display_root, None, "unreadable-file",
                        f"cannot list the story folder: {e.strerror or e}")
             return []
+        for name, n in storyfiles.ignored_subfolders(self.root, entries):
+            self.error(_join(self.display_root, name), None, "subfolder-ignored",
+                       f"the subfolder '{name}' holds {n} YAML file{'s' * (n != 1)}, "
+                       "which are not read: a story's scene files are the ones directly "
+                       "in its folder", "move the scene files up into the story folder",
+                       severity="warning")
         return [p for p in entries if p.suffix in (".yaml", ".yml")
                 and p.name != STORY_FILE and not p.name.startswith(".") and p.is_file()]
+
+    def too_large(self, paths: list[Path]) -> bool:
+        """One diagnostic, and nothing read, when the files add up past the bound."""
+        total = storyfiles.size_of([self.root / STORY_FILE, *paths])
+        if total <= storyfiles.MAX_STORY_BYTES:
+            return False
+        self.error(self.display_root, None, "too-large",
+                   f"the story's files add up to {storyfiles.megabytes(total)}; the limit "
+                   f"is {storyfiles.megabytes(storyfiles.MAX_STORY_BYTES)}",
+                   "a story this large is almost surely a mistake: look for a huge file")
+        return True
+
+    def unchecked(self, sid: str) -> bool:
+        """True (and the scene noted on that file's error) when ``sid`` may be defined
+        in a file YAML could not read: such a reference is not reported as unknown."""
+        for f in self.unreadable:
+            if storyfiles.defines(f.text, sid):
+                f.unchecked.add(sid)
+                return True
+        return False
+
+    def note_unchecked(self) -> None:
+        """Say once, on each unreadable file's own error, what went unchecked."""
+        for f in self.unreadable:
+            if not f.unchecked:
+                continue
+            ids = sorted(f.unchecked)
+            shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+            for i, d in enumerate(self.diags):
+                if d.file == f.path and d.code == "yaml-syntax":
+                    note = (f"the references to {shown}, which this file seems to define, "
+                            "were not checked until it reads")
+                    self.diags[i] = dataclasses.replace(
+                        d, hint=f"{d.hint}; {note}" if d.hint else note)
+                    break
 
     def read_scene_file(self, path: Path, seen: dict) -> tuple[_File, str, list] | None:
         f, node = self.read_yaml(path, _join(self.display_root, path.name))
@@ -426,7 +512,13 @@ class _Loader:
         if "ending" in m:
             en = m["ending"][1]
             if isinstance(en, yaml.ScalarNode) and en.tag == _BOOL:
-                ending = title or sid if en.value.lower() in _BOOL_TRUE else None
+                ending = title or None if en.value.lower() in _BOOL_TRUE else None
+                if en.value.lower() in _BOOL_TRUE and not title:
+                    self.error(f, en, "ending-no-name", f"scene '{sid}' is an ending with "
+                               f"no name: the player would see its id '{sid}'",
+                               "name the ending: 'ending: The Painter in the Window', or "
+                               "give the scene a 'title'")
+                    ok = False
             else:
                 ending = self.text(f, en, "'ending'")
                 ok &= ending is not None
@@ -473,7 +565,9 @@ class _Loader:
         try:
             t = compile_template(src, env)
         except ExprError as e:
-            self.expr_error(f, node, e, what)
+            if not self.declared_wrong(f, node, e, src,
+                                       lambda env2, types: compile_template(src, env2)):
+                self.expr_error(f, node, e, what)
             return None
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
@@ -488,6 +582,9 @@ class _Loader:
         try:
             expr = compile_expr(src, env, want=want)
         except ExprError as e:
+            if self.declared_wrong(f, node, e, src, lambda env2, types: compile_expr(
+                    src, env2, want=types[target] if target else want), target):
+                return None
             if target is not None:
                 e.hint = _set_hint(e, target, want, src.strip())
             self.expr_error(f, node, e, what)
@@ -678,14 +775,17 @@ class _Loader:
                        else "this is a file, not a story folder",
                        "give the folder that holds story.yaml")
             return None
+        paths = self.scene_files()
+        if self.too_large(paths):
+            return None
         meta = self.read_story_file()
         env = None
         if meta is not None:
             env = Env({n: v.type for n, v in meta["variables"].items()}, None)
+            self.declfix = DeclFix(meta["variables"], env)
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes: dict[str, Scene] = {}
         chapters = []
-        paths = self.scene_files()
         for path in paths:
             got = self.read_scene_file(path, seen)
             if got is None:
@@ -705,23 +805,26 @@ class _Loader:
             return None
         scene_ids = set(seen)
         for file, line, col, sid in self.refs:
-            if sid not in scene_ids:
+            if sid not in scene_ids and not self.unchecked(sid):
                 self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
                            _did_you_mean(sid, scene_ids))
         sf: _File = meta["file"]
         variables = meta["variables"]
         start = meta.get("start")
-        if start is not None and start not in scene_ids and seen:
+        if start is not None and start not in scene_ids and seen and \
+                not self.unchecked(start):
             self.error(sf, meta["start_node"], "unknown-scene",
                        f"the start scene '{start}' does not exist",
                        _did_you_mean(start, scene_ids))
         renamed = {}
         for old, (new, node) in meta["renamed"].items():
-            if new not in scene_ids:
+            if new not in scene_ids and not self.unchecked(new):
                 self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
                            _did_you_mean(new, scene_ids))
-            else:
+            elif new in scene_ids:
                 renamed[old] = new
+        self.note_unchecked()
+        self.diags.extend(self.declfix.diagnostics() if self.declfix else ())
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         title = meta.get("title") or "Untitled"
