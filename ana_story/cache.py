@@ -28,7 +28,8 @@ from .expressions import Env, Expr, Template, compile_expr, compile_template
 from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story,
                     Variable)
 
-CACHE_FORMAT = 1
+# 2: story files read by YAML 1.2 rules (`no` is text), so stories cached before differ
+CACHE_FORMAT = 2
 
 
 def cache_dir() -> Path:

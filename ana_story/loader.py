@@ -103,6 +103,8 @@ class _Loader:
         self.refs: list[tuple[str, int, int, str]] = []
         self.unreadable: list[_File] = []  # files YAML could not read, for self.unchecked
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
+        self.entries = 0  # YAML entries read so far (storyfiles.entries), to bound them
+        self.entries_over = False
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -158,39 +160,11 @@ class _Loader:
 
     def read_yaml(self, path: Path, display: str):
         f = _File(display)
-        try:
-            if storyfiles.outside(self.root, path):
-                self.error(f, None, "outside-folder", "this file is a link to a file "
-                           "outside the story folder, so it is not read",
-                           "copy the file into the story folder instead of linking to it")
-                return f, None
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.error(f, None, "too-large",
-                           f"file is {storyfiles.megabytes(size)}; the limit is "
-                           f"{storyfiles.megabytes(MAX_FILE_BYTES)}",
-                           "split it into several chapter files")
-                return f, None
-            data = path.read_bytes()
-        except OSError as e:
-            self.error(f, None, "unreadable-file", f"cannot read the file: {e.strerror or e}")
+        if not self.read_text(path, f):
+            self.unreadable.append(f)  # references into it are not called unknown
             return f, None
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            head = data[:e.start]
-            line = head.count(b"\n") + 1
-            col = len(head) - (head.rfind(b"\n") + 1) + 1
-            self.error(f, (line, col), "encoding",
-                       f"the file is not UTF-8 text (byte 0x{data[e.start]:02x})",
-                       "save the file as UTF-8 in your editor")
-            return f, None
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        f.text = text
-        f.lines = text.split("\n")
-        try:
-            node = yamlread.compose(text)
+            node = yamlread.compose(f.text)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             problem = e.problem or e.context or "cannot read the YAML"
@@ -208,14 +182,73 @@ class _Loader:
             return f, None
         except yaml.YAMLError as e:
             self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
+            self.unreadable.append(f)
             return f, None
         except RecursionError:
             self.error(f, None, "too-large", "the YAML is nested too deeply")
+            self.unreadable.append(f)
             return f, None
-        for bad, message, hint in yamlread.bad_tags(text, node):
+        for bad, message, hint in yamlread.bad_tags(f.text, node):
             self.error(f, bad, "yaml-tag", message, hint or None)
             f.tagged.add((bad.start_mark.line + 1, bad.start_mark.column + 1))
         return f, node
+
+    def read_text(self, path: Path, f: _File) -> bool:
+        """Read a file's text into ``f``; False (with a diagnostic) when it must not be
+        composed: outside the folder, too large, unreadable or not UTF-8."""
+        try:
+            if storyfiles.outside(self.root, path):
+                self.error(f, None, "outside-folder", "this file is a link to a file "
+                           "outside the story folder, so it is not read",
+                           "copy the file into the story folder instead of linking to it")
+                return False
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.error(f, None, "too-large", "file is %s; the limit is %s"
+                           % storyfiles.sizes(size, MAX_FILE_BYTES),
+                           "split it into several chapter files")
+                return False
+            data = path.read_bytes()
+        except OSError as e:
+            self.error(f, None, "unreadable-file", f"cannot read the file: {e.strerror or e}")
+            return False
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            head = data[:e.start]
+            line = head.count(b"\n") + 1
+            col = len(head) - (head.rfind(b"\n") + 1) + 1
+            self.error(f, (line, col), "encoding",
+                       f"the file is not UTF-8 text (byte 0x{data[e.start]:02x})",
+                       "save the file as UTF-8 in your editor")
+            return False
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        f.text = text
+        f.lines = text.split("\n")
+        return self.within_entries(f)
+
+    def within_entries(self, f: _File) -> bool:
+        """Bound the YAML nodes a file (and the story) may compose into, before composing:
+        memory and time go with nodes, not bytes (see storyfiles.MAX_FILE_ENTRIES)."""
+        if self.entries_over:  # said once, on the file that went over
+            return False
+        n = storyfiles.entries(f.text)
+        self.entries += n
+        if n > storyfiles.MAX_FILE_ENTRIES:
+            self.error(f, None, "too-large", "the file holds too many YAML entries "
+                       f"(about {n:,} ':', ',' and '-'; the limit is "
+                       f"{storyfiles.MAX_FILE_ENTRIES:,})", "split it into several chapter "
+                       "files")
+            return False
+        if self.entries > storyfiles.MAX_STORY_ENTRIES:
+            self.error(f, None, "too-large", "the story's files hold too many YAML entries "
+                       f"together (the limit is {storyfiles.MAX_STORY_ENTRIES:,} ':', ',' "
+                       "and '-'), so this file and the ones after it are not read",
+                       "a story this large is almost surely a mistake: look for a huge file")
+            self.entries_over = True
+            return False
+        return True
 
     # ---- generic node helpers ---------------------------------------------------------
 
@@ -423,8 +456,8 @@ class _Loader:
         if total <= storyfiles.MAX_STORY_BYTES:
             return False
         self.error(self.display_root, None, "too-large",
-                   f"the story's files add up to {storyfiles.megabytes(total)}; the limit "
-                   f"is {storyfiles.megabytes(storyfiles.MAX_STORY_BYTES)}",
+                   "the story's files add up to %s; the limit is %s"
+                   % storyfiles.sizes(total, storyfiles.MAX_STORY_BYTES),
                    "a story this large is almost surely a mistake: look for a huge file")
         return True
 
@@ -432,7 +465,7 @@ class _Loader:
         """True (and the scene noted on that file's error) when ``sid`` may be defined
         in a file YAML could not read: such a reference is not reported as unknown."""
         for f in self.unreadable:
-            if storyfiles.defines(f.text, sid):
+            if not f.text or storyfiles.defines(f.text, sid):  # unread: anything may be there
                 f.unchecked.add(sid)
                 return True
         return False
@@ -445,8 +478,8 @@ class _Loader:
             ids = sorted(f.unchecked)
             shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
             for i, d in enumerate(self.diags):
-                if d.file == f.path and d.code == "yaml-syntax":
-                    note = (f"the references to {shown}, which this file seems to define, "
+                if d.file == f.path and d.severity == "error":
+                    note = (f"the references to {shown}, which this file may define, "
                             "were not checked until it reads")
                     self.diags[i] = dataclasses.replace(
                         d, hint=f"{d.hint}; {note}" if d.hint else note)

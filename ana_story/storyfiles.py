@@ -17,6 +17,13 @@ from pathlib import Path
 # 10,000-scene benchmark 8 MB; War and Peace is about 3 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_STORY_BYTES = 24 * 1024 * 1024
+# Memory goes with the number of YAML nodes, not bytes: 8 MB of 'a,' composed into
+# 4 million nodes, 1.3 GB and 7 s. Each node needs one of the marks counted by
+# entries(); a 500-scene benchmark chapter has about 10,000 of them, and the whole
+# 10,000-scene benchmark 190,000. At the bounds, a file composes in under 2 s and
+# 150 MB, and the whole story in a few seconds.
+MAX_FILE_ENTRIES = 400_000
+MAX_STORY_ENTRIES = 1_000_000
 SUFFIXES = (".yaml", ".yml")
 # Subfolders the tools themselves use; YAML files there are not scenes.
 KNOWN_SUBFOLDERS = {"playthroughs"}
@@ -42,8 +49,18 @@ def size_of(paths: list[Path]) -> int:
     return total
 
 
-def megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n % (1024 * 1024) else f"{n // (1024 * 1024)} MB"
+def sizes(n: int, limit: int) -> tuple[str, str]:
+    """``n`` and ``limit`` for a message, in MB, or in bytes when MB would look equal."""
+    mb = 1024 * 1024
+    if f"{n / mb:.1f}" == f"{limit / mb:.1f}":
+        return f"{n:,} bytes", f"{limit:,} bytes"
+    return f"{n / mb:.1f} MB", f"{limit // mb} MB"
+
+
+def entries(text: str) -> int:
+    """An upper bound, up to a small factor, on the YAML nodes ``text`` composes into:
+    every key, value and item needs a ':', ',', '-', '[', '{' or '?' of its own."""
+    return sum(text.count(c) for c in ":,-[{?")
 
 
 def ignored_subfolders(root: Path, entries: list[Path]) -> list[tuple[str, int]]:
