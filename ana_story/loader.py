@@ -89,8 +89,8 @@ class _File:
     read_nodes: set = field(default_factory=set)
     # for a file YAML could not read: scene ids whose references went unchecked
     unchecked: set = field(default_factory=set)
-    # positions of values with a wrong YAML tag: reported once, as 'yaml-tag'
-    tagged: set = field(default_factory=set)
+    # (start, end) of values with a wrong YAML tag: reported once, as 'yaml-tag'
+    tagged: list = field(default_factory=list)
 
 
 class _Loader:
@@ -118,7 +118,8 @@ class _Loader:
         else:
             mark = node_or_pos.start_mark
             line, col = mark.line + 1, mark.column + 1
-        if isinstance(f, _File) and (line, col) in f.tagged and code != "yaml-tag":
+        if isinstance(f, _File) and f.tagged and code != "yaml-tag" and any(
+                start <= (line, col) <= end for start, end in f.tagged):
             return  # the value's tag is the one problem; say it once
         self.diags.append(Diagnostic(path, line, col, code, message, hint, severity))
 
@@ -190,7 +191,8 @@ class _Loader:
             return f, None
         for bad, message, hint in yamlread.bad_tags(f.text, node):
             self.error(f, bad, "yaml-tag", message, hint or None)
-            f.tagged.add((bad.start_mark.line + 1, bad.start_mark.column + 1))
+            f.tagged.append(((bad.start_mark.line + 1, bad.start_mark.column + 1),
+                             (bad.end_mark.line + 1, bad.end_mark.column + 1)))
         return f, node
 
     def read_text(self, path: Path, f: _File) -> bool:
@@ -198,8 +200,8 @@ class _Loader:
         composed: outside the folder, too large, unreadable or not UTF-8."""
         try:
             if storyfiles.outside(self.root, path):
-                self.error(f, None, "outside-folder", "this file is a link to a file "
-                           "outside the story folder, so it is not read",
+                self.error(f, None, "outside-folder", "this file is a link that leads "
+                           "outside the story folder (or nowhere), so it is not read",
                            "copy the file into the story folder instead of linking to it")
                 return False
             size = path.stat().st_size
@@ -261,6 +263,9 @@ class _Loader:
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
+        if f.tagged and any(start == (node.start_mark.line + 1, node.start_mark.column + 1)
+                            for start, _ in f.tagged):
+            return None  # a wrongly tagged mapping: its tag is the one problem
         if not self.fresh(f, node, what):
             return None
         split = yamlread.flow_split(f.lines, node)
@@ -447,8 +452,10 @@ class _Loader:
                        "which are not read: a story's scene files are the ones directly "
                        "in its folder", "move the scene files up into the story folder",
                        severity="warning")
+        # a link out of the folder is listed, so that reading it refuses it aloud
         return [p for p in entries if p.suffix in (".yaml", ".yml")
-                and p.name != STORY_FILE and not p.name.startswith(".") and p.is_file()]
+                and p.name != STORY_FILE and not p.name.startswith(".") and (
+                    p.is_file() or p.is_symlink() and storyfiles.outside(self.root, p))]
 
     def too_large(self, paths: list[Path]) -> bool:
         """One diagnostic, and nothing read, when the files add up past the bound."""
