@@ -155,7 +155,10 @@ class _Loader:
         return self.declfix.explains(e, src, recompile, (f.path, line, col), target)
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
-        self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)
+        hint = e.hint
+        if e.code == "undeclared-variable" and (not hint or hint.startswith("declare")):
+            hint = yamlread.bool_word_hint(e.message) or hint
+        self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", hint)
 
     # ---- reading files --------------------------------------------------------------
 

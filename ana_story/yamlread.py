@@ -87,6 +87,20 @@ def scalar_value(node) -> bool | int | float | None:
     return None
 
 
+_BOOL_WORD = re.compile(r"unknown variable '(yes|no|on|off|y|n|Yes|No|On|Off|YES|NO|ON|OFF)'")
+
+
+def bool_word_hint(message: str) -> str | None:
+    """A hint for an unknown variable named ``yes``, ``no``, ``on`` or ``off``."""
+    m = _BOOL_WORD.search(message)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    meant = "true" if word in ("yes", "on", "y") else "false"
+    return (f"write {meant}: only true and false are true/false in a story "
+            f"(and '{m.group(1)}' in quotes is the text '{m.group(1)}')")
+
+
 # ---- explicit tags -----------------------------------------------------------------
 
 # A tag can only start a token: at a line's start, or after a space or a flow indicator.
