@@ -8,7 +8,6 @@ is used (libyaml's ``CSafeLoader`` when present): a story file is data.
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import gc
 import keyword
@@ -87,8 +86,6 @@ class _File:
     # appear many times over, and reading it once per appearance is how an "alias
     # bomb" turns a small file into millions of scenes or choices.
     read_nodes: set = field(default_factory=set)
-    # for a file YAML could not read: scene ids whose references went unchecked
-    unchecked: set = field(default_factory=set)
     # (start, end) of values with a wrong YAML tag: reported once, as 'yaml-tag'
     tagged: list = field(default_factory=list)
 
@@ -101,10 +98,9 @@ class _Loader:
         # Scene references are checked once every file is read: (file, line, col, id).
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
-        self.unreadable: list[_File] = []  # files YAML could not read, for self.unchecked
+        self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
-        self.entries = 0  # YAML entries read so far (storyfiles.entries), to bound them
-        self.entries_over = False
+        self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -165,32 +161,23 @@ class _Loader:
     def read_yaml(self, path: Path, display: str):
         f = _File(display)
         if not self.read_text(path, f):
-            self.unreadable.append(f)  # references into it are not called unknown
+            self.unread.add(f.path, f.text)  # references into it are not called unknown
             return f, None
         try:
             node = yamlread.compose(f.text)
         except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
             problem = e.problem or e.context or "cannot read the YAML"
-            pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            at = ""
-            if mark and mark.line < len(f.lines):
-                at = f.lines[mark.line][mark.column:mark.column + 1]
-            hint = _yaml_hint(problem, at)
-            indent = yamlread.indentation(problem, e.context, e.problem_mark,
-                                          e.context_mark, f.lines)
-            if indent and not (hint and "tabs" in hint):
-                pos, hint = indent
+            pos, hint = _syntax_where(e, problem, f.lines)
             self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", hint)
-            self.unreadable.append(f)
+            self.unread.add(f.path, f.text)
             return f, None
         except yaml.YAMLError as e:
             self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
-            self.unreadable.append(f)
+            self.unread.add(f.path, f.text)
             return f, None
         except RecursionError:
             self.error(f, None, "too-large", "the YAML is nested too deeply")
-            self.unreadable.append(f)
+            self.unread.add(f.path, f.text)
             return f, None
         for bad, message, hint in yamlread.bad_tags(f.text, node):
             self.error(f, bad, "yaml-tag", message, hint or None)
@@ -231,29 +218,10 @@ class _Loader:
             text = text[1:]
         f.text = text
         f.lines = text.split("\n")
-        return self.within_entries(f)
-
-    def within_entries(self, f: _File) -> bool:
-        """Bound the YAML nodes a file (and the story) may compose into, before composing:
-        memory and time go with nodes, not bytes (see storyfiles.MAX_FILE_ENTRIES)."""
-        if self.entries_over:  # said once, on the file that went over
-            return False
-        n = storyfiles.entries(f.text)
-        self.entries += n
-        if n > storyfiles.MAX_FILE_ENTRIES:
-            self.error(f, None, "too-large", "the file holds too many YAML entries "
-                       f"(about {n:,} ':', ',' and '-'; the limit is "
-                       f"{storyfiles.MAX_FILE_ENTRIES:,})", "split it into several chapter "
-                       "files")
-            return False
-        if self.entries > storyfiles.MAX_STORY_ENTRIES:
-            self.error(f, None, "too-large", "the story's files hold too many YAML entries "
-                       f"together (the limit is {storyfiles.MAX_STORY_ENTRIES:,} ':', ',' "
-                       "and '-'), so this file and the ones after it are not read",
-                       "a story this large is almost surely a mistake: look for a huge file")
-            self.entries_over = True
-            return False
-        return True
+        problem = self.budget.take(text)
+        if problem and problem[0]:
+            self.error(f, None, "too-large", *problem)
+        return problem is None
 
     # ---- generic node helpers ---------------------------------------------------------
 
@@ -266,16 +234,7 @@ class _Loader:
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
-        if f.tagged and any(start == (node.start_mark.line + 1, node.start_mark.column + 1)
-                            for start, _ in f.tagged):
-            return None  # a wrongly tagged mapping: its tag is the one problem
-        if not self.fresh(f, node, what):
-            return None
-        split = yamlread.flow_split(f.lines, node)
-        if split:
-            self.error(f, split[0], "flow-split", f"a comma inside '{{ }}' cut a value in "
-                       f"two: YAML reads {split[1]} as separate entries",
-                       "write the entries one per line, without '{ }', or quote the value")
+        if self.misread(f, node) or not self.fresh(f, node, what):
             return None
         out: dict = {}
         suggested: set[str] = set()
@@ -306,6 +265,19 @@ class _Loader:
                 self.error(f, owner or node, "missing-key", f"{what} has no '{key}'",
                            _missing_hint(key))
         return out
+
+    def misread(self, f: _File, node) -> bool:
+        """True when YAML did not read a mapping as written: a wrong tag (said already) or
+        a '{ }' cut by a comma (said here, once, for the whole mapping)."""
+        at = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if f.tagged and any(start == at for start, _ in f.tagged):
+            return True
+        split = yamlread.flow_split(f.lines, node)
+        if split:
+            self.error(f, split[0], "flow-split", f"a comma inside '{{ }}' cut a value in "
+                       f"two: YAML reads {split[1]} as separate entries",
+                       "write the entries one per line, without '{ }', or quote the value")
+        return split is not None
 
     def fresh(self, f: _File, node, what: str) -> bool:
         """False (and a diagnostic) for a collection already read: a YAML alias."""
@@ -460,41 +432,6 @@ class _Loader:
                 and p.name != STORY_FILE and not p.name.startswith(".") and (
                     p.is_file() or p.is_symlink() and storyfiles.outside(self.root, p))]
 
-    def too_large(self, paths: list[Path]) -> bool:
-        """One diagnostic, and nothing read, when the files add up past the bound."""
-        total = storyfiles.size_of([self.root / STORY_FILE, *paths])
-        if total <= storyfiles.MAX_STORY_BYTES:
-            return False
-        self.error(self.display_root, None, "too-large",
-                   "the story's files add up to %s; the limit is %s"
-                   % storyfiles.sizes(total, storyfiles.MAX_STORY_BYTES),
-                   "a story this large is almost surely a mistake: look for a huge file")
-        return True
-
-    def unchecked(self, sid: str) -> bool:
-        """True (and the scene noted on that file's error) when ``sid`` may be defined
-        in a file YAML could not read: such a reference is not reported as unknown."""
-        for f in self.unreadable:
-            if not f.text or storyfiles.defines(f.text, sid):  # unread: anything may be there
-                f.unchecked.add(sid)
-                return True
-        return False
-
-    def note_unchecked(self) -> None:
-        """Say once, on each unreadable file's own error, what went unchecked."""
-        for f in self.unreadable:
-            if not f.unchecked:
-                continue
-            ids = sorted(f.unchecked)
-            shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
-            for i, d in enumerate(self.diags):
-                if d.file == f.path and d.severity == "error":
-                    note = (f"the references to {shown}, which this file may define, "
-                            "were not checked until it reads")
-                    self.diags[i] = dataclasses.replace(
-                        d, hint=f"{d.hint}; {note}" if d.hint else note)
-                    break
-
     def read_scene_file(self, path: Path, seen: dict) -> tuple[_File, str, list] | None:
         f, node = self.read_yaml(path, _join(self.display_root, path.name))
         if node is None:
@@ -555,13 +492,9 @@ class _Loader:
         if "ending" in m:
             en = m["ending"][1]
             if isinstance(en, yaml.ScalarNode) and en.tag == _BOOL:
-                ending = title or None if en.value.lower() in _BOOL_TRUE else None
-                if en.value.lower() in _BOOL_TRUE and not title:
-                    self.error(f, en, "ending-no-name", f"scene '{sid}' is an ending with "
-                               f"no name: the player would see its id '{sid}'",
-                               "name the ending: 'ending: The Painter in the Window', or "
-                               "give the scene a 'title'")
-                    ok = False
+                ending = self.ending_flag(f, sid, en, title)
+                ok &= ending != ""
+                ending = ending or None
             else:
                 ending = self.text(f, en, "'ending'")
                 ok &= ending is not None
@@ -600,6 +533,17 @@ class _Loader:
             return None
         return Scene(sid, title, chapter, text, tuple(choices), tags, ending, notes,
                      self.where(f, kn))
+
+    def ending_flag(self, f: _File, sid: str, node, title: str) -> str | None:
+        """'ending: true' takes the scene's title; with none, the player would see the
+        scene's id, so it is an error (and "" is returned)."""
+        if node.value.lower() not in _BOOL_TRUE:
+            return None
+        if not title:
+            self.error(f, node, "ending-no-name", f"scene '{sid}' is an ending with no name: "
+                       f"the player would see its id '{sid}'", "name the ending: 'ending: "
+                       "The Painter in the Window', or give the scene a 'title'")
+        return title
 
     def template(self, f: _File, node, what: str, env: Env) -> Template | None:
         src = self.text(f, node, what)
@@ -811,6 +755,30 @@ class _Loader:
 
     # ---- the whole story -----------------------------------------------------------
 
+    def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
+        """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
+        read (but not the ones an unreadable file may hold); the usable renames."""
+        for file, line, col, sid in self.refs:
+            if sid not in scene_ids and not self.unread.explains(sid):
+                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
+                           _did_you_mean(sid, scene_ids))
+        sf: _File = meta["file"]
+        start = meta.get("start")
+        if start is not None and scene_ids and start not in scene_ids and \
+                not self.unread.explains(start):
+            self.error(sf, meta["start_node"], "unknown-scene",
+                       f"the start scene '{start}' does not exist",
+                       _did_you_mean(start, scene_ids))
+        renamed = {}
+        for old, (new, node) in meta["renamed"].items():
+            if new in scene_ids:
+                renamed[old] = new
+            elif not self.unread.explains(new):
+                self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
+                           _did_you_mean(new, scene_ids))
+        self.unread.annotate(self.diags)
+        return renamed
+
     def load(self) -> Story | None:
         if not self.root.is_dir():
             self.error(self.display_root, None, "missing-file",
@@ -819,7 +787,9 @@ class _Loader:
                        "give the folder that holds story.yaml")
             return None
         paths = self.scene_files()
-        if self.too_large(paths):
+        too_large = storyfiles.total_problem([self.root / STORY_FILE, *paths])
+        if too_large:  # one diagnostic, and nothing read
+            self.error(self.display_root, None, "too-large", *too_large)
             return None
         meta = self.read_story_file()
         env = None
@@ -846,28 +816,11 @@ class _Loader:
                        "add a file like 01-chapter.yaml with 'chapter:' and 'scenes:'")
         if meta is None:
             return None
-        scene_ids = set(seen)
-        for file, line, col, sid in self.refs:
-            if sid not in scene_ids and not self.unchecked(sid):
-                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
-                           _did_you_mean(sid, scene_ids))
-        sf: _File = meta["file"]
+        renamed = self.check_references(meta, set(seen))
+        if self.declfix is not None:
+            self.diags.extend(self.declfix.diagnostics())
         variables = meta["variables"]
         start = meta.get("start")
-        if start is not None and start not in scene_ids and seen and \
-                not self.unchecked(start):
-            self.error(sf, meta["start_node"], "unknown-scene",
-                       f"the start scene '{start}' does not exist",
-                       _did_you_mean(start, scene_ids))
-        renamed = {}
-        for old, (new, node) in meta["renamed"].items():
-            if new not in scene_ids and not self.unchecked(new):
-                self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
-                           _did_you_mean(new, scene_ids))
-            elif new in scene_ids:
-                renamed[old] = new
-        self.note_unchecked()
-        self.diags.extend(self.declfix.diagnostics() if self.declfix else ())
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         title = meta.get("title") or "Untitled"
@@ -915,6 +868,20 @@ def _missing_hint(key: str) -> str | None:
         "value": "add 'value:' with the variable's starting value",
         "to": "add 'to: <scene id>'",
     }.get(key)
+
+
+def _syntax_where(e: yaml.MarkedYAMLError, problem: str, lines: list[str]):
+    """Where a YAML syntax error is, and a hint: an indentation error at the line where
+    the indentation went wrong, which libyaml may report lines later."""
+    mark = e.problem_mark or e.context_mark
+    pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) \
+        else ""
+    hint = _yaml_hint(problem, at)
+    if hint and "tabs" in hint:
+        return pos, hint
+    return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,
+                                lines) or (pos, hint)
 
 
 def _yaml_hint(problem: str, at: str = "") -> str | None:

@@ -9,9 +9,12 @@ a word (``playthroughs/``, where `ana-story test` looks for plans, is expected).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
+
+from .errors import Diagnostic
 
 # A 500-scene chapter of the benchmark story is about 0.4 MB and the whole
 # 10,000-scene benchmark 8 MB; War and Peace is about 3 MB of text.
@@ -91,3 +94,73 @@ def defines(text: str, sid: str) -> bool:
     Used only to keep quiet about references into such a file: a loose match (the id
     followed by ':' anywhere) errs on the side of silence, never of a false error."""
     return re.search(r"(?<![\w-])" + re.escape(sid) + r"[ \t]*:", text) is not None
+
+
+_HUGE = "a story this large is almost surely a mistake: look for a huge file"
+
+
+def total_problem(paths: list[Path]) -> tuple[str, str] | None:
+    """(message, hint) when the files add up past MAX_STORY_BYTES."""
+    total = size_of(paths)
+    if total <= MAX_STORY_BYTES:
+        return None
+    return "the story's files add up to %s; the limit is %s" % sizes(total, MAX_STORY_BYTES), \
+        _HUGE
+
+
+class EntryBudget:
+    """The YAML entries a file, and the story so far, may compose into (see
+    MAX_FILE_ENTRIES), counted before composing."""
+
+    def __init__(self) -> None:
+        self.used = 0
+        self.over = False  # the story's budget is spent: files after are not read
+
+    def take(self, text: str) -> tuple[str, str] | None:
+        """None when ``text`` may be composed; else (message, hint), with an empty
+        message once the story's bound has been reported on an earlier file."""
+        if self.over:
+            return "", ""
+        n = entries(text)
+        self.used += n
+        if n > MAX_FILE_ENTRIES:
+            return (f"the file holds too many YAML entries (about {n:,} ':', ',' and '-'; "
+                    f"the limit is {MAX_FILE_ENTRIES:,})", "split it into several chapter files")
+        if self.used > MAX_STORY_ENTRIES:
+            self.over = True
+            return ("the story's files hold too many YAML entries together (the limit is "
+                    f"{MAX_STORY_ENTRIES:,} ':', ',' and '-'), so this file and the ones after "
+                    "it are not read", _HUGE)
+        return None
+
+
+class Unread:
+    """Files that could not be read, and the references into them that therefore went
+    unchecked: one broken file must not make every reference into it an error."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, str]] = []  # (display path, text: "" if never read)
+        self.ids: dict[str, set[str]] = {}  # display path -> scene ids left unchecked
+
+    def add(self, path: str, text: str) -> None:
+        self.files.append((path, text))
+
+    def explains(self, sid: str) -> bool:
+        """True (and noted) when an unread file may define ``sid``."""
+        for path, text in self.files:
+            if not text or defines(text, sid):  # never read: anything may be there
+                self.ids.setdefault(path, set()).add(sid)
+                return True
+        return False
+
+    def annotate(self, diags: list[Diagnostic]) -> None:
+        """Say once, in the hint of each such file's first error, what went unchecked."""
+        for path, ids in self.ids.items():
+            shown = ", ".join(sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
+            note = (f"the references to {shown}, which this file may define, were not "
+                    "checked until it reads")
+            for i, d in enumerate(diags):
+                if d.file == path and d.severity == "error":
+                    diags[i] = dataclasses.replace(d, hint=f"{d.hint}; {note}" if d.hint
+                                                   else note)
+                    break

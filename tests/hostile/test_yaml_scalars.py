@@ -92,8 +92,10 @@ scenes:
     ending: !!bool maybe
 """
     folder = write_story(tmp_path / "s", STORY, **{"01-a.yaml": scenes})
-    assert diags_of(folder) == [("01-a.yaml", 1, 10, "yaml-tag"), ("01-a.yaml", 4, 11, "yaml-tag"),
-                                ("01-a.yaml", 7, 28, "yaml-tag"), ("01-a.yaml", 10, 13, "yaml-tag")]
+    assert diags_of(folder) == [("01-a.yaml", 1, 10, "yaml-tag"),
+                                ("01-a.yaml", 4, 11, "yaml-tag"),
+                                ("01-a.yaml", 7, 28, "yaml-tag"),
+                                ("01-a.yaml", 10, 13, "yaml-tag")]
 
 
 @pytest.mark.parametrize("command", ["check", "play", "explore", "graph", "test"])
