@@ -234,7 +234,8 @@ class _Loader:
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
-        if self.misread(f, node) or not self.fresh(f, node, what):
+        if (f.tagged or node.flow_style) and self.misread(f, node) or \
+                not self.fresh(f, node, what):
             return None
         out: dict = {}
         suggested: set[str] = set()

@@ -76,10 +76,10 @@ def ignored_subfolders(root: Path, entries: list[Path]) -> list[tuple[str, int]]
             if not p.is_dir():
                 continue
             n = 0
-            for _dirpath, dirnames, filenames in os.walk(p):
+            for walked, (_dirpath, dirnames, filenames) in enumerate(os.walk(p)):
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 n += sum(1 for name in filenames if name.endswith(SUFFIXES))
-                if n > 999:
+                if n > 999 or walked > 999:  # enough to say so; a stranger's tree is big
                     break
         except OSError:
             continue

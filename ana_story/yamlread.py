@@ -199,22 +199,35 @@ def comment_cut(lines: list[str], node) -> tuple[int, int] | None:
     end = node.end_mark
     if end.line >= len(lines):
         return None
-    m = _COMMENT_AFTER.match(lines[end.line][end.column:])
+    rest = lines[end.line][end.column:]
+    m = _COMMENT_AFTER.match(rest)
     if m:
         return end.line + 1, end.column + m.end()
+    # a comment on the next line, indented like a continuation of the text
+    if not rest.strip() and end.line + 1 < len(lines):
+        below = lines[end.line + 1]
+        key_indent = len(lines[node.start_mark.line]) - len(lines[node.start_mark.line].lstrip())
+        stripped = below.lstrip(" ")
+        if stripped.startswith("#") and len(below) - len(stripped) > key_indent:
+            return end.line + 2, len(below) - len(stripped) + 1
     return None
 
 
 # ---- a { } map split by a comma ------------------------------------------------------
 
 def _unbalanced_open(s: str) -> bool:
-    return s.count("(") > s.count(")") or s.count("[") > s.count("]")
+    return ("(" in s or "[" in s) and (s.count("(") > s.count(")") or
+                                       s.count("[") > s.count("]"))
 
 
 def _has_colon(lines: list[str], key) -> bool:
     end = key.end_mark
-    rest = lines[end.line][end.column:] if end.line < len(lines) else ""
-    return rest.lstrip(" \t").startswith(":")
+    if end.line >= len(lines):
+        return False
+    line, i = lines[end.line], end.column
+    while i < len(line) and line[i] in " \t":
+        i += 1
+    return i < len(line) and line[i] == ":"
 
 
 def flow_split(lines: list[str], node) -> tuple[object, str] | None:

@@ -104,6 +104,7 @@ CUT = [
     ("ending name", "    ending: The end #1\n", "    ending: End\n", 10, 21),
     ("chapter", "chapter: Part #2\n", "chapter: One\n", 1, 15),
     ("tab before the #", "    text: Dust\t# and more\n", "text: Hi.", 4, 16),
+    ("on the next line", "    text: She read letter\n      #2 twice\n", "text: Hi.", 5, 7),
 ]
 
 
@@ -132,7 +133,8 @@ def test_quoted_or_block_prose_keeps_its_hash(tmp_path, line):
 
 def test_a_comment_after_an_id_or_an_expression_is_no_warning(tmp_path):
     scenes = SCENES.replace("        goto: b\n", "        goto: b          # the end\n"
-                            "        if: 1 > 0           # always\n")
+                            "        if: 1 > 0           # always\n").replace(
+        "    text: Bye.\n", "    text: Bye.\n    # a comment of its own, at the key's indent\n")
     folder = write_story(tmp_path / "s", "title: T\nstart: a   # first\n",
                          **{"01-a.yaml": scenes})
     got, _ = diags_of(folder, "warning")
