@@ -4,13 +4,18 @@ diagnostic at its file:line:col, in every command that loads a story, and YAML 1
 base-60 numbers cost linear time, not quadratic."""
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ana_story.loader import check
 
 from conftest import run_cli, write_story
+from test_loader_fuzz import CORPUS, FUZZ, copy_source, load_and_play
 
 STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
 SCENES = """\
@@ -142,3 +147,28 @@ def test_huge_sexagesimal_and_digit_strings_take_linear_time(tmp_path, template)
     else:
         assert story is None and diags[0].line == 5 and \
             diags[0].code in ("yaml-tag", "wrong-type")
+
+
+# ---- fuzz: the snippets behind YAML's surprises, anywhere in a real story --------------
+
+SNIPPETS = ["!!int ", "!!bool ", "!!float ", "!!null ", "!!str ", "!!set ", "!!omap ", "!x ",
+            "!!binary ", "!<tag:a,1:b> ", " #", " # c", "\t", "  ", "{", "}", "(", ")", ", ",
+            "[", "]", ": ", "'", '"', "*a ", "&a ", "yes", "no", "1:30", "0b1", "1_0", ".inf",
+            ".nan", "~", "\n", "\n  ", "\n    #x\n", "<<: ", "? ", "- ", "|", ">"]
+
+
+@pytest.mark.slow
+@FUZZ
+@given(source=st.sampled_from(CORPUS), data=st.data())
+def test_yaml_surprises_anywhere_give_a_story_or_diagnostics(source, data):
+    folder, names = source
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        copy_source(folder, tmp)
+        name = data.draw(st.sampled_from(names))
+        text = (tmp / name).read_text(encoding="utf-8")
+        for _ in range(data.draw(st.integers(1, 4))):
+            at = data.draw(st.integers(0, len(text)))
+            text = text[:at] + data.draw(st.sampled_from(SNIPPETS)) + text[at:]
+        (tmp / name).write_text(text, encoding="utf-8")
+        load_and_play(tmp)
