@@ -59,9 +59,9 @@ _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
 _BOOL_TRUE = {"true", "yes", "on", "y"}
 # What YAML 1.1 took for true/false; a story file reads them as text (YAML 1.2).
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
-# Fields the player reads (or the author's notes): a ' #' comment there cuts the text.
+# Fields the player reads: a ' #' comment there cuts the text short.
 _PROSE = {"'title'", "'author'", "'description'", "'chapter'", "'label'", "'ending'",
-          "'notes'", "the scene's text", "the choice's text", "the locked reason"}
+          "the scene's text", "the choice's text", "the locked reason"}
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
@@ -700,10 +700,7 @@ class _Loader:
                                       kn.start_mark.column + 1, sid))
                     w = None
                     if isinstance(vn, yaml.ScalarNode) and vn.tag in (_INT, _FLOAT):
-                        try:
-                            w = float(vn.value)
-                        except ValueError:
-                            w = None
+                        w = yamlread.scalar_value(vn)  # by YAML 1.2's rules, never raising
                     if w is None or not (0 < w < 1e9):
                         self.error(f, vn, "wrong-type", "a random weight should be a "
                                    "positive number")
