@@ -47,6 +47,8 @@ FILE_KEYS = {"chapter", "scenes"}
 SCENE_KEYS = {"title", "text", "choices", "tags", "ending", "notes"}
 CHOICE_KEYS = {"text", "goto", "if", "set", "once", "fallback", "locked", "id"}
 ROUTE_KEYS = {"if", "to"}
+_FORMAT_KEYS = STORY_KEYS | VARIABLE_KEYS | FILE_KEYS | SCENE_KEYS | CHOICE_KEYS | ROUTE_KEYS | {
+    "random"}
 
 # Words authors from other engines reach for, and what we call them.
 _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
@@ -756,24 +758,26 @@ class _Loader:
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
+        # did-you-means also from the ids an unread file may hold, not away from them
+        names = scene_ids | (self.unread.keys() - _FORMAT_KEYS)
         for file, line, col, sid in self.refs:
             if sid not in scene_ids and not self.unread.explains(sid):
                 self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
-                           _did_you_mean(sid, scene_ids))
+                           _did_you_mean(sid, names))
         sf: _File = meta["file"]
         start = meta.get("start")
         if start is not None and scene_ids and start not in scene_ids and \
                 not self.unread.explains(start):
             self.error(sf, meta["start_node"], "unknown-scene",
                        f"the start scene '{start}' does not exist",
-                       _did_you_mean(start, scene_ids))
+                       _did_you_mean(start, names))
         renamed = {}
         for old, (new, node) in meta["renamed"].items():
             if new in scene_ids:
                 renamed[old] = new
             elif not self.unread.explains(new):
                 self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
-                           _did_you_mean(new, scene_ids))
+                           _did_you_mean(new, names))
         self.unread.annotate(self.diags)
         return renamed
 

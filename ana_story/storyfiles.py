@@ -96,6 +96,7 @@ def defines(text: str, sid: str) -> bool:
     return re.search(r"(?<![\w-])" + re.escape(sid) + r"[ \t]*:", text) is not None
 
 
+_KEY = re.compile(r"^[ \t]*(?:- )?([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t]*:", re.M)
 _HUGE = "a story this large is almost surely a mistake: look for a huge file"
 
 
@@ -152,6 +153,14 @@ class Unread:
                 self.ids.setdefault(path, set()).add(sid)
                 return True
         return False
+
+    def keys(self) -> set[str]:
+        """Every word used as a key in the unread files: the ids they may define, for
+        did-you-means that do not point away from them."""
+        out: set[str] = set()
+        for _path, text in self.files:
+            out.update(_KEY.findall(text))
+        return out
 
     def annotate(self, diags: list[Diagnostic]) -> None:
         """Say once, in the hint of each such file's first error, what went unchecked."""

@@ -58,12 +58,12 @@ def test_references_into_an_unreadable_file_are_not_unknown_scenes(tmp_path):
     assert story is None
     # the real YAML error, at the line that is not 'key: value' (not at 'title:' below),
     # and the one real unknown scene; nothing about 'attic' or 'garden'
-    assert errors(diags) == [("01-hall.yaml", 12, 15, "unknown-scene"),
-                             ("02-attic.yaml", 5, 5, "yaml-syntax")]
-    assert diags[0].hint == "did you mean 'cellar'?"
+    assert errors(diags) == [("02-attic.yaml", 5, 5, "yaml-syntax"),
+                             ("01-hall.yaml", 12, 15, "unknown-scene")]
+    assert diags[1].hint == "did you mean 'cellar'?"
     assert "the references to attic, garden, which this file may define, were not " \
-           "checked" in diags[1].hint
-    assert "indent it more than the key" in diags[1].hint
+           "checked" in diags[0].hint
+    assert "indent it more than the key" in diags[0].hint
 
 
 def test_the_start_scene_and_renamed_ids_in_an_unreadable_file_are_not_unknown(tmp_path):
@@ -93,8 +93,12 @@ def test_references_nowhere_are_still_reported_when_another_file_is_broken(tmp_p
     folder = write_story(tmp_path / "s", STORY, **{"01-hall.yaml": hall,
                                                    "02-attic.yaml": ATTIC_BROKEN})
     _, diags = check(folder)
-    assert [(e[1], e[3]) for e in errors(diags)] == [(7, "unknown-scene"), (12, "unknown-scene"),
-                                                     (5, "yaml-syntax")]
+    # the file that cannot be read first: it may explain the others
+    assert [(e[0], e[1], e[3]) for e in errors(diags)] == [
+        ("02-attic.yaml", 5, "yaml-syntax"), ("01-hall.yaml", 7, "unknown-scene"),
+        ("01-hall.yaml", 12, "unknown-scene")]
+    # did-you-mean from the ids the broken file seems to hold too, not away from them
+    assert diags[1].hint == "did you mean 'attic'?"
 
 
 # (scene file, line, column, hint fragment): each indentation mistake at its own line
