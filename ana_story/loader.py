@@ -144,13 +144,16 @@ class _Loader:
             return line + 1, col + quote + offset + 1
         return line + 1, col + 1
 
-    def declared_wrong(self, f: _File, node, e: ExprError, src: str, recompile,
-                       target: str | None = None) -> bool:
-        """True when the error comes from a wrong-typed declaration (see declfix)."""
-        if self.declfix is None:
-            return False
-        line, col = self.pos_in(f, node, e.offset)
-        return self.declfix.explains(e, src, recompile, (f.path, line, col), target)
+    def compile_failed(self, f: _File, node, e: ExprError, what: str, src: str, recompile,
+                       target: str | None = None) -> None:
+        """Report a compile error, unless a wrong-typed declaration explains it (see
+        declfix, which then reports it at the declaration, or the use after all)."""
+        def report() -> None:
+            self.expr_error(f, node, e, what)
+        where = (f.path, *self.pos_in(f, node, e.offset))
+        if self.declfix is None or not self.declfix.explains(e, src, recompile, where, report,
+                                                              target):
+            report()
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         hint = e.hint
@@ -552,13 +555,15 @@ class _Loader:
         src = self.text(f, node, what)
         if src is None:
             return None
+        def recompile(env2: Env, types: dict) -> Template:
+            return compile_template(src, env2)
         try:
             t = compile_template(src, env)
         except ExprError as e:
-            if not self.declared_wrong(f, node, e, src,
-                                       lambda env2, types: compile_template(src, env2)):
-                self.expr_error(f, node, e, what)
+            self.compile_failed(f, node, e, what, src, recompile)
             return None
+        if self.declfix is not None:
+            self.declfix.fits(src, recompile)
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
         return t
@@ -569,16 +574,17 @@ class _Loader:
         src = self.text(f, node, what)
         if src is None:
             return None
+        def recompile(env2: Env, types: dict) -> Expr:
+            return compile_expr(src, env2, want=types[target] if target else want)
         try:
             expr = compile_expr(src, env, want=want)
         except ExprError as e:
-            if self.declared_wrong(f, node, e, src, lambda env2, types: compile_expr(
-                    src, env2, want=types[target] if target else want), target):
-                return None
             if target is not None:
                 e.hint = _set_hint(e, target, want, src.strip())
-            self.expr_error(f, node, e, what)
+            self.compile_failed(f, node, e, what, src, recompile, target)
             return None
+        if self.declfix is not None:
+            self.declfix.fits(src, recompile, target)
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
         return expr
@@ -820,7 +826,7 @@ class _Loader:
             return None
         renamed = self.check_references(meta, set(seen))
         if self.declfix is not None:
-            self.diags.extend(self.declfix.diagnostics())
+            self.declfix.finish(self.diags.append)
         variables = meta["variables"]
         start = meta.get("start")
         if any(d.severity == "error" for d in self.diags) or start is None:

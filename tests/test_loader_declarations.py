@@ -71,6 +71,16 @@ def test_other_wrong_types_are_found_from_their_uses(tmp_path, declared, literal
     assert f"did you mean 'gold: {literal}'?" in errs[0].hint
 
 
+def test_a_variable_some_uses_need_as_text_is_reported_at_its_uses(tmp_path):
+    """The declaration cannot be blamed when the fix would break other uses."""
+    scenes = SCENES.replace("gold + 1", "gold + ' coins'")
+    folder = write_story(tmp_path / "s", "title: T\nstart: a\nvariables:\n  gold: \"12\"\n",
+                         **{"01-a.yaml": scenes})
+    got = [(Path(d.file).name, d.line, d.code) for d in errors(folder)]
+    assert got == [("01-a.yaml", 8, "type-mismatch"), ("01-a.yaml", 10, "type-mismatch"),
+                   ("01-a.yaml", 14, "type-mismatch")]
+
+
 def test_a_text_that_is_meant_as_text_is_left_alone(tmp_path):
     scenes = SCENES.replace("gold + 1", "gold + ' coins'").replace("gold > 5", "gold == '12'") \
         .replace("gold - 5", "gold + '!'").replace("gold: 20", "gold: \"'20'\"")
