@@ -562,7 +562,7 @@ class _Loader:
         except ExprError as e:
             self.compile_failed(f, node, e, what, src, recompile)
             return None
-        if self.declfix is not None:
+        if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile)
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
@@ -583,7 +583,7 @@ class _Loader:
                 e.hint = _set_hint(e, target, want, src.strip())
             self.compile_failed(f, node, e, what, src, recompile, target)
             return None
-        if self.declfix is not None:
+        if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile, target)
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
