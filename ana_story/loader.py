@@ -47,8 +47,9 @@ FILE_KEYS = {"chapter", "scenes"}
 SCENE_KEYS = {"title", "text", "choices", "tags", "ending", "notes"}
 CHOICE_KEYS = {"text", "goto", "if", "set", "once", "fallback", "locked", "id"}
 ROUTE_KEYS = {"if", "to"}
-_FORMAT_KEYS = STORY_KEYS | VARIABLE_KEYS | FILE_KEYS | SCENE_KEYS | CHOICE_KEYS | ROUTE_KEYS | {
-    "random"}
+# every key of the format: not scene ids, when guessing ids from a file YAML cannot read
+_FORMAT_KEYS = (STORY_KEYS | VARIABLE_KEYS | FILE_KEYS | SCENE_KEYS | CHOICE_KEYS | ROUTE_KEYS
+                | {"random"})
 
 # Words authors from other engines reach for, and what we call them.
 _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
@@ -878,7 +879,8 @@ def _missing_hint(key: str) -> str | None:
     }.get(key)
 
 
-def _syntax_where(e: yaml.MarkedYAMLError, problem: str, lines: list[str]):
+def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
+                  lines: list[str]) -> tuple[tuple[int, int], str | None]:
     """Where a YAML syntax error is, and a hint: an indentation error at the line where
     the indentation went wrong, which libyaml may report lines later."""
     mark = e.problem_mark or e.context_mark

@@ -80,11 +80,14 @@ def scalar_value(node) -> bool | int | float | None:
         return value.lower() == "true" if _CORE[BOOL].match(value) else None
     if len(value) > MAX_NUMBER_CHARS:
         return None
-    if node.tag == INT and _CORE[INT].match(value):
-        return int(value, 0) if value[:2] in ("0x", "0o") else int(value, 10)
-    if node.tag == FLOAT and (_CORE[FLOAT].match(value) or _CORE[INT].match(value)):
-        return float(value.replace("inf", "Inf").replace("INF", "Inf").lstrip("+")
-                     if "inf" in value.lower() else value)
+    if _CORE[INT].match(value) and node.tag in (INT, FLOAT):
+        number = int(value, 0) if value[:2] in ("0x", "0o") else int(value, 10)
+        return number if node.tag == INT else float(number)
+    if node.tag == FLOAT and _CORE[FLOAT].match(value):
+        low = value.lower().lstrip("+")
+        if low in (".inf", "-.inf", ".nan"):  # Python spells them without the dot
+            return float(low.replace(".", ""))
+        return float(value)
     return None
 
 
@@ -117,6 +120,8 @@ def _may_have_tag(text: str) -> bool:
         if i == 0 or text[i - 1] in " \t\r\n[{,":
             return True
     return False
+
+
 _SCALAR_TAGS = {STR: "text", NULL: "nothing", BOOL: "true/false", INT: "a whole number",
                 FLOAT: "a number"}
 

@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ana_story import yamlread
 from ana_story.loader import check
 
 from conftest import run_cli, write_story
@@ -60,6 +62,7 @@ def test_a_badly_tagged_starting_value_is_one_diagnostic_at_its_tag(tmp_path, va
     ("!!int 12", 12), ("!!int -7", -7), ("!!int 0x1F", 31), ("!!int 0o17", 15),
     ("!!float 1", 1.0), ("!!float -2.5e3", -2500.0), ("!!bool True", True),
     ("!!bool false", False), ("!!str 12", "12"), ("!!str yes", "yes"),
+    ("!!float 0x1F", 31.0), ("!!float +.5", 0.5), ("!!int +7", 7),
 ])
 def test_a_well_tagged_starting_value_loads(tmp_path, value, expected):
     folder = write_story(tmp_path / "s", STORY + f"  lucky: {value}\n", **{"01-a.yaml": SCENES})
@@ -67,6 +70,13 @@ def test_a_well_tagged_starting_value_loads(tmp_path, value, expected):
     assert story is not None, diags
     assert story.variables["lucky"].initial == expected
     assert type(story.variables["lucky"].initial) is type(expected)
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", "+.INF", ".NaN", "!!float .inf", "1e999",
+                                   "!!float -.Inf"])
+def test_infinite_and_nan_starting_values_are_refused_not_crashed_on(tmp_path, value):
+    folder = write_story(tmp_path / "s", STORY + f"  lucky: {value}\n", **{"01-a.yaml": SCENES})
+    assert diags_of(folder) == [("story.yaml", 5, 10, "wrong-type")]
 
 
 @pytest.mark.parametrize("choice_line,line,col", [
@@ -172,3 +182,23 @@ def test_yaml_surprises_anywhere_give_a_story_or_diagnostics(source, data):
             text = text[:at] + data.draw(st.sampled_from(SNIPPETS)) + text[at:]
         (tmp / name).write_text(text, encoding="utf-8")
         load_and_play(tmp)
+
+
+NUMBERISH = st.one_of(
+    st.text(max_size=80),
+    st.from_regex(r"\A[-+]?(\.[0-9]{0,5}|[0-9]{1,70}(\.[0-9]{0,5})?)([eE][-+]?[0-9]{1,4})?\Z"),
+    st.from_regex(r"\A[-+]?\.(inf|Inf|INF|nan|NaN|NAN)\Z"),
+    st.from_regex(r"\A[-+]?0[xob][0-9a-fA-F_]{0,70}\Z"),
+    st.from_regex(r"\A[-+]?[0-9]{1,3}(:[0-9]{1,2}){1,5}(\.[0-9]*)?\Z"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(tag=st.sampled_from([yamlread.BOOL, yamlread.INT, yamlread.FLOAT, yamlread.NULL,
+                            yamlread.STR, "tag:yaml.org,2002:timestamp", "!x"]),
+       value=NUMBERISH)
+def test_scalar_value_never_raises_whatever_the_tag_and_text(tag, value):
+    node = yaml.ScalarNode(tag, value)
+    got = yamlread.scalar_value(node)
+    assert got is None or isinstance(got, (bool, int, float))
+    if tag == yamlread.INT and got is not None:
+        assert type(got) is int and len(value) <= yamlread.MAX_NUMBER_CHARS
