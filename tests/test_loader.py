@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ana_story import loader, yamlread
+from ana_story import yamlread
 from ana_story.errors import StoryError
 from ana_story.loader import check, load_story
 
