@@ -135,9 +135,12 @@ def test_a_file_of_tiny_entries_is_refused_before_it_is_composed(tmp_path):
         in r.stdout
 
 
-def test_many_files_of_entries_are_bounded_together(tmp_path):
+def test_many_files_of_entries_are_bounded_together(tmp_path, monkeypatch):
+    # the bounds scaled down 100 times, so that the test composes little
+    monkeypatch.setattr(storyfiles, "MAX_FILE_ENTRIES", storyfiles.MAX_FILE_ENTRIES // 100)
+    monkeypatch.setattr(storyfiles, "MAX_STORY_ENTRIES", storyfiles.MAX_STORY_ENTRIES // 100)
     folder = write_story(tmp_path / "s", STORY, **{"01-a.yaml": SCENES})
-    per_file = storyfiles.MAX_FILE_ENTRIES - 1000
+    per_file = storyfiles.MAX_FILE_ENTRIES - 10
     for i in range(3):
         (folder / f"0{i + 2}-tags.yaml").write_text(
             f"scenes:\n  t{i}:\n    text: x\n    ending: E\n    tags: [" + "a," * per_file

@@ -17,7 +17,7 @@ from ana_story import yamlread
 from ana_story.loader import check
 
 from conftest import run_cli, write_story
-from test_loader_fuzz import CORPUS, FUZZ, copy_source, load_and_play
+from test_loader_fuzz import CORPUS, EXAMPLES, FUZZ, copy_source, load_and_play
 
 STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
 SCENES = """\
@@ -168,7 +168,7 @@ SNIPPETS = ["!!int ", "!!bool ", "!!float ", "!!null ", "!!str ", "!!set ", "!!o
 
 
 @pytest.mark.slow
-@FUZZ
+@settings(FUZZ, max_examples=max(EXAMPLES // 2, 1))  # 75 in CI; scales with the long run
 @given(source=st.sampled_from(CORPUS), data=st.data())
 def test_yaml_surprises_anywhere_give_a_story_or_diagnostics(source, data):
     folder, names = source
@@ -192,7 +192,7 @@ NUMBERISH = st.one_of(
     st.from_regex(r"\A[-+]?[0-9]{1,3}(:[0-9]{1,2}){1,5}(\.[0-9]*)?\Z"))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tag=st.sampled_from([yamlread.BOOL, yamlread.INT, yamlread.FLOAT, yamlread.NULL,
                             yamlread.STR, "tag:yaml.org,2002:timestamp", "!x"]),
        value=NUMBERISH)
