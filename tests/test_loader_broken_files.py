@@ -159,6 +159,13 @@ scenes:
      Line two
     ending: E
 """, 5, 6, "check the indentation"),
+    ("not indentation: an unquoted ': ' in text", """\
+scenes:
+  attic:
+    title: The attic
+    text: Mama says: no
+    ending: E
+""", 4, 20, "text that holds ': ' must be quoted"),
     ("a second choice indented deeper than the first", """\
 scenes:
   attic:
