@@ -457,6 +457,8 @@ class _Loader:
         if "scenes" in m:
             sm = self.mapping(f, m["scenes"][1], "'scenes'", set())
             for sid, (kn, vn) in (sm or {}).items():
+                if scenes and self.dedented(f, sid, kn, vn, scenes[-1]):
+                    continue
                 if not _ID.match(sid):
                     self.error(f, kn, "bad-name", f"'{sid}' cannot be a scene id",
                                "use letters, digits, '_' and '-', with no spaces")
@@ -470,6 +472,22 @@ class _Loader:
                 seen[sid] = (f.path, kn.start_mark.line + 1)
                 scenes.append((sid, kn, vn))
         return f, chapter, scenes
+
+    def dedented(self, f: _File, key: str, kn, vn, above: tuple) -> bool:
+        """A key of the scene above that lost its indentation ('choices:' at a scene id's
+        place) is reported once, here, and read as part of that scene, so that scene is
+        not called stuck or empty. A scene is always a mapping: a scene id whose value
+        is not one, and which is a scene's key, is taken for such a key."""
+        sid, skn, svn = above
+        if key not in SCENE_KEYS or isinstance(vn, yaml.MappingNode) or not isinstance(
+                svn, yaml.MappingNode) or any(k.value == key for k, _ in svn.value):
+            return False
+        inner = svn.value[0][0].start_mark.column if svn.value else skn.start_mark.column + 2
+        self.error(f, kn, "indentation", f"'{key}' is indented like a scene id, so YAML "
+                   f"reads it as a scene of its own", f"indent it like the other keys of "
+                   f"scene '{sid}' ({inner} spaces)")
+        svn.value.append((kn, vn))
+        return True
 
     def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env) -> Scene | None:
         m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",), owner=kn)

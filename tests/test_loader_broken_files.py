@@ -187,3 +187,28 @@ def test_indentation_errors_point_at_the_line_that_went_wrong(tmp_path, scenes, 
     _, diags = check(folder)
     assert errors(diags) == [("01-a.yaml", line, col, "yaml-syntax")]
     assert hint in diags[0].hint
+
+
+@pytest.mark.parametrize("inside,dedented", [
+    ("", "  choices:\n    - text: Down\n      goto: attic\n"),
+    ("", "  ending: The Dust\n"),
+    ("    ending: E\n", "  tags: [dust, attic]\n"),
+])
+def test_a_scene_key_at_a_scene_ids_place_is_one_error_not_a_stuck_scene(tmp_path, inside,
+                                                                        dedented):
+    scenes = "scenes:\n  attic:\n    text: |\n      Dust.\n    title: The attic\n" + inside \
+        + dedented
+    folder = write_story(tmp_path / "s", "title: T\nstart: attic\n", **{"01-a.yaml": scenes})
+    _, diags = check(folder)
+    line = 6 + inside.count("\n")
+    assert errors(diags) == [("01-a.yaml", line, 3, "indentation")]  # not 'attic is stuck'
+    assert diags[0].hint == "indent it like the other keys of scene 'attic' (4 spaces)"
+
+
+def test_a_scene_named_like_a_key_is_still_a_scene(tmp_path):
+    scenes = ("scenes:\n  attic:\n    text: Dust.\n    choices:\n      - text: On\n"
+              "        goto: ending\n  ending:\n    text: Done.\n    ending: The End\n")
+    folder = write_story(tmp_path / "s", "title: T\nstart: attic\n", **{"01-a.yaml": scenes})
+    story, diags = check(folder)
+    assert story is not None, diags
+    assert story.scenes["ending"].ending == "The End"
