@@ -10,6 +10,10 @@ from dataclasses import dataclass, asdict
 from typing import Iterable
 
 
+# Diagnostics saying a file (or the story) could not be read at all.
+UNREAD_CODES = frozenset({"yaml-syntax", "encoding", "unreadable-file", "outside-folder"})
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a story, pointing at the author's own line."""
@@ -26,7 +30,9 @@ class Diagnostic:
         return asdict(self)
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line, self.column, self.code)
+        # a file that could not be read comes first: it may explain errors elsewhere
+        unread = self.code in UNREAD_CODES or (self.code == "too-large" and self.line == 0)
+        return (not unread, self.file, self.line, self.column, self.code)
 
 
 class AnaStoryError(Exception):

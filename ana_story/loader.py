@@ -25,14 +25,11 @@ from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprE
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 from .ifid import ifid_problem
 from .paths import display_path
-
-try:  # libyaml is several times faster; the pure-Python loader is just as safe
-    _YamlLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+from . import storyfiles, yamlread
+from .declfix import DeclFix
 
 STORY_FILE = "story.yaml"
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = storyfiles.MAX_FILE_BYTES
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -51,6 +48,9 @@ FILE_KEYS = {"chapter", "scenes"}
 SCENE_KEYS = {"title", "text", "choices", "tags", "ending", "notes"}
 CHOICE_KEYS = {"text", "goto", "if", "set", "once", "fallback", "locked", "id"}
 ROUTE_KEYS = {"if", "to"}
+# every key of the format: not scene ids, when guessing ids from a file YAML cannot read
+_FORMAT_KEYS = (STORY_KEYS | VARIABLE_KEYS | FILE_KEYS | SCENE_KEYS | CHOICE_KEYS | ROUTE_KEYS
+                | {"random"})
 
 # Words authors from other engines reach for, and what we call them.
 _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
@@ -61,6 +61,11 @@ _ALIASES = {"condition": "if", "when": "if", "requires": "if", "cond": "if",
             "start_scene": "start", "first": "start"}
 
 _BOOL_TRUE = {"true", "yes", "on", "y"}
+# What YAML 1.1 took for true/false; a story file reads them as text (YAML 1.2).
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+# Fields the player reads: a ' #' comment there cuts the text short.
+_PROSE = {"'title'", "'author'", "'description'", "'chapter'", "'label'", "'ending'",
+          "the scene's text", "the choice's text", "the locked reason"}
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
@@ -85,6 +90,8 @@ class _File:
     # appear many times over, and reading it once per appearance is how an "alias
     # bomb" turns a small file into millions of scenes or choices.
     read_nodes: set = field(default_factory=set)
+    # (start, end) of values with a wrong YAML tag: reported once, as 'yaml-tag'
+    tagged: list = field(default_factory=list)
 
 
 class _Loader:
@@ -95,6 +102,9 @@ class _Loader:
         # Scene references are checked once every file is read: (file, line, col, id).
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
+        self.unread = storyfiles.Unread()  # files not read, for references into them
+        self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
+        self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -108,6 +118,9 @@ class _Loader:
         else:
             mark = node_or_pos.start_mark
             line, col = mark.line + 1, mark.column + 1
+        if isinstance(f, _File) and f.tagged and code != "yaml-tag" and any(
+                start <= (line, col) <= end for start, end in f.tagged):
+            return  # the value's tag is the one problem; say it once
         self.diags.append(Diagnostic(path, line, col, code, message, hint, severity))
 
     def where(self, f: _File, node) -> Location:
@@ -133,25 +146,71 @@ class _Loader:
             return line + 1, col + quote + offset + 1
         return line + 1, col + 1
 
+    def compile_failed(self, f: _File, node, e: ExprError, what: str, src: str, recompile,
+                       target: str | None = None) -> None:
+        """Report a compile error, unless a wrong-typed declaration explains it (see
+        declfix, which then reports it at the declaration, or the use after all)."""
+        def report() -> None:
+            self.expr_error(f, node, e, what)
+        where = (f.path, *self.pos_in(f, node, e.offset))
+        if self.declfix is None or not self.declfix.explains(e, src, recompile, where, report,
+                                                              target):
+            report()
+
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
-        self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)
+        hint = e.hint
+        if e.code == "undeclared-variable" and (not hint or hint.startswith("declare")):
+            hint = yamlread.bool_word_hint(e.message) or hint
+        self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", hint)
 
     # ---- reading files --------------------------------------------------------------
 
     def read_yaml(self, path: Path, display: str):
         f = _File(display)
+        if not self.read_text(path, f):
+            self.unread.add(f.path, f.text)  # references into it are not called unknown
+            return f, None
         try:
+            node = yamlread.compose(f.text)
+        except yaml.MarkedYAMLError as e:
+            problem = e.problem or e.context or "cannot read the YAML"
+            pos, hint = _syntax_where(e, problem, f.lines)
+            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", hint)
+            self.unread.add(f.path, f.text)
+            return f, None
+        except yaml.YAMLError as e:
+            self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
+            self.unread.add(f.path, f.text)
+            return f, None
+        except RecursionError:
+            self.error(f, None, "too-large", "the YAML is nested too deeply")
+            self.unread.add(f.path, f.text)
+            return f, None
+        for bad, message, hint in yamlread.bad_tags(f.text, node):
+            self.error(f, bad, "yaml-tag", message, hint or None)
+            f.tagged.append(((bad.start_mark.line + 1, bad.start_mark.column + 1),
+                             (bad.end_mark.line + 1, bad.end_mark.column + 1)))
+        return f, node
+
+    def read_text(self, path: Path, f: _File) -> bool:
+        """Read a file's text into ``f``; False (with a diagnostic) when it must not be
+        composed: outside the folder, too large, unreadable or not UTF-8."""
+        try:
+            if storyfiles.outside(self.root, path):
+                self.error(f, None, "outside-folder", "this file is a link that leads "
+                           "outside the story folder (or nowhere), so it is not read",
+                           "copy the file into the story folder instead of linking to it")
+                return False
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                self.error(f, None, "too-large",
-                           f"file is {size // (1024 * 1024)} MB; the limit is "
-                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+                self.error(f, None, "too-large", "file is %s; the limit is %s"
+                           % storyfiles.sizes(size, MAX_FILE_BYTES),
                            "split it into several chapter files")
-                return f, None
+                return False
             data = path.read_bytes()
         except OSError as e:
             self.error(f, None, "unreadable-file", f"cannot read the file: {e.strerror or e}")
-            return f, None
+            return False
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -161,30 +220,15 @@ class _Loader:
             self.error(f, (line, col), "encoding",
                        f"the file is not UTF-8 text (byte 0x{data[e.start]:02x})",
                        "save the file as UTF-8 in your editor")
-            return f, None
+            return False
         if text.startswith("\ufeff"):
             text = text[1:]
         f.text = text
         f.lines = text.split("\n")
-        try:
-            node = yaml.compose(text, Loader=_YamlLoader)
-        except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            problem = e.problem or e.context or "cannot read the YAML"
-            pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            at = ""
-            if mark and mark.line < len(f.lines):
-                at = f.lines[mark.line][mark.column:mark.column + 1]
-            self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}",
-                       _yaml_hint(problem, at))
-            return f, None
-        except yaml.YAMLError as e:
-            self.error(f, None, "yaml-syntax", f"YAML syntax: {e}")
-            return f, None
-        except RecursionError:
-            self.error(f, None, "too-large", "the YAML is nested too deeply")
-            return f, None
-        return f, node
+        problem = self.budget.take(text)
+        if problem and problem[0]:
+            self.error(f, None, "too-large", *problem)
+        return problem is None
 
     # ---- generic node helpers ---------------------------------------------------------
 
@@ -197,7 +241,8 @@ class _Loader:
             self.error(f, node, "wrong-type", f"{what} should be a set of 'key: value' lines, "
                        f"not {_node_kind(node)}")
             return None
-        if not self.fresh(f, node, what):
+        if (f.tagged or node.flow_style) and self.misread(f, node) or \
+                not self.fresh(f, node, what):
             return None
         out: dict = {}
         suggested: set[str] = set()
@@ -229,6 +274,19 @@ class _Loader:
                            _missing_hint(key))
         return out
 
+    def misread(self, f: _File, node) -> bool:
+        """True when YAML did not read a mapping as written: a wrong tag (said already) or
+        a '{ }' cut by a comma (said here, once, for the whole mapping)."""
+        at = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if f.tagged and any(start == at for start, _ in f.tagged):
+            return True
+        split = yamlread.flow_split(f.lines, node)
+        if split:
+            self.error(f, split[0], "flow-split", f"a comma inside '{{ }}' cut a value in "
+                       f"two: YAML reads {split[1]} as separate entries",
+                       "write the entries one per line, without '{ }', or quote the value")
+        return split is not None
+
     def fresh(self, f: _File, node, what: str) -> bool:
         """False (and a diagnostic) for a collection already read: a YAML alias."""
         if id(node) in f.read_nodes:
@@ -253,13 +311,23 @@ class _Loader:
                        f"{what} holds the control character U+{ord(bad.group()):04X}",
                        "remove it: control characters can take over the player's terminal")
             return None
+        if what in _PROSE:
+            cut = yamlread.comment_cut(f.lines, node)
+            if cut:
+                self.error(f, cut, "comment-cut", f"{what} stops at ' #': YAML reads ' #' and "
+                           f"the rest of the line as a comment, so the text ends "
+                           f"'...{node.value[-20:]}'", "quote the whole text to keep the '#' "
+                           "(text: \"... #2 ...\"), or put a comment on a line of its own",
+                           severity="warning")
         return node.value
 
     def flag(self, f: _File, node, what: str) -> bool | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
             return node.value.lower() in _BOOL_TRUE
+        yaml11 = isinstance(node, yaml.ScalarNode) and node.value.lower() in _YAML11_BOOLS
         self.error(f, node, "wrong-type", f"{what} should be true or false, not "
-                   f"{_node_kind(node)}")
+                   f"{_node_kind(node)}", "only true and false are true/false in a story "
+                   "file (it is read as YAML 1.2)" if yaml11 else None)
         return None
 
     # ---- story.yaml -------------------------------------------------------------------
@@ -347,10 +415,7 @@ class _Loader:
         if node.tag == _STR:
             return node.value
         if node.tag in (_BOOL, _INT, _FLOAT):
-            try:
-                value = yaml.constructor.SafeConstructor().construct_object(node)
-            except (yaml.YAMLError, ValueError):
-                value = None
+            value = yamlread.scalar_value(node)
             if isinstance(value, float) and value != value or value in (
                     float("inf"), float("-inf")):
                 value = None
@@ -369,8 +434,16 @@ class _Loader:
             self.error(self.display_root, None, "unreadable-file",
                        f"cannot list the story folder: {e.strerror or e}")
             return []
+        for name, n in storyfiles.ignored_subfolders(self.root, entries):
+            self.error(_join(self.display_root, name), None, "subfolder-ignored",
+                       f"the subfolder '{name}' holds {n} YAML file{'s' * (n != 1)}, "
+                       "which are not read: a story's scene files are the ones directly "
+                       "in its folder", "move the scene files up into the story folder",
+                       severity="warning")
+        # a link out of the folder is listed, so that reading it refuses it aloud
         return [p for p in entries if p.suffix in (".yaml", ".yml")
-                and p.name != STORY_FILE and not p.name.startswith(".") and p.is_file()]
+                and p.name != STORY_FILE and not p.name.startswith(".") and (
+                    p.is_file() or p.is_symlink() and storyfiles.outside(self.root, p))]
 
     def read_scene_file(self, path: Path, seen: dict) -> tuple[_File, str, list] | None:
         f, node = self.read_yaml(path, _join(self.display_root, path.name))
@@ -390,6 +463,8 @@ class _Loader:
         if "scenes" in m:
             sm = self.mapping(f, m["scenes"][1], "'scenes'", set())
             for sid, (kn, vn) in (sm or {}).items():
+                if scenes and self.dedented(f, sid, kn, vn, scenes[-1]):
+                    continue
                 if not _ID.match(sid):
                     self.error(f, kn, "bad-name", f"'{sid}' cannot be a scene id",
                                "use letters, digits, '_' and '-', with no spaces")
@@ -403,6 +478,22 @@ class _Loader:
                 seen[sid] = (f.path, kn.start_mark.line + 1)
                 scenes.append((sid, kn, vn))
         return f, chapter, scenes
+
+    def dedented(self, f: _File, key: str, kn, vn, above: tuple) -> bool:
+        """A key of the scene above that lost its indentation ('choices:' at a scene id's
+        place) is reported once, here, and read as part of that scene, so that scene is
+        not called stuck or empty. A scene is always a mapping: a scene id whose value
+        is not one, and which is a scene's key, is taken for such a key."""
+        sid, skn, svn = above
+        if key not in SCENE_KEYS or isinstance(vn, yaml.MappingNode) or not isinstance(
+                svn, yaml.MappingNode) or any(k.value == key for k, _ in svn.value):
+            return False
+        inner = svn.value[0][0].start_mark.column if svn.value else skn.start_mark.column + 2
+        self.error(f, kn, "indentation", f"'{key}' is indented like a scene id, so YAML "
+                   f"reads it as a scene of its own", f"indent it like the other keys of "
+                   f"scene '{sid}' ({inner} spaces)")
+        svn.value.append((kn, vn))
+        return True
 
     def build_scene(self, f: _File, chapter: str, sid: str, kn, vn, env: Env) -> Scene | None:
         m = self.mapping(f, vn, f"scene '{sid}'", SCENE_KEYS, ("text",), owner=kn)
@@ -432,7 +523,9 @@ class _Loader:
         if "ending" in m:
             en = m["ending"][1]
             if isinstance(en, yaml.ScalarNode) and en.tag == _BOOL:
-                ending = title or sid if en.value.lower() in _BOOL_TRUE else None
+                ending = self.ending_flag(f, sid, en, title)
+                ok &= ending != ""
+                ending = ending or None
             else:
                 ending = self.text(f, en, "'ending'")
                 ok &= ending is not None
@@ -472,15 +565,30 @@ class _Loader:
         return Scene(sid, title, chapter, text, tuple(choices), tags, ending, notes,
                      self.where(f, kn))
 
+    def ending_flag(self, f: _File, sid: str, node, title: str) -> str | None:
+        """'ending: true' takes the scene's title; with none, the player would see the
+        scene's id, so it is an error (and "" is returned)."""
+        if node.value.lower() not in _BOOL_TRUE:
+            return None
+        if not title:
+            self.error(f, node, "ending-no-name", f"scene '{sid}' is an ending with no name: "
+                       f"the player would see its id '{sid}'", "name the ending: 'ending: "
+                       "The Painter in the Window', or give the scene a 'title'")
+        return title
+
     def template(self, f: _File, node, what: str, env: Env) -> Template | None:
         src = self.text(f, node, what)
         if src is None:
             return None
+        def recompile(env2: Env, types: dict) -> Template:
+            return compile_template(src, env2)
         try:
             t = compile_template(src, env)
         except ExprError as e:
-            self.expr_error(f, node, e, what)
+            self.compile_failed(f, node, e, what, src, recompile)
             return None
+        if self.declfix is not None and self.declfix.suspects:
+            self.declfix.fits(src, recompile)
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
         return t
@@ -491,13 +599,17 @@ class _Loader:
         src = self.text(f, node, what)
         if src is None:
             return None
+        def recompile(env2: Env, types: dict) -> Expr:
+            return compile_expr(src, env2, want=types[target] if target else want)
         try:
             expr = compile_expr(src, env, want=want)
         except ExprError as e:
             if target is not None:
                 e.hint = _set_hint(e, target, want, src.strip())
-            self.expr_error(f, node, e, what)
+            self.compile_failed(f, node, e, what, src, recompile, target)
             return None
+        if self.declfix is not None and self.declfix.suspects:
+            self.declfix.fits(src, recompile, target)
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
         return expr
@@ -621,10 +733,7 @@ class _Loader:
                                       kn.start_mark.column + 1, sid))
                     w = None
                     if isinstance(vn, yaml.ScalarNode) and vn.tag in (_INT, _FLOAT):
-                        try:
-                            w = float(vn.value)
-                        except ValueError:
-                            w = None
+                        w = yamlread.scalar_value(vn)  # by YAML 1.2's rules, never raising
                     if w is None or not (0 < w < 1e9):
                         self.error(f, vn, "wrong-type", "a random weight should be a "
                                    "positive number")
@@ -677,6 +786,32 @@ class _Loader:
 
     # ---- the whole story -----------------------------------------------------------
 
+    def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
+        """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
+        read (but not the ones an unreadable file may hold); the usable renames."""
+        # did-you-means also from the ids an unread file may hold, not away from them
+        names = scene_ids | (self.unread.keys() - _FORMAT_KEYS)
+        for file, line, col, sid in self.refs:
+            if sid not in scene_ids and not self.unread.explains(sid):
+                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
+                           _did_you_mean(sid, names))
+        sf: _File = meta["file"]
+        start = meta.get("start")
+        if start is not None and scene_ids and start not in scene_ids and \
+                not self.unread.explains(start):
+            self.error(sf, meta["start_node"], "unknown-scene",
+                       f"the start scene '{start}' does not exist",
+                       _did_you_mean(start, names))
+        renamed = {}
+        for old, (new, node) in meta["renamed"].items():
+            if new in scene_ids:
+                renamed[old] = new
+            elif not self.unread.explains(new):
+                self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
+                           _did_you_mean(new, names))
+        self.unread.annotate(self.diags)
+        return renamed
+
     def load(self) -> Story | None:
         if not self.root.is_dir():
             self.error(self.display_root, None, "missing-file",
@@ -684,14 +819,19 @@ class _Loader:
                        else "this is a file, not a story folder",
                        "give the folder that holds story.yaml")
             return None
+        paths = self.scene_files()
+        too_large = storyfiles.total_problem([self.root / STORY_FILE, *paths])
+        if too_large:  # one diagnostic, and nothing read
+            self.error(self.display_root, None, "too-large", *too_large)
+            return None
         meta = self.read_story_file()
         env = None
         if meta is not None:
             env = Env({n: v.type for n, v in meta["variables"].items()}, None)
+            self.declfix = DeclFix(meta["variables"], env)
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes: dict[str, Scene] = {}
         chapters = []
-        paths = self.scene_files()
         for path in paths:
             got = self.read_scene_file(path, seen)
             if got is None:
@@ -709,25 +849,11 @@ class _Loader:
                        "add a file like 01-chapter.yaml with 'chapter:' and 'scenes:'")
         if meta is None:
             return None
-        scene_ids = set(seen)
-        for file, line, col, sid in self.refs:
-            if sid not in scene_ids:
-                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
-                           _did_you_mean(sid, scene_ids))
-        sf: _File = meta["file"]
+        renamed = self.check_references(meta, set(seen))
+        if self.declfix is not None:
+            self.declfix.finish(self.diags.append)
         variables = meta["variables"]
         start = meta.get("start")
-        if start is not None and start not in scene_ids and seen:
-            self.error(sf, meta["start_node"], "unknown-scene",
-                       f"the start scene '{start}' does not exist",
-                       _did_you_mean(start, scene_ids))
-        renamed = {}
-        for old, (new, node) in meta["renamed"].items():
-            if new not in scene_ids:
-                self.error(sf, node, "unknown-scene", f"unknown scene '{new}'",
-                           _did_you_mean(new, scene_ids))
-            else:
-                renamed[old] = new
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         title = meta.get("title") or "Untitled"
@@ -778,6 +904,21 @@ def _missing_hint(key: str) -> str | None:
         "value": "add 'value:' with the variable's starting value",
         "to": "add 'to: <scene id>'",
     }.get(key)
+
+
+def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
+                  lines: list[str]) -> tuple[tuple[int, int], str | None]:
+    """Where a YAML syntax error is, and a hint: an indentation error at the line where
+    the indentation went wrong, which libyaml may report lines later."""
+    mark = e.problem_mark or e.context_mark
+    pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) \
+        else ""
+    hint = _yaml_hint(problem, at)
+    if hint and "tabs" in hint:
+        return pos, hint
+    return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,
+                                lines) or (pos, hint)
 
 
 def _yaml_hint(problem: str, at: str = "") -> str | None:

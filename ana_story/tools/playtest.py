@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import engine
+from .. import engine, yamlread
 from ..errors import AnaStoryError, UsageError
 from ..expressions import fmt
 from ..model import Story
@@ -72,12 +72,14 @@ def _read(path: Path):
     except (OSError, UnicodeDecodeError) as e:
         raise _Fail(0, f"cannot read the plan: {e}") from None
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = yamlread.compose(text)  # YAML 1.2 rules, as for story files
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise _Fail(mark.line + 1 if mark else 0, f"YAML syntax: {e.problem}") from None
     except yaml.YAMLError as e:
         raise _Fail(0, f"YAML syntax: {e}") from None
+    for bad, message, _hint in yamlread.bad_tags(text, node)[:1]:
+        raise _Fail(bad.start_mark.line + 1, message)  # PyYAML would raise KeyError
     if not isinstance(node, yaml.MappingNode):
         raise _Fail(1, "a plan is a set of 'key: value' lines with 'steps:'")
     constructor = yaml.constructor.SafeConstructor()

@@ -85,7 +85,8 @@ def scene_file_schema() -> dict:
             "tags": {"description": "Notes for authors and the UI, e.g. [home, mama].",
                      "oneOf": [{"type": "array", "items": SCALAR}, SCALAR,
                                {"type": "null"}]},
-            "ending": {**SCALAR, "description": "Marks an ending: its title (or true)."},
+            "ending": {**SCALAR, "description": "Marks an ending: its title (or true, to "
+                                                "use the scene's title)."},
             "notes": {"type": ["string", "number", "boolean", "null"],
                       "description": "Notes for authors; never shown."},
         },

@@ -120,7 +120,7 @@ def test_fifty_megabyte_scene_file(tmp_path):
         f.write("    ending: E\n")
     r, seconds, peak = run_bounded("check", str(folder))
     assert_refused(r, "too-large")
-    assert "the limit is 32 MB" in r.stdout
+    assert "add up to 50.0 MB; the limit is 24 MB" in r.stdout  # the whole story's bound
     assert seconds < 5 and peak < 100
 
 
