@@ -11,6 +11,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import AnaStoryError, Diagnostic, StoryError
+from .sanitize import is_clean, visible
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -80,12 +81,20 @@ def _story_dir(arg: str | None):
 
 
 def format_diagnostic(d: Diagnostic) -> str:
-    from .expressions import CONTROL_CHARS  # a story's text never drives the terminal
+    """One diagnostic as text; a story's text never drives the terminal."""
     pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
-    text = f"{pos}: {d.severity}[{d.code}] {d.message}"
+    text = visible(f"{pos}: {d.severity}[{d.code}] {d.message}")
     if d.hint:
-        text += f"\n    hint: {d.hint}"
-    return CONTROL_CHARS.sub("?", text)
+        text += f"\n    hint: {visible(d.hint)}"
+    return text
+
+
+def _json_out(data) -> str:
+    """JSON for a terminal: non-ASCII text stays readable, but the invisible marks
+    a stranger's story may hold are written as \\u escapes (still the same JSON)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return text if text.isprintable() or is_clean(text.replace("\n", "")) else "".join(
+        c if c == "\n" or is_clean(c) else json.dumps(c)[1:-1] for c in text)
 
 
 def cmd_check(args) -> int:
@@ -96,7 +105,7 @@ def cmd_check(args) -> int:
         diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
     errors = [d for d in diags if d.severity == "error"]
     if args.format == "json":
-        print(json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False))
+        print(_json_out([d.to_json() for d in diags]))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         for d in diags:
@@ -104,7 +113,7 @@ def cmd_check(args) -> int:
         warnings = len(diags) - len(errors)
         if story is not None:
             endings = len(story.endings)
-            print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
+            print(f"{visible(story.title)}: {len(story.scenes)} scenes, {endings} endings, "
                   f"{len(story.variables)} variables; "
                   f"{len(errors)} errors, {warnings} warnings")
         else:
@@ -125,7 +134,7 @@ def _report(err: AnaStoryError) -> int:
         print(f"ana-story: {err}; run 'ana-story check' for the full list",
               file=sys.stderr)
     else:
-        print(f"ana-story: {err}", file=sys.stderr)
+        print(f"ana-story: {visible(err)}", file=sys.stderr)
     return err.exit_code
 
 
@@ -159,10 +168,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as e:  # the file system said no: one line, never "internal error"
+        from .saves import os_message
+        print(f"ana-story: {visible(os_message(e))}", file=sys.stderr)
+        return 1
     except Exception as e:  # an engine bug: say so plainly, never a traceback
         if os.environ.get("ANA_STORY_DEBUG"):
             raise
-        print(f"ana-story: internal error ({type(e).__name__}: {e}). This is a bug in "
+        print(f"ana-story: internal error ({type(e).__name__}: {visible(e)}). This is a bug in "
               "ana-story, not in your story; set ANA_STORY_DEBUG=1 to see the details.",
               file=sys.stderr)
         return 70

@@ -4,10 +4,11 @@ calls one method and prints the outcome; errors go back to cli.py."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
+from .sanitize import visible
 from .saves import BrokenSave, LoadResult, SaveInfo, SaveStore
 
 EPILOG = """examples:
@@ -70,35 +71,53 @@ def register(sub, parser_class) -> None:
     add_common(a, suppress=True)
 
 
+class _Shown:
+    """The output of `saves`: every write goes through the one sanitiser, so no
+    field of a save, file name or argument can drive the terminal (each field
+    is also cleaned on its own, so a line break in one cannot fake a line)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(visible(text, newlines=True))
+
+
 def run(args, out: IO[str]) -> int:
     from .loader import load_story
     from .paths import shipped_story
     story = load_story(args.story if args.story else shipped_story())
     store = SaveStore(story, Path(args.saves).expanduser() if args.saves else None)
+    shown = _Shown(out)
     act = args.saves_action
     if act == "list":
-        return _list(store, out)
+        return _list(store, shown)
     if act == "show":
         result = store.load(args.name)
-        _show(store, result, out)
+        _show(store, result, shown)
         for line in result.changes:
-            out.write(f"  note: {line}\n")
+            shown.write(f"  note: {v(line)}\n")
         return 0
     if act == "delete":
         store.delete(args.name)
-        out.write(f"Deleted the save '{args.name}'.\n")
+        shown.write(f"Deleted the save '{v(args.name)}'.\n")
         return 0
     if act == "export":
         store.export(args.name, Path(args.file).expanduser())
-        out.write(f"Copied the save '{args.name}' to {args.file}. On the other machine: "
-                  f"ana-story saves import {args.file}\n")
+        shown.write(f"Copied the save '{v(args.name)}' to {v(args.file)}. On the other "
+                    f"machine: ana-story saves import {v(args.file)}\n")
         return 0
     result = store.import_file(Path(args.file).expanduser(), args.as_name,
                                replace=args.replace)
-    out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
+    shown.write(f"Imported {v(args.file)} as '{v(result.info.slot)}'.\n")
     for line in result.changes:
-        out.write(f"  note: {line}\n")
+        shown.write(f"  note: {v(line)}\n")
     return 0
+
+
+def v(field: object) -> str:
+    """A field from a save, a story or the command line, as shown: sanitised."""
+    return visible(field)
 
 
 def play_time(seconds: float) -> str:
@@ -108,42 +127,47 @@ def play_time(seconds: float) -> str:
 
 
 def when(dt: datetime) -> str:
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    """The local date and time; a date the local clock cannot show (saves are
+    checked for this at load, see savefields) falls back to UTC, never a crash."""
+    try:
+        return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _list(store: SaveStore, out: IO[str]) -> int:
+def _list(store: SaveStore, out: _Shown) -> int:
     entries = store.list()
     if not entries:
-        out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
+        out.write(f"No saves yet for {v(store.story.title)} (in {v(store.folder)}).\n")
         return 0
-    out.write(f"Saves of {store.story.title} (in {store.folder}):\n")
+    out.write(f"Saves of {v(store.story.title)} (in {v(store.folder)}):\n")
     infos = [e for e in entries if isinstance(e, SaveInfo)]
     width = max((len(i.slot) for i in infos), default=0)
     for i in infos:
-        out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
-                  f"turn {i.turn}, played {play_time(i.play_seconds)}, "
-                  f"story version {i.story_version}\n")
+        out.write(f"  {v(i.slot):<{width}}  {when(i.saved_at)}  {v(i.chapter)}: "
+                  f"{v(i.scene_title)}, turn {i.turn}, played {play_time(i.play_seconds)}, "
+                  f"story version {v(i.story_version)}\n")
     for b in entries:
         if isinstance(b, BrokenSave):
-            moved = f" (moved to {b.moved_to})" if b.moved_to else ""
-            out.write(f"  {b.slot}: cannot be used: {b.reason}{moved}\n")
+            moved = f" (moved to {v(b.moved_to)})" if b.moved_to else ""
+            out.write(f"  {v(b.slot)}: cannot be used: {v(b.reason)}{moved}\n")
     return 0
 
 
-def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
+def _show(store: SaveStore, result: LoadResult, out: _Shown) -> None:
     info, state = result.info, result.data.state
-    out.write(f"{info.slot}\n"
-              f"  story:     {store.story.title} (version {info.story_version})\n"
-              f"  chapter:   {info.chapter}\n"
-              f"  scene:     {info.scene_title}\n"
+    out.write(f"{v(info.slot)}\n"
+              f"  story:     {v(store.story.title)} (version {v(info.story_version)})\n"
+              f"  chapter:   {v(info.chapter)}\n"
+              f"  scene:     {v(info.scene_title)}\n"
               f"  turn:      {info.turn}\n"
               f"  played:    {play_time(info.play_seconds)}\n"
               f"  saved at:  {when(info.saved_at)}\n"
-              f"  file:      {store.path(info.slot)}\n"
+              f"  file:      {v(store.path(info.slot))}\n"
               f"  undo:      {len(result.data.undo)} steps back\n")
-    shown = [v for v in store.story.variables.values() if v.visible]
-    for v in shown:
-        value = state.variables.get(v.name, v.initial)
+    shown = [var for var in store.story.variables.values() if var.visible]
+    for var in shown:
+        value = state.variables.get(var.name, var.initial)
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        out.write(f"  {v.label}: {value}\n")
+        out.write(f"  {v(var.label)}: {v(value)}\n")

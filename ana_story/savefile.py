@@ -12,6 +12,7 @@ import json
 import math
 from typing import Any
 
+from . import savefields
 from .errors import StateError
 from .expressions import MAX_INT, MAX_STR
 from .state import State, Step
@@ -65,7 +66,11 @@ def parse(raw: bytes) -> Any:
     except UnicodeDecodeError:
         raise Damaged("it is not text (not UTF-8)") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant)
+        savefields.check_unicode(text, doc)
+        return doc
+    except savefields.FieldError as e:
+        raise Damaged(str(e)) from None
     except json.JSONDecodeError as e:
         raise Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
                       f"{e.msg})") from None
@@ -103,6 +108,10 @@ def state_from_json(data: dict) -> State:
     except StateError as e:
         raise Damaged(f"its state is malformed: {e}") from None
     check_values(state)
+    try:
+        savefields.check_sizes(state)
+    except savefields.FieldError as e:
+        raise Damaged(str(e)) from None
     return state
 
 
@@ -199,6 +208,7 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         removed = want(d, "once_removed", list, [])
         if not all(isinstance(k, str) for k in added + removed):
             raise Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
+        _check_keys(more, added)
         once = (later.once - frozenset(removed)) | frozenset(added)
         if "path_len" in d:
             n = d["path_len"]
@@ -216,7 +226,21 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
     return tuple(out)
 
 
+def _check_keys(visits: dict, once: list) -> None:
+    limit = savefields.MAX_KEY_LEN
+    if any(len(k) > limit for k in visits) or any(len(k) > limit for k in once):
+        raise Damaged(f"an earlier moment in 'undo' holds a name longer than {limit} "
+                      "characters")
+
+
 def _steps(raw: list) -> tuple[Step, ...]:
+    if len(raw) > savefields.MAX_PATH_STEPS:
+        raise Damaged(f"the path of an earlier moment is longer than "
+                      f"{savefields.MAX_PATH_STEPS:,} steps")
+    if any(isinstance(i, list) and any(isinstance(x, str) and len(x) > savefields.MAX_KEY_LEN
+                                       for x in i) for i in raw):
+        raise Damaged(f"a step of an earlier path is longer than {savefields.MAX_KEY_LEN} "
+                      "characters")
     if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
                for i in raw):
         raise Damaged("each step of a 'path' must be [choice, scene]")

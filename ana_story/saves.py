@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import atomicfile
+from . import atomicfile, savefields
 from .errors import SaveError
 from .model import Story
 from .savefile import (FORMAT_NAME, FORMAT_VERSION, MIN_READER_VERSION, Damaged,
@@ -118,6 +118,10 @@ def check_slot_name(slot: Any) -> str:
     if len(slot) > MAX_SLOT_LEN:
         raise SaveError(f"the save name '{shown}' is longer than {MAX_SLOT_LEN} characters",
                         slot=slot)
+    if not savefields.slot_bytes_ok(slot):  # file names are limited in bytes, not letters
+        raise SaveError(f"the save name '{shown}' is too long for a file name (over "
+                        f"{savefields.MAX_SLOT_BYTES} bytes in UTF-8); choose a shorter one",
+                        slot=slot)
     bad = [c for c in slot if not (c.isalnum() or c in " -_")
            or unicodedata.category(c).startswith("C")]
     if bad or not slot[0].isalnum() or slot != slot.strip():
@@ -158,6 +162,7 @@ class SaveStore:
         self._fingerprint = fingerprint(story)
         self._deltas: dict = {}  # (id(earlier), id(later)) -> (earlier, later, delta)
         self._written: dict = {}  # path -> _stamp of the file this store wrote there
+        self._trim = savefields.PathTrim()  # paths stay within what load accepts
 
     # paths
     def path(self, slot: str) -> Path:
@@ -182,10 +187,7 @@ class SaveStore:
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
                             f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
-        keep = self._good_on_disk(path)
-        if not keep and os.path.lexists(path):
-            self._move_aside(slot, path)  # what we cannot read is kept, not overwritten
-        self._write(slot, path, blob, keep=keep)
+        self._write(slot, path, blob, keep=self._make_way(slot, path))
         return self._info(slot, doc)
 
     def load(self, slot: str) -> LoadResult:
@@ -303,7 +305,23 @@ class SaveStore:
         except (TypeError, ValueError) as e:
             raise SaveError(f"could not save the profile ({path}): {e}",
                             file=str(path)) from None
+        if self._profile_in_the_way(path) and self._move_aside("_profile", path) is None:
+            raise SaveError(f"could not save the profile: the unreadable file {path} is in "
+                            "the way and could not be moved aside", file=str(path))
         self._write("profile", path, blob, keep=False)
+
+    def _profile_in_the_way(self, path: Path) -> bool:
+        """Whether something other than a readable profile sits at ``path``."""
+        try:
+            if self._written.get(path) == _stamp(os.stat(path)):
+                return False
+        except OSError:
+            return os.path.lexists(path)
+        try:
+            doc = _read_save(path)
+        except (OSError, Damaged):
+            return True
+        return not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile")
 
     # extras for `ana-story saves export/import`
     def export(self, slot: str, target: Path) -> SaveInfo:
@@ -349,18 +367,19 @@ class SaveStore:
             raise SaveError(f"there is already a save named '{name}'; choose another name "
                             "or replace it", slot=name, file=str(self.path(name)))
         doc["slot"] = name
-        self._write(name, self.path(name), dumps(doc), keep=self._good_on_disk(
-            self.path(name)))
+        path = self.path(name)
+        self._write(name, path, dumps(doc), keep=self._make_way(name, path))
         return result
 
     # --- inside ---------------------------------------------------------------------
     def _slots(self) -> list[str]:
         try:
             names = os.listdir(self.folder)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no folder, so no saves
             return []
-        except OSError:
-            return []
+        except OSError as e:  # "no saves" would be a lie: say why they cannot be seen
+            raise SaveError(f"cannot read the save folder {self.folder}: {_os_reason(e)}",
+                            file=str(self.folder)) from None
         slots = set()
         for n in names:
             if n.startswith(atomicfile.TMP_PREFIX):
@@ -420,16 +439,47 @@ class SaveStore:
         except OSError:
             pass
 
+    def _make_way(self, slot: str, path: Path) -> bool:
+        """Before writing ``path``: True if what is there is a good save to keep as
+        the previous copy; a file we cannot read is moved aside first, and when it
+        cannot be, SaveError: nothing is ever overwritten unread."""
+        if self._good_on_disk(path):
+            return True
+        if os.path.lexists(path) and self._move_aside(slot, path) is None:
+            raise SaveError(f"could not save '{slot}': the unreadable file {path} is in "
+                            f"the way and could not be moved to {self.folder / DAMAGED_DIR}"
+                            "; move it yourself, or save under another name",
+                            slot=slot, file=str(path))
+        return False
+
+    def _damaged_dir(self) -> Path | None:
+        """The folder for files moved aside: ``damaged/``, or when that name is taken
+        by a file or a symlink, ``damaged-2/``, ``damaged-3/``, ... (never into
+        something that is not our own folder)."""
+        for n in range(1, 50):
+            d = self.folder / (DAMAGED_DIR if n == 1 else f"{DAMAGED_DIR}-{n}")
+            try:
+                d.mkdir()
+            except FileExistsError:
+                if d.is_symlink() or not d.is_dir():
+                    continue
+            except OSError:
+                return None
+            return d
+        return None
+
     def _move_aside(self, slot: str, path: Path) -> str | None:
         stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         stem = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
-        target = self.folder / DAMAGED_DIR / f"{stem}.{stamp}.json"
+        folder = self._damaged_dir()
+        if folder is None:
+            return None
+        target = folder / f"{stem}.{stamp}.json"
         n = 1
         while os.path.lexists(target):  # never replace what was moved aside before
             n += 1
             target = target.with_name(f"{stem}.{stamp}-{n}.json")
         try:
-            target.parent.mkdir(exist_ok=True)
             os.replace(path, target)
             atomicfile.fsync_dir(self.folder)
         except OSError:
@@ -443,9 +493,8 @@ class SaveStore:
     def _encode(self, slot: str, data: SaveData) -> dict:
         if not isinstance(data, SaveData) or not isinstance(data.state, State):
             raise SaveError(f"could not save '{slot}': nothing to save", slot=slot)
-        state = data.state
+        state, undo = self._trim.apply(data.state, tuple(data.undo)[-MAX_UNDO:])
         scene = self.story.scenes.get(state.scene)
-        undo = tuple(data.undo)[-MAX_UNDO:]
         try:
             seconds = float(data.play_seconds)
         except (TypeError, ValueError):
@@ -523,16 +572,11 @@ class SaveStore:
         if story_id != self.story.id:
             raise Incompatible(f"it belongs to the story '{story_id}', not "
                                f"'{self.story.id}'")
-        saved_at = want_text(doc, "saved_at")
         try:
-            when = datetime.fromisoformat(saved_at)
-        except ValueError:
-            raise Damaged("'saved_at' is not a date and time") from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = doc.get("play_seconds", 0.0)
-        if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
-            raise Damaged("'play_seconds' should be a number of seconds")
+            when = savefields.saved_at(want_text(doc, "saved_at"))
+            seconds = savefields.play_seconds(doc.get("play_seconds", 0.0))
+        except savefields.FieldError as e:
+            raise Damaged(str(e)) from None
         chapter = want_text(doc, "chapter", "")
         want_text(doc, "scene_title", "")  # checked; the story's own title is shown
         state = state_from_json(want(doc, "state", dict))
@@ -596,4 +640,13 @@ def _os_reason(e: OSError) -> str:
         errno.EISDIR: "it is a folder, not a file",
         errno.EIO: "the disk reported an input/output error",
         errno.EINVAL: e.strerror or "invalid",
+        errno.ENAMETOOLONG: "a name in the path is too long for the file system",
+        errno.ELOOP: "too many symbolic links in the path",
+        errno.EMFILE: "too many files are open",
     }.get(e.errno, e.strerror or str(e))
+
+
+def os_message(e: OSError) -> str:
+    """An OSError from anywhere as one line: the file, then the plain reason."""
+    where = f"{e.filename}: " if e.filename is not None else ""
+    return f"{where}{_os_reason(e)}"
