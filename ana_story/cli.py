@@ -25,7 +25,7 @@ EPILOG_PLAY = """example:
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own exit is fine, but keep the code at 2
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")  # echoes arguments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                       help="folder with story.yaml (default: the shipped story)")
-    play.add_argument("--seed", type=int, default=None,
+    from .savefields import seed_arg  # a seed every save can hold
+    play.add_argument("--seed", type=seed_arg, default=None,
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",
                       help="plain text, one choice per line (the default without a terminal)")

@@ -25,7 +25,7 @@ from .state import State
 MAX_PATH_STEPS = 10_000  # steps of a save's path; hours of play past any real story
 MAX_SLOT_BYTES = 200  # 255 minus ".prev" + ".<stamp>-<n>.json" or ".tmp-…" suffixes
 MAX_PLAY_SECONDS = 10**11  # about 3,000 years
-MAX_KEY_LEN = 1_000  # a visit key, once key or path step (scene ids and choice keys)
+MAX_KEY_LEN = 20_000  # a visit key, once key or path step (scene ids and choice keys)
 _EARLIEST, _LATEST = 2, 9998  # years every time zone can show (offsets are < 24 h)
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
@@ -82,6 +82,23 @@ def check_sizes(state: State) -> None:
                              f"{MAX_KEY_LEN} characters")
     if any(len(s.choice) > MAX_KEY_LEN or len(s.scene) > MAX_KEY_LEN for s in state.path):
         raise FieldError(f"a step of its path is longer than {MAX_KEY_LEN} characters")
+
+
+MAX_SEED = 2**64 - 1  # a seed a save accepts (savefile allows |seed| <= 2**64)
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of --seed: a whole number a save can hold, 0 to 2**64 - 1."""
+    import argparse
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        shown = text if len(text) <= 30 else text[:30] + "…"
+        raise argparse.ArgumentTypeError(f"'{shown}' is not a seed: give a whole number "
+                                         f"from 0 to {MAX_SEED}")
+    return value
 
 
 def slot_bytes_ok(slot: str) -> bool:
