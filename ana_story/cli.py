@@ -84,9 +84,9 @@ def _story_dir(arg: str | None):
 def format_diagnostic(d: Diagnostic) -> str:
     """One diagnostic as text; a story's text never drives the terminal."""
     pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
-    text = visible(f"{pos}: {d.severity}[{d.code}] {d.message}")
+    text = f"{visible(pos)}: {d.severity}[{d.code}] {visible(d.message, newlines=True)}"
     if d.hint:
-        text += f"\n    hint: {visible(d.hint)}"
+        text += f"\n    hint: {visible(d.hint, newlines=True)}"
     return text
 
 

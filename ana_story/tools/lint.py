@@ -222,7 +222,8 @@ def _printable(d: Diagnostic) -> Diagnostic:
     """A story's own text (a key, a file name) may hold control characters or bidi
     marks: they are shown visibly (sanitize.visible), never sent to the terminal."""
     from dataclasses import replace
-    clean = {f: visible(getattr(d, f)) for f in ("file", "message", "hint")
+    clean = {f: visible(getattr(d, f), newlines=f != "file")
+             for f in ("file", "message", "hint")
              if getattr(d, f) and not is_clean(getattr(d, f))}
     return replace(d, **clean) if clean else d
 
