@@ -225,13 +225,13 @@ class SaveStore:
         path = self.path(slot)
         prev = self.previous_path(slot)
         notes: list[str] = []
-        if not path.exists() and not prev.exists():
+        if not _there(path) and not _there(prev):
             raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
-        if path.exists():
+        if _there(path):
             try:
                 return self._read(path, undo)
             except OSError as e:  # unreadable, but maybe not damaged: left where it is
-                if not prev.exists():
+                if not _there(prev):
                     return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}",
                                       None)
                 notes.append(f"Your latest save in '{slot}' could not be read "
@@ -240,7 +240,7 @@ class SaveStore:
                 return BrokenSave(slot, str(path), str(e), None)
             except Damaged as e:
                 moved = self._move_aside(slot, path)
-                if not prev.exists():
+                if not _there(prev):
                     return BrokenSave(slot, str(path), f"damaged: {e}", moved)
                 notes.append(f"Your latest save in '{slot}' was damaged ({e}), so you "
                              "resume from the save before it.")
@@ -261,11 +261,11 @@ class SaveStore:
 
     def delete(self, slot: str) -> None:
         path, prev = self.path(slot), self.previous_path(slot)
-        if not path.exists() and not prev.exists():
+        if not _there(path) and not _there(prev):
             raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
         try:
             for p in (path, prev):
-                if p.exists():
+                if _there(p):
                     p.unlink()
             atomicfile.fsync_dir(self.folder)
         except OSError as e:
@@ -274,9 +274,10 @@ class SaveStore:
 
     def exists(self, slot: str) -> bool:
         try:
-            return self.path(slot).exists() or self.previous_path(slot).exists()
-        except SaveError:
+            path, prev = self.path(slot), self.previous_path(slot)
+        except SaveError:  # not a name a save can have
             return False
+        return _there(path) or _there(prev)
 
     def load_profile(self) -> dict:
         """What the story keeps across playthroughs; {} when none or damaged (a
@@ -598,6 +599,20 @@ class SaveStore:
 
 
 # --- the disk ---------------------------------------------------------------------
+
+def _there(path: Path) -> bool:
+    """Whether something is at ``path``: False only when nothing is, SaveError when
+    the folder cannot be looked into (permission denied, a name too long), so a
+    save that may be there is never taken for missing, nor overwritten."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise SaveError(f"cannot look for the save '{path.name}' in {path.parent}: "
+                        f"{_os_reason(e)}", file=str(path)) from None
+    return True
+
 
 def _read_limited(path: Path) -> bytes:
     """The file's bytes, refusing (OSError) anything but a regular file: a named
