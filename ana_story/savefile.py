@@ -182,6 +182,7 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
     """Rebuild the earlier States from their deltas, newest first, checking each."""
     out = []
     later = now
+    budget = savefields.MAX_PATH_STEPS  # steps of earlier paths written out in full
     for d in reversed(raw):
         if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
             raise Damaged("an earlier moment in 'undo' is not of the right shape")
@@ -217,6 +218,10 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
             path = now.path[:n]
         else:
             path = _steps(want(d, "path", list))
+            budget -= len(path)
+            if budget < 0:
+                raise Damaged(f"its earlier moments hold more than "
+                              f"{savefields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
         state = State(scene, variables, visits, once, path, turn, seed)

@@ -526,6 +526,7 @@ class SaveStore:
         fresh: dict = {}
         out = []
         chain = True  # every State after this one starts the current path
+        budget = savefields.MAX_PATH_STEPS  # for paths written out in full (load's bound)
         for i in range(len(undo) - 1, -1, -1):
             earlier = undo[i]
             later = undo[i + 1] if i + 1 < len(undo) else now
@@ -540,9 +541,11 @@ class SaveStore:
             fresh[key] = hit
             d = hit[2]
             chain = chain and "path_len" in d
-            if not chain:
+            if not chain:  # newest steps first to go within the budget (see savefields)
                 d = {k: v for k, v in d.items() if k != "path_len"}
-                d["path"] = [[s.choice, s.scene] for s in earlier.path]
+                steps = earlier.path[len(earlier.path) - min(budget, len(earlier.path)):]
+                budget -= len(steps)
+                d["path"] = [[s.choice, s.scene] for s in steps]
             out.append(d)
         self._deltas = fresh
         out.reverse()
