@@ -103,6 +103,9 @@ def want_text(doc: dict, key: str, default: Any = _MISSING) -> str:
 
 
 def state_from_json(data: dict) -> State:
+    path = data.get("path")
+    if isinstance(path, list) and len(path) > savefields.MAX_PATH_STEPS:  # before building it
+        raise Damaged(f"its path is longer than {savefields.MAX_PATH_STEPS:,} steps")
     try:
         state = State.from_json(data)
     except StateError as e:
