@@ -32,6 +32,7 @@ from typing import Any, Callable
 from . import atomicfile, savefields
 from .errors import SaveError
 from .model import Story
+from .sanitize import visible
 from .savefile import (FORMAT_NAME, FORMAT_VERSION, MIN_READER_VERSION, Damaged,
                        Incompatible, delta, dumps, parse, state_from_json,
                        undo_states, want, want_text)
@@ -114,7 +115,7 @@ def check_slot_name(slot: Any) -> str:
     if not isinstance(slot, str) or not slot:
         raise SaveError("a save needs a name", slot="")
     slot = unicodedata.normalize("NFC", slot)  # macOS lists names decomposed (NFD)
-    shown = slot.encode("unicode_escape").decode("ascii")[:80]
+    shown = visible(slot[:80])  # a name that cannot be a save's is still shown, safely
     if len(slot) > MAX_SLOT_LEN:
         raise SaveError(f"the save name '{shown}' is longer than {MAX_SLOT_LEN} characters",
                         slot=slot)
