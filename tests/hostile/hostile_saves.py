@@ -29,6 +29,8 @@ PAYLOADS = {
     "tags": "\U000e0041\U000e0042",  # invisible ASCII smuggling
 }
 
+ALL_PAYLOADS = "".join(PAYLOADS.values())
+
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -258,3 +258,31 @@ def test_fuzzed_fields_through_import_list_show_and_load(zone, place, value):
 @given(when=dates)
 def test_fuzzed_dates(zone, when):
     _exercise(_blob(dict(VALID, saved_at=when)))
+
+
+@pytest.mark.slow
+def test_the_title_screen_opens_over_every_kind_of_bad_save(tmp_path):
+    """The real front end in a pseudo-terminal: unshowable dates, a surrogate, a huge
+    save and escape sequences in fields never block the title screen, and what cannot
+    be used is moved aside."""
+    from hostile_saves import ALL_PAYLOADS, hostile_doc
+    from test_tty import Term
+    saves = tmp_path / "saves"
+    folder = saves / FOLDER
+    write(folder / "old.json", _doc(saved_at=BAD_DATES[0], slot="old"))
+    write(folder / "naive.json", _doc(saved_at=BAD_DATES[2], slot="naive"))
+    (folder / "lone.json").write_bytes(_raw('"\\udc00"', "value"))
+    (folder / "deep.json").write_bytes(_huge("deep nesting"))
+    write(folder / "autosave.json", hostile_doc(ALL_PAYLOADS, slot="autosave"))
+    for zone in ("America/New_York", "Pacific/Kiritimati"):
+        t = Term("play", str(FEATURES), saves=saves, env={"TZ": zone})
+        try:
+            screen = t.wait_for("The Lighthouse Keeper", "Continue", "New story")
+            assert b"\x1b]" not in t.raw and t.screen.title == ""
+            assert "Traceback" not in screen and "internal error" not in screen
+            t.send("\x04")  # Ctrl-D leaves
+            assert t.exit_code() == 0
+        finally:
+            if t.child.isalive():
+                t.child.terminate(force=True)
+    assert len(list((folder / "damaged").iterdir())) == 4

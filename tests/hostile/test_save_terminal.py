@@ -19,10 +19,10 @@ import pytest
 
 from ana_story.sanitize import PROSE_KEPT
 from conftest import run_cli, write_story
-from hostile_saves import FEATURES, PAYLOADS, hostile_doc, leaks, write
+from hostile_saves import ALL_PAYLOADS, FEATURES, PAYLOADS, hostile_doc, leaks, write
 from test_tty import ANA_STORY
 
-ALL = "".join(PAYLOADS.values())
+ALL = ALL_PAYLOADS
 
 
 def _pty(*args: str, saves, cols: int = 200) -> tuple[bytes, pyte.Screen, int]:
