@@ -289,6 +289,9 @@ class SaveStore:
             if not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile"
                     and isinstance(doc.get("profile"), dict)):
                 raise Damaged("not a profile")
+            seen = doc["profile"].get("endings_seen", [])
+            if not (isinstance(seen, list) and all(isinstance(s, str) for s in seen)):
+                raise Damaged("'endings_seen' is not a list of scene ids")
         except OSError:  # none yet, or unreadable: nothing to go on
             return {}
         except Damaged:

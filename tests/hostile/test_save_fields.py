@@ -286,3 +286,18 @@ def test_the_title_screen_opens_over_every_kind_of_bad_save(tmp_path):
             if t.child.isalive():
                 t.child.terminate(force=True)
     assert len(list((folder / "damaged").iterdir())) == 4
+
+
+@pytest.mark.parametrize("seen", [5, None, {"a": 1}, [1, 2], [["x"]], "\ud800"])
+def test_a_profile_of_the_wrong_shape_is_moved_aside_and_endings_still_recorded(
+        tmp_path, seen):
+    store = SaveStore(STORY, tmp_path / "saves")
+    store.folder.mkdir(parents=True)
+    doc = {"format": "ana-story-save-profile", "format_version": 1, "story": STORY.id,
+           "profile": {"endings_seen": seen}}
+    blob = _blob(doc)
+    (store.folder / "_profile.json").write_bytes(blob)
+    assert store.load_profile() == {}
+    assert [p.read_bytes() for p in (store.folder / "damaged").iterdir()] == [blob]
+    store.save_profile({"endings_seen": ["tower_top"]})
+    assert store.load_profile() == {"endings_seen": ["tower_top"]}
