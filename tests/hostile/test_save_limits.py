@@ -76,6 +76,19 @@ def test_check_rejects_a_title_that_makes_an_id_a_save_refuses(story_dir):
     assert "the story's version is longer" in r.stdout
 
 
+@pytest.mark.parametrize("where", ["set", "text", "if"])
+def test_check_rejects_a_lone_surrogate_no_save_could_hold(story_dir, where):
+    literal = r"'a\\udc80'"  # in a "..." YAML scalar: Python's literal 'a\udc80'
+    choice = {"set": f"        set:\n          name: \"{literal}\"\n",
+              "text": "", "if": f"        if: \"name != {literal}\"\n"}[where]
+    text = f"\"{{{{ {literal} }}}}\"" if where == "text" else "hi"
+    folder = story_dir("title: T\nstart: a\nvariables:\n  name: x\n", **{
+        "01-a__yaml": f"scenes:\n  a:\n    text: {text}\n    choices:\n"
+                      f"      - text: go\n        goto: a\n{choice}"})
+    r = run_cli("check", str(folder))
+    assert r.returncode == 1 and "lone surrogate" in r.stdout, r.stdout
+
+
 def test_values_at_the_bounds_are_fine_and_saved(story_dir, tmp_path):
     folder = story_dir("title: T\nstart: a\nvariables:\n  big: 1000000000000000\n"
                        "  small: -1000000000000000\n  huge: 1.0e300\n"
