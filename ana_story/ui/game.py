@@ -480,6 +480,11 @@ class Game:
         except AnaStoryError as e:
             self.ui.say(f"The story changed but could not be read again: {e}", "warning")
             return False
+        except OSError as e:  # locked or gone mid-game: say so and play on
+            from ..saves import os_message
+            self.ui.say(f"The story changed but could not be read again: {os_message(e)}",
+                        "warning")
+            return False
         if story is None:
             return False
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from ana_story.saves import SaveStore
 from hostile_saves import FEATURES, valid_doc, write
 from test_tty import ANA_STORY
 
@@ -186,3 +187,38 @@ def test_save_names_are_limited_in_bytes(tmp_path, saves):
     r = run_cli("saves", "--story", str(FEATURES), "list", env=env)
     assert r.returncode == 0 and "moved to" in r.stdout, r.stdout
     assert len(list((saves / FOLDER / "damaged").iterdir())) == 2
+
+
+@pytest.mark.parametrize("how", ["removed", "locked"])
+def test_play_watch_goes_on_when_the_story_folder_goes_away(tmp_path, how):
+    """--watch stats the folder at every prompt and reloads on a change: a folder
+    removed, or a file that can no longer be read, is a warning, and play goes on."""
+    import io
+    from ana_story import engine
+    from ana_story.loader import load_story
+    from ana_story.ui.game import Game
+    from ana_story.ui.plain import PlainUI
+    from ana_story.ui.watch import Watcher
+    from test_ui_game import GARDEN, Script
+    folder = Path(shutil.copytree(GARDEN, tmp_path / "garden"))
+    story = load_story(folder)
+
+    def reload():
+        if how == "locked":  # what reading a file no one may read raises
+            raise PermissionError(13, "Permission denied", str(folder / "story.yaml"))
+        return load_story(folder)
+
+    def change():
+        if how == "removed":
+            shutil.rmtree(folder)
+        else:
+            (folder / "01-outside.yaml").write_text("changed: true\n")
+    out = io.StringIO()
+    ui = PlainUI(Script(["1", change, "1", "stats"]), out, 80, watch=Watcher(folder))
+    game = Game(story, engine.new_state(story, 1), ui,
+                store=SaveStore(story, tmp_path / "saves"), seed=1, reload=reload)
+    assert game.run() == 0
+    text = " ".join(out.getvalue().split())
+    assert "still playing the version loaded before" in text or \
+        "could not be read again" in text, text
+    assert game.state.turn == 2  # both choices taken
