@@ -170,8 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except OSError as e:  # the file system said no: one line, never "internal error"
-        from .saves import os_message
-        print(f"ana-story: {visible(os_message(e))}", file=sys.stderr)
+        from .oserrors import message
+        print(f"ana-story: {visible(message(e))}", file=sys.stderr)
         return 1
     except Exception as e:  # an engine bug: say so plainly, never a traceback
         if os.environ.get("ANA_STORY_DEBUG"):

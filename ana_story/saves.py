@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import atomicfile, savefields
+from . import atomicfile, oserrors, savefields
 from .errors import SaveError
 from .model import Story
 from .sanitize import visible
@@ -662,13 +662,4 @@ def _os_reason(e: OSError) -> str:
         errno.EISDIR: "it is a folder, not a file",
         errno.EIO: "the disk reported an input/output error",
         errno.EINVAL: e.strerror or "invalid",
-        errno.ENAMETOOLONG: "a name in the path is too long for the file system",
-        errno.ELOOP: "too many symbolic links in the path",
-        errno.EMFILE: "too many files are open",
-    }.get(e.errno, e.strerror or str(e))
-
-
-def os_message(e: OSError) -> str:
-    """An OSError from anywhere as one line: the file, then the plain reason."""
-    where = f"{e.filename}: " if e.filename is not None else ""
-    return f"{where}{_os_reason(e)}"
+    }.get(e.errno) or oserrors.reason(e)

@@ -481,8 +481,8 @@ class Game:
             self.ui.say(f"The story changed but could not be read again: {e}", "warning")
             return False
         except OSError as e:  # locked or gone mid-game: say so and play on
-            from ..saves import os_message
-            self.ui.say(f"The story changed but could not be read again: {os_message(e)}",
+            from ..oserrors import message
+            self.ui.say(f"The story changed but could not be read again: {message(e)}",
                         "warning")
             return False
         if story is None:
