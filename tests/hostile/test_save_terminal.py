@@ -16,8 +16,10 @@ import re
 import pexpect
 import pyte
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ana_story.sanitize import PROSE_KEPT
+from ana_story.sanitize import PROSE_KEPT, prose, visible
 from conftest import run_cli, write_story
 from hostile_saves import ALL_PAYLOADS, FEATURES, PAYLOADS, hostile_doc, leaks, write
 from test_tty import ANA_STORY
@@ -149,3 +151,30 @@ def test_check_shows_a_strangers_story_visibly(tmp_path):
         if fmt == "json":
             diags = json.loads(r.stdout)  # still JSON, and still the same text
             assert any("\x1b[2J" in d["file"] for d in diags)
+
+
+# --- the sanitiser itself, over all of Unicode ----------------------------------------
+
+any_text = st.text(st.characters(codec=None, categories=None), max_size=60) | \
+    st.lists(st.sampled_from(list(PAYLOADS.values()) + ["x", "\n", "é", "\u200d"]),
+             max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_visible_leaves_nothing_hidden_and_is_stable(text):
+    shown = visible(text)
+    assert leaks(shown.replace("\n", "")) == [] and "\n" not in shown
+    assert visible(shown) == shown  # cleaning twice changes nothing
+    shown.encode("utf-8")  # even a lone surrogate is shown, not sent (no error here)
+    kept = visible(text, newlines=True)
+    assert kept.count("\n") == text.count("\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_prose_keeps_only_what_the_guide_says(text):
+    out = prose(text)
+    assert [c for c in leaks(out) if c not in PROSE_KEPT] == []
+    assert "\x1b" not in out and "\t" not in out
+    assert prose(out) == out
