@@ -22,6 +22,7 @@ from typing import Any
 
 from .state import State
 
+MAX_UNDO = 1000  # earlier States a save keeps, and a game too (saves.MAX_UNDO)
 MAX_PATH_STEPS = 10_000  # steps of a save's path; hours of play past any real story
 MAX_SLOT_BYTES = 200  # 255 minus ".prev" + ".<stamp>-<n>.json" or ".tmp-…" suffixes
 MAX_PLAY_SECONDS = 10**11  # about 3,000 years
@@ -139,3 +140,24 @@ class PathTrim:
         out = trim(now), tuple(trim(s) for s in undo)
         self._memo = fresh
         return out
+
+
+def bound_play(state: State, undo: list, keep: int) -> State:
+    """Keep a game's memory bounded, as a save is: ``undo`` (a list, trimmed in
+    place) holds at most ``keep`` - 1 earlier States before the next is added, and
+    past MAX_PATH_STEPS the oldest half of the path is dropped from the State and
+    every earlier one alike (so each earlier path stays the start of the later).
+    Each State holds its own copy of the path, so without this a game's memory
+    grows with the square of its length (20,000 choices took 1.5 GB)."""
+    if len(undo) >= keep:
+        del undo[:len(undo) - keep + 1]
+    n = len(state.path)
+    if n <= MAX_PATH_STEPS:
+        return state
+    cut = n - MAX_PATH_STEPS // 2
+
+    def trim(s: State) -> State:
+        path = s.path[cut:] if len(s.path) >= cut else s.path[-(MAX_PATH_STEPS // 2):]
+        return State(s.scene, s.variables, s.visits, s.once, path, s.turn, s.seed)
+    undo[:] = [trim(s) for s in undo]
+    return trim(state)

@@ -46,7 +46,7 @@ QUICKSAVE = "quicksave"
 
 MAX_SLOT_LEN = 64
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no real save comes near; a bigger file is refused unread
-MAX_UNDO = 1000  # earlier States kept in a save; older ones are dropped
+MAX_UNDO = savefields.MAX_UNDO  # earlier States kept in a save; older ones are dropped
 PROFILE_FILE = "_profile.json"
 DAMAGED_DIR = "damaged"
 ENV_VAR = "ANA_STORY_SAVES"

@@ -184,6 +184,8 @@ class Game:
             self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
                         f"{len(options)}, or 'quit'.")
             return "stay"
+        from ..savefields import MAX_UNDO, bound_play  # memory stays as bounded as a save
+        self.state = bound_play(self.state, self.undo_stack, MAX_UNDO)
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
         self.state = new

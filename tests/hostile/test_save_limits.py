@@ -195,3 +195,32 @@ def test_choices_stay_quick_across_the_bound_through_the_cli(tmp_path, loop):
                 env={"ANA_STORY_SAVES": str(saves)})
     assert r.returncode == 0 and "undo:      1000 steps back" in r.stdout, r.stdout
     assert f"turn:      {MAX_PATH_STEPS - 20 + 60 - 3}" in r.stdout, r.stdout
+
+
+@pytest.mark.slow
+def test_a_long_game_keeps_its_memory_bounded_and_saves_what_load_accepts(tmp_path, loop):
+    """12,001 choices in one session (no store: the engine and the game only): the
+    game keeps 1,000 States for undo and at most 10,000 steps of path, as a save
+    does, instead of a copy of the whole path per choice (20,000 choices took
+    1.5 GB before); then undo, a save and a load."""
+    import io
+    from ana_story.ui.game import Game
+    from ana_story.ui.plain import PlainUI
+    from test_ui_game import Script
+    story = load_story(loop)
+    n = MAX_PATH_STEPS + 2001
+    out = io.StringIO()
+    game = Game(story, engine.new_state(story, 1), PlainUI(Script(["1"] * n), out, 80),
+                store=None, seed=1)
+    game.run()
+    assert game.state.turn == n
+    assert len(game.undo_stack) == 1000 and len(game.state.path) <= MAX_PATH_STEPS
+    for earlier, later in zip(game.undo_stack, game.undo_stack[1:] + [game.state]):
+        assert later.path[:len(earlier.path)] == earlier.path
+    before = game.undo_stack[-5]
+    game.cmd_undo("5")
+    assert game.state == before
+    store = SaveStore(story, tmp_path / "saves")
+    store.save("long", game._data())
+    got = store.load("long").data
+    assert got.state == game.state and got.undo == tuple(game.undo_stack)
