@@ -214,17 +214,11 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
             raise Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
         _check_keys(more, added)
         once = (later.once - frozenset(removed)) | frozenset(added)
-        if "path_len" in d:
-            n = d["path_len"]
-            if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
-                raise Damaged("an earlier moment in 'undo' has a bad 'path_len'")
-            path = now.path[:n]
-        else:
-            path = _steps(want(d, "path", list))
-            budget -= len(path)
-            if budget < 0:
-                raise Damaged(f"its earlier moments hold more than "
-                              f"{savefields.MAX_PATH_STEPS:,} steps of path")
+        path = _earlier_path(d, now)
+        budget -= 0 if "path_len" in d else len(path)
+        if budget < 0:
+            raise Damaged(f"its earlier moments hold more than "
+                          f"{savefields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
         state = State(scene, variables, visits, once, path, turn, seed)
@@ -232,6 +226,16 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         later = state
     out.reverse()
     return tuple(out)
+
+
+def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
+    """An earlier moment's path: a length of the current one, or written out."""
+    if "path_len" not in d:
+        return _steps(want(d, "path", list))
+    n = d["path_len"]
+    if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
+        raise Damaged("an earlier moment in 'undo' has a bad 'path_len'")
+    return now.path[:n]
 
 
 def _check_keys(visits: dict, once: list) -> None:
@@ -245,11 +249,10 @@ def _steps(raw: list) -> tuple[Step, ...]:
     if len(raw) > savefields.MAX_PATH_STEPS:
         raise Damaged(f"the path of an earlier moment is longer than "
                       f"{savefields.MAX_PATH_STEPS:,} steps")
-    if any(isinstance(i, list) and any(isinstance(x, str) and len(x) > savefields.MAX_KEY_LEN
-                                       for x in i) for i in raw):
-        raise Damaged(f"a step of an earlier path is longer than {savefields.MAX_KEY_LEN} "
-                      "characters")
     if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
                for i in raw):
         raise Damaged("each step of a 'path' must be [choice, scene]")
+    if any(len(a) > savefields.MAX_KEY_LEN or len(b) > savefields.MAX_KEY_LEN for a, b in raw):
+        raise Damaged(f"a step of an earlier path is longer than {savefields.MAX_KEY_LEN} "
+                      "characters")
     return tuple(Step(a, b) for a, b in raw)
