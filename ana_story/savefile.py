@@ -192,22 +192,9 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         scene = want_text(d, "scene")
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
-        variables = dict(later.variables)
-        for k in want(d, "variables_removed", list, []):
-            if not isinstance(k, str):
-                raise Damaged("'variables_removed' in 'undo' should list names")
-            variables.pop(k, None)
-        changed = want(d, "variables", dict, {})
-        _check_variables(changed)
-        variables.update(changed)
-        visits = dict(later.visits)
-        for k in want(d, "visits_removed", list, []):
-            if not isinstance(k, str):
-                raise Damaged("'visits_removed' in 'undo' should list scene names")
-            visits.pop(k, None)
+        variables = _applied(later.variables, d, "variables", _check_variables, "names")
+        visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
-        _check_visits(more)
-        visits.update(more)
         added = want(d, "once_added", list, [])
         removed = want(d, "once_removed", list, [])
         if not all(isinstance(k, str) for k in added + removed):
@@ -226,6 +213,19 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         later = state
     out.reverse()
     return tuple(out)
+
+
+def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
+    """``base`` with the delta's ``key``_removed names dropped and ``key`` applied."""
+    out = dict(base)
+    for k in want(d, f"{key}_removed", list, []):
+        if not isinstance(k, str):
+            raise Damaged(f"'{key}_removed' in 'undo' should list {what}")
+        out.pop(k, None)
+    changed = want(d, key, dict, {})
+    check(changed)
+    out.update(changed)
+    return out
 
 
 def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
