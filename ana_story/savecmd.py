@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from .sanitize import visible
 from .saves import BrokenSave, LoadResult, SaveInfo, SaveStore
 
 EPILOG = """examples:
@@ -71,53 +70,36 @@ def register(sub, parser_class) -> None:
     add_common(a, suppress=True)
 
 
-class _Shown:
-    """The output of `saves`: every write goes through the one sanitiser, so no
-    field of a save, file name or argument can drive the terminal (each field
-    is also cleaned on its own, so a line break in one cannot fake a line)."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-
-    def write(self, text: str) -> None:
-        self.out.write(visible(text, newlines=True))
-
-
 def run(args, out: IO[str]) -> int:
     from .loader import load_story
     from .paths import shipped_story
     story = load_story(args.story if args.story else shipped_story())
     store = SaveStore(story, Path(args.saves).expanduser() if args.saves else None)
-    shown = _Shown(out)
     act = args.saves_action
+    out = _Shown(out, args)  # every line through the one sanitiser (sanitize.visible)
     if act == "list":
-        return _list(store, shown)
+        return _list(store, out)
     if act == "show":
-        result = store.load(args.name)
-        _show(store, result, shown)
+        result = _safe(store.load(args.name))
+        _show(store, result, out)
         for line in result.changes:
-            shown.write(f"  note: {v(line)}\n")
+            out.write(f"  note: {line}\n")
         return 0
     if act == "delete":
         store.delete(args.name)
-        shown.write(f"Deleted the save '{v(args.name)}'.\n")
+        out.write(f"Deleted the save '{args.name}'.\n")
         return 0
     if act == "export":
         store.export(args.name, Path(args.file).expanduser())
-        shown.write(f"Copied the save '{v(args.name)}' to {v(args.file)}. On the other "
-                    f"machine: ana-story saves import {v(args.file)}\n")
+        out.write(f"Copied the save '{args.name}' to {args.file}. On the other machine: "
+                  f"ana-story saves import {args.file}\n")
         return 0
     result = store.import_file(Path(args.file).expanduser(), args.as_name,
                                replace=args.replace)
-    shown.write(f"Imported {v(args.file)} as '{v(result.info.slot)}'.\n")
+    out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
     for line in result.changes:
-        shown.write(f"  note: {v(line)}\n")
+        out.write(f"  note: {_field(line)}\n")
     return 0
-
-
-def v(field: object) -> str:
-    """A field from a save, a story or the command line, as shown: sanitised."""
-    return visible(field)
 
 
 def play_time(seconds: float) -> str:
@@ -135,39 +117,91 @@ def when(dt: datetime) -> str:
         return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _list(store: SaveStore, out: _Shown) -> int:
-    entries = store.list()
+def _list(store: SaveStore, out: IO[str]) -> int:
+    entries = [_safe(e) for e in store.list()]
     if not entries:
-        out.write(f"No saves yet for {v(store.story.title)} (in {v(store.folder)}).\n")
+        out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
         return 0
-    out.write(f"Saves of {v(store.story.title)} (in {v(store.folder)}):\n")
+    out.write(f"Saves of {store.story.title} (in {store.folder}):\n")
     infos = [e for e in entries if isinstance(e, SaveInfo)]
     width = max((len(i.slot) for i in infos), default=0)
     for i in infos:
-        out.write(f"  {v(i.slot):<{width}}  {when(i.saved_at)}  {v(i.chapter)}: "
-                  f"{v(i.scene_title)}, turn {i.turn}, played {play_time(i.play_seconds)}, "
-                  f"story version {v(i.story_version)}\n")
+        out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
+                  f"turn {i.turn}, played {play_time(i.play_seconds)}, "
+                  f"story version {i.story_version}\n")
     for b in entries:
         if isinstance(b, BrokenSave):
-            moved = f" (moved to {v(b.moved_to)})" if b.moved_to else ""
-            out.write(f"  {v(b.slot)}: cannot be used: {v(b.reason)}{moved}\n")
+            moved = f" (moved to {b.moved_to})" if b.moved_to else ""
+            out.write(f"  {b.slot}: cannot be used: {b.reason}{moved}\n")
     return 0
 
 
-def _show(store: SaveStore, result: LoadResult, out: _Shown) -> None:
+def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
     info, state = result.info, result.data.state
-    out.write(f"{v(info.slot)}\n"
-              f"  story:     {v(store.story.title)} (version {v(info.story_version)})\n"
-              f"  chapter:   {v(info.chapter)}\n"
-              f"  scene:     {v(info.scene_title)}\n"
+    out.write(f"{info.slot}\n"
+              f"  story:     {store.story.title} (version {info.story_version})\n"
+              f"  chapter:   {info.chapter}\n"
+              f"  scene:     {info.scene_title}\n"
               f"  turn:      {info.turn}\n"
               f"  played:    {play_time(info.play_seconds)}\n"
               f"  saved at:  {when(info.saved_at)}\n"
-              f"  file:      {v(store.path(info.slot))}\n"
+              f"  file:      {store.path(info.slot)}\n"
               f"  undo:      {len(result.data.undo)} steps back\n")
-    shown = [var for var in store.story.variables.values() if var.visible]
-    for var in shown:
-        value = state.variables.get(var.name, var.initial)
+    shown = [v for v in store.story.variables.values() if v.visible]
+    for v in shown:
+        value = state.variables.get(v.name, v.initial)
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        out.write(f"  {v(var.label)}: {v(value)}\n")
+        out.write(f"  {v.label}: {value}\n")
+
+
+# --- what a stranger's save may hold, made safe to show ----------------------------
+
+class _Shown:
+    """The output of `saves`: every write goes through the one sanitiser, so no
+    control, escape or bidi character from a save, a story, a file name or an
+    argument reaches the terminal. Our own line breaks stay; the arguments echoed
+    (a file name, a save name, a folder) are shown whole first, so a line break
+    in one of them cannot fake a line either."""
+
+    def __init__(self, out: IO[str], args=None) -> None:
+        from .sanitize import is_clean
+        self.out = out
+        raw = (getattr(args, k, None) for k in ("file", "name", "as_name", "saves", "story"))
+        self.echoed = sorted({r for r in raw if isinstance(r, str) and not is_clean(r)},
+                             key=len, reverse=True)
+
+    def write(self, text: str) -> None:
+        from .sanitize import visible
+        for raw in self.echoed:
+            text = text.replace(raw, visible(raw))
+        self.out.write(visible(text, newlines=True))
+
+
+def _field(text: object) -> str:
+    """One field, line breaks included, shown visibly: it cannot fake a line."""
+    from .sanitize import visible
+    return visible(text)
+
+
+def _safe(entry):
+    """A SaveInfo, BrokenSave or LoadResult with every text a save brings (version,
+    id, titles, reasons, notes, the values of variables) cleaned field by field."""
+    import dataclasses
+    if isinstance(entry, SaveInfo):
+        return dataclasses.replace(entry, chapter=_field(entry.chapter),
+                                   scene_title=_field(entry.scene_title),
+                                   story_id=_field(entry.story_id),
+                                   story_version=_field(entry.story_version))
+    if isinstance(entry, BrokenSave):
+        return dataclasses.replace(entry, file=_field(entry.file), reason=_field(entry.reason),
+                                   moved_to=entry.moved_to and _field(entry.moved_to))
+    if isinstance(entry, LoadResult):
+        state = entry.data.state
+        values = {k: _field(v) if isinstance(v, str) else v
+                  for k, v in state.variables.items()}
+        data = dataclasses.replace(entry.data, state=dataclasses.replace(state,
+                                                                       variables=values))
+        return dataclasses.replace(entry, data=data, info=_safe(entry.info),
+                                   changes=tuple(_field(c) for c in entry.changes))
+    return entry
