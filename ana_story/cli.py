@@ -112,9 +112,12 @@ def cmd_check(args) -> int:
         for d in diags:
             print(render(d, color=color))
         warnings = len(diags) - len(errors)
+        if story is not None:  # its title is shown, never sent (sanitize.visible)
+            from dataclasses import replace
+            story = replace(story, title=visible(story.title))
         if story is not None:
             endings = len(story.endings)
-            print(f"{visible(story.title)}: {len(story.scenes)} scenes, {endings} endings, "
+            print(f"{story.title}: {len(story.scenes)} scenes, {endings} endings, "
                   f"{len(story.variables)} variables; "
                   f"{len(errors)} errors, {warnings} warnings")
         else:

@@ -71,3 +71,23 @@ def prose(text: object) -> str:
 def is_clean(text: str) -> bool:
     """Whether :func:`visible` would leave ``text`` as it is."""
     return text.isprintable() or not any(_hidden(c) for c in text)
+
+
+class VisibleWriter:
+    """A text stream that passes whatever is written through :func:`visible` (our
+    own line breaks kept), for commands that echo a stranger's text. The ``echoed``
+    texts (the arguments a command repeats) are shown whole first, so a line break
+    inside one cannot fake a line either."""
+
+    def __init__(self, out, echoed=()) -> None:
+        self.out = out
+        self.echoed = sorted({e for e in echoed if isinstance(e, str) and e and not is_clean(e)},
+                             key=len, reverse=True)
+
+    def write(self, text: str) -> int:
+        for raw in self.echoed:
+            text = text.replace(raw, visible(raw))
+        return self.out.write(visible(text, newlines=True))
+
+    def __getattr__(self, name: str):  # flush, isatty, encoding...: the stream's own
+        return getattr(self.out, name)

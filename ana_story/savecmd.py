@@ -4,7 +4,7 @@ calls one method and prints the outcome; errors go back to cli.py."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -76,11 +76,11 @@ def run(args, out: IO[str]) -> int:
     story = load_story(args.story if args.story else shipped_story())
     store = SaveStore(story, Path(args.saves).expanduser() if args.saves else None)
     act = args.saves_action
-    out = _Shown(out, args)  # every line through the one sanitiser (sanitize.visible)
+    out, store = _shown(out, args), _SafeStore(store)  # nothing a save holds drives the terminal
     if act == "list":
         return _list(store, out)
     if act == "show":
-        result = _safe(store.load(args.name))
+        result = store.load(args.name)
         _show(store, result, out)
         for line in result.changes:
             out.write(f"  note: {line}\n")
@@ -98,7 +98,7 @@ def run(args, out: IO[str]) -> int:
                                replace=args.replace)
     out.write(f"Imported {args.file} as '{result.info.slot}'.\n")
     for line in result.changes:
-        out.write(f"  note: {_field(line)}\n")
+        out.write(f"  note: {line}\n")
     return 0
 
 
@@ -114,11 +114,12 @@ def when(dt: datetime) -> str:
     try:
         return dt.astimezone().strftime("%Y-%m-%d %H:%M")
     except (OverflowError, ValueError, OSError):
+        from datetime import timezone
         return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _list(store: SaveStore, out: IO[str]) -> int:
-    entries = [_safe(e) for e in store.list()]
+    entries = store.list()
     if not entries:
         out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
         return 0
@@ -157,25 +158,11 @@ def _show(store: SaveStore, result: LoadResult, out: IO[str]) -> None:
 
 # --- what a stranger's save may hold, made safe to show ----------------------------
 
-class _Shown:
-    """The output of `saves`: every write goes through the one sanitiser, so no
-    control, escape or bidi character from a save, a story, a file name or an
-    argument reaches the terminal. Our own line breaks stay; the arguments echoed
-    (a file name, a save name, a folder) are shown whole first, so a line break
-    in one of them cannot fake a line either."""
-
-    def __init__(self, out: IO[str], args=None) -> None:
-        from .sanitize import is_clean
-        self.out = out
-        raw = (getattr(args, k, None) for k in ("file", "name", "as_name", "saves", "story"))
-        self.echoed = sorted({r for r in raw if isinstance(r, str) and not is_clean(r)},
-                             key=len, reverse=True)
-
-    def write(self, text: str) -> None:
-        from .sanitize import visible
-        for raw in self.echoed:
-            text = text.replace(raw, visible(raw))
-        self.out.write(visible(text, newlines=True))
+def _shown(out: IO[str], args) -> IO[str]:
+    """``out`` through the one sanitiser, with the arguments it echoes shown whole."""
+    from .sanitize import VisibleWriter
+    return VisibleWriter(out, [getattr(args, k, None)
+                               for k in ("file", "name", "as_name", "saves", "story")])
 
 
 def _field(text: object) -> str:
@@ -184,9 +171,29 @@ def _field(text: object) -> str:
     return visible(text)
 
 
+class _SafeStore:
+    """The store as `saves` shows it: what list, load and import return has every
+    text a save brings (version, id, reasons, notes, values) cleaned field by field;
+    everything else is the store's own."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def list(self) -> list:
+        return [_safe(e) for e in self._store.list()]
+
+    def load(self, slot: str) -> LoadResult:
+        return _safe(self._store.load(slot))
+
+    def import_file(self, *a, **kw) -> LoadResult:
+        return _safe(self._store.import_file(*a, **kw))
+
+
 def _safe(entry):
-    """A SaveInfo, BrokenSave or LoadResult with every text a save brings (version,
-    id, titles, reasons, notes, the values of variables) cleaned field by field."""
+    """A SaveInfo, BrokenSave or LoadResult with its texts cleaned (sanitize.visible)."""
     import dataclasses
     if isinstance(entry, SaveInfo):
         return dataclasses.replace(entry, chapter=_field(entry.chapter),

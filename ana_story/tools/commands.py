@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..paths import display_path
-from ..sanitize import visible
 
 COMMANDS = ("explore", "graph", "schema", "new", "test")
 
@@ -190,13 +189,14 @@ def cmd_schema(args) -> int:
 def cmd_new(args) -> int:
     from .new import new_scene, new_story
     target = args.target
+    from ..sanitize import VisibleWriter  # it echoes the names it was given
+    sys.stdout = VisibleWriter(sys.stdout, [*target, args.in_file])
     if target[0] == "scene" and len(target) == 2:
         if not args.in_file:
             raise UsageError("new scene NAME needs --in FILE: the scene file to add it to")
         path = new_scene(target[1], Path(args.in_file))
-        name = visible(target[1])  # arguments are echoed through the one sanitiser
-        print(f"added scene '{name}' to {visible(path)}; link it from a choice with "
-              f"'goto: {name}'")
+        print(f"added scene '{target[1]}' to {path}; link it from a choice with "
+              f"'goto: {target[1]}'")
         return 0
     if len(target) != 1:
         raise UsageError("write 'ana-story new STORY_DIR' or 'ana-story new scene NAME "
@@ -204,9 +204,8 @@ def cmd_new(args) -> int:
     if args.in_file:
         raise UsageError("--in goes with 'new scene NAME'")
     files = new_story(Path(target[0]), args.title)
-    print("created " + ", ".join(visible(f) for f in files))
-    folder = visible(target[0])
-    print(f"play it:  ana-story play {folder}\ncheck it: ana-story check {folder}")
+    print("created " + ", ".join(str(f) for f in files))
+    print(f"play it:  ana-story play {target[0]}\ncheck it: ana-story check {target[0]}")
     return 0
 
 

@@ -220,13 +220,14 @@ def _exercise(blob: bytes) -> None:
         store.folder.mkdir(parents=True, exist_ok=True)
         (store.folder / "placed.json").write_bytes(blob)
         out = io.StringIO()
-        savecmd._list(store, savecmd._Shown(out))
+        shown, safe = savecmd._shown(out, None), savecmd._SafeStore(store)  # as `saves` does
+        savecmd._list(safe, shown)
         for slot in ("imported", "placed"):
             try:
                 result = store.load(slot)
             except SaveError:
                 continue
-            savecmd._show(store, result, savecmd._Shown(out))
+            savecmd._show(safe, safe.load(slot), shown)
             store.save(slot, result.data)
             assert store.load(slot).data.state == result.data.state
         assert leaks(out.getvalue().replace("\n", "")) == []
