@@ -13,7 +13,9 @@ import json
 import os
 import tempfile
 import time
+from argparse import Namespace
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -206,6 +208,12 @@ def _blob(doc: dict) -> bytes:
     return json.dumps(doc, ensure_ascii=True, allow_nan=False).encode()
 
 
+def _args(action: str, store: SaveStore, **more) -> Namespace:
+    """The parsed command line of `ana-story saves ACTION` for ``store``'s folder."""
+    return Namespace(story=str(FEATURES), saves=str(store.root), saves_action=action,
+                     **more)
+
+
 def _exercise(blob: bytes) -> None:
     """Import, list, show and load one file; only SaveError may come out, and what
     loads saves again and loads back (what load accepts, play can store)."""
@@ -220,16 +228,16 @@ def _exercise(blob: bytes) -> None:
         store.folder.mkdir(parents=True, exist_ok=True)
         (store.folder / "placed.json").write_bytes(blob)
         out = io.StringIO()
-        shown, safe = savecmd._shown(out, None), savecmd._SafeStore(store)  # as `saves` does
-        savecmd._list(safe, shown)
-        for slot in ("imported", "placed"):
-            try:
-                result = store.load(slot)
-            except SaveError:
-                continue
-            savecmd._show(safe, safe.load(slot), shown)
-            store.save(slot, result.data)
-            assert store.load(slot).data.state == result.data.state
+        with mock.patch("ana_story.loader.load_story", return_value=STORY):  # loaded once
+            assert savecmd.run(_args("list", store), out) == 0  # the command's own store
+            for slot in ("imported", "placed"):
+                try:
+                    result = store.load(slot)
+                except SaveError:
+                    continue
+                assert savecmd.run(_args("show", store, name=slot), out) == 0
+                store.save(slot, result.data)
+                assert store.load(slot).data.state == result.data.state
         assert leaks(out.getvalue().replace("\n", "")) == []
 
 
