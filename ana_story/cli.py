@@ -11,6 +11,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import AnaStoryError, Diagnostic, StoryError
+from .sanitize import is_clean, visible
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -33,7 +34,7 @@ examples:
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own exit is fine, but keep the code at 2
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")  # echoes arguments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                       help="folder with story.yaml (default: the shipped story)")
-    play.add_argument("--seed", type=int, default=None,
+    from .savefields import seed_arg  # a seed every save can hold
+    play.add_argument("--seed", type=seed_arg, default=None,
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",
                       help="plain text, one choice per line (the default without a terminal)")
@@ -139,12 +141,20 @@ def _story_dir(arg: str | None):
 
 
 def format_diagnostic(d: Diagnostic) -> str:
-    from .expressions import CONTROL_CHARS  # a story's text never drives the terminal
+    """One diagnostic as text; a story's text never drives the terminal."""
     pos = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
-    text = f"{pos}: {d.severity}[{d.code}] {d.message}"
+    text = f"{visible(pos)}: {d.severity}[{d.code}] {visible(d.message, newlines=True)}"
     if d.hint:
-        text += f"\n    hint: {d.hint}"
-    return CONTROL_CHARS.sub("?", text)
+        text += f"\n    hint: {visible(d.hint, newlines=True)}"
+    return text
+
+
+def _json_out(data) -> str:
+    """JSON for a terminal: non-ASCII text stays readable, but the invisible marks
+    a stranger's story may hold are written as \\u escapes (still the same JSON)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return text if text.isprintable() or is_clean(text.replace("\n", "")) else "".join(
+        c if c == "\n" or is_clean(c) else json.dumps(c)[1:-1] for c in text)
 
 
 def cmd_check(args) -> int:
@@ -156,12 +166,15 @@ def cmd_check(args) -> int:
         diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
     errors = [d for d in diags if d.severity == "error"]
     if args.format == "json":
-        print(json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False))
+        print(_json_out([d.to_json() for d in diags]))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         for d in diags:
             print(render(d, color=color))
         warnings = len(diags) - len(errors)
+        if story is not None:  # its title is shown, never sent (sanitize.visible)
+            from dataclasses import replace
+            story = replace(story, title=visible(story.title))
         if story is not None:
             if not story.ifid:  # a note, not a warning: needed only to publish
                 from .ifid import new_ifid
@@ -196,7 +209,7 @@ def _report(err: AnaStoryError, story_dir: str | None = None) -> int:
         print(f"ana-story: {err}; run '{command('check', story_dir)}' for the full list",
               file=sys.stderr)
     else:
-        print(f"ana-story: {err}", file=sys.stderr)
+        print(f"ana-story: {visible(err)}", file=sys.stderr)
     return err.exit_code
 
 
@@ -232,10 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as e:  # the file system said no: one line, never "internal error"
+        from .oserrors import message
+        print(f"ana-story: {visible(message(e))}", file=sys.stderr)
+        return 1
     except Exception as e:  # an engine bug: say so plainly, never a traceback
         if os.environ.get("ANA_STORY_DEBUG"):
             raise
-        print(f"ana-story: internal error ({type(e).__name__}: {e}). This is a bug in "
+        print(f"ana-story: internal error ({type(e).__name__}: {visible(e)}). This is a bug in "
               "ana-story, not in your story; set ANA_STORY_DEBUG=1 to see the details.",
               file=sys.stderr)
         return 70

@@ -310,6 +310,9 @@ class _Checker:
                 self.fail(node, f"text holds the control character U+{ord(bad.group()):04X}",
                           "control-character",
                           "remove it: control characters can take over the player's terminal")
+            if not v.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+                self.fail(node, "text holds a lone surrogate ('\\ud800'...), which is not a "
+                          "character: no save could hold it", "control-character")
             return _const(v), "str", v
         self.fail(node, f"{type(v).__name__} values are not part of the story language")
 

@@ -80,6 +80,7 @@ def run(args, out: IO[str]) -> int:
     story = load_story(args.story if args.story else shipped_story())
     store = open_store(story, args.saves)
     act = args.saves_action
+    out, store = _shown(out, args), _SafeStore(store)  # nothing a save holds drives the terminal
     if act == "list":
         return _list(store, out)
     if act == "show":
@@ -110,7 +111,13 @@ def run(args, out: IO[str]) -> int:
 
 
 def when(dt: datetime) -> str:
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    """The local date and time; a date the local clock cannot show (saves are
+    checked for this at load, see savefields) falls back to UTC, never a crash."""
+    try:
+        return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        from datetime import timezone
+        return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _list(store: SearchingStore, out: IO[str]) -> int:
@@ -158,3 +165,61 @@ def _show(store: SearchingStore, result: LoadResult, out: IO[str]) -> None:
         if isinstance(value, bool):
             value = "yes" if value else "no"
         out.write(f"  {v.label}: {value}\n")
+
+
+# --- what a stranger's save may hold, made safe to show ----------------------------
+
+def _shown(out: IO[str], args) -> IO[str]:
+    """``out`` through the one sanitiser, with the arguments it echoes shown whole."""
+    from .sanitize import VisibleWriter
+    return VisibleWriter(out, [getattr(args, k, None)
+                               for k in ("file", "name", "as_name", "saves", "story")])
+
+
+def _field(text: object) -> str:
+    """One field, line breaks included, shown visibly: it cannot fake a line."""
+    from .sanitize import visible
+    return visible(text)
+
+
+class _SafeStore:
+    """The store as `saves` shows it: what list, load and import return has every
+    text a save brings (version, id, reasons, notes, values) cleaned field by field;
+    everything else is the store's own."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def list(self) -> list:
+        return [_safe(e) for e in self._store.list()]
+
+    def load(self, slot: str) -> LoadResult:
+        return _safe(self._store.load(slot))
+
+    def import_file(self, *a, **kw) -> LoadResult:
+        return _safe(self._store.import_file(*a, **kw))
+
+
+def _safe(entry):
+    """A SaveInfo, BrokenSave or LoadResult with its texts cleaned (sanitize.visible)."""
+    import dataclasses
+    if isinstance(entry, SaveInfo):
+        return dataclasses.replace(entry, chapter=_field(entry.chapter),
+                                   scene_title=_field(entry.scene_title),
+                                   story_id=_field(entry.story_id),
+                                   story_version=_field(entry.story_version))
+    if isinstance(entry, BrokenSave):
+        return dataclasses.replace(entry, file=_field(entry.file), reason=_field(entry.reason),
+                                   moved_to=entry.moved_to and _field(entry.moved_to))
+    if isinstance(entry, LoadResult):
+        state = entry.data.state
+        values = {k: _field(v) if isinstance(v, str) else v
+                  for k, v in state.variables.items()}
+        data = dataclasses.replace(entry.data, state=dataclasses.replace(state,
+                                                                       variables=values))
+        return dataclasses.replace(entry, data=data, info=_safe(entry.info),
+                                   changes=tuple(_field(c) for c in entry.changes))
+    return entry

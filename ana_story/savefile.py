@@ -12,6 +12,7 @@ import json
 import math
 from typing import Any
 
+from . import savefields
 from .errors import StateError
 from .expressions import MAX_INT, MAX_STR
 from .state import State, Step
@@ -65,7 +66,11 @@ def parse(raw: bytes) -> Any:
     except UnicodeDecodeError:
         raise Damaged("it is not text (not UTF-8)") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant)
+        savefields.check_unicode(text, doc)
+        return doc
+    except savefields.FieldError as e:
+        raise Damaged(str(e)) from None
     except json.JSONDecodeError as e:
         raise Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
                       f"{e.msg})") from None
@@ -98,11 +103,18 @@ def want_text(doc: dict, key: str, default: Any = _MISSING) -> str:
 
 
 def state_from_json(data: dict) -> State:
+    path = data.get("path")
+    if isinstance(path, list) and len(path) > savefields.MAX_PATH_STEPS:  # before building it
+        raise Damaged(f"its path is longer than {savefields.MAX_PATH_STEPS:,} steps")
     try:
         state = State.from_json(data)
     except StateError as e:
         raise Damaged(f"its state is malformed: {e}") from None
     check_values(state)
+    try:
+        savefields.check_sizes(state)
+    except savefields.FieldError as e:
+        raise Damaged(str(e)) from None
     return state
 
 
@@ -173,40 +185,27 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
     """Rebuild the earlier States from their deltas, newest first, checking each."""
     out = []
     later = now
+    budget = savefields.MAX_PATH_STEPS  # steps of earlier paths written out in full
     for d in reversed(raw):
         if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
             raise Damaged("an earlier moment in 'undo' is not of the right shape")
         scene = want_text(d, "scene")
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
-        variables = dict(later.variables)
-        for k in want(d, "variables_removed", list, []):
-            if not isinstance(k, str):
-                raise Damaged("'variables_removed' in 'undo' should list names")
-            variables.pop(k, None)
-        changed = want(d, "variables", dict, {})
-        _check_variables(changed)
-        variables.update(changed)
-        visits = dict(later.visits)
-        for k in want(d, "visits_removed", list, []):
-            if not isinstance(k, str):
-                raise Damaged("'visits_removed' in 'undo' should list scene names")
-            visits.pop(k, None)
+        variables = _applied(later.variables, d, "variables", _check_variables, "names")
+        visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
-        _check_visits(more)
-        visits.update(more)
         added = want(d, "once_added", list, [])
         removed = want(d, "once_removed", list, [])
         if not all(isinstance(k, str) for k in added + removed):
             raise Damaged("'once_added' and 'once_removed' in 'undo' should list choices")
+        _check_keys(more, added)
         once = (later.once - frozenset(removed)) | frozenset(added)
-        if "path_len" in d:
-            n = d["path_len"]
-            if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
-                raise Damaged("an earlier moment in 'undo' has a bad 'path_len'")
-            path = now.path[:n]
-        else:
-            path = _steps(want(d, "path", list))
+        path = _earlier_path(d, now)
+        budget -= 0 if "path_len" in d else len(path)
+        if budget < 0:
+            raise Damaged(f"its earlier moments hold more than "
+                          f"{savefields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
         state = State(scene, variables, visits, once, path, turn, seed)
@@ -216,8 +215,44 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
     return tuple(out)
 
 
+def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
+    """``base`` with the delta's ``key``_removed names dropped and ``key`` applied."""
+    out = dict(base)
+    for k in want(d, f"{key}_removed", list, []):
+        if not isinstance(k, str):
+            raise Damaged(f"'{key}_removed' in 'undo' should list {what}")
+        out.pop(k, None)
+    changed = want(d, key, dict, {})
+    check(changed)
+    out.update(changed)
+    return out
+
+
+def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
+    """An earlier moment's path: a length of the current one, or written out."""
+    if "path_len" not in d:
+        return _steps(want(d, "path", list))
+    n = d["path_len"]
+    if type(n) is not int or not 0 <= n <= len(now.path) or "path" in d:
+        raise Damaged("an earlier moment in 'undo' has a bad 'path_len'")
+    return now.path[:n]
+
+
+def _check_keys(visits: dict, once: list) -> None:
+    limit = savefields.MAX_KEY_LEN
+    if any(len(k) > limit for k in visits) or any(len(k) > limit for k in once):
+        raise Damaged(f"an earlier moment in 'undo' holds a name longer than {limit} "
+                      "characters")
+
+
 def _steps(raw: list) -> tuple[Step, ...]:
+    if len(raw) > savefields.MAX_PATH_STEPS:
+        raise Damaged(f"the path of an earlier moment is longer than "
+                      f"{savefields.MAX_PATH_STEPS:,} steps")
     if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
                for i in raw):
         raise Damaged("each step of a 'path' must be [choice, scene]")
+    if any(len(a) > savefields.MAX_KEY_LEN or len(b) > savefields.MAX_KEY_LEN for a, b in raw):
+        raise Damaged(f"a step of an earlier path is longer than {savefields.MAX_KEY_LEN} "
+                      "characters")
     return tuple(Step(a, b) for a, b in raw)

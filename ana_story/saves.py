@@ -29,9 +29,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import atomicfile
+from . import atomicfile, oserrors, savefields
 from .errors import SaveError
 from .model import Story
+from .sanitize import visible
 from .savefile import (FORMAT_NAME, FORMAT_VERSION, MIN_READER_VERSION, Damaged,
                        Incompatible, delta, dumps, parse, state_from_json,
                        undo_states, want, want_text)
@@ -45,7 +46,7 @@ QUICKSAVE = "quicksave"
 
 MAX_SLOT_LEN = 64
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no real save comes near; a bigger file is refused unread
-MAX_UNDO = 1000  # earlier States kept in a save; older ones are dropped
+MAX_UNDO = savefields.MAX_UNDO  # earlier States kept in a save; older ones are dropped
 PROFILE_FILE = "_profile.json"
 DAMAGED_DIR = "damaged"
 ENV_VAR = "ANA_STORY_SAVES"
@@ -112,9 +113,13 @@ def check_slot_name(slot: Any) -> str:
     if not isinstance(slot, str) or not slot:
         raise SaveError("a save needs a name", slot="")
     slot = unicodedata.normalize("NFC", slot)  # macOS lists names decomposed (NFD)
-    shown = slot.encode("unicode_escape").decode("ascii")[:80]
+    shown = visible(slot[:80])  # a name that cannot be a save's is still shown, safely
     if len(slot) > MAX_SLOT_LEN:
         raise SaveError(f"the save name '{shown}' is longer than {MAX_SLOT_LEN} characters",
+                        slot=slot)
+    if not savefields.slot_bytes_ok(slot):  # file names are limited in bytes, not letters
+        raise SaveError(f"the save name '{shown}' is too long for a file name (over "
+                        f"{savefields.MAX_SLOT_BYTES} bytes in UTF-8); choose a shorter one",
                         slot=slot)
     bad = [c for c in slot if not (c.isalnum() or c in " -_")
            or unicodedata.category(c).startswith("C")]
@@ -156,6 +161,7 @@ class SaveStore:
         self._fingerprint = fingerprint(story)
         self._deltas: dict = {}  # (id(earlier), id(later)) -> (earlier, later, delta)
         self._written: dict = {}  # path -> _stamp of the file this store wrote there
+        self._trim = savefields.PathTrim()  # paths stay within what load accepts
 
     # paths
     def path(self, slot: str) -> Path:
@@ -180,10 +186,7 @@ class SaveStore:
         if len(blob) > MAX_FILE_BYTES:
             raise SaveError(f"could not save '{slot}': the save would be larger than "
                             f"{_size(MAX_FILE_BYTES)}", slot=slot, file=str(path))
-        keep = self._good_on_disk(path)
-        if not keep and os.path.lexists(path):
-            self._move_aside(slot, path)  # what we cannot read is kept, not overwritten
-        self._write(slot, path, blob, keep=keep)
+        self._write(slot, path, blob, keep=self._make_way(slot, path))
         return self._info(slot, doc)
 
     def load(self, slot: str) -> LoadResult:
@@ -221,13 +224,13 @@ class SaveStore:
         path = self.path(slot)
         prev = self.previous_path(slot)
         notes: list[str] = []
-        if not path.exists() and not prev.exists():
+        if not _there(path) and not _there(prev):
             raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
-        if path.exists():
+        if _there(path):
             try:
                 return self._read(path, undo)
             except OSError as e:  # unreadable, but maybe not damaged: left where it is
-                if not prev.exists():
+                if not _there(prev):
                     return BrokenSave(slot, str(path), f"cannot read it: {_os_reason(e)}",
                                       None)
                 notes.append(f"Your latest save in '{slot}' could not be read "
@@ -236,7 +239,7 @@ class SaveStore:
                 return BrokenSave(slot, str(path), str(e), None)
             except Damaged as e:
                 moved = self._move_aside(slot, path)
-                if not prev.exists():
+                if not _there(prev):
                     return BrokenSave(slot, str(path), f"damaged: {e}", moved)
                 notes.append(f"Your latest save in '{slot}' was damaged ({e}), so you "
                              "resume from the save before it.")
@@ -257,11 +260,11 @@ class SaveStore:
 
     def delete(self, slot: str) -> None:
         path, prev = self.path(slot), self.previous_path(slot)
-        if not path.exists() and not prev.exists():
+        if not _there(path) and not _there(prev):
             raise SaveError(f"there is no save named '{slot}'", slot=slot, file=str(path))
         try:
             for p in (path, prev):
-                if p.exists():
+                if _there(p):
                     p.unlink()
             atomicfile.fsync_dir(self.folder)
         except OSError as e:
@@ -270,9 +273,10 @@ class SaveStore:
 
     def exists(self, slot: str) -> bool:
         try:
-            return self.path(slot).exists() or self.previous_path(slot).exists()
-        except SaveError:
+            path, prev = self.path(slot), self.previous_path(slot)
+        except SaveError:  # not a name a save can have
             return False
+        return _there(path) or _there(prev)
 
     def load_profile(self) -> dict:
         """What the story keeps across playthroughs; {} when none or damaged (a
@@ -283,6 +287,9 @@ class SaveStore:
             if not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile"
                     and isinstance(doc.get("profile"), dict)):
                 raise Damaged("not a profile")
+            seen = doc["profile"].get("endings_seen", [])
+            if not (isinstance(seen, list) and all(isinstance(s, str) for s in seen)):
+                raise Damaged("'endings_seen' is not a list of scene ids")
         except OSError:  # none yet, or unreadable: nothing to go on
             return {}
         except Damaged:
@@ -301,7 +308,23 @@ class SaveStore:
         except (TypeError, ValueError) as e:
             raise SaveError(f"could not save the profile ({path}): {e}",
                             file=str(path)) from None
+        if self._profile_in_the_way(path) and self._move_aside("_profile", path) is None:
+            raise SaveError(f"could not save the profile: the unreadable file {path} is in "
+                            "the way and could not be moved aside", file=str(path))
         self._write("profile", path, blob, keep=False)
+
+    def _profile_in_the_way(self, path: Path) -> bool:
+        """Whether something other than a readable profile sits at ``path``."""
+        try:
+            if self._written.get(path) == _stamp(os.stat(path)):
+                return False
+        except OSError:
+            return os.path.lexists(path)
+        try:
+            doc = _read_save(path)
+        except (OSError, Damaged):
+            return True
+        return not (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME + "-profile")
 
     # extras for `ana-story saves export/import`
     def export(self, slot: str, target: Path) -> SaveInfo:
@@ -348,18 +371,19 @@ class SaveStore:
                             "it under another name, or --replace to replace it", slot=name,
                             file=str(self.path(name)))
         doc["slot"] = name
-        self._write(name, self.path(name), dumps(doc), keep=self._good_on_disk(
-            self.path(name)))
+        path = self.path(name)
+        self._write(name, path, dumps(doc), keep=self._make_way(name, path))
         return result
 
     # --- inside ---------------------------------------------------------------------
     def _slots(self) -> list[str]:
         try:
             names = os.listdir(self.folder)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no folder, so no saves
             return []
-        except OSError:
-            return []
+        except OSError as e:  # "no saves" would be a lie: say why they cannot be seen
+            raise SaveError(f"cannot read the save folder {self.folder}: {_os_reason(e)}",
+                            file=str(self.folder)) from None
         slots = set()
         for n in names:
             if n.startswith(atomicfile.TMP_PREFIX):
@@ -419,16 +443,47 @@ class SaveStore:
         except OSError:
             pass
 
+    def _make_way(self, slot: str, path: Path) -> bool:
+        """Before writing ``path``: True if what is there is a good save to keep as
+        the previous copy; a file we cannot read is moved aside first, and when it
+        cannot be, SaveError: nothing is ever overwritten unread."""
+        if self._good_on_disk(path):
+            return True
+        if os.path.lexists(path) and self._move_aside(slot, path) is None:
+            raise SaveError(f"could not save '{slot}': the unreadable file {path} is in "
+                            f"the way and could not be moved to {self.folder / DAMAGED_DIR}"
+                            "; move it yourself, or save under another name",
+                            slot=slot, file=str(path))
+        return False
+
+    def _damaged_dir(self) -> Path | None:
+        """The folder for files moved aside: ``damaged/``, or when that name is taken
+        by a file or a symlink, ``damaged-2/``, ``damaged-3/``, ... (never into
+        something that is not our own folder)."""
+        for n in range(1, 50):
+            d = self.folder / (DAMAGED_DIR if n == 1 else f"{DAMAGED_DIR}-{n}")
+            try:
+                d.mkdir()
+            except FileExistsError:
+                if d.is_symlink() or not d.is_dir():
+                    continue
+            except OSError:
+                return None
+            return d
+        return None
+
     def _move_aside(self, slot: str, path: Path) -> str | None:
         stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         stem = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
-        target = self.folder / DAMAGED_DIR / f"{stem}.{stamp}.json"
+        folder = self._damaged_dir()
+        if folder is None:
+            return None
+        target = folder / f"{stem}.{stamp}.json"
         n = 1
         while os.path.lexists(target):  # never replace what was moved aside before
             n += 1
             target = target.with_name(f"{stem}.{stamp}-{n}.json")
         try:
-            target.parent.mkdir(exist_ok=True)
             os.replace(path, target)
             atomicfile.fsync_dir(self.folder)
         except OSError:
@@ -442,9 +497,8 @@ class SaveStore:
     def _encode(self, slot: str, data: SaveData) -> dict:
         if not isinstance(data, SaveData) or not isinstance(data.state, State):
             raise SaveError(f"could not save '{slot}': nothing to save", slot=slot)
-        state = data.state
+        state, undo = self._trim.apply(data.state, tuple(data.undo)[-MAX_UNDO:])
         scene = self.story.scenes.get(state.scene)
-        undo = tuple(data.undo)[-MAX_UNDO:]
         try:
             seconds = float(data.play_seconds)
         except (TypeError, ValueError):
@@ -475,6 +529,7 @@ class SaveStore:
         fresh: dict = {}
         out = []
         chain = True  # every State after this one starts the current path
+        budget = savefields.MAX_PATH_STEPS  # for paths written out in full (load's bound)
         for i in range(len(undo) - 1, -1, -1):
             earlier = undo[i]
             later = undo[i + 1] if i + 1 < len(undo) else now
@@ -489,9 +544,11 @@ class SaveStore:
             fresh[key] = hit
             d = hit[2]
             chain = chain and "path_len" in d
-            if not chain:
+            if not chain:  # newest steps first to go within the budget (see savefields)
                 d = {k: v for k, v in d.items() if k != "path_len"}
-                d["path"] = [[s.choice, s.scene] for s in earlier.path]
+                steps = earlier.path[len(earlier.path) - min(budget, len(earlier.path)):]
+                budget -= len(steps)
+                d["path"] = [[s.choice, s.scene] for s in steps]
             out.append(d)
         self._deltas = fresh
         out.reverse()
@@ -522,16 +579,11 @@ class SaveStore:
         if story_id != self.story.id:
             raise Incompatible(f"it belongs to the story '{story_id}', not "
                                f"'{self.story.id}'")
-        saved_at = want_text(doc, "saved_at")
         try:
-            when = datetime.fromisoformat(saved_at)
-        except ValueError:
-            raise Damaged("'saved_at' is not a date and time") from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = doc.get("play_seconds", 0.0)
-        if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
-            raise Damaged("'play_seconds' should be a number of seconds")
+            when = savefields.saved_at(want_text(doc, "saved_at"))
+            seconds = savefields.play_seconds(doc.get("play_seconds", 0.0))
+        except savefields.FieldError as e:
+            raise Damaged(str(e)) from None
         chapter = want_text(doc, "chapter", "")
         want_text(doc, "scene_title", "")  # checked; the story's own title is shown
         state = state_from_json(want(doc, "state", dict))
@@ -553,6 +605,20 @@ class SaveStore:
 
 
 # --- the disk ---------------------------------------------------------------------
+
+def _there(path: Path) -> bool:
+    """Whether something is at ``path``: False only when nothing is, SaveError when
+    the folder cannot be looked into (permission denied, a name too long), so a
+    save that may be there is never taken for missing, nor overwritten."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise SaveError(f"cannot look for the save '{path.name}' in {path.parent}: "
+                        f"{_os_reason(e)}", file=str(path)) from None
+    return True
+
 
 def _read_limited(path: Path) -> bytes:
     """The file's bytes, refusing (OSError) anything but a regular file: a named
@@ -595,4 +661,4 @@ def _os_reason(e: OSError) -> str:
         errno.EISDIR: "it is a folder, not a file",
         errno.EIO: "the disk reported an input/output error",
         errno.EINVAL: e.strerror or "invalid",
-    }.get(e.errno, e.strerror or str(e))
+    }.get(e.errno) or oserrors.reason(e)

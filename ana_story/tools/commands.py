@@ -204,6 +204,8 @@ def cmd_schema(args) -> int:
 def cmd_new(args) -> int:
     from .new import new_scene, new_story
     target = args.target
+    from ..sanitize import VisibleWriter  # it echoes the names it was given
+    sys.stdout = VisibleWriter(sys.stdout, [*target, args.in_file])
     if target[0] == "scene" and len(target) == 2:
         if not args.in_file:
             raise UsageError("new scene NAME needs --in FILE: the scene file to add it to")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..engine import _EVAL_ERRORS
 from ..errors import Diagnostic
-from ..expressions import CONTROL_CHARS
+from ..sanitize import is_clean, visible
 from ..model import Choice, Location, Story
 from .analysis import reachable, transition_exprs, uses_random
 from .hints import command
@@ -274,11 +274,12 @@ _WIDTH = 100  # of source shown under a diagnostic
 
 
 def _printable(d: Diagnostic) -> Diagnostic:
-    """A story's own text (a key, a file name) may hold control characters: they are
-    shown as '?', never sent to the terminal."""
+    """A story's own text (a key, a file name) may hold control characters or bidi
+    marks: they are shown visibly (sanitize.visible), never sent to the terminal."""
     from dataclasses import replace
-    clean = {f: CONTROL_CHARS.sub("?", getattr(d, f)) for f in ("file", "message", "hint")
-             if getattr(d, f) and CONTROL_CHARS.search(getattr(d, f))}
+    clean = {f: visible(getattr(d, f), newlines=f != "file")
+             for f in ("file", "message", "hint")
+             if getattr(d, f) and not is_clean(getattr(d, f))}
     return replace(d, **clean) if clean else d
 
 
@@ -296,8 +297,9 @@ def render(d: Diagnostic, *, color: bool = False) -> str:
     out = [first]
     src = source_line(d)
     if src is not None:
-        src = CONTROL_CHARS.sub("?", src.replace("\t", " "))
+        src = src.replace("\t", " ")
         column = max(0, d.column - 1)
+        column, src = len(visible(src[:column])), visible(src)  # the caret follows
         if len(src) > _WIDTH:  # a window of the line around the spot, not 20,000 columns
             start = max(0, min(column - _WIDTH // 2, len(src) - _WIDTH))
             src = ("…" if start else "") + src[start:start + _WIDTH] + \

@@ -9,6 +9,7 @@ from .. import engine
 from ..errors import UsageError
 from ..expressions import fmt
 from ..model import Story, Variable
+from ..savecheck import start_value_problem
 from ..state import State
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -73,5 +74,8 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
             raise UsageError(f"--set {item}: the story has no variable '{name}'"
                              f"{_suggest(name, story.variables)}")
         variables[name] = parse_value(var, value)
+        why = start_value_problem(variables[name])  # what a save would refuse
+        if why:
+            raise UsageError(f"--set {item[:60]}: that value {why}")
     base = engine.new_state(story, seed)
     return State(scene, variables, {scene: 1}, frozenset(), (), 0, base.seed)

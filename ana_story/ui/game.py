@@ -192,6 +192,8 @@ class Game(Comforts):
             self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
                         f"{len(options)}, 'help' for the commands, or 'quit'.")
             return "stay"
+        from ..savefields import MAX_UNDO, bound_play  # memory stays as bounded as a save
+        self.state = bound_play(self.state, self.undo_stack, MAX_UNDO)
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
         self.state = new
@@ -507,6 +509,11 @@ class Game(Comforts):
             return False
         except AnaStoryError as e:
             self.ui.say(f"The story changed but could not be read again: {e}", "warning")
+            return False
+        except OSError as e:  # locked or gone mid-game: say so and play on
+            from ..oserrors import message
+            self.ui.say(f"The story changed but could not be read again: {message(e)}",
+                        "warning")
             return False
         if story is None:
             return False

@@ -11,24 +11,17 @@ from __future__ import annotations
 
 import re
 
-# Whole escape sequences first (CSI, OSC, other ESC x), then any lone control
-# character, C1 control, or bidirectional override that could reorder a line.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-                      r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]?")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from ..sanitize import prose
 
 _BOLD = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.S)
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
 
 
 def clean(text: str) -> str:
-    """``text`` with escape sequences and control characters removed (newlines kept,
-    tabs become spaces)."""
-    text = str(text)
-    if text.isprintable():
-        return text
-    text = _ESCAPES.sub("", text.replace("\t", " ").replace("\r\n", "\n"))
-    return _CONTROLS.sub("", text)
+    """``text`` made safe to print by the one rule for prose (sanitize.prose):
+    escape sequences, controls and reordering marks removed, newlines kept, tabs
+    become spaces."""
+    return prose(text)
 
 
 def spans(text: str) -> list[tuple[str, str]]:

@@ -20,7 +20,11 @@ class Watcher:
 
     def _look(self) -> dict:
         seen = {}
-        for path in sorted(self.folder.rglob("*.y*ml")):
+        try:
+            paths = sorted(self.folder.rglob("*.y*ml"))
+        except OSError:  # the folder went away or was locked: no change seen, play on
+            return getattr(self, "last", {})
+        for path in paths:
             try:
                 st = path.stat()
             except OSError:
