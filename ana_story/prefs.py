@@ -155,8 +155,8 @@ def _suggest(name: str) -> str:
 
 def _clip(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else value
-    from .expressions import CONTROL_CHARS  # a stranger's file never drives the terminal
-    text = CONTROL_CHARS.sub("?", text)
+    from .sanitize import visible  # a stranger's file never drives the terminal
+    text = visible(text)
     return text if len(text) <= 40 else text[:39] + "…"
 
 

@@ -201,8 +201,8 @@ def test_prefs_refuses_a_bad_value_in_one_line():
     ("width = 'wide'\n", "= wide is not a whole number of columns"),
     ("colour = 'mono'\n", "'colour' is not a preference"),
     ("\udcff", "is not UTF-8 text"),
-    ('"\\u001b[2J" = 1\n', "'?[2J' is not a preference"),  # never drives the terminal
-    ('theme = "\\u001b[31mred"\n', "= ?[31mred is not one of default"),
+    ('"\\u001b[2J" = 1\n', "'\\x1b[2J' is not a preference"),  # never drives the terminal
+    ('theme = "\\u001b[31mred"\n', "= \\x1b[31mred is not one of default"),
 ])
 def test_a_damaged_prefs_file_is_one_line_and_never_blocks_play(text, says):
     prefs_file().parent.mkdir(parents=True, exist_ok=True)
