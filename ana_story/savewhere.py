@@ -64,6 +64,15 @@ def open_store(story: Story, folder: str | os.PathLike | None = None) -> Searchi
     return store
 
 
+def _readable(store: SaveStore) -> list[SaveInfo | BrokenSave]:
+    """The slots of a legacy folder, or none when that folder cannot be read: an old
+    folder we only look into must never stop the player's own saves being listed."""
+    try:
+        return SaveStore.list(store)
+    except SaveError:
+        return []
+
+
 class SearchingStore(SaveStore):
     """A SaveStore that also reads the saves left in other folders.
 
@@ -99,7 +108,7 @@ class SearchingStore(SaveStore):
         """Older copies of slots, in other folders, that a newer copy hides."""
         out = []
         for other in self.others:
-            for e in SaveStore.list(other):
+            for e in _readable(other):
                 if isinstance(e, SaveInfo) and self._holder(e.slot) is not other:
                     out.append((e, other.path(e.slot)))
         return out
@@ -112,7 +121,7 @@ class SearchingStore(SaveStore):
         best: dict[str, SaveInfo] = {e.slot: e for e in entries if isinstance(e, SaveInfo)}
         broken = [e for e in entries if isinstance(e, BrokenSave)]
         for other in self.others:
-            for e in SaveStore.list(other):
+            for e in _readable(other):
                 if isinstance(e, BrokenSave):
                     if e.slot not in best:
                         broken.append(e)
