@@ -4,14 +4,13 @@ and exit codes (0 fine, 1 story errors, 2 usage errors)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Sequence
 
 from . import __version__
 from .errors import AnaStoryError, Diagnostic, StoryError
-from .sanitize import is_clean, visible
+from .sanitize import json_text, visible
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -149,14 +148,6 @@ def format_diagnostic(d: Diagnostic) -> str:
     return text
 
 
-def _json_out(data) -> str:
-    """JSON for a terminal: non-ASCII text stays readable, but the invisible marks
-    a stranger's story may hold are written as \\u escapes (still the same JSON)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return text if text.isprintable() or is_clean(text.replace("\n", "")) else "".join(
-        c if c == "\n" or is_clean(c) else json.dumps(c)[1:-1] for c in text)
-
-
 def cmd_check(args) -> int:
     from .loader import check
     from .tools.lint import lint, render
@@ -166,7 +157,7 @@ def cmd_check(args) -> int:
         diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
     errors = [d for d in diags if d.severity == "error"]
     if args.format == "json":
-        print(_json_out([d.to_json() for d in diags]))
+        print(json_text([d.to_json() for d in diags]))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         for d in diags:

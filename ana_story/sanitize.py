@@ -91,3 +91,12 @@ class VisibleWriter:
 
     def __getattr__(self, name: str):  # flush, isatty, encoding...: the stream's own
         return getattr(self.out, name)
+
+
+def json_text(data: object) -> str:
+    """JSON for a terminal: non-ASCII text stays readable, but the invisible marks
+    a stranger's story or save may hold are written as \\u escapes (still the same JSON)."""
+    import json
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return text if text.isprintable() or is_clean(text.replace("\n", "")) else "".join(
+        c if c == "\n" or is_clean(c) else json.dumps(c)[1:-1] for c in text)

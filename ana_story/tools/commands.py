@@ -4,12 +4,12 @@ Errors are raised as AnaStoryError subclasses; cli.py renders them."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ..errors import UsageError
 from ..paths import display_path
+from ..sanitize import json_text, visible
 
 COMMANDS = ("explore", "graph", "schema", "new", "test")
 
@@ -172,9 +172,9 @@ def cmd_explore(args) -> int:
         if bar is not None:
             bar.stop()
     if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(report.to_json()))
     else:
-        print(format_report(report))
+        print(visible(format_report(report), newlines=True))
     return report.exit_code()
 
 
@@ -182,7 +182,7 @@ def cmd_graph(args) -> int:
     from . import graph
     story = _load(args.story_dir)
     if args.tags:
-        sys.stdout.write(graph.tag_list(story))
+        sys.stdout.write(visible(graph.tag_list(story), newlines=True))
         return 0
     tag = tuple(dict.fromkeys(args.tag))
     if args.output:
@@ -190,8 +190,8 @@ def cmd_graph(args) -> int:
         graph.render(graph.dot(story, tag), out, story.root)
         print(f"wrote {out}", file=sys.stderr)
         return 0
-    sys.stdout.write(graph.mermaid(story, tag) if args.format == "mermaid"
-                     else graph.dot(story, tag))
+    sys.stdout.write(visible(graph.mermaid(story, tag) if args.format == "mermaid"
+                             else graph.dot(story, tag), newlines=True))
     return 0
 
 
@@ -250,12 +250,12 @@ def cmd_test(args) -> int:
     for path in plans:
         r = run_plan(story, path, display_path(path))
         if r.ok:
-            print(f"PASS {r.file}: {r.name} ({plural(r.steps, 'step')})")
+            print(visible(f"PASS {r.file}: {r.name} ({plural(r.steps, 'step')})"))
         else:
             failed += 1
             line, message = r.failures[0]
             pos = f"{r.file}:{line}" if line else r.file
-            print(f"FAIL {pos}: {r.name}: {message}")
+            print(visible(f"FAIL {pos}: {r.name}: {message}", newlines=True))
     print(f"{len(plans) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
