@@ -416,6 +416,9 @@ class SaveStore:
             atomicfile.write_atomic(path, blob, keep_previous=(
                 path.with_name(path.name[:-len(".json")] + ".prev.json") if keep else None))
             self._written[path] = _stamp(os.stat(path))
+            if keep:  # the copy just kept was judged good: no second read next time
+                prev = self.previous_path(slot)
+                self._written[prev] = _stamp(os.stat(prev))
         except OSError as e:
             raise SaveError(f"could not save '{slot}' ({path}): {_os_reason(e)}; "
                             "your earlier saves are untouched", slot=slot,
@@ -434,7 +437,8 @@ class SaveStore:
             doc = _read_save(path)
         except (OSError, Damaged):
             return False
-        return isinstance(doc, dict) and doc.get("format") == FORMAT_NAME
+        return (isinstance(doc, dict) and doc.get("format") == FORMAT_NAME
+                and self._ours(doc))
 
     def _restore(self, path: Path, prev: Path) -> None:
         """Put the previous copy back in the slot's place (best effort)."""
@@ -448,6 +452,7 @@ class SaveStore:
         the previous copy; a file we cannot read is moved aside first, and when it
         cannot be, SaveError: nothing is ever overwritten unread."""
         if self._good_on_disk(path):
+            self._keep_aside_unread(slot, self.previous_path(slot))
             return True
         if os.path.lexists(path) and self._move_aside(slot, path) is None:
             raise SaveError(f"could not save '{slot}': the unreadable file {path} is in "
@@ -455,6 +460,26 @@ class SaveStore:
                             "; move it yourself, or save under another name",
                             slot=slot, file=str(path))
         return False
+
+    def _keep_aside_unread(self, slot: str, prev: Path) -> None:
+        """The previous copy is about to be replaced: when it is not a save this
+        store can load (a newer ana-story's, another story's, damaged), move it
+        aside first, so that it is never lost (SaveError when it cannot be)."""
+        if not os.path.lexists(prev) or self._good_on_disk(prev):
+            return
+        if self._move_aside(slot, prev) is None:
+            raise SaveError(f"could not save '{slot}': the file {prev} cannot be used "
+                            f"and could not be moved to {self.folder / DAMAGED_DIR}; "
+                            "move it yourself, or save under another name",
+                            slot=slot, file=str(prev))
+
+    def _ours(self, doc: dict) -> bool:
+        """Whether a parsed save is one this store could load: a save of another story,
+        or made by a newer ana-story, is kept rather than replaced."""
+        meta = doc.get("story")
+        minimum = doc.get("min_reader_version", doc.get("format_version"))
+        return (isinstance(meta, dict) and meta.get("id") == self.story.id
+                and type(minimum) is int and minimum <= FORMAT_VERSION)
 
     def _damaged_dir(self) -> Path | None:
         """The folder for files moved aside: ``damaged/``, or when that name is taken

@@ -20,6 +20,7 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..state import State
 from .comforts import Comforts
+from ..sanitize import visible
 from .markup import clean
 from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
                     duration)
@@ -440,7 +441,7 @@ class Game(Comforts):
         for i in infos:
             if not hasattr(i, "turn"):
                 moved = f"; it was moved to {i.moved_to}" if getattr(i, "moved_to", None) else ""
-                self.ui.say(f"The save '{i.slot}' could not be read: {i.reason}{moved}.",
+                self.ui.say(f"The save '{i.slot}' could not be read: {visible(i.reason)}{moved}.",
                             "warning")
 
     def _where(self, info) -> str:
@@ -484,7 +485,8 @@ class Game(Comforts):
         if not quiet:
             self.ui.say(f"Loaded '{result.info.slot}'.", "note")
         if result.changes:
-            self.ui.say("The story has changed since this save: " + " ".join(result.changes),
+            self.ui.say("The story has changed since this save: "
+                        + visible(" ".join(result.changes)),
                         "warning")
         if slot != self.autosave_slot:
             self.autosave()

@@ -7,6 +7,7 @@ store overwrite a player's file: it finds another name, or refuses to write.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -105,13 +106,16 @@ def test_a_folder_where_a_slot_file_should_be_is_moved_aside(folder):
     assert store.load("autosave").data.state.turn == 2
 
 
-def test_a_previous_copy_that_is_a_folder_stops_the_save_not_the_folder(folder):
+def test_a_previous_copy_that_is_a_folder_is_moved_aside_then_the_save_goes_on(folder):
+    """Was: the save stopped. Since verify18 the previous copy is checked before it is
+    replaced, so a folder there is moved aside whole, as one at the slot's own name is."""
     story = features()
     store = SaveStore(story, folder.parent)
     store.save("slot", data_after(story, 1))
     (folder / "slot.prev.json").mkdir()
     (folder / "slot.prev.json" / "x").write_text("mine")
-    with pytest.raises(SaveError):
-        store.save("slot", data_after(story, 2))
-    assert (folder / "slot.prev.json" / "x").read_text() == "mine"
-    assert store.load("slot").data.state.turn == 1  # the save it had is intact
+    store.save("slot", data_after(story, 2))
+    moved = list((folder / "damaged").iterdir())
+    assert len(moved) == 1 and (moved[0] / "x").read_text() == "mine"
+    assert store.load("slot").data.state.turn == 2
+    assert json.loads((folder / "slot.prev.json").read_text())["state"]["turn"] == 1
