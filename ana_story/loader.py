@@ -201,13 +201,15 @@ class _Loader:
                            "outside the story folder (or nowhere), so it is not read",
                            "copy the file into the story folder instead of linking to it")
                 return False
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
+            data = storyfiles.read_limited(path, MAX_FILE_BYTES)
+            if len(data) > MAX_FILE_BYTES:
                 self.error(f, None, "too-large", "file is %s; the limit is %s"
-                           % storyfiles.sizes(size, MAX_FILE_BYTES),
+                           % storyfiles.sizes(path.stat().st_size, MAX_FILE_BYTES),
                            "split it into several chapter files")
                 return False
-            data = path.read_bytes()
+        except storyfiles.NotRegular as e:
+            self.error(f, None, "unreadable-file", str(e))
+            return False
         except OSError as e:
             self.error(f, None, "unreadable-file", f"cannot read the file: {e.strerror or e}")
             return False
@@ -335,7 +337,7 @@ class _Loader:
     def read_story_file(self):
         path = self.root / STORY_FILE
         display = _join(self.display_root, STORY_FILE)
-        if not path.is_file():
+        if not path.is_file() and not os.path.lexists(path):
             self.error(display, None, "missing-file", "the story folder has no story.yaml",
                        "create story.yaml with title, start and variables "
                        "(see docs/writing-scenes.md)")
@@ -443,7 +445,7 @@ class _Loader:
         # a link out of the folder is listed, so that reading it refuses it aloud
         return [p for p in entries if p.suffix in (".yaml", ".yml")
                 and p.name != STORY_FILE and not p.name.startswith(".") and (
-                    p.is_file() or p.is_symlink() and storyfiles.outside(self.root, p))]
+                    storyfiles.is_candidate(p) or p.is_symlink() and storyfiles.outside(self.root, p))]
 
     def read_scene_file(self, path: Path, seen: dict) -> tuple[_File, str, list] | None:
         f, node = self.read_yaml(path, _join(self.display_root, path.name))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 from pathlib import Path
 
 from .errors import Diagnostic
@@ -38,6 +39,34 @@ def outside(root: Path, path: Path) -> bool:
         real = path.resolve(strict=True)
         return not real.is_relative_to(root.resolve(strict=True))
     except (OSError, RuntimeError):  # a dangling or looping link: not inside either
+        return True
+
+
+class NotRegular(OSError):
+    """A story file that is a folder, a named pipe or a device: never opened for
+    reading as it is (a pipe would wait for a writer for ever, /dev/zero never ends)."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``path``: the caller sees it
+    was too large. Opened without waiting and checked after opening, so a file
+    swapped for a pipe between a look and the read cannot hang the tools."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", closefd=True) as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular("it is not a regular file (a folder, a named pipe or a "
+                             "device), so it is not read")
+        return f.read(limit + 1)
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a ``.yaml`` entry of the folder is named as a story file: a regular
+    file, or something else under that name (a link out, a pipe, a folder with no
+    YAML in it), which is then refused aloud rather than skipped without a word."""
+    try:
+        return path.is_file() or not path.is_dir() or not any(
+            n.endswith(SUFFIXES) for n in os.listdir(path))
+    except OSError:
         return True
 
 
