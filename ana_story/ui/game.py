@@ -410,9 +410,8 @@ class Game(Comforts):
     def goodbye(self) -> None:
         if self.touched and self.store is not None:
             if self.autosave():
-                from ..tools.hints import story_arg  # the author's folder, if not ours
-                again = f"ana-story play{story_arg(self.story.root)}" \
-                    if story_arg(self.story.root) else "ana-story"
+                from ..tools.hints import play_again  # the author's folder, if not ours
+                again = play_again(self.story.root)
                 self.ui.say(f"Your place is saved: run {again} again to continue. "
                             "Goodbye.", "note")
             else:
