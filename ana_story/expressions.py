@@ -25,13 +25,13 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
+from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
+from .templatetags import split_tag, trailing_words, unknown_tag_hint
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
 MAX_TEMPLATE_LEN = 200_000  # characters in one text template
-MAX_STR = 10_000  # characters in any string value a story computes
 MAX_INT = 10**15  # magnitude of any whole number a story stores
 MAX_POW_BITS = 256  # size of an integer power's result, in bits
-MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
 
 TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false",
               "str": "text"}
@@ -50,10 +50,6 @@ class ExprError(Exception):
                  hint: str | None = None):
         super().__init__(message)
         self.message, self.code, self.offset, self.hint = message, code, offset, hint
-
-
-class LimitError(ArithmeticError):
-    """A story computation went past a safety limit at run time."""
 
 
 # --- run-time helpers bound into compiled code --------------------------------
@@ -101,10 +97,6 @@ def _pick(s, site, options):
     return options[int(_mix(s.seed, s.turn, site) * len(options))]
 
 
-def _round(x, n=None):
-    return round(x) if n is None else round(x, n)
-
-
 def fmt(value: Any) -> str:
     """How a value reads in story text: true/false, 2.5 not 2.50000001."""
     if value is True:
@@ -128,7 +120,7 @@ def _to_str(value):
 _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
-    "_pick": _pick, "_round": _round, "_min": min, "_max": max, "_abs": abs,
+    "_pick": _pick, "_round": bounded_round, "_cat": joined_text, "_Budget": Budget, "_min": min, "_max": max, "_abs": abs,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -332,7 +324,7 @@ class _Checker:
     def v_BinOp(self, node):
         op = _BINOPS.get(type(node.op))
         if op is None:
-            self.fail(node, "bitwise operators are not part of the story language")
+            self._not_an_operator(node)
         la, lt, lc = self.visit(node.left)
         ra, rt, rc = self.visit(node.right)
         bad = lambda: self.fail(  # noqa: E731
@@ -340,10 +332,13 @@ class _Checker:
             "type-mismatch",
             "use str(x) to turn a number into text" if op == "+" and "str" in (lt, rt) else None)
         if op == "+" and lt == rt == "str":
-            t, tree = "str", ast.BinOp(left=la, op=ast.Add(), right=ra)
+            t, tree = "str", _call("_cat", la, ra)
         elif op == "*" and {lt, rt} == {"str", "int"}:
             t, tree = "str", _call("_rep", la, ra)
         elif lt in NUMERIC and rt in NUMERIC:
+            if op in ("/", "//", "%") and rc is not self._NO and rc == 0:
+                self.fail(node.right, f"'{op}' by zero: this can never be worked out",
+                          "division-by-zero", "divide by something that cannot be 0")
             if op == "/":
                 t = "float"
             else:
@@ -353,6 +348,20 @@ class _Checker:
         else:
             bad()
         return tree, t, self._fold(node, tree, lc, rc)
+
+    def _not_an_operator(self, node):
+        """'|', '&', '^', '<<', '>>': a Jinja-style filter gets a hint of its own."""
+        right = node.right.func if isinstance(node.right, ast.Call) else node.right
+        if not (isinstance(node.op, ast.BitOr) and isinstance(right, ast.Name)):
+            self.fail(node, "bitwise operators are not part of the story language")
+        name = right.id
+        args = [node.left] + (node.right.args if isinstance(node.right, ast.Call) else [])
+        hint = (f"call the function instead: {name}({', '.join(map(ast.unparse, args))})"
+                if name in FUNCTIONS else
+                f"there is no '{name}'; call a story function instead, like "
+                f"round(x) or str(x): {FUNCTION_HELP}")
+        self.fail(right, f"'| {name}' is a filter, and story text has no filters",
+                  "expression-forbidden", hint)
 
     def v_UnaryOp(self, node):
         a, t, c = self.visit(node.operand)
@@ -545,6 +554,11 @@ def _lambda(body: ast.expr) -> Callable:
     return eval(code, dict(_RUNTIME))  # noqa: S307 - a tree this module built
 
 
+# Operators from other languages, or typed the wrong way round, and what to write.
+_MISTYPED = {"=>": ">=", "=<": "<=", "=!": "!=", "<>": "!=", "===": "==", "!==": "!="}
+_MISTYPED_OPERATOR = re.compile(r"===|!==|=>|=<|=!|<>")
+
+
 def _parse(source: str, base: int = 0) -> ast.expr:
     if len(source) > MAX_EXPR_LEN:
         raise ExprError(f"expression longer than {MAX_EXPR_LEN} characters", "too-large", base)
@@ -560,6 +574,12 @@ def _parse(source: str, base: int = 0) -> ast.expr:
         off = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         msg = e.msg
         hint = None
+        mistyped = _MISTYPED_OPERATOR.search(source)
+        if mistyped:
+            op = mistyped.group()
+            raise ExprError(f"cannot read this expression: '{op}' is not an operator",
+                            "expression-syntax", base + mistyped.start(),
+                            f"write '{_MISTYPED[op]}'") from None
         if "never closed" in msg or "unmatched" in msg:
             hint = ("inside { } in YAML a comma ends the value: put each 'set:' entry on "
                     "its own line, or quote the whole expression")
@@ -615,7 +635,11 @@ def normalize(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
 
-def _normalize_limited(text: str) -> str:
+_BUDGET = ast.Name(id="_o", ctx=ast.Load())  # the rendering's bounds.Budget
+
+
+def _normalize_limited(budget: Budget, text: str) -> str:
+    """The rendered text, normalised; ``budget`` counted its parts as they were made."""
     if len(text) > MAX_OUTPUT:
         raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
     return normalize(text)
@@ -679,10 +703,14 @@ def compile_template(source: str, env: Env) -> Template:
             body, t, _ = checker.visit(tree)
             reads |= checker.reads
             scenes |= checker.scenes
-            parts.append(body if t == "str" else _call("_str", body))
+            part = body if t == "str" else _call("_str", body)
+            parts.append(ast.Call(func=ast.Attribute(value=_BUDGET, attr="take", ctx=ast.Load()),
+                                  args=[part], keywords=[]))
         else:
-            word, _, rest = text.strip().partition(" ")
-            rest_off = off + text.index(word) + len(word) + 1 if rest else off
+            word, rest, rest_off = split_tag(text, off)
+            extra = trailing_words(word, rest)
+            if extra is not None:
+                raise ExprError(extra[0], "template-syntax", rest_off, extra[1])
             if word in ("if", "elif"):
                 if not rest.strip():
                     raise ExprError(f"'{{% {word} %}}' needs a condition", "template-syntax", off)
@@ -698,14 +726,10 @@ def compile_template(source: str, env: Env) -> Template:
                 if word == "if":
                     stack.append(("if", off, [(body, [])]))
                 else:
-                    if stack[-1][0] != "if" or stack[-1][2][-1][0] is None:
-                        raise ExprError("'{% elif %}' without an open '{% if %}'",
-                                        "template-syntax", off)
+                    _after_else(stack, "elif", off)
                     stack[-1][2].append((body, []))
             elif word == "else":
-                if stack[-1][0] != "if" or stack[-1][2][-1][0] is None:
-                    raise ExprError("'{% else %}' without an open '{% if %}'",
-                                    "template-syntax", off)
+                _after_else(stack, "else", off)
                 stack[-1][2].append((None, []))
             elif word == "endif":
                 if stack[-1][0] != "if":
@@ -715,14 +739,26 @@ def compile_template(source: str, env: Env) -> Template:
                 stack[-1][2][-1][1].append(_if_tree(branches))
             else:
                 raise ExprError(f"unknown tag '{{% {word} %}}'", "template-syntax", off,
-                                "the text tags are {% if %}, {% elif %}, {% else %} "
-                                "and {% endif %}")
+                                unknown_tag_hint(word))
     if len(stack) > 1:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
-    fn = _lambda(_call("_norm", _concat(root)))
+    budget = ast.NamedExpr(target=ast.Name(id="_o", ctx=ast.Store()), value=_call("_Budget"))
+    fn = _lambda(_call("_norm", budget, _concat(root)))
     return Template(source, None, fn, frozenset(reads), frozenset(scenes),
                     first_site if env.next_site != first_site else 0)
+
+
+def _after_else(stack: list, word: str, off: int) -> None:
+    """An 'elif' or 'else' needs an open 'if' whose 'else' has not come yet."""
+    if stack[-1][0] != "if":
+        raise ExprError(f"'{{% {word} %}}' without an open '{{% if %}}'", "template-syntax",
+                        off)
+    if stack[-1][2][-1][0] is None:
+        what = ("a second '{% else %}' in one '{% if %}'" if word == "else" else
+                "'{% elif %}' after the '{% else %}' of its '{% if %}'")
+        raise ExprError(what, "template-syntax", off,
+                        "an '{% if %}' has at most one '{% else %}', and it comes last")
 
 
 def _concat(parts: list) -> ast.expr:

@@ -1,0 +1,168 @@
+"""No expression runs unbounded (issue 18.1).
+
+Hypothesis builds expressions from every story function and operator over extreme
+arguments (huge and tiny numbers, 2**255 and products of it, 1e308, 10,000-character
+texts, variables holding the stored limits), compiles each (which folds constants, as
+`check` does) and evaluates it (as `play` does), each case held to a time and a memory
+bound. Then the bombs that hung or ballooned go through the installed command.
+"""
+from __future__ import annotations
+
+import time
+import tracemalloc
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ana_story.expressions import (FUNCTIONS, MAX_INT, Env, ExprError, LimitError,
+                                   compile_expr, compile_template)
+
+from test_bombs import run_bounded, story
+
+CASE_SECONDS = 1.0  # any one case, compile and evaluate; measured: well under 10 ms
+CASE_MB = 64  # Python memory allocated at the peak of one case
+
+VARIABLES = {"n": "int", "big": "int", "neg": "int", "f": "float", "tiny": "float",
+             "s": "str", "e": "str", "b": "bool"}
+VALUES = {"n": 7, "big": MAX_INT, "neg": -MAX_INT, "f": 1e300, "tiny": 5e-324,
+          "s": "x" * 10_000, "e": "", "b": True}
+STATE = SimpleNamespace(seed=2**64 - 1, turn=10**9, visits={"a": 3})
+RUN_ERRORS = (LimitError, ArithmeticError, ValueError, TypeError, RecursionError,
+              MemoryError)
+
+ATOMS = st.sampled_from([
+    "0", "1", "-1", "2", "999999999999999", "-999999999999999", "2**255", "-(2**255)",
+    "(2**255) * (2**255) * (2**255) * (2**255)", "0.0", "0.5", "1e308", "-1e308", "1e-308",
+    "''", "'x'", "'ab' * 5000", "true", "false", *VARIABLES,
+    "n * n * n * n * n", "big * big * big * big", "visits('a')",
+])
+OPERATORS = ["+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=",
+             "and", "or"]
+CALLABLE = sorted(set(FUNCTIONS) - {"visits", "seen"})
+
+
+def _expressions(children):
+    binary = st.builds(lambda a, op, b: f"({a}) {op} ({b})", children,
+                       st.sampled_from(OPERATORS), children)
+    unary = st.builds(lambda op, a: f"{op}({a})", st.sampled_from(["-", "+", "not "]),
+                      children)
+    call = st.builds(lambda fn, args: f"{fn}({', '.join(args)})", st.sampled_from(CALLABLE),
+                     st.lists(children, min_size=1, max_size=3))
+    pick = st.builds(lambda c, a, b: f"({a}) if ({c}) else ({b})", children, children,
+                     children)
+    return st.one_of(binary, unary, call, pick)
+
+
+EXPRESSIONS = st.recursive(ATOMS, _expressions, max_leaves=8)
+SETTINGS = settings(max_examples=1500, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def _bounded(run) -> str:
+    """Run one case under tracemalloc; fail past the time or memory bound."""
+    tracemalloc.start()
+    t = time.perf_counter()
+    try:
+        outcome = run()
+    finally:
+        seconds = time.perf_counter() - t
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert seconds < CASE_SECONDS, f"{seconds:.2f} s"
+    assert peak < CASE_MB << 20, f"{peak >> 20} MB"
+    return outcome
+
+
+def _compile_and_run(source: str, template: bool) -> str:
+    env = Env(VARIABLES, {"a"})
+    try:
+        if template:
+            compiled = compile_template(f"a {{{{ {source} }}}} b", env)
+        else:
+            compiled = compile_expr(source, env)
+    except ExprError as e:
+        assert e.code, e  # refused when the story is checked, with a code
+        return "refused"
+    try:
+        if template:
+            compiled.render(dict(VALUES), STATE)
+        else:
+            compiled(dict(VALUES), STATE)
+    except RUN_ERRORS:
+        return "stopped"  # the engine turns these into a story error naming the line
+    return "value"
+
+
+@given(EXPRESSIONS)
+@SETTINGS
+def test_every_function_and_operator_is_bounded_in_its_arguments(source):
+    _bounded(lambda: _compile_and_run(source, template=False))
+
+
+@given(EXPRESSIONS)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_template_parts_are_bounded_too(source):
+    _bounded(lambda: _compile_and_run(source, template=True))
+
+
+@pytest.mark.parametrize("source, outcome", [
+    ("round(5, -1000000000000000)", 0), ("round(n, -999999999999999)", 0),
+    ("round(big, -16)", 0), ("round(big, -15)", 1_000_000_000_000_000),
+    ("round(n, 999999999999999)", 7), ("round(f, -999999999999999)", 0.0),
+    ("round(f, 999999999999999)", 1e300), ("round(tiny, 999999999999999)", 5e-324),
+    ("round(1234, -2)", 1200), ("round(2.675, 2)", 2.67),
+])
+def test_round_with_any_places_is_quick_and_right(source, outcome):
+    value = _bounded(lambda: compile_expr(source, Env(VARIABLES))(dict(VALUES), STATE))
+    assert value == outcome
+
+
+def test_joining_texts_past_the_text_limit_stops_before_building_it():
+    expr = compile_expr(" + ".join(["s"] * 300), Env(VARIABLES))
+    with pytest.raises(LimitError, match="more than 10000 characters"):
+        _bounded(lambda: expr(dict(VALUES), STATE))
+
+
+# --- through the installed command ---------------------------------------------------
+
+ROUND_SCENES = ("scenes:\n  a:\n    text: '{{ round(x, -999999999999999) }} ok'\n"
+                "    choices:\n      - text: on\n        set:\n          x: int(round(x + 5, "
+                "-999999999999999) + round(x, 10**15))\n        goto: b\n"
+                "  b:\n    text: 'x is {{ x }}'\n    ending: E\n")
+
+
+def test_round_with_huge_places_neither_hangs_check_nor_play(tmp_path):
+    folder = story(tmp_path / "r", ROUND_SCENES)
+    r, seconds, _ = run_bounded("check", str(folder))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r, seconds, _ = run_bounded("play", str(folder), "--plain", "--seed", "1", input="1\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "x is 0" in r.stdout
+    assert seconds < 10
+
+
+def test_a_constant_round_bomb_is_folded_quickly_in_check(tmp_path):
+    scenes = ("scenes:\n  a:\n    text: '{{ round(12345, -10**15) + round(-7, -10**15) }}'\n"
+              "    ending: E\n")
+    r, seconds, _ = run_bounded("check", str(story(tmp_path / "c", scenes)))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert seconds < 10
+
+
+def test_a_passage_repeating_a_long_text_stops_early_with_the_scene_named(tmp_path):
+    """The issue's 195 KB story: a 10,000-character variable shown 39,000 times (which
+    built 390 million characters, 1.5 GB of four-byte ones, before the length check)."""
+    scenes = ("scenes:\n  a:\n    text: go\n    choices:\n      - text: on\n"
+              "        set:\n          s: \"'🐉' * 10000\"\n        goto: big\n"
+              "  big:\n    text: '" + "{{s}}" * 39_000 + "'\n    ending: E\n")
+    folder = story(tmp_path / "b", scenes, "title: T\nstart: a\nvariables: {s: ''}\n")
+    r, seconds, peak = run_bounded("play", str(folder), "--plain", "--seed", "1",
+                                   input="1\n")
+    assert r.returncode == 1, r.stdout[-500:] + r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "01-a.yaml:" in r.stderr and "(in scene 'big')" in r.stderr
+    assert "grew past 1000000 characters" in r.stderr
+    assert peak < 250, f"peak {peak:.0f} MB"  # measured: 151 MB, most of it compiling
+    assert seconds < 10
