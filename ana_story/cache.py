@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -28,7 +29,7 @@ from .expressions import Env, Expr, Template, compile_expr, compile_template
 from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story,
                     Variable)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: expressions and texts keep where they were written
 
 
 def cache_dir() -> Path:
@@ -134,15 +135,14 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
         name = os.path.basename(where.file)
         return [files.setdefault(name, len(files)), where.line, where.column]
 
-    def tpl(t: Template | None):
-        if t is None:
+    def code(x: Expr | Template | None):
+        if x is None:
             return None
-        return t.source if not t.site0 else [t.source, t.site0]
+        if x.where is not None:
+            return [x.source, x.site0, loc(x.where)]
+        return x.source if not x.site0 else [x.source, x.site0]
 
-    def expr(e: Expr | None):
-        if e is None:
-            return None
-        return e.source if not e.site0 else [e.source, e.site0]
+    tpl = expr = code
 
     def choice(c: Choice) -> list:
         routes = [[r.scene, expr(r.condition), r.weight, loc(r.where)] for r in c.goto.routes]
@@ -203,24 +203,28 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
         variables[name] = Variable(name, initial, type_, label, visible, loc(where))
     env = Env({n: v.type for n, v in variables.items()}, None)
 
-    def at_site(raw) -> tuple[str, int]:
-        return (raw, 0) if isinstance(raw, str) else (raw[0], raw[1])
+    def at_site(raw) -> tuple[str, int, Location | None]:
+        if isinstance(raw, str):
+            return raw, 0, None
+        return raw[0], raw[1], loc(raw[2]) if len(raw) > 2 else None
 
     def tpl(raw) -> Template | None:
         if raw is None:
             return None
-        source, site = at_site(raw)
+        source, site, where = at_site(raw)
         if site:
             env.next_site = site  # the same draws as when it was loaded from YAML
-        return compile_template(source, env)
+        t = compile_template(source, env)
+        return t if where is None else replace(t, where=where)
 
     def expr(raw, want: str) -> Expr | None:
         if raw is None:
             return None
-        source, site = at_site(raw)
+        source, site, where = at_site(raw)
         if site:
             env.next_site = site
-        return compile_expr(source, env, want=want)
+        e = compile_expr(source, env, want=want)
+        return e if where is None else replace(e, where=where)
 
     def choice(raw) -> Choice:
         key, index, text, (is_random, site, routes), cond, effects, once, fallback, \

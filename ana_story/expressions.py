@@ -120,7 +120,8 @@ def _to_str(value):
 _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
-    "_pick": _pick, "_round": bounded_round, "_cat": joined_text, "_Budget": Budget, "_min": min, "_max": max, "_abs": abs,
+    "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
+    "_cat": joined_text, "_Budget": Budget,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -160,6 +161,7 @@ class Expr:
     scenes: frozenset = frozenset()  # scene ids named in visits()/seen()
     constant: bool = False  # no variables, visits or randomness
     site0: int = 0  # number of its first random call site (0: none); kept by the cache
+    where: Any = field(default=None, compare=False)  # model.Location of its own text
 
     def __call__(self, variables: dict, state: Any) -> Any:
         return self.fn(variables, state)
@@ -175,6 +177,7 @@ class Template:
     reads: frozenset = frozenset()
     scenes: frozenset = frozenset()
     site0: int = 0  # number of its first random call site (0: none); kept by the cache
+    where: Any = field(default=None, compare=False)  # model.Location of its own text
 
     def render(self, variables: dict, state: Any) -> str:
         if self.const is not None:

@@ -13,7 +13,7 @@ import gc
 import keyword
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -477,7 +477,9 @@ class _Loader:
             return None
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
-        return t
+        if t.const is not None:
+            return t
+        return replace(t, where=Location(f.path, *self.pos_in(f, node, 0)))  # run-time errors
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
                    target: str | None = None) -> Expr | None:
@@ -494,7 +496,7 @@ class _Loader:
             return None
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
-        return expr
+        return replace(expr, where=Location(f.path, *self.pos_in(f, node, 0)))  # run-time errors
 
     def build_choice(self, f: _File, sid: str, i: int, node, env: Env,
                      keys: dict) -> Choice | None:
