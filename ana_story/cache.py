@@ -138,6 +138,9 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
     def code(x: Expr | Template | None):
         if x is None:
             return None
+        marks = getattr(x, "mark_wheres", ())
+        if marks:
+            return [x.source, x.site0, loc(x.where), [loc(m) for m in marks]]
         if x.where is not None:
             return [x.source, x.site0, loc(x.where)]
         return x.source if not x.site0 else [x.source, x.site0]
@@ -208,6 +211,9 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
             return raw, 0, None
         return raw[0], raw[1], loc(raw[2]) if len(raw) > 2 else None
 
+    def marks(raw) -> tuple:
+        return tuple(map(loc, raw[3])) if isinstance(raw, list) and len(raw) > 3 else ()
+
     def tpl(raw) -> Template | None:
         if raw is None:
             return None
@@ -215,7 +221,7 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
         if site:
             env.next_site = site  # the same draws as when it was loaded from YAML
         t = compile_template(source, env)
-        return t if where is None else replace(t, where=where)
+        return t if where is None else replace(t, where=where, mark_wheres=marks(raw))
 
     def expr(raw, want: str) -> Expr | None:
         if raw is None:

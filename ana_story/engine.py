@@ -92,8 +92,13 @@ def _fail(err: BaseException, what: str, where: Location | None, scene: str):
         column=where.column if where else 0, scene=scene) from None
 
 
-def _at(part, default: Location | None) -> Location | None:
-    """Where the failing expression or text was written, else ``default``."""
+def _at(part, default: Location | None, err: BaseException) -> Location | None:
+    """Where the failing expression, or the failing part of a text, was written;
+    else ``default``."""
+    marks = getattr(part, "mark_wheres", ())
+    k = getattr(err, "template_part", -1)
+    if marks and 0 <= k < len(marks):
+        return marks[k]
     where = getattr(part, "where", None)
     return where if where is not None else default
 
@@ -108,7 +113,7 @@ def present(story: Story, state: State) -> Passage:
         try:
             text = scene.text.fn(v, state)
         except _EVAL_ERRORS as e:
-            _fail(e, "the scene's text", _at(scene.text, scene.where), scene.id)
+            _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
     views = []
     any_available = False
     fallbacks = []
@@ -131,7 +136,7 @@ def present(story: Story, state: State) -> Passage:
                 part = c.locked
                 reason = c.locked.render(v, state)
         except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", _at(part, c.where), scene.id)
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         if ok:
             any_available = True
         views.append(ChoiceView(c.index, c.key, label, ok, reason))
@@ -142,7 +147,7 @@ def present(story: Story, state: State) -> Passage:
             part = c.text
             label = c.text.render(v, state)
         except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", _at(part, c.where), scene.id)
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
     return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
                    scene.tags, state.turn)
@@ -176,7 +181,7 @@ def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
             if r.condition is None or r.condition.fn(v, state):
                 return r.scene
         except _EVAL_ERRORS as e:
-            _fail(e, what, _at(r.condition, r.where), sid)
+            _fail(e, what, _at(r.condition, r.where, e), sid)
     return routes[-1].scene  # the loader makes the last route unconditional
 
 
@@ -215,7 +220,7 @@ def choose(story: Story, state: State, index: int) -> State:
             part = expr
             v[name] = _stored(name, expr.fn(v, state))
     except _EVAL_ERRORS as e:
-        _fail(e, f"choice {index + 1}", _at(part, c.where), scene.id)
+        _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
     target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1

@@ -25,7 +25,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
-from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
+from .bounds import (MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text,
+                     rendered)
 from .templatetags import split_tag, trailing_words, unknown_tag_hint
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
@@ -121,7 +122,7 @@ _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
     "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
-    "_cat": joined_text, "_Budget": Budget,
+    "_cat": joined_text,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -178,6 +179,8 @@ class Template:
     scenes: frozenset = frozenset()
     site0: int = 0  # number of its first random call site (0: none); kept by the cache
     where: Any = field(default=None, compare=False)  # model.Location of its own text
+    marks: tuple = ()  # offset in source of each {{ }} and {% if %} condition, in order
+    mark_wheres: tuple = field(default=(), compare=False)  # their Locations (loader)
 
     def render(self, variables: dict, state: Any) -> str:
         if self.const is not None:
@@ -549,8 +552,8 @@ def _evaluate(tree: ast.expr):
     return eval(code, dict(_RUNTIME))  # noqa: S307 - a tree this module built
 
 
-def _lambda(body: ast.expr) -> Callable:
-    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="_v"), ast.arg(arg="_s")],
+def _lambda(body: ast.expr, names: tuple[str, ...] = ("_v", "_s")) -> Callable:
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in names],
                          kwonlyargs=[], kw_defaults=[], defaults=[])
     tree = ast.Expression(body=ast.Lambda(args=args, body=body))
     code = compile(ast.fix_missing_locations(tree), "<story>", "eval")
@@ -690,6 +693,7 @@ def compile_template(source: str, env: Env) -> Template:
         return Template(source, normalize(source))
     reads: set[str] = set()
     scenes: set[str] = set()
+    marks: list[int] = []
     first_site = env.next_site
     # stack of (kind, offset, branches: list[(cond_tree|None, parts)])
     root: list = []
@@ -707,6 +711,7 @@ def compile_template(source: str, env: Env) -> Template:
             reads |= checker.reads
             scenes |= checker.scenes
             part = body if t == "str" else _call("_str", body)
+            part = _marked(marks, off + (len(text) - len(text.lstrip())), part)
             parts.append(ast.Call(func=ast.Attribute(value=_BUDGET, attr="take", ctx=ast.Load()),
                                   args=[part], keywords=[]))
         else:
@@ -726,6 +731,7 @@ def compile_template(source: str, env: Env) -> Template:
                                     f"compare it, for example '{rest.strip()} > 0'")
                 reads |= checker.reads
                 scenes |= checker.scenes
+                body = _marked(marks, rest_off + (len(rest) - len(rest.lstrip())), body)
                 if word == "if":
                     stack.append(("if", off, [(body, [])]))
                 else:
@@ -746,10 +752,18 @@ def compile_template(source: str, env: Env) -> Template:
     if len(stack) > 1:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
-    budget = ast.NamedExpr(target=ast.Name(id="_o", ctx=ast.Store()), value=_call("_Budget"))
-    fn = _lambda(_call("_norm", budget, _concat(root)))
+    fn = rendered(_lambda(_call("_norm", _BUDGET, _concat(root)), ("_v", "_s", "_o")))
     return Template(source, None, fn, frozenset(reads), frozenset(scenes),
-                    first_site if env.next_site != first_site else 0)
+                    first_site if env.next_site != first_site else 0, marks=tuple(marks))
+
+
+def _marked(marks: list[int], offset: int, tree: ast.expr) -> ast.expr:
+    """``_o.at(k) or tree``: the rendering notes part k (at ``offset``) before it is
+    worked out, so a run-time error can name that part's own line."""
+    marks.append(offset)
+    at = ast.Call(func=ast.Attribute(value=_BUDGET, attr="at", ctx=ast.Load()),
+                  args=[_const(len(marks) - 1)], keywords=[])
+    return ast.BoolOp(op=ast.Or(), values=[at, tree])
 
 
 def _after_else(stack: list, word: str, off: int) -> None:

@@ -24,6 +24,7 @@ from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprE
                           Template, compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 from .paths import display_path
+from .textpos import positions
 
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
     _YamlLoader = yaml.CSafeLoader
@@ -131,6 +132,14 @@ class _Loader:
             quote = 1 if style in ("'", '"') else 0
             return line + 1, col + quote + offset + 1
         return line + 1, col + 1
+
+    def mark_wheres(self, f: _File, node, offsets: tuple) -> tuple:
+        """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
+        line, style = node.start_mark.line, node.style or ""
+        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
+                      0) if style == "|" else 0
+        return tuple(Location(f.path, ln, col) for ln, col in positions(
+            node.value, style, line, node.start_mark.column, indent, offsets))
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)
@@ -479,7 +488,8 @@ class _Loader:
             self.note_scene_uses(f, node, t.scenes)
         if t.const is not None:
             return t
-        return replace(t, where=Location(f.path, *self.pos_in(f, node, 0)))  # run-time errors
+        return replace(t, where=Location(f.path, *self.pos_in(f, node, 0)),  # for run-time
+                       mark_wheres=self.mark_wheres(f, node, t.marks))  # errors
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
                    target: str | None = None) -> Expr | None:

@@ -97,13 +97,15 @@ def test_a_divisor_that_is_zero_only_sometimes_is_not_a_load_error(story_dir):
 @pytest.mark.parametrize("choice, where, what", [
     ("1", "01-start.yaml:8:17", "choice 1 could not be worked out: division by zero"),
     ("2", "01-start.yaml:13:17", "choice 2 could not be worked out: division by zero"),
-    ("3", "01-start.yaml:26:7", "the scene's text could not be worked out"),
-    ("4", "01-start.yaml:35:16", "choice 2 could not be worked out: division by zero"),
+    ("3", "01-start.yaml:30:25", "the scene's text could not be worked out"),
+    ("4", "01-start.yaml:37:25", "choice 2 could not be worked out: division by zero"),
     ("5", "01-start.yaml:21:16", "choice 5 could not be worked out: 'big' would become 1"),
+    ("6", "01-start.yaml:46:23", "the scene's text could not be worked out"),
 ])
 def test_a_runtime_error_names_the_expressions_own_line(choice, where, what, tmp_path):
-    """Not the scene's or the choice's first line (5:9, 10:9, 23:3, 35:9, 19:9 before);
-    and the same from the compiled-story cache on a second start."""
+    """The part of a text that failed, not the scene's or the choice's first line
+    (5:9, 10:9, 25:3, 37:9, 19:9 and 42:3 before); the same from the compiled-story
+    cache on a second start."""
     for _ in range(2):
         r = run_cli("play", str(RUNTIME), "--seed", "1", input=f"{choice}\n",
                     env={"ANA_STORY_CACHE": str(tmp_path / "cache")})
