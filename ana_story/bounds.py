@@ -10,8 +10,6 @@ compiled story code (see its _RUNTIME); nothing here touches I/O.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
-
 MAX_STR = 10_000  # characters in any text a story computes (as in expressions.py)
 MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
 MAX_ROUND_DIGITS = 400  # past this, round() of a float cannot change (floats end at 1e308)
@@ -56,16 +54,10 @@ class Budget:
     would grow past MAX_OUTPUT stops at that point, holding at most MAX_OUTPUT
     characters of parts (plus the template's own text, at most 200,000)."""
 
-    __slots__ = ("used", "mark")
+    __slots__ = ("used",)
 
     def __init__(self) -> None:
         self.used = 0
-        self.mark = -1  # the part being worked out (see at()), for error messages
-
-    def at(self, mark: int) -> None:
-        """Note that part ``mark`` is worked out next; None, so ``at(k) or part``
-        is the part itself."""
-        self.mark = mark
 
     def take(self, part: str) -> str:
         self.used += len(part)
@@ -73,15 +65,3 @@ class Budget:
             raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
         return part
 
-
-def rendered(inner: Callable[[dict, Any, Budget], str]) -> Callable[[dict, Any], str]:
-    """A template's render function: a fresh Budget for each rendering, and on an
-    error the number of the part that failed, as ``error.template_part``."""
-    def render(variables: dict, state: Any) -> str:
-        budget = Budget()
-        try:
-            return inner(variables, state, budget)
-        except Exception as e:  # re-raised: only labelled on its way out
-            e.template_part = budget.mark
-            raise
-    return render

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -221,7 +220,7 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
         if site:
             env.next_site = site  # the same draws as when it was loaded from YAML
         t = compile_template(source, env)
-        return t if where is None else replace(t, where=where, mark_wheres=marks(raw))
+        return t if where is None else t.at(where, marks(raw))
 
     def expr(raw, want: str) -> Expr | None:
         if raw is None:
@@ -230,7 +229,7 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
         if site:
             env.next_site = site
         e = compile_expr(source, env, want=want)
-        return e if where is None else replace(e, where=where)
+        return e if where is None else e.at(where)
 
     def choice(raw) -> Choice:
         key, index, text, (is_random, site, routes), cond, effects, once, fallback, \

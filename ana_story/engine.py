@@ -96,8 +96,8 @@ def _at(part, default: Location | None, err: BaseException) -> Location | None:
     """Where the failing expression, or the failing part of a text, was written;
     else ``default``."""
     marks = getattr(part, "mark_wheres", ())
-    k = getattr(err, "template_part", -1)
-    if marks and 0 <= k < len(marks):
+    k = part.failed_part(err) if marks else -1
+    if 0 <= k < len(marks):
         return marks[k]
     where = getattr(part, "where", None)
     return where if where is not None else default

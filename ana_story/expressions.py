@@ -25,14 +25,14 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
-from .bounds import (MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text,
-                     rendered)
+from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
 from .templatetags import split_tag, trailing_words, unknown_tag_hint
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
 MAX_TEMPLATE_LEN = 200_000  # characters in one text template
 MAX_INT = 10**15  # magnitude of any whole number a story stores
 MAX_POW_BITS = 256  # size of an integer power's result, in bits
+MAX_MARKS = 1_000  # parts of one text whose own line a run-time error can name
 
 TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false",
               "str": "text"}
@@ -122,7 +122,7 @@ _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
     "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
-    "_cat": joined_text,
+    "_cat": joined_text, "_Budget": Budget,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -167,6 +167,11 @@ class Expr:
     def __call__(self, variables: dict, state: Any) -> Any:
         return self.fn(variables, state)
 
+    def at(self, where: Any) -> Expr:
+        """This expression as written at ``where`` (a cached one serves many places)."""
+        return Expr(self.source, self.type, self.fn, self.reads, self.scenes, self.constant,
+                    self.site0, where)
+
 
 @dataclass(frozen=True, slots=True)
 class Template:
@@ -186,6 +191,22 @@ class Template:
         if self.const is not None:
             return self.const
         return self.fn(variables, state)
+
+    def at(self, where: Any, mark_wheres: tuple = ()) -> Template:
+        """This text as written at ``where``, its parts at ``mark_wheres``."""
+        return Template(self.source, self.const, self.fn, self.reads, self.scenes,
+                        self.site0, where, self.marks, mark_wheres)
+
+    def failed_part(self, err: BaseException) -> int:
+        """Which of ``marks`` was being worked out when ``err`` left this text's
+        code, read from that code's frame in the traceback; -1 when unknown."""
+        code = getattr(self.fn, "__code__", None)
+        tb = err.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                return tb.tb_frame.f_locals.get("_k", 0) - 1
+            tb = tb.tb_next
+        return -1
 
 
 # --- checking and rewriting ----------------------------------------------------
@@ -694,6 +715,9 @@ def compile_template(source: str, env: Env) -> Template:
     reads: set[str] = set()
     scenes: set[str] = set()
     marks: list[int] = []
+    # Marks cost little per part, but compiling tens of thousands of them does: past
+    # MAX_MARKS parts a run-time error names the text's first line instead.
+    mark = source.count("{{") + source.count("{%") <= MAX_MARKS
     first_site = env.next_site
     # stack of (kind, offset, branches: list[(cond_tree|None, parts)])
     root: list = []
@@ -711,7 +735,8 @@ def compile_template(source: str, env: Env) -> Template:
             reads |= checker.reads
             scenes |= checker.scenes
             part = body if t == "str" else _call("_str", body)
-            part = _marked(marks, off + (len(text) - len(text.lstrip())), part)
+            if mark and not isinstance(tree, ast.Name):  # a variable alone cannot fail
+                part = _marked(marks, off + (len(text) - len(text.lstrip())), part)
             parts.append(ast.Call(func=ast.Attribute(value=_BUDGET, attr="take", ctx=ast.Load()),
                                   args=[part], keywords=[]))
         else:
@@ -731,7 +756,8 @@ def compile_template(source: str, env: Env) -> Template:
                                     f"compare it, for example '{rest.strip()} > 0'")
                 reads |= checker.reads
                 scenes |= checker.scenes
-                body = _marked(marks, rest_off + (len(rest) - len(rest.lstrip())), body)
+                if mark:
+                    body = _marked(marks, rest_off + (len(rest) - len(rest.lstrip())), body)
                 if word == "if":
                     stack.append(("if", off, [(body, [])]))
                 else:
@@ -752,18 +778,19 @@ def compile_template(source: str, env: Env) -> Template:
     if len(stack) > 1:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
-    fn = rendered(_lambda(_call("_norm", _BUDGET, _concat(root)), ("_v", "_s", "_o")))
+    budget = ast.NamedExpr(target=ast.Name(id="_o", ctx=ast.Store()), value=_call("_Budget"))
+    fn = _lambda(_call("_norm", budget, _concat(root)))
     return Template(source, None, fn, frozenset(reads), frozenset(scenes),
                     first_site if env.next_site != first_site else 0, marks=tuple(marks))
 
 
 def _marked(marks: list[int], offset: int, tree: ast.expr) -> ast.expr:
-    """``_o.at(k) or tree``: the rendering notes part k (at ``offset``) before it is
-    worked out, so a run-time error can name that part's own line."""
+    """``(_k := k + 1) and tree``: the rendering notes in a local that part k (at
+    ``offset``) is worked out next, so a run-time error can name that part's own
+    line (Template.failed_part); a local store costs next to nothing."""
     marks.append(offset)
-    at = ast.Call(func=ast.Attribute(value=_BUDGET, attr="at", ctx=ast.Load()),
-                  args=[_const(len(marks) - 1)], keywords=[])
-    return ast.BoolOp(op=ast.Or(), values=[at, tree])
+    mark = ast.NamedExpr(target=ast.Name(id="_k", ctx=ast.Store()), value=_const(len(marks)))
+    return ast.BoolOp(op=ast.And(), values=[mark, tree])
 
 
 def _after_else(stack: list, word: str, off: int) -> None:

@@ -13,7 +13,7 @@ import gc
 import keyword
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -488,8 +488,8 @@ class _Loader:
             self.note_scene_uses(f, node, t.scenes)
         if t.const is not None:
             return t
-        return replace(t, where=Location(f.path, *self.pos_in(f, node, 0)),  # for run-time
-                       mark_wheres=self.mark_wheres(f, node, t.marks))  # errors
+        return t.at(Location(f.path, *self.pos_in(f, node, 0)),  # for run-time errors
+                    self.mark_wheres(f, node, t.marks))
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
                    target: str | None = None) -> Expr | None:
@@ -506,7 +506,7 @@ class _Loader:
             return None
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
-        return replace(expr, where=Location(f.path, *self.pos_in(f, node, 0)))  # run-time errors
+        return expr.at(Location(f.path, *self.pos_in(f, node, 0)))  # for run-time errors
 
     def build_choice(self, f: _File, sid: str, i: int, node, env: Env,
                      keys: dict) -> Choice | None:

@@ -112,3 +112,15 @@ def test_a_runtime_error_names_the_expressions_own_line(choice, where, what, tmp
         assert r.returncode == 1, r.stdout + r.stderr
         assert f"{where}: {what}" in r.stderr
         assert "Traceback" not in r.stderr
+
+
+def test_parts_are_marked_up_to_a_bound_and_a_variable_alone_is_not():
+    from ana_story.expressions import MAX_MARKS, Env, compile_template
+    env = Env({"n": "int", "s": "str"})
+    t = compile_template("{{ s }} {{ 10 // n }} {% if n > 1 %}x{% endif %}", env)
+    assert t.marks == (11, 28)  # '10 // n' and 'n > 1'; '{{ s }}' cannot fail
+    many = compile_template("{{ 10 // n }}" * (MAX_MARKS + 1), env)
+    assert many.marks == ()  # the error then names the text's first line
+    with pytest.raises(ZeroDivisionError) as info:
+        many.render({"n": 0, "s": ""}, None)
+    assert many.failed_part(info.value) == -1
