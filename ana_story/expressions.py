@@ -27,6 +27,7 @@ from typing import Any, Callable, Collection, Mapping
 
 from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
 from .templatetags import split_tag, trailing_words, unknown_tag_hint
+
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
 MAX_TEMPLATE_LEN = 200_000  # characters in one text template
@@ -573,8 +574,8 @@ def _evaluate(tree: ast.expr):
     return eval(code, dict(_RUNTIME))  # noqa: S307 - a tree this module built
 
 
-def _lambda(body: ast.expr, names: tuple[str, ...] = ("_v", "_s")) -> Callable:
-    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in names],
+def _lambda(body: ast.expr) -> Callable:
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="_v"), ast.arg(arg="_s")],
                          kwonlyargs=[], kw_defaults=[], defaults=[])
     tree = ast.Expression(body=ast.Lambda(args=args, body=body))
     code = compile(ast.fix_missing_locations(tree), "<story>", "eval")
@@ -584,6 +585,7 @@ def _lambda(body: ast.expr, names: tuple[str, ...] = ("_v", "_s")) -> Callable:
 # Operators from other languages, or typed the wrong way round, and what to write.
 _MISTYPED = {"=>": ">=", "=<": "<=", "=!": "!=", "<>": "!=", "===": "==", "!==": "!="}
 _MISTYPED_OPERATOR = re.compile(r"===|!==|=>|=<|=!|<>")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _parse(source: str, base: int = 0) -> ast.expr:
@@ -601,7 +603,8 @@ def _parse(source: str, base: int = 0) -> ast.expr:
         off = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         msg = e.msg
         hint = None
-        mistyped = _MISTYPED_OPERATOR.search(source)
+        mistyped = _MISTYPED_OPERATOR.search(  # outside quoted text
+            _QUOTED.sub(lambda m: " " * len(m.group()), source))
         if mistyped:
             op = mistyped.group()
             raise ExprError(f"cannot read this expression: '{op}' is not an operator",

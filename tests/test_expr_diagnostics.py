@@ -124,3 +124,16 @@ def test_parts_are_marked_up_to_a_bound_and_a_variable_alone_is_not():
     with pytest.raises(ZeroDivisionError) as info:
         many.render({"n": 0, "s": ""}, None)
     assert many.failed_part(info.value) == -1
+
+
+@pytest.mark.parametrize("source, offset, hint", [
+    ("n => 1", 2, "write '>='"), ("n=<1", 1, "write '<='"), ("  n =! 1", 4, "write '!='"),
+    ("s <> 'a'", 2, "write '!='"), ("n === 3", 2, "write '=='"), ("s !== 'b'", 2, "write '!='"),
+    ("s == '=>' and n = 1", 16, "write '=='"),  # '=>' inside quotes is text, not the mistake
+])
+def test_operators_from_other_languages_get_the_one_to_write(source, offset, hint):
+    from ana_story.expressions import Env, ExprError, compile_expr
+    with pytest.raises(ExprError) as info:
+        compile_expr(source, Env({"n": "int", "s": "str"}))
+    assert (info.value.code, info.value.offset) == ("expression-syntax", offset)
+    assert hint in info.value.hint
