@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
-from .expressions import MAX_INT, MAX_STR, LimitError, random_site_draw
+from .expressions import MAX_INT, MAX_OUTPUT, MAX_STR, LimitError, random_site_draw
 from .model import Choice, Goto, Location, Scene, Story
 from .state import State, Step
 
@@ -114,6 +114,9 @@ def present(story: Story, state: State) -> Passage:
             text = scene.text.fn(v, state)
         except _EVAL_ERRORS as e:
             _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+    # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
+    # a thousand choices could each render nearly that much.
+    used = 0 if scene.text.const is not None else len(text)
     views = []
     any_available = False
     fallbacks = []
@@ -135,6 +138,8 @@ def present(story: Story, state: State) -> Passage:
             if not ok and c.locked is not None:
                 part = c.locked
                 reason = c.locked.render(v, state)
+            if c.text.const is None or reason is not None:
+                used = _count(used, label, reason)
         except _EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         if ok:
@@ -146,11 +151,20 @@ def present(story: Story, state: State) -> Passage:
             ok = not any_available and (c.condition is None or c.condition.fn(v, state))
             part = c.text
             label = c.text.render(v, state)
+            if c.text.const is None:
+                used = _count(used, label, None)
         except _EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
     return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
                    scene.tags, state.turn)
+
+
+def _count(used: int, label: str, reason: str | None) -> int:
+    used += len(label) + (len(reason) if reason is not None else 0)
+    if used > MAX_OUTPUT:
+        raise LimitError(f"the passage grew past {MAX_OUTPUT} characters")
+    return used
 
 
 def _available(scene: Scene, c: Choice, state: State) -> bool:

@@ -166,3 +166,21 @@ def test_a_passage_repeating_a_long_text_stops_early_with_the_scene_named(tmp_pa
     assert "grew past 1000000 characters" in r.stderr
     assert peak < 250, f"peak {peak:.0f} MB"  # measured: 151 MB, most of it compiling
     assert seconds < 10
+
+
+def test_a_passage_of_many_long_choices_stops_at_the_passage_bound(tmp_path):
+    """Each label stays under the bound of one text (100 x 9,000 characters), but 300 of
+    them would make 270 million: the passage as a whole stops at 1,000,000."""
+    label = "{{s}}" * 100
+    choices = "".join(f"      - text: '{label}'\n        goto: a\n" for _ in range(300))
+    scenes = ("scenes:\n  a:\n    text: go\n    choices:\n      - text: on\n"
+              "        set:\n          s: \"'z' * 9000\"\n        goto: many\n"
+              "  many:\n    text: Many.\n    choices:\n" + choices)
+    folder = story(tmp_path / "m", scenes, "title: T\nstart: a\nvariables: {s: ''}\n")
+    r, seconds, peak = run_bounded("play", str(folder), "--plain", "--seed", "1",
+                                   input="1\n")
+    assert r.returncode == 1, r.stdout[-500:] + r.stderr
+    assert "choice 2 could not be worked out: the passage grew past 1000000 characters" \
+        in r.stderr
+    assert "01-a.yaml:14:16: " in r.stderr and "(in scene 'many')" in r.stderr
+    assert peak < 150 and seconds < 10
