@@ -116,7 +116,7 @@ def present(story: Story, state: State) -> Passage:
             _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
-    used = 0 if scene.text.const is not None else len(text)
+    used = len(text)
     views = []
     any_available = False
     fallbacks = []
@@ -138,8 +138,7 @@ def present(story: Story, state: State) -> Passage:
             if not ok and c.locked is not None:
                 part = c.locked
                 reason = c.locked.render(v, state)
-            if c.text.const is None or reason is not None:
-                used = _count(used, label, reason)
+            used = _count(used, label, reason)
         except _EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         if ok:
@@ -151,8 +150,7 @@ def present(story: Story, state: State) -> Passage:
             ok = not any_available and (c.condition is None or c.condition.fn(v, state))
             part = c.text
             label = c.text.render(v, state)
-            if c.text.const is None:
-                used = _count(used, label, None)
+            used = _count(used, label, None)
         except _EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))

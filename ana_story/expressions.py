@@ -364,9 +364,7 @@ class _Checker:
         elif op == "*" and {lt, rt} == {"str", "int"}:
             t, tree = "str", _call("_rep", la, ra)
         elif lt in NUMERIC and rt in NUMERIC:
-            if op in ("/", "//", "%") and rc is not self._NO and rc == 0:
-                self.fail(node.right, f"'{op}' by zero: this can never be worked out",
-                          "division-by-zero", "divide by something that cannot be 0")
+            self._divisor(node, op, rc)
             if op == "/":
                 t = "float"
             else:
@@ -376,6 +374,12 @@ class _Checker:
         else:
             bad()
         return tree, t, self._fold(node, tree, lc, rc)
+
+    def _divisor(self, node, op: str, value) -> None:
+        """A constant 0 after '/', '//' or '%' is an error when the story loads."""
+        if op in ("/", "//", "%") and value is not self._NO and value == 0:
+            self.fail(node.right, f"'{op}' by zero: this can never be worked out",
+                      "division-by-zero", "divide by something that cannot be 0")
 
     def _not_an_operator(self, node):
         """'|', '&', '^', '<<', '>>': a Jinja-style filter gets a hint of its own."""
@@ -588,6 +592,15 @@ _MISTYPED_OPERATOR = re.compile(r"===|!==|=>|=<|=!|<>")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
+def _mistyped_operator(source: str, base: int) -> None:
+    """Raise the error for '=>' and the like (outside quoted text), if there is one."""
+    mistyped = _MISTYPED_OPERATOR.search(_QUOTED.sub(lambda m: " " * len(m.group()), source))
+    if mistyped:
+        op = mistyped.group()
+        raise ExprError(f"cannot read this expression: '{op}' is not an operator",
+                        "expression-syntax", base + mistyped.start(), f"write '{_MISTYPED[op]}'")
+
+
 def _parse(source: str, base: int = 0) -> ast.expr:
     if len(source) > MAX_EXPR_LEN:
         raise ExprError(f"expression longer than {MAX_EXPR_LEN} characters", "too-large", base)
@@ -603,13 +616,7 @@ def _parse(source: str, base: int = 0) -> ast.expr:
         off = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         msg = e.msg
         hint = None
-        mistyped = _MISTYPED_OPERATOR.search(  # outside quoted text
-            _QUOTED.sub(lambda m: " " * len(m.group()), source))
-        if mistyped:
-            op = mistyped.group()
-            raise ExprError(f"cannot read this expression: '{op}' is not an operator",
-                            "expression-syntax", base + mistyped.start(),
-                            f"write '{_MISTYPED[op]}'") from None
+        _mistyped_operator(source, base)
         if "never closed" in msg or "unmatched" in msg:
             hint = ("inside { } in YAML a comma ends the value: put each 'set:' entry on "
                     "its own line, or quote the whole expression")
