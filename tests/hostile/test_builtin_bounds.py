@@ -5,9 +5,13 @@ arguments (huge and tiny numbers, 2**255 and products of it, 1e308, 10,000-chara
 texts, variables holding the stored limits), compiles each (which folds constants, as
 `check` does) and evaluates it (as `play` does), each case held to a time and a memory
 bound. Then the bombs that hung or ballooned go through the installed command.
+The fuzz and bomb tests are marked slow; the long run:
+
+    ANA_STORY_FUZZ_EXAMPLES=5000 python -m pytest tests/hostile/test_builtin_bounds.py
 """
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 from types import SimpleNamespace
@@ -56,7 +60,8 @@ def _expressions(children):
 
 
 EXPRESSIONS = st.recursive(ATOMS, _expressions, max_leaves=8)
-SETTINGS = settings(max_examples=1500, deadline=None,
+EXAMPLES = int(os.environ.get("ANA_STORY_FUZZ_EXAMPLES", "600"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -95,14 +100,17 @@ def _compile_and_run(source: str, template: bool) -> str:
     return "value"
 
 
+@pytest.mark.slow
 @given(EXPRESSIONS)
 @SETTINGS
 def test_every_function_and_operator_is_bounded_in_its_arguments(source):
     _bounded(lambda: _compile_and_run(source, template=False))
 
 
+@pytest.mark.slow
 @given(EXPRESSIONS)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES // 3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 def test_template_parts_are_bounded_too(source):
     _bounded(lambda: _compile_and_run(source, template=True))
 
@@ -133,6 +141,7 @@ ROUND_SCENES = ("scenes:\n  a:\n    text: '{{ round(x, -999999999999999) }} ok'\
                 "  b:\n    text: 'x is {{ x }}'\n    ending: E\n")
 
 
+@pytest.mark.slow
 def test_round_with_huge_places_neither_hangs_check_nor_play(tmp_path):
     folder = story(tmp_path / "r", ROUND_SCENES)
     r, seconds, _ = run_bounded("check", str(folder))
@@ -143,6 +152,7 @@ def test_round_with_huge_places_neither_hangs_check_nor_play(tmp_path):
     assert seconds < 10
 
 
+@pytest.mark.slow
 def test_a_constant_round_bomb_is_folded_quickly_in_check(tmp_path):
     scenes = ("scenes:\n  a:\n    text: '{{ round(12345, -10**15) + round(-7, -10**15) }}'\n"
               "    ending: E\n")
@@ -151,6 +161,7 @@ def test_a_constant_round_bomb_is_folded_quickly_in_check(tmp_path):
     assert seconds < 10
 
 
+@pytest.mark.slow
 def test_a_passage_repeating_a_long_text_stops_early_with_the_scene_named(tmp_path):
     """The issue's 195 KB story: a 10,000-character variable shown 39,000 times (which
     built 390 million characters, 1.5 GB of four-byte ones, before the length check)."""
@@ -168,6 +179,7 @@ def test_a_passage_repeating_a_long_text_stops_early_with_the_scene_named(tmp_pa
     assert seconds < 10
 
 
+@pytest.mark.slow
 def test_a_passage_of_many_long_choices_stops_at_the_passage_bound(tmp_path):
     """Each label stays under the bound of one text (100 x 9,000 characters), but 300 of
     them would make 270 million: the passage as a whole stops at 1,000,000."""

@@ -37,6 +37,7 @@ LINES = st.one_of(ANY_TEXT, DIGITS, st.builds("undo {}".format, st.one_of(DIGITS
                             ANY_TEXT))
 
 
+@pytest.mark.slow
 @given(st.text(st.characters(), max_size=60))
 @settings(max_examples=2000, deadline=None)
 def test_read_number_takes_only_ascii_digits(text):
@@ -69,6 +70,7 @@ def _play(lines: list[str], tmp_path) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 @given(st.lists(LINES, min_size=1, max_size=6))
 @SETTINGS
 def test_any_typed_line_is_answered_never_crashes(tmp_path_factory, lines):
