@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
 from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
-from .templatetags import split_tag, trailing_words, unknown_tag_hint
+from .templatetags import FILTER_FUNCTIONS, split_tag, trailing_words, unknown_tag_hint
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
@@ -388,8 +388,9 @@ class _Checker:
             self.fail(node, "bitwise operators are not part of the story language")
         name = right.id
         args = [node.left] + (node.right.args if isinstance(node.right, ast.Call) else [])
-        hint = (f"call the function instead: {name}({', '.join(map(ast.unparse, args))})"
-                if name in FUNCTIONS else
+        func = FILTER_FUNCTIONS.get(name, name)
+        hint = (f"call the function instead: {func}({', '.join(map(ast.unparse, args))})"
+                if func in FUNCTIONS else
                 f"there is no '{name}'; call a story function instead, like "
                 f"round(x) or str(x): {FUNCTION_HELP}")
         self.fail(right, f"'| {name}' is a filter, and story text has no filters",

@@ -17,6 +17,12 @@ OTHER_SPELLINGS = {"elseif": "elif", "elsif": "elif", "else_if": "elif", "end": 
                    "fi": "endif", "end_if": "endif", "endif;": "endif", "if:": "if"}
 
 
+# Jinja filters whose work a story function does, under that function's name.
+FILTER_FUNCTIONS = {"length": "len", "count": "len", "string": "str", "int": "int",
+                    "round": "round", "abs": "abs", "min": "min", "max": "max",
+                    "random": "pick"}
+
+
 def split_tag(inside: str, off: int) -> tuple[str, str, int]:
     """(word, rest, offset of rest) of a tag whose inside starts at ``off``."""
     m = _WORD.match(inside)

@@ -137,3 +137,15 @@ def test_operators_from_other_languages_get_the_one_to_write(source, offset, hin
         compile_expr(source, Env({"n": "int", "s": "str"}))
     assert (info.value.code, info.value.offset) == ("expression-syntax", offset)
     assert hint in info.value.hint
+
+
+@pytest.mark.parametrize("source, hint", [
+    ("name | upper", "there is no 'upper'"), ("name|length > 3", "len(name)"),
+    ("ratio | round(2)", "round(ratio, 2)"), ("coins|string", "str(coins)"),
+])
+def test_a_jinja_filter_gets_the_function_that_does_its_work(source, hint):
+    from ana_story.expressions import Env, ExprError, compile_expr
+    with pytest.raises(ExprError) as info:
+        compile_expr(source, Env({"name": "str", "ratio": "float", "coins": "int"}))
+    assert info.value.code == "expression-forbidden"
+    assert "is a filter" in info.value.message and hint in info.value.hint
