@@ -19,8 +19,7 @@ OTHER_SPELLINGS = {"elseif": "elif", "elsif": "elif", "else_if": "elif", "end": 
 
 # Jinja filters whose work a story function does, under that function's name.
 FILTER_FUNCTIONS = {"length": "len", "count": "len", "string": "str", "int": "int",
-                    "round": "round", "abs": "abs", "min": "min", "max": "max",
-                    "random": "pick"}
+                    "round": "round", "abs": "abs", "min": "min", "max": "max"}
 
 
 def split_tag(inside: str, off: int) -> tuple[str, str, int]:
