@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
-from .bounds import MAX_OUTPUT, MAX_STR, Budget, LimitError, bounded_round, joined_text
+from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
 from .templatetags import FILTER_FUNCTIONS, split_tag, trailing_words, unknown_tag_hint
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
@@ -123,7 +123,7 @@ _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
     "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
-    "_cat": joined_text, "_Budget": Budget,
+    "_cat": joined_text, "_take": take,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -673,11 +673,8 @@ def normalize(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
 
-_BUDGET = ast.Name(id="_o", ctx=ast.Load())  # the rendering's bounds.Budget
-
-
-def _normalize_limited(budget: Budget, text: str) -> str:
-    """The rendered text, normalised; ``budget`` counted its parts as they were made."""
+def _normalize_limited(count: list, text: str) -> str:
+    """The rendered text, normalised; ``count`` counted its parts (bounds.take)."""
     if len(text) > MAX_OUTPUT:
         raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
     return normalize(text)
@@ -748,8 +745,7 @@ def compile_template(source: str, env: Env) -> Template:
             part = body if t == "str" else _call("_str", body)
             if mark and not isinstance(tree, ast.Name):  # a variable alone cannot fail
                 part = _marked(marks, off + (len(text) - len(text.lstrip())), part)
-            parts.append(ast.Call(func=ast.Attribute(value=_BUDGET, attr="take", ctx=ast.Load()),
-                                  args=[part], keywords=[]))
+            parts.append(_counted(part))
         else:
             word, rest, rest_off = split_tag(text, off)
             extra = trailing_words(word, rest)
@@ -789,10 +785,16 @@ def compile_template(source: str, env: Env) -> Template:
     if len(stack) > 1:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
-    budget = ast.NamedExpr(target=ast.Name(id="_o", ctx=ast.Store()), value=_call("_Budget"))
-    fn = _lambda(_call("_norm", budget, _concat(root)))
+    count = ast.NamedExpr(target=ast.Name(id="_c", ctx=ast.Store()),
+                          value=ast.List(elts=[_const(0)], ctx=ast.Load()))
+    fn = _lambda(_call("_norm", count, _concat(root)))
     return Template(source, None, fn, frozenset(reads), frozenset(scenes),
                     first_site if env.next_site != first_site else 0, marks=tuple(marks))
+
+
+def _counted(part: ast.expr) -> ast.expr:
+    """``_take(_c, part)``: the part, counted as it is made (bounds.take)."""
+    return _call("_take", ast.Name(id="_c", ctx=ast.Load()), part)
 
 
 def _marked(marks: list[int], offset: int, tree: ast.expr) -> ast.expr:
