@@ -10,7 +10,7 @@ compiled story code (see its _RUNTIME); nothing here touches I/O.
 """
 from __future__ import annotations
 
-MAX_STR = 10_000  # characters in any text a story computes (as in expressions.py)
+MAX_STR = 10_000  # characters in any text a story computes (expressions.py re-exports it)
 MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
 MAX_ROUND_DIGITS = 400  # past this, round() of a float cannot change (floats end at 1e308)
 

@@ -175,7 +175,7 @@ def test_a_passage_repeating_a_long_text_stops_early_with_the_scene_named(tmp_pa
     assert "Traceback" not in r.stdout + r.stderr
     assert "01-a.yaml:" in r.stderr and "(in scene 'big')" in r.stderr
     assert "grew past 1000000 characters" in r.stderr
-    assert peak < 250, f"peak {peak:.0f} MB"  # measured: 151 MB, most of it compiling
+    assert peak < 250, f"peak {peak:.0f} MB"  # measured: 167 MB, most of it compiling
     assert seconds < 10
 
 
