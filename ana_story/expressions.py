@@ -113,6 +113,8 @@ def fmt(value: Any) -> str:
 
 
 def _to_str(value):
+    if type(value) is int and value.bit_length() > 14_000:  # over 4,200 digits: Python
+        raise LimitError("a number too large to show as text")  # itself refuses 4,300
     s = fmt(value)
     if len(s) > MAX_STR:
         raise LimitError(f"text longer than {MAX_STR} characters")
