@@ -26,7 +26,7 @@ from ana_story.expressions import (FUNCTIONS, MAX_INT, Env, ExprError, LimitErro
 
 from test_bombs import run_bounded, story
 
-CASE_SECONDS = 5.0  # any one case; typically under 5 ms, the slowest seen 0.7 s on a loaded machine
+CASE_SECONDS = 5.0  # any one case; typically under 5 ms, the slowest seen 0.7 s (loaded machine)
 CASE_MB = 64  # Python memory allocated at the peak of one case
 
 VARIABLES = {"n": "int", "big": "int", "neg": "int", "f": "float", "tiny": "float",
@@ -65,41 +65,43 @@ def _expressions(children):
 UNTYPED = st.recursive(ATOMS, _expressions, max_leaves=8)
 
 
-def _typed():
-    """Expressions that type-check (most random ones do not), so most cases run."""
+def _typed(depth: int = 3):
+    """Expressions that type-check (most random ones do not), so most cases run; built
+    level by level, so no case grows past ``depth`` nested operations."""
     def op(a, ops, b):
         return st.builds(lambda x, o, y: f"({x}) {o} ({y})", a, st.sampled_from(ops), b)
 
     def call(name, *args):
         return st.builds(lambda *xs: f"{name}({', '.join(xs)})", *args)
 
-    ints, floats, strs, bools = (st.deferred(lambda: INTS), st.deferred(lambda: FLOATS),
-                                 st.deferred(lambda: STRS), st.deferred(lambda: BOOLS))
-    nums = st.one_of(ints, floats)
-    anything = st.one_of(nums, strs, bools)
-    INTS = st.one_of(
-        st.sampled_from(["0", "1", "-1", "999999999999999", "n", "big", "neg", "big ** 5",
-                         "visits('a')", " * ".join(["(big ** 5)"] * 60)]),
-        op(ints, ["+", "-", "*", "//", "%", "**"], ints), st.builds("-({})".format, ints),
-        call("abs", ints), call("round", nums), call("floor", nums), call("ceil", nums),
-        call("int", nums), call("len", strs), call("random", ints, ints),
-        call("min", ints, ints), call("max", ints, ints, ints), call("pick", ints, ints),
-        st.builds("({}) if ({}) else ({})".format, ints, bools, ints))
-    FLOATS = st.one_of(
-        st.sampled_from(["0.0", "0.5", "1e308", "-1e308", "1e-308", "f", "tiny"]),
-        op(nums, ["+", "-", "*", "/", "//", "%", "**"], floats), call("round", nums, ints),
-        call("abs", floats), call("min", floats, nums), call("pick", floats, nums))
-    STRS = st.one_of(
-        st.sampled_from(["''", "'x'", "s", "e", "'ab' * 5000"]), op(strs, ["+"], strs),
-        op(strs, ["*"], ints), op(ints, ["*"], strs), call("str", anything),
-        call("min", strs, strs), call("pick", strs, strs, strs),
-        st.builds("({}) if ({}) else ({})".format, strs, bools, strs))
-    BOOLS = st.one_of(
-        st.sampled_from(["true", "false", "b", "seen('a')"]),
-        op(nums, ["==", "!=", "<", "<=", ">", ">="], nums),
-        op(strs, ["==", "!=", "<", ">="], strs), op(bools, ["and", "or"], bools),
-        st.builds("not ({})".format, bools), call("chance", nums))
-    return anything
+    ints = st.sampled_from(["0", "1", "-1", "999999999999999", "n", "big", "neg",
+                            "big ** 5", "visits('a')", " * ".join(["(big ** 5)"] * 60)])
+    floats = st.sampled_from(["0.0", "0.5", "1e308", "-1e308", "1e-308", "f", "tiny"])
+    strs = st.sampled_from(["''", "'x'", "s", "e", "'ab' * 5000"])
+    bools = st.sampled_from(["true", "false", "b", "seen('a')"])
+    for _ in range(depth):
+        nums = st.one_of(ints, floats)
+        anything = st.one_of(nums, strs, bools)
+        ints, floats, strs, bools = (
+            st.one_of(ints, op(ints, ["+", "-", "*", "//", "%", "**"], ints),
+                      st.builds("-({})".format, ints), call("abs", ints),
+                      call("round", nums), call("floor", nums), call("ceil", nums),
+                      call("int", nums), call("len", strs), call("random", ints, ints),
+                      call("min", ints, ints), call("max", ints, ints, ints),
+                      call("pick", ints, ints),
+                      st.builds("({}) if ({}) else ({})".format, ints, bools, ints)),
+            st.one_of(floats, op(nums, ["+", "-", "*", "/", "//", "%", "**"], floats),
+                      call("round", nums, ints), call("abs", floats),
+                      call("min", floats, nums), call("pick", floats, nums)),
+            st.one_of(strs, op(strs, ["+"], strs), op(strs, ["*"], ints),
+                      op(ints, ["*"], strs), call("str", anything), call("min", strs, strs),
+                      call("pick", strs, strs, strs),
+                      st.builds("({}) if ({}) else ({})".format, strs, bools, strs)),
+            st.one_of(bools, op(nums, ["==", "!=", "<", "<=", ">", ">="], nums),
+                      op(strs, ["==", "!=", "<", ">="], strs),
+                      op(bools, ["and", "or"], bools), st.builds("not ({})".format, bools),
+                      call("chance", nums)))
+    return st.one_of(ints, floats, strs, bools)
 
 
 EXPRESSIONS = st.one_of(UNTYPED, _typed())
