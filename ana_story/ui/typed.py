@@ -8,6 +8,7 @@ a number longer than any menu can be reads as TOO_LARGE instead of being convert
 from __future__ import annotations
 
 import re
+from typing import IO, Any, Iterable
 
 MAX_DIGITS = 6  # no menu, choice list or undo stack reaches a million
 TOO_LARGE = 10 ** MAX_DIGITS  # what a longer run of digits reads as: past every menu
@@ -43,7 +44,7 @@ def too_long(line: str) -> bool:
     return len(line) >= MAX_LINE
 
 
-def read_capped(stream, limit: int = MAX_LINE) -> str:
+def read_capped(stream: IO[str], limit: int = MAX_LINE) -> str:
     """One line from a plain-mode ``stream`` (with its newline, '' at the end), at most
     ``limit`` characters kept: the rest of a longer line is read and dropped, so a
     paste of any size costs one pass and never becomes the next lines' commands."""
@@ -56,7 +57,7 @@ def read_capped(stream, limit: int = MAX_LINE) -> str:
             return line + "\n"
 
 
-def cap_pasted_keys(app, buffer, limit: int = MAX_LINE) -> None:
+def cap_pasted_keys(app: Any, buffer: Any, limit: int = MAX_LINE) -> None:
     """Make a prompt_toolkit ``app`` take a flood of typed characters in one step.
 
     Why: pasted text without bracketed paste arrives as one key press per character,
@@ -73,7 +74,7 @@ def cap_pasted_keys(app, buffer, limit: int = MAX_LINE) -> None:
     def room(pending: int) -> int:
         return max(0, limit - len(buffer.text) - pending)
 
-    def joined(keys):
+    def joined(keys: list) -> list:
         out, run, pending = [], [], 0
         for k in keys:
             plain = isinstance(k.key, str) and len(k.key) == 1 and k.key.isprintable()
@@ -95,7 +96,7 @@ def cap_pasted_keys(app, buffer, limit: int = MAX_LINE) -> None:
             out.append(KeyPress(Keys.BracketedPaste, "".join(run)[:room(pending)]))
         return out
 
-    def capped(keys, first: bool = False) -> None:
+    def capped(keys: Iterable, first: bool = False) -> None:
         keys = list(keys)
         if len(keys) > 1 or (keys and keys[0].key == Keys.BracketedPaste):
             keys = joined(keys)
