@@ -28,7 +28,10 @@ from .expressions import Env, Expr, Template, compile_expr, compile_template
 from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story,
                     Variable)
 
-CACHE_FORMAT = 2  # 2: expressions and texts keep where they were written
+# 2: the story's ifid, description and language; 3: story files read by YAML 1.2 rules
+# (`no` is text), so stories cached before differ; 4: expressions and texts keep where
+# they were written (a run-time error names that line)
+CACHE_FORMAT = 4
 
 
 def cache_dir() -> Path:

@@ -24,7 +24,6 @@ from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprE
                           Template, compile_expr, compile_template)
 from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
 from .paths import display_path
-from .textpos import positions
 
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
     _YamlLoader = yaml.CSafeLoader
@@ -113,6 +112,15 @@ class _Loader:
     def where(self, f: _File, node) -> Location:
         return Location(f.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def mark_wheres(self, f: _File, node, offsets: tuple) -> tuple:
+        """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
+        from .textpos import positions  # here: the imports above change on other branches
+        line, style = node.start_mark.line, node.style or ""
+        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
+                      0) if style == "|" else 0
+        return tuple(Location(f.path, ln, col) for ln, col in positions(
+            node.value, style, line, node.start_mark.column, indent, offsets))
+
     def pos_in(self, f: _File, node, offset: int) -> tuple[int, int]:
         """File position of character ``offset`` of a scalar's value."""
         line, col = node.start_mark.line, node.start_mark.column
@@ -132,14 +140,6 @@ class _Loader:
             quote = 1 if style in ("'", '"') else 0
             return line + 1, col + quote + offset + 1
         return line + 1, col + 1
-
-    def mark_wheres(self, f: _File, node, offsets: tuple) -> tuple:
-        """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
-        line, style = node.start_mark.line, node.style or ""
-        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
-                      0) if style == "|" else 0
-        return tuple(Location(f.path, ln, col) for ln, col in positions(
-            node.value, style, line, node.start_mark.column, indent, offsets))
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", e.hint)

@@ -20,7 +20,7 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..state import State
 from .markup import clean
-from .typed import MAX_LINE, read_number, shown_number, too_long
+from .typed import MAX_LINE, read_number, too_long
 from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
                     duration)
 
@@ -187,8 +187,8 @@ class Game:
                         "back, or 'quit'.")
             return "stay"
         if not 1 <= number <= len(options):
-            self.ui.say(f"There is no choice {shown_number(number)} here. Type a number "
-                        f"from 1 to {len(options)}, or 'quit'.")
+            self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
+                        f"{len(options)}, or 'quit'.")
             return "stay"
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)

@@ -11,7 +11,20 @@ import re
 from typing import IO, Any, Iterable
 
 MAX_DIGITS = 6  # no menu, choice list or undo stack reaches a million
-TOO_LARGE = 10 ** MAX_DIGITS  # what a longer run of digits reads as: past every menu
+
+
+class _TooLarge(int):
+    """A number past every menu, which reads as "that large" wherever it is shown
+    ("There is no choice that large here"): the digits typed are never echoed."""
+
+    def __str__(self) -> str:
+        return "that large"
+
+    def __format__(self, spec: str) -> str:
+        return "that large"
+
+
+TOO_LARGE = _TooLarge(10 ** MAX_DIGITS)  # what a longer run of digits reads as
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
@@ -27,11 +40,6 @@ def read_number(text: str) -> int | None:
     if len(s) > MAX_DIGITS:
         return TOO_LARGE
     return int(s)
-
-
-def shown_number(n: int) -> str:
-    """How a number read by read_number is echoed back to the player."""
-    return "that large" if n >= TOO_LARGE else str(n)
 
 
 # --- the length of one typed line ------------------------------------------------------
