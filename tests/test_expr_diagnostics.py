@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES, run_cli
 
-MISTAKES = FIXTURES / "expr-mistakes"
+MISTAKES = FIXTURES / "broken" / "expr-mistakes"  # apart: the fixtures beside load cleanly
 RUNTIME = FIXTURES / "expr-runtime"
 
 # (file, line, column, code, in the message, in the hint)
