@@ -96,7 +96,9 @@ def _call_range(node: ast.Call, env: dict) -> Range:
         return (low, max(abs(lo), abs(hi)))
     if name in ("round", "floor", "ceil", "int") and len(args) == 1:
         lo, hi = args[0]
-        return (math.floor(lo) if lo > -INF else lo, math.ceil(hi) if hi < INF else hi)
+        # an end at infinity (1e300 * 1e300 overflows to it) stays there
+        return (math.floor(lo) if math.isfinite(lo) else lo,
+                math.ceil(hi) if math.isfinite(hi) else hi)
     if name == "random" and len(args) == 2:
         return (args[0][0], args[1][1])
     if name == "str":  # the length of a number written out
