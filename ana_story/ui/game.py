@@ -210,7 +210,8 @@ class Game(Comforts):
 
     def _unknown(self, p: Passage, word: str) -> None:
         """A one-line hint: the nearest command, or what can be typed here."""
-        shown = clean(word)[:30]
+        # shown as typed, invisible marks as visible codes, and a cut said with '...'
+        shown = visible(word[:30]) + ("..." if len(word) > 30 else "")
         near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
         n = len(p.available)
         if near:
