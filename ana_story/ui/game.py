@@ -9,7 +9,6 @@ SaveStore: an autosave after every choice, undo, load and restart.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from typing import Callable, Protocol, Sequence
@@ -204,6 +203,7 @@ class Game(Comforts):
     def _unknown(self, p: Passage, word: str) -> None:
         """A one-line hint: the nearest command, or what can be typed here."""
         shown = clean(word)[:30]
+        import difflib  # only for a mistyped command: kept off the start-up path
         near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
         n = len(p.available)
         if near:
