@@ -181,6 +181,15 @@ class TerminalUI:
                 prompt: str = "> ", *, watch: bool = True) -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
+        if self._session is None and draw is not None:  # the menu before prompt_toolkit
+            from .earlymenu import predraw
+            undo = predraw(self._ansi(draw(self.selected)) + "\n" + layout.indent(self.width)
+                           + prompt, self.console.height)
+            try:
+                self.session  # noqa: B018 - loads prompt_toolkit, the slow part
+            finally:
+                if undo is not None:
+                    undo()
         from prompt_toolkit.filters import Condition
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.key_binding import KeyBindings
