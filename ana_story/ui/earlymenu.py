@@ -7,9 +7,9 @@ menu for most of the start-up. So the first prompt's own text (the menu and the
 once; prompt_toolkit is loaded; the text is taken off the screen again and
 prompt_toolkit draws the same thing in the same place, now live.
 
-While the menu waits, the terminal's echo and line mode are off, so a key typed
-in that moment is neither printed over the menu nor lost: it waits in the terminal
-and prompt_toolkit reads it first. The terminal's settings are put back before
+While the menu waits, the terminal is in prompt_toolkit's own raw mode, so a key
+typed in that moment (Ctrl-C included) is neither printed over the menu nor lost
+nor turned into a signal: it waits in the terminal and prompt_toolkit reads it first. The terminal's settings are put back before
 prompt_toolkit takes them over, whatever happens (Ctrl-C included).
 """
 from __future__ import annotations
@@ -33,7 +33,11 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         fd = sys.stdin.fileno() if fd is None else fd
         saved = termios.tcgetattr(fd)
         quiet = termios.tcgetattr(fd)
-        quiet[3] &= ~(termios.ECHO | termios.ICANON)  # keys kept for the prompt, unseen
+        # prompt_toolkit's own raw mode: a key (Ctrl-C and Ctrl-\ too) waits unseen,
+        # as the byte prompt_toolkit reads, instead of echoing or raising a signal
+        quiet[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
+                      | termios.IGNCR)
+        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except Exception:  # noqa: BLE001 - no termios, not a terminal: draw nothing early
         return None
