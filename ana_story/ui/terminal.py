@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import threading
 from typing import Callable, Sequence
 
 from ..engine import Passage
@@ -248,6 +247,7 @@ class TerminalUI:
                 return prompt
             return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
 
+        import threading  # after the menu is up (prompt_toolkit has loaded it by now)
         stop = threading.Event()
         if watch and self.watch is not None:
             threading.Thread(target=self._poll, args=(stop,), daemon=True).start()
@@ -259,7 +259,7 @@ class TerminalUI:
             stop.set()
         return line
 
-    def _poll(self, stop: threading.Event) -> None:
+    def _poll(self, stop: "threading.Event") -> None:  # noqa: F821 - imported in _prompt
         while not stop.wait(0.4):
             if self.watch.changed():
                 app = self.session.app
