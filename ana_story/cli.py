@@ -45,6 +45,13 @@ PLAY = dict(help="play a story", description="Play a story (the shipped one by d
             epilog=EPILOG_PLAY, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
+# What play's parser gives for no arguments at all: the bare `ana-story` a player
+# types needs no parser built (tests/test_cli.py holds this to the parser's).
+PLAY_DEFAULTS = dict(story_dir=None, seed=None, plain=False, pace=None, watch=False,
+                     saves=None, screen_reader=None, theme=None, width=None, locked=None,
+                     from_scene=None, set=[])
+
+
 def _play_arguments(play: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Play's options, the same in `ana-story play` and in the bare `ana-story`."""
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
@@ -127,7 +134,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv``. Without a command, it is play's: the README shows
     `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
     command takes every play option (and a story folder after them)."""
-    if argv and argv[0] in ("-h", "--help", "--version"):
+    if not argv:  # the bare command, as a player starts the game
+        return argparse.Namespace(**{**PLAY_DEFAULTS, "set": []}, command=None)
+    if argv[0] in ("-h", "--help", "--version"):
         return _parser().parse_args(argv)
     # Only play's parser, named as the command typed: the whole parser is built when
     # a command needs it, never on the way to the first screen.

@@ -4,8 +4,8 @@ it cannot beat (`python -c pass`).
     python bench/bench_startup.py [--runs N] [--no-write]
 
 Two first screens of the shipped story are timed:
-- the plain first screen: `ana-story --plain` with pipes, from spawn to the first
-  scene's choices and the `> ` prompt on stdout (the game waiting for a line);
+- the plain first screen: `ana-story` with pipes (so plain text), from spawn to the
+  first scene's choices and the `> ` prompt on stdout (the game waiting for a line);
 - the title menu in an 80x24 pseudo-terminal: from spawn to the story's title on
   screen (printed by Rich as soon as the story is loaded) and to the menu ready for
   a key (drawn by prompt_toolkit).
@@ -86,7 +86,7 @@ def to_plain_screen(saves: Path) -> float:
     """Seconds from spawn to the plain first screen: the first scene's choices and
     the prompt on stdout, the game waiting for a line."""
     start = time.perf_counter()
-    child = subprocess.Popen(command() + ["--plain", "--seed", "1"], stdin=subprocess.PIPE,
+    child = subprocess.Popen(command(), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT),
                              env=child_env(ANA_STORY_SAVES=str(saves)))
     got = b""
@@ -190,10 +190,11 @@ def main(argv=None) -> int:
             parts.append(phases(returning))
         for name, times in got.items():
             rows[name] = (med(plain[name]), *(med(t[i] for t in times) for i in range(3)))
+    load = os.getloadavg()[1]  # the machine's load over the last 5 minutes, said beside
     floors = (med(python), med(python_pty))
     libs, version = med(libs), med(version)
     split = [med(p[i] for p in parts) for i in range(len(PHASE_NAMES))]
-    text = report(rows, floors, libs, version, split, args.runs)
+    text = report(rows, floors, libs, version, split, args.runs, load)
     print(text)
     if not args.no_write:
         write_section(text)
@@ -207,17 +208,18 @@ def _timed(cmd: list[str]) -> float:
 
 
 def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
-           split: list[float], runs: int) -> str:
+           split: list[float], runs: int, load: float) -> str:
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     python, python_pty = floors
     lines = [HEADING, "",
              "Measured by `python bench/bench_startup.py` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
-             f"cores; medians of {runs} interleaved runs) with Python's bytecode cache ON, "
+             f"cores, load average {load:.1f} while it ran; medians of {runs} interleaved runs) "
+             "with Python's bytecode cache ON, "
              "as users have it: this workplace sets `PYTHONDONTWRITEBYTECODE=1`, which the "
              "benchmark unsets for every timed process, after a warm-up run that writes "
              "the .pyc files and the compiled-story cache. Each launch plays the shipped "
-             "story. *Plain* is `ana-story --plain` with pipes, from spawn to the first "
+             "story. *Plain* is `ana-story` with pipes (so plain text), from spawn to the first "
              "scene's choices and the `> ` prompt (waiting for a line); *title* and *menu* "
              "are `ana-story` with no arguments in an 80x24 pseudo-terminal, from spawn to "
              "the story's title on screen (Rich prints it as soon as the story is loaded) "
@@ -245,8 +247,9 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
               "| step | time |", "|---|---:|"]
     lines += [f"| {name} | {ms(t)} |" for name, t in zip(PHASE_NAMES, split)]
     lines += ["", "Nothing on the way to the first screen imports what that screen does not "
-              "need: the bare command builds only play's argument parser (the commands' "
-              "parsers, and the modules behind them, are built when a command runs), and "
+              "need: the bare command builds no argument parser at all (play's defaults), "
+              "with play's options only play's (the commands' parsers, and the modules "
+              "behind them, are built when a command runs), and "
               "the modules only a later moment needs (difflib for a did-you-mean, tempfile "
               "to write the cache, shutil, the shell-completion generator) are imported "
               "there. The menu's gap above the floor is ana-story's own modules, loading "

@@ -159,3 +159,6 @@ def test_bare_play_knows_every_command_without_building_their_parsers():
     bare_parser = cli._play_arguments(cli._Parser(
         prog="ana-story", **{k: v for k, v in cli.PLAY.items() if k != "help"}))
     assert play.format_help() == bare_parser.format_help()
+    # no arguments at all: play's defaults, no parser built
+    assert vars(cli._parse([])) == {**vars(bare_parser.parse_args([])), "command": None}
+
