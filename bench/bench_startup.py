@@ -60,11 +60,20 @@ def child_env(**extra: str) -> dict[str, str]:
 LIVE = b"\x1b[?2004h"  # prompt_toolkit's first bytes when its application starts
 
 
-def to_title(saves: Path, title: str) -> tuple[float, float, float]:
+def checkout(path: str) -> list[str]:
+    """Another checkout's ana-story (say, a worktree of the commit this work started
+    from) run by this same Python, for figures side by side in one run."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(path).resolve())!r}); "
+            "from ana_story.cli import main; sys.exit(main())")
+    return [sys.executable, "-c", code]
+
+
+def to_title(saves: Path, title: str, cmd: list[str] | None = None
+             ) -> tuple[float, float, float]:
     """Seconds from spawn to the title text, to the menu, and to prompt_toolkit
     running (the menu drawn early by ui/earlymenu.py, live from then on), in a pty."""
     env = child_env(ANA_STORY_SAVES=str(saves))
-    cmd = command()
+    cmd = cmd or command()
     start = time.perf_counter()
     child = pexpect.spawn(cmd[0], cmd[1:], env=env, dimensions=(24, 80), cwd=str(ROOT))
     try:
@@ -82,11 +91,11 @@ def to_title(saves: Path, title: str) -> tuple[float, float, float]:
     return t_title, t_menu, t_live
 
 
-def to_plain_screen(saves: Path) -> float:
+def to_plain_screen(saves: Path, cmd: list[str] | None = None) -> float:
     """Seconds from spawn to the plain first screen: the first scene's choices and
     the prompt on stdout, the game waiting for a line."""
     start = time.perf_counter()
-    child = subprocess.Popen(command(), stdin=subprocess.PIPE,
+    child = subprocess.Popen(cmd or command(), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT),
                              env=child_env(ANA_STORY_SAVES=str(saves)))
     got = b""
@@ -159,6 +168,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--against", metavar="CHECKOUT",
+                    help="also time another checkout of ana-story (the commit the work "
+                         "started from), interleaved, as its own rows")
+    ap.add_argument("--label", default="before",
+                    help="how the --against rows are named (default: before)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from ana_story.loader import load_story
@@ -174,15 +188,23 @@ def main(argv=None) -> int:
                        env=child_env(ANA_STORY_SAVES=str(returning)), capture_output=True,
                        check=True)  # leaves an autosave; writes the .pyc files and cache
         # Interleaved, so that the noise of a shared machine falls on every figure alike.
+        runs = [("", command())]
+        if args.against:
+            runs.append((f" — {args.label}", checkout(args.against)))
+            for _, cmd in runs[1:]:  # its .pyc files and compiled-story cache, warm
+                subprocess.run(cmd + ["play", "--seed", "1"], input="1\n2\n", text=True,
+                               env=child_env(ANA_STORY_SAVES=str(Path(tmp) / "warm")),
+                               capture_output=True, check=True, cwd=tmp)
         cases = (("first start (no saves)", empty),
                  ("returning player (an autosave to continue)", returning))
-        got: dict = {name: [] for name, _ in cases}
-        plain: dict = {name: [] for name, _ in cases}
+        got: dict = {name + tag: [] for tag, _ in runs for name, _ in cases}
+        plain: dict = {name + tag: [] for tag, _ in runs for name, _ in cases}
         python, python_pty, libs, version, parts = [], [], [], [], []
         for _ in range(args.runs):
-            for name, saves in cases:
-                got[name].append(to_title(saves, title))
-                plain[name].append(to_plain_screen(saves))
+            for tag, cmd in runs:
+                for name, saves in cases:
+                    got[name + tag].append(to_title(saves, title, cmd))
+                    plain[name + tag].append(to_plain_screen(saves, cmd))
             python.append(run_python("pass"))
             python_pty.append(pty_floor())
             libs.append(run_python(FIRST_SCREEN_IMPORTS))
@@ -236,6 +258,11 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
     for name, (p, t, m, live) in rows.items():
         lines.append(f"| {name} | {ms(p)} | {p / python:.2f}x | {ms(t)} | {ms(m)} | "
                      f"{m / python_pty:.2f}x | {ms(live)} | {live / python_pty:.2f}x |")
+    p, _, m, _ = next(iter(rows.values()))  # this code, first start
+    verdict = lambda ratio, goal: "met" if ratio <= goal else "NOT met"  # noqa: E731
+    lines += ["", f"Against issue 17's goals, on a first start: the plain first screen is "
+              f"{p / python:.2f}x the floor (goal 4x: {verdict(p / python, 4)}), the "
+              f"title menu {m / python_pty:.2f}x (goal 5x: {verdict(m / python_pty, 5)})."]
     lines += ["", "The floors, timed the same way (a process start to its exit):", "",
               "| what | time |", "|---|---:|",
               f"| `python -c pass` (the interpreter and site-packages), with pipes | "
