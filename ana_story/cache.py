@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -95,6 +94,7 @@ def _write(file: Path, key: str, story: Story) -> None:
     one after another, then the index (story data and each scene's span)."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only to write the cache: kept off the start-up path
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -36,20 +36,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {visible(message)}\n")  # echoes arguments
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="ana-story",
-                usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
-                      "       ana-story COMMAND [OPTIONS]",
-                description="Play and write choice-based stories in the terminal.",
-                epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"ana-story {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
-                           prog="ana-story")
+# Every command's name, so that the bare command (play, the first screen) can be told
+# from a command without building their parsers: building them imported savecmd,
+# saves, publish and the tools (tests/test_cli.py holds this list to the parser's).
+COMMANDS = ("play", "check", "publish", "saves", "explore", "graph", "schema", "new",
+            "test", "prefs", "completion", "man")
+PLAY = dict(help="play a story", description="Play a story (the shipped one by default).",
+            epilog=EPILOG_PLAY, formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    play = sub.add_parser("play", help="play a story",
-                          description="Play a story (the shipped one by default).",
-                          epilog=EPILOG_PLAY,
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+# What play's parser gives for no arguments at all: the bare `ana-story` a player
+# types needs no parser built (tests/test_cli.py holds this to the parser's).
+PLAY_DEFAULTS = dict(story_dir=None, seed=None, plain=False, pace=None, watch=False,
+                     saves=None, screen_reader=None, theme=None, width=None, locked=None,
+                     from_scene=None, set=[])
+
+
+def _play_arguments(play: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Play's options, the same in `ana-story play` and in the bare `ana-story`."""
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                       help="folder with story.yaml (default: the shipped story)")
     from .savefields import seed_arg  # a seed every save can hold
@@ -67,8 +71,24 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--saves", metavar="DIR", default=None,
                       help="the save folder (default: $ANA_STORY_SAVES, else your user "
                            "data folder)")
-    from .cli_extra import add_play_options, register as register_extra
+    from .cli_extra import add_play_options
     add_play_options(play)
+    from .tools.commands import add_play_options as add_start_options
+    add_start_options(play)
+    return play
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ana-story",
+                usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
+                      "       ana-story COMMAND [OPTIONS]",
+                description="Play and write choice-based stories in the terminal.",
+                epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"ana-story {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                           prog="ana-story")
+
+    _play_arguments(sub.add_parser("play", **PLAY))
 
     check = sub.add_parser("check", help="check a story for mistakes",
                            description="Check every file of a story and list each problem "
@@ -86,7 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     from .savecmd import register as register_saves
     register_saves(sub, _Parser)
     from .tools.commands import register as register_tools
-    register_tools(sub, _Parser, play)
+    register_tools(sub, _Parser)
+    from .cli_extra import register as register_extra
     register_extra(sub, _Parser)
     return p
 
@@ -113,22 +134,23 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv``. Without a command, it is play's: the README shows
     `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
     command takes every play option (and a story folder after them)."""
-    parser = _parser()
-    sub = next(a for a in parser._actions  # noqa: SLF001 - argparse keeps them there
-               if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
-    play, commands = sub.choices["play"], set(sub.choices)
-    if argv and argv[0] in ("-h", "--help", "--version"):
-        return parser.parse_args(argv)
+    if not argv:  # the bare command, as a player starts the game
+        return argparse.Namespace(**{**PLAY_DEFAULTS, "set": []}, command=None)
+    if argv[0] in ("-h", "--help", "--version"):
+        return _parser().parse_args(argv)
+    # Only play's parser, named as the command typed: the whole parser is built when
+    # a command needs it, never on the way to the first screen.
+    play = _play_arguments(_Parser(prog="ana-story", **{k: v for k, v in PLAY.items()
+                                                         if k != "help"}))
     first = _first_positional(play, argv)
     if first is None:
         bare = True
     elif argv[0] == first:  # `ana-story my-story`; `ana-story chek` stays a usage error
-        bare = first not in commands and os.path.isdir(first)
+        bare = first not in COMMANDS and os.path.isdir(first)
     else:
-        bare = first not in commands
+        bare = first not in COMMANDS
     if not bare:
-        return parser.parse_args(argv)
-    play.prog = "ana-story"  # so its usage and errors name the command typed
+        return _parser().parse_args(argv)
     args = play.parse_args(argv)
     args.command = None
     return args

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_completion import SHELLS
 
 COMMANDS = ("prefs", "completion", "man")
 
@@ -46,6 +45,7 @@ def register(sub, parser_class) -> None:
     """Add `prefs`, `completion` and `man` to cli.py's subparsers."""
     from .prefscmd import register as register_prefs
     register_prefs(sub, parser_class)
+    from .cli_completion import SHELLS  # not imported on the way to the first screen
     raw = argparse.RawDescriptionHelpFormatter
     c = sub.add_parser("completion", help="print shell completion for bash, zsh or fish",
                        description="Print a script that teaches your shell to complete "

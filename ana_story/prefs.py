@@ -14,7 +14,6 @@ flat ``key = value`` lines, so no TOML writer is needed.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -149,6 +148,7 @@ def read_file(path: Path) -> tuple[dict, str | None]:
 
 
 def _suggest(name: str) -> str:
+    import difflib  # only for a misspelt name: kept off the start-up path
     near = difflib.get_close_matches(name, list(KEYS), 1, 0.6)
     return f" (did you mean '{near[0]}'?)" if near else ""
 

@@ -50,12 +50,16 @@ a plan (YAML):
     - ending: The Studio"""
 
 
-def register(sub, parser_class, play: argparse.ArgumentParser) -> None:
-    """Add the tools' subcommands, and `play --from/--set`."""
+def add_play_options(play: argparse.ArgumentParser) -> None:
+    """`play --from/--set` (cli.py adds them to play's parser with play's others)."""
     play.add_argument("--from", dest="from_scene", metavar="SCENE", default=None,
                       help="start at this scene (for authors testing a late scene)")
     play.add_argument("--set", dest="set", metavar="VAR=VALUE", action="append",
                       default=[], help="start with this variable value (repeatable)")
+
+
+def register(sub, parser_class) -> None:
+    """Add the tools' subcommands."""
     raw = argparse.RawDescriptionHelpFormatter
 
     ex = sub.add_parser("explore", help="prove every scene and ending reachable, find "

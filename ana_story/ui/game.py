@@ -9,7 +9,6 @@ SaveStore: an autosave after every choice, undo, load and restart.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from typing import Callable, Protocol, Sequence
@@ -212,6 +211,7 @@ class Game(Comforts):
         """A one-line hint: the nearest command, or what can be typed here."""
         # shown as typed, invisible marks as visible codes, and a cut said with '...'
         shown = visible(word[:30]) + ("..." if len(word) > 30 else "")
+        import difflib  # only for a mistyped command: kept off the start-up path
         near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
         n = len(p.available)
         if near:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -86,6 +85,7 @@ def play_command(args) -> int:
             game.reload()
         return game.run()
     from .plain import PlainUI
+    import shutil  # the plain front end's only need for it
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     return _play_plain(ui, story, state, options, prefs, title=False, offer=not authoring)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import threading
 from typing import Callable, Sequence
 
 from ..engine import Passage
@@ -183,6 +182,15 @@ class TerminalUI:
                 prompt: str = "> ", *, watch: bool = True) -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
+        if self._session is None and draw is not None:  # the menu before prompt_toolkit
+            from .earlymenu import predraw
+            undo = predraw(self._ansi(draw(self.selected)) + "\n" + layout.indent(self.width)
+                           + prompt, self.console.height)
+            try:
+                self.session  # noqa: B018 - loads prompt_toolkit, the slow part
+            finally:
+                if undo is not None:
+                    undo()
         from prompt_toolkit.filters import Condition
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.key_binding import KeyBindings
@@ -239,6 +247,7 @@ class TerminalUI:
                 return prompt
             return ANSI(self._ansi(draw(self.selected)) + "\n" + prompt)
 
+        import threading  # after the menu is up (prompt_toolkit has loaded it by now)
         stop = threading.Event()
         if watch and self.watch is not None:
             threading.Thread(target=self._poll, args=(stop,), daemon=True).start()
@@ -250,7 +259,7 @@ class TerminalUI:
             stop.set()
         return line
 
-    def _poll(self, stop: threading.Event) -> None:
+    def _poll(self, stop: "threading.Event") -> None:  # noqa: F821 - imported in _prompt
         while not stop.wait(0.4):
             if self.watch.changed():
                 app = self.session.app

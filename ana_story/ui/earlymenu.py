@@ -1,0 +1,60 @@
+"""The first menu on screen before prompt_toolkit is loaded.
+
+prompt_toolkit is the slowest import of the game (asyncio comes with it): loaded
+before the title menu is shown, it kept the player looking at a title card with no
+menu for most of the start-up. So the first prompt's own text (the menu and the
+`> ` under it, the very escape codes prompt_toolkit is about to draw) is written at
+once; prompt_toolkit is loaded; the text is taken off the screen again and
+prompt_toolkit draws the same thing in the same place, now live.
+
+While the menu waits, the terminal is in prompt_toolkit's own raw mode, so a key
+typed in that moment (Ctrl-C included) is neither printed over the menu nor lost
+nor turned into a signal: it waits in the terminal and prompt_toolkit reads it first. The terminal's settings are put back before
+prompt_toolkit takes them over, whatever happens (Ctrl-C included).
+"""
+from __future__ import annotations
+
+import sys
+from typing import Callable, TextIO
+
+
+def predraw(text: str, height: int, out: TextIO | None = None,
+            fd: int | None = None) -> Callable[[], None] | None:
+    """Write ``text`` now; return what takes it back off the screen and restores the
+    terminal, to call just before prompt_toolkit draws. None (nothing written) where
+    the terminal cannot be set, or the text would not fit on the screen (moving the
+    cursor back up over it would stop at the top)."""
+    lines = text.count("\n")
+    if lines + 1 >= height:
+        return None
+    out = out or sys.stdout
+    try:
+        import termios
+        fd = sys.stdin.fileno() if fd is None else fd
+        saved = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        # prompt_toolkit's own raw mode: a key (Ctrl-C and Ctrl-\ too) waits unseen,
+        # as the byte prompt_toolkit reads, instead of echoing or raising a signal
+        quiet[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
+                      | termios.IGNCR)
+        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except Exception:  # noqa: BLE001 - no termios, not a terminal: draw nothing early
+        return None
+
+    def undo() -> None:
+        try:
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+        except Exception:  # noqa: BLE001 - the terminal went away: nothing to restore
+            pass
+        up = f"\x1b[{lines}A" if lines else ""
+        out.write("\r" + up + "\x1b[J")  # back to the menu's first line, erase below
+        out.flush()
+
+    try:
+        out.write(text)
+        out.flush()
+    except BaseException:
+        undo()
+        raise
+    return undo
