@@ -121,4 +121,7 @@ class DeclFix:
             f"'{name}' starts as the text \"{s.var.initial}\", but "
             f"{'a use treats' if n == 1 else f'{n} uses treat'} it as "
             f"{TYPE_NAMES[s.type]} (first at {file}:{line}:{col})",
-            f"did you mean '{name}: {s.literal}'? In quotes, a value is text")
+            f"did you mean '{name}: {s.literal}'? " + (
+                "Only true and false are true/false: yes, no, on and off are text"
+                if s.type == "bool" and s.literal != s.var.initial.strip().lower()
+                else "In quotes, a value is text"))

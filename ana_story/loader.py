@@ -159,8 +159,11 @@ class _Loader:
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         hint = e.hint
-        if e.code == "undeclared-variable" and (not hint or hint.startswith("declare")):
-            hint = yamlread.bool_word_hint(e.message) or hint
+        if e.code == "undeclared-variable":  # 'no' is false, not a misspelt 'n'
+            word = yamlread.bool_word_hint(e.message)
+            if word and hint and hint.startswith("did you mean"):
+                word += f"; or {hint}"
+            hint = word or hint
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", hint)
 
     # ---- reading files --------------------------------------------------------------
@@ -300,7 +303,10 @@ class _Loader:
     def text(self, f: _File, node, what: str, *, allow_empty: bool = False) -> str | None:
         """A string field: any scalar's own text (so 'title: 1984' reads as text)."""
         if not isinstance(node, yaml.ScalarNode):
-            self.error(f, node, "wrong-type", f"{what} should be text, not {_node_kind(node)}")
+            self.error(f, node, "wrong-type", f"{what} should be text, not {_node_kind(node)}",
+                       "a value that starts with '{' or '[' is a map or a list to YAML: "
+                       "quote the whole value" if getattr(node, "flow_style", False)
+                       else None)
             return None
         if node.tag == _NULL and not allow_empty:
             self.error(f, node, "missing-value", f"{what} is empty")
@@ -413,6 +419,13 @@ class _Loader:
                        "give it one: 0, 1.5, false or 'some text'")
             return None
         if node.tag == _STR:
+            cut = yamlread.comment_cut(f.lines, node)  # the player reads it in {{ }}
+            if cut:
+                self.error(f, cut, "comment-cut", f"the starting text of '{name}' stops at "
+                           f"' #': YAML reads ' #' and the rest of the line as a comment, "
+                           f"so the text is '{node.value[-20:]}'", "quote the whole text "
+                           "to keep the '#', or put a comment on a line of its own",
+                           severity="warning")
             return node.value
         if node.tag in (_BOOL, _INT, _FLOAT):
             value = yamlread.scalar_value(node)
@@ -914,7 +927,8 @@ def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
     pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) \
         else ""
-    hint = _yaml_hint(problem, at)
+    hint = _yaml_hint(problem, at) or (yamlread.flow_comma_hint(
+        problem, lines[mark.line], mark.column) if mark and mark.line < len(lines) else None)
     if hint and "tabs" in hint:
         return pos, hint
     return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,

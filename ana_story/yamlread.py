@@ -232,6 +232,19 @@ def comment_cut(lines: list[str], node) -> tuple[int, int] | None:
 
 # ---- a { } map split by a comma ------------------------------------------------------
 
+def flow_comma_hint(problem: str, line: str, column: int) -> str | None:
+    """A hint for a YAML error inside ``{ }`` or ``[ ]`` where a comma cut a call or
+    a bracket in two (``set: {mood: pick('a', 'b')}``: ``'b')`` is no entry)."""
+    if "expected ',' or '}'" not in problem and "expected ',' or ']'" not in problem:
+        return None
+    before = line[:column]
+    start = max(before.rfind("{"), before.rfind("["))
+    if start < 0 or not _unbalanced_open(before[start:].rsplit(",", 1)[0]):
+        return None
+    return ("a comma inside '{ }' separates entries, so it cut this value in two: "
+            "write the entries one per line, without '{ }', or quote the value")
+
+
 def _unbalanced_open(s: str) -> bool:
     return ("(" in s or "[" in s) and (s.count("(") > s.count(")") or
                                        s.count("[") > s.count("]"))
