@@ -108,7 +108,8 @@ def _read(path: Path):
 
 def _visible(p: engine.Passage) -> str:
     """Everything on screen now, as shown: emphasis marks are not part of it."""
-    parts = [p.title, p.text] + [c.text for c in p.shown]
+    parts = [p.title, p.text] + [c.text for c in p.shown] + \
+        [c.reason for c in p.shown if c.reason]  # a locked choice shows its reason
     if p.ending:
         parts.append(p.ending)
     return plain("\n".join(parts))
@@ -145,7 +146,8 @@ def _choices_list(p: engine.Passage) -> str:
     avail = p.available
     if not avail:
         return "no choice is available"
-    return "the choices are: " + "; ".join(f"{n}. {c.text}" for n, c in enumerate(avail, 1))
+    return "the choices are: " + "; ".join(f"{n}. {plain(c.text)}"
+                                           for n, c in enumerate(avail, 1))
 
 
 def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult:
