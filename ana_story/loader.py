@@ -92,6 +92,8 @@ class _File:
     read_nodes: set = field(default_factory=set)
     # (start, end) of values with a wrong YAML tag: reported once, as 'yaml-tag'
     tagged: list = field(default_factory=list)
+    # (line, column) of YAML anchors: a value that is only an anchor is not also "empty"
+    anchored: set = field(default_factory=set)
 
 
 class _Loader:
@@ -118,6 +120,8 @@ class _Loader:
         else:
             mark = node_or_pos.start_mark
             line, col = mark.line + 1, mark.column + 1
+        if code == "missing-value" and isinstance(f, _File) and (line, col) in f.anchored:
+            return  # '&name' alone: the anchor is the one problem, said as such
         if isinstance(f, _File) and f.tagged and code != "yaml-tag" and any(
                 start <= (line, col) <= end for start, end in f.tagged):
             return  # the value's tag is the one problem; say it once
@@ -189,6 +193,12 @@ class _Loader:
             self.error(f, None, "too-large", "the YAML is nested too deeply")
             self.unread.add(f.path, f.text)
             return f, None
+        for line, col, name in yamlread.anchors(f.text):
+            self.error(f, (line, col), "yaml-alias", f"'{name}' is a YAML anchor, which YAML "
+                       "drops from the value it stands before, so that value reads without "
+                       "it; anchors and aliases are not used in stories",
+                       "quote the whole value to keep the '&' as text")
+            f.anchored.add((line, col))
         for bad, message, hint in yamlread.bad_tags(f.text, node):
             self.error(f, bad, "yaml-tag", message, hint or None)
             f.tagged.append(((bad.start_mark.line + 1, bad.start_mark.column + 1),
@@ -450,8 +460,8 @@ class _Loader:
         for name, n in storyfiles.ignored_subfolders(self.root, entries):
             self.error(_join(self.display_root, name), None, "subfolder-ignored",
                        f"the subfolder '{name}' holds {n} YAML file{'s' * (n != 1)}, "
-                       "which are not read: a story's scene files are the ones directly "
-                       "in its folder", "move the scene files up into the story folder",
+                       f"which {'is' if n == 1 else 'are'} not read: a story's scene files "
+                       "are the ones directly in its folder", "move the scene files up into the story folder",
                        severity="warning")
         # a link out of the folder is listed, so that reading it refuses it aloud
         return [p for p in entries if p.suffix in (".yaml", ".yml")
@@ -585,8 +595,9 @@ class _Loader:
             return None
         if not title:
             self.error(f, node, "ending-no-name", f"scene '{sid}' is an ending with no name: "
-                       f"the player would see its id '{sid}'", "name the ending: 'ending: "
-                       "The Painter in the Window', or give the scene a 'title'")
+                       f"the player would see its id '{sid}'", "name the ending with "
+                       "the words the player should see ('ending: ' and the name), or "
+                       "give the scene a 'title'")
         return title
 
     def template(self, f: _File, node, what: str, env: Env) -> Template | None:
@@ -931,6 +942,12 @@ def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
         problem, lines[mark.line], mark.column) if mark and mark.line < len(lines) else None)
     if hint and "tabs" in hint:
         return pos, hint
+    if e.context and "quoted scalar" in e.context and e.context_mark:  # 'Tis, "Hi," she
+        q = e.context_mark
+        return (q.line + 1, q.column + 1), yamlread.QUOTE_HINT
+    start = yamlread.special_start(problem, lines, mark.line) if mark and lines else None
+    if start and "flow" not in (hint or "") and "comma" not in (hint or ""):
+        return start
     return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,
                                 lines) or (pos, hint)
 
