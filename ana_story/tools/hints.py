@@ -53,3 +53,12 @@ def default_story() -> Path:
         print("note: no story folder given, so this is the shipped story, not the one "
               "in this folder; add '.' for that one", file=sys.stderr)
     return shipped
+
+
+def play_again(root: str | Path | None) -> str:
+    """The command that resumes the story at ``root``: 'ana-story', 'ana-story play
+    FOLDER', or 'python3 STORY.pyz' for a published single-file story."""
+    if root and str(root).endswith(".pyz"):
+        return f"python3 {shlex.quote(str(root))}"
+    arg = story_arg(root)
+    return f"ana-story play{arg}" if arg else "ana-story"
