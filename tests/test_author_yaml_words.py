@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from conftest import run_cli
 
-WORDS = "tests/fixtures/author-yaml-words"
-FLOW = "tests/fixtures/author-flow-calls"
+WORDS = "tests/fixtures/broken/author-yaml-words"
+FLOW = "tests/fixtures/broken/author-flow-calls"
 
 
 def _lines(r) -> list[str]:

@@ -142,8 +142,7 @@ def test_ending_false_is_not_an_ending(tmp_path):
 
 @pytest.mark.parametrize("folder", [ROOT / "scenes", *sorted(
     p for p in FIXTURES.iterdir() if (p / "story.yaml").exists()
-    and p.name not in ("ten-mistakes", "tools-plans")
-    and not p.name.startswith("author-"))], ids=lambda p: p.name)  # author-*: broken on purpose
+    and p.name not in ("ten-mistakes", "tools-plans"))], ids=lambda p: p.name)
 def test_the_shipped_story_and_fixtures_have_named_endings(folder):
     story = load_story(folder)
     for scene in story.scenes.values():
