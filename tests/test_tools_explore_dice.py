@@ -31,7 +31,7 @@ def test_a_draw_in_the_text_that_fails_for_other_seeds_is_a_finding_with_a_faili
     r = run_cli("explore", "tests/fixtures/explore-dice-text")
     assert r.returncode == 1, r.stdout
     assert ("Error in orchard: with some draws of the dice: "
-            "tests/fixtures/explore-dice-text/01-table.yaml:12:3: the scene's text could not "
+            "tests/fixtures/explore-dice-text/01-table.yaml:15:25: the scene's text could not "
             "be worked out: division by zero") in r.stdout
     assert "OK:" not in r.stdout
     story = load_story(TEXT)
@@ -47,7 +47,7 @@ def test_an_effect_that_draws_is_followed_along_every_outcome():
     assert r.returncode == 1, r.stdout
     [err] = json.loads(r.stdout)["errors"]
     assert err["scene"] == "count" and err["variables"]["gold"] == 0
-    assert "01-stall.yaml:14:3" in err["message"] and "division by zero" in err["message"]
+    assert "01-stall.yaml:16:32" in err["message"] and "division by zero" in err["message"]
     story = load_story(EFFECTS)
     engine.present(story, _replay(story, 0, [1]))  # seed 0 leaves gold above 0
     with pytest.raises(StoryRuntimeError, match="division by zero"):
