@@ -64,3 +64,18 @@ def test_a_wide_random_range_is_tried_at_its_ends_and_next_to_them():
     faces = _faces(1, 1000)
     assert len(faces) <= 64 and {1, 2, 999, 1000} <= set(faces)
     assert _faces(3, 7) == [3, 4, 5, 6, 7]
+
+
+def test_a_choice_only_luck_offers_is_taken_and_its_ending_replays():
+    # seed 0 never offers "A coin glints" (chance(0.05)); before, explore said the
+    # ending was NEVER REACHED and the choice could never be taken
+    r = run_cli("explore", "tests/fixtures/explore-dice-chance", "--strict")
+    assert r.returncode == 0, r.stdout
+    assert "Endings: 2/2 reached" in r.stdout and "never" not in r.stdout.lower()
+    story = load_story(FIXTURES / "explore-dice-chance")
+    report = explore(story)
+    coin = report.ending_paths["coin"]
+    state = _replay(story, coin.seed, [s.number for s in coin.path])
+    assert state.scene == "coin"  # the numbers are what is typed with that seed
+    home = report.ending_paths["home"]
+    assert _replay(story, home.seed, [s.number for s in home.path]).scene == "home"

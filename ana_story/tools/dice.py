@@ -7,7 +7,8 @@ player in three. So in a scene whose expressions draw, each State is also played
 under every outcome of its draws: the text and conditions (``present``) and
 each choice (``choose``), with the scene's own compiled code given scripted
 draws instead of the hash of (seed, turn, call site). An error under any of
-them is a finding, and every distinct State a choice can lead to is a successor.
+them is a finding, a choice any of them offers is taken, and every distinct
+State a choice can lead to is a successor.
 
 ``random(a, b)`` over more than ``FACES`` values is tried at ``FACES`` of them
 (both ends, the values next to them, and evenly between), and at most ``RUNS``
@@ -137,6 +138,15 @@ def present_error(story: Story, state: State) -> AnaStoryError | None:
         if isinstance(out, AnaStoryError):
             return out
     return None
+
+
+def available_any(story: Story, state: State) -> set[int]:
+    """The choices some draw offers (``if: chance(0.05)``): explore takes them all."""
+    out: set[int] = set()
+    for p in _every(story, state, lambda: engine.present(story, state)):
+        if p is not None and not isinstance(p, AnaStoryError):
+            out |= {v.index for v in p.available}
+    return out
 
 
 def choose_all(story: Story, state: State, index: int) -> tuple[list[State], AnaStoryError | None]:

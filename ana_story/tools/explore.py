@@ -23,10 +23,10 @@ taken) are listed with why, and fail the report under --strict.
 Randomness, decided here and documented in docs/authoring-tools.md:
 - a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
   reached by luck is still found;
-- draws inside expressions (random(), chance(), pick()) use the search's seed
-  and the turn at which each State was first reached to decide what is on offer;
-  dice.py then plays such a scene under every outcome of its draws, so an error
-  any draw gives is found and every value an effect can draw is explored on.
+- draws inside expressions (random(), chance(), pick()): dice.py plays such a
+  scene under every outcome of its draws, so a choice only luck offers is taken,
+  an error any draw gives is found, and every value an effect can draw is
+  explored on.
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
@@ -47,7 +47,7 @@ from ..errors import AnaStoryError
 from ..model import Story
 from ..state import State, Step
 from .analysis import live_sets, relevant_variables, thresholds, visit_caps
-from .dice import choose_all, drawing_scenes, failing_seed, present_error
+from .dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
 from .soundness import changing_choices, fallible_live, fallible_scenes, pump
 
 Progress = Callable[[int, int], None]  # (states explored, states known)
@@ -376,10 +376,16 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
                 report.ending_paths[p.scene] = _finding(tree, sid, state)
             continue
         scene = story.scenes[state.scene]
-        for number, view in enumerate(p.available, 1):
+        views = list(enumerate(p.available, 1))
+        if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
+            offered = {v.index for v in p.available}
+            views += [(len(views) + 1, _View(i, scene.choices[i].key))
+                      for i in sorted(available_any(story, state) - offered)]
+        for number, view in views:
             choice = scene.choices[view.index]
             try:
-                after = engine.choose(story, state, view.index)
+                after = engine.choose(story, state, view.index) if not dicey or \
+                    view.index in offered else None
             except AnaStoryError as e:
                 report.errors.append(_finding(tree, sid, state,
                                               f"choice {number} ({view.key}): {e}", view.index))
@@ -388,13 +394,15 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             afters = [after]
             if dicey:
                 afters, e = choose_all(story, state, view.index)
-                afters = afters or [after]
+                afters = afters or ([after] if after is not None else [])
                 if e is not None:
                     good[sid] = 1
                     if _first(told, view.key, str(e)):
                         report.errors.append(_finding(
                             tree, sid, state, f"choice {number} ({view.key}): {_DICE}{e}",
                             view.index))
+                if not afters:
+                    continue
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             code = index[view.key] * 256 + min(number, 255)
             nexts = afters if not choice.goto.random else \
@@ -431,6 +439,14 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A choice the search's seed does not offer but other draws do."""
+
+    index: int
+    key: str
 
 
 _DICE = "with some draws of the dice: "
@@ -673,19 +689,26 @@ def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
 
 
 def _replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
-    """Play a path by choice keys with ``seed``; None when it does not replay."""
+    """Play a path by choice keys with ``seed``; None when it does not replay.
+    When it does, each step's number becomes what is typed with that seed (the
+    dice may offer other choices before it than the search's seed did)."""
     state = engine.new_state(story, seed)
+    numbers = []
     try:
         for step in path:
             p = engine.present(story, state)
-            view = next((c for c in p.available if c.key == step.choice), None)
-            if view is None:
+            n = next((i for i, c in enumerate(p.available, 1) if c.key == step.choice), 0)
+            if not n:
                 return None
-            state = engine.choose(story, state, view.index)
+            numbers.append(n)
+            state = engine.choose(story, state, p.available[n - 1].index)
             if state.scene != step.scene:
                 return None
     except AnaStoryError:
         return None
+    for i, (step, n) in enumerate(zip(path, numbers)):
+        if step.number != n:
+            path[i] = PathStep(step.choice, n, step.scene)
     return state
 
 
