@@ -621,7 +621,8 @@ class _Loader:
             self.compile_failed(f, node, e, what, src, recompile)
             return None
         if self.declfix is not None and self.declfix.suspects:
-            self.declfix.fits(src, recompile)
+            self.declfix.fits(src, recompile,
+                              where=lambda at: (f.path, *self.pos_in(f, node, at)))
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
         if t.const is not None:
@@ -645,7 +646,8 @@ class _Loader:
             self.compile_failed(f, node, e, what, src, recompile, target)
             return None
         if self.declfix is not None and self.declfix.suspects:
-            self.declfix.fits(src, recompile, target)
+            self.declfix.fits(src, recompile, target,
+                              lambda at: (f.path, *self.pos_in(f, node, at)))
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
         return expr.at(Location(f.path, *self.pos_in(f, node, 0)))  # for run-time errors

@@ -95,3 +95,22 @@ def test_a_condition_in_braces_is_told_to_quote(tmp_path):
     assert ":8:13: error[wrong-type] the condition should be text" in r.stdout, r.stdout
     assert "hint: a value that starts with '{' or '[' is a map or a list to YAML: " \
         "quote the whole value" in r.stdout
+
+
+def test_a_quoted_number_repeated_by_star_is_a_warning_at_its_declaration():
+    # "12" * 2 plays as "1212" without an error; check says so, where 'coins' is
+    # declared, naming the use; 'label' is also used as text (len), so no warning
+    story = "tests/fixtures/check-text-numbers"
+    r = run_cli("check", story)
+    assert r.returncode == 0, r.stdout
+    found = [ln for ln in r.stdout.splitlines() if "declared-type" in ln]
+    assert found == [
+        f"{story}/story.yaml:4:3: warning[declared-type] 'coins' starts as the text \"12\", "
+        f"so '*' repeats it as text (at {story}/01-till.yaml:8:32: coins * 2 would show "
+        "\"1212\"), not a number",
+        f"{story}/story.yaml:5:3: warning[declared-type] 'price' starts as the text "
+        f"\"2.5\", so '*' repeats it as text (at {story}/01-till.yaml:12:18: price * 2 "
+        "would show \"2.52.5\"), not a number",
+    ]
+    assert "hint: did you mean 'coins: 12'? In quotes, a value is text" in r.stdout
+    assert run_cli("check", "--strict", story).returncode == 1
