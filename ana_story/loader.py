@@ -909,6 +909,10 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
     if e.code == "undeclared-variable" and want == "str" and e.hint and \
             e.hint.startswith("declare"):
         return f"to store the text {src}, quote it inside: {name}: \"'{src}'\""
+    if e.code == "expression-syntax" and want == "str" and not e.hint and \
+            re.fullmatch(r"[^\W\d][\w'’,.!?-]*(?:\s+[\w'’,.!?-]+)+", src):
+        inner = src.replace("'", "\\'")  # words, not an expression: 'Hello there'
+        return f"to store the text {src}, quote it inside: {name}: \"'{inner}'\""
     if e.code == "type-mismatch" and e.message.startswith("this gives"):
         examples = {"bool": "true, false or a comparison such as x > 2",  # no story's names
                     "int": f"a whole number, such as {name} + 1 or round(x)",

@@ -114,3 +114,29 @@ def test_a_quoted_number_repeated_by_star_is_a_warning_at_its_declaration():
     ]
     assert "hint: did you mean 'coins: 12'? In quotes, a value is text" in r.stdout
     assert run_cli("check", "--strict", story).returncode == 1
+
+
+def test_words_given_to_a_text_variable_get_the_quote_it_inside_hint(tmp_path):
+    from conftest import write_story
+    folder = write_story(tmp_path / "s", 'title: T\nstart: a\nvariables:\n  word: "x"\n',
+                         **{"01-a.yaml": """\
+        chapter: One
+        scenes:
+          a:
+            title: A
+            text: "{{ word }}"
+            choices:
+              - text: Go
+                set:
+                  word: "hello there"
+                goto: b
+          b:
+            title: B
+            text: B.
+            ending: B
+        """})
+    r = run_cli("check", str(folder))
+    assert ":9:24: error[expression-syntax] the new value of 'word': cannot read this " \
+        "expression: invalid syntax" in r.stdout, r.stdout
+    assert "hint: to store the text hello there, quote it inside: word: \"'hello there'\"" \
+        in r.stdout
