@@ -66,3 +66,16 @@ def test_the_choices_a_failure_lists_are_as_shown(tmp_path):
     assert r.returncode == 1
     assert "the choices are: 1. Open the door; 2. Open the door quietly" in r.stdout, r.stdout
     assert "*" not in r.stdout
+
+
+def test_a_misspelt_step_and_a_tab_in_a_plan_are_named(tmp_path):
+    plan = tmp_path / "typo.yaml"
+    plan.write_text("steps:\n  - chose: Open the door\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert r.returncode == 1
+    assert f"FAIL {plan}:2: typo: 'chose' is not a step; did you mean 'choose'? each step " \
+        "is one of:" in r.stdout, r.stdout
+    plan.write_text("steps:\n\t- see: x\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert f"FAIL {plan}:2: typo: YAML syntax: " in r.stdout, r.stdout
+    assert "(YAML indents with spaces, not tabs)" in r.stdout
