@@ -157,8 +157,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _story_dir(arg: str | None):
-    from .paths import shipped_story
-    return arg if arg is not None else shipped_story()
+    from .tools.hints import default_story  # says so when this folder has a story
+    return arg if arg is not None else default_story()
 
 
 def format_diagnostic(d: Diagnostic) -> str:
@@ -216,10 +216,10 @@ def cmd_play(args) -> int:
 
 def _report(err: AnaStoryError, story_dir: str | None = None) -> int:
     if isinstance(err, StoryError):
-        from .tools.hints import command  # names the author's folder, not the shipped one
+        from .tools.hints import quoted  # names the author's folder, not the shipped one
         for d in err.diagnostics:
             print(format_diagnostic(d), file=sys.stderr)
-        print(f"ana-story: {err}; run '{command('check', story_dir)}' for the full list",
+        print(f"ana-story: {err}; run {quoted('check', story_dir)} for the full list",
               file=sys.stderr)
     else:
         print(f"ana-story: {visible(err)}", file=sys.stderr)

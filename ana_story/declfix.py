@@ -43,6 +43,7 @@ class _Suspect:
     # each use the type explains: ((file, line, column), the report it would have had)
     uses: list = field(default_factory=list)
     mixed: bool = False  # some use needs it to be text: then it is not the declaration
+    repeated: list = field(default_factory=list)  # (file, line, column) of a 'name * n'
 
 
 class DeclFix:
@@ -89,14 +90,20 @@ class DeclFix:
         return False
 
     def fits(self, src: str, recompile: Callable[[Env, dict], object],
-             target: str | None = None) -> None:
+             target: str | None = None,
+             where: Callable[[int], tuple[str, int, int]] | None = None) -> None:
         """Note a use that compiled as declared: if it would not compile with the type
         the value looks like, the variable is meant as text after all."""
         if not self.suspects:
             return
         for n in self._named(src, target):
-            if not self.suspects[n].mixed and not self._compiles(recompile, [n]):
-                self.suspects[n].mixed = True
+            s = self.suspects[n]
+            if not s.mixed and not self._compiles(recompile, [n]):
+                s.mixed = True
+            m = re.search(rf"(?<![\w.]){n}\s*\*(?!\*)|(?<!\*)\*\s*{n}(?!\w)", src) \
+                if where and s.type in ("int", "float") else None
+            if m:  # "12" * 2 is "1212": text repeated, no error
+                s.repeated.append(where(m.start()))
 
     def finish(self, emit: Callable[[Diagnostic], None]) -> None:
         """One error per wrong-typed declaration, at the declaration; for a variable
@@ -110,6 +117,20 @@ class DeclFix:
                         report()
             elif s.uses:
                 emit(self._declaration_error(name, s))
+            elif s.repeated and not s.mixed:
+                emit(self._repeated_warning(name, s))
+
+    def _repeated_warning(self, name: str, s: _Suspect) -> Diagnostic:
+        file, line, col = s.repeated[0]
+        loc = s.var.where
+        return Diagnostic(
+            loc.file if loc else "", loc.line if loc else 0, loc.column if loc else 0,
+            "declared-type",
+            f"'{name}' starts as the text \"{s.var.initial}\", so '*' repeats it as text "
+            f"(at {file}:{line}:{col}: {name} * 2 would show "
+            f"\"{s.var.initial * 2}\"), not a number",
+            f"did you mean '{name}: {s.literal}'? In quotes, a value is text",
+            severity="warning")
 
     def _declaration_error(self, name: str, s: _Suspect) -> Diagnostic:
         file, line, col = s.uses[0][0]
@@ -121,4 +142,7 @@ class DeclFix:
             f"'{name}' starts as the text \"{s.var.initial}\", but "
             f"{'a use treats' if n == 1 else f'{n} uses treat'} it as "
             f"{TYPE_NAMES[s.type]} (first at {file}:{line}:{col})",
-            f"did you mean '{name}: {s.literal}'? In quotes, a value is text")
+            f"did you mean '{name}: {s.literal}'? " + (
+                "Only true and false are true/false: yes, no, on and off are text"
+                if s.type == "bool" and s.literal != s.var.initial.strip().lower()
+                else "In quotes, a value is text"))

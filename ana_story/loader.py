@@ -92,6 +92,8 @@ class _File:
     read_nodes: set = field(default_factory=set)
     # (start, end) of values with a wrong YAML tag: reported once, as 'yaml-tag'
     tagged: list = field(default_factory=list)
+    # (line, column) of YAML anchors: a value that is only an anchor is not also "empty"
+    anchored: set = field(default_factory=set)
 
 
 class _Loader:
@@ -118,6 +120,8 @@ class _Loader:
         else:
             mark = node_or_pos.start_mark
             line, col = mark.line + 1, mark.column + 1
+        if code == "missing-value" and isinstance(f, _File) and (line, col) in f.anchored:
+            return  # '&name' alone: the anchor is the one problem, said as such
         if isinstance(f, _File) and f.tagged and code != "yaml-tag" and any(
                 start <= (line, col) <= end for start, end in f.tagged):
             return  # the value's tag is the one problem; say it once
@@ -168,8 +172,11 @@ class _Loader:
 
     def expr_error(self, f: _File, node, e: ExprError, what: str) -> None:
         hint = e.hint
-        if e.code == "undeclared-variable" and (not hint or hint.startswith("declare")):
-            hint = yamlread.bool_word_hint(e.message) or hint
+        if e.code == "undeclared-variable":  # 'no' is false, not a misspelt 'n'
+            word = yamlread.bool_word_hint(e.message)
+            if word and hint and hint.startswith("did you mean"):
+                word += f"; or {hint}"
+            hint = word or hint
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", hint)
 
     # ---- reading files --------------------------------------------------------------
@@ -195,6 +202,12 @@ class _Loader:
             self.error(f, None, "too-large", "the YAML is nested too deeply")
             self.unread.add(f.path, f.text)
             return f, None
+        for line, col, name in yamlread.anchors(f.text):
+            self.error(f, (line, col), "yaml-alias", f"'{name}' is a YAML anchor, which YAML "
+                       "drops from the value it stands before, so that value reads without "
+                       "it; anchors and aliases are not used in stories",
+                       "quote the whole value to keep the '&' as text")
+            f.anchored.add((line, col))
         for bad, message, hint in yamlread.bad_tags(f.text, node):
             self.error(f, bad, "yaml-tag", message, hint or None)
             f.tagged.append(((bad.start_mark.line + 1, bad.start_mark.column + 1),
@@ -311,7 +324,10 @@ class _Loader:
     def text(self, f: _File, node, what: str, *, allow_empty: bool = False) -> str | None:
         """A string field: any scalar's own text (so 'title: 1984' reads as text)."""
         if not isinstance(node, yaml.ScalarNode):
-            self.error(f, node, "wrong-type", f"{what} should be text, not {_node_kind(node)}")
+            self.error(f, node, "wrong-type", f"{what} should be text, not {_node_kind(node)}",
+                       "a value that starts with '{' or '[' is a map or a list to YAML: "
+                       "quote the whole value" if getattr(node, "flow_style", False)
+                       else None)
             return None
         if node.tag == _NULL and not allow_empty:
             self.error(f, node, "missing-value", f"{what} is empty")
@@ -424,6 +440,13 @@ class _Loader:
                        "give it one: 0, 1.5, false or 'some text'")
             return None
         if node.tag == _STR:
+            cut = yamlread.comment_cut(f.lines, node)  # the player reads it in {{ }}
+            if cut:
+                self.error(f, cut, "comment-cut", f"the starting text of '{name}' stops at "
+                           f"' #': YAML reads ' #' and the rest of the line as a comment, "
+                           f"so the text is '{node.value[-20:]}'", "quote the whole text "
+                           "to keep the '#', or put a comment on a line of its own",
+                           severity="warning")
             return node.value
         if node.tag in (_BOOL, _INT, _FLOAT):
             value = yamlread.scalar_value(node)
@@ -448,8 +471,8 @@ class _Loader:
         for name, n in storyfiles.ignored_subfolders(self.root, entries):
             self.error(_join(self.display_root, name), None, "subfolder-ignored",
                        f"the subfolder '{name}' holds {n} YAML file{'s' * (n != 1)}, "
-                       "which are not read: a story's scene files are the ones directly "
-                       "in its folder", "move the scene files up into the story folder",
+                       f"which {'is' if n == 1 else 'are'} not read: a story's scene files "
+                       "are the ones directly in its folder", "move the scene files up into the story folder",
                        severity="warning")
         # a link out of the folder is listed, so that reading it refuses it aloud
         return [p for p in entries if p.suffix in (".yaml", ".yml")
@@ -583,8 +606,9 @@ class _Loader:
             return None
         if not title:
             self.error(f, node, "ending-no-name", f"scene '{sid}' is an ending with no name: "
-                       f"the player would see its id '{sid}'", "name the ending: 'ending: "
-                       "The Painter in the Window', or give the scene a 'title'")
+                       f"the player would see its id '{sid}'", "name the ending with "
+                       "the words the player should see ('ending: ' and the name), or "
+                       "give the scene a 'title'")
         return title
 
     def template(self, f: _File, node, what: str, env: Env) -> Template | None:
@@ -599,7 +623,8 @@ class _Loader:
             self.compile_failed(f, node, e, what, src, recompile)
             return None
         if self.declfix is not None and self.declfix.suspects:
-            self.declfix.fits(src, recompile)
+            self.declfix.fits(src, recompile,
+                              where=lambda at: (f.path, *self.pos_in(f, node, at)))
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
         if t.const is not None:
@@ -623,7 +648,8 @@ class _Loader:
             self.compile_failed(f, node, e, what, src, recompile, target)
             return None
         if self.declfix is not None and self.declfix.suspects:
-            self.declfix.fits(src, recompile, target)
+            self.declfix.fits(src, recompile, target,
+                              lambda at: (f.path, *self.pos_in(f, node, at)))
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
         return expr.at(Location(f.path, *self.pos_in(f, node, 0)))  # for run-time errors
@@ -885,6 +911,10 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
     if e.code == "undeclared-variable" and want == "str" and e.hint and \
             e.hint.startswith("declare"):
         return f"to store the text {src}, quote it inside: {name}: \"'{src}'\""
+    if e.code == "expression-syntax" and want == "str" and not e.hint and \
+            re.fullmatch(r"[^\W\d][\w'’,.!?-]*(?:\s+[\w'’,.!?-]+)+", src):
+        inner = src.replace("'", "\\'")  # words, not an expression: 'Hello there'
+        return f"to store the text {src}, quote it inside: {name}: \"'{inner}'\""
     if e.code == "type-mismatch" and e.message.startswith("this gives"):
         examples = {"bool": "true, false or a comparison such as x > 2",  # no story's names
                     "int": f"a whole number, such as {name} + 1 or round(x)",
@@ -928,9 +958,16 @@ def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
     pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) \
         else ""
-    hint = _yaml_hint(problem, at)
+    hint = _yaml_hint(problem, at) or (yamlread.flow_comma_hint(
+        problem, lines[mark.line], mark.column) if mark and mark.line < len(lines) else None)
     if hint and "tabs" in hint:
         return pos, hint
+    if e.context and "quoted scalar" in e.context and e.context_mark:  # 'Tis, "Hi," she
+        q = e.context_mark
+        return (q.line + 1, q.column + 1), yamlread.QUOTE_HINT
+    start = yamlread.special_start(problem, lines, mark.line) if mark and lines else None
+    if start and "flow" not in (hint or "") and "comma" not in (hint or ""):
+        return start
     return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,
                                 lines) or (pos, hint)
 

@@ -230,7 +230,87 @@ def comment_cut(lines: list[str], node) -> tuple[int, int] | None:
     return None
 
 
+# ---- anchors, and text that starts with a character YAML reads ------------------------
+
+_AMP = re.compile(r"&(?=[^\s,\[\]{}])")
+
+
+def anchors(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, '&name') of each YAML anchor. An anchor is dropped from the
+    value it stands before, so ``text: &Co opened`` reads as "opened": never meant
+    in a story, where aliases are refused anyway."""
+    if not any(i == 0 or text[i - 1] in " \t\r\n[{,:-" for i in
+               (m.start() for m in _AMP.finditer(text))):
+        return []
+    out = []
+    try:
+        for tok in yaml.scan(text, Loader=StoryYamlLoader):
+            if isinstance(tok, yaml.AnchorToken):
+                m = tok.start_mark
+                out.append((m.line + 1, m.column + 1, "&" + tok.value))
+    except yaml.YAMLError:
+        return out
+    return out
+
+
+QUOTE_HINT = ("a value that starts with a quote ends at the same quote: put the whole "
+              "text in quotes (an apostrophe inside '...' written twice: 'It''s'), or "
+              "write it as a '|' block")
+
+# What YAML makes of a plain value that starts with one of these characters.
+_STARTS = {
+    "*": "an alias ('*name'), so *emphasis* cannot start a value",
+    "&": "an anchor ('&name')", "!": "a tag", "%": "a directive", "@": "reserved",
+    "`": "reserved", "|": "a block of text that starts on the next line",
+    ">": "a folded block that starts on the next line", "[": "the start of a list",
+    "{": "the start of a map", "-": "the start of a list entry",
+    "?": "the start of a complex key",
+}
+_VALUE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s+(\S)")
+
+
+def special_start(problem: str, lines: list[str], line: int) -> tuple[tuple[int, int], str] | None:
+    """For a YAML error at (0-based) ``line``: the value at or above it whose first
+    character YAML reads as syntax, or whose opening quote is not the end of it, with
+    a hint to quote the whole text. None when no such value is near."""
+    for n in range(min(line, len(lines) - 1), max(-1, line - 8), -1):
+        m = _VALUE.match(lines[n])
+        if not m:
+            continue
+        ch, col = m.group(1), m.start(1)
+        rest = lines[n][col:].rstrip()
+        if ch in "'\"":
+            closed = re.match(r"'(?:[^']|'')*'\s*(?:#.*)?$" if ch == "'" else
+                              r'"(?:[^"\\]|\\.)*"\s*(?:#.*)?$', rest)
+            if closed:
+                return None
+            why = ("the value starts with a quote, so YAML reads a quoted text that "
+                   "ends at the next such quote")
+        elif ch in _STARTS and not (ch in "|>" and re.match(r"[|>][-+0-9]*\s*(#.*)?$", rest)) \
+                and not (ch in "[{" and rest[-1:] in "]}"):
+            why = f"YAML reads '{ch}' at the start of a value as {_STARTS[ch]}"
+        else:
+            return None
+        hint = (f"{why}: put the whole text in quotes (\"...\", and an apostrophe inside "
+                "'...' written twice), or write it as a '|' block")
+        return (n + 1, col + 1), hint
+    return None
+
+
 # ---- a { } map split by a comma ------------------------------------------------------
+
+def flow_comma_hint(problem: str, line: str, column: int) -> str | None:
+    """A hint for a YAML error inside ``{ }`` or ``[ ]`` where a comma cut a call or
+    a bracket in two (``set: {mood: pick('a', 'b')}``: ``'b')`` is no entry)."""
+    if "expected ',' or '}'" not in problem and "expected ',' or ']'" not in problem:
+        return None
+    before = line[:column]
+    start = max(before.rfind("{"), before.rfind("["))
+    if start < 0 or not _unbalanced_open(before[start:].rsplit(",", 1)[0]):
+        return None
+    return ("a comma inside '{ }' separates entries, so it cut this value in two: "
+            "write the entries one per line, without '{ }', or quote the value")
+
 
 def _unbalanced_open(s: str) -> bool:
     return ("(" in s or "[" in s) and (s.count("(") > s.count(")") or

@@ -26,7 +26,7 @@ def test_play_of_a_broken_story_suggests_checking_that_story(tmp_path):
         """})
     r = run_cli("play", str(folder), "--plain", input="1\n")
     assert r.returncode == 1
-    assert f"run 'ana-story check '{folder}'' for the full list" in r.stderr
+    assert f'run "ana-story check \'{folder}\'" for the full list' in r.stderr  # copyable
 
 
 def test_check_warning_suggests_exploring_that_story():
@@ -75,3 +75,36 @@ def test_graph_without_graphviz_suggests_commands_for_this_story(tmp_path):
                 env={"PATH": f"{tmp_path}{os.pathsep}{here}"})
     assert r.returncode == 1
     assert "'ana-story graph tests/fixtures/tools-loop --format dot > story.dot'" in r.stderr
+
+
+def test_a_tool_run_inside_a_story_folder_without_a_folder_says_which_story(tmp_path):
+    folder = write_story(tmp_path / "mine", "title: Mine\nstart: a\n", **{"01-a.yaml": """\
+        chapter: A
+        scenes:
+          a:
+            title: A
+            text: "{{ 1 // 0 }}"
+            ending: A
+        """})
+    for args in (("check",), ("explore", "--max-states", "10")):
+        r = run_cli(*args, cwd=folder)
+        assert "note: no story folder given, so this is the shipped story, not the one " \
+            "in this folder; add '.' for that one" in r.stderr, (args, r.stderr)
+    r = run_cli("check", ".", cwd=folder)
+    assert r.returncode == 1 and "note:" not in r.stderr.replace("note: story.yaml", "")
+
+
+def test_a_suggested_command_with_a_quoted_folder_can_be_copied(tmp_path):
+    folder = write_story(tmp_path / "my tale", "title: T\nstart: a\n", **{"01-a.yaml": """\
+        chapter: A
+        scenes:
+          a:
+            title: A
+            text: A.
+            choices:
+              - text: Wait
+                if: visits('a') > 1
+                goto: a
+        """})
+    r = run_cli("check", str(folder))
+    assert f"or run \"ana-story explore '{folder}'\" to see whether" in r.stdout, r.stdout

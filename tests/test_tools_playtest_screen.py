@@ -46,3 +46,36 @@ def test_emphasis_marks_are_not_on_screen(tmp_path):
     r = run_cli("test", STORY, "--plans", str(plan))
     assert r.returncode == 1
     assert "expected to see '*very* old' in scene 'shop'" in r.stdout
+
+
+def test_a_locked_choices_reason_is_on_screen(tmp_path):
+    # play shows "Oil the hinges (locked: You have no oil)": see: finds the reason
+    plan = tmp_path / "reason.yaml"
+    plan.write_text("steps:\n  - see: You have no oil\n  - locked: Oil the hinges\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert r.returncode == 0, r.stdout
+    plan.write_text("steps:\n  - not_see: You have no oil\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert r.returncode == 1 and "did not expect to see 'You have no oil'" in r.stdout, r.stdout
+
+
+def test_the_choices_a_failure_lists_are_as_shown(tmp_path):
+    plan = tmp_path / "nine.yaml"
+    plan.write_text("steps:\n  - choose: 9\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert r.returncode == 1
+    assert "the choices are: 1. Open the door; 2. Open the door quietly" in r.stdout, r.stdout
+    assert "*" not in r.stdout
+
+
+def test_a_misspelt_step_and_a_tab_in_a_plan_are_named(tmp_path):
+    plan = tmp_path / "typo.yaml"
+    plan.write_text("steps:\n  - chose: Open the door\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert r.returncode == 1
+    assert f"FAIL {plan}:2: typo: 'chose' is not a step; did you mean 'choose'? each step " \
+        "is one of:" in r.stdout, r.stdout
+    plan.write_text("steps:\n\t- see: x\n")
+    r = run_cli("test", STORY, "--plans", str(plan))
+    assert f"FAIL {plan}:2: typo: YAML syntax: " in r.stdout, r.stdout
+    assert "(YAML indents with spaces, not tabs)" in r.stdout

@@ -129,8 +129,8 @@ def run(args) -> int:
 
 
 def _story_dir(arg: str | None) -> Path:
-    from ..paths import shipped_story
-    return Path(arg) if arg is not None else shipped_story()
+    from .hints import default_story  # says so when this folder has a story
+    return Path(arg) if arg is not None else default_story()
 
 
 def _load(arg: str | None):

@@ -23,9 +23,10 @@ taken) are listed with why, and fail the report under --strict.
 Randomness, decided here and documented in docs/authoring-tools.md:
 - a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
   reached by luck is still found;
-- draws inside expressions (random(), chance(), pick()) use the search's seed
-  and the turn at which each State was first reached, i.e. one outcome per
-  State; ``--random`` samples the others.
+- draws inside expressions (random(), chance(), pick()): dice.py plays such a
+  scene under every outcome of its draws, so a choice only luck offers is taken,
+  an error any draw gives is found, and every value an effect can draw is
+  explored on.
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
@@ -46,6 +47,7 @@ from ..errors import AnaStoryError
 from ..model import Story
 from ..state import State, Step
 from .analysis import live_sets, relevant_variables, thresholds, visit_caps
+from .dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
 from .soundness import changing_choices, fallible_live, fallible_scenes, pump
 
 Progress = Callable[[int, int], None]  # (states explored, states known)
@@ -73,6 +75,7 @@ class Finding:
     seed: int | None = None
     loop: tuple | None = None  # (steps before the loop, numbers of one round, rounds)
     hint: str = ""
+    fails: int | None = None  # an error's action: -1 the scene itself, else the choice index
 
 
 @dataclass
@@ -344,6 +347,8 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     hits[start.scene] = 1
     choice_hits = report.choice_hits
     queue = deque([start])
+    drawing = drawing_scenes(story)
+    told: set = set()  # (scene or choice, message) of the errors only some draws give
     explored = 0
     succ, via, index = tree.succ, tree.via, tree.index
     while queue:
@@ -357,28 +362,51 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         try:
             p = engine.present(story, state)
         except AnaStoryError as e:
-            report.errors.append(_finding(tree, sid, state, str(e)))
+            report.errors.append(_finding(tree, sid, state, str(e), -1))
             good[sid] = 1  # reported as an error, not again as a soft-lock
             continue
+        dicey = state.scene in drawing
+        if dicey and (e := present_error(story, state)) is not None:
+            good[sid] = 1
+            if _first(told, state.scene, str(e)):
+                report.errors.append(_finding(tree, sid, state, _DICE + str(e), -1))
         if p.ended:
             good[sid] = 1
             if p.scene not in report.ending_paths:
                 report.ending_paths[p.scene] = _finding(tree, sid, state)
             continue
         scene = story.scenes[state.scene]
-        for number, view in enumerate(p.available, 1):
+        views = list(enumerate(p.available, 1))
+        if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
+            offered = {v.index for v in p.available}
+            views += [(len(views) + 1, _View(i, scene.choices[i].key))
+                      for i in sorted(available_any(story, state) - offered)]
+        for number, view in views:
             choice = scene.choices[view.index]
             try:
-                after = engine.choose(story, state, view.index)
+                after = engine.choose(story, state, view.index) if not dicey or \
+                    view.index in offered else None
             except AnaStoryError as e:
                 report.errors.append(_finding(tree, sid, state,
-                                              f"choice {number} ({view.key}): {e}"))
+                                              f"choice {number} ({view.key}): {e}", view.index))
                 good[sid] = 1
                 continue
+            afters = [after]
+            if dicey:
+                afters, e = choose_all(story, state, view.index)
+                afters = afters or ([after] if after is not None else [])
+                if e is not None:
+                    good[sid] = 1
+                    if _first(told, view.key, str(e)):
+                        report.errors.append(_finding(
+                            tree, sid, state, f"choice {number} ({view.key}): {_DICE}{e}",
+                            view.index))
+                if not afters:
+                    continue
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             code = index[view.key] * 256 + min(number, 255)
-            nexts = [after] if not choice.goto.random else \
-                _random_outcomes(story, state, after, choice)
+            nexts = afters if not choice.goto.random else \
+                [o for a in afters for o in _random_outcomes(story, state, a, choice)]
             for nxt in nexts:
                 k = key(nxt)
                 nid = ids.get(k)
@@ -401,8 +429,11 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         report.widest = _growing(story, ids, key)
     del ids
     candidates = _softlocks_and_loops(story, report, tree, good, seed)
-    for f in [*report.ending_paths.values(), *report.errors]:
+    for f in report.ending_paths.values():
         f.seed = replay_seed(story, f.path, seed)
+    for f in report.errors:  # a seed with which the path is played and really fails
+        f.seed = failing_seed(story, lambda s, path=f.path: _replay_state(story, path, s),
+                              None if f.fails < 0 else f.fails, seed)
     _pump_loops(story, report, tree, candidates, seed)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
@@ -410,9 +441,30 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     return report
 
 
-def _finding(tree: _Tree, sid: int, state: State, message: str = "") -> Finding:
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A choice the search's seed does not offer but other draws do."""
+
+    index: int
+    key: str
+
+
+_DICE = "with some draws of the dice: "
+
+
+def _first(told: set, where: str, message: str) -> bool:
+    """True the first time an error only some draws give is met at ``where``:
+    the same error in every State of a scene is said once."""
+    if (where, message) in told:
+        return False
+    told.add((where, message))
+    return True
+
+
+def _finding(tree: _Tree, sid: int, state: State, message: str = "",
+             fails: int | None = None) -> Finding:
     return Finding(tree.scene_of[sid], tree.path(sid), dict(state.variables),
-                   message=message)
+                   message=message, fails=fails)
 
 
 def _softlocks_and_loops(story: Story, report: Report, tree: _Tree, good: bytearray,
@@ -637,19 +689,26 @@ def _growing(story: Story, ids: dict, key: _Keyer) -> list[dict]:
 
 
 def _replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
-    """Play a path by choice keys with ``seed``; None when it does not replay."""
+    """Play a path by choice keys with ``seed``; None when it does not replay.
+    When it does, each step's number becomes what is typed with that seed (the
+    dice may offer other choices before it than the search's seed did)."""
     state = engine.new_state(story, seed)
+    numbers = []
     try:
         for step in path:
             p = engine.present(story, state)
-            view = next((c for c in p.available if c.key == step.choice), None)
-            if view is None:
+            n = next((i for i, c in enumerate(p.available, 1) if c.key == step.choice), 0)
+            if not n:
                 return None
-            state = engine.choose(story, state, view.index)
+            numbers.append(n)
+            state = engine.choose(story, state, p.available[n - 1].index)
             if state.scene != step.scene:
                 return None
     except AnaStoryError:
         return None
+    for i, (step, n) in enumerate(zip(path, numbers)):
+        if step.number != n:
+            path[i] = PathStep(step.choice, n, step.scene)
     return state
 
 

@@ -33,9 +33,9 @@ def replay_line(f: Finding, root: str = "") -> str:
         return "choices " + " > ".join(s.choice for s in f.path) + \
             " (none of the 1,000 seeds tried from --seed up replays it: random " \
             "events decide it)"
-    if not f.path:
-        return "at the start"
     play = command("play", root, f"--seed {f.seed}")
+    if not f.path:
+        return f"at the start: {play}" if f.fails is not None else "at the start"
     if f.loop is None:
         return f"{play}, then type {_numbers(f.path)}"
     start, one, rounds = f.loop

@@ -180,15 +180,15 @@ def dot(story: Story, tag: tuple = ()) -> str:
 def render(source: str, output: Path, root: str = "") -> None:
     """Render DOT to ``output`` (format from its suffix: svg, png, pdf) with Graphviz;
     ``root``, the story's folder, goes into the commands the errors suggest."""
-    from .hints import command
+    from .hints import quoted
     exe = shutil.which("dot")
     fmt = output.suffix.lstrip(".").lower() or "svg"
     if exe is None:
         raise GraphError(
             f"cannot write {output}: Graphviz's 'dot' is not installed. Install it "
             "(apt install graphviz, brew install graphviz, or graphviz.org), or write the "
-            f"DOT text with '{command('graph', root, '--format dot > story.dot')}' and "
-            f"render it elsewhere; '{command('graph', root)}' (Mermaid) renders on GitHub "
+            f"DOT text with {quoted('graph', root, '--format dot > story.dot')} and "
+            f"render it elsewhere; {quoted('graph', root)} (Mermaid) renders on GitHub "
             "as it is")
     if fmt not in ("svg", "png", "pdf"):
         raise GraphError(f"cannot write {output}: use a name ending in .svg, .png or .pdf")

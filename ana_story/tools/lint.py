@@ -14,7 +14,7 @@ from ..errors import Diagnostic
 from ..sanitize import is_clean, visible
 from ..model import Choice, Location, Story
 from .analysis import reachable, transition_exprs, uses_random
-from .hints import command
+from .hints import quoted
 
 
 def lint(story: Story) -> list[Diagnostic]:
@@ -209,7 +209,7 @@ def _no_fallback(story: Story) -> list[Diagnostic]:
                          f"every choice of scene '{scene.id}' is {what}, and there is "
                          "no fallback: a player for whom none is available is stuck",
                          "add a choice with 'fallback: true', or run "
-                         f"'{command('explore', story.root)}' to see whether any player "
+                         f"{quoted('explore', story.root)} to see whether any player "
                          "really gets stuck here", story))
     return out
 

@@ -157,9 +157,9 @@ def new_scene(name: str, file: Path) -> Path:
                             "folder (or make one with 'ana-story new FOLDER')")
     story, diags = check(folder)
     if story is None:
-        from .hints import command
+        from .hints import quoted
         raise ScaffoldError(f"the story in {folder} has errors; fix them first "
-                            f"('{command('check', folder)}')")
+                            f"({quoted('check', folder)})")
     if name in story.scenes:
         where = story.scenes[name].where
         raise ScaffoldError(f"scene '{name}' already exists"

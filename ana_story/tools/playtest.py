@@ -66,6 +66,16 @@ def find_plans(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _step_hint(value) -> str:
+    """'chose' is not a step; did you mean 'choose'? (else '')."""
+    import difflib
+    if not (isinstance(value, dict) and len(value) == 1):
+        return ""
+    word = str(next(iter(value)))
+    close = difflib.get_close_matches(word, list(STEP_KINDS), 1, 0.6)
+    return f"'{word}' is not a step; did you mean '{close[0]}'? " if close else ""
+
+
 def _read(path: Path):
     try:
         text = path.read_text(encoding="utf-8")
@@ -75,7 +85,10 @@ def _read(path: Path):
         node = yamlread.compose(text)  # YAML 1.2 rules, as for story files
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
-        raise _Fail(mark.line + 1 if mark else 0, f"YAML syntax: {e.problem}") from None
+        tab = " (YAML indents with spaces, not tabs)" if mark and \
+            text.splitlines()[mark.line:mark.line + 1] and "\t" in text.splitlines()[mark.line] \
+            else ""
+        raise _Fail(mark.line + 1 if mark else 0, f"YAML syntax: {e.problem}{tab}") from None
     except yaml.YAMLError as e:
         raise _Fail(0, f"YAML syntax: {e}") from None
     for bad, message, _hint in yamlread.bad_tags(text, node)[:1]:
@@ -95,7 +108,7 @@ def _read(path: Path):
                 value = constructor.construct_document(item)
                 if not (isinstance(value, dict) and len(value) == 1
                         and next(iter(value)) in STEP_KINDS):
-                    raise _Fail(item.start_mark.line + 1,
+                    raise _Fail(item.start_mark.line + 1, _step_hint(value) +
                                 "each step is one of: " + ", ".join(
                                     f"'{k}:'" for k in STEP_KINDS))
                 steps.append((item.start_mark.line + 1, *next(iter(value.items()))))
@@ -108,7 +121,8 @@ def _read(path: Path):
 
 def _visible(p: engine.Passage) -> str:
     """Everything on screen now, as shown: emphasis marks are not part of it."""
-    parts = [p.title, p.text] + [c.text for c in p.shown]
+    parts = [p.title, p.text] + [c.text for c in p.shown] + \
+        [c.reason for c in p.shown if c.reason]  # a locked choice shows its reason
     if p.ending:
         parts.append(p.ending)
     return plain("\n".join(parts))
@@ -145,7 +159,8 @@ def _choices_list(p: engine.Passage) -> str:
     avail = p.available
     if not avail:
         return "no choice is available"
-    return "the choices are: " + "; ".join(f"{n}. {c.text}" for n, c in enumerate(avail, 1))
+    return "the choices are: " + "; ".join(f"{n}. {plain(c.text)}"
+                                           for n, c in enumerate(avail, 1))
 
 
 def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult:

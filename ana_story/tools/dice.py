@@ -1,0 +1,182 @@
+"""Every way the dice can fall, for explore.
+
+Explore follows one seed, so a draw inside an expression (``random()``,
+``chance()``, ``pick()``) gives one outcome per State. Alone, that would let
+explore print OK on ``{{ 10 // (2 - random(1, 3)) }}``, which fails for one
+player in three. So in a scene whose expressions draw, each State is also played
+under every outcome of its draws: the text and conditions (``present``) and
+each choice (``choose``), with the scene's own compiled code given scripted
+draws instead of the hash of (seed, turn, call site). An error under any of
+them is a finding, a choice any of them offers is taken, and every distinct
+State a choice can lead to is a successor.
+
+``random(a, b)`` over more than ``FACES`` values is tried at ``FACES`` of them
+(both ends, the values next to them, and evenly between), and at most ``RUNS``
+combinations of draws are played per State and choice: both limits are said
+in docs/authoring-tools.md.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from .. import engine
+from ..errors import AnaStoryError, StoryRuntimeError
+from ..model import Scene, Story
+from ..state import State
+
+FACES = 64  # values of random(a, b) tried when it has more
+RUNS = 512  # combinations of draws played per State and per choice
+
+
+class _Script:
+    """An odometer over the outcomes of the draws one evaluation makes."""
+
+    def __init__(self) -> None:
+        self.prefix: list[int] = []
+        self.arity: list[int] = []
+        self.pos = 0
+
+    def draw(self, n: int) -> int:
+        if self.pos == len(self.prefix):
+            self.prefix.append(0)
+            self.arity.append(n)
+        else:
+            self.arity[self.pos] = n
+        i = min(self.prefix[self.pos], n - 1)
+        self.pos += 1
+        return i
+
+    def advance(self) -> bool:
+        """The next combination; False when every one was played."""
+        del self.prefix[self.pos:], self.arity[self.pos:]
+        self.pos = 0
+        while self.prefix and self.prefix[-1] + 1 >= self.arity[-1]:
+            self.prefix.pop()
+            self.arity.pop()
+        if not self.prefix:
+            return False
+        self.prefix[-1] += 1
+        return True
+
+
+def _faces(lo: int, hi: int) -> list[int]:
+    n = hi - lo + 1
+    if n <= FACES:
+        return list(range(lo, hi + 1))
+    inner = [lo + (n - 1) * k // (FACES - 5) for k in range(1, FACES - 5)]
+    return sorted({lo, lo + 1, hi - 1, hi, *inner})
+
+
+def _scripted(script: _Script) -> dict[str, Callable]:
+    def _random(s, site, lo, hi):
+        if lo > hi:
+            lo, hi = hi, lo
+        faces = _faces(lo, hi)
+        return faces[script.draw(len(faces))]
+
+    def _chance(s, site, p):
+        outcomes = [o for o, possible in ((True, p > 0), (False, p < 1)) if possible]
+        return outcomes[script.draw(len(outcomes))] if outcomes else False
+
+    def _pick(s, site, options):
+        return options[script.draw(len(options))]
+
+    return {"_random": _random, "_chance": _chance, "_pick": _pick}
+
+
+def _functions(scene: Scene) -> list[Callable]:
+    """The scene's compiled code that draws (expressions without draws are
+    shared between uses through the compile cache, and are never touched)."""
+    parts = [scene.text] + [c.text for c in scene.choices] + \
+        [c.locked for c in scene.choices if c.locked is not None]
+    for c in scene.choices:
+        parts += [c.condition] + [e for _, e in c.effects] + \
+            [r.condition for r in c.goto.routes]
+    return [p.fn for p in parts if p is not None and p.site0 and p.fn is not None]
+
+
+def drawing_scenes(story: Story) -> frozenset:
+    """Scenes with a draw inside an expression."""
+    return frozenset(sid for sid, sc in story.scenes.items() if _functions(sc))
+
+
+@contextmanager
+def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
+    saved = [{k: fn.__globals__[k] for k in ("_random", "_chance", "_pick")} for fn in fns]
+    repl = _scripted(script)
+    try:
+        for fn in fns:
+            fn.__globals__.update(repl)
+        yield
+    finally:
+        for fn, old in zip(fns, saved):
+            fn.__globals__.update(old)
+
+
+def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[object]:
+    """``act()`` under each combination of the scene's draws: its result, the
+    StoryRuntimeError it raised, or None (a choice these draws do not offer)."""
+    fns = _functions(story.scenes[state.scene])
+    script = _Script()
+    with _patched(fns, script):
+        for _ in range(RUNS):
+            try:
+                out = act()
+            except StoryRuntimeError as e:
+                out = e
+            except AnaStoryError:  # not on offer with these draws: nothing to play
+                out = None
+            yield out
+            if not script.advance():
+                return
+
+
+def present_error(story: Story, state: State) -> AnaStoryError | None:
+    """The first error the scene's text or choices give under some draw."""
+    for out in _every(story, state, lambda: engine.present(story, state)):
+        if isinstance(out, AnaStoryError):
+            return out
+    return None
+
+
+def available_any(story: Story, state: State) -> set[int]:
+    """The choices some draw offers (``if: chance(0.05)``): explore takes them all."""
+    out: set[int] = set()
+    for p in _every(story, state, lambda: engine.present(story, state)):
+        if p is not None and not isinstance(p, AnaStoryError):
+            out |= {v.index for v in p.available}
+    return out
+
+
+def choose_all(story: Story, state: State, index: int) -> tuple[list[State], AnaStoryError | None]:
+    """Every distinct State choice ``index`` can lead to under some draw (its
+    random goto, if any, as the seed sends it), and the first error on the way."""
+    afters: dict = {}
+    error = None
+    for out in _every(story, state, lambda: engine.choose(story, state, index)):
+        if isinstance(out, AnaStoryError):
+            error = error or out
+        elif isinstance(out, State):
+            afters.setdefault((out.scene, tuple(sorted(out.variables.items()))), out)
+    return list(afters.values()), error
+
+
+def failing_seed(story: Story, replayed: Callable[[int], State | None], index: int | None,
+                 seed: int, tries: int = 1000) -> int | None:
+    """A seed with which the path replays and then really fails (``index``: the
+    choice that fails; None: the scene itself)."""
+    for s in range(seed, seed + tries):
+        state = replayed(s)
+        if state is None:
+            continue
+        try:
+            if index is None:
+                engine.present(story, state)
+            else:
+                engine.choose(story, state, index)
+        except StoryRuntimeError:
+            return s
+        except AnaStoryError:
+            continue
+    return None
