@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from ana_story import engine
 from ana_story.errors import AnaStoryError, SaveError
 from ana_story.saves import SaveStore
 from saves_helpers import data_after, features
+
+pytestmark = pytest.mark.slow  # fuzz
 
 STORY = features()
 SETTINGS = settings(max_examples=300, deadline=None,

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # pseudo-terminal
+
 GARDEN = str(FIXTURES / "ui-garden")
 # The console script pip installed beside this Python (a version manager's shim on
 # PATH would work too, only slower).
