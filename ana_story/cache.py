@@ -29,8 +29,9 @@ from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, S
                     Variable)
 
 # 2: the story's ifid, description and language; 3: story files read by YAML 1.2 rules
-# (`no` is text), so stories cached before differ
-CACHE_FORMAT = 3
+# (`no` is text), so stories cached before differ; 4: expressions and texts keep where
+# they were written (a run-time error names that line)
+CACHE_FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -136,15 +137,17 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
         name = os.path.basename(where.file)
         return [files.setdefault(name, len(files)), where.line, where.column]
 
-    def tpl(t: Template | None):
-        if t is None:
+    def code(x: Expr | Template | None):
+        if x is None:
             return None
-        return t.source if not t.site0 else [t.source, t.site0]
+        marks = getattr(x, "mark_wheres", ())
+        if marks:
+            return [x.source, x.site0, loc(x.where), [loc(m) for m in marks]]
+        if x.where is not None:
+            return [x.source, x.site0, loc(x.where)]
+        return x.source if not x.site0 else [x.source, x.site0]
 
-    def expr(e: Expr | None):
-        if e is None:
-            return None
-        return e.source if not e.site0 else [e.source, e.site0]
+    tpl = expr = code
 
     def choice(c: Choice) -> list:
         routes = [[r.scene, expr(r.condition), r.weight, loc(r.where)] for r in c.goto.routes]
@@ -164,7 +167,6 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
     meta = {
         "id": story.id, "title": story.title, "author": story.author,
         "version": story.version, "start": story.start, "renamed": dict(story.renamed),
-        "ifid": story.ifid, "description": story.description, "language": story.language,
         "variables": [[v.name, v.initial, v.type, v.label, v.visible, loc(v.where)]
                       for v in story.variables.values()],
         "chapters": [[c.title, os.path.basename(c.file), list(c.scenes)]
@@ -206,24 +208,31 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
         variables[name] = Variable(name, initial, type_, label, visible, loc(where))
     env = Env({n: v.type for n, v in variables.items()}, None)
 
-    def at_site(raw) -> tuple[str, int]:
-        return (raw, 0) if isinstance(raw, str) else (raw[0], raw[1])
+    def at_site(raw) -> tuple[str, int, Location | None]:
+        if isinstance(raw, str):
+            return raw, 0, None
+        return raw[0], raw[1], loc(raw[2]) if len(raw) > 2 else None
+
+    def marks(raw) -> tuple:
+        return tuple(map(loc, raw[3])) if isinstance(raw, list) and len(raw) > 3 else ()
 
     def tpl(raw) -> Template | None:
         if raw is None:
             return None
-        source, site = at_site(raw)
+        source, site, where = at_site(raw)
         if site:
             env.next_site = site  # the same draws as when it was loaded from YAML
-        return compile_template(source, env)
+        t = compile_template(source, env)
+        return t if where is None else t.at(where, marks(raw))
 
     def expr(raw, want: str) -> Expr | None:
         if raw is None:
             return None
-        source, site = at_site(raw)
+        source, site, where = at_site(raw)
         if site:
             env.next_site = site
-        return compile_expr(source, env, want=want)
+        e = compile_expr(source, env, want=want)
+        return e if where is None else e.at(where)
 
     def choice(raw) -> Choice:
         key, index, text, (is_random, site, routes), cond, effects, once, fallback, \
@@ -257,7 +266,5 @@ def _story(data: dict, blob: bytes, root: Path, display_root: str) -> Story:
     return Story(id=data["id"], title=data["title"], author=data["author"],
                  version=data["version"], start=data["start"], variables=variables,
                  scenes=scenes, chapters=chapters, root=display_root,
-                 renamed=dict(data["renamed"]), precomputed=dict(data["precomputed"]),
-                 ifid=data["ifid"], description=data["description"],
-                 language=data["language"])
+                 renamed=dict(data["renamed"]), precomputed=dict(data["precomputed"]))
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
-from .expressions import MAX_INT, MAX_STR, LimitError, random_site_draw
+from .expressions import MAX_INT, MAX_OUTPUT, MAX_STR, LimitError, random_site_draw
 from .model import Choice, Goto, Location, Scene, Story
 from .state import State, Step
 
@@ -92,6 +92,17 @@ def _fail(err: BaseException, what: str, where: Location | None, scene: str):
         column=where.column if where else 0, scene=scene) from None
 
 
+def _at(part, default: Location | None, err: BaseException) -> Location | None:
+    """Where the failing expression, or the failing part of a text, was written;
+    else ``default``."""
+    marks = getattr(part, "mark_wheres", ())
+    k = part.failed_part(err) if marks else -1
+    if 0 <= k < len(marks):
+        return marks[k]
+    where = getattr(part, "where", None)
+    return where if where is not None else default
+
+
 def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
@@ -102,7 +113,10 @@ def present(story: Story, state: State) -> Passage:
         try:
             text = scene.text.fn(v, state)
         except _EVAL_ERRORS as e:
-            _fail(e, "the scene's text", scene.where, scene.id)
+            _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+    # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
+    # a thousand choices could each render nearly that much.
+    used = len(text)
     views = []
     any_available = False
     fallbacks = []
@@ -113,28 +127,42 @@ def present(story: Story, state: State) -> Passage:
         if c.fallback:
             fallbacks.append(c)
             continue
+        part = c.condition
         try:
             ok = c.condition is None or c.condition.fn(v, state)
             label = c.text.const
             if label is None:
+                part = c.text
                 label = c.text.fn(v, state)
             reason = None
             if not ok and c.locked is not None:
+                part = c.locked
                 reason = c.locked.render(v, state)
+            used = _count(used, label, reason)
         except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", c.where, scene.id)
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         if ok:
             any_available = True
         views.append(ChoiceView(c.index, c.key, label, ok, reason))
     for c in fallbacks:
+        part = c.condition
         try:
             ok = not any_available and (c.condition is None or c.condition.fn(v, state))
+            part = c.text
             label = c.text.render(v, state)
+            used = _count(used, label, None)
         except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", c.where, scene.id)
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
     return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
                    scene.tags, state.turn)
+
+
+def _count(used: int, label: str, reason: str | None) -> int:
+    used += len(label) + (len(reason) if reason is not None else 0)
+    if used > MAX_OUTPUT:
+        raise LimitError(f"the passage grew past {MAX_OUTPUT} characters")
+    return used
 
 
 def _available(scene: Scene, c: Choice, state: State) -> bool:
@@ -150,7 +178,7 @@ def _available(scene: Scene, c: Choice, state: State) -> bool:
     return c.condition is None or c.condition.fn(v, state)
 
 
-def _route(goto: Goto, v: dict, state: State) -> str:
+def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
     routes = goto.routes
     if goto.random:
         total = sum(r.weight for r in routes)
@@ -161,8 +189,11 @@ def _route(goto: Goto, v: dict, state: State) -> str:
                 return r.scene
         return routes[-1].scene
     for r in routes:
-        if r.condition is None or r.condition.fn(v, state):
-            return r.scene
+        try:
+            if r.condition is None or r.condition.fn(v, state):
+                return r.scene
+        except _EVAL_ERRORS as e:
+            _fail(e, what, _at(r.condition, r.where, e), sid)
     return routes[-1].scene  # the loader makes the last route unconditional
 
 
@@ -172,8 +203,9 @@ def _stored(name: str, value):
     if t is int:
         if -MAX_INT <= value <= MAX_INT:
             return value
-        raise LimitError(f"'{name}' would become {str(value)[:24]}..., larger than "
-                         f"{MAX_INT}")
+        shown = (str(value)[:24] + "..." if value.bit_length() < 4000 else
+                 f"a number of about {value.bit_length() * 3 // 10} digits")
+        raise LimitError(f"'{name}' would become {shown}, larger than {MAX_INT}")
     if t is float:
         if math.isfinite(value):
             return value
@@ -191,15 +223,17 @@ def choose(story: Story, state: State, index: int) -> State:
     if not 0 <= index < len(scene.choices):
         raise ChoiceError(f"scene '{scene.id}' has no choice {index + 1}")
     c = scene.choices[index]
+    part = c.condition
     try:
         if not _available(scene, c, state):
             raise ChoiceError(f"choice {index + 1} is not available now")
         v = dict(state.variables)
         for name, expr in c.effects:
+            part = expr
             v[name] = _stored(name, expr.fn(v, state))
-        target = _route(c.goto, v, state)
     except _EVAL_ERRORS as e:
-        _fail(e, f"choice {index + 1}", c.where, scene.id)
+        _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
+    target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
     once = state.once | {c.key} if c.once else state.once

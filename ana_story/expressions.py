@@ -25,13 +25,15 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
+from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
+from .templatetags import FILTER_FUNCTIONS, split_tag, trailing_words, unknown_tag_hint
+
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
 MAX_TEMPLATE_LEN = 200_000  # characters in one text template
-MAX_STR = 10_000  # characters in any string value a story computes
 MAX_INT = 10**15  # magnitude of any whole number a story stores
 MAX_POW_BITS = 256  # size of an integer power's result, in bits
-MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
+MAX_MARKS = 1_000  # parts of one text whose own line a run-time error can name
 
 TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false",
               "str": "text"}
@@ -50,10 +52,6 @@ class ExprError(Exception):
                  hint: str | None = None):
         super().__init__(message)
         self.message, self.code, self.offset, self.hint = message, code, offset, hint
-
-
-class LimitError(ArithmeticError):
-    """A story computation went past a safety limit at run time."""
 
 
 # --- run-time helpers bound into compiled code --------------------------------
@@ -101,10 +99,6 @@ def _pick(s, site, options):
     return options[int(_mix(s.seed, s.turn, site) * len(options))]
 
 
-def _round(x, n=None):
-    return round(x) if n is None else round(x, n)
-
-
 def fmt(value: Any) -> str:
     """How a value reads in story text: true/false, 2.5 not 2.50000001."""
     if value is True:
@@ -119,6 +113,8 @@ def fmt(value: Any) -> str:
 
 
 def _to_str(value):
+    if type(value) is int and value.bit_length() > 14_000:  # over 4,200 digits: Python
+        raise LimitError("a number too large to show as text")  # itself refuses 4,300
     s = fmt(value)
     if len(s) > MAX_STR:
         raise LimitError(f"text longer than {MAX_STR} characters")
@@ -128,7 +124,8 @@ def _to_str(value):
 _RUNTIME = {
     "__builtins__": {},
     "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
-    "_pick": _pick, "_round": _round, "_min": min, "_max": max, "_abs": abs,
+    "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
+    "_cat": joined_text, "_take": take,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len,
 }
@@ -168,9 +165,15 @@ class Expr:
     scenes: frozenset = frozenset()  # scene ids named in visits()/seen()
     constant: bool = False  # no variables, visits or randomness
     site0: int = 0  # number of its first random call site (0: none); kept by the cache
+    where: Any = field(default=None, compare=False)  # model.Location of its own text
 
     def __call__(self, variables: dict, state: Any) -> Any:
         return self.fn(variables, state)
+
+    def at(self, where: Any) -> Expr:
+        """This expression as written at ``where`` (a cached one serves many places)."""
+        return Expr(self.source, self.type, self.fn, self.reads, self.scenes, self.constant,
+                    self.site0, where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +186,30 @@ class Template:
     reads: frozenset = frozenset()
     scenes: frozenset = frozenset()
     site0: int = 0  # number of its first random call site (0: none); kept by the cache
+    where: Any = field(default=None, compare=False)  # model.Location of its own text
+    marks: tuple = ()  # offset in source of each {{ }} and {% if %} condition, in order
+    mark_wheres: tuple = field(default=(), compare=False)  # their Locations (loader)
 
     def render(self, variables: dict, state: Any) -> str:
         if self.const is not None:
             return self.const
         return self.fn(variables, state)
+
+    def at(self, where: Any, mark_wheres: tuple = ()) -> Template:
+        """This text as written at ``where``, its parts at ``mark_wheres``."""
+        return Template(self.source, self.const, self.fn, self.reads, self.scenes,
+                        self.site0, where, self.marks, mark_wheres)
+
+    def failed_part(self, err: BaseException) -> int:
+        """Which of ``marks`` was being worked out when ``err`` left this text's
+        code, read from that code's frame in the traceback; -1 when unknown."""
+        code = getattr(self.fn, "__code__", None)
+        tb = err.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                return tb.tb_frame.f_locals.get("_k", 0) - 1
+            tb = tb.tb_next
+        return -1
 
 
 # --- checking and rewriting ----------------------------------------------------
@@ -342,7 +364,7 @@ class _Checker:
     def v_BinOp(self, node):
         op = _BINOPS.get(type(node.op))
         if op is None:
-            self.fail(node, "bitwise operators are not part of the story language")
+            self._not_an_operator(node)
         la, lt, lc = self.visit(node.left)
         ra, rt, rc = self.visit(node.right)
         bad = lambda: self.fail(  # noqa: E731
@@ -350,10 +372,11 @@ class _Checker:
             "type-mismatch",
             "use str(x) to turn a number into text" if op == "+" and "str" in (lt, rt) else None)
         if op == "+" and lt == rt == "str":
-            t, tree = "str", ast.BinOp(left=la, op=ast.Add(), right=ra)
+            t, tree = "str", _call("_cat", la, ra)
         elif op == "*" and {lt, rt} == {"str", "int"}:
             t, tree = "str", _call("_rep", la, ra)
         elif lt in NUMERIC and rt in NUMERIC:
+            self._divisor(node, op, rc)
             if op == "/":
                 t = "float"
             else:
@@ -363,6 +386,27 @@ class _Checker:
         else:
             bad()
         return tree, t, self._fold(node, tree, lc, rc)
+
+    def _divisor(self, node, op: str, value) -> None:
+        """A constant 0 after '/', '//' or '%' is an error when the story loads."""
+        if op in ("/", "//", "%") and value is not self._NO and value == 0:
+            self.fail(node.right, f"'{op}' by zero: this can never be worked out",
+                      "division-by-zero", "divide by something that cannot be 0")
+
+    def _not_an_operator(self, node):
+        """'|', '&', '^', '<<', '>>': a Jinja-style filter gets a hint of its own."""
+        right = node.right.func if isinstance(node.right, ast.Call) else node.right
+        if not (isinstance(node.op, ast.BitOr) and isinstance(right, ast.Name)):
+            self.fail(node, "bitwise operators are not part of the story language")
+        name = right.id
+        args = [node.left] + (node.right.args if isinstance(node.right, ast.Call) else [])
+        func = FILTER_FUNCTIONS.get(name, name)
+        hint = (f"call the function instead: {func}({', '.join(map(ast.unparse, args))})"
+                if func in FUNCTIONS else
+                f"there is no '{name}'; call a story function instead, like "
+                f"round(x) or str(x): {FUNCTION_HELP}")
+        self.fail(right, f"'| {name}' is a filter, and story text has no filters",
+                  "expression-forbidden", hint)
 
     def v_UnaryOp(self, node):
         a, t, c = self.visit(node.operand)
@@ -555,6 +599,21 @@ def _lambda(body: ast.expr) -> Callable:
     return eval(code, dict(_RUNTIME))  # noqa: S307 - a tree this module built
 
 
+# Operators from other languages, or typed the wrong way round, and what to write.
+_MISTYPED = {"=>": ">=", "=<": "<=", "=!": "!=", "<>": "!=", "===": "==", "!==": "!="}
+_MISTYPED_OPERATOR = re.compile(r"===|!==|=>|=<|=!|<>")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _mistyped_operator(source: str, base: int) -> None:
+    """Raise the error for '=>' and the like (outside quoted text), if there is one."""
+    mistyped = _MISTYPED_OPERATOR.search(_QUOTED.sub(lambda m: " " * len(m.group()), source))
+    if mistyped:
+        op = mistyped.group()
+        raise ExprError(f"cannot read this expression: '{op}' is not an operator",
+                        "expression-syntax", base + mistyped.start(), f"write '{_MISTYPED[op]}'")
+
+
 def _parse(source: str, base: int = 0) -> ast.expr:
     if len(source) > MAX_EXPR_LEN:
         raise ExprError(f"expression longer than {MAX_EXPR_LEN} characters", "too-large", base)
@@ -570,6 +629,7 @@ def _parse(source: str, base: int = 0) -> ast.expr:
         off = (e.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         msg = e.msg
         hint = None
+        _mistyped_operator(source, base)
         if "never closed" in msg or "unmatched" in msg:
             hint = ("inside { } in YAML a comma ends the value: put each 'set:' entry on "
                     "its own line, or quote the whole expression")
@@ -625,7 +685,8 @@ def normalize(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
 
-def _normalize_limited(text: str) -> str:
+def _normalize_limited(count: list, text: str) -> str:
+    """The rendered text, normalised; ``count`` counted its parts (bounds.take)."""
     if len(text) > MAX_OUTPUT:
         raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
     return normalize(text)
@@ -673,6 +734,10 @@ def compile_template(source: str, env: Env) -> Template:
         return Template(source, normalize(source))
     reads: set[str] = set()
     scenes: set[str] = set()
+    marks: list[int] = []
+    # Marks cost little per part, but compiling tens of thousands of them does: past
+    # MAX_MARKS parts a run-time error names the text's first line instead.
+    mark = source.count("{{") + source.count("{%") <= MAX_MARKS
     first_site = env.next_site
     # stack of (kind, offset, branches: list[(cond_tree|None, parts)])
     root: list = []
@@ -689,10 +754,15 @@ def compile_template(source: str, env: Env) -> Template:
             body, t, _ = checker.visit(tree)
             reads |= checker.reads
             scenes |= checker.scenes
-            parts.append(body if t == "str" else _call("_str", body))
+            part = body if t == "str" else _call("_str", body)
+            if mark and not isinstance(tree, ast.Name):  # a variable alone cannot fail
+                part = _marked(marks, off + (len(text) - len(text.lstrip())), part)
+            parts.append(_counted(part))
         else:
-            word, _, rest = text.strip().partition(" ")
-            rest_off = off + text.index(word) + len(word) + 1 if rest else off
+            word, rest, rest_off = split_tag(text, off)
+            extra = trailing_words(word, rest)
+            if extra is not None:
+                raise ExprError(extra[0], "template-syntax", rest_off, extra[1])
             if word in ("if", "elif"):
                 if not rest.strip():
                     raise ExprError(f"'{{% {word} %}}' needs a condition", "template-syntax", off)
@@ -705,17 +775,15 @@ def compile_template(source: str, env: Env) -> Template:
                                     f"compare it, for example '{rest.strip()} > 0'")
                 reads |= checker.reads
                 scenes |= checker.scenes
+                if mark:
+                    body = _marked(marks, rest_off + (len(rest) - len(rest.lstrip())), body)
                 if word == "if":
                     stack.append(("if", off, [(body, [])]))
                 else:
-                    if stack[-1][0] != "if" or stack[-1][2][-1][0] is None:
-                        raise ExprError("'{% elif %}' without an open '{% if %}'",
-                                        "template-syntax", off)
+                    _after_else(stack, "elif", off)
                     stack[-1][2].append((body, []))
             elif word == "else":
-                if stack[-1][0] != "if" or stack[-1][2][-1][0] is None:
-                    raise ExprError("'{% else %}' without an open '{% if %}'",
-                                    "template-syntax", off)
+                _after_else(stack, "else", off)
                 stack[-1][2].append((None, []))
             elif word == "endif":
                 if stack[-1][0] != "if":
@@ -725,14 +793,41 @@ def compile_template(source: str, env: Env) -> Template:
                 stack[-1][2][-1][1].append(_if_tree(branches))
             else:
                 raise ExprError(f"unknown tag '{{% {word} %}}'", "template-syntax", off,
-                                "the text tags are {% if %}, {% elif %}, {% else %} "
-                                "and {% endif %}")
+                                unknown_tag_hint(word))
     if len(stack) > 1:
         raise ExprError("'{% if %}' is never closed", "template-syntax", stack[-1][1],
                         "add '{% endif %}' where the conditional text ends")
-    fn = _lambda(_call("_norm", _concat(root)))
+    count = ast.NamedExpr(target=ast.Name(id="_c", ctx=ast.Store()),
+                          value=ast.List(elts=[_const(0)], ctx=ast.Load()))
+    fn = _lambda(_call("_norm", count, _concat(root)))
     return Template(source, None, fn, frozenset(reads), frozenset(scenes),
-                    first_site if env.next_site != first_site else 0)
+                    first_site if env.next_site != first_site else 0, marks=tuple(marks))
+
+
+def _counted(part: ast.expr) -> ast.expr:
+    """``_take(_c, part)``: the part, counted as it is made (bounds.take)."""
+    return _call("_take", ast.Name(id="_c", ctx=ast.Load()), part)
+
+
+def _marked(marks: list[int], offset: int, tree: ast.expr) -> ast.expr:
+    """``(_k := k + 1) and tree``: the rendering notes in a local that part k (at
+    ``offset``) is worked out next, so a run-time error can name that part's own
+    line (Template.failed_part); a local store costs next to nothing."""
+    marks.append(offset)
+    mark = ast.NamedExpr(target=ast.Name(id="_k", ctx=ast.Store()), value=_const(len(marks)))
+    return ast.BoolOp(op=ast.And(), values=[mark, tree])
+
+
+def _after_else(stack: list, word: str, off: int) -> None:
+    """An 'elif' or 'else' needs an open 'if' whose 'else' has not come yet."""
+    if stack[-1][0] != "if":
+        raise ExprError(f"'{{% {word} %}}' without an open '{{% if %}}'", "template-syntax",
+                        off)
+    if stack[-1][2][-1][0] is None:
+        what = ("a second '{% else %}' in one '{% if %}'" if word == "else" else
+                "'{% elif %}' after the '{% else %}' of its '{% if %}'")
+        raise ExprError(what, "template-syntax", off,
+                        "an '{% if %}' has at most one '{% else %}', and it comes last")
 
 
 def _concat(parts: list) -> ast.expr:

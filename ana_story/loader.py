@@ -126,6 +126,15 @@ class _Loader:
     def where(self, f: _File, node) -> Location:
         return Location(f.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def mark_wheres(self, f: _File, node, offsets: tuple) -> tuple:
+        """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
+        from .textpos import positions  # here: the imports above change on other branches
+        line, style = node.start_mark.line, node.style or ""
+        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
+                      0) if style == "|" else 0
+        return tuple(Location(f.path, ln, col) for ln, col in positions(
+            node.value, style, line, node.start_mark.column, indent, offsets))
+
     def pos_in(self, f: _File, node, offset: int) -> tuple[int, int]:
         """File position of character ``offset`` of a scalar's value."""
         line, col = node.start_mark.line, node.start_mark.column
@@ -591,7 +600,10 @@ class _Loader:
             self.declfix.fits(src, recompile)
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
-        return t
+        if t.const is not None:
+            return t
+        return t.at(Location(f.path, *self.pos_in(f, node, 0)),  # for run-time errors
+                    self.mark_wheres(f, node, t.marks))
 
     def expression(self, f: _File, node, what: str, env: Env, want: str | None,
                    target: str | None = None) -> Expr | None:
@@ -612,7 +624,7 @@ class _Loader:
             self.declfix.fits(src, recompile, target)
         if expr.scenes:
             self.note_scene_uses(f, node, expr.scenes)
-        return expr
+        return expr.at(Location(f.path, *self.pos_in(f, node, 0)))  # for run-time errors
 
     def build_choice(self, f: _File, sid: str, i: int, node, env: Env,
                      keys: dict) -> Choice | None:

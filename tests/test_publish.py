@@ -363,3 +363,13 @@ def test_pyz_reports_errors_in_one_line(pyz):
     assert r.stderr.startswith("keeper.pyz: --pace 99")
     r = subprocess.run([sys.executable, str(pyz), "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("usage: python3 keeper.pyz")
+
+
+def test_pyz_tells_the_reader_the_command_that_resumes_it(tmp_path, pyz):
+    play = subprocess.run([sys.executable, str(pyz), "--seed", "3", "--saves",
+                           str(tmp_path / "saves")], input="1\n", capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert play.returncode == 0, play.stderr
+    said = " ".join(play.stdout.split())
+    assert f"run python3 {pyz} again to continue" in said, said[-300:]
+    assert "ana-story play" not in said  # the reader of a .pyz may have no ana-story

@@ -41,6 +41,10 @@ def test_the_set_values_change_what_the_player_can_choose(story):
     ("stairz", [], "the story has no scene 'stairz'; did you mean 'stairs'?"),
     ("stairs", ["gould=1"], "the story has no variable 'gould'; did you mean 'gold'?"),
     ("stairs", ["gold=many"], "'gold' holds a whole number, not 'many'"),
+    ("stairs", ["gold=\uff11\uff12"], "'gold' holds a whole number"),  # full-width digits
+    ("stairs", ["gold=\u00b2"], "'gold' holds a whole number"),  # passes isdigit()
+    ("stairs", ["gold=1_000"], "'gold' holds a whole number"),  # one rule: digits only
+    ("stairs", ["lamp_oil=\u0661.5"], "'lamp_oil' holds a number"),  # Arabic-Indic one
     ("stairs", ["has_key=perhaps"], "'has_key' holds true or false, not 'perhaps'"),
     ("stairs", ["gold"], "write it as name=value"),
 ])

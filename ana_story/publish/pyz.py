@@ -46,7 +46,7 @@ if sys.version_info < {ours!r}:
 if sys.version_info < {declared!r}:
     print({note!r}, file=sys.stderr)
 from ana_story.publish.pyzmain import main
-sys.exit(main({name!r}))
+sys.exit(main({name!r}, sys.argv[0]))  # and the path the reader ran
 '''
 
 

@@ -32,13 +32,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return p
 
 
-def main(prog: str = "story.pyz", argv: list[str] | None = None) -> int:
+def main(prog: str = "story.pyz", path: str | None = None,
+         argv: list[str] | None = None) -> int:
+    """Play the carried story. ``prog`` names the file in messages; ``path`` is the
+    file as the reader ran it, so "run python3 PATH again" works from anywhere."""
     args = _parser(prog).parse_args(argv)
     args.story_dir, args.watch, args.from_scene, args.set = None, False, None, []
     try:
         data = pkgutil.get_data("ana_story", STORY_NAME)
         # scenes built as reached: the file was checked when it was published
-        story = compiled.loads(data.decode("utf-8"), root=prog, build_all=False)
+        story = compiled.loads(data.decode("utf-8"), root=path or prog, build_all=False)
         cache.load = lambda path, **kw: story  # `play` reads this story, not a folder
         from ..ui.run import play_command
         return play_command(args)

@@ -28,3 +28,12 @@ def story_arg(root: str | Path | None) -> str:
 def command(name: str, root: str | Path | None, rest: str = "") -> str:
     """'ana-story NAME [FOLDER] [REST]' for the story at ``root``."""
     return f"ana-story {name}{story_arg(root)}" + (f" {rest}" if rest else "")
+
+
+def play_again(root: str | Path | None) -> str:
+    """The command that resumes the story at ``root``: 'ana-story', 'ana-story play
+    FOLDER', or 'python3 STORY.pyz' for a published single-file story."""
+    if root and str(root).endswith(".pyz"):
+        return f"python3 {shlex.quote(str(root))}"
+    arg = story_arg(root)
+    return f"ana-story play{arg}" if arg else "ana-story"

@@ -3,6 +3,7 @@ testing a late scene (`ana-story play --from SCENE --set var=value`)."""
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable
 
 from .. import engine
@@ -31,9 +32,13 @@ def parse_value(var: Variable, text: str):
             if raw.lower() in _FALSE:
                 return False
             raise ValueError
-        if var.type == "int":
+        if var.type == "int":  # ASCII digits only, as typed input reads them (ui.typed)
+            if not re.fullmatch(r"[+-]?[0-9]{1,16}", raw, re.ASCII):
+                raise ValueError
             return int(raw)
         if var.type == "float":
+            if not raw.isascii() or len(raw) > 40:
+                raise ValueError
             value = float(raw)
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError

@@ -21,6 +21,7 @@ from ..model import Story
 from ..state import State
 from .comforts import Comforts
 from .markup import clean
+from .typed import MAX_LINE, read_number, too_long
 from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
                     duration)
 
@@ -169,13 +170,18 @@ class Game(Comforts):
 
     def handle(self, p: Passage, line: str) -> str:
         """Act on one line of input. Returns "moved" (show the scene), "stay" or "quit"."""
+        if too_long(line):
+            self.ui.say(f"That line is too long: a choice or a command is under "
+                        f"{MAX_LINE:,} characters.")
+            return "stay"
         text = clean(line).strip()
         if not text:
             return "stay"
         word, _, arg = text.partition(" ")
         arg = arg.strip()
-        if word.isdigit():
-            return self.take(p, int(word))
+        number = read_number(word)
+        if number is not None:
+            return self.take(p, number)
         cmd = ALIASES.get(word.lower(), word.lower())
         if cmd not in COMMANDS:
             self._unknown(p, word)
@@ -229,10 +235,10 @@ class Game(Comforts):
     def cmd_undo(self, arg: str) -> str:
         n = 1
         if arg:
-            if not arg.isdigit() or int(arg) < 1:
+            n = read_number(arg)
+            if n is None or n < 1:
                 self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
                 return "stay"
-            n = int(arg)
         if not self.undo_stack:
             self.ui.say("Nothing to undo: this is where your story begins.")
             return "stay"
@@ -410,9 +416,8 @@ class Game(Comforts):
     def goodbye(self) -> None:
         if self.touched and self.store is not None:
             if self.autosave():
-                from ..tools.hints import story_arg  # the author's folder, if not ours
-                again = f"ana-story play{story_arg(self.story.root)}" \
-                    if story_arg(self.story.root) else "ana-story"
+                from ..tools.hints import play_again  # the author's folder, if not ours
+                again = play_again(self.story.root)
                 self.ui.say(f"Your place is saved: run {again} again to continue. "
                             "Goodbye.", "note")
             else:

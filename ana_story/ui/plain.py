@@ -14,6 +14,7 @@ from ..engine import Passage
 from ..model import Story
 from ..state import State
 from .markup import clean, plain
+from .typed import read_capped, read_number
 from .theme import MEASURE
 from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
@@ -80,7 +81,7 @@ class PlainUI:
             return line
         self.out.write(prompt)
         self.out.flush()
-        line = self.stdin.readline()
+        line = read_capped(self.stdin)
         if not line:
             self.out.write("\n")
             return None
@@ -178,8 +179,9 @@ class PlainUI:
             line = self._line("> ")
             if line is None or not line.strip():
                 return None
-            if line.strip().isdigit() and 1 <= int(line) <= len(items):
-                return int(line) - 1
+            number = read_number(line)
+            if number is not None and 1 <= number <= len(items):
+                return number - 1
             self._write(f"Type a number from 1 to {len(items)}, or nothing to go back.")
 
     def confirm(self, question: str) -> bool:

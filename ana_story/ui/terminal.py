@@ -18,6 +18,7 @@ from ..engine import Passage
 from ..model import Story
 from . import layout, render
 from .game import COMMANDS, RELOAD
+from .typed import cap_pasted_keys, read_number
 from .theme import console as make_console
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
@@ -50,6 +51,7 @@ def _session(slots: Callable[[], list[str]]):
     session = PromptSession(history=InMemoryHistory(), completer=_Completer(),
                             complete_while_typing=False)
     _exit_once(session.app)
+    cap_pasted_keys(session.app, session.default_buffer)
     return session
 
 
@@ -288,9 +290,10 @@ class TerminalUI:
             if line is None:
                 return None
             line = line.strip()
-            if line.isdigit() and 1 <= int(line) <= len(enabled):
+            number = read_number(line)
+            if number is not None and 1 <= number <= len(enabled):
                 self.selected = None
-                return enabled[int(line) - 1]
+                return enabled[number - 1]
             if line.lower() in ("q", "quit", "exit"):
                 return None
             for i in enabled:  # "new", "continue": the first word of a label
