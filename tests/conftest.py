@@ -101,3 +101,11 @@ def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, 
         code, out, err = json.loads(kept.read_text(encoding="utf-8"))
     r = subprocess.CompletedProcess(["ana-story", "explore", "--format", "json"], code, out, err)
     return r, (json.loads(out) if out.startswith("{") else {})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, hand out the slow files (pseudo-terminal, browser, crash, fuzz:
+    the longest) first, so that no worker starts a long file when the others are done;
+    a one-process run keeps the files' own order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
