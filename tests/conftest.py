@@ -1,10 +1,12 @@
 """Shared helpers: small stories written into tmp folders, and the real CLI."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,10 +61,51 @@ def python_cli(*args: str, **kw) -> subprocess.CompletedProcess:
                           text=True, cwd=ROOT, timeout=60, **kw)
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` between the test run's processes (xdist workers);
+    where there is no fcntl, none (a worker may then repeat the work, never mix it)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def shipped_exploration() -> tuple[subprocess.CompletedProcess, dict]:
+def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
     """`ana-story explore --format json` on the shipped story, run once per test run
-    (about 13 s) and shared by every test that needs the proof."""
+    (about 13 s) and shared by every test that needs the proof, in every pytest-xdist
+    worker: the first to need it runs it under a lock and leaves the result in the run's
+    temporary folder, common to the workers. Its folders are its own (a session fixture
+    is set up before the per-test ones)."""
     import json
-    r = run_cli("explore", "--format", "json", timeout=600)
-    return r, (json.loads(r.stdout) if r.stdout.startswith("{") else {})
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-N/, the parent of every worker's popen-gwN/
+    kept = shared / "shipped-exploration.json"
+    with _locked(shared / "shipped-exploration.lock"):
+        if not kept.is_file():
+            env = {f"ANA_STORY_{name}": str(tmp_path_factory.mktemp(f"explore-{name.lower()}"))
+                   for name in ("SAVES", "CACHE", "CONFIG")}
+            r = run_cli("explore", "--format", "json", timeout=600, env=env)
+            part = kept.with_suffix(".part")
+            part.write_text(json.dumps([r.returncode, r.stdout, r.stderr]), encoding="utf-8")
+            os.replace(part, kept)
+        code, out, err = json.loads(kept.read_text(encoding="utf-8"))
+    r = subprocess.CompletedProcess(["ana-story", "explore", "--format", "json"], code, out, err)
+    return r, (json.loads(out) if out.startswith("{") else {})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, hand out the slow files (pseudo-terminal, browser, crash, fuzz:
+    the longest) first, so that no worker starts a long file when the others are done;
+    a one-process run keeps the files' own order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -20,7 +20,8 @@ from saves_helpers import features, play
 ROUNDS = 300
 SLOTS = ("autosave", "quicksave", "slot 3")
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)"),
+              pytest.mark.slow]  # crash tests
 
 
 def _no_links() -> None:

@@ -1,11 +1,17 @@
 """Fuzzed save files: whatever a file holds, loading raises nothing but SaveError,
-listing raises nothing at all, and what does load fits the story."""
+listing raises nothing at all, and what does load fits the story.
+
+CI runs 150 examples per test; the long run:
+    ANA_STORY_FUZZ_EXAMPLES=3000 python -m pytest tests/test_saves_fuzz.py
+"""
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +20,11 @@ from ana_story.errors import AnaStoryError, SaveError
 from ana_story.saves import SaveStore
 from saves_helpers import data_after, features
 
+pytestmark = pytest.mark.slow  # fuzz
+
 STORY = features()
-SETTINGS = settings(max_examples=300, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("ANA_STORY_FUZZ_EXAMPLES", "150")),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(

@@ -4,9 +4,11 @@ from __future__ import annotations
 import os
 
 import pexpect
+import pytest
 
 from conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # pseudo-terminal
 
 def _spawn(*args: str) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}

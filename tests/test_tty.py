@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 
@@ -14,12 +15,21 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # pseudo-terminal
+
 GARDEN = str(FIXTURES / "ui-garden")
 # The console script pip installed beside this Python (a version manager's shim on
 # PATH would work too, only slower).
 _BESIDE = os.path.join(os.path.dirname(sys.executable), "ana-story")
 ANA_STORY = _BESIDE if os.path.isfile(_BESIDE) else "ana-story"
 UP, DOWN, ENTER, TAB, CTRL_C, CTRL_D = "\x1b[A", "\x1b[B", "\r", "\t", "\x03", "\x04"
+
+
+def _default_sigint() -> None:
+    """Give the game the Ctrl-C of a player's terminal: a suite started in the background
+    (`nohup`, `cmd &` in a script) ignores SIGINT, every child would inherit that, and
+    the Ctrl-C tests would wait out their timeout instead of seeing a goodbye."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Term:
@@ -41,7 +51,7 @@ class Term:
         full_env.update(TERM="xterm-256color", ANA_STORY_SAVES=str(saves))
         full_env.update(env or {})
         self.child = pexpect.spawn(program, list(args), env=full_env, cwd=str(ROOT),
-                                   dimensions=(rows, cols))
+                                   dimensions=(rows, cols), preexec_fn=_default_sigint)
 
     def pump(self, seconds: float = 0.2) -> None:
         end = time.monotonic() + seconds

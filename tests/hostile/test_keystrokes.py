@@ -20,6 +20,8 @@ from ana_story.saves import SaveStore
 from conftest import FIXTURES
 from test_tty import CTRL_C, CTRL_D, DOWN, ENTER, TAB, UP, Term
 
+pytestmark = pytest.mark.slow  # pseudo-terminal fuzz
+
 SEQUENCES = int(os.environ.get("ANA_STORY_KEYSTROKE_RUNS", "12"))
 GARDEN = FIXTURES / "ui-garden"
 CONTROL = [chr(c) for c in range(1, 32) if c not in (0x1A,)] + ["\x7f"]

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,8 @@ from ana_story.errors import AnaStoryError, StoryError
 from ana_story.loader import check, load_story
 
 from conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow  # fuzz
 
 EXAMPLES = int(os.environ.get("ANA_STORY_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,

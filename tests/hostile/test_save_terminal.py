@@ -161,6 +161,7 @@ any_text = st.text(st.characters(codec=None, categories=None), max_size=60) | \
              max_size=6).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(any_text)
 def test_visible_leaves_nothing_hidden_and_is_stable(text):
@@ -172,6 +173,7 @@ def test_visible_leaves_nothing_hidden_and_is_stable(text):
     assert kept.count("\n") == text.count("\n")
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(any_text)
 def test_prose_keeps_only_what_the_guide_says(text):

@@ -194,6 +194,7 @@ NUMBERISH = st.one_of(
     st.from_regex(r"\A[-+]?[0-9]{1,3}(:[0-9]{1,2}){1,5}(\.[0-9]*)?\Z"))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(tag=st.sampled_from([yamlread.BOOL, yamlread.INT, yamlread.FLOAT, yamlread.NULL,
                             yamlread.STR, "tag:yaml.org,2002:timestamp", "!x"]),
