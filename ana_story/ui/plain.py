@@ -12,7 +12,6 @@ from typing import IO, Sequence
 
 from ..engine import Passage
 from ..model import Story
-from ..state import State
 from .markup import clean, plain
 from .typed import read_capped, read_number
 from .theme import MEASURE
@@ -194,14 +193,3 @@ def _isatty(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def play(story: Story, state: State, *, stdin: IO[str], stdout: IO[str],
-         width: int = MEASURE, store=None, seed: int | None = None, **game_options) -> int:
-    """Play from ``state`` until an ending, end of input or 'quit'. Returns an exit code."""
-    from .game import Game
-    game = Game(story, state, PlainUI(stdin, stdout, width), store=store, seed=seed,
-                **game_options)
-    if store is not None and state.turn == 0:
-        game.offer_autosave()
-    return game.run()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..engine import Passage
 from ..model import Story
@@ -20,6 +20,9 @@ from .game import COMMANDS, RELOAD
 from .typed import cap_pasted_keys, read_number
 from .theme import console as make_console
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
+
+if TYPE_CHECKING:  # imported at run time only once a prompt starts (start-up)
+    import threading
 
 
 def completions(text: str, slots: Callable[[], list[str]]) -> list[tuple[str, int]]:
@@ -259,7 +262,7 @@ class TerminalUI:
             stop.set()
         return line
 
-    def _poll(self, stop: "threading.Event") -> None:  # noqa: F821 - imported in _prompt
+    def _poll(self, stop: threading.Event) -> None:
         while not stop.wait(0.4):
             if self.watch.changed():
                 app = self.session.app
@@ -284,10 +287,9 @@ class TerminalUI:
             if air:
                 self.console.print("\n" * (air - 1))
         self.console.print(render.title_card(story.title, story.author, self.width))
-        return self.pick("", items, clear_selection=False)
+        return self.pick("", items)
 
-    def pick(self, title: str, items: Sequence[MenuItem], *,
-             clear_selection: bool = True) -> int | None:
+    def pick(self, title: str, items: Sequence[MenuItem]) -> int | None:
         if title:
             self.say(title, "bold")
         enabled = [i for i, item in enumerate(items) if item.enabled]

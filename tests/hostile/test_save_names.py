@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from ana_story.errors import SaveError
 from ana_story.saves import SaveStore
 from conftest import run_cli
 from hostile_saves import FEATURES
