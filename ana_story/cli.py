@@ -157,7 +157,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _story_dir(arg: str | None):
-    from .tools.hints import default_story  # says so when this folder has a story
+    from .hints import default_story  # says so when this folder has a story
     return arg if arg is not None else default_story()
 
 
@@ -216,7 +216,7 @@ def cmd_play(args) -> int:
 
 def _report(err: AnaStoryError, story_dir: str | None = None) -> int:
     if isinstance(err, StoryError):
-        from .tools.hints import quoted  # names the author's folder, not the shipped one
+        from .hints import quoted  # names the author's folder, not the shipped one
         for d in err.diagnostics:
             print(format_diagnostic(d), file=sys.stderr)
         print(f"ana-story: {err}; run {quoted('check', story_dir)} for the full list",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Mapping
 
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
+from .suggest import did_you_mean
 from .templatetags import FILTER_FUNCTIONS, split_tag, trailing_words, unknown_tag_hint
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
@@ -349,9 +350,7 @@ class _Checker:
                       "expression-syntax")
         t = self.env.variables.get(name)
         if t is None:
-            import difflib
-            close = difflib.get_close_matches(name, list(self.env.variables), 1, 0.6)
-            hint = (f"did you mean '{close[0]}'?" if close else
+            hint = (did_you_mean(name, self.env.variables) or
                     "declare it under 'variables:' in story.yaml")
             raise ExprError(f"unknown variable '{name}'", "undeclared-variable",
                             self.base + node.col_offset, hint)
@@ -478,11 +477,9 @@ class _Checker:
             self.fail(node, "only the story functions can be called")
         name = node.func.id
         if name not in FUNCTIONS:
-            import difflib
-            close = difflib.get_close_matches(name, list(FUNCTIONS), 1, 0.6)
             raise ExprError(f"unknown function '{name}'", "unknown-function",
                             self.base + node.col_offset,
-                            f"did you mean '{close[0]}'?" if close else
+                            did_you_mean(name, FUNCTIONS) or
                             f"the story functions are: {FUNCTION_HELP}")
         if node.keywords:
             self.fail(node, f"{name}() takes no named arguments")
@@ -499,11 +496,9 @@ class _Checker:
                           "expression-syntax")
             scene = arg.value
             if self.env.scenes is not None and scene not in self.env.scenes:
-                import difflib
-                close = difflib.get_close_matches(scene, list(self.env.scenes), 1, 0.6)
                 raise ExprError(f"unknown scene '{scene}'", "unknown-scene",
                                 self.base + arg.col_offset,
-                                f"did you mean '{close[0]}'?" if close else None)
+                                did_you_mean(scene, self.env.scenes))
             self.scenes.add(scene)
             self.pure = False
             visits = _state_attr("visits")

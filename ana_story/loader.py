@@ -8,7 +8,6 @@ is used (libyaml's ``CSafeLoader`` when present): a story file is data.
 """
 from __future__ import annotations
 
-import difflib
 import gc
 import keyword
 import os
@@ -27,6 +26,7 @@ from .ifid import ifid_problem
 from .paths import display_path
 from . import storyfiles, yamlread
 from .declfix import DeclFix
+from .suggest import did_you_mean
 
 STORY_FILE = "story.yaml"
 MAX_FILE_BYTES = storyfiles.MAX_FILE_BYTES
@@ -70,9 +70,9 @@ _PROSE = {"'title'", "'author'", "'description'", "'chapter'", "'label'", "'endi
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
     options = list(options)
-    close = difflib.get_close_matches(word, options, 1, 0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    found = did_you_mean(word, options)
+    if found:
+        return found
     alias = _ALIASES.get(word)
     if alias in options:
         return f"did you mean '{alias}'?"

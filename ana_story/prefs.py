@@ -148,9 +148,9 @@ def read_file(path: Path) -> tuple[dict, str | None]:
 
 
 def _suggest(name: str) -> str:
-    import difflib  # only for a misspelt name: kept off the start-up path
-    near = difflib.get_close_matches(name, list(KEYS), 1, 0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    from .suggest import did_you_mean
+    found = did_you_mean(name, KEYS)
+    return f" ({found})" if found else ""
 
 
 def _clip(value: Any) -> str:

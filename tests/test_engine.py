@@ -177,7 +177,8 @@ def test_malformed_state_json_is_refused(bad, message):
     assert message in str(info.value)
 
 
-PURE = ["engine.py", "state.py", "model.py", "expressions.py", "bounds.py", "templatetags.py"]
+PURE = ["engine.py", "state.py", "model.py", "expressions.py", "bounds.py", "templatetags.py",
+        "suggest.py"]
 ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib",
                    "warnings"}
 
@@ -191,7 +192,7 @@ def test_core_modules_import_no_io_terminal_or_yaml(module):
         elif isinstance(node, ast.ImportFrom):
             if node.level:  # within the package: only other pure modules
                 assert node.module in {"errors", "expressions", "model", "state", "bounds",
-                                       "templatetags"}, node.module
+                                       "templatetags", "suggest"}, node.module
                 continue
             names = [node.module]
         else:
@@ -209,3 +210,14 @@ def test_importing_the_engine_loads_no_rich_prompt_toolkit_or_yaml():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_terminal_front_end_imports_no_author_tool():
+    """ui/ is a front end over the core: what it shares with the tools lives at the
+    top of the package (hints, startfrom, suggest), so the layers stay one-way."""
+    for path in sorted((PACKAGE / "ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("tools"), f"ui/{path.name} imports {node.module}"
+            if isinstance(node, ast.Import):
+                assert not any(".tools" in a.name for a in node.names), path.name

@@ -136,7 +136,7 @@ def test_dead_choices_are_named_with_why_and_fail_under_strict():
 
 def test_shipped_story_hints_name_no_folder_and_other_stories_do():
     from ana_story.paths import shipped_story
-    from ana_story.tools.hints import command
+    from ana_story.hints import command
     assert command("check", shipped_story()) == "ana-story check"
     assert command("check", "my story") == "ana-story check 'my story'"
     out = run_cli("explore", "tests/fixtures/tools-random")

@@ -6,7 +6,7 @@ import pytest
 from ana_story import engine
 from ana_story.errors import UsageError
 from ana_story.loader import load_story
-from ana_story.tools.start import state_from
+from ana_story.startfrom import state_from
 from conftest import FIXTURES, run_cli
 
 FEATURES = FIXTURES / "features"

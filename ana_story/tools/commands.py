@@ -129,7 +129,7 @@ def run(args) -> int:
 
 
 def _story_dir(arg: str | None) -> Path:
-    from .hints import default_story  # says so when this folder has a story
+    from ..hints import default_story  # says so when this folder has a story
     return Path(arg) if arg is not None else default_story()
 
 
@@ -224,7 +224,7 @@ def cmd_new(args) -> int:
         raise UsageError("--in goes with 'new scene NAME'")
     files = new_story(Path(target[0]), args.title)
     print("created " + ", ".join(str(f) for f in files))
-    from .hints import command
+    from ..hints import command
     print(f"play it:  {command('play', target[0])}\ncheck it: {command('check', target[0])}")
     return 0
 

@@ -180,7 +180,7 @@ def dot(story: Story, tag: tuple = ()) -> str:
 def render(source: str, output: Path, root: str = "") -> None:
     """Render DOT to ``output`` (format from its suffix: svg, png, pdf) with Graphviz;
     ``root``, the story's folder, goes into the commands the errors suggest."""
-    from .hints import quoted
+    from ..hints import quoted
     exe = shutil.which("dot")
     fmt = output.suffix.lstrip(".").lower() or "svg"
     if exe is None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..engine import _EVAL_ERRORS
 from ..errors import Diagnostic
-from ..sanitize import is_clean, visible
+from ..hints import quoted
 from ..model import Choice, Location, Story
+from ..sanitize import is_clean, visible
 from .analysis import reachable, transition_exprs, uses_random
-from .hints import quoted
 
 
 def lint(story: Story) -> list[Diagnostic]:

@@ -157,7 +157,7 @@ def new_scene(name: str, file: Path) -> Path:
                             "folder (or make one with 'ana-story new FOLDER')")
     story, diags = check(folder)
     if story is None:
-        from .hints import quoted
+        from ..hints import quoted
         raise ScaffoldError(f"the story in {folder} has errors; fix them first "
                             f"({quoted('check', folder)})")
     if name in story.scenes:

@@ -28,8 +28,9 @@ from .. import engine, yamlread
 from ..errors import AnaStoryError, UsageError
 from ..expressions import fmt
 from ..model import Story
+from ..startfrom import state_from
+from ..suggest import did_you_mean
 from ..ui.markup import plain
-from .start import state_from
 
 STEP_KINDS = ("see", "not_see", "choose", "locked", "scene", "ending", "variables")
 PLAN_KEYS = {"name", "seed", "from", "set", "steps", "description"}
@@ -68,12 +69,11 @@ def find_plans(paths: list[Path]) -> list[Path]:
 
 def _step_hint(value) -> str:
     """'chose' is not a step; did you mean 'choose'? (else '')."""
-    import difflib
     if not (isinstance(value, dict) and len(value) == 1):
         return ""
     word = str(next(iter(value)))
-    close = difflib.get_close_matches(word, list(STEP_KINDS), 1, 0.6)
-    return f"'{word}' is not a step; did you mean '{close[0]}'? " if close else ""
+    found = did_you_mean(word, STEP_KINDS)
+    return f"'{word}' is not a step; {found} " if found else ""
 
 
 def _read(path: Path):

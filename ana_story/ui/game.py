@@ -211,11 +211,11 @@ class Game(Comforts):
         """A one-line hint: the nearest command, or what can be typed here."""
         # shown as typed, invisible marks as visible codes, and a cut said with '...'
         shown = visible(word[:30]) + ("..." if len(word) > 30 else "")
-        import difflib  # only for a mistyped command: kept off the start-up path
-        near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+        from ..suggest import nearest
+        near = nearest(word.lower(), COMMANDS)
         n = len(p.available)
         if near:
-            self.ui.say(f"'{shown}' is not a choice or a command. Did you mean '{near[0]}'?")
+            self.ui.say(f"'{shown}' is not a choice or a command. Did you mean '{near}'?")
         elif p.ended:
             self.ui.say(f"'{shown}' is not a command. Type 'restart', 'undo', 'history', "
                         "'help' or 'quit'.")
@@ -418,7 +418,7 @@ class Game(Comforts):
     def goodbye(self) -> None:
         if self.touched and self.store is not None:
             if self.autosave():
-                from ..tools.hints import play_again  # the author's folder, if not ours
+                from ..hints import play_again  # the author's folder, if not ours
                 again = play_again(self.story.root)
                 self.ui.say(f"Your place is saved: run {again} again to continue. "
                             "Goodbye.", "note")

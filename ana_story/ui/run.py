@@ -31,7 +31,7 @@ def start_state(story, args, seed: int):
     from_scene = getattr(args, "from_scene", None)
     assignments = getattr(args, "assignments", None) or getattr(args, "set", None) or []
     if from_scene or assignments:
-        from ..tools.start import state_from
+        from ..startfrom import state_from
         return state_from(story, from_scene, list(assignments), seed=seed)
     return engine.new_state(story, seed)
 

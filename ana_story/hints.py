@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from ..paths import display_path, shipped_story
+from .paths import display_path, shipped_story
 
 
 def story_arg(root: str | Path | None) -> str:

@@ -2,24 +2,24 @@
 testing a late scene (`ana-story play --from SCENE --set var=value`)."""
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
-from .. import engine
-from ..errors import UsageError
-from ..expressions import fmt
-from ..model import Story, Variable
-from ..savecheck import start_value_problem
-from ..state import State
+from . import engine
+from .errors import UsageError
+from .expressions import fmt
+from .model import Story, Variable
+from .savecheck import start_value_problem
+from .state import State
+from .suggest import did_you_mean
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), 1, 0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    found = did_you_mean(word, options)
+    return f"; {found}" if found else ""
 
 
 def parse_value(var: Variable, text: str):
