@@ -122,11 +122,8 @@ class DeclFix:
 
     def _repeated_warning(self, name: str, s: _Suspect) -> Diagnostic:
         file, line, col = s.repeated[0]
-        loc = s.var.where
-        return Diagnostic(
-            loc.file if loc else "", loc.line if loc else 0, loc.column if loc else 0,
-            "declared-type",
-            f"'{name}' starts as the text \"{s.var.initial}\", so '*' repeats it as text "
+        return _at_declaration(
+            s, f"'{name}' starts as the text \"{s.var.initial}\", so '*' repeats it as text "
             f"(at {file}:{line}:{col}: {name} * 2 would show "
             f"\"{s.var.initial * 2}\"), not a number",
             f"did you mean '{name}: {s.literal}'? In quotes, a value is text",
@@ -135,14 +132,20 @@ class DeclFix:
     def _declaration_error(self, name: str, s: _Suspect) -> Diagnostic:
         file, line, col = s.uses[0][0]
         n = len(s.uses)
-        loc = s.var.where
-        return Diagnostic(
-            loc.file if loc else "", loc.line if loc else 0, loc.column if loc else 0,
-            "declared-type",
-            f"'{name}' starts as the text \"{s.var.initial}\", but "
+        return _at_declaration(
+            s, f"'{name}' starts as the text \"{s.var.initial}\", but "
             f"{'a use treats' if n == 1 else f'{n} uses treat'} it as "
             f"{TYPE_NAMES[s.type]} (first at {file}:{line}:{col})",
             f"did you mean '{name}: {s.literal}'? " + (
                 "Only true and false are true/false: yes, no, on and off are text"
                 if s.type == "bool" and s.literal != s.var.initial.strip().lower()
                 else "In quotes, a value is text"))
+
+
+def _at_declaration(s: _Suspect, message: str, hint: str,
+                    severity: str = "error") -> Diagnostic:
+    """A `declared-type` finding, placed where the variable was declared."""
+    loc = s.var.where
+    return Diagnostic(loc.file if loc else "", loc.line if loc else 0,
+                      loc.column if loc else 0, "declared-type", message, hint,
+                      severity=severity)

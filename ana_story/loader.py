@@ -110,6 +110,16 @@ class _Loader:
 
     # ---- diagnostics -------------------------------------------------------------
 
+    def _comment_cut(self, f: _File, node, subject: str, shown: str,
+                     example: str = "") -> None:
+        """A warning when a plain value was cut short by a ' #' comment."""
+        cut = yamlread.comment_cut(f.lines, node)
+        if cut:
+            self.error(f, cut, "comment-cut", f"{subject} stops at ' #': YAML reads ' #' and "
+                       f"the rest of the line as a comment, so the text {shown}",
+                       f"quote the whole text to keep the '#'{example}, or put a comment "
+                       "on a line of its own", severity="warning")
+
     def error(self, f: _File | str, node_or_pos, code: str, message: str,
               hint: str | None = None, severity: str = "error") -> None:
         path = f.path if isinstance(f, _File) else f
@@ -339,13 +349,8 @@ class _Loader:
                        "remove it: control characters can take over the player's terminal")
             return None
         if what in _PROSE:
-            cut = yamlread.comment_cut(f.lines, node)
-            if cut:
-                self.error(f, cut, "comment-cut", f"{what} stops at ' #': YAML reads ' #' and "
-                           f"the rest of the line as a comment, so the text ends "
-                           f"'...{node.value[-20:]}'", "quote the whole text to keep the '#' "
-                           "(text: \"... #2 ...\"), or put a comment on a line of its own",
-                           severity="warning")
+            self._comment_cut(f, node, what, f"ends '...{node.value[-20:]}'",
+                              ' (text: "... #2 ...")')
         return node.value
 
     def flag(self, f: _File, node, what: str) -> bool | None:
@@ -440,13 +445,8 @@ class _Loader:
                        "give it one: 0, 1.5, false or 'some text'")
             return None
         if node.tag == _STR:
-            cut = yamlread.comment_cut(f.lines, node)  # the player reads it in {{ }}
-            if cut:
-                self.error(f, cut, "comment-cut", f"the starting text of '{name}' stops at "
-                           f"' #': YAML reads ' #' and the rest of the line as a comment, "
-                           f"so the text is '{node.value[-20:]}'", "quote the whole text "
-                           "to keep the '#', or put a comment on a line of its own",
-                           severity="warning")
+            self._comment_cut(f, node, f"the starting text of '{name}'",  # read in {{ }}
+                              f"is '{node.value[-20:]}'")
             return node.value
         if node.tag in (_BOOL, _INT, _FLOAT):
             value = yamlread.scalar_value(node)

@@ -14,6 +14,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# The smallest story that plays to an ending: a base for tests that add one thing to it.
+SMALL_STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
+SMALL_SCENES = """\
+chapter: One
+scenes:
+  a:
+    text: Hi.
+    choices:
+      - text: Go
+        goto: b
+  b:
+    text: Bye.
+    ending: End
+"""
+
 
 def write_story(folder: Path, story: str, **files: str) -> Path:
     """Write story.yaml and scene files (name -> YAML text, dedented) into ``folder``."""

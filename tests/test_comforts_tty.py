@@ -9,28 +9,9 @@ import re
 import pytest
 
 from conftest import run_cli
-from test_tty import CTRL_C, ENTER, GARDEN, TAB, Term
+from test_tty import CTRL_C, ENTER, GARDEN, TAB, saves, term  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def saves(tmp_path):
-    return tmp_path / "saves"
-
-
-@pytest.fixture
-def term(saves):
-    made = []
-
-    def start(*args, **kw):
-        t = Term("play", GARDEN, *args, saves=saves, **kw)
-        made.append(t)
-        return t
-    yield start
-    for t in made:
-        if t.child.isalive():
-            t.child.terminate(force=True)
 
 
 def _to_the_garden_and_home(saves) -> None:

@@ -10,20 +10,8 @@ import pytest
 from ana_story import engine
 from ana_story.loader import check, load_story
 
-from conftest import run_cli, write_story
+from conftest import SMALL_SCENES as SCENES, run_cli, write_story
 
-SCENES = """\
-chapter: One
-scenes:
-  a:
-    text: Hi.
-    choices:
-      - text: Go
-        goto: b
-  b:
-    text: Bye.
-    ending: End
-"""
 
 
 def diags_of(folder, severity="error"):

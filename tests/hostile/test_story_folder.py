@@ -13,22 +13,9 @@ import pytest
 from ana_story import storyfiles
 from ana_story.loader import check
 
-from conftest import run_cli, write_story
+from conftest import SMALL_STORY as STORY, SMALL_SCENES as SCENES, run_cli, write_story
 from test_bombs import run_bounded
 
-STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
-SCENES = """\
-chapter: One
-scenes:
-  a:
-    text: Hi.
-    choices:
-      - text: Go
-        goto: b
-  b:
-    text: Bye.
-    ending: End
-"""
 ELSEWHERE = """\
 chapter: Elsewhere
 scenes:

@@ -16,22 +16,9 @@ from hypothesis import strategies as st
 from ana_story import yamlread
 from ana_story.loader import check
 
-from conftest import run_cli, write_story
+from conftest import SMALL_STORY as STORY, SMALL_SCENES as SCENES, run_cli, write_story
 from test_loader_fuzz import CORPUS, EXAMPLES, FUZZ, copy_source, load_and_play
 
-STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
-SCENES = """\
-chapter: One
-scenes:
-  a:
-    text: Hi.
-    choices:
-      - text: Go
-        goto: b
-  b:
-    text: Bye.
-    ending: End
-"""
 
 
 def diags_of(folder):
