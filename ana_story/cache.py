@@ -19,13 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
 from .expressions import Env, Expr, Template, compile_expr, compile_template
-from .model import (Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story,
-                    Variable)
+from .model import Chapter, Choice, Goto, LazyScenes, Location, Route, Scene, Story, Variable
 
 # 2: the story's ifid, description and language; 3: story files read by YAML 1.2 rules
 # (`no` is text), so stories cached before differ; 4: expressions and texts keep where

@@ -23,7 +23,7 @@ class Command:
     choices: dict = field(default_factory=dict)  # option flag -> its fixed choices
     positionals: list[tuple[str, str]] = field(default_factory=list)  # (metavar, help)
     values: list[str] = field(default_factory=list)  # fixed choices of a positional
-    subcommands: list["Command"] = field(default_factory=list)
+    subcommands: list[Command] = field(default_factory=list)
 
 
 def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = (),

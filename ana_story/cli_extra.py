@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-
 COMMANDS = ("prefs", "completion", "man")
 
 EPILOG_COMPLETION = """examples:

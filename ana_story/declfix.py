@@ -10,8 +10,8 @@ the declaration is, once, with the fix.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .errors import Diagnostic
 from .expressions import TYPE_NAMES, Env, ExprError

@@ -6,9 +6,8 @@ codes. Anything else that escapes is an engine bug.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
-from typing import Iterable
-
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
 # Diagnostics saying a file (or the story) could not be read at all.
 UNREAD_CODES = frozenset({"yaml-syntax", "encoding", "unreadable-file", "outside-folder"})

@@ -22,8 +22,9 @@ import ast
 import math
 import re
 import warnings
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Mapping
+from typing import Any
 
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
 from .suggest import did_you_mean

@@ -12,20 +12,29 @@ import gc
 import keyword
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
-from .errors import Diagnostic, StoryError
-from .expressions import (CONTROL_CHARS, FUNCTIONS, TYPE_NAMES, Env, Expr, ExprError,
-                          Template, compile_expr, compile_template)
-from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
-from .ifid import ifid_problem
-from .paths import display_path
 from . import storyfiles, yamlread
 from .declfix import DeclFix
+from .errors import Diagnostic, StoryError
+from .expressions import (
+    CONTROL_CHARS,
+    FUNCTIONS,
+    TYPE_NAMES,
+    Env,
+    Expr,
+    ExprError,
+    Template,
+    compile_expr,
+    compile_template,
+)
+from .ifid import ifid_problem
+from .model import Chapter, Choice, Goto, Location, Route, Scene, Story, Variable
+from .paths import display_path
 from .suggest import did_you_mean
 
 STORY_FILE = "story.yaml"
@@ -374,10 +383,7 @@ class _Loader:
             return None
         f, node = self.read_yaml(path, display)
         if node is None:
-            if f.text and not f.text.strip():
-                self.error(f, None, "missing-key", "story.yaml is empty",
-                           "it needs at least 'title' and 'start'")
-            elif not self.diags:
+            if f.text and not f.text.strip() or not self.diags:
                 self.error(f, None, "missing-key", "story.yaml is empty",
                            "it needs at least 'title' and 'start'")
             return None

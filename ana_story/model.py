@@ -6,8 +6,9 @@ nothing is parsed while playing.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from .expressions import Expr, Template
 

@@ -24,18 +24,30 @@ import re
 import stat
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import atomicfile, oserrors, savefields
 from .errors import SaveError
 from .model import Story
 from .sanitize import visible
-from .savefile import (FORMAT_NAME, FORMAT_VERSION, MIN_READER_VERSION, Damaged,
-                       Incompatible, delta, dumps, parse, state_from_json,
-                       undo_states, want, want_text)
+from .savefile import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MIN_READER_VERSION,
+    Damaged,
+    Incompatible,
+    delta,
+    dumps,
+    parse,
+    state_from_json,
+    undo_states,
+    want,
+    want_text,
+)
 from .savemigrate import fingerprint, migrate
 from .state import State
 

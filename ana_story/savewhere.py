@@ -15,8 +15,8 @@ searched, which also keeps the tests' saves apart from the player's.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .errors import SaveError
 from .model import Story

@@ -3,7 +3,7 @@ testing a late scene (`ana-story play --from SCENE --set var=value`)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import engine
 from .errors import UsageError

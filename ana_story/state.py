@@ -51,7 +51,7 @@ class State:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> "State":
+    def from_json(cls, data: Any) -> State:
         """Rebuild a State from parsed JSON, refusing anything of the wrong shape."""
         if not isinstance(data, dict):
             raise StateError("a state must be a JSON object")

@@ -5,7 +5,7 @@ command, a preference, a playthrough step) asks here, so they all agree on what 
 "near" (difflib's ratio of 0.6) and none pays for difflib before a mistake is made."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def nearest(word: str, options: Iterable[str]) -> str | None:

@@ -7,7 +7,7 @@ value once instead of rescanning it for every part. Same rules as Loader.pos_in.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def positions(value: str, style: str, line0: int, col0: int, indent: int,

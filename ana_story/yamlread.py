@@ -14,7 +14,7 @@ a `` #`` comment, and a ``{ }`` map split by a comma inside an expression.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import yaml
 

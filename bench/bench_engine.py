@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import yaml  # noqa: E402
+from gen_story import render  # noqa: E402
+from report import write_section  # noqa: E402
 
 from ana_story import engine  # noqa: E402
 from ana_story.loader import check, load_story  # noqa: E402
 from ana_story.state import State  # noqa: E402
-from gen_story import render  # noqa: E402
-from report import write_section  # noqa: E402
 
 HEADING = "## Engine"
 MAX_STEPS = 200

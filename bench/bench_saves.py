@@ -26,11 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ana_story import engine  # noqa: E402
+from ana_story import (
+    engine,  # noqa: E402
+    savefile,  # noqa: E402
+)
 from ana_story.errors import AnaStoryError  # noqa: E402
 from ana_story.loader import load_story  # noqa: E402
 from ana_story.paths import shipped_story  # noqa: E402
-from ana_story import savefile  # noqa: E402
 from ana_story.saves import AUTOSAVE, SaveData, SaveStore  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"

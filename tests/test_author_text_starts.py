@@ -5,7 +5,6 @@ is an error. Each case is a scene file as a new author writes it."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli, write_story
 
 SCENE = """\

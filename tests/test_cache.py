@@ -8,13 +8,12 @@ import random
 import shutil
 
 import pytest
+from conftest import FIXTURES
 
 from ana_story import cache, engine
 from ana_story.errors import StoryError
 from ana_story.loader import load_story
 from ana_story.model import LazyScenes
-
-from conftest import FIXTURES
 
 
 @pytest.fixture

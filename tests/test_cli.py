@@ -7,7 +7,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-
 from conftest import FIXTURES, ROOT, python_cli, run_cli
 
 FEATURES = str(FIXTURES / "features")

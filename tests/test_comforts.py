@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 GARDEN = str(FIXTURES / "ui-garden")

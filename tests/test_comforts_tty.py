@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import run_cli
 from test_tty import CTRL_C, ENTER, GARDEN, TAB, saves, term  # noqa: F401 - fixtures
 

@@ -7,11 +7,10 @@ import re
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from ana_story import engine
 from ana_story.loader import check
-
-from conftest import ROOT
 
 GUIDE = ROOT / "docs" / "writing-scenes.md"
 EXAMPLE = re.compile(r"<!-- example: (\S+) -->\n```yaml\n(.*?)```", re.S)

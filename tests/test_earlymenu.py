@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from test_tty import ANA_STORY, CTRL_C, DOWN, ENTER, Term
 
 pytestmark = pytest.mark.slow

@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from ana_story import engine
 from ana_story.errors import ChoiceError, StateError
 from ana_story.loader import load_story
 from ana_story.state import State
-
-from conftest import FIXTURES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ana_story"
 
@@ -179,7 +178,7 @@ def test_malformed_state_json_is_refused(bad, message):
 
 PURE = ["engine.py", "state.py", "model.py", "expressions.py", "bounds.py", "templatetags.py",
         "suggest.py"]
-ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib",
+ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib", "collections",
                    "warnings"}
 
 

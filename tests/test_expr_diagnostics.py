@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 MISTAKES = FIXTURES / "broken" / "expr-mistakes"  # apart: the fixtures beside load cleanly

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES
 
 from ana_story import yamlread
 from ana_story.errors import StoryError
 from ana_story.loader import check, load_story
-
-from conftest import FIXTURES
 
 STORY = """\
 title: T

@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, write_story
 
 from ana_story.loader import check
-
-from conftest import run_cli, write_story
 
 STORY = "title: T\nstart: hall\nvariables:\n  craft: 0\n"
 HALL = """\

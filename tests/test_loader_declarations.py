@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, run_cli, write_story
 
 from ana_story.loader import check, load_story
-
-from conftest import FIXTURES, ROOT, run_cli, write_story
 
 SCENES = """\
 chapter: One

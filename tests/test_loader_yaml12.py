@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_SCENES as SCENES
+from conftest import run_cli, write_story
 
 from ana_story import engine
 from ana_story.loader import check, load_story
-
-from conftest import SMALL_SCENES as SCENES, run_cli, write_story
-
 
 
 def diags_of(folder, severity="error"):

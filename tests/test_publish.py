@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 FEATURES = FIXTURES / "features"

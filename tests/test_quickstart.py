@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pexpect
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow

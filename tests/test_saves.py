@@ -5,13 +5,20 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import run_cli
+from saves_helpers import FEATURES, data_after, features, play
 
 from ana_story import engine
 from ana_story.errors import SaveError
-from ana_story.saves import (AUTOSAVE, QUICKSAVE, BrokenSave, SaveData, SaveInfo,
-                             SaveStore, default_saves_dir)
-from conftest import run_cli
-from saves_helpers import FEATURES, data_after, features, play
+from ana_story.saves import (
+    AUTOSAVE,
+    QUICKSAVE,
+    BrokenSave,
+    SaveData,
+    SaveInfo,
+    SaveStore,
+    default_saves_dir,
+)
 
 
 @pytest.fixture
@@ -317,6 +324,7 @@ def test_play_accepts_a_saves_folder():
 def test_the_readme_recipe_for_moving_machines_works_as_written(tmp_path):
     """Run the commands of README's 'Moving to another machine' as printed there."""
     from conftest import ROOT
+
     from ana_story.loader import load_story
     from ana_story.paths import shipped_story
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,10 +12,10 @@ import time
 import types
 
 import pytest
+from saves_helpers import features, play
 
 from ana_story import atomicfile
 from ana_story.saves import SaveData, SaveStore
-from saves_helpers import features, play
 
 ROUNDS = 300
 SLOTS = ("autosave", "quicksave", "slot 3")
@@ -127,8 +127,9 @@ def test_killing_the_real_game_at_any_moment_keeps_the_last_choice(tmp_path):
     choices, at once or after the next page is shown: the autosave holds every choice
     whose page was shown, and is at worst one choice behind, never damaged."""
     pexpect = pytest.importorskip("pexpect")
-    from ana_story.loader import load_story
     from saves_helpers import FEATURES
+
+    from ana_story.loader import load_story
     story = load_story(FEATURES)
     env = dict(os.environ, ANA_STORY_SAVES=str(tmp_path), NO_COLOR="1")
     env.pop("ANA_STORY_DEBUG", None)

@@ -7,10 +7,10 @@ import os
 from datetime import datetime, timezone
 
 import pytest
+from saves_helpers import data_after, features
 
 from ana_story.errors import SaveError
 from ana_story.saves import AUTOSAVE, BrokenSave, SaveInfo, SaveStore
-from saves_helpers import data_after, features
 
 
 @pytest.fixture

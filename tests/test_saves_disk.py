@@ -9,11 +9,11 @@ import types
 from pathlib import Path
 
 import pytest
+from saves_helpers import data_after, features
 
 from ana_story import atomicfile
 from ana_story.errors import SaveError
 from ana_story.saves import AUTOSAVE, QUICKSAVE, SaveStore
-from saves_helpers import data_after, features
 
 
 @pytest.fixture
@@ -219,10 +219,9 @@ def test_the_game_plays_on_when_the_disk_is_really_full(story, tiny_disk):
     store = SaveStore(story, tiny_disk)
     store.save(QUICKSAVE, data_after(story, 2))
     before = snapshot(store.folder)
-    with open(tiny_disk / "filler", "wb", buffering=0) as f:
-        with pytest.raises(OSError):
-            while True:
-                f.write(b"\0" * 4096)
+    with open(tiny_disk / "filler", "wb", buffering=0) as f, pytest.raises(OSError):
+        while True:
+            f.write(b"\0" * 4096)
     r = _play_until_the_stairs(tiny_disk)
     assert r.returncode == 0, r.stderr
     said = " ".join(r.stdout.split())

@@ -8,10 +8,10 @@ import types
 import unicodedata
 
 import pytest
+from saves_helpers import data_after, features
 
 from ana_story import atomicfile
 from ana_story.saves import AUTOSAVE, STALE_TEMP_SECONDS, SaveStore
-from saves_helpers import data_after, features
 
 
 @pytest.fixture

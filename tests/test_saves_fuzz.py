@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from saves_helpers import data_after, features
 
 from ana_story import engine
 from ana_story.errors import AnaStoryError, SaveError
 from ana_story.saves import SaveStore
-from saves_helpers import data_after, features
 
 pytestmark = pytest.mark.slow  # fuzz
 

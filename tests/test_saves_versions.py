@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import run_cli
+from saves_helpers import FIXTURES
 
 from ana_story import engine
 from ana_story.errors import SaveError
 from ana_story.loader import load_story
 from ana_story.saves import AUTOSAVE, SaveData, SaveStore, fingerprint
-from conftest import run_cli
-from saves_helpers import FIXTURES
 
 V1, V2 = FIXTURES / "versions-v1", FIXTURES / "versions-v2"
 

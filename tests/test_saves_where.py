@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from conftest import ROOT, run_cli
+from saves_helpers import FEATURES, data_after, features
 
 from ana_story.saves import AUTOSAVE, SaveStore
 from ana_story.savewhere import SearchingStore, legacy_roots, open_store
-from conftest import ROOT, run_cli
-from saves_helpers import FEATURES, data_after, features
 
 
 def clock(minute: int):

@@ -9,11 +9,10 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli
 
 from ana_story.loader import check
 from ana_story.tools.lint import lint
-
-from conftest import ROOT, run_cli
 
 SCENES = ROOT / "scenes"
 DATA = Path(__file__).parent / "data"

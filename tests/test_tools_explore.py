@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES, run_cli
+
 from ana_story import engine
 from ana_story.loader import load_story
 from ana_story.tools.analysis import relevant_variables, visit_caps
 from ana_story.tools.explore import explore, random_runs, replay_seed
-from conftest import FIXTURES, run_cli
 
 MARKET = FIXTURES / "tools-explore"
 LOOP = FIXTURES / "tools-loop"

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.errors import StoryRuntimeError
 from ana_story.loader import load_story
 from ana_story.tools.dice import _faces
 from ana_story.tools.explore import explore
-from conftest import FIXTURES, run_cli
 
 TEXT = FIXTURES / "explore-dice-text"
 EFFECTS = FIXTURES / "explore-dice-effects"

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.errors import StoryRuntimeError
 from ana_story.loader import load_story
 from ana_story.tools.explore import dead_choices, explore, random_runs
-from conftest import FIXTURES, run_cli
 
 GROW_MULTIPLY = FIXTURES / "explore-grow-multiply"
 GROW_DEBT = FIXTURES / "explore-grow-debt"
@@ -135,8 +135,8 @@ def test_dead_choices_are_named_with_why_and_fail_under_strict():
 
 
 def test_shipped_story_hints_name_no_folder_and_other_stories_do():
-    from ana_story.paths import shipped_story
     from ana_story.hints import command
+    from ana_story.paths import shipped_story
     assert command("check", shipped_story()) == "ana-story check"
     assert command("check", "my story") == "ana-story check 'my story'"
     out = run_cli("explore", "tests/fixtures/tools-random")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 import stat
 
+from conftest import FIXTURES, run_cli
+
 from ana_story.loader import load_story
 from ana_story.tools.graph import dot, mermaid
-from conftest import FIXTURES, run_cli
 
 LINT = FIXTURES / "tools-lint"
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES, run_cli
+
 from ana_story.loader import check, load_story
 from ana_story.tools.lint import lint, render
-from conftest import FIXTURES, run_cli
 
 LINT = FIXTURES / "tools-lint"
 

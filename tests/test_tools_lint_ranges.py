@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES, run_cli
+
 from ana_story.loader import load_story
 from ana_story.tools.ranges import Ranges
-from conftest import FIXTURES, run_cli
 
 
 def _warnings(folder: str) -> dict:

@@ -1,10 +1,11 @@
 """new: a scaffolded story passes check and explore; scene skeletons are added safely."""
 from __future__ import annotations
 
+from conftest import run_cli
+
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
 from ana_story.tools.lint import lint
-from conftest import run_cli
 
 
 def test_new_story_passes_check_strict_and_explores_clean(tmp_path):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, run_cli
 
 from ana_story.loader import load_story
 from ana_story.paths import shipped_story
 from ana_story.tools.playtest import run_plan
-from conftest import FIXTURES, ROOT, run_cli
 
 MARKET = FIXTURES / "tools-explore"
 PLANS = FIXTURES / "tools-plans"

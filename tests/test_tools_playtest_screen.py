@@ -4,7 +4,6 @@ text and a number says which is which. Run through the installed command."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 
 STORY = "tests/fixtures/plans-screen"

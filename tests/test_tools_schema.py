@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT, run_cli
 
 from ana_story.loader import check
 from ana_story.paths import shipped_story
 from ana_story.tools.schema import FILES, SCHEMA_DIR, dumps, schema, schema_comment
-from conftest import FIXTURES, ROOT, run_cli
 
 
 def _validator(kind):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from ana_story.loader import load_story
 from ana_story.paths import shipped_story
 from ana_story.tools.lint import lint
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.errors import UsageError
 from ana_story.loader import load_story
 from ana_story.startfrom import state_from
-from conftest import FIXTURES, run_cli
 
 FEATURES = FIXTURES / "features"
 

@@ -5,7 +5,6 @@ import os
 
 import pexpect
 import pytest
-
 from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow  # pseudo-terminal

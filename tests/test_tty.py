@@ -12,7 +12,6 @@ import time
 import pexpect
 import pyte
 import pytest
-
 from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow  # pseudo-terminal

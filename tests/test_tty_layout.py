@@ -6,7 +6,6 @@ install log), and ↑ in --plain mode on a terminal that types nothing."""
 from __future__ import annotations
 
 import pytest
-
 from test_tty import ANA_STORY, ENTER, GARDEN, UP, Term
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.loader import load_story
@@ -15,8 +16,6 @@ from ana_story.saves import SaveStore
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.watch import Watcher
-
-from conftest import FIXTURES, run_cli
 
 GARDEN = FIXTURES / "ui-garden"
 

@@ -5,13 +5,12 @@ import io
 import re
 
 import pytest
+from conftest import FIXTURES
 
 from ana_story import engine
 from ana_story.loader import load_story
 from ana_story.ui import markup, render, theme
 from ana_story.ui.views import EndingSummary, HistoryEntry, SaveRow, StatRow
-
-from conftest import FIXTURES
 
 GARDEN = FIXTURES / "ui-garden"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

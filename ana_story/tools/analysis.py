@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import math
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..expressions import Expr
 from ..model import Choice, Route, Scene, Story

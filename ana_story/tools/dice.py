@@ -17,8 +17,8 @@ in docs/authoring-tools.md.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from .. import engine
 from ..errors import AnaStoryError, StoryRuntimeError

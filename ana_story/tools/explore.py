@@ -34,13 +34,13 @@ one. Paths are kept as parent links, not per State, so memory stays small.
 from __future__ import annotations
 
 import random as _random
-from bisect import bisect_left
 import time
 from array import array
+from bisect import bisect_left
 from collections import deque
-from operator import itemgetter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from operator import itemgetter
 
 from .. import engine
 from ..errors import AnaStoryError

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from ..atomicfile import write_atomic
 from ..errors import AnaStoryError
 from ..ifid import new_ifid
-from ..atomicfile import write_atomic
 from ..loader import STORY_FILE, check
 from .schema import schema_comment
 

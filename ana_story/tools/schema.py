@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..loader import (CHOICE_KEYS, FILE_KEYS, ROUTE_KEYS, SCENE_KEYS, STORY_KEYS,
-                      VARIABLE_KEYS)
+from ..loader import CHOICE_KEYS, FILE_KEYS, ROUTE_KEYS, SCENE_KEYS, STORY_KEYS, VARIABLE_KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"

@@ -15,7 +15,8 @@ prompt_toolkit takes them over, whatever happens (Ctrl-C included).
 from __future__ import annotations
 
 import sys
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 
 def predraw(text: str, height: int, out: TextIO | None = None,

@@ -6,7 +6,7 @@ parsed as Rich markup."""
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 from .markup import clean, literal, plain, to_text
 

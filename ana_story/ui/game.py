@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from .. import engine
 from ..engine import Passage
 from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
+from ..sanitize import visible
 from ..state import State
 from .comforts import Comforts
-from ..sanitize import visible
 from .markup import clean
 from .typed import MAX_LINE, read_number, too_long
-from .views import (EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago,
-                    duration)
+from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago, duration
 
 AUTOSAVE = "autosave"  # the same names as saves.AUTOSAVE / QUICKSAVE (not imported:
 QUICKSAVE = "quicksave"  # saves.py is loaded only when a store is in use)

@@ -8,13 +8,14 @@ an ending ends the run.
 from __future__ import annotations
 
 import textwrap
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from ..engine import Passage
 from ..model import Story
 from .markup import clean, plain
-from .typed import read_capped, read_number
 from .theme import MEASURE
+from .typed import read_capped, read_number
 from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 

@@ -9,7 +9,7 @@ many to expect; 'repeat' reads the current scene again.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..engine import Passage
 from .markup import clean, plain

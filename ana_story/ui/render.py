@@ -9,7 +9,7 @@ markup.literal. No string is ever parsed as Rich markup.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType

@@ -84,8 +84,9 @@ def play_command(args) -> int:
         if watcher is not None and watcher.changed():  # edited while the menu was up
             game.reload()
         return game.run()
-    from .plain import PlainUI
     import shutil  # the plain front end's only need for it
+
+    from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     return _play_plain(ui, story, state, options, prefs, title=False, offer=not authoring)

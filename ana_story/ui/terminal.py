@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..engine import Passage
 from ..model import Story
 from . import layout, render
 from .game import COMMANDS, RELOAD
-from .typed import cap_pasted_keys, read_number
 from .theme import console as make_console
+from .typed import cap_pasted_keys, read_number
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 if TYPE_CHECKING:  # imported at run time only once a prompt starts (start-up)

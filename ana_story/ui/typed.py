@@ -8,7 +8,8 @@ a number longer than any menu can be reads as TOO_LARGE instead of being convert
 from __future__ import annotations
 
 import re
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 MAX_DIGITS = 6  # no menu, choice list or undo stack reaches a million
 

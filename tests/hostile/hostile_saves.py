@@ -8,8 +8,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from ana_story.saves import SaveStore
 from saves_helpers import data_after, features
+
+from ana_story.saves import SaveStore
 
 FEATURES = Path(__file__).resolve().parent.parent / "fixtures" / "features"
 

@@ -20,11 +20,17 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from ana_story.expressions import (FUNCTIONS, MAX_INT, Env, ExprError, LimitError,
-                                   compile_expr, compile_template)
-
 from test_bombs import run_bounded, story
+
+from ana_story.expressions import (
+    FUNCTIONS,
+    MAX_INT,
+    Env,
+    ExprError,
+    LimitError,
+    compile_expr,
+    compile_template,
+)
 
 CASE_SECONDS = 5.0  # any one case; typically under 5 ms, the slowest seen 0.7 s (loaded machine)
 CASE_MB = 64  # Python memory allocated at the peak of one case

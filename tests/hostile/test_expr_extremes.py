@@ -6,7 +6,6 @@ now a range, and play stops such a story with a message naming the scene."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli, write_story
 
 STORY = "title: T\nstart: a\nvariables:\n  n: 0\n  g: 1.0e300\n"

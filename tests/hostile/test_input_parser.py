@@ -11,6 +11,7 @@ import io
 import time
 
 import pytest
+from conftest import FIXTURES, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,6 @@ from ana_story.saves import SaveStore
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.typed import MAX_DIGITS, MAX_LINE, TOO_LARGE, read_capped, read_number
-
-from conftest import FIXTURES, run_cli
 
 GARDEN = FIXTURES / "ui-garden"
 STORY = load_story(GARDEN)

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from hostile_saves import FEATURES, leaks, valid_doc
 

@@ -13,12 +13,11 @@ import os
 import random
 
 import pytest
+from conftest import FIXTURES
+from test_tty import CTRL_C, CTRL_D, DOWN, ENTER, TAB, UP, Term
 
 from ana_story.loader import load_story
 from ana_story.saves import SaveStore
-
-from conftest import FIXTURES
-from test_tty import CTRL_C, CTRL_D, DOWN, ENTER, TAB, UP, Term
 
 pytestmark = pytest.mark.slow  # pseudo-terminal fuzz
 

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ana_story import engine
 from ana_story.errors import AnaStoryError, StoryError
 from ana_story.loader import check, load_story
-
-from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow  # fuzz
 

@@ -15,11 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
-from ana_story.saves import SaveStore
 from hostile_saves import FEATURES, valid_doc, write
 from test_tty import ANA_STORY
+
+from ana_story.saves import SaveStore
 
 FOLDER = "the-lighthouse-keeper"
 LONG = "d" * 300  # one path component over NAME_MAX (255 bytes)
@@ -194,12 +194,14 @@ def test_play_watch_goes_on_when_the_story_folder_goes_away(tmp_path, how):
     """--watch stats the folder at every prompt and reloads on a change: a folder
     removed, or a file that can no longer be read, is a warning, and play goes on."""
     import io
+
+    from test_ui_game import GARDEN, Script
+
     from ana_story import engine
     from ana_story.loader import load_story
     from ana_story.ui.game import Game
     from ana_story.ui.plain import PlainUI
     from ana_story.ui.watch import Watcher
-    from test_ui_game import GARDEN, Script
     folder = Path(shutil.copytree(GARDEN, tmp_path / "garden"))
     story = load_story(folder)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_tty import ENTER, saves, term  # noqa: F401 - the pty fixtures
 
 from ana_story.ui.typed import MAX_LINE
-from test_tty import ENTER, saves, term  # noqa: F401 - the pty fixtures
 
 pytestmark = pytest.mark.slow
 

@@ -18,15 +18,15 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from conftest import run_cli
+from hostile_saves import FEATURES, leaks, valid_doc, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from saves_helpers import features
 
 from ana_story import savecmd
 from ana_story.errors import SaveError
 from ana_story.saves import SaveStore
-from conftest import run_cli
-from hostile_saves import FEATURES, leaks, valid_doc, write
-from saves_helpers import features
 
 STORY = features()
 FOLDER = "the-lighthouse-keeper"

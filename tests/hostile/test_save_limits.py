@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, write_story
+from hostile_saves import FEATURES, valid_doc, write
 
 from ana_story import engine
 from ana_story.loader import load_story
 from ana_story.savefields import MAX_PATH_STEPS
 from ana_story.saves import SaveData, SaveStore
 from ana_story.state import State, Step
-from conftest import run_cli, write_story
-from hostile_saves import FEATURES, valid_doc, write
 
 LOOP_STORY = "title: Loop\nstart: a\nvariables:\n  n: 0\n"
 LOOP_SCENES = """\
@@ -212,9 +212,11 @@ def test_a_long_game_keeps_its_memory_bounded_and_saves_what_load_accepts(tmp_pa
     does, instead of a copy of the whole path per choice (20,000 choices took
     1.5 GB before); then undo, a save and a load."""
     import io
+
+    from test_ui_game import Script
+
     from ana_story.ui.game import Game
     from ana_story.ui.plain import PlainUI
-    from test_ui_game import Script
     story = load_story(loop)
     n = MAX_PATH_STEPS + 2001
     out = io.StringIO()

@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
-
-from ana_story.saves import SaveStore
 from conftest import run_cli
 from hostile_saves import FEATURES
 from saves_helpers import data_after, features
+
+from ana_story.saves import SaveStore
 
 FOLDER = "the-lighthouse-keeper"
 BROKEN = b"{broken autosave"

@@ -16,13 +16,13 @@ import re
 import pexpect
 import pyte
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from ana_story.sanitize import PROSE_KEPT, prose, visible
 from conftest import run_cli, write_story
 from hostile_saves import ALL_PAYLOADS, FEATURES, PAYLOADS, hostile_doc, leaks, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_tty import ANA_STORY
+
+from ana_story.sanitize import PROSE_KEPT, prose, visible
 
 ALL = ALL_PAYLOADS
 

@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_SCENES as SCENES
+from conftest import SMALL_STORY as STORY
+from conftest import run_cli, write_story
+from test_bombs import run_bounded
 
 from ana_story import storyfiles
 from ana_story.loader import check
-
-from conftest import SMALL_STORY as STORY, SMALL_SCENES as SCENES, run_cli, write_story
-from test_bombs import run_bounded
 
 ELSEWHERE = """\
 chapter: Elsewhere

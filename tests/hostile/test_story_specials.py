@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, write_story
 
 from ana_story.loader import check
-from conftest import run_cli, write_story
 
 STORY = "title: T\nstart: a\nvariables:\n  craft: 0\n"
 SCENES = """\

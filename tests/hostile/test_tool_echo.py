@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_cli, write_story
 
 MARKS = ("\u202e", "\u200b", "\u200f", "\u2066", "\ufeff")

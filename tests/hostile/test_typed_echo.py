@@ -5,7 +5,6 @@ the one rule for echoed text (visible codes), and a cut says so."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 from hostile_saves import FEATURES, leaks
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SMALL_SCENES as SCENES
+from conftest import SMALL_STORY as STORY
+from conftest import run_cli, write_story
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_loader_fuzz import CORPUS, EXAMPLES, FUZZ, copy_source, load_and_play
 
 from ana_story import yamlread
 from ana_story.loader import check
-
-from conftest import SMALL_STORY as STORY, SMALL_SCENES as SCENES, run_cli, write_story
-from test_loader_fuzz import CORPUS, EXAMPLES, FUZZ, copy_source, load_and_play
-
 
 
 def diags_of(folder):
