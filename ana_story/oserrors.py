@@ -27,7 +27,8 @@ _REASONS = {
 
 def reason(e: OSError) -> str:
     """The plain reason, without the file."""
-    return _REASONS.get(e.errno) or e.strerror or str(e) or type(e).__name__
+    known = _REASONS.get(e.errno) if e.errno is not None else None
+    return known or e.strerror or str(e) or type(e).__name__
 
 
 def message(e: OSError) -> str:

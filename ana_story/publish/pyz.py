@@ -13,6 +13,7 @@ file on Python 3.10 where one is installed.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata as md
 import importlib.util
 import marshal
@@ -113,10 +114,10 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
                     declared, strict = wants, f"{dist_name} {dist.version}"
                 libraries.append(f"{dist_name} {dist.version}")
                 for package in packages:
-                    _add_tree(z, Path(dist.locate_file(package)), package)
+                    _add_tree(z, Path(str(dist.locate_file(package))), package)
                 for f in dist.files or ():
                     if re.search(r"LICEN[CS]E|COPYING|NOTICE|AUTHORS", f.name, re.I):
-                        z.write(dist.locate_file(f), f"licenses/{dist_name}/{f.name}")
+                        z.write(str(dist.locate_file(f)), f"licenses/{dist_name}/{f.name}")
             z.writestr("__main__.py", MAIN.format(
                 title=" ".join(story.title.split()), name=out.name, ours=OUR_MINIMUM,
                 ours_shown=_shown(OUR_MINIMUM), declared=declared,
@@ -129,10 +130,8 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
         from .command import PublishError
         raise PublishError(f"--pyz {out}: cannot write it ({e.strerror or e})") from None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
     return PyzResult(out, out.stat().st_size, OUR_MINIMUM, declared, strict,
                      tuple(libraries))
 
