@@ -1,0 +1,198 @@
+"""The one description of the story format: every mapping a story file may hold,
+with each key's kind, need, default, hint, and the words other engines use for it.
+
+The loader's walk over the YAML nodes (loader/reader.py), the JSON Schema
+(tools/schema.py) and the key table in docs/writing-scenes.md (checked by a test)
+all read it, so a new key is one entry here plus its meaning in the loader. Pure
+data: no YAML, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Kinds of value. Plain kinds (read whole by the loader's walk): text, a scene id,
+# true/false, an IFID. The others are given their meaning by the record's builder.
+TEXT = "text"  # any scalar, read as its own text ("title: 1984" is the text 1984)
+SCENE = "scene"  # a scene id
+BOOL = "bool"  # true or false (YAML 1.2: not yes/no)
+IFID = "ifid"  # a UUID
+TEMPLATE = "template"  # text that may hold {{ }} and {% if %}
+CONDITION = "condition"  # an expression giving true/false
+EFFECTS = "effects"  # variable -> expression
+VALUE = "value"  # a variable's starting value: a number, true/false or text
+TAGS = "tags"  # a word, or a list of words
+ENDING = "ending"  # an ending's title, or true for the scene's title
+GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
+RANDOM = "random"  # a list of scene ids, or scene id -> weight
+LIST = "list"  # a list of ``item`` records
+MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
+
+PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
+
+# The names keys of a MAP must have (regular expressions), by name.
+ID = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
+VAR = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping."""
+
+    name: str
+    kind: str
+    help: str  # what it is, for the schema and the docs
+    required: bool = False
+    default: Any = None  # when absent or empty ('or'): what the model gets
+    aliases: tuple[str, ...] = ()  # what other engines call it (for did-you-mean)
+    attr: str | None = None  # the model attribute a plain field fills
+    what: str = ""  # how diagnostics name it; "'name'" when empty
+    hint: str | None = None  # the hint when it is missing
+    empty_ok: bool = False  # may be left empty (YAML null)
+    prose: bool = False  # the player reads it (a ' #' in it is worth a warning)
+    item: Record | str | None = None  # what a LIST or MAP holds
+    keys: str | None = None  # the pattern a MAP's keys follow
+    doc: str = ""  # its row in docs/writing-scenes.md's key table, when it has one
+
+    @property
+    def said(self) -> str:
+        return self.what or f"'{self.name}'"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One kind of mapping: its keys, and how a file or a message names it."""
+
+    name: str
+    fields: tuple[Field, ...]
+    help: str = ""
+    title: str = ""  # a file's schema title
+    short: str = ""  # the help of a scalar short form (a variable written as its value)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+_TEXT_HINT = "add 'text: |' with the scene's prose on the lines below"
+_TITLE = ("name", "title")
+
+ROUTE = Record("route", (
+    Field("if", CONDITION, "Take this route when this condition holds.",
+          aliases=("condition", "when", "requires", "cond"), what="the route's condition"),
+    Field("to", SCENE, "A scene id.", required=True, hint="add 'to: <scene id>'"),
+))
+
+RANDOM_GOTO = Record("random goto", (
+    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.", required=True),
+))
+
+CHOICE = Record("choice", (
+    Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
+          required=True, aliases=("body", "content", "label"), what="the choice's text",
+          hint=_TEXT_HINT, prose=True),
+    Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
+          "(- if: ..., to: ...; the last without 'if'); or "
+          "{random: [a, b]} / {random: {a: 3, b: 1}}.", required=True,
+          aliases=("next", "target", "to", "divert"),
+          hint="add 'goto: <scene id>' to say where the choice leads"),
+    Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
+          aliases=("condition", "when", "requires", "cond"), what="the condition"),
+    Field("set", EFFECTS, "Variables to change: { craft: craft + 1 }.",
+          aliases=("effects", "effect")),
+    Field("once", BOOL, "Offered only until taken once.", default=False,
+          aliases=("once_only",), attr="once"),
+    Field("fallback", BOOL, "Offered only when no other choice is available.",
+          default=False, aliases=("default",), attr="fallback"),
+    Field("locked", TEMPLATE, "Shown greyed, with this reason, when 'if' does not hold.",
+          what="the locked reason", prose=True),
+    Field("id", TEXT, "A stable name for the choice (for saves and transcripts)."),
+))
+
+SCENE_RECORD = Record("scene", (
+    Field("title", TEXT, "The scene's heading.", default="", aliases=_TITLE[:1],
+          attr="title", prose=True),
+    Field("text", TEMPLATE, "The prose; paragraphs separated by a blank line. "
+          "May hold {{ expr }} and {% if cond %}...{% endif %}.", required=True,
+          aliases=("body", "content", "label"), what="the scene's text", hint=_TEXT_HINT,
+          prose=True),
+    Field("choices", LIST, "What the player can do next.", aliases=("options",),
+          empty_ok=True, item=CHOICE),
+    Field("tags", TAGS, "Notes for authors and the UI, e.g. [home, mama].", empty_ok=True),
+    Field("ending", ENDING, "Marks an ending: its title (or true, to use the scene's "
+          "title).", prose=True),
+    Field("notes", TEXT, "Notes for authors; never shown.", default="", empty_ok=True,
+          attr="notes"),
+))
+
+SCENE_FILE = Record("scene file", (
+    Field("chapter", TEXT, "The chapter's title (default: from the file name).",
+          prose=True),
+    Field("scenes", MAP, "Scene id -> scene.", required=True, item=SCENE_RECORD, keys=ID,
+          hint="add 'scenes:' with the scenes of this chapter under it"),
+), help="One chapter of a story: its title and its scenes.", title="ana-story scene file")
+
+VARIABLE = Record("variable", (
+    Field("value", VALUE, "The starting value.", required=True,
+          hint="add 'value:' with the variable's starting value"),
+    Field("label", TEXT, "How `stats` names it.", prose=True),
+    Field("visible", BOOL, "Shown to the player by `stats`.", default=False,
+          attr="visible"),
+    Field("description", TEXT, "Notes for authors.", prose=True),
+), short="The starting value: a number, true/false or text.")
+
+STORY_FILE = Record("story file", (
+    Field("title", TEXT, "The story's title.", required=True, default="Untitled",
+          aliases=_TITLE[:1], attr="title", empty_ok=True, prose=True,
+          hint="add a line like 'title: The Painter'",
+          doc="the story's name, shown on the title screen"),
+    Field("author", TEXT, "Who wrote it.", default="", attr="author", empty_ok=True,
+          prose=True, doc="shown to players; `version` goes into saves"),
+    Field("version", TEXT, "The story's version; saves record it.", default="0",
+          attr="version", empty_ok=True, doc="shown to players; `version` goes into saves"),
+    Field("id", TEXT, "A stable id for saves (default: from the title).", empty_ok=True,
+          doc="a short name for saves; made from the title when left out"),
+    Field("description", TEXT, "A line about the story.", default="",
+          attr="description", empty_ok=True, prose=True,
+          doc="shown to players; `version` goes into saves"),
+    Field("ifid", IFID, "The story's IFID (a UUID), for archives such as IFDB; chosen "
+          "once, never changed.", default="", empty_ok=True,
+          doc="the story's permanent identity for archives such as IFDB (a UUID, per the "
+              "Treaty of Babel); `ana-story new` writes one, `check` notes when it is "
+              "missing; choose it once and never change it"),
+    Field("language", TEXT, "The story's language, as a tag such as en or fr-CA.",
+          default="", attr="language", empty_ok=True,
+          doc="the story's language as a tag such as `en` or `fr-CA`, for the web page "
+              "and the iFiction record (default `en`)"),
+    Field("start", SCENE, "The first scene.", required=True,
+          aliases=("start_scene", "first"), attr="start",
+          hint="add 'start: <id of the first scene>'",
+          doc="the id of the scene the story begins with"),
+    Field("variables", MAP, "Every variable with its starting value.",
+          aliases=("vars",), item=VARIABLE, keys=VAR,
+          doc="everything the story remembers, with starting values"),
+    Field("renamed", MAP, "Old scene id -> new id, so old saves still load.", item=SCENE,
+          doc="see [Keeping old saves working](#keeping-old-saves-working)"),
+), help="A story's title, first scene and variables.", title="ana-story story.yaml")
+
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO)
+
+# Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
+FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))
+
+# Words authors from other engines reach for -> what this format calls them.
+ALIASES = {a: f.name for r in RECORDS for f in r.fields for a in f.aliases}
+
+
+def plain_values(record: Record, values: dict[str, Any]) -> dict[str, Any]:
+    """The model's keyword arguments for a record's plain fields: each field's value
+    (or its default when absent or empty) under its model attribute."""
+    return {f.attr: values.get(f.name) or f.default for f in record.fields
+            if f.attr is not None and f.kind in PLAIN}
