@@ -23,6 +23,7 @@ EFFECTS = "effects"  # variable -> expression
 VALUE = "value"  # a variable's starting value: a number, true/false or text
 TAGS = "tags"  # a word, or a list of words
 ENDING = "ending"  # an ending's title, or true for the scene's title
+COMMENT = "comment"  # a note for authors: any scalar, accepted and not kept
 GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
 RANDOM = "random"  # a list of scene ids, or scene id -> weight
 LIST = "list"  # a list of ``item`` records
@@ -87,7 +88,8 @@ _TITLE = ("name", "title")
 ROUTE = Record("route", (
     Field("if", CONDITION, "Take this route when this condition holds.",
           aliases=("condition", "when", "requires", "cond"), what="the route's condition"),
-    Field("to", SCENE, "A scene id.", required=True, hint="add 'to: <scene id>'"),
+    Field("to", SCENE, "A scene id.", required=True, what="the scene to go to",
+          hint="add 'to: <scene id>'"),
 ))
 
 RANDOM_GOTO = Record("random goto", (
@@ -145,7 +147,7 @@ VARIABLE = Record("variable", (
     Field("label", TEXT, "How `stats` names it.", prose=True),
     Field("visible", BOOL, "Shown to the player by `stats`.", default=False,
           attr="visible"),
-    Field("description", TEXT, "Notes for authors.", prose=True),
+    Field("description", COMMENT, "Notes for authors."),
 ), short="The starting value: a number, true/false or text.")
 
 STORY_FILE = Record("story file", (

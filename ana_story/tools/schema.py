@@ -42,7 +42,8 @@ def _kind(kind: str | sf.Record) -> dict:
     if isinstance(kind, sf.Record):
         return record(kind)
     simple: dict[str, dict] = {
-        sf.TEXT: SCALAR, sf.TEMPLATE: SCALAR, sf.ENDING: SCALAR, sf.VALUE: SCALAR,
+        sf.TEXT: SCALAR, sf.TEMPLATE: SCALAR, sf.COMMENT: SCALAR, sf.ENDING: SCALAR,
+        sf.VALUE: SCALAR,
         sf.CONDITION: {"type": ["string", "boolean", "number"]},
         sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID,
         sf.IFID: {"type": "string", "pattern": _IFID},
