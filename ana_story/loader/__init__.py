@@ -72,24 +72,9 @@ class _Loader(StoryFile):
             self.error(self.display_root, None, "too-large", *too_large)
             return None
         meta = self.read_story_file()
-        env = None
-        if meta is not None:
-            env = Env({n: v.type for n, v in meta["variables"].items()}, None)
-            self.declfix = DeclFix(meta["variables"], env)
+        env = None if meta is None else self.declare(meta["variables"])
         seen: dict = {}  # scene id -> (file, line) where it is defined
-        scenes: dict[str, Scene] = {}
-        chapters = []
-        for path in paths:
-            got = self.read_scene_file(path, seen)
-            if got is None:
-                continue
-            f, chapter, entries = got
-            for sid, kn, vn in entries:
-                if env is not None:  # without story.yaml's variables, only the YAML is checked
-                    scene = self.build_scene(f, chapter, sid, kn, vn, env)
-                    if scene is not None:
-                        scenes[sid] = scene
-            chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
+        scenes, chapters = self.read_scenes(paths, seen, env)
         if not paths:
             self.error(self.display_root, None, "no-scenes",
                        "the story folder has no scene files",
@@ -107,6 +92,30 @@ class _Loader(StoryFile):
         return Story(id=meta.get("id") or _slug(plain["title"]), variables=variables,
                      scenes=scenes, chapters=tuple(chapters), root=self.display_root,
                      renamed=renamed, ifid=(meta.get("ifid") or "").upper(), **plain)
+
+    def declare(self, variables: dict) -> Env:
+        """The variables' types for compiling, and declfix watching their uses."""
+        env = Env({n: v.type for n, v in variables.items()}, None)
+        self.declfix = DeclFix(variables, env)
+        return env
+
+    def read_scenes(self, paths: list[Path], seen: dict, env: Env | None,
+                    ) -> tuple[dict[str, Scene], list[Chapter]]:
+        """Every scene file's scenes and chapter; without story.yaml's variables
+        (``env`` None), only the YAML is checked."""
+        scenes: dict[str, Scene] = {}
+        chapters = []
+        for path in paths:
+            got = self.read_scene_file(path, seen)
+            if got is None:
+                continue
+            f, chapter, entries = got
+            for sid, kn, vn in entries:
+                scene = None if env is None else self.build_scene(f, chapter, sid, kn, vn, env)
+                if scene is not None:
+                    scenes[sid] = scene
+            chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
+        return scenes, chapters
 
 
 def _slug(title: str) -> str:

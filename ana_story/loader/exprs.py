@@ -65,7 +65,7 @@ class Exprs(FileReader):
         try:
             expr = compile_expr(src, env, want=want)
         except ExprError as e:
-            if target is not None:
+            if target is not None and want is not None:
                 e.hint = _set_hint(e, target, want, src.strip())
             self.compile_failed(f, node, e, what, src, recompile, target)
             return None

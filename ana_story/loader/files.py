@@ -8,6 +8,7 @@ import yaml
 
 from .. import storyfiles, yamlread
 from .reader import Reader, YamlFile
+from .syntax import syntax_where
 
 MAX_FILE_BYTES = storyfiles.MAX_FILE_BYTES
 
@@ -22,7 +23,7 @@ class FileReader(Reader):
             node = yamlread.compose(f.text)
         except yaml.MarkedYAMLError as e:
             problem = e.problem or e.context or "cannot read the YAML"
-            pos, hint = _syntax_where(e, problem, f.lines)
+            pos, hint = syntax_where(e, problem, f.lines)
             self.error(f, pos, "yaml-syntax", f"YAML syntax: {problem}", hint)
             self.unread.add(f.path, f.text)
             return f, None
@@ -85,41 +86,4 @@ class FileReader(Reader):
         if problem and problem[0]:
             self.error(f, None, "too-large", *problem)
         return problem is None
-
-
-def _syntax_where(e: yaml.MarkedYAMLError, problem: str,
-                  lines: list[str]) -> tuple[tuple[int, int], str | None]:
-    """Where a YAML syntax error is, and a hint: an indentation error at the line where
-    the indentation went wrong, which libyaml may report lines later."""
-    mark = e.problem_mark or e.context_mark
-    pos = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) \
-        else ""
-    hint = _yaml_hint(problem, at) or (yamlread.flow_comma_hint(
-        problem, lines[mark.line], mark.column) if mark and mark.line < len(lines) else None)
-    if hint and "tabs" in hint:
-        return pos, hint
-    if e.context and "quoted scalar" in e.context and e.context_mark:  # 'Tis, "Hi," she
-        q = e.context_mark
-        return (q.line + 1, q.column + 1), yamlread.QUOTE_HINT
-    start = yamlread.special_start(problem, lines, mark.line) if mark and lines else None
-    if start and "flow" not in (hint or "") and "comma" not in (hint or ""):
-        return start
-    return yamlread.indentation(problem, e.context, e.problem_mark, e.context_mark,
-                                lines) or (pos, hint)
-
-
-def _yaml_hint(problem: str, at: str = "") -> str | None:
-    p = problem.lower()
-    if at == "\t" or "\\t" in p or "tab" in p:
-        return "YAML indents with spaces, not tabs"
-    if "mapping values are not allowed" in p:
-        return "text that holds ': ' must be quoted, or written as a '|' block"
-    if "expected <block end>" in p or "did not find expected key" in p:
-        return "check the indentation of this line against the lines above"
-    if "found undefined alias" in p or "found unhashable key" in p:
-        return "'*' and '{' at the start of a value have a meaning in YAML: quote the value"
-    if "could not find expected ':'" in p:
-        return "a line inside a mapping needs 'key: value'; quote text that spans lines"
-    return None
 

@@ -45,22 +45,26 @@ class StoryFile(Scenes):
         if bad_ifid:  # the identity archives know the story by (see ifid.py)
             self.error(f, m["ifid"][1], "bad-ifid", bad_ifid,
                        "keep the one you have published under; else use a new UUID")
-        variables: dict[str, Variable] = {}
-        if "variables" in m:
-            vm = self.mapping(f, m["variables"][1], "'variables'")
-            for name, (kn, vn) in (vm or {}).items():
-                var = self.variable(f, name, kn, vn)
-                if var is not None:
-                    variables[name] = var
-        meta["variables"] = variables
-        meta["renamed"] = {}
-        if "renamed" in m:
-            rm = self.mapping(f, m["renamed"][1], "'renamed'")
-            for old, (_kn, vn) in (rm or {}).items():
-                new = self.text(f, vn, f"the new id of '{old}'")
-                if new is not None:
-                    meta["renamed"][old] = (new, vn)
+        meta["variables"] = self.variables(f, m["variables"][1]) if "variables" in m else {}
+        meta["renamed"] = self.renamed(f, m["renamed"][1]) if "renamed" in m else {}
         return meta
+
+    def variables(self, f: YamlFile, node) -> dict[str, Variable]:
+        variables: dict[str, Variable] = {}
+        for name, (kn, vn) in (self.mapping(f, node, "'variables'") or {}).items():
+            var = self.variable(f, name, kn, vn)
+            if var is not None:
+                variables[name] = var
+        return variables
+
+    def renamed(self, f: YamlFile, node) -> dict[str, tuple[str, object]]:
+        """Old scene id -> (new id, its node): checked once every scene is read."""
+        renamed = {}
+        for old, (_kn, vn) in (self.mapping(f, node, "'renamed'") or {}).items():
+            new = self.text(f, vn, f"the new id of '{old}'")
+            if new is not None:
+                renamed[old] = (new, vn)
+        return renamed
 
     def variable(self, f: YamlFile, name: str, kn, vn) -> Variable | None:
         if not _VAR.match(name) or keyword.iskeyword(name) or name in (
