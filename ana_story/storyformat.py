@@ -53,7 +53,8 @@ class Field:
     prose: bool = False  # the player reads it (a ' #' in it is worth a warning)
     item: Record | str | None = None  # what a LIST or MAP holds
     keys: str | None = None  # the pattern a MAP's keys follow
-    doc: str = ""  # its row in docs/writing-scenes.md's key table, when it has one
+    doc: str = ""  # its row in docs/writing-scenes.md's key tables, when not ``help``
+    needed: str = ""  # the tables' "needed" word when it is not just yes or no
 
     @property
     def said(self) -> str:
@@ -78,6 +79,11 @@ class Record:
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
+    @property
+    def aliases(self) -> dict[str, str]:
+        """What other engines call its keys -> the key."""
+        return {a: f.name for f in self.fields for a in f.aliases}
+
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
@@ -87,9 +93,11 @@ _TITLE = ("name", "title")
 
 ROUTE = Record("route", (
     Field("if", CONDITION, "Take this route when this condition holds.",
-          aliases=("condition", "when", "requires", "cond"), what="the route's condition"),
+          aliases=("condition", "when", "requires", "cond"), what="the route's condition",
+          doc="take this route when this condition holds; the last route has no `if`"),
     Field("to", SCENE, "A scene id.", required=True, what="the scene to go to",
-          hint="add 'to: <scene id>'"),
+          hint="add 'to: <scene id>'",
+          doc="the scene the route leads to"),
 ))
 
 RANDOM_GOTO = Record("random goto", (
@@ -99,55 +107,76 @@ RANDOM_GOTO = Record("random goto", (
 CHOICE = Record("choice", (
     Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
           required=True, aliases=("body", "content", "label"), what="the choice's text",
-          hint=_TEXT_HINT, prose=True),
+          hint=_TEXT_HINT, prose=True,
+          doc="what the player reads; may hold `{{ }}` and `{% if %}`"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
           "(- if: ..., to: ...; the last without 'if'); or "
           "{random: [a, b]} / {random: {a: 3, b: 1}}.", required=True,
           aliases=("next", "target", "to", "divert"),
-          hint="add 'goto: <scene id>' to say where the choice leads"),
+          hint="add 'goto: <scene id>' to say where the choice leads",
+          doc="where the choice leads: a scene id, a list of routes, or `random:`"),
     Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
-          aliases=("condition", "when", "requires", "cond"), what="the condition"),
+          aliases=("condition", "when", "requires", "cond"), what="the condition",
+          doc="offered only when this condition holds, such as `craft > 2`"),
     Field("set", EFFECTS, "Variables to change: { craft: craft + 1 }.",
-          aliases=("effects", "effect")),
+          aliases=("effects", "effect"),
+          doc="variables to change, one a line: `craft: craft + 1`"),
     Field("once", BOOL, "Offered only until taken once.", default=False,
-          aliases=("once_only",), attr="once"),
+          aliases=("once_only",), attr="once",
+          doc="`true`: offered only until taken once"),
     Field("fallback", BOOL, "Offered only when no other choice is available.",
-          default=False, aliases=("default",), attr="fallback"),
+          default=False, aliases=("default",), attr="fallback",
+          doc="`true`: offered only when no other choice is open"),
     Field("locked", TEMPLATE, "Shown greyed, with this reason, when 'if' does not hold.",
-          what="the locked reason", prose=True),
-    Field("id", TEXT, "A stable name for the choice (for saves and transcripts)."),
+          what="the locked reason", prose=True,
+          doc="shown greyed, with this reason, when `if` does not hold"),
+    Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
+          doc="a name for the choice that saves keep when choices move"),
 ))
 
 SCENE_RECORD = Record("scene", (
     Field("title", TEXT, "The scene's heading.", default="", aliases=_TITLE[:1],
-          attr="title", prose=True),
+          attr="title", prose=True,
+          doc="the scene's heading"),
     Field("text", TEMPLATE, "The prose; paragraphs separated by a blank line. "
           "May hold {{ expr }} and {% if cond %}...{% endif %}.", required=True,
           aliases=("body", "content", "label"), what="the scene's text", hint=_TEXT_HINT,
-          prose=True),
+          prose=True,
+          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}` and `{% if %}`"),
     Field("choices", LIST, "What the player can do next.", aliases=("options",),
-          empty_ok=True, item=CHOICE),
-    Field("tags", TAGS, "Notes for authors and the UI, e.g. [home, mama].", empty_ok=True),
+          empty_ok=True, item=CHOICE,
+          doc="what the player can do next; a scene with none must be an ending"),
+    Field("tags", TAGS, "Notes for authors and the UI, e.g. [home, mama].", empty_ok=True,
+          doc="labels for you and `graph --tags`, such as `[home, mama]`"),
     Field("ending", ENDING, "Marks an ending: its title (or true, to use the scene's "
-          "title).", prose=True),
+          "title).", prose=True,
+          doc="marks an ending: its title, or `true` to use the scene's `title`"),
     Field("notes", TEXT, "Notes for authors; never shown.", default="", empty_ok=True,
-          attr="notes"),
+          attr="notes",
+          doc="notes for you and your co-writers, never shown"),
 ))
 
 SCENE_FILE = Record("scene file", (
     Field("chapter", TEXT, "The chapter's title (default: from the file name).",
-          prose=True),
+          prose=True,
+          doc="the chapter's title; made from the file "
+              "name when left out (`02-moscow.yaml` is *Moscow*)"),
     Field("scenes", MAP, "Scene id -> scene.", required=True, item=SCENE_RECORD, keys=ID,
-          hint="add 'scenes:' with the scenes of this chapter under it"),
+          hint="add 'scenes:' with the scenes of this chapter under it",
+          doc="the chapter's scenes: each scene's id, and the scene under it"),
 ), help="One chapter of a story: its title and its scenes.", title="ana-story scene file")
 
 VARIABLE = Record("variable", (
     Field("value", VALUE, "The starting value.", required=True,
-          hint="add 'value:' with the variable's starting value"),
-    Field("label", TEXT, "How `stats` names it.", prose=True),
+          hint="add 'value:' with the variable's starting value",
+          doc="the starting value: a number, `true`/`false` or text"),
+    Field("label", TEXT, "How `stats` names it.", prose=True,
+          doc="how `stats` names it (made from the name when left out)"),
     Field("visible", BOOL, "Shown to the player by `stats`.", default=False,
-          attr="visible"),
-    Field("description", COMMENT, "Notes for authors."),
+          attr="visible",
+          doc="`true`: shown to the player by `stats`"),
+    Field("description", COMMENT, "Notes for authors.",
+          doc="notes for you, never shown"),
 ), short="The starting value: a number, true/false or text.")
 
 STORY_FILE = Record("story file", (
@@ -155,24 +184,6 @@ STORY_FILE = Record("story file", (
           aliases=_TITLE[:1], attr="title", empty_ok=True, prose=True,
           hint="add a line like 'title: The Painter'",
           doc="the story's name, shown on the title screen"),
-    Field("author", TEXT, "Who wrote it.", default="", attr="author", empty_ok=True,
-          prose=True, doc="shown to players; `version` goes into saves"),
-    Field("version", TEXT, "The story's version; saves record it.", default="0",
-          attr="version", empty_ok=True, doc="shown to players; `version` goes into saves"),
-    Field("id", TEXT, "A stable id for saves (default: from the title).", empty_ok=True,
-          doc="a short name for saves; made from the title when left out"),
-    Field("description", TEXT, "A line about the story.", default="",
-          attr="description", empty_ok=True, prose=True,
-          doc="shown to players; `version` goes into saves"),
-    Field("ifid", IFID, "The story's IFID (a UUID), for archives such as IFDB; chosen "
-          "once, never changed.", default="", empty_ok=True,
-          doc="the story's permanent identity for archives such as IFDB (a UUID, per the "
-              "Treaty of Babel); `ana-story new` writes one, `check` notes when it is "
-              "missing; choose it once and never change it"),
-    Field("language", TEXT, "The story's language, as a tag such as en or fr-CA.",
-          default="", attr="language", empty_ok=True,
-          doc="the story's language as a tag such as `en` or `fr-CA`, for the web page "
-              "and the iFiction record (default `en`)"),
     Field("start", SCENE, "The first scene.", required=True,
           aliases=("start_scene", "first"), attr="start",
           hint="add 'start: <id of the first scene>'",
@@ -180,6 +191,24 @@ STORY_FILE = Record("story file", (
     Field("variables", MAP, "Every variable with its starting value.",
           aliases=("vars",), item=VARIABLE, keys=VAR,
           doc="everything the story remembers, with starting values"),
+    Field("author", TEXT, "Who wrote it.", default="", attr="author", empty_ok=True,
+          prose=True, doc="shown to players; `version` goes into saves"),
+    Field("version", TEXT, "The story's version; saves record it.", default="0",
+          attr="version", empty_ok=True, doc="shown to players; `version` goes into saves"),
+    Field("description", TEXT, "A line about the story.", default="",
+          attr="description", empty_ok=True, prose=True,
+          doc="shown to players; `version` goes into saves"),
+    Field("id", TEXT, "A stable id for saves (default: from the title).", empty_ok=True,
+          doc="a short name for saves; made from the title when left out"),
+    Field("ifid", IFID, "The story's IFID (a UUID), for archives such as IFDB; chosen "
+          "once, never changed.", default="", empty_ok=True, needed="to publish",
+          doc="the story's permanent identity for archives such as IFDB (a UUID, per the "
+              "Treaty of Babel); `ana-story new` writes one, `check` notes when it is "
+              "missing; choose it once and never change it"),
+    Field("language", TEXT, "The story's language, as a tag such as en or fr-CA.",
+          default="", attr="language", empty_ok=True,
+          doc="the story's language as a tag such as `en` or `fr-CA`, for the web page "
+              "and the iFiction record (default `en`)"),
     Field("renamed", MAP, "Old scene id -> new id, so old saves still load.", item=SCENE,
           doc="see [Keeping old saves working](#keeping-old-saves-working)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
@@ -190,7 +219,24 @@ RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))
 
 # Words authors from other engines reach for -> what this format calls them.
-ALIASES = {a: f.name for r in RECORDS for f in r.fields for a in f.aliases}
+ALIASES = {a: k for r in RECORDS for a, k in r.aliases.items()}
+
+
+def key_table(record: Record) -> str:
+    """The record's key table as docs/writing-scenes.md shows it (a test holds the
+    two equal); keys with one description share a row."""
+    rows: list[tuple[list[str], str, str]] = []
+    for f in record.fields:
+        needed = "yes" if f.required else f.needed or "no"
+        doc = f.doc or f.help
+        if rows and rows[-1][1:] == (needed, doc):
+            rows[-1][0].append(f.name)
+        else:
+            rows.append(([f.name], needed, doc))
+    lines = ["| key | needed | what it is |", "| --- | --- | --- |"]
+    lines += [f"| {', '.join(f'`{k}`' for k in keys)} | {needed} | {doc} |"
+              for keys, needed, doc in rows]
+    return "\n".join(lines) + "\n"
 
 
 def plain_values(record: Record, values: dict[str, Any]) -> dict[str, Any]:

@@ -32,12 +32,15 @@ BOOL_TRUE = {"true", "yes", "on", "y"}
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 
 
-def suggest_key(word: str, options: Iterable[str]) -> str | None:
+def suggest_key(word: str, options: Iterable[str],
+                aliases: dict[str, str] = sf.ALIASES) -> str | None:
+    """did-you-mean for a key (or a name): the nearest option, else the option that
+    is what other engines call ``word``."""
     options = list(options)
     found = did_you_mean(word, options)
     if found:
         return found
-    alias = sf.ALIASES.get(word)
+    alias = aliases.get(word)
     if alias in options:
         return f"did you mean '{alias}'?"
     return None
@@ -171,8 +174,9 @@ class Reader:
         out: dict = {}
         suggested: set[str] = set()
         allowed = record.keys if record else frozenset()
+        aliases = record.aliases if record else {}
         for k, v in node.value:
-            if self.key_ok(f, k, what, out, allowed, suggested):
+            if self.key_ok(f, k, what, out, (allowed, aliases), suggested):
                 out[k.value] = (k, v)
         for key in record.required if record else ():
             if key not in out and key not in suggested:  # a misspelling says it already
@@ -180,9 +184,11 @@ class Reader:
                            record.field(key).hint if record else None)
         return out
 
-    def key_ok(self, f: YamlFile, k, what: str, out: dict, allowed: frozenset[str],
-               suggested: set[str]) -> bool:
-        """Whether key node ``k`` may be read; a diagnostic when it may not."""
+    def key_ok(self, f: YamlFile, k, what: str, out: dict,
+               keys: tuple[frozenset[str], dict[str, str]], suggested: set[str]) -> bool:
+        """Whether key node ``k`` may be read (``keys``: the record's keys and their
+        aliases); a diagnostic when it may not."""
+        allowed, aliases = keys
         if not isinstance(k, yaml.ScalarNode):
             self.error(f, k, "wrong-type", f"a key in {what} must be a plain word")
             return False
@@ -197,7 +203,7 @@ class Reader:
                        f"the first is on line {first}; keep one")
             return False
         if allowed and key not in allowed:
-            hint = suggest_key(key, allowed)
+            hint = suggest_key(key, allowed, aliases)
             if hint:
                 suggested.add(hint.split("'")[1])
             self.error(f, k, "unknown-key", f"unknown key '{key}' in {what}",
