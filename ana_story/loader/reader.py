@@ -81,6 +81,9 @@ class Walked:
         return any(k in self.nodes and self.values.get(k) is None for k in keys)
 
 
+_ANY_KEYS = sf.Record("any keys", ())  # a map keyed by names: scene ids, variables
+
+
 class Reader:
     """Diagnostics, positions and the generic walk, shared by every record's builder."""
 
@@ -158,10 +161,10 @@ class Reader:
 
     # ---- generic node helpers ---------------------------------------------------------
 
-    def mapping(self, f: YamlFile, node, what: str, record: sf.Record | None = None,
+    def mapping(self, f: YamlFile, node, what: str, record: sf.Record = _ANY_KEYS,
                 owner=None) -> dict | None:
         """A mapping node's entries as {key: (key_node, value_node)}, its keys checked
-        against ``record`` (any keys without one).
+        against ``record`` (any keys, without one: ids and names as keys).
 
         A missing key is reported at ``owner`` (the key naming this mapping) if given."""
         if not isinstance(node, yaml.MappingNode):
@@ -173,15 +176,14 @@ class Reader:
             return None
         out: dict = {}
         suggested: set[str] = set()
-        allowed = record.keys if record else frozenset()
-        aliases = record.aliases if record else {}
+        keys = (record.keys, record.aliases)
         for k, v in node.value:
-            if self.key_ok(f, k, what, out, (allowed, aliases), suggested):
+            if self.key_ok(f, k, what, out, keys, suggested):
                 out[k.value] = (k, v)
-        for key in record.required if record else ():
+        for key in record.required:
             if key not in out and key not in suggested:  # a misspelling says it already
                 self.error(f, owner or node, "missing-key", f"{what} has no '{key}'",
-                           record.field(key).hint if record else None)
+                           record.field(key).hint)
         return out
 
     def key_ok(self, f: YamlFile, k, what: str, out: dict,
