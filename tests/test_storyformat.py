@@ -96,3 +96,11 @@ def test_without_the_field_the_loader_calls_it_unknown(tmp_path):
     story, diags = check(tmp_path)
     assert story is None
     assert [(d.line, d.column, d.code) for d in diags] == [(5, 5, "unknown-key")]
+
+
+@pytest.mark.parametrize("record", sf.RECORDS, ids=lambda r: r.name)
+def test_each_field_fills_an_attribute_its_model_has(record):
+    from ana_story import model
+    names = {f.name for f in dataclasses.fields(getattr(model, record.model))}
+    for f in record.fields:
+        assert f.attr is None or f.attr in names, (record.name, f.name, f.attr)

@@ -89,9 +89,10 @@ class _Loader(StoryFile):
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         plain = sf.plain_values(sf.STORY_FILE, meta)
-        return Story(id=meta.get("id") or _slug(plain["title"]), variables=variables,
-                     scenes=scenes, chapters=tuple(chapters), root=self.display_root,
-                     renamed=renamed, ifid=(meta.get("ifid") or "").upper(), **plain)
+        plain["id"] = plain["id"] or _slug(plain["title"])
+        plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
+        return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
+                     root=self.display_root, renamed=renamed, **plain)
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""

@@ -103,4 +103,5 @@ class Gotos(Exprs):
             self.refs.append((f.path, to.start_mark.line + 1, to.start_mark.column + 1, sid))
         if sid is None or "if" in w and cond is None:
             return None
-        return Route(sid, cond, where=self.where(f, item))
+        return Route(condition=cond, where=self.where(f, item),
+                     **sf.plain_values(sf.ROUTE, w.values))

@@ -81,7 +81,7 @@ class Walked:
         return any(k in self.nodes and self.values.get(k) is None for k in keys)
 
 
-_ANY_KEYS = sf.Record("any keys", ())  # a map keyed by names: scene ids, variables
+_ANY_KEYS = sf.Record("any keys", "", ())  # a map keyed by names: scene ids, variables
 
 
 class Reader:

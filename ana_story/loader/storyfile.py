@@ -84,9 +84,9 @@ class StoryFile(Scenes):
         if value is None:
             return None
         t = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
-        return Variable(name=name, initial=value, type=t, where=self.where(f, kn),
-                        label=values.get("label") or name.replace("_", " ").capitalize(),
-                        **sf.plain_values(sf.VARIABLE, values))
+        plain = sf.plain_values(sf.VARIABLE, values)
+        plain["label"] = plain["label"] or name.replace("_", " ").capitalize()
+        return Variable(name=name, initial=value, type=t, where=self.where(f, kn), **plain)
 
     def initial_value(self, f: YamlFile, name: str, node):
         if not isinstance(node, yaml.ScalarNode):
