@@ -102,7 +102,7 @@ class DeclFix:
                 s.mixed = True
             m = re.search(rf"(?<![\w.]){n}\s*\*(?!\*)|(?<!\*)\*\s*{n}(?!\w)", src) \
                 if where and s.type in ("int", "float") else None
-            if m:  # "12" * 2 is "1212": text repeated, no error
+            if m and where is not None:  # "12" * 2 is "1212": text repeated, no error
                 s.repeated.append(where(m.start()))
 
     def finish(self, emit: Callable[[Diagnostic], None]) -> None:

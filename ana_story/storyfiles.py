@@ -9,6 +9,7 @@ a word (``playthroughs/``, where `ana-story test` looks for plans, is expected).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -74,10 +75,8 @@ def size_of(paths: list[Path]) -> int:
     """The bytes the given files hold together (files that vanish count as 0)."""
     total = 0
     for p in paths:
-        try:
+        with contextlib.suppress(OSError):
             total += p.stat().st_size
-        except OSError:
-            pass
     return total
 
 
@@ -134,8 +133,8 @@ def total_problem(paths: list[Path]) -> tuple[str, str] | None:
     total = size_of(paths)
     if total <= MAX_STORY_BYTES:
         return None
-    return "the story's files add up to %s; the limit is %s" % sizes(total, MAX_STORY_BYTES), \
-        _HUGE
+    size, limit = sizes(total, MAX_STORY_BYTES)
+    return f"the story's files add up to {size}; the limit is {limit}", _HUGE
 
 
 class EntryBudget:

@@ -9,7 +9,8 @@ the resolution of plain scalars, which PyYAML does in Python anyway, is replaced
 
 The rest of this module finds what YAML reads without complaint but not as the author
 meant: explicit tags with values they cannot hold (``!!bool maybe``), prose cut short by
-a `` #`` comment, and a ``{ }`` map split by a comma inside an expression.
+a `` #`` comment, and a ``{ }`` map split by a comma inside an expression. Where a
+syntax error's cause is, and its hint, is loader/syntax.py's.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import yaml
 try:  # libyaml is several times faster; the pure-Python loader is just as safe
     _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
+    _Base = yaml.SafeLoader  # type: ignore[misc, assignment]  # the same interface
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
@@ -158,14 +159,14 @@ def _scalar_tag_ok(node) -> bool:
     return tag in _CORE and bool(_CORE[tag].match(node.value))
 
 
-def bad_tags(text: str, root) -> list[tuple[object, str, str]]:
+def bad_tags(text: str, root) -> list[tuple[yaml.Node, str, str]]:
     """(node, message, hint) for each explicit tag the story format cannot take.
 
     Each such node is given back its plain tag, so the loader reads on without an
     internal error or a second report about the same value."""
     if root is None or not _may_have_tag(text):
         return []
-    out = []
+    out: list[tuple[yaml.Node, str, str]] = []
     for node in _walk(root):
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
@@ -253,66 +254,9 @@ def anchors(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-QUOTE_HINT = ("a value that starts with a quote ends at the same quote: put the whole "
-              "text in quotes (an apostrophe inside '...' written twice: 'It''s'), or "
-              "write it as a '|' block")
-
-# What YAML makes of a plain value that starts with one of these characters.
-_STARTS = {
-    "*": "an alias ('*name'), so *emphasis* cannot start a value",
-    "&": "an anchor ('&name')", "!": "a tag", "%": "a directive", "@": "reserved",
-    "`": "reserved", "|": "a block of text that starts on the next line",
-    ">": "a folded block that starts on the next line", "[": "the start of a list",
-    "{": "the start of a map", "-": "the start of a list entry",
-    "?": "the start of a complex key",
-}
-_VALUE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s+(\S)")
-
-
-def special_start(problem: str, lines: list[str], line: int) -> tuple[tuple[int, int], str] | None:
-    """For a YAML error at (0-based) ``line``: the value at or above it whose first
-    character YAML reads as syntax, or whose opening quote is not the end of it, with
-    a hint to quote the whole text. None when no such value is near."""
-    for n in range(min(line, len(lines) - 1), max(-1, line - 8), -1):
-        m = _VALUE.match(lines[n])
-        if not m:
-            continue
-        ch, col = m.group(1), m.start(1)
-        rest = lines[n][col:].rstrip()
-        if ch in "'\"":
-            closed = re.match(r"'(?:[^']|'')*'\s*(?:#.*)?$" if ch == "'" else
-                              r'"(?:[^"\\]|\\.)*"\s*(?:#.*)?$', rest)
-            if closed:
-                return None
-            why = ("the value starts with a quote, so YAML reads a quoted text that "
-                   "ends at the next such quote")
-        elif ch in _STARTS and not (ch in "|>" and re.match(r"[|>][-+0-9]*\s*(#.*)?$", rest)) \
-                and not (ch in "[{" and rest[-1:] in "]}"):
-            why = f"YAML reads '{ch}' at the start of a value as {_STARTS[ch]}"
-        else:
-            return None
-        hint = (f"{why}: put the whole text in quotes (\"...\", and an apostrophe inside "
-                "'...' written twice), or write it as a '|' block")
-        return (n + 1, col + 1), hint
-    return None
-
-
 # ---- a { } map split by a comma ------------------------------------------------------
 
-def flow_comma_hint(problem: str, line: str, column: int) -> str | None:
-    """A hint for a YAML error inside ``{ }`` or ``[ ]`` where a comma cut a call or
-    a bracket in two (``set: {mood: pick('a', 'b')}``: ``'b')`` is no entry)."""
-    if "expected ',' or '}'" not in problem and "expected ',' or ']'" not in problem:
-        return None
-    before = line[:column]
-    start = max(before.rfind("{"), before.rfind("["))
-    if start < 0 or not _unbalanced_open(before[start:].rsplit(",", 1)[0]):
-        return None
-    return ("a comma inside '{ }' separates entries, so it cut this value in two: "
-            "write the entries one per line, without '{ }', or quote the value")
-
-
-def _unbalanced_open(s: str) -> bool:
+def unbalanced_open(s: str) -> bool:
     return ("(" in s or "[" in s) and (s.count("(") > s.count(")") or
                                        s.count("[") > s.count("]"))
 
@@ -346,60 +290,10 @@ def flow_split(lines: list[str], node) -> tuple[object, str] | None:
             pk, pv = entries[i - 1]
             start = pv if isinstance(pv, yaml.ScalarNode) and pv.tag != NULL else pk
             return start, f"'{_short(start.value)}' and '{_short(k.value)}'"
-        if isinstance(v, yaml.ScalarNode) and not v.style and _unbalanced_open(v.value):
+        if isinstance(v, yaml.ScalarNode) and not v.style and unbalanced_open(v.value):
             return v, f"'{_short(v.value)}' and {tail}"
     return None
 
 
 def _short(s: str) -> str:
     return s if len(s) <= 40 else s[:40] + "..."
-
-
-# ---- where an indentation went wrong -------------------------------------------------
-
-_INDENT_HINT = ("check the indentation of this line against the lines above: a line "
-                "that goes on with the text above must be indented more than its key")
-
-
-def indentation(problem: str, context: str | None, problem_mark, context_mark,
-                lines: list[str]) -> tuple[tuple[int, int], str] | None:
-    """(position, hint) for a YAML error caused by indentation, at the line it went
-    wrong; None when the error is not about indentation.
-
-    libyaml reports a line that is neither ``key: value`` nor more indented text
-    ("could not find expected ':'") where the next key starts, often many lines
-    later; the line where the stray scalar began is the context mark."""
-    p = problem.lower()
-    if "could not find expected ':'" in p and context_mark is not None and \
-            "simple key" in (context or ""):
-        return ((context_mark.line + 1, context_mark.column + 1),
-                "this line is not 'key: value'. If it goes on with the text above, indent "
-                "it more than the key (or write the text as a '|' block); if it is a key, "
-                "add ':'")
-    if problem_mark is None:
-        return None
-    pos = (problem_mark.line + 1, problem_mark.column + 1)
-    if "expected <block end>" in p or "did not find expected key" in p or \
-            "expected '-' indicator" in p:
-        return pos, _INDENT_HINT
-    if "mapping values are not allowed" in p and _deeper_than_above(lines, problem_mark.line):
-        return (problem_mark.line + 1, _indent(lines[problem_mark.line]) + 1), \
-            "this key is indented more than the key above it: line them up"
-    return None
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _deeper_than_above(lines: list[str], n: int) -> bool:
-    """Line ``n`` is more indented than the last `key: value` line above it."""
-    if n >= len(lines):
-        return False
-    for above in reversed(lines[:n]):
-        if above.strip() and not above.lstrip().startswith("#"):
-            stripped = above.strip()
-            is_pair = re.match(r"^(- )?[^\s:#][^:#]*:\s+\S", stripped) is not None
-            return is_pair and _indent(lines[n]) > _indent(above) + (
-                2 if stripped.startswith("- ") else 0)
-    return False

@@ -1,156 +1,104 @@
 """JSON Schemas of the story files, for editors (yaml-language-server) and tests.
 
-They describe the shape the loader accepts: keys, nesting and kinds of value.
-What a schema cannot say (does a scene exist, does an expression type-check)
-stays with `ana-story check`. The committed copies in tools/schemas/ are what
-scene files point at; a test keeps them equal to what this module builds.
+They are generated from the one description of the format (storyformat.py), the
+one the loader's walk reads: keys, nesting and kinds of value. What a schema
+cannot say (does a scene exist, does an expression type-check) stays with
+`ana-story check`. The committed copies in tools/schemas/ are what scene files
+point at; a test keeps them equal to what this module builds.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from ..loader import CHOICE_KEYS, FILE_KEYS, ROUTE_KEYS, SCENE_KEYS, STORY_KEYS, VARIABLE_KEYS
+from .. import storyformat as sf
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 FILES = {"scene": "scene-file.schema.json", "story": "story-file.schema.json"}
 
-ID = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
-VAR = r"^[A-Za-z][A-Za-z0-9_]*$"
 # The loader reads any scalar as text ("title: 1984" is the title "1984").
-SCALAR = {"type": ["string", "number", "boolean"]}
+SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+_ID = {"type": "string", "pattern": sf.ID}
+_IFID = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 
-def _text(description: str) -> dict:
-    return {**SCALAR, "description": description}
+def _random() -> dict:
+    return {"oneOf": [
+        {"type": "array", "minItems": 1, "items": _ID},
+        {"type": "object", "minProperties": 1, "propertyNames": {"pattern": sf.ID},
+         "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+    ]}
 
 
-def _expr(description: str) -> dict:
-    return {"type": ["string", "boolean", "number"], "description": description}
+def _goto() -> dict:
+    return {"oneOf": [_ID, {"type": "array", "minItems": 1, "items": record(sf.ROUTE)},
+                      record(sf.RANDOM_GOTO)]}
+
+
+def _kind(kind: str | sf.Record) -> dict:
+    """The schema of one kind of value (a record's, for a record)."""
+    if isinstance(kind, sf.Record):
+        return record(kind)
+    simple: dict[str, dict] = {
+        sf.TEXT: SCALAR, sf.TEMPLATE: SCALAR, sf.COMMENT: SCALAR, sf.ENDING: SCALAR,
+        sf.VALUE: SCALAR,
+        sf.CONDITION: {"type": ["string", "boolean", "number"]},
+        sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID,
+        sf.IFID: {"type": "string", "pattern": _IFID},
+        sf.EFFECTS: {"type": "object", "propertyNames": {"pattern": sf.VAR},
+                     "additionalProperties": SCALAR},
+        sf.TAGS: {"oneOf": [{"type": "array", "items": SCALAR}, SCALAR]},
+    }
+    if kind in simple:
+        return dict(simple[kind])
+    return _goto() if kind == sf.GOTO else _random()
+
+
+def _field(f: sf.Field) -> dict:
+    if f.kind == sf.LIST:
+        assert f.item is not None
+        out = {"type": "array", "items": _kind(f.item)}
+    elif f.kind == sf.MAP:
+        assert f.item is not None
+        out = {"type": "object"}
+        if f.keys:
+            out["propertyNames"] = {"pattern": f.keys}
+        out["additionalProperties"] = _kind(f.item)
+    else:
+        out = _kind(f.kind)
+    if f.empty_ok:
+        if "oneOf" in out:
+            out["oneOf"] = [*out["oneOf"], {"type": "null"}]
+        else:
+            types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+            out["type"] = [*types, "null"]
+    return {**out, "description": f.help}
+
+
+def record(r: sf.Record) -> dict:
+    """A record as a JSON object schema (or either it or its short scalar form)."""
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if r.required:
+        out["required"] = list(r.required)
+    out["properties"] = {f.name: _field(f) for f in r.fields}
+    if r.short:
+        return {"oneOf": [{**SCALAR, "description": r.short}, out]}
+    return out
+
+
+def _file(kind: str, r: sf.Record) -> dict:
+    return {"$schema": DRAFT, "$id": "https://ana-story.invalid/schemas/" + FILES[kind],
+            "title": r.title, "description": r.help, **record(r)}
 
 
 def scene_file_schema() -> dict:
-    route = {
-        "type": "object", "additionalProperties": False, "required": ["to"],
-        "properties": {
-            "if": _expr("Take this route when this condition holds."),
-            "to": {"type": "string", "pattern": ID, "description": "A scene id."},
-        },
-    }
-    goto = {
-        "description": "Where the choice leads: a scene id; a list of routes "
-                       "(- if: ..., to: ...; the last without 'if'); or "
-                       "{random: [a, b]} / {random: {a: 3, b: 1}}.",
-        "oneOf": [
-            {"type": "string", "pattern": ID},
-            {"type": "array", "minItems": 1, "items": route},
-            {"type": "object", "additionalProperties": False, "required": ["random"],
-             "properties": {"random": {"oneOf": [
-                 {"type": "array", "minItems": 1,
-                  "items": {"type": "string", "pattern": ID}},
-                 {"type": "object", "minProperties": 1,
-                  "propertyNames": {"pattern": ID},
-                  "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
-             ]}}},
-        ],
-    }
-    choice = {
-        "type": "object", "additionalProperties": False, "required": ["text", "goto"],
-        "properties": {
-            "text": _text("What the player reads; may hold {{ }} and {% if %}."),
-            "goto": goto,
-            "if": _expr("Offered only when this condition holds, e.g. craft > 2."),
-            "set": {"type": "object", "description": "Variables to change: "
-                    "{ craft: craft + 1 }.", "propertyNames": {"pattern": VAR},
-                    "additionalProperties": SCALAR},
-            "once": {"type": "boolean", "description": "Offered only until taken once."},
-            "fallback": {"type": "boolean",
-                         "description": "Offered only when no other choice is available."},
-            "locked": _text("Shown greyed, with this reason, when 'if' does not hold."),
-            "id": {**SCALAR, "description": "A stable name for the choice (for saves "
-                                            "and transcripts)."},
-        },
-    }
-    assert set(choice["properties"]) == CHOICE_KEYS and set(route["properties"]) == ROUTE_KEYS
-    scene = {
-        "type": "object", "additionalProperties": False, "required": ["text"],
-        "properties": {
-            "title": _text("The scene's heading."),
-            "text": _text("The prose; paragraphs separated by a blank line. "
-                          "May hold {{ expr }} and {% if cond %}...{% endif %}."),
-            "choices": {"type": ["array", "null"], "items": choice,
-                        "description": "What the player can do next."},
-            "tags": {"description": "Notes for authors and the UI, e.g. [home, mama].",
-                     "oneOf": [{"type": "array", "items": SCALAR}, SCALAR,
-                               {"type": "null"}]},
-            "ending": {**SCALAR, "description": "Marks an ending: its title (or true, to "
-                                                "use the scene's title)."},
-            "notes": {"type": ["string", "number", "boolean", "null"],
-                      "description": "Notes for authors; never shown."},
-        },
-    }
-    assert set(scene["properties"]) == SCENE_KEYS
-    schema = {
-        "$schema": DRAFT,
-        "$id": "https://ana-story.invalid/schemas/" + FILES["scene"],
-        "title": "ana-story scene file",
-        "description": "One chapter of a story: its title and its scenes.",
-        "type": "object", "additionalProperties": False, "required": ["scenes"],
-        "properties": {
-            "chapter": _text("The chapter's title (default: from the file name)."),
-            "scenes": {"type": "object", "description": "Scene id -> scene.",
-                       "propertyNames": {"pattern": ID},
-                       "additionalProperties": scene},
-        },
-    }
-    assert set(schema["properties"]) == FILE_KEYS
-    return schema
+    return _file("scene", sf.SCENE_FILE)
 
 
 def story_file_schema() -> dict:
-    variable = {
-        "oneOf": [
-            {**SCALAR, "description": "The starting value: a number, true/false or text."},
-            {"type": "object", "additionalProperties": False, "required": ["value"],
-             "properties": {
-                 "value": {**SCALAR, "description": "The starting value."},
-                 "label": _text("How `stats` names it."),
-                 "visible": {"type": "boolean", "description": "Shown to the player by "
-                                                               "`stats`."},
-                 "description": _text("Notes for authors."),
-             }},
-        ],
-    }
-    assert set(variable["oneOf"][1]["properties"]) == VARIABLE_KEYS
-    schema = {
-        "$schema": DRAFT,
-        "$id": "https://ana-story.invalid/schemas/" + FILES["story"],
-        "title": "ana-story story.yaml",
-        "description": "A story's title, first scene and variables.",
-        "type": "object", "additionalProperties": False, "required": ["title", "start"],
-        "properties": {
-            "title": _text("The story's title."),
-            "author": _text("Who wrote it."),
-            "version": _text("The story's version; saves record it."),
-            "id": _text("A stable id for saves (default: from the title)."),
-            "description": _text("A line about the story."),
-            "ifid": {"type": "string", "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-"
-                     "[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-                     "description": "The story's IFID (a UUID), for archives such as "
-                                    "IFDB; chosen once, never changed."},
-            "language": _text("The story's language, as a tag such as en or fr-CA."),
-            "start": {"type": "string", "pattern": ID, "description": "The first scene."},
-            "variables": {"type": ["object", "null"], "propertyNames": {"pattern": VAR},
-                          "additionalProperties": variable,
-                          "description": "Every variable with its starting value."},
-            "renamed": {"type": ["object", "null"],
-                        "additionalProperties": {"type": "string", "pattern": ID},
-                        "description": "Old scene id -> new id, so old saves still load."},
-        },
-    }
-    assert set(schema["properties"]) == STORY_KEYS
-    return schema
+    return _file("story", sf.STORY_FILE)
 
 
 def schema(kind: str) -> dict:

@@ -1,0 +1,158 @@
+"""Reads a story folder into a validated, compiled :class:`~ana_story.model.Story`.
+
+The loader works on YAML *nodes* (``yaml.compose``), not on plain Python
+values, so every diagnostic points at the author's own line and column. It
+collects every problem it can find in one pass and raises one
+:class:`~ana_story.errors.StoryError` carrying them all. Only safe YAML loading
+is used (libyaml's ``CSafeLoader`` when present): a story file is data.
+
+Each mapping is read against its record in storyformat.py by one generic walk
+(reader.py); each record's builder gives the fields their meaning (files.py,
+exprs.py, gotos.py, choices.py, scenes.py, storyfile.py); the references between
+scenes are checked here, on the result.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import re
+from pathlib import Path
+
+from .. import storyfiles
+from .. import storyformat as sf
+from ..declfix import DeclFix
+from ..errors import Diagnostic, StoryError
+from ..expressions import Env
+from ..model import Chapter, Scene, Story
+from ..paths import display_path
+from .files import MAX_FILE_BYTES
+from .reader import STORY_FILE, YamlFile, join_path, suggest_key
+from .storyfile import StoryFile
+
+__all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
+
+
+class _Loader(StoryFile):
+    def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
+        """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
+        read (but not the ones an unreadable file may hold); the usable renames."""
+        # did-you-means also from the ids an unread file may hold, not away from them
+        names = scene_ids | (self.unread.keys() - sf.FORMAT_KEYS)
+        for file, line, col, sid in self.refs:
+            if sid not in scene_ids and not self.unread.explains(sid):
+                self.error(file, (line, col), "unknown-scene", f"unknown scene '{sid}'",
+                           suggest_key(sid, names))
+        story_f: YamlFile = meta["file"]
+        start = meta.get("start")
+        if start is not None and scene_ids and start not in scene_ids and \
+                not self.unread.explains(start):
+            self.error(story_f, meta["start_node"], "unknown-scene",
+                       f"the start scene '{start}' does not exist",
+                       suggest_key(start, names))
+        renamed = {}
+        for old, (new, node) in meta["renamed"].items():
+            if new in scene_ids:
+                renamed[old] = new
+            elif not self.unread.explains(new):
+                self.error(story_f, node, "unknown-scene", f"unknown scene '{new}'",
+                           suggest_key(new, names))
+        self.unread.annotate(self.diags)
+        return renamed
+
+    def load(self) -> Story | None:
+        if not self.root.is_dir():
+            self.error(self.display_root, None, "missing-file",
+                       "no story folder here" if not self.root.exists()
+                       else "this is a file, not a story folder",
+                       "give the folder that holds story.yaml")
+            return None
+        paths = self.scene_files()
+        too_large = storyfiles.total_problem([self.root / STORY_FILE, *paths])
+        if too_large:  # one diagnostic, and nothing read
+            self.error(self.display_root, None, "too-large", *too_large)
+            return None
+        meta = self.read_story_file()
+        env = None if meta is None else self.declare(meta["variables"])
+        seen: dict = {}  # scene id -> (file, line) where it is defined
+        scenes, chapters = self.read_scenes(paths, seen, env)
+        if not paths:
+            self.error(self.display_root, None, "no-scenes",
+                       "the story folder has no scene files",
+                       "add a file like 01-chapter.yaml with 'chapter:' and 'scenes:'")
+        if meta is None:
+            return None
+        renamed = self.check_references(meta, set(seen))
+        if self.declfix is not None:
+            self.declfix.finish(self.diags.append)
+        variables = meta["variables"]
+        start = meta.get("start")
+        if any(d.severity == "error" for d in self.diags) or start is None:
+            return None
+        plain = sf.plain_values(sf.STORY_FILE, meta)
+        plain["id"] = plain["id"] or _slug(plain["title"])
+        plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
+        return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
+                     root=self.display_root, renamed=renamed, **plain)
+
+    def declare(self, variables: dict) -> Env:
+        """The variables' types for compiling, and declfix watching their uses."""
+        env = Env({n: v.type for n, v in variables.items()}, None)
+        self.declfix = DeclFix(variables, env)
+        return env
+
+    def read_scenes(self, paths: list[Path], seen: dict, env: Env | None,
+                    ) -> tuple[dict[str, Scene], list[Chapter]]:
+        """Every scene file's scenes and chapter; without story.yaml's variables
+        (``env`` None), only the YAML is checked."""
+        scenes: dict[str, Scene] = {}
+        chapters = []
+        for path in paths:
+            got = self.read_scene_file(path, seen)
+            if got is None:
+                continue
+            f, chapter, entries = got
+            for sid, kn, vn in entries:
+                scene = None if env is None else self.build_scene(f, chapter, sid, kn, vn, env)
+                if scene is not None:
+                    scenes[sid] = scene
+            chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
+        return scenes, chapters
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "story"
+
+
+def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
+    """Load a story folder; return the Story (None on errors) and every diagnostic."""
+    root = Path(path)
+    loader = _Loader(root, display_path(root))
+    # Loading builds many small objects that all live on; the cyclic collector would
+    # scan them again and again for nothing (about half of the load time at 10,000
+    # scenes), so it is paused for the load.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        story = loader.load()
+    except RecursionError:
+        loader.error(loader.display_root, None, "too-large",
+                     "the story is nested too deeply to read")
+        story = None
+    finally:
+        if was_enabled:
+            gc.enable()
+    if story is not None:  # what it would put in a save must be what a save may hold
+        from ..savecheck import diagnostics as save_problems
+        problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
+        if problems:
+            loader.diags.extend(problems)
+            story = None
+    return story, sorted(loader.diags, key=Diagnostic.sort_key)
+
+
+def load_story(path: str | os.PathLike) -> Story:
+    """Load a story folder, or raise StoryError with every problem found."""
+    story, diags = check(path)
+    if story is None:
+        raise StoryError(diags)
+    return story

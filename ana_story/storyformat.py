@@ -1,0 +1,249 @@
+"""The one description of the story format: every mapping a story file may hold,
+with each key's kind, need, default, hint, and the words other engines use for it.
+
+The loader's walk over the YAML nodes (loader/reader.py), the JSON Schema
+(tools/schema.py) and the key table in docs/writing-scenes.md (checked by a test)
+all read it, so a new key is one entry here plus its meaning in the loader. Pure
+data: no YAML, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Kinds of value. Plain kinds (read whole by the loader's walk): text, a scene id,
+# true/false, an IFID. The others are given their meaning by the record's builder.
+TEXT = "text"  # any scalar, read as its own text ("title: 1984" is the text 1984)
+SCENE = "scene"  # a scene id
+BOOL = "bool"  # true or false (YAML 1.2: not yes/no)
+IFID = "ifid"  # a UUID
+TEMPLATE = "template"  # text that may hold {{ }} and {% if %}
+CONDITION = "condition"  # an expression giving true/false
+EFFECTS = "effects"  # variable -> expression
+VALUE = "value"  # a variable's starting value: a number, true/false or text
+TAGS = "tags"  # a word, or a list of words
+ENDING = "ending"  # an ending's title, or true for the scene's title
+COMMENT = "comment"  # a note for authors: any scalar, accepted and not kept
+GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
+RANDOM = "random"  # a list of scene ids, or scene id -> weight
+LIST = "list"  # a list of ``item`` records
+MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
+
+PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
+
+# The names keys of a MAP must have (regular expressions), by name.
+ID = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
+VAR = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping."""
+
+    name: str
+    kind: str
+    help: str  # what it is, for the schema and the docs
+    required: bool = False
+    default: Any = None  # when absent or empty ('or'): what the model gets
+    aliases: tuple[str, ...] = ()  # what other engines call it (for did-you-mean)
+    attr: str | None = None  # the model attribute it fills (None: the builder's own use)
+    what: str = ""  # how diagnostics name it; "'name'" when empty
+    hint: str | None = None  # the hint when it is missing
+    empty_ok: bool = False  # may be left empty (YAML null)
+    prose: bool = False  # the player reads it (a ' #' in it is worth a warning)
+    item: Record | str | None = None  # what a LIST or MAP holds
+    keys: str | None = None  # the pattern a MAP's keys follow
+    doc: str = ""  # its row in docs/writing-scenes.md's key tables, when not ``help``
+    needed: str = ""  # the tables' "needed" word when it is not just yes or no
+
+    @property
+    def said(self) -> str:
+        return self.what or f"'{self.name}'"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One kind of mapping: its keys, and how a file or a message names it."""
+
+    name: str
+    model: str  # the model class it becomes (model.py), or "" for none
+    fields: tuple[Field, ...]
+    help: str = ""
+    title: str = ""  # a file's schema title
+    short: str = ""  # the help of a scalar short form (a variable written as its value)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """What other engines call its keys -> the key."""
+        return {a: f.name for f in self.fields for a in f.aliases}
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+_TEXT_HINT = "add 'text: |' with the scene's prose on the lines below"
+_TITLE = ("name", "title")
+
+ROUTE = Record("route", "Route", (
+    Field("if", CONDITION, "Take this route when this condition holds.",
+          aliases=("condition", "when", "requires", "cond"), what="the route's condition",
+          doc="take this route when this condition holds; the last route has no `if`",
+          attr="condition"),
+    Field("to", SCENE, "A scene id.", required=True, what="the scene to go to",
+          hint="add 'to: <scene id>'",
+          doc="the scene the route leads to", attr="scene"),
+))
+
+RANDOM_GOTO = Record("random goto", "Goto", (
+    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.", required=True),
+))
+
+CHOICE = Record("choice", "Choice", (
+    Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
+          required=True, aliases=("body", "content", "label"), what="the choice's text",
+          hint=_TEXT_HINT, prose=True,
+          doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
+    Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
+          "(- if: ..., to: ...; the last without 'if'); or "
+          "{random: [a, b]} / {random: {a: 3, b: 1}}.", required=True,
+          aliases=("next", "target", "to", "divert"),
+          hint="add 'goto: <scene id>' to say where the choice leads",
+          doc="where the choice leads: a scene id, a list of routes, or `random:`", attr="goto"),
+    Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
+          aliases=("condition", "when", "requires", "cond"), what="the condition",
+          doc="offered only when this condition holds, such as `craft > 2`", attr="condition"),
+    Field("set", EFFECTS, "Variables to change: { craft: craft + 1 }.",
+          aliases=("effects", "effect"),
+          doc="variables to change, one a line: `craft: craft + 1`", attr="effects"),
+    Field("once", BOOL, "Offered only until taken once.", default=False,
+          aliases=("once_only",), attr="once",
+          doc="`true`: offered only until taken once"),
+    Field("fallback", BOOL, "Offered only when no other choice is available.",
+          default=False, aliases=("default",), attr="fallback",
+          doc="`true`: offered only when no other choice is open"),
+    Field("locked", TEMPLATE, "Shown greyed, with this reason, when 'if' does not hold.",
+          what="the locked reason", prose=True,
+          doc="shown greyed, with this reason, when `if` does not hold", attr="locked"),
+    Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
+          doc="a name for the choice that saves keep when choices move"),
+))
+
+SCENE_RECORD = Record("scene", "Scene", (
+    Field("title", TEXT, "The scene's heading.", default="", aliases=_TITLE[:1],
+          attr="title", prose=True,
+          doc="the scene's heading"),
+    Field("text", TEMPLATE, "The prose; paragraphs separated by a blank line. "
+          "May hold {{ expr }} and {% if cond %}...{% endif %}.", required=True,
+          aliases=("body", "content", "label"), what="the scene's text", hint=_TEXT_HINT,
+          prose=True,
+          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}` and `{% if %}`",
+          attr="text"),
+    Field("choices", LIST, "What the player can do next.", aliases=("options",),
+          empty_ok=True, item=CHOICE,
+          doc="what the player can do next; a scene with none must be an ending", attr="choices"),
+    Field("tags", TAGS, "Notes for authors and the UI, e.g. [home, mama].", empty_ok=True,
+          doc="labels for you and `graph --tags`, such as `[home, mama]`", attr="tags"),
+    Field("ending", ENDING, "Marks an ending: its title (or true, to use the scene's "
+          "title).", prose=True,
+          doc="marks an ending: its title, or `true` to use the scene's `title`", attr="ending"),
+    Field("notes", TEXT, "Notes for authors; never shown.", default="", empty_ok=True,
+          attr="notes",
+          doc="notes for you and your co-writers, never shown"),
+))
+
+SCENE_FILE = Record("scene file", "Chapter", (
+    Field("chapter", TEXT, "The chapter's title (default: from the file name).",
+          prose=True,
+          doc="the chapter's title; made from the file "
+              "name when left out (`02-moscow.yaml` is *Moscow*)", attr="title"),
+    Field("scenes", MAP, "Scene id -> scene.", required=True, item=SCENE_RECORD, keys=ID,
+          hint="add 'scenes:' with the scenes of this chapter under it",
+          doc="the chapter's scenes: each scene's id, and the scene under it", attr="scenes"),
+), help="One chapter of a story: its title and its scenes.", title="ana-story scene file")
+
+VARIABLE = Record("variable", "Variable", (
+    Field("value", VALUE, "The starting value.", required=True,
+          hint="add 'value:' with the variable's starting value",
+          doc="the starting value: a number, `true`/`false` or text", attr="initial"),
+    Field("label", TEXT, "How `stats` names it.", prose=True,
+          doc="how `stats` names it (made from the name when left out)", attr="label"),
+    Field("visible", BOOL, "Shown to the player by `stats`.", default=False,
+          attr="visible",
+          doc="`true`: shown to the player by `stats`"),
+    Field("description", COMMENT, "Notes for authors.",
+          doc="notes for you, never shown"),
+), short="The starting value: a number, true/false or text.")
+
+STORY_FILE = Record("story file", "Story", (
+    Field("title", TEXT, "The story's title.", required=True, default="Untitled",
+          aliases=_TITLE[:1], attr="title", empty_ok=True, prose=True,
+          hint="add a line like 'title: The Painter'",
+          doc="the story's name, shown on the title screen"),
+    Field("start", SCENE, "The first scene.", required=True,
+          aliases=("start_scene", "first"), attr="start",
+          hint="add 'start: <id of the first scene>'",
+          doc="the id of the scene the story begins with"),
+    Field("variables", MAP, "Every variable with its starting value.",
+          aliases=("vars",), item=VARIABLE, keys=VAR,
+          doc="everything the story remembers, with starting values", attr="variables"),
+    Field("author", TEXT, "Who wrote it.", default="", attr="author", empty_ok=True,
+          prose=True, doc="shown to players; `version` goes into saves"),
+    Field("version", TEXT, "The story's version; saves record it.", default="0",
+          attr="version", empty_ok=True, doc="shown to players; `version` goes into saves"),
+    Field("description", TEXT, "A line about the story.", default="",
+          attr="description", empty_ok=True, prose=True,
+          doc="shown to players; `version` goes into saves"),
+    Field("id", TEXT, "A stable id for saves (default: from the title).", empty_ok=True,
+          doc="a short name for saves; made from the title when left out", attr="id"),
+    Field("ifid", IFID, "The story's IFID (a UUID), for archives such as IFDB; chosen "
+          "once, never changed.", default="", empty_ok=True, needed="to publish",
+          doc="the story's permanent identity for archives such as IFDB (a UUID, per the "
+              "Treaty of Babel); `ana-story new` writes one, `check` notes when it is "
+              "missing; choose it once and never change it", attr="ifid"),
+    Field("language", TEXT, "The story's language, as a tag such as en or fr-CA.",
+          default="", attr="language", empty_ok=True,
+          doc="the story's language as a tag such as `en` or `fr-CA`, for the web page "
+              "and the iFiction record (default `en`)"),
+    Field("renamed", MAP, "Old scene id -> new id, so old saves still load.", item=SCENE,
+          doc="see [Keeping old saves working](#keeping-old-saves-working)", attr="renamed"),
+), help="A story's title, first scene and variables.", title="ana-story story.yaml")
+
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO)
+
+# Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
+FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))
+
+# Words authors from other engines reach for -> what this format calls them.
+ALIASES = {a: k for r in RECORDS for a, k in r.aliases.items()}
+
+
+def key_table(record: Record) -> str:
+    """The record's key table as docs/writing-scenes.md shows it (a test holds the
+    two equal); keys with one description share a row."""
+    rows: list[tuple[list[str], str, str]] = []
+    for f in record.fields:
+        needed = "yes" if f.required else f.needed or "no"
+        doc = f.doc or f.help
+        if rows and rows[-1][1:] == (needed, doc):
+            rows[-1][0].append(f.name)
+        else:
+            rows.append(([f.name], needed, doc))
+    lines = ["| key | needed | what it is |", "| --- | --- | --- |"]
+    lines += [f"| {', '.join(f'`{k}`' for k in keys)} | {needed} | {doc} |"
+              for keys, needed, doc in rows]
+    return "\n".join(lines) + "\n"
+
+
+def plain_values(record: Record, values: dict[str, Any]) -> dict[str, Any]:
+    """The model's keyword arguments for a record's plain fields: each field's value
+    (or its default when absent or empty) under its model attribute."""
+    return {f.attr: values.get(f.name) or f.default for f in record.fields
+            if f.attr is not None and f.kind in PLAIN}
