@@ -176,3 +176,22 @@ def test_template_error_offset_points_inside_the_text():
     with pytest.raises(ExprError) as info:
         compile_template(src, ENV)
     assert src[info.value.offset:].startswith("nmae")
+
+
+def test_a_compiled_expression_keeps_its_checked_tree_and_type():
+    import ast
+
+    env = Env({"craft": "int"})
+    e = compile_expr("craft + 1 > visits('a')", env, want="bool")
+    assert isinstance(e.tree, ast.Compare) and e.type == "bool"
+    assert e.at("somewhere").tree is e.tree  # a cached Expr placed elsewhere keeps it
+    t = compile_template("{{ craft }} {% if craft > 2 %}yes{% endif %}", env)
+    assert [type(x) for x in t.trees] == [ast.Name, ast.Compare]
+
+
+def test_the_author_tools_never_parse_an_expression_a_second_time():
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parent.parent / "ana_story" / "tools"
+    for name in ("analysis.py", "ranges.py", "lint.py", "sceneorder.py"):
+        assert "ast.parse" not in (tools / name).read_text(), name

@@ -11,10 +11,9 @@ import math
 from collections import deque
 from collections.abc import Iterator
 
-from ..expressions import Expr
+from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
 
-RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
 MAX_POINTS = 200  # thresholds kept per variable and scene before it is left exact
 
 
@@ -63,19 +62,11 @@ def transition_exprs(story: Story) -> Iterator[tuple[str, Expr]]:
                     yield "route", r.condition
 
 
-def _tree(expr: Expr) -> ast.expr | None:
-    try:
-        return ast.parse(expr.source.strip(), mode="eval").body
-    except (SyntaxError, RecursionError, ValueError):  # pragma: no cover - compiled once
-        return None
-
-
 def calls(expr: Expr) -> set[str]:
-    """The story functions an expression calls."""
-    tree = _tree(expr)
-    if tree is None:
+    """The story functions an expression calls (read from its checked tree)."""
+    if expr.tree is None:  # pragma: no cover - compile_expr always keeps it
         return set()
-    return {n.func.id for n in ast.walk(tree)
+    return {n.func.id for n in ast.walk(expr.tree)
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
@@ -130,40 +121,53 @@ def visit_caps(story: Story) -> dict[str, int | None]:
     for _, expr in transition_exprs(story):
         if not expr.scenes:
             continue
-        tree = _tree(expr)
-        if tree is None:
+        if expr.tree is None:  # pragma: no cover - compile_expr always keeps it
             for s in expr.scenes:
                 need(s, None)
             continue
-        parents = {}
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("visits", "seen") and node.args
-                    and isinstance(node.args[0], ast.Constant)):
-                continue
-            scene = node.args[0].value
-            if node.func.id == "seen":
-                need(scene, 1)
-                continue
-            parent = parents.get(id(node))
-            cap = None
-            if isinstance(parent, ast.Compare) and len(parent.ops) == 1:
-                other = parent.comparators[0] if parent.left is node else parent.left
-                if isinstance(other, ast.UnaryOp) and isinstance(other.op, ast.USub) and \
-                        isinstance(other.operand, ast.Constant):
-                    value = -other.operand.value
-                elif isinstance(other, ast.Constant):
-                    value = other.value
-                else:
-                    value = None
-                if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                        and math.isfinite(value):
-                    cap = max(0, math.floor(value) + 1)
-            need(scene, cap)
+        parents = _parents(expr.tree)
+        for node in ast.walk(expr.tree):
+            counted = _counted_scene(node)
+            if counted is not None:
+                scene, seen_only = counted
+                need(scene, 1 if seen_only else _visit_cap(node, parents.get(id(node))))
     return caps
+
+
+def _parents(tree: ast.AST) -> dict[int, ast.AST]:
+    """id(node) -> its parent, for every node of ``tree`` but the root."""
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
+
+
+def _counted_scene(node: ast.AST) -> tuple[str, bool] | None:
+    """(scene, True for seen() / False for visits()) when ``node`` is such a call."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in ("visits", "seen") and node.args \
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value, node.func.id == "seen"
+    return None
+
+
+def _visit_cap(node: ast.AST, parent: ast.AST | None) -> int | None:
+    """The cap of ``visits('x')`` (``node``) under ``parent``: from ``visits('x') > 2``
+    on, every count above 3 gives the same answer; None for any other use."""
+    if not (isinstance(parent, ast.Compare) and len(parent.ops) == 1):
+        return None
+    other = parent.comparators[0] if parent.left is node else parent.left
+    value: object = None
+    if isinstance(other, ast.UnaryOp) and isinstance(other.op, ast.USub) and \
+            isinstance(other.operand, ast.Constant):
+        value = -other.operand.value  # type: ignore[operator]  # checked: a number
+    elif isinstance(other, ast.Constant):
+        value = other.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        return max(0, math.floor(value) + 1)
+    return None
 
 
 def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]:
@@ -191,24 +195,7 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
                 s |= live_s[t]
                 o |= live_o[t]
             for c in scene.choices:
-                if c.once:
-                    o.add(c.key)
-                if c.condition is not None:
-                    v |= c.condition.reads
-                    s |= c.condition.scenes
-                for r in c.goto.routes:
-                    if r.condition is not None:
-                        v |= r.condition.reads
-                        s |= r.condition.scenes
-                # effects feeding a variable read later (chains within one choice too)
-                grew = True
-                while grew:
-                    grew = False
-                    for name, expr in c.effects:
-                        if name in v and not (expr.reads <= v and expr.scenes <= s):
-                            v |= expr.reads
-                            s |= expr.scenes
-                            grew = True
+                _choice_live(c, v, s, o)
             if v != live_v[sid] or s != live_s[sid] or o != live_o[sid]:
                 live_v[sid] |= v
                 live_s[sid] |= s
@@ -217,6 +204,29 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     return {sid: (frozenset(live_v[sid] & set(story.variables)),
                   frozenset(x for x in live_s[sid] if x in caps),
                   frozenset(live_o[sid])) for sid in story.scenes}
+
+
+def _choice_live(c: Choice, v: set[str], s: set[str], o: set[str]) -> None:
+    """Add to the live variables ``v``, scenes ``s`` and once-only keys ``o`` what
+    choice ``c`` reads, given that ``v`` and ``s`` are live after it."""
+    if c.once:
+        o.add(c.key)
+    if c.condition is not None:
+        v |= c.condition.reads
+        s |= c.condition.scenes
+    for r in c.goto.routes:
+        if r.condition is not None:
+            v |= r.condition.reads
+            s |= r.condition.scenes
+    # effects feeding a variable read later (chains within one choice too)
+    grew = True
+    while grew:
+        grew = False
+        for name, expr in c.effects:
+            if name in v and not (expr.reads <= v and expr.scenes <= s):
+                v |= expr.reads
+                s |= expr.scenes
+                grew = True
 
 
 def _number(node) -> float | None:
@@ -232,15 +242,12 @@ def _number(node) -> float | None:
 
 def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
     """(var -> constants it is compared with, vars used any other way)."""
-    tree = _tree(expr)
+    tree = expr.tree
     compared: dict[str, set] = {}
     other: set[str] = set()
-    if tree is None:
+    if tree is None:  # pragma: no cover - compile_expr always keeps it
         return compared, set(expr.reads)
-    parents = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
+    parents = _parents(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id in expr.reads):
             continue
@@ -257,7 +264,7 @@ def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
 
 def _delta(name: str, expr: Expr) -> float | None:
     """c when the effect is ``name + c``, ``name - c`` or ``c + name``; else None."""
-    tree = _tree(expr)
+    tree = expr.tree
     if not isinstance(tree, ast.BinOp) or not isinstance(tree.op, (ast.Add, ast.Sub)):
         return None
     left, right = tree.left, tree.right
@@ -284,43 +291,8 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
     loop that adds to it) is left exact.
     """
     numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
-    # per choice: (targets, {var: step}, killed vars, vars used other than so,
-    #              {var: thresholds, in its value before the choice})
-    local: dict[str, list] = {}
-    for sid, scene in story.scenes.items():
-        rows = []
-        for c in scene.choices:
-            complex_: set = set()
-            points: dict[str, set] = {}
-            if c.condition is not None:
-                comp, other = _uses(c.condition, numeric)
-                complex_ |= other
-                for k, vals in comp.items():
-                    points.setdefault(k, set()).update(vals)
-            delta: dict[str, float] = {}
-            killed: set = set()
-            for name, expr in c.effects:
-                d = _delta(name, expr) if name in numeric else None
-                if d is not None and name not in killed:
-                    delta[name] = delta.get(name, 0) + d
-                    continue
-                if name in expr.reads:
-                    complex_.add(name)
-                else:
-                    killed.add(name)
-                    delta.pop(name, None)
-                for other_var in expr.reads - {name}:
-                    complex_.add(other_var)
-            for r in c.goto.routes:  # routes are chosen after the effects
-                if r.condition is not None:
-                    comp, other = _uses(r.condition, numeric)
-                    complex_ |= other - killed
-                    for k, vals in comp.items():
-                        if k not in killed:
-                            points.setdefault(k, set()).update(v - delta.get(k, 0)
-                                                               for v in vals)
-            rows.append((c.goto.targets, delta, killed, complex_, points))
-        local[sid] = rows
+    local = {sid: [_choice_row(c, numeric) for c in scene.choices]
+             for sid, scene in story.scenes.items()}
     pts: dict[str, dict[str, set]] = {sid: {} for sid in story.scenes}
     cx: dict[str, set] = {sid: set() for sid in story.scenes}
     for sid, rows in local.items():
@@ -328,6 +300,61 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
             cx[sid] |= complex_
             for k, vals in points.items():
                 pts[sid].setdefault(k, set()).update(vals)
+    unstable = _propagate(story, local, pts, cx, numeric)
+    return {sid: {k: None if k in cx[sid] or k in unstable
+                  else tuple(sorted(pts[sid].get(k, ()))) for k in numeric}
+            for sid in story.scenes}
+
+
+# per choice: (targets, {var: step}, killed vars, vars used other than so,
+#              {var: thresholds, in its value before the choice})
+_Row = tuple[tuple[str, ...], dict[str, float], set[str], set[str], dict[str, set]]
+
+
+def _choice_row(c: Choice, numeric: set[str]) -> _Row:
+    """What one choice does to the thresholds of the scene it is in."""
+    complex_: set = set()
+    points: dict[str, set] = {}
+    if c.condition is not None:
+        comp, other = _uses(c.condition, numeric)
+        complex_ |= other
+        for k, vals in comp.items():
+            points.setdefault(k, set()).update(vals)
+    delta, killed = _steps(c, numeric, complex_)
+    for r in c.goto.routes:  # routes are chosen after the effects
+        if r.condition is not None:
+            comp, other = _uses(r.condition, numeric)
+            complex_ |= other - killed
+            for k, vals in comp.items():
+                if k not in killed:
+                    points.setdefault(k, set()).update(v - delta.get(k, 0) for v in vals)
+    return c.goto.targets, delta, killed, complex_, points
+
+
+def _steps(c: Choice, numeric: set[str], complex_: set[str]) -> tuple[dict[str, float], set]:
+    """({var: the constant step the choice's effects add}, vars it sets afresh);
+    a variable changed any other way goes into ``complex_``."""
+    delta: dict[str, float] = {}
+    killed: set = set()
+    for name, expr in c.effects:
+        d = _delta(name, expr) if name in numeric else None
+        if d is not None and name not in killed:
+            delta[name] = delta.get(name, 0) + d
+            continue
+        if name in expr.reads:
+            complex_.add(name)
+        else:
+            killed.add(name)
+            delta.pop(name, None)
+        for other_var in expr.reads - {name}:
+            complex_.add(other_var)
+    return delta, killed
+
+
+def _propagate(story: Story, local: dict[str, list[_Row]], pts: dict[str, dict[str, set]],
+               cx: dict[str, set], numeric: set[str]) -> set[str]:
+    """Carry thresholds back along the scene graph until they settle; the variables
+    whose thresholds never do (a loop that adds to them) are returned."""
     unstable: set = set()
     rounds = len(story.scenes) + 2
     for i in range(2 * rounds + 2):
@@ -335,33 +362,31 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
         for sid, rows in local.items():
             for targets, delta, killed, _, _ in rows:
                 for t in targets:
-                    for k in cx[t] - killed - cx[sid]:
-                        cx[sid].add(k)
-                        moved.add(k)
-                    for k, vals in pts[t].items():
-                        if k in killed or k in unstable:
-                            continue
-                        d = delta.get(k, 0)
-                        mine = pts[sid].setdefault(k, set())
-                        before = len(mine)
-                        mine.update([v - d for v in vals])  # vals may be mine (a loop)
-                        if len(mine) != before:
-                            moved.add(k)
-                            if len(mine) > MAX_POINTS:  # as good as exact; stop early
-                                unstable.add(k)
+                    _flow_back(t, sid, delta, killed, pts, cx, unstable, moved)
         if not moved:
             break
         if i >= rounds:  # still moving: a loop shifts its thresholds for ever
             unstable |= moved
     else:  # pragma: no cover - cannot happen: unstable variables stop moving
         unstable |= numeric
-    out: dict[str, dict] = {}
-    for sid in story.scenes:
-        table = {}
-        for k in numeric:
-            if k in cx[sid] or k in unstable:
-                table[k] = None
-            else:
-                table[k] = tuple(sorted(pts[sid].get(k, ())))
-        out[sid] = table
-    return out
+    return unstable
+
+
+def _flow_back(t: str, sid: str, delta: dict[str, float], killed: set[str],
+               pts: dict[str, dict[str, set]], cx: dict[str, set], unstable: set[str],
+               moved: set[str]) -> None:
+    """What scene ``t`` compares, seen from ``sid`` before a choice leading there."""
+    for k in cx[t] - killed - cx[sid]:
+        cx[sid].add(k)
+        moved.add(k)
+    for k, vals in pts[t].items():
+        if k in killed or k in unstable:
+            continue
+        d = delta.get(k, 0)
+        mine = pts[sid].setdefault(k, set())
+        before = len(mine)
+        mine.update([v - d for v in vals])  # vals may be mine (a loop)
+        if len(mine) != before:
+            moved.add(k)
+            if len(mine) > MAX_POINTS:  # as good as exact; stop early
+                unstable.add(k)

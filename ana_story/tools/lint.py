@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from ..engine import _EVAL_ERRORS
 from ..errors import Diagnostic
+from ..expressions import EVAL_ERRORS, Expr
 from ..hints import quoted
-from ..model import Choice, Location, Story
+from ..model import Choice, Location, Scene, Story
 from ..sanitize import is_clean, visible
 from .analysis import reachable, transition_exprs, uses_random
 
@@ -109,38 +110,47 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
     out = []
     for scene in story.scenes.values():
         for c in scene.choices:
-            checks = []
-            if c.condition is not None:
-                checks.append(("choice", c.condition))
-            for i, r in enumerate(c.goto.routes):
-                if r.condition is not None:
-                    checks.append((f"route {i + 1}", r.condition))
-            for what, expr in checks:
+            for what, expr in _conditions(c):
                 if expr.scenes - never_visited or expr.reads & written or \
-                        uses_random(expr):
+                        uses_random(expr) or _holds(expr, values):
                     continue
-                try:
-                    holds = expr.fn(values, _Frozen)
-                except _EVAL_ERRORS:
-                    continue
-                if holds:
-                    continue
-                consts = sorted(expr.reads)
-                parts = [f"'{n}' (always {values[n]!r})" for n in consts] + \
-                    [f"visits of '{x}' (always 0: no player reaches it)"
-                     for x in sorted(expr.scenes)]
-                why = ("it is always false" if not parts else
-                       "it reads only " + ", ".join(parts) + ", which nothing changes")
-                where = (_key_location(c, "if") if what == "choice"
-                         else c.goto.routes[int(what.split()[1]) - 1].where)
-                subject = (f"choice {c.index + 1} of scene '{scene.id}'" if what == "choice"
-                           else f"{what} of choice {c.index + 1} in scene '{scene.id}'")
-                out.append(_diag(where or c.where, "condition-never-true",
-                                 f"the condition of {subject} can never hold: "
-                                 f"'{expr.source.strip()}'; {why}",
-                                 "fix the condition, or set the variable in some choice",
-                                 story))
+                out.append(_never_true(story, scene, c, what, expr, values))
     return out
+
+
+def _conditions(c: Choice) -> list[tuple[str, Expr]]:
+    """("choice", its `if:`) and ("route N", each route's condition) of a choice."""
+    checks = [("choice", c.condition)] if c.condition is not None else []
+    checks += [(f"route {i + 1}", r.condition) for i, r in enumerate(c.goto.routes)
+               if r.condition is not None]
+    return checks
+
+
+def _holds(expr: Expr, values: dict) -> bool:
+    """Whether a condition of constants holds (True when working it out fails)."""
+    try:
+        return bool(expr.fn(values, _Frozen))
+    except EVAL_ERRORS:
+        return True
+
+
+def _never_true(story: Story, scene: Scene, c: Choice, what: str, expr: Expr,
+                values: dict) -> Diagnostic:
+    """The warning for a condition of constants that is always false."""
+    consts = sorted(expr.reads)
+    parts = [f"'{n}' (always {values[n]!r})" for n in consts] + \
+        [f"visits of '{x}' (always 0: no player reaches it)"
+         for x in sorted(expr.scenes)]
+    why = ("it is always false" if not parts else
+           "it reads only " + ", ".join(parts) + ", which nothing changes")
+    where = (_key_location(c, "if") if what == "choice"
+             else c.goto.routes[int(what.split()[1]) - 1].where)
+    subject = (f"choice {c.index + 1} of scene '{scene.id}'" if what == "choice"
+               else f"{what} of choice {c.index + 1} in scene '{scene.id}'")
+    return _diag(where or c.where, "condition-never-true",
+                 f"the condition of {subject} can never hold: "
+                 f"'{expr.source.strip()}'; {why}",
+                 "fix the condition, or set the variable in some choice", story)
 
 
 def _out_of_range(story: Story) -> list[Diagnostic]:
@@ -153,11 +163,12 @@ def _out_of_range(story: Story) -> list[Diagnostic]:
     for sid in seen:
         scene = story.scenes[sid]
         for c in scene.choices:
-            checks = [("choice", c.condition, None)] if c.condition else []
+            checks: list[tuple[str, Expr, Location | None]] = \
+                [("choice", c.condition, None)] if c.condition else []
             checks += [(f"route {i + 1}", r.condition, r.where)
                        for i, r in enumerate(c.goto.routes) if r.condition is not None]
             for what, expr, where in checks:
-                names = ranges.never(expr.source)
+                names = ranges.never(expr)
                 if names is None or not set(names) & ranges.written:
                     continue  # unchanged variables: _impossible_conditions says it
                 if what == "choice":
@@ -277,7 +288,7 @@ def _printable(d: Diagnostic) -> Diagnostic:
     """A story's own text (a key, a file name) may hold control characters or bidi
     marks: they are shown visibly (sanitize.visible), never sent to the terminal."""
     from dataclasses import replace
-    clean = {f: visible(getattr(d, f), newlines=f != "file")
+    clean: dict[str, Any] = {f: visible(getattr(d, f), newlines=f != "file")
              for f in ("file", "message", "hint")
              if getattr(d, f) and not is_clean(getattr(d, f))}
     return replace(d, **clean) if clean else d

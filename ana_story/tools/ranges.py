@@ -12,12 +12,14 @@ reports; `explore` finds the rest over real States.
 from __future__ import annotations
 
 import ast
-import functools
 import heapq
 import math
+from collections.abc import Callable
 
-from ..model import Story
+from ..expressions import Expr
+from ..model import Choice, Story
 from .analysis import reachable
+from .sceneorder import scene_order
 
 INF = math.inf
 Range = tuple  # (low, high), floats, possibly infinite
@@ -25,16 +27,6 @@ _FULL: Range = (-INF, INF)
 _ROUNDS = 20  # rounds before a range still moving is widened
 _FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
          ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
-
-
-@functools.lru_cache(maxsize=4096)
-def _tree(source: str) -> ast.expr | None:
-    """The parsed expression (cached: stories repeat 'craft + 1' a lot); None when
-    it does not parse."""
-    try:
-        return ast.parse(source.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
 
 
 def _const(node) -> float | None:
@@ -55,8 +47,9 @@ def _mul(a: Range, b: Range) -> Range:
     return (min(products), max(products))
 
 
-def value_range(node, env: dict) -> Range:
-    """What a numeric expression can give, the variables in ``env`` ranging as said."""
+def value_range(node: ast.AST, env: dict) -> Range:
+    """What a numeric expression can give, the variables in ``env`` ranging as said;
+    ``node`` is part of an Expr's checked tree (Expr.tree)."""
     c = _const(node)
     if c is not None:
         return (c, c)
@@ -68,44 +61,66 @@ def value_range(node, env: dict) -> Range:
         lo, hi = value_range(node.operand, env)
         return (-hi, -lo)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
-        a, b = value_range(node.left, env), value_range(node.right, env)
-        if isinstance(node.op, ast.Add):
-            got = (a[0] + b[0], a[1] + b[1])
-        elif isinstance(node.op, ast.Sub):
-            got = (a[0] - b[1], a[1] - b[0])
-        else:
-            got = _mul(a, b)
-        return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
+        return _binop_range(node, env)
     if isinstance(node, ast.IfExp):
         a, b = value_range(node.body, env), value_range(node.orelse, env)
         return (min(a[0], b[0]), max(a[1], b[1]))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
-        return _call_range(node, env)
+        return _call_range(node.func.id, [value_range(a, env) for a in node.args])
     return _FULL
 
 
-def _call_range(node: ast.Call, env: dict) -> Range:
-    name = node.func.id
-    args = [value_range(a, env) for a in node.args]
-    if name in ("min", "max") and len(args) > 1:
-        f = min if name == "min" else max
-        return (f(a[0] for a in args), f(a[1] for a in args))
-    if name == "abs":
-        lo, hi = args[0]
-        low = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
-        return (low, max(abs(lo), abs(hi)))
-    if name in ("round", "floor", "ceil", "int") and len(args) == 1:
-        lo, hi = args[0]
-        # an end at infinity (1e300 * 1e300 overflows to it) stays there
-        return (math.floor(lo) if math.isfinite(lo) else lo,
-                math.ceil(hi) if math.isfinite(hi) else hi)
-    if name == "random" and len(args) == 2:
-        return (args[0][0], args[1][1])
-    if name == "str":  # the length of a number written out
-        return (1.0, 32.0)
-    if name == "pick":
-        return (min(a[0] for a in args), max(a[1] for a in args))
-    return _FULL
+def _binop_range(node: ast.BinOp, env: dict) -> Range:
+    """``a + b``, ``a - b`` or ``a * b``, from the ranges of a and b."""
+    a, b = value_range(node.left, env), value_range(node.right, env)
+    if isinstance(node.op, ast.Add):
+        got = (a[0] + b[0], a[1] + b[1])
+    elif isinstance(node.op, ast.Sub):
+        got = (a[0] - b[1], a[1] - b[0])
+    else:
+        got = _mul(a, b)
+    return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
+
+
+def _min_max(name: str, args: list[Range]) -> Range:
+    f = min if name == "min" else max
+    return (f(a[0] for a in args), f(a[1] for a in args))
+
+
+def _abs_range(args: list[Range]) -> Range:
+    lo, hi = args[0]
+    low = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
+    return (low, max(abs(lo), abs(hi)))
+
+
+def _whole_range(args: list[Range]) -> Range:
+    lo, hi = args[0]
+    # an end at infinity (1e300 * 1e300 overflows to it) stays there
+    return (math.floor(lo) if math.isfinite(lo) else lo,
+            math.ceil(hi) if math.isfinite(hi) else hi)
+
+
+# function -> (does this rule apply to these many arguments?, the range it gives)
+_CALLS: dict[str, tuple[Callable[[int], bool], Callable[[str, list[Range]], Range]]] = {
+    "min": (lambda n: n > 1, _min_max),
+    "max": (lambda n: n > 1, _min_max),
+    "abs": (lambda n: True, lambda _, a: _abs_range(a)),
+    "round": (lambda n: n == 1, lambda _, a: _whole_range(a)),
+    "floor": (lambda n: n == 1, lambda _, a: _whole_range(a)),
+    "ceil": (lambda n: n == 1, lambda _, a: _whole_range(a)),
+    "int": (lambda n: n == 1, lambda _, a: _whole_range(a)),
+    "random": (lambda n: n == 2, lambda _, a: (a[0][0], a[1][1])),
+    "str": (lambda n: True, lambda _, a: (1.0, 32.0)),  # the length of a number written out
+    "pick": (lambda n: True, lambda _, a: (min(x[0] for x in a), max(x[1] for x in a))),
+}
+
+
+def _call_range(name: str, args: list[Range]) -> Range:
+    """What story function ``name`` gives for arguments ranging over ``args``."""
+    rule = _CALLS.get(name)
+    if rule is None or not rule[0](len(args)):
+        return _FULL
+    return rule[1](name, args)
 
 
 def _simple(node, numeric: set) -> list[tuple[str, type, float]] | None:
@@ -159,30 +174,20 @@ class Ranges:
     def __init__(self, story: Story, texts: bool = False, settle: bool = True):
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
-        self.env: dict = {n: (float(story.variables[n].initial),) * 2 for n in self.numeric}
-        self.tracked = set(self.numeric)
-        if texts:
-            strs = {n for n, v in story.variables.items() if v.type == "str"}
-            self.tracked |= strs
-            self.env.update({n: (float(len(story.variables[n].initial)),) * 2 for n in strs})
+        self.tracked = self.numeric | ({n for n, v in story.variables.items()
+                                        if v.type == "str"} if texts else set())
+        self.env: dict = _start(story, self.tracked)
         self.written = {n for s in story.scenes.values() for c in s.choices
                         for n, _ in c.effects}
-        seen = reachable(story)
-        # per kind of choice that sets a tracked variable (the analysis ignores where
-        # a choice is, so choices alike count once): (its tests, [(name, tree)])
-        kinds = {(c.condition.source if c.condition else None,
-                  tuple((n, e.source) for n, e in c.effects if n in self.tracked))
-                 for sid in seen for c in story.scenes[sid].choices
-                 if any(n in self.tracked for n, _ in c.effects)}
         self._choices = [(self.tests(cond) if cond else None,
-                          [(n, _tree(src)) for n, src in effects])
-                         for cond, effects in sorted(kinds, key=repr)]
+                          [(n, e.tree) for n, e in effects])
+                         for cond, effects in _kinds(story, self.tracked)]
         if settle:
             self._settle()
 
-    def tests(self, source: str) -> list | None:
-        tree = _tree(source)
-        return None if tree is None else _simple(tree, self.numeric)
+    def tests(self, cond: Expr) -> list | None:
+        """The simple tests of condition ``cond`` (see _simple), from its checked tree."""
+        return None if cond.tree is None else _simple(cond.tree, self.numeric)
 
     def _round(self) -> set:
         moved = set()
@@ -215,10 +220,10 @@ class Ranges:
                 self.env[n] = (-INF if nlo < lo else lo, INF if nhi > hi else hi)
         self.env.update({n: _FULL for n in self._round()})
 
-    def never(self, source: str) -> list[str] | None:
-        """The variables whose ranges make the condition ``source`` impossible (None:
+    def never(self, cond: Expr) -> list[str] | None:
+        """The variables whose ranges make the condition ``cond`` impossible (None:
         it can hold, or its shape is not one this analysis reads)."""
-        tests = self.tests(source)
+        tests = self.tests(cond)
         if tests is None or narrow(self.env, tests, self.ints) is not None:
             return None
         return sorted({n for n, _, _ in tests})
@@ -237,89 +242,33 @@ class Ranges:
         return f"'{name}' only takes values from {num(lo)} to {num(hi)}"
 
 
+def _start(story: Story, tracked: set[str]) -> dict[str, Range]:
+    """The starting range of each tracked variable (a text: of its length)."""
+    env: dict[str, Range] = {}
+    for n in tracked:
+        initial = story.variables[n].initial
+        env[n] = (float(len(initial) if isinstance(initial, str) else initial),) * 2
+    return env
+
+
+def _kinds(story: Story, tracked: set[str]) -> list[tuple[Expr | None,
+                                                           list[tuple[str, Expr]]]]:
+    """Per kind of reachable choice that sets a tracked variable (the analysis
+    ignores where a choice is, so choices alike count once, known by their source
+    text): (its condition, [(name, effect) of tracked variables]), in a fixed order."""
+    kinds: dict[tuple, tuple[Expr | None, list[tuple[str, Expr]]]] = {}
+    for sid in reachable(story):
+        for c in story.scenes[sid].choices:
+            effects = [(n, e) for n, e in c.effects if n in tracked]
+            if effects:
+                key = (c.condition.source if c.condition else None,
+                       tuple((n, e.source) for n, e in effects))
+                kinds.setdefault(key, (c.condition, effects))
+    return [kinds[k] for k in sorted(kinds, key=repr)]
+
+
 def _join(a: Range, b: Range) -> Range:
     return (min(a[0], b[0]), max(a[1], b[1]))
-
-
-def cyclic(graph: dict) -> set[str]:
-    """Scenes on a cycle of ``graph`` (scene -> successors): those in a strongly
-    connected component of more than one scene, or with an edge to themselves.
-    Kosaraju's two passes, iterative."""
-    order = _finish_order(graph)
-    back: dict[str, list] = {n: [] for n in graph}
-    for a, outs in graph.items():
-        for b in outs:
-            if b in back:
-                back[b].append(a)
-    out: set = set()
-    done: set = set()
-    for root in reversed(order):
-        if root in done:
-            continue
-        comp, stack = [], [root]
-        done.add(root)
-        while stack:
-            n = stack.pop()
-            comp.append(n)
-            for p in back[n]:
-                if p not in done:
-                    done.add(p)
-                    stack.append(p)
-        if len(comp) > 1 or root in graph[root]:
-            out.update(comp)
-    return out
-
-
-def _finish_order(graph: dict) -> list[str]:
-    """The nodes in the order a depth-first search finishes them."""
-    order: list[str] = []
-    seen: set = set()
-    for root in graph:
-        if root in seen:
-            continue
-        seen.add(root)
-        work = [(root, iter(graph[root]))]
-        while work:
-            node, it = work[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                work.pop()
-                order.append(node)
-            elif nxt in graph and nxt not in seen:
-                seen.add(nxt)
-                work.append((nxt, iter(graph[nxt])))
-    return order
-
-
-def _order(story: Story) -> tuple[dict, set]:
-    """(scene -> its place in a topological order of the scene graph, taking
-    cycles as they come; the scenes on a cycle)."""
-    from .analysis import scene_graph
-    graph = scene_graph(story)
-    post: list[str] = []
-    seen = {story.start}
-    on_path = {story.start}
-    looping: set = set()
-    work = [(story.start, iter(graph.get(story.start, ())))]
-    path = [story.start]
-    while work:
-        sid, it = work[-1]
-        nxt = next(it, None)
-        if nxt is None:
-            work.pop()
-            path.pop()
-            on_path.discard(sid)
-            post.append(sid)
-            continue
-        if nxt in on_path:  # a back edge: every scene from nxt to here is on a cycle
-            looping.update(path[path.index(nxt):])
-        elif nxt not in seen and nxt in graph:
-            seen.add(nxt)
-            on_path.add(nxt)
-            path.append(nxt)
-            work.append((nxt, iter(graph[nxt])))
-    rank = {sid: i for i, sid in enumerate(reversed(post))}
-    return rank, looping | cyclic(graph)
 
 
 def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
@@ -329,12 +278,11 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     ``Ranges`` (one range for the whole story), a tally raised once per chapter
     stays bounded; only a loop that keeps moving a value widens it to no bound."""
     base = Ranges(story, texts=True, settle=False)
-    tracked = base.tracked
     start_env = {n: (float(v.initial) if n in base.numeric else float(len(v.initial)),) * 2
-                 for n, v in story.variables.items() if n in tracked}
+                 for n, v in story.variables.items() if n in base.tracked}
     env_at: dict[str, dict] = {story.start: start_env}
     updates: dict[str, int] = {}
-    rank, looping = _order(story)
+    rank, looping = scene_order(story)
     todo = [(0, story.start)]
     queued = {story.start}
     while todo:
@@ -343,25 +291,16 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
         scene = story.scenes.get(sid)
         if scene is None:
             continue
-        here = env_at[sid]
         for c in scene.choices:
-            tests = base.tests(c.condition.source) if c.condition is not None else None
-            local = narrow(here, tests, base.ints) if tests else dict(here)
+            local = _after_choice(base, env_at[sid], c)
             if local is None:
                 continue
-            for name, expr in c.effects:
-                if name in tracked:
-                    tree = _tree(expr.source)
-                    local[name] = _FULL if tree is None else value_range(tree, local)
             for t in c.goto.targets:
-                old = env_at.get(t)
-                new = local if old is None else {n: _join(old[n], local[n]) for n in local}
-                if new == old:
+                new = _arrive(env_at.get(t), local, t in looping and
+                              updates.get(t, 0) + 1 > widen_after)
+                if new is None:
                     continue
                 updates[t] = updates.get(t, 0) + 1
-                if old is not None and t in looping and updates[t] > widen_after:
-                    new = {n: (-INF if new[n][0] < old[n][0] else old[n][0],
-                               INF if new[n][1] > old[n][1] else old[n][1]) for n in new}
                 env_at[t] = new
                 if t not in queued:
                     queued.add(t)
@@ -371,3 +310,28 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
         for n, r in env.items():
             out[n] = _join(out[n], r)
     return out
+
+
+def _after_choice(base: Ranges, here: dict, c: Choice) -> dict | None:
+    """The ranges after choice ``c`` is taken from ranges ``here`` (None: its
+    condition never holds there)."""
+    tests = base.tests(c.condition) if c.condition is not None else None
+    local = narrow(here, tests, base.ints) if tests else dict(here)
+    if local is None:
+        return None
+    for name, expr in c.effects:
+        if name in base.tracked:
+            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+    return local
+
+
+def _arrive(old: dict | None, local: dict, widen: bool) -> dict | None:
+    """The ranges of a scene reached with ``local`` that had ``old`` (None: no
+    change); with ``widen``, an end still moving goes to infinity."""
+    new = local if old is None else {n: _join(old[n], local[n]) for n in local}
+    if new == old:
+        return None
+    if old is not None and widen:
+        new = {n: (-INF if new[n][0] < old[n][0] else old[n][0],
+                   INF if new[n][1] > old[n][1] else old[n][1]) for n in new}
+    return new

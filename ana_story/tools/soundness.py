@@ -117,7 +117,8 @@ def at_risk(story: Story, graph: dict) -> set[str]:
     them) passes the bounds, set by no choice on a loop: a long path without a
     loop can add them past 10^15 or 10,000 characters, so explore keeps them
     exact. What a loop grows is played for real instead (``pump``)."""
-    from .ranges import cyclic, flow_ranges
+    from .ranges import flow_ranges
+    from .sceneorder import cyclic
     looping = cyclic(graph)
     in_loops = {n for sid in looping for c in story.scenes[sid].choices for n, _ in c.effects}
     out = set()
@@ -145,7 +146,7 @@ def fallible_live(story: Story) -> dict[str, frozenset]:
                         live[sid] |= {name} | (expr.reads & set(story.variables))
     if not any(live.values()):
         return {sid: frozenset() for sid in story.scenes}
-    from .ranges import _order
+    from .sceneorder import scene_order as _order
     rank = _order(story)[0]
     backwards = sorted(story.scenes, key=lambda sid: -rank.get(sid, 0))
     changed = True

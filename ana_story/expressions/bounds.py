@@ -5,12 +5,14 @@ Why a module of its own: the limits on *results* (numbers within 10^15, texts wi
 some operations cost far more than their result: ``round(5, -10**15)`` computes
 10**(10**15) to give 0, and a passage repeating a 10,000-character variable 39,000
 times built 390 million characters before its length was looked at. Each guard here
-refuses or short-cuts the work *before* doing it. expressions.py binds them into
+refuses or short-cuts the work *before* doing it. expressions.runtime binds them into
 compiled story code (see its _RUNTIME); nothing here touches I/O.
 """
 from __future__ import annotations
 
-MAX_STR = 10_000  # characters in any text a story computes (expressions.py re-exports it)
+from typing import Any
+
+MAX_STR = 10_000  # characters in any text a story computes (the package re-exports it)
 MAX_OUTPUT = 1_000_000  # characters of rendered text for one passage
 MAX_ROUND_DIGITS = 400  # past this, round() of a float cannot change (floats end at 1e308)
 
@@ -24,7 +26,7 @@ def _digits(n: int) -> int:
     return n.bit_length() * 30103 // 100000 + 1
 
 
-def bounded_round(x, n=None):
+def bounded_round(x: Any, n: int | None = None) -> Any:
     """round(x) and round(x, n), with the cost of ``n`` bounded.
 
     An int rounded to more places left than it has digits is 0, so 10**-n is never
@@ -47,7 +49,7 @@ def joined_text(a: str, b: str) -> str:
     return a + b
 
 
-def take(count: list, part: str) -> str:
+def take(count: list[int], part: str) -> str:
     """``part``, counted into ``count`` (a one-item list made fresh for each rendering
     of a text): each ``{{ }}`` part is counted as it is made, so a text that would
     grow past MAX_OUTPUT stops there, holding at most MAX_OUTPUT characters of parts

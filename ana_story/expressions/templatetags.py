@@ -3,7 +3,7 @@
 Why: the tag reader split on the first space and ignored the rest, so
 ``{% else if x %}`` was a bare ``{% else %}`` (the wrong branch was shown without a
 word) and ``{% endif anything %}`` passed. Here a tag is its word and the rest, and
-the words that take nothing after them say so. expressions.compile_template raises
+the words that take nothing after them say so. expressions.templates raises
 what these functions report.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ FILTER_FUNCTIONS = {"length": "len", "count": "len", "string": "str", "int": "in
 def split_tag(inside: str, off: int) -> tuple[str, str, int]:
     """(word, rest, offset of rest) of a tag whose inside starts at ``off``."""
     m = _WORD.match(inside)
+    assert m is not None  # every part of the pattern may match nothing
     return m.group(1), inside[m.end():].rstrip(), off + m.end()
 
 

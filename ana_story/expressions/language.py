@@ -1,0 +1,63 @@
+"""The story language's fixed facts: its types, functions, limits and error.
+
+Why a module of its own: parsing, checking, compiling and the author tools all
+ask the same questions (which functions exist, what a type is called, how large
+a number may be); one table answers them all.
+"""
+from __future__ import annotations
+
+import re
+
+from .bounds import MAX_OUTPUT, MAX_STR
+
+__all__ = ["CONTROL_CHARS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
+           "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN",
+           "NUMERIC", "RANDOM_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe", "unify"]
+
+# Limits that keep a hostile story from hanging or exhausting the machine.
+MAX_EXPR_LEN = 2_000  # characters in one expression
+MAX_TEMPLATE_LEN = 200_000  # characters in one text template
+MAX_INT = 10**15  # magnitude of any whole number a story stores
+MAX_POW_BITS = 256  # size of an integer power's result, in bits
+MAX_MARKS = 1_000  # parts of one text whose own line a run-time error can name
+
+TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false",
+              "str": "text"}
+NUMERIC = ("int", "float")
+# C0 and C1 control characters but tab and newline: in a terminal they move the cursor,
+# retitle the window or open hyperlinks, so no story text or value may hold them.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# name -> (min args, max args)
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    "visits": (1, 1), "seen": (1, 1), "random": (2, 2), "chance": (1, 1),
+    "pick": (1, 50), "min": (1, 20), "max": (1, 20), "abs": (1, 1),
+    "round": (1, 2), "floor": (1, 1), "ceil": (1, 1), "int": (1, 1),
+    "str": (1, 1), "len": (1, 1),
+}
+FUNCTION_HELP = ("visits('scene'), seen('scene'), random(a, b), chance(p), "
+                 "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len")
+RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
+
+
+class ExprError(Exception):
+    """A problem in one expression or template, found at compile time."""
+
+    def __init__(self, message: str, code: str, offset: int = 0,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message, self.code, self.offset, self.hint = message, code, offset, hint
+
+
+def describe(t: str) -> str:
+    """A type as the author reads it: 'a whole number', not 'int'."""
+    return TYPE_NAMES.get(t, t)
+
+
+def unify(a: str | None, b: str) -> str | None:
+    """The type two values of types ``a`` and ``b`` share (int and float: float)."""
+    if a == b:
+        return a
+    if a in NUMERIC and b in NUMERIC:
+        return "float"
+    return None

@@ -1,0 +1,139 @@
+"""What compiled story code runs with: the helpers bound into its globals.
+
+Why: compiled expressions are lambdas over a dict of variables and the State,
+compiled with no builtins; every operation that could grow without bound
+(``**``, text repetition, joining) goes through one of these guards instead.
+Nothing here parses or checks; nothing touches I/O.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
+from .language import MAX_POW_BITS
+
+# What a story's own arithmetic can raise at play time; the engine turns each into a
+# StoryRuntimeError, lint skips a condition that raises one.
+EVAL_ERRORS = (ArithmeticError, LimitError, ValueError, TypeError, RecursionError,
+               MemoryError)
+
+Number = int | float
+
+
+def _pow(a: Number, b: Number) -> Number:
+    if type(a) is int and type(b) is int:
+        if b < 0:
+            raise LimitError("a whole number to a negative power; write 1 / x ** n")
+        if b > 1 and abs(a) > 1 and (b * abs(a).bit_length() > MAX_POW_BITS):
+            raise LimitError(f"{a} ** {b} is too large a number")
+        return a ** b  # type: ignore[no-any-return]  # int ** a non-negative int is an int
+    r = float(a) ** b
+    if isinstance(r, complex):
+        raise LimitError(f"{a} ** {b} has no real value")
+    return r
+
+
+def _rep(a: Any, b: Any) -> str:  # text and a whole number, in either order
+    s: str
+    n: int
+    s, n = (a, b) if isinstance(a, str) else (b, a)
+    if n > 0 and len(s) * n > MAX_STR:
+        raise LimitError(f"repeating text {n} times makes more than {MAX_STR} characters")
+    return s * n
+
+
+def _mix(seed: int, turn: int, site: int) -> float:
+    """SplitMix64 over (seed, turn, call site): a draw that depends only on the State."""
+    m = 0xFFFFFFFFFFFFFFFF
+    x = (seed * 0x9E3779B97F4A7C15 + turn * 0xBF58476D1CE4E5B9 + site * 0x94D049BB133111EB) & m
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & m
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & m
+    return (x ^ (x >> 31)) / 18446744073709551616.0
+
+
+def _random(s: Any, site: int, lo: int, hi: int) -> int:
+    if lo > hi:
+        lo, hi = hi, lo
+    return lo + int(_mix(s.seed, s.turn, site) * (hi - lo + 1))
+
+
+def _chance(s: Any, site: int, p: Number) -> bool:
+    return _mix(s.seed, s.turn, site) < p
+
+
+def _pick(s: Any, site: int, options: tuple[Any, ...]) -> Any:
+    return options[int(_mix(s.seed, s.turn, site) * len(options))]
+
+
+def random_site_draw(state: Any, site: int) -> float:
+    """A draw in [0, 1) for a random `goto`, from the same generator as random()."""
+    return _mix(state.seed, state.turn, site)
+
+
+def fmt(value: Any) -> str:
+    """How a value reads in story text: true/false, 2.5 not 2.50000001."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _to_str(value: Any) -> str:
+    if type(value) is int and value.bit_length() > 14_000:  # over 4,200 digits: Python
+        raise LimitError("a number too large to show as text")  # itself refuses 4,300
+    s = fmt(value)
+    if len(s) > MAX_STR:
+        raise LimitError(f"text longer than {MAX_STR} characters")
+    return s
+
+
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
+
+
+def normalize(text: str) -> str:
+    """Paragraphs separated by one blank line; lines within a paragraph joined."""
+    paras = _PARA_SPLIT.split(text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
+
+
+def _normalize_limited(count: list[int], text: str) -> str:
+    """The rendered text, normalised; ``count`` counted its parts (bounds.take)."""
+    if len(text) > MAX_OUTPUT:
+        raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
+    return normalize(text)
+
+
+_RUNTIME: dict[str, Any] = {
+    "__builtins__": {},
+    "_pow": _pow, "_rep": _rep, "_random": _random, "_chance": _chance,
+    "_pick": _pick, "_round": bounded_round, "_min": min, "_max": max, "_abs": abs,
+    "_cat": joined_text, "_take": take,
+    "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
+    "_ceil": math.ceil, "_len": len, "_norm": _normalize_limited,
+}
+
+
+def evaluate(tree: ast.expr) -> Any:
+    """The value of a tree of constants the checker built (to fold it at load time)."""
+    code = compile(ast.fix_missing_locations(ast.Expression(body=tree)), "<story>", "eval")
+    return eval(code, dict(_RUNTIME))  # noqa: S307 - a tree this package built
+
+
+def make_lambda(body: ast.expr) -> Callable[[dict[str, Any], Any], Any]:
+    """``lambda _v, _s: body``, compiled once with only the helpers above in reach."""
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="_v"), ast.arg(arg="_s")],
+                         kwonlyargs=[], kw_defaults=[], defaults=[])
+    tree = ast.Expression(body=ast.Lambda(args=args, body=body))
+    code = compile(ast.fix_missing_locations(tree), "<story>", "eval")
+    fn: Callable[[dict[str, Any], Any], Any] = eval(  # noqa: S307 - a tree this package built
+        code, dict(_RUNTIME))
+    return fn

@@ -1,0 +1,222 @@
+"""Compiling scene and choice text (``{{ expr }}``, ``{% if %}``) to a ``Template``.
+
+Why: a text with template parts becomes one lambda that joins its parts and
+normalises the result, each part counted as it is made (bounds.take) and marked
+so that a run-time error names its own line; text with no parts stays a plain
+string and costs nothing to render.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .check import Checker
+from .compiled import Env, Template
+from .language import MAX_MARKS, MAX_TEMPLATE_LEN, ExprError, describe
+from .nodes import call, const
+from .parse import parse
+from .runtime import make_lambda, normalize
+from .templatetags import split_tag, trailing_words, unknown_tag_hint
+
+_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#.*?#\}", re.S)
+_ALONE = re.compile(r"^[ \t]*(\{%(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})[ \t]*(?:\n|\Z)", re.M)
+
+Branch = tuple[ast.expr | None, list[ast.expr]]  # (condition or None for else, parts)
+Frame = tuple[str, int, list[Branch]]  # ("root" | "if", offset of its tag, branches)
+
+
+def _tokens(source: str) -> Iterator[tuple[str, str, int]]:
+    """Yield ('text', s, off) | ('expr', s, off) | ('tag', s, off) in order. A line
+    holding only a {% %} or {# #} tag vanishes whole."""
+    alone = {m.start(1): m for m in _ALONE.finditer(source)}
+    pos = 0
+    while pos < len(source):
+        m = _TAG.search(source, pos)
+        if m is None:
+            yield "text", source[pos:], pos
+            return
+        start, end = m.start(), m.end()
+        trim = alone.get(start)
+        text_end = start
+        if trim is not None:
+            text_end = trim.start()
+            end = trim.end()
+        if text_end > pos:
+            yield "text", source[pos:text_end], pos
+        if m.group(1) is not None:
+            yield "expr", m.group(1), m.start(1)
+        elif m.group(2) is not None:
+            yield "tag", m.group(2), m.start(2)
+        pos = end
+    # unmatched openers are plain text to the regex; _check_stray_openers finds them
+
+
+class _Builder:
+    """The state of compiling one text: what it reads, its marks, the open ifs."""
+
+    def __init__(self, source: str, env: Env):
+        self.env = env
+        self.reads: set[str] = set()
+        self.scenes: set[str] = set()
+        self.marks: list[int] = []
+        self.trees: list[ast.expr] = []
+        # Marks cost little per part, but compiling tens of thousands of them does: past
+        # MAX_MARKS parts a run-time error names the text's first line instead.
+        self.mark = source.count("{{") + source.count("{%") <= MAX_MARKS
+        self.root: list[ast.expr] = []
+        self.stack: list[Frame] = [("root", 0, [(None, self.root)])]
+
+    def parts(self) -> list[ast.expr]:
+        return self.stack[-1][2][-1][1]
+
+    def check(self, text: str, off: int) -> tuple[ast.expr, ast.expr, str, int]:
+        """(author tree, compiled tree, type, offset of its first character)."""
+        tree = parse(text, off)
+        start = off + (len(text) - len(text.lstrip()))
+        checker = Checker(self.env, start)
+        body, t, _ = checker.visit(tree)
+        self.reads |= checker.reads
+        self.scenes |= checker.scenes
+        self.trees.append(tree)
+        return tree, body, t, start
+
+    def text(self, text: str, off: int) -> None:
+        _check_stray_openers(text, off)
+        if text:
+            self.parts().append(const(text))
+
+    def expr(self, text: str, off: int) -> None:
+        tree, body, t, start = self.check(text, off)
+        part = body if t == "str" else call("_str", body)
+        if self.mark and not isinstance(tree, ast.Name):  # a variable alone cannot fail
+            part = _marked(self.marks, start, part)
+        self.parts().append(_counted(part))
+
+    def tag(self, text: str, off: int) -> None:
+        word, rest, rest_off = split_tag(text, off)
+        extra = trailing_words(word, rest)
+        if extra is not None:
+            raise ExprError(extra[0], "template-syntax", rest_off, extra[1])
+        if word in ("if", "elif"):
+            self.condition(word, rest, rest_off, off)
+        elif word == "else":
+            _after_else(self.stack, "else", off)
+            self.stack[-1][2].append((None, []))
+        elif word == "endif":
+            if self.stack[-1][0] != "if":
+                raise ExprError("'{% endif %}' without an open '{% if %}'",
+                                "template-syntax", off)
+            _, _, branches = self.stack.pop()
+            self.parts().append(_if_tree(branches))
+        else:
+            raise ExprError(f"unknown tag '{{% {word} %}}'", "template-syntax", off,
+                            unknown_tag_hint(word))
+
+    def condition(self, word: str, rest: str, rest_off: int, off: int) -> None:
+        """An ``{% if %}`` or ``{% elif %}`` whose condition ``rest`` is at ``rest_off``."""
+        if not rest.strip():
+            raise ExprError(f"'{{% {word} %}}' needs a condition", "template-syntax", off)
+        _, body, t, start = self.check(rest, rest_off)
+        if t != "bool":
+            raise ExprError(f"the condition of '{word}' is {describe(t)}, not "
+                            "true/false", "type-mismatch", rest_off,
+                            f"compare it, for example '{rest.strip()} > 0'")
+        if self.mark:
+            body = _marked(self.marks, start, body)
+        if word == "if":
+            self.stack.append(("if", off, [(body, [])]))
+        else:
+            _after_else(self.stack, "elif", off)
+            self.stack[-1][2].append((body, []))
+
+    def code(self) -> Any:
+        """The compiled lambda of the whole text, once every tag is closed."""
+        if len(self.stack) > 1:
+            raise ExprError("'{% if %}' is never closed", "template-syntax",
+                            self.stack[-1][1],
+                            "add '{% endif %}' where the conditional text ends")
+        count = ast.NamedExpr(target=ast.Name(id="_c", ctx=ast.Store()),
+                              value=ast.List(elts=[const(0)], ctx=ast.Load()))
+        return make_lambda(call("_norm", count, _concat(self.root)))
+
+
+def compile_template(source: str, env: Env) -> Template:
+    """Compile scene or choice text; plain text stays a plain (normalized) string."""
+    if len(source) > MAX_TEMPLATE_LEN:
+        raise ExprError(f"text longer than {MAX_TEMPLATE_LEN} characters", "too-large", 0)
+    if "{{" not in source and "{%" not in source and "{#" not in source:
+        _check_stray_closers(source)
+        return Template(source, normalize(source))
+    first_site = env.next_site
+    b = _Builder(source, env)
+    for kind, text, off in _tokens(source):
+        if kind == "text":
+            b.text(text, off)
+        elif kind == "expr":
+            b.expr(text, off)
+        else:
+            b.tag(text, off)
+    fn = b.code()
+    return Template(source, None, fn, frozenset(b.reads), frozenset(b.scenes),
+                    first_site if env.next_site != first_site else 0, marks=tuple(b.marks),
+                    trees=tuple(b.trees))
+
+
+def _counted(part: ast.expr) -> ast.expr:
+    """``_take(_c, part)``: the part, counted as it is made (bounds.take)."""
+    return call("_take", ast.Name(id="_c", ctx=ast.Load()), part)
+
+
+def _marked(marks: list[int], offset: int, tree: ast.expr) -> ast.expr:
+    """``(_k := k + 1) and tree``: the rendering notes in a local that part k (at
+    ``offset``) is worked out next, so a run-time error can name that part's own
+    line (Template.failed_part); a local store costs next to nothing."""
+    marks.append(offset)
+    mark = ast.NamedExpr(target=ast.Name(id="_k", ctx=ast.Store()), value=const(len(marks)))
+    return ast.BoolOp(op=ast.And(), values=[mark, tree])
+
+
+def _after_else(stack: list[Frame], word: str, off: int) -> None:
+    """An 'elif' or 'else' needs an open 'if' whose 'else' has not come yet."""
+    if stack[-1][0] != "if":
+        raise ExprError(f"'{{% {word} %}}' without an open '{{% if %}}'", "template-syntax",
+                        off)
+    if stack[-1][2][-1][0] is None:
+        what = ("a second '{% else %}' in one '{% if %}'" if word == "else" else
+                "'{% elif %}' after the '{% else %}' of its '{% if %}'")
+        raise ExprError(what, "template-syntax", off,
+                        "an '{% if %}' has at most one '{% else %}', and it comes last")
+
+
+def _concat(parts: list[ast.expr]) -> ast.expr:
+    if not parts:
+        return const("")
+    if len(parts) == 1:
+        return parts[0]
+    join = ast.Attribute(value=const(""), attr="join", ctx=ast.Load())
+    return ast.Call(func=join, args=[ast.Tuple(elts=parts, ctx=ast.Load())], keywords=[])
+
+
+def _if_tree(branches: list[Branch]) -> ast.expr:
+    cond, parts = branches[0]
+    rest = branches[1:]
+    if cond is None:
+        return _concat(parts)
+    orelse = _if_tree(rest) if rest else const("")
+    return ast.IfExp(test=cond, body=_concat(parts), orelse=orelse)
+
+
+def _check_stray_openers(text: str, off: int) -> None:
+    for opener, closer in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+        i = text.find(opener)
+        if i >= 0:
+            raise ExprError(f"'{opener}' is never closed with '{closer}'", "template-syntax",
+                            off + i)
+
+
+def _check_stray_closers(text: str) -> None:
+    i = text.find("%}")
+    if i >= 0:
+        raise ExprError("'%}' without a matching '{%'", "template-syntax", i)
