@@ -1,18 +1,19 @@
 """`ana-story saves list|show|delete|export|import`: look after the save slots,
 for instance to move them to another machine. Each action builds a SaveStore,
-calls one method and prints the outcome; errors go back to cli.py."""
+calls one method and prints the outcome; errors go back to cli/app.py."""
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
-from .errors import SaveError
-from .saves import BrokenSave, LoadResult, SaveInfo
-from .savewhere import SearchingStore, open_store
-from .wording import duration, plural
+from ..errors import SaveError
+from ..saves import BrokenSave, LoadResult, SaveInfo
+from ..savewhere import SearchingStore, open_store
+from ..wording import duration, plural
 
 EPILOG = """examples:
   ana-story saves list
@@ -33,8 +34,8 @@ def add_common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
                    help="the story whose saves these are (default: the shipped story)")
 
 
-def register(sub, parser_class) -> None:
-    """Add the `saves` command to cli.py's subparsers."""
+def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """Add `saves` and its actions."""
     fmt = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser("saves", help="list, show, delete, export or import saves",
                        description="Look after your saves: list them, look inside one, "
@@ -72,15 +73,17 @@ def register(sub, parser_class) -> None:
     a.add_argument("--replace", action="store_true",
                    help="replace a save of the same name")
     add_common(a, suppress=True)
+    p.set_defaults(func=run)
 
 
-def run(args, out: IO[str]) -> int:
-    from .loader import load_story
-    from .paths import shipped_story
+def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    from ..loader import load_story
+    from ..paths import shipped_story
+    out = out or sys.stdout
     story = load_story(args.story if args.story else shipped_story())
-    store = open_store(story, args.saves)
+    store = _SafeStore(open_store(story, args.saves))  # nothing a save holds drives
+    out = _shown(out, args)  # the terminal
     act = args.saves_action
-    out, store = _shown(out, args), _SafeStore(store)  # nothing a save holds drives the terminal
     if act == "list":
         return _list(store, out)
     if act == "show":
@@ -120,7 +123,7 @@ def when(dt: datetime) -> str:
         return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _list(store: SearchingStore, out: IO[str]) -> int:
+def _list(store: _SafeStore, out: IO[str]) -> int:
     entries = store.list()
     if not entries:
         out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
@@ -148,7 +151,7 @@ def _list(store: SearchingStore, out: IO[str]) -> int:
     return 0
 
 
-def _show(store: SearchingStore, result: LoadResult, out: IO[str]) -> None:
+def _show(store: _SafeStore, result: LoadResult, out: IO[str]) -> None:
     info, state = result.info, result.data.state
     out.write(f"{info.slot}\n"
               f"  story:     {store.story.title} (version {info.story_version})\n"
@@ -169,16 +172,16 @@ def _show(store: SearchingStore, result: LoadResult, out: IO[str]) -> None:
 
 # --- what a stranger's save may hold, made safe to show ----------------------------
 
-def _shown(out: IO[str], args) -> IO[str]:
+def _shown(out: IO[str], args: argparse.Namespace) -> IO[str]:
     """``out`` through the one sanitiser, with the arguments it echoes shown whole."""
-    from .sanitize import VisibleWriter
-    return VisibleWriter(out, [getattr(args, k, None)
-                               for k in ("file", "name", "as_name", "saves", "story")])
+    from ..sanitize import VisibleWriter
+    echoed = [getattr(args, k, None) for k in ("file", "name", "as_name", "saves", "story")]
+    return cast(IO[str], VisibleWriter(out, echoed))
 
 
 def _field(text: object) -> str:
     """One field, line breaks included, shown visibly: it cannot fake a line."""
-    from .sanitize import visible
+    from ..sanitize import visible
     return visible(text)
 
 
@@ -187,10 +190,10 @@ class _SafeStore:
     text a save brings (version, id, reasons, notes, values) cleaned field by field;
     everything else is the store's own."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: SearchingStore) -> None:
         self._store = store
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
     def list(self) -> list:
