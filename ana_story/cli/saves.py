@@ -1,19 +1,16 @@
 """`ana-story saves list|show|delete|export|import`: look after the save slots,
 for instance to move them to another machine. Each action builds a SaveStore,
-calls one method and prints the outcome; errors go back to cli/app.py."""
+calls one method and prints the outcome (cli/saves_show.py); errors go back to
+cli/app.py. The saves modules load when the command runs, not with its parser."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from ..errors import SaveError
-from ..saves import BrokenSave, LoadResult, SaveInfo
-from ..savewhere import SearchingStore, open_store
-from ..wording import duration, plural
 
 EPILOG = """examples:
   ana-story saves list
@@ -79,16 +76,17 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     from ..loader import load_story
     from ..paths import shipped_story
+    from .saves_show import SafeStore, list_saves, show_save, shown
     out = out or sys.stdout
     story = load_story(args.story if args.story else shipped_story())
-    store = _SafeStore(open_store(story, args.saves))  # nothing a save holds drives
-    out = _shown(out, args)  # the terminal
+    # nothing a save holds drives the terminal: the store's texts and ours cleaned
+    store, out = SafeStore.open(story, args.saves), shown(out, args)
     act = args.saves_action
     if act == "list":
-        return _list(store, out)
+        return list_saves(store, out)
     if act == "show":
         result = store.load(args.name)
-        _show(store, result, out)
+        show_save(store, result, out)
         for line in result.changes:
             out.write(f"  note: {line}\n")
         return 0
@@ -111,118 +109,3 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     for line in result.changes:
         out.write(f"  note: {line}\n")
     return 0
-
-
-def when(dt: datetime) -> str:
-    """The local date and time; a date the local clock cannot show (saves are
-    checked for this at load, see savefields) falls back to UTC, never a crash."""
-    try:
-        return dt.astimezone().strftime("%Y-%m-%d %H:%M")
-    except (OverflowError, ValueError, OSError):
-        from datetime import timezone
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _list(store: _SafeStore, out: IO[str]) -> int:
-    entries = store.list()
-    if not entries:
-        out.write(f"No saves yet for {store.story.title} (in {store.folder}).\n")
-        return 0
-    out.write(f"Saves of {store.story.title} (in {store.folder}):\n")
-    infos = [e for e in entries if isinstance(e, SaveInfo)]
-    width = max((len(i.slot) for i in infos), default=0)
-    for i in infos:
-        other = store.elsewhere(i.slot)  # a save an older version left in another folder
-        out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: {i.scene_title}, "
-                  f"turn {i.turn}, played {duration(i.play_seconds)}, "
-                  f"story version {i.story_version}"
-                  + (f" (in {other})" if other else "") + "\n")
-    hidden = store.shadowed()
-    if hidden:
-        out.write("Older copies in other folders, hidden by the saves of the same name "
-                  "above\n(bring one back with 'ana-story saves import FILE --as NAME'):\n")
-        for i, path in hidden:
-            out.write(f"  {i.slot:<{width}}  {when(i.saved_at)}  {i.chapter}: "
-                      f"{i.scene_title}, turn {i.turn}: {path}\n")
-    for b in entries:
-        if isinstance(b, BrokenSave):
-            moved = f" (moved to {b.moved_to})" if b.moved_to else ""
-            out.write(f"  {b.slot}: cannot be used: {b.reason}{moved}\n")
-    return 0
-
-
-def _show(store: _SafeStore, result: LoadResult, out: IO[str]) -> None:
-    info, state = result.info, result.data.state
-    out.write(f"{info.slot}\n"
-              f"  story:     {store.story.title} (version {info.story_version})\n"
-              f"  chapter:   {info.chapter}\n"
-              f"  scene:     {info.scene_title}\n"
-              f"  turn:      {info.turn}\n"
-              f"  played:    {duration(info.play_seconds)}\n"
-              f"  saved at:  {when(info.saved_at)}\n"
-              f"  file:      {store.where(info.slot) / store.path(info.slot).name}\n"
-              f"  undo:      {plural(len(result.data.undo), 'step')} back\n")
-    shown = [v for v in store.story.variables.values() if v.visible]
-    for v in shown:
-        value = state.variables.get(v.name, v.initial)
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        out.write(f"  {v.label}: {value}\n")
-
-
-# --- what a stranger's save may hold, made safe to show ----------------------------
-
-def _shown(out: IO[str], args: argparse.Namespace) -> IO[str]:
-    """``out`` through the one sanitiser, with the arguments it echoes shown whole."""
-    from ..sanitize import VisibleWriter
-    echoed = [getattr(args, k, None) for k in ("file", "name", "as_name", "saves", "story")]
-    return cast(IO[str], VisibleWriter(out, echoed))
-
-
-def _field(text: object) -> str:
-    """One field, line breaks included, shown visibly: it cannot fake a line."""
-    from ..sanitize import visible
-    return visible(text)
-
-
-class _SafeStore:
-    """The store as `saves` shows it: what list, load and import return has every
-    text a save brings (version, id, reasons, notes, values) cleaned field by field;
-    everything else is the store's own."""
-
-    def __init__(self, store: SearchingStore) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def list(self) -> list:
-        return [_safe(e) for e in self._store.list()]
-
-    def load(self, slot: str) -> LoadResult:
-        return _safe(self._store.load(slot))
-
-    def import_file(self, *a, **kw) -> LoadResult:
-        return _safe(self._store.import_file(*a, **kw))
-
-
-def _safe(entry):
-    """A SaveInfo, BrokenSave or LoadResult with its texts cleaned (sanitize.visible)."""
-    import dataclasses
-    if isinstance(entry, SaveInfo):
-        return dataclasses.replace(entry, chapter=_field(entry.chapter),
-                                   scene_title=_field(entry.scene_title),
-                                   story_id=_field(entry.story_id),
-                                   story_version=_field(entry.story_version))
-    if isinstance(entry, BrokenSave):
-        return dataclasses.replace(entry, file=_field(entry.file), reason=_field(entry.reason),
-                                   moved_to=entry.moved_to and _field(entry.moved_to))
-    if isinstance(entry, LoadResult):
-        state = entry.data.state
-        values = {k: _field(v) if isinstance(v, str) else v
-                  for k, v in state.variables.items()}
-        data = dataclasses.replace(entry.data, state=dataclasses.replace(state,
-                                                                       variables=values))
-        return dataclasses.replace(entry, data=data, info=_safe(entry.info),
-                                   changes=tuple(_field(c) for c in entry.changes))
-    return entry
