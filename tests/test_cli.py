@@ -161,3 +161,17 @@ def test_bare_play_knows_every_command_without_building_their_parsers():
     # no arguments at all: play's defaults, no parser built
     assert vars(app.parse([])) == {**vars(bare_parser.parse_args([])), "command": None}
 
+
+
+def test_command_modules_load_only_when_needed():
+    """Start-up: play's options build no other command group's parser, and the whole
+    parser (`--help`, any command) loads no saves module until `saves` runs."""
+    code = ("import sys; from ana_story.cli import app; app.parse(['--plain']); "
+            "bare = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
+            "app.build_parser(); "
+            "heavy = sorted(m for m in ('ana_story.saves', 'ana_story.savewhere', "
+            "'ana_story.cli.saves_show', 'ana_story.loader', 'ana_story.tools') "
+            "if m in sys.modules); print(bare, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.strip()
+    assert out == "['ana_story.cli.app', 'ana_story.cli.play'] []"
