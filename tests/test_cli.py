@@ -141,23 +141,37 @@ def test_wheel_ships_the_story(tmp_path):
 
 
 def test_bare_play_knows_every_command_without_building_their_parsers():
-    """cli.COMMANDS tells `ana-story saves` from a story folder named like one
+    """app.COMMANDS tells `ana-story saves` from a story folder named like one
     without building the commands' parsers (the first screen's start-up); it must
     name exactly the parser's commands, and play's options must be the same either way."""
-    from ana_story import cli
-    parser = cli._parser()
+    from ana_story.cli import app
+    parser = app.build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    assert tuple(sub.choices) == cli.COMMANDS
-    bare = cli._parse(["--plain", "--seed", "3", "--from", "x", "--width", "40"])
+    assert tuple(sub.choices) == app.COMMANDS
+    bare = app.parse(["--plain", "--seed", "3", "--from", "x", "--width", "40"])
     full = parser.parse_args(["play", "--plain", "--seed", "3", "--from", "x",
                               "--width", "40"])
     assert bare.command is None and full.command == "play"
     assert {**vars(bare), "command": "play"} == vars(full)
     play = sub.choices["play"]
     play.prog = "ana-story"  # as the bare command names itself
-    bare_parser = cli._play_arguments(cli._Parser(
-        prog="ana-story", **{k: v for k, v in cli.PLAY.items() if k != "help"}))
+    bare_parser = app.play_arguments(app.Parser(
+        prog="ana-story", **{k: v for k, v in app.PLAY.items() if k != "help"}))
     assert play.format_help() == bare_parser.format_help()
     # no arguments at all: play's defaults, no parser built
-    assert vars(cli._parse([])) == {**vars(bare_parser.parse_args([])), "command": None}
+    assert vars(app.parse([])) == {**vars(bare_parser.parse_args([])), "command": None}
 
+
+
+def test_command_modules_load_only_when_needed():
+    """Start-up: play's options build no other command group's parser, and the whole
+    parser (`--help`, any command) loads no saves module until `saves` runs."""
+    code = ("import sys; from ana_story.cli import app; app.parse(['--plain']); "
+            "bare = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
+            "app.build_parser(); "
+            "heavy = sorted(m for m in ('ana_story.saves', 'ana_story.savewhere', "
+            "'ana_story.cli.saves_show', 'ana_story.loader', 'ana_story.tools') "
+            "if m in sys.modules); print(bare, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.strip()
+    assert out == "['ana_story.cli.app', 'ana_story.cli.play'] []"

@@ -4,5 +4,5 @@
 - ``session``: the browser's side of a game, run by Pyodide on ana-story's own core;
 - ``web``: the static web folder (``--web``), ``pyz``: the single file (``--pyz``);
 - ``ifiction``: the Treaty of Babel's iFiction record (``--ifiction``);
-- ``command``: the command line.
+- the command line is ``ana_story.cli.publish``.
 """

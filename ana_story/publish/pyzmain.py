@@ -40,6 +40,8 @@ def main(prog: str = "story.pyz", path: str | None = None,
     args.story_dir, args.watch, args.from_scene, args.set = None, False, None, []
     try:
         data = pkgutil.get_data("ana_story", STORY_NAME)
+        if data is None:  # a file built by `publish --pyz` always carries it
+            raise FileNotFoundError(STORY_NAME)
         # scenes built as reached: the file was checked when it was published
         story = compiled.loads(data.decode("utf-8"), root=path or prog, build_all=False)
         cache.load = lambda path, **kw: story  # `play` reads this story, not a folder

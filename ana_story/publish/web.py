@@ -42,8 +42,8 @@ def core_sources() -> dict[str, str]:
     out = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).as_posix()
-        if "/tools/" in rel or "/loader/" in rel or rel.endswith((
-                "ui/terminal.py", "ui/render.py", "ui/watch.py", "cli.py")):
+        if "/tools/" in rel or "/loader/" in rel or "/cli/" in rel or rel.endswith((
+                "ui/terminal.py", "ui/render.py", "ui/watch.py")):
             continue
         out[rel] = path.read_text(encoding="utf-8")
     return out

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from saves_helpers import features
 
-from ana_story import savecmd
+from ana_story.cli import saves as savecmd
 from ana_story.errors import SaveError
 from ana_story.saves import SaveStore
 

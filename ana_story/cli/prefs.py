@@ -3,9 +3,11 @@ that persist between games (ana_story.prefs)."""
 from __future__ import annotations
 
 import argparse
-from typing import IO
+import sys
+from pathlib import Path
+from typing import IO, Any
 
-from . import prefs as P
+from .. import prefs as P
 
 EPILOG = """examples:
   ana-story prefs                          # every preference, and where it comes from
@@ -16,8 +18,8 @@ EPILOG = """examples:
   ana-story prefs reset                    # remove the file"""
 
 
-def register(sub, parser_class) -> None:
-    """Add the `prefs` command to cli.py's subparsers."""
+def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """Add `prefs` and its actions."""
     fmt = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser("prefs", help="see or change your preferences (pace, theme, ...)",
                        description="Preferences that persist between games, in a TOML "
@@ -34,9 +36,12 @@ def register(sub, parser_class) -> None:
     a.add_argument("key", metavar="KEY", choices=list(P.KEYS))
     acts.add_parser("reset", help="remove the preferences file")
     acts.add_parser("path", help="print where the preferences file is")
+    p.set_defaults(func=run)
 
 
-def run(args, out: IO[str], err: IO[str]) -> int:
+def run(args: argparse.Namespace, out: IO[str] | None = None,
+        err: IO[str] | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     action = getattr(args, "prefs_action", None) or "show"
     path = P.prefs_path()
     if action == "path":
@@ -58,7 +63,7 @@ def run(args, out: IO[str], err: IO[str]) -> int:
     return show(out, err, path)
 
 
-def show(out: IO[str], err: IO[str], path) -> int:
+def show(out: IO[str], err: IO[str], path: Path) -> int:
     prefs = P.load(path=path)
     for w in prefs.warnings:
         print(f"ana-story: warning: {w}", file=err)

@@ -1,17 +1,21 @@
-"""The author tools' subcommands: their options (registered into cli.py's parser)
-and thin runners that build a core object, call it, and print the result.
-Errors are raised as AnaStoryError subclasses; cli.py renders them."""
+"""The author tools' commands (check, explore, graph, schema, new, test): their
+parsers and thin runners that build a core object, call it, and print the result.
+Errors are raised as AnaStoryError subclasses; cli/app.py renders them."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
-from ..errors import UsageError
+from ..errors import Diagnostic, UsageError
 from ..paths import display_path
 from ..sanitize import json_text, visible
 
-COMMANDS = ("explore", "graph", "schema", "new", "test")
+EPILOG_CHECK = """example:
+  ana-story check scenes/
+  ana-story check my-story --format json"""
 
 EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
@@ -50,16 +54,24 @@ a plan (YAML):
     - ending: The Studio"""
 
 
-def add_play_options(play: argparse.ArgumentParser) -> None:
-    """`play --from/--set` (cli.py adds them to play's parser with play's others)."""
-    play.add_argument("--from", dest="from_scene", metavar="SCENE", default=None,
-                      help="start at this scene (for authors testing a late scene)")
-    play.add_argument("--set", dest="set", metavar="VAR=VALUE", action="append",
-                      default=[], help="start with this variable value (repeatable)")
+def register_check(sub: Any) -> None:
+    """Add `check` (first among the tools in `ana-story --help`)."""
+    check = sub.add_parser("check", help="check a story for mistakes",
+                           description="Check every file of a story and list each problem "
+                                       "as file:line:col.",
+                           epilog=EPILOG_CHECK,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
+                       help="folder with story.yaml (default: the shipped story)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+    check.add_argument("--strict", action="store_true",
+                       help="fail (exit 1) on warnings too, not only on errors")
+    check.set_defaults(func=cmd_check)
 
 
-def register(sub, parser_class) -> None:
-    """Add the tools' subcommands."""
+def register(sub: Any) -> None:
+    """Add explore, graph, schema, new and test."""
     raw = argparse.RawDescriptionHelpFormatter
 
     ex = sub.add_parser("explore", help="prove every scene and ending reachable, find "
@@ -79,6 +91,7 @@ def register(sub, parser_class) -> None:
     ex.add_argument("--format", choices=("text", "json"), default="text")
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
+    ex.set_defaults(func=cmd_explore)
 
     gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
                         formatter_class=raw, epilog=EPILOG_GRAPH,
@@ -93,6 +106,7 @@ def register(sub, parser_class) -> None:
                     help="colour the scenes with this tag (repeatable: one colour each)")
     gr.add_argument("--tags", action="store_true",
                     help="list each tag and its scenes instead of drawing")
+    gr.set_defaults(func=cmd_graph)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of scene or story files",
                         formatter_class=raw, epilog=EPILOG_SCHEMA,
@@ -100,6 +114,7 @@ def register(sub, parser_class) -> None:
                         "the keys of story files.")
     sc.add_argument("kind", nargs="?", choices=("scene", "story"), default="scene",
                     help="scene files (default) or story.yaml")
+    sc.set_defaults(func=cmd_schema)
 
     nw = sub.add_parser("new", help="start a new story, or add a scene",
                         formatter_class=raw, epilog=EPILOG_NEW,
@@ -111,6 +126,7 @@ def register(sub, parser_class) -> None:
     nw.add_argument("--in", dest="in_file", metavar="FILE", default=None,
                     help="the scene file to add the scene to (new scene)")
     nw.add_argument("--title", default=None, help="the new story's title")
+    nw.set_defaults(func=cmd_new)
 
     te = sub.add_parser("test", help="run playthrough transcripts against a story",
                         formatter_class=raw, epilog=EPILOG_TEST,
@@ -121,11 +137,7 @@ def register(sub, parser_class) -> None:
     te.add_argument("--plans", action="append", default=[], metavar="PATH",
                     help="a plan file or a folder of them (default: STORY_DIR/playthroughs, "
                          "or tests/playthroughs for the shipped story)")
-
-
-def run(args) -> int:
-    return {"explore": cmd_explore, "graph": cmd_graph, "schema": cmd_schema,
-            "new": cmd_new, "test": cmd_test}[args.command](args)
+    te.set_defaults(func=cmd_test)
 
 
 def _story_dir(arg: str | None) -> Path:
@@ -150,9 +162,46 @@ def _progress(total_hint: str):
     return bar, bar.add_task("exploring", total=1)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from ..hints import default_story  # the folder as typed, as the loader names it
+    from ..loader import check
+    from ..tools.lint import lint
+    story, diags = check(args.story_dir if args.story_dir is not None else default_story())
+    if story is not None:
+        diags = sorted(diags + lint(story), key=Diagnostic.sort_key)
+    errors = [d for d in diags if d.severity == "error"]
+    if args.format == "json":
+        print(json_text([d.to_json() for d in diags]))
+    else:
+        _check_text(story, diags, len(errors))
+    return 1 if errors or (args.strict and diags) else 0
+
+
+def _check_text(story: Any, diags: list[Diagnostic], errors: int) -> None:
+    """`check`'s text: each finding, then the story's counts (or the findings')."""
+    from ..tools.lint import render
+    from ..wording import plural
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for d in diags:
+        print(render(d, color=color))
+    warnings = len(diags) - errors
+    if story is None:
+        print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+        return
+    if not story.ifid:  # a note, not a warning: needed only to publish
+        from ..ifid import new_ifid
+        print(f"note: story.yaml has no ifid; to publish, add one line: "
+              f"ifid: {new_ifid()}")
+    title = visible(story.title)  # its title is shown, never sent (sanitize.visible)
+    print(f"{title}: {plural(len(story.scenes), 'scene')}, "
+          f"{plural(len(story.endings), 'ending')}, "
+          f"{plural(len(story.variables), 'variable')}; "
+          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+
+
 def cmd_explore(args) -> int:
-    from .explore import explore, random_runs
-    from .explore_text import format_report
+    from ..tools.explore import explore, random_runs
+    from ..tools.explore_text import format_report
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
             args.max_turns < 1:
         raise UsageError("--max-states, --random and --max-turns need a number above 0")
@@ -183,7 +232,7 @@ def cmd_explore(args) -> int:
 
 
 def cmd_graph(args) -> int:
-    from . import graph
+    from ..tools import graph
     story = _load(args.story_dir)
     if args.tags:
         sys.stdout.write(visible(graph.tag_list(story), newlines=True))
@@ -200,13 +249,13 @@ def cmd_graph(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import dumps
+    from ..tools.schema import dumps
     sys.stdout.write(dumps(args.kind))
     return 0
 
 
 def cmd_new(args) -> int:
-    from .new import new_scene, new_story
+    from ..tools.new import new_scene, new_story
     target = args.target
     from ..sanitize import VisibleWriter  # it echoes the names it was given
     sys.stdout = VisibleWriter(sys.stdout, [*target, args.in_file])
@@ -231,8 +280,8 @@ def cmd_new(args) -> int:
 
 def cmd_test(args) -> int:
     from ..paths import shipped_story
+    from ..tools.playtest import find_plans, run_plan
     from ..wording import plural
-    from .playtest import find_plans, run_plan
     story_dir = _story_dir(args.story_dir)
     story = _load(args.story_dir)
     places = [Path(p) for p in args.plans]

@@ -1,14 +1,53 @@
-"""Shell completion (bash, zsh, fish) and the man page, generated from cli.py's
-argparse parser, so they can never list a command or option the program does
-not have: `ana-story completion SHELL` and `ana-story man`."""
+"""`ana-story completion SHELL` and `ana-story man`: shell completion (bash, zsh,
+fish) and the man page, generated from the argparse parser (cli/app.py), so they
+can never list a command or option the program does not have."""
 from __future__ import annotations
 
 import argparse
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 SHELLS = ("bash", "zsh", "fish")
+
+EPILOG_COMPLETION = """examples:
+  source <(ana-story completion bash)                  # this shell only
+  ana-story completion bash > ~/.local/share/bash-completion/completions/ana-story
+  ana-story completion zsh > "${fpath[1]}/_ana-story"
+  ana-story completion fish > ~/.config/fish/completions/ana-story.fish"""
+
+
+def register(sub: Any) -> None:
+    """Add `completion` and `man`."""
+    raw = argparse.RawDescriptionHelpFormatter
+    c = sub.add_parser("completion", help="print shell completion for bash, zsh or fish",
+                       description="Print a script that teaches your shell to complete "
+                                   "ana-story's commands and options with Tab.",
+                       epilog=EPILOG_COMPLETION, formatter_class=raw)
+    c.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
+    c.set_defaults(func=cmd_completion)
+    m = sub.add_parser("man", help="print the manual page (roff)",
+                       description="Print ana-story's manual page, generated from its "
+                                   "options.",
+                       epilog="example:\n  ana-story man > ana-story.1 && man -l ana-story.1",
+                       formatter_class=raw)
+    m.set_defaults(func=cmd_man)
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    from .app import build_parser
+    sys.stdout.write(script(args.shell, build_parser()))
+    return 0
+
+
+def cmd_man(args: argparse.Namespace) -> int:
+    from .. import __version__
+    from .app import build_parser
+    sys.stdout.write(man(build_parser(), __version__))
+    return 0
 
 
 @dataclass
@@ -18,9 +57,9 @@ class Command:
     path: tuple[str, ...]  # () for ana-story itself, ("saves", "list") ...
     help: str
     description: str
-    options: list[tuple[list[str], str, bool]] = field(default_factory=list)
+    options: list[tuple[list[str], str, str]] = field(default_factory=list)
     #        (flags, help, the value's name: "" when it takes none)
-    choices: dict = field(default_factory=dict)  # option flag -> its fixed choices
+    choices: dict[str, list[str]] = field(default_factory=dict)  # option flag -> its fixed choices
     positionals: list[tuple[str, str]] = field(default_factory=list)  # (metavar, help)
     values: list[str] = field(default_factory=list)  # fixed choices of a positional
     subcommands: list[Command] = field(default_factory=list)
@@ -38,7 +77,7 @@ def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = (),
         elif action.option_strings:
             _option(cmd, action)
         else:
-            cmd.positionals.append((action.metavar or action.dest, action.help or ""))
+            cmd.positionals.append((_metavar(action), action.help or ""))
             cmd.values += [str(c) for c in action.choices or ()]
     return cmd
 
@@ -51,13 +90,19 @@ def _option(cmd: Command, action: argparse.Action) -> None:
         value = ""
     else:
         value = "{" + ",".join(choices) + "}" if choices else \
-            (action.metavar or action.dest.upper())
+            _metavar(action, action.dest.upper())
     cmd.options.append((list(action.option_strings), action.help or "", value))
     for flag in action.option_strings if choices else ():
         cmd.choices[flag] = choices
 
 
-def _all(cmd: Command):
+def _metavar(action: argparse.Action, default: str = "") -> str:
+    """An action's value name (a tuple of names, one per value, joined)."""
+    m = action.metavar or default or action.dest
+    return m if isinstance(m, str) else " ".join(m)
+
+
+def _all(cmd: Command) -> Iterator[Command]:
     yield cmd
     for s in cmd.subcommands:
         yield from _all(s)
