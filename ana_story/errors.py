@@ -77,6 +77,10 @@ class SaveError(AnaStoryError):
         super().__init__(message)
 
 
+class PublishError(AnaStoryError):
+    """What `publish` was asked to write cannot be written (a read-only folder, a full disk...)."""
+
+
 class UsageError(AnaStoryError):
     """The command line was used wrongly."""
 

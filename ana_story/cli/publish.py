@@ -6,11 +6,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import AnaStoryError, UsageError
-
-
-class PublishError(AnaStoryError):
-    """What was asked cannot be written (a read-only folder, a full disk...)."""
+from ..errors import PublishError, UsageError
 
 EPILOG = """examples:
   ana-story publish my-story --web site/          # a web page (runtime from the CDN)

@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import PublishError, UsageError
 from ..model import Story
 from . import compiled
 
@@ -127,7 +127,6 @@ def write_pyz(story: Story, out: Path) -> PyzResult:
         out.write_bytes(b"#!/usr/bin/env python3\n" + blob)
         out.chmod(0o755)
     except OSError as e:
-        from ..cli.publish import PublishError
         raise PublishError(f"--pyz {out}: cannot write it ({e.strerror or e})") from None
     finally:
         with contextlib.suppress(OSError):
