@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import IO
 
 from .errors import SaveError
-from .saves import BrokenSave, LoadResult, SaveInfo
-from .savewhere import SearchingStore, open_store
+from .saves.records import BrokenSave, LoadResult, SaveInfo
+from .saves.searching import SearchingStore, open_store
 from .wording import duration, plural
 
 EPILOG = """examples:
