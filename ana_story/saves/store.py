@@ -11,7 +11,7 @@ the story before anything uses it; nothing in it is ever run. The format
 (``FORMAT_VERSION``) and the oldest reader that understands it
 (``min_reader_version``) are recorded, as are the story's id, version and a
 fingerprint of its structure, so a save made with an older story is migrated
-(see ``migrate``) and the player told what changed.
+(see codec and migration) and the player told what changed.
 """
 from __future__ import annotations
 
