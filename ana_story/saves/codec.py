@@ -50,6 +50,8 @@ class SaveCodec:
                 and type(minimum) is int and minimum <= FORMAT_VERSION)
 
     def encode(self, slot: str, data: SaveData) -> dict:
+        """The save document for ``data`` (paths trimmed, undo kept to MAX_UNDO
+        moments), ready for fileformat.dumps; SaveError when there is no State."""
         if not isinstance(data, SaveData) or not isinstance(data.state, State):
             raise SaveError(f"could not save '{slot}': nothing to save", slot=slot)
         state, undo = self._trim.apply(data.state, tuple(data.undo)[-MAX_UNDO:])
@@ -110,6 +112,7 @@ class SaveCodec:
         return out
 
     def info(self, slot: str, doc: dict) -> SaveInfo:
+        """The summary of a document this codec encoded (so trusted unchecked)."""
         return SaveInfo(slot, doc["chapter"], doc["scene_title"], doc["state"]["turn"],
                         doc["play_seconds"], datetime.fromisoformat(doc["saved_at"]),
                         doc["story"]["id"], doc["story"]["version"])
