@@ -162,7 +162,7 @@ def _story_data(story: Story) -> tuple[dict, Iterator[tuple[str, bytes]]]:
 
     # Locations of variables are registered first, so the file table is complete
     # once the scenes (written before the index) have all been through loc().
-    from .saves import fingerprint  # what a save checks a story against
+    from .saves.migration import fingerprint  # what a save checks a story against
     meta = {
         "id": story.id, "title": story.title, "author": story.author,
         "version": story.version, "start": story.start, "renamed": dict(story.renamed),

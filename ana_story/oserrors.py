@@ -1,6 +1,6 @@
 """An operating-system error as one plain line, wherever the CLI meets it.
 
-The save store words its own errors (saves.py); everything else that touches the
+The save store words its own errors (saves/store.py); everything else that touches the
 file system (story folders, the cache, export targets, `new`) reaches cli.main as an
 OSError, and this module says what went wrong without a traceback or an errno.
 """

@@ -9,7 +9,7 @@ from . import engine
 from .errors import UsageError
 from .expressions import fmt
 from .model import Story, Variable
-from .savecheck import start_value_problem
+from .saves.check import start_value_problem
 from .state import State
 from .suggest import did_you_mean
 

@@ -26,14 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ana_story import (
-    engine,  # noqa: E402
-    savefile,  # noqa: E402
-)
+from ana_story import engine  # noqa: E402
 from ana_story.errors import AnaStoryError  # noqa: E402
 from ana_story.loader import load_story  # noqa: E402
 from ana_story.paths import shipped_story  # noqa: E402
-from ana_story.saves import AUTOSAVE, SaveData, SaveStore  # noqa: E402
+from ana_story.saves import fileformat  # noqa: E402
+from ana_story.saves.records import SaveData  # noqa: E402
+from ana_story.saves.store import AUTOSAVE, SaveStore  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 HEADING = "## Saves"
@@ -75,7 +74,7 @@ def measure(story, data: SaveData, runs: int, folder: Path) -> dict:
     store = SaveStore(story, folder)
     store.save(AUTOSAVE, data)
     save_ms = median_ms(lambda: store.save(AUTOSAVE, data), runs)
-    encode_ms = median_ms(lambda: savefile.dumps(store._encode(AUTOSAVE, data)), runs)
+    encode_ms = median_ms(lambda: fileformat.dumps(store.codec.encode(AUTOSAVE, data)), runs)
     load_ms = median_ms(lambda: store.load(AUTOSAVE), runs)
     for i in range(9):
         store.save(f"slot {i}", data)

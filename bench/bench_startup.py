@@ -135,7 +135,7 @@ try:
     from ana_story.cache import load as load_story  # what `play` uses
 except ImportError:
     from ana_story.loader import load_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 from ana_story.ui import game, render, run, terminal
 t3 = time.perf_counter()
 from ana_story.paths import shipped_story

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ana_story import engine
 from ana_story.loader import load_story
-from ana_story.saves import SaveData
+from ana_story.saves.records import SaveData
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FEATURES = FIXTURES / "features"

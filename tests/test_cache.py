@@ -153,7 +153,7 @@ def test_cache_lives_outside_the_story_folder(features, tmp_path, monkeypatch):
 
 
 def test_save_fingerprint_survives_the_cache(features, tmp_path):
-    from ana_story.saves import fingerprint
+    from ana_story.saves.migration import fingerprint
     folder = tmp_path / "cache"
     cold = cache.load(features, folder=folder)
     warm = cache.load(features, folder=folder)

@@ -21,8 +21,17 @@ from conftest import ROOT
 pytestmark = pytest.mark.slow
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-IGNORE = shutil.ignore_patterns(".venv", ".git", "saves", "build", "dist", "*.egg-info",
-                                "__pycache__", ".pytest_cache", ".hypothesis")
+_IGNORE_ANYWHERE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info",
+                                         "__pycache__", ".pytest_cache", ".hypothesis")
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    """What the copy leaves out: the build and cache folders anywhere, and the
+    checkout's own saves/ (but not the ana_story/saves package)."""
+    skip = set(_IGNORE_ANYWHERE(folder, names))
+    if Path(folder) == ROOT and "saves" in names:
+        skip.add("saves")
+    return skip
 
 
 def quick_start() -> tuple[str, str]:
@@ -45,7 +54,7 @@ def _externally_managed() -> bool:
 
 def _copy(tmp_path: Path) -> Path:
     project = tmp_path / "ana-story"
-    shutil.copytree(ROOT, project, ignore=IGNORE)
+    shutil.copytree(ROOT, project, ignore=_ignore)
     return project
 
 

@@ -10,15 +10,9 @@ from saves_helpers import FEATURES, data_after, features, play
 
 from ana_story import engine
 from ana_story.errors import SaveError
-from ana_story.saves import (
-    AUTOSAVE,
-    QUICKSAVE,
-    BrokenSave,
-    SaveData,
-    SaveInfo,
-    SaveStore,
-    default_saves_dir,
-)
+from ana_story.saves.records import BrokenSave, SaveData, SaveInfo
+from ana_story.saves.store import AUTOSAVE, QUICKSAVE, SaveStore
+from ana_story.saves.where import default_saves_dir
 
 
 @pytest.fixture

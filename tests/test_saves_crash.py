@@ -15,7 +15,8 @@ import pytest
 from saves_helpers import features, play
 
 from ana_story import atomicfile
-from ana_story.saves import SaveData, SaveStore
+from ana_story.saves.records import SaveData
+from ana_story.saves.store import SaveStore
 
 ROUNDS = 300
 SLOTS = ("autosave", "quicksave", "slot 3")

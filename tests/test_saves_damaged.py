@@ -10,7 +10,8 @@ import pytest
 from saves_helpers import data_after, features
 
 from ana_story.errors import SaveError
-from ana_story.saves import AUTOSAVE, BrokenSave, SaveInfo, SaveStore
+from ana_story.saves.records import BrokenSave, SaveInfo
+from ana_story.saves.store import AUTOSAVE, SaveStore
 
 
 @pytest.fixture
@@ -181,7 +182,7 @@ def test_a_slot_that_is_a_link_outside_the_folder_never_writes_there(store, stor
 
 
 def test_a_giant_file_is_refused_without_reading_it_all(store, monkeypatch):
-    import ana_story.saves as saves
+    import ana_story.saves.disk as saves
     monkeypatch.setattr(saves, "MAX_FILE_BYTES", 1024)
     (store.folder / "big.json").write_text('{"pad": "' + "x" * 5000 + '"}')
     with pytest.raises(SaveError, match="larger than 1 KB"):
@@ -246,7 +247,7 @@ def test_a_slot_and_its_previous_copy_both_damaged_are_both_kept_aside(story, tm
 
 
 def test_a_state_holding_a_value_json_cannot_is_refused_in_one_line(store, story):
-    from ana_story.saves import SaveData
+    from ana_story.saves.records import SaveData
     state = data_after(story, 1).state
     bad = SaveData(type(state)(state.scene, {**state.variables, "gold": float("nan")},
                                state.visits, state.once, state.path, state.turn, state.seed))

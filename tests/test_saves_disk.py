@@ -13,7 +13,7 @@ from saves_helpers import data_after, features
 
 from ana_story import atomicfile
 from ana_story.errors import SaveError
-from ana_story.saves import AUTOSAVE, QUICKSAVE, SaveStore
+from ana_story.saves.store import AUTOSAVE, QUICKSAVE, SaveStore
 
 
 @pytest.fixture

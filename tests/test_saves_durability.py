@@ -11,7 +11,7 @@ import pytest
 from saves_helpers import data_after, features
 
 from ana_story import atomicfile
-from ana_story.saves import AUTOSAVE, STALE_TEMP_SECONDS, SaveStore
+from ana_story.saves.store import AUTOSAVE, STALE_TEMP_SECONDS, SaveStore
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from saves_helpers import data_after, features
 
 from ana_story import engine
 from ana_story.errors import AnaStoryError, SaveError
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 pytestmark = pytest.mark.slow  # fuzz
 

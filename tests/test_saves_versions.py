@@ -11,7 +11,9 @@ from saves_helpers import FIXTURES
 from ana_story import engine
 from ana_story.errors import SaveError
 from ana_story.loader import load_story
-from ana_story.saves import AUTOSAVE, SaveData, SaveStore, fingerprint
+from ana_story.saves.migration import fingerprint
+from ana_story.saves.records import SaveData
+from ana_story.saves.store import AUTOSAVE, SaveStore
 
 V1, V2 = FIXTURES / "versions-v1", FIXTURES / "versions-v2"
 

@@ -9,8 +9,9 @@ import pytest
 from conftest import ROOT, run_cli
 from saves_helpers import FEATURES, data_after, features
 
-from ana_story.saves import AUTOSAVE, SaveStore
-from ana_story.savewhere import SearchingStore, legacy_roots, open_store
+from ana_story.saves.searching import SearchingStore, open_store
+from ana_story.saves.store import AUTOSAVE, SaveStore
+from ana_story.saves.where import legacy_roots
 
 
 def clock(minute: int):

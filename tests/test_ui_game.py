@@ -12,7 +12,7 @@ from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.loader import load_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.watch import Watcher
@@ -123,7 +123,7 @@ def test_unknown_input_gets_a_one_line_hint(saves):
 
 
 def test_the_game_uses_the_stores_slot_names():
-    from ana_story import saves
+    from ana_story.saves import store as saves
     from ana_story.ui import game
     assert (game.AUTOSAVE, game.QUICKSAVE) == (saves.AUTOSAVE, saves.QUICKSAVE)
 

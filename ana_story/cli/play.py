@@ -40,7 +40,7 @@ def play_arguments(play: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Play's options, the same in `ana-story play` and in the bare `ana-story`."""
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                       help="folder with story.yaml (default: the shipped story)")
-    from ..savefields import seed_arg  # a seed every save can hold
+    from ..saves.fields import seed_arg  # a seed every save can hold
     play.add_argument("--seed", type=seed_arg, default=None,
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",

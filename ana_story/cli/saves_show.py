@@ -7,8 +7,8 @@ import argparse
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from ..saves import BrokenSave, LoadResult, SaveInfo
-from ..savewhere import SearchingStore, open_store
+from ..saves.records import BrokenSave, LoadResult, SaveInfo
+from ..saves.searching import SearchingStore, open_store
 from ..wording import duration, plural
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def when(dt: datetime) -> str:
     """The local date and time; a date the local clock cannot show (saves are
-    checked for this at load, see savefields) falls back to UTC, never a crash."""
+    checked for this at load, see saves/fields.py) falls back to UTC, never a crash."""
     try:
         return dt.astimezone().strftime("%Y-%m-%d %H:%M")
     except (OverflowError, ValueError, OSError):

@@ -142,7 +142,7 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
         if was_enabled:
             gc.enable()
     if story is not None:  # what it would put in a save must be what a save may hold
-        from ..savecheck import diagnostics as save_problems
+        from ..saves.check import diagnostics as save_problems
         problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
         if problems:
             loader.diags.extend(problems)

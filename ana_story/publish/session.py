@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import engine
 from ..errors import AnaStoryError
-from ..saves import SaveStore
+from ..saves.store import SaveStore
 from ..ui.game import AUTOSAVE, Game
 from ..ui.markup import clean, spans
 from . import compiled

@@ -247,8 +247,8 @@ class Comforts:
     def _chapter_state(self, title: str, mark: dict, seed: int) -> State:
         """The recorded State, checked by the same rules as a save's (types, bounds,
         fitted to the story as it is now), at turn 0 with ``seed``."""
-        from ..savefile import Damaged, state_from_json
-        from ..savemigrate import migrate
+        from ..saves.fileformat import Damaged, state_from_json
+        from ..saves.migration import migrate
         chapter = next(c for c in self.story.chapters if c.title == title)
         try:
             raw = mark.get("state")

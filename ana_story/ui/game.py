@@ -198,7 +198,7 @@ class Game(Comforts):
             self.ui.say(f"There is no choice {number} here. Type a number from 1 to "
                         f"{len(options)}, 'help' for the commands, or 'quit'.")
             return "stay"
-        from ..savefields import MAX_UNDO, bound_play  # memory stays as bounded as a save
+        from ..saves.fields import MAX_UNDO, bound_play  # memory stays as bounded as a save
         self.state = bound_play(self.state, self.undo_stack, MAX_UNDO)
         new = engine.choose(self.story, self.state, options[number - 1].index)
         self.undo_stack.append(self.state)
@@ -383,7 +383,7 @@ class Game(Comforts):
         return self.played_before + (self.clock() - self.started)
 
     def _data(self):
-        from ..saves import SaveData
+        from ..saves.records import SaveData
         return SaveData(self.state, tuple(self.undo_stack), self.play_seconds())
 
     def autosave(self) -> bool:

@@ -39,7 +39,7 @@ def start_state(story, args, seed: int):
 def play_command(args) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
-    from ..saves import SaveStore
+    from ..saves.store import SaveStore
     prefs = settle(args)  # refuses a wrong --pace (or --width...) with exit 2
     pace = prefs.pace or None
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
@@ -52,7 +52,7 @@ def play_command(args) -> int:
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
                      or getattr(args, "set", None))
     saves = getattr(args, "saves", None)
-    from ..savewhere import open_store  # the one rule, and saves older versions left
+    from ..saves.searching import open_store  # the one rule, and saves older versions left
     store: SaveStore = open_store(story, Path(saves) if saves else None)
     watch = getattr(args, "watch", False)
     reload = (lambda: load_story(folder)) if watch else None

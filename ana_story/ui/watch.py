@@ -44,10 +44,10 @@ class Watcher:
 def carry_over(new: Story, old: Story, state: State, undo: tuple[State, ...]
                ) -> tuple[State, tuple[State, ...], list[str]]:
     """Fit the player's State (and undo) to an edited story by the rules a save from
-    an older story version follows (saves._migrate): new variables start at their
+    an older story version follows (saves.migration.migrate): new variables start at their
     starting values, removed ones go, a renamed scene is followed, and a vanished
     scene gives way to the start of its chapter. Returns the fitted State and undo,
     and one sentence for the player per change."""
-    from ..saves import _migrate
+    from ..saves.migration import migrate
     chapter = old.scenes[state.scene].chapter if state.scene in old.scenes else ""
-    return _migrate(new, state, undo, chapter, strict=False)
+    return migrate(new, state, undo, chapter, strict=False)

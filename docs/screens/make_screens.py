@@ -21,7 +21,7 @@ from rich.text import Text
 from ana_story import engine
 from ana_story.loader import load_story
 from ana_story.paths import shipped_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 from ana_story.ui import gallery, render, theme
 from ana_story.ui.game import Game
 from ana_story.ui.layout import indent

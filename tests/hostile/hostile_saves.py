@@ -10,7 +10,7 @@ from pathlib import Path
 
 from saves_helpers import data_after, features
 
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 FEATURES = Path(__file__).resolve().parent.parent / "fixtures" / "features"
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ana_story import engine
 from ana_story.loader import load_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.typed import MAX_DIGITS, MAX_LINE, TOO_LARGE, read_capped, read_number

@@ -17,7 +17,7 @@ from conftest import FIXTURES
 from test_tty import CTRL_C, CTRL_D, DOWN, ENTER, TAB, UP, Term
 
 from ana_story.loader import load_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 pytestmark = pytest.mark.slow  # pseudo-terminal fuzz
 

@@ -19,7 +19,7 @@ from conftest import run_cli
 from hostile_saves import FEATURES, valid_doc, write
 from test_tty import ANA_STORY
 
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 FOLDER = "the-lighthouse-keeper"
 LONG = "d" * 300  # one path component over NAME_MAX (255 bytes)

@@ -26,7 +26,7 @@ from saves_helpers import features
 
 from ana_story.cli import saves as savecmd
 from ana_story.errors import SaveError
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 STORY = features()
 FOLDER = "the-lighthouse-keeper"

@@ -18,8 +18,9 @@ from hostile_saves import FEATURES, valid_doc, write
 
 from ana_story import engine
 from ana_story.loader import load_story
-from ana_story.savefields import MAX_PATH_STEPS
-from ana_story.saves import SaveData, SaveStore
+from ana_story.saves.fields import MAX_PATH_STEPS
+from ana_story.saves.records import SaveData
+from ana_story.saves.store import SaveStore
 from ana_story.state import State, Step
 
 LOOP_STORY = "title: Loop\nstart: a\nvariables:\n  n: 0\n"

@@ -16,7 +16,7 @@ from conftest import run_cli
 from hostile_saves import FEATURES
 from saves_helpers import data_after, features
 
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 
 FOLDER = "the-lighthouse-keeper"
 BROKEN = b"{broken autosave"

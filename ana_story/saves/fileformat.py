@@ -1,6 +1,6 @@
 """The save file format, field by field: a save to JSON bytes and back, checking
-every value on the way in. No disk and no story here (see saves.py and
-savemigrate.py); nothing read is ever run, only type-checked and copied.
+every value on the way in. No disk and no story here (see store.py and
+migration.py); nothing read is ever run, only type-checked and copied.
 
 Earlier States (for undo) are stored as their differences from the State after
 them: a long playthrough would otherwise repeat every visit count a thousand
@@ -12,10 +12,11 @@ import json
 import math
 from typing import Any
 
-from . import savefields
-from .errors import StateError
-from .expressions import MAX_INT, MAX_STR
-from .state import State, Step
+from ..bounds import MAX_STR
+from ..errors import StateError
+from ..expressions import MAX_INT
+from ..state import State, Step
+from . import fields
 
 FORMAT_NAME = "ana-story-save"
 FORMAT_VERSION = 1  # what this code writes
@@ -67,9 +68,9 @@ def parse(raw: bytes) -> Any:
         raise Damaged("it is not text (not UTF-8)") from None
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
-        savefields.check_unicode(text, doc)
+        fields.check_unicode(text, doc)
         return doc
-    except savefields.FieldError as e:
+    except fields.FieldError as e:
         raise Damaged(str(e)) from None
     except json.JSONDecodeError as e:
         raise Damaged(f"it is not valid JSON (line {e.lineno}, column {e.colno}: "
@@ -104,16 +105,16 @@ def want_text(doc: dict, key: str, default: Any = _MISSING) -> str:
 
 def state_from_json(data: dict) -> State:
     path = data.get("path")
-    if isinstance(path, list) and len(path) > savefields.MAX_PATH_STEPS:  # before building it
-        raise Damaged(f"its path is longer than {savefields.MAX_PATH_STEPS:,} steps")
+    if isinstance(path, list) and len(path) > fields.MAX_PATH_STEPS:  # before building it
+        raise Damaged(f"its path is longer than {fields.MAX_PATH_STEPS:,} steps")
     try:
         state = State.from_json(data)
     except StateError as e:
         raise Damaged(f"its state is malformed: {e}") from None
     check_values(state)
     try:
-        savefields.check_sizes(state)
-    except savefields.FieldError as e:
+        fields.check_sizes(state)
+    except fields.FieldError as e:
         raise Damaged(str(e)) from None
     return state
 
@@ -185,7 +186,7 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
     """Rebuild the earlier States from their deltas, newest first, checking each."""
     out = []
     later = now
-    budget = savefields.MAX_PATH_STEPS  # steps of earlier paths written out in full
+    budget = fields.MAX_PATH_STEPS  # steps of earlier paths written out in full
     for d in reversed(raw):
         if not isinstance(d, dict) or not d.keys() <= _DELTA_KEYS:
             raise Damaged("an earlier moment in 'undo' is not of the right shape")
@@ -205,7 +206,7 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         budget -= 0 if "path_len" in d else len(path)
         if budget < 0:
             raise Damaged(f"its earlier moments hold more than "
-                          f"{savefields.MAX_PATH_STEPS:,} steps of path")
+                          f"{fields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
         state = State(scene, variables, visits, once, path, turn, seed)
@@ -239,20 +240,20 @@ def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
 
 
 def _check_keys(visits: dict, once: list) -> None:
-    limit = savefields.MAX_KEY_LEN
+    limit = fields.MAX_KEY_LEN
     if any(len(k) > limit for k in visits) or any(len(k) > limit for k in once):
         raise Damaged(f"an earlier moment in 'undo' holds a name longer than {limit} "
                       "characters")
 
 
 def _steps(raw: list) -> tuple[Step, ...]:
-    if len(raw) > savefields.MAX_PATH_STEPS:
+    if len(raw) > fields.MAX_PATH_STEPS:
         raise Damaged(f"the path of an earlier moment is longer than "
-                      f"{savefields.MAX_PATH_STEPS:,} steps")
+                      f"{fields.MAX_PATH_STEPS:,} steps")
     if not all(isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
                for i in raw):
         raise Damaged("each step of a 'path' must be [choice, scene]")
-    if any(len(a) > savefields.MAX_KEY_LEN or len(b) > savefields.MAX_KEY_LEN for a, b in raw):
-        raise Damaged(f"a step of an earlier path is longer than {savefields.MAX_KEY_LEN} "
+    if any(len(a) > fields.MAX_KEY_LEN or len(b) > fields.MAX_KEY_LEN for a, b in raw):
+        raise Damaged(f"a step of an earlier path is longer than {fields.MAX_KEY_LEN} "
                       "characters")
     return tuple(Step(a, b) for a, b in raw)

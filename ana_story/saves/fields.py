@@ -1,5 +1,5 @@
 """Bounds on a save's fields that the engine, the file system and the terminal need,
-checked the same way at import, load and listing (saves.py), and kept by the
+checked the same way at import, load and listing (store.py), and kept by the
 writer, so the game never writes a save it would refuse.
 
 - ``saved_at``: an aware date that every time zone can show (a year-1 date with a
@@ -20,9 +20,9 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from .state import State
+from ..state import State
 
-MAX_UNDO = 1000  # earlier States a save keeps, and a game too (saves.MAX_UNDO)
+MAX_UNDO = 1000  # earlier States a save keeps, and a game too (codec.MAX_UNDO)
 MAX_PATH_STEPS = 10_000  # steps of a save's path; hours of play past any real story
 MAX_SLOT_BYTES = 200  # 255 minus ".prev" + ".<stamp>-<n>.json" or ".tmp-…" suffixes
 MAX_PLAY_SECONDS = 10**11  # about 3,000 years
@@ -33,7 +33,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 class FieldError(ValueError):
-    """A field out of bounds; saves.py turns it into Damaged with this message."""
+    """A field out of bounds; the store turns it into Damaged with this message."""
 
 
 def saved_at(text: str) -> datetime:
@@ -85,7 +85,7 @@ def check_sizes(state: State) -> None:
         raise FieldError(f"a step of its path is longer than {MAX_KEY_LEN} characters")
 
 
-MAX_SEED = 2**64 - 1  # a seed a save accepts (savefile allows |seed| <= 2**64)
+MAX_SEED = 2**64 - 1  # a seed a save accepts (fileformat allows |seed| <= 2**64)
 
 
 def seed_arg(text: str) -> int:

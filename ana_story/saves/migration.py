@@ -7,9 +7,9 @@ import hashlib
 import json
 from typing import Any
 
-from .model import Story
-from .savefile import Damaged
-from .state import State, Step
+from ..model import Story
+from ..state import State, Step
+from .fileformat import Damaged
 
 
 def fingerprint(story: Story) -> str:
@@ -56,23 +56,31 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     Otherwise variables added get their starting values, removed ones are
     dropped, a renamed scene follows story.renamed, and a vanished scene gives
     way to the start of its chapter (or of the story)."""
-    changes: list[str] = []
     if strict and state.scene not in story.scenes:
         raise Damaged(f"it names the scene '{state.scene}', which the story does not have")
-    variables = dict(state.variables)
+    variables, changes = _fit_variables(story, state.variables, strict)
+    scene, visits, moved = _fit_scene(story, state, chapter)
+    changes += moved
+    path = _fit_path(story, state.path)
+    new_state = State(scene, variables, _fit_visits(story, visits),
+                      _fit_once(story, state.once), path, state.turn, state.seed)
+    kept = []
+    for u in undo:
+        earlier = _fit_earlier(story, u, state.path, path, strict)
+        if earlier is not None:
+            kept.append(earlier)
+    return new_state, tuple(kept), changes
+
+
+def _fit_variables(story: Story, saved: dict, strict: bool) -> tuple[dict, list[str]]:
+    """The saved variables fitted to the declared ones, and a sentence per change;
+    with ``strict``, Damaged at the first mismatch."""
+    variables = dict(saved)
     declared = story.variables
-    unknown = [n for n in variables if n not in declared]
-    missing = [n for n in declared if n not in variables]
-    wrong = [n for n, v in variables.items() if n in declared
-             and not _same_kind(v, declared[n].type)]
+    unknown, missing, wrong = _mismatches(story, variables)
     if strict and (unknown or missing or wrong):
-        if unknown:
-            raise Damaged(f"it names variables the story does not declare: "
-                          f"{', '.join(sorted(unknown)[:5])}")
-        if missing:
-            raise Damaged(f"it lacks the variable '{missing[0]}'")
-        raise Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
-                      f"not {_kind_name(declared[wrong[0]].initial)}")
+        _refuse_variables(story, variables, unknown, missing, wrong)
+    changes: list[str] = []
     for n in sorted(unknown):
         del variables[n]
         label = n.replace("_", " ").capitalize()  # the loader's default label
@@ -86,47 +94,76 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
         variables[n] = v.initial
         changes.append(f"{v.label} changed kind in this version and was reset to "
                        f"{_show(v.initial)}.")
+    return variables, changes
+
+
+def _mismatches(story: Story, variables: dict) -> tuple[list[str], list[str], list[str]]:
+    """The saved variables the story lacks, the declared ones the save lacks, and
+    those whose value is of another kind than declared."""
+    declared = story.variables
+    unknown = [n for n in variables if n not in declared]
+    missing = [n for n in declared if n not in variables]
+    wrong = [n for n, v in variables.items() if n in declared
+             and not _same_kind(v, declared[n].type)]
+    return unknown, missing, wrong
+
+
+def _refuse_variables(story: Story, variables: dict, unknown: list[str],
+                      missing: list[str], wrong: list[str]) -> None:
+    """Damaged, saying which variable of a same-fingerprint save does not fit."""
+    declared = story.variables
+    if unknown:
+        raise Damaged(f"it names variables the story does not declare: "
+                      f"{', '.join(sorted(unknown)[:5])}")
+    if missing:
+        raise Damaged(f"it lacks the variable '{missing[0]}'")
+    raise Damaged(f"variable '{wrong[0]}' holds a {_kind_name(variables[wrong[0]])}, "
+                  f"not {_kind_name(declared[wrong[0]].initial)}")
+
+
+def _fit_scene(story: Story, state: State, chapter: str) -> tuple[str, dict, list[str]]:
+    """The scene to resume at (the saved one, its new name, or the start of its
+    chapter), the visit counts with that arrival, and what the player is told."""
     scene = state.scene
     visits = dict(state.visits)
-    if scene not in story.scenes:
-        new = story.renamed.get(scene)
-        if new in story.scenes:
-            changes.append(f"The scene you saved in has moved; you resume at "
-                           f"'{story.scenes[new].title}'.")
-        else:
-            new = _chapter_start(story, chapter)
-            where = (f"the start of the chapter '{chapter}'" if new != story.start
-                     or story.scenes[new].chapter == chapter else "the start of the story")
-            changes.append(f"The scene you saved in ('{scene}') is no longer in the story; "
-                           f"you resume at {where}: '{story.scenes[new].title}'.")
-            visits[new] = visits.get(new, 0) + 1
-        scene = new
-    visits = _fit_visits(story, visits)
-    path = _fit_path(story, state.path)
-    once = _fit_once(story, state.once)
-    new_state = State(scene, variables, visits, once, path, state.turn, state.seed)
-    kept = []
+    if scene in story.scenes:
+        return scene, visits, []
+    new = story.renamed.get(scene)
+    if new is not None and new in story.scenes:
+        return new, visits, [f"The scene you saved in has moved; you resume at "
+                             f"'{story.scenes[new].title}'."]
+    new = _chapter_start(story, chapter)
+    where = (f"the start of the chapter '{chapter}'" if new != story.start
+             or story.scenes[new].chapter == chapter else "the start of the story")
+    visits[new] = visits.get(new, 0) + 1
+    return new, visits, [f"The scene you saved in ('{scene}') is no longer in the story; "
+                         f"you resume at {where}: '{story.scenes[new].title}'."]
+
+
+def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
+                 strict: bool) -> State | None:
+    """An earlier moment (for undo) fitted to ``story``, or None when its scene is
+    gone; ``path`` is the fitted current path, ``saved_path`` the one saved."""
+    declared = story.variables
     names = declared.keys()
-    for u in undo:
-        s = story.renamed.get(u.scene, u.scene)
-        if s not in story.scenes:
-            if strict:
-                raise Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
-                              "which the story does not have")
-            continue  # that moment's scene is gone: it cannot be returned to
-        uv = u.variables
-        if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
-            if strict:
-                raise Damaged("an earlier moment in 'undo' does not fit the story's "
-                              "variables")
-            uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
-                      else declared[n].initial) for n in names}
-        n = len(u.path)
-        # an earlier path is nearly always the start of the current one: share it
-        upath = path[:n] if state.path[:n] == u.path else _fit_path(story, u.path)
-        kept.append(State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                          upath, u.turn, u.seed))
-    return new_state, tuple(kept), changes
+    s = story.renamed.get(u.scene, u.scene)
+    if s not in story.scenes:
+        if strict:
+            raise Damaged(f"an earlier moment in 'undo' names the scene '{u.scene}', "
+                          "which the story does not have")
+        return None  # that moment's scene is gone: it cannot be returned to
+    uv = u.variables
+    if uv.keys() != names or not all(_same_kind(uv[n], declared[n].type) for n in names):
+        if strict:
+            raise Damaged("an earlier moment in 'undo' does not fit the story's "
+                          "variables")
+        uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
+                  else declared[n].initial) for n in names}
+    n = len(u.path)
+    # an earlier path is nearly always the start of the current one: share it
+    upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
+    return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
+                 upath, u.turn, u.seed)
 
 
 def _chapter_start(story: Story, chapter: str) -> str:

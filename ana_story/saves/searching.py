@@ -1,16 +1,6 @@
-"""Where saves live: one rule, and the older places saves may still be.
-
-The rule: the folder named by ``--saves`` or ``$ANA_STORY_SAVES``; else the
-platform's user data folder (``saves.default_saves_dir``), however ana-story was
-installed (editable or not) and whatever the current folder. So reinstalling the
-game another way, updating it or running it from elsewhere never moves the saves.
-
-Before this rule an editable install kept its saves in the checkout's ``saves/``.
-Those are still found (the checkout the code runs from, and a checkout in the
-current folder): ``SearchingStore`` lists and loads them beside the ones in the
-user data folder and says where each is; every new save goes to the one folder.
-A folder named by ``--saves`` or the variable is taken as meant: nothing else is
-searched, which also keeps the tests' saves apart from the player's.
+"""A store that also reads the saves earlier versions left in other folders
+(see where): every slot found, each read from where its newest copy is, and every
+new save written to the one folder.
 """
 from __future__ import annotations
 
@@ -18,35 +8,11 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import SaveError
-from .model import Story
-from .saves import ENV_VAR, PROFILE_FILE, BrokenSave, LoadResult, SaveInfo, SaveStore
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def _is_checkout(folder: Path) -> bool:
-    """A folder holding an ana-story source tree (its pyproject.toml names it)."""
-    try:
-        text = (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return 'name = "ana-story"' in text
-
-
-def legacy_roots() -> list[Path]:
-    """The ``saves/`` folders earlier versions used: the checkout this code runs
-    from, and one in the current folder; only those that exist."""
-    found: list[Path] = []
-    for checkout in (_PACKAGE.parent, Path.cwd()):
-        folder = checkout / "saves"
-        try:
-            if _is_checkout(checkout) and folder.is_dir() and \
-                    all(folder.resolve() != f.resolve() for f in found):
-                found.append(folder)
-        except OSError:
-            continue
-    return found
+from ..errors import SaveError
+from ..model import Story
+from .records import BrokenSave, LoadResult, SaveInfo
+from .store import PROFILE_FILE, SaveStore
+from .where import ENV_VAR, legacy_roots
 
 
 def open_store(story: Story, folder: str | os.PathLike | None = None) -> SearchingStore:
@@ -168,9 +134,9 @@ def _saved_at(store: SaveStore, slot: str):
     """When ``slot`` in ``store`` was saved; the earliest time if it cannot be read."""
     from datetime import datetime, timezone
     try:
-        got = store._load(slot, undo=False)  # noqa: SLF001 - the summary only
+        got = SaveStore.summary(store, slot)
     except SaveError:
         got = None
     if got is None or isinstance(got, BrokenSave):
         return datetime.min.replace(tzinfo=timezone.utc)
-    return got.info.saved_at
+    return got.saved_at

@@ -1,6 +1,6 @@
 """A story whose saves the game would refuse is a story error.
 
-Loading a save checks every field against bounds (savefile.py, savefields.py).
+Loading a save checks every field against bounds (fileformat.py, fields.py).
 Whatever the story itself puts into a save must fit them, or the first autosave
 is one the next start refuses. `check` and every command that loads a story
 report the mismatch here, at the author's line, before anyone plays.
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 
-from .errors import Diagnostic
-from .expressions import MAX_INT, MAX_STR
-from .model import Location, Story
-from .savefields import MAX_KEY_LEN
+from ..bounds import MAX_STR
+from ..errors import Diagnostic
+from ..expressions import MAX_INT
+from ..model import Location, Story
+from .fields import MAX_KEY_LEN
 
-MAX_VAR_NAME = 200  # what savefile accepts as a variable name
+MAX_VAR_NAME = 200  # what fileformat accepts as a variable name
 
 
 def _diag(where: Location | None, fallback: str, message: str, hint: str) -> Diagnostic:

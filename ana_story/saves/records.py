@@ -1,0 +1,42 @@
+"""What the save store hands back: a save's contents, its summary for a list,
+a load's result with what changed, and a slot that could not be used."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..state import State
+
+
+@dataclass(frozen=True)
+class SaveData:
+    state: State
+    undo: tuple[State, ...] = ()  # earlier States, oldest first: what undo and history need
+    play_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class SaveInfo:
+    slot: str
+    chapter: str
+    scene_title: str
+    turn: int
+    play_seconds: float
+    saved_at: datetime  # timezone-aware
+    story_id: str
+    story_version: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    data: SaveData
+    info: SaveInfo
+    changes: tuple[str, ...]  # plain sentences for the player; empty if nothing changed
+
+
+@dataclass(frozen=True)
+class BrokenSave:
+    slot: str
+    file: str
+    reason: str
+    moved_to: str | None
