@@ -169,7 +169,7 @@ def test_command_modules_load_only_when_needed():
     code = ("import sys; from ana_story.cli import app; app.parse(['--plain']); "
             "bare = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
             "app.build_parser(); "
-            "heavy = sorted(m for m in ('ana_story.saves', 'ana_story.savewhere', "
+            "heavy = sorted(m for m in ('ana_story.saves.store', 'ana_story.saves.searching', "
             "'ana_story.cli.saves_show', 'ana_story.loader', 'ana_story.tools') "
             "if m in sys.modules); print(bare, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 
-from ..bounds import MAX_STR
 from ..errors import Diagnostic
-from ..expressions import MAX_INT
+from ..expressions import MAX_INT, MAX_STR
 from ..model import Location, Story
 from .fields import MAX_KEY_LEN
 

@@ -12,9 +12,8 @@ import json
 import math
 from typing import Any
 
-from ..bounds import MAX_STR
 from ..errors import StateError
-from ..expressions import MAX_INT
+from ..expressions import MAX_INT, MAX_STR
 from ..state import State, Step
 from . import fields
 
