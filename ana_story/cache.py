@@ -127,7 +127,7 @@ def _write(file: Path, key: str, story: Story) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(file, write, durable=False)
-    except (OSError, TypeError, ValueError):
+    except (OSError, TypeError, ValueError, AttributeError):
         pass
 
 
