@@ -180,7 +180,7 @@ def _get_maybe(each: Decode | None) -> Decode | None:
 def _get_tuple(each: Decode | None) -> Decode:
     if each is None:
         return lambda r, inp: tuple(r)
-    return lambda r, inp: tuple(each(x, inp) for x in r)
+    return lambda r, inp: tuple([each(x, inp) for x in r])
 
 
 def _get_dict(each: Decode | None) -> Decode:
@@ -196,14 +196,19 @@ def _row(*values: Any) -> tuple[Any, ...]:
 def _get_row(decs: tuple[Decode | None, ...], make: Callable[..., Any]) -> Decode:
     """An array of len(decs) values, each by its decoder, given to ``make``. JSON
     null is None whatever the decoder (Optional fields, the common case, need no
-    wrapper): the hot loop of reading a cached scene."""
+    wrapper), and values that are their own JSON are not touched: this is the hot
+    loop of reading a cached scene."""
     n = len(decs)
+    active = tuple((i, d) for i, d in enumerate(decs) if d is not None)
 
     def get(raw: Any, inp: In) -> Any:
         if raw.__class__ is not list or len(raw) != n:
             raise ValueError(f"{n} values expected")
-        return make(*[r if d is None or r is None else d(r, inp)
-                      for d, r in zip(decs, raw, strict=False)])  # lengths checked above
+        values = raw.copy()
+        for i, d in active:
+            if values[i] is not None:
+                values[i] = d(values[i], inp)
+        return make(*values)
     return get
 
 
