@@ -54,9 +54,13 @@ _PLAIN = (str, int, float, bool, Any)  # JSON values as they are
 
 @cache
 def fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass's fields set by its constructor, with their resolved type hints."""
-    hints = get_type_hints(cls, include_extras=True)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
+    """A dataclass's fields set by its constructor, with their resolved type hints
+    (model.py's are objects already, which is quicker than get_type_hints at start)."""
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    if any(isinstance(f.type, str) for f in fields):  # postponed annotations
+        hints = get_type_hints(cls, include_extras=True)
+        return tuple((f.name, hints[f.name]) for f in fields)
+    return tuple((f.name, f.type) for f in fields)
 
 
 def _optional(hint: Any) -> Any:
