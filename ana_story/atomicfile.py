@@ -8,14 +8,17 @@ so the rename itself survives a power cut.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # no such module on Windows: _sync checks
 
 TMP_PREFIX = ".tmp-"  # temporary files start with this; readers ignore them
 
@@ -48,16 +51,21 @@ def temp_path(folder: Path, name: str) -> Path:
     return folder / f"{TMP_PREFIX}{name}.{os.getpid()}.{secrets.token_hex(4)}"
 
 
-def write_atomic(path: Path, data: bytes, *, keep_previous: Path | None = None,
-                 sync_folder: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically and durably.
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None], *,
+                 keep_previous: Path | None = None, sync_folder: bool = True,
+                 durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically and (unless not ``durable``) durably.
 
-    With ``keep_previous``, the file ``path`` held until now becomes that file
-    (by a hard link, or a copy where links are not supported) before the new
-    data takes its place, so at every moment ``path`` is a complete file.
-    Raises OSError; on failure ``path`` and ``keep_previous`` are unchanged
-    (or ``keep_previous`` already holds the current ``path``) and no temporary
-    file is left behind.
+    ``data`` is the bytes, or a function that writes them to the open temporary
+    file (which it may seek in: the compiled-story cache streams its scenes and
+    writes its header last). Without ``durable``, nothing is fsynced: a reader still
+    sees the old or the new whole file, but a power cut may lose the new one (for a
+    cache, which is only rebuilt). With ``keep_previous``, the file ``path`` held
+    until now becomes that file (by a hard link, or a copy where links are not
+    supported) before the new data takes its place, so at every moment ``path`` is
+    a complete file. Raises OSError (or whatever ``data`` raises); on failure
+    ``path`` and ``keep_previous`` are unchanged (or ``keep_previous`` already holds
+    the current ``path``) and no temporary file is left behind.
     """
     folder = path.parent
     tmp = temp_path(folder, path.name)
@@ -65,23 +73,26 @@ def write_atomic(path: Path, data: bytes, *, keep_previous: Path | None = None,
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o644)
         try:
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            _sync(fd)
+            if callable(data):
+                with os.fdopen(os.dup(fd), "wb") as out:
+                    data(out)
+            else:
+                view = memoryview(data)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
+            if durable:
+                _sync(fd)
         finally:
             os.close(fd)
         if keep_previous is not None:
             _keep(path, keep_previous)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
-    if sync_folder:
+    if sync_folder and durable:
         fsync_dir(folder)
 
 
@@ -102,8 +113,6 @@ def _keep(path: Path, previous: Path) -> None:
     try:
         os.replace(link, previous)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(link)
-        except OSError:
-            pass
         raise

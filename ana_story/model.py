@@ -2,22 +2,27 @@
 
 The loader builds these from YAML; the engine and the author tools only read
 them. Expressions and templates are already compiled (see expressions.py), so
-nothing is parsed while playing.
+nothing is parsed while playing. (No ``from __future__ import annotations``: the
+type hints are real objects, read cheaply by modeljson.py on every start.)
 """
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from .expressions import Expr, Template
+
+# A path to one of the story's own files. Marked so that a story written out as JSON
+# (the compiled-story cache, a published story) keeps the file's name only and joins
+# it again to the folder the story is read from, which may be elsewhere by then.
+STORY_FILE = "story-file"
+StoryFile = Annotated[str, STORY_FILE]
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in the author's files something was written (1-based)."""
 
-    file: str
+    file: StoryFile
     line: int
     column: int
 
@@ -93,7 +98,7 @@ class Scene:
 @dataclass(frozen=True, slots=True)
 class Chapter:
     title: str
-    file: str
+    file: StoryFile
     scenes: tuple[str, ...]
 
 
@@ -110,8 +115,9 @@ class Story:
     root: str = ""  # the folder it was loaded from, for messages only
     renamed: Mapping[str, str] = field(default_factory=dict)  # old scene id -> new
 
-    # Derived values worth keeping with a compiled story, e.g. the saves' fingerprint.
-    precomputed: Mapping[str, Any] = field(default_factory=dict)
+    # What saves check a story against (saves.fingerprint), when already worked out:
+    # kept by the compiled-story cache, which would otherwise build every scene for it.
+    save_fingerprint: str = ""
     # For publishing (the Treaty of Babel's IFID, in capitals; a line about the story;
     # its language as a tag such as "en"); empty when story.yaml gives none.
     ifid: str = ""
@@ -125,18 +131,18 @@ class Story:
             return tuple(self.scenes[i] for i in ids)
         return tuple(s for s in self.scenes.values() if s.is_ending)
 
-    def initial_variables(self) -> dict:
+    def initial_variables(self) -> dict[str, Any]:
         return {name: v.initial for name, v in self.variables.items()}
 
 
-class LazyScenes(Mapping):
+class LazyScenes(Mapping[str, Scene]):
     """Scenes built on first use, for a story read from the compiled-story cache:
     the first screen of a 10,000-scene story needs one scene, not all of them."""
 
     __slots__ = ("_raw", "_built", "_build", "ending_ids")
 
     def __init__(self, raw: Mapping[str, Any], build: Callable[[str, Any], Scene],
-                 ending_ids: tuple[str, ...]):
+                 ending_ids: tuple[str, ...]) -> None:
         self._raw = raw
         self._built: dict[str, Scene] = {}
         self._build = build

@@ -6,6 +6,7 @@ import json
 import os
 import random
 import shutil
+from collections.abc import Mapping
 
 import pytest
 from conftest import FIXTURES
@@ -158,3 +159,102 @@ def test_save_fingerprint_survives_the_cache(features, tmp_path):
     cold = cache.load(features, folder=folder)
     warm = cache.load(features, folder=folder)
     assert fingerprint(warm) == fingerprint(cold) == fingerprint(load_story(features))
+
+
+# --- one generic converter: the model's fields, not the cache's code, decide -----------
+
+def _wheres(value, found=None):
+    """Every Location a story holds, in order, including those of its expressions and
+    texts (which equality leaves out: a compiled expression serves many places)."""
+    import dataclasses
+
+    from ana_story.expressions import Expr, Template
+    found = [] if found is None else found
+    if isinstance(value, (Expr, Template)):
+        found.append((value.where, getattr(value, "mark_wheres", ())))
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            _wheres(getattr(value, f.name), found)
+    elif isinstance(value, (tuple, list)):
+        for x in value:
+            _wheres(x, found)
+    elif isinstance(value, Mapping):
+        for x in value.values():
+            _wheres(x, found)
+    return found
+
+
+def test_the_shipped_story_round_trips_equal_through_the_cache(tmp_path):
+    from ana_story.paths import shipped_story
+    cold = cache.load(shipped_story(), folder=tmp_path / "cache")
+    warm = cache.load(shipped_story(), folder=tmp_path / "cache")
+    assert isinstance(warm.scenes, LazyScenes) and not isinstance(cold.scenes, LazyScenes)
+    assert warm == cold  # every field of every dataclass, all scenes built
+    assert cold.save_fingerprint.startswith("sha256:")
+    assert _wheres(warm) == _wheres(cold)
+    assert len(_wheres(cold)) > 300
+
+
+def _with_mood(scene_cls):
+    """A Scene with one more field, as a model change would add it."""
+    import dataclasses
+    return dataclasses.make_dataclass("Scene", [("mood", str, dataclasses.field(default=""))],
+                                      bases=(scene_cls,), frozen=True)
+
+
+def test_a_dataclass_with_a_new_field_round_trips_through_the_converter(features):
+    import dataclasses
+
+    from ana_story import modeljson
+    from ana_story.expressions import Env
+    from ana_story.model import Scene
+    story = load_story(features)
+    moody = _with_mood(Scene)
+    shore = story.scenes["shore"]
+    scene = moody(**{f.name: getattr(shore, f.name) for f in dataclasses.fields(Scene)},
+                  mood="stormy")
+    names = modeljson.Out()
+    raw = json.loads(json.dumps(modeljson.encoder(moody)(scene, names)))
+    env = Env({n: v.type for n, v in story.variables.items()}, None)
+    files = [str(features / name) for name in names.files]
+    back = modeljson.decoder(moody)(raw, modeljson.In(files, env))
+    assert type(back) is moody and back.mood == "stormy"
+    assert back == scene and _wheres(back) == _wheres(scene)
+
+
+def test_a_new_model_field_flows_through_the_cache_and_makes_old_caches_stale(
+        features, tmp_path, monkeypatch):
+    import dataclasses
+
+    from ana_story import modeljson
+    from ana_story.model import Scene
+    from ana_story.paths import display_path
+    folder = tmp_path / "cache"
+    story = cache.load(features, folder=folder)  # cached with today's model
+    before = cache.cache_format()
+    moody = _with_mood(Scene)
+    monkeypatch.setattr(modeljson, "Scene", moody)  # the model grows a field
+    assert cache.cache_format() != before
+    assert not isinstance(cache.load(features, folder=folder).scenes, LazyScenes)  # stale
+    scenes = {sid: moody(**{f.name: getattr(s, f.name) for f in dataclasses.fields(Scene)},
+                         mood=f"the mood of {sid}") for sid, s in story.scenes.items()}
+    [file] = cache_files(folder)
+    key = cache._key(features)
+    cache._write(file, key, dataclasses.replace(story, scenes=scenes))
+    warm = cache._read(file, key, features, display_path(features))
+    assert isinstance(warm.scenes, LazyScenes)
+    assert {sid: warm.scenes[sid].mood for sid in warm.scenes} == \
+        {sid: f"the mood of {sid}" for sid in scenes}
+    assert dict(warm.scenes) == scenes
+
+
+def test_the_cache_is_written_atomically_without_fsync(features, tmp_path, monkeypatch):
+    from ana_story import atomicfile
+
+    def no_sync(fd):
+        raise AssertionError("a cache is not worth an fsync")
+    monkeypatch.setattr(atomicfile, "_sync", no_sync)
+    folder = tmp_path / "cache"
+    cache.load(features, folder=folder)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(atomicfile.TMP_PREFIX)] == []
+    assert isinstance(cache.load(features, folder=folder).scenes, LazyScenes)

@@ -1,17 +1,18 @@
 """A loaded story as one JSON document, and back: what a published story carries.
 
-It is the compiled-story cache's own data (cache._story_data, cache._story), so
-a published story is rebuilt by exactly the code that rebuilds a cached one:
-expressions travel as source text and are compiled again by the sandboxed
-compiler, so the document holds data only and needs no YAML parser to play.
+It is the compiled-story cache's own data (modeljson.py), so a published story is
+rebuilt by exactly the code that rebuilds a cached one: expressions travel as source
+text and are compiled again by the sandboxed compiler, so the document holds data
+only and needs no YAML parser to play.
 """
 from __future__ import annotations
 
 import json
 
-from .. import __version__, cache
+from .. import __version__, modeljson
+from ..cache import with_save_fingerprint
 from ..errors import AnaStoryError
-from ..model import Story
+from ..model import Scene, Story
 
 FORMAT = "ana-story-compiled"
 FORMAT_VERSION = 1
@@ -24,18 +25,22 @@ class CompiledStoryError(AnaStoryError):
 def dumps(story: Story) -> str:
     """The story as JSON text (every scene built; the scenes in one string whose
     byte offsets the index gives, as in the cache file)."""
-    meta, scenes = cache._story_data(story)
+    story = with_save_fingerprint(story)
     blob, spans, pos = [], {}, 0
-    for sid, data in scenes:
+    names = modeljson.Out()
+    for sid, data in modeljson.scenes_json(story, names):
         blob.append(data)
         spans[sid] = [pos, len(data)]
         pos += len(data)
-    meta["scenes"] = spans
-    meta["files"] = list(meta["files"])
+    index = json.loads(modeljson.index_json(story, names, spans))
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "ana_story": __version__,
-           "cache_format": cache.CACHE_FORMAT, "story": meta,
+           "cache_format": modeljson.format_id(), "story": index,
            "scenes": b"".join(blob).decode("utf-8")}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _unbuildable(sid: str) -> Scene:
+    raise ValueError(f"scene {sid!r} does not build")
 
 
 def loads(text: str, root: str = "story", *, build_all: bool = True) -> Story:
@@ -48,10 +53,11 @@ def loads(text: str, root: str = "story", *, build_all: bool = True) -> Story:
         if not (isinstance(doc, dict) and doc.get("format") == FORMAT):
             raise ValueError("not a compiled ana-story story")
         if doc.get("format_version") != FORMAT_VERSION or \
-                doc.get("cache_format") != cache.CACHE_FORMAT:
+                doc.get("cache_format") != modeljson.format_id():
             raise ValueError(f"made by ana-story {doc.get('ana_story')!s:.20}, which this "
                              f"copy ({__version__}) cannot read")
-        story = cache._story(doc["story"], doc["scenes"].encode("utf-8"), None, root)
+        story = modeljson.read_story(doc["story"], doc["scenes"].encode("utf-8"), root,
+                                     _unbuildable)
         for sid in story.scenes if build_all else ():
             story.scenes[sid]  # build each scene now (see the docstring)
     except Exception as e:  # noqa: BLE001 - whatever is wrong, the same one message

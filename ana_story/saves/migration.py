@@ -16,7 +16,7 @@ def fingerprint(story: Story) -> str:
     """A hash of what a save depends on: variables with their types and starting
     values, scenes with their chapters, choices, conditions, effects and targets.
     Text is left out, so fixing a typo does not count as a change."""
-    known = story.precomputed.get("save-fingerprint")
+    known = story.save_fingerprint
     if known:  # kept by the compiled-story cache, which would otherwise build every scene
         return known
     h = hashlib.sha256()
