@@ -151,8 +151,7 @@ def _progress(total_hint: str):
 
 
 def cmd_explore(args) -> int:
-    from .explore import explore, random_runs
-    from .explore_text import format_report
+    from .explore import explore, format_report, random_runs
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
             args.max_turns < 1:
         raise UsageError("--max-states, --random and --max-turns need a number above 0")

@@ -1,9 +1,9 @@
 """Explore's report as plain text for a terminal (the JSON shape is Report.to_json)."""
 from __future__ import annotations
 
-from ..hints import command
-from ..model import Story
-from .explore import Finding, Report, dead_choices
+from ...hints import command
+from ...model import Story
+from .report import Finding, Report, dead_choices
 
 
 def _where(story: Story, scene_id: str) -> str:
