@@ -110,7 +110,7 @@ def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
             fn.__globals__.update(repl)
         yield
     finally:
-        for fn, old in zip(fns, saved):
+        for fn, old in zip(fns, saved, strict=True):
             fn.__globals__.update(old)
 
 
