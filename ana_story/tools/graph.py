@@ -113,7 +113,8 @@ def _mermaid_nodes(story: Story) -> list[str]:
                 continue
             title = _mq(s.title or sid)
             if s.is_ending:
-                lines.append(f'    {_mid(sid)}(["{title}<br/><i>ending: {_mq(s.ending)}</i>"])')
+                ending = _mq(s.ending or "")
+                lines.append(f'    {_mid(sid)}(["{title}<br/><i>ending: {ending}</i>"])')
             elif sid == story.start:
                 lines.append(f'    {_mid(sid)}[["{title}<br/><i>start</i>"]]')
             else:
@@ -183,7 +184,7 @@ def _dot_attrs(story: Story, s: Scene, reach: set, colour: dict[str, str]) -> li
     """A scene's DOT attributes: its label, and how start, endings, unreachable
     and tagged scenes look."""
     sid = s.id
-    label = (s.title or sid) + ("\nending: " + s.ending if s.is_ending else "")
+    label = (s.title or sid) + ("\nending: " + (s.ending or "") if s.is_ending else "")
     attrs = [f"label={_dq(label)}"]
     if s.is_ending:
         attrs.append('shape=doubleoctagon, fillcolor="#e8f0ff"')

@@ -114,7 +114,8 @@ def _compose(path: Path) -> yaml.Node | None:
     except yaml.YAMLError as e:
         raise _Fail(0, f"YAML syntax: {e}") from None
     for bad, message, _hint in yamlread.bad_tags(text, node)[:1]:
-        raise _Fail(bad.start_mark.line + 1, message)  # PyYAML would raise KeyError
+        line = bad.start_mark.line + 1 if isinstance(bad, yaml.Node) else 0
+        raise _Fail(line, message)  # PyYAML would raise KeyError
     return node
 
 
@@ -123,7 +124,8 @@ def _steps(constructor: yaml.constructor.SafeConstructor, v: yaml.Node) -> list:
     if not isinstance(v, yaml.SequenceNode):
         raise _Fail(v.start_mark.line + 1, "'steps' should be a list")
     steps = []
-    for item in v.value:
+    items: list[yaml.Node] = v.value
+    for item in items:
         value = constructor.construct_document(item)
         if not (isinstance(value, dict) and len(value) == 1
                 and next(iter(value)) in STEP_KINDS):

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .. import engine
+from ..bounds import MAX_STR
 from ..errors import AnaStoryError
-from ..expressions import MAX_INT, MAX_STR
+from ..expressions import MAX_INT
 from ..model import Story
 from ..state import State
 from .analysis import scene_graph
@@ -72,7 +73,8 @@ def fallible_scenes(story: Story) -> frozenset:
             for n in ast.walk(tree):
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
                         n.func.id in ("visits", "seen") and n.args and \
-                        isinstance(n.args[0], ast.Constant) and n.args[0].value in story.scenes:
+                        isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str) \
+                        and n.args[0].value in story.scenes:
                     found.add(n.args[0].value)
     return frozenset(found)
 
@@ -214,8 +216,8 @@ def _growth(history: list[dict], names: set[str]) -> tuple[str, str]:
     """(name, a sentence) about the first value that grew in every one of the last
     rounds; ("", "") when none did."""
     for name in sorted(names):
-        sizes = [_size(h.get(name)) for h in history[-4:]]
-        if len(sizes) < 4 or any(s is None for s in sizes):
+        sizes = [s for h in history[-4:] if (s := _size(h.get(name))) is not None]
+        if len(sizes) < 4:  # fewer rounds, or a value with no size
             continue
         if not all(b > a for a, b in pairwise(sizes)):
             continue

@@ -56,11 +56,11 @@ class Keyer:
                                  | risky[sid]))
             tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None
                                    and n not in risky[sid]))
-            cells = tuple(_Cells(bounds[sid][n]) for n in tallied)
-            counted = tuple(sorted(set(counted) | counted_too))
-            self.per_scene[sid] = (exact, tallied, counted, _getter(exact),
+            cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
+            every = tuple(sorted(set(counted) | counted_too))
+            self.per_scene[sid] = (exact, tallied, every, _getter(exact),
                                    _getter(tallied), cells,
-                                   tuple(caps[c] for c in counted), once)
+                                   tuple(caps[c] for c in every), once)
 
     def __call__(self, s: State) -> tuple:
         _, _, counted, exact, tallied, cells, caps, once = self.per_scene[s.scene]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import engine
@@ -46,7 +47,7 @@ from ..dice import available_any, choose_all, drawing_scenes, failing_seed, pres
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
-from .report import Finding, Progress, Report
+from .report import Finding, PathStep, Progress, Report
 from .tree import Tree
 
 
@@ -66,13 +67,18 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     for f in report.ending_paths.values():
         f.seed = replay_seed(story, f.path, seed)
     for f in report.errors:  # a seed with which the path is played and really fails
-        f.seed = failing_seed(story, lambda s, path=f.path: replay_state(story, path, s),
+        f.seed = failing_seed(story, _replayer(story, f.path),
                               None if f.fails is None or f.fails < 0 else f.fails, seed)
     pump_loops(story, report, tree, candidates, seed)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+def _replayer(story: Story, path: list[PathStep]) -> Callable[[int], State | None]:
+    """Seed -> the State the path replays to with it (for dice.failing_seed)."""
+    return lambda seed: replay_state(story, path, seed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +136,10 @@ class _Search:
             self.good[sid] = 1  # reported as an error, not again as a soft-lock
             return
         dicey = state.scene in self.drawing
-        if dicey and (e := present_error(story, state)) is not None:
+        if dicey and (err := present_error(story, state)) is not None:
             self.good[sid] = 1
-            if self.first(state.scene, str(e)):
-                report.errors.append(self.finding(sid, state, _DICE + str(e), -1))
+            if self.first(state.scene, str(err)):
+                report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
         if p.ended:
             self.good[sid] = 1
             if p.scene not in report.ending_paths:
@@ -171,13 +177,13 @@ class _Search:
                 sid, state, f"choice {number} ({view.key}): {e}", view.index))
             self.good[sid] = 1
             return []
-        afters, e = choose_all(self.story, state, view.index)
+        afters, err = choose_all(self.story, state, view.index)
         afters = afters or ([after] if after is not None else [])
-        if e is not None:
+        if err is not None:
             self.good[sid] = 1
-            if self.first(view.key, str(e)):
+            if self.first(view.key, str(err)):
                 self.report.errors.append(self.finding(
-                    sid, state, f"choice {number} ({view.key}): {_DICE}{e}", view.index))
+                    sid, state, f"choice {number} ({view.key}): {_DICE}{err}", view.index))
         return afters
 
     def link(self, sid: int, key: str, number: int, code: int, nexts: list[State]) -> None:

@@ -49,7 +49,7 @@ class Tree:
 
 def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | None:
     """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``."""
-    back = {b: None}
+    back: dict[int, tuple[int, str] | None] = {b: None}
     todo = deque([b])
     while todo and a not in back:
         x = todo.popleft()
@@ -60,9 +60,10 @@ def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | Non
     if a not in back:
         return None
     keys = []
-    x = a
-    while back[x] is not None:
-        x, k = back[x]
+    link = back[a]
+    while link is not None:
+        x, k = link
         keys.append(k)
+        link = back[x]
     return [key] + keys[::-1]
 
