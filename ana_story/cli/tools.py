@@ -200,8 +200,7 @@ def _check_text(story: Any, diags: list[Diagnostic], errors: int) -> None:
 
 
 def cmd_explore(args) -> int:
-    from ..tools.explore import explore, random_runs
-    from ..tools.explore_text import format_report
+    from ..tools.explore import explore, format_report, random_runs
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
             args.max_turns < 1:
         raise UsageError("--max-states, --random and --max-turns need a number above 0")

@@ -88,7 +88,7 @@ def _scripted(script: _Script) -> dict[str, Callable]:
 def _functions(scene: Scene) -> list[Callable]:
     """The scene's compiled code that draws (expressions without draws are
     shared between uses through the compile cache, and are never touched)."""
-    parts = [scene.text] + [c.text for c in scene.choices] + \
+    parts: list = [scene.text] + [c.text for c in scene.choices] + \
         [c.locked for c in scene.choices if c.locked is not None]
     for c in scene.choices:
         parts += [c.condition] + [e for _, e in c.effects] + \
@@ -110,7 +110,7 @@ def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
             fn.__globals__.update(repl)
         yield
     finally:
-        for fn, old in zip(fns, saved):
+        for fn, old in zip(fns, saved, strict=True):
             fn.__globals__.update(old)
 
 
@@ -144,7 +144,7 @@ def available_any(story: Story, state: State) -> set[int]:
     """The choices some draw offers (``if: chance(0.05)``): explore takes them all."""
     out: set[int] = set()
     for p in _every(story, state, lambda: engine.present(story, state)):
-        if p is not None and not isinstance(p, AnaStoryError):
+        if isinstance(p, engine.Passage):
             out |= {v.index for v in p.available}
     return out
 

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import AnaStoryError
-from ..model import Story
+from ..model import Scene, Story
 from .analysis import reachable
 
 MAX_LABEL = 28  # longer conditions are left off the edge; the graph stays readable
@@ -92,9 +92,19 @@ def _mq(text: str) -> str:
 
 
 def mermaid(story: Story, tag: tuple = ()) -> str:
-    reach = reachable(story)
-    colour = _coloured(story, tag)
-    lines = ["flowchart TD"]
+    """The scene graph as Mermaid: chapters as subgraphs, then the ways between
+    scenes, then the classes (start, endings, unreachable, each --tag)."""
+    lines = ["flowchart TD"] + _mermaid_nodes(story)
+    for a, b, label, rnd in _edges(story):
+        arrow = "-.->" if rnd else "-->"
+        lines.append(f"  {_mid(a)} {arrow}|{_mq(label)}| {_mid(b)}" if label
+                     else f"  {_mid(a)} {arrow} {_mid(b)}")
+    lines += _mermaid_classes(story, tag)
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_nodes(story: Story) -> list[str]:
+    lines = []
     for i, ch in enumerate(story.chapters):
         lines.append(f'  subgraph ch{i}["{_mq(ch.title)}"]')
         for sid in ch.scenes:
@@ -103,20 +113,23 @@ def mermaid(story: Story, tag: tuple = ()) -> str:
                 continue
             title = _mq(s.title or sid)
             if s.is_ending:
-                lines.append(f'    {_mid(sid)}(["{title}<br/><i>ending: {_mq(s.ending)}</i>"])')
+                ending = _mq(s.ending or "")
+                lines.append(f'    {_mid(sid)}(["{title}<br/><i>ending: {ending}</i>"])')
             elif sid == story.start:
                 lines.append(f'    {_mid(sid)}[["{title}<br/><i>start</i>"]]')
             else:
                 lines.append(f'    {_mid(sid)}["{title}"]')
         lines.append("  end")
-    for a, b, label, rnd in _edges(story):
-        arrow = "-.->" if rnd else "-->"
-        lines.append(f"  {_mid(a)} {arrow}|{_mq(label)}| {_mid(b)}" if label
-                     else f"  {_mid(a)} {arrow} {_mid(b)}")
-    lines.append("  classDef start stroke-width:3px")
-    lines.append("  classDef ending fill:#e8f0ff,stroke:#35a")
-    lines.append("  classDef unreachable fill:#fdd,stroke:#c00,stroke-dasharray:4 3")
-    lines.append(f"  class {_mid(story.start)} start")
+    return lines
+
+
+def _mermaid_classes(story: Story, tag: tuple) -> list[str]:
+    reach = reachable(story)
+    colour = _coloured(story, tag)
+    lines = ["  classDef start stroke-width:3px",
+             "  classDef ending fill:#e8f0ff,stroke:#35a",
+             "  classDef unreachable fill:#fdd,stroke:#c00,stroke-dasharray:4 3",
+             f"  class {_mid(story.start)} start"]
     endings = [_mid(s.id) for s in story.endings]
     if endings:
         lines.append(f"  class {','.join(endings)} ending")
@@ -129,7 +142,7 @@ def mermaid(story: Story, tag: tuple = ()) -> str:
         lines.append(f"  classDef tag{i} fill:{TAG_COLOURS[i % len(TAG_COLOURS)]}")
         if ids:  # none when an earlier --tag already coloured all its scenes
             lines.append(f"  class {','.join(ids)} tag{i}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _dq(text: str) -> str:
@@ -147,18 +160,8 @@ def dot(story: Story, tag: tuple = ()) -> str:
         lines.append(f"    label={_dq(ch.title)}; style=rounded; color=grey60;")
         for sid in ch.scenes:
             s = story.scenes.get(sid)
-            if s is None:
-                continue
-            attrs = [f"label={_dq((s.title or sid) + ('' if not s.is_ending else chr(10) + 'ending: ' + s.ending))}"]
-            if s.is_ending:
-                attrs.append('shape=doubleoctagon, fillcolor="#e8f0ff"')
-            if sid == story.start:
-                attrs.append("penwidth=3")
-            if sid not in reach:
-                attrs.append('fillcolor="#ffdddd", color=red, style="rounded,filled,dashed"')
-            elif sid in colour:
-                attrs.append(f'fillcolor="{colour[sid]}"')
-            lines.append(f"    {_dq(sid)} [{', '.join(attrs)}];")
+            if s is not None:
+                lines.append(f"    {_dq(sid)} [{', '.join(_dot_attrs(story, s, reach, colour))}];")
         lines.append("  }")
     lines.append('  __start [shape=point, width=0.15];')
     lines.append(f"  __start -> {_dq(story.start)};")
@@ -175,6 +178,23 @@ def dot(story: Story, tag: tuple = ()) -> str:
                      f'fillcolor="{TAG_COLOURS[i % len(TAG_COLOURS)]}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_attrs(story: Story, s: Scene, reach: set, colour: dict[str, str]) -> list[str]:
+    """A scene's DOT attributes: its label, and how start, endings, unreachable
+    and tagged scenes look."""
+    sid = s.id
+    label = (s.title or sid) + ("\nending: " + (s.ending or "") if s.is_ending else "")
+    attrs = [f"label={_dq(label)}"]
+    if s.is_ending:
+        attrs.append('shape=doubleoctagon, fillcolor="#e8f0ff"')
+    if sid == story.start:
+        attrs.append("penwidth=3")
+    if sid not in reach:
+        attrs.append('fillcolor="#ffdddd", color=red, style="rounded,filled,dashed"')
+    elif sid in colour:
+        attrs.append(f'fillcolor="{colour[sid]}"')
+    return attrs
 
 
 def render(source: str, output: Path, root: str = "") -> None:

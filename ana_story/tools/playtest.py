@@ -29,6 +29,7 @@ from ..errors import AnaStoryError, UsageError
 from ..expressions import fmt
 from ..model import Story
 from ..startfrom import state_from
+from ..state import State
 from ..suggest import did_you_mean
 from ..ui.markup import plain
 
@@ -76,7 +77,28 @@ def _step_hint(value) -> str:
     return f"'{word}' is not a step; {found} " if found else ""
 
 
-def _read(path: Path):
+def _read(path: Path) -> tuple[dict, list]:
+    """The plan's keys and its steps, each (line, kind, value)."""
+    node = _compose(path)
+    if not isinstance(node, yaml.MappingNode):
+        raise _Fail(1, "a plan is a set of 'key: value' lines with 'steps:'")
+    constructor = yaml.constructor.SafeConstructor()
+    plan, steps = {}, []
+    for k, v in node.value:
+        if k.value not in PLAN_KEYS:
+            raise _Fail(k.start_mark.line + 1, f"unknown key '{k.value}' in the plan "
+                        f"(the keys are: {', '.join(sorted(PLAN_KEYS))})")
+        if k.value == "steps":
+            steps += _steps(constructor, v)
+        else:
+            plan[k.value] = constructor.construct_document(v)
+    if "steps" not in plan and not steps:
+        raise _Fail(1, "the plan has no 'steps'")
+    return plan, steps
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    """The plan file's YAML node tree, by the rules story files are read with."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -92,31 +114,26 @@ def _read(path: Path):
     except yaml.YAMLError as e:
         raise _Fail(0, f"YAML syntax: {e}") from None
     for bad, message, _hint in yamlread.bad_tags(text, node)[:1]:
-        raise _Fail(bad.start_mark.line + 1, message)  # PyYAML would raise KeyError
-    if not isinstance(node, yaml.MappingNode):
-        raise _Fail(1, "a plan is a set of 'key: value' lines with 'steps:'")
-    constructor = yaml.constructor.SafeConstructor()
-    plan, steps = {}, []
-    for k, v in node.value:
-        if k.value not in PLAN_KEYS:
-            raise _Fail(k.start_mark.line + 1, f"unknown key '{k.value}' in the plan "
-                        f"(the keys are: {', '.join(sorted(PLAN_KEYS))})")
-        if k.value == "steps":
-            if not isinstance(v, yaml.SequenceNode):
-                raise _Fail(v.start_mark.line + 1, "'steps' should be a list")
-            for item in v.value:
-                value = constructor.construct_document(item)
-                if not (isinstance(value, dict) and len(value) == 1
-                        and next(iter(value)) in STEP_KINDS):
-                    raise _Fail(item.start_mark.line + 1, _step_hint(value) +
-                                "each step is one of: " + ", ".join(
-                                    f"'{k}:'" for k in STEP_KINDS))
-                steps.append((item.start_mark.line + 1, *next(iter(value.items()))))
-        else:
-            plan[k.value] = constructor.construct_document(v)
-    if "steps" not in plan and not steps:
-        raise _Fail(1, "the plan has no 'steps'")
-    return plan, steps
+        line = bad.start_mark.line + 1 if isinstance(bad, yaml.Node) else 0
+        raise _Fail(line, message)  # PyYAML would raise KeyError
+    return node
+
+
+def _steps(constructor: yaml.constructor.SafeConstructor, v: yaml.Node) -> list:
+    """The 'steps:' list as (line, kind, value), each step checked to be one kind."""
+    if not isinstance(v, yaml.SequenceNode):
+        raise _Fail(v.start_mark.line + 1, "'steps' should be a list")
+    steps = []
+    items: list[yaml.Node] = v.value
+    for item in items:
+        value = constructor.construct_document(item)
+        if not (isinstance(value, dict) and len(value) == 1
+                and next(iter(value)) in STEP_KINDS):
+            raise _Fail(item.start_mark.line + 1, _step_hint(value) +
+                        "each step is one of: " + ", ".join(
+                            f"'{k}:'" for k in STEP_KINDS))
+        steps.append((item.start_mark.line + 1, *next(iter(value.items()))))
+    return steps
 
 
 def _visible(p: engine.Passage) -> str:
@@ -169,75 +186,106 @@ def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult
     try:
         plan, steps = _read(path)
         result.name = str(plan.get("name") or path.stem)
-        seed = plan.get("seed", 0)
-        if not isinstance(seed, int) or isinstance(seed, bool):
-            raise _Fail(1, "'seed' should be a whole number")
-        sets = plan.get("set") or {}
-        if not isinstance(sets, dict):
-            raise _Fail(1, "'set' should be {name: value, ...}")
-        try:
-            state = state_from(story, plan.get("from"),
-                               [f"{k}={fmt(v)}" for k, v in sets.items()], seed=seed)
-        except UsageError as e:
-            raise _Fail(1, str(e)) from None
+        state = _start(story, plan)
         for line, kind, want in steps:
             result.steps += 1
             try:
                 p = engine.present(story, state)
             except AnaStoryError as e:
                 raise _Fail(line, f"the story failed here: {e}") from None
-            if kind == "see":
-                if _norm(want) not in _norm(_visible(p)):
-                    raise _Fail(line, f"expected to see '{want}' in scene '{p.scene}'")
-            elif kind == "not_see":
-                if _norm(want) in _norm(_visible(p)):
-                    raise _Fail(line, f"did not expect to see '{want}' in scene '{p.scene}'")
-            elif kind == "scene":
-                if p.scene != str(want):
-                    raise _Fail(line, f"expected to be in scene '{want}', but this is "
-                                f"'{p.scene}'")
-            elif kind == "ending":
-                if not p.ended:
-                    raise _Fail(line, f"expected the ending '{want}', but the story goes on "
-                                f"in scene '{p.scene}'")
-                if str(want) not in (p.ending, p.scene):
-                    raise _Fail(line, f"expected the ending '{want}', but this is "
-                                f"'{p.ending}' ({p.scene})")
-            elif kind == "variables":
-                if not isinstance(want, dict):
-                    raise _Fail(line, "'variables' should be {name: value, ...}")
-                for name, value in want.items():
-                    if name not in state.variables:
-                        raise _Fail(line, f"the story has no variable '{name}'")
-                    have = state.variables[name]
-                    if not _same(have, value):
-                        raise _Fail(line, f"expected {name} to be {_shown(value)}, but it "
-                                    f"is {_shown(have)}")
-            elif kind == "locked":
-                match = _match(p.choices, want, line)
-                if match is None:
-                    raise _Fail(line, f"no choice '{want}' is shown in scene '{p.scene}'")
-                if not match.shown:  # unavailable and no 'locked:' text: not on screen
-                    raise _Fail(line, f"choice '{plain(match.text)}' is not shown at all: "
-                                "it is not available and has no 'locked:' text (use "
-                                "not_see: to pin that it is hidden)")
-                if match.available:
-                    raise _Fail(line, f"choice '{match.text}' is available, not locked")
-            else:  # choose
-                if p.ended:
-                    raise _Fail(line, f"cannot choose '{want}': the story ended "
-                                f"('{p.ending}')")
-                match = _match(p.available, want, line)
-                if match is None:
-                    raise _Fail(line, f"no available choice matches '{want}' in scene "
-                                f"'{p.scene}'; {_choices_list(p)}")
-                try:
-                    state = engine.choose(story, state, match.index)
-                except AnaStoryError as e:
-                    raise _Fail(line, f"choosing '{match.text}' failed: {e}") from None
+            state = _STEPS[kind](story, state, p, want, line)
     except _Fail as f:
         result.failures.append((f.line, f.message))
     return result
+
+
+def _start(story: Story, plan: dict) -> State:
+    """The State a plan starts from: its 'seed', 'from' and 'set'."""
+    seed = plan.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise _Fail(1, "'seed' should be a whole number")
+    sets = plan.get("set") or {}
+    if not isinstance(sets, dict):
+        raise _Fail(1, "'set' should be {name: value, ...}")
+    try:
+        return state_from(story, plan.get("from"),
+                          [f"{k}={fmt(v)}" for k, v in sets.items()], seed=seed)
+    except UsageError as e:
+        raise _Fail(1, str(e)) from None
+
+
+# Each step kind: (story, State, what is on screen, the step's value, its line) ->
+# the State after it; a step that does not hold raises _Fail.
+
+def _see(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if _norm(want) not in _norm(_visible(p)):
+        raise _Fail(line, f"expected to see '{want}' in scene '{p.scene}'")
+    return state
+
+
+def _not_see(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if _norm(want) in _norm(_visible(p)):
+        raise _Fail(line, f"did not expect to see '{want}' in scene '{p.scene}'")
+    return state
+
+
+def _scene(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if p.scene != str(want):
+        raise _Fail(line, f"expected to be in scene '{want}', but this is '{p.scene}'")
+    return state
+
+
+def _ending(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if not p.ended:
+        raise _Fail(line, f"expected the ending '{want}', but the story goes on "
+                    f"in scene '{p.scene}'")
+    if str(want) not in (p.ending, p.scene):
+        raise _Fail(line, f"expected the ending '{want}', but this is "
+                    f"'{p.ending}' ({p.scene})")
+    return state
+
+
+def _variables(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if not isinstance(want, dict):
+        raise _Fail(line, "'variables' should be {name: value, ...}")
+    for name, value in want.items():
+        if name not in state.variables:
+            raise _Fail(line, f"the story has no variable '{name}'")
+        have = state.variables[name]
+        if not _same(have, value):
+            raise _Fail(line, f"expected {name} to be {_shown(value)}, but it "
+                        f"is {_shown(have)}")
+    return state
+
+
+def _locked(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    match = _match(p.choices, want, line)
+    if match is None:
+        raise _Fail(line, f"no choice '{want}' is shown in scene '{p.scene}'")
+    if not match.shown:  # unavailable and no 'locked:' text: not on screen
+        raise _Fail(line, f"choice '{plain(match.text)}' is not shown at all: "
+                    "it is not available and has no 'locked:' text (use "
+                    "not_see: to pin that it is hidden)")
+    if match.available:
+        raise _Fail(line, f"choice '{match.text}' is available, not locked")
+    return state
+
+
+def _choose(story: Story, state: State, p: engine.Passage, want, line: int) -> State:
+    if p.ended:
+        raise _Fail(line, f"cannot choose '{want}': the story ended ('{p.ending}')")
+    match = _match(p.available, want, line)
+    if match is None:
+        raise _Fail(line, f"no available choice matches '{want}' in scene "
+                    f"'{p.scene}'; {_choices_list(p)}")
+    try:
+        return engine.choose(story, state, match.index)
+    except AnaStoryError as e:
+        raise _Fail(line, f"choosing '{match.text}' failed: {e}") from None
+
+
+_STEPS = {"see": _see, "not_see": _not_see, "choose": _choose, "locked": _locked,
+          "scene": _scene, "ending": _ending, "variables": _variables}
 
 
 def _match(views, want, line: int = 0):

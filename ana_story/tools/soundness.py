@@ -23,10 +23,12 @@ import math
 import re
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .. import engine
+from ..bounds import MAX_STR
 from ..errors import AnaStoryError
-from ..expressions import MAX_INT, MAX_STR
+from ..expressions import MAX_INT
 from ..model import Story
 from ..state import State
 from .analysis import scene_graph
@@ -71,7 +73,8 @@ def fallible_scenes(story: Story) -> frozenset:
             for n in ast.walk(tree):
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
                         n.func.id in ("visits", "seen") and n.args and \
-                        isinstance(n.args[0], ast.Constant) and n.args[0].value in story.scenes:
+                        isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str) \
+                        and n.args[0].value in story.scenes:
                     found.add(n.args[0].value)
     return frozenset(found)
 
@@ -136,6 +139,23 @@ def fallible_live(story: Story) -> dict[str, frozenset]:
     scene on (closed under the effects that feed them), and those a choice from
     there may store past the bounds (``at_risk``)."""
     graph = scene_graph(story)
+    live = _fallible_seeds(story, graph)
+    if not any(live.values()):
+        return {sid: frozenset() for sid in story.scenes}
+    from .sceneorder import scene_order
+    rank = scene_order(story)[0]
+    backwards = sorted(story.scenes, key=lambda sid: -rank.get(sid, 0))
+    changed = True
+    while changed:
+        changed = False
+        for sid in backwards:  # successors first: a chain settles in one round
+            changed = _widen(story, graph, live, sid) or changed
+    return {sid: frozenset(v) for sid, v in live.items()}
+
+
+def _fallible_seeds(story: Story, graph: dict) -> dict[str, set]:
+    """scene id -> what its own fallible expressions read, and what the choices
+    that may store past the bounds store and read."""
     live = {sid: _local_fallible(s, story.variables) for sid, s in story.scenes.items()}
     risky = at_risk(story, graph)
     if risky:
@@ -144,27 +164,23 @@ def fallible_live(story: Story) -> dict[str, frozenset]:
                 for name, expr in c.effects:
                     if name in risky:
                         live[sid] |= {name} | (expr.reads & set(story.variables))
-    if not any(live.values()):
-        return {sid: frozenset() for sid in story.scenes}
-    from .sceneorder import scene_order as _order
-    rank = _order(story)[0]
-    backwards = sorted(story.scenes, key=lambda sid: -rank.get(sid, 0))
-    changed = True
-    while changed:
-        changed = False
-        for sid in backwards:  # successors first: a chain settles in one round
-            scene = story.scenes[sid]
-            mine = set(live[sid])
-            for t in graph[sid]:
-                mine |= live[t]
-            for c in scene.choices:
-                for name, expr in reversed(c.effects):
-                    if name in mine:
-                        mine |= expr.reads
-            if mine != live[sid]:
-                live[sid] = mine
-                changed = True
-    return {sid: frozenset(v) for sid, v in live.items()}
+    return live
+
+
+def _widen(story: Story, graph: dict, live: dict, sid: str) -> bool:
+    """Add to ``live[sid]`` what its successors need and the effects feeding that;
+    True when it grew."""
+    mine = set(live[sid])
+    for t in graph[sid]:
+        mine |= live[t]
+    for c in story.scenes[sid].choices:
+        for name, expr in reversed(c.effects):
+            if name in mine:
+                mine |= expr.reads
+    if mine == live[sid]:
+        return False
+    live[sid] = mine
+    return True
 
 
 def changing_choices(story: Story) -> set[str]:
@@ -201,32 +217,43 @@ def _growth(history: list[dict], names: set[str]) -> tuple[str, str]:
     """(name, a sentence) about the first value that grew in every one of the last
     rounds; ("", "") when none did."""
     for name in sorted(names):
-        sizes = [_size(h.get(name)) for h in history[-4:]]
-        if len(sizes) < 4 or any(s is None for s in sizes):
+        sizes = [s for h in history[-4:] if (s := _size(h.get(name))) is not None]
+        if len(sizes) < 4:  # fewer rounds, or a value with no size
             continue
-        if not all(b > a for a, b in zip(sizes, sizes[1:])):
+        if not all(b > a for a, b in pairwise(sizes)):
             continue
         value = history[-1][name]
-        text = isinstance(value, str)
         last, before = sizes[-1], sizes[-2]
-        ratio = last / before if before else math.inf
-        if isinstance(value, float):
-            # only a float that multiplies reaches infinity; adding stalls first
-            if not (before and ratio >= 1.5):
-                continue
-            bound, unit = sys.float_info.max, "the largest number there is"
-        else:
-            bound = MAX_STR if text else MAX_INT
-            unit = f"{bound:,} characters" if text else "10^15"
-        if ratio >= 1.5 and before:
-            more = math.ceil(math.log(bound / last) / math.log(ratio))
-        else:
-            more = math.ceil((bound - last) / (last - before))
-        what = " characters" if text else ""
+        ahead = _rounds_left(value, last, before)
+        if ahead is None:
+            continue
+        more, unit = ahead
+        what = " characters" if isinstance(value, str) else ""
         return name, (f"'{name}' grows every time round the loop ({before:g}, then {last:g}"
                 f"{what}); after about {max(1, more):,} more rounds it passes {unit} and "
                 "play stops with an error")
     return "", ""
+
+
+def _rounds_left(value, last: float, before: float) -> tuple[int, str] | None:
+    """About how many more rounds until ``value`` (of size ``last``, ``before`` a
+    round earlier) passes its bound, and the bound in words; None for a float
+    that only adds (it stalls before infinity)."""
+    ratio = last / before if before else math.inf
+    if isinstance(value, float):
+        # only a float that multiplies reaches infinity; adding stalls first
+        if not (before and ratio >= 1.5):
+            return None
+        bound, unit = sys.float_info.max, "the largest number there is"
+    else:
+        text = isinstance(value, str)
+        bound = MAX_STR if text else MAX_INT
+        unit = f"{bound:,} characters" if text else "10^15"
+    if ratio >= 1.5 and before:
+        more = math.ceil(math.log(bound / last) / math.log(ratio))
+    else:
+        more = math.ceil((bound - last) / (last - before))
+    return more, unit
 
 
 def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:

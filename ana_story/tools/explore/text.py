@@ -1,9 +1,9 @@
 """Explore's report as plain text for a terminal (the JSON shape is Report.to_json)."""
 from __future__ import annotations
 
-from ..hints import command
-from ..model import Story
-from .explore import Finding, Report, dead_choices
+from ...hints import command
+from ...model import Story
+from .report import Finding, Report, dead_choices
 
 
 def _where(story: Story, scene_id: str) -> str:
@@ -53,43 +53,71 @@ def _plural(n: int, word: str) -> str:
 
 
 def format_report(r: Report, *, limit: int = 20) -> str:
+    """The report for a terminal: a heading, then each section, then the verdict."""
+    dead = dead_choices(r)
+    out = _heading(r)
+    out += _scene_lines(r, limit)
+    out += _choice_lines(r, dead, limit)
+    out += _ending_lines(r, limit)
+    out += _softlock_lines(r, limit)
+    out += _finding_lines(r, limit)
+    if r.mode != "random":
+        out += _loop_lines(r, limit)
+    out.append(_verdict(r, dead))
+    return "\n".join(out)
+
+
+def _heading(r: Report) -> list[str]:
     story = r.story
-    out = []
-    rate = r.states / r.seconds if r.seconds > 0 else 0
     if r.mode == "random":
-        out.append(f"{story.title}: {_plural(r.runs, 'random playthrough')} "
-                   f"(seed {r.seed}) in {r.seconds:.2f} s; {_plural(r.states, 'distinct State')}")
+        out = [f"{story.title}: {_plural(r.runs, 'random playthrough')} "
+               f"(seed {r.seed}) in {r.seconds:.2f} s; {_plural(r.states, 'distinct State')}"]
         if r.long_runs:
             out.append(f"  {_plural(r.long_runs, 'run')} still going after {r.max_turns} "
                        "choices (a loop the random player did not leave)")
-    else:
-        out.append(f"{story.title}: {_plural(r.states, 'State')} explored in "
-                   f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}")
-        if not r.complete:
-            grow = ", ".join(f"{g['what']} took {g['values']:,} values" for g in r.widest)
-            out.append(f"  INCOMPLETE: stopped at --max-states {r.states:,}; "
-                       f"{_plural(r.cut, 'more State')} found but not explored"
-                       + (f" ({grow})" if grow else "")
-                       + ". What follows covers only the States explored.")
+        return out
+    rate = r.states / r.seconds if r.seconds > 0 else 0
+    out = [f"{story.title}: {_plural(r.states, 'State')} explored in "
+           f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}"]
+    if not r.complete:
+        grow = ", ".join(f"{g['what']} took {g['values']:,} values" for g in r.widest)
+        out.append(f"  INCOMPLETE: stopped at --max-states {r.states:,}; "
+                   f"{_plural(r.cut, 'more State')} found but not explored"
+                   + (f" ({grow})" if grow else "")
+                   + ". What follows covers only the States explored.")
+    return out
+
+
+def _scene_lines(r: Report, limit: int) -> list[str]:
+    story = r.story
     scenes = list(story.scenes)
     reached = [s for s in scenes if r.scene_hits.get(s)]
-    out.append(f"Scenes: {len(reached)}/{len(scenes)} reached")
+    out = [f"Scenes: {len(reached)}/{len(scenes)} reached"]
     if r.mode == "random":
         rows = sorted(((r.scene_hits.get(s, 0), s) for s in scenes), reverse=True)
         for n, s in rows[:limit]:
             out.append(f"  {n:>8,}  {s}")
     for s in r.unreached_scenes[:limit]:
         out.append(f"  never reached: {s}{_where(story, s)}")
+    return out
+
+
+def _choice_lines(r: Report, dead: list, limit: int) -> list[str]:
+    story = r.story
     choices = [c.key for sc in story.scenes.values() for c in sc.choices]
-    dead = dead_choices(r)
-    out.append(f"Choices: {len(choices) - len(dead)}/{len(choices)} taken")
+    out = [f"Choices: {len(choices) - len(dead)}/{len(choices)} taken"]
     for d in dead[:limit]:
         out.append(f"  never taken: {d['choice']} {_choice_where(story, d['choice'])}: "
                    f"{d['reason']}")
     if len(dead) > limit:
         out.append(f"  ... and {len(dead) - limit} more (--format json lists all)")
+    return out
+
+
+def _ending_lines(r: Report, limit: int) -> list[str]:
+    story = r.story
     endings = story.endings
-    out.append(f"Endings: {len(endings) - len(r.unreached_endings)}/{len(endings)} reached")
+    out = [f"Endings: {len(endings) - len(r.unreached_endings)}/{len(endings)} reached"]
     for e in endings:
         if r.mode == "random":
             n = r.ending_hits.get(e.id, 0)
@@ -102,38 +130,46 @@ def format_report(r: Report, *, limit: int = 20) -> str:
         else:
             out.append(f"  {e.ending} [{e.id}]: {_plural(len(f.path), 'choice')}; "
                        f"{replay_line(f, story.root)}")
-    if r.softlocks:
-        total = sum(f.states for f in r.softlocks)
-        word = "run" if r.mode == "random" else "State"
-        out.append(f"Soft-locks: {_plural(total, word)} from which no ending can be reached, "
-                   f"in {_plural(len(r.softlocks), 'scene')}")
-        for f in r.softlocks[:limit]:
-            how = "no choice is available" if f.stuck else "no way on leads to an ending"
-            vals = ", ".join(f"{k}={v!r}" for k, v in f.variables.items())
-            out.append(f"  {f.scene}{_where(story, f.scene)}: {how}; e.g. with {vals}")
-            out.append(f"    reach it: {replay_line(f, story.root)}")
-    else:
-        out.append("Soft-locks: none" + (" found" if r.mode == "random" or not r.complete
-                                         else ": every State can still reach an ending")
-                   + (f", but {_plural(r.long_runs, 'run')} never ended (below)"
-                      if r.long_runs else ""))
+    return out
+
+
+def _softlock_lines(r: Report, limit: int) -> list[str]:
+    story = r.story
+    if not r.softlocks:
+        return ["Soft-locks: none" + (" found" if r.mode == "random" or not r.complete
+                                      else ": every State can still reach an ending")
+                + (f", but {_plural(r.long_runs, 'run')} never ended (below)"
+                   if r.long_runs else "")]
+    total = sum(f.states for f in r.softlocks)
+    word = "run" if r.mode == "random" else "State"
+    out = [f"Soft-locks: {_plural(total, word)} from which no ending can be reached, "
+           f"in {_plural(len(r.softlocks), 'scene')}"]
+    for f in r.softlocks[:limit]:
+        how = "no choice is available" if f.stuck else "no way on leads to an ending"
+        vals = ", ".join(f"{k}={v!r}" for k, v in f.variables.items())
+        out.append(f"  {f.scene}{_where(story, f.scene)}: {how}; e.g. with {vals}")
+        out.append(f"    reach it: {replay_line(f, story.root)}")
+    return out
+
+
+def _finding_lines(r: Report, limit: int) -> list[str]:
+    """The errors, the values that grow without bound, the runs that never ended."""
+    root = r.story.root
+    out = []
     for f in r.errors[:limit]:
         out.append(f"Error in {f.scene}: {f.message}")
-        out.append(f"    reach it: {replay_line(f, story.root)}")
+        out.append(f"    reach it: {replay_line(f, root)}")
     for f in r.growth[:limit]:
         out.append(f"Grows without bound in {f.scene}: {f.message}")
-        out.append(f"    reach it: {replay_line(f, story.root)}")
+        out.append(f"    reach it: {replay_line(f, root)}")
         if f.hint:
             out.append(f"    hint: {f.hint}")
     for f in r.long[:limit]:
         out.append(f"Run with seed {f.seed} {f.message}; it was in {f.scene}")
-        out.append(f"    replay it: {replay_line(f, story.root)}")
+        out.append(f"    replay it: {replay_line(f, root)}")
     if r.long_runs > len(r.long[:limit]):
         out.append(f"  ... {r.long_runs - len(r.long[:limit])} more such runs")
-    if r.mode != "random":
-        out += _loop_lines(r, limit)
-    out.append(_verdict(r, dead))
-    return "\n".join(out)
+    return out
 
 
 def _loop_lines(r: Report, limit: int) -> list[str]:

@@ -1,0 +1,240 @@
+"""Explore's exhaustive search: every State a player can reach.
+
+The exhaustive search is a breadth-first search over engine States, driven by
+the real ``engine.present`` / ``engine.choose``. Two States are merged when
+they play the same from here on: same scene, same values of the variables that
+can change a condition or a route (analysis.relevant_variables), same visit
+counts of the scenes a condition counts (capped where counting higher changes
+nothing, analysis.visit_caps), same once-only choices taken. Turn, seed and
+history are left out of that key.
+
+Per scene, only what can still matter from there is kept (analysis.live_sets:
+a variable last read in chapter 2 no longer splits States in chapter 3), and a
+tally only ever compared with constants and changed by constant steps is
+kept only as its place among the thresholds still ahead (analysis.thresholds): without that a
+story of a dozen tallies has millions of States; with it, thousands.
+
+Merging is exact about where a player can go, not about whether play can fail:
+soundness.py keeps exact the values a failing expression or the bounds may hinge
+on, and after the search plays each value-changing loop for real (loops.pump_loops),
+so that a clean report means no reachable play can fail. Dead choices (never
+taken) are listed with why, and fail the report under --strict.
+
+Randomness, decided here and documented in docs/authoring-tools.md:
+- a ``goto: {random: ...}`` is explored along *every* outcome, so an ending
+  reached by luck is still found;
+- draws inside expressions (random(), chance(), pick()): dice.py plays such a
+  scene under every outcome of its draws, so a choice only luck offers is taken,
+  an error any draw gives is found, and every value an effect can draw is
+  explored on.
+
+Breadth-first order means the first path found to each ending is a shortest
+one. Paths are kept as parent links, not per State, so memory stays small.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ... import engine
+from ...errors import AnaStoryError
+from ...model import Choice, Story
+from ...state import State, Step
+from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
+from .key import Keyer, growing
+from .loops import pump_loops, softlocks_and_loops
+from .replay import replay_seed, replay_state
+from .report import Finding, PathStep, Progress, Report
+from .tree import Tree
+
+
+def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
+            progress: Progress | None = None, strict: bool = False) -> Report:
+    """Search every State reachable from the start, up to ``max_states``;
+    ``strict``: a choice no State can take fails the report."""
+    t0 = time.perf_counter()
+    search = _Search(story, max_states, seed, strict)
+    explored = search.run(progress)
+    report, tree = search.report, search.tree
+    report.states = len(search.ids)
+    if not report.complete:
+        report.widest = growing(search.ids, search.key)
+    del search.ids
+    candidates = softlocks_and_loops(story, report, tree, search.good, seed)
+    for f in report.ending_paths.values():
+        f.seed = replay_seed(story, f.path, seed)
+    for f in report.errors:  # a seed with which the path is played and really fails
+        f.seed = failing_seed(story, _replayer(story, f.path),
+                              None if f.fails is None or f.fails < 0 else f.fails, seed)
+    pump_loops(story, report, tree, candidates, seed)
+    report.seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress(explored, report.states)
+    return report
+
+
+def _replayer(story: Story, path: list[PathStep]) -> Callable[[int], State | None]:
+    """Seed -> the State the path replays to with it (for dice.failing_seed)."""
+    return lambda seed: replay_state(story, path, seed)
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A choice the search's seed does not offer but other draws do."""
+
+    index: int
+    key: str
+
+
+_DICE = "with some draws of the dice: "
+
+
+class _Search:
+    """One breadth-first search: the States met (by key), the tree of the
+    explored ones, the queue, and the report being filled."""
+
+    def __init__(self, story: Story, max_states: int, seed: int, strict: bool):
+        self.story = story
+        self.max_states = max_states
+        self.key = Keyer(story)
+        start = engine.new_state(story, seed)
+        self.ids = {self.key(start): 0}
+        self.tree = Tree(story, start.scene)
+        self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
+        self.report = Report(story, "exhaustive", seed, strict=strict)
+        self.report.scene_hits[start.scene] = 1
+        self.queue = deque([start])
+        self.drawing = drawing_scenes(story)
+        self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+
+    def run(self, progress: Progress | None) -> int:
+        """Explore the queue to its end; how many States were explored."""
+        queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
+                                           self.good, self.visit)
+        explored = 0
+        while queue:
+            state = queue.popleft()
+            sid = explored
+            explored += 1
+            if progress is not None and explored % 2000 == 0:
+                progress(explored, len(self.ids))
+            first.append(len(succ))
+            good.append(0)
+            visit(sid, state)
+        return explored
+
+    def visit(self, sid: int, state: State) -> None:
+        """Present one State and follow each choice it offers."""
+        story, report = self.story, self.report
+        try:
+            p = engine.present(story, state)
+        except AnaStoryError as e:
+            report.errors.append(self.finding(sid, state, str(e), -1))
+            self.good[sid] = 1  # reported as an error, not again as a soft-lock
+            return
+        dicey = state.scene in self.drawing
+        if dicey and (err := present_error(story, state)) is not None:
+            self.good[sid] = 1
+            if self.first(state.scene, str(err)):
+                report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
+        if p.ended:
+            self.good[sid] = 1
+            if p.scene not in report.ending_paths:
+                report.ending_paths[p.scene] = self.finding(sid, state)
+            return
+        scene = story.scenes[state.scene]
+        views: list = list(enumerate(p.available, 1))
+        offered = None
+        if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
+            offered = {v.index for v in p.available}
+            views += [(len(views) + 1, _View(i, scene.choices[i].key))
+                      for i in sorted(available_any(story, state) - offered)]
+        choice_hits, index = report.choice_hits, self.tree.index
+        for number, view in views:
+            afters = self.follow(sid, state, number, view, offered)
+            if not afters:
+                continue
+            choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
+            choice = scene.choices[view.index]
+            nexts = afters if not choice.goto.random else \
+                [o for a in afters for o in _random_outcomes(story, state, a, choice)]
+            self.link(sid, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
+
+    def follow(self, sid: int, state: State, number: int, view, offered: set | None
+               ) -> list[State]:
+        """The States a choice leads to: in a scene that draws (``offered`` is what
+        the search's seed offers), one for each outcome of the draws."""
+        try:
+            if offered is None:
+                return [engine.choose(self.story, state, view.index)]
+            after = engine.choose(self.story, state, view.index) \
+                if view.index in offered else None
+        except AnaStoryError as e:
+            self.report.errors.append(self.finding(
+                sid, state, f"choice {number} ({view.key}): {e}", view.index))
+            self.good[sid] = 1
+            return []
+        afters, err = choose_all(self.story, state, view.index)
+        afters = afters or ([after] if after is not None else [])
+        if err is not None:
+            self.good[sid] = 1
+            if self.first(view.key, str(err)):
+                self.report.errors.append(self.finding(
+                    sid, state, f"choice {number} ({view.key}): {_DICE}{err}", view.index))
+        return afters
+
+    def link(self, sid: int, key: str, number: int, code: int, nexts: list[State]) -> None:
+        """Record the ways on from State ``sid``; queue each State not met before."""
+        ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
+        hits = report.scene_hits
+        for nxt in nexts:
+            k = keyer(nxt)
+            nid = ids.get(k)
+            if nid is None:
+                if len(ids) >= self.max_states:
+                    report.cut += 1
+                    report.complete = False
+                    self.good[sid] = 1
+                    continue
+                nid = len(ids)
+                ids[k] = nid
+                tree.add(sid, key, number, nxt.scene)
+                hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
+                self.queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
+                                        nxt.turn, nxt.seed))
+            tree.succ.append(nid)
+            tree.via.append(code)
+
+    def first(self, where: str, message: str) -> bool:
+        """True the first time an error only some draws give is met at ``where``:
+        the same error in every State of a scene is said once."""
+        if (where, message) in self.told:
+            return False
+        self.told.add((where, message))
+        return True
+
+    def finding(self, sid: int, state: State, message: str = "",
+                fails: int | None = None) -> Finding:
+        return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
+                       message=message, fails=fails)
+
+
+def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:
+    """``after`` with its random goto sent to each possible target in turn."""
+    chosen = after.scene
+    out = []
+    for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
+        if target == chosen:
+            out.append(after)
+            continue
+        visits = dict(after.visits)
+        visits[chosen] -= 1
+        if not visits[chosen]:
+            del visits[chosen]
+        visits[target] = visits.get(target, 0) + 1
+        out.append(State(target, after.variables, visits, after.once,
+                         before.path + (Step(choice.key, target),), after.turn, after.seed))
+    return out

@@ -1,0 +1,69 @@
+"""The explored States as a graph in flat arrays: parent links and successors."""
+from __future__ import annotations
+
+from array import array
+from collections import deque
+
+from ...model import Story
+from .report import PathStep
+
+
+class Tree:
+    """Parent links and successor lists of the explored States, in flat arrays
+    (a few bytes a State), so a search of millions of States fits in memory."""
+
+    def __init__(self, story: Story, start_scene: str):
+        self.keys = [c.key for s in story.scenes.values() for c in s.choices]
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.parent = array("l", [-1])
+        self.step = array("l", [0])  # choice index * 256 + number typed
+        self.scene_of = [start_scene]
+        self.first = array("l")  # explored State -> start of its successors in succ
+        self.succ = array("l")
+        self.via = array("l")  # per successor: choice index * 256 + number typed
+
+    def add(self, parent: int, choice: str, number: int, scene: str) -> None:
+        self.parent.append(parent)
+        self.step.append(self.index[choice] * 256 + min(number, 255))
+        self.scene_of.append(scene)
+
+    def path(self, sid: int) -> list[PathStep]:
+        steps = []
+        while self.parent[sid] >= 0:
+            code = self.step[sid]
+            steps.append(PathStep(self.keys[code // 256], code % 256, self.scene_of[sid]))
+            sid = self.parent[sid]
+        steps.reverse()
+        return steps
+
+    def successors(self, sid: int):
+        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        return self.succ[self.first[sid]:end]
+
+    def edges(self, sid: int):
+        """(successor, choice key) of each way on from an explored State."""
+        start = self.first[sid]
+        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        return [(self.succ[i], self.keys[self.via[i] // 256]) for i in range(start, end)]
+
+
+def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | None:
+    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``."""
+    back: dict[int, tuple[int, str] | None] = {b: None}
+    todo = deque([b])
+    while todo and a not in back:
+        x = todo.popleft()
+        for y, k in tree.edges(x):
+            if y in members and y not in back:
+                back[y] = (x, k)
+                todo.append(y)
+    if a not in back:
+        return None
+    keys = []
+    link = back[a]
+    while link is not None:
+        x, k = link
+        keys.append(k)
+        link = back[x]
+    return [key] + keys[::-1]
+
