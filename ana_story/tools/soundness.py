@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .. import engine
-from ..bounds import MAX_STR
 from ..errors import AnaStoryError
-from ..expressions import MAX_INT
+from ..expressions import MAX_INT, MAX_STR
 from ..model import Story
 from ..state import State
 from .analysis import scene_graph
