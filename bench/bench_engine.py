@@ -210,11 +210,12 @@ def plot(rows: list[dict], path: Path) -> None:
         y = py(10 ** e)
         out.append(f'<line x1="{pad}" y1="{y:.1f}" x2="{w - pad}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{pad - 6}" y="{y + 4:.1f}" text-anchor="end">1e{e}</text>')
-    for r, x in zip(rows, xs):
+    for r, x in zip(rows, xs, strict=True):
         out.append(f'<text x="{px(x):.1f}" y="{h - 1.5 * pad + 18}" text-anchor="middle">'
                    f'N={r["n"]:,}</text>')
     for i, (label, key, color) in enumerate(series):
-        pts = " ".join(f"{px(x):.1f},{py(r[key]):.1f}" for r, x in zip(rows, xs) if r[key] > 0)
+        pts = " ".join(f"{px(x):.1f},{py(r[key]):.1f}"
+                       for r, x in zip(rows, xs, strict=True) if r[key] > 0)
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
         out.append(f'<text x="{pad + 150 * i}" y="{h - 12}" fill="{color}">'
                    f'{label}</text>')  # the legend, in a row under the axis
@@ -309,7 +310,8 @@ def report(rows, steps, runs, ten) -> str:
         lines.append(f"| `ana-story explore --random 10000` on N=1,000 (whole command) | "
                      f"{mid['random10k_s']:.1f} s | seconds | met |")
     lines.append(f"| `ana-story check` of tests/fixtures/ten-mistakes (all ten reported, "
-                 f"whole command) | {ten * 1000:.0f} ms | 1 s | {'met' if ten < 1 else 'not met'} |")
+                 f"whole command) | {ten * 1000:.0f} ms | 1 s | "
+                 f"{'met' if ten < 1 else 'not met'} |")
     if big and 1000 in steps and 10000 in steps:
         lines += ["", "Against the reference engines on the same model (their figures from the "
                   "performance issue, measured on this kind of machine):", "",
@@ -322,8 +324,10 @@ def report(rows, steps, runs, ten) -> str:
                   f"| load from source, N=10,000 | {big['cold_s']:.2f} s | 5.5-7.4 s | 6.3 s | - |",
                   f"| load compiled, N=10,000 | {big['warm_s']:.2f} s | 0.39 s | 0.41 s | 0.22 s |",
                   f"| first choice screen, N=10,000 (source / compiled) | "
-                  f"{big['launch_cold_s']:.2f} s / {big['launch_warm_s']:.2f} s | | 5.5 s / 0.9 s | |",
-                  f"| State save / load, per op | {big['dump_us']:.0f} / {big['parse_us']:.0f} µs | "
+                  f"{big['launch_cold_s']:.2f} s / {big['launch_warm_s']:.2f} s | "
+                  "| 5.5 s / 0.9 s | |",
+                  f"| State save / load, per op | {big['dump_us']:.0f} / "
+                  f"{big['parse_us']:.0f} µs | "
                   "29-50 / 42-66 µs | 30 / 45 µs | 17 / 17 µs |",
                   f"| peak memory playing N=10,000 | {big['rss_mb']:.0f} MB (YAML), "
                   f"{big['rss_warm_mb']:.0f} MB (cache) | 191 MB | 169 MB | 289 MB |"]

@@ -98,7 +98,8 @@ def report(rows, runs: int, shipped, peak=None) -> str:
              "visit counts and once-only choices that can still change a condition or a "
              "route from that scene on, tallies by their place among the thresholds "
              "ahead: see docs/authoring-tools.md); each is shown with `engine.present` "
-             "(text rendered) and each available choice taken with `engine.choose`. A random playthrough is played to an ending "
+             "(text rendered) and each available choice taken with `engine.choose`. "
+             "A random playthrough is played to an ending "
              "(or 1,000 choices), choosing uniformly among the available choices.", "",
              "| story | scenes | States (runs) | complete | time | States/s |",
              "|---|---:|---:|:-:|---:|---:|"]

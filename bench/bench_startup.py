@@ -272,12 +272,13 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
               f"| `ana-story --version` (our CLI, nothing loaded) | {ms(version)} |", "",
               "Where the time goes, in one fresh process (medians, in order):", "",
               "| step | time |", "|---|---:|"]
-    lines += [f"| {name} | {ms(t)} |" for name, t in zip(PHASE_NAMES, split)]
+    lines += [f"| {name} | {ms(t)} |" for name, t in zip(PHASE_NAMES, split, strict=False)]
     lines += ["", "On the way to the first screen, the bare command builds no argument "
               "parser (play's defaults; argparse is still imported with cli/app.py); "
               "with options, only play's parser is built (cli/play.py; the other command "
               "groups' modules in cli/ load when a command is given, and the saves "
-              "command's saves modules only when it runs); difflib (for a did-you-mean) and tempfile (to write the cache) are "
+              "command's saves modules only when it runs); difflib (for a did-you-mean) "
+              "and tempfile (to write the cache) are "
               "imported where they are used, though tempfile and shutil are still loaded "
               "by platformdirs, which finds the save and preference folders. "
               "The menu's gap above the floor is ana-story's own modules, loading "

@@ -19,7 +19,7 @@ TODAY = date.today().strftime("%d %b %Y")
 
 
 def play(*lines: str, args=(), env=None):
-    return run_cli("play", GARDEN, "--seed", "1", *args, input="".join(l + "\n" for l in lines),
+    return run_cli("play", GARDEN, "--seed", "1", *args, input="".join(ln + "\n" for ln in lines),
                    env=env)
 
 
@@ -216,7 +216,8 @@ def test_a_damaged_prefs_file_is_one_line_and_never_blocks_play(text, says):
 def test_a_bad_environment_value_is_a_warning_and_play_goes_on():
     r = play("1", env={"ANA_STORY_PACE": "soon"})
     assert r.returncode == 0 and "KNOCKING" in r.stdout
-    assert "$ANA_STORY_PACE = soon is not seconds from 0 to 60 (0: all at once); using 0.0" in r.stderr
+    assert ("$ANA_STORY_PACE = soon is not seconds from 0 to 60 (0: all at once); using 0.0"
+            in r.stderr)
 
 
 def test_locked_choices_can_be_hidden():

@@ -328,7 +328,7 @@ def test_the_readme_recipe_for_moving_machines_works_as_written(tmp_path):
     story = load_story(shipped_story())
     data = data_after(story, 2)
     SaveStore(story, old).save(AUTOSAVE, data)
-    for words, machine in zip(commands, (old, new, new)):
+    for words, machine in zip(commands, (old, new, new), strict=False):
         assert words[0] == "ana-story"
         r = run_cli(*words[1:], cwd=tmp_path, env={"ANA_STORY_SAVES": str(machine)})
         assert r.returncode == 0, (words, r.stderr)

@@ -91,7 +91,7 @@ def test_sigkill_at_random_moments_never_damages_or_loses_a_slot(tmp_path, links
         events = _read_all(r)
         os.close(r)
         in_flight = None
-        for kind, n in zip(events[::2], events[1::2]):
+        for kind, n in zip(events[::2], events[1::2], strict=False):
             n = int(n)
             slot = SLOTS[n % len(SLOTS)]
             if kind == "S":

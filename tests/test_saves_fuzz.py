@@ -6,6 +6,7 @@ CI runs 150 examples per test; the long run:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -75,10 +76,9 @@ def check_load(content: bytes) -> None:
             assert state.scene in STORY.scenes
             for s in result.data.undo:
                 assert s.scene in STORY.scenes and set(s.variables) == set(STORY.variables)
-            try:
+            # the story's own arithmetic may object to odd values; no crash
+            with contextlib.suppress(AnaStoryError):
                 engine.present(STORY, state)
-            except AnaStoryError:
-                pass  # the story's own arithmetic may object to odd values; no crash
         (store.folder / "fuzz2.json").write_bytes(content)
         store.list()  # never raises
 

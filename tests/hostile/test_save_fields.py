@@ -8,6 +8,7 @@ runs import, list, show and load in-process under several time zones.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -221,10 +222,8 @@ def _exercise(blob: bytes) -> None:
         store = SaveStore(STORY, Path(d) / "saves")
         src = Path(d) / "in.json"
         src.write_bytes(blob)
-        try:
+        with contextlib.suppress(SaveError):
             store.import_file(src, "imported")
-        except SaveError:
-            pass
         store.folder.mkdir(parents=True, exist_ok=True)
         (store.folder / "placed.json").write_bytes(blob)
         out = io.StringIO()

@@ -176,7 +176,7 @@ def test_play_past_the_bound_writes_what_load_accepts_with_undo(tmp_path, loop, 
     assert got.state.path == now.path[len(now.path) - len(got.state.path):]  # newest kept
     assert got.state.variables == now.variables and got.state.turn == now.turn
     assert [s.variables for s in got.undo] == [s.variables for s in undo]
-    for earlier, later in zip(got.undo, got.undo[1:] + (got.state,)):
+    for earlier, later in zip(got.undo, got.undo[1:] + (got.state,), strict=True):
         assert later.path[:len(earlier.path)] == earlier.path  # still one path
     # and play goes on from it: the next choices save and load again
     state, kept = got.state, list(got.undo)
@@ -226,7 +226,7 @@ def test_a_long_game_keeps_its_memory_bounded_and_saves_what_load_accepts(tmp_pa
     game.run()
     assert game.state.turn == n
     assert len(game.undo_stack) == 1000 and len(game.state.path) <= MAX_PATH_STEPS
-    for earlier, later in zip(game.undo_stack, game.undo_stack[1:] + [game.state]):
+    for earlier, later in zip(game.undo_stack, game.undo_stack[1:] + [game.state], strict=True):
         assert later.path[:len(earlier.path)] == earlier.path
     before = game.undo_stack[-5]
     game.cmd_undo("5")
