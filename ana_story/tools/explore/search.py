@@ -48,6 +48,7 @@ from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
+from .step import Stepper
 from .tree import Tree
 
 
@@ -100,6 +101,7 @@ class _Search:
         self.story = story
         self.max_states = max_states
         self.key = Keyer(story)
+        self.step = Stepper(story)
         start = engine.new_state(story, seed)
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
@@ -127,29 +129,34 @@ class _Search:
         return explored
 
     def visit(self, sid: int, state: State) -> None:
-        """Present one State and follow each choice it offers."""
+        """Show one State (text checked, choices listed) and follow each choice it offers."""
         story, report = self.story, self.report
+        dicey = state.scene in self.drawing
         try:
-            p = engine.present(story, state)
+            if dicey:
+                p = engine.present(story, state)
+                ended, available = p.ended, list(p.available)
+            else:
+                ended = story.scenes[state.scene].ending is not None
+                available = self.step.available(state)
         except AnaStoryError as e:
             report.errors.append(self.finding(sid, state, str(e), -1))
             self.good[sid] = 1  # reported as an error, not again as a soft-lock
             return
-        dicey = state.scene in self.drawing
         if dicey and (err := present_error(story, state)) is not None:
             self.good[sid] = 1
             if self.first(state.scene, str(err)):
                 report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
-        if p.ended:
+        if ended:
             self.good[sid] = 1
-            if p.scene not in report.ending_paths:
-                report.ending_paths[p.scene] = self.finding(sid, state)
+            if state.scene not in report.ending_paths:
+                report.ending_paths[state.scene] = self.finding(sid, state)
             return
         scene = story.scenes[state.scene]
-        views: list = list(enumerate(p.available, 1))
+        views: list = list(enumerate(available, 1))
         offered = None
         if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
-            offered = {v.index for v in p.available}
+            offered = {v.index for v in available}
             views += [(len(views) + 1, _View(i, scene.choices[i].key))
                       for i in sorted(available_any(story, state) - offered)]
         choice_hits, index = report.choice_hits, self.tree.index
@@ -169,7 +176,7 @@ class _Search:
         the search's seed offers), one for each outcome of the draws."""
         try:
             if offered is None:
-                return [engine.choose(self.story, state, view.index)]
+                return [self.step.after(state, view)]
             after = engine.choose(self.story, state, view.index) \
                 if view.index in offered else None
         except AnaStoryError as e:
@@ -203,8 +210,8 @@ class _Search:
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
-                self.queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
-                                        nxt.turn, nxt.seed))
+                self.queue.append(nxt if not nxt.path else State(
+                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed))
             tree.succ.append(nid)
             tree.via.append(code)
 
