@@ -1,6 +1,16 @@
-"""The de-duplication key of a State: what can still change play from its scene on."""
+"""The de-duplication key of a State: what can still change play from its scene on.
+
+The key is a short ``bytes``: the scene's number, then one small number per part
+of the State that still matters there (a value's number in its variable's table
+of values met, a tally's place among the thresholds ahead, a visit count, the
+once-only choices taken as bits). Two States get the same bytes exactly when
+the old tuple key (scene, values, places, counts, choices) was equal: each
+variable's table is a dict, so values equal in Python share a number. Bytes
+hash and compare in C and take some 50 bytes, a tuple of tuples some 500.
+"""
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from operator import itemgetter
@@ -28,6 +38,21 @@ class _Cells(dict):
         return cell
 
 
+class _Table(dict):
+    """value -> its number, in the order values are met; ``met`` the reverse."""
+
+    __slots__ = ("met",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.met: list = []
+
+    def __missing__(self, x):
+        n = self[x] = len(self.met)
+        self.met.append(x)
+        return n
+
+
 def _getter(names: tuple) -> Callable[[dict], tuple]:
     if not names:
         return lambda v: ()
@@ -35,6 +60,17 @@ def _getter(names: tuple) -> Callable[[dict], tuple]:
         name = names[0]
         return lambda v: (v[name],)
     return itemgetter(*names)
+
+
+def _pack(codes: list[int]) -> bytes:
+    """One byte a number when all are below 255; else 0xff and eight bytes each
+    (a short key never starts with 0xff: its first number is below 255)."""
+    try:
+        if codes[0] < 255:
+            return bytes(codes)
+    except ValueError:
+        pass
+    return b"\xff" + array("Q", codes).tobytes()
 
 
 class Keyer:
@@ -49,38 +85,75 @@ class Keyer:
         bounds = thresholds(story)
         self.variables = relevant_variables(story)
         self.counted = tuple(sorted(caps))
-        self.per_scene = {}
+        self.tables: dict[str, _Table] = {}
+        self.per_scene: dict[str, tuple] = {}
+        self.layout: list[tuple] = []  # scene number -> (exact, tallied, counted)
         risky = fallible_live(story)  # soundness.py: values a failure may hinge on
-        for sid, (names, counted, once) in live_sets(story).items():
+        for number, (sid, (names, counted, once)) in enumerate(live_sets(story).items()):
             exact = tuple(sorted({n for n in names if bounds[sid].get(n) is None}
                                  | risky[sid]))
             tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None
                                    and n not in risky[sid]))
             cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
             every = tuple(sorted(set(counted) | counted_too))
-            self.per_scene[sid] = (exact, tallied, every, _getter(exact),
-                                   _getter(tallied), cells,
-                                   tuple(caps[c] for c in every), once)
+            bits = {k: 1 << i for i, k in enumerate(sorted(once))}
+            self.layout.append((exact, tallied, every, (len(bits) + 7) // 8))
+            self.per_scene[sid] = (
+                number, _getter(exact), tuple(self.tables.setdefault(n, _Table())
+                                              for n in exact),
+                _getter(tallied), cells, every, tuple(caps[c] for c in every), bits,
+                (len(bits) + 7) // 8)
 
-    def __call__(self, s: State) -> tuple:
-        _, _, counted, exact, tallied, cells, caps, once = self.per_scene[s.scene]
-        v, visits = s.variables, s.visits
-        return (s.scene, exact(v),
-                tuple([m[x] for m, x in zip(cells, tallied(v), strict=True)]),
-                tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
-                       for sc, cap in zip(counted, caps, strict=True)]) if counted else (),
-                s.once & once if s.once else s.once)
+    def __call__(self, s: State) -> bytes:
+        return self.of(s.scene, s.variables, s.visits, None, s.once)
+
+    def of(self, scene: str, v: dict, visits: dict, plus: str | None,
+           once: frozenset) -> bytes:
+        """The key of the State at ``scene`` with variables ``v``, visit counts
+        ``visits`` (plus one for ``plus``: the scene just entered, not yet counted)
+        and once-only choices ``once`` taken."""
+        number, exact, tables, tallied, cells, counted, caps, bits, width = \
+            self.per_scene[scene]
+        codes = [number]
+        if tables:
+            codes += [t[x] for t, x in zip(tables, exact(v), strict=True)]
+        if cells:
+            codes += [m[x] for m, x in zip(cells, tallied(v), strict=True)]
+        if counted:
+            codes += [visits.get(sc, 0) + (sc == plus) if cap is None
+                      else min(visits.get(sc, 0) + (sc == plus), cap)
+                      for sc, cap in zip(counted, caps, strict=True)]
+        if width:
+            mask = 0
+            for k in once:
+                mask |= bits.get(k, 0)
+            codes += mask.to_bytes(width, "little")
+        return _pack(codes)
+
+    def fields(self, key: bytes) -> list[tuple[str, object]]:
+        """(what, value) of each part of a key (for ``growing``)."""
+        codes = list(key) if key[0] != 255 else list(array("Q", key[1:]))
+        exact, tallied, counted, _ = self.layout[codes[0]]
+        at = 1
+        out: list[tuple[str, object]] = []
+        for name in exact:
+            out.append((f"variable '{name}'", self.tables[name].met[codes[at]]))
+            at += 1
+        for name in tallied:
+            out.append((f"variable '{name}'", codes[at]))
+            at += 1
+        for scene in counted:
+            out.append((f"visits('{scene}')", codes[at]))
+            at += 1
+        return out
+
 
 def growing(ids: dict, key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
     values: dict[str, set] = {}
     for k in ids:
-        exact, tallied, counted = key.per_scene[k[0]][:3]
-        for name, value in [*zip(exact, k[1], strict=True), *zip(tallied, k[2], strict=True)]:
-            values.setdefault(f"variable '{name}'", set()).add(value)
-        for scene, value in zip(counted, k[3], strict=True):
-            values.setdefault(f"visits('{scene}')", set()).add(value)
+        for what, value in key.fields(k):
+            values.setdefault(what, set()).add(value)
     ranked = sorted(values.items(), key=lambda x: (-len(x[1]), x[0]))
     return [{"what": name, "values": len(vals)} for name, vals in ranked[:3]
             if len(vals) > 1]
-

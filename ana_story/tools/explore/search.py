@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ... import engine
+from ...engine import ChoiceView
 from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State, Step
@@ -48,7 +49,7 @@ from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Stepper
+from .step import Move, Stepper, build
 from .tree import Tree
 
 
@@ -132,21 +133,10 @@ class _Search:
         """Show one State (text checked, choices listed) and follow each choice it offers."""
         story, report = self.story, self.report
         dicey = state.scene in self.drawing
-        try:
-            if dicey:
-                p = engine.present(story, state)
-                ended, available = p.ended, list(p.available)
-            else:
-                ended = story.scenes[state.scene].ending is not None
-                available = self.step.available(state)
-        except AnaStoryError as e:
-            report.errors.append(self.finding(sid, state, str(e), -1))
-            self.good[sid] = 1  # reported as an error, not again as a soft-lock
+        shown = self.show(sid, state, dicey)
+        if shown is None:
             return
-        if dicey and (err := present_error(story, state)) is not None:
-            self.good[sid] = 1
-            if self.first(state.scene, str(err)):
-                report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
+        ended, available = shown
         if ended:
             self.good[sid] = 1
             if state.scene not in report.ending_paths:
@@ -167,11 +157,35 @@ class _Search:
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             choice = scene.choices[view.index]
             nexts = afters if not choice.goto.random else \
-                [o for a in afters for o in _random_outcomes(story, state, a, choice)]
-            self.link(sid, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
+                [o for a in afters if isinstance(a, State)
+                 for o in _random_outcomes(story, state, a, choice)]
+            self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
+
+    def show(self, sid: int, state: State, dicey: bool
+             ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
+        """(ended, the available choices) of a State; None when showing it fails
+        (an error, reported)."""
+        story, report = self.story, self.report
+        available: Sequence[ChoiceView | Choice]
+        try:
+            if dicey:
+                p = engine.present(story, state)
+                ended, available = p.ended, p.available
+            else:
+                ended = story.scenes[state.scene].ending is not None
+                available = self.step.available(state)
+        except AnaStoryError as e:
+            report.errors.append(self.finding(sid, state, str(e), -1))
+            self.good[sid] = 1  # reported as an error, not again as a soft-lock
+            return None
+        if dicey and (err := present_error(story, state)) is not None:
+            self.good[sid] = 1
+            if self.first(state.scene, str(err)):
+                report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
+        return ended, available
 
     def follow(self, sid: int, state: State, number: int, view, offered: set | None
-               ) -> list[State]:
+               ) -> list[State | Move]:
         """The States a choice leads to: in a scene that draws (``offered`` is what
         the search's seed offers), one for each outcome of the draws."""
         try:
@@ -184,8 +198,9 @@ class _Search:
                 sid, state, f"choice {number} ({view.key}): {e}", view.index))
             self.good[sid] = 1
             return []
-        afters, err = choose_all(self.story, state, view.index)
-        afters = afters or ([after] if after is not None else [])
+        drawn, err = choose_all(self.story, state, view.index)
+        afters: list[State | Move] = [*drawn] if drawn else \
+            ([after] if after is not None else [])
         if err is not None:
             self.good[sid] = 1
             if self.first(view.key, str(err)):
@@ -193,12 +208,17 @@ class _Search:
                     sid, state, f"choice {number} ({view.key}): {_DICE}{err}", view.index))
         return afters
 
-    def link(self, sid: int, key: str, number: int, code: int, nexts: list[State]) -> None:
-        """Record the ways on from State ``sid``; queue each State not met before."""
+    def link(self, sid: int, state: State, key: str, number: int, code: int,
+             nexts: list) -> None:
+        """Record the ways on from State ``sid``; queue each State not met before
+        (a Move is built into a State only then)."""
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
         hits = report.scene_hits
         for nxt in nexts:
-            k = keyer(nxt)
+            if type(nxt) is tuple:
+                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2])
+            else:
+                k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once)
             nid = ids.get(k)
             if nid is None:
                 if len(ids) >= self.max_states:
@@ -206,12 +226,13 @@ class _Search:
                     report.complete = False
                     self.good[sid] = 1
                     continue
+                nxt = build(state, nxt) if type(nxt) is tuple else State(
+                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed)
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
-                self.queue.append(nxt if not nxt.path else State(
-                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed))
+                self.queue.append(nxt)
             tree.succ.append(nid)
             tree.via.append(code)
 

@@ -58,32 +58,16 @@ class Stepper:
         """The available choices in the order the player sees them (numbered from
         1); raises the engine's own error when the scene's text or a condition fails."""
         scene, plain, fallbacks, reads, counted, draws = self.scenes[state.scene]
-        v, once = state.variables, state.once
-        shown = []
-        out = []
+        shown: list[int] = []
         try:
-            for c in plain:
-                if c.once and c.key in once:
-                    continue
-                ok = c.condition is None or c.condition.fn(v, state)
-                shown.append(c.index * 2 + (1 if ok else 0))
-                if ok:
-                    out.append(c)
-            any_plain = bool(out)
-            for c in fallbacks:
-                if c.once and c.key in once:
-                    continue
-                ok = not any_plain and (c.condition is None or c.condition.fn(v, state))
-                shown.append(c.index * 2 + (1 if ok else 0))
-                if ok:
-                    out.append(c)
+            out = _offered(plain, fallbacks, state, shown)
         except Exception:  # noqa: BLE001  the engine says what failed, in its words
             return self._present(state)
         if draws:
             engine.present(self.story, state)
             return out
         visits = state.visits
-        seen = (state.scene, reads(v), tuple([visits.get(s, 0) for s in counted]),
+        seen = (state.scene, reads(state.variables), tuple([visits.get(s, 0) for s in counted]),
                 tuple(shown))
         if seen not in self.rendered:
             engine.present(self.story, state)  # raises when a text fails
@@ -95,9 +79,10 @@ class Stepper:
         choices = self.story.scenes[state.scene].choices
         return [choices[c.index] for c in p.available]
 
-    def after(self, state: State, c: Choice) -> State:
-        """The State after the available choice ``c``, without its path (the
-        search keeps paths as parent links)."""
+    def after(self, state: State, c: Choice) -> State | Move:
+        """Where the available choice ``c`` leads: a Move (the search builds the
+        State only when its key is new), or the engine's State when the step is
+        one this shortcut leaves to it (a random goto, a value near the bounds)."""
         if c.goto.random:
             return engine.choose(self.story, state, c.index)
         try:
@@ -109,16 +94,49 @@ class Stepper:
                         or (t is str and len(x) <= MAX_STR)):
                     return engine.choose(self.story, state, c.index)
                 v[name] = x
-            target = None
-            for r in c.goto.routes:
-                if r.condition is None or r.condition.fn(v, state):
-                    target = r.scene
-                    break
+            target = _route(c, v, state)
         except Exception:  # noqa: BLE001  the engine says what failed, in its words
             return engine.choose(self.story, state, c.index)
-        if target is None:
-            target = c.goto.routes[-1].scene
-        visits = dict(state.visits)
-        visits[target] = visits.get(target, 0) + 1
-        return State(target, v, visits, state.once | {c.key} if c.once else state.once, (),
-                     state.turn + 1, state.seed)
+        return (target, v, state.once | {c.key} if c.once else state.once)
+
+
+Move = tuple  # (scene entered, variables, once-only choices taken): a State to be
+
+
+def build(state: State, move: Move) -> State:
+    """The State a Move from ``state`` makes, without a path (the search keeps
+    paths as parent links)."""
+    target, v, once = move
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    return State(target, v, visits, once, (), state.turn + 1, state.seed)
+
+
+def _route(c: Choice, v: dict, state: State) -> str:
+    for r in c.goto.routes:
+        if r.condition is None or r.condition.fn(v, state):
+            return r.scene
+    return c.goto.routes[-1].scene
+
+
+def _offered(plain: tuple, fallbacks: tuple, state: State, shown: list[int]) -> list[Choice]:
+    """engine.present's availability: a fallback only when no other choice is;
+    ``shown`` gets each shown choice's index * 2 + 1 if available."""
+    v, once = state.variables, state.once
+    out = []
+    for c in plain:
+        if c.once and c.key in once:
+            continue
+        ok = c.condition is None or c.condition.fn(v, state)
+        shown.append(c.index * 2 + (1 if ok else 0))
+        if ok:
+            out.append(c)
+    any_plain = bool(out)
+    for c in fallbacks:
+        if c.once and c.key in once:
+            continue
+        ok = not any_plain and (c.condition is None or c.condition.fn(v, state))
+        shown.append(c.index * 2 + (1 if ok else 0))
+        if ok:
+            out.append(c)
+    return out
