@@ -53,6 +53,20 @@ class _Table(dict):
         return n
 
 
+class _Cap(dict):
+    """visit count -> itself, or the cap past which counting higher changes nothing."""
+
+    __slots__ = ("cap",)
+
+    def __init__(self, cap: int | None):
+        super().__init__()
+        self.cap = cap
+
+    def __missing__(self, n: int) -> int:
+        self[n] = m = n if self.cap is None else min(n, self.cap)
+        return m
+
+
 def _getter(names: tuple) -> Callable[[dict], tuple]:
     if not names:
         return lambda v: ()
@@ -98,11 +112,10 @@ class Keyer:
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}
             self.layout.append((exact, tallied, every, (len(bits) + 7) // 8))
-            self.per_scene[sid] = (
-                number, _getter(exact), tuple(self.tables.setdefault(n, _Table())
-                                              for n in exact),
-                _getter(tallied), cells, every, tuple(caps[c] for c in every), bits,
-                (len(bits) + 7) // 8)
+            tables = tuple(self.tables.setdefault(n, _Table()) for n in exact) + cells
+            self.per_scene[sid] = (number, _getter(exact + tallied), tables, every,
+                                   tuple(_Cap(caps[c]) for c in every), bits,
+                                   (len(bits) + 7) // 8)
 
     def __call__(self, s: State) -> bytes:
         return self.of(s.scene, s.variables, s.visits, None, s.once)
@@ -112,16 +125,12 @@ class Keyer:
         """The key of the State at ``scene`` with variables ``v``, visit counts
         ``visits`` (plus one for ``plus``: the scene just entered, not yet counted)
         and once-only choices ``once`` taken."""
-        number, exact, tables, tallied, cells, counted, caps, bits, width = \
-            self.per_scene[scene]
+        number, read, tables, counted, caps, bits, width = self.per_scene[scene]
         codes = [number]
         if tables:
-            codes += [t[x] for t, x in zip(tables, exact(v), strict=True)]
-        if cells:
-            codes += [m[x] for m, x in zip(cells, tallied(v), strict=True)]
+            codes += [t[x] for t, x in zip(tables, read(v), strict=True)]
         if counted:
-            codes += [visits.get(sc, 0) + (sc == plus) if cap is None
-                      else min(visits.get(sc, 0) + (sc == plus), cap)
+            codes += [cap[visits.get(sc, 0) + (sc == plus)]
                       for sc, cap in zip(counted, caps, strict=True)]
         if width:
             mask = 0

@@ -147,25 +147,25 @@ def _components(tree: Tree) -> Iterator[list[int]]:
     on = bytearray(n)
     stack: list[int] = []
     counter = 1
+    succ, first = tree.succ, tree.first
     for root in range(n):
         if index[root]:
             continue
-        work = [(root, 0)]
+        work = [(root, 0, succ[first[root]:first[root + 1] if root + 1 < n else len(succ)])]
         while work:
-            v, i = work[-1]
+            v, i, outs = work[-1]
             if i == 0 and not index[v]:
                 index[v] = low[v] = counter
                 counter += 1
                 stack.append(v)
                 on[v] = 1
-            outs = tree.successors(v)
             if i < len(outs):
-                work[-1] = (v, i + 1)
+                work[-1] = (v, i + 1, outs)
                 w = outs[i]
                 if w >= n:
                     continue
                 if not index[w]:
-                    work.append((w, 0))
+                    work.append((w, 0, succ[first[w]:first[w + 1] if w + 1 < n else len(succ)]))
                 elif on[w]:
                     low[v] = min(low[v], index[w])
                 continue
