@@ -1,19 +1,28 @@
-"""How many States explore visits, how fast, and how long it takes.
+"""How many States explore visits, how fast, in how much memory; side by side
+with another checkout when asked.
 
-    python bench/bench_explore.py [--runs N] [--no-write]
+    python bench/bench_explore.py [--runs N] [--against DIR] [--no-write]
 
-Runs the exhaustive search (`ana-story explore`) on the shipped story, on the
-tests/fixtures/features story (an unbounded story, cut at --max-states) and on
-the shared benchmark story of 1,000 scenes (bench/gen_story.py, also cut), and
-1,000 random playthroughs of the shipped story (`explore --random 1000`).
-Figures are medians over --runs; they replace the "Explore" section of
-docs/performance.md unless --no-write.
+Runs the exhaustive search on the shipped story, on the tests/fixtures/features
+story (an unbounded story, cut at 100,000 States) and on the shared benchmark
+story of 1,000 scenes (bench/gen_story.py, also cut), each in a process of its
+own, as a user runs it; and 1,000 random playthroughs of the shipped story.
+With ``--against DIR`` (a worktree of an older commit: `git worktree add DIR
+COMMIT`) every search is also run with DIR's code, alternating old and new, so
+that both meet the same load on this shared machine. Per search: States/s as
+explore reports it, the process's CPU time (user + sys, as `/usr/bin/time`
+gives it), its peak memory, and bytes per State (peak minus the memory after
+loading the story, over the States). Figures are medians over --runs; they
+replace the "Explore" section of docs/performance.md unless --no-write.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,113 +31,150 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ana_story.errors import StoryError  # noqa: E402
 from ana_story.loader import load_story  # noqa: E402
-from ana_story.paths import shipped_story  # noqa: E402
-from ana_story.tools.explore import explore, random_runs  # noqa: E402
+from ana_story.tools.explore import random_runs  # noqa: E402
 
-DOC = ROOT / "docs" / "performance.md"
 HEADING = "## Explore"
 CUT = 100_000
 
+# One search in a process of its own: the code of sys.argv[1], the story of sys.argv[2].
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from ana_story.loader import load_story
+from ana_story.tools.explore import explore
+story = load_story(sys.argv[2])
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+r = explore(story, max_states=int(sys.argv[3]))
+print(json.dumps({"states": r.states, "cut": r.cut, "complete": r.complete,
+                  "seconds": r.seconds, "base_kb": base, "endings": len(r.ending_paths),
+                  "softlocks": len(r.softlocks), "loops": len(r.loops)}))
+"""
 
-def _measure(fn, runs: int):
-    times, last = [], None
-    for _ in range(runs):
-        last = fn()
-        times.append(last.seconds)
-    return statistics.median(times), last
+
+def _child(code: Path, story: Path, max_states: int) -> dict:
+    """One search; with the process's CPU time and peak memory (os.wait4)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    p = subprocess.Popen([sys.executable, "-c", CHILD, str(code), str(story), str(max_states)],
+                         stdout=subprocess.PIPE, cwd=code, env=env)
+    assert p.stdout is not None
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        raise RuntimeError(f"explore failed with {code} on {story}")
+    got = json.loads(out)
+    got["cpu"] = usage.ru_utime + usage.ru_stime
+    got["peak_kb"] = usage.ru_maxrss
+    got["rate"] = got["states"] / got["seconds"]
+    got["bytes"] = max(0, got["peak_kb"] - got["base_kb"]) * 1024 / got["states"]
+    return got
+
+
+def _median(rows: list[dict]) -> dict:
+    out = dict(rows[-1])
+    for k in ("seconds", "cpu", "peak_kb", "rate", "bytes"):
+        out[k] = statistics.median(r[k] for r in rows)
+    return out
+
+
+def _stories(tmp: Path) -> list[tuple[str, int, Path, int]]:
+    """(name, scenes, folder, max States) of each story measured."""
+    out = [("shipped story", 55, ROOT / "scenes", 2_000_000),
+           (f"tests/fixtures/features, cut at {CUT:,}", 5, ROOT / "tests" / "fixtures" /
+            "features", CUT)]
+    try:
+        import gen_story
+        if not gen_story.SHARED.exists():  # a worktree under /work/wt/: the model is higher up
+            up = [p / "shared" / "bench" for p in ROOT.parents]
+            gen_story.SHARED = next((p for p in up if p.exists()), gen_story.SHARED)
+        gen_story.render(1000, tmp)
+        out.append((f"benchmark story (1,000 scenes), cut at {CUT:,}", 1000, tmp, CUT))
+    except (ImportError, OSError) as e:  # the shared model lives outside the repo
+        print(f"benchmark story skipped: {e}")
+    out[0] = (out[0][0], len(load_story(ROOT / "scenes").scenes), *out[0][2:])
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--against", type=Path, help="a checkout of the code to compare with")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    codes = [ROOT] if args.against is None else [args.against.resolve(), ROOT]
+    load = [os.getloadavg()[0]]
     rows = []
-    try:
-        shipped = load_story(shipped_story())
-    except StoryError as e:
-        print(f"the shipped story does not load ({e}); measuring the fixtures only")
-        shipped = None
-    if shipped is not None:
-        t, r = _measure(lambda: explore(shipped, max_states=2_000_000), args.runs)
-        rows.append(("shipped story, exhaustive", len(shipped.scenes), r, t))
-        t, r = _measure(lambda: random_runs(shipped, 1000, seed=1), args.runs)
-        rows.append(("shipped story, `--random 1000`", len(shipped.scenes), r, t))
-    features = load_story(ROOT / "tests" / "fixtures" / "features")
-    t, r = _measure(lambda: explore(features, max_states=CUT), args.runs)
-    rows.append((f"tests/fixtures/features, cut at {CUT:,}", len(features.scenes), r, t))
-    try:
-        import gen_story
-        with tempfile.TemporaryDirectory() as tmp:
-            gen_story.render(1000, Path(tmp))
-            bench = load_story(tmp)
-        t, r = _measure(lambda: explore(bench, max_states=CUT), args.runs)
-        rows.append((f"benchmark story (1,000 scenes), cut at {CUT:,}", 1000, r, t))
-    except (ImportError, OSError) as e:  # the shared model lives outside the repo
-        print(f"benchmark story skipped: {e}")
-    peak = _peak_memory() if shipped is not None else None
-    text = report(rows, args.runs, shipped, peak)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, scenes, folder, cap in _stories(Path(tmp)):
+            got: dict[Path, list[dict]] = {c: [] for c in codes}
+            for _ in range(args.runs):
+                for code in codes:  # alternating: old and new meet the same load
+                    got[code].append(_child(code, folder, cap))
+            rows.append((name, scenes, [_median(got[c]) for c in codes]))
+            print(name, [round(r["rate"]) for r in rows[-1][2]], flush=True)
+    shipped = load_story(ROOT / "scenes")
+    times = []
+    for _ in range(args.runs):
+        r = random_runs(shipped, 1000, seed=1)
+        times.append(r.seconds)
+    load.append(os.getloadavg()[0])
+    text = report(rows, args.runs, (r, statistics.median(times)), load, args.against)
     print(text)
     if not args.no_write:
         write_section(text)
     return 0
 
 
-def _peak_memory() -> tuple[float, float]:
-    """(peak resident MB, wall seconds) of `ana-story explore` on the shipped story,
-    as a user runs it: its own process, the whole command."""
-    import resource
-    import subprocess
-    import time
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ana_story", "explore", "--format", "json"],
-                   capture_output=True, cwd=ROOT, check=False)
-    wall = time.perf_counter() - t
-    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return kb / 1024, wall
+def _ratio(new: float, old: float) -> str:
+    return f"{new / old:.2f}x" if old else "-"
 
 
-def report(rows, runs: int, shipped, peak=None) -> str:
+def report(rows, runs: int, randoms, load: list[float], against: Path | None) -> str:
+    old = "" if against is None else " (old → new)"
     lines = [HEADING, "",
-             "Measured by `python bench/bench_explore.py` "
+             "Measured by `python bench/bench_explore.py"
+             + (" --against DIR" if against else "") + "` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
-             f"cores; medians of {runs} runs). A State is one distinct (scene; the variables, "
-             "visit counts and once-only choices that can still change a condition or a "
-             "route from that scene on, tallies by their place among the thresholds "
-             "ahead: see docs/authoring-tools.md); each is shown with `engine.present` "
-             "(text rendered) and each available choice taken with `engine.choose`. "
-             "A random playthrough is played to an ending "
-             "(or 1,000 choices), choosing uniformly among the available choices.", "",
-             "| story | scenes | States (runs) | complete | time | States/s |",
-             "|---|---:|---:|:-:|---:|---:|"]
-    for name, scenes, r, t in rows:
-        if r.mode == "random":
-            what = f"{r.runs:,} runs, {r.states:,} distinct States"
-            rate = f"{r.runs / t:,.0f} runs/s" if t else "-"
-            complete = "-"
+             f"cores, load average {load[0]:.1f} at the start and {load[1]:.1f} at the end; "
+             f"medians of {runs} runs, each search in a process of its own"
+             + (", alternating old and new code" if against else "") + "). "
+             "A State is one distinct (scene; the variables, visit counts and once-only "
+             "choices that can still change a condition or a route from that scene on, "
+             "tallies by their place among the thresholds ahead: see "
+             "docs/authoring-tools.md). States/s is explore's own figure (the search and "
+             "its checks after it); CPU is the whole process's user + sys time (start-up "
+             "and loading included); bytes per State are the peak memory less the memory "
+             "after loading, over the States.", "",
+             f"| story | scenes | States | complete | States/s{old} | CPU s{old} | "
+             f"bytes/State{old} | peak MB |",
+             "|---|---:|---:|:-:|---:|---:|---:|---:|"]
+    for name, scenes, got in rows:
+        r = got[-1]
+        complete = "yes" if r["complete"] else f"no, cut ({r['cut']:,} more found)"
+        if len(got) == 1:
+            cells = [f"{r['rate']:,.0f}", f"{r['cpu']:.1f}", f"{r['bytes']:,.0f}"]
         else:
-            what = f"{r.states:,}"
-            rate = f"{r.states / t:,.0f}" if t else "-"
-            complete = "yes" if r.complete else f"no, cut ({r.cut:,} more found)"
-        lines.append(f"| {name} | {scenes:,} | {what} | {complete} | {t:.3f} s | {rate} |")
-    if shipped is not None:
-        r = rows[0][2]
-        lines += ["", f"On the shipped story the search is "
-                  f"{'complete' if r.complete else 'cut short'}: {r.states:,} States, "
-                  f"{len(shipped.endings)} endings each reached, "
-                  f"{len(r.softlocks)} soft-locks, {len(r.loops)} loops."]
-    if peak is not None:
-        lines[-1] += (f" The whole command, `ana-story explore` (start-up, loading, search, "
-                      f"report), took {peak[1]:.1f} s once and at most {peak[0]:,.0f} MB of "
-                      "memory.")
+            o = got[0]
+            cells = [f"{o['rate']:,.0f} → {r['rate']:,.0f} ({_ratio(r['rate'], o['rate'])})",
+                     f"{o['cpu']:.1f} → {r['cpu']:.1f} ({_ratio(o['cpu'], r['cpu'])} less)",
+                     f"{o['bytes']:,.0f} → {r['bytes']:,.0f}"]
+        lines.append(f"| {name} | {scenes:,} | {r['states']:,} | {complete} | "
+                     + " | ".join(cells) + f" | {r['peak_kb'] / 1024:,.0f} |")
+    rr, t = randoms
+    lines += ["", f"1,000 random playthroughs of the shipped story (`explore --random 1000`, "
+              f"in this process): {t:.2f} s, {rr.runs / t:,.0f} runs/s, "
+              f"{rr.states:,} distinct States."]
+    r = rows[0][2][-1]
+    lines += ["", f"On the shipped story the search is "
+              f"{'complete' if r['complete'] else 'cut short'}: {r['states']:,} States, "
+              f"{r['endings']} endings reached, {r['softlocks']} soft-locks, "
+              f"{r['loops']} loops."]
     return "\n".join(lines) + "\n"
 
 
 def write_section(text: str) -> None:
     """Replace this benchmark's own section of docs/performance.md, keeping the rest."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from report import write_section as write
     write(HEADING, text)
 

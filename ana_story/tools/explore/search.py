@@ -106,6 +106,7 @@ class _Search:
         start = engine.new_state(story, seed)
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
+        self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
         self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
         self.report = Report(story, "exhaustive", seed, strict=strict)
         self.report.scene_hits[start.scene] = 1
@@ -142,13 +143,15 @@ class _Search:
             if state.scene not in report.ending_paths:
                 report.ending_paths[state.scene] = self.finding(sid, state)
             return
+        if not dicey:
+            self.take_all(sid, state, available)
+            return
         scene = story.scenes[state.scene]
         views: list = list(enumerate(available, 1))
-        offered = None
-        if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
-            offered = {v.index for v in available}
-            views += [(len(views) + 1, _View(i, scene.choices[i].key))
-                      for i in sorted(available_any(story, state) - offered)]
+        # a choice only some draws offer (if: chance(0.05)) is taken too
+        offered = {v.index for v in available}
+        views += [(len(views) + 1, _View(i, scene.choices[i].key))
+                  for i in sorted(available_any(story, state) - offered)]
         choice_hits, index = report.choice_hits, self.tree.index
         for number, view in views:
             afters = self.follow(sid, state, number, view, offered)
@@ -160,6 +163,23 @@ class _Search:
                 [o for a in afters if isinstance(a, State)
                  for o in _random_outcomes(story, state, a, choice)]
             self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
+
+    def take_all(self, sid: int, state: State, available: Sequence) -> None:
+        """Follow each available choice of a State in a scene that draws nothing."""
+        after, link, codes, story = self.step.after, self.link, self.codes, self.story
+        choice_hits = self.report.choice_hits
+        for number, c in enumerate(available, 1):
+            try:
+                nxt = after(state, c)
+            except AnaStoryError as e:
+                self.report.errors.append(self.finding(
+                    sid, state, f"choice {number} ({c.key}): {e}", c.index))
+                self.good[sid] = 1
+                continue
+            choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
+            nexts = [nxt] if not c.goto.random or not isinstance(nxt, State) else \
+                _random_outcomes(story, state, nxt, c)
+            link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
     def show(self, sid: int, state: State, dicey: bool
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
@@ -184,13 +204,11 @@ class _Search:
                 report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
         return ended, available
 
-    def follow(self, sid: int, state: State, number: int, view, offered: set | None
+    def follow(self, sid: int, state: State, number: int, view, offered: set
                ) -> list[State | Move]:
         """The States a choice leads to: in a scene that draws (``offered`` is what
         the search's seed offers), one for each outcome of the draws."""
         try:
-            if offered is None:
-                return [self.step.after(state, view)]
             after = engine.choose(self.story, state, view.index) \
                 if view.index in offered else None
         except AnaStoryError as e:
