@@ -1,7 +1,9 @@
 """Explore's exhaustive search: every State a player can reach.
 
 The exhaustive search is a breadth-first search over engine States, driven by
-the real ``engine.present`` / ``engine.choose``. Two States are merged when
+the engine's step (step.py: the engine's own conditions, effects and routes;
+texts rendered by ``engine.present`` once per the values they read; anything
+that fails handed to ``engine.present`` / ``engine.choose``). Two States are merged when
 they play the same from here on: same scene, same values of the variables that
 can change a condition or a route (analysis.relevant_variables), same visit
 counts of the scenes a condition counts (capped where counting higher changes
