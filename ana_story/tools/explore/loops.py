@@ -30,13 +30,13 @@ def _alive(tree: Tree, good: bytearray) -> bytearray:
     total = len(tree.scene_of)
     # States found but not explored (cut by the bound) may still reach an ending.
     alive = bytearray(good) + bytearray(b"\x01" * (total - n))
-    counts = array("l", [0]) * (total + 1)  # predecessors, as flat arrays (CSR)
+    counts = array("i", [0]) * (total + 1)  # predecessors, as flat arrays (CSR)
     for b in tree.succ:
         counts[b + 1] += 1
     for i in range(total):
         counts[i + 1] += counts[i]
-    pred = array("l", [0]) * len(tree.succ)
-    fill = array("l", counts[:total])
+    pred = array("i", [0]) * len(tree.succ)
+    fill = array("i", counts[:total])
     for a in range(n):
         for b in tree.successors(a):
             pred[fill[b]] = a
@@ -142,8 +142,8 @@ def _components(tree: Tree) -> Iterator[list[int]]:
     """The strongly connected components of the explored States, in the order
     Tarjan's algorithm (iterative, over the flat successor arrays) closes them."""
     n = len(tree.first)
-    index = array("l", [0]) * n
-    low = array("l", [0]) * n
+    index = array("i", [0]) * n
+    low = array("i", [0]) * n
     on = bytearray(n)
     stack: list[int] = []
     counter = 1

@@ -9,18 +9,18 @@ from .report import PathStep
 
 
 class Tree:
-    """Parent links and successor lists of the explored States, in flat arrays
-    (a few bytes a State), so a search of millions of States fits in memory."""
+    """Parent links and successor lists of the explored States, in flat arrays of
+    4-byte numbers (a few bytes a State), so millions of States fit in memory."""
 
     def __init__(self, story: Story, start_scene: str):
         self.keys = [c.key for s in story.scenes.values() for c in s.choices]
         self.index = {k: i for i, k in enumerate(self.keys)}
-        self.parent = array("l", [-1])
-        self.step = array("l", [0])  # choice index * 256 + number typed
+        self.parent = array("i", [-1])
+        self.step = array("i", [0])  # choice index * 256 + number typed
         self.scene_of = [start_scene]
-        self.first = array("l")  # explored State -> start of its successors in succ
-        self.succ = array("l")
-        self.via = array("l")  # per successor: choice index * 256 + number typed
+        self.first = array("i")  # explored State -> start of its successors in succ
+        self.succ = array("i")
+        self.via = array("i")  # per successor: choice index * 256 + number typed
 
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
