@@ -385,7 +385,7 @@ def _flow_back(t: str, sid: str, delta: dict[str, float], killed: set[str],
         d = delta.get(k, 0)
         mine = pts[sid].setdefault(k, set())
         before = len(mine)
-        mine.update([v - d for v in vals])  # vals may be mine (a loop)
+        mine.update([v - d for v in vals] if d else vals)  # vals may be mine (a loop)
         if len(mine) != before:
             moved.add(k)
             if len(mine) > MAX_POINTS:  # as good as exact; stop early
