@@ -114,7 +114,6 @@ class _Search:
         self.report.scene_hits[start.scene] = 1
         self.queue = Frontier(story, start)
         self.drawing = drawing_scenes(story)
-        self.shown: dict[tuple, tuple] = {}  # Stepper.show_key -> drawn()
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
 
     def run(self, progress: Progress | None) -> int:
@@ -154,7 +153,7 @@ class _Search:
         # a choice only some draws offer (if: chance(0.05)) is taken too
         offered = {v.index for v in available}
         views += [(len(views) + 1, _View(i, scene.choices[i].key))
-                  for i in sorted(self.drawn(state)[1] - offered)]
+                  for i in sorted(available_any(story, state) - offered)]
         choice_hits, index = report.choice_hits, self.tree.index
         for number, view in views:
             afters = self.follow(sid, state, number, view, offered)
@@ -184,16 +183,6 @@ class _Search:
                 _random_outcomes(story, state, nxt, c)
             link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
-    def drawn(self, state: State) -> tuple[AnaStoryError | None, set[int]]:
-        """Under every outcome of the draws: the first error showing the State
-        gives, and the choices some draw offers; once per Stepper.show_key."""
-        k = self.step.show_key(state)
-        got = self.shown.get(k)
-        if got is None:
-            got = self.shown[k] = (present_error(self.story, state),
-                                   available_any(self.story, state))
-        return got
-
     def show(self, sid: int, state: State, dicey: bool
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
         """(ended, the available choices) of a State; None when showing it fails
@@ -211,7 +200,7 @@ class _Search:
             report.errors.append(self.finding(sid, state, str(e), -1))
             self.good[sid] = 1  # reported as an error, not again as a soft-lock
             return None
-        if dicey and (err := self.drawn(state)[0]) is not None:
+        if dicey and (err := present_error(story, state)) is not None:
             self.good[sid] = 1
             if self.first(state.scene, str(err)):
                 report.errors.append(self.finding(sid, state, _DICE + str(err), -1))

@@ -41,17 +41,6 @@ def _text_reads(scene: Scene) -> tuple[tuple, tuple, bool]:
     return tuple(sorted(names)), tuple(sorted(counted)), any(t.site0 for t in texts)
 
 
-def _show_reads(scene: Scene) -> tuple:
-    """(getter of the values, counted scenes, once-only choice keys) that showing
-    ``scene`` reads: its texts and its choices' conditions."""
-    names, counted, _ = _text_reads(scene)
-    conds = [c.condition for c in scene.choices if c.condition is not None]
-    every = set(names).union(*(e.reads for e in conds))
-    scenes = set(counted).union(*(e.scenes for e in conds))
-    once = tuple(c.key for c in scene.choices if c.once)
-    return _getter(tuple(sorted(every))), tuple(sorted(scenes)), once
-
-
 class Stepper:
     """``available`` and ``after``: engine.present and engine.choose for the search."""
 
@@ -64,19 +53,6 @@ class Stepper:
             fallbacks = tuple(c for c in scene.choices if c.fallback)
             self.scenes[sid] = (scene, plain, fallbacks, _getter(names), counted, draws)
         self.rendered: set = set()  # (scene, values read, choices shown) rendered cleanly
-        self.shows: dict[str, tuple] = {}  # scene -> what showing it reads, for show_key
-
-    def show_key(self, state: State) -> tuple:
-        """What showing a State reads, draws aside: its scene, the values and visit
-        counts its texts and conditions read, its once-only choices taken. Under
-        every outcome of the draws (dice.py), showing it gives the same."""
-        got = self.shows.get(state.scene)
-        if got is None:
-            got = self.shows[state.scene] = _show_reads(self.story.scenes[state.scene])
-        names, counted, once = got
-        visits = state.visits
-        return (state.scene, names(state.variables), tuple([visits.get(s, 0) for s in counted]),
-                tuple([k in state.once for k in once]))
 
     def available(self, state: State) -> list[Choice]:
         """The available choices in the order the player sees them (numbered from
