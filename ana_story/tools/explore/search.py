@@ -37,6 +37,7 @@ one. Paths are kept as parent links, not per State, so memory stays small.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -46,7 +47,6 @@ from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State, Step
 from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
-from .frontier import Frontier
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
@@ -112,7 +112,7 @@ class _Search:
         self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
         self.report = Report(story, "exhaustive", seed, strict=strict)
         self.report.scene_hits[start.scene] = 1
-        self.queue = Frontier(story, start)
+        self.queue = deque([start])
         self.drawing = drawing_scenes(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
 
@@ -122,7 +122,7 @@ class _Search:
                                            self.good, self.visit)
         explored = 0
         while queue:
-            state = queue.pop()
+            state = queue.popleft()
             sid = explored
             explored += 1
             if progress is not None and explored % 2000 == 0:
@@ -252,7 +252,7 @@ class _Search:
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
-                self.queue.push(nxt)
+                self.queue.append(nxt)
             tree.succ.append(nid)
             tree.via.append(code)
 
