@@ -20,6 +20,7 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..sanitize import visible
 from ..state import State
+from ..wording import show_value
 from .comforts import Comforts
 from .markup import clean
 from .typed import MAX_LINE, read_number, too_long
@@ -543,9 +544,6 @@ class Game(Comforts):
         return True
 
 
-def _show(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return clean(str(value)) if value is not None else "—"  # a value is never markup
+def _show(value: object) -> str:
+    """A stat's value: as story text shows it, never markup; a dash when missing."""
+    return clean(show_value(value)) if value is not None else "—"
