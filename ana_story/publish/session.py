@@ -19,7 +19,8 @@ from typing import Any
 from .. import engine
 from ..errors import AnaStoryError
 from ..saves import SaveStore
-from ..ui.game import AUTOSAVE, Game
+from ..ui.frontend import AUTOSAVE
+from ..ui.game import Game
 from ..ui.markup import clean, spans
 from . import compiled
 

@@ -119,7 +119,7 @@ class PlainUI:
             return line
         line = self._line("> ")
         if line is not None and self.watch is not None and self.watch.changed():
-            from .game import RELOAD
+            from .frontend import RELOAD
             self._pending = line  # reload first, then act on the line with the new story
             return RELOAD
         return line

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .. import engine
 from ..paths import shipped_story
-from .game import AUTOSAVE, Game, new_seed
+from .frontend import AUTOSAVE
+from .game import Game, new_seed
 
 SCRATCH = "from-scene"  # autosave slot of `play --from`: an author's test never
 #                         overwrites the player's own autosave

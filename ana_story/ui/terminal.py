@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ..engine import Passage
 from ..model import Story
 from . import layout, render
-from .game import COMMANDS, RELOAD
+from .frontend import RELOAD
+from .game import COMMANDS
 from .theme import console as make_console
 from .typed import cap_pasted_keys, read_number
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
