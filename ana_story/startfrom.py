@@ -65,7 +65,7 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
     scene = story.start if scene_id is None else story.renamed.get(scene_id, scene_id)
     if scene not in story.scenes:
         raise UsageError(f"--from {scene_id}: the story has no scene '{scene_id}'"
-                         f"{_suggest(scene_id, story.scenes)}")
+                         f"{_suggest(scene_id or scene, story.scenes)}")
     variables = story.initial_variables()
     for item in assignments or ():
         name, eq, value = item.partition("=")

@@ -221,12 +221,11 @@ class Game(Comforts, Saving, Reloading):
         return "quit"
 
     def cmd_undo(self, arg: str) -> str:
-        n = 1
-        if arg:
-            n = read_number(arg)
-            if n is None or n < 1:
-                self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
-                return "stay"
+        asked = read_number(arg) if arg else 1
+        if asked is None or asked < 1:
+            self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
+            return "stay"
+        n = asked
         if not self.undo_stack:
             self.ui.say("Nothing to undo: this is where your story begins.")
             return "stay"
