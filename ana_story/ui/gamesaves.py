@@ -4,7 +4,7 @@ written. Mixed into ui.game.Game; the store is a saves.SaveStore, imported only
 when one is in use."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from .. import engine
 from ..errors import AnaStoryError
@@ -18,7 +18,7 @@ class Saving(GameParts):
 
     played_before: float
     started: float
-    clock: Any  # Callable[[], float]; a callable attribute, not a method
+    clock: Callable[[], float]
 
     def cmd_saves(self, arg: str) -> str:
         if self._need_store():
