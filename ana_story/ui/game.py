@@ -25,9 +25,9 @@ from .comforts import Comforts
 from .frontend import AUTOSAVE, RELOAD, Frontend
 from .gamesaves import Saving
 from .markup import clean
+from .reload import Reloading
 from .typed import MAX_LINE, read_number, too_long
 from .views import EndingSummary, HistoryEntry, MenuItem, StatRow, duration
-from .watch import Reloading
 
 COMMANDS = ("save", "load", "saves", "undo", "redo", "history", "repeat", "skip", "stats",
             "endings", "chapters", "restart", "help", "quit")
@@ -41,7 +41,7 @@ def new_seed() -> int:
 
 class Game(Comforts, Saving, Reloading):
     """The player's session with one story (redo, skip, gallery...: ui.comforts;
-    saves: ui.gamesaves; live reload: ui.watch)."""
+    saves: ui.gamesaves; live reload: ui.reload)."""
 
     def __init__(self, story: Story, state: State, ui: Frontend, *, store: Any = None,
                  autosave_slot: str = AUTOSAVE, seed: int | None = None,
