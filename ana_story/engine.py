@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
-from .expressions import MAX_INT, MAX_OUTPUT, MAX_STR, LimitError, random_site_draw
+from .expressions import (
+    EVAL_ERRORS,
+    MAX_INT,
+    MAX_OUTPUT,
+    MAX_STR,
+    Expr,
+    LimitError,
+    Template,
+    random_site_draw,
+)
 from .model import Choice, Goto, Location, Scene, Story
 from .state import State, Step
 
-# What a story's own arithmetic can raise; each becomes a StoryRuntimeError.
-_EVAL_ERRORS = (ArithmeticError, LimitError, ValueError, TypeError, RecursionError,
-                MemoryError)
+# What a story's own arithmetic can raise (EVAL_ERRORS) each becomes a StoryRuntimeError.
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +88,7 @@ def _scene(story: Story, state: State) -> Scene:
         raise StateError(f"the story has no scene '{state.scene}'") from None
 
 
-def _fail(err: BaseException, what: str, where: Location | None, scene: str):
+def _fail(err: BaseException, what: str, where: Location | None, scene: str) -> NoReturn:
     reason = str(err) or type(err).__name__
     if isinstance(err, ZeroDivisionError):
         reason = "division by zero"
@@ -92,14 +100,16 @@ def _fail(err: BaseException, what: str, where: Location | None, scene: str):
         column=where.column if where else 0, scene=scene) from None
 
 
-def _at(part, default: Location | None, err: BaseException) -> Location | None:
+def _at(part: Expr | Template | None, default: Location | None,
+        err: BaseException) -> Location | None:
     """Where the failing expression, or the failing part of a text, was written;
     else ``default``."""
-    marks = getattr(part, "mark_wheres", ())
-    k = part.failed_part(err) if marks else -1
-    if 0 <= k < len(marks):
-        return marks[k]
-    where = getattr(part, "where", None)
+    if isinstance(part, Template) and part.mark_wheres:
+        k = part.failed_part(err)
+        if 0 <= k < len(part.mark_wheres):
+            found: Location = part.mark_wheres[k]
+            return found
+    where: Location | None = part.where if part is not None else None
     return where if where is not None else default
 
 
@@ -107,19 +117,42 @@ def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
     scene = _scene(story, state)
-    v = state.variables
-    text = scene.text.const
-    if text is None:
-        try:
-            text = scene.text.fn(v, state)
-        except _EVAL_ERRORS as e:
-            _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+    text = _text(scene, state)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
-    used = len(text)
+    views, fallbacks, others_open, used = _views(scene, state, len(text))
+    for c in fallbacks:
+        part: Expr | Template | None = c.condition
+        try:
+            ok = _available(c, state, others_open)
+            part = c.text
+            label = c.text.render(state.variables, state)
+            used = _count(used, label, None)
+        except EVAL_ERRORS as e:
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
+        views.append(ChoiceView(c.index, c.key, label, ok, None))
+    return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
+                   scene.tags, state.turn)
+
+
+def _text(scene: Scene, state: State) -> str:
+    text = scene.text.const
+    if text is not None:
+        return text
+    try:
+        return scene.text.render(state.variables, state)
+    except EVAL_ERRORS as e:
+        _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+
+
+def _views(scene: Scene, state: State,
+           used: int) -> tuple[list[ChoiceView], list[Choice], bool, int]:
+    """The views of the choices that are not fallbacks, in order; the fallbacks
+    still to be offered; whether any of the others is open; the characters used."""
     views = []
-    any_available = False
     fallbacks = []
+    others_open = False
+    v = state.variables
     taken = state.once
     for c in scene.choices:
         if c.once and c.key in taken:
@@ -127,35 +160,23 @@ def present(story: Story, state: State) -> Passage:
         if c.fallback:
             fallbacks.append(c)
             continue
-        part = c.condition
+        part: Expr | Template | None = c.condition
         try:
-            ok = c.condition is None or c.condition.fn(v, state)
+            ok = c.condition is None or _available(c, state, False)  # fast path: no condition
             label = c.text.const
             if label is None:
                 part = c.text
-                label = c.text.fn(v, state)
+                label = c.text.render(v, state)
             reason = None
             if not ok and c.locked is not None:
                 part = c.locked
                 reason = c.locked.render(v, state)
             used = _count(used, label, reason)
-        except _EVAL_ERRORS as e:
+        except EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
-        if ok:
-            any_available = True
+        others_open = others_open or ok
         views.append(ChoiceView(c.index, c.key, label, ok, reason))
-    for c in fallbacks:
-        part = c.condition
-        try:
-            ok = not any_available and (c.condition is None or c.condition.fn(v, state))
-            part = c.text
-            label = c.text.render(v, state)
-            used = _count(used, label, None)
-        except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
-        views.append(ChoiceView(c.index, c.key, label, ok, None))
-    return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, state.turn)
+    return views, fallbacks, others_open, used
 
 
 def _count(used: int, label: str, reason: str | None) -> int:
@@ -165,20 +186,27 @@ def _count(used: int, label: str, reason: str | None) -> int:
     return used
 
 
-def _available(scene: Scene, c: Choice, state: State) -> bool:
+def _available(c: Choice, state: State, others_open: bool) -> bool:
+    """Whether ``c`` can be taken in ``state``; ``others_open`` says whether any
+    choice that is not a fallback can. The one place the rule lives: a once-only
+    choice goes once, a fallback is offered only when nothing else is, and then
+    the choice's own condition decides."""
     if c.once and c.key in state.once:
         return False
-    v = state.variables
-    if c.fallback:
-        for other in scene.choices:
-            if other.fallback or (other.once and other.key in state.once):
-                continue
-            if other.condition is None or other.condition.fn(v, state):
-                return False
-    return c.condition is None or c.condition.fn(v, state)
+    if c.fallback and others_open:
+        return False
+    if c.condition is None:
+        return True
+    ok: bool = c.condition.fn(state.variables, state)
+    return ok
 
 
-def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
+def _others_open(scene: Scene, state: State) -> bool:
+    """Whether any choice of ``scene`` that is not a fallback can be taken."""
+    return any(_available(o, state, False) for o in scene.choices if not o.fallback)
+
+
+def _route(goto: Goto, v: dict[str, Any], state: State, what: str, sid: str) -> str:
     routes = goto.routes
     if goto.random:
         total = sum(r.weight for r in routes)
@@ -192,12 +220,12 @@ def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
         try:
             if r.condition is None or r.condition.fn(v, state):
                 return r.scene
-        except _EVAL_ERRORS as e:
+        except EVAL_ERRORS as e:
             _fail(e, what, _at(r.condition, r.where, e), sid)
     return routes[-1].scene  # the loader makes the last route unconditional
 
 
-def _stored(name: str, value):
+def _stored(name: str, value: Any) -> Any:
     """Keep what a story stores within bounds, so no save can grow without limit."""
     t = type(value)
     if t is int:
@@ -225,13 +253,13 @@ def choose(story: Story, state: State, index: int) -> State:
     c = scene.choices[index]
     part = c.condition
     try:
-        if not _available(scene, c, state):
+        if not _available(c, state, c.fallback and _others_open(scene, state)):
             raise ChoiceError(f"choice {index + 1} is not available now")
         v = dict(state.variables)
         for name, expr in c.effects:
             part = expr
             v[name] = _stored(name, expr.fn(v, state))
-    except _EVAL_ERRORS as e:
+    except EVAL_ERRORS as e:
         _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
     target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 from . import engine
 from .errors import UsageError
-from .expressions import fmt
 from .model import Story, Variable
 from .saves.check import start_value_problem
 from .state import State
 from .suggest import did_you_mean
+from .wording import show_value
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -65,14 +65,14 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
     scene = story.start if scene_id is None else story.renamed.get(scene_id, scene_id)
     if scene not in story.scenes:
         raise UsageError(f"--from {scene_id}: the story has no scene '{scene_id}'"
-                         f"{_suggest(scene_id, story.scenes)}")
+                         f"{_suggest(scene_id or scene, story.scenes)}")
     variables = story.initial_variables()
     for item in assignments or ():
         name, eq, value = item.partition("=")
         name = name.strip()
         if not eq or not name:
             some = next(iter(story.variables.values()), None)  # this story's own
-            like = f", like --set {some.name}={fmt(some.initial)}" if some else ""
+            like = f", like --set {some.name}={show_value(some.initial)}" if some else ""
             raise UsageError(f"--set {item}: write it as name=value{like}")
         var = story.variables.get(name)
         if var is None:

@@ -25,20 +25,20 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class State:
     scene: str
-    variables: dict = field(default_factory=dict)  # never mutated once built
-    visits: dict = field(default_factory=dict)  # scene id -> times entered
-    once: frozenset = frozenset()  # keys of once-only choices already taken
-    path: tuple = ()  # tuple[Step, ...], oldest first
+    variables: dict[str, Any] = field(default_factory=dict)  # never mutated once built
+    visits: dict[str, int] = field(default_factory=dict)  # scene id -> times entered
+    once: frozenset[str] = frozenset()  # keys of once-only choices already taken
+    path: tuple[Step, ...] = ()  # oldest first
     turn: int = 0  # choices taken so far; also drives random draws
     seed: int = 0
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         """What makes two States play the same from here on (history aside)."""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), tuple(sorted(self.once)),
                 self.turn, self.seed)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "format": STATE_FORMAT,
             "scene": self.scene,
@@ -60,37 +60,50 @@ class State:
             raise StateError(f"state format {fmt!r} is not one this version reads "
                              f"(it reads {STATE_FORMAT})")
         scene = _want(data, "scene", str)
-        variables = _want(data, "variables", dict)
-        for name, value in variables.items():
-            if not isinstance(value, (bool, int, float, str)):
-                raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
-                                 "not a number, true/false or text")
-        visits = _want(data, "visits", dict)
-        for name, n in visits.items():
-            if type(n) is not int or n < 0:
-                raise StateError(f"visit count of '{name}' is not a whole number >= 0")
+        variables = _variables(data)
+        visits = _visits(data)
         once = _want(data, "once", list, [])
         if not all(isinstance(k, str) for k in once):
             raise StateError("'once' must be a list of choice keys")
-        raw_path = _want(data, "path", list, [])
-        path = []
-        for item in raw_path:
-            if not (isinstance(item, list) and len(item) == 2
-                    and all(isinstance(x, str) for x in item)):
-                raise StateError("each step of 'path' must be [choice, scene]")
-            path.append(Step(item[0], item[1]))
+        path = _path(data)
         turn = _want(data, "turn", int, 0)
         seed = _want(data, "seed", int, 0)
         if isinstance(turn, bool) or isinstance(seed, bool) or turn < 0:
             raise StateError("'turn' and 'seed' must be whole numbers")
-        return cls(scene, dict(variables), dict(visits), frozenset(once), tuple(path),
-                   turn, seed)
+        return cls(scene, dict(variables), dict(visits), frozenset(once), path, turn, seed)
+
+
+def _variables(data: dict[str, Any]) -> dict[str, Any]:
+    variables: dict[str, Any] = _want(data, "variables", dict)
+    for name, value in variables.items():
+        if not isinstance(value, (bool, int, float, str)):
+            raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
+                             "not a number, true/false or text")
+    return variables
+
+
+def _visits(data: dict[str, Any]) -> dict[str, int]:
+    visits: dict[str, int] = _want(data, "visits", dict)
+    for name, n in visits.items():
+        if type(n) is not int or n < 0:
+            raise StateError(f"visit count of '{name}' is not a whole number >= 0")
+    return visits
+
+
+def _path(data: dict[str, Any]) -> tuple[Step, ...]:
+    path = []
+    for item in _want(data, "path", list, []):
+        if not (isinstance(item, list) and len(item) == 2
+                and all(isinstance(x, str) for x in item)):
+            raise StateError("each step of 'path' must be [choice, scene]")
+        path.append(Step(item[0], item[1]))
+    return tuple(path)
 
 
 _MISSING = object()
 
 
-def _want(data: dict, key: str, kind: type, default: Any = _MISSING) -> Any:
+def _want(data: dict[str, Any], key: str, kind: type, default: Any = _MISSING) -> Any:
     if key not in data:
         if default is _MISSING:
             raise StateError(f"the state has no '{key}'")

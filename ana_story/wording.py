@@ -1,6 +1,25 @@
-"""Small words said the same way everywhere: counts with their plural, and play
-time. One formatter each, so `saves list`, the game and the tools agree."""
+"""Small words said the same way everywhere: counts with their plural, play
+time, and a story's values. One formatter each, so `saves list`, the game and the
+tools agree."""
 from __future__ import annotations
+
+from typing import Any
+
+
+def show_value(value: Any) -> str:
+    """A story's value as the player reads it: ``true``/``false``, ``2.5`` not
+    ``2.50000001``, ``3`` not ``3.0``. This is what ``{{ flag }}`` in story text has
+    always rendered, so every other place (stats, saves, migration notes) says it
+    the same way instead of story text changing to match them."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    return str(value)
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -24,6 +24,7 @@ from .. import engine
 from ..engine import Passage
 from ..errors import AnaStoryError
 from ..state import State
+from .frontend import GameParts
 from .views import MenuItem
 
 SEEN_MAX = 5000  # passages remembered as read; the oldest are forgotten first
@@ -62,7 +63,7 @@ def _merge_seen(old: Any, new: dict) -> list[str]:
     return list(seen)[-SEEN_MAX:]
 
 
-class Comforts:
+class Comforts(GameParts):
     """Methods and state Game gains; Game calls _init_comforts() in __init__."""
 
     def _init_comforts(self) -> None:

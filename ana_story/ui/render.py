@@ -37,7 +37,7 @@ def column(width: int, *parts: RenderableType) -> RenderableType:
 
 def title_card(title: str, author: str, width: int) -> RenderableType:
     rule = Rule(style="rule")
-    parts = [Text(""), rule, Text(""),
+    parts: list[RenderableType] = [Text(""), rule, Text(""),
              Text(literal(title).plain, style="story.title", justify="center")]
     if author:
         parts.append(Text(literal(author).plain, style="story.author", justify="center"))
@@ -236,7 +236,7 @@ def saves(rows: Sequence[SaveRow], width: int) -> RenderableType:
     table.add_column("Played", no_wrap=True)
     table.add_column("Saved", no_wrap=True)
     for r in rows:
-        style = "warning" if r.broken else None
+        style = "warning" if r.broken else ""
         table.add_row(literal(r.slot), Text(literal(r.where).plain, style=style),
                       Text("" if r.turn is None else str(r.turn)), Text(r.played),
                       Text(r.saved))
