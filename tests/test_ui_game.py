@@ -117,8 +117,10 @@ def test_stats_shows_only_the_visible_variables(saves):
 def test_unknown_input_gets_a_one_line_hint(saves):
     rc, out, game, _ = play(["sav", "dance", "9"], saves)
     assert "'sav' is not a choice or a command. Did you mean 'save'?" in out
-    assert "'dance' is not a choice or a command. Type a number from 1 to 2, 'help' for the commands, or 'quit'." in flat(out)
-    assert "There is no choice 9 here. Type a number from 1 to 2, 'help' for the commands, or 'quit'." in flat(out)
+    assert ("'dance' is not a choice or a command. Type a number from 1 to 2, 'help' for the "
+            "commands, or 'quit'.") in flat(out)
+    assert ("There is no choice 9 here. Type a number from 1 to 2, 'help' for the commands, "
+            "or 'quit'.") in flat(out)
     assert rc == 0 and game.state.turn == 0
 
 
@@ -138,7 +140,8 @@ def test_help_lists_every_command(saves):
 
 def test_restart_asks_first(saves):
     rc, out, game, _ = play(["1", "restart", "n", "restart", "y"], saves)
-    assert "Begin the story again from the start? (y/n)" in flat(out) and "Carrying on." in flat(out)
+    assert "Begin the story again from the start? (y/n)" in flat(out)
+    assert "Carrying on." in flat(out)
     assert game.state.scene == "gate" and game.state.turn == 0
     assert "kept as 'previous'" in flat(out)
 

@@ -178,8 +178,8 @@ class WebSession:
             "scene": p.scene, "title": clean(p.title), "chapter": clean(p.chapter),
             "chapter_card": card, "text": _rich(p.text), "turn": p.turn,
             "choices": self._choices(p), "ending": None,
-            "can_undo": bool(g.undo_stack), "can_redo": bool(self.game.redo_stack if self._native_redo()
-                             else self.redo),
+            "can_undo": bool(g.undo_stack),
+            "can_redo": bool(self.game.redo_stack if self._native_redo() else self.redo),
             "stats": [[clean(r.label), r.value] for r in g.stat_rows()],
             "history": [{"chapter": clean(h.chapter), "title": clean(h.title),
                          "chosen": None if h.chosen is None else clean(h.chosen)}

@@ -124,7 +124,7 @@ def settle(args):
     theme and page width. Problems with the file or the environment are one line
     each on stderr, and play goes on with the defaults for those values."""
     from .. import prefs as P
-    from ..cli_extra import cli_prefs
+    from ..cli.play import cli_prefs
     from . import theme
     prefs = P.load(cli_prefs(args))
     for warning in prefs.warnings:
