@@ -12,7 +12,7 @@ from conftest import FIXTURES, run_cli
 
 from ana_story import engine
 from ana_story.loader import load_story
-from ana_story.saves import SaveStore
+from ana_story.saves.store import SaveStore
 from ana_story.ui.game import Game
 from ana_story.ui.plain import PlainUI
 from ana_story.ui.watch import Watcher

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..wording import show_value
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
 from .language import MAX_POW_BITS
 
@@ -74,17 +75,8 @@ def random_site_draw(state: Any, site: int) -> float:
     return _mix(state.seed, state.turn, site)
 
 
-def fmt(value: Any) -> str:
-    """How a value reads in story text: true/false, 2.5 not 2.50000001."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is float:
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.6g}"
-    return str(value)
+# How a value reads in story text: the one rendering every other place uses too.
+fmt = show_value
 
 
 def _to_str(value: Any) -> str:

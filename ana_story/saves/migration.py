@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import Story
 from ..state import State, Step
+from ..wording import show_value
 from .fileformat import Damaged
 
 
@@ -211,6 +212,6 @@ def _kind_name(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    """A value as the player reads it everywhere (wording.show_value); a text is quoted,
+    as a sentence about it needs."""
+    return f"'{show_value(value)}'" if isinstance(value, str) else show_value(value)

@@ -10,8 +10,8 @@ from ..model import Story
 from ..state import State
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
-AUTOSAVE = "autosave"  # the same names as saves.AUTOSAVE / QUICKSAVE (not imported:
-QUICKSAVE = "quicksave"  # saves.py is loaded only when a store is in use)
+AUTOSAVE = "autosave"  # the same names as saves.store.AUTOSAVE / QUICKSAVE (not imported:
+QUICKSAVE = "quicksave"  # saves.store is loaded only when a store is in use)
 PREVIOUS = "previous"  # where a new story keeps the autosave of the one it replaces
 RELOAD = "\x00reload"  # what a front end's ask() returns when --watch saw a change
 
