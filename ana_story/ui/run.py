@@ -119,12 +119,20 @@ def _play_plain(ui, story, state, options, prefs, *, title: bool, offer: bool = 
     return game.run()
 
 
+def cli_prefs(args: Any) -> dict[str, Any]:
+    """The preference values given on play's command line (None: not given)."""
+    locked = getattr(args, "locked", None)
+    return {"pace": getattr(args, "pace", None), "theme": getattr(args, "theme", None),
+            "width": getattr(args, "width", None),
+            "show_locked": None if locked is None else locked == "show",
+            "screen_reader": getattr(args, "screen_reader", None) or None}
+
+
 def settle(args):
     """The preferences in force (command line > environment > file), applied to the
     theme and page width. Problems with the file or the environment are one line
     each on stderr, and play goes on with the defaults for those values."""
     from .. import prefs as P
-    from ..cli.play import cli_prefs
     from . import theme
     prefs = P.load(cli_prefs(args))
     for warning in prefs.warnings:
