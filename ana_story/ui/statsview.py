@@ -69,7 +69,9 @@ def _stacked(rows: Sequence[StatRow], columns: int) -> RenderableType:
     """Each stat on two lines: its label; then its bar and number, indented."""
     grid = Table.grid()
     grid.add_column(width=columns)
-    cells = max(4, min(MAX_BAR, columns - 16))
+    words = max(len(r.detail) if r.kind == "bar" else len(r.value) + len(r.other) + 1
+                for r in rows)
+    cells = max(4, min(MAX_BAR, columns - 3 - words))  # one length for all: they line up
     for r in rows:
         grid.add_row(to_text(r.label) if r.kind != "opposed" else _pair_names(r))
         if r.kind == "value":
