@@ -245,3 +245,38 @@ def test_the_guide_stats_example_loads_and_shows(tmp_path):
     assert said(story, engine.new_state(story)) == [
         "Craft: 40 of 100", "Nerve: -2 from -5 to 5", "Her own voice 60%, What sells 40%",
         "Where: Karaganda"]
+
+
+# --- the cache, the web page, a save's round trip ----------------------------------------
+
+def test_the_stats_and_titles_survive_the_cache(tmp_path):
+    from ana_story import cache
+    from ana_story.model import LazyScenes
+    cold = cache.load(STUDIO, folder=tmp_path)
+    warm = cache.load(STUDIO, folder=tmp_path)
+    assert isinstance(warm.scenes, LazyScenes)
+    assert [(s.kind, s.variable, s.label, s.labels, s.low, s.high, s.where) for s in warm.stats] \
+        == [(s.kind, s.variable, s.label, s.labels, s.low, s.high, s.where) for s in cold.stats]
+    state = engine.choose(warm, engine.new_state(warm), 1)
+    assert said(warm, state) == said(cold, state)
+    assert engine.present(warm, engine.new_state(warm)).title == "3 Days Left"
+
+
+def test_the_web_page_is_sent_the_stats_rows(studio):
+    from ana_story.publish.session import _stat
+    rows = [_stat(r) for r in stat_rows(studio, engine.new_state(studio))]
+    assert rows[0] == ["Craft", "40", "bar", 0.4, "40 of 100", "", ""]
+    assert rows[2] == ["Her own voice", "60%", "opposed", 0.6, "60%, What sells 40%",
+                       "What sells", "40%"]
+    assert rows[3] == ["Where", "moscow"]  # a value row keeps the old [label, value]
+
+
+def test_undo_and_a_save_do_not_change_what_the_screen_shows(studio, tmp_path):
+    first = engine.new_state(studio)
+    after = engine.choose(studio, first, 0)
+    store = SaveStore(studio, tmp_path)
+    store.save("s", SaveData(after, (first,), 2.0))
+    loaded = store.load("s").data
+    assert said(studio, loaded.state) == said(studio, after)
+    assert said(studio, loaded.undo[-1]) == said(studio, first)
+    assert engine.present(studio, loaded.undo[-1]).title == "3 Days Left"
