@@ -155,6 +155,14 @@ def test_a_title_mistake_is_reported_at_its_place(tmp_path, title, want):
     assert diags[0].file.endswith("01-a.yaml")
 
 
+def test_an_ending_cannot_take_its_name_from_a_changing_title(tmp_path):
+    write_story(tmp_path, HEAD, **{"01-a.yaml": "scenes:\n  a:\n    text: x\n    title: "
+                                                "'{{ craft }} Days'\n    ending: true\n"})
+    story, diags = check(tmp_path)
+    assert story is None
+    assert [(d.line, d.column, d.code) for d in diags] == [(5, 13, "ending-no-name")]
+
+
 def test_a_story_with_plain_titles_keeps_them(studio):
     story = load_story(FIXTURES / "ui-garden")
     assert all(s.title_template is None for s in story.scenes.values())

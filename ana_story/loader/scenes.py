@@ -167,6 +167,12 @@ class Scenes(Choices):
                        f"the player would see its id '{sid}'", "name the ending with "
                        "the words the player should see ('ending: ' and the name), or "
                        "give the scene a 'title'")
+        elif "{{" in title or "{%" in title:  # an ending is named in the gallery, stateless
+            self.error(f, node, "ending-no-name", f"scene '{sid}' takes its ending's name "
+                       "from a title that changes with the story",
+                       "name the ending with the words the player should see "
+                       "('ending: ' and the name)")
+            return ""
         return title
 
     def title_template(self, f: YamlFile, w: Walked, env: Env) -> tuple[Template | None, bool]:
