@@ -131,8 +131,19 @@ def present(story: Story, state: State) -> Passage:
         except EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
-    return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, state.turn)
+    return Passage(scene.id, scene_title(scene, state), scene.chapter, text, tuple(views),
+                   scene.ending, scene.tags, state.turn)
+
+
+def scene_title(scene: Scene, state: State) -> str:
+    """The scene's title as the player reads it in ``state`` (a title may be a template)."""
+    t = scene.title_template
+    if t is None:
+        return scene.title
+    try:
+        return t.render(state.variables, state)
+    except EVAL_ERRORS as e:
+        _fail(e, "the scene's title", _at(t, scene.where, e), scene.id)
 
 
 def _text(scene: Scene, state: State) -> str:

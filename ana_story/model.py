@@ -41,6 +41,20 @@ class Variable:
 
 
 @dataclass(frozen=True, slots=True)
+class Stat:
+    """One line of the story's own stats screen (story.yaml's ``stats:``)."""
+
+    kind: str  # "bar", "opposed" or "value"
+    variable: str
+    label: str  # for "opposed", the left label
+    labels: tuple[str, ...] = ()  # "opposed": (left, right)
+    low: float = 0  # "bar": its ends
+    high: float = 100
+    condition: Expr | None = None  # shown only while it holds
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """One way a choice can lead: to ``scene`` when ``condition`` holds (or always)."""
 
@@ -89,6 +103,8 @@ class Scene:
     ending: str | None = None  # the ending's title; None for an ordinary scene
     notes: str = ""
     where: Location | None = None
+    # ``title`` when it holds {{ }} or {% if %}: worked out for each State (engine.scene_title)
+    title_template: Template | None = None
 
     @property
     def is_ending(self) -> bool:
@@ -123,6 +139,8 @@ class Story:
     ifid: str = ""
     description: str = ""
     language: str = ""
+    # The stats screen the story designs; empty: each visible variable, as it is.
+    stats: tuple[Stat, ...] = ()
 
     @property
     def endings(self) -> tuple[Scene, ...]:

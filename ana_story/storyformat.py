@@ -28,6 +28,7 @@ GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
 RANDOM = "random"  # a list of scene ids, or scene id -> weight
 LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
+NUMBER = "number"  # a number (whole or decimal), written as one
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -182,6 +183,37 @@ VARIABLE = Record("variable", "Variable", (
           doc="notes for you, never shown"),
 ), short="The starting value: a number, true/false or text.")
 
+# One entry of the story's own stats screen: exactly one of bar, opposed or value
+# (and, with lists, list) names the variable it shows.
+STAT = Record("stat", "Stat", (
+    Field("bar", TEXT, "A number variable shown as a bar from 'min' to 'max'.",
+          doc="a number variable, shown as a bar from `min` to `max` (a value outside "
+              "is drawn at the end)"),
+    Field("opposed", TEXT, "A number variable from 0 to 100 shown as two opposed "
+          "labels: the left is the value, the right 100 minus it.",
+          doc="a number variable from 0 to 100 shown as an opposed pair: the left label "
+              "reads the value, the right 100 minus it"),
+    Field("value", TEXT, "A variable shown as it is (a number, text or true/false).",
+          doc="a variable shown as it is: a number, text or true/false"),
+    Field("label", TEXT, "How the screen names it (default: the variable's label).",
+          prose=True, attr="label",
+          doc="how the screen names it (the variable's `label` when left out; not for "
+              "`opposed`, which `labels` names)"),
+    Field("labels", LIST, "An opposed pair's two labels: [left, right].", item=TEXT,
+          needed="for `opposed`", attr="labels",
+          doc="an opposed pair's two labels, `[left, right]`"),
+    Field("min", NUMBER, "A bar's low end.", default=0, attr="low",
+          doc="a bar's ends (default 0 and 100)"),
+    Field("max", NUMBER, "A bar's high end.", default=100, attr="high",
+          doc="a bar's ends (default 0 and 100)"),
+    Field("if", CONDITION, "Shown only while this condition holds.",
+          aliases=("condition", "when", "requires", "cond"), what="the stat's condition",
+          attr="condition", doc="shown only while this condition holds"),
+), help="One line of the stats screen.")
+
+# The keys that name what a stat shows (lists add theirs here).
+STAT_KINDS = ("bar", "opposed", "value")
+
 STORY_FILE = Record("story file", "Story", (
     Field("title", TEXT, "The story's title.", required=True, default="Untitled",
           aliases=_TITLE[:1], attr="title", empty_ok=True, prose=True,
@@ -214,9 +246,12 @@ STORY_FILE = Record("story file", "Story", (
               "and the iFiction record (default `en`)"),
     Field("renamed", MAP, "Old scene id -> new id, so old saves still load.", item=SCENE,
           doc="see [Keeping old saves working](#keeping-old-saves-working)", attr="renamed"),
+    Field("stats", LIST, "The stats screen the story designs: bars, opposed pairs and "
+          "values, in order.", item=STAT, empty_ok=True, attr="stats",
+          doc="the stats screen, designed: see [The stats screen](#the-stats-screen)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
 
-RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO)
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO, STAT)
 
 # Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))

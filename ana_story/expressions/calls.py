@@ -10,8 +10,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..suggest import did_you_mean
-from .language import FUNCTION_HELP, FUNCTIONS, NUMERIC, ExprError, describe, unify
+from .language import (
+    FUNCTION_HELP,
+    FUNCTIONS,
+    NUMERIC,
+    STAT_FUNCTIONS,
+    ExprError,
+    describe,
+    unify,
+)
 from .nodes import NO, STATE, Checked, call, const, state_attr
+from .statfuncs import check_stat_call
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -25,6 +34,9 @@ def check_call(ck: Checker, node: ast.Call) -> Checked:
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
+    if name in STAT_FUNCTIONS:
+        tree, rt = check_stat_call(ck, node, name, args)
+        return tree, rt, ck.fold(node, tree, *(c for _, _, c in args))
     tree, rt = _arithmetic(ck, node, name, args)
     return tree, rt, ck.fold(node, tree, *(c for _, _, c in args))
 

@@ -133,7 +133,7 @@ class Checker:
             return const(_TRUE_FALSE[name]), "bool", _TRUE_FALSE[name]
         if name.startswith("_"):
             self.fail(node, f"names starting with '_' are not allowed: '{name}'")
-        if name in FUNCTIONS:
+        if name in FUNCTIONS and name not in self.env.variables:
             self.fail(node, f"'{name}' is a function; call it like {name}(...)",
                       "expression-syntax")
         t = self.env.variables.get(name)

@@ -12,7 +12,8 @@ from .bounds import MAX_OUTPUT, MAX_STR
 
 __all__ = ["CONTROL_CHARS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
            "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN",
-           "NUMERIC", "RANDOM_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe", "unify"]
+           "NUMERIC", "RANDOM_FUNCTIONS", "STAT_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe",
+           "unify"]
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
@@ -38,6 +39,15 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 FUNCTION_HELP = ("visits('scene'), seen('scene'), random(a, b), chance(p), "
                  "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len")
 RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
+# Added with the stats screen (statfuncs.py). Stories written before may have a
+# variable of one of these names: it still may (a call and a name cannot be mixed up).
+STAT_FUNCTIONS: dict[str, tuple[int, int]] = {
+    "fair_add": (2, 2), "fair_sub": (2, 2), "clamp": (3, 3), "case": (2, 51),
+    "cap": (1, 1),
+}
+FUNCTIONS.update(STAT_FUNCTIONS)
+FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
+                  "case(n, a, b, ...), cap(text)")
 
 
 class ExprError(Exception):

@@ -27,12 +27,12 @@ from ..model import Chapter, Scene, Story
 from ..paths import display_path
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
-from .storyfile import StoryFile
+from .stats import Stats
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
 
-class _Loader(StoryFile):
+class _Loader(Stats):
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
@@ -85,6 +85,8 @@ class _Loader(StoryFile):
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)
         variables = meta["variables"]
+        stats = self.stats(meta["file"], meta.get("stats_node"), variables, env) \
+            if env is not None else ()
         start = meta.get("start")
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
@@ -92,7 +94,7 @@ class _Loader(StoryFile):
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
-                     root=self.display_root, renamed=renamed, **plain)
+                     root=self.display_root, renamed=renamed, stats=stats, **plain)
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""

@@ -8,7 +8,7 @@ import yaml
 
 from .. import storyfiles
 from .. import storyformat as sf
-from ..expressions import Env
+from ..expressions import Env, Template
 from ..model import Choice, Scene
 from ..yamlread import BOOL, NULL
 from .choices import Choices
@@ -16,6 +16,8 @@ from .reader import BOOL_TRUE, STORY_FILE, Walked, YamlFile, join_path
 
 MAX_CHOICES = 1_000  # per scene: far beyond any real scene, and a bound on a hostile one
 _ID = re.compile(sf.ID)
+_TAG = re.compile(r"\{%-?\s*(\w*)")
+_TITLE_TAGS = {"if", "elif", "else", "endif"}
 
 
 class Scenes(Choices):
@@ -92,9 +94,10 @@ class Scenes(Choices):
         if w is None:
             return None
         plain = sf.plain_values(sf.SCENE_RECORD, w.values)
+        title_template, ok = self.title_template(f, w, env)
         text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env) \
             if "text" in w else None
-        ok = text is not None
+        ok &= text is not None
         tags = self.tags(f, w.node("tags")) if "tags" in w else ()
         ending = None
         if "ending" in w:
@@ -116,7 +119,8 @@ class Scenes(Choices):
         if not ok or text is None or choices is None:
             return None
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
-                     ending=ending, where=self.where(f, kn), **plain)
+                     ending=ending, where=self.where(f, kn), **plain,
+                     title_template=title_template)
 
     def tags(self, f: YamlFile, tn) -> tuple[str, ...]:
         if isinstance(tn, yaml.ScalarNode) and tn.tag != NULL:
@@ -163,7 +167,32 @@ class Scenes(Choices):
                        f"the player would see its id '{sid}'", "name the ending with "
                        "the words the player should see ('ending: ' and the name), or "
                        "give the scene a 'title'")
+        elif "{{" in title or "{%" in title:  # an ending is named in the gallery, stateless
+            self.error(f, node, "ending-no-name", f"scene '{sid}' takes its ending's name "
+                       "from a title that changes with the story",
+                       "name the ending with the words the player should see "
+                       "('ending: ' and the name)")
+            return ""
         return title
+
+    def title_template(self, f: YamlFile, w: Walked, env: Env) -> tuple[Template | None, bool]:
+        """A title holding {{ }} or {% if %}, compiled (None for a plain title); whether
+        it reads. Only those tags: a title is one line, shown far from its scene (the
+        saves list, the history), where a tag that counts its showings would mislead."""
+        title = w.values.get("title")
+        if not title or ("{{" not in title and "{%" not in title):
+            return None, True
+        node = w.node("title")
+        for m in _TAG.finditer(title):
+            if m.group(1) not in _TITLE_TAGS:
+                self.error(f, self.pos_in(f, node, m.start()), "template-syntax",
+                           f"a title may hold {{{{ }}}} and {{% if %}} only, not "
+                           f"'{{% {m.group(1)} %}}'", "move the variation into the scene's text")
+                return None, False
+        t = self.template(f, node, "the scene's title", env)
+        if t is None:
+            return None, False
+        return t, True
 
 
 def _chapter_from_name(stem: str) -> str:

@@ -9,7 +9,7 @@ import yaml
 
 from .. import storyformat as sf
 from .. import yamlread
-from ..expressions import FUNCTIONS
+from ..expressions import FUNCTIONS, STAT_FUNCTIONS
 from ..ifid import ifid_problem
 from ..model import Variable
 from ..yamlread import BOOL, FLOAT, INT, NULL, STR
@@ -47,6 +47,7 @@ class StoryFile(Scenes):
                        "keep the one you have published under; else use a new UUID")
         meta["variables"] = self.variables(f, m["variables"][1]) if "variables" in m else {}
         meta["renamed"] = self.renamed(f, m["renamed"][1]) if "renamed" in m else {}
+        meta["stats_node"] = m["stats"][1] if "stats" in m else None  # read with the env
         return meta
 
     def variables(self, f: YamlFile, node) -> dict[str, Variable]:
@@ -68,7 +69,8 @@ class StoryFile(Scenes):
 
     def variable(self, f: YamlFile, name: str, kn, vn) -> Variable | None:
         if not _VAR.match(name) or keyword.iskeyword(name) or name in (
-                "true", "false", "True", "False") or name in FUNCTIONS:
+                "true", "false", "True", "False") or (
+                name in FUNCTIONS and name not in STAT_FUNCTIONS):
             self.error(f, kn, "bad-name", f"'{name}' cannot be a variable name",
                        "use letters, digits and '_', starting with a letter, and not a "
                        "word of the story language (true, false, and, or, not, if, "

@@ -61,8 +61,21 @@ def _unreachable(story: Story) -> list[Diagnostic]:
     return out
 
 
-def _variables(story: Story) -> list[Diagnostic]:
+def _shown_reads(story: Story) -> set[str]:
+    """What titles and the stats screen read: a variable shown there is used."""
     read: set[str] = set()
+    for scene in story.scenes.values():
+        if scene.title_template is not None:
+            read |= scene.title_template.reads
+    for stat in story.stats:
+        read.add(stat.variable)
+        if stat.condition is not None:
+            read |= stat.condition.reads
+    return read
+
+
+def _variables(story: Story) -> list[Diagnostic]:
+    read: set[str] = _shown_reads(story)
     written: set[str] = set()
     for scene in story.scenes.values():
         read |= scene.text.reads

@@ -112,7 +112,19 @@ _CALLS: dict[str, tuple[Callable[[int], bool], Callable[[str, list[Range]], Rang
     "random": (lambda n: n == 2, lambda _, a: (a[0][0], a[1][1])),
     "str": (lambda n: True, lambda _, a: (1.0, 32.0)),  # the length of a number written out
     "pick": (lambda n: True, lambda _, a: (min(x[0] for x in a), max(x[1] for x in a))),
+    "fair_add": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
+    "fair_sub": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
+    "clamp": (lambda n: n == 3, lambda _, a: _clamp_range(a)),
+    "case": (lambda n: n > 1, lambda _, a: (min(x[0] for x in a[1:]),
+                                            max(x[1] for x in a[1:]))),
 }
+
+
+def _clamp_range(args: list[Range]) -> Range:
+    """clamp(x, lo, hi) = min(max(x, lo), hi) grows with each argument, so its range
+    runs from its value at the arguments' lows to its value at their highs."""
+    (xlo, xhi), (llo, lhi), (hlo, hhi) = args
+    return (min(max(xlo, llo), hlo), min(max(xhi, lhi), hhi))
 
 
 def _call_range(name: str, args: list[Range]) -> Range:

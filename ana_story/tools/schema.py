@@ -45,7 +45,7 @@ def _kind(kind: str | sf.Record) -> dict:
         sf.TEXT: SCALAR, sf.TEMPLATE: SCALAR, sf.COMMENT: SCALAR, sf.ENDING: SCALAR,
         sf.VALUE: SCALAR,
         sf.CONDITION: {"type": ["string", "boolean", "number"]},
-        sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID,
+        sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID, sf.NUMBER: {"type": "number"},
         sf.IFID: {"type": "string", "pattern": _IFID},
         sf.EFFECTS: {"type": "object", "propertyNames": {"pattern": sf.VAR},
                      "additionalProperties": SCALAR},

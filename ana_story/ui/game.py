@@ -20,12 +20,12 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..sanitize import visible
 from ..state import State
-from ..wording import show_value
 from .comforts import Comforts
 from .frontend import AUTOSAVE, RELOAD, Frontend
 from .gamesaves import Saving
 from .markup import clean
 from .reload import Reloading
+from .statscreen import stat_rows
 from .typed import MAX_LINE, read_number, too_long
 from .views import EndingSummary, HistoryEntry, MenuItem, StatRow, duration
 
@@ -282,11 +282,7 @@ class Game(Comforts, Saving, Reloading):
         return out
 
     def stat_rows(self) -> list[StatRow]:
-        rows = []
-        for name, var in self.story.variables.items():
-            if var.visible:
-                rows.append(StatRow(var.label, _show(self.state.variables.get(name))))
-        return rows
+        return stat_rows(self.story, self.state)
 
     def _ending_summary(self, p: Passage) -> EndingSummary:
         seen, new = self._record_ending(p.scene)
@@ -323,8 +319,3 @@ class Game(Comforts, Saving, Reloading):
             self.ui.say(f"The endings you found could not be recorded: {e}", "warning")
             return {scene}, True
 
-
-
-def _show(value: object) -> str:
-    """A stat's value: as story text shows it, never markup; a dash when missing."""
-    return clean(show_value(value)) if value is not None else "—"

@@ -145,7 +145,7 @@ class PlainUI:
             self._write("This story shows no stats.")
             return
         w = max(len(plain(r.label)) for r in rows)
-        self._write("\n".join(f"{plain(r.label):<{w}}  {clean(r.value)}" for r in rows))
+        self._write("\n".join(f"{plain(r.label):<{w}}  {clean(r.detail)}" for r in rows))
 
     def saves(self, rows: Sequence[SaveRow]) -> None:
         if not rows:

@@ -22,6 +22,7 @@ from rich.text import Text
 from ..engine import Passage
 from .layout import margin, measure
 from .markup import literal, to_text
+from .statsview import designed
 from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 __all__ = ["margin", "measure"]  # where the page sits: ui/layout.py
@@ -208,6 +209,10 @@ def stats(rows: Sequence[StatRow], width: int) -> RenderableType:
     """The variables the author marks visible, as a small framed table."""
     if not rows:
         return column(width, Text("This story shows no stats.", style="hint"))
+    if any(r.kind != "value" for r in rows):  # the story's own design (statsview.py)
+        return column(width, Panel(designed(rows, width - 6), title=Text("Stats", style="bold"),
+                                   title_align="left", box=box.ROUNDED, border_style="rule",
+                                   expand=False, padding=(0, 2)))
     grid = Table.grid(padding=(0, 3))
     grid.add_column()
     grid.add_column(justify="right", style="bold")

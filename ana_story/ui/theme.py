@@ -29,6 +29,7 @@ STYLES = {
     "history.choice": "cyan",
     "table.header": "bold",
     "rule": "dim",
+    "stat.bar": "cyan",
 }
 
 
