@@ -28,6 +28,7 @@ GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
 RANDOM = "random"  # a list of scene ids, or scene id -> weight
 LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
+ITEM = "item"  # an item of a list variable: a name like a variable's
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -180,6 +181,16 @@ VARIABLE = Record("variable", "Variable", (
           doc="`true`: shown to the player by `stats`"),
     Field("description", COMMENT, "Notes for authors.",
           doc="notes for you, never shown"),
+    Field("items", LIST, "Makes it a list: the items it may hold, in the order they "
+          "are shown.", item=ITEM, attr="items",
+          doc="makes it a list: the items it may hold, in the order they are shown; "
+              "its `value` is a list of them, such as `[]`"),
+    Field("labels", MAP, "A list's item -> how the player reads it (default: the item's "
+          "name).", item=TEXT, keys=VAR, prose=True, attr="labels",
+          doc="a list's item -> how the player reads it (the item's name when left out)"),
+    Field("one", BOOL, "A list that holds at most one item at a time (an enum).",
+          default=False, attr="one",
+          doc="`true`: the list holds at most one item at a time (an enum)"),
 ), short="The starting value: a number, true/false or text.")
 
 STORY_FILE = Record("story file", "Story", (
