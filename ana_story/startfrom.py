@@ -25,6 +25,8 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 def parse_value(var: Variable, text: str):
     """A command-line value for ``var``, read as the variable's own type."""
     raw = text.strip()
+    if var.items:
+        return _items_value(var, raw)
     try:
         if var.type == "bool":
             if raw.lower() in _TRUE:
@@ -51,6 +53,18 @@ def parse_value(var: Variable, text: str):
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
         raw = raw[1:-1]
     return raw
+
+
+def _items_value(var: Variable, raw: str) -> tuple[str, ...]:
+    """``--set satchel=pencils,ledger``: a list's items, in declaration order."""
+    named = [w.strip() for w in raw.split(",") if w.strip()]
+    for w in named:
+        if w not in var.items:
+            raise UsageError(f"--set {var.name}={raw}: '{w}' is not an item of "
+                             f"'{var.name}'{_suggest(w, var.items)}")
+    if var.one and len(set(named)) > 1:
+        raise UsageError(f"--set {var.name}={raw}: '{var.name}' holds one item at a time")
+    return tuple(i for i in var.items if i in named)
 
 
 def state_from(story: Story, scene_id: str | None, assignments: list[str],

@@ -35,6 +35,14 @@ def show_list(items: Iterable[str], labels: Mapping[str, str], empty: str = "") 
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+def show_held(var: Any, value: Any) -> str:
+    """A variable's value as the player reads it outside story text (stats, saves):
+    a list's labels joined ("nothing" when empty), any other value by show_value."""
+    if getattr(var, "items", ()):
+        return show_list(value, dict(zip(var.items, var.labels, strict=True)), "nothing")
+    return show_value(value)
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """``"1 warning"``, ``"2 warnings"``, ``"0 warnings"``; ``words`` when the plural
     is not just ``word + "s"``."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Story
 from ..state import State, Step
-from ..wording import show_value
+from ..wording import show_held, show_value
 from .fileformat import Damaged
 
 
@@ -91,12 +91,13 @@ def _fit_variables(story: Story, saved: dict, strict: bool) -> tuple[dict, list[
     for n in missing:
         v = declared[n]
         variables[n] = v.initial
-        changes.append(f"{v.label} is new in this version and starts at {_show(v.initial)}.")
+        changes.append(f"{v.label} is new in this version and starts at "
+                       f"{_show(v.initial, v)}.")
     for n in wrong:
         v = declared[n]
         variables[n] = v.initial
         changes.append(f"{v.label} changed kind in this version and was reset to "
-                       f"{_show(v.initial)}.")
+                       f"{_show(v.initial, v)}.")
     changes += _fit_items(story, variables, strict)
     return variables, changes
 
@@ -238,7 +239,7 @@ def _kind_name(value: Any) -> str:
     return {bool: "true/false", str: "text"}.get(type(value), "number")
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, var: Any = None) -> str:
     """A value as the player reads it everywhere (wording.show_value); a text is quoted,
     as a sentence about it needs."""
-    return f"'{show_value(value)}'" if isinstance(value, str) else show_value(value)
+    return f"'{show_value(value)}'" if isinstance(value, str) else show_held(var, value)

@@ -20,7 +20,7 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
 from ..sanitize import visible
 from ..state import State
-from ..wording import show_value
+from ..wording import show_held
 from .comforts import Comforts
 from .frontend import AUTOSAVE, RELOAD, Frontend
 from .gamesaves import Saving
@@ -285,7 +285,7 @@ class Game(Comforts, Saving, Reloading):
         rows = []
         for name, var in self.story.variables.items():
             if var.visible:
-                rows.append(StatRow(var.label, _show(self.state.variables.get(name))))
+                rows.append(StatRow(var.label, _show(self.state.variables.get(name), var)))
         return rows
 
     def _ending_summary(self, p: Passage) -> EndingSummary:
@@ -325,6 +325,6 @@ class Game(Comforts, Saving, Reloading):
 
 
 
-def _show(value: object) -> str:
+def _show(value: object, var: object = None) -> str:
     """A stat's value: as story text shows it, never markup; a dash when missing."""
-    return clean(show_value(value)) if value is not None else "—"
+    return clean(show_held(var, value)) if value is not None else "—"
