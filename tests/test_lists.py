@@ -111,13 +111,15 @@ def test_an_unknown_item_is_an_error_at_its_column_with_did_you_mean(story_dir):
 def test_an_unknown_item_added_in_set_is_an_error_at_its_column(story_dir):
     got = errors(story_dir, scenes=scene(set="{satchel: satchel + ledgr}"))
     assert got == [("01-a.yaml", 8, 34, "unknown-item",
-                    "the new value of 'satchel': 'ledgr' is not an item of the list 'satchel'", "did you mean 'ledger'?")]
+                    "the new value of 'satchel': 'ledgr' is not an item of the list "
+                    "'satchel'", "did you mean 'ledger'?")]
 
 
 def test_an_item_alone_outside_its_list_says_where_it_belongs(story_dir):
     got = errors(story_dir, scenes=scene(text="'Take {{ pencils }}'"))
     assert got[0][1:4] == (7, 24, "undeclared-variable")
-    assert got[0][4] == "the choice's text: 'pencils' is an item of the list 'satchel', not a variable"
+    assert got[0][4] == ("the choice's text: 'pencils' is an item of the list 'satchel', "
+                         "not a variable")
     assert "pencils in satchel" in got[0][5]
 
 
@@ -146,8 +148,8 @@ def test_a_list_used_wrongly_is_a_type_error_at_its_column(story_dir, expr, col,
 
 def test_in_without_a_list_says_what_it_always_said(story_dir):
     got = errors(story_dir, scenes=scene(**{"if": "craft in craft"}))
-    assert [g[4:] for g in got] == [("the condition: 'in', 'is' and their negations are not part of the "
-                                     "story language", "use == or !=")]
+    assert [g[4:] for g in got] == [("the condition: 'in', 'is' and their negations are not "
+                                     "part of the story language", "use == or !=")]
 
 
 @pytest.mark.parametrize("decl, where, code, message", [
