@@ -13,6 +13,7 @@ from ana_story.loader import check, load_story
 from ana_story.saves.records import SaveData
 from ana_story.saves.store import AUTOSAVE, SaveStore
 from ana_story.tools import schema
+from ana_story.tools.playtest import run_plan
 
 SATCHEL = FIXTURES / "satchel"
 
@@ -240,3 +241,14 @@ def test_the_schema_knows_items_labels_and_one():
     assert long_form["items"]["items"]["pattern"] and long_form["one"]["type"] == "boolean"
     assert long_form["labels"]["type"] == "object"
     assert {"type": "array"}.items() <= long_form["value"]["oneOf"][1].items()
+
+
+def test_plans_set_and_expect_a_lists_items(tmp_path):
+    got = run_cli("test", str(SATCHEL))
+    assert got.returncode == 0 and got.stdout.endswith("2 passed, 0 failed\n"), got.stdout
+    plan = tmp_path / "wrong.yaml"
+    plan.write_text("steps:\n  - choose: Take the ledger\n"
+                    "  - variables: {satchel: [pencils]}\n")
+    result = run_plan(load_story(SATCHEL), plan)
+    assert result.failures == [(3, "expected satchel to be the items [pencils], but it is "
+                                   "the items [ledger]")]

@@ -204,7 +204,9 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
         variables = _applied(later.variables, d, "variables", _check_variables, "names")
-        variables = {k: tuple(v) if type(v) is list else v for k, v in variables.items()}
+        if any(type(v) is list for v in (d.get("variables") or {}).values()):  # a list's
+            variables = {k: tuple(v) if type(v) is list else v  # items, as in play
+                         for k, v in variables.items()}
         visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
         added = want(d, "once_added", list, [])
