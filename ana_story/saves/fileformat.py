@@ -203,10 +203,8 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         scene = want_text(d, "scene")
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
-        variables = _applied(later.variables, d, "variables", _check_variables, "names")
-        if any(type(v) is list for v in (d.get("variables") or {}).values()):  # a list's
-            variables = {k: tuple(v) if type(v) is list else v  # items, as in play
-                         for k, v in variables.items()}
+        variables = _as_played(_applied(later.variables, d, "variables", _check_variables,
+                                        "names"), d)
         visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
         added = want(d, "once_added", list, [])
@@ -240,6 +238,14 @@ def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
     check(changed)
     out.update(changed)
     return out
+
+
+def _as_played(variables: dict, d: dict) -> dict:
+    """A list's items as play holds them (a tuple), when the delta ``d`` sets a list."""
+    changed = d.get("variables")
+    if not isinstance(changed, dict) or not any(type(v) is list for v in changed.values()):
+        return variables
+    return {k: tuple(v) if type(v) is list else v for k, v in variables.items()}
 
 
 def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
