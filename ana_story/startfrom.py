@@ -25,8 +25,6 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 def parse_value(var: Variable, text: str):
     """A command-line value for ``var``, read as the variable's own type."""
     raw = text.strip()
-    if var.items:
-        return _items_value(var, raw)
     try:
         if var.type == "bool":
             if raw.lower() in _TRUE:
@@ -92,7 +90,8 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
         if var is None:
             raise UsageError(f"--set {item}: the story has no variable '{name}'"
                              f"{_suggest(name, story.variables)}")
-        variables[name] = parse_value(var, value)
+        variables[name] = _items_value(var, value.strip()) if var.items \
+            else parse_value(var, value)
         why = start_value_problem(variables[name])  # what a save would refuse
         if why:
             raise UsageError(f"--set {item[:60]}: that value {why}")
