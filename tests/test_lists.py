@@ -227,7 +227,8 @@ def test_an_item_a_new_version_drops_is_dropped_from_a_save_and_said(story_dir, 
 # --- the author tools -------------------------------------------------------------------
 
 def test_check_and_explore_pass_on_the_satchel():
-    assert run_cli("check", str(SATCHEL)).returncode == 0
+    checked = run_cli("check", str(SATCHEL))
+    assert checked.returncode == 0 and "0 errors, 0 warnings" in checked.stdout, checked.stdout
     got = run_cli("explore", str(SATCHEL), "--format", "json")
     assert got.returncode == 0, got.stdout + got.stderr
     report = json.loads(got.stdout)
