@@ -34,10 +34,19 @@ class Location:
 class Variable:
     name: str
     initial: Any
-    type: str  # "int", "float", "bool" or "str"
+    type: str  # "int", "float", "bool" or "str"; "list[<name>]" for a list
     label: str
     visible: bool  # shown to the player by `stats`
     where: Location | None = None
+    # A list (its value a tuple of these items, in this order): each item's label,
+    # and whether it holds at most one item (an enum). Empty for other variables.
+    items: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    one: bool = False
+
+    def __post_init__(self) -> None:
+        if type(self.initial) is list:  # a list's items, as JSON (the cache) gives them
+            object.__setattr__(self, "initial", tuple(self.initial))
 
 
 @dataclass(frozen=True, slots=True)

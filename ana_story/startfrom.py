@@ -53,6 +53,18 @@ def parse_value(var: Variable, text: str):
     return raw
 
 
+def _items_value(var: Variable, raw: str) -> tuple[str, ...]:
+    """``--set satchel=pencils,ledger``: a list's items, in declaration order."""
+    named = [w.strip() for w in raw.split(",") if w.strip()]
+    for w in named:
+        if w not in var.items:
+            raise UsageError(f"--set {var.name}={raw}: '{w}' is not an item of "
+                             f"'{var.name}'{_suggest(w, var.items)}")
+    if var.one and len(set(named)) > 1:
+        raise UsageError(f"--set {var.name}={raw}: '{var.name}' holds one item at a time")
+    return tuple(i for i in var.items if i in named)
+
+
 def state_from(story: Story, scene_id: str | None, assignments: list[str],
                seed: int = 0) -> State:
     """The State of a new playthrough placed at ``scene_id`` (the start when None),
@@ -78,7 +90,8 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
         if var is None:
             raise UsageError(f"--set {item}: the story has no variable '{name}'"
                              f"{_suggest(name, story.variables)}")
-        variables[name] = parse_value(var, value)
+        variables[name] = _items_value(var, value.strip()) if var.items \
+            else parse_value(var, value)
         why = start_value_problem(variables[name])  # what a save would refuse
         if why:
             raise UsageError(f"--set {item[:60]}: that value {why}")

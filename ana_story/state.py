@@ -76,7 +76,9 @@ class State:
 def _variables(data: dict[str, Any]) -> dict[str, Any]:
     variables: dict[str, Any] = _want(data, "variables", dict)
     for name, value in variables.items():
-        if not isinstance(value, (bool, int, float, str)):
+        if isinstance(value, list) and all(isinstance(i, str) for i in value):
+            variables[name] = tuple(value)  # a list variable: its items, as in play
+        elif not isinstance(value, (bool, int, float, str)):
             raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
                              "not a number, true/false or text")
     return variables

@@ -29,6 +29,7 @@ RANDOM = "random"  # a list of scene ids, or scene id -> weight
 LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
 NUMBER = "number"  # a number (whole or decimal), written as one
+ITEM = "item"  # an item of a list variable: a name like a variable's
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -181,6 +182,16 @@ VARIABLE = Record("variable", "Variable", (
           doc="`true`: shown to the player by `stats`"),
     Field("description", COMMENT, "Notes for authors.",
           doc="notes for you, never shown"),
+    Field("items", LIST, "Makes it a list: the items it may hold, in the order they "
+          "are shown.", item=ITEM, attr="items",
+          doc="makes it a list: the items it may hold, in the order they are shown; "
+              "its `value` is a list of them, such as `[]`"),
+    Field("labels", MAP, "A list's item -> how the player reads it (default: the item's "
+          "name).", item=TEXT, keys=VAR, prose=True, attr="labels",
+          doc="a list's item -> how the player reads it (the item's name when left out)"),
+    Field("one", BOOL, "A list that holds at most one item at a time (an enum).",
+          default=False, attr="one",
+          doc="`true`: the list holds at most one item at a time (an enum)"),
 ), short="The starting value: a number, true/false or text.")
 
 # One entry of the story's own stats screen: exactly one of bar, opposed or value
@@ -195,6 +206,9 @@ STAT = Record("stat", "Stat", (
               "reads the value, the right 100 minus it"),
     Field("value", TEXT, "A variable shown as it is (a number, text or true/false).",
           doc="a variable shown as it is: a number, text or true/false"),
+    Field("list", TEXT, "A list variable shown as its items' labels, in declaration order.",
+          doc="a list variable, shown as its items' labels in declaration order "
+              "(\"nothing\" when empty)"),
     Field("label", TEXT, "How the screen names it (default: the variable's label).",
           prose=True, attr="label",
           doc="how the screen names it (the variable's `label` when left out; not for "
@@ -212,7 +226,7 @@ STAT = Record("stat", "Stat", (
 ), help="One line of the stats screen.")
 
 # The keys that name what a stat shows (lists add theirs here).
-STAT_KINDS = ("bar", "opposed", "value")
+STAT_KINDS = ("bar", "opposed", "value", "list")
 
 STORY_FILE = Record("story file", "Story", (
     Field("title", TEXT, "The story's title.", required=True, default="Untitled",

@@ -3,6 +3,7 @@ time, and a story's values. One formatter each, so `saves list`, the game and th
 tools agree."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -20,6 +21,26 @@ def show_value(value: Any) -> str:
             return str(int(value))
         return f"{value:.6g}"
     return str(value)
+
+
+def show_list(items: Iterable[str], labels: Mapping[str, str], empty: str = "") -> str:
+    """A list's items as the player reads them: their labels in declaration order
+    (``items`` is kept in that order), "a, b and c"; ``empty`` when it holds none.
+    What ``{{ satchel }}``, ``joined()`` and the stats screen all say."""
+    shown = [labels.get(i, i) for i in items]
+    if not shown:
+        return empty
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def show_held(var: Any, value: Any) -> str:
+    """A variable's value as the player reads it outside story text (stats, saves):
+    a list's labels joined ("nothing" when empty), any other value by show_value."""
+    if getattr(var, "items", ()):
+        return show_list(value, dict(zip(var.items, var.labels, strict=True)), "nothing")
+    return show_value(value)
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -17,8 +17,10 @@ from .language import (
     STAT_FUNCTIONS,
     ExprError,
     describe,
+    list_name,
     unify,
 )
+from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
 from .statfuncs import check_stat_call
 
@@ -34,6 +36,9 @@ def check_call(ck: Checker, node: ast.Call) -> Checked:
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
+    if name == "joined":
+        return joined(ck, node, args)
+    _no_lists(ck, node, name, args)
     if name in STAT_FUNCTIONS:
         tree, rt = check_stat_call(ck, node, name, args)
         return tree, rt, ck.fold(node, tree, *(c for _, _, c in args))
@@ -112,6 +117,21 @@ def _draw(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> Checke
     return call("_pick", STATE, site, tup), t, NO
 
 
+def _text_or_list(t: str) -> bool:
+    return t == "str" or list_name(t) is not None
+
+
+def _no_lists(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> None:
+    """A list goes to len() and joined() only."""
+    if name == "len":
+        return
+    for (_, t, _), src in zip(args, node.args, strict=True):
+        if list_name(t) is not None:
+            ck.fail(src, f"{name}() does not take a list", "type-mismatch",
+                    f"show its labels with joined({ast.unparse(src)}, 'nothing'), count "
+                    f"them with len({ast.unparse(src)})")
+
+
 def _arithmetic(ck: Checker, node: ast.Call, name: str,
                 args: list[Checked]) -> tuple[ast.expr, str]:
     """min, max, abs, round, floor, ceil, int, str, len: (tree, type)."""
@@ -137,5 +157,5 @@ def _arithmetic(ck: Checker, node: ast.Call, name: str,
         return call("_int", *trees), "int"
     if name == "str":
         return call("_str", *trees), "str"
-    _need(ck, node, name, args, lambda t: t == "str", "text")  # len
+    _need(ck, node, name, args, _text_or_list, "text")  # len
     return call("_len", *trees), "int"

@@ -16,6 +16,7 @@ from typing import Any
 from ..wording import show_value
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
 from .language import MAX_POW_BITS
+from .lists import RUNTIME as _LISTS
 from .statfuncs import RUNTIME as STAT_RUNTIME
 
 # What a story's own arithmetic can raise at play time; the engine turns each into a
@@ -113,6 +114,7 @@ _RUNTIME: dict[str, Any] = {
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len, "_norm": _normalize_limited,
     **STAT_RUNTIME,
+    **_LISTS,
 }
 
 

@@ -98,7 +98,8 @@ class _Loader(Stats):
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""
-        env = Env({n: v.type for n, v in variables.items()}, None)
+        env = Env({n: v.type for n, v in variables.items()}, None,
+                  lists={n: v for n, v in variables.items() if v.items})
         self.declfix = DeclFix(variables, env)
         return env
 

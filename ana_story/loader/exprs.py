@@ -101,7 +101,8 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
             re.fullmatch(r"[^\W\d][\w'’,.!?-]*(?:\s+[\w'’,.!?-]+)+", src):
         inner = src.replace("'", "\\'")  # words, not an expression: 'Hello there'
         return f"to store the text {src}, quote it inside: {name}: \"'{inner}'\""
-    if e.code == "type-mismatch" and e.message.startswith("this gives"):
+    if e.code == "type-mismatch" and e.message.startswith("this gives") and \
+            want in TYPE_NAMES:
         examples = {"bool": "true, false or a comparison such as x > 2",  # no story's names
                     "int": f"a whole number, such as {name} + 1 or round(x)",
                     "float": f"a number, such as 2.5 or {name} - 0.5",

@@ -83,6 +83,10 @@ class Stats(StoryFile):
                        f"'{name}'", suggest_key(name, variables) or
                        "declare it under 'variables:' in story.yaml")
             return None
+        if kind == "list" and not var.items:
+            self.error(f, node, "type-mismatch", f"'list' shows a list variable, and "
+                       f"'{name}' is not one", "show it with 'value:' instead")
+            return None
         if kind in _NUMBER_KINDS and var.type not in NUMERIC:
             self.error(f, node, "type-mismatch", f"{_NUMBER_KINDS[kind]} shows a number, and "
                        f"'{name}' is not one", "show it with 'value:' instead")

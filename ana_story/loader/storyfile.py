@@ -13,6 +13,7 @@ from ..expressions import FUNCTIONS, STAT_FUNCTIONS
 from ..ifid import ifid_problem
 from ..model import Variable
 from ..yamlread import BOOL, FLOAT, INT, NULL, STR
+from .lists import not_a_list, read_list
 from .reader import STORY_FILE, YamlFile, join_path, node_kind
 from .scenes import Scenes
 
@@ -52,7 +53,9 @@ class StoryFile(Scenes):
 
     def variables(self, f: YamlFile, node) -> dict[str, Variable]:
         variables: dict[str, Variable] = {}
-        for name, (kn, vn) in (self.mapping(f, node, "'variables'") or {}).items():
+        entries = self.mapping(f, node, "'variables'") or {}
+        self.variable_names = set(entries)  # a list's items may not reuse them (lists.py)
+        for name, (kn, vn) in entries.items():
             var = self.variable(f, name, kn, vn)
             if var is not None:
                 variables[name] = var
@@ -79,7 +82,9 @@ class StoryFile(Scenes):
         value_node, values = vn, {}
         if isinstance(vn, yaml.MappingNode):
             w = self.walk(f, vn, f"variable '{name}'", sf.VARIABLE, owner=kn)
-            if w is None or "value" not in w:
+            if w is not None and "items" in w:
+                return read_list(self, f, name, kn, w, self.variable_names)
+            if w is None or "value" not in w or not_a_list(self, f, name, w):
                 return None
             value_node, values = w.node("value"), w.values
         value = self.initial_value(f, name, value_node)

@@ -17,6 +17,8 @@ from ..expressions import MAX_INT, MAX_STR
 from ..state import State, Step
 from . import fields
 
+MAX_ITEMS = 1_000  # items a list variable may hold (saves/check.py holds stories to it)
+
 FORMAT_NAME = "ana-story-save"
 FORMAT_VERSION = 1  # what this code writes
 MIN_READER_VERSION = 1  # the oldest reader that can read what this code writes
@@ -132,7 +134,9 @@ def _check_variables(variables: dict) -> None:
     for name, value in variables.items():
         if not isinstance(name, str):
             raise Damaged("a variable name is not text")
-        if type(value) not in (bool, int, float, str):
+        if type(value) in (list, tuple):
+            _check_items(name, value)
+        elif type(value) not in (bool, int, float, str):
             raise Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
                           "number, true/false or text")
         if len(name) > 200:
@@ -143,6 +147,13 @@ def _check_variables(variables: dict) -> None:
             raise Damaged(f"variable '{name}' is not a finite number")
         if type(value) is str and len(value) > MAX_STR:
             raise Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
+
+
+def _check_items(name: str, items: list | tuple) -> None:
+    """A list variable's value: item names, as many as a story may declare."""
+    if len(items) > MAX_ITEMS or not all(type(i) is str and 0 < len(i) <= 200
+                                         for i in items):
+        raise Damaged(f"variable '{name}' holds a list that is not of item names")
 
 
 def _check_visits(visits: dict) -> None:
@@ -192,7 +203,8 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         scene = want_text(d, "scene")
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
-        variables = _applied(later.variables, d, "variables", _check_variables, "names")
+        variables = _as_played(_applied(later.variables, d, "variables", _check_variables,
+                                        "names"), d)
         visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
         added = want(d, "once_added", list, [])
@@ -226,6 +238,14 @@ def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
     check(changed)
     out.update(changed)
     return out
+
+
+def _as_played(variables: dict, d: dict) -> dict:
+    """A list's items as play holds them (a tuple), when the delta ``d`` sets a list."""
+    changed = d.get("variables")
+    if not isinstance(changed, dict) or not any(type(v) is list for v in changed.values()):
+        return variables
+    return {k: tuple(v) if type(v) is list else v for k, v in variables.items()}
 
 
 def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:

@@ -10,18 +10,19 @@ from typing import Any
 
 from ..errors import StoryRuntimeError
 from ..expressions import EVAL_ERRORS
-from ..model import Stat, Story
+from ..model import Stat, Story, Variable
 from ..state import State
-from ..wording import show_value
+from ..wording import show_held
 from .markup import clean
 from .views import StatRow
 
 
 def stat_rows(story: Story, state: State) -> list[StatRow]:
     if not story.stats:
-        return [StatRow(var.label, _show(state.variables.get(name)))
+        return [StatRow(var.label, _show(state.variables.get(name), var))
                 for name, var in story.variables.items() if var.visible]
-    return [_row(s, state.variables.get(s.variable)) for s in story.stats if _shown(s, state)]
+    return [_row(s, state.variables.get(s.variable), story.variables.get(s.variable))
+            for s in story.stats if _shown(s, state)]
 
 
 def _shown(s: Stat, state: State) -> bool:
@@ -37,9 +38,10 @@ def _shown(s: Stat, state: State) -> bool:
             column=where.column if where else 0, scene=state.scene) from None
 
 
-def _row(s: Stat, value: Any) -> StatRow:
-    if s.kind == "value" or not isinstance(value, (int, float)) or isinstance(value, bool):
-        return StatRow(s.label, _show(value))
+def _row(s: Stat, value: Any, var: Variable | None = None) -> StatRow:
+    if s.kind in ("value", "list") or not isinstance(value, (int, float)) \
+            or isinstance(value, bool):
+        return StatRow(s.label, _show(value, var))
     if s.kind == "bar":
         fill = (min(max(value, s.low), s.high) - s.low) / (s.high - s.low)
         scale = f"of {_show(s.high)}" if s.low == 0 else \
@@ -50,6 +52,7 @@ def _row(s: Stat, value: Any) -> StatRow:
                    s.labels[1], f"{_show(100 - left)}%")
 
 
-def _show(value: object) -> str:
-    """A stat's value: as story text shows it, never markup; a dash when missing."""
-    return clean(show_value(value)) if value is not None else "—"
+def _show(value: object, var: Variable | None = None) -> str:
+    """A stat's value: as story text shows it (a list by its labels), never markup; a
+    dash when missing."""
+    return clean(show_held(var, value)) if value is not None else "—"
