@@ -252,7 +252,7 @@ def test_the_guide_stats_example_loads_and_shows(tmp_path):
     assert story is not None, diags
     assert said(story, engine.new_state(story)) == [
         "Craft: 40 of 100", "Nerve: -2 from -5 to 5", "Her own voice 60%, What sells 40%",
-        "Where: Karaganda"]
+        "Where: Karaganda", "Satchel: pencils"]
 
 
 # --- the cache, the web page, a save's round trip ----------------------------------------
