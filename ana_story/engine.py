@@ -56,6 +56,8 @@ class Passage:
     ending: str | None
     tags: tuple[str, ...]
     turn: int
+    reply: str = ""  # the reply of the choice just taken: before the text, or after it
+    stayed: bool = False  # that choice stayed in the scene: its text was already read
 
     @property
     def ended(self) -> bool:
@@ -78,7 +80,8 @@ class Passage:
 def new_state(story: Story, seed: int = 0) -> State:
     """The State at the start of a new playthrough."""
     start = story.start
-    return State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    return _entered(story, state) if story.entering else state
 
 
 def _scene(story: Story, state: State) -> Scene:
@@ -132,7 +135,17 @@ def present(story: Story, state: State) -> Passage:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
     return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, state.turn)
+                   scene.tags, state.turn, state.reply, _stayed(scene, state))
+
+
+def _stayed(scene: Scene, state: State) -> bool:
+    """Whether the last step was a choice of this scene that stayed in it."""
+    if not state.path:
+        return False
+    last = state.path[-1]
+    if last.scene != scene.id:
+        return False
+    return any(c.stay for c in scene.choices if c.key == last.choice)
 
 
 def _text(scene: Scene, state: State) -> str:
@@ -244,7 +257,9 @@ def _stored(name: str, value: Any) -> Any:
 
 
 def choose(story: Story, state: State, index: int) -> State:
-    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``."""
+    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
+    The order of a step: the choice's ``set:``, then its ``reply:``, then (unless it
+    stays) the next scene's visits + 1 and its ``enter:``."""
     scene = _scene(story, state)
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
@@ -261,9 +276,57 @@ def choose(story: Story, state: State, index: int) -> State:
             v[name] = _stored(name, expr.fn(v, state))
     except EVAL_ERRORS as e:
         _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
+    once = state.once | {c.key} if c.once else state.once
+    taken = state.taken
+    if c.counted:
+        taken = dict(taken)
+        taken[c.key] = taken.get(c.key, 0) + 1
+    if c.stay or c.reply is not None:
+        return _conversation(story, scene, c, state, v, once, taken)
     target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    once = state.once | {c.key} if c.once else state.once
-    return State(target, v, visits, once, state.path + (Step(c.key, target),),
-                 state.turn + 1, state.seed)
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken)
+    return _entered(story, after) if story.entering else after
+
+
+def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+                  once: frozenset[str], taken: dict[str, int]) -> State:
+    """A choice with a reply, or one that stays: its reply worked out after its
+    ``set:`` (on the turn it was taken), then, unless it stays, the next scene
+    entered. A stay adds a turn but no visit, and never reruns ``enter:``."""
+    reply = ""
+    if c.reply is not None:
+        now = State(scene.id, v, state.visits, once, state.path, state.turn, state.seed,
+                    taken)
+        try:
+            reply = c.reply.render(v, now)
+        except EVAL_ERRORS as e:
+            _fail(e, f"the reply of choice {c.index + 1}", _at(c.reply, c.where, e), scene.id)
+    if c.stay:
+        return State(scene.id, v, state.visits, once,
+                     state.path + (Step(c.key, scene.id),), state.turn + 1, state.seed,
+                     taken, reply)
+    target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken, reply)
+    return _entered(story, after) if story.entering else after
+
+
+def _entered(story: Story, state: State) -> State:
+    """``state`` with its scene's ``enter:`` effects run (its visit already counted;
+    draws on the turn the visit begins)."""
+    scene = _scene(story, state)
+    if not scene.enter:
+        return state
+    v = dict(state.variables)
+    for name, expr in scene.enter:
+        try:
+            v[name] = _stored(name, expr.fn(v, state))
+        except EVAL_ERRORS as e:
+            _fail(e, f"'enter' of scene '{scene.id}'", _at(expr, scene.where, e), scene.id)
+    return State(state.scene, v, state.visits, state.once, state.path, state.turn,
+                 state.seed, state.taken, state.reply)

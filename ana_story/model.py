@@ -76,6 +76,9 @@ class Choice:
     fallback: bool = False
     locked: Template | None = None  # shown, greyed, with this reason when unavailable
     where: Location | None = None
+    reply: Template | None = None  # shown after the choice is taken (a conversation's line)
+    stay: bool = False  # no 'goto': the player stays (goto is then this scene, for the tools)
+    counted: bool = False  # named by a taken() somewhere: the State counts its takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,8 @@ class Scene:
     ending: str | None = None  # the ending's title; None for an ordinary scene
     notes: str = ""
     where: Location | None = None
+    enter: tuple[tuple[str, Expr], ...] = ()  # effects run on each entry (not on a stay)
+    next: str | None = None  # moves on with a single Continue (its one choice)
 
     @property
     def is_ending(self) -> bool:
@@ -123,6 +128,8 @@ class Story:
     ifid: str = ""
     description: str = ""
     language: str = ""
+    # Whether any scene has 'enter:' effects: the step looks its next scene up only then.
+    entering: bool = False
 
     @property
     def endings(self) -> tuple[Scene, ...]:

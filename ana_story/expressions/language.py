@@ -38,6 +38,9 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 FUNCTION_HELP = ("visits('scene'), seen('scene'), random(a, b), chance(p), "
                  "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len")
 RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
+# A conversation's counts: taken('scene.choice'), how often that choice was taken.
+FUNCTIONS["taken"] = (1, 1)
+FUNCTION_HELP += ", taken('scene.choice')"
 
 
 class ExprError(Exception):

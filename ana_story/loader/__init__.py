@@ -25,6 +25,7 @@ from ..errors import Diagnostic, StoryError
 from ..expressions import Env
 from ..model import Chapter, Scene, Story
 from ..paths import display_path
+from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
 from .storyfile import StoryFile
@@ -82,6 +83,7 @@ class _Loader(StoryFile):
         if meta is None:
             return None
         renamed = self.check_references(meta, set(seen))
+        scenes = self.counted(env, scenes)
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)
         variables = meta["variables"]
@@ -92,7 +94,14 @@ class _Loader(StoryFile):
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
-                     root=self.display_root, renamed=renamed, **plain)
+                     root=self.display_root, renamed=renamed,
+                     entering=any(sc.enter for sc in scenes.values()), **plain)
+
+    def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
+        """The choices taken() names checked, and marked to be counted."""
+        if env is None or not (env.taken or self.choice_refs):
+            return scenes
+        return counted_choices(self, scenes, env.taken, self.unread.explains)
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""
