@@ -64,7 +64,8 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     changes += moved
     path = _fit_path(story, state.path)
     new_state = State(scene, variables, _fit_visits(story, visits),
-                      _fit_once(story, state.once), path, state.turn, state.seed)
+                      _fit_once(story, state.once), path, state.turn, state.seed,
+                      _fit_taken(story, state.taken), state.reply)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)
@@ -164,7 +165,7 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
     return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                 upath, u.turn, u.seed)
+                 upath, u.turn, u.seed, _fit_taken(story, u.taken), u.reply)
 
 
 def _chapter_start(story: Story, chapter: str) -> str:
@@ -199,6 +200,13 @@ def _fit_once(story: Story, once: frozenset) -> frozenset:
     if not story.renamed:
         return once
     return frozenset(_rename_choice(story, k) for k in once)
+
+
+def _fit_taken(story: Story, taken: dict) -> dict:
+    """taken() counts under the choices' new scene names."""
+    if not story.renamed or not taken:
+        return taken
+    return {_rename_choice(story, k): n for k, n in taken.items()}
 
 
 def _rename_choice(story: Story, key: str) -> str:
