@@ -256,10 +256,11 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
-def choose(story: Story, state: State, index: int) -> State:
+def choose(story: Story, state: State, index: int, target: str | None = None) -> State:
     """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
     The order of a step: the choice's ``set:``, then its ``reply:``, then (unless it
-    stays) the next scene's visits + 1 and its ``enter:``."""
+    stays) the next scene's visits + 1 and its ``enter:``. ``target`` forces where a
+    random goto leads (explore tries each outcome)."""
     scene = _scene(story, state)
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
@@ -282,8 +283,9 @@ def choose(story: Story, state: State, index: int) -> State:
         taken = dict(taken)
         taken[c.key] = taken.get(c.key, 0) + 1
     if c.stay or c.reply is not None:
-        return _conversation(story, scene, c, state, v, once, taken)
-    target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
+        return _conversation(story, scene, c, state, v, once, taken, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
     after = State(target, v, visits, once, state.path + (Step(c.key, target),),
@@ -292,7 +294,7 @@ def choose(story: Story, state: State, index: int) -> State:
 
 
 def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
-                  once: frozenset[str], taken: dict[str, int]) -> State:
+                  once: frozenset[str], taken: dict[str, int], target: str | None) -> State:
     """A choice with a reply, or one that stays: its reply worked out after its
     ``set:`` (on the turn it was taken), then, unless it stays, the next scene
     entered. A stay adds a turn but no visit, and never reruns ``enter:``."""
@@ -308,7 +310,8 @@ def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[s
         return State(scene.id, v, state.visits, once,
                      state.path + (Step(c.key, scene.id),), state.turn + 1, state.seed,
                      taken, reply)
-    target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
     after = State(target, v, visits, once, state.path + (Step(c.key, target),),

@@ -61,7 +61,17 @@ class Keyer:
             self.per_scene[sid] = (exact, tallied, every, _getter(exact),
                                    _getter(tallied), cells,
                                    tuple(caps[c] for c in every), once)
+        if story.entering:
+            self._exactly(story)
 
+    def _exactly(self, story: Story) -> None:
+        """'enter:' effects are outside the live-variable analysis above: every
+        variable is kept exactly (visit counts and once-only choices as before), so
+        no two States merge that could play differently."""
+        names = tuple(sorted(story.variables))
+        exact = _getter(names)
+        self.per_scene = {sid: (names, (), row[2], exact, _getter(()), (), *row[6:])
+                          for sid, row in self.per_scene.items()}
     def __call__(self, s: State) -> tuple:
         _, _, counted, exact, tallied, cells, caps, once = self.per_scene[s.scene]
         v, visits = s.variables, s.visits
@@ -69,7 +79,8 @@ class Keyer:
                 tuple([m[x] for m, x in zip(cells, tallied(v), strict=True)]),
                 tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
                        for sc, cap in zip(counted, caps, strict=True)]) if counted else (),
-                s.once & once if s.once else s.once)
+                s.once & once if s.once else s.once,
+                tuple(sorted(s.taken.items())) if s.taken else ())  # live: taken() names them
 
 def growing(ids: dict, key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
