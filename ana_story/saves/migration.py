@@ -38,6 +38,10 @@ def fingerprint(story: Story) -> str:
                 [(n, e.source) for n, e in c.effects], c.once, c.fallback,
                 c.goto.random, [(r.scene, r.condition.source if r.condition else None,
                                  r.weight) for r in c.goto.routes])
+            if c.stay or c.reply is not None:  # only then: older stories keep their print
+                put("talk", c.key, c.stay, c.reply.source if c.reply else None)
+        if s.enter:
+            put("enter", sid, [(n, e.source) for n, e in s.enter])
     return "sha256:" + h.hexdigest()
 
 
