@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
 from .expressions import (
@@ -56,8 +56,10 @@ class Passage:
     ending: str | None
     tags: tuple[str, ...]
     turn: int
-    reply: str = ""  # the reply of the choice just taken: before the text, or after it
-    stayed: bool = False  # that choice stayed in the scene: its text was already read
+    # A Passage after a reply or a stay is a Replied, which has these as fields; an
+    # ordinary one keeps them here, so building it costs a story without any nothing.
+    reply: ClassVar[str] = ""  # the reply of the choice just taken: before the text, or after it
+    stayed: ClassVar[bool] = False  # that choice stayed in the scene: its text was already read
 
     @property
     def ended(self) -> bool:
@@ -75,6 +77,14 @@ class Passage:
     def stuck(self) -> bool:
         """Not an ending, yet nothing can be chosen: a bug in the story."""
         return self.ending is None and not any(c.available for c in self.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class Replied(Passage):
+    """A Passage with the reply of the choice just taken, or after a choice that stayed."""
+
+    reply: str = ""  # type: ignore[misc]  # a field here, a class default on Passage
+    stayed: bool = False  # type: ignore[misc]  # as above
 
 
 def new_state(story: Story, seed: int = 0) -> State:
@@ -134,18 +144,19 @@ def present(story: Story, state: State) -> Passage:
         except EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
+    if story.talks and (state.reply or _stayed(scene, state)):
+        return Replied(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
+                       scene.tags, state.turn, state.reply, _stayed(scene, state))
     return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, state.turn, state.reply, _stayed(scene, state))
+                   scene.tags, state.turn)
 
 
 def _stayed(scene: Scene, state: State) -> bool:
     """Whether the last step was a choice of this scene that stayed in it."""
-    if not state.path:
+    if not state.path or state.path[-1].scene != scene.id:
         return False
-    last = state.path[-1]
-    if last.scene != scene.id:
-        return False
-    return any(c.stay for c in scene.choices if c.key == last.choice)
+    last = state.path[-1].choice
+    return any(c.stay for c in scene.choices if c.key == last)
 
 
 def _text(scene: Scene, state: State) -> str:
@@ -278,14 +289,27 @@ def choose(story: Story, state: State, index: int, target: str | None = None) ->
     except EVAL_ERRORS as e:
         _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
     once = state.once | {c.key} if c.once else state.once
+    if story.talks:
+        return _talking(story, scene, c, state, v, once, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    return State(target, v, visits, once, state.path + (Step(c.key, target),),
+                 state.turn + 1, state.seed, state.taken)  # empty here: shared, not made
+
+
+def _talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+             once: frozenset[str], target: str | None) -> State:
+    """The rest of a step in a story with conversations or 'enter:' (Story.talks):
+    the choice counted, its reply, the stay or the next scene entered."""
     taken = state.taken
     if c.counted:
-        taken = dict(taken)
-        taken[c.key] = taken.get(c.key, 0) + 1
+        taken = {**taken, c.key: taken.get(c.key, 0) + 1}
     if c.stay or c.reply is not None:
         return _conversation(story, scene, c, state, v, once, taken, target)
     if target is None:
-        target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
     after = State(target, v, visits, once, state.path + (Step(c.key, target),),

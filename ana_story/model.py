@@ -130,6 +130,9 @@ class Story:
     language: str = ""
     # Whether any scene has 'enter:' effects: the step looks its next scene up only then.
     entering: bool = False
+    # Whether the story has 'enter:', replies, stays or counted choices: a story with
+    # none takes the step as it always did, at no cost for them.
+    talks: bool = False
 
     @property
     def endings(self) -> tuple[Scene, ...]:

@@ -93,9 +93,10 @@ class _Loader(StoryFile):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
+        entering, talks = _talks(scenes)
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
-                     root=self.display_root, renamed=renamed,
-                     entering=any(sc.enter for sc in scenes.values()), **plain)
+                     root=self.display_root, renamed=renamed, entering=entering,
+                     talks=talks, **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
@@ -126,6 +127,14 @@ class _Loader(StoryFile):
                     scenes[sid] = scene
             chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
         return scenes, chapters
+
+
+def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool]:
+    """Story.entering and Story.talks: whether the step needs its conversation part."""
+    entering = any(sc.enter for sc in scenes.values())
+    talks = entering or any(c.stay or c.reply is not None or c.counted
+                            for sc in scenes.values() for c in sc.choices)
+    return entering, talks
 
 
 def _slug(title: str) -> str:
