@@ -205,3 +205,11 @@ def test_the_cli_in_plain_mode_shows_a_conversation():
     hall = out[out.index("THE HALLWAY"):]
     assert hall.index('"Goodnight, Anushka."') < hall.index("The corridor smells")
     assert "  1. Continue" in hall and "THE END: Goodnight" in out
+
+
+def test_graph_draws_stays_as_a_self_loop_of_their_own(story):
+    from ana_story.tools.graph import mermaid
+    lines = mermaid(story).splitlines()
+    assert "  s_kitchen -->|stays| s_kitchen" in lines  # the choices without goto
+    assert "  s_kitchen --> s_kitchen" in lines  # goto: kitchen, a real re-entry
+    assert "  s_hallway --> s_stairs" in lines  # next: stairs
