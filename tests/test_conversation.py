@@ -213,3 +213,15 @@ def test_graph_draws_stays_as_a_self_loop_of_their_own(story):
     assert "  s_kitchen -->|stays| s_kitchen" in lines  # the choices without goto
     assert "  s_kitchen --> s_kitchen" in lines  # goto: kitchen, a real re-entry
     assert "  s_hallway --> s_stairs" in lines  # next: stairs
+
+
+def test_explore_caps_a_take_count_as_it_caps_visits(tmp_path):
+    """A stay taken again and again: its count matters only up to the condition's
+    threshold, so the search ends (the bare {{ taken() }} in text cannot fail)."""
+    extra = ("    choices:\n      - id: hum\n        text: Hum\n        reply: Hummed "
+             "{{ taken('room.hum') }} times.\n      - text: Go\n"
+             "        if: taken('room.hum') > 2\n        goto: out\n")
+    story, diags = check(_story(tmp_path, extra, choices=False))
+    assert story is not None, diags
+    report = explore(story, max_states=1_000)
+    assert report.complete and not report.softlocks and not report.unreached_scenes

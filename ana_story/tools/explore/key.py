@@ -9,6 +9,7 @@ from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
 from ..soundness import fallible_live, fallible_scenes
+from .takencaps import taken_caps
 
 
 class _Cells(dict):
@@ -63,6 +64,7 @@ class Keyer:
                                    tuple(caps[c] for c in every), once)
         if story.entering:
             self._exactly(story)
+        self.taken = tuple(sorted(taken_caps(story).items()))  # capped like visits
 
     def _exactly(self, story: Story) -> None:
         """'enter:' effects are outside the live-variable analysis above: every
@@ -80,7 +82,8 @@ class Keyer:
                 tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
                        for sc, cap in zip(counted, caps, strict=True)]) if counted else (),
                 s.once & once if s.once else s.once,
-                tuple(sorted(s.taken.items())) if s.taken else ())  # live: taken() names them
+                tuple([t.get(k, 0) if cap is None else min(t.get(k, 0), cap)
+                       for k, cap in self.taken]) if (t := s.taken) else ())
 
 def growing(ids: dict, key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
