@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
 from .expressions import (
@@ -56,6 +56,10 @@ class Passage:
     ending: str | None
     tags: tuple[str, ...]
     turn: int
+    # A Passage after a reply or a stay is a Replied, which has these as fields; an
+    # ordinary one keeps them here, so building it costs a story without any nothing.
+    reply: ClassVar[str] = ""  # the reply of the choice just taken: before the text, or after it
+    stayed: ClassVar[bool] = False  # that choice stayed in the scene: its text was already read
 
     @property
     def ended(self) -> bool:
@@ -75,10 +79,19 @@ class Passage:
         return self.ending is None and not any(c.available for c in self.choices)
 
 
+@dataclass(frozen=True, slots=True)
+class Replied(Passage):
+    """A Passage with the reply of the choice just taken, or after a choice that stayed."""
+
+    reply: str = ""  # type: ignore[misc]  # a field here, a class default on Passage
+    stayed: bool = False  # type: ignore[misc]  # as above
+
+
 def new_state(story: Story, seed: int = 0) -> State:
     """The State at the start of a new playthrough."""
     start = story.start
-    return State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    return _entered(story, state) if story.entering else state
 
 
 def _scene(story: Story, state: State) -> Scene:
@@ -131,8 +144,12 @@ def present(story: Story, state: State) -> Passage:
         except EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
         views.append(ChoiceView(c.index, c.key, label, ok, None))
-    return Passage(scene.id, scene_title(scene, state), scene.chapter, text, tuple(views),
-                   scene.ending, scene.tags, state.turn)
+    title = scene_title(scene, state)
+    if story.talks and (state.reply or _stayed(scene, state)):
+        return Replied(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
+                       scene.tags, state.turn, state.reply, _stayed(scene, state))
+    return Passage(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
+                   scene.tags, state.turn)
 
 
 def scene_title(scene: Scene, state: State) -> str:
@@ -144,6 +161,14 @@ def scene_title(scene: Scene, state: State) -> str:
         return t.render(state.variables, state)
     except EVAL_ERRORS as e:
         _fail(e, "the scene's title", _at(t, scene.where, e), scene.id)
+
+
+def _stayed(scene: Scene, state: State) -> bool:
+    """Whether the last step was a choice of this scene that stayed in it."""
+    if not state.path or state.path[-1].scene != scene.id:
+        return False
+    last = state.path[-1].choice
+    return any(c.stay for c in scene.choices if c.key == last)
 
 
 def _text(scene: Scene, state: State) -> str:
@@ -254,8 +279,11 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
-def choose(story: Story, state: State, index: int) -> State:
-    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``."""
+def choose(story: Story, state: State, index: int, target: str | None = None) -> State:
+    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
+    The order of a step: the choice's ``set:``, then its ``reply:``, then (unless it
+    stays) the next scene's visits + 1 and its ``enter:``. ``target`` forces where a
+    random goto leads (explore tries each outcome)."""
     scene = _scene(story, state)
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
@@ -272,9 +300,72 @@ def choose(story: Story, state: State, index: int) -> State:
             v[name] = _stored(name, expr.fn(v, state))
     except EVAL_ERRORS as e:
         _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
-    target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
+    once = state.once | {c.key} if c.once else state.once
+    if story.talks:
+        return _talking(story, scene, c, state, v, once, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    once = state.once | {c.key} if c.once else state.once
     return State(target, v, visits, once, state.path + (Step(c.key, target),),
-                 state.turn + 1, state.seed)
+                 state.turn + 1, state.seed, state.taken)  # empty here: shared, not made
+
+
+def _talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+             once: frozenset[str], target: str | None) -> State:
+    """The rest of a step in a story with conversations or 'enter:' (Story.talks):
+    the choice counted, its reply, the stay or the next scene entered."""
+    taken = state.taken
+    if c.counted:
+        taken = {**taken, c.key: taken.get(c.key, 0) + 1}
+    if c.stay or c.reply is not None:
+        return _conversation(story, scene, c, state, v, once, taken, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken)
+    return _entered(story, after) if story.entering else after
+
+
+def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+                  once: frozenset[str], taken: dict[str, int], target: str | None) -> State:
+    """A choice with a reply, or one that stays: its reply worked out after its
+    ``set:`` (on the turn it was taken), then, unless it stays, the next scene
+    entered. A stay adds a turn but no visit, and never reruns ``enter:``."""
+    reply = ""
+    if c.reply is not None:
+        now = State(scene.id, v, state.visits, once, state.path, state.turn, state.seed,
+                    taken)
+        try:
+            reply = c.reply.render(v, now)
+        except EVAL_ERRORS as e:
+            _fail(e, f"the reply of choice {c.index + 1}", _at(c.reply, c.where, e), scene.id)
+    if c.stay:
+        return State(scene.id, v, state.visits, once,
+                     state.path + (Step(c.key, scene.id),), state.turn + 1, state.seed,
+                     taken, reply)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken, reply)
+    return _entered(story, after) if story.entering else after
+
+
+def _entered(story: Story, state: State) -> State:
+    """``state`` with its scene's ``enter:`` effects run (its visit already counted;
+    draws on the turn the visit begins)."""
+    scene = _scene(story, state)
+    if not scene.enter:
+        return state
+    v = dict(state.variables)
+    for name, expr in scene.enter:
+        try:
+            v[name] = _stored(name, expr.fn(v, state))
+        except EVAL_ERRORS as e:
+            _fail(e, f"'enter' of scene '{scene.id}'", _at(expr, scene.where, e), scene.id)
+    return State(state.scene, v, state.visits, state.once, state.path, state.turn,
+                 state.seed, state.taken, state.reply)

@@ -99,6 +99,9 @@ class Choice:
     fallback: bool = False
     locked: Template | None = None  # shown, greyed, with this reason when unavailable
     where: Location | None = None
+    reply: Template | None = None  # shown after the choice is taken (a conversation's line)
+    stay: bool = False  # no 'goto': the player stays (goto is then this scene, for the tools)
+    counted: bool = False  # named by a taken() somewhere: the State counts its takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,8 @@ class Scene:
     where: Location | None = None
     # ``title`` when it holds {{ }} or {% if %}: worked out for each State (engine.scene_title)
     title_template: Template | None = None
+    enter: tuple[tuple[str, Expr], ...] = ()  # effects run on each entry (not on a stay)
+    next: str | None = None  # moves on with a single Continue (its one choice)
 
     @property
     def is_ending(self) -> bool:
@@ -150,6 +155,11 @@ class Story:
     language: str = ""
     # The stats screen the story designs; empty: each visible variable, as it is.
     stats: tuple[Stat, ...] = ()
+    # Whether any scene has 'enter:' effects: the step looks its next scene up only then.
+    entering: bool = False
+    # Whether the story has 'enter:', replies, stays or counted choices: a story with
+    # none takes the step as it always did, at no cost for them.
+    talks: bool = False
 
     @property
     def endings(self) -> tuple[Scene, ...]:

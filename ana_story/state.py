@@ -11,7 +11,8 @@ from typing import Any
 
 from .errors import StateError
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: 'taken' and 'reply' (format 1, without them, is read too)
+READ_FORMATS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +32,15 @@ class State:
     path: tuple[Step, ...] = ()  # oldest first
     turn: int = 0  # choices taken so far; also drives random draws
     seed: int = 0
+    taken: dict[str, int] = field(default_factory=dict)  # counted choice key -> times taken
+    reply: str = ""  # the reply on screen, as it was worked out when the choice was taken
 
     def key(self) -> tuple[Any, ...]:
-        """What makes two States play the same from here on (history aside)."""
+        """What makes two States play the same from here on (history and the reply
+        on screen aside)."""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), tuple(sorted(self.once)),
-                self.turn, self.seed)
+                self.turn, self.seed, tuple(sorted(self.taken.items())))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +52,8 @@ class State:
             "path": [[s.choice, s.scene] for s in self.path],
             "turn": self.turn,
             "seed": self.seed,
+            "taken": dict(self.taken),
+            "reply": self.reply,
         }
 
     @classmethod
@@ -56,9 +62,9 @@ class State:
         if not isinstance(data, dict):
             raise StateError("a state must be a JSON object")
         fmt = data.get("format", STATE_FORMAT)
-        if fmt != STATE_FORMAT:
+        if fmt not in READ_FORMATS or isinstance(fmt, bool):
             raise StateError(f"state format {fmt!r} is not one this version reads "
-                             f"(it reads {STATE_FORMAT})")
+                             f"(it reads {READ_FORMATS[0]} to {STATE_FORMAT})")
         scene = _want(data, "scene", str)
         variables = _variables(data)
         visits = _visits(data)
@@ -70,7 +76,10 @@ class State:
         seed = _want(data, "seed", int, 0)
         if isinstance(turn, bool) or isinstance(seed, bool) or turn < 0:
             raise StateError("'turn' and 'seed' must be whole numbers")
-        return cls(scene, dict(variables), dict(visits), frozenset(once), path, turn, seed)
+        taken = _counts(data, "taken")
+        reply = _want(data, "reply", str, "")
+        return cls(scene, dict(variables), dict(visits), frozenset(once), path, turn, seed,
+                   dict(taken), reply)
 
 
 def _variables(data: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +99,15 @@ def _visits(data: dict[str, Any]) -> dict[str, int]:
         if type(n) is not int or n < 0:
             raise StateError(f"visit count of '{name}' is not a whole number >= 0")
     return visits
+
+
+def _counts(data: dict[str, Any], key: str) -> dict[str, int]:
+    """'taken' (absent from format 1): choice key -> a whole number >= 0."""
+    counts: dict[str, int] = _want(data, key, dict, {})
+    for name, n in counts.items():
+        if type(n) is not int or n < 0:
+            raise StateError(f"the count of '{name}' in '{key}' is not a whole number >= 0")
+    return counts
 
 
 def _path(data: dict[str, Any]) -> tuple[Step, ...]:

@@ -115,10 +115,13 @@ CHOICE = Record("choice", "Choice", (
           doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
           "(- if: ..., to: ...; the last without 'if'); or "
-          "{random: [a, b]} / {random: {a: 3, b: 1}}.", required=True,
+          "{random: [a, b]} / {random: {a: 3, b: 1}}. Without it, the player stays "
+          "in the scene (the choice then needs 'reply' or 'set').",
           aliases=("next", "target", "to", "divert"),
           hint="add 'goto: <scene id>' to say where the choice leads",
-          doc="where the choice leads: a scene id, a list of routes, or `random:`", attr="goto"),
+          doc="where the choice leads: a scene id, a list of routes, or `random:`; "
+              "without it the player stays in the scene (see "
+              "[Conversations](#conversations-staying-in-a-scene))", attr="goto"),
     Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
           aliases=("condition", "when", "requires", "cond"), what="the condition",
           doc="offered only when this condition holds, such as `craft > 2`", attr="condition"),
@@ -136,6 +139,11 @@ CHOICE = Record("choice", "Choice", (
           doc="shown greyed, with this reason, when `if` does not hold", attr="locked"),
     Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
           doc="a name for the choice that saves keep when choices move"),
+    Field("reply", TEMPLATE, "What the story answers once the choice is taken; may hold "
+          "{{ }} and {% if %}.", aliases=("response", "answer"), what="the reply",
+          prose=True, attr="reply",
+          doc="what the story answers once the choice is taken, shown before what comes "
+              "next; may hold `{{ }}` and `{% if %}`"),
 ))
 
 SCENE_RECORD = Record("scene", "Scene", (
@@ -159,6 +167,14 @@ SCENE_RECORD = Record("scene", "Scene", (
     Field("notes", TEXT, "Notes for authors; never shown.", default="", empty_ok=True,
           attr="notes",
           doc="notes for you and your co-writers, never shown"),
+    Field("enter", EFFECTS, "Variables to change each time the scene is entered (not when "
+          "a choice stays in it).", aliases=("on_enter", "on_entry"),
+          doc="variables to change each time the player enters the scene (a choice that "
+              "stays does not enter again)", attr="enter"),
+    Field("next", SCENE, "Moves on without a choice: a scene id, shown as one Continue.",
+          aliases=("page_break", "continue"), attr="next",
+          doc="moves on without a choice, to this scene, with a single Continue; "
+              "a scene has `next` or `choices`, not both"),
 ))
 
 SCENE_FILE = Record("scene file", "Chapter", (

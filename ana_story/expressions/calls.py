@@ -33,6 +33,8 @@ def check_call(ck: Checker, node: ast.Call) -> Checked:
     name = _function(ck, node)
     if name in ("visits", "seen"):
         return _scene_count(ck, node, name)
+    if name == "taken":
+        return _taken(ck, node)
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
@@ -86,6 +88,25 @@ def _scene_count(ck: Checker, node: ast.Call, name: str) -> Checked:
                            comparators=[visits]), "bool", NO
     get = ast.Attribute(value=visits, attr="get", ctx=ast.Load())
     return ast.Call(func=get, args=[const(scene), const(0)], keywords=[]), "int", NO
+
+
+def _taken(ck: Checker, node: ast.Call) -> Checked:
+    """``taken('scene.choice')``: how often that choice was taken (its scene checked
+    here, the choice once every scene is built: see Env.taken)."""
+    arg = node.args[0]
+    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            and "." in arg.value.strip(".")):
+        ck.fail(arg, "taken() takes a choice's scene and id (or number from 0) in quotes, "
+                "like taken('kitchen.ledger')", "expression-syntax")
+    key = arg.value
+    scene = key.rpartition(".")[0]
+    if ck.env.scenes is not None and scene not in ck.env.scenes:
+        raise ExprError(f"unknown scene '{scene}'", "unknown-scene",
+                        ck.base + arg.col_offset, did_you_mean(scene, ck.env.scenes))
+    ck.env.taken[key] = None
+    ck.pure = False
+    get = ast.Attribute(value=state_attr("taken"), attr="get", ctx=ast.Load())
+    return ast.Call(func=get, args=[const(key), const(0)], keywords=[]), "int", NO
 
 
 def _need(ck: Checker, node: ast.Call, name: str, args: list[Checked],

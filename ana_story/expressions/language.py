@@ -50,6 +50,9 @@ STAT_FUNCTIONS: dict[str, tuple[int, int]] = {
 FUNCTIONS.update(STAT_FUNCTIONS)
 FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
                   "case(n, a, b, ...), cap(text)")
+# A conversation's counts: taken('scene.choice'), how often that choice was taken.
+FUNCTIONS["taken"] = (1, 1)
+FUNCTION_HELP += ", taken('scene.choice')"
 
 
 class ExprError(Exception):

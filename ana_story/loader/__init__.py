@@ -25,6 +25,7 @@ from ..errors import Diagnostic, StoryError
 from ..expressions import Env
 from ..model import Chapter, Scene, Story
 from ..paths import display_path
+from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
 from .stats import Stats
@@ -82,6 +83,7 @@ class _Loader(Stats):
         if meta is None:
             return None
         renamed = self.check_references(meta, set(seen))
+        scenes = self.counted(env, scenes)
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)
         variables = meta["variables"]
@@ -93,8 +95,16 @@ class _Loader(Stats):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
+        entering, talks = _talks(scenes)
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
-                     root=self.display_root, renamed=renamed, stats=stats, **plain)
+                     root=self.display_root, renamed=renamed, stats=stats, entering=entering,
+                     talks=talks, **plain)
+
+    def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
+        """The choices taken() names checked, and marked to be counted."""
+        if env is None or not (env.taken or self.choice_refs):
+            return scenes
+        return counted_choices(self, scenes, env.taken, self.unread.explains)
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""
@@ -120,6 +130,14 @@ class _Loader(Stats):
                     scenes[sid] = scene
             chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
         return scenes, chapters
+
+
+def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool]:
+    """Story.entering and Story.talks: whether the step needs its conversation part."""
+    entering = any(sc.enter for sc in scenes.values())
+    talks = entering or any(c.stay or c.reply is not None or c.counted
+                            for sc in scenes.values() for c in sc.choices)
+    return entering, talks
 
 
 def _slug(title: str) -> str:

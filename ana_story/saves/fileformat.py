@@ -125,6 +125,8 @@ def check_values(state: State) -> None:
     and the limits the engine keeps while playing)."""
     _check_variables(state.variables)
     _check_visits(state.visits)
+    if any(type(n) is not int or not 0 <= n <= 10**9 for n in state.taken.values()):
+        raise Damaged("a count in 'taken' is not a whole number >= 0")
     if type(state.seed) is not int or type(state.turn) is not int or \
             abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
         raise Damaged("'seed' or 'turn' is out of range")
@@ -185,11 +187,16 @@ def delta(earlier: State, later: State) -> dict:
     if earlier.once != later.once:
         d["once_added"] = sorted(earlier.once - later.once)
         d["once_removed"] = sorted(later.once - earlier.once)
+    if earlier.taken != later.taken:
+        d["taken"] = dict(earlier.taken)
+    if earlier.reply:
+        d["reply"] = earlier.reply
     return d
 
 
 _DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
-               "visits_removed", "once_added", "once_removed", "path", "path_len"}
+               "visits_removed", "once_added", "once_removed", "path", "path_len",
+               "taken", "reply"}
 
 
 def undo_states(raw: list, now: State) -> tuple[State, ...]:
@@ -220,11 +227,28 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
                           f"{fields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
-        state = State(scene, variables, visits, once, path, turn, seed)
+        state = State(scene, variables, visits, once, path, turn, seed,
+                      _earlier_taken(d, later), _earlier_reply(d))
         out.append(state)
         later = state
     out.reverse()
     return tuple(out)
+
+
+def _earlier_taken(d: dict, later: State) -> dict:
+    """An earlier moment's taken() counts: written out when they differ from the later's."""
+    taken = want(d, "taken", dict, later.taken)
+    if not all(type(n) is int and 0 <= n <= 10**9 for n in taken.values()):
+        raise Damaged("'taken' of an earlier moment is not whole numbers >= 0")
+    _check_keys(taken, [])
+    return taken
+
+
+def _earlier_reply(d: dict) -> str:
+    reply = want(d, "reply", str, "")
+    if len(reply) > fields.MAX_REPLY:
+        raise Damaged("the reply of an earlier moment is too long")
+    return reply
 
 
 def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:

@@ -38,6 +38,10 @@ def fingerprint(story: Story) -> str:
                 [(n, e.source) for n, e in c.effects], c.once, c.fallback,
                 c.goto.random, [(r.scene, r.condition.source if r.condition else None,
                                  r.weight) for r in c.goto.routes])
+            if c.stay or c.reply is not None:  # only then: older stories keep their print
+                put("talk", c.key, c.stay, c.reply.source if c.reply else None)
+        if s.enter:
+            put("enter", sid, [(n, e.source) for n, e in s.enter])
     return "sha256:" + h.hexdigest()
 
 
@@ -66,7 +70,8 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     changes += moved
     path = _fit_path(story, state.path)
     new_state = State(scene, variables, _fit_visits(story, visits),
-                      _fit_once(story, state.once), path, state.turn, state.seed)
+                      _fit_once(story, state.once), path, state.turn, state.seed,
+                      _fit_taken(story, state.taken), state.reply)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)
@@ -192,7 +197,7 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
     return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                 upath, u.turn, u.seed)
+                 upath, u.turn, u.seed, _fit_taken(story, u.taken), u.reply)
 
 
 def _chapter_start(story: Story, chapter: str) -> str:
@@ -227,6 +232,13 @@ def _fit_once(story: Story, once: frozenset) -> frozenset:
     if not story.renamed:
         return once
     return frozenset(_rename_choice(story, k) for k in once)
+
+
+def _fit_taken(story: Story, taken: dict) -> dict:
+    """taken() counts under the choices' new scene names."""
+    if not story.renamed or not taken:
+        return taken
+    return {_rename_choice(story, k): n for k, n in taken.items()}
 
 
 def _rename_choice(story: Story, key: str) -> str:

@@ -52,6 +52,8 @@ def transition_exprs(story: Story) -> Iterator[tuple[str, Expr]]:
     choice conditions ("if"), effects ("set:<variable>") and route conditions
     ("route"). Text never changes a State, so templates are left out."""
     for scene in story.scenes.values():
+        for name, expr in scene.enter:  # 'enter:' changes what a player holds too
+            yield "set:" + name, expr
         for c in scene.choices:
             if c.condition is not None:
                 yield "if", c.condition

@@ -138,7 +138,7 @@ def _steps(constructor: yaml.constructor.SafeConstructor, v: yaml.Node) -> list:
 
 def _visible(p: engine.Passage) -> str:
     """Everything on screen now, as shown: emphasis marks are not part of it."""
-    parts = [p.title, p.text] + [c.text for c in p.shown] + \
+    parts = [p.title, p.text, p.reply] + [c.text for c in p.shown] + \
         [c.reason for c in p.shown if c.reason]  # a locked choice shows its reason
     if p.ending:
         parts.append(p.ending)

@@ -203,7 +203,7 @@ class Comforts(GameParts):
             entering = sc is None or sc.chapter != p.chapter
         if entering:
             s = self.state
-            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0)
+            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0, s.taken)
             self._chapter_marks[p.chapter] = {"scene": s.scene, "state": snap.to_json()}
 
     def chapters_reached(self) -> list[tuple[str, dict]]:
@@ -255,7 +255,8 @@ class Comforts(GameParts):
             raw = mark.get("state")
             snap = state_from_json(raw if isinstance(raw, dict) else {})
             snap, _, _ = migrate(self.story, snap, (), title, strict=False)
-            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed)
+            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed,
+                          snap.taken)
             engine.present(self.story, state)
             return state
         except (AnaStoryError, Damaged):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from .. import engine
@@ -125,12 +126,18 @@ class Game(Comforts, Saving, Reloading):
 
     def _loop(self) -> int:
         show = True
+        stayed = False
         while True:
             p = self.view(engine.present(self.story, self.state))
-            if show:
+            if stayed and p.stayed:  # a line of a conversation: its reply, not the scene again
+                if p.reply:
+                    self.ui.scene(replace(p, title="", text=p.reply), chapter_changed=False)
+                else:
+                    self.ui.choices_again(p)
+            elif show:
                 changed = p.chapter != self.chapter
                 self.chapter = p.chapter
-                self.ui.scene(self.showing(p), chapter_changed=changed)
+                self.ui.scene(self.showing(with_reply(p)), chapter_changed=changed)
                 if p.ended:
                     self.ui.ending(p, self._ending_summary(p))
                     if self.ui.ends_at_ending:
@@ -152,10 +159,12 @@ class Game(Comforts, Saving, Reloading):
             if outcome == "quit":
                 self.goodbye()
                 return 0
-            show = outcome == "moved"
+            show = outcome in ("moved", "chose")
+            stayed = outcome == "chose"
 
     def handle(self, p: Passage, line: str) -> str:
-        """Act on one line of input. Returns "moved" (show the scene), "stay" or "quit"."""
+        """Act on one line of input. Returns "moved" (show the scene), "chose" (a choice
+        taken: the scene, or a stay's reply alone), "stay" or "quit"."""
         if too_long(line):
             self.ui.say(f"That line is too long: a choice or a command is under "
                         f"{MAX_LINE:,} characters.")
@@ -191,7 +200,7 @@ class Game(Comforts, Saving, Reloading):
         self.state = new
         self.redo_stack.clear()  # a new choice: the future taken back is gone
         self.autosave()
-        return "moved"
+        return "chose"  # the loop shows a stay's reply alone (Passage.stayed)
 
     def _unknown(self, p: Passage, word: str) -> None:
         """A one-line hint: the nearest command, or what can be typed here."""
@@ -278,7 +287,10 @@ class Game(Comforts, Saving, Reloading):
                 nxt = states[i + 1]
                 key = nxt.path[-1].choice if nxt.path else None
                 chosen = next((c.text for c in p.choices if c.key == key), "…")
-            out.append(HistoryEntry(p.chapter, p.title, p.text, chosen))
+            if p.stayed:  # a line of a conversation: only what was answered
+                out.append(HistoryEntry(p.chapter, "", p.reply, chosen))
+            else:
+                out.append(HistoryEntry(p.chapter, p.title, with_reply(p).text, chosen))
         return out
 
     def stat_rows(self) -> list[StatRow]:
@@ -318,4 +330,14 @@ class Game(Comforts, Saving, Reloading):
         except AnaStoryError as e:
             self.ui.say(f"The endings you found could not be recorded: {e}", "warning")
             return {scene}, True
+
+
+
+def with_reply(p: Passage) -> Passage:
+    """The passage as shown whole: a reply opens the next scene's screen, or, when
+    the choice stayed (shown again after a load or an undo), follows the scene's text."""
+    if not p.reply:
+        return p
+    text = f"{p.text}\n\n{p.reply}" if p.stayed else f"{p.reply}\n\n{p.text}"
+    return replace(p, text=text)
 

@@ -9,6 +9,7 @@ from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
 from ..soundness import fallible_live, fallible_scenes
+from .takencaps import taken_caps
 
 
 class _Cells(dict):
@@ -61,7 +62,18 @@ class Keyer:
             self.per_scene[sid] = (exact, tallied, every, _getter(exact),
                                    _getter(tallied), cells,
                                    tuple(caps[c] for c in every), once)
+        if story.entering:
+            self._exactly(story)
+        self.taken = tuple(sorted(taken_caps(story).items()))  # capped like visits
 
+    def _exactly(self, story: Story) -> None:
+        """'enter:' effects are outside the live-variable analysis above: every
+        variable is kept exactly (visit counts and once-only choices as before), so
+        no two States merge that could play differently."""
+        names = tuple(sorted(story.variables))
+        exact = _getter(names)
+        self.per_scene = {sid: (names, (), row[2], exact, _getter(()), (), *row[6:])
+                          for sid, row in self.per_scene.items()}
     def __call__(self, s: State) -> tuple:
         _, _, counted, exact, tallied, cells, caps, once = self.per_scene[s.scene]
         v, visits = s.variables, s.visits
@@ -69,7 +81,9 @@ class Keyer:
                 tuple([m[x] for m, x in zip(cells, tallied(v), strict=True)]),
                 tuple([visits.get(sc, 0) if cap is None else min(visits.get(sc, 0), cap)
                        for sc, cap in zip(counted, caps, strict=True)]) if counted else (),
-                s.once & once if s.once else s.once)
+                s.once & once if s.once else s.once,
+                tuple([t.get(k, 0) if cap is None else min(t.get(k, 0), cap)
+                       for k, cap in self.taken]) if (t := s.taken) else ())
 
 def growing(ids: dict, key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""

@@ -204,7 +204,7 @@ class _Search:
                 tree.add(sid, key, number, nxt.scene)
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
                 self.queue.append(State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (),
-                                        nxt.turn, nxt.seed))
+                                        nxt.turn, nxt.seed, nxt.taken))
             tree.succ.append(nid)
             tree.via.append(code)
 
@@ -230,11 +230,15 @@ def _random_outcomes(story: Story, before: State, after: State, choice: Choice) 
         if target == chosen:
             out.append(after)
             continue
+        if story.entering:  # that scene's own 'enter:' runs: the engine says what follows
+            out.append(engine.choose(story, before, choice.index, target))
+            continue
         visits = dict(after.visits)
         visits[chosen] -= 1
         if not visits[chosen]:
             del visits[chosen]
         visits[target] = visits.get(target, 0) + 1
         out.append(State(target, after.variables, visits, after.once,
-                         before.path + (Step(choice.key, target),), after.turn, after.seed))
+                         before.path + (Step(choice.key, target),), after.turn, after.seed,
+                         after.taken, after.reply))
     return out
