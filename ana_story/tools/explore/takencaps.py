@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from ...model import Story
-from ..analysis import _parents, _visit_cap, transition_exprs
+from ..analysis import parents_of, transition_exprs, visit_cap_of
 
 
 def taken_caps(story: Story) -> dict[str, int | None]:
@@ -26,8 +26,8 @@ def taken_caps(story: Story) -> dict[str, int | None]:
             key = _taken_key(node)
             if key is None or key in caps and caps[key] is None:
                 continue
-            parents = parents if parents is not None else _parents(tree)
-            cap = _visit_cap(node, parents.get(id(node)))
+            parents = parents if parents is not None else parents_of(tree)
+            cap = visit_cap_of(node, parents.get(id(node)))
             caps[key] = None if cap is None else max(cap, caps.get(key) or 0)
     return caps
 
