@@ -66,7 +66,7 @@ class DeclFix:
         types = dict(self.env.variables)
         types.update({n: self.suspects[n].type for n in group})
         try:
-            recompile(Env(types, self.env.scenes), types)
+            recompile(Env(types, self.env.scenes, lists=self.env.lists), types)
         except ExprError:
             return False
         return True

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, ClassVar, NoReturn
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
-from .expressions import MAX_INT, MAX_OUTPUT, MAX_STR, LimitError, random_site_draw
+from .expressions import (
+    EVAL_ERRORS,
+    MAX_INT,
+    MAX_OUTPUT,
+    MAX_STR,
+    Expr,
+    LimitError,
+    Template,
+    random_site_draw,
+)
 from .model import Choice, Goto, Location, Scene, Story
 from .state import State, Step
 
-# What a story's own arithmetic can raise; each becomes a StoryRuntimeError.
-_EVAL_ERRORS = (ArithmeticError, LimitError, ValueError, TypeError, RecursionError,
-                MemoryError)
+# What a story's own arithmetic can raise (EVAL_ERRORS) each becomes a StoryRuntimeError.
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,10 @@ class Passage:
     ending: str | None
     tags: tuple[str, ...]
     turn: int
+    # A Passage after a reply or a stay is a Replied, which has these as fields; an
+    # ordinary one keeps them here, so building it costs a story without any nothing.
+    reply: ClassVar[str] = ""  # the reply of the choice just taken: before the text, or after it
+    stayed: ClassVar[bool] = False  # that choice stayed in the scene: its text was already read
 
     @property
     def ended(self) -> bool:
@@ -67,10 +79,19 @@ class Passage:
         return self.ending is None and not any(c.available for c in self.choices)
 
 
+@dataclass(frozen=True, slots=True)
+class Replied(Passage):
+    """A Passage with the reply of the choice just taken, or after a choice that stayed."""
+
+    reply: str = ""  # type: ignore[misc]  # a field here, a class default on Passage
+    stayed: bool = False  # type: ignore[misc]  # as above
+
+
 def new_state(story: Story, seed: int = 0) -> State:
     """The State at the start of a new playthrough."""
     start = story.start
-    return State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    return _entered(story, state) if story.entering else state
 
 
 def _scene(story: Story, state: State) -> Scene:
@@ -80,7 +101,7 @@ def _scene(story: Story, state: State) -> Scene:
         raise StateError(f"the story has no scene '{state.scene}'") from None
 
 
-def _fail(err: BaseException, what: str, where: Location | None, scene: str):
+def _fail(err: BaseException, what: str, where: Location | None, scene: str) -> NoReturn:
     reason = str(err) or type(err).__name__
     if isinstance(err, ZeroDivisionError):
         reason = "division by zero"
@@ -92,14 +113,16 @@ def _fail(err: BaseException, what: str, where: Location | None, scene: str):
         column=where.column if where else 0, scene=scene) from None
 
 
-def _at(part, default: Location | None, err: BaseException) -> Location | None:
+def _at(part: Expr | Template | None, default: Location | None,
+        err: BaseException) -> Location | None:
     """Where the failing expression, or the failing part of a text, was written;
     else ``default``."""
-    marks = getattr(part, "mark_wheres", ())
-    k = part.failed_part(err) if marks else -1
-    if 0 <= k < len(marks):
-        return marks[k]
-    where = getattr(part, "where", None)
+    if isinstance(part, Template) and part.mark_wheres:
+        k = part.failed_part(err)
+        if 0 <= k < len(part.mark_wheres):
+            found: Location = part.mark_wheres[k]
+            return found
+    where: Location | None = part.where if part is not None else None
     return where if where is not None else default
 
 
@@ -107,19 +130,65 @@ def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
     scene = _scene(story, state)
-    v = state.variables
-    text = scene.text.const
-    if text is None:
-        try:
-            text = scene.text.fn(v, state)
-        except _EVAL_ERRORS as e:
-            _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+    text = _text(scene, state)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
-    used = len(text)
+    views, fallbacks, others_open, used = _views(scene, state, len(text))
+    for c in fallbacks:
+        part: Expr | Template | None = c.condition
+        try:
+            ok = _available(c, state, others_open)
+            part = c.text
+            label = c.text.render(state.variables, state)
+            used = _count(used, label, None)
+        except EVAL_ERRORS as e:
+            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
+        views.append(ChoiceView(c.index, c.key, label, ok, None))
+    title = scene_title(scene, state)
+    if story.talks and (state.reply or _stayed(scene, state)):
+        return Replied(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
+                       scene.tags, state.turn, state.reply, _stayed(scene, state))
+    return Passage(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
+                   scene.tags, state.turn)
+
+
+def scene_title(scene: Scene, state: State) -> str:
+    """The scene's title as the player reads it in ``state`` (a title may be a template)."""
+    t = scene.title_template
+    if t is None:
+        return scene.title
+    try:
+        return t.render(state.variables, state)
+    except EVAL_ERRORS as e:
+        _fail(e, "the scene's title", _at(t, scene.where, e), scene.id)
+
+
+def _stayed(scene: Scene, state: State) -> bool:
+    """Whether the last step was a choice of this scene that stayed in it."""
+    if not state.path or state.path[-1].scene != scene.id:
+        return False
+    last = state.path[-1].choice
+    return any(c.stay for c in scene.choices if c.key == last)
+
+
+def _text(scene: Scene, state: State) -> str:
+    text = scene.text.const
+    if text is not None:
+        return text
+    try:
+        return scene.text.render(state.variables, state)
+    except EVAL_ERRORS as e:
+        _fail(e, "the scene's text", _at(scene.text, scene.where, e), scene.id)
+
+
+def _views(scene: Scene, state: State,
+           used: int) -> tuple[list[ChoiceView], list[Choice], bool, int]:
+    """The views of the choices that are not fallbacks, in order; the fallbacks
+    still to be offered; whether any of the others is open; the characters used."""
     views = []
-    any_available = False
     fallbacks = []
+    others_open = False
+    v = state.variables
     taken = state.once
     for c in scene.choices:
         if c.once and c.key in taken:
@@ -127,35 +196,23 @@ def present(story: Story, state: State) -> Passage:
         if c.fallback:
             fallbacks.append(c)
             continue
-        part = c.condition
+        part: Expr | Template | None = c.condition
         try:
-            ok = c.condition is None or c.condition.fn(v, state)
+            ok = c.condition is None or _available(c, state, False)  # fast path: no condition
             label = c.text.const
             if label is None:
                 part = c.text
-                label = c.text.fn(v, state)
+                label = c.text.render(v, state)
             reason = None
             if not ok and c.locked is not None:
                 part = c.locked
                 reason = c.locked.render(v, state)
             used = _count(used, label, reason)
-        except _EVAL_ERRORS as e:
+        except EVAL_ERRORS as e:
             _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
-        if ok:
-            any_available = True
+        others_open = others_open or ok
         views.append(ChoiceView(c.index, c.key, label, ok, reason))
-    for c in fallbacks:
-        part = c.condition
-        try:
-            ok = not any_available and (c.condition is None or c.condition.fn(v, state))
-            part = c.text
-            label = c.text.render(v, state)
-            used = _count(used, label, None)
-        except _EVAL_ERRORS as e:
-            _fail(e, f"choice {c.index + 1}", _at(part, c.where, e), scene.id)
-        views.append(ChoiceView(c.index, c.key, label, ok, None))
-    return Passage(scene.id, scene.title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, state.turn)
+    return views, fallbacks, others_open, used
 
 
 def _count(used: int, label: str, reason: str | None) -> int:
@@ -165,20 +222,27 @@ def _count(used: int, label: str, reason: str | None) -> int:
     return used
 
 
-def _available(scene: Scene, c: Choice, state: State) -> bool:
+def _available(c: Choice, state: State, others_open: bool) -> bool:
+    """Whether ``c`` can be taken in ``state``; ``others_open`` says whether any
+    choice that is not a fallback can. The one place the rule lives: a once-only
+    choice goes once, a fallback is offered only when nothing else is, and then
+    the choice's own condition decides."""
     if c.once and c.key in state.once:
         return False
-    v = state.variables
-    if c.fallback:
-        for other in scene.choices:
-            if other.fallback or (other.once and other.key in state.once):
-                continue
-            if other.condition is None or other.condition.fn(v, state):
-                return False
-    return c.condition is None or c.condition.fn(v, state)
+    if c.fallback and others_open:
+        return False
+    if c.condition is None:
+        return True
+    ok: bool = c.condition.fn(state.variables, state)
+    return ok
 
 
-def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
+def _others_open(scene: Scene, state: State) -> bool:
+    """Whether any choice of ``scene`` that is not a fallback can be taken."""
+    return any(_available(o, state, False) for o in scene.choices if not o.fallback)
+
+
+def _route(goto: Goto, v: dict[str, Any], state: State, what: str, sid: str) -> str:
     routes = goto.routes
     if goto.random:
         total = sum(r.weight for r in routes)
@@ -192,12 +256,12 @@ def _route(goto: Goto, v: dict, state: State, what: str, sid: str) -> str:
         try:
             if r.condition is None or r.condition.fn(v, state):
                 return r.scene
-        except _EVAL_ERRORS as e:
+        except EVAL_ERRORS as e:
             _fail(e, what, _at(r.condition, r.where, e), sid)
     return routes[-1].scene  # the loader makes the last route unconditional
 
 
-def _stored(name: str, value):
+def _stored(name: str, value: Any) -> Any:
     """Keep what a story stores within bounds, so no save can grow without limit."""
     t = type(value)
     if t is int:
@@ -215,8 +279,11 @@ def _stored(name: str, value):
     return value
 
 
-def choose(story: Story, state: State, index: int) -> State:
-    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``."""
+def choose(story: Story, state: State, index: int, target: str | None = None) -> State:
+    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
+    The order of a step: the choice's ``set:``, then its ``reply:``, then (unless it
+    stays) the next scene's visits + 1 and its ``enter:``. ``target`` forces where a
+    random goto leads (explore tries each outcome)."""
     scene = _scene(story, state)
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
@@ -225,17 +292,80 @@ def choose(story: Story, state: State, index: int) -> State:
     c = scene.choices[index]
     part = c.condition
     try:
-        if not _available(scene, c, state):
+        if not _available(c, state, c.fallback and _others_open(scene, state)):
             raise ChoiceError(f"choice {index + 1} is not available now")
         v = dict(state.variables)
         for name, expr in c.effects:
             part = expr
             v[name] = _stored(name, expr.fn(v, state))
-    except _EVAL_ERRORS as e:
+    except EVAL_ERRORS as e:
         _fail(e, f"choice {index + 1}", _at(part, c.where, e), scene.id)
-    target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
+    once = state.once | {c.key} if c.once else state.once
+    if story.talks:
+        return _talking(story, scene, c, state, v, once, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {index + 1}", scene.id)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    once = state.once | {c.key} if c.once else state.once
     return State(target, v, visits, once, state.path + (Step(c.key, target),),
-                 state.turn + 1, state.seed)
+                 state.turn + 1, state.seed, state.taken)  # empty here: shared, not made
+
+
+def _talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+             once: frozenset[str], target: str | None) -> State:
+    """The rest of a step in a story with conversations or 'enter:' (Story.talks):
+    the choice counted, its reply, the stay or the next scene entered."""
+    taken = state.taken
+    if c.counted:
+        taken = {**taken, c.key: taken.get(c.key, 0) + 1}
+    if c.stay or c.reply is not None:
+        return _conversation(story, scene, c, state, v, once, taken, target)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken)
+    return _entered(story, after) if story.entering else after
+
+
+def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, Any],
+                  once: frozenset[str], taken: dict[str, int], target: str | None) -> State:
+    """A choice with a reply, or one that stays: its reply worked out after its
+    ``set:`` (on the turn it was taken), then, unless it stays, the next scene
+    entered. A stay adds a turn but no visit, and never reruns ``enter:``."""
+    reply = ""
+    if c.reply is not None:
+        now = State(scene.id, v, state.visits, once, state.path, state.turn, state.seed,
+                    taken)
+        try:
+            reply = c.reply.render(v, now)
+        except EVAL_ERRORS as e:
+            _fail(e, f"the reply of choice {c.index + 1}", _at(c.reply, c.where, e), scene.id)
+    if c.stay:
+        return State(scene.id, v, state.visits, once,
+                     state.path + (Step(c.key, scene.id),), state.turn + 1, state.seed,
+                     taken, reply)
+    if target is None:
+        target = _route(c.goto, v, state, f"choice {c.index + 1}", scene.id)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    after = State(target, v, visits, once, state.path + (Step(c.key, target),),
+                  state.turn + 1, state.seed, taken, reply)
+    return _entered(story, after) if story.entering else after
+
+
+def _entered(story: Story, state: State) -> State:
+    """``state`` with its scene's ``enter:`` effects run (its visit already counted;
+    draws on the turn the visit begins)."""
+    scene = _scene(story, state)
+    if not scene.enter:
+        return state
+    v = dict(state.variables)
+    for name, expr in scene.enter:
+        try:
+            v[name] = _stored(name, expr.fn(v, state))
+        except EVAL_ERRORS as e:
+            _fail(e, f"'enter' of scene '{scene.id}'", _at(expr, scene.where, e), scene.id)
+    return State(state.scene, v, state.visits, state.once, state.path, state.turn,
+                 state.seed, state.taken, state.reply)

@@ -34,9 +34,32 @@ class Location:
 class Variable:
     name: str
     initial: Any
-    type: str  # "int", "float", "bool" or "str"
+    type: str  # "int", "float", "bool" or "str"; "list[<name>]" for a list
     label: str
     visible: bool  # shown to the player by `stats`
+    where: Location | None = None
+    # A list (its value a tuple of these items, in this order): each item's label,
+    # and whether it holds at most one item (an enum). Empty for other variables.
+    items: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    one: bool = False
+
+    def __post_init__(self) -> None:
+        if type(self.initial) is list:  # a list's items, as JSON (the cache) gives them
+            object.__setattr__(self, "initial", tuple(self.initial))
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """One line of the story's own stats screen (story.yaml's ``stats:``)."""
+
+    kind: str  # "bar", "opposed" or "value"
+    variable: str
+    label: str  # for "opposed", the left label
+    labels: tuple[str, ...] = ()  # "opposed": (left, right)
+    low: float = 0  # "bar": its ends
+    high: float = 100
+    condition: Expr | None = None  # shown only while it holds
     where: Location | None = None
 
 
@@ -76,6 +99,9 @@ class Choice:
     fallback: bool = False
     locked: Template | None = None  # shown, greyed, with this reason when unavailable
     where: Location | None = None
+    reply: Template | None = None  # shown after the choice is taken (a conversation's line)
+    stay: bool = False  # no 'goto': the player stays (goto is then this scene, for the tools)
+    counted: bool = False  # named by a taken() somewhere: the State counts its takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +115,10 @@ class Scene:
     ending: str | None = None  # the ending's title; None for an ordinary scene
     notes: str = ""
     where: Location | None = None
+    # ``title`` when it holds {{ }} or {% if %}: worked out for each State (engine.scene_title)
+    title_template: Template | None = None
+    enter: tuple[tuple[str, Expr], ...] = ()  # effects run on each entry (not on a stay)
+    next: str | None = None  # moves on with a single Continue (its one choice)
 
     @property
     def is_ending(self) -> bool:
@@ -123,6 +153,13 @@ class Story:
     ifid: str = ""
     description: str = ""
     language: str = ""
+    # The stats screen the story designs; empty: each visible variable, as it is.
+    stats: tuple[Stat, ...] = ()
+    # Whether any scene has 'enter:' effects: the step looks its next scene up only then.
+    entering: bool = False
+    # Whether the story has 'enter:', replies, stays or counted choices: a story with
+    # none takes the step as it always did, at no cost for them.
+    talks: bool = False
 
     @property
     def endings(self) -> tuple[Scene, ...]:

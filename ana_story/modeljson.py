@@ -323,7 +323,8 @@ def read_story(index: dict[str, Any], blob: bytes, display_root: str,
             get = decoder(hint)
             values[name] = data[name] if get is None else get(data[name], inp)
             if name == "variables":
-                inp.env = Env({n: v.type for n, v in values[name].items()}, None)
+                inp.env = Env({n: v.type for n, v in values[name].items()}, None,
+                              lists={n: v for n, v in values[name].items() if v.items})
     get_scene = decoder(Scene)
     assert get_scene is not None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ def _toml_loads(text: str) -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found]  # 3.10 only, no stubs here
     return tomllib.loads(text)
 
 
@@ -161,11 +161,11 @@ def _clip(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def load(cli: dict | None = None, environ: dict | None = None,
+def load(cli: dict | None = None, environ: Mapping[str, str] | None = None,
          path: Path | None = None) -> Prefs:
     """The preferences in force: ``cli`` values (None: not given) over the
     environment over the file over the defaults."""
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     path = path or prefs_path()
     prefs = Prefs(path=path)
     table, problem = read_file(path)
@@ -180,8 +180,8 @@ def load(cli: dict | None = None, environ: dict | None = None,
             continue
         _take(prefs, key, value, "file", f"{path}: {name}")
     for key in KEYS.values():
-        if environ.get(key.env, "") != "":
-            _take(prefs, key, environ[key.env], "environment", f"${key.env}")
+        if env.get(key.env, "") != "":
+            _take(prefs, key, env[key.env], "environment", f"${key.env}")
     for name, value in (cli or {}).items():
         if value is not None:
             prefs.values[name] = _from_cli(KEYS[name], value)

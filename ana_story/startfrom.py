@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 from . import engine
 from .errors import UsageError
-from .expressions import fmt
 from .model import Story, Variable
 from .saves.check import start_value_problem
 from .state import State
 from .suggest import did_you_mean
+from .wording import show_value
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -53,6 +53,18 @@ def parse_value(var: Variable, text: str):
     return raw
 
 
+def _items_value(var: Variable, raw: str) -> tuple[str, ...]:
+    """``--set satchel=pencils,ledger``: a list's items, in declaration order."""
+    named = [w.strip() for w in raw.split(",") if w.strip()]
+    for w in named:
+        if w not in var.items:
+            raise UsageError(f"--set {var.name}={raw}: '{w}' is not an item of "
+                             f"'{var.name}'{_suggest(w, var.items)}")
+    if var.one and len(set(named)) > 1:
+        raise UsageError(f"--set {var.name}={raw}: '{var.name}' holds one item at a time")
+    return tuple(i for i in var.items if i in named)
+
+
 def state_from(story: Story, scene_id: str | None, assignments: list[str],
                seed: int = 0) -> State:
     """The State of a new playthrough placed at ``scene_id`` (the start when None),
@@ -65,20 +77,21 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
     scene = story.start if scene_id is None else story.renamed.get(scene_id, scene_id)
     if scene not in story.scenes:
         raise UsageError(f"--from {scene_id}: the story has no scene '{scene_id}'"
-                         f"{_suggest(scene_id, story.scenes)}")
+                         f"{_suggest(scene_id or scene, story.scenes)}")
     variables = story.initial_variables()
     for item in assignments or ():
         name, eq, value = item.partition("=")
         name = name.strip()
         if not eq or not name:
             some = next(iter(story.variables.values()), None)  # this story's own
-            like = f", like --set {some.name}={fmt(some.initial)}" if some else ""
+            like = f", like --set {some.name}={show_value(some.initial)}" if some else ""
             raise UsageError(f"--set {item}: write it as name=value{like}")
         var = story.variables.get(name)
         if var is None:
             raise UsageError(f"--set {item}: the story has no variable '{name}'"
                              f"{_suggest(name, story.variables)}")
-        variables[name] = parse_value(var, value)
+        variables[name] = _items_value(var, value.strip()) if var.items \
+            else parse_value(var, value)
         why = start_value_problem(variables[name])  # what a save would refuse
         if why:
             raise UsageError(f"--set {item[:60]}: that value {why}")

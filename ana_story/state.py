@@ -11,7 +11,8 @@ from typing import Any
 
 from .errors import StateError
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: 'taken' and 'reply' (format 1, without them, is read too)
+READ_FORMATS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +26,23 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class State:
     scene: str
-    variables: dict = field(default_factory=dict)  # never mutated once built
-    visits: dict = field(default_factory=dict)  # scene id -> times entered
-    once: frozenset = frozenset()  # keys of once-only choices already taken
-    path: tuple = ()  # tuple[Step, ...], oldest first
+    variables: dict[str, Any] = field(default_factory=dict)  # never mutated once built
+    visits: dict[str, int] = field(default_factory=dict)  # scene id -> times entered
+    once: frozenset[str] = frozenset()  # keys of once-only choices already taken
+    path: tuple[Step, ...] = ()  # oldest first
     turn: int = 0  # choices taken so far; also drives random draws
     seed: int = 0
+    taken: dict[str, int] = field(default_factory=dict)  # counted choice key -> times taken
+    reply: str = ""  # the reply on screen, as it was worked out when the choice was taken
 
-    def key(self) -> tuple:
-        """What makes two States play the same from here on (history aside)."""
+    def key(self) -> tuple[Any, ...]:
+        """What makes two States play the same from here on (history and the reply
+        on screen aside)."""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), tuple(sorted(self.once)),
-                self.turn, self.seed)
+                self.turn, self.seed, tuple(sorted(self.taken.items())))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "format": STATE_FORMAT,
             "scene": self.scene,
@@ -48,6 +52,8 @@ class State:
             "path": [[s.choice, s.scene] for s in self.path],
             "turn": self.turn,
             "seed": self.seed,
+            "taken": dict(self.taken),
+            "reply": self.reply,
         }
 
     @classmethod
@@ -56,41 +62,68 @@ class State:
         if not isinstance(data, dict):
             raise StateError("a state must be a JSON object")
         fmt = data.get("format", STATE_FORMAT)
-        if fmt != STATE_FORMAT:
+        if fmt not in READ_FORMATS or isinstance(fmt, bool):
             raise StateError(f"state format {fmt!r} is not one this version reads "
-                             f"(it reads {STATE_FORMAT})")
+                             f"(it reads {READ_FORMATS[0]} to {STATE_FORMAT})")
         scene = _want(data, "scene", str)
-        variables = _want(data, "variables", dict)
-        for name, value in variables.items():
-            if not isinstance(value, (bool, int, float, str)):
-                raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
-                                 "not a number, true/false or text")
-        visits = _want(data, "visits", dict)
-        for name, n in visits.items():
-            if type(n) is not int or n < 0:
-                raise StateError(f"visit count of '{name}' is not a whole number >= 0")
+        variables = _variables(data)
+        visits = _visits(data)
         once = _want(data, "once", list, [])
         if not all(isinstance(k, str) for k in once):
             raise StateError("'once' must be a list of choice keys")
-        raw_path = _want(data, "path", list, [])
-        path = []
-        for item in raw_path:
-            if not (isinstance(item, list) and len(item) == 2
-                    and all(isinstance(x, str) for x in item)):
-                raise StateError("each step of 'path' must be [choice, scene]")
-            path.append(Step(item[0], item[1]))
+        path = _path(data)
         turn = _want(data, "turn", int, 0)
         seed = _want(data, "seed", int, 0)
         if isinstance(turn, bool) or isinstance(seed, bool) or turn < 0:
             raise StateError("'turn' and 'seed' must be whole numbers")
-        return cls(scene, dict(variables), dict(visits), frozenset(once), tuple(path),
-                   turn, seed)
+        taken = _counts(data, "taken")
+        reply = _want(data, "reply", str, "")
+        return cls(scene, dict(variables), dict(visits), frozenset(once), path, turn, seed,
+                   dict(taken), reply)
+
+
+def _variables(data: dict[str, Any]) -> dict[str, Any]:
+    variables: dict[str, Any] = _want(data, "variables", dict)
+    for name, value in variables.items():
+        if isinstance(value, list) and all(isinstance(i, str) for i in value):
+            variables[name] = tuple(value)  # a list variable: its items, as in play
+        elif not isinstance(value, (bool, int, float, str)):
+            raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
+                             "not a number, true/false or text")
+    return variables
+
+
+def _visits(data: dict[str, Any]) -> dict[str, int]:
+    visits: dict[str, int] = _want(data, "visits", dict)
+    for name, n in visits.items():
+        if type(n) is not int or n < 0:
+            raise StateError(f"visit count of '{name}' is not a whole number >= 0")
+    return visits
+
+
+def _counts(data: dict[str, Any], key: str) -> dict[str, int]:
+    """'taken' (absent from format 1): choice key -> a whole number >= 0."""
+    counts: dict[str, int] = _want(data, key, dict, {})
+    for name, n in counts.items():
+        if type(n) is not int or n < 0:
+            raise StateError(f"the count of '{name}' in '{key}' is not a whole number >= 0")
+    return counts
+
+
+def _path(data: dict[str, Any]) -> tuple[Step, ...]:
+    path = []
+    for item in _want(data, "path", list, []):
+        if not (isinstance(item, list) and len(item) == 2
+                and all(isinstance(x, str) for x in item)):
+            raise StateError("each step of 'path' must be [choice, scene]")
+        path.append(Step(item[0], item[1]))
+    return tuple(path)
 
 
 _MISSING = object()
 
 
-def _want(data: dict, key: str, kind: type, default: Any = _MISSING) -> Any:
+def _want(data: dict[str, Any], key: str, kind: type, default: Any = _MISSING) -> Any:
     if key not in data:
         if default is _MISSING:
             raise StateError(f"the state has no '{key}'")

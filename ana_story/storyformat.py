@@ -28,6 +28,8 @@ GOTO = "goto"  # a scene id, a list of routes, or {random: ...}
 RANDOM = "random"  # a list of scene ids, or scene id -> weight
 LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
+NUMBER = "number"  # a number (whole or decimal), written as one
+ITEM = "item"  # an item of a list variable: a name like a variable's
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -113,10 +115,13 @@ CHOICE = Record("choice", "Choice", (
           doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
           "(- if: ..., to: ...; the last without 'if'); or "
-          "{random: [a, b]} / {random: {a: 3, b: 1}}.", required=True,
+          "{random: [a, b]} / {random: {a: 3, b: 1}}. Without it, the player stays "
+          "in the scene (the choice then needs 'reply' or 'set').",
           aliases=("next", "target", "to", "divert"),
           hint="add 'goto: <scene id>' to say where the choice leads",
-          doc="where the choice leads: a scene id, a list of routes, or `random:`", attr="goto"),
+          doc="where the choice leads: a scene id, a list of routes, or `random:`; "
+              "without it the player stays in the scene (see "
+              "[Conversations](#conversations-staying-in-a-scene))", attr="goto"),
     Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
           aliases=("condition", "when", "requires", "cond"), what="the condition",
           doc="offered only when this condition holds, such as `craft > 2`", attr="condition"),
@@ -134,6 +139,11 @@ CHOICE = Record("choice", "Choice", (
           doc="shown greyed, with this reason, when `if` does not hold", attr="locked"),
     Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
           doc="a name for the choice that saves keep when choices move"),
+    Field("reply", TEMPLATE, "What the story answers once the choice is taken; may hold "
+          "{{ }} and {% if %}.", aliases=("response", "answer"), what="the reply",
+          prose=True, attr="reply",
+          doc="what the story answers once the choice is taken, shown before what comes "
+              "next; may hold `{{ }}` and `{% if %}`"),
 ))
 
 SCENE_RECORD = Record("scene", "Scene", (
@@ -157,6 +167,14 @@ SCENE_RECORD = Record("scene", "Scene", (
     Field("notes", TEXT, "Notes for authors; never shown.", default="", empty_ok=True,
           attr="notes",
           doc="notes for you and your co-writers, never shown"),
+    Field("enter", EFFECTS, "Variables to change each time the scene is entered (not when "
+          "a choice stays in it).", aliases=("on_enter", "on_entry"),
+          doc="variables to change each time the player enters the scene (a choice that "
+              "stays does not enter again)", attr="enter"),
+    Field("next", SCENE, "Moves on without a choice: a scene id, shown as one Continue.",
+          aliases=("page_break", "continue"), attr="next",
+          doc="moves on without a choice, to this scene, with a single Continue; "
+              "a scene has `next` or `choices`, not both"),
 ))
 
 SCENE_FILE = Record("scene file", "Chapter", (
@@ -180,7 +198,51 @@ VARIABLE = Record("variable", "Variable", (
           doc="`true`: shown to the player by `stats`"),
     Field("description", COMMENT, "Notes for authors.",
           doc="notes for you, never shown"),
+    Field("items", LIST, "Makes it a list: the items it may hold, in the order they "
+          "are shown.", item=ITEM, attr="items",
+          doc="makes it a list: the items it may hold, in the order they are shown; "
+              "its `value` is a list of them, such as `[]`"),
+    Field("labels", MAP, "A list's item -> how the player reads it (default: the item's "
+          "name).", item=TEXT, keys=VAR, prose=True, attr="labels",
+          doc="a list's item -> how the player reads it (the item's name when left out)"),
+    Field("one", BOOL, "A list that holds at most one item at a time (an enum).",
+          default=False, attr="one",
+          doc="`true`: the list holds at most one item at a time (an enum)"),
 ), short="The starting value: a number, true/false or text.")
+
+# One entry of the story's own stats screen: exactly one of bar, opposed or value
+# (and, with lists, list) names the variable it shows.
+STAT = Record("stat", "Stat", (
+    Field("bar", TEXT, "A number variable shown as a bar from 'min' to 'max'.",
+          doc="a number variable, shown as a bar from `min` to `max` (a value outside "
+              "is drawn at the end)"),
+    Field("opposed", TEXT, "A number variable from 0 to 100 shown as two opposed "
+          "labels: the left is the value, the right 100 minus it.",
+          doc="a number variable from 0 to 100 shown as an opposed pair: the left label "
+              "reads the value, the right 100 minus it"),
+    Field("value", TEXT, "A variable shown as it is (a number, text or true/false).",
+          doc="a variable shown as it is: a number, text or true/false"),
+    Field("list", TEXT, "A list variable shown as its items' labels, in declaration order.",
+          doc="a list variable, shown as its items' labels in declaration order "
+              "(\"nothing\" when empty)"),
+    Field("label", TEXT, "How the screen names it (default: the variable's label).",
+          prose=True, attr="label",
+          doc="how the screen names it (the variable's `label` when left out; not for "
+              "`opposed`, which `labels` names)"),
+    Field("labels", LIST, "An opposed pair's two labels: [left, right].", item=TEXT,
+          needed="for `opposed`", attr="labels",
+          doc="an opposed pair's two labels, `[left, right]`"),
+    Field("min", NUMBER, "A bar's low end.", default=0, attr="low",
+          doc="a bar's ends (default 0 and 100)"),
+    Field("max", NUMBER, "A bar's high end.", default=100, attr="high",
+          doc="a bar's ends (default 0 and 100)"),
+    Field("if", CONDITION, "Shown only while this condition holds.",
+          aliases=("condition", "when", "requires", "cond"), what="the stat's condition",
+          attr="condition", doc="shown only while this condition holds"),
+), help="One line of the stats screen.")
+
+# The keys that name what a stat shows (lists add theirs here).
+STAT_KINDS = ("bar", "opposed", "value", "list")
 
 STORY_FILE = Record("story file", "Story", (
     Field("title", TEXT, "The story's title.", required=True, default="Untitled",
@@ -214,9 +276,12 @@ STORY_FILE = Record("story file", "Story", (
               "and the iFiction record (default `en`)"),
     Field("renamed", MAP, "Old scene id -> new id, so old saves still load.", item=SCENE,
           doc="see [Keeping old saves working](#keeping-old-saves-working)", attr="renamed"),
+    Field("stats", LIST, "The stats screen the story designs: bars, opposed pairs and "
+          "values, in order.", item=STAT, empty_ok=True, attr="stats",
+          doc="the stats screen, designed: see [The stats screen](#the-stats-screen)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
 
-RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO)
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO, STAT)
 
 # Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))

@@ -39,3 +39,15 @@ def test_no_function_over_complexity_15(path: Path):
         inner = [block, *getattr(block, "methods", []), *getattr(block, "closures", [])]
         over += [f"{b.name} ({b.complexity})" for b in inner if b.complexity > MAX_COMPLEXITY]
     assert not over, f"{_name(path)}: " + ", ".join(over)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_module_imports_another_modules_private_names(path: Path):
+    """A name with a leading underscore is its module's own: sharing it is a hidden
+    coupling (issue 11). Make it public, or move it where both can use it."""
+    import ast
+    private = [f"{node.module or '.'}.{a.name}"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ImportFrom) and node.level > 0
+               for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not private, f"{_name(path)} imports private names: {', '.join(private)}"

@@ -177,7 +177,7 @@ def test_malformed_state_json_is_refused(bad, message):
 
 
 # every module of the expressions package, found on disk so a new one is checked too
-PURE = ["engine.py", "state.py", "model.py", "suggest.py"] + sorted(
+PURE = ["engine.py", "state.py", "model.py", "suggest.py", "wording.py"] + sorted(
     f"expressions/{p.name}" for p in (PACKAGE / "expressions").glob("*.py"))
 ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib",
                    "collections", "warnings"}
@@ -234,3 +234,38 @@ def test_the_terminal_front_end_imports_no_author_tool():
                 assert not node.module.startswith("tools"), f"ui/{path.name} imports {node.module}"
             if isinstance(node, ast.Import):
                 assert not any(".tools" in a.name for a in node.names), path.name
+
+
+# The layers, lowest first (docs/architecture.md draws them): a package may import from its
+# own layer and the layers below, never from above.
+LAYERS = {
+    "cli": 4, "__main__": 4,
+    "ui": 3, "tools": 3, "publish": 3,
+    "loader": 2, "saves": 2, "cache": 2, "startfrom": 2,
+}
+
+
+def _imports(path: Path) -> set[str]:
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    here = list(rel.parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = here[:len(here) - node.level + 1]
+            name = ".".join(base + ([node.module] if node.module else []))
+            found |= {name} if node.module else {f"{name}.{a.name}".lstrip(".") for a in
+                                                 node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ana_story"):
+            found.add(node.module.removeprefix("ana_story").lstrip("."))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_imports_from_a_layer_above_its_own(path):
+    top = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+    mine = LAYERS.get(top, 1)
+    for name in _imports(path):
+        theirs = LAYERS.get(name.split(".")[0], 1)
+        assert theirs <= mine, f"{path.relative_to(PACKAGE)} (layer {mine}) imports {name} " \
+                               f"(layer {theirs})"

@@ -104,3 +104,30 @@ def test_each_field_fills_an_attribute_its_model_has(record):
     names = {f.name for f in dataclasses.fields(getattr(model, record.model))}
     for f in record.fields:
         assert f.attr is None or f.attr in names, (record.name, f.name, f.attr)
+
+
+def test_a_field_added_once_reaches_schema_loader_model_and_cache(with_mood, monkeypatch,
+                                                                  tmp_path):
+    """Issue 11's promise: a new key is one entry in the description plus its model field.
+    Nothing in the loader, the schema or the cache is edited for it."""
+    from ana_story import cache, model, modeljson
+    from ana_story.loader import scenes as scene_builder
+    moody = dataclasses.make_dataclass(
+        "Scene", [("mood", str, dataclasses.field(default=""))], bases=(model.Scene,),
+        frozen=True)
+    monkeypatch.setattr(scene_builder, "Scene", moody)  # the model grows the field
+    monkeypatch.setattr(modeljson, "Scene", moody)
+    assert "mood" in scene_file_schema()["properties"]["scenes"]["additionalProperties"][
+        "properties"]
+    story_dir = tmp_path / "story"
+    story_dir.mkdir()
+    (story_dir / "story.yaml").write_text("title: T\nstart: a\n", encoding="utf-8")
+    (story_dir / "01-a.yaml").write_text(
+        "scenes:\n  a:\n    text: x\n    mood: stormy\n    choices:\n"
+        "      - text: on\n        goto: b\n  b:\n    text: y\n    ending: E\n",
+        encoding="utf-8")
+    cold = cache.load(story_dir, folder=tmp_path / "cache")  # from the YAML, then cached
+    warm = cache.load(story_dir, folder=tmp_path / "cache")  # from the cache
+    assert type(warm.scenes).__name__ == "LazyScenes"
+    assert (cold.scenes["a"].mood, warm.scenes["a"].mood) == ("stormy", "stormy")
+    assert (cold.scenes["b"].mood, warm.scenes["b"].mood) == ("calm", "calm")  # its default

@@ -126,8 +126,8 @@ def test_unknown_input_gets_a_one_line_hint(saves):
 
 def test_the_game_uses_the_stores_slot_names():
     from ana_story.saves import store as saves
-    from ana_story.ui import game
-    assert (game.AUTOSAVE, game.QUICKSAVE) == (saves.AUTOSAVE, saves.QUICKSAVE)
+    from ana_story.ui import frontend
+    assert (frontend.AUTOSAVE, frontend.QUICKSAVE) == (saves.AUTOSAVE, saves.QUICKSAVE)
 
 
 def test_help_lists_every_command(saves):

@@ -92,12 +92,3 @@ def _width(text: str) -> int:
     if not 30 <= value <= 200:
         raise argparse.ArgumentTypeError(f"{value} is not from 30 to 200")
     return value
-
-
-def cli_prefs(args: argparse.Namespace) -> dict[str, Any]:
-    """The preference values given on play's command line (None: not given)."""
-    locked = getattr(args, "locked", None)
-    return {"pace": getattr(args, "pace", None), "theme": getattr(args, "theme", None),
-            "width": getattr(args, "width", None),
-            "show_locked": None if locked is None else locked == "show",
-            "screen_reader": getattr(args, "screen_reader", None) or None}

@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..saves.records import BrokenSave, LoadResult, SaveInfo
 from ..saves.searching import SearchingStore, open_store
-from ..wording import duration, plural
+from ..wording import duration, plural, show_held
 
 if TYPE_CHECKING:
     from ..model import Story
@@ -66,9 +66,7 @@ def show_save(store: SafeStore, result: LoadResult, out: IO[str]) -> None:
               f"  undo:      {plural(len(result.data.undo), 'step')} back\n")
     shown = [v for v in store.story.variables.values() if v.visible]
     for v in shown:
-        value = state.variables.get(v.name, v.initial)
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
+        value = show_held(v, state.variables.get(v.name, v.initial))
         out.write(f"  {v.label}: {value}\n")
 
 

@@ -35,6 +35,7 @@ from .language import (
     MAX_TEMPLATE_LEN,
     NUMERIC,
     RANDOM_FUNCTIONS,
+    STAT_FUNCTIONS,
     TYPE_NAMES,
     ExprError,
 )
@@ -44,6 +45,7 @@ from .templates import compile_template
 __all__ = [
     "CONTROL_CHARS", "EVAL_ERRORS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
     "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN", "NUMERIC",
-    "RANDOM_FUNCTIONS", "TYPE_NAMES", "Env", "Expr", "ExprError", "LimitError", "Template",
+    "RANDOM_FUNCTIONS", "STAT_FUNCTIONS", "TYPE_NAMES", "Env", "Expr", "ExprError", "LimitError",
+    "Template",
     "compile_expr", "compile_template", "fmt", "normalize", "random_site_draw",
 ]

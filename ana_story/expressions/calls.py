@@ -10,8 +10,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..suggest import did_you_mean
-from .language import FUNCTION_HELP, FUNCTIONS, NUMERIC, ExprError, describe, unify
+from .language import (
+    FUNCTION_HELP,
+    FUNCTIONS,
+    NUMERIC,
+    STAT_FUNCTIONS,
+    ExprError,
+    describe,
+    list_name,
+    unify,
+)
+from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
+from .statfuncs import check_stat_call
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -22,9 +33,17 @@ def check_call(ck: Checker, node: ast.Call) -> Checked:
     name = _function(ck, node)
     if name in ("visits", "seen"):
         return _scene_count(ck, node, name)
+    if name == "taken":
+        return _taken(ck, node)
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
+    if name == "joined":
+        return joined(ck, node, args)
+    _no_lists(ck, node, name, args)
+    if name in STAT_FUNCTIONS:
+        tree, rt = check_stat_call(ck, node, name, args)
+        return tree, rt, ck.fold(node, tree, *(c for _, _, c in args))
     tree, rt = _arithmetic(ck, node, name, args)
     return tree, rt, ck.fold(node, tree, *(c for _, _, c in args))
 
@@ -71,6 +90,25 @@ def _scene_count(ck: Checker, node: ast.Call, name: str) -> Checked:
     return ast.Call(func=get, args=[const(scene), const(0)], keywords=[]), "int", NO
 
 
+def _taken(ck: Checker, node: ast.Call) -> Checked:
+    """``taken('scene.choice')``: how often that choice was taken (its scene checked
+    here, the choice once every scene is built: see Env.taken)."""
+    arg = node.args[0]
+    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            and "." in arg.value.strip(".")):
+        ck.fail(arg, "taken() takes a choice's scene and id (or number from 0) in quotes, "
+                "like taken('kitchen.ledger')", "expression-syntax")
+    key = arg.value
+    scene = key.rpartition(".")[0]
+    if ck.env.scenes is not None and scene not in ck.env.scenes:
+        raise ExprError(f"unknown scene '{scene}'", "unknown-scene",
+                        ck.base + arg.col_offset, did_you_mean(scene, ck.env.scenes))
+    ck.env.taken[key] = None
+    ck.pure = False
+    get = ast.Attribute(value=state_attr("taken"), attr="get", ctx=ast.Load())
+    return ast.Call(func=get, args=[const(key), const(0)], keywords=[]), "int", NO
+
+
 def _need(ck: Checker, node: ast.Call, name: str, args: list[Checked],
           pred: Callable[[str], bool], what: str) -> None:
     """Fail at the first argument whose type ``pred`` refuses."""
@@ -100,6 +138,21 @@ def _draw(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> Checke
     return call("_pick", STATE, site, tup), t, NO
 
 
+def _text_or_list(t: str) -> bool:
+    return t == "str" or list_name(t) is not None
+
+
+def _no_lists(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> None:
+    """A list goes to len() and joined() only."""
+    if name == "len":
+        return
+    for (_, t, _), src in zip(args, node.args, strict=True):
+        if list_name(t) is not None:
+            ck.fail(src, f"{name}() does not take a list", "type-mismatch",
+                    f"show its labels with joined({ast.unparse(src)}, 'nothing'), count "
+                    f"them with len({ast.unparse(src)})")
+
+
 def _arithmetic(ck: Checker, node: ast.Call, name: str,
                 args: list[Checked]) -> tuple[ast.expr, str]:
     """min, max, abs, round, floor, ceil, int, str, len: (tree, type)."""
@@ -125,5 +178,5 @@ def _arithmetic(ck: Checker, node: ast.Call, name: str,
         return call("_int", *trees), "int"
     if name == "str":
         return call("_str", *trees), "str"
-    _need(ck, node, name, args, lambda t: t == "str", "text")  # len
+    _need(ck, node, name, args, _text_or_list, "text")  # len
     return call("_len", *trees), "int"

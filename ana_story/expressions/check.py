@@ -24,8 +24,10 @@ from .language import (
     NUMERIC,
     ExprError,
     describe,
+    list_name,
     unify,
 )
+from .lists import beside, binop, item_name, membership, unknown_name
 from .nodes import NO, Checked, call, const
 from .runtime import evaluate
 from .templatetags import FILTER_FUNCTIONS
@@ -57,6 +59,8 @@ def _compare_hint(node: ast.expr, t: str) -> str:
     """'compare it' with the author's own words, never another story's variables."""
     part = ast.unparse(node)
     test = f'{part} != ""' if t == "str" else f"{part} > 0"
+    if list_name(t) is not None:
+        test = f"len({part}) > 0"
     return f"compare it, for example '{test}'"
 
 
@@ -89,6 +93,7 @@ class Checker:
         self.reads: set[str] = set()
         self.scenes: set[str] = set()
         self.pure = True
+        self.item_of: str | None = None  # the list whose items bare names are (lists.py)
 
     def fail(self, node: ast.AST | None, message: str, code: str = "expression-forbidden",
              hint: str | None = None) -> NoReturn:
@@ -133,10 +138,17 @@ class Checker:
             return const(_TRUE_FALSE[name]), "bool", _TRUE_FALSE[name]
         if name.startswith("_"):
             self.fail(node, f"names starting with '_' are not allowed: '{name}'")
-        if name in FUNCTIONS:
+        if name in FUNCTIONS and name not in self.env.variables:
             self.fail(node, f"'{name}' is a function; call it like {name}(...)",
                       "expression-syntax")
         t = self.env.variables.get(name)
+        if t is None and self.env.lists:
+            found = item_name(self, node)
+            if found is not None:
+                return found
+            unknown = unknown_name(self, node)
+            if unknown is not None:
+                self.fail(node, *unknown)
         if t is None:
             hint = (did_you_mean(name, self.env.variables) or
                     "declare it under 'variables:' in story.yaml")
@@ -153,6 +165,8 @@ class Checker:
         if op is None:
             self._not_an_operator(node)
         la, lt, lc = self.visit(node.left)
+        if list_name(lt) is not None:
+            return binop(self, node, op, (la, lt, lc))
         ra, rt, rc = self.visit(node.right)
         tree: ast.expr
         if op == "+" and lt == rt == "str":
@@ -223,6 +237,8 @@ class Checker:
         return tree, "bool", self.fold(node, tree, *consts)
 
     def v_Compare(self, node: ast.Compare) -> Checked:
+        if self.env.lists and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            return membership(self, node)
         la, lt, lc = self.visit(node.left)
         ops: list[ast.cmpop] = []
         comps, consts = [], [lc]
@@ -231,8 +247,9 @@ class Checker:
             if sym is None:
                 self.fail(node, "'in', 'is' and their negations are not part of the story "
                           "language", hint="use == or !=")
-            ra, rt, rc = self.visit(right)
+            ra, rt, rc = beside(self, right, lt)
             ok = unify(lt, rt) is not None and (sym in ("==", "!=") or lt != "bool")
+            ok = ok and (sym in ("==", "!=") or list_name(lt) is None)
             if not ok:
                 self.fail(node, f"cannot compare {describe(lt)} with {describe(rt)} "
                           f"using '{sym}'", "type-mismatch")

@@ -24,6 +24,10 @@ class Env:
     next_site: int = 1  # call-site numbers for random draws, unique per story
     # (source, wanted type) -> Expr: stories repeat 'craft + 1' and 'craft > 2' a lot
     cache: dict[tuple[str, str | None], Expr] = field(default_factory=dict)
+    # list variable -> its declaration (model.Variable: .items, .labels, .one)
+    lists: Mapping[str, Any] = field(default_factory=dict)
+    # choice keys named in taken(), in order (the loader checks them once all are built)
+    taken: dict[str, None] = field(default_factory=dict)
 
     def site(self) -> int:
         n = self.next_site

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from .check import Checker
 from .compiled import Env, Expr
-from .language import NUMERIC, ExprError, describe
-from .nodes import call
+from .language import NUMERIC, ExprError, describe, list_name
+from .lists import as_list
+from .nodes import NO, call
 from .parse import parse
 from .runtime import make_lambda
 
@@ -21,10 +22,12 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
     first_site = env.next_site
     tree = parse(source)
     checker = Checker(env)
+    checker.item_of = list_name(want)  # `set: satchel: pencils`: a bare item
     try:
         body, t, _ = checker.visit(tree)
     except RecursionError:
         raise ExprError("expression too deeply nested", "too-large", 0) from None
+    body, t, _ = as_list((body, t, NO), want or t)  # an item alone: the list holding it
     if want is not None and t != want and not (want == "float" and t == "int"):
         hint = None
         if want == "bool" and t in NUMERIC:

@@ -12,7 +12,8 @@ from .bounds import MAX_OUTPUT, MAX_STR
 
 __all__ = ["CONTROL_CHARS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
            "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN",
-           "NUMERIC", "RANDOM_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe", "unify"]
+           "NUMERIC", "RANDOM_FUNCTIONS", "STAT_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe",
+           "unify", "item_list", "list_name", "list_type"]
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
@@ -35,9 +36,23 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "round": (1, 2), "floor": (1, 1), "ceil": (1, 1), "int": (1, 1),
     "str": (1, 1), "len": (1, 1),
 }
+FUNCTIONS["joined"] = (1, 2)  # a list's labels: joined(satchel, 'nothing')
 FUNCTION_HELP = ("visits('scene'), seen('scene'), random(a, b), chance(p), "
-                 "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len")
+                 "pick(a, b, ...), min, max, abs, round, floor, ceil, int, str, len, "
+                 "joined(list, 'when empty')")
 RANDOM_FUNCTIONS = frozenset({"random", "chance", "pick"})
+# Added with the stats screen (statfuncs.py). Stories written before may have a
+# variable of one of these names: it still may (a call and a name cannot be mixed up).
+STAT_FUNCTIONS: dict[str, tuple[int, int]] = {
+    "fair_add": (2, 2), "fair_sub": (2, 2), "clamp": (3, 3), "case": (2, 51),
+    "cap": (1, 1),
+}
+FUNCTIONS.update(STAT_FUNCTIONS)
+FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
+                  "case(n, a, b, ...), cap(text)")
+# A conversation's counts: taken('scene.choice'), how often that choice was taken.
+FUNCTIONS["taken"] = (1, 1)
+FUNCTION_HELP += ", taken('scene.choice')"
 
 
 class ExprError(Exception):
@@ -51,7 +66,32 @@ class ExprError(Exception):
 
 def describe(t: str) -> str:
     """A type as the author reads it: 'a whole number', not 'int'."""
+    name = list_name(t)
+    if name is not None:
+        return f"the list '{name}'"
+    name = item_list(t)
+    if name is not None:
+        return f"an item of the list '{name}'"
     return TYPE_NAMES.get(t, t)
+
+
+def list_type(name: str) -> str:
+    """The type of the list variable ``name``: its values hold only its own items."""
+    return f"list[{name}]"
+
+
+def list_name(t: str | None) -> str | None:
+    """The list variable a list type belongs to ('list[satchel]' -> 'satchel')."""
+    if t is not None and t.startswith("list[") and t.endswith("]"):
+        return t[5:-1]
+    return None
+
+
+def item_list(t: str | None) -> str | None:
+    """The list an item type belongs to ('item[satchel]' -> 'satchel')."""
+    if t is not None and t.startswith("item[") and t.endswith("]"):
+        return t[5:-1]
+    return None
 
 
 def unify(a: str | None, b: str) -> str | None:

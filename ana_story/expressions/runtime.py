@@ -13,8 +13,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..wording import show_value
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text, take
 from .language import MAX_POW_BITS
+from .lists import RUNTIME as _LISTS
+from .statfuncs import RUNTIME as STAT_RUNTIME
 
 # What a story's own arithmetic can raise at play time; the engine turns each into a
 # StoryRuntimeError, lint skips a condition that raises one.
@@ -74,17 +77,8 @@ def random_site_draw(state: Any, site: int) -> float:
     return _mix(state.seed, state.turn, site)
 
 
-def fmt(value: Any) -> str:
-    """How a value reads in story text: true/false, 2.5 not 2.50000001."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is float:
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.6g}"
-    return str(value)
+# How a value reads in story text: the one rendering every other place uses too.
+fmt = show_value
 
 
 def _to_str(value: Any) -> str:
@@ -119,6 +113,8 @@ _RUNTIME: dict[str, Any] = {
     "_cat": joined_text, "_take": take,
     "_str": _to_str, "_int": int, "_float": float, "_floor": math.floor,
     "_ceil": math.ceil, "_len": len, "_norm": _normalize_limited,
+    **STAT_RUNTIME,
+    **_LISTS,
 }
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from .check import Checker
 from .compiled import Env, Template
-from .language import MAX_MARKS, MAX_TEMPLATE_LEN, ExprError, describe
+from .language import MAX_MARKS, MAX_TEMPLATE_LEN, ExprError, describe, list_name
+from .lists import show_tree
 from .nodes import call, const
 from .parse import parse
 from .runtime import make_lambda, normalize
@@ -89,7 +90,8 @@ class _Builder:
 
     def expr(self, text: str, off: int) -> None:
         tree, body, t, start = self.check(text, off)
-        part = body if t == "str" else call("_str", body)
+        part = body if t == "str" else call("_str", body) if list_name(t) is None \
+            else show_tree(self.env, t, body)
         if self.mark and not isinstance(tree, ast.Name):  # a variable alone cannot fail
             part = _marked(self.marks, start, part)
         self.parts().append(_counted(part))

@@ -25,14 +25,15 @@ from ..errors import Diagnostic, StoryError
 from ..expressions import Env
 from ..model import Chapter, Scene, Story
 from ..paths import display_path
+from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
-from .storyfile import StoryFile
+from .stats import Stats
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
 
-class _Loader(StoryFile):
+class _Loader(Stats):
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
@@ -82,21 +83,33 @@ class _Loader(StoryFile):
         if meta is None:
             return None
         renamed = self.check_references(meta, set(seen))
+        scenes = self.counted(env, scenes)
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)
         variables = meta["variables"]
+        stats = self.stats(meta["file"], meta.get("stats_node"), variables, env) \
+            if env is not None else ()
         start = meta.get("start")
         if any(d.severity == "error" for d in self.diags) or start is None:
             return None
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
+        entering, talks = _talks(scenes)
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
-                     root=self.display_root, renamed=renamed, **plain)
+                     root=self.display_root, renamed=renamed, stats=stats, entering=entering,
+                     talks=talks, **plain)
+
+    def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
+        """The choices taken() names checked, and marked to be counted."""
+        if env is None or not (env.taken or self.choice_refs):
+            return scenes
+        return counted_choices(self, scenes, env.taken, self.unread.explains)
 
     def declare(self, variables: dict) -> Env:
         """The variables' types for compiling, and declfix watching their uses."""
-        env = Env({n: v.type for n, v in variables.items()}, None)
+        env = Env({n: v.type for n, v in variables.items()}, None,
+                  lists={n: v for n, v in variables.items() if v.items})
         self.declfix = DeclFix(variables, env)
         return env
 
@@ -117,6 +130,14 @@ class _Loader(StoryFile):
                     scenes[sid] = scene
             chapters.append(Chapter(chapter, f.path, tuple(sid for sid, _, _ in entries)))
         return scenes, chapters
+
+
+def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool]:
+    """Story.entering and Story.talks: whether the step needs its conversation part."""
+    entering = any(sc.enter for sc in scenes.values())
+    talks = entering or any(c.stay or c.reply is not None or c.counted
+                            for sc in scenes.values() for c in sc.choices)
+    return entering, talks
 
 
 def _slug(title: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 
 from .. import storyformat as sf
-from ..expressions import Env, Expr
-from ..model import Choice
+from ..expressions import Env, Expr, Template
+from ..model import Choice, Goto, Route
 from ..yamlread import FLOAT, INT
 from .gotos import Gotos
 from .reader import Walked, YamlFile, suggest_key
@@ -38,7 +38,7 @@ class Choices(Gotos):
             ok &= condition is not None
         effects = self.effects(f, w.node("set"), env) if "set" in w else []
         locked = self.locked(f, w, env)
-        goto = self.goto(f, w.node("goto"), env) if "goto" in w else None
+        goto, reply, stay = self.destination(f, sid, w, node, env)
         if text is None or effects is None or goto is None or "locked" in w and locked is None:
             ok = False
         if not ok:
@@ -46,7 +46,38 @@ class Choices(Gotos):
         assert text is not None and goto is not None and effects is not None
         return Choice(key=key, index=i, text=text, goto=goto, condition=condition,
                       effects=tuple(effects), locked=locked, where=self.where(f, node),
-                      **sf.plain_values(sf.CHOICE, w.values))
+                      reply=reply, stay=stay, **sf.plain_values(sf.CHOICE, w.values))
+
+    def destination(self, f: YamlFile, sid: str, w: Walked, node,
+                    env: Env) -> tuple[Goto | None, Template | None, bool]:
+        """The choice's goto (this scene's own when it stays), its reply, and whether
+        it stays."""
+        reply = self.template(f, w.node("reply"), sf.CHOICE.field("reply").said, env) \
+            if "reply" in w else None
+        if "reply" in w and reply is None:
+            return None, None, "goto" not in w
+        if "goto" in w:
+            return self.goto(f, w.node("goto"), env), reply, False
+        return self.stay(f, sid, w, node), reply, True
+
+    def stay(self, f: YamlFile, sid: str, w: Walked, node) -> Goto | None:
+        """A choice without 'goto' stays in its scene: it must say or change something,
+        and a fallback (the way out when nothing else is open) may not stay."""
+        if w.values.get("fallback"):
+            self.error(f, w.nodes["fallback"][0], "fallback-stays",
+                       "a fallback must leave the scene, but this one has no 'goto'",
+                       "add 'goto: <scene id>': a fallback is the way out when nothing "
+                       "else is open, so staying would leave the player where they were")
+            return None
+        if any(k.value not in sf.CHOICE.keys for k, _ in node.value):
+            return None  # a misspelt key, 'gotoo' say, is already reported
+        if "reply" not in w and "set" not in w:
+            self.error(f, node, "missing-key", f"choice without 'goto' in scene '{sid}' "
+                       "neither replies nor changes anything",
+                       "add 'goto: <scene id>' to say where the choice leads, or a "
+                       "'reply:' (or 'set:') to stay in the scene")
+            return None
+        return Goto((Route(sid, where=self.where(f, node)),))
 
     def locked(self, f: YamlFile, w: Walked, env: Env):
         if "locked" not in w:

@@ -39,11 +39,14 @@ class Exprs(FileReader):
             return None
         def recompile(env2: Env, types: dict) -> Template:
             return compile_template(src, env2)
+        named = len(env.taken)
         try:
             t = compile_template(src, env)
         except ExprError as e:
             self.compile_failed(f, node, e, what, src, recompile)
             return None
+        if len(env.taken) > named:
+            self.note_choice_uses(f, node, list(env.taken)[named:])
         if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile,
                               where=lambda at: (f.path, *self.pos_in(f, node, at)))
@@ -62,6 +65,7 @@ class Exprs(FileReader):
             return None
         def recompile(env2: Env, types: dict) -> Expr:
             return compile_expr(src, env2, want=types[target] if target else want)
+        named = len(env.taken)
         try:
             expr = compile_expr(src, env, want=want)
         except ExprError as e:
@@ -69,6 +73,8 @@ class Exprs(FileReader):
                 e.hint = _set_hint(e, target, want, src.strip())
             self.compile_failed(f, node, e, what, src, recompile, target)
             return None
+        if len(env.taken) > named:
+            self.note_choice_uses(f, node, list(env.taken)[named:])
         if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile, target,
                               lambda at: (f.path, *self.pos_in(f, node, at)))
@@ -91,6 +97,14 @@ class Exprs(FileReader):
             line, col = self.pos_in(f, node, off)
             self.refs.append((f.path, line, col, sid))
 
+    def note_choice_uses(self, f: YamlFile, node, used: Iterable[str]) -> None:
+        """Record the choices an expression names in taken(), at their quotes; they
+        are checked once every scene is built (LoaderChecks.check_choices)."""
+        for key in used:
+            off = max(node.value.find(f"'{key}'"), node.value.find(f'"{key}"'), 0)
+            line, col = self.pos_in(f, node, off)
+            self.choice_refs.append((f.path, line, col, key))
+
 
 def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
     """Hints for `set:` values, which read differently from conditions."""
@@ -101,7 +115,8 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
             re.fullmatch(r"[^\W\d][\w'’,.!?-]*(?:\s+[\w'’,.!?-]+)+", src):
         inner = src.replace("'", "\\'")  # words, not an expression: 'Hello there'
         return f"to store the text {src}, quote it inside: {name}: \"'{inner}'\""
-    if e.code == "type-mismatch" and e.message.startswith("this gives"):
+    if e.code == "type-mismatch" and e.message.startswith("this gives") and \
+            want in TYPE_NAMES:
         examples = {"bool": "true, false or a comparison such as x > 2",  # no story's names
                     "int": f"a whole number, such as {name} + 1 or round(x)",
                     "float": f"a number, such as 2.5 or {name} - 0.5",

@@ -94,6 +94,7 @@ class Reader:
         # Scene references are checked once every file is read: (file, line, col, id).
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
+        self.choice_refs: list[tuple[str, int, int, str]] = []  # taken('scene.choice')
         self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
         self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing

@@ -8,14 +8,17 @@ import yaml
 
 from .. import storyfiles
 from .. import storyformat as sf
-from ..expressions import Env
-from ..model import Choice, Scene
+from ..expressions import Env, Template
+from ..model import Choice, Goto, Route, Scene
 from ..yamlread import BOOL, NULL
 from .choices import Choices
 from .reader import BOOL_TRUE, STORY_FILE, Walked, YamlFile, join_path
 
+CONTINUE = "Continue"  # the one choice of a scene with 'next:'
 MAX_CHOICES = 1_000  # per scene: far beyond any real scene, and a bound on a hostile one
 _ID = re.compile(sf.ID)
+_TAG = re.compile(r"\{%-?\s*(\w*)")
+_TITLE_TAGS = {"if", "elif", "else", "endif"}
 
 
 class Scenes(Choices):
@@ -92,16 +95,19 @@ class Scenes(Choices):
         if w is None:
             return None
         plain = sf.plain_values(sf.SCENE_RECORD, w.values)
+        title_template, ok = self.title_template(f, w, env)
         text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env) \
             if "text" in w else None
-        ok = text is not None
+        ok &= text is not None
         tags = self.tags(f, w.node("tags")) if "tags" in w else ()
         ending = None
         if "ending" in w:
             ending, good = self.ending(f, sid, w.node("ending"), plain["title"])
             ok &= good
-        choices = self.choices(f, sid, w, env)
+        choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending)
         ok &= choices is not None
+        enter, good = self.scene_enter(f, w, env)
+        ok &= good
         cn = w.node("choices") if "choices" in w else None
         if ending is not None and cn is not None and getattr(cn, "value", None):
             self.error(f, w.nodes["choices"][0], "ending-with-choices",
@@ -116,7 +122,58 @@ class Scenes(Choices):
         if not ok or text is None or choices is None:
             return None
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
-                     ending=ending, where=self.where(f, kn), **plain)
+                     ending=ending, where=self.where(f, kn), enter=enter, **plain,
+                     title_template=title_template)
+
+    def scene_enter(self, f: YamlFile, w: Walked, env: Env) -> tuple[tuple, bool]:
+        """'enter:': the effects run on each entry, and whether they all compiled."""
+        if "enter" not in w:
+            return (), True
+        effects = self.effects(f, w.node("enter"), env)
+        return tuple(effects or ()), effects is not None
+
+    def flow(self, f: YamlFile, sid: str, kn, w: Walked, choices: list[Choice] | None,
+             ending: str | None) -> list[Choice] | None:
+        """The scene's choices with 'next:' made its one Continue, and a scene that
+        stays with no way out refused; None on an error."""
+        if choices is None:
+            return None
+        if "next" in w:
+            return self.next_choice(f, sid, w, choices)
+        if choices and ending is None and not self.way_out(f, sid, kn, choices):
+            return None
+        return choices
+
+    def next_choice(self, f: YamlFile, sid: str, w: Walked,
+                    choices: list[Choice]) -> list[Choice] | None:
+        """'next: S' is the scene's one choice, a Continue to S; with 'choices' or
+        'ending' as well, it is an error (which of them would the player get?)."""
+        nn = w.node("next")
+        other = "choices" if choices else "ending" if "ending" in w else None
+        if other is not None:
+            self.error(f, w.nodes["next"][0], "next-with-choices",
+                       f"scene '{sid}' has both 'next' and '{other}'",
+                       "'next' moves on with a single Continue: keep 'next' or "
+                       f"'{other}', not both")
+            return None
+        target = w.values.get("next")
+        if target is None:
+            return None
+        self.refs.append((f.path, nn.start_mark.line + 1, nn.start_mark.column + 1, target))
+        where = self.where(f, nn)
+        return [Choice(key=f"{sid}.next", index=0, text=Template(CONTINUE, CONTINUE),
+                       goto=Goto((Route(target, where=where),)), where=where)]
+
+    def way_out(self, f: YamlFile, sid: str, kn, choices: list[Choice]) -> bool:
+        """A scene whose every choice is a once-only stay would run out of choices
+        with the player still in it: an error at the scene's id."""
+        if not all(c.stay and c.once for c in choices):
+            return True
+        self.error(f, kn, "no-way-out", f"every choice of scene '{sid}' is a once-only "
+                   "choice that stays, so once all are taken the player is stuck",
+                   "add a choice with 'goto:' (a 'fallback: true' one is offered when "
+                   "nothing else is), or give the scene 'next:'")
+        return False
 
     def tags(self, f: YamlFile, tn) -> tuple[str, ...]:
         if isinstance(tn, yaml.ScalarNode) and tn.tag != NULL:
@@ -163,7 +220,32 @@ class Scenes(Choices):
                        f"the player would see its id '{sid}'", "name the ending with "
                        "the words the player should see ('ending: ' and the name), or "
                        "give the scene a 'title'")
+        elif "{{" in title or "{%" in title:  # an ending is named in the gallery, stateless
+            self.error(f, node, "ending-no-name", f"scene '{sid}' takes its ending's name "
+                       "from a title that changes with the story",
+                       "name the ending with the words the player should see "
+                       "('ending: ' and the name)")
+            return ""
         return title
+
+    def title_template(self, f: YamlFile, w: Walked, env: Env) -> tuple[Template | None, bool]:
+        """A title holding {{ }} or {% if %}, compiled (None for a plain title); whether
+        it reads. Only those tags: a title is one line, shown far from its scene (the
+        saves list, the history), where a tag that counts its showings would mislead."""
+        title = w.values.get("title")
+        if not title or ("{{" not in title and "{%" not in title):
+            return None, True
+        node = w.node("title")
+        for m in _TAG.finditer(title):
+            if m.group(1) not in _TITLE_TAGS:
+                self.error(f, self.pos_in(f, node, m.start()), "template-syntax",
+                           f"a title may hold {{{{ }}}} and {{% if %}} only, not "
+                           f"'{{% {m.group(1)} %}}'", "move the variation into the scene's text")
+                return None, False
+        t = self.template(f, node, "the scene's title", env)
+        if t is None:
+            return None, False
+        return t, True
 
 
 def _chapter_from_name(stem: str) -> str:

@@ -9,10 +9,11 @@ import yaml
 
 from .. import storyformat as sf
 from .. import yamlread
-from ..expressions import FUNCTIONS
+from ..expressions import FUNCTIONS, STAT_FUNCTIONS
 from ..ifid import ifid_problem
 from ..model import Variable
 from ..yamlread import BOOL, FLOAT, INT, NULL, STR
+from .lists import not_a_list, read_list
 from .reader import STORY_FILE, YamlFile, join_path, node_kind
 from .scenes import Scenes
 
@@ -47,11 +48,14 @@ class StoryFile(Scenes):
                        "keep the one you have published under; else use a new UUID")
         meta["variables"] = self.variables(f, m["variables"][1]) if "variables" in m else {}
         meta["renamed"] = self.renamed(f, m["renamed"][1]) if "renamed" in m else {}
+        meta["stats_node"] = m["stats"][1] if "stats" in m else None  # read with the env
         return meta
 
     def variables(self, f: YamlFile, node) -> dict[str, Variable]:
         variables: dict[str, Variable] = {}
-        for name, (kn, vn) in (self.mapping(f, node, "'variables'") or {}).items():
+        entries = self.mapping(f, node, "'variables'") or {}
+        self.variable_names = set(entries)  # a list's items may not reuse them (lists.py)
+        for name, (kn, vn) in entries.items():
             var = self.variable(f, name, kn, vn)
             if var is not None:
                 variables[name] = var
@@ -68,7 +72,8 @@ class StoryFile(Scenes):
 
     def variable(self, f: YamlFile, name: str, kn, vn) -> Variable | None:
         if not _VAR.match(name) or keyword.iskeyword(name) or name in (
-                "true", "false", "True", "False") or name in FUNCTIONS:
+                "true", "false", "True", "False") or (
+                name in FUNCTIONS and name not in STAT_FUNCTIONS):
             self.error(f, kn, "bad-name", f"'{name}' cannot be a variable name",
                        "use letters, digits and '_', starting with a letter, and not a "
                        "word of the story language (true, false, and, or, not, if, "
@@ -77,7 +82,9 @@ class StoryFile(Scenes):
         value_node, values = vn, {}
         if isinstance(vn, yaml.MappingNode):
             w = self.walk(f, vn, f"variable '{name}'", sf.VARIABLE, owner=kn)
-            if w is None or "value" not in w:
+            if w is not None and "items" in w:
+                return read_list(self, f, name, kn, w, self.variable_names)
+            if w is None or "value" not in w or not_a_list(self, f, name, w):
                 return None
             value_node, values = w.node("value"), w.values
         value = self.initial_value(f, name, value_node)

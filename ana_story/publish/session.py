@@ -19,8 +19,10 @@ from typing import Any
 from .. import engine
 from ..errors import AnaStoryError
 from ..saves.store import SaveStore
-from ..ui.game import AUTOSAVE, Game
+from ..ui.frontend import AUTOSAVE
+from ..ui.game import Game
 from ..ui.markup import clean, spans
+from ..ui.views import StatRow
 from . import compiled
 
 if not hasattr(os, "link"):  # Pyodide's os has no hard links: say so the way a file
@@ -179,7 +181,7 @@ class WebSession:
             "choices": self._choices(p), "ending": None,
             "can_undo": bool(g.undo_stack),
             "can_redo": bool(self.game.redo_stack if self._native_redo() else self.redo),
-            "stats": [[clean(r.label), r.value] for r in g.stat_rows()],
+            "stats": [_stat(r) for r in g.stat_rows()],
             "history": [{"chapter": clean(h.chapter), "title": clean(h.title),
                          "chosen": None if h.chosen is None else clean(h.chosen)}
                         for h in g.history_entries()[:-1]],
@@ -256,3 +258,11 @@ def _restore(base: Path, files: dict) -> None:
         path = base.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _stat(r: StatRow) -> list[Any]:
+    """A stats row for the page: [label, value], and for a bar or an opposed pair also
+    its kind, how full (0 to 1), the row in words, the right label and its value."""
+    if r.kind == "value":
+        return [clean(r.label), r.value]
+    return [clean(r.label), r.value, r.kind, r.fill, clean(r.detail), clean(r.right), r.other]

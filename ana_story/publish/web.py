@@ -43,7 +43,7 @@ def core_sources() -> dict[str, str]:
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).as_posix()
         if "/tools/" in rel or "/loader/" in rel or "/cli/" in rel or rel.endswith((
-                "ui/terminal.py", "ui/render.py", "ui/watch.py")):
+                "ui/terminal.py", "ui/render.py", "ui/statsview.py", "ui/watch.py")):
             continue
         out[rel] = path.read_text(encoding="utf-8")
     return out

@@ -13,6 +13,7 @@ from ..errors import Diagnostic
 from ..expressions import MAX_INT, MAX_STR
 from ..model import Location, Story
 from .fields import MAX_KEY_LEN
+from .fileformat import MAX_ITEMS
 
 MAX_VAR_NAME = 200  # what fileformat accepts as a variable name
 
@@ -48,6 +49,10 @@ def diagnostics(story: Story, story_file: str) -> list[Diagnostic]:
         if why:
             out.append(_diag(v.where, story_file, f"the starting value of '{v.name}' {why}",
                              "a save holds at most that; start with a smaller value"))
+        if len(v.items) > MAX_ITEMS or any(len(i) > MAX_VAR_NAME for i in v.items):
+            out.append(_diag(v.where, story_file, f"the list '{v.name[:40]}' declares more "
+                             f"than {MAX_ITEMS:,} items, or an item name longer than "
+                             f"{MAX_VAR_NAME} characters", "a save holds at most that"))
         if len(v.name) > MAX_VAR_NAME:
             out.append(_diag(v.where, story_file, f"the variable name '{v.name[:40]}…' is "
                              f"longer than {MAX_VAR_NAME} characters", "use a shorter name"))

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from ..errors import SaveError
-from ..model import Story
+from ..engine import scene_title
+from ..errors import AnaStoryError, SaveError
+from ..model import Scene, Story
 from ..state import State
 from . import fields
 from .fileformat import (
@@ -71,7 +72,7 @@ class SaveCodec:
             "story": {"id": self.story.id, "title": self.story.title,
                       "version": self.story.version, "fingerprint": self._fingerprint},
             "chapter": scene.chapter if scene else "",
-            "scene_title": scene.title if scene else state.scene,
+            "scene_title": _title(scene, state) if scene else state.scene,
             "play_seconds": round(seconds, 3),
             "state": state.to_json(),
             "undo": self._undo_deltas(undo, state),
@@ -157,6 +158,15 @@ class SaveCodec:
             changes = [f"This save was made with {was} of {self.story.title}; "
                        f"you are playing version {self.story.version}.", *changes]
         scene = self.story.scenes[state.scene]
-        info = SaveInfo(slot, scene.chapter, scene.title, state.turn, float(seconds), when,
+        info = SaveInfo(slot, scene.chapter, _title(scene, state), state.turn, float(seconds), when,
                         story_id, story_version)
         return LoadResult(SaveData(state, earlier, float(seconds)), info, tuple(changes))
+
+
+def _title(scene: Scene, state: State) -> str:
+    """The scene's title as the player read it there; its source if it cannot be
+    worked out (the save itself stays good)."""
+    try:
+        return scene_title(scene, state)
+    except AnaStoryError:
+        return scene.title

@@ -72,12 +72,17 @@ def play_seconds(value: Any) -> float:
     return float(value)
 
 
+MAX_REPLY = 1_000_000  # characters of the reply on screen (the engine's MAX_OUTPUT)
+
+
 def check_sizes(state: State) -> None:
     """FieldError if a State holds more than a save may: the path's length, and
     the length of every key it keeps."""
     if len(state.path) > MAX_PATH_STEPS:
         raise FieldError(f"its path is longer than {MAX_PATH_STEPS:,} steps")
-    for keys in (state.visits, state.once):
+    if len(state.reply) > MAX_REPLY:
+        raise FieldError(f"the reply it shows is longer than {MAX_REPLY:,} characters")
+    for keys in (state.visits, state.once, state.taken):
         if any(len(k) > MAX_KEY_LEN for k in keys):
             raise FieldError(f"it holds a scene or choice name longer than "
                              f"{MAX_KEY_LEN} characters")
@@ -133,7 +138,7 @@ class PathTrim:
                 path = s.path[cut:] if len(s.path) - cut <= MAX_PATH_STEPS and \
                     len(s.path) >= cut else s.path[-half:]
                 hit = (s, cut, State(s.scene, s.variables, s.visits, s.once, path,
-                                     s.turn, s.seed))
+                                     s.turn, s.seed, s.taken, s.reply))
             fresh[id(s)] = hit
             return hit[2]
 
@@ -158,6 +163,7 @@ def bound_play(state: State, undo: list, keep: int) -> State:
 
     def trim(s: State) -> State:
         path = s.path[cut:] if len(s.path) >= cut else s.path[-(MAX_PATH_STEPS // 2):]
-        return State(s.scene, s.variables, s.visits, s.once, path, s.turn, s.seed)
+        return State(s.scene, s.variables, s.visits, s.once, path, s.turn, s.seed,
+                     s.taken, s.reply)
     undo[:] = [trim(s) for s in undo]
     return trim(state)

@@ -17,6 +17,8 @@ from ..expressions import MAX_INT, MAX_STR
 from ..state import State, Step
 from . import fields
 
+MAX_ITEMS = 1_000  # items a list variable may hold (saves/check.py holds stories to it)
+
 FORMAT_NAME = "ana-story-save"
 FORMAT_VERSION = 1  # what this code writes
 MIN_READER_VERSION = 1  # the oldest reader that can read what this code writes
@@ -123,6 +125,8 @@ def check_values(state: State) -> None:
     and the limits the engine keeps while playing)."""
     _check_variables(state.variables)
     _check_visits(state.visits)
+    if any(type(n) is not int or not 0 <= n <= 10**9 for n in state.taken.values()):
+        raise Damaged("a count in 'taken' is not a whole number >= 0")
     if type(state.seed) is not int or type(state.turn) is not int or \
             abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
         raise Damaged("'seed' or 'turn' is out of range")
@@ -132,7 +136,9 @@ def _check_variables(variables: dict) -> None:
     for name, value in variables.items():
         if not isinstance(name, str):
             raise Damaged("a variable name is not text")
-        if type(value) not in (bool, int, float, str):
+        if type(value) in (list, tuple):
+            _check_items(name, value)
+        elif type(value) not in (bool, int, float, str):
             raise Damaged(f"variable '{name}' holds a {type(value).__name__}, not a "
                           "number, true/false or text")
         if len(name) > 200:
@@ -143,6 +149,13 @@ def _check_variables(variables: dict) -> None:
             raise Damaged(f"variable '{name}' is not a finite number")
         if type(value) is str and len(value) > MAX_STR:
             raise Damaged(f"variable '{name}' holds more than {MAX_STR} characters")
+
+
+def _check_items(name: str, items: list | tuple) -> None:
+    """A list variable's value: item names, as many as a story may declare."""
+    if len(items) > MAX_ITEMS or not all(type(i) is str and 0 < len(i) <= 200
+                                         for i in items):
+        raise Damaged(f"variable '{name}' holds a list that is not of item names")
 
 
 def _check_visits(visits: dict) -> None:
@@ -174,11 +187,16 @@ def delta(earlier: State, later: State) -> dict:
     if earlier.once != later.once:
         d["once_added"] = sorted(earlier.once - later.once)
         d["once_removed"] = sorted(later.once - earlier.once)
+    if earlier.taken != later.taken:
+        d["taken"] = dict(earlier.taken)
+    if earlier.reply:
+        d["reply"] = earlier.reply
     return d
 
 
 _DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
-               "visits_removed", "once_added", "once_removed", "path", "path_len"}
+               "visits_removed", "once_added", "once_removed", "path", "path_len",
+               "taken", "reply"}
 
 
 def undo_states(raw: list, now: State) -> tuple[State, ...]:
@@ -192,7 +210,8 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
         scene = want_text(d, "scene")
         turn = want(d, "turn", int)
         seed = want(d, "seed", int, later.seed)
-        variables = _applied(later.variables, d, "variables", _check_variables, "names")
+        variables = _as_played(_applied(later.variables, d, "variables", _check_variables,
+                                        "names"), d)
         visits = _applied(later.visits, d, "visits", _check_visits, "scene names")
         more = want(d, "visits", dict, {})
         added = want(d, "once_added", list, [])
@@ -208,11 +227,28 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
                           f"{fields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
-        state = State(scene, variables, visits, once, path, turn, seed)
+        state = State(scene, variables, visits, once, path, turn, seed,
+                      _earlier_taken(d, later), _earlier_reply(d))
         out.append(state)
         later = state
     out.reverse()
     return tuple(out)
+
+
+def _earlier_taken(d: dict, later: State) -> dict:
+    """An earlier moment's taken() counts: written out when they differ from the later's."""
+    taken = want(d, "taken", dict, later.taken)
+    if not all(type(n) is int and 0 <= n <= 10**9 for n in taken.values()):
+        raise Damaged("'taken' of an earlier moment is not whole numbers >= 0")
+    _check_keys(taken, [])
+    return taken
+
+
+def _earlier_reply(d: dict) -> str:
+    reply = want(d, "reply", str, "")
+    if len(reply) > fields.MAX_REPLY:
+        raise Damaged("the reply of an earlier moment is too long")
+    return reply
 
 
 def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
@@ -226,6 +262,14 @@ def _applied(base: dict, d: dict, key: str, check, what: str) -> dict:
     check(changed)
     out.update(changed)
     return out
+
+
+def _as_played(variables: dict, d: dict) -> dict:
+    """A list's items as play holds them (a tuple), when the delta ``d`` sets a list."""
+    changed = d.get("variables")
+    if not isinstance(changed, dict) or not any(type(v) is list for v in changed.values()):
+        return variables
+    return {k: tuple(v) if type(v) is list else v for k, v in variables.items()}
 
 
 def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:

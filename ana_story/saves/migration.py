@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import Story
 from ..state import State, Step
+from ..wording import show_held, show_value
 from .fileformat import Damaged
 
 
@@ -28,7 +29,7 @@ def fingerprint(story: Story) -> str:
     put("start", story.start)
     for name in sorted(story.variables):
         v = story.variables[name]
-        put("var", name, v.type, v.initial)
+        put("var", name, v.type, v.initial, *([list(v.items), v.one] if v.items else []))
     for sid in sorted(story.scenes):
         s = story.scenes[sid]
         put("scene", sid, s.chapter, s.ending)
@@ -37,6 +38,10 @@ def fingerprint(story: Story) -> str:
                 [(n, e.source) for n, e in c.effects], c.once, c.fallback,
                 c.goto.random, [(r.scene, r.condition.source if r.condition else None,
                                  r.weight) for r in c.goto.routes])
+            if c.stay or c.reply is not None:  # only then: older stories keep their print
+                put("talk", c.key, c.stay, c.reply.source if c.reply else None)
+        if s.enter:
+            put("enter", sid, [(n, e.source) for n, e in s.enter])
     return "sha256:" + h.hexdigest()
 
 
@@ -46,6 +51,8 @@ def _same_kind(value: Any, kind: str) -> bool:
         return t is bool
     if kind == "str":
         return t is str
+    if kind.startswith("list["):
+        return t is tuple
     return t in (int, float)  # numbers mix: an int variable may hold 7 / 2
 
 
@@ -63,7 +70,8 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     changes += moved
     path = _fit_path(story, state.path)
     new_state = State(scene, variables, _fit_visits(story, visits),
-                      _fit_once(story, state.once), path, state.turn, state.seed)
+                      _fit_once(story, state.once), path, state.turn, state.seed,
+                      _fit_taken(story, state.taken), state.reply)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)
@@ -88,13 +96,36 @@ def _fit_variables(story: Story, saved: dict, strict: bool) -> tuple[dict, list[
     for n in missing:
         v = declared[n]
         variables[n] = v.initial
-        changes.append(f"{v.label} is new in this version and starts at {_show(v.initial)}.")
+        changes.append(f"{v.label} is new in this version and starts at "
+                       f"{_show(v.initial, v)}.")
     for n in wrong:
         v = declared[n]
         variables[n] = v.initial
         changes.append(f"{v.label} changed kind in this version and was reset to "
-                       f"{_show(v.initial)}.")
+                       f"{_show(v.initial, v)}.")
+    changes += _fit_items(story, variables, strict)
     return variables, changes
+
+
+def _fit_items(story: Story, variables: dict, strict: bool) -> list[str]:
+    """Each list's items fitted to its declaration, in place: items the story no longer
+    declares dropped (Damaged with ``strict``), the rest in the declared order."""
+    changes = []
+    for n, v in story.variables.items():
+        held = variables[n] if v.items else ()
+        kept = tuple(i for i in v.items if i in held)
+        if held == kept and not (v.one and len(held) > 1):
+            continue  # the usual case: nothing to fit
+        gone = [i for i in held if i not in v.items]
+        if strict and gone:
+            raise Damaged(f"variable '{n}' holds '{gone[0]}', which the story does not "
+                          "declare")
+        variables[n] = kept[:1] if v.one else kept
+        if gone:
+            changes.append(f"{v.label}: {', '.join(gone)} "
+                           f"{'is' if len(gone) == 1 else 'are'} no longer part of the "
+                           "story and dropped.")
+    return changes
 
 
 def _mismatches(story: Story, variables: dict) -> tuple[list[str], list[str], list[str]]:
@@ -159,11 +190,14 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
                           "variables")
         uv = {n: (uv[n] if n in uv and _same_kind(uv[n], declared[n].type)
                   else declared[n].initial) for n in names}
+    if any(v.items for v in declared.values()):
+        uv = dict(uv)
+        _fit_items(story, uv, strict)
     n = len(u.path)
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
     return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                 upath, u.turn, u.seed)
+                 upath, u.turn, u.seed, _fit_taken(story, u.taken), u.reply)
 
 
 def _chapter_start(story: Story, chapter: str) -> str:
@@ -200,6 +234,13 @@ def _fit_once(story: Story, once: frozenset) -> frozenset:
     return frozenset(_rename_choice(story, k) for k in once)
 
 
+def _fit_taken(story: Story, taken: dict) -> dict:
+    """taken() counts under the choices' new scene names."""
+    if not story.renamed or not taken:
+        return taken
+    return {_rename_choice(story, k): n for k, n in taken.items()}
+
+
 def _rename_choice(story: Story, key: str) -> str:
     scene, dot, rest = key.partition(".")
     new = story.renamed.get(scene)
@@ -210,7 +251,7 @@ def _kind_name(value: Any) -> str:
     return {bool: "true/false", str: "text"}.get(type(value), "number")
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+def _show(value: Any, var: Any = None) -> str:
+    """A value as the player reads it everywhere (wording.show_value); a text is quoted,
+    as a sentence about it needs."""
+    return f"'{show_value(value)}'" if isinstance(value, str) else show_held(var, value)

@@ -52,6 +52,8 @@ def transition_exprs(story: Story) -> Iterator[tuple[str, Expr]]:
     choice conditions ("if"), effects ("set:<variable>") and route conditions
     ("route"). Text never changes a State, so templates are left out."""
     for scene in story.scenes.values():
+        for name, expr in scene.enter:  # 'enter:' changes what a player holds too
+            yield "set:" + name, expr
         for c in scene.choices:
             if c.condition is not None:
                 yield "if", c.condition
@@ -125,16 +127,16 @@ def visit_caps(story: Story) -> dict[str, int | None]:
             for s in expr.scenes:
                 need(s, None)
             continue
-        parents = _parents(expr.tree)
+        parents = parents_of(expr.tree)
         for node in ast.walk(expr.tree):
             counted = _counted_scene(node)
             if counted is not None:
                 scene, seen_only = counted
-                need(scene, 1 if seen_only else _visit_cap(node, parents.get(id(node))))
+                need(scene, 1 if seen_only else visit_cap_of(node, parents.get(id(node))))
     return caps
 
 
-def _parents(tree: ast.AST) -> dict[int, ast.AST]:
+def parents_of(tree: ast.AST) -> dict[int, ast.AST]:
     """id(node) -> its parent, for every node of ``tree`` but the root."""
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
@@ -152,7 +154,7 @@ def _counted_scene(node: ast.AST) -> tuple[str, bool] | None:
     return None
 
 
-def _visit_cap(node: ast.AST, parent: ast.AST | None) -> int | None:
+def visit_cap_of(node: ast.AST, parent: ast.AST | None) -> int | None:
     """The cap of ``visits('x')`` (``node``) under ``parent``: from ``visits('x') > 2``
     on, every count above 3 gives the same answer; None for any other use."""
     if not (isinstance(parent, ast.Compare) and len(parent.ops) == 1):
@@ -247,7 +249,7 @@ def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
     other: set[str] = set()
     if tree is None:  # pragma: no cover - compile_expr always keeps it
         return compared, set(expr.reads)
-    parents = _parents(tree)
+    parents = parents_of(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id in expr.reads):
             continue

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import AnaStoryError
-from ..model import Scene, Story
+from ..model import Choice, Route, Scene, Story
 from .analysis import reachable
 
 MAX_LABEL = 28  # longer conditions are left off the edge; the graph stays readable
@@ -55,24 +55,14 @@ def _coloured(story: Story, chosen: tuple) -> dict[str, str]:
 
 
 def _edges(story: Story) -> list[tuple[str, str, str, bool]]:
-    """(from, to, label, random) for each distinct way between two scenes."""
-    out: dict[tuple[str, str], tuple[str, bool]] = {}
+    """(from, to, label, random) for each distinct way between two scenes; the
+    choices that stay in their scene are a self-loop of their own, labelled."""
+    out: dict[tuple[str, str, bool], tuple[str, bool]] = {}
     for scene in story.scenes.values():
         for c in scene.choices:
             for r in c.goto.routes:
-                parts = []
-                if c.condition is not None:
-                    parts.append(c.condition.source.strip())
-                if r.condition is not None:
-                    parts.append(r.condition.source.strip())
-                label = " and ".join(parts)
-                if c.goto.random:
-                    label = "random"
-                elif c.fallback:
-                    label = "fallback"
-                if len(label) > MAX_LABEL:
-                    label = "…"
-                k = (scene.id, r.scene)
+                label = _label(c, r)
+                k = (scene.id, r.scene, c.stay)
                 if k in out:  # several choices between the same scenes: one edge
                     prev, rnd = out[k]
                     label = "" if not prev or not label else (
@@ -80,7 +70,25 @@ def _edges(story: Story) -> list[tuple[str, str, str, bool]]:
                     out[k] = (label, rnd and c.goto.random)
                 else:
                     out[k] = (label, c.goto.random)
-    return [(a, b, label, rnd) for (a, b), (label, rnd) in out.items()]
+    return [(a, b, label if label or not stay else "stays", rnd)
+            for (a, b, stay), (label, rnd) in out.items()]
+
+
+def _label(c: Choice, r: Route) -> str:
+    """An edge's label: its conditions, or random, fallback or stays."""
+    parts = []
+    if c.condition is not None:
+        parts.append(c.condition.source.strip())
+    if r.condition is not None:
+        parts.append(r.condition.source.strip())
+    label = " and ".join(parts)
+    if c.goto.random:
+        label = "random"
+    elif c.fallback:
+        label = "fallback"
+    elif c.stay:
+        return "stays"  # the one label of a self-loop of stays
+    return "…" if len(label) > MAX_LABEL else label
 
 
 def _mid(sid: str) -> str:

@@ -15,7 +15,7 @@ from ..expressions import EVAL_ERRORS, Expr
 from ..hints import quoted
 from ..model import Choice, Location, Scene, Story
 from ..sanitize import is_clean, visible
-from .analysis import reachable, transition_exprs, uses_random
+from .analysis import calls, reachable, transition_exprs, uses_random
 
 
 def lint(story: Story) -> list[Diagnostic]:
@@ -61,8 +61,21 @@ def _unreachable(story: Story) -> list[Diagnostic]:
     return out
 
 
-def _variables(story: Story) -> list[Diagnostic]:
+def _shown_reads(story: Story) -> set[str]:
+    """What titles and the stats screen read: a variable shown there is used."""
     read: set[str] = set()
+    for scene in story.scenes.values():
+        if scene.title_template is not None:
+            read |= scene.title_template.reads
+    for stat in story.stats:
+        read.add(stat.variable)
+        if stat.condition is not None:
+            read |= stat.condition.reads
+    return read
+
+
+def _variables(story: Story) -> list[Diagnostic]:
+    read: set[str] = _shown_reads(story)
     written: set[str] = set()
     for scene in story.scenes.values():
         read |= scene.text.reads
@@ -70,6 +83,8 @@ def _variables(story: Story) -> list[Diagnostic]:
             read |= c.text.reads
             if c.locked is not None:
                 read |= c.locked.reads
+            if c.reply is not None:
+                read |= c.reply.reads
     for kind, expr in transition_exprs(story):
         if kind.startswith("set:"):
             written.add(kind[4:])
@@ -97,6 +112,7 @@ class _Frozen:
     """Stands in for a State when evaluating a condition that reads no State."""
 
     visits: dict = {}
+    taken: dict = {}
     seed = 0
     turn = 0
 
@@ -112,7 +128,7 @@ def _impossible_conditions(story: Story) -> list[Diagnostic]:
         for c in scene.choices:
             for what, expr in _conditions(c):
                 if expr.scenes - never_visited or expr.reads & written or \
-                        uses_random(expr) or _holds(expr, values):
+                        uses_random(expr) or "taken" in calls(expr) or _holds(expr, values):
                     continue
                 out.append(_never_true(story, scene, c, what, expr, values))
     return out

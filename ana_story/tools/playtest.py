@@ -138,7 +138,7 @@ def _steps(constructor: yaml.constructor.SafeConstructor, v: yaml.Node) -> list:
 
 def _visible(p: engine.Passage) -> str:
     """Everything on screen now, as shown: emphasis marks are not part of it."""
-    parts = [p.title, p.text] + [c.text for c in p.shown] + \
+    parts = [p.title, p.text, p.reply] + [c.text for c in p.shown] + \
         [c.reason for c in p.shown if c.reason]  # a locked choice shows its reason
     if p.ending:
         parts.append(p.ending)
@@ -157,6 +157,8 @@ def _kind(value) -> str:
 
 def _shown(value) -> str:
     """A value with its kind visible: the text "41", the number 41."""
+    if isinstance(value, (list, tuple)):  # a list variable's items
+        return f"the items [{', '.join(map(str, value))}]"
     if isinstance(value, str):
         return f'the text "{value}"'
     if isinstance(value, bool):
@@ -165,6 +167,8 @@ def _shown(value) -> str:
 
 
 def _same(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, list):  # a list, in any order
+        return set(a) == set(map(str, b)) and len(a) == len(b)
     return _kind(a) == _kind(b) and a == b
 
 
@@ -199,6 +203,11 @@ def run_plan(story: Story, path: Path, display: str | None = None) -> PlanResult
     return result
 
 
+def _set_value(value) -> str:
+    """A plan's 'set:' value as --set reads it (a list's items joined by commas)."""
+    return ",".join(map(str, value)) if isinstance(value, list) else fmt(value)
+
+
 def _start(story: Story, plan: dict) -> State:
     """The State a plan starts from: its 'seed', 'from' and 'set'."""
     seed = plan.get("seed", 0)
@@ -209,7 +218,7 @@ def _start(story: Story, plan: dict) -> State:
         raise _Fail(1, "'set' should be {name: value, ...}")
     try:
         return state_from(story, plan.get("from"),
-                          [f"{k}={fmt(v)}" for k, v in sets.items()], seed=seed)
+                          [f"{k}={_set_value(v)}" for k, v in sets.items()], seed=seed)
     except UsageError as e:
         raise _Fail(1, str(e)) from None
 

@@ -112,7 +112,19 @@ _CALLS: dict[str, tuple[Callable[[int], bool], Callable[[str, list[Range]], Rang
     "random": (lambda n: n == 2, lambda _, a: (a[0][0], a[1][1])),
     "str": (lambda n: True, lambda _, a: (1.0, 32.0)),  # the length of a number written out
     "pick": (lambda n: True, lambda _, a: (min(x[0] for x in a), max(x[1] for x in a))),
+    "fair_add": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
+    "fair_sub": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
+    "clamp": (lambda n: n == 3, lambda _, a: _clamp_range(a)),
+    "case": (lambda n: n > 1, lambda _, a: (min(x[0] for x in a[1:]),
+                                            max(x[1] for x in a[1:]))),
 }
+
+
+def _clamp_range(args: list[Range]) -> Range:
+    """clamp(x, lo, hi) = min(max(x, lo), hi) grows with each argument, so its range
+    runs from its value at the arguments' lows to its value at their highs."""
+    (xlo, xhi), (llo, lhi), (hlo, hhi) = args
+    return (min(max(xlo, llo), hlo), min(max(xhi, lhi), hhi))
 
 
 def _call_range(name: str, args: list[Range]) -> Range:
@@ -177,8 +189,7 @@ class Ranges:
         self.tracked = self.numeric | ({n for n, v in story.variables.items()
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
-        self.written = {n for s in story.scenes.values() for c in s.choices
-                        for n, _ in c.effects}
+        self.written = _written(story)
         self._choices = [(self.tests(cond) if cond else None,
                           [(n, e.tree) for n, e in effects])
                          for cond, effects in _kinds(story, self.tracked)]
@@ -251,6 +262,12 @@ def _start(story: Story, tracked: set[str]) -> dict[str, Range]:
     return env
 
 
+def _written(story: Story) -> set[str]:
+    """The variables some choice's 'set:' or some scene's 'enter:' changes."""
+    out = {n for s in story.scenes.values() for c in s.choices for n, _ in c.effects}
+    return out | {n for s in story.scenes.values() for n, _ in s.enter}
+
+
 def _kinds(story: Story, tracked: set[str]) -> list[tuple[Expr | None,
                                                            list[tuple[str, Expr]]]]:
     """Per kind of reachable choice that sets a tracked variable (the analysis
@@ -258,7 +275,11 @@ def _kinds(story: Story, tracked: set[str]) -> list[tuple[Expr | None,
     text): (its condition, [(name, effect) of tracked variables]), in a fixed order."""
     kinds: dict[tuple, tuple[Expr | None, list[tuple[str, Expr]]]] = {}
     for sid in reachable(story):
-        for c in story.scenes[sid].choices:
+        scene = story.scenes[sid]
+        entry = [(n, e) for n, e in scene.enter if n in tracked]  # 'enter:', unconditional
+        if entry:
+            kinds.setdefault((None, tuple((n, e.source) for n, e in entry)), (None, entry))
+        for c in scene.choices:
             effects = [(n, e) for n, e in c.effects if n in tracked]
             if effects:
                 key = (c.condition.source if c.condition else None,
@@ -280,7 +301,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     base = Ranges(story, texts=True, settle=False)
     start_env = {n: (float(v.initial) if n in base.numeric else float(len(v.initial)),) * 2
                  for n, v in story.variables.items() if n in base.tracked}
-    env_at: dict[str, dict] = {story.start: start_env}
+    env_at: dict[str, dict] = {story.start: _entered(base, start_env, story, story.start)}
     updates: dict[str, int] = {}
     rank, looping = scene_order(story)
     todo = [(0, story.start)]
@@ -296,7 +317,8 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
             if local is None:
                 continue
             for t in c.goto.targets:
-                new = _arrive(env_at.get(t), local, t in looping and
+                there = local if c.stay else _entered(base, local, story, t)
+                new = _arrive(env_at.get(t), there, t in looping and
                               updates.get(t, 0) + 1 > widen_after)
                 if new is None:
                     continue
@@ -320,6 +342,18 @@ def _after_choice(base: Ranges, here: dict, c: Choice) -> dict | None:
     if local is None:
         return None
     for name, expr in c.effects:
+        if name in base.tracked:
+            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+    return local
+
+
+def _entered(base: Ranges, local: dict, story: Story, sid: str) -> dict:
+    """The ranges once scene ``sid`` is entered: its 'enter:' effects applied."""
+    scene = story.scenes.get(sid)
+    if scene is None or not scene.enter:
+        return local
+    local = dict(local)
+    for name, expr in scene.enter:
         if name in base.tracked:
             local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
     return local

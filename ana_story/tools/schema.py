@@ -21,6 +21,7 @@ FILES = {"scene": "scene-file.schema.json", "story": "story-file.schema.json"}
 # The loader reads any scalar as text ("title: 1984" is the title "1984").
 SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean"]}
 _ID = {"type": "string", "pattern": sf.ID}
+_ITEM = {"type": "string", "pattern": sf.VAR}  # an item of a list variable
 _IFID = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 
@@ -43,9 +44,10 @@ def _kind(kind: str | sf.Record) -> dict:
         return record(kind)
     simple: dict[str, dict] = {
         sf.TEXT: SCALAR, sf.TEMPLATE: SCALAR, sf.COMMENT: SCALAR, sf.ENDING: SCALAR,
-        sf.VALUE: SCALAR,
+        sf.VALUE: {"oneOf": [SCALAR, {"type": "array", "items": _ITEM}]},
+        sf.ITEM: _ITEM,
         sf.CONDITION: {"type": ["string", "boolean", "number"]},
-        sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID,
+        sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID, sf.NUMBER: {"type": "number"},
         sf.IFID: {"type": "string", "pattern": _IFID},
         sf.EFFECTS: {"type": "object", "propertyNames": {"pattern": sf.VAR},
                      "additionalProperties": SCALAR},

@@ -24,6 +24,7 @@ from .. import engine
 from ..engine import Passage
 from ..errors import AnaStoryError
 from ..state import State
+from .frontend import GameParts
 from .views import MenuItem
 
 SEEN_MAX = 5000  # passages remembered as read; the oldest are forgotten first
@@ -62,7 +63,7 @@ def _merge_seen(old: Any, new: dict) -> list[str]:
     return list(seen)[-SEEN_MAX:]
 
 
-class Comforts:
+class Comforts(GameParts):
     """Methods and state Game gains; Game calls _init_comforts() in __init__."""
 
     def _init_comforts(self) -> None:
@@ -202,7 +203,7 @@ class Comforts:
             entering = sc is None or sc.chapter != p.chapter
         if entering:
             s = self.state
-            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0)
+            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0, s.taken)
             self._chapter_marks[p.chapter] = {"scene": s.scene, "state": snap.to_json()}
 
     def chapters_reached(self) -> list[tuple[str, dict]]:
@@ -254,7 +255,8 @@ class Comforts:
             raw = mark.get("state")
             snap = state_from_json(raw if isinstance(raw, dict) else {})
             snap, _, _ = migrate(self.story, snap, (), title, strict=False)
-            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed)
+            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed,
+                          snap.taken)
             engine.present(self.story, state)
             return state
         except (AnaStoryError, Damaged):

@@ -9,11 +9,13 @@ prompt_toolkit draws the same thing in the same place, now live.
 
 While the menu waits, the terminal is in prompt_toolkit's own raw mode, so a key
 typed in that moment (Ctrl-C included) is neither printed over the menu nor lost
-nor turned into a signal: it waits in the terminal and prompt_toolkit reads it first. The terminal's settings are put back before
-prompt_toolkit takes them over, whatever happens (Ctrl-C included).
+nor turned into a signal: it waits in the terminal and prompt_toolkit reads it
+first. The terminal's settings are put back before prompt_toolkit takes them
+over, whatever happens (Ctrl-C included).
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -44,10 +46,8 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         return None
 
     def undo() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the terminal went away: nothing to restore
             termios.tcsetattr(fd, termios.TCSANOW, saved)
-        except Exception:  # noqa: BLE001 - the terminal went away: nothing to restore
-            pass
         up = f"\x1b[{lines}A" if lines else ""
         out.write("\r" + up + "\x1b[J")  # back to the menu's first line, erase below
         out.flush()

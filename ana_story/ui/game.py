@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from .. import engine
 from ..engine import Passage
@@ -21,53 +22,32 @@ from ..model import Story
 from ..sanitize import visible
 from ..state import State
 from .comforts import Comforts
+from .frontend import AUTOSAVE, RELOAD, Frontend
+from .gamesaves import Saving
 from .markup import clean
+from .reload import Reloading
+from .statscreen import stat_rows
 from .typed import MAX_LINE, read_number, too_long
-from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow, ago, duration
-
-AUTOSAVE = "autosave"  # the same names as saves.AUTOSAVE / QUICKSAVE (not imported:
-QUICKSAVE = "quicksave"  # saves.py is loaded only when a store is in use)
-PREVIOUS = "previous"  # where a new story keeps the autosave of the one it replaces
+from .views import EndingSummary, HistoryEntry, MenuItem, StatRow, duration
 
 COMMANDS = ("save", "load", "saves", "undo", "redo", "history", "repeat", "skip", "stats",
             "endings", "chapters", "restart", "help", "quit")
 ALIASES = {"q": "quit", "exit": "quit", "?": "help", "h": "help", "u": "undo",
            "back": "undo", "list": "saves"}
-RELOAD = "\x00reload"  # what a front end's ask() returns when --watch saw a change
-
-
-class Frontend(Protocol):
-    """What the game needs from a front end."""
-
-    width: int
-    ends_at_ending: bool  # plain mode ends at an ending; a terminal offers restart
-
-    def scene(self, p: Passage, *, chapter_changed: bool) -> None: ...
-    def choices_again(self, p: Passage) -> None: ...
-    def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None: ...
-    def ending(self, p: Passage, summary: EndingSummary) -> None: ...
-    def ask(self, p: Passage) -> str | None: ...  # None at end of input
-    def say(self, text: str, style: str = "hint") -> None: ...
-    def history(self, entries: Sequence[HistoryEntry]) -> None: ...
-    def stats(self, rows: Sequence[StatRow]) -> None: ...
-    def saves(self, rows: Sequence[SaveRow]) -> None: ...
-    def help(self) -> None: ...
-    def title(self, story: Story, items: Sequence[MenuItem]) -> int | None: ...
-    def pick(self, title: str, items: Sequence[MenuItem]) -> int | None: ...
-    def confirm(self, question: str) -> bool: ...
 
 
 def new_seed() -> int:
     return int.from_bytes(os.urandom(4), "big")
 
 
-class Game(Comforts):
-    """The player's session with one story (redo, skip, gallery...: ui.comforts)."""
+class Game(Comforts, Saving, Reloading):
+    """The player's session with one story (redo, skip, gallery...: ui.comforts;
+    saves: ui.gamesaves; live reload: ui.reload)."""
 
-    def __init__(self, story: Story, state: State, ui: Frontend, *, store=None,
+    def __init__(self, story: Story, state: State, ui: Frontend, *, store: Any = None,
                  autosave_slot: str = AUTOSAVE, seed: int | None = None,
                  reload: Callable[[], Story] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.story, self.state, self.ui, self.store = story, state, ui, store
         self.undo_stack: list[State] = []
         self.autosave_slot = autosave_slot
@@ -93,29 +73,36 @@ class Game(Comforts):
             if not reported:
                 self._report_broken(infos)
                 reported = True
-            auto = next((i for i in infos if getattr(i, "slot", None) == AUTOSAVE
-                         and hasattr(i, "turn")), None)
-            items = []
-            if auto is not None:
-                items.append(MenuItem("continue", "Continue", self._where(auto)))
-            items.append(MenuItem("new", "New story"))
-            if any(hasattr(i, "turn") for i in infos):
-                items.append(MenuItem("load", "Load"))
-            items += self.title_extras()
-            items.append(MenuItem("quit", "Quit"))
+            items = self._title_items(infos)
             picked = self.ui.title(self.story, items)
             if picked is None or items[picked].key == "quit":
                 return False
-            key = items[picked].key
-            if key == "new":
+            if self._title_pick(items[picked].key):
                 return True
-            if key == "continue" and self._load(AUTOSAVE, quiet=True):
-                self.recap()
-                return True
-            if self.title_extra(key):
-                return True
-            if key == "load" and self._pick_and_load():
-                return True
+
+    def _title_items(self, infos: list[Any]) -> list[MenuItem]:
+        auto = next((i for i in infos if getattr(i, "slot", None) == AUTOSAVE
+                     and hasattr(i, "turn")), None)
+        items = []
+        if auto is not None:
+            items.append(MenuItem("continue", "Continue", self._where(auto)))
+        items.append(MenuItem("new", "New story"))
+        if any(hasattr(i, "turn") for i in infos):
+            items.append(MenuItem("load", "Load"))
+        items += self.title_extras()
+        items.append(MenuItem("quit", "Quit"))
+        return items
+
+    def _title_pick(self, key: str) -> bool:
+        """Act on a title menu item; True when play begins."""
+        if key == "new":
+            return True
+        if key == "continue" and self._load(AUTOSAVE, quiet=True):
+            self.recap()
+            return True
+        if self.title_extra(key):
+            return True
+        return key == "load" and self._pick_and_load()
 
     def offer_autosave(self) -> None:
         """Without a title screen (plain mode): say how to resume a story in progress."""
@@ -139,12 +126,18 @@ class Game(Comforts):
 
     def _loop(self) -> int:
         show = True
+        stayed = False
         while True:
             p = self.view(engine.present(self.story, self.state))
-            if show:
+            if stayed and p.stayed:  # a line of a conversation: its reply, not the scene again
+                if p.reply:
+                    self.ui.scene(replace(p, title="", text=p.reply), chapter_changed=False)
+                else:
+                    self.ui.choices_again(p)
+            elif show:
                 changed = p.chapter != self.chapter
                 self.chapter = p.chapter
-                self.ui.scene(self.showing(p), chapter_changed=changed)
+                self.ui.scene(self.showing(with_reply(p)), chapter_changed=changed)
                 if p.ended:
                     self.ui.ending(p, self._ending_summary(p))
                     if self.ui.ends_at_ending:
@@ -166,10 +159,12 @@ class Game(Comforts):
             if outcome == "quit":
                 self.goodbye()
                 return 0
-            show = outcome == "moved"
+            show = outcome in ("moved", "chose")
+            stayed = outcome == "chose"
 
     def handle(self, p: Passage, line: str) -> str:
-        """Act on one line of input. Returns "moved" (show the scene), "stay" or "quit"."""
+        """Act on one line of input. Returns "moved" (show the scene), "chose" (a choice
+        taken: the scene, or a stay's reply alone), "stay" or "quit"."""
         if too_long(line):
             self.ui.say(f"That line is too long: a choice or a command is under "
                         f"{MAX_LINE:,} characters.")
@@ -205,7 +200,7 @@ class Game(Comforts):
         self.state = new
         self.redo_stack.clear()  # a new choice: the future taken back is gone
         self.autosave()
-        return "moved"
+        return "chose"  # the loop shows a stay's reply alone (Passage.stayed)
 
     def _unknown(self, p: Passage, word: str) -> None:
         """A one-line hint: the nearest command, or what can be typed here."""
@@ -235,12 +230,11 @@ class Game(Comforts):
         return "quit"
 
     def cmd_undo(self, arg: str) -> str:
-        n = 1
-        if arg:
-            n = read_number(arg)
-            if n is None or n < 1:
-                self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
-                return "stay"
+        asked = read_number(arg) if arg else 1
+        if asked is None or asked < 1:
+            self.ui.say("Type 'undo' to take back one choice, or 'undo 3' for three.")
+            return "stay"
+        n = asked
         if not self.undo_stack:
             self.ui.say("Nothing to undo: this is where your story begins.")
             return "stay"
@@ -255,10 +249,10 @@ class Game(Comforts):
         return "moved"
 
     def cmd_restart(self, arg: str) -> str:
-        if not engine.present(self.story, self.state).ended and self.state.turn:
-            if not self.ui.confirm("Begin the story again from the start?"):
-                self.ui.say("Carrying on.")
-                return "stay"
+        if (not engine.present(self.story, self.state).ended and self.state.turn
+                and not self.ui.confirm("Begin the story again from the start?")):
+            self.ui.say("Carrying on.")
+            return "stay"
         seed = self.seed if self.seed is not None else new_seed()
         self.state = engine.new_state(self.story, seed)
         self.undo_stack.clear()
@@ -275,32 +269,6 @@ class Game(Comforts):
     def cmd_stats(self, arg: str) -> str:
         self.ui.stats(self.stat_rows())
         return "stay"
-
-    def cmd_saves(self, arg: str) -> str:
-        if self._need_store():
-            self.ui.saves(self.save_rows())
-        return "stay"
-
-    def cmd_save(self, arg: str) -> str:
-        if not self._need_store():
-            return "stay"
-        slot = arg or QUICKSAVE
-        try:
-            info = self.store.save(slot, self._data())
-        except AnaStoryError as e:
-            self.ui.say(f"Not saved: {e}", "error")
-            return "stay"
-        self.ui.say(f"Saved as '{info.slot}'. Type 'load {info.slot}' to come back here.",
-                    "note")
-        return "stay"
-
-    def cmd_load(self, arg: str) -> str:
-        if not self._need_store():
-            return "stay"
-        loaded = self._load(arg) if arg else self._pick_and_load()
-        if loaded:
-            self.recap()
-        return "moved" if loaded else "stay"
 
     # --- what commands show --------------------------------------------------------
 
@@ -319,28 +287,14 @@ class Game(Comforts):
                 nxt = states[i + 1]
                 key = nxt.path[-1].choice if nxt.path else None
                 chosen = next((c.text for c in p.choices if c.key == key), "…")
-            out.append(HistoryEntry(p.chapter, p.title, p.text, chosen))
+            if p.stayed:  # a line of a conversation: only what was answered
+                out.append(HistoryEntry(p.chapter, "", p.reply, chosen))
+            else:
+                out.append(HistoryEntry(p.chapter, p.title, with_reply(p).text, chosen))
         return out
 
     def stat_rows(self) -> list[StatRow]:
-        rows = []
-        for name, var in self.story.variables.items():
-            if var.visible:
-                rows.append(StatRow(var.label, _show(self.state.variables.get(name))))
-        return rows
-
-    def save_rows(self) -> list[SaveRow]:
-        rows = []
-        for i in self._list_saves():
-            if hasattr(i, "turn"):
-                rows.append(SaveRow(i.slot, f"{i.chapter} · {i.scene_title}"
-                                    + self._folder_note(i.slot), i.turn,
-                                    duration(i.play_seconds), ago(i.saved_at)))
-            else:
-                moved = f" (moved to {i.moved_to})" if getattr(i, "moved_to", None) else ""
-                rows.append(SaveRow(i.slot, f"cannot be read: {i.reason}{moved}", None,
-                                    "", "", broken=True))
-        return rows
+        return stat_rows(self.story, self.state)
 
     def _ending_summary(self, p: Passage) -> EndingSummary:
         seen, new = self._record_ending(p.scene)
@@ -377,175 +331,13 @@ class Game(Comforts):
             self.ui.say(f"The endings you found could not be recorded: {e}", "warning")
             return {scene}, True
 
-    # --- saves ---------------------------------------------------------------------
-
-    def play_seconds(self) -> float:
-        return self.played_before + (self.clock() - self.started)
-
-    def _data(self):
-        from ..saves.records import SaveData
-        return SaveData(self.state, tuple(self.undo_stack), self.play_seconds())
-
-    def autosave(self) -> bool:
-        """Save the current place; a new story first keeps the autosave it replaces
-        as 'previous', so starting over never loses a story in progress."""
-        self.touched = True
-        if self.store is None:
-            return False
-        try:
-            if self.fresh and self.autosave_slot == AUTOSAVE and self.store.exists(AUTOSAVE):
-                old = self.store.load(AUTOSAVE)
-                if not old.data.state.path or old.data.state.scene not in self.story.scenes \
-                        or not self.story.scenes[old.data.state.scene].is_ending:
-                    self.store.save(PREVIOUS, old.data)
-                    self.ui.say("Your earlier story in progress is kept as 'previous' "
-                                "(type 'load previous' to go back to it).")
-            self.fresh = False
-        except AnaStoryError:
-            self.fresh = False  # an unreadable old autosave is the store's to report
-        try:
-            self.store.save(self.autosave_slot, self._data())
-            self.warned_autosave = False
-            self.flush_profile()  # after the save: when saving fails, that is said once
-            return True
-        except AnaStoryError as e:
-            if not self.warned_autosave:
-                self.ui.say(f"Autosave failed: {e}. Your game goes on; try 'save NAME'.",
-                            "error")
-                self.warned_autosave = True
-            return False
-
-    def goodbye(self) -> None:
-        if self.touched and self.store is not None:
-            if self.autosave():
-                from ..hints import play_again  # the author's folder, if not ours
-                again = play_again(self.story.root)
-                self.ui.say(f"Your place is saved: run {again} again to continue. "
-                            "Goodbye.", "note")
-            else:
-                self.ui.say("Goodbye. Your place could not be saved (see above).", "error")
-        else:
-            self.ui.say("Goodbye.", "note")
-
-    def _need_store(self) -> bool:
-        if self.store is None:
-            self.ui.say("Saving is not available in this session.")
-            return False
-        return True
-
-    def _list_saves(self) -> list:
-        if self.store is None:
-            return []
-        try:
-            return self.store.list()
-        except AnaStoryError as e:
-            self.ui.say(f"Saves could not be listed: {e}", "warning")
-            return []
-
-    def _report_broken(self, infos) -> None:
-        """Say which saves could not be read (the store has already moved them aside)."""
-        for i in infos:
-            if not hasattr(i, "turn"):
-                moved = f"; it was moved to {i.moved_to}" if getattr(i, "moved_to", None) else ""
-                self.ui.say(f"The save '{i.slot}' could not be read: {visible(i.reason)}{moved}.",
-                            "warning")
-
-    def _where(self, info) -> str:
-        return (f"{info.chapter} · {info.scene_title} · saved {ago(info.saved_at)}"
-                + self._folder_note(info.slot))
-
-    def _folder_note(self, slot: str) -> str:
-        """Where a save is, when it is not in the save folder (savewhere: one an older
-        version left in a checkout's saves/)."""
-        other = getattr(self.store, "elsewhere", None)
-        folder = other(slot) if other is not None else None
-        return f" · in {folder}" if folder else ""
-
-    def _pick_and_load(self) -> bool:
-        infos = [i for i in self._list_saves() if hasattr(i, "turn")]
-        if not infos:
-            self.ui.say("There are no saves yet.")
-            return False
-        items = [MenuItem(i.slot, i.slot, f"{i.chapter} · {i.scene_title} · "
-                          f"saved {ago(i.saved_at)}") for i in infos]
-        picked = self.ui.pick("Which save?", items)
-        if picked is None:
-            return False
-        return self._load(items[picked].key)
-
-    def _load(self, slot: str, *, quiet: bool = False) -> bool:
-        try:
-            result = self.store.load(slot)
-            engine.present(self.story, result.data.state)  # refuse a State that cannot play
-        except AnaStoryError as e:
-            self.ui.say(f"Could not load: {e}", "error")
-            return False
-        self.state = result.data.state
-        self.undo_stack = list(result.data.undo)
-        self.redo_stack.clear()  # saves keep the past, not a future taken back
-        self.played_before = result.data.play_seconds
-        self.started = self.clock()
-        self.chapter = None
-        self.fresh = False
-        self.touched = True
-        if not quiet:
-            self.ui.say(f"Loaded '{result.info.slot}'.", "note")
-        if result.changes:
-            self.ui.say("The story has changed since this save: "
-                        + visible(" ".join(result.changes)),
-                        "warning")
-        if slot != self.autosave_slot:
-            self.autosave()
-        return True
-
-    # --- live reload (play --watch) ------------------------------------------------
-
-    def reload(self) -> bool:
-        """Read the story again after its files changed and carry the player's State
-        over; if that cannot be done, say exactly why and play on as before.
-        Returns True when the scene should be shown again."""
-        from ..errors import StoryError
-        try:
-            story = self.reload_story() if self.reload_story else None
-        except StoryError as e:
-            first = e.diagnostics[:3]
-            lines = [f"{d.file}:{d.line}: {d.message}" for d in first]
-            more = len(e.diagnostics) - len(first)
-            self.ui.say(f"The files changed, but {e}, so you are still playing the version "
-                        "loaded before: " + "; ".join(lines)
-                        + (f"; and {more} more" if more > 0 else ""), "warning")
-            return False
-        except AnaStoryError as e:
-            self.ui.say(f"The story changed but could not be read again: {e}", "warning")
-            return False
-        except OSError as e:  # locked or gone mid-game: say so and play on
-            from ..oserrors import message
-            self.ui.say(f"The story changed but could not be read again: {message(e)}",
-                        "warning")
-            return False
-        if story is None:
-            return False
-        try:
-            from .watch import carry_over
-            state, undo, changes = carry_over(story, self.story, self.state,
-                                              tuple(self.undo_stack))
-            engine.present(story, state)
-        except AnaStoryError as e:
-            self.ui.say(f"The story changed, but your place cannot be kept: {e}. Still "
-                        "playing the version loaded before; 'restart' begins the new one "
-                        "after the next change.", "warning")
-            return False
-        self.story, self.state, self.undo_stack = story, state, list(undo)
-        self.redo_stack.clear()  # States of the story before the change
-        self.chapter = None
-        self.ui.say("The story changed on disk and was reloaded; you are where you were."
-                    + (" " + " ".join(changes) if changes else ""), "note")
-        return True
 
 
-def _show(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return clean(str(value)) if value is not None else "—"  # a value is never markup
+def with_reply(p: Passage) -> Passage:
+    """The passage as shown whole: a reply opens the next scene's screen, or, when
+    the choice stayed (shown again after a load or an undo), follows the scene's text."""
+    if not p.reply:
+        return p
+    text = f"{p.text}\n\n{p.reply}" if p.stayed else f"{p.reply}\n\n{p.text}"
+    return replace(p, text=text)
+

@@ -1,6 +1,7 @@
 """Where things sit on the terminal, as a book sets a page: a reading column of
 about 70 columns (theme.MEASURE, read at each call: a page-width preference may
-change it for the run), centred on a wide terminal, the whole width of a narrow one. Pure arithmetic on the terminal's size, shared by the renderer and the
+change it for the run), centred on a wide terminal, the whole width of a narrow
+one. Pure arithmetic on the terminal's size, shared by the renderer and the
 terminal front end so that the page, its messages, its prompt and the pager line
 up at 40, 80 or 200 columns."""
 from __future__ import annotations

@@ -31,6 +31,12 @@ def spans(text: str) -> list[tuple[str, str]]:
     s = clean(text)
     if "*" not in s:
         return [(s, "")] if s else []
+    bold, italic, gone = _marks(s)
+    return _runs(s, bold, italic, gone)
+
+
+def _marks(s: str) -> tuple[list[bool], list[bool], list[bool]]:
+    """For each character of ``s``: in bold, in italic, an emphasis mark."""
     n = len(s)
     bold, italic, gone = [False] * n, [False] * n, [False] * n
     for m in _BOLD.finditer(s):
@@ -38,11 +44,17 @@ def spans(text: str) -> list[tuple[str, str]]:
             gone[i] = True
         for i in range(m.start(1), m.end(1)):
             bold[i] = True
-    masked = "".join("\x00" if g else c for c, g in zip(s, gone))
+    masked = "".join("\x00" if g else c for c, g in zip(s, gone, strict=True))
     for m in _ITALIC.finditer(masked):
         gone[m.start()] = gone[m.end() - 1] = True
         for i in range(m.start(1), m.end(1)):
             italic[i] = True
+    return bold, italic, gone
+
+
+def _runs(s: str, bold: list[bool], italic: list[bool],
+          gone: list[bool]) -> list[tuple[str, str]]:
+    """The characters of ``s`` not ``gone``, joined into runs of one style."""
     out: list[tuple[str, str]] = []
     for i, c in enumerate(s):
         if gone[i]:

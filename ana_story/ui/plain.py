@@ -115,11 +115,11 @@ class PlainUI:
 
     def ask(self, p: Passage) -> str | None:
         if self._pending is not None:
-            line, self._pending = self._pending, None
-            return line
+            pending, self._pending = self._pending, None
+            return pending
         line = self._line("> ")
         if line is not None and self.watch is not None and self.watch.changed():
-            from .game import RELOAD
+            from .frontend import RELOAD
             self._pending = line  # reload first, then act on the line with the new story
             return RELOAD
         return line
@@ -145,7 +145,7 @@ class PlainUI:
             self._write("This story shows no stats.")
             return
         w = max(len(plain(r.label)) for r in rows)
-        self._write("\n".join(f"{plain(r.label):<{w}}  {clean(r.value)}" for r in rows))
+        self._write("\n".join(f"{plain(r.label):<{w}}  {clean(r.detail)}" for r in rows))
 
     def saves(self, rows: Sequence[SaveRow]) -> None:
         if not rows:

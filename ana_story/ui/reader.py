@@ -76,6 +76,12 @@ class ScreenReaderUI(PlainUI):
                 out.append(f"You chose: {_line(e.chosen)}")
         self._write("\n".join(out))
 
+    def stats(self, rows) -> None:
+        if any(r.kind != "value" for r in rows):  # a designed screen: each row in words
+            self._write("\n".join(["Stats."] + [_line(r.said) for r in rows]))
+            return
+        super().stats(rows)
+
     def listing(self, title: str, rows: Sequence[tuple[str, str]], footer: str) -> None:
         out = [_line(title)] + [f"{_line(a)} — {_line(b)}" for a, b in rows]
         self._write("\n".join(out + ([_line(footer)] if footer else [])))

@@ -22,6 +22,7 @@ from rich.text import Text
 from ..engine import Passage
 from .layout import margin, measure
 from .markup import literal, to_text
+from .statsview import designed
 from .views import COMMANDS, EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 __all__ = ["margin", "measure"]  # where the page sits: ui/layout.py
@@ -37,7 +38,7 @@ def column(width: int, *parts: RenderableType) -> RenderableType:
 
 def title_card(title: str, author: str, width: int) -> RenderableType:
     rule = Rule(style="rule")
-    parts = [Text(""), rule, Text(""),
+    parts: list[RenderableType] = [Text(""), rule, Text(""),
              Text(literal(title).plain, style="story.title", justify="center")]
     if author:
         parts.append(Text(literal(author).plain, style="story.author", justify="center"))
@@ -208,6 +209,10 @@ def stats(rows: Sequence[StatRow], width: int) -> RenderableType:
     """The variables the author marks visible, as a small framed table."""
     if not rows:
         return column(width, Text("This story shows no stats.", style="hint"))
+    if any(r.kind != "value" for r in rows):  # the story's own design (statsview.py)
+        return column(width, Panel(designed(rows, width - 6), title=Text("Stats", style="bold"),
+                                   title_align="left", box=box.ROUNDED, border_style="rule",
+                                   expand=False, padding=(0, 2)))
     grid = Table.grid(padding=(0, 3))
     grid.add_column()
     grid.add_column(justify="right", style="bold")
@@ -236,7 +241,7 @@ def saves(rows: Sequence[SaveRow], width: int) -> RenderableType:
     table.add_column("Played", no_wrap=True)
     table.add_column("Saved", no_wrap=True)
     for r in rows:
-        style = "warning" if r.broken else None
+        style = "warning" if r.broken else ""
         table.add_row(literal(r.slot), Text(literal(r.where).plain, style=style),
                       Text("" if r.turn is None else str(r.turn)), Text(r.played),
                       Text(r.saved))

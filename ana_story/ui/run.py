@@ -10,10 +10,17 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import engine
+from ..model import Story
 from ..paths import shipped_story
-from .game import AUTOSAVE, Game, new_seed
+from ..state import State
+from .frontend import AUTOSAVE
+from .game import Game, new_seed
+
+if TYPE_CHECKING:
+    from .watch import Watcher
 
 SCRATCH = "from-scene"  # autosave slot of `play --from`: an author's test never
 #                         overwrites the player's own autosave
@@ -36,60 +43,62 @@ def start_state(story, args, seed: int):
     return engine.new_state(story, seed)
 
 
-def play_command(args) -> int:
+def play_command(args: Any) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
     from ..cache import load as load_story  # the compiled-story cache, else the YAML
-    from ..saves.store import SaveStore
     prefs = settle(args)  # refuses a wrong --pace (or --width...) with exit 2
-    pace = prefs.pace or None
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
     # The story lives as long as the game: moved out of the collector's sight, its
     # objects are not scanned again at every full collection while the player plays.
     gc.freeze()
-    seed = args.seed if getattr(args, "seed", None) is not None else new_seed()
-    state = start_state(story, args, seed)
+    given = args.seed if getattr(args, "seed", None) is not None else None
+    state = start_state(story, args, given if given is not None else new_seed())
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
                      or getattr(args, "set", None))
     saves = getattr(args, "saves", None)
     from ..saves.searching import open_store  # the one rule, and saves older versions left
-    store: SaveStore = open_store(story, Path(saves) if saves else None)
-    watch = getattr(args, "watch", False)
-    reload = (lambda: load_story(folder)) if watch else None
+    store = open_store(story, Path(saves) if saves else None)
     watcher = None
-    if watch:
+    if getattr(args, "watch", False):
         from .watch import Watcher
         watcher = Watcher(folder)
-    options = dict(store=store, seed=args.seed if getattr(args, "seed", None) is not None
-                   else None, reload=reload,
-                   autosave_slot=SCRATCH if authoring else AUTOSAVE)
+    options: dict[str, Any] = dict(
+        store=store, seed=given, reload=(lambda: load_story(folder)) if watcher else None,
+        autosave_slot=SCRATCH if authoring else AUTOSAVE)
     if prefs.screen_reader:
         from .reader import ScreenReaderUI
         return _play_plain(ScreenReaderUI(sys.stdin, sys.stdout, watch=watcher),
                            story, state, options, prefs, title=not authoring
                            and sys.stdin.isatty())
     if interactive(args):
-        from .terminal import TerminalUI
-        ui = TerminalUI(pace=pace or None, watch=watcher,
-                        slots=lambda: _slots(store))
-        game = Game(story, state, ui, **options)
-        game.show_locked = prefs.show_locked
-        try:
-            if not authoring and not game.title_screen():
-                ui.say("Goodbye.", "note")
-                return 0
-        except (KeyboardInterrupt, EOFError):
-            ui.say("Goodbye.", "note")
-            return 0
-        if watcher is not None and watcher.changed():  # edited while the menu was up
-            game.reload()
-        return game.run()
+        return _play_terminal(story, state, options, prefs, watcher, title=not authoring)
     import shutil  # the plain front end's only need for it
 
     from .plain import PlainUI
     width = shutil.get_terminal_size((80, 24)).columns
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     return _play_plain(ui, story, state, options, prefs, title=False, offer=not authoring)
+
+
+def _play_terminal(story: Story, state: State, options: dict[str, Any], prefs: Any,
+                   watcher: Watcher | None, *, title: bool) -> int:
+    """Full-screen play: the title menu (unless authoring), then the game."""
+    from .terminal import TerminalUI
+    store = options["store"]
+    ui = TerminalUI(pace=prefs.pace or None, watch=watcher, slots=lambda: _slots(store))
+    game = Game(story, state, ui, **options)
+    game.show_locked = prefs.show_locked
+    try:
+        if title and not game.title_screen():
+            ui.say("Goodbye.", "note")
+            return 0
+    except (KeyboardInterrupt, EOFError):
+        ui.say("Goodbye.", "note")
+        return 0
+    if watcher is not None and watcher.changed():  # edited while the menu was up
+        game.reload()
+    return game.run()
 
 
 def _play_plain(ui, story, state, options, prefs, *, title: bool, offer: bool = True) -> int:
@@ -110,12 +119,20 @@ def _play_plain(ui, story, state, options, prefs, *, title: bool, offer: bool = 
     return game.run()
 
 
+def cli_prefs(args: Any) -> dict[str, Any]:
+    """The preference values given on play's command line (None: not given)."""
+    locked = getattr(args, "locked", None)
+    return {"pace": getattr(args, "pace", None), "theme": getattr(args, "theme", None),
+            "width": getattr(args, "width", None),
+            "show_locked": None if locked is None else locked == "show",
+            "screen_reader": getattr(args, "screen_reader", None) or None}
+
+
 def settle(args):
     """The preferences in force (command line > environment > file), applied to the
     theme and page width. Problems with the file or the environment are one line
     each on stderr, and play goes on with the defaults for those values."""
     from .. import prefs as P
-    from ..cli.play import cli_prefs
     from . import theme
     prefs = P.load(cli_prefs(args))
     for warning in prefs.warnings:

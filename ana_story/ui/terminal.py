@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ..engine import Passage
 from ..model import Story
 from . import layout, render
-from .game import COMMANDS, RELOAD
+from .frontend import RELOAD
+from .game import COMMANDS
 from .theme import console as make_console
 from .typed import cap_pasted_keys, read_number
 from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
@@ -51,8 +52,8 @@ def _session(slots: Callable[[], list[str]]):
             for word, replaces in completions(document.text_before_cursor, slots):
                 yield Completion(word, start_position=-replaces)
 
-    session = PromptSession(history=InMemoryHistory(), completer=_Completer(),
-                            complete_while_typing=False)
+    session: PromptSession[str] = PromptSession(
+        history=InMemoryHistory(), completer=_Completer(), complete_while_typing=False)
     _exit_once(session.app)
     cap_pasted_keys(session.app, session.default_buffer)
     return session
@@ -240,7 +241,7 @@ class TerminalUI:
 
         @kb.add("enter", filter=empty & Condition(lambda: self.selected is not None))
         def _take(event):
-            answer = str(self.selected + 1)
+            answer = str((self.selected or 0) + 1)  # the filter has made sure it is set
             event.app.current_buffer.text = answer  # the transcript shows "> 2"
             event.app.exit(result=answer)
 
@@ -268,7 +269,7 @@ class TerminalUI:
             if self.watch.changed():
                 app = self.session.app
                 if app.is_running:
-                    app.loop.call_soon_threadsafe(lambda: app.exit(result=RELOAD))
+                    app.loop.call_soon_threadsafe(lambda a=app: a.exit(result=RELOAD))
                 return
 
     def ask(self, p: Passage) -> str | None:

@@ -29,6 +29,7 @@ STYLES = {
     "history.choice": "cyan",
     "table.header": "bold",
     "rule": "dim",
+    "stat.bar": "cyan",
 }
 
 
@@ -67,7 +68,7 @@ def use(name: str, measure: int | None = None) -> None:
         MEASURE = measure
         for module in ("ana_story.ui.render", "ana_story.ui.plain"):
             if module in sys.modules:
-                sys.modules[module].MEASURE = measure
+                setattr(sys.modules[module], "MEASURE", measure)  # noqa: B010  mypy cannot see a module's globals
 
 
 def theme():

@@ -47,8 +47,33 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class StatRow:
+    """One line of the stats screen. A "value" row is a label and a value; a "bar"
+    is also filled to ``fill`` (0 to 1) of its ``scale`` ("of 100"); an "opposed"
+    pair is ``label`` at ``value`` ("60%") against ``right`` at ``other``."""
+
     label: str
     value: str
+    kind: str = "value"
+    fill: float = 0.0
+    scale: str = ""
+    right: str = ""
+    other: str = ""
+
+    @property
+    def detail(self) -> str:
+        """What follows the label when said in words: "40 of 100", "60%, What sells 40%"."""
+        if self.kind == "bar":
+            return f"{self.value} {self.scale}"
+        if self.kind == "opposed":
+            return f"{self.value}, {self.right} {self.other}"
+        return self.value
+
+    @property
+    def said(self) -> str:
+        """The row in words, for the screen reader: "Craft: 40 of 100"."""
+        if self.kind == "opposed":
+            return f"{self.label} {self.detail}"
+        return f"{self.label}: {self.detail}"
 
 
 @dataclass(frozen=True)

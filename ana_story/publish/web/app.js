@@ -189,10 +189,20 @@
     if (!v.history.length) hist.innerHTML = "<li>Nothing yet: this is where your story begins.</li>";
     const stats = $("stats-list");
     clear(stats);
-    for (const [label, value] of v.stats) {
+    for (const [label, value, kind, fill, detail, right, other] of v.stats) {
       const tr = document.createElement("tr");
       const th = document.createElement("th"); th.scope = "row"; th.textContent = label;
-      const td = document.createElement("td"); td.textContent = value;
+      const td = document.createElement("td");
+      if (kind === "bar" || kind === "opposed") {  // the story's designed screen
+        const m = document.createElement("meter");
+        m.min = 0; m.max = 1; m.value = fill;
+        m.setAttribute("aria-label", label + ": " + detail);
+        if (kind === "bar") td.append(m, document.createTextNode(" " + detail));
+        else td.append(document.createTextNode(value + " "), m,
+                       document.createTextNode(" " + other + " " + right));
+      } else {
+        td.textContent = value;
+      }
       tr.append(th, td);
       stats.appendChild(tr);
     }

@@ -7,18 +7,24 @@ once-only choices taken as bits). Two States get the same bytes exactly when
 the old tuple key (scene, values, places, counts, choices) was equal: each
 variable's table is a dict, so values equal in Python share a number. Bytes
 hash and compare in C and take some 50 bytes, a tuple of tuples some 500.
+
+In a story with conversations (Story.talks) the key ends with the taken()
+counts, capped as visits are (takencaps.py); with 'enter:' (Story.entering)
+every variable is kept exactly, as 'enter:' effects are outside the live-variable
+analysis.
 """
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from operator import itemgetter
 
 from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
 from ..soundness import fallible_live, fallible_scenes
+from .takencaps import taken_caps
 
 
 class _Cells(dict):
@@ -87,6 +93,15 @@ def _pack(codes: list[int]) -> bytes:
     return b"\xff" + array("Q", codes).tobytes()
 
 
+def _split(names: Set[str], bounds: dict, risky: Set[str]
+           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(kept exactly, kept by their place among the thresholds ahead)."""
+    exact = tuple(sorted({n for n in names if bounds.get(n) is None} | risky))
+    tallied = tuple(sorted(n for n in names if bounds.get(n) is not None
+                           and n not in risky))
+    return exact, tallied
+
+
 class Keyer:
     """Builds the de-duplication key of a State (see the module docstring): per
     scene, only what can still matter from that scene on (analysis.live_sets),
@@ -103,11 +118,14 @@ class Keyer:
         self.per_scene: dict[str, tuple] = {}
         self.layout: list[tuple] = []  # scene number -> (exact, tallied, counted)
         risky = fallible_live(story)  # soundness.py: values a failure may hinge on
+        everything = tuple(sorted(story.variables))
+        exact: tuple[str, ...]
+        tallied: tuple[str, ...]
         for number, (sid, (names, counted, once)) in enumerate(live_sets(story).items()):
-            exact = tuple(sorted({n for n in names if bounds[sid].get(n) is None}
-                                 | risky[sid]))
-            tallied = tuple(sorted(n for n in names if bounds[sid].get(n) is not None
-                                   and n not in risky[sid]))
+            if story.entering:  # 'enter:' effects are outside the live-variable
+                exact, tallied = everything, ()  # analysis: every variable exactly, so
+            else:  # no two States merge that could play differently
+                exact, tallied = _split(names, bounds[sid], risky[sid])
             cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}
@@ -116,15 +134,18 @@ class Keyer:
             self.per_scene[sid] = (number, _getter(exact + tallied), tables, every,
                                    tuple(_Cap(caps[c]) for c in every), bits,
                                    (len(bits) + 7) // 8)
+        caps_taken = sorted(taken_caps(story).items())  # capped like visits
+        self.taken = tuple(k for k, _ in caps_taken)
+        self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
 
     def __call__(self, s: State) -> bytes:
-        return self.of(s.scene, s.variables, s.visits, None, s.once)
+        return self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
 
     def of(self, scene: str, v: dict, visits: dict, plus: str | None,
-           once: frozenset) -> bytes:
+           once: frozenset, taken: dict) -> bytes:
         """The key of the State at ``scene`` with variables ``v``, visit counts
-        ``visits`` (plus one for ``plus``: the scene just entered, not yet counted)
-        and once-only choices ``once`` taken."""
+        ``visits`` (plus one for ``plus``: the scene just entered, not yet counted),
+        once-only choices ``once`` taken and choices counted ``taken`` times."""
         number, read, tables, counted, caps, bits, width = self.per_scene[scene]
         codes = [number]
         if tables:
@@ -137,6 +158,13 @@ class Keyer:
             for k in once:
                 mask |= bits.get(k, 0)
             codes += mask.to_bytes(width, "little")
+        if self.taken:  # as the tuple key had it: no counts yet, or every count
+            if taken:
+                codes.append(1)
+                codes += [cap[taken.get(k, 0)]
+                          for k, cap in zip(self.taken, self.taken_caps, strict=True)]
+            else:
+                codes.append(0)
         return _pack(codes)
 
     def fields(self, key: bytes) -> list[tuple[str, object]]:

@@ -105,6 +105,9 @@ class _Search:
         self.max_states = max_states
         self.key = Keyer(story)
         self.step = Stepper(story)
+        # step.py's shortcut knows nothing of replies, stays, 'enter:' or taken():
+        # a story with any of them (Story.talks) takes every step by the engine
+        self.fast = not story.talks
         start = engine.new_state(story, seed)
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
@@ -145,15 +148,16 @@ class _Search:
             if state.scene not in report.ending_paths:
                 report.ending_paths[state.scene] = self.finding(sid, state)
             return
-        if not dicey:
+        if not dicey and self.fast:
             self.take_all(sid, state, available)
             return
         scene = story.scenes[state.scene]
         views: list = list(enumerate(available, 1))
-        # a choice only some draws offer (if: chance(0.05)) is taken too
-        offered = {v.index for v in available}
-        views += [(len(views) + 1, _View(i, scene.choices[i].key))
-                  for i in sorted(available_any(story, state) - offered)]
+        offered = None
+        if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
+            offered = {v.index for v in available}
+            views += [(len(views) + 1, _View(i, scene.choices[i].key))
+                      for i in sorted(available_any(story, state) - offered)]
         choice_hits, index = report.choice_hits, self.tree.index
         for number, view in views:
             afters = self.follow(sid, state, number, view, offered)
@@ -186,11 +190,12 @@ class _Search:
     def show(self, sid: int, state: State, dicey: bool
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
         """(ended, the available choices) of a State; None when showing it fails
-        (an error, reported)."""
+        (an error, reported). By step.py's shortcut only in a scene that draws
+        nothing of a story that does not talk."""
         story, report = self.story, self.report
         available: Sequence[ChoiceView | Choice]
         try:
-            if dicey:
+            if dicey or not self.fast:
                 p = engine.present(story, state)
                 ended, available = p.ended, p.available
             else:
@@ -206,11 +211,13 @@ class _Search:
                 report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
         return ended, available
 
-    def follow(self, sid: int, state: State, number: int, view, offered: set
+    def follow(self, sid: int, state: State, number: int, view, offered: set | None
                ) -> list[State | Move]:
         """The States a choice leads to: in a scene that draws (``offered`` is what
         the search's seed offers), one for each outcome of the draws."""
         try:
+            if offered is None:
+                return [engine.choose(self.story, state, view.index)]
             after = engine.choose(self.story, state, view.index) \
                 if view.index in offered else None
         except AnaStoryError as e:
@@ -236,9 +243,9 @@ class _Search:
         hits = report.scene_hits
         for nxt in nexts:
             if type(nxt) is tuple:
-                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2])
+                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
             else:
-                k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once)
+                k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
             nid = ids.get(k)
             if nid is None:
                 if len(ids) >= self.max_states:
@@ -247,7 +254,8 @@ class _Search:
                     self.good[sid] = 1
                     continue
                 nxt = build(state, nxt) if type(nxt) is tuple else State(
-                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed)
+                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
+                    nxt.taken)
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
@@ -278,11 +286,15 @@ def _random_outcomes(story: Story, before: State, after: State, choice: Choice) 
         if target == chosen:
             out.append(after)
             continue
+        if story.entering:  # that scene's own 'enter:' runs: the engine says what follows
+            out.append(engine.choose(story, before, choice.index, target))
+            continue
         visits = dict(after.visits)
         visits[chosen] -= 1
         if not visits[chosen]:
             del visits[chosen]
         visits[target] = visits.get(target, 0) + 1
         out.append(State(target, after.variables, visits, after.once,
-                         before.path + (Step(choice.key, target),), after.turn, after.seed))
+                         before.path + (Step(choice.key, target),), after.turn, after.seed,
+                         after.taken, after.reply))
     return out

@@ -8,6 +8,10 @@ choices shown): an error in a text is still found, in the first State that
 gives it, with the engine's own message. Whenever anything here raises, or a
 value is not plainly within the bounds, the step is handed to the engine, whose
 result or error is the one reported: this is a shortcut, never a second engine.
+
+It covers the step of a story that does not talk (Story.talks false: no replies,
+stays, 'enter:' or taken()); search.py hands every step of one that does to the
+engine. A scene's title is among the texts (a title may be a template).
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ def _getter(names: tuple) -> Callable[[dict], tuple]:
 def _text_reads(scene: Scene) -> tuple[tuple, tuple, bool]:
     """(variables, counted scenes) the scene's texts read; True when one draws."""
     texts = [scene.text] + [c.text for c in scene.choices] + \
-        [c.locked for c in scene.choices if c.locked is not None]
+        [c.locked for c in scene.choices if c.locked is not None] + \
+        ([scene.title_template] if scene.title_template is not None else [])
     names: set[str] = set()
     counted: set[str] = set()
     for t in texts:
@@ -109,7 +114,7 @@ def build(state: State, move: Move) -> State:
     target, v, once = move
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    return State(target, v, visits, once, (), state.turn + 1, state.seed)
+    return State(target, v, visits, once, (), state.turn + 1, state.seed, state.taken)
 
 
 def _route(c: Choice, v: dict, state: State) -> str:

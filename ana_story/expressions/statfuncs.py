@@ -1,0 +1,107 @@
+"""The stat functions: ``fair_add``, ``fair_sub``, ``clamp``, ``case`` and ``cap``.
+
+Why a module of their own: they came with the story's designed stats screen (issue
+12), each has its own argument rules, and their run-time forms must behave exactly
+as documented (fair_add is ChoiceScript's ``%+``, float for float). The checker
+calls ``check_stat_call``; runtime.py binds ``RUNTIME`` into compiled code.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from typing import TYPE_CHECKING, Any
+
+from .language import NUMERIC, describe, unify
+from .nodes import call
+
+if TYPE_CHECKING:
+    from .check import Checker
+
+def _percentile(name: str, x: Any) -> float:
+    """ChoiceScript refuses a fair-math value outside 0 < x < 100; we take 0 and 100
+    too (a stat may start at 0), and refuse the rest as ChoiceScript does."""
+    if not 0 <= x <= 100:
+        raise ValueError(f"{name}() needs a value from 0 to 100, not {x}")
+    return float(x)
+
+
+def fair_add(x: Any, p: Any) -> int:
+    """ChoiceScript's fairAdd (``x %+ p``), in its own order of float operations:
+    x + p * (100 - x) / 100, floored; then kept within 1..99."""
+    v1 = _percentile("fair_add", x)
+    value: int = math.floor(v1 + p * ((100 - v1) / 100))
+    return max(1, min(99, value))
+
+
+def fair_sub(x: Any, p: Any) -> int:
+    """ChoiceScript's fairSubtract (``x %- p``): x - p * x / 100, ceiled; then kept
+    within 1..99."""
+    v1 = _percentile("fair_sub", x)
+    value: int = math.ceil(v1 - p * (v1 / 100))
+    return max(1, min(99, value))
+
+
+def clamp(x: Any, lo: Any, hi: Any) -> Any:
+    if lo > hi:
+        raise ValueError(f"clamp() got a low bound ({lo}) above its high bound ({hi})")
+    return lo if x < lo else hi if x > hi else x
+
+
+def case(n: int, *options: Any) -> Any:
+    """The n-th option, counting from 1 (as the player counts choices)."""
+    if not 1 <= n <= len(options):
+        raise ValueError(f"case() was given {n}, but has options 1 to {len(options)}")
+    return options[n - 1]
+
+
+def cap(text: str) -> str:
+    """The text with its first letter a capital (ChoiceScript's ``$!{}``)."""
+    return text[:1].upper() + text[1:]
+
+
+RUNTIME: dict[str, Any] = {"_fair_add": fair_add, "_fair_sub": fair_sub,
+                           "_clamp": clamp, "_case": case, "_cap": cap}
+
+
+def check_stat_call(ck: Checker, node: ast.Call, name: str,
+                    args: list[tuple[ast.expr, str, Any]]) -> tuple[ast.expr, str]:
+    """One of the stat functions' calls: (tree, type), its arguments' types checked."""
+    trees = [a for a, _, _ in args]
+    types = [t for _, t, _ in args]
+    if name == "cap":
+        _need(ck, node, name, types, ("str",), "text")
+        return call("_cap", *trees), "str"
+    if name == "case":
+        return _case(ck, node, args)
+    _need(ck, node, name, types, NUMERIC, "numbers")
+    if name == "clamp":
+        t = unify(unify(types[0], types[1]), types[2])
+        return call("_clamp", *trees), t or "float"
+    return call("_" + name, *trees), "int"
+
+
+def _need(ck: Checker, node: ast.Call, name: str, types: list[str],
+          allowed: tuple[str, ...], what: str) -> None:
+    for t, src in zip(types, node.args, strict=True):
+        if t not in allowed:
+            ck.fail(src, f"{name}() needs {what}, not {describe(t)}", "type-mismatch")
+
+
+def _case(ck: Checker, node: ast.Call,
+          args: list[tuple[ast.expr, str, Any]]) -> tuple[ast.expr, str]:
+    """case(n, a, b, ...): n a whole number from 1 to the count of options (a constant
+    n is checked here), the options of one kind."""
+    (_, nt, nc), options = args[0], args[1:]
+    if nt != "int":
+        ck.fail(node.args[0], f"case() counts from 1 with a whole number, not {describe(nt)}",
+                "type-mismatch")
+    if isinstance(nc, int) and not isinstance(nc, bool) and not 1 <= nc <= len(options):
+        ck.fail(node.args[0], f"case() is given {nc}, but has options 1 to {len(options)}",
+                "expression-error")
+    t: str | None = options[0][1]
+    for _, other, _ in options[1:]:
+        t = unify(t, other)
+        if t is None:
+            ck.fail(node, "case() needs options of one kind", "type-mismatch")
+    assert t is not None  # unify gave a type for every option
+    return call("_case", *(a for a, _, _ in args)), t
