@@ -9,7 +9,7 @@ import re
 
 import pytest
 from conftest import FIXTURES
-from test_tty import ENTER, Term
+from test_tty import ENTER, terms
 
 pytestmark = pytest.mark.slow
 
@@ -18,16 +18,8 @@ STUDIO = str(FIXTURES / "stats-screen")
 
 @pytest.fixture
 def start(tmp_path):
-    made = []
-
-    def run(cols: int, *args: str, rows: int = 30) -> Term:
-        t = Term("play", STUDIO, *args, saves=tmp_path / "saves", cols=cols, rows=rows)
-        made.append(t)
-        return t
-    yield run
-    for t in made:
-        if t.child.isalive():
-            t.child.terminate(force=True)
+    with terms(STUDIO, tmp_path / "saves", rows=30) as play:
+        yield lambda cols, *args, **kw: play(*args, cols=cols, **kw)
 
 
 @pytest.mark.parametrize("cols", [40, 80, 200])

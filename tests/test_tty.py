@@ -2,6 +2,7 @@
 a terminal emulator (pyte) so the tests see the screen a player sees."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -108,18 +109,28 @@ def saves(tmp_path):
     return tmp_path / "saves"
 
 
-@pytest.fixture
-def term(saves):
+@contextlib.contextmanager
+def terms(story: str, saves, **defaults):
+    """Start `ana-story play STORY` in pseudo-terminals (keyword options over
+    ``defaults``); every one still running is ended on the way out."""
     made = []
 
     def start(*args, **kw):
-        t = Term("play", GARDEN, *args, saves=saves, **kw)
+        t = Term("play", story, *args, saves=saves, **{**defaults, **kw})
         made.append(t)
         return t
-    yield start
-    for t in made:
-        if t.child.isalive():
-            t.child.terminate(force=True)
+    try:
+        yield start
+    finally:
+        for t in made:
+            if t.child.isalive():
+                t.child.terminate(force=True)
+
+
+@pytest.fixture
+def term(saves):
+    with terms(GARDEN, saves) as start:
+        yield start
 
 
 def test_title_screen_shows_the_story_and_the_menu(term):

@@ -6,7 +6,7 @@ install log), and ↑ in --plain mode on a terminal that types nothing."""
 from __future__ import annotations
 
 import pytest
-from test_tty import ANA_STORY, ENTER, GARDEN, UP, Term
+from test_tty import ANA_STORY, ENTER, GARDEN, UP, Term, terms
 
 pytestmark = pytest.mark.slow
 
@@ -30,16 +30,8 @@ def saves(tmp_path):
 
 @pytest.fixture
 def start(saves):
-    made = []
-
-    def run(cols: int, *args: str, rows: int = 20, **kw) -> Term:
-        t = Term("play", GARDEN, *args, saves=saves, cols=cols, rows=rows, **kw)
-        made.append(t)
-        return t
-    yield run
-    for t in made:
-        if t.child.isalive():
-            t.child.terminate(force=True)
+    with terms(GARDEN, saves, rows=20) as play:
+        yield lambda cols, *args, **kw: play(*args, cols=cols, **kw)
 
 
 def check_title_is_centred(t: Term, cols: int) -> None:

@@ -16,6 +16,7 @@ from .language import (
     NUMERIC,
     STAT_FUNCTIONS,
     ExprError,
+    common_type,
     describe,
     list_name,
     unify,
@@ -128,12 +129,9 @@ def _draw(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> Checke
     if name == "chance":
         _need(ck, node, name, args, lambda t: t in NUMERIC, "a number between 0 and 1")
         return call("_chance", STATE, site, *trees), "bool", NO
-    t: str | None = args[0][1]
-    for _, other, _ in args[1:]:
-        t = unify(t, other)
-        if t is None:
-            ck.fail(node, "pick() needs values of one kind", "type-mismatch")
-    assert t is not None  # unify gave a type for every argument
+    t = common_type([a[1] for a in args])
+    if t is None:
+        ck.fail(node, "pick() needs values of one kind", "type-mismatch")
     tup = ast.Tuple(elts=trees, ctx=ast.Load())
     return call("_pick", STATE, site, tup), t, NO
 

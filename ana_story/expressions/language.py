@@ -13,7 +13,7 @@ from .bounds import MAX_OUTPUT, MAX_STR
 __all__ = ["CONTROL_CHARS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
            "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN",
            "NUMERIC", "RANDOM_FUNCTIONS", "STAT_FUNCTIONS", "TYPE_NAMES", "ExprError", "describe",
-           "unify", "item_list", "list_name", "list_type"]
+           "unify", "common_type", "item_list", "list_name", "list_type"]
 
 # Limits that keep a hostile story from hanging or exhausting the machine.
 MAX_EXPR_LEN = 2_000  # characters in one expression
@@ -101,3 +101,14 @@ def unify(a: str | None, b: str) -> str | None:
     if a in NUMERIC and b in NUMERIC:
         return "float"
     return None
+
+
+def common_type(types: list[str]) -> str | None:
+    """The type values of all of ``types`` share (``pick()``'s choices, ``case()``'s
+    options); None when two of them have none."""
+    t: str | None = types[0]
+    for other in types[1:]:
+        t = unify(t, other)
+        if t is None:
+            return None
+    return t

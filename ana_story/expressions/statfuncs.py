@@ -11,7 +11,7 @@ import ast
 import math
 from typing import TYPE_CHECKING, Any
 
-from .language import NUMERIC, describe, unify
+from .language import NUMERIC, common_type, describe, unify
 from .nodes import call
 
 if TYPE_CHECKING:
@@ -98,10 +98,7 @@ def _case(ck: Checker, node: ast.Call,
     if isinstance(nc, int) and not isinstance(nc, bool) and not 1 <= nc <= len(options):
         ck.fail(node.args[0], f"case() is given {nc}, but has options 1 to {len(options)}",
                 "expression-error")
-    t: str | None = options[0][1]
-    for _, other, _ in options[1:]:
-        t = unify(t, other)
-        if t is None:
-            ck.fail(node, "case() needs options of one kind", "type-mismatch")
-    assert t is not None  # unify gave a type for every option
+    t = common_type([o[1] for o in options])
+    if t is None:
+        ck.fail(node, "case() needs options of one kind", "type-mismatch")
     return call("_case", *(a for a, _, _ in args)), t

@@ -15,22 +15,11 @@ engine. A scene's title is among the texts (a title may be a template).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from operator import itemgetter
-
 from ... import engine
 from ...expressions import MAX_INT, MAX_STR
 from ...model import Choice, Scene, Story
 from ...state import State
-
-
-def _getter(names: tuple) -> Callable[[dict], tuple]:
-    if not names:
-        return lambda v: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda v: (v[name],)
-    return itemgetter(*names)
+from .key import getter
 
 
 def _text_reads(scene: Scene) -> tuple[tuple, tuple, bool]:
@@ -56,7 +45,7 @@ class Stepper:
             names, counted, draws = _text_reads(scene)
             plain = tuple(c for c in scene.choices if not c.fallback)
             fallbacks = tuple(c for c in scene.choices if c.fallback)
-            self.scenes[sid] = (scene, plain, fallbacks, _getter(names), counted, draws)
+            self.scenes[sid] = (scene, plain, fallbacks, getter(names), counted, draws)
         self.rendered: set = set()  # (scene, values read, choices shown) rendered cleanly
 
     def available(self, state: State) -> list[Choice]:
