@@ -11,8 +11,11 @@ from typing import Any
 
 from .errors import StateError
 
-STATE_FORMAT = 2  # 2: 'taken' and 'reply' (format 1, without them, is read too)
-READ_FORMATS = (1, 2)
+# 2: 'taken' and 'reply'; 3: 'let', 'began', 'stack', 'entered' and 'dice'. Every
+# earlier format is read too (a field it lacks takes its default; see 'dice').
+STATE_FORMAT = 3
+READ_FORMATS = (1, 2, 3)
+DICE = 2  # how random call sites are numbered: 1 load order (formats 1-2), 2 stable
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +24,21 @@ class Step:
 
     choice: str  # the choice's key, e.g. "kitchen.0"
     scene: str  # the scene the player arrived at
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A call waiting for its return (a tunnel): the scene that called, and its visit
+    as it stood, so that the return comes back to it as a stay."""
+
+    scene: str  # the caller, which a return comes back to
+    choice: str  # the key of the choice that called
+    let: dict[str, Any] = field(default_factory=dict)  # the caller's let: frame
+    began: int = 0  # the turn the caller's visit began
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scene": self.scene, "choice": self.choice, "let": dict(self.let),
+                "began": self.began}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +52,22 @@ class State:
     seed: int = 0
     taken: dict[str, int] = field(default_factory=dict)  # counted choice key -> times taken
     reply: str = ""  # the reply on screen, as it was worked out when the choice was taken
+    let: dict[str, Any] = field(default_factory=dict)  # this visit's let: values
+    began: int = 0  # the turn this visit began (its let:, text and conditions draw on it)
+    stack: tuple[Frame, ...] = ()  # calls waiting for their return, oldest first
+    entered: dict[str, int] = field(default_factory=dict)  # scene -> turn last entered
+    dice: int = DICE  # how random call sites are numbered (1: a save from before 3)
 
     def key(self) -> tuple[Any, ...]:
         """What makes two States play the same from here on (history and the reply
         on screen aside)."""
         return (self.scene, tuple(sorted(self.variables.items())),
                 tuple(sorted(self.visits.items())), tuple(sorted(self.once)),
-                self.turn, self.seed, tuple(sorted(self.taken.items())))
+                self.turn, self.seed, tuple(sorted(self.taken.items())),
+                tuple(sorted(self.let.items())), self.began,
+                tuple((f.scene, f.choice, tuple(sorted(f.let.items())), f.began)
+                      for f in self.stack),
+                tuple(sorted(self.entered.items())), self.dice)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +81,11 @@ class State:
             "seed": self.seed,
             "taken": dict(self.taken),
             "reply": self.reply,
+            "let": dict(self.let),
+            "began": self.began,
+            "stack": [f.to_json() for f in self.stack],
+            "entered": dict(self.entered),
+            "dice": self.dice,
         }
 
     @classmethod
@@ -78,19 +110,45 @@ class State:
             raise StateError("'turn' and 'seed' must be whole numbers")
         taken = _counts(data, "taken")
         reply = _want(data, "reply", str, "")
+        let = _values(_want(data, "let", dict, {}), "let")
+        began = _want(data, "began", int, turn if fmt < 3 else 0)
+        if isinstance(began, bool) or not 0 <= began <= turn:
+            raise StateError("'began' must be a whole number from 0 to 'turn'")
+        stack = _stack(data)
+        entered = _counts(data, "entered")
+        dice = _want(data, "dice", int, 1 if fmt < 3 else DICE)
+        if dice not in (1, DICE) or isinstance(dice, bool):
+            raise StateError(f"'dice' must be 1 or {DICE}")
         return cls(scene, dict(variables), dict(visits), frozenset(once), path, turn, seed,
-                   dict(taken), reply)
+                   dict(taken), reply, let, began, stack, dict(entered), dice)
 
 
 def _variables(data: dict[str, Any]) -> dict[str, Any]:
-    variables: dict[str, Any] = _want(data, "variables", dict)
-    for name, value in variables.items():
+    return _values(_want(data, "variables", dict), "variable")
+
+
+def _values(values: dict[str, Any], what: str) -> dict[str, Any]:
+    """Story values as a save holds them (a list variable's items as a JSON list)."""
+    for name, value in values.items():
         if isinstance(value, list) and all(isinstance(i, str) for i in value):
-            variables[name] = tuple(value)  # a list variable: its items, as in play
+            values[name] = tuple(value)  # a list variable: its items, as in play
         elif not isinstance(value, (bool, int, float, str)):
-            raise StateError(f"variable '{name}' holds a {type(value).__name__}, "
+            raise StateError(f"{what} '{name}' holds a {type(value).__name__}, "
                              "not a number, true/false or text")
-    return variables
+    return values
+
+
+def _stack(data: dict[str, Any]) -> tuple[Frame, ...]:
+    frames = []
+    for item in _want(data, "stack", list, []):
+        if not isinstance(item, dict):
+            raise StateError("each frame of 'stack' must be an object")
+        began = _want(item, "began", int, 0)
+        if isinstance(began, bool) or began < 0:
+            raise StateError("a frame's 'began' must be a whole number >= 0")
+        frames.append(Frame(_want(item, "scene", str), _want(item, "choice", str),
+                            _values(_want(item, "let", dict, {}), "let"), began))
+    return tuple(frames)
 
 
 def _visits(data: dict[str, Any]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -137,8 +138,7 @@ class PathTrim:
             if hit is None or hit[0] is not s or hit[1] != cut:
                 path = s.path[cut:] if len(s.path) - cut <= MAX_PATH_STEPS and \
                     len(s.path) >= cut else s.path[-half:]
-                hit = (s, cut, State(s.scene, s.variables, s.visits, s.once, path,
-                                     s.turn, s.seed, s.taken, s.reply))
+                hit = (s, cut, replace(s, path=path))
             fresh[id(s)] = hit
             return hit[2]
 
@@ -163,7 +163,6 @@ def bound_play(state: State, undo: list, keep: int) -> State:
 
     def trim(s: State) -> State:
         path = s.path[cut:] if len(s.path) >= cut else s.path[-(MAX_PATH_STEPS // 2):]
-        return State(s.scene, s.variables, s.visits, s.once, path, s.turn, s.seed,
-                     s.taken, s.reply)
+        return replace(s, path=path)
     undo[:] = [trim(s) for s in undo]
     return trim(state)
