@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -152,7 +151,7 @@ class SaveStore:
                               moved)
         if not os.path.lexists(path):
             self._restore(path, prev)
-        info = dataclasses.replace(result.info, slot=slot)
+        info = result.info._replace(slot=slot)
         return LoadResult(result.data, info, tuple(notes) + result.changes)
 
     def delete(self, slot: str) -> None:

@@ -3,8 +3,8 @@
 The game decides what is shown; a front end only decides how."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from .. import wording
 
@@ -29,24 +29,21 @@ COMMANDS = (
 )
 
 
-@dataclass(frozen=True)
-class MenuItem:
+class MenuItem(NamedTuple):
     key: str  # what picking it means: "continue", "new", "load", "quit", a slot...
     label: str
     detail: str = ""
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     chapter: str
     title: str
     text: str
     chosen: str | None  # the choice the player took here; None for the present
 
 
-@dataclass(frozen=True)
-class StatRow:
+class StatRow(NamedTuple):
     """One line of the stats screen. A "value" row is a label and a value; a "bar"
     is also filled to ``fill`` (0 to 1) of its ``scale`` ("of 100"); an "opposed"
     pair is ``label`` at ``value`` ("60%") against ``right`` at ``other``."""
@@ -76,8 +73,7 @@ class StatRow:
         return f"{self.label}: {self.detail}"
 
 
-@dataclass(frozen=True)
-class SaveRow:
+class SaveRow(NamedTuple):
     slot: str
     where: str  # "Chapter · Scene title", or why the save cannot be read
     turn: int | None
@@ -86,8 +82,7 @@ class SaveRow:
     broken: bool = False
 
 
-@dataclass(frozen=True)
-class EndingSummary:
+class EndingSummary(NamedTuple):
     title: str
     new: bool  # found for the first time in this playthrough
     turns: int
