@@ -6,6 +6,7 @@ when a line has arguments, and only the parts it names."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -76,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`ana-story`: parse the line, run its command, and turn every error it raises
     into one message and an exit code; never a traceback."""
     args = parse(list(sys.argv[1:] if argv is None else argv))
+    if args.command not in (None, "play"):
+        gc.enable()  # off while the program starts (cli.main); play turns it on itself
     try:
         code: int = args.func(args)
         return code

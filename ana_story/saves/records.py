@@ -2,10 +2,12 @@
 a load's result with what changed, and a slot that could not be used."""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..state import State
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class SaveData(NamedTuple):

@@ -15,8 +15,8 @@ Every value read from a profile is checked: it is a file anyone could edit.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from .. import engine
@@ -40,13 +40,14 @@ def passage_key(p: Passage) -> str:
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return time.strftime("%Y-%m-%d")  # date.today().isoformat(), without datetime
 
 
 def _date(text: Any) -> str:
     """'first reached 02 Dec 2026' from a profile's ISO date; an older profile has
     none, and says so."""
     try:
+        from datetime import date
         return "first reached " + date.fromisoformat(str(text)).strftime("%d %b %Y")
     except ValueError:
         return "date not recorded"

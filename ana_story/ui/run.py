@@ -51,7 +51,9 @@ def play_command(args: Any) -> int:
     story = load_story(folder)
     # The story lives as long as the game: moved out of the collector's sight, its
     # objects are not scanned again at every full collection while the player plays.
+    # The collector, off while the program started (cli.main), is on again from here.
     gc.freeze()
+    gc.enable()
     given = args.seed if getattr(args, "seed", None) is not None else None
     state = start_state(story, args, given if given is not None else new_seed())
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)

@@ -3,10 +3,12 @@
 The game decides what is shown; a front end only decides how."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import wording
+
+if TYPE_CHECKING:  # datetime is imported when a date is shown, off the first screen
+    from datetime import datetime
 
 # The in-game commands as `help` lists them (both front ends).
 COMMANDS = (
@@ -101,6 +103,7 @@ duration = wording.duration  # the one play-time formatter (saves list uses it t
 def ago(when: datetime, now: datetime | None = None) -> str:
     """When something happened, relative to now: "just now", "5 minutes ago",
     "yesterday", or the date."""
+    from datetime import datetime, timezone
     now = now or datetime.now(timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
