@@ -32,6 +32,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
+    """A variable the story declares, with its starting value and type."""
+
     name: str
     initial: Any
     type: str  # "int", "float", "bool" or "str"; "list[<name>]" for a list
@@ -89,6 +91,8 @@ class Goto:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One choice of a scene: its text, where it leads, when it is offered."""
+
     key: str  # stable id: "<scene>.<index>" or "<scene>.<id>" when the author names it
     index: int  # position among the scene's choices
     text: Template
@@ -106,6 +110,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Scene:
+    """One scene: its text, its choices, its place in a chapter."""
+
     id: str
     title: str
     chapter: str
@@ -127,6 +133,8 @@ class Scene:
 
 @dataclass(frozen=True, slots=True)
 class Chapter:
+    """A chapter: one scene file, its scenes in order."""
+
     title: str
     file: StoryFile
     scenes: tuple[str, ...]
@@ -134,6 +142,8 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """A whole story, validated and ready to play."""
+
     id: str
     title: str
     author: str

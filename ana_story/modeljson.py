@@ -13,7 +13,6 @@ only and can never run code.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import types
@@ -21,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
+from .digests import sha256
 from .expressions import Env, Expr, Template, compile_expr, compile_template
 from .model import STORY_FILE, LazyScenes, Location, Scene, Story
 
@@ -275,7 +275,7 @@ def _format_id(*roots: type) -> str:
         shape[name] = [[n, repr(h)] for n, h in fields_of(cls)]
         todo += _dataclasses_in([h for _, h in fields_of(cls)])
     raw = json.dumps([CODEC, sorted(shape.items())])
-    return f"{CODEC}.{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+    return f"{CODEC}.{sha256(raw.encode()).hexdigest()[:16]}"
 
 
 def _dataclasses_in(hints: list[Any]) -> list[type]:

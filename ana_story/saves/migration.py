@@ -3,10 +3,10 @@ and say in plain sentences what changed. Pure functions over Story and State.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
+from ..digests import sha256
 from ..model import Story
 from ..state import State, Step
 from ..wording import show_held, show_value
@@ -20,7 +20,7 @@ def fingerprint(story: Story) -> str:
     known = story.save_fingerprint
     if known:  # kept by the compiled-story cache, which would otherwise build every scene
         return known
-    h = hashlib.sha256()
+    h = sha256()
 
     def put(*parts: Any) -> None:
         h.update(json.dumps(parts, ensure_ascii=False, default=str).encode())

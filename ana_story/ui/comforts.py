@@ -15,12 +15,12 @@ Every value read from a profile is checked: it is a file anyone could edit.
 """
 from __future__ import annotations
 
-import hashlib
+import time
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from .. import engine
+from ..digests import blake2s
 from ..engine import Passage
 from ..errors import AnaStoryError
 from ..state import State
@@ -35,18 +35,19 @@ SKIPPED = "*(You have read this before. Type 'repeat' to read it again.)*"
 def passage_key(p: Passage) -> str:
     """A passage as read: the scene and a hash of its text, so a scene whose text
     depends on the story's variables counts as unread when it reads differently."""
-    digest = hashlib.blake2s(p.text.encode("utf-8"), digest_size=6).hexdigest()
+    digest = blake2s(p.text.encode("utf-8"), 6).hexdigest()
     return f"{p.scene}:{digest}"
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return time.strftime("%Y-%m-%d")  # date.today().isoformat(), without datetime
 
 
 def _date(text: Any) -> str:
     """'first reached 02 Dec 2026' from a profile's ISO date; an older profile has
     none, and says so."""
     try:
+        from datetime import date
         return "first reached " + date.fromisoformat(str(text)).strftime("%d %b %Y")
     except ValueError:
         return "date not recorded"
