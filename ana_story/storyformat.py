@@ -171,6 +171,13 @@ SCENE_RECORD = Record("scene", "Scene", (
           "a choice stays in it).", aliases=("on_enter", "on_entry"),
           doc="variables to change each time the player enters the scene (a choice that "
               "stays does not enter again)", attr="enter"),
+    Field("let", EFFECTS, "Names worked out on each entry (after 'enter:'), in order, "
+          "and kept for this visit: the scene's text, title and choices read them like "
+          "variables, and its choices' 'set:' may change them until the scene is left.",
+          aliases=("temp", "locals", "where"), attr="let",
+          doc="names worked out on each entry, after `enter:`, and kept for this visit "
+              "(see [Values for one visit](#values-for-one-visit-let)): `price: "
+              "random(10, 20)`"),
     Field("next", SCENE, "Moves on without a choice: a scene id, shown as one Continue.",
           aliases=("page_break", "continue"), attr="next",
           doc="moves on without a choice, to this scene, with a single Continue; "

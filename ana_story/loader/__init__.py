@@ -76,6 +76,7 @@ class _Loader(Stats):
         env = None if meta is None else self.declare(meta["variables"])
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes, chapters = self.read_scenes(paths, seen, env)
+        self.let_hints()
         if not paths:
             self.error(self.display_root, None, "no-scenes",
                        "the story folder has no scene files",
@@ -95,10 +96,10 @@ class _Loader(Stats):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
-        entering, talks = _talks(scenes)
+        entering, talks, framed = _talks(scenes)
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
-                     talks=talks, **plain)
+                     talks=talks, framed=framed, **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
@@ -132,12 +133,14 @@ class _Loader(Stats):
         return scenes, chapters
 
 
-def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool]:
-    """Story.entering and Story.talks: whether the step needs its conversation part."""
-    entering = any(sc.enter for sc in scenes.values())
+def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool, bool]:
+    """Story.entering, Story.talks and Story.framed: whether the step needs its
+    conversation part, and frames.py's (let:, calls and returns)."""
+    framed = any(sc.let or any(c.goto.kind for c in sc.choices) for sc in scenes.values())
+    entering = framed or any(sc.enter for sc in scenes.values())
     talks = entering or any(c.stay or c.reply is not None or c.counted
                             for sc in scenes.values() for c in sc.choices)
-    return entering, talks
+    return entering, talks, framed
 
 
 def _slug(title: str) -> str:
