@@ -29,6 +29,7 @@ from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
 from .stats import Stats
+from .tunnels import problems as tunnel_problems
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
@@ -60,6 +61,13 @@ class _Loader(Stats):
         self.unread.annotate(self.diags)
         return renamed
 
+    def check_tunnels(self, scenes: dict[str, Scene], start: str | None) -> None:
+        """Calls and returns (tunnels.py): no cyclic call, no region that escapes, no
+        return the story reaches outside a call."""
+        for where, code, message, hint in tunnel_problems(scenes, start or ""):
+            self.error(where.file if where else self.display_root,
+                       (where.line, where.column) if where else None, code, message, hint)
+
     def load(self) -> Story | None:
         if not self.root.is_dir():
             self.error(self.display_root, None, "missing-file",
@@ -84,6 +92,7 @@ class _Loader(Stats):
         if meta is None:
             return None
         renamed = self.check_references(meta, set(seen))
+        self.check_tunnels(scenes, meta.get("start"))
         scenes = self.counted(env, scenes)
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)

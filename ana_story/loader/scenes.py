@@ -11,7 +11,7 @@ from .. import storyfiles
 from .. import storyformat as sf
 from ..expressions import FUNCTIONS, Env, Expr, Template
 from ..expressions.language import list_name
-from ..model import Choice, Goto, Route, Scene
+from ..model import Choice, Scene
 from ..yamlread import BOOL, NULL
 from .choices import Choices
 from .reader import BOOL_TRUE, STORY_FILE, Walked, YamlFile, join_path
@@ -121,7 +121,7 @@ class Scenes(Choices):
         if "ending" in w:
             ending, good = self.ending(f, sid, w.node("ending"), plain["title"])
             ok &= good
-        choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending)
+        choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending, env)
         ok &= choices is not None
         cn = w.node("choices") if "choices" in w else None
         if ending is not None and cn is not None and getattr(cn, "value", None):
@@ -138,7 +138,9 @@ class Scenes(Choices):
             return None, env
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
                      ending=ending, where=self.where(f, kn), enter=enter, **plain,
-                     title_template=title_template, let=let), env
+                     title_template=title_template, let=let,
+                     next=choices[0].goto.targets[0] if "next" in w and
+                     choices[0].goto.targets else None), env
 
     def scene_enter(self, f: YamlFile, w: Walked, env: Env) -> tuple[tuple, bool]:
         """'enter:': the effects run on each entry, and whether they all compiled."""
@@ -214,20 +216,21 @@ class Scenes(Choices):
         return True
 
     def flow(self, f: YamlFile, sid: str, kn, w: Walked, choices: list[Choice] | None,
-             ending: str | None) -> list[Choice] | None:
+             ending: str | None, env: Env) -> list[Choice] | None:
         """The scene's choices with 'next:' made its one Continue, and a scene that
         stays with no way out refused; None on an error."""
         if choices is None:
             return None
         if "next" in w:
-            return self.next_choice(f, sid, w, choices)
+            return self.next_choice(f, sid, w, choices, env)
         if choices and ending is None and not self.way_out(f, sid, kn, choices):
             return None
         return choices
 
-    def next_choice(self, f: YamlFile, sid: str, w: Walked,
-                    choices: list[Choice]) -> list[Choice] | None:
-        """'next: S' is the scene's one choice, a Continue to S; with 'choices' or
+    def next_choice(self, f: YamlFile, sid: str, w: Walked, choices: list[Choice],
+                    env: Env) -> list[Choice] | None:
+        """'next:' is the scene's one choice, a Continue where it leads (a scene, routes,
+        a call or a return, read as a choice's 'goto'); with 'choices' or
         'ending' as well, it is an error (which of them would the player get?)."""
         nn = w.node("next")
         other = "choices" if choices else "ending" if "ending" in w else None
@@ -237,13 +240,11 @@ class Scenes(Choices):
                        "'next' moves on with a single Continue: keep 'next' or "
                        f"'{other}', not both")
             return None
-        target = w.values.get("next")
-        if target is None:
+        goto = self.goto(f, nn, env)
+        if goto is None:
             return None
-        self.refs.append((f.path, nn.start_mark.line + 1, nn.start_mark.column + 1, target))
-        where = self.where(f, nn)
         return [Choice(key=f"{sid}.next", index=0, text=Template(CONTINUE, CONTINUE),
-                       goto=Goto((Route(target, where=where),)), where=where)]
+                       goto=goto, where=self.where(f, nn))]
 
     def way_out(self, f: YamlFile, sid: str, kn, choices: list[Choice]) -> bool:
         """A scene whose every choice is a once-only stay would run out of choices
