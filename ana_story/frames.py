@@ -19,10 +19,6 @@ from .expressions import random_site_draw as _draw
 from .model import Choice, Goto, Location, Scene, Story
 from .state import Frame, State, Step
 
-# turns_since() counts at most this far back (ink's TURNS_SINCE does not stop): explore's
-# key holds it, and a key must take finitely many values. Past it, it reads TURNS_CAP.
-TURNS_CAP = 100
-
 
 def scene_of(story: Story, state: State) -> Scene:
     try:
@@ -101,7 +97,10 @@ def seen_by(state: State) -> State:
     what is on screen). ``state`` itself when neither applies."""
     if not state.let and state.began == state.turn:
         return state
-    return replace(state, variables={**state.variables, **state.let}, turn=state.began)
+    gone = state.turn - state.began  # turns_since() still counts the turns of the visit
+    entered = {k: t - gone for k, t in state.entered.items()} if gone else state.entered
+    return replace(state, variables={**state.variables, **state.let}, turn=state.began,
+                   entered=entered)
 
 
 def returned(story: Story, state: State) -> bool:

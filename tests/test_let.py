@@ -5,6 +5,7 @@ a stay, an undo or a reload; checked at the author's lines, cached, saved, explo
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,67 @@ def test_the_cli_plays_checks_and_explores_a_let_story():
     assert json.loads(r.stdout)["choices"]["stall.4"] > 0
     r = run_cli("check", str(BAD))
     assert r.returncode == 1 and "01-market.yaml:19:19" in r.stdout + r.stderr
+
+
+# turns_since('scene') (rule 9), recorded only for the scenes it names --------------
+
+TURNS = FIXTURES / "let-turns"
+
+
+def test_turns_since_counts_from_the_last_entry_and_is_capped():
+    story, diags = check(TURNS)
+    assert story is not None, diags
+    assert story.timed == ("well",) and story.framed
+    s = engine.new_state(story, 0)
+    assert "You have not been to the well yet." in engine.present(story, s).text
+    s = _take(story, _take(story, s, "Go to the well"), "Continue")
+    assert s.entered == {"well": 1}  # only the scene turns_since() names
+    assert "still wet" in engine.present(story, s).text
+    for n in range(1, 4):
+        s = _take(story, s, "Wait")
+        assert engine.present(story, s).reply == f"Time passes: {n} turns since the well."
+    # a stay does not re-draw the text, but turns_since() still counts its turns
+    assert "Go in" in [c.text for c in engine.present(story, s).available]
+    far = State(s.scene, s.variables, s.visits, s.once, (), 10_000, 0, entered={"well": 1})
+    assert "dry" in engine.present(story, far).text
+    p = engine.present(story, engine.choose(story, far, 1))
+    assert p.reply == "Time passes: 100 turns since the well."  # TURNS_CAP
+
+
+def test_turns_since_names_a_scene_with_did_you_mean(tmp_path):
+    shutil.copytree(TURNS, tmp_path / "s")
+    f = tmp_path / "s" / "01-yard.yaml"
+    f.write_text(f.read_text().replace("if: turns_since('well') >= 4",
+                                       "if: turns_since('wel') >= 4"))
+    story, diags = check(tmp_path / "s")
+    assert story is None
+    [d] = [d for d in diags if d.severity == "error"]
+    assert (d.line, d.column, d.code, d.hint) == (15, 25, "unknown-scene",
+                                                  "did you mean 'well'?")
+
+
+def test_explore_keys_turns_since_capped_so_the_search_ends():
+    story, _ = check(TURNS)
+    report = explore(story)
+    assert report.complete and not report.softlocks and not report.errors
+    assert not report.unreached_choices and 100 <= report.states <= 400
+
+
+def test_a_save_keeps_the_entry_turns(tmp_path):
+    story, _ = check(TURNS)
+    s0 = engine.new_state(story, 0)
+    s1 = _take(story, s0, "Go to the well")
+    s2 = _take(story, s1, "Continue")
+    store = SaveStore(story, tmp_path)
+    store.save("t", SaveData(s2, (s0, s1)))
+    got = store.load("t").data
+    assert got.state.entered == {"well": 1} and [u.entered for u in got.undo] == \
+        [{}, {"well": 1}]
+
+
+def test_the_cli_plays_turns_since():
+    r = run_cli("play", "--plain", str(TURNS), input="2\n1\n1\n2\n2\n2\n3\n")
+    assert r.returncode == 0, r.stderr
+    assert "Time passes: -1 turns since the well." in r.stdout
+    assert "Time passes: 3 turns since the well." in r.stdout
+    assert "THE END: Inside" in r.stdout

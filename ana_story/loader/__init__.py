@@ -30,6 +30,7 @@ from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
 from .stats import Stats
 from .tunnels import problems as tunnel_problems
+from .tunnels import timed_scenes
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
@@ -105,10 +106,11 @@ class _Loader(Stats):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
-        entering, talks, framed = _talks(scenes)
+        timed = timed_scenes(scenes)
+        entering, talks, framed = _talks(scenes, bool(timed))
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
-                     talks=talks, framed=framed, **plain)
+                     talks=talks, framed=framed, timed=timed, **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
@@ -142,10 +144,11 @@ class _Loader(Stats):
         return scenes, chapters
 
 
-def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool, bool]:
+def _talks(scenes: dict[str, Scene], timed: bool) -> tuple[bool, bool, bool]:
     """Story.entering, Story.talks and Story.framed: whether the step needs its
-    conversation part, and frames.py's (let:, calls and returns)."""
-    framed = any(sc.let or any(c.goto.kind for c in sc.choices) for sc in scenes.values())
+    conversation part, and frames.py's (let:, calls and returns, turns_since())."""
+    framed = timed or any(sc.let or any(c.goto.kind for c in sc.choices)
+                          for sc in scenes.values())
     entering = framed or any(sc.enter for sc in scenes.values())
     talks = entering or any(c.stay or c.reply is not None or c.counted
                             for sc in scenes.values() for c in sc.choices)

@@ -1,5 +1,6 @@
 """Tunnels checked once every scene is built: calls that never come round to call
-themselves, regions that stay inside their call, and no return outside a call.
+themselves, regions that stay inside their call, and no return outside a call; and
+the scenes turns_since() names, whose entries the State records.
 
 Definitions (docs/writing-scenes.md, "Tunnels", says the same to authors):
 - a *plain* step is a goto to a scene (a scene id, a route, a random pick, a stay,
@@ -16,8 +17,10 @@ Scenes that nothing reaches are left to the unreachable-scene checks.
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 
+from ..expressions import Expr, Template
 from ..model import Choice, Location, Scene
 
 MAIN = ""  # the main story's name among the places calls are made from
@@ -153,3 +156,26 @@ def _escapes(r: Regions) -> list[tuple[str, tuple[Location | None, str, str, str
                         f"'{sorted(shared)[0]}' (or 'return: {sorted(shared)[0]}', to go on "
                         "there once the call is over)")))
     return out
+
+
+def timed_scenes(scenes: Mapping[str, Scene]) -> tuple[str, ...]:
+    """The scenes turns_since() names (Story.timed): the State records the turn each
+    is entered, and only theirs (the scene ids are checked where they are written)."""
+    found: set[str] = set()
+    for sc in scenes.values():
+        for part in _parts(sc):
+            if part is not None and part.scenes and "turns_since" in part.source:
+                trees = part.trees if isinstance(part, Template) else (part.tree,)
+                found |= {str(getattr(n.args[0], "value", "")) for t in trees
+                          if t is not None for n in ast.walk(t) if isinstance(n, ast.Call)
+                          and isinstance(n.func, ast.Name) and n.func.id == "turns_since"}
+    return tuple(sorted(found))
+
+
+def _parts(sc: Scene) -> list[Expr | Template | None]:
+    parts: list[Expr | Template | None] = [sc.text, sc.title_template]
+    parts += [e for _, e in sc.enter] + [e for _, e in sc.let]
+    for c in sc.choices:
+        parts += [c.text, c.condition, c.locked, c.reply] + [e for _, e in c.effects]
+        parts += [r.condition for r in c.goto.routes]
+    return parts

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Set
 from operator import itemgetter
 
-from ...frames import TURNS_CAP
+from ...expressions.language import TURNS_CAP
 from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
@@ -150,7 +150,7 @@ class Keyer:
     def frame(self, s: State) -> bytes:
         """What a story with 'let:', calls or turns_since() adds to the key, as 8 bytes
         at its end: the live 'let:' frame, the calls waiting (each caller, choice and
-        'let:' frame) and each turns_since() value, capped at frames.TURNS_CAP."""
+        'let:' frame) and each turns_since() value, capped at TURNS_CAP."""
         t = s.turn
         since = tuple(min(t - s.entered[k], TURNS_CAP) if k in s.entered else -1
                       for k in self.timed)
