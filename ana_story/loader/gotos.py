@@ -17,13 +17,13 @@ class Gotos(Exprs):
             sid = self.scene_ref(f, node)
             return None if sid is None else Goto((Route(sid, where=self.where(f, node)),))
         if isinstance(node, yaml.MappingNode):
-            return self.goto_random(f, node, env)
+            return self.goto_map(f, node, env)
         if isinstance(node, yaml.SequenceNode):
             return self.goto_routes(f, node, env)
         self.error(f, node, "wrong-type", "'goto' should name a scene")
         return None
 
-    def goto_random(self, f: YamlFile, node, env: Env) -> Goto | None:
+    def goto_map(self, f: YamlFile, node, env: Env) -> Goto | None:
         """goto's mapping forms: {random: ...}, {call: S}, {return: true | S}."""
         m = self.mapping(f, node, "'goto'", sf.GOTO_MAP)
         if not m:
@@ -39,7 +39,10 @@ class Gotos(Exprs):
             return None
         if forms[0] != "random":
             return self.goto_tunnel(f, forms[0], m[forms[0]][1])
-        rn = m["random"][1]
+        return self.goto_random(f, m["random"][1], env)
+
+    def goto_random(self, f: YamlFile, rn, env: Env) -> Goto | None:
+        """{random: [a, b]} or {random: {a: 3, b: 1}}: a seeded pick."""
         if isinstance(rn, yaml.SequenceNode):
             if not self.fresh(f, rn, "'random'"):
                 return None

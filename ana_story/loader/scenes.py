@@ -123,17 +123,7 @@ class Scenes(Choices):
             ok &= good
         choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending, env)
         ok &= choices is not None
-        cn = w.node("choices") if "choices" in w else None
-        if ending is not None and cn is not None and getattr(cn, "value", None):
-            self.error(f, w.nodes["choices"][0], "ending-with-choices",
-                       f"scene '{sid}' is an ending but has choices",
-                       "remove 'ending' or remove the choices")
-            ok = False
-        if ending is None and ok and not choices:
-            self.error(f, kn, "no-choices", f"scene '{sid}' has no choices and is not an "
-                       "ending: the player would be stuck",
-                       "add choices, or mark it 'ending: <title>'")
-            ok = False
+        ok = self.ends_well(f, sid, kn, w, ending, choices, ok)
         if not ok or text is None or choices is None:
             return None, env
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
@@ -148,6 +138,22 @@ class Scenes(Choices):
             return (), True
         effects = self.effects(f, w.node("enter"), env)
         return tuple(effects or ()), effects is not None
+
+    def ends_well(self, f: YamlFile, sid: str, kn, w: Walked, ending: str | None,
+                  choices: list[Choice] | None, ok: bool) -> bool:
+        """``ok``, and an ending with no choices, or choices with no ending."""
+        cn = w.node("choices") if "choices" in w else None
+        if ending is not None and cn is not None and getattr(cn, "value", None):
+            self.error(f, w.nodes["choices"][0], "ending-with-choices",
+                       f"scene '{sid}' is an ending but has choices",
+                       "remove 'ending' or remove the choices")
+            return False
+        if ending is None and ok and not choices:
+            self.error(f, kn, "no-choices", f"scene '{sid}' has no choices and is not an "
+                       "ending: the player would be stuck",
+                       "add choices, or mark it 'ending: <title>'")
+            return False
+        return ok
 
     def scene_let(self, f: YamlFile, sid: str, w: Walked, env: Env
                   ) -> tuple[tuple[tuple[str, Expr], ...], Env, bool]:
