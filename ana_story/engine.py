@@ -94,7 +94,7 @@ def present(story: Story, state: State) -> Passage:
     scene = scene_of(story, state)
     shown = state
     if story.talks:  # 'let:' names read as variables, draws on the turn the visit began
-        state = seen_by(state)
+        state = seen_by(scene, state)
     text = _text(scene, state)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
@@ -122,7 +122,7 @@ def present(story: Story, state: State) -> Passage:
 def scene_title(scene: Scene, state: State) -> str:
     """The scene's title as the player reads it in ``state`` (a title may be a template,
     and read the scene's 'let:' names)."""
-    return _title(scene, seen_by(state) if state.let else state)
+    return _title(scene, seen_by(scene, state) if state.let else state)
 
 
 def _title(scene: Scene, state: State) -> str:
@@ -228,7 +228,7 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
         raise ChoiceError(f"scene '{scene.id}' has no choice {index + 1}")
     c = scene.choices[index]
     part = c.condition
-    seen = seen_by(state) if story.talks else state  # as present() offered it
+    seen = seen_by(scene, state) if story.talks else state  # as present() offered it
     try:
         if not _available(c, seen, c.fallback and _others_open(scene, seen)):
             raise ChoiceError(f"choice {index + 1} is not available now")

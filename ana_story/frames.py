@@ -91,11 +91,12 @@ def route(goto: Goto, v: dict[str, Any], state: State, what: str, sid: str) -> s
     return routes[-1].scene  # the loader makes the last route unconditional
 
 
-def seen_by(state: State) -> State:
+def seen_by(scene: Scene, state: State) -> State:
     """The State a scene's text, title and conditions read: its 'let:' names among the
     variables, and draws on the turn its visit began (rule: a stay does not re-roll
-    what is on screen). ``state`` itself when neither applies."""
-    if not state.let and state.began == state.turn:
+    what is on screen). ``state`` itself when neither applies (a scene that draws
+    nothing is the same on either turn)."""
+    if not state.let and (state.began == state.turn or not scene.draws):
         return state
     gone = state.turn - state.began  # turns_since() still counts the turns of the visit
     entered = {k: t - gone for k, t in state.entered.items()} if gone else state.entered

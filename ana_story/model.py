@@ -125,6 +125,9 @@ class Scene:
     # 'let:': names computed on each entry after 'enter:', in order, kept in State.let
     # for this visit (frames.py); the scene's own expressions see them as variables
     let: tuple[tuple[str, Expr], ...] = ()
+    # Whether its title, text or a choice's text, condition or locked reason draws: only
+    # then does a stay need them drawn on the turn the visit began (frames.seen_by)
+    draws: bool = False
 
     @property
     def is_ending(self) -> bool:

@@ -126,9 +126,12 @@ class Scenes(Choices):
         ok = self.ends_well(f, sid, kn, w, ending, choices, ok)
         if not ok or text is None or choices is None:
             return None, env
+        shown = [text, title_template] + [p for c in choices
+                                            for p in (c.text, c.condition, c.locked)]
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
                      ending=ending, where=self.where(f, kn), enter=enter, **plain,
                      title_template=title_template, let=let,
+                     draws=any(p is not None and p.site0 for p in shown),
                      next=choices[0].goto.targets[0] if "next" in w and
                      choices[0].goto.targets else None), env
 
