@@ -24,7 +24,7 @@ from ana_story.tools.explore.search import explore
 from ana_story.tools.graph import dot, mermaid
 
 STORY = FIXTURES / "tunnel-photograph"
-BAD = FIXTURES / "tunnel-errors"
+BAD = FIXTURES / "broken" / "tunnel-errors"  # apart: the fixtures beside load cleanly
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +166,25 @@ def test_the_cli_plays_a_tunnel_checks_and_explores_it(tmp_path):
     shutil.copytree(BAD, tmp_path / "bad")
     r = run_cli("check", str(tmp_path / "bad"))
     assert r.returncode == 1 and "cyclic-call" in r.stdout + r.stderr
+
+
+def test_next_takes_routes_a_call_and_a_return(tmp_path):
+    """Rule 10: next: takes what goto takes, shown as one Continue."""
+    (tmp_path / "story.yaml").write_text("title: T\nstart: a\nvariables:\n  n: 0\n")
+    (tmp_path / "01.yaml").write_text(
+        "chapter: One\nscenes:\n"
+        "  a:\n    text: A.\n    next: {call: b}\n"
+        "  b:\n    text: B.\n    enter:\n      n: n + 1\n    next: {return: c}\n"
+        "  c:\n    text: C.\n    next:\n      - if: n > 0\n        to: d\n      - to: a\n"
+        "  d:\n    text: D.\n    ending: D\n")
+    story, diags = check(tmp_path)
+    assert story is not None, diags
+    s = engine.new_state(story)
+    seen = []
+    while not engine.present(story, s).ended:
+        p = engine.present(story, s)
+        assert [c.text for c in p.choices] == ["Continue"]
+        seen.append((s.scene, len(s.stack)))
+        s = engine.choose(story, s, 0)
+    assert seen == [("a", 0), ("b", 1), ("c", 0)] and s.scene == "d"
+    assert story.scenes["a"].next == "b" and story.scenes["c"].next == "d"
