@@ -187,7 +187,7 @@ SCENE_RECORD = Record("scene", "Scene", (
     Field("let", EFFECTS, "Names worked out on each entry (after 'enter:'), in order, "
           "and kept for this visit: the scene's text, title and choices read them like "
           "variables, and its choices' 'set:' may change them until the scene is left.",
-          aliases=("temp", "locals", "where"), attr="let",
+          aliases=("temp", "locals"), attr="let",
           doc="names worked out on each entry, after `enter:`, and kept for this visit "
               "(see [Values for one visit](#values-for-one-visit-let)): `price: "
               "random(10, 20)`"),
