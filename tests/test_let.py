@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,15 @@ def test_the_cli_plays_turns_since():
     assert "Time passes: -1 turns since the well." in r.stdout
     assert "Time passes: 3 turns since the well." in r.stdout
     assert "THE END: Inside" in r.stdout
+
+
+def test_migration_works_out_a_let_frame_that_no_longer_fits_without_rerolling(story):
+    """A save whose let: frame another version named differently: worked out again on
+    the turn its visit began, so the same draw gives the same value."""
+    from ana_story.saves.migration import migrate
+    s = engine.new_state(story, 9)
+    old = replace(s, let={"cost": 3})  # what an older version called it
+    fitted, _, _ = migrate(story, old, (), "Market", strict=False)
+    assert fitted.let == s.let
+    kept, _, _ = migrate(story, s, (), "Market", strict=False)
+    assert kept.let is s.let  # a frame that fits is kept as it is
