@@ -83,6 +83,9 @@ class Goto:
     routes: tuple[Route, ...]
     random: bool = False
     site: int = 0  # random call-site number (see expressions._mix)
+    # A tunnel (frames.py): "call" enters the routes' scene, to come back to the caller;
+    # "return" pops the call and comes back (no routes) or goes to the routes' scene.
+    kind: str = ""
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -125,6 +128,12 @@ class Scene:
     title_template: Template | None = None
     enter: tuple[tuple[str, Expr], ...] = ()  # effects run on each entry (not on a stay)
     next: str | None = None  # moves on with a single Continue (its one choice)
+    # 'let:': names computed on each entry after 'enter:', in order, kept in State.let
+    # for this visit (frames.py); the scene's own expressions see them as variables
+    let: tuple[tuple[str, Expr], ...] = ()
+    # Whether its title, text or a choice's text, condition or locked reason draws: only
+    # then does a stay need them drawn on the turn the visit began (frames.seen_by)
+    draws: bool = False
 
     @property
     def is_ending(self) -> bool:
@@ -170,6 +179,11 @@ class Story:
     # Whether the story has 'enter:', replies, stays or counted choices: a story with
     # none takes the step as it always did, at no cost for them.
     talks: bool = False
+    # Whether any scene has 'let:' or a call/return goto, or turns_since() is used
+    # (then Story.talks and Story.entering are true too): frames.py's parts run only then.
+    framed: bool = False
+    # Scenes turns_since() names: the State records the turn each was last entered.
+    timed: tuple[str, ...] = ()
 
     @property
     def endings(self) -> tuple[Scene, ...]:

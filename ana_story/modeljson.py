@@ -255,6 +255,21 @@ def _get_template(raw: str | list, inp: In) -> Template:
 _CODE: dict[Any, Decode] = {Expr: _get_expr, Template: _get_template}
 
 
+_LET = next(i for i, (name, _) in enumerate(fields_of(Scene)) if name == "let")
+
+
+def _scene_input(inp: In, raw: list) -> In:
+    """What a scene's code is compiled against: with 'let:', its names too (each
+    typed as it was loaded), in an environment of its own, as the loader did."""
+    lets = raw[_LET]
+    if not lets:
+        return inp
+    env = dataclasses.replace(inp.env, variables={**inp.env.variables,
+                                                  **{n: e[1] for n, e in lets}}, cache={})
+    own = In(inp.files, env)
+    return own
+
+
 # --- the story ------------------------------------------------------------------------
 
 def format_id() -> str:
@@ -331,7 +346,8 @@ def read_story(index: dict[str, Any], blob: bytes, display_root: str,
     def build(sid: str, span: list[int]) -> Scene:
         try:
             start, length = span
-            scene: Scene = get_scene(json.loads(blob[start:start + length]), inp)
+            raw = json.loads(blob[start:start + length])
+            scene: Scene = get_scene(raw, _scene_input(inp, raw))
             return scene
         except Exception:  # noqa: BLE001 - a scene we cannot use is rebuilt, whatever is wrong
             return rebuild(sid)

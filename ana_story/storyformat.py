@@ -30,6 +30,7 @@ LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
 NUMBER = "number"  # a number (whole or decimal), written as one
 ITEM = "item"  # an item of a list variable: a name like a variable's
+RETURN = "return"  # true, or a scene id
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -104,9 +105,19 @@ ROUTE = Record("route", "Route", (
           doc="the scene the route leads to", attr="scene"),
 ))
 
-RANDOM_GOTO = Record("random goto", "Goto", (
-    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.", required=True),
+# goto's mapping forms: exactly one of these keys.
+GOTO_MAP = Record("goto map", "Goto", (
+    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.",
+          doc="a seeded random pick: a list of scene ids, or scene id -> weight"),
+    Field("call", SCENE, "A tunnel: go to this scene, to come back here when it returns.",
+          aliases=("gosub", "tunnel"), what="the scene to call",
+          doc="a tunnel: go to this scene; its `return: true` comes back here"),
+    Field("return", RETURN, "End a call: true comes back to the caller (as a stay); a "
+          "scene id goes on to that scene instead.", aliases=("back",),
+          doc="ends a call: `true` comes back to the scene that called (as a stay), a "
+              "scene id goes on to that scene"),
 ))
+RANDOM_GOTO = GOTO_MAP  # its first form, by its older name
 
 CHOICE = Record("choice", "Choice", (
     Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
@@ -114,12 +125,14 @@ CHOICE = Record("choice", "Choice", (
           hint=_TEXT_HINT, prose=True,
           doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
-          "(- if: ..., to: ...; the last without 'if'); or "
-          "{random: [a, b]} / {random: {a: 3, b: 1}}. Without it, the player stays "
+          "(- if: ..., to: ...; the last without 'if'); "
+          "{random: [a, b]} / {random: {a: 3, b: 1}}; {call: S} (a tunnel) or "
+          "{return: true} / {return: S}. Without it, the player stays "
           "in the scene (the choice then needs 'reply' or 'set').",
           aliases=("next", "target", "to", "divert"),
           hint="add 'goto: <scene id>' to say where the choice leads",
-          doc="where the choice leads: a scene id, a list of routes, or `random:`; "
+          doc="where the choice leads: a scene id, a list of routes, `random:`, or a "
+              "tunnel's `call:` or `return:` (see [Tunnels](#tunnels-call-and-return)); "
               "without it the player stays in the scene (see "
               "[Conversations](#conversations-staying-in-a-scene))", attr="goto"),
     Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
@@ -171,10 +184,18 @@ SCENE_RECORD = Record("scene", "Scene", (
           "a choice stays in it).", aliases=("on_enter", "on_entry"),
           doc="variables to change each time the player enters the scene (a choice that "
               "stays does not enter again)", attr="enter"),
-    Field("next", SCENE, "Moves on without a choice: a scene id, shown as one Continue.",
-          aliases=("page_break", "continue"), attr="next",
-          doc="moves on without a choice, to this scene, with a single Continue; "
-              "a scene has `next` or `choices`, not both"),
+    Field("let", EFFECTS, "Names worked out on each entry (after 'enter:'), in order, "
+          "and kept for this visit: the scene's text, title and choices read them like "
+          "variables, and its choices' 'set:' may change them until the scene is left.",
+          aliases=("temp", "locals"), attr="let",
+          doc="names worked out on each entry, after `enter:`, and kept for this visit "
+              "(see [Values for one visit](#values-for-one-visit-let)): `price: "
+              "random(10, 20)`"),
+    Field("next", GOTO, "Moves on without a choice, shown as one Continue: a scene id, "
+          "a list of routes, or {call: ...} / {return: ...}.",
+          aliases=("page_break", "continue"),
+          doc="moves on without a choice, with a single Continue: a scene id, a list of "
+              "routes, a `call:` or a `return:`; a scene has `next` or `choices`, not both"),
 ))
 
 SCENE_FILE = Record("scene file", "Chapter", (
@@ -281,7 +302,7 @@ STORY_FILE = Record("story file", "Story", (
           doc="the stats screen, designed: see [The stats screen](#the-stats-screen)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
 
-RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO, STAT)
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, GOTO_MAP, STAT)
 
 # Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))

@@ -15,6 +15,7 @@ from .language import (
     FUNCTIONS,
     NUMERIC,
     STAT_FUNCTIONS,
+    TURNS_CAP,
     ExprError,
     common_type,
     describe,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 def check_call(ck: Checker, node: ast.Call) -> Checked:
     """A call's compiled tree, type and constant value (NO unless folded)."""
     name = _function(ck, node)
-    if name in ("visits", "seen"):
+    if name in ("visits", "seen", "turns_since"):
         return _scene_count(ck, node, name)
     if name == "taken":
         return _taken(ck, node)
@@ -83,12 +84,25 @@ def _scene_count(ck: Checker, node: ast.Call, name: str) -> Checked:
                         ck.base + arg.col_offset, did_you_mean(scene, ck.env.scenes))
     ck.scenes.add(scene)
     ck.pure = False
+    if name == "turns_since":
+        return _turns_since(scene), "int", NO
     visits = state_attr("visits")
     if name == "seen":
         return ast.Compare(left=const(scene), ops=[ast.In()],
                            comparators=[visits]), "bool", NO
     get = ast.Attribute(value=visits, attr="get", ctx=ast.Load())
     return ast.Call(func=get, args=[const(scene), const(0)], keywords=[]), "int", NO
+
+
+def _turns_since(scene: str) -> ast.expr:
+    """``turns_since('x')``: the turns since the State last entered x (State.entered,
+    kept for the scenes named here: Story.timed), at most TURNS_CAP; -1 if never."""
+    entered = state_attr("entered")
+    ago = ast.BinOp(left=state_attr("turn"), op=ast.Sub(),
+                    right=ast.Subscript(value=entered, slice=const(scene), ctx=ast.Load()))
+    capped = call("_max", const(0), call("_min", ago, const(TURNS_CAP)))
+    return ast.IfExp(test=ast.Compare(left=const(scene), ops=[ast.In()], comparators=[entered]),
+                     body=capped, orelse=const(-1))
 
 
 def _taken(ck: Checker, node: ast.Call) -> Checked:

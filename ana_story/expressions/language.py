@@ -53,6 +53,11 @@ FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
 # A conversation's counts: taken('scene.choice'), how often that choice was taken.
 FUNCTIONS["taken"] = (1, 1)
 FUNCTION_HELP += ", taken('scene.choice')"
+# Turns since a scene was last entered (-1: never), as ink's TURNS_SINCE, but capped:
+# explore's key holds it, and must take finitely many values.
+FUNCTIONS["turns_since"] = (1, 1)
+FUNCTION_HELP += ", turns_since('scene')"
+TURNS_CAP = 100
 
 
 class ExprError(Exception):

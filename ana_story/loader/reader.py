@@ -95,6 +95,7 @@ class Reader:
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
         self.choice_refs: list[tuple[str, int, int, str]] = []  # taken('scene.choice')
+        self.let_names: dict[str, str] = {}  # a 'let:' name -> the first scene with it
         self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
         self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing

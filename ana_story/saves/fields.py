@@ -76,6 +76,7 @@ def play_seconds(value: Any) -> float:
     return float(value)
 
 
+MAX_STACK = 1_000  # calls waiting for their return (the loader refuses cyclic calls)
 MAX_REPLY = 1_000_000  # characters of the reply on screen (the engine's MAX_OUTPUT)
 
 

@@ -26,11 +26,17 @@ def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
 
 
 def scene_graph(story: Story) -> dict[str, list[str]]:
-    """scene id -> the scenes its choices can lead to (conditions ignored)."""
+    """scene id -> the scenes its choices can lead to (conditions ignored); a
+    ``return: true`` leads back to every scene that calls (a safe over-estimate: which
+    one depends on the call waiting)."""
     graph: dict[str, list[str]] = {sid: [] for sid in story.scenes}
     for scene, _, route in edges(story):
         if route.scene not in graph[scene.id]:
             graph[scene.id].append(route.scene)
+    kinds = {s.id: {c.goto.kind for c in s.choices if not c.goto.routes or c.goto.kind
+                    == "call"} for s in story.scenes.values()} if story.framed else {}
+    for sid in (s for s, k in kinds.items() if "return" in k):  # back to any caller
+        graph[sid] += [c for c, k in kinds.items() if "call" in k and c not in graph[sid]]
     return graph
 
 

@@ -17,6 +17,7 @@ in docs/authoring-tools.md.
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -96,9 +97,24 @@ def _functions(scene: Scene) -> list[Callable]:
     return [p.fn for p in parts if p is not None and p.site0 and p.fn is not None]
 
 
+def entry_functions(story: Story, scene: Scene) -> list[Callable]:
+    """The 'let:' code that draws of each scene a choice of ``scene`` enters: a step
+    from ``scene`` is played under every outcome of those draws too, so explore
+    branches on each value a 'let:' can draw."""
+    out: list[Callable] = []
+    for c in scene.choices:
+        for r in c.goto.routes:
+            t = story.scenes.get(r.scene)
+            if t is not None and t.let:
+                out += [e.fn for _, e in t.let if e.site0 and e.fn not in out]
+    return out
+
+
 def drawing_scenes(story: Story) -> frozenset:
-    """Scenes with a draw inside an expression."""
-    return frozenset(sid for sid, sc in story.scenes.items() if _functions(sc))
+    """Scenes with a draw inside an expression, or a choice entering a scene whose
+    'let:' draws."""
+    return frozenset(sid for sid, sc in story.scenes.items()
+                     if _functions(sc) or (story.framed and entry_functions(story, sc)))
 
 
 @contextmanager
@@ -117,7 +133,8 @@ def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
 def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[object]:
     """``act()`` under each combination of the scene's draws: its result, the
     StoryRuntimeError it raised, or None (a choice these draws do not offer)."""
-    fns = _functions(story.scenes[state.scene])
+    scene = story.scenes[state.scene]
+    fns = _functions(scene) + (entry_functions(story, scene) if story.framed else [])
     script = _Script()
     with _patched(fns, script):
         for _ in range(RUNS):
@@ -158,7 +175,8 @@ def choose_all(story: Story, state: State, index: int) -> tuple[list[State], Ana
         if isinstance(out, AnaStoryError):
             error = error or out
         elif isinstance(out, State):
-            afters.setdefault((out.scene, tuple(sorted(out.variables.items()))), out)
+            afters.setdefault((out.scene, tuple(sorted(out.variables.items())),
+                               tuple(sorted(out.let.items()))), out)
     return list(afters.values()), error
 
 
@@ -180,3 +198,32 @@ def failing_seed(story: Story, replayed: Callable[[int], State | None], index: i
         except AnaStoryError:
             continue
     return None
+
+
+def let_drawing(story: Story) -> frozenset:
+    """Scenes whose 'let:' draws (explore records the values drawn on entering them)."""
+    if not story.framed:
+        return frozenset()
+    return frozenset(sid for sid, sc in story.scenes.items()
+                     if any(e.site0 for _, e in sc.let))
+
+
+def sampled_lets(story: Story) -> list[str]:
+    """A sentence for each 'let:' draw explore tries at some of its outcomes only:
+    random(a, b) over more than FACES values (or over bounds that are not constants,
+    which may be)."""
+    out = []
+    for sid in sorted(let_drawing(story)):
+        for name, e in story.scenes[sid].let:
+            for node in ast.walk(e.tree) if e.tree is not None else ():
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id == "random"):
+                    continue
+                ends = [a.value for a in node.args[-2:] if isinstance(a, ast.Constant)
+                        and type(a.value) is int]
+                if len(ends) == 2 and abs(ends[1] - ends[0]) < FACES:
+                    continue
+                out.append(f"scene '{sid}': 'let: {name}: {e.source.strip()}' can draw "
+                           f"more than {FACES} values; explore tried {FACES} of them "
+                           "(both ends, their neighbours and evenly between)")
+    return out

@@ -34,8 +34,8 @@ def _random() -> dict:
 
 
 def _goto() -> dict:
-    return {"oneOf": [_ID, {"type": "array", "minItems": 1, "items": record(sf.ROUTE)},
-                      record(sf.RANDOM_GOTO)]}
+    one = {**record(sf.GOTO_MAP), "minProperties": 1, "maxProperties": 1}
+    return {"oneOf": [_ID, {"type": "array", "minItems": 1, "items": record(sf.ROUTE)}, one]}
 
 
 def _kind(kind: str | sf.Record) -> dict:
@@ -55,6 +55,8 @@ def _kind(kind: str | sf.Record) -> dict:
     }
     if kind in simple:
         return dict(simple[kind])
+    if kind == sf.RETURN:
+        return {"oneOf": [{"const": True}, _ID]}
     return _goto() if kind == sf.GOTO else _random()
 
 

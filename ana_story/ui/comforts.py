@@ -23,6 +23,7 @@ from .. import engine
 from ..digests import blake2s
 from ..engine import Passage
 from ..errors import AnaStoryError
+from ..startfrom import at_scene
 from ..state import State
 from .frontend import GameParts
 from .views import MenuItem
@@ -203,8 +204,10 @@ class Comforts(GameParts):
             sc = self.story.scenes.get(prev.scene)
             entering = sc is None or sc.chapter != p.chapter
         if entering:
-            s = self.state
-            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0, s.taken)
+            s = self.state  # at turn 0: its visit, frames and entry turns begin there
+            snap = replace(s, path=(), turn=0, seed=0, reply="", began=0,
+                           stack=tuple(replace(f, began=0) for f in s.stack),
+                           entered={k: 0 for k in s.entered if k == s.scene})
             self._chapter_marks[p.chapter] = {"scene": s.scene, "state": snap.to_json()}
 
     def chapters_reached(self) -> list[tuple[str, dict]]:
@@ -256,14 +259,14 @@ class Comforts(GameParts):
             raw = mark.get("state")
             snap = state_from_json(raw if isinstance(raw, dict) else {})
             snap, _, _ = migrate(self.story, snap, (), title, strict=False)
-            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed,
-                          snap.taken)
+            state = replace(snap, path=(), turn=0, seed=seed, reply="", began=0)
             engine.present(self.story, state)
             return state
         except (AnaStoryError, Damaged):
             first = chapter.scenes[0]
             base = engine.new_state(self.story, seed)
-            return State(first, base.variables, {first: 1}, frozenset(), (), 0, base.seed)
+            return at_scene(self.story, State(first, base.variables, {first: 1},
+                                              frozenset(), (), 0, base.seed))
 
     # --- "Previously…" --------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Set
 from operator import itemgetter
 
+from ...expressions.language import TURNS_CAP
 from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
@@ -138,9 +139,25 @@ class Keyer:
         caps_taken = sorted(taken_caps(story).items())  # capped like visits
         self.taken = tuple(k for k, _ in caps_taken)
         self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
+        self.framed = story.framed
+        self.timed = story.timed
+        self.frames = _Table()  # (let, stack, turns_since values) -> its number
 
     def __call__(self, s: State) -> bytes:
-        return self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
+        k = self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
+        return k + self.frame(s) if self.framed else k
+
+    def frame(self, s: State) -> bytes:
+        """What a story with 'let:', calls or turns_since() adds to the key, as 8 bytes
+        at its end: the live 'let:' frame, the calls waiting (each caller, choice and
+        'let:' frame) and each turns_since() value, capped at TURNS_CAP."""
+        t = s.turn
+        since = tuple(min(t - s.entered[k], TURNS_CAP) if k in s.entered else -1
+                      for k in self.timed)
+        part = (tuple(sorted(s.let.items())),
+                tuple((f.scene, f.choice, tuple(sorted(f.let.items()))) for f in s.stack),
+                since)
+        return array("Q", [self.frames[part]]).tobytes()
 
     def of(self, scene: str, v: dict, visits: dict, plus: str | None,
            once: frozenset, taken: dict) -> bytes:

@@ -15,6 +15,7 @@ class PathStep:
     choice: str  # the choice's key
     number: int  # what a player types: its place among the available choices
     scene: str  # where it led
+    let: dict | None = None  # the 'let:' values it was entered with, when they were drawn
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Report:
     errors: list = field(default_factory=list)
     loops: list = field(default_factory=list)  # [{"scenes": [...], "exit": bool, ...}]
     widest: list = field(default_factory=list)  # when cut: what kept growing
+    sampled: list = field(default_factory=list)  # 'let:' draws tried at some outcomes only
 
     @property
     def unreached_scenes(self) -> list[str]:
@@ -99,6 +101,9 @@ class Report:
                 out["message"] = f.message
             if f.hint:
                 out["hint"] = f.hint
+            draws = {i: s.let for i, s in enumerate(f.path) if s.let is not None}
+            if draws:  # step -> the 'let:' values its scene was entered with (replayed)
+                out["draws"] = {str(i): dict(v) for i, v in draws.items()}
             if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
                 out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
                                "rounds": f.loop[2]}
@@ -136,6 +141,8 @@ class Report:
                         long=[finding(f) for f in self.long])
         if self.widest:
             data["growing"] = self.widest
+        if self.sampled:
+            data["sampled"] = self.sampled
         return data
 
 

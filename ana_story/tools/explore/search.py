@@ -46,7 +46,15 @@ from ...engine import ChoiceView
 from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State, Step
-from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
+from ..dice import (
+    available_any,
+    choose_all,
+    drawing_scenes,
+    failing_seed,
+    let_drawing,
+    present_error,
+    sampled_lets,
+)
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
@@ -117,6 +125,8 @@ class _Search:
         self.report.scene_hits[start.scene] = 1
         self.queue = deque([start])
         self.drawing = drawing_scenes(story)
+        self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
+        self.report.sampled = sampled_lets(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
 
     def run(self, progress: Progress | None) -> int:
@@ -240,12 +250,14 @@ class _Search:
         """Record the ways on from State ``sid``; queue each State not met before
         (a Move is built into a State only then)."""
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
-        hits = report.scene_hits
+        hits, framed = report.scene_hits, keyer.framed
         for nxt in nexts:
             if type(nxt) is tuple:
                 k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
             else:
                 k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+                if framed:
+                    k += keyer.frame(nxt)
             nid = ids.get(k)
             if nid is None:
                 if len(ids) >= self.max_states:
@@ -255,10 +267,12 @@ class _Search:
                     continue
                 nxt = build(state, nxt) if type(nxt) is tuple else State(
                     nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                    nxt.taken)
+                    nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
+                if framed and nxt.let and nxt.scene in self.let_drawing:
+                    tree.lets[nid] = nxt.let  # the draws its path replays
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
                 self.queue.append(nxt)
             tree.succ.append(nid)
