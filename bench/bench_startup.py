@@ -269,7 +269,8 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
               f"{ms(python)} |",
               f"| `python -c pass` in the pty | {ms(python_pty)} |",
               f"| python + `{FIRST_SCREEN_IMPORTS}` | {ms(libs)} |",
-              f"| `ana-story --version` (the parser with no command built, no story) | {ms(version)} |", "",
+              f"| `ana-story --version` (the parser with no command built, no story) "
+              f"| {ms(version)} |", "",
               "Where the time goes, in one fresh process (medians, in order):", "",
               "| step | time |", "|---|---:|"]
     lines += [f"| {name} | {ms(t)} |" for name, t in zip(PHASE_NAMES, split, strict=False)]

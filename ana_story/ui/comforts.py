@@ -23,7 +23,6 @@ from .. import engine
 from ..digests import blake2s
 from ..engine import Passage
 from ..errors import AnaStoryError
-from ..startfrom import at_scene
 from ..state import State
 from .frontend import GameParts
 from .views import MenuItem
@@ -265,6 +264,7 @@ class Comforts(GameParts):
         except (AnaStoryError, Damaged):
             first = chapter.scenes[0]
             base = engine.new_state(self.story, seed)
+            from ..startfrom import at_scene  # only when a chapter is started again
             return at_scene(self.story, State(first, base.variables, {first: 1},
                                               frozenset(), (), 0, base.seed))
 
