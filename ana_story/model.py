@@ -133,6 +133,28 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Function:
+    """A story function as written (story.yaml's ``functions:``): compiled calls hold
+    its body already, so only the compiler (and the cache, to compile again) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]  # (name, type) in order
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A snippet as written (story.yaml's ``snippets:``): included texts hold its parts
+    already, so only the compiler (and the cache) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     id: str
     title: str
@@ -160,6 +182,9 @@ class Story:
     # Whether the story has 'enter:', replies, stays or counted choices: a story with
     # none takes the step as it always did, at no cost for them.
     talks: bool = False
+    # The story's own functions (callees first) and snippets, as written.
+    functions: tuple[Function, ...] = ()
+    snippets: tuple[Snippet, ...] = ()
 
     @property
     def endings(self) -> tuple[Scene, ...]:

@@ -21,6 +21,7 @@ from .language import (
     list_name,
     unify,
 )
+from .functions import call_function, unknown_function
 from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
 from .statfuncs import check_stat_call
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 def check_call(ck: Checker, node: ast.Call) -> Checked:
     """A call's compiled tree, type and constant value (NO unless folded)."""
+    own = ck.env.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    if own is not None:  # the story's own function, inlined (functions.py)
+        return call_function(ck, node, own)
     name = _function(ck, node)
     if name in ("visits", "seen"):
         return _scene_count(ck, node, name)
@@ -58,7 +62,7 @@ def _function(ck: Checker, node: ast.Call) -> str:
     if name not in FUNCTIONS:
         raise ExprError(f"unknown function '{name}'", "unknown-function",
                         ck.base + node.col_offset,
-                        did_you_mean(name, FUNCTIONS) or
+                        unknown_function(name, ck.env) or
                         f"the story functions are: {FUNCTION_HELP}")
     if node.keywords:
         ck.fail(node, f"{name}() takes no named arguments")

@@ -8,6 +8,7 @@ run-time guards, so ``9**9**9`` is refused when the story is checked.
 from __future__ import annotations
 
 import ast
+import copy
 import math
 from typing import Any, NoReturn
 
@@ -94,6 +95,9 @@ class Checker:
         self.scenes: set[str] = set()
         self.pure = True
         self.item_of: str | None = None  # the list whose items bare names are (lists.py)
+        # a function's or snippet's parameters -> what they stand for (functions.py)
+        self.params: dict[str, Checked] = {}
+        self.inlined = 0  # parts of function bodies written into this one so far
 
     def fail(self, node: ast.AST | None, message: str, code: str = "expression-forbidden",
              hint: str | None = None) -> NoReturn:
@@ -138,7 +142,11 @@ class Checker:
             return const(_TRUE_FALSE[name]), "bool", _TRUE_FALSE[name]
         if name.startswith("_"):
             self.fail(node, f"names starting with '_' are not allowed: '{name}'")
-        if name in FUNCTIONS and name not in self.env.variables:
+        if name in self.params:
+            tree, t, c = self.params[name]
+            return copy.deepcopy(tree), t, c
+        if (name in FUNCTIONS or name in self.env.functions) and \
+                name not in self.env.variables:
             self.fail(node, f"'{name}' is a function; call it like {name}(...)",
                       "expression-syntax")
         t = self.env.variables.get(name)

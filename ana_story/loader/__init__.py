@@ -28,12 +28,13 @@ from ..paths import display_path
 from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
+from .reuse import Reuse
 from .stats import Stats
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
 
-class _Loader(Stats):
+class _Loader(Stats, Reuse):
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
@@ -74,6 +75,8 @@ class _Loader(Stats):
             return None
         meta = self.read_story_file()
         env = None if meta is None else self.declare(meta["variables"])
+        if env is not None:
+            self.reuse(meta, env)
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes, chapters = self.read_scenes(paths, seen, env)
         if not paths:
@@ -98,7 +101,8 @@ class _Loader(Stats):
         entering, talks = _talks(scenes)
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
-                     talks=talks, **plain)
+                     talks=talks, functions=meta["functions"], snippets=meta["snippets"],
+                     **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
