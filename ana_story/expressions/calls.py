@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..suggest import did_you_mean
+from .functions import call_function, unknown_function
 from .language import (
     FUNCTION_HELP,
     FUNCTIONS,
@@ -21,7 +22,6 @@ from .language import (
     list_name,
     unify,
 )
-from .functions import call_function, unknown_function
 from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
 from .statfuncs import check_stat_call

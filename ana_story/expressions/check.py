@@ -8,7 +8,6 @@ run-time guards, so ``9**9**9`` is refused when the story is checked.
 from __future__ import annotations
 
 import ast
-import copy
 import math
 from typing import Any, NoReturn
 
@@ -29,7 +28,7 @@ from .language import (
     unify,
 )
 from .lists import beside, binop, item_name, membership, unknown_name
-from .nodes import NO, Checked, call, const
+from .nodes import NO, Checked, call, clone, const
 from .runtime import evaluate
 from .templatetags import FILTER_FUNCTIONS
 
@@ -143,8 +142,8 @@ class Checker:
         if name.startswith("_"):
             self.fail(node, f"names starting with '_' are not allowed: '{name}'")
         if name in self.params:
-            tree, t, c = self.params[name]
-            return copy.deepcopy(tree), t, c
+            tree, pt, c = self.params[name]
+            return clone(tree), pt, c
         if (name in FUNCTIONS or name in self.env.functions) and \
                 name not in self.env.variables:
             self.fail(node, f"'{name}' is a function; call it like {name}(...)",

@@ -40,7 +40,7 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
     expr = Expr(source, want or t, make_lambda(body), frozenset(checker.reads),
                 frozenset(checker.scenes), checker.pure,
                 first_site if env.next_site != first_site else 0,
-                tree=author_tree(tree, env) if env.functions else tree)
+                tree=author_tree(tree, env))
     if env.next_site == first_site:  # no random draws: the same code serves every use
         env.cache[(source, want)] = expr
     return expr

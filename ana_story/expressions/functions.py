@@ -12,15 +12,13 @@ never draws (the same call gives the same value within a step) and never writes.
 from __future__ import annotations
 
 import ast
-import copy
-import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..suggest import did_you_mean
 from .compiled import Env
 from .language import FUNCTIONS, RANDOM_FUNCTIONS, ExprError, describe
-from .nodes import NO, Checked, const
+from .nodes import NO, Checked, clone, const
 from .parse import parse
 
 if TYPE_CHECKING:
@@ -29,7 +27,12 @@ if TYPE_CHECKING:
 MAX_INLINED_NODES = 5_000  # the size of one function's body once its calls are inlined
 MAX_EXPANDED = 20_000  # the parts function calls may add to one expression
 _LOCAL = "_a"  # the prefix of the locals arguments are worked out into
-_fresh = itertools.count(1)
+_counter = [0]  # locals are numbered afresh for each copy of a body
+
+
+def _fresh() -> str:
+    _counter[0] += 1
+    return f"{_LOCAL}{_counter[0]}"
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,7 @@ def compile_function(name: str, params: tuple[tuple[str, str], ...], source: str
     """Check one body in the story's Env, its parameters typed as declared."""
     from .check import Checker  # check.py reaches this module through calls.py
     tree = parse(source)
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
-                n.func.id in RANDOM_FUNCTIONS:
-            raise ExprError(f"a function cannot draw at random ({n.func.id}() here): it "
-                            "gives the same value for the same arguments", "function-draw",
-                            n.col_offset, "draw where you call it and pass the roll in, "
-                            f"such as {name}({', '.join(p for p, _ in params[:1])}"
-                            f"{', ' if params[:1] else ''}random(1, 6))")
+    _no_draws(name, params, tree)
     ck = Checker(env)
     ck.params = {p: (ast.Name(id=placeholder(p), ctx=ast.Load()), t, NO) for p, t in params}
     try:
@@ -131,6 +127,17 @@ def install_functions(env: Env, records: Any) -> None:
                                                  r.source, env, r.where)
 
 
+def _no_draws(name: str, params: tuple[tuple[str, str], ...], tree: ast.expr) -> None:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
+                n.func.id in RANDOM_FUNCTIONS:
+            example = ", ".join([p for p, _ in params[:1]] + ["random(1, 6)"])
+            raise ExprError(f"a function cannot draw at random ({n.func.id}() here): it "
+                            "gives the same value for the same arguments", "function-draw",
+                            n.col_offset, "draw where you call it and pass the roll in, "
+                            f"such as {name}({example})")
+
+
 def unknown_function(name: str, env: Env) -> str | None:
     return did_you_mean(name, [*FUNCTIONS, *env.functions])
 
@@ -151,10 +158,11 @@ class _Put(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.args:
-            return copy.deepcopy(self.args[node.id])
+            arg: ast.expr = clone(self.args[node.id])
+            return arg
         if node.id.startswith(_LOCAL) and node.id[len(_LOCAL):].isdigit():
             if node.id not in self.renamed:
-                self.renamed[node.id] = f"{_LOCAL}{next(_fresh)}"
+                self.renamed[node.id] = _fresh()
             return ast.Name(id=self.renamed[node.id], ctx=node.ctx)
         return node
 
@@ -162,7 +170,7 @@ class _Put(ast.NodeTransformer):
 def substitute(tree: ast.expr, args: dict[str, ast.expr]) -> ast.expr:
     """A copy of ``tree`` with the names in ``args`` replaced (an author tree's
     parameters by the arguments as written)."""
-    return _Put(args).visit(copy.deepcopy(tree))  # type: ignore[no-any-return]
+    return _Put(args).visit(clone(tree))  # type: ignore[no-any-return]
 
 
 def bind(args: dict[str, ast.expr], uses: dict[str, int],
@@ -175,11 +183,11 @@ def bind(args: dict[str, ast.expr], uses: dict[str, int],
         if uses.get(p, 0) <= 1 or _trivial(arg):
             put[placeholder(p)] = arg
         else:
-            name = f"{_LOCAL}{next(_fresh)}"
+            name = _fresh()
             locals_.append(ast.NamedExpr(target=ast.Name(id=name, ctx=ast.Store()),
                                          value=arg))
             put[placeholder(p)] = ast.Name(id=name, ctx=ast.Load())
-    tree = _Put(put).visit(copy.deepcopy(body))
+    tree = _Put(put).visit(clone(body))
     if not locals_:
         return tree  # type: ignore[no-any-return]  # a NodeTransformer gives an expr back
     return ast.Subscript(value=ast.Tuple(elts=[*locals_, tree], ctx=ast.Load()),
@@ -224,26 +232,31 @@ def _arguments(ck: Checker, node: ast.Call, fn: FunctionBody, shown: str,
                at: str) -> list[ast.expr]:
     """The argument nodes in parameter order (named ones placed by name)."""
     names = [p for p, _ in fn.params]
+    takes = (f"{shown}: {fn.name}() takes {len(names)} argument"
+             f"{'s' if len(names) != 1 else ''} ({', '.join(names)}), not ")
     if len(node.args) > len(names):
-        ck.fail(node, f"{shown}: {fn.name}() takes {len(names)} argument"
-                f"{'s' if len(names) != 1 else ''} ({', '.join(names)}), not "
-                f"{len(node.args) + len(node.keywords)}{at}", "expression-syntax")
+        ck.fail(node, f"{takes}{len(node.args) + len(node.keywords)}{at}",
+                "expression-syntax")
     given: dict[str, ast.expr] = dict(zip(names, node.args, strict=False))
     for kw in node.keywords:
-        if kw.arg is None or kw.arg not in names:
-            ck.fail(kw.value if kw.arg is None else node, f"{shown}: {fn.name}() has no "
-                    f"parameter '{kw.arg}'{at}", "expression-syntax",
-                    did_you_mean(kw.arg or "", names) or f"its parameters are: "
-                    f"{', '.join(names)}")
-        if kw.arg in given:
-            ck.fail(kw.value, f"{shown}: {kw.arg} is given twice", "expression-syntax")
-        given[kw.arg] = kw.value
+        _named(ck, kw, names, given, f"{shown}: {fn.name}()", at)
+        given[str(kw.arg)] = kw.value
     missing = [p for p in names if p not in given]
     if missing:
-        ck.fail(node, f"{shown}: {fn.name}() takes {len(names)} argument"
-                f"{'s' if len(names) != 1 else ''} ({', '.join(names)}), not "
-                f"{len(given)}{at}", "expression-syntax", f"give it {', '.join(missing)} too")
+        ck.fail(node, f"{takes}{len(given)}{at}", "expression-syntax",
+                f"give it {', '.join(missing)} too")
     return [given[p] for p in names]
+
+
+def _named(ck: Checker, kw: ast.keyword, names: list[str], given: dict[str, ast.expr],
+           shown: str, at: str) -> None:
+    """A named argument must name a parameter not given already."""
+    if kw.arg is None or kw.arg not in names:
+        ck.fail(kw.value, f"{shown} has no parameter '{kw.arg}'{at}", "expression-syntax",
+                did_you_mean(kw.arg or "", names) or f"its parameters are: "
+                f"{', '.join(names)}")
+    if kw.arg in given:
+        ck.fail(kw.value, f"{shown}: {kw.arg} is given twice", "expression-syntax")
 
 
 def author_tree(tree: ast.expr, env: Env) -> ast.expr:
@@ -253,7 +266,7 @@ def author_tree(tree: ast.expr, env: Env) -> ast.expr:
             isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
             and n.func.id in env.functions for n in ast.walk(tree)):
         return tree
-    return _Expand(env.functions).visit(copy.deepcopy(tree))  # type: ignore[no-any-return]
+    return _Expand(env.functions).visit(clone(tree))  # type: ignore[no-any-return]
 
 
 class _Expand(ast.NodeTransformer):
@@ -269,7 +282,7 @@ class _Expand(ast.NodeTransformer):
         names = [p for p, _ in fn.params]
         args = dict(zip(names, node.args, strict=False))
         args.update({k.arg: k.value for k in node.keywords if k.arg})
-        out: ast.expr = _Put(args).visit(copy.deepcopy(fn.author))
+        out: ast.expr = _Put(args).visit(clone(fn.author))
         self.size += sum(1 for _ in ast.walk(out))
         if self.size > MAX_EXPANDED:  # the arguments repeat as often as the body names them
             raise ExprError(f"the function calls here grow past {MAX_EXPANDED} parts once "

@@ -104,23 +104,7 @@ def _arguments(b: Any, snip: SnippetText, node: ast.Call | None, shown: str,
     """Each parameter's compiled argument and its author tree (as the includer's
     text reads them: its own let: names and parameters too, given explicitly)."""
     names = [p for p, _ in snip.params]
-    given: dict[str, ast.expr] = {}
-    if node is not None:
-        if len(node.args) > len(names):
-            raise ExprError(f"{shown}: the snippet '{snip.name}' takes {len(names)} "
-                            f"parameter{'s' if len(names) != 1 else ''}"
-                            f"{' (' + ', '.join(names) + ')' if names else ''}, not "
-                            f"{len(node.args)}", "expression-syntax",
-                            base + node.args[len(names)].col_offset)
-        given = dict(zip(names, node.args, strict=False))
-        for kw in node.keywords:
-            if kw.arg is None or kw.arg not in names:
-                raise ExprError(f"{shown}: the snippet '{snip.name}' has no parameter "
-                                f"'{kw.arg}'", "expression-syntax", base + kw.value.col_offset,
-                                did_you_mean(kw.arg or "", names) or (
-                                    f"its parameters are: {', '.join(names)}" if names
-                                    else "it takes none"))
-            given[kw.arg] = kw.value
+    given = _given(snip, node, shown, base) if node is not None else {}
     missing = [p for p in names if p not in given]
     if missing:
         example = ", ".join(f"{p}=..." for p in names)
@@ -132,6 +116,27 @@ def _arguments(b: Any, snip: SnippetText, node: ast.Call | None, shown: str,
     for p, t in snip.params:
         compiled[p], authors[p] = _argument(b, given[p], p, t, shown, base)
     return compiled, authors
+
+
+def _given(snip: SnippetText, node: ast.Call, shown: str, base: int) -> dict[str, ast.expr]:
+    """The include's arguments by parameter name."""
+    names = [p for p, _ in snip.params]
+    if len(node.args) > len(names):
+        listed = f" ({', '.join(names)})" if names else ""
+        raise ExprError(f"{shown}: the snippet '{snip.name}' takes {len(names)} "
+                        f"parameter{'s' if len(names) != 1 else ''}{listed}, not "
+                        f"{len(node.args)}", "expression-syntax",
+                        base + node.args[len(names)].col_offset)
+    given = dict(zip(names, node.args, strict=False))
+    for kw in node.keywords:
+        if kw.arg is None or kw.arg not in names:
+            raise ExprError(f"{shown}: the snippet '{snip.name}' has no parameter "
+                            f"'{kw.arg}'", "expression-syntax", base + kw.value.col_offset,
+                            did_you_mean(kw.arg or "", names) or (
+                                f"its parameters are: {', '.join(names)}" if names
+                                else "it takes none"))
+        given[kw.arg] = kw.value
+    return given
 
 
 def _argument(b: Any, arg: ast.expr, p: str, want: str, shown: str,

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .. import storyfiles, yamlread
+from .. import flowsplit, storyfiles, yamlread
 from .. import storyformat as sf
 from ..declfix import DeclFix
 from ..errors import Diagnostic
@@ -237,9 +237,9 @@ class Reader:
         at = (node.start_mark.line + 1, node.start_mark.column + 1)
         if f.tagged and any(start == at for start, _ in f.tagged) or id(node) in f.split:
             return True  # said already
-        split = yamlread.flow_split(f.lines, node)
+        split = flowsplit.flow_split(f.lines, node)
         if split:
-            found = yamlread.flow_splits("{(", f.lines, node)  # its message and hint
+            found = flowsplit.flow_splits("{(", f.lines, node)  # its message and hint
             message, hint = (found[0][1], found[0][2]) if found else (
                 f"a comma inside '{{ }}' cut a value in two: YAML reads {split[1]} as "
                 "separate entries", "write the entries one per line, without '{ }'")

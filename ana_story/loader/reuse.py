@@ -33,11 +33,11 @@ Entry = tuple[str, tuple[tuple[str, str], ...], str, object, object]  # name, pa
 class Reuse(StoryFile):
     def reuse(self, meta: dict, env: Env) -> None:
         """Read ``functions:`` and ``snippets:`` into ``env`` and ``meta``."""
-        f = meta["file"]
-        meta["functions"] = self.functions(f, meta["functions_node"], env) \
-            if meta.get("functions_node") is not None else ()
-        meta["snippets"] = self.snippets(f, meta["snippets_node"], env) \
-            if meta.get("snippets_node") is not None else ()
+        f, nodes = meta["file"], meta["nodes"]
+        meta["functions"] = self.functions(f, nodes["functions"][1], env) \
+            if "functions" in nodes else ()
+        meta["snippets"] = self.snippets(f, nodes["snippets"][1], env) \
+            if "snippets" in nodes else ()
 
     # ---- names and parameters -----------------------------------------------------------
 
@@ -50,9 +50,9 @@ class Reuse(StoryFile):
                        "word of the story language (true, false, and, or, not, if, else)")
             return False
         if name in FUNCTIONS or name in env.functions:
-            self.error(f, kn, "bad-name", f"'{name}' cannot be {what}: it is "
-                       f"{'a function of the story language' if name in FUNCTIONS else 'a function of the story'}",
-                       "choose another name")
+            whose = "the story language" if name in FUNCTIONS else "the story"
+            self.error(f, kn, "bad-name", f"'{name}' cannot be {what}: it is a function "
+                       f"of {whose}", "choose another name")
             return False
         if name in env.variables:
             self.error(f, kn, "bad-name", f"'{name}' cannot be {what}: it is a story "

@@ -49,8 +49,7 @@ class StoryFile(Scenes):
         meta["variables"] = self.variables(f, m["variables"][1]) if "variables" in m else {}
         meta["renamed"] = self.renamed(f, m["renamed"][1]) if "renamed" in m else {}
         meta["stats_node"] = m["stats"][1] if "stats" in m else None  # read with the env
-        for key in ("functions", "snippets"):  # read with the env too (reuse.py)
-            meta[key + "_node"] = m[key][1] if key in m else None
+        meta["nodes"] = m  # functions: and snippets: are read with the env (reuse.py)
         return meta
 
     def variables(self, f: YamlFile, node) -> dict[str, Variable]:
