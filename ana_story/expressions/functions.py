@@ -252,11 +252,11 @@ def _named(ck: Checker, kw: ast.keyword, names: list[str], given: dict[str, ast.
            shown: str, at: str) -> None:
     """A named argument must name a parameter not given already."""
     if kw.arg is None or kw.arg not in names:
-        ck.fail(kw.value, f"{shown} has no parameter '{kw.arg}'{at}", "expression-syntax",
+        ck.fail(kw, f"{shown} has no parameter '{kw.arg}'{at}", "expression-syntax",
                 did_you_mean(kw.arg or "", names) or f"its parameters are: "
                 f"{', '.join(names)}")
     if kw.arg in given:
-        ck.fail(kw.value, f"{shown}: {kw.arg} is given twice", "expression-syntax")
+        ck.fail(kw, f"{shown}: {kw.arg} is given twice", "expression-syntax")
 
 
 def author_tree(tree: ast.expr, env: Env) -> ast.expr:

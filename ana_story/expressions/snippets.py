@@ -131,7 +131,7 @@ def _given(snip: SnippetText, node: ast.Call, shown: str, base: int) -> dict[str
     for kw in node.keywords:
         if kw.arg is None or kw.arg not in names:
             raise ExprError(f"{shown}: the snippet '{snip.name}' has no parameter "
-                            f"'{kw.arg}'", "expression-syntax", base + kw.value.col_offset,
+                            f"'{kw.arg}'", "expression-syntax", base + kw.col_offset,
                             did_you_mean(kw.arg or "", names) or (
                                 f"its parameters are: {', '.join(names)}" if names
                                 else "it takes none"))
