@@ -4,6 +4,7 @@ ChoiceScript's web/scene.js works it out."""
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from dataclasses import replace
@@ -361,3 +362,28 @@ def test_fair_math_is_scene_js_for_every_stat_and_change():
 ])
 def test_fair_math_exact_values(expr, want):
     assert compile_expr(expr, Env({}))({}, None) == want
+
+
+# ---- saves and explore -------------------------------------------------------------------
+
+def test_a_saved_state_shows_the_same_includes_and_values_after_reload():
+    from ana_story.state import State
+    story = load_story(KITCHEN)
+    state = engine.new_state(story, 11)
+    before = engine.present(story, state)
+    again = State.from_json(state.to_json())
+    assert engine.present(story, again).text == before.text  # the same draws: no re-roll
+    after = engine.choose(story, again, before.available[1].index)
+    assert State.from_json(after.to_json()).variables == after.variables
+
+
+def test_explore_reads_through_functions_to_a_dead_choice(tmp_path):
+    folder = write_story(tmp_path / "s", KITCHEN.joinpath("story.yaml").read_text(),
+                         **{"01-kitchen.yaml": KITCHEN.joinpath("01-kitchen.yaml").read_text()
+                            .replace("can_afford(15)", "can_afford(50)")})
+    r = run_cli("explore", "--format", "json", str(folder))
+    found = [d for d in json.loads(r.stdout)["dead_choices"] if d["choice"] == "kitchen.1"]
+    assert found and found[0]["reason"] == \
+        "its condition 'can_afford(50)' holds in no reachable State"
+    r = run_cli("explore", "--format", "json", str(KITCHEN))
+    assert r.returncode == 0 and json.loads(r.stdout)["dead_choices"] == []
