@@ -287,11 +287,11 @@ def test_a_title_cannot_include(tmp_path):
 
 
 def test_check_on_a_broken_story_names_both_places_and_fails():
-    r = run_cli("check", str(FIXTURES / "reuse-broken"))
+    r = run_cli("check", str(FIXTURES / "broken" / "reuse-call"))
     assert r.returncode == 1
-    assert "reuse-broken/01-kitchen.yaml:8:31: error[type-mismatch] the new value of 'craft': " \
+    assert "reuse-call/01-kitchen.yaml:8:31: error[type-mismatch] the new value of 'craft': " \
            "nudge(craft, 'x'): p is a whole number, not text (the function is defined at " \
-           "tests/fixtures/reuse-broken/story.yaml:8:12)" in r.stdout
+           "tests/fixtures/broken/reuse-call/story.yaml:8:12)" in r.stdout
 
 
 # ---- the flow-map trap -----------------------------------------------------------------

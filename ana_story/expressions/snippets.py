@@ -80,9 +80,11 @@ def include(b: Any, rest: str, rest_off: int, off: int,
         raise ExprError(f"snippets included more than {MAX_DEPTH} deep", "too-large", at)
     shown = ast.unparse(node) if node is not None else name
     args, authors = _arguments(b, snip, node, shown, rest_off)
-    params = {p: (ast.Name(id=placeholder(p), ctx=ast.Load()), t, NO)
-              for p, t in snip.params}
-    sub_env = replace(b.env, variables=snip.variables)  # never the includer's let: names
+    params = placeholders(snip.params)
+    # Never the includer's let: names. The random sites: each include place gets its
+    # own, as the story-wide numbering goes on through the snippet (a site keyed by
+    # where it is written would add the include's place to the snippet's own).
+    sub_env = replace(b.env, variables=snip.variables)
     try:
         sub = build(snip.source, sub_env, params, b.depth + 1)
         joined = sub.joined()
