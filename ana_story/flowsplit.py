@@ -62,14 +62,16 @@ def _seq_split(node) -> tuple[object, str] | None:
 
 
 # A line with a '{' or '[' and, after it, a '(' or another '[': where a split may be.
-_MAY_SPLIT = re.compile(r"[{\[][^\n]*[(\[]")
+# Anchored at the line's start, so a long line is scanned once, not once per '{'.
+_MAY_SPLIT = re.compile(r"^[^{\[\n]*[{\[][^\n]*[(\[]", re.M)
 
 
-def flow_splits(text: str, lines: list[str], root) -> list[tuple[object, str, str, set]]:
+def flow_splits(text: str | None, lines: list[str], root) -> list[tuple[object, str, str, set]]:
     """(where, message, hint, the flow nodes concerned) for each outermost ``{ }`` or
     ``[ ]`` of a file in which a comma cut a value (or a list's item) in two. The
-    loader reads none of those nodes: the author's block form is in the hint."""
-    if root is None or not _MAY_SPLIT.search(text):
+    loader reads none of those nodes: the author's block form is in the hint. (``text``
+    None: look without first asking the file's text whether a split may be there.)"""
+    if root is None or text is not None and not _MAY_SPLIT.search(text):
         return []
     out = []
     stack: list[tuple[object, str]] = [(root, "")]

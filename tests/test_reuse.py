@@ -387,3 +387,15 @@ def test_explore_reads_through_functions_to_a_dead_choice(tmp_path):
         "its condition 'can_afford(50)' holds in no reachable State"
     r = run_cli("explore", "--format", "json", str(KITCHEN))
     assert r.returncode == 0 and json.loads(r.stdout)["dead_choices"] == []
+
+
+def test_looking_for_a_split_is_linear_in_a_long_line():
+    """A 195 KB line of '{{s}}' once took minutes: the look-ahead scanned the rest of
+    the line from every '{'."""
+    import time
+
+    from ana_story import flowsplit, yamlread
+    text = "scenes:\n  big:\n    text: '" + "{{s}}" * 39_000 + "'\n"
+    start = time.perf_counter()
+    assert flowsplit.flow_splits(text, text.split("\n"), yamlread.compose(text)) == []
+    assert time.perf_counter() - start < 2

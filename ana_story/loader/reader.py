@@ -239,7 +239,7 @@ class Reader:
             return True  # said already
         split = flowsplit.flow_split(f.lines, node)
         if split:
-            found = flowsplit.flow_splits("{(", f.lines, node)  # its message and hint
+            found = flowsplit.flow_splits(None, f.lines, node)  # its message and hint
             message, hint = (found[0][1], found[0][2]) if found else (
                 f"a comma inside '{{ }}' cut a value in two: YAML reads {split[1]} as "
                 "separate entries", "write the entries one per line, without '{ }'")
