@@ -82,13 +82,9 @@ def flow_splits(text: str | None, lines: list[str], root) -> list[tuple[object, 
             continue
         seen.add(id(node))
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.flow_style:
-            found = _split_within(lines, node)
-            if found is not None:
-                at, pieces, kind = found
-                inner = {id(n) for n in walk_nodes(node)}
-                out.append((at, f"a comma inside '{kind}' cut a value in two: YAML reads "
-                            f"{pieces} as separate {'items' if kind == '[ ]' else 'entries'}",
-                            _block_hint(lines, node, key, kind), inner))
+            said = _said(lines, node, key)
+            if said is not None:
+                out.append(said)
             continue
         if isinstance(node, yaml.MappingNode):
             stack.extend((v, k.value if isinstance(k, yaml.ScalarNode) else "")
@@ -96,6 +92,17 @@ def flow_splits(text: str | None, lines: list[str], root) -> list[tuple[object, 
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((v, key) for v in reversed(node.value))
     return out
+
+
+def _said(lines: list[str], node, key: str) -> tuple[object, str, str, set] | None:
+    """The error for one outermost flow collection, if a comma cut a value in it."""
+    found = _split_within(lines, node)
+    if found is None:
+        return None
+    at, pieces, kind = found
+    return (at, f"a comma inside '{kind}' cut a value in two: YAML reads {pieces} as "
+            f"separate {'items' if kind == '[ ]' else 'entries'}",
+            _block_hint(lines, node, key, kind), {id(n) for n in walk_nodes(node)})
 
 
 def _split_within(lines: list[str], node) -> tuple[object, str, str] | None:

@@ -399,3 +399,17 @@ def test_looking_for_a_split_is_linear_in_a_long_line():
     start = time.perf_counter()
     assert flowsplit.flow_splits(text, text.split("\n"), yamlread.compose(text)) == []
     assert time.perf_counter() - start < 2
+
+
+def test_includes_that_multiply_are_bounded(tmp_path):
+    """Ten includes of a snippet that includes ten of the next, four deep: 10,000 copies."""
+    story = "title: T\nstart: a\nsnippets:\n  s0: \"" + "x" * 100 + "\"\n" + "".join(
+        f"  s{n}: \"{('{% include s' + str(n - 1) + ' %}') * 10}\"\n" for n in range(1, 5))
+    scenes = SMALL_SCENES.replace("text: Hi.", "text: \"{% include s4 %}\"")
+    import time
+    start = time.perf_counter()
+    got, diags = diags_of(write_story(tmp_path / "s", story, **{"01-a.yaml": scenes}))
+    assert time.perf_counter() - start < 10
+    # at s4's own text (the include that crosses the bound), and where s4 is included
+    assert got == [("01-a.yaml", 4, 23, "too-large"), ("story.yaml", 8, 35, "too-large")], diags
+    assert all("come to more than 200000 characters" in d.message for d in diags)

@@ -20,7 +20,7 @@ from ..suggest import did_you_mean
 from .check import Checker
 from .compiled import Env
 from .functions import bind, placeholder, substitute
-from .language import ExprError, describe
+from .language import MAX_TEMPLATE_LEN, ExprError, describe
 from .nodes import NO, Checked, call
 from .parse import parse
 
@@ -78,6 +78,11 @@ def include(b: Any, rest: str, rest_off: int, off: int,
                             "write it under 'snippets:' in story.yaml"))
     if b.depth >= MAX_DEPTH:
         raise ExprError(f"snippets included more than {MAX_DEPTH} deep", "too-large", at)
+    b.included[0] += len(snip.source)
+    if b.included[0] > MAX_TEMPLATE_LEN:  # a includes b ten times, b includes c ten times...
+        raise ExprError(f"the snippets included in this text come to more than "
+                        f"{MAX_TEMPLATE_LEN} characters", "too-large", at,
+                        "include fewer snippets, or snippets that include fewer")
     shown = ast.unparse(node) if node is not None else name
     args, authors = _arguments(b, snip, node, shown, rest_off)
     params = placeholders(snip.params)
@@ -86,7 +91,7 @@ def include(b: Any, rest: str, rest_off: int, off: int,
     # where it is written would add the include's place to the snippet's own).
     sub_env = replace(b.env, variables=snip.variables)
     try:
-        sub = build(snip.source, sub_env, params, b.depth + 1)
+        sub = build(snip.source, sub_env, params, b.depth + 1, b.included)
         joined = sub.joined()
     except ExprError as e:
         raise ExprError(f"{shown}: {e.message} (in the snippet at {snip.where})", e.code,

@@ -62,10 +62,13 @@ class _Builder:
     """The state of compiling one text: what it reads, its marks, the open ifs."""
 
     def __init__(self, source: str, env: Env, params: dict[str, Checked] | None = None,
-                 depth: int = 0):
+                 depth: int = 0, included: list[int] | None = None):
         self.env = env
         self.params = params or {}  # a snippet's parameters (snippets.py)
         self.depth = depth  # how many includes deep
+        # characters of snippets included into the whole text so far (shared by the
+        # builders of its includes): includes within includes multiply
+        self.included = included if included is not None else [0]
         self.reads: set[str] = set()
         self.scenes: set[str] = set()
         self.marks: list[int] = []
@@ -183,9 +186,9 @@ def compile_template(source: str, env: Env) -> Template:
 
 
 def build(source: str, env: Env, params: dict[str, Checked] | None = None,
-          depth: int = 0) -> _Builder:
+          depth: int = 0, included: list[int] | None = None) -> _Builder:
     """A text's parts read and checked (``params``: a snippet's parameters)."""
-    b = _Builder(source, env, params, depth)
+    b = _Builder(source, env, params, depth, included)
     if depth:
         b.mark = False  # an included snippet's errors are named at the include
     for kind, text, off in _tokens(source):
