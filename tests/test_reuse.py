@@ -413,3 +413,11 @@ def test_includes_that_multiply_are_bounded(tmp_path):
     # at s4's own text (the include that crosses the bound), and where s4 is included
     assert got == [("01-a.yaml", 4, 23, "too-large"), ("story.yaml", 8, 35, "too-large")], diags
     assert all("come to more than 200000 characters" in d.message for d in diags)
+
+
+def test_an_unknown_function_far_from_any_lists_the_storys_own_too(tmp_path):
+    folder = write_story(tmp_path / "s", STORY, **{"01-a.yaml": scenes_with(
+        "        set:\n          craft: zzzzzz(craft)\n")})
+    _, diags = diags_of(folder)
+    assert diags[0].hint.startswith("the story functions are: visits('scene')")
+    assert diags[0].hint.endswith("; and the story's own: nudge")

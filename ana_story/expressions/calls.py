@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from ..suggest import did_you_mean
 from .functions import call_function, unknown_function
 from .language import (
-    FUNCTION_HELP,
     FUNCTIONS,
     NUMERIC,
     STAT_FUNCTIONS,
@@ -62,8 +61,7 @@ def _function(ck: Checker, node: ast.Call) -> str:
     if name not in FUNCTIONS:
         raise ExprError(f"unknown function '{name}'", "unknown-function",
                         ck.base + node.col_offset,
-                        unknown_function(name, ck.env) or
-                        f"the story functions are: {FUNCTION_HELP}")
+                        unknown_function(name, ck.env))
     if node.keywords:
         ck.fail(node, f"{name}() takes no named arguments")
     lo, hi = FUNCTIONS[name]

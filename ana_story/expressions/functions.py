@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..suggest import did_you_mean
 from .compiled import Env
-from .language import FUNCTIONS, RANDOM_FUNCTIONS, ExprError, describe
+from .language import FUNCTION_HELP, FUNCTIONS, RANDOM_FUNCTIONS, ExprError, describe
 from .nodes import NO, Checked, clone, const
 from .parse import parse
 
@@ -138,8 +138,11 @@ def _no_draws(name: str, params: tuple[tuple[str, str], ...], tree: ast.expr) ->
                             f"such as {name}({example})")
 
 
-def unknown_function(name: str, env: Env) -> str | None:
-    return did_you_mean(name, [*FUNCTIONS, *env.functions])
+def unknown_function(name: str, env: Env) -> str:
+    """The hint for an unknown function: the nearest name, else every name."""
+    own = f"; and the story's own: {', '.join(env.functions)}" if env.functions else ""
+    return did_you_mean(name, [*FUNCTIONS, *env.functions]) or \
+        f"the story functions are: {FUNCTION_HELP}{own}"
 
 
 def _trivial(tree: ast.expr) -> bool:
