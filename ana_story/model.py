@@ -150,6 +150,28 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Function:
+    """A story function as written (story.yaml's ``functions:``): compiled calls hold
+    its body already, so only the compiler (and the cache, to compile again) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]  # (name, type) in order
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A snippet as written (story.yaml's ``snippets:``): included texts hold its parts
+    already, so only the compiler (and the cache) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A whole story, validated and ready to play."""
 
@@ -184,6 +206,9 @@ class Story:
     framed: bool = False
     # Scenes turns_since() names: the State records the turn each was last entered.
     timed: tuple[str, ...] = ()
+    # The story's own functions (callees first) and snippets, as written.
+    functions: tuple[Function, ...] = ()
+    snippets: tuple[Snippet, ...] = ()
 
     @property
     def endings(self) -> tuple[Scene, ...]:

@@ -22,6 +22,8 @@ from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from .digests import sha256
 from .expressions import Env, Expr, Template, compile_expr, compile_template
+from .expressions.functions import install_functions
+from .expressions.snippets import install_snippets
 from .model import STORY_FILE, LazyScenes, Location, Scene, Story
 
 # Bump when an encoding written by hand below (files, expressions, texts, the layout
@@ -326,6 +328,10 @@ def index_json(story: Story, out: Out, spans: dict[str, list[int]]) -> bytes:
                    "endings": [s.id for s in story.endings], "files": list(out.files)})
 
 
+# The Story fields decoded first, in this order: the compiler needs them for the rest.
+_FIRST = {"variables": 0, "functions": 1, "snippets": 2}
+
+
 def read_story(index: dict[str, Any], blob: bytes, display_root: str,
                rebuild: Rebuild) -> Story:
     """The story from ``index_json``'s data and the scenes' bytes it points into.
@@ -333,13 +339,17 @@ def read_story(index: dict[str, Any], blob: bytes, display_root: str,
     inp = In([os.path.join(display_root, name) for name in index["files"]])
     data = index["story"]
     values: dict[str, Any] = {}
-    for name, hint in sorted(fields_of(Story), key=lambda f: f[0] != "variables"):
+    for name, hint in sorted(fields_of(Story), key=lambda f: _FIRST.get(f[0], len(_FIRST))):
         if name not in CONTEXT:  # the variables first: the compiler needs their types
             get = decoder(hint)
             values[name] = data[name] if get is None else get(data[name], inp)
             if name == "variables":
                 inp.env = Env({n: v.type for n, v in values[name].items()}, None,
                               lists={n: v for n, v in values[name].items() if v.items})
+            elif name == "functions":  # then what calls and includes compile with
+                install_functions(inp.env, values[name])
+            elif name == "snippets":
+                install_snippets(inp.env, values[name])
     get_scene = decoder(Scene)
     assert get_scene is not None
 

@@ -31,6 +31,11 @@ MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
 NUMBER = "number"  # a number (whole or decimal), written as one
 ITEM = "item"  # an item of a list variable: a name like a variable's
 RETURN = "return"  # true, or a scene id
+EXPRESSION = "expression"  # an expression of any type (a function's value)
+PARAMS = "params"  # parameter name -> its type (int, float, bool, str)
+# A parameter's type as written -> the story language's type.
+PARAM_TYPES = {"int": "int", "float": "float", "bool": "bool", "str": "str", "text": "str",
+               "number": "float"}
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -231,6 +236,35 @@ VARIABLE = Record("variable", "Variable", (
           doc="`true`: the list holds at most one item at a time (an enum)"),
 ), short="The starting value: a number, true/false or text.")
 
+_PARAMS = Field("params", PARAMS, "Parameter name -> its type: int, float, bool or str "
+                "(text and number too).", empty_ok=True, attr="params",
+                aliases=("parameters", "args", "arguments"),
+                doc="each parameter's name and type (`int`, `float`, `bool` or `str`), "
+                    "such as `{x: int, p: int}`")
+
+FUNCTION = Record("function", "Function", (
+    _PARAMS,
+    Field("value", EXPRESSION, "The expression it gives, in its parameters and the "
+          "story's variables; no random draws.", required=True,
+          aliases=("body", "expr", "expression"),
+          what="the function's value", attr="source",
+          hint="add 'value:' with the expression the function gives",
+          doc="the expression it gives, in its parameters and the story's variables "
+              "(no `random()`, `chance()` or `pick()`)"),
+    Field("description", COMMENT, "Notes for authors.", doc="notes for you, never shown"),
+), help="A story function: typed parameters and the expression it gives, written out "
+        "where it is called.")
+
+SNIPPET = Record("snippet", "Snippet", (
+    Field("text", TEMPLATE, "The text it stands for; may hold {{ }}, {% if %} and "
+          "{% include %}.", required=True, aliases=("body", "content", "value"),
+          what="the snippet's text", hint=_TEXT_HINT, prose=True, attr="source",
+          doc="the text it stands for; may hold `{{ }}`, `{% if %}` and other includes"),
+    _PARAMS,
+    Field("description", COMMENT, "Notes for authors.", doc="notes for you, never shown"),
+), help="Text written once, included with {% include name %}.",
+   short="The text it stands for (a snippet without parameters).")
+
 # One entry of the story's own stats screen: exactly one of bar, opposed or value
 # (and, with lists, list) names the variable it shows.
 STAT = Record("stat", "Stat", (
@@ -300,9 +334,20 @@ STORY_FILE = Record("story file", "Story", (
     Field("stats", LIST, "The stats screen the story designs: bars, opposed pairs and "
           "values, in order.", item=STAT, empty_ok=True, attr="stats",
           doc="the stats screen, designed: see [The stats screen](#the-stats-screen)"),
+    Field("functions", MAP, "Name -> a function: typed parameters and the expression it "
+          "gives, written out where it is called.", item=FUNCTION, keys=VAR,
+          aliases=("function", "macros", "def", "defs"), attr="functions",
+          doc="the story's own functions: see [Reuse](#reuse-snippets-and-functions)"),
+    Field("snippets", MAP, "Name -> text written once, included in any text with "
+          "{% include name %}.", item=SNIPPET, keys=VAR,
+          aliases=("snippet", "includes", "include", "widgets", "widget", "passages",
+                   "gosub", "subroutines"), attr="snippets",
+          doc="text written once and included anywhere: see "
+              "[Reuse](#reuse-snippets-and-functions)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
 
-RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, GOTO_MAP, STAT)
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, GOTO_MAP, STAT,
+           FUNCTION, SNIPPET)
 
 # Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..suggest import did_you_mean
+from .functions import call_function, unknown_function
 from .language import (
-    FUNCTION_HELP,
     FUNCTIONS,
     NUMERIC,
     STAT_FUNCTIONS,
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 def check_call(ck: Checker, node: ast.Call) -> Checked:
     """A call's compiled tree, type and constant value (NO unless folded)."""
+    own = ck.env.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    if own is not None:  # the story's own function, inlined (functions.py)
+        return call_function(ck, node, own)
     name = _function(ck, node)
     if name in ("visits", "seen", "turns_since"):
         return _scene_count(ck, node, name)
@@ -59,8 +62,7 @@ def _function(ck: Checker, node: ast.Call) -> str:
     if name not in FUNCTIONS:
         raise ExprError(f"unknown function '{name}'", "unknown-function",
                         ck.base + node.col_offset,
-                        did_you_mean(name, FUNCTIONS) or
-                        f"the story functions are: {FUNCTION_HELP}")
+                        unknown_function(name, ck.env))
     if node.keywords:
         ck.fail(node, f"{name}() takes no named arguments")
     lo, hi = FUNCTIONS[name]

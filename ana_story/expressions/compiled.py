@@ -28,6 +28,9 @@ class Env:
     lists: Mapping[str, Any] = field(default_factory=dict)
     # choice keys named in taken(), in order (the loader checks them once all are built)
     taken: dict[str, None] = field(default_factory=dict)
+    # the story's own functions and snippets, by name (functions.py, snippets.py)
+    functions: dict[str, Any] = field(default_factory=dict)
+    snippets: dict[str, Any] = field(default_factory=dict)
 
     def site(self) -> int:
         n = self.next_site

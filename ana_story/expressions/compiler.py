@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .check import Checker
 from .compiled import Env, Expr
+from .functions import author_tree
 from .language import NUMERIC, ExprError, describe, list_name
 from .lists import as_list
 from .nodes import NO, call
@@ -38,7 +39,8 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
         body = call("_float", body)
     expr = Expr(source, want or t, make_lambda(body), frozenset(checker.reads),
                 frozenset(checker.scenes), checker.pure,
-                first_site if env.next_site != first_site else 0, tree=tree)
+                first_site if env.next_site != first_site else 0,
+                tree=author_tree(tree, env))
     if env.next_site == first_site:  # no random draws: the same code serves every use
         env.cache[(source, want)] = expr
     return expr

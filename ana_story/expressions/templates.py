@@ -12,17 +12,21 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import snippets
 from .check import Checker
 from .compiled import Env, Template
+from .functions import author_tree
 from .language import MAX_MARKS, MAX_TEMPLATE_LEN, ExprError, describe, list_name
 from .lists import show_tree
-from .nodes import call, const
+from .nodes import Checked, call, const
 from .parse import parse
 from .runtime import make_lambda, normalize
 from .templatetags import split_tag, trailing_words, unknown_tag_hint
 
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#.*?#\}", re.S)
-_ALONE = re.compile(r"^[ \t]*(\{%(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})[ \t]*(?:\n|\Z)", re.M)
+# (an include is text in its place: its line stays)
+_ALONE = re.compile(r"^[ \t]*(\{%(?!\s*include\b)(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})[ \t]*"
+                    r"(?:\n|\Z)", re.M)
 
 Branch = tuple[ast.expr | None, list[ast.expr]]  # (condition or None for else, parts)
 Frame = tuple[str, int, list[Branch]]  # ("root" | "if", offset of its tag, branches)
@@ -57,8 +61,14 @@ def _tokens(source: str) -> Iterator[tuple[str, str, int]]:
 class _Builder:
     """The state of compiling one text: what it reads, its marks, the open ifs."""
 
-    def __init__(self, source: str, env: Env):
+    def __init__(self, source: str, env: Env, params: dict[str, Checked] | None = None,
+                 depth: int = 0, included: list[int] | None = None):
         self.env = env
+        self.params = params or {}  # a snippet's parameters (snippets.py)
+        self.depth = depth  # how many includes deep
+        # characters of snippets included into the whole text so far (shared by the
+        # builders of its includes): includes within includes multiply
+        self.included = included if included is not None else [0]
         self.reads: set[str] = set()
         self.scenes: set[str] = set()
         self.marks: list[int] = []
@@ -77,10 +87,11 @@ class _Builder:
         tree = parse(text, off)
         start = off + (len(text) - len(text.lstrip()))
         checker = Checker(self.env, start)
+        checker.params = self.params
         body, t, _ = checker.visit(tree)
         self.reads |= checker.reads
         self.scenes |= checker.scenes
-        self.trees.append(tree)
+        self.trees.append(author_tree(tree, self.env) if self.env.functions else tree)
         return tree, body, t, start
 
     def text(self, text: str, off: int) -> None:
@@ -106,6 +117,8 @@ class _Builder:
         elif word == "else":
             _after_else(self.stack, "else", off)
             self.stack[-1][2].append((None, []))
+        elif word == "include":
+            snippets.include(self, rest, rest_off, off, build)
         elif word == "endif":
             if self.stack[-1][0] != "if":
                 raise ExprError("'{% endif %}' without an open '{% if %}'",
@@ -133,12 +146,25 @@ class _Builder:
             _after_else(self.stack, "elif", off)
             self.stack[-1][2].append((body, []))
 
-    def code(self) -> Any:
-        """The compiled lambda of the whole text, once every tag is closed."""
+    def add(self, part: ast.expr, offset: int) -> None:
+        """A part made elsewhere (an included snippet), marked at ``offset``."""
+        self.parts().append(_marked(self.marks, offset, part) if self.mark else part)
+
+    def joined(self) -> ast.expr:
+        """The whole text's parts joined, once every tag is closed (an included
+        snippet's, which is normalised with the text it is in)."""
+        self.closed()
+        return _concat(self.root)
+
+    def closed(self) -> None:
         if len(self.stack) > 1:
             raise ExprError("'{% if %}' is never closed", "template-syntax",
                             self.stack[-1][1],
                             "add '{% endif %}' where the conditional text ends")
+
+    def code(self) -> Any:
+        """The compiled lambda of the whole text, once every tag is closed."""
+        self.closed()
         count = ast.NamedExpr(target=ast.Name(id="_c", ctx=ast.Store()),
                               value=ast.List(elts=[const(0)], ctx=ast.Load()))
         return make_lambda(call("_norm", count, _concat(self.root)))
@@ -152,7 +178,19 @@ def compile_template(source: str, env: Env) -> Template:
         _check_stray_closers(source)
         return Template(source, normalize(source))
     first_site = env.next_site
-    b = _Builder(source, env)
+    b = build(source, env)
+    fn = b.code()
+    return Template(source, None, fn, frozenset(b.reads), frozenset(b.scenes),
+                    first_site if env.next_site != first_site else 0, marks=tuple(b.marks),
+                    trees=tuple(b.trees))
+
+
+def build(source: str, env: Env, params: dict[str, Checked] | None = None,
+          depth: int = 0, included: list[int] | None = None) -> _Builder:
+    """A text's parts read and checked (``params``: a snippet's parameters)."""
+    b = _Builder(source, env, params, depth, included)
+    if depth:
+        b.mark = False  # an included snippet's errors are named at the include
     for kind, text, off in _tokens(source):
         if kind == "text":
             b.text(text, off)
@@ -160,10 +198,7 @@ def compile_template(source: str, env: Env) -> Template:
             b.expr(text, off)
         else:
             b.tag(text, off)
-    fn = b.code()
-    return Template(source, None, fn, frozenset(b.reads), frozenset(b.scenes),
-                    first_site if env.next_site != first_site else 0, marks=tuple(b.marks),
-                    trees=tuple(b.trees))
+    return b
 
 
 def _counted(part: ast.expr) -> ast.expr:

@@ -28,6 +28,7 @@ from ..paths import display_path
 from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
+from .reuse import Reuse
 from .stats import Stats
 from .tunnels import problems as tunnel_problems
 from .tunnels import timed_scenes
@@ -35,7 +36,7 @@ from .tunnels import timed_scenes
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
 
-class _Loader(Stats):
+class _Loader(Stats, Reuse):
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
@@ -83,6 +84,8 @@ class _Loader(Stats):
             return None
         meta = self.read_story_file()
         env = None if meta is None else self.declare(meta["variables"])
+        if env is not None:
+            self.reuse(meta, env)
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes, chapters = self.read_scenes(paths, seen, env)
         self.let_hints()
@@ -110,7 +113,8 @@ class _Loader(Stats):
         entering, talks, framed = _talks(scenes, bool(timed))
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
-                     talks=talks, framed=framed, timed=timed, **plain)
+                     talks=talks, framed=framed, timed=timed, functions=meta["functions"],
+                     snippets=meta["snippets"], **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
