@@ -33,6 +33,8 @@ VARIATION = re.compile(r"\{%\s*(cycle|sequence|once|shuffle|stopping)\b")
 
 @dataclass(frozen=True)
 class SnippetText:
+    """A snippet ready to include: its parameters typed, its text as written."""
+
     name: str
     params: tuple[tuple[str, str], ...]  # (name, type) in order
     source: str  # its text, without trailing blank space
