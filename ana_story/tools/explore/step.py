@@ -33,7 +33,7 @@ from .key import getter
 
 # What this shortcut knows of the model and of the expression language; anything
 # added later (a field set, a function called) makes the story the engine's.
-_KNOWN_FIELDS = {
+KNOWN_FIELDS = {
     Scene: {"id", "title", "chapter", "text", "choices", "tags", "ending", "notes", "where",
             "title_template", "enter", "next"},
     Choice: {"key", "index", "text", "goto", "condition", "effects", "once", "fallback",
@@ -41,7 +41,7 @@ _KNOWN_FIELDS = {
     Goto: {"routes", "random", "site"},
     Route: {"scene", "condition", "weight", "where"},
 }
-_KNOWN_FUNCTIONS = frozenset({
+KNOWN_FUNCTIONS = frozenset({
     "abs", "cap", "case", "ceil", "chance", "clamp", "fair_add", "fair_sub", "floor", "int",
     "joined", "len", "max", "min", "pick", "random", "round", "seen", "str", "taken",
     "visits"})
@@ -61,15 +61,17 @@ def _taken_keys(part: Expr | Template | None) -> tuple[str, ...]:
     if part is None:
         return ()
     trees = part.trees if isinstance(part, Template) else (part.tree,)
-    return tuple(sorted({n.args[0].value for t in trees if t is not None for n in ast.walk(t)
-                         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                         and n.func.id == "taken" and n.args
-                         and isinstance(n.args[0], ast.Constant)}))
+    keys: set[str] = set()
+    for n in (n for t in trees if t is not None for n in ast.walk(t)):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "taken" \
+                and n.args and isinstance(n.args[0], ast.Constant):
+            keys.add(str(n.args[0].value))
+    return tuple(sorted(keys))
 
 
 def _unknown(obj: Any) -> bool:
     """Whether a field this shortcut does not know is set (not at its default)."""
-    known = _KNOWN_FIELDS[type(obj)] if type(obj) in _KNOWN_FIELDS else set()
+    known = KNOWN_FIELDS.get(type(obj), set())
     for f in fields(obj):
         if f.name in known:
             continue
@@ -90,20 +92,27 @@ def _parts(scene: Scene) -> list:
 
 def covers(story: Story) -> bool:
     """Whether every scene of the story has only what this shortcut knows."""
-    for scene in story.scenes.values():
-        if type(scene) is not Scene or _unknown(scene):
+    return all(_known(scene) for scene in story.scenes.values())
+
+
+def _known(scene: Scene) -> bool:
+    if type(scene) is not Scene or _unknown(scene):
+        return False
+    parts = [c for c in scene.choices] + [c.goto for c in scene.choices] + \
+        [r for c in scene.choices for r in c.goto.routes]
+    if any(type(p) not in KNOWN_FIELDS or _unknown(p) for p in parts):
+        return False
+    return _calls_known(scene)
+
+
+def _calls_known(scene: Scene) -> bool:
+    """Whether the scene's expressions and texts call only functions known here."""
+    for p in _parts(scene):
+        trees = p.trees if isinstance(p, Template) else (p.tree,)
+        if isinstance(p, Template) and p.const is None and not trees:
+            return False  # a text whose calls cannot be read
+        if not _called(trees) <= KNOWN_FUNCTIONS:
             return False
-        for c in scene.choices:
-            if type(c) is not Choice or type(c.goto) is not Goto or _unknown(c) \
-                    or _unknown(c.goto) or any(type(r) is not Route or _unknown(r)
-                                               for r in c.goto.routes):
-                return False
-        for p in _parts(scene):
-            trees = p.trees if isinstance(p, Template) else (p.tree,)
-            if isinstance(p, Template) and p.const is None and not trees:
-                return False  # a text whose calls cannot be read
-            if not _called(trees) <= _KNOWN_FUNCTIONS:
-                return False
     return True
 
 
@@ -158,8 +167,8 @@ class Stepper:
             engine.present(self.story, state)
             return out
         visits = state.visits
-        seen = (state.scene, reads(state.variables), tuple([visits.get(s, 0) for s in counted]),
-                tuple(shown))
+        seen: tuple = (state.scene, reads(state.variables),
+                       tuple([visits.get(s, 0) for s in counted]), tuple(shown))
         if taken:
             seen += tuple([state.taken.get(k, 0) for k in taken])
         if seen not in self.rendered:
