@@ -69,17 +69,14 @@ def _taken_keys(part: Expr | Template | None) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-def _unknown(obj: Any) -> bool:
-    """Whether a field this shortcut does not know is set (not at its default)."""
-    known = KNOWN_FIELDS.get(type(obj), set())
-    for f in fields(obj):
-        if f.name in known:
-            continue
-        default = f.default if f.default is not MISSING else \
-            f.default_factory() if f.default_factory is not MISSING else MISSING
-        if default is MISSING or getattr(obj, f.name) != default:
-            return True
-    return False
+def _extra_fields(cls: type) -> list[tuple[str, Any]]:
+    """(name, default) of each field of ``cls`` this shortcut does not know."""
+    out = []
+    for f in fields(cls):
+        if f.name not in KNOWN_FIELDS.get(cls, ()):
+            out.append((f.name, f.default if f.default is not MISSING else
+                        f.default_factory() if f.default_factory is not MISSING else MISSING))
+    return out
 
 
 def _parts(scene: Scene) -> list:
@@ -91,28 +88,31 @@ def _parts(scene: Scene) -> list:
 
 
 def covers(story: Story) -> bool:
-    """Whether every scene of the story has only what this shortcut knows."""
-    return all(_known(scene) for scene in story.scenes.values())
+    """Whether every scene of the story has only what this shortcut knows: no field
+    it does not know set (at other than its default), no function it does not know."""
+    extra = {cls: _extra_fields(cls) for cls in KNOWN_FIELDS}
+    checked: set[int] = set()  # trees already read (the compile cache shares them)
+    for scene in story.scenes.values():
+        objs = [scene] + [c for c in scene.choices] + [c.goto for c in scene.choices] + \
+            [r for c in scene.choices for r in c.goto.routes]
+        if any(type(o) not in extra or any(d is MISSING or getattr(o, n) != d
+                                           for n, d in extra[type(o)]) for o in objs):
+            return False
+        if not _calls_known(scene, checked):
+            return False
+    return True
 
 
-def _known(scene: Scene) -> bool:
-    if type(scene) is not Scene or _unknown(scene):
-        return False
-    parts = [c for c in scene.choices] + [c.goto for c in scene.choices] + \
-        [r for c in scene.choices for r in c.goto.routes]
-    if any(type(p) not in KNOWN_FIELDS or _unknown(p) for p in parts):
-        return False
-    return _calls_known(scene)
-
-
-def _calls_known(scene: Scene) -> bool:
+def _calls_known(scene: Scene, checked: set[int]) -> bool:
     """Whether the scene's expressions and texts call only functions known here."""
     for p in _parts(scene):
         trees = p.trees if isinstance(p, Template) else (p.tree,)
         if isinstance(p, Template) and p.const is None and not trees:
             return False  # a text whose calls cannot be read
-        if not _called(trees) <= KNOWN_FUNCTIONS:
+        new = [t for t in trees if id(t) not in checked]
+        if not _called(new) <= KNOWN_FUNCTIONS:
             return False
+        checked.update(id(t) for t in new)
     return True
 
 
