@@ -144,11 +144,8 @@ def visit_caps(story: Story) -> dict[str, int | None]:
 
 def parents_of(tree: ast.AST) -> dict[int, ast.AST]:
     """id(node) -> its parent, for every node of ``tree`` but the root."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    return parents
+    return {id(child): node for node in ast.walk(tree)
+            for child in ast.iter_child_nodes(node)}
 
 
 def _counted_scene(node: ast.AST) -> tuple[str, bool] | None:
@@ -182,22 +179,21 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     """scene id -> (variables, counted scenes, once-only choice keys) whose values
     can still change what happens from that scene on.
 
-    A backward liveness analysis over the scene graph: what the scene's own
-    choices read (conditions, routes, the effects that feed something read
-    later) and what any scene it can lead to reads. A variable set in chapter 1
-    and last read in chapter 2 no longer splits States in chapter 3, so explore
-    visits far fewer of them and proves exactly the same.
-    """
+    A backward liveness analysis over the scene graph: what the scene's own choices
+    read (conditions, routes, effects feeding something read later) and what any
+    scene it can lead to reads. A variable last read in chapter 2 no longer splits
+    States in chapter 3, so explore visits far fewer and proves the same."""
     caps = visit_caps(story)
     graph = scene_graph(story)
-    live_v: dict[str, set] = {sid: set() for sid in story.scenes}
-    live_s: dict[str, set] = {sid: set() for sid in story.scenes}
+    ev, es = entry_reads(story)  # live in every scene: see entry_reads
+    live_v: dict[str, set] = {sid: set(ev) for sid in story.scenes}
+    live_s: dict[str, set] = {sid: set(es) for sid in story.scenes}
     live_o: dict[str, set] = {sid: set() for sid in story.scenes}
     changed = True
     while changed:
         changed = False
         for sid, scene in story.scenes.items():
-            v, s, o = set(), set(), set()
+            v, s, o = set(ev), set(es), set()
             for t in graph[sid]:
                 v |= live_v[t]
                 s |= live_s[t]
@@ -212,6 +208,14 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     return {sid: (frozenset(live_v[sid] & set(story.variables)),
                   frozenset(x for x in live_s[sid] if x in caps),
                   frozenset(live_o[sid])) for sid in story.scenes}
+
+
+def entry_reads(story: Story) -> tuple[frozenset, frozenset]:
+    """(variables, counted scenes) any 'enter:' sets or reads: live and exact in every
+    scene, as 'enter:' runs on each entry (it may compound round a loop or fail)."""
+    fx = [(n, e) for s in story.scenes.values() for n, e in s.enter]
+    return (frozenset(n for n, _ in fx) | frozenset(v for _, e in fx for v in e.reads),
+            frozenset(sc for _, e in fx for sc in e.scenes))
 
 
 def _choice_live(c: Choice, v: set[str], s: set[str], o: set[str]) -> None:
@@ -293,16 +297,16 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
     only changed by constant steps (``vision: vision + 1``), a comparison ahead,
     ``vision + steps >= 9``, is ``vision >= 9 - steps`` seen from here. Two values
     that fall in the same gap between those numbers (or on the same number)
-    answer every comparison ahead alike, so they play the same. Explore merges
-    them, which is what keeps a story of many tallies finite. Found by a backward
-    fixpoint over the scene graph; a variable whose thresholds keep moving (a
-    loop that adds to it) is left exact.
+    answer every comparison ahead alike: explore merges them, which keeps a story
+    of many tallies finite. A backward fixpoint; a variable whose thresholds keep
+    moving (a loop adds to it), or that 'enter:' touches, is left exact.
     """
     numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
     local = {sid: [_choice_row(c, numeric) for c in scene.choices]
              for sid, scene in story.scenes.items()}
     pts: dict[str, dict[str, set]] = {sid: {} for sid in story.scenes}
-    cx: dict[str, set] = {sid: set() for sid in story.scenes}
+    entering = entry_reads(story)[0]  # kept exact: see entry_reads
+    cx: dict[str, set] = {sid: set(entering) for sid in story.scenes}
     for sid, rows in local.items():
         for _, _, _, complex_, points in rows:
             cx[sid] |= complex_

@@ -9,9 +9,8 @@ variable's table is a dict, so values equal in Python share a number. Bytes
 hash and compare in C and take some 50 bytes, a tuple of tuples some 500.
 
 In a story with conversations (Story.talks) the key ends with the taken()
-counts, capped as visits are (takencaps.py); with 'enter:' (Story.entering)
-every variable is kept exactly, as 'enter:' effects are outside the live-variable
-analysis.
+counts, capped as visits are (takencaps.py). What 'enter:' sets or reads is kept
+exactly in every scene (analysis.entry_reads).
 """
 from __future__ import annotations
 
@@ -120,14 +119,8 @@ class Keyer:
         self.per_scene: dict[str, tuple] = {}
         self.layout: list[tuple] = []  # scene number -> (exact, tallied, counted)
         risky = fallible_live(story)  # soundness.py: values a failure may hinge on
-        everything = tuple(sorted(story.variables))
-        exact: tuple[str, ...]
-        tallied: tuple[str, ...]
         for number, (sid, (names, counted, once)) in enumerate(live_sets(story).items()):
-            if story.entering:  # 'enter:' effects are outside the live-variable
-                exact, tallied = everything, ()  # analysis: every variable exactly, so
-            else:  # no two States merge that could play differently
-                exact, tallied = _split(names, bounds[sid], risky[sid])
+            exact, tallied = _split(names, bounds[sid], risky[sid])
             cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}

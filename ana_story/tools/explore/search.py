@@ -59,8 +59,10 @@ from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, build
+from .step import Move, Stepper, build, covers
 from .tree import Tree
+
+FAST_STEP = True  # False: every step by the engine (tests compare the two reports)
 
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
@@ -113,9 +115,9 @@ class _Search:
         self.max_states = max_states
         self.key = Keyer(story)
         self.step = Stepper(story)
-        # step.py's shortcut knows nothing of replies, stays, 'enter:' or taken():
-        # a story with any of them (Story.talks) takes every step by the engine
-        self.fast = not story.talks
+        # step.py's shortcut covers what the model had when it was written: a story
+        # with anything else (a 'let:', a call or return) takes every step by the engine
+        self.fast = FAST_STEP and covers(story)
         start = engine.new_state(story, seed)
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
@@ -201,7 +203,7 @@ class _Search:
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
         """(ended, the available choices) of a State; None when showing it fails
         (an error, reported). By step.py's shortcut only in a scene that draws
-        nothing of a story that does not talk."""
+        nothing of a story it covers."""
         story, report = self.story, self.report
         available: Sequence[ChoiceView | Choice]
         try:
@@ -253,7 +255,7 @@ class _Search:
         hits, framed = report.scene_hits, keyer.framed
         for nxt in nexts:
             if type(nxt) is tuple:
-                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
+                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
             else:
                 k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
                 if framed:
