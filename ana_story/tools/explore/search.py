@@ -39,7 +39,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import engine
 from ...engine import ChoiceView
@@ -310,7 +310,6 @@ def _random_outcomes(story: Story, before: State, after: State, choice: Choice) 
         if not visits[chosen]:
             del visits[chosen]
         visits[target] = visits.get(target, 0) + 1
-        out.append(State(target, after.variables, visits, after.once,
-                         before.path + (Step(choice.key, target),), after.turn, after.seed,
-                         after.taken, after.reply))
+        out.append(replace(after, scene=target, visits=visits,
+                           path=before.path + (Step(choice.key, target),)))
     return out

@@ -215,13 +215,14 @@ class Stepper:
             return (target, v, once, target, taken)
         visits = dict(state.visits)
         visits[target] = visits.get(target, 0) + 1
-        entered = State(target, v, visits, once, (), state.turn + 1, state.seed, taken)
+        turn = state.turn + 1  # an entry: the visit begins on this turn (State.began)
+        entered = State(target, v, visits, once, (), turn, state.seed, taken, "", {}, turn)
         v = dict(v)
         for name, expr in enter:
             if expr.site0:
                 raise _Engine
             v[name] = _plain(expr.fn(v, entered))
-        return State(target, v, visits, once, (), state.turn + 1, state.seed, taken)
+        return State(target, v, visits, once, (), turn, state.seed, taken, "", {}, turn)
 
     def _reply(self, state: State, c: Choice, v: dict, once: frozenset, taken: dict) -> None:
         """Render the reply as engine._conversation does (raising as it would), once
@@ -254,7 +255,11 @@ def build(state: State, move: Move) -> State:
     if plus is not None:
         visits = dict(visits)
         visits[plus] = visits.get(plus, 0) + 1
-    return State(target, v, visits, once, (), state.turn + 1, state.seed, taken)
+    # an entry begins its visit on the new turn, a stay keeps the visit's (State.began);
+    # the fast step covers no let:, call or turns_since(), so those parts stay empty
+    turn = state.turn + 1
+    return State(target, v, visits, once, (), turn, state.seed, taken, "", {},
+                 turn if plus is not None else state.began, (), {}, state.dice)
 
 
 def _plain(x: Any) -> Any:
