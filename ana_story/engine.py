@@ -8,7 +8,7 @@ drawn from the State's seed and turn.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NoReturn
 
 from .errors import ChoiceError, StateError, StoryRuntimeError
@@ -279,7 +279,21 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
+# --- old dice (issue 12, rule 5): a State read from a save of format 1 or 2 draws with
+# the load-order site numbers it was saved with (State.dice 1), so its screen and the
+# choice it is about to take draw as before; its next entry into a scene (a visit
+# counted) moves it to the stable sites for good. A stay keeps the old numbering.
 def choose(story: Story, state: State, index: int, target: str | None = None) -> State:
+    """The State after taking choice ``index`` (a ChoiceView.index) in ``state``
+    (see _step)."""
+    after = _step(story, state, index, target)
+    if state.dice == 1 and after.visits.get(after.scene) == state.visits.get(after.scene):
+        return replace(after, dice=1)  # a stay (or a return): no scene entered
+    return after
+# --- end of old dice
+
+
+def _step(story: Story, state: State, index: int, target: str | None = None) -> State:
     """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
     The order of a step: the choice's ``set:``, then its ``reply:``, then (unless it
     stays) the next scene's visits + 1 and its ``enter:``. ``target`` forces where a
@@ -337,7 +351,7 @@ def _conversation(story: Story, scene: Scene, c: Choice, state: State, v: dict[s
     reply = ""
     if c.reply is not None:
         now = State(scene.id, v, state.visits, once, state.path, state.turn, state.seed,
-                    taken)
+                    taken, dice=state.dice)
         try:
             reply = c.reply.render(v, now)
         except EVAL_ERRORS as e:

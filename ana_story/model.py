@@ -80,7 +80,8 @@ class Goto:
 
     routes: tuple[Route, ...]
     random: bool = False
-    site: int = 0  # random call-site number (see expressions._mix)
+    # random call site: (load-order number, stable site); the State's dice picks one
+    site: tuple[int, int] = (0, 0)
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -53,6 +53,10 @@ FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
 # A conversation's counts: taken('scene.choice'), how often that choice was taken.
 FUNCTIONS["taken"] = (1, 1)
 FUNCTION_HELP += ", taken('scene.choice')"
+# Inline variations (variation.py): cycle('a', 'b') shows as {% cycle %} would there.
+FUNCTIONS.update({"cycle": (1, 100), "sequence": (1, 100), "once": (1, 100),
+                  "shuffle": (1, 100)})
+FUNCTION_HELP += ", cycle(a, b, ...), sequence(...), once(...), shuffle(...) in text"
 
 
 class ExprError(Exception):

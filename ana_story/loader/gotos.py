@@ -47,6 +47,7 @@ class Gotos(Exprs):
             self.error(f, rn, "missing-value", "'random' lists no scenes")
         if bad or not routes:
             return None
+        self.place(env, "goto", f"choice {self.choice_key}.goto", ())
         return Goto(tuple(routes), random=True, site=env.site())
 
     def random_weights(self, f: YamlFile, rn) -> tuple[list[Route], bool]:
@@ -92,7 +93,8 @@ class Gotos(Exprs):
             return None
         cond = None
         if "if" in w:
-            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool")
+            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool",
+                                   part=f"choice {self.choice_key}.goto")
         elif not last:
             self.error(f, item, "unreachable-route", "only the last route may "
                        "leave out 'if'; the routes after this one can never be taken",

@@ -94,10 +94,11 @@ class Scenes(Choices):
         w = self.walk(f, vn, f"scene '{sid}'", sf.SCENE_RECORD, owner=kn)
         if w is None:
             return None
+        self.in_scene(sid, vn)  # the place of its texts and expressions (exprs.py)
         plain = sf.plain_values(sf.SCENE_RECORD, w.values)
         title_template, ok = self.title_template(f, w, env)
-        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env) \
-            if "text" in w else None
+        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env,
+                             "text", ("visits", sid)) if "text" in w else None
         ok &= text is not None
         tags = self.tags(f, w.node("tags")) if "tags" in w else ()
         ending = None
@@ -129,7 +130,7 @@ class Scenes(Choices):
         """'enter:': the effects run on each entry, and whether they all compiled."""
         if "enter" not in w:
             return (), True
-        effects = self.effects(f, w.node("enter"), env)
+        effects = self.effects(f, w.node("enter"), env, "enter")
         return tuple(effects or ()), effects is not None
 
     def flow(self, f: YamlFile, sid: str, kn, w: Walked, choices: list[Choice] | None,
@@ -242,7 +243,7 @@ class Scenes(Choices):
                            f"a title may hold {{{{ }}}} and {{% if %}} only, not "
                            f"'{{% {m.group(1)} %}}'", "move the variation into the scene's text")
                 return None, False
-        t = self.template(f, node, "the scene's title", env)
+        t = self.template(f, node, "the scene's title", env, "title")
         if t is None:
             return None, False
         return t, True
