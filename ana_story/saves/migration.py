@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any
 
 from ..model import Story
 from ..state import State, Step
 from ..wording import show_held, show_value
 from .fileformat import Damaged
+
+# A save from before format 3 draws its dice by the old numbering of random events (in
+# the order the story was read) until the player enters the next scene (engine.choose),
+# so nothing already on screen or about to be decided rolls again; from there on they
+# are numbered by their place in the story, and a story edited elsewhere keeps them.
+DICE_NOTE = ("This save was made by an older version. Chance plays on as it did until "
+             "you enter the next scene; from then on, each random event is tied to its "
+             "own place in the story, so it may fall differently than before.")
 
 
 def fingerprint(story: Story) -> str:
@@ -69,9 +78,12 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     scene, visits, moved = _fit_scene(story, state, chapter)
     changes += moved
     path = _fit_path(story, state.path)
-    new_state = State(scene, variables, _fit_visits(story, visits),
-                      _fit_once(story, state.once), path, state.turn, state.seed,
-                      _fit_taken(story, state.taken), state.reply)
+    # replace(): the fields not fitted here (dice, let, the call stack...) are kept
+    new_state = replace(state, scene=scene, variables=variables,
+                        visits=_fit_visits(story, visits), once=_fit_once(story, state.once),
+                        path=path, taken=_fit_taken(story, state.taken))
+    if state.dice == 1:
+        changes.append(DICE_NOTE)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)
@@ -196,8 +208,9 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
     n = len(u.path)
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
-    return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                 upath, u.turn, u.seed, _fit_taken(story, u.taken), u.reply)
+    return replace(u, scene=s, variables=uv, visits=_fit_visits(story, u.visits),
+                   once=_fit_once(story, u.once), path=upath,
+                   taken=_fit_taken(story, u.taken))
 
 
 def _chapter_start(story: Story, chapter: str) -> str:
