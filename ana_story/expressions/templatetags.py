@@ -38,6 +38,20 @@ _FOREIGN = re.compile(
     r"|(?P<harlowe>\((?P<macro>either|cycling-link|seq-link|nth)\s*:)"
     r"|(?P<sugar><<\s*(?P<sugarword>cycle|either|linkcycle|random)\b)")
 _SIGILS = {"&": "cycle", "~": "shuffle", "!": "once"}
+# each foreign word -> our block
+_FOREIGN_WORDS = {"stopping": "sequence", "cycle": "cycle", "shuffle": "shuffle",
+                  "once": "once", "either": "shuffle", "random": "shuffle",
+                  "seq-link": "sequence"}
+
+
+def _foreign_kind(m: re.Match[str]) -> str:
+    """The block that does what another engine's variation ``m`` does."""
+    if m["sigil"]:
+        return _SIGILS[m["sigil"]]
+    if m["inkseq"]:
+        return "sequence"
+    word = m["word"] or m["macro"] or m["sugarword"] or ""
+    return _FOREIGN_WORDS.get(word, "cycle")
 
 
 # Jinja filters whose work a story function does, under that function's name.
@@ -92,12 +106,7 @@ def foreign_syntax(text: str, off: int) -> None:
     m = _FOREIGN.search(text)
     if m is None:
         return
-    kind = ("cycle" if m["ink"] and m["sigil"] == "&" else _SIGILS.get(m["sigil"] or "")
-            or {"stopping": "sequence"}.get(m["word"] or "", m["word"])
-            or ("sequence" if m["inkseq"] else None)
-            or ("shuffle" if m["macro"] == "either" else None)
-            or ("sequence" if m["macro"] == "seq-link" else None)
-            or ("shuffle" if m["sugarword"] in ("either", "random") else "cycle"))
+    kind = _foreign_kind(m)
     what = ("ink's" if m["ink"] or m["inkword"] or m["inkseq"] else
             "Harlowe's" if m["harlowe"] else "SugarCube's")
     shown = m.group()
