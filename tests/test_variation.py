@@ -10,7 +10,7 @@ import json
 import pytest
 from conftest import FIXTURES, run_cli
 
-from ana_story import engine
+from ana_story import cache, engine
 from ana_story.expressions import Env, compile_template
 from ana_story.expressions.variation import _shuffle
 from ana_story.loader import check, load_story
@@ -207,3 +207,36 @@ def test_the_installed_command_plays_the_variations():
     assert "The kettle again." in out and "Pour a cup" in out
     assert "Steam." in out and "More steam, 2 cups now." in out
     assert "The kettle, as always. Mama is back. The letter is gone." in out
+
+
+@pytest.mark.parametrize("name", ["vary-blocks", "vary-dice"])
+def test_the_compiled_story_cache_plays_blocks_and_draws_identically(tmp_path, name,
+                                                                     monkeypatch):
+    import random
+    import shutil
+
+    from ana_story.model import LazyScenes
+
+    def no_rebuild(root):
+        def rebuild(sid):
+            raise AssertionError(f"scene {sid} did not decode from the cache")
+        return rebuild
+    monkeypatch.setattr(cache, "_rebuild_from", no_rebuild)  # decoded, not read again
+    folder = tmp_path / name
+    shutil.copytree(FIXTURES / name, folder)
+    cold = cache.load(folder, folder=tmp_path / "cache")
+    warm = cache.load(folder, folder=tmp_path / "cache")
+    assert isinstance(warm.scenes, LazyScenes) and not isinstance(cold.scenes, LazyScenes)
+    for seed in range(6):
+        shown = []
+        for story in (cold, warm):
+            rng = random.Random(seed)
+            state, seen = engine.new_state(story, seed), []
+            for _ in range(30):
+                p = engine.present(story, state)
+                seen.append((p.text, p.reply, [c.text for c in p.choices]))
+                if p.ended:
+                    break
+                state = engine.choose(story, state, rng.choice(p.available).index)
+            shown.append((seen, state.taken, state.variables))
+        assert shown[0] == shown[1]
