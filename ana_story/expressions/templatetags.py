@@ -29,13 +29,15 @@ OTHER_SPELLINGS = {"elseif": "elif", "elsif": "elif", "else_if": "elif", "end": 
                    "endstopping": "endsequence", "endseq": "endsequence",
                    "endrandom": "endshuffle", "endeither": "endshuffle",
                    "endloop": "endcycle"}
-# Other engines' variations written in plain text, which would show as written.
+# Other engines' variations written in plain text, which would show as written: ink's
+# (a brace: looked for only in text holding one), Harlowe's and SugarCube's macros.
 _FOREIGN = re.compile(
     r"(?P<ink>\{\s*(?P<sigil>[&~!])[^{}]*\})"
     r"|(?P<inkword>\{\s*(?P<word>stopping|cycle|shuffle|once)(?:\s+(?:once|stopping))?\s*:"
     r"[^{}]*\})"
-    r"|(?P<inkseq>\{[^{}|%#\n]*\|[^{}%#]*\})"
-    r"|(?P<harlowe>\((?P<macro>either|cycling-link|seq-link|nth)\s*:)"
+    r"|(?P<inkseq>\{[^{}|%#\n]*\|[^{}%#]*\})")
+_MACROS = re.compile(
+    r"(?P<harlowe>\((?P<macro>either|cycling-link|seq-link|nth)\s*:)"
     r"|(?P<sugar><<\s*(?P<sugarword>cycle|either|linkcycle|random)\b)")
 _SIGILS = {"&": "cycle", "~": "shuffle", "!": "once"}
 # each foreign word -> our block
@@ -46,11 +48,12 @@ _FOREIGN_WORDS = {"stopping": "sequence", "cycle": "cycle", "shuffle": "shuffle"
 
 def _foreign_kind(m: re.Match[str]) -> str:
     """The block that does what another engine's variation ``m`` does."""
-    if m["sigil"]:
-        return _SIGILS[m["sigil"]]
-    if m["inkseq"]:
+    found = m.groupdict()
+    if found.get("sigil"):
+        return _SIGILS[found["sigil"]]
+    if found.get("inkseq"):
         return "sequence"
-    word = m["word"] or m["macro"] or m["sugarword"] or ""
+    word = found.get("word") or found.get("macro") or found.get("sugarword") or ""
     return _FOREIGN_WORDS.get(word, "cycle")
 
 
@@ -103,12 +106,14 @@ def unknown_tag_hint(word: str, open_tag: str = "root") -> str:
 def foreign_syntax(text: str, off: int) -> None:
     """Raise at another engine's variation written in plain text (ink's {&a|b},
     Harlowe's (either:), SugarCube's <<cycle>>), which would be shown as written."""
-    m = _FOREIGN.search(text)
+    m = _FOREIGN.search(text) if "{" in text else None
+    if m is None and ("(" in text or "<<" in text):
+        m = _MACROS.search(text)
     if m is None:
         return
     kind = _foreign_kind(m)
-    what = ("ink's" if m["ink"] or m["inkword"] or m["inkseq"] else
-            "Harlowe's" if m["harlowe"] else "SugarCube's")
+    what = ("ink's" if m.re is _FOREIGN else
+            "Harlowe's" if m.groupdict().get("harlowe") else "SugarCube's")
     shown = m.group()
     shown = shown if len(shown) <= 30 else shown[:30] + "..."
     raise ExprError(f"{what} '{shown}' is not part of this story language: the player "

@@ -32,7 +32,7 @@ class Choices(Gotos):
         said = sf.CHOICE.field
         self.choice_key = key  # its place (exprs.py): choice <key>.text, .set.<name>...
         text = self.template(f, w.node("text"), said("text").said, env, f"choice {key}.text",
-                             ("menu", *self.menu)) if "text" in w else None
+                             ("menu",)) if "text" in w else None
         condition = None
         if "if" in w:
             condition = self.expression(f, w.node("if"), said("if").said, env, "bool",
@@ -87,7 +87,7 @@ class Choices(Gotos):
         if "locked" not in w:
             return None
         locked = self.template(f, w.node("locked"), sf.CHOICE.field("locked").said, env,
-                               f"choice {self.choice_key}.locked", ("menu", *self.menu))
+                               f"choice {self.choice_key}.locked", ("menu",))
         if "if" not in w:
             self.error(f, w.nodes["locked"][0], "locked-without-if",
                        "'locked' explains why a choice is unavailable, but this choice "

@@ -21,24 +21,24 @@ from .reader import YamlFile
 class Exprs(FileReader):
     choice_key = ""  # the choice being read: its parts are "choice <key>.<part>"
     scene_id = ""  # the scene being read ("" in story.yaml)
-    menu: tuple[str, ...] = ()  # its choices' keys: a label's variation counts their takes
+    scene_node = None  # its record
 
     def in_scene(self, sid: str, node) -> None:
-        """Compile what follows as scene ``sid``'s, whose record is ``node``: its
-        choices' keys are read ahead, for a label's count of menu showings."""
-        self.scene_id = sid
-        keys = []
-        cn = next((v for k, v in getattr(node, "value", ())
+        """Compile what follows as scene ``sid``'s, whose record is ``node``."""
+        self.scene_id, self.scene_node = sid, node
+
+    def menu(self) -> tuple[str, ...]:
+        """The keys of the scene's choices, read ahead of building them: a label's
+        variation counts the menu's showings by their takes ("menu" in Env.place)."""
+        sid, keys = self.scene_id, []
+        cn = next((v for k, v in getattr(self.scene_node, "value", ())
                    if isinstance(k, yaml.ScalarNode) and k.value == "choices"), None)
         for i, item in enumerate(cn.value if isinstance(cn, yaml.SequenceNode) else ()):
             cid = next((v.value for k, v in getattr(item, "value", ())
                         if isinstance(k, yaml.ScalarNode) and k.value == "id"
                         and isinstance(v, yaml.ScalarNode)), None)
             keys.append(f"{sid}.{cid if cid is not None else i}")
-        self.menu = tuple(keys)
-
-    def place(self, env: Env, what: str, part: str | None, shown: tuple[str, ...]) -> None:
-        env.place(self.scene_id, part if part is not None else what, shown)
+        return tuple(keys)
 
     def compile_failed(self, f: YamlFile, node, e: ExprError, what: str, src: str, recompile,
                        target: str | None = None) -> None:
@@ -67,7 +67,9 @@ class Exprs(FileReader):
         src = self.text(f, node, what, prose=True)
         if src is None:
             return None
-        self.place(env, what, part, shown)
+        if shown == ("menu",) and "{" in src:  # a label: its keys, when it may vary
+            shown = ("menu", *self.menu())
+        env.place(self.scene_id, part or what, shown)
         def recompile(env2: Env, types: dict) -> Template:
             env2.place(self.scene_id, part or what, shown)
             return compile_template(src, env2)
@@ -79,7 +81,8 @@ class Exprs(FileReader):
             return None
         if len(env.taken) > named:
             self.note_choice_uses(f, node, list(env.taken)[named:])
-        if t.varies and shown[0] != "visits":  # the State counts the takes it reads
+        if t.place is not None and t.place.shown and shown[0] != "visits":
+            # the State counts the takes it reads
             env.taken.update(dict.fromkeys(shown[1:]))
         if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile,
@@ -98,7 +101,7 @@ class Exprs(FileReader):
         src = self.text(f, node, what)
         if src is None:
             return None
-        self.place(env, what, part, ())
+        env.place(self.scene_id, part or what)
         def recompile(env2: Env, types: dict) -> Expr:
             return compile_expr(src, env2, want=types[target] if target else want)
         named = len(env.taken)

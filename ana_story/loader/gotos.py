@@ -47,7 +47,7 @@ class Gotos(Exprs):
             self.error(f, rn, "missing-value", "'random' lists no scenes")
         if bad or not routes:
             return None
-        self.place(env, "goto", f"choice {self.choice_key}.goto", ())
+        env.place(self.scene_id, f"choice {self.choice_key}.goto")
         return Goto(tuple(routes), random=True, site=env.site())
 
     def random_weights(self, f: YamlFile, rn) -> tuple[list[Route], bool]:
