@@ -151,7 +151,7 @@ def test_inline_forms_take_any_values_of_one_kind_and_work_out_only_the_one_show
 
 
 def test_each_mistake_is_reported_at_its_character():
-    _, diags = check(FIXTURES / "vary-broken")
+    _, diags = check(FIXTURES / "broken" / "vary-mistakes")  # apart: fixtures beside load
     got = {(d.line, d.column): d for d in diags if d.severity == "error"}
     assert set(got) == {(6, 17), (13, 16), (20, 38), (27, 23), (34, 18), (41, 9), (46, 16),
                         (54, 11), (56, 38)}
