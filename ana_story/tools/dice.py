@@ -109,7 +109,7 @@ def _functions(scene: Scene) -> list[Callable]:
         parts += [c.condition] + [e for _, e in c.effects] + \
             [r.condition for r in c.goto.routes]
     return [p.fn for p in parts if p is not None and p.fn is not None and (
-        p.site0 or isinstance(p, Template) and p.varies)]
+        p.site0 or p.__class__ is Template and p.varies)]
 
 
 def drawing_scenes(story: Story) -> frozenset:
@@ -119,11 +119,13 @@ def drawing_scenes(story: Story) -> frozenset:
 
 @contextmanager
 def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
-    saved = [{k: fn.__globals__[k] for k in _SCRIPTED} for fn in fns]
+    # only the helpers each function calls (its code's global names) are swapped
+    saved = [{k: fn.__globals__[k] for k in _SCRIPTED if k in fn.__code__.co_names}
+             for fn in fns]
     repl = _scripted(script)
     try:
-        for fn in fns:
-            fn.__globals__.update(repl)
+        for fn, old in zip(fns, saved, strict=True):
+            fn.__globals__.update({k: repl[k] for k in old})
         yield
     finally:
         for fn, old in zip(fns, saved, strict=True):
