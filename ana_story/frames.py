@@ -17,7 +17,7 @@ from .errors import StateError, StoryRuntimeError
 from .expressions import EVAL_ERRORS, MAX_INT, MAX_STR, Expr, LimitError, Template
 from .expressions import random_site_draw as _draw
 from .model import Choice, Goto, Location, Scene, Story
-from .state import Frame, State, Step
+from .state import DICE, Frame, State, Step
 
 
 def scene_of(story: Story, state: State) -> Scene:
@@ -154,8 +154,10 @@ def talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, An
         stack = ()  # an ending clears the stack
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
+    # an entry: the stable dice from here on (a save from before format 3 kept its
+    # load-order numbering until now, through stays and returns: issue 12, rule 5)
     after = State(target, v, visits, once, state.path + (Step(c.key, target),), turn,
-                  state.seed, taken, reply, {}, turn, stack, state.entered, state.dice)
+                  state.seed, taken, reply, {}, turn, stack, state.entered, DICE)
     return entered(story, after, forced) if story.entering else after
 
 
@@ -177,8 +179,10 @@ def _returning(story: Story, c: Choice, state: State, v: dict[str, Any],
         stack = ()
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
+    # an entry: the stable dice from here on (a save from before format 3 kept its
+    # load-order numbering until now, through stays and returns: issue 12, rule 5)
     after = State(target, v, visits, once, state.path + (Step(c.key, target),), turn,
-                  state.seed, taken, reply, {}, turn, stack, state.entered, state.dice)
+                  state.seed, taken, reply, {}, turn, stack, state.entered, DICE)
     return entered(story, after, forced)
 
 

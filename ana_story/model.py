@@ -82,7 +82,8 @@ class Goto:
 
     routes: tuple[Route, ...]
     random: bool = False
-    site: int = 0  # random call-site number (see expressions._mix)
+    # random call site: (load-order number, stable site); the State's dice picks one
+    site: tuple[int, int] = (0, 0)
     # A tunnel (frames.py): "call" enters the routes' scene, to come back to the caller;
     # "return" pops the call and comes back (no routes) or goes to the routes' scene.
     kind: str = ""

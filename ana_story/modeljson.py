@@ -6,7 +6,7 @@ A dataclass is a JSON array of its fields in order; a tuple an array; a mapping 
 object; ``X | None`` is null or X. Three kinds of value need more than their type: a
 story file's path (``model.StoryFile``) is kept as a number in a table of file names
 and joined again to the folder it is read from; compiled expressions and texts are
-kept as their source, type, random-site number and where they were written, and
+kept as their source, type, random-site number, place (Place) and where they were written, and
 compiled again by the same sandboxed compiler as any story, so the JSON holds data
 only and can never run code.
 """
@@ -21,14 +21,14 @@ from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from .digests import sha256
-from .expressions import Env, Expr, Template, compile_expr, compile_template
+from .expressions import Env, Expr, Place, Template, compile_expr, compile_template
 from .expressions.functions import install_functions
 from .expressions.snippets import install_snippets
 from .model import STORY_FILE, LazyScenes, Location, Scene, Story
 
 # Bump when an encoding written by hand below (files, expressions, texts, the layout
 # of the story's index) changes; the model's own shape is fingerprinted by format_id.
-CODEC = 5
+CODEC = 6  # 6: a code's place (its stable random sites, its count of showings)
 CONTEXT = ("scenes", "root")  # Story fields the JSON does not hold as values (see below)
 
 
@@ -144,11 +144,22 @@ def _where(where: Location | None, out: Out) -> list | None:
 
 def _put_code(x: Expr | Template, out: Out) -> Any:
     where = _where(x.where, out)
+    place = None if x.place is None else [x.place.scene, x.place.part, x.place.drawn,
+                                          list(x.place.shown)]
     if isinstance(x, Expr):
-        return [x.source, x.type, x.site0, where]
-    if x.site0 == 0 and where is None and not x.mark_wheres:
+        return [x.source, x.type, x.site0, where, place]
+    if x.site0 == 0 and where is None and not x.mark_wheres and place is None:
         return x.source  # the common case, kept short: plain text from nowhere known
-    return [x.source, x.site0, where, [_where(m, out) for m in x.mark_wheres]]
+    return [x.source, x.site0, where, [_where(m, out) for m in x.mark_wheres], place]
+
+
+def _set_place(env: Env, raw: list | None) -> None:
+    """Compile what follows in the place it was first compiled in (None: none)."""
+    if raw is None:
+        env.place("", "")
+    else:
+        place = Place(raw[0], raw[1], raw[2], tuple(raw[3]))
+        env.place(place.scene, place.part, place.shown, place.drawn)
 
 
 # --- decoding -------------------------------------------------------------------------
@@ -235,9 +246,10 @@ def _get_where(raw: Any, inp: In) -> Location | None:
 
 
 def _get_expr(raw: list, inp: In) -> Expr:
-    source, type_, site, where = raw
+    source, type_, site, where, place = raw
     if site:
         inp.env.next_site = site  # the same draws as when it was loaded from YAML
+    _set_place(inp.env, place)
     e = compile_expr(source, inp.env, want=type_)
     return e if where is None else e.at(_get_where(where, inp))
 
@@ -245,9 +257,10 @@ def _get_expr(raw: list, inp: In) -> Expr:
 def _get_template(raw: str | list, inp: In) -> Template:
     if isinstance(raw, str):
         return compile_template(raw, inp.env)
-    source, site, where, marks = raw
+    source, site, where, marks, place = raw
     if site:
         inp.env.next_site = site
+    _set_place(inp.env, place)
     t = compile_template(source, inp.env)
     if where is None:
         return t

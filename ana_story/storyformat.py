@@ -125,10 +125,12 @@ GOTO_MAP = Record("goto map", "Goto", (
 RANDOM_GOTO = GOTO_MAP  # its first form, by its older name
 
 CHOICE = Record("choice", "Choice", (
-    Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
+    Field("text", TEMPLATE, "What the player reads; may hold {{ }}, {% if %} and "
+          "variation blocks ({% cycle %}...{% or %}...{% endcycle %}).",
           required=True, aliases=("body", "content", "label"), what="the choice's text",
           hint=_TEXT_HINT, prose=True,
-          doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
+          doc="what the player reads; may hold `{{ }}`, `{% if %}` and "
+              "[variation blocks](#text-that-varies-cycle-sequence-once-shuffle)", attr="text"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
           "(- if: ..., to: ...; the last without 'if'); "
           "{random: [a, b]} / {random: {a: 3, b: 1}}; {call: S} (a tunnel) or "
@@ -158,10 +160,11 @@ CHOICE = Record("choice", "Choice", (
     Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
           doc="a name for the choice that saves keep when choices move"),
     Field("reply", TEMPLATE, "What the story answers once the choice is taken; may hold "
-          "{{ }} and {% if %}.", aliases=("response", "answer"), what="the reply",
+          "{{ }}, {% if %} and variation blocks.", aliases=("response", "answer"), what="the reply",
           prose=True, attr="reply",
           doc="what the story answers once the choice is taken, shown before what comes "
-              "next; may hold `{{ }}` and `{% if %}`"),
+              "next; may hold `{{ }}`, `{% if %}` and "
+              "[variation blocks](#text-that-varies-cycle-sequence-once-shuffle)"),
 ))
 
 SCENE_RECORD = Record("scene", "Scene", (
@@ -169,10 +172,12 @@ SCENE_RECORD = Record("scene", "Scene", (
           attr="title", prose=True,
           doc="the scene's heading"),
     Field("text", TEMPLATE, "The prose; paragraphs separated by a blank line. "
-          "May hold {{ expr }} and {% if cond %}...{% endif %}.", required=True,
+          "May hold {{ expr }}, {% if cond %}...{% endif %} and variation blocks "
+          "({% cycle %}...{% or %}...{% endcycle %}).", required=True,
           aliases=("body", "content", "label"), what="the scene's text", hint=_TEXT_HINT,
           prose=True,
-          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}` and `{% if %}`",
+          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}`, "
+              "`{% if %}` and [variation blocks](#text-that-varies-cycle-sequence-once-shuffle)",
           attr="text"),
     Field("choices", LIST, "What the player can do next.", aliases=("options",),
           empty_ok=True, item=CHOICE,

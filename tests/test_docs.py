@@ -28,7 +28,8 @@ def test_the_guide_has_an_example_for_every_feature():
     for feature in ("ending:", "set:", "if:", "locked:", "once: true", "fallback: true",
                     "{{", "{% if", "{% elif", "{% else %}", "visits(", "seen(", "random(",
                     "chance(", "pick(", "random: [", "tags:", "notes:", "- if:", "*almost*",
-                    "**worse**", "visible: true", "false", "2.5", '"Karaganda"'):
+                    "**worse**", "visible: true", "false", "2.5", '"Karaganda"', "{% cycle %}",
+                    "{% sequence %}", "{% once %}", "{% or %}", "shuffle("):
         assert feature in text, feature
 
 

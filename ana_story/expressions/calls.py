@@ -25,6 +25,7 @@ from .language import (
 from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
 from .statfuncs import check_stat_call
+from .variation import KINDS, check_inline
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -40,6 +41,8 @@ def check_call(ck: Checker, node: ast.Call) -> Checked:
         return _scene_count(ck, node, name)
     if name == "taken":
         return _taken(ck, node)
+    if name in KINDS:
+        return check_inline(ck, node, name)
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
@@ -137,19 +140,20 @@ def _need(ck: Checker, node: ast.Call, name: str, args: list[Checked],
 def _draw(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> Checked:
     """random(), chance(), pick(): each call site draws by its own number."""
     ck.pure = False
-    site = const(ck.env.site())
+    old, new = ck.env.site()  # both numbers: the State's dice picks one
+    site = (const(old), const(new))
     trees = [a for a, _, _ in args]
     if name == "random":
         _need(ck, node, name, args, lambda t: t == "int", "whole numbers")
-        return call("_random", STATE, site, *trees), "int", NO
+        return call("_random", STATE, *site, *trees), "int", NO
     if name == "chance":
         _need(ck, node, name, args, lambda t: t in NUMERIC, "a number between 0 and 1")
-        return call("_chance", STATE, site, *trees), "bool", NO
+        return call("_chance", STATE, *site, *trees), "bool", NO
     t = common_type([a[1] for a in args])
     if t is None:
         ck.fail(node, "pick() needs values of one kind", "type-mismatch")
     tup = ast.Tuple(elts=trees, ctx=ast.Load())
-    return call("_pick", STATE, site, tup), t, NO
+    return call("_pick", STATE, *site, tup), t, NO
 
 
 def _text_or_list(t: str) -> bool:

@@ -58,6 +58,10 @@ FUNCTION_HELP += ", taken('scene.choice')"
 FUNCTIONS["turns_since"] = (1, 1)
 FUNCTION_HELP += ", turns_since('scene')"
 TURNS_CAP = 100
+# Inline variations (variation.py): cycle('a', 'b') shows as {% cycle %} would there.
+FUNCTIONS.update({"cycle": (1, 100), "sequence": (1, 100), "once": (1, 100),
+                  "shuffle": (1, 100)})
+FUNCTION_HELP += ", cycle(a, b, ...), sequence(...), once(...), shuffle(...) in text"
 
 
 class ExprError(Exception):

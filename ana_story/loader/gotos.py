@@ -62,6 +62,7 @@ class Gotos(Exprs):
             self.error(f, rn, "missing-value", "'random' lists no scenes")
         if bad or not routes:
             return None
+        env.place(self.scene_id, f"choice {self.choice_key}.goto")
         return Goto(tuple(routes), random=True, site=env.site())
 
     def goto_tunnel(self, f: YamlFile, form: str, vn) -> Goto | None:
@@ -126,7 +127,8 @@ class Gotos(Exprs):
             return None
         cond = None
         if "if" in w:
-            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool")
+            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool",
+                                   part=f"choice {self.choice_key}.goto")
         elif not last:
             self.error(f, item, "unreachable-route", "only the last route may "
                        "leave out 'if'; the routes after this one can never be taken",

@@ -107,14 +107,15 @@ class Scenes(Choices):
         w = self.walk(f, vn, f"scene '{sid}'", sf.SCENE_RECORD, owner=kn)
         if w is None:
             return None, env
+        self.in_scene(sid, vn)  # the place of its texts and expressions (exprs.py)
         plain = sf.plain_values(sf.SCENE_RECORD, w.values)
         enter, ok = self.scene_enter(f, w, env)  # before 'let:': it cannot see the let names
         let, env, good = self.scene_let(f, sid, w, env)
         ok &= good
         title_template, good = self.title_template(f, w, env)
         ok &= good
-        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env) \
-            if "text" in w else None
+        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env,
+                             "text", ("visits", sid)) if "text" in w else None
         ok &= text is not None
         tags = self.tags(f, w.node("tags")) if "tags" in w else ()
         ending = None
@@ -139,7 +140,7 @@ class Scenes(Choices):
         """'enter:': the effects run on each entry, and whether they all compiled."""
         if "enter" not in w:
             return (), True
-        effects = self.effects(f, w.node("enter"), env)
+        effects = self.effects(f, w.node("enter"), env, "enter")
         return tuple(effects or ()), effects is not None
 
     def ends_well(self, f: YamlFile, sid: str, kn, w: Walked, ending: str | None,
@@ -175,7 +176,8 @@ class Scenes(Choices):
             if not self.let_name(f, sid, name, kn, env):
                 ok = False
                 continue
-            expr = self.expression(f, vn, f"the value of '{name}'", own, None)
+            expr = self.expression(f, vn, f"the value of '{name}'", own, None,
+                                   part=f"let.{name}")  # its draws' stable site
             if expr is None or list_name(expr.type) is not None:
                 if expr is not None:
                     self.error(f, vn, "type-mismatch", f"'{name}' would hold a list; a "
@@ -249,6 +251,7 @@ class Scenes(Choices):
                        "'next' moves on with a single Continue: keep 'next' or "
                        f"'{other}', not both")
             return None
+        self.choice_key = f"{sid}.next"  # its draws' stable site (exprs.py)
         goto = self.goto(f, nn, env)
         if goto is None:
             return None
@@ -333,7 +336,7 @@ class Scenes(Choices):
                            f"a title may hold {{{{ }}}} and {{% if %}} only, not "
                            f"'{{% {m.group(1)} %}}'", "move the variation into the scene's text")
                 return None, False
-        t = self.template(f, node, "the scene's title", env)
+        t = self.template(f, node, "the scene's title", env, "title")
         if t is None:
             return None, False
         return t, True

@@ -16,6 +16,14 @@ from ..state import Frame, State, Step
 from ..wording import show_held, show_value
 from .fileformat import Damaged
 
+# A save from before format 3 draws its dice by the old numbering of random events (in
+# the order the story was read) until the player enters the next scene (engine.choose),
+# so nothing already on screen or about to be decided rolls again; from there on they
+# are numbered by their place in the story, and a story edited elsewhere keeps them.
+DICE_NOTE = ("This save was made by an older version. Chance plays on as it did until "
+             "you enter the next scene; from then on, each random event is tied to its "
+             "own place in the story, so it may fall differently than before.")
+
 
 def fingerprint(story: Story) -> str:
     """A hash of what a save depends on: variables with their types and starting
@@ -90,6 +98,8 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     if state.let or state.stack or state.entered or story.framed or state.dice != new_state.dice:
         new_state, more = _fit_frames(story, state, new_state, chapter, strict)
         changes += more
+    if state.dice == 1:
+        changes.append(DICE_NOTE)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)

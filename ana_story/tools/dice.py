@@ -8,7 +8,10 @@ under every outcome of its draws: the text and conditions (``present``) and
 each choice (``choose``), with the scene's own compiled code given scripted
 draws instead of the hash of (seed, turn, call site). An error under any of
 them is a finding, a choice any of them offers is taken, and every distinct
-State a choice can lead to is a successor.
+State a choice can lead to is a successor. A variation block (``{% cycle %}``
+and the like) is played the same way, each of its alternatives in turn: its
+count comes from visits and takes, which explore's key may cap, so without this
+an alternative shown only on a late visit might never be rendered.
 
 ``random(a, b)`` over more than ``FACES`` values is tried at ``FACES`` of them
 (both ends, the values next to them, and evenly between), and at most ``RUNS``
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 
 from .. import engine
 from ..errors import AnaStoryError, StoryRuntimeError
+from ..expressions import Template
 from ..model import Scene, Story
 from ..state import State
 
@@ -70,31 +74,43 @@ def _faces(lo: int, hi: int) -> list[int]:
 
 
 def _scripted(script: _Script) -> dict[str, Callable]:
-    def _random(s, site, lo, hi):
+    def _random(s, old, new, lo, hi):
         if lo > hi:
             lo, hi = hi, lo
         faces = _faces(lo, hi)
         return faces[script.draw(len(faces))]
 
-    def _chance(s, site, p):
+    def _chance(s, old, new, p):
         outcomes = [o for o, possible in ((True, p > 0), (False, p < 1)) if possible]
         return outcomes[script.draw(len(outcomes))] if outcomes else False
 
-    def _pick(s, site, options):
+    def _pick(s, old, new, options):
         return options[script.draw(len(options))]
 
-    return {"_random": _random, "_chance": _chance, "_pick": _pick}
+    def _vary(kind, n, k):  # a spent once (kind 2) shows nothing: index k
+        return script.draw(k + 1 if kind == 2 else k)
+
+    def _shuffle(s, site, n, k):
+        return script.draw(k)
+
+    return {"_random": _random, "_chance": _chance, "_pick": _pick, "_vary": _vary,
+            "_shuffle": _shuffle}
+
+
+_SCRIPTED = ("_random", "_chance", "_pick", "_vary", "_shuffle")
 
 
 def _functions(scene: Scene) -> list[Callable]:
-    """The scene's compiled code that draws (expressions without draws are
-    shared between uses through the compile cache, and are never touched)."""
+    """The scene's compiled code that draws or varies (expressions without draws
+    are shared between uses through the compile cache, and are never touched)."""
     parts: list = [scene.text] + [c.text for c in scene.choices] + \
-        [c.locked for c in scene.choices if c.locked is not None]
+        [c.locked for c in scene.choices if c.locked is not None] + \
+        [c.reply for c in scene.choices if c.reply is not None]
     for c in scene.choices:
         parts += [c.condition] + [e for _, e in c.effects] + \
             [r.condition for r in c.goto.routes]
-    return [p.fn for p in parts if p is not None and p.site0 and p.fn is not None]
+    return [p.fn for p in parts if p is not None and p.fn is not None and (
+        p.site0 or p.__class__ is Template and p.varies)]
 
 
 def entry_functions(story: Story, scene: Scene) -> list[Callable]:
@@ -119,11 +135,13 @@ def drawing_scenes(story: Story) -> frozenset:
 
 @contextmanager
 def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
-    saved = [{k: fn.__globals__[k] for k in ("_random", "_chance", "_pick")} for fn in fns]
+    # only the helpers each function calls (its code's global names) are swapped
+    saved = [{k: fn.__globals__[k] for k in _SCRIPTED if k in fn.__code__.co_names}
+             for fn in fns]
     repl = _scripted(script)
     try:
-        for fn in fns:
-            fn.__globals__.update(repl)
+        for fn, old in zip(fns, saved, strict=True):
+            fn.__globals__.update({k: repl[k] for k in old})
         yield
     finally:
         for fn, old in zip(fns, saved, strict=True):

@@ -28,7 +28,7 @@ from typing import Any
 from ... import engine
 from ...expressions import MAX_INT, MAX_STR, Expr, Template
 from ...model import Choice, Goto, Route, Scene, Story
-from ...state import State
+from ...state import DICE, State
 from .key import getter
 
 # What this shortcut knows of the model and of the expression language; anything
@@ -259,7 +259,8 @@ def build(state: State, move: Move) -> State:
     # the fast step covers no let:, call or turns_since(), so those parts stay empty
     turn = state.turn + 1
     return State(target, v, visits, once, (), turn, state.seed, taken, "", {},
-                 turn if plus is not None else state.began, (), {}, state.dice)
+                 turn if plus is not None else state.began, (), {},
+                 DICE if plus is not None else state.dice)
 
 
 def _plain(x: Any) -> Any:
