@@ -76,7 +76,7 @@ def story():
 
 
 def shown_text(passage: engine.Passage) -> str:
-    parts = [passage.text]
+    parts = [passage.reply, passage.text]  # a reply is on screen too, above the text
     for c in passage.shown:
         parts.append(c.text)
         if c.reason:
