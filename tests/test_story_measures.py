@@ -109,9 +109,11 @@ def acknowledgement() -> tuple[dict[str, bool], dict[str, str]]:
     """Per choice (by key) met in random runs beside at least one other available choice:
     whether it was acknowledged at every such decision, and why not when it was not.
 
-    A choice is acknowledged at a decision when it has a reply there, or stays in the scene
-    (a line of a conversation), or the passage it leads to differs from the passage every
-    other available choice there leads to (so the text differs with the choice)."""
+    A choice is acknowledged at a decision when what the reader reads next (its reply, then
+    the next scene's text; a line of a conversation shows its reply alone) differs from what
+    every other choice open there leads to. That is the issue's "has a reply, leads to text
+    that differs with the choice, or stays in a conversation", measured strictly: a reply or
+    a stay counts only when it says something no other open choice says."""
     story = load()
     ok: dict[str, bool] = {}
     why: dict[str, str] = {}
@@ -130,8 +132,7 @@ def acknowledgement() -> tuple[dict[str, bool], dict[str, str]]:
                     c = scene.choices[v.index]
                     same = [o.key for o in open_ if o.index != v.index
                             and texts[o.index] == texts[v.index]]
-                    good = bool(c.reply is not None and texts[v.index].split("\n", 1)[0]
-                                or c.stay or not same)
+                    good = not same
                     if not good:
                         why.setdefault(c.key, f"leads to the same passage as {same[0]}")
                     ok[c.key] = ok.get(c.key, True) and good
