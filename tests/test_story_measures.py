@@ -256,9 +256,17 @@ def test_spelling_is_clean(story):
 def test_four_stats_on_the_story_s_own_screen(story):
     kinds = {s.variable: s.kind for s in story.stats}
     assert kinds == {"voice": "opposed", "craft": "bar", "mama": "bar", "viktor": "bar"}
-    hidden_numbers = [n for n, v in story.variables.items()
-                      if v.type in ("int", "float") and n not in kinds and n != "talk"]
-    assert hidden_numbers == [], "a hidden number: make it a flag, or show it"
+    assert {n for n, v in story.variables.items() if v.visible} == set(kinds)
+
+
+def test_no_hidden_tally(story):
+    """No hidden number accumulates: every number that a choice moves from its own value
+    (``x: x + 1``) is one of the stats on the screen. A hidden number may only be set to a
+    constant, as a flag or a conversation's beat is (``dreamt: 1``)."""
+    shown = {s.variable for s in story.stats}
+    tallies = sorted({f"{sc.id}: {name}" for sc in story.scenes.values() for c in sc.choices
+                      for name, expr in c.effects if name not in shown and name in expr.reads})
+    assert tallies == [], "a hidden number that adds up: make it a flag, or show it"
 
 
 def test_every_reachable_value_of_a_stat_lies_inside_its_bar(story):
