@@ -259,14 +259,25 @@ def test_four_stats_on_the_story_s_own_screen(story):
     assert {n for n, v in story.variables.items() if v.visible} == set(kinds)
 
 
-def test_no_hidden_tally(story):
-    """No hidden number accumulates: every number that a choice moves from its own value
-    (``x: x + 1``) is one of the stats on the screen. A hidden number may only be set to a
-    constant, as a flag or a conversation's beat is (``dreamt: 1``)."""
+def test_no_hidden_number_decides_anything_outside_its_conversation(story):
+    """A number the screen does not show is only a conversation's beat: the scene that sets
+    it is the only one whose choices test it (``talk == 1``, ``hale_last != 0``); anywhere
+    else only texts read it. So no hidden number opens a door later, or decides an ending."""
     shown = {s.variable for s in story.stats}
-    tallies = sorted({f"{sc.id}: {name}" for sc in story.scenes.values() for c in sc.choices
-                      for name, expr in c.effects if name not in shown and name in expr.reads})
-    assert tallies == [], "a hidden number that adds up: make it a flag, or show it"
+    hidden = {n for n, v in story.variables.items()
+              if v.type in ("int", "float") and n not in shown}
+    set_in: dict[str, set[str]] = {}
+    tested_in: dict[str, set[str]] = {}
+    for sc in story.scenes.values():
+        for c in sc.choices:
+            for name, _ in c.effects:
+                set_in.setdefault(name, set()).add(sc.id)
+            exprs = [c.condition] + [r.condition for r in c.goto.routes]
+            for e in exprs:
+                for name in (e.reads if e is not None else ()):
+                    tested_in.setdefault(name, set()).add(sc.id)
+    leaks = {n: sorted(tested_in.get(n, set()) - set_in.get(n, set())) for n in hidden}
+    assert {n: where for n, where in leaks.items() if where} == {}
 
 
 def test_every_reachable_value_of_a_stat_lies_inside_its_bar(story):
