@@ -52,6 +52,8 @@ def test_size(story):
     for scene in story.scenes.values():
         words += len(WORD.findall(TAGS.sub(" ", scene.text.source)))
         words += sum(len(WORD.findall(TAGS.sub(" ", c.text.source))) for c in scene.choices)
+        words += sum(len(WORD.findall(TAGS.sub(" ", c.reply.source)))  # replies are prose
+                     for c in scene.choices if c.reply)
     assert words >= 15_000, words
 
 
@@ -150,6 +152,8 @@ def story_words(story) -> set[str]:
             parts.append(c.text.source)
             if c.locked:
                 parts.append(c.locked.source)
+            if c.reply:
+                parts.append(c.reply.source)
         for part in parts:
             words.update(w.lower() for w in WORD.findall(TAGS.sub(" ", part)))
     return words
