@@ -88,7 +88,8 @@ def test_every_ending_reflects_what_came_before(story):
 
 def test_at_least_five_threads_are_tracked(story):
     assert len(story.variables) >= 5
-    assert sum(v.visible for v in story.variables.values()) >= 5
+    # issue 14: three or four stats the reader can read (w-late's design has four)
+    assert sum(v.visible for v in story.variables.values()) >= 4
 
 
 def sets_and_reads(story):
@@ -137,8 +138,10 @@ def test_every_chapter_has_two_choices_read_later(story):
 def test_no_false_choices(story):
     for scene in story.scenes.values():
         signatures = [(tuple((n, e.source) for n, e in c.effects), c.goto.targets,
-                       c.goto.random) for c in scene.choices]
-        # two choices with the same effects and the same destination are one choice
+                       c.goto.random, c.reply.source if c.reply else None)
+                      for c in scene.choices]
+        # two choices with the same effects, destination and reply are one choice (lines of
+        # a conversation that only answer differently are different choices)
         assert len(set(signatures)) == len(signatures), scene.id
 
 
