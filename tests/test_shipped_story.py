@@ -52,6 +52,8 @@ def test_size(story):
     for scene in story.scenes.values():
         words += len(WORD.findall(TAGS.sub(" ", scene.text.source)))
         words += sum(len(WORD.findall(TAGS.sub(" ", c.text.source))) for c in scene.choices)
+        words += sum(len(WORD.findall(TAGS.sub(" ", c.reply.source)))  # replies are prose
+                     for c in scene.choices if c.reply)
     assert words >= 15_000, words
 
 
@@ -142,7 +144,8 @@ def test_no_false_choices(story):
         signatures = [(tuple((n, e.source) for n, e in c.effects), c.goto.targets,
                        c.goto.random, c.reply.source if c.reply else None)
                       for c in scene.choices]
-        # two choices with the same effects, destination and reply are one choice
+        # two choices with the same effects, destination and reply are one choice (lines of
+        # a conversation that only answer differently are different choices)
         assert len(set(signatures)) == len(signatures), scene.id
 
 
@@ -156,6 +159,8 @@ def story_words(story) -> set[str]:
             parts.append(c.text.source)
             if c.locked:
                 parts.append(c.locked.source)
+            if c.reply:
+                parts.append(c.reply.source)
         for part in parts:
             words.update(w.lower() for w in WORD.findall(TAGS.sub(" ", part)))
     return words

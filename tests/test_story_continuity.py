@@ -31,6 +31,10 @@ def flag(name: str) -> Callable[[State], bool]:
     return lambda s: bool(s.variables.get(name))
 
 
+def value(name: str, *values: str) -> Callable[[State], bool]:
+    return lambda s: s.variables.get(name) in values
+
+
 def both(*tests: Callable[[State], bool]) -> Callable[[State], bool]:
     return lambda s: all(t(s) for t in tests)
 
@@ -62,6 +66,22 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"\bDina\b", "Mama's assistant at the stall", seen("market")),
     (r"the Finn\b", "the dealer from Helsinki", seen("ration_winter")),
     (r"fox collar|name three times", "Mama in Alma-Ata", flag("mama_at_show")),
+    (r"Uncle Marat", "the commission on Papa's death, asked about at the photograph",
+     seen("photograph")),
+    (r"burn on (?:the inside of )?your wrist|white burn",
+     "the steel frame welded at the Bretonneau", value("paris_medium", "steel")),
+    (r"drypoint of Mama", "Mama's face scratched in copper at the Bretonneau",
+     value("paris_medium", "print")),
+    (r"bead at the Bretonneau", "the abacus bead painted big at the Bretonneau",
+     value("paris_medium", "big")),
+    (r"Not nobody's", "Ana told Viktor the window was nobody's", value("first_words", "nobody")),
+    (r"back table in Belleville, the first night|at the back table, the first night",
+     "what Ana answered Mireille", value("paris_answer", "kitchen", "neither", "sells")),
+    (r"red dot (?:on|still stuck to) the back of your hand",
+     "the red dot Ana peeled off the dentist's finger",
+     both(seen("collectors"), lambda s: not s.variables.get("sold_kitchen"))),
+    (r"Erna Karlovna'?s? (?:stays|stayed) to meet|I taught her to see",
+     "Erna meets Viktor at the opening", flag("erna_met")),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
@@ -76,7 +96,7 @@ def story():
 
 
 def shown_text(passage: engine.Passage) -> str:
-    parts = [passage.reply, passage.text]  # a reply is on screen too, above the text
+    parts = [passage.reply, passage.text]  # a reply is prose the reader sees too
     for c in passage.shown:
         parts.append(c.text)
         if c.reason:
@@ -116,7 +136,8 @@ def test_the_table_is_not_empty_words(story):
     a check that can never fire)."""
     sources = "\n".join(
         "\n".join([sc.text.source, *(c.text.source for c in sc.choices),
-                   *(c.locked.source for c in sc.choices if c.locked)])
+                   *(c.locked.source for c in sc.choices if c.locked),
+                   *(c.reply.source for c in sc.choices if c.reply)])
         for sc in story.scenes.values())
     missing = [p for p, _, _ in MENTIONS
                if p != "since the winter" and not re.search(p, sources, re.I)]
