@@ -135,8 +135,10 @@ def test_every_chapter_has_two_choices_read_later(story):
 def test_no_false_choices(story):
     for scene in story.scenes.values():
         signatures = [(tuple((n, e.source) for n, e in c.effects), c.goto.targets,
-                       c.goto.random) for c in scene.choices]
-        # two choices with the same effects and the same destination are one choice
+                       c.goto.random, c.reply.source if c.reply else None)
+                      for c in scene.choices]
+        # two choices with the same effects, destination and reply are one choice
+        # (a stay that only replies is told apart by what it says)
         assert len(set(signatures)) == len(signatures), scene.id
 
 
