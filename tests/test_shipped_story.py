@@ -86,7 +86,8 @@ def test_every_ending_reflects_what_came_before(story):
 
 def test_at_least_five_threads_are_tracked(story):
     assert len(story.variables) >= 5
-    assert sum(v.visible for v in story.variables.values()) >= 5
+    # issue 14: fewer stats the reader can read (three or four); the rest are flags
+    assert 3 <= sum(v.visible for v in story.variables.values()) <= 4
 
 
 def sets_and_reads(story):
@@ -138,7 +139,6 @@ def test_no_false_choices(story):
                        c.goto.random, c.reply.source if c.reply else None)
                       for c in scene.choices]
         # two choices with the same effects, destination and reply are one choice
-        # (a stay that only replies is told apart by what it says)
         assert len(set(signatures)) == len(signatures), scene.id
 
 
