@@ -62,6 +62,14 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"\bDina\b", "Mama's assistant at the stall", seen("market")),
     (r"the Finn\b", "the dealer from Helsinki", seen("ration_winter")),
     (r"fox collar|name three times", "Mama in Alma-Ata", flag("mama_at_show")),
+    # w-mid: chapters 5-6
+    (r"carp at the window", "Viktor's carp, painted when Ana would not say what is real",
+     lambda s: s.variables.get("dreamt") == 3),
+    (r"page under the river|page itself is under", "his 1987 dream page under the first canvas",
+     lambda s: s.variables.get("material") == 2),
+    (r"Ivan Petrovich", "Viktor's father, met in Petersburg", seen("petersburg")),
+    (r"Zhiguli", "Mama's flat named as Zorin's figure",
+     lambda s: 10 <= s.variables.get("zorin_figure", 0) < 20),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
@@ -76,7 +84,7 @@ def story():
 
 
 def shown_text(passage: engine.Passage) -> str:
-    parts = [passage.text]
+    parts = [passage.reply, passage.text]  # a reply is on screen too, above the text
     for c in passage.shown:
         parts.append(c.text)
         if c.reason:
