@@ -144,8 +144,7 @@ def test_no_false_choices(story):
         signatures = [(tuple((n, e.source) for n, e in c.effects), c.goto.targets,
                        c.goto.random, c.reply.source if c.reply else None)
                       for c in scene.choices]
-        # two choices with the same effects, destination and reply are one choice (lines of
-        # a conversation that only answer differently are different choices)
+        # two choices with the same effects, destination and reply are one choice
         assert len(set(signatures)) == len(signatures), scene.id
 
 

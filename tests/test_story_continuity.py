@@ -66,22 +66,14 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"\bDina\b", "Mama's assistant at the stall", seen("market")),
     (r"the Finn\b", "the dealer from Helsinki", seen("ration_winter")),
     (r"fox collar|name three times", "Mama in Alma-Ata", flag("mama_at_show")),
-    (r"Uncle Marat", "the commission on Papa's death, asked about at the photograph",
-     seen("photograph")),
-    (r"burn on (?:the inside of )?your wrist|white burn",
-     "the steel frame welded at the Bretonneau", value("paris_medium", "steel")),
-    (r"drypoint of Mama", "Mama's face scratched in copper at the Bretonneau",
-     value("paris_medium", "print")),
-    (r"bead at the Bretonneau", "the abacus bead painted big at the Bretonneau",
-     value("paris_medium", "big")),
-    (r"Not nobody's", "Ana told Viktor the window was nobody's", value("first_words", "nobody")),
-    (r"back table in Belleville, the first night|at the back table, the first night",
-     "what Ana answered Mireille", value("paris_answer", "kitchen", "neither", "sells")),
-    (r"red dot (?:on|still stuck to) the back of your hand",
-     "the red dot Ana peeled off the dentist's finger",
-     both(seen("collectors"), lambda s: not s.variables.get("sold_kitchen"))),
-    (r"Erna Karlovna'?s? (?:stays|stayed) to meet|I taught her to see",
-     "Erna meets Viktor at the opening", flag("erna_met")),
+    # w-mid: chapters 5-6
+    (r"carp at the window", "Viktor's carp, painted when Ana would not say what is real",
+     lambda s: s.variables.get("dreamt") == 3),
+    (r"page under the river|page itself is under", "his 1987 dream page under the first canvas",
+     lambda s: s.variables.get("material") == 2),
+    (r"Ivan Petrovich", "Viktor's father, met in Petersburg", seen("petersburg")),
+    (r"Zhiguli", "Mama's flat named as Zorin's figure",
+     lambda s: 10 <= s.variables.get("zorin_figure", 0) < 20),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
@@ -96,7 +88,7 @@ def story():
 
 
 def shown_text(passage: engine.Passage) -> str:
-    parts = [passage.reply, passage.text]  # a reply is prose the reader sees too
+    parts = [passage.reply, passage.text]  # a reply is on screen too, above the text
     for c in passage.shown:
         parts.append(c.text)
         if c.reason:
