@@ -240,3 +240,17 @@ def test_the_compiled_story_cache_plays_blocks_and_draws_identically(tmp_path, n
                 state = engine.choose(story, state, rng.choice(p.available).index)
             shown.append((seen, state.taken, state.variables))
         assert shown[0] == shown[1]
+
+
+def test_a_varied_label_beside_a_choice_written_as_a_bare_word_is_reported_not_a_crash(
+        tmp_path):
+    # a label's variation reads the scene's choice keys ahead of building them; a choice
+    # that is not a mapping (found by the loader fuzz test) must not break that reading
+    (tmp_path / "story.yaml").write_text("title: T\nstart: a\n", encoding="utf-8")
+    (tmp_path / "01-a.yaml").write_text(
+        "scenes:\n  a:\n    text: Here.\n    choices:\n      - just a word\n"
+        "      - text: \"{% cycle %}Go{% or %}Go on{% endcycle %}\"\n        goto: b\n"
+        "  b:\n    text: End.\n    ending: The End\n", encoding="utf-8")
+    story, diags = check(tmp_path)
+    assert story is None
+    assert [(d.line, d.code) for d in diags if d.severity == "error"] == [(5, "wrong-type")]

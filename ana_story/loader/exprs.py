@@ -31,10 +31,10 @@ class Exprs(FileReader):
         """The keys of the scene's choices, read ahead of building them: a label's
         variation counts the menu's showings by their takes ("menu" in Env.place)."""
         sid, keys = self.scene_id, []
-        cn = next((v for k, v in getattr(self.scene_node, "value", ())
+        cn = next((v for k, v in _pairs(self.scene_node)
                    if isinstance(k, yaml.ScalarNode) and k.value == "choices"), None)
         for i, item in enumerate(cn.value if isinstance(cn, yaml.SequenceNode) else ()):
-            cid = next((v.value for k, v in getattr(item, "value", ())
+            cid = next((v.value for k, v in _pairs(item)
                         if isinstance(k, yaml.ScalarNode) and k.value == "id"
                         and isinstance(v, yaml.ScalarNode)), None)
             keys.append(f"{sid}.{cid if cid is not None else i}")
@@ -163,3 +163,8 @@ def _set_hint(e: ExprError, name: str, want: str, src: str) -> str | None:
         return f"'{name}' holds {TYPE_NAMES[want]}: give it {examples[want]}"
     return e.hint
 
+
+def _pairs(node) -> list:
+    """A mapping node's (key, value) pairs; none for anything else (a choice written as
+    a bare word, which the choice's own reading reports)."""
+    return node.value if isinstance(node, yaml.MappingNode) else []
