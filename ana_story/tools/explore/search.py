@@ -40,6 +40,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ... import engine
 from ...engine import ChoiceView
@@ -54,18 +55,28 @@ from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, build
 from .tree import Tree
 
+if TYPE_CHECKING:
+    from .parallel import ParallelSearch
+
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
-            progress: Progress | None = None, strict: bool = False) -> Report:
+            progress: Progress | None = None, strict: bool = False,
+            jobs: int = 1) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
-    ``strict``: a choice no State can take fails the report."""
+    ``strict``: a choice no State can take fails the report; ``jobs``: processes
+    sharing the search (parallel.py and worker.py: the same report, faster)."""
     t0 = time.perf_counter()
-    search = _Search(story, max_states, seed, strict)
+    if jobs > 1:
+        from .parallel import ParallelSearch
+        search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
+                                                          jobs)
+    else:
+        search = Search(story, max_states, seed, strict)
     explored = search.run(progress)
     report, tree = search.report, search.tree
     report.states = len(search.ids)
     if not report.complete:
-        report.widest = growing(search.ids, search.key)
+        report.widest = search.widest()
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():
@@ -96,14 +107,15 @@ class _View:
 _DICE = "with some draws of the dice: "
 
 
-class _Search:
+class Search:
     """One breadth-first search: the States met (by key), the tree of the
     explored ones, the queue, and the report being filled."""
 
-    def __init__(self, story: Story, max_states: int, seed: int, strict: bool):
+    def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
+                 keyer: Keyer | None = None):
         self.story = story
         self.max_states = max_states
-        self.key = Keyer(story)
+        self.key = keyer if keyer is not None else Keyer(story)
         self.step = Stepper(story)
         # step.py's shortcut knows nothing of replies, stays, 'enter:' or taken():
         # a story with any of them (Story.talks) takes every step by the engine
@@ -242,10 +254,7 @@ class _Search:
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
         hits = report.scene_hits
         for nxt in nexts:
-            if type(nxt) is tuple:
-                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
-            else:
-                k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+            k = key_of(keyer, state, nxt)
             nid = ids.get(k)
             if nid is None:
                 if len(ids) >= self.max_states:
@@ -253,9 +262,7 @@ class _Search:
                     report.complete = False
                     self.good[sid] = 1
                     continue
-                nxt = build(state, nxt) if type(nxt) is tuple else State(
-                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                    nxt.taken)
+                nxt = fresh(state, nxt)
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
@@ -263,6 +270,10 @@ class _Search:
                 self.queue.append(nxt)
             tree.succ.append(nid)
             tree.via.append(code)
+
+    def widest(self) -> list[dict]:
+        """When the bound cut the search: which parts of the State took the most values."""
+        return growing(self.ids, self.key)
 
     def first(self, where: str, message: str) -> bool:
         """True the first time an error only some draws give is met at ``where``:
@@ -276,6 +287,22 @@ class _Search:
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
                        message=message, fails=fails)
+
+
+def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
+    """The key of ``nxt``, a State or a Move from ``state`` (shared with parallel.py)."""
+    if type(nxt) is tuple:
+        return keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
+    return keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+
+
+def fresh(state: State, nxt: Any) -> State:
+    """The State to queue for ``nxt`` (a State or a Move from ``state``), without
+    a path: the search keeps paths as parent links."""
+    if type(nxt) is tuple:
+        return build(state, nxt)
+    return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
+                 nxt.taken)
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:

@@ -1,0 +1,83 @@
+"""explore --jobs: the search shared by processes gives the very report one process gives."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FIXTURES, ROOT, run_cli
+
+from ana_story.loader import load_story
+from ana_story.tools.explore import explore, parallel
+
+# Stories with endings, soft-locks, loops, errors of the text and of the dice,
+# once-only choices, tallies and a story cut by the bound.
+STORIES = ["tools-explore", "tools-loop", "tools-random", "tools-tallies", "explore-fallible",
+           "explore-fallible-visits", "explore-dice-chance", "explore-dice-effects",
+           "explore-dice-text", "explore-trapped-loop", "explore-bounded-loop",
+           "explore-dead-choices", "explore-long-path", "conversation", "satchel",
+           "explore-grow-debt"]
+
+
+def _json(story, jobs: int, **kw) -> dict:
+    data = explore(story, jobs=jobs, **kw).to_json()
+    del data["seconds"]
+    return data
+
+
+@pytest.fixture(params=[1, parallel.NARROW], ids=["every-level-to-workers", "narrow-levels-here"])
+def narrow(request, monkeypatch):
+    """NARROW 1 hands every level, even the first State alone, to the worker
+    processes; the default keeps narrow levels in the main process."""
+    monkeypatch.setattr(parallel, "NARROW", request.param)
+    monkeypatch.setattr(parallel, "SLACK", 2)  # States handed between workers often
+    return request.param
+
+
+@pytest.mark.parametrize("name", STORIES)
+def test_two_and_three_jobs_give_the_report_one_job_gives(name, narrow):
+    story = load_story(FIXTURES / name)
+    one = _json(story, 1, max_states=3000)
+    assert _json(story, 2, max_states=3000) == one
+    if narrow == 1:
+        assert _json(story, 3, max_states=3000) == one
+
+
+def test_a_search_cut_by_the_bound_is_cut_alike_and_says_alike_what_kept_growing(narrow):
+    story = load_story(FIXTURES / "features")
+    one = _json(story, 1, max_states=1500)
+    assert not one["complete"] and one["cut"] and one["growing"]
+    assert _json(story, 2, max_states=1500) == one
+
+
+@pytest.mark.slow
+def test_the_shipped_story_is_proven_alike_by_two_jobs():
+    story = load_story(ROOT / "scenes")
+    one = _json(story, 1)
+    assert one["complete"] and one["states"] > 100_000
+    assert _json(story, 2) == one
+
+
+@pytest.mark.slow
+def test_a_cut_search_of_the_shipped_story_is_cut_alike():
+    story = load_story(ROOT / "scenes")
+    one = _json(story, 1, max_states=60_000)
+    assert one["cut"] and one["growing"]
+    assert _json(story, 2, max_states=60_000) == one
+
+
+def test_explore_cli_jobs_gives_the_same_json_as_one_job():
+    outs = []
+    for jobs in ("1", "2"):
+        r = run_cli("explore", str(FIXTURES / "tools-explore"), "--format", "json",
+                    "--jobs", jobs)
+        assert r.returncode == 1
+        data = json.loads(r.stdout)
+        del data["seconds"]
+        outs.append(data)
+    assert outs[0] == outs[1]
+    assert outs[0]["states"] == 7
+
+
+def test_explore_cli_jobs_must_be_above_zero():
+    r = run_cli("explore", str(FIXTURES / "tools-explore"), "--jobs", "0")
+    assert r.returncode == 2 and "--jobs" in r.stderr
