@@ -81,3 +81,22 @@ def test_explore_cli_jobs_gives_the_same_json_as_one_job():
 def test_explore_cli_jobs_must_be_above_zero():
     r = run_cli("explore", str(FIXTURES / "tools-explore"), "--jobs", "0")
     assert r.returncode == 2 and "--jobs" in r.stderr
+
+
+def test_a_space_over_the_bound_is_said_before_the_bound_is_reached():
+    r = run_cli("explore", str(FIXTURES / "features"), "--max-states", "20000", "--format",
+                "json", "--jobs", "1")
+    data = json.loads(r.stdout)
+    p = data["projection"]
+    assert r.returncode == 1 and not data["complete"]
+    assert p["over_bound"] and p["states"] > 20_000
+    assert p["over_bound_at"] < 20_000  # said while the search still ran
+
+
+@pytest.mark.slow
+def test_a_cut_search_of_the_shipped_story_tells_its_projection_as_text():
+    story = load_story(ROOT / "scenes")
+    r = explore(story, max_states=30_000)
+    assert not r.complete and r.projection is not None and r.projection["over_bound"]
+    from ana_story.tools.explore import format_report
+    assert "Projected size of the space: about" in format_report(r)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -210,11 +211,15 @@ def cmd_explore(args) -> int:
         raise UsageError("--max-states, --random, --max-turns and --jobs need a number "
                          "above 0")
     jobs = args.jobs if args.jobs is not None else _cores()
+    from ..tools.explore.projection import Projection
     story = _load(args.story_dir)
     bar, task = _progress("runs" if args.random else "States")
+    projection, began = Projection(args.max_states), time.perf_counter()
 
     def progress(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        rate = done / max(time.perf_counter() - began, 1e-9)
+        line = " · ".join(x for x in (f"{rate:,.0f}/s", projection.line()) if x)
+        bar.update(task, completed=done, total=total, description=f"exploring · {line}")
 
     if bar is not None:
         bar.start()
@@ -226,7 +231,7 @@ def cmd_explore(args) -> int:
         else:
             report = explore(story, max_states=args.max_states, seed=args.seed,
                              progress=progress if bar else None, strict=args.strict,
-                             jobs=jobs)
+                             jobs=jobs, projection=projection)
     finally:
         if bar is not None:
             bar.stop()

@@ -39,6 +39,7 @@ from multiprocessing.connection import wait
 
 from ...model import Story
 from .key import Keyer, rank
+from .projection import Projection
 from .report import Finding, Progress
 from .worker import Local, SharedNumbers, Worker, serve, short
 
@@ -86,6 +87,7 @@ class ParallelSearch:
         local.stash = [(start, start, start_key)]
         self.ids: dict[bytes, int] = {short(start_key): 0}
         self.told: set = set()
+        self.projection = Projection(max_states)
         self.names = list(story.scenes)
         self.seen: set = set()
         ctx = multiprocessing.get_context("fork")
@@ -129,7 +131,9 @@ class ParallelSearch:
                     takes[dest].append(blob)
             for a in busy:
                 conns[a].send(("take", takes[a]))
+            ways = len(self.tree.succ)
             found = self._merge(lo, hi, owner, busy, progress)
+            self.projection.level(len(self.tree.succ) - ways, len(found), len(self.ids))
             lo, hi = hi, len(self.ids)
             owner, keep, gives, busy = _share(found, self.jobs)
         hits = self.report.choice_hits

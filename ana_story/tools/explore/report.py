@@ -58,6 +58,7 @@ class Report:
     errors: list = field(default_factory=list)
     loops: list = field(default_factory=list)  # [{"scenes": [...], "exit": bool, ...}]
     widest: list = field(default_factory=list)  # when cut: what kept growing
+    projection: dict | None = None  # projection.py: the size of the space, projected
 
     @property
     def unreached_scenes(self) -> list[str]:
@@ -136,6 +137,8 @@ class Report:
                         long=[finding(f) for f in self.long])
         if self.widest:
             data["growing"] = self.widest
+        if self.projection is not None:
+            data["projection"] = self.projection
         return data
 
 

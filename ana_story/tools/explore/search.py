@@ -50,6 +50,7 @@ from ...state import State, Step
 from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
+from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, build
@@ -61,10 +62,11 @@ if TYPE_CHECKING:
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1) -> Report:
+            jobs: int = 1, projection: Projection | None = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
-    sharing the search (parallel.py and worker.py: the same report, faster)."""
+    sharing the search (parallel.py and worker.py: the same report, faster);
+    ``projection``: filled as the search goes (projection.py), for a progress bar."""
     t0 = time.perf_counter()
     if jobs > 1:
         from .parallel import ParallelSearch
@@ -72,8 +74,11 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
                                                           jobs)
     else:
         search = Search(story, max_states, seed, strict)
+    if projection is not None:
+        search.projection = projection
     explored = search.run(progress)
     report, tree = search.report, search.tree
+    report.projection = search.projection.to_json()
     report.states = len(search.ids)
     if not report.complete:
         report.widest = search.widest()
@@ -130,12 +135,13 @@ class Search:
         self.queue = deque([start])
         self.drawing = drawing_scenes(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+        self.projection = Projection(max_states)  # the size of the space, from the levels
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored."""
         queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
                                            self.good, self.visit)
-        explored = 0
+        explored, level_end, ways = 0, 1, 0
         while queue:
             state = queue.popleft()
             sid = explored
@@ -145,6 +151,10 @@ class Search:
             first.append(len(succ))
             good.append(0)
             visit(sid, state)
+            if explored == level_end:  # a level of the breadth-first search done
+                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
+                                      len(self.ids))
+                level_end, ways = len(self.ids), len(succ)
         return explored
 
     def visit(self, sid: int, state: State) -> None:
