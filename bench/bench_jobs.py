@@ -52,9 +52,46 @@ r = explore(story, max_states=int(sys.argv[3]), jobs=int(sys.argv[4]), projectio
 wall = time.perf_counter() - t
 print(json.dumps({"states": r.states, "complete": r.complete, "cut": r.cut, "wall": wall,
                   "base_kb": base,
+                  "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                   "history": p.history}))
 """
+
+
+# One search stopped after sys.argv[3] seconds: how far it got.
+TIMED = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from ana_story.loader import load_story
+from ana_story.tools.explore import explore
+from ana_story.tools.explore.projection import Projection
+
+class Enough(Exception):
+    pass
+
+story = load_story(sys.argv[2])
+limit, t, got = float(sys.argv[3]), time.perf_counter(), {}
+p = Projection(10**9)
+
+def progress(done, known):
+    got.update(explored=done, known=known, projected=p.total)
+    if time.perf_counter() - t > limit:
+        raise Enough
+
+try:
+    explore(story, max_states=10**9, jobs=int(sys.argv[4]), progress=progress, projection=p)
+except Enough:
+    pass
+got["seconds"] = time.perf_counter() - t
+print(json.dumps(got))
+"""
+
+
+def _timed(story: Path, seconds: float, jobs: int) -> dict:
+    """How many States explore --jobs ``jobs`` explores in ``seconds``."""
+    out = subprocess.run([sys.executable, "-c", TIMED, str(ROOT), str(story), str(seconds),
+                          str(jobs)], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout)
 
 
 def _child(story: Path, cap: int, jobs: int) -> dict:
@@ -70,7 +107,7 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
     got["cpu"] = usage.ru_utime + usage.ru_stime
     got["peak_kb"] = usage.ru_maxrss
     got["rate"] = got["states"] / got["wall"]
-    extra = max(0, got["peak_kb"] - got["base_kb"])
+    extra = max(0, got["main_kb"] - got["base_kb"])
     if jobs > 1:
         extra += jobs * max(0, got["worker_kb"] - got["base_kb"])
     got["bytes"] = extra * 1024 / got["states"]
@@ -91,6 +128,22 @@ def _stories(tmp: Path) -> list[tuple[str, Path, int]]:
         out.append(("benchmark story (1,000 scenes), cut at 100,000", tmp / "b1000", 100_000))
     except (ImportError, OSError) as e:
         print(f"benchmark story skipped: {e}")
+    return out
+
+
+def _reactive(tmp: Path) -> list[tuple[int, dict]]:
+    """The reactive benchmark story (1,000 scenes, 24 variables read by
+    conditions): how far each of --jobs 1 and 2 gets in 60 s."""
+    try:
+        import gen_story
+        gen_story.render(1000, tmp / "reactive", variables=24)
+    except (ImportError, OSError) as e:
+        print(f"reactive story skipped: {e}")
+        return []
+    out = []
+    for jobs in (1, 2):
+        out.append((jobs, _timed(tmp / "reactive", 60, jobs)))
+        print("reactive", out[-1], flush=True)
     return out
 
 
@@ -118,7 +171,8 @@ def main() -> int:
                     print(name, jobs, {k: v for k, v in got[jobs][-1].items()
                                        if k != "history"}, flush=True)
             rows.append((name, got))
-    text = report(rows, args.runs)
+        reactive = _reactive(Path(tmp))
+    text = report(rows, args.runs, reactive)
     print(text)
     if not args.no_write:
         from report import write_section
@@ -130,7 +184,7 @@ def _med(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
 
-def report(rows, runs: int) -> str:
+def report(rows, runs: int, reactive: list) -> str:
     loads = [r["load"] for _, got in rows for rs in got.values() for r in rs]
     lines = [HEADING, "",
              f"Measured by `python bench/bench_jobs.py --runs {runs}` (Python "
@@ -160,6 +214,15 @@ def report(rows, runs: int) -> str:
         r = got[1][-1]
         if r["complete"]:
             lines.append(f"| {name} | {r['states']:,} | {_accuracy(r['history'], r['states'])} |")
+    if reactive:
+        lines += ["", "The reactive benchmark story (the shared model of 1,000 scenes rendered "
+                  "by `bench/gen_story.py` with 24 variables, each choice's effect and "
+                  "condition on one of them, so 24 variables are read by conditions), explored "
+                  "for 60 s: " + "; ".join(
+                      f"--jobs {j}: {g.get('explored', 0):,} States explored, "
+                      f"{g.get('known', 0):,} known, projected "
+                      + (f"~{g['projected']:,}" if g.get("projected") else "not yet")
+                      for j, g in reactive) + "."]
     shipped = rows[0][1]
     lines += ["", "The shipped story's proof (search and checks): "
               f"{_med(shipped[1], 'wall'):.1f} s with --jobs 1, "

@@ -100,3 +100,15 @@ def test_a_cut_search_of_the_shipped_story_tells_its_projection_as_text():
     assert not r.complete and r.projection is not None and r.projection["over_bound"]
     from ana_story.tools.explore import format_report
     assert "Projected size of the space: about" in format_report(r)
+
+
+def test_guided_runs_after_a_cut_reach_what_the_search_left_and_say_it_apart():
+    story = load_story(ROOT / "scenes")
+    r = explore(story, max_states=3000)
+    g = r.guided
+    assert g is not None and g["runs"] == 200
+    assert g["endings"] and set(g["endings"]) <= set(r.unreached_endings)
+    assert set(g["scenes"]) <= set(r.unreached_scenes) and len(g["scenes"]) >= 5
+    assert not set(g["choices"]) & {k for k, n in r.choice_hits.items() if n}
+    assert explore(story, max_states=3000).guided == g  # seeded: the same runs
+    assert explore(story, max_states=3000, jobs=2).to_json()["guided"] == g

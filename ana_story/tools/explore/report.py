@@ -59,6 +59,7 @@ class Report:
     loops: list = field(default_factory=list)  # [{"scenes": [...], "exit": bool, ...}]
     widest: list = field(default_factory=list)  # when cut: what kept growing
     projection: dict | None = None  # projection.py: the size of the space, projected
+    guided: dict | None = None  # guided.py: what runs after a cut search reached beyond it
 
     @property
     def unreached_scenes(self) -> list[str]:
@@ -139,6 +140,8 @@ class Report:
             data["growing"] = self.widest
         if self.projection is not None:
             data["projection"] = self.projection
+        if self.guided is not None:
+            data["guided"] = self.guided
         return data
 
 

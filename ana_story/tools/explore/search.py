@@ -48,6 +48,7 @@ from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State, Step
 from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
+from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
@@ -82,6 +83,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     report.states = len(search.ids)
     if not report.complete:
         report.widest = search.widest()
+        report.guided = guided_runs(story, report, seed)  # evidence past the proof
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():

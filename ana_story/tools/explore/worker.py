@@ -89,6 +89,7 @@ class Worker(Search):
         self.ids = {}
         self.scene_no = {s: i for i, s in enumerate(story.scenes)}
         self.stash: list = []  # per way on found in this level: (State, next State or Move, key)
+        self.firsts: set = set()  # the keys met in this level
         self.told_key: tuple | None = None
         self.seen: set = set()  # (scene number, place, code) of the long keys explored
         self._reset()
@@ -104,7 +105,7 @@ class Worker(Search):
 
     def link(self, sid: int, state: State, key: str, number: int, code: int,
              nexts: list) -> None:
-        keyer, stash, scene_no = self.key, self.stash, self.scene_no
+        keyer, stash, scene_no, firsts = self.key, self.stash, self.scene_no, self.firsts
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
             d = short(k)
@@ -112,7 +113,11 @@ class Worker(Search):
             self.lens.append(len(d))
             self.vias.append(code)
             self.scenes.append(scene_no[nxt[0] if type(nxt) is tuple else nxt.scene])
-            stash.append((state, nxt, k))
+            if k in firsts:  # only a first meeting can be new: the rest keeps nothing
+                stash.append(None)
+            else:
+                firsts.add(k)
+                stash.append((state, nxt, k))
 
     def first(self, where: str, message: str) -> bool:
         if not super().first(where, message):
@@ -137,6 +142,7 @@ class Worker(Search):
         if msg[0] == "level":
             _, keep, gives = msg
             stash, self.stash = self.stash, []
+            self.firsts = set()
             self.level = [(i, fresh(stash[j][0], stash[j][1]), stash[j][2]) for j, i in keep]
             yield {dest: pickle.dumps([(i, _fields(fresh(stash[j][0], stash[j][1])),
                                         stash[j][2]) for j, i in pairs], 5)
