@@ -78,9 +78,11 @@ def test_explore_cli_jobs_gives_the_same_json_as_one_job():
     assert outs[0]["states"] == 7
 
 
-def test_explore_cli_jobs_must_be_above_zero():
-    r = run_cli("explore", str(FIXTURES / "tools-explore"), "--jobs", "0")
+def test_explore_cli_jobs_cannot_be_negative_and_zero_means_the_cores():
+    r = run_cli("explore", str(FIXTURES / "tools-explore"), "--jobs", "-1")
     assert r.returncode == 2 and "--jobs" in r.stderr
+    r = run_cli("explore", str(FIXTURES / "tools-explore"), "--jobs", "0", "--format", "json")
+    assert r.returncode == 1 and json.loads(r.stdout)["states"] == 7
 
 
 def test_a_space_over_the_bound_is_said_before_the_bound_is_reached():

@@ -22,7 +22,7 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
-  ana-story explore --jobs 1              # in this process only
+  ana-story explore --jobs 0              # shared by as many processes as cores
 exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
       a loop grows without bound / with --strict a choice never taken /
       with --random a run still going after --max-turns,
@@ -93,9 +93,9 @@ def register(sub: Any) -> None:
     ex.add_argument("--format", choices=("text", "json"), default="text")
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
-    ex.add_argument("--jobs", type=int, default=None, metavar="N",
-                    help="processes sharing the search, with the same report "
-                    "(default: the cores available)")
+    ex.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="processes sharing the search, with the same report; 0: the "
+                    "cores available (default: 1)")
     ex.set_defaults(func=cmd_explore)
 
     gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
@@ -207,10 +207,10 @@ def _check_text(story: Any, diags: list[Diagnostic], errors: int) -> None:
 def cmd_explore(args) -> int:
     from ..tools.explore import explore, format_report, random_runs
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
-            args.max_turns < 1 or (args.jobs is not None and args.jobs < 1):
-        raise UsageError("--max-states, --random, --max-turns and --jobs need a number "
-                         "above 0")
-    jobs = args.jobs if args.jobs is not None else _cores()
+            args.max_turns < 1 or args.jobs < 0:
+        raise UsageError("--max-states, --random and --max-turns need a number above 0, "
+                         "--jobs 0 or more")
+    jobs = args.jobs or _cores()
     from ..tools.explore.projection import Projection
     story = _load(args.story_dir)
     bar, task = _progress("runs" if args.random else "States")
