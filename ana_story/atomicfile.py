@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -48,7 +47,7 @@ def fsync_dir(folder: Path) -> None:
 
 
 def temp_path(folder: Path, name: str) -> Path:
-    return folder / f"{TMP_PREFIX}{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    return folder / f"{TMP_PREFIX}{name}.{os.getpid()}.{os.urandom(4).hex()}"
 
 
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None], *,

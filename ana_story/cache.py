@@ -18,13 +18,13 @@ Deleting the folder is always safe.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__, modeljson
+from .digests import sha256
 from .model import Scene, Story
 
 
@@ -49,11 +49,11 @@ def _key(root: Path) -> str:
             st = entry.stat()
             entries.append([entry.name, st.st_size, st.st_mtime_ns])
     raw = json.dumps([cache_format(), __version__, str(root.resolve()), entries])
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return sha256(raw.encode()).hexdigest()
 
 
 def _cache_file(root: Path, folder: Path) -> Path:
-    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    name = sha256(str(root.resolve()).encode()).hexdigest()[:24]
     return folder / f"{name}.json"
 
 
@@ -106,7 +106,7 @@ def _write(file: Path, key: str, story: Story) -> None:
 
     def write(out: BinaryIO) -> None:
         out.write(b" " * HEADER_SIZE + b"\n")
-        digest, pos, spans = hashlib.sha256(), 0, {}
+        digest, pos, spans = sha256(), 0, {}
         names = modeljson.Out()
         for sid, data in modeljson.scenes_json(story, names):
             out.write(data)
@@ -141,7 +141,7 @@ def _read(file: Path, key: str, root: Path, display_root: str) -> Story | None:
         body = memoryview(raw)[HEADER_SIZE + 1:]
         if not (isinstance(header, dict) and header.get("format") == cache_format()
                 and header.get("key") == key
-                and header.get("sha256") == hashlib.sha256(body).hexdigest()):
+                and header.get("sha256") == sha256(body).hexdigest()):
             return None
         start, length = header["index"]
         index = json.loads(bytes(body[start:start + length]))

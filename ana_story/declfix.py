@@ -66,7 +66,8 @@ class DeclFix:
         types = dict(self.env.variables)
         types.update({n: self.suspects[n].type for n in group})
         try:
-            recompile(Env(types, self.env.scenes, lists=self.env.lists), types)
+            recompile(Env(types, self.env.scenes, lists=self.env.lists,
+                          functions=self.env.functions, snippets=self.env.snippets), types)
         except ExprError:
             return False
         return True

@@ -32,6 +32,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
+    """A variable the story declares, with its starting value and type."""
+
     name: str
     initial: Any
     type: str  # "int", "float", "bool" or "str"; "list[<name>]" for a list
@@ -80,7 +82,11 @@ class Goto:
 
     routes: tuple[Route, ...]
     random: bool = False
-    site: int = 0  # random call-site number (see expressions._mix)
+    # random call site: (load-order number, stable site); the State's dice picks one
+    site: tuple[int, int] = (0, 0)
+    # A tunnel (frames.py): "call" enters the routes' scene, to come back to the caller;
+    # "return" pops the call and comes back (no routes) or goes to the routes' scene.
+    kind: str = ""
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -89,6 +95,8 @@ class Goto:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One choice of a scene: its text, where it leads, when it is offered."""
+
     key: str  # stable id: "<scene>.<index>" or "<scene>.<id>" when the author names it
     index: int  # position among the scene's choices
     text: Template
@@ -106,6 +114,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Scene:
+    """One scene: its text, its choices, its place in a chapter."""
+
     id: str
     title: str
     chapter: str
@@ -119,6 +129,12 @@ class Scene:
     title_template: Template | None = None
     enter: tuple[tuple[str, Expr], ...] = ()  # effects run on each entry (not on a stay)
     next: str | None = None  # moves on with a single Continue (its one choice)
+    # 'let:': names computed on each entry after 'enter:', in order, kept in State.let
+    # for this visit (frames.py); the scene's own expressions see them as variables
+    let: tuple[tuple[str, Expr], ...] = ()
+    # Whether its title, text or a choice's text, condition or locked reason draws: only
+    # then does a stay need them drawn on the turn the visit began (frames.seen_by)
+    draws: bool = False
 
     @property
     def is_ending(self) -> bool:
@@ -127,13 +143,39 @@ class Scene:
 
 @dataclass(frozen=True, slots=True)
 class Chapter:
+    """A chapter: one scene file, its scenes in order."""
+
     title: str
     file: StoryFile
     scenes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Function:
+    """A story function as written (story.yaml's ``functions:``): compiled calls hold
+    its body already, so only the compiler (and the cache, to compile again) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]  # (name, type) in order
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A snippet as written (story.yaml's ``snippets:``): included texts hold its parts
+    already, so only the compiler (and the cache) reads it."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]
+    source: str
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
+    """A whole story, validated and ready to play."""
+
     id: str
     title: str
     author: str
@@ -160,6 +202,14 @@ class Story:
     # Whether the story has 'enter:', replies, stays or counted choices: a story with
     # none takes the step as it always did, at no cost for them.
     talks: bool = False
+    # Whether any scene has 'let:' or a call/return goto, or turns_since() is used
+    # (then Story.talks and Story.entering are true too): frames.py's parts run only then.
+    framed: bool = False
+    # Scenes turns_since() names: the State records the turn each was last entered.
+    timed: tuple[str, ...] = ()
+    # The story's own functions (callees first) and snippets, as written.
+    functions: tuple[Function, ...] = ()
+    snippets: tuple[Snippet, ...] = ()
 
     @property
     def endings(self) -> tuple[Scene, ...]:

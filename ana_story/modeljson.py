@@ -6,14 +6,13 @@ A dataclass is a JSON array of its fields in order; a tuple an array; a mapping 
 object; ``X | None`` is null or X. Three kinds of value need more than their type: a
 story file's path (``model.StoryFile``) is kept as a number in a table of file names
 and joined again to the folder it is read from; compiled expressions and texts are
-kept as their source, type, random-site number and where they were written, and
+kept as their source, type, random-site number, place (Place) and where they were written, and
 compiled again by the same sandboxed compiler as any story, so the JSON holds data
 only and can never run code.
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import types
@@ -21,12 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
-from .expressions import Env, Expr, Template, compile_expr, compile_template
+from .digests import sha256
+from .expressions import Env, Expr, Place, Template, compile_expr, compile_template
+from .expressions.functions import install_functions
+from .expressions.snippets import install_snippets
 from .model import STORY_FILE, LazyScenes, Location, Scene, Story
 
 # Bump when an encoding written by hand below (files, expressions, texts, the layout
 # of the story's index) changes; the model's own shape is fingerprinted by format_id.
-CODEC = 5
+CODEC = 6  # 6: a code's place (its stable random sites, its count of showings)
 CONTEXT = ("scenes", "root")  # Story fields the JSON does not hold as values (see below)
 
 
@@ -142,11 +144,22 @@ def _where(where: Location | None, out: Out) -> list | None:
 
 def _put_code(x: Expr | Template, out: Out) -> Any:
     where = _where(x.where, out)
+    place = None if x.place is None else [x.place.scene, x.place.part, x.place.drawn,
+                                          list(x.place.shown)]
     if isinstance(x, Expr):
-        return [x.source, x.type, x.site0, where]
-    if x.site0 == 0 and where is None and not x.mark_wheres:
+        return [x.source, x.type, x.site0, where, place]
+    if x.site0 == 0 and where is None and not x.mark_wheres and place is None:
         return x.source  # the common case, kept short: plain text from nowhere known
-    return [x.source, x.site0, where, [_where(m, out) for m in x.mark_wheres]]
+    return [x.source, x.site0, where, [_where(m, out) for m in x.mark_wheres], place]
+
+
+def _set_place(env: Env, raw: list | None) -> None:
+    """Compile what follows in the place it was first compiled in (None: none)."""
+    if raw is None:
+        env.place("", "")
+    else:
+        place = Place(raw[0], raw[1], raw[2], tuple(raw[3]))
+        env.place(place.scene, place.part, place.shown, place.drawn)
 
 
 # --- decoding -------------------------------------------------------------------------
@@ -233,9 +246,10 @@ def _get_where(raw: Any, inp: In) -> Location | None:
 
 
 def _get_expr(raw: list, inp: In) -> Expr:
-    source, type_, site, where = raw
+    source, type_, site, where, place = raw
     if site:
         inp.env.next_site = site  # the same draws as when it was loaded from YAML
+    _set_place(inp.env, place)
     e = compile_expr(source, inp.env, want=type_)
     return e if where is None else e.at(_get_where(where, inp))
 
@@ -243,9 +257,10 @@ def _get_expr(raw: list, inp: In) -> Expr:
 def _get_template(raw: str | list, inp: In) -> Template:
     if isinstance(raw, str):
         return compile_template(raw, inp.env)
-    source, site, where, marks = raw
+    source, site, where, marks, place = raw
     if site:
         inp.env.next_site = site
+    _set_place(inp.env, place)
     t = compile_template(source, inp.env)
     if where is None:
         return t
@@ -253,6 +268,21 @@ def _get_template(raw: str | list, inp: In) -> Template:
 
 
 _CODE: dict[Any, Decode] = {Expr: _get_expr, Template: _get_template}
+
+
+_LET = next(i for i, (name, _) in enumerate(fields_of(Scene)) if name == "let")
+
+
+def _scene_input(inp: In, raw: list) -> In:
+    """What a scene's code is compiled against: with 'let:', its names too (each
+    typed as it was loaded), in an environment of its own, as the loader did."""
+    lets = raw[_LET]
+    if not lets:
+        return inp
+    env = dataclasses.replace(inp.env, variables={**inp.env.variables,
+                                                  **{n: e[1] for n, e in lets}}, cache={})
+    own = In(inp.files, env)
+    return own
 
 
 # --- the story ------------------------------------------------------------------------
@@ -275,7 +305,7 @@ def _format_id(*roots: type) -> str:
         shape[name] = [[n, repr(h)] for n, h in fields_of(cls)]
         todo += _dataclasses_in([h for _, h in fields_of(cls)])
     raw = json.dumps([CODEC, sorted(shape.items())])
-    return f"{CODEC}.{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+    return f"{CODEC}.{sha256(raw.encode()).hexdigest()[:16]}"
 
 
 def _dataclasses_in(hints: list[Any]) -> list[type]:
@@ -311,6 +341,10 @@ def index_json(story: Story, out: Out, spans: dict[str, list[int]]) -> bytes:
                    "endings": [s.id for s in story.endings], "files": list(out.files)})
 
 
+# The Story fields decoded first, in this order: the compiler needs them for the rest.
+_FIRST = {"variables": 0, "functions": 1, "snippets": 2}
+
+
 def read_story(index: dict[str, Any], blob: bytes, display_root: str,
                rebuild: Rebuild) -> Story:
     """The story from ``index_json``'s data and the scenes' bytes it points into.
@@ -318,20 +352,25 @@ def read_story(index: dict[str, Any], blob: bytes, display_root: str,
     inp = In([os.path.join(display_root, name) for name in index["files"]])
     data = index["story"]
     values: dict[str, Any] = {}
-    for name, hint in sorted(fields_of(Story), key=lambda f: f[0] != "variables"):
+    for name, hint in sorted(fields_of(Story), key=lambda f: _FIRST.get(f[0], len(_FIRST))):
         if name not in CONTEXT:  # the variables first: the compiler needs their types
             get = decoder(hint)
             values[name] = data[name] if get is None else get(data[name], inp)
             if name == "variables":
                 inp.env = Env({n: v.type for n, v in values[name].items()}, None,
                               lists={n: v for n, v in values[name].items() if v.items})
+            elif name == "functions":  # then what calls and includes compile with
+                install_functions(inp.env, values[name])
+            elif name == "snippets":
+                install_snippets(inp.env, values[name])
     get_scene = decoder(Scene)
     assert get_scene is not None
 
     def build(sid: str, span: list[int]) -> Scene:
         try:
             start, length = span
-            scene: Scene = get_scene(json.loads(blob[start:start + length]), inp)
+            raw = json.loads(blob[start:start + length])
+            scene: Scene = get_scene(raw, _scene_input(inp, raw))
             return scene
         except Exception:  # noqa: BLE001 - a scene we cannot use is rebuilt, whatever is wrong
             return rebuild(sid)

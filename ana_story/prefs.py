@@ -18,9 +18,8 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import UsageError
 
@@ -67,8 +66,10 @@ def _theme(v: Any) -> str:
     return v.strip().lower()
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
+    """One preference: its name, how a value is read, its default, its environment
+    variable, and the words that describe it."""
+
     name: str
     parse: Callable[[Any], Any]
     default: Any
@@ -91,14 +92,15 @@ KEYS = {k.name: k for k in (
 )}
 
 
-@dataclass
 class Prefs:
-    """The values in force, where each came from, and what was wrong on the way."""
+    """The values in force, where each came from, and what was wrong on the way.
+    (A plain class: a dataclass costs half a millisecond to create at start-up.)"""
 
-    values: dict = field(default_factory=lambda: {k: v.default for k, v in KEYS.items()})
-    sources: dict = field(default_factory=lambda: {k: "default" for k in KEYS})
-    warnings: list = field(default_factory=list)
-    path: Path | None = None
+    def __init__(self, path: Path | None = None) -> None:
+        self.values: dict = {k: v.default for k, v in KEYS.items()}
+        self.sources: dict = {k: "default" for k in KEYS}
+        self.warnings: list = []
+        self.path = path
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -113,8 +115,8 @@ def config_dir() -> Path:
     env = os.environ.get("ANA_STORY_CONFIG")
     if env:
         return Path(env)
-    import platformdirs
-    return Path(platformdirs.user_config_dir("ana-story", appauthor=False))
+    from .paths import user_folder
+    return user_folder("config")
 
 
 def prefs_path() -> Path:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from . import engine
 from .errors import UsageError
+from .frames import let_values
 from .model import Story, Variable
 from .saves.check import start_value_problem
 from .state import State
@@ -96,4 +98,13 @@ def state_from(story: Story, scene_id: str | None, assignments: list[str],
         if why:
             raise UsageError(f"--set {item[:60]}: that value {why}")
     base = engine.new_state(story, seed)
-    return State(scene, variables, {scene: 1}, frozenset(), (), 0, base.seed)
+    return at_scene(story, State(scene, variables, {scene: 1}, frozenset(), (), 0, base.seed))
+
+
+def at_scene(story: Story, state: State) -> State:
+    """``state`` (a new visit at its scene) with the scene's 'let:' worked out, as an
+    entry would (its 'enter:' is not run: the values given are the ones wanted)."""
+    scene = story.scenes[state.scene]
+    if not scene.let:
+        return state
+    return replace(state, let=let_values(scene, state.variables, state))

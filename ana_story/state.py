@@ -43,6 +43,8 @@ class Frame:
 
 @dataclass(frozen=True, slots=True)
 class State:
+    """Where a player is and what they did so far: all that the next turn depends on."""
+
     scene: str
     variables: dict[str, Any] = field(default_factory=dict)  # never mutated once built
     visits: dict[str, int] = field(default_factory=dict)  # scene id -> times entered

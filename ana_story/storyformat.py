@@ -30,6 +30,12 @@ LIST = "list"  # a list of ``item`` records
 MAP = "map"  # ``keys`` -> ``item`` (a record or a kind)
 NUMBER = "number"  # a number (whole or decimal), written as one
 ITEM = "item"  # an item of a list variable: a name like a variable's
+RETURN = "return"  # true, or a scene id
+EXPRESSION = "expression"  # an expression of any type (a function's value)
+PARAMS = "params"  # parameter name -> its type (int, float, bool, str)
+# A parameter's type as written -> the story language's type.
+PARAM_TYPES = {"int": "int", "float": "float", "bool": "bool", "str": "str", "text": "str",
+               "number": "float"}
 
 PLAIN = frozenset({TEXT, SCENE, BOOL, IFID})
 
@@ -104,22 +110,36 @@ ROUTE = Record("route", "Route", (
           doc="the scene the route leads to", attr="scene"),
 ))
 
-RANDOM_GOTO = Record("random goto", "Goto", (
-    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.", required=True),
+# goto's mapping forms: exactly one of these keys.
+GOTO_MAP = Record("goto map", "Goto", (
+    Field("random", RANDOM, "A list of scene ids, or scene id -> weight.",
+          doc="a seeded random pick: a list of scene ids, or scene id -> weight"),
+    Field("call", SCENE, "A tunnel: go to this scene, to come back here when it returns.",
+          aliases=("gosub", "tunnel"), what="the scene to call",
+          doc="a tunnel: go to this scene; its `return: true` comes back here"),
+    Field("return", RETURN, "End a call: true comes back to the caller (as a stay); a "
+          "scene id goes on to that scene instead.", aliases=("back",),
+          doc="ends a call: `true` comes back to the scene that called (as a stay), a "
+              "scene id goes on to that scene"),
 ))
+RANDOM_GOTO = GOTO_MAP  # its first form, by its older name
 
 CHOICE = Record("choice", "Choice", (
-    Field("text", TEMPLATE, "What the player reads; may hold {{ }} and {% if %}.",
+    Field("text", TEMPLATE, "What the player reads; may hold {{ }}, {% if %} and "
+          "variation blocks ({% cycle %}...{% or %}...{% endcycle %}).",
           required=True, aliases=("body", "content", "label"), what="the choice's text",
           hint=_TEXT_HINT, prose=True,
-          doc="what the player reads; may hold `{{ }}` and `{% if %}`", attr="text"),
+          doc="what the player reads; may hold `{{ }}`, `{% if %}` and "
+              "[variation blocks](#text-that-varies-cycle-sequence-once-shuffle)", attr="text"),
     Field("goto", GOTO, "Where the choice leads: a scene id; a list of routes "
-          "(- if: ..., to: ...; the last without 'if'); or "
-          "{random: [a, b]} / {random: {a: 3, b: 1}}. Without it, the player stays "
+          "(- if: ..., to: ...; the last without 'if'); "
+          "{random: [a, b]} / {random: {a: 3, b: 1}}; {call: S} (a tunnel) or "
+          "{return: true} / {return: S}. Without it, the player stays "
           "in the scene (the choice then needs 'reply' or 'set').",
           aliases=("next", "target", "to", "divert"),
           hint="add 'goto: <scene id>' to say where the choice leads",
-          doc="where the choice leads: a scene id, a list of routes, or `random:`; "
+          doc="where the choice leads: a scene id, a list of routes, `random:`, or a "
+              "tunnel's `call:` or `return:` (see [Tunnels](#tunnels-call-and-return)); "
               "without it the player stays in the scene (see "
               "[Conversations](#conversations-staying-in-a-scene))", attr="goto"),
     Field("if", CONDITION, "Offered only when this condition holds, e.g. craft > 2.",
@@ -140,10 +160,11 @@ CHOICE = Record("choice", "Choice", (
     Field("id", TEXT, "A stable name for the choice (for saves and transcripts).",
           doc="a name for the choice that saves keep when choices move"),
     Field("reply", TEMPLATE, "What the story answers once the choice is taken; may hold "
-          "{{ }} and {% if %}.", aliases=("response", "answer"), what="the reply",
+          "{{ }}, {% if %} and variation blocks.", aliases=("response", "answer"), what="the reply",
           prose=True, attr="reply",
           doc="what the story answers once the choice is taken, shown before what comes "
-              "next; may hold `{{ }}` and `{% if %}`"),
+              "next; may hold `{{ }}`, `{% if %}` and "
+              "[variation blocks](#text-that-varies-cycle-sequence-once-shuffle)"),
 ))
 
 SCENE_RECORD = Record("scene", "Scene", (
@@ -151,10 +172,12 @@ SCENE_RECORD = Record("scene", "Scene", (
           attr="title", prose=True,
           doc="the scene's heading"),
     Field("text", TEMPLATE, "The prose; paragraphs separated by a blank line. "
-          "May hold {{ expr }} and {% if cond %}...{% endif %}.", required=True,
+          "May hold {{ expr }}, {% if cond %}...{% endif %} and variation blocks "
+          "({% cycle %}...{% or %}...{% endcycle %}).", required=True,
           aliases=("body", "content", "label"), what="the scene's text", hint=_TEXT_HINT,
           prose=True,
-          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}` and `{% if %}`",
+          doc="the prose, paragraphs separated by a blank line; may hold `{{ }}`, "
+              "`{% if %}` and [variation blocks](#text-that-varies-cycle-sequence-once-shuffle)",
           attr="text"),
     Field("choices", LIST, "What the player can do next.", aliases=("options",),
           empty_ok=True, item=CHOICE,
@@ -171,10 +194,18 @@ SCENE_RECORD = Record("scene", "Scene", (
           "a choice stays in it).", aliases=("on_enter", "on_entry"),
           doc="variables to change each time the player enters the scene (a choice that "
               "stays does not enter again)", attr="enter"),
-    Field("next", SCENE, "Moves on without a choice: a scene id, shown as one Continue.",
-          aliases=("page_break", "continue"), attr="next",
-          doc="moves on without a choice, to this scene, with a single Continue; "
-              "a scene has `next` or `choices`, not both"),
+    Field("let", EFFECTS, "Names worked out on each entry (after 'enter:'), in order, "
+          "and kept for this visit: the scene's text, title and choices read them like "
+          "variables, and its choices' 'set:' may change them until the scene is left.",
+          aliases=("temp", "locals"), attr="let",
+          doc="names worked out on each entry, after `enter:`, and kept for this visit "
+              "(see [Values for one visit](#values-for-one-visit-let)): `price: "
+              "random(10, 20)`"),
+    Field("next", GOTO, "Moves on without a choice, shown as one Continue: a scene id, "
+          "a list of routes, or {call: ...} / {return: ...}.",
+          aliases=("page_break", "continue"),
+          doc="moves on without a choice, with a single Continue: a scene id, a list of "
+              "routes, a `call:` or a `return:`; a scene has `next` or `choices`, not both"),
 ))
 
 SCENE_FILE = Record("scene file", "Chapter", (
@@ -209,6 +240,35 @@ VARIABLE = Record("variable", "Variable", (
           default=False, attr="one",
           doc="`true`: the list holds at most one item at a time (an enum)"),
 ), short="The starting value: a number, true/false or text.")
+
+_PARAMS = Field("params", PARAMS, "Parameter name -> its type: int, float, bool or str "
+                "(text and number too).", empty_ok=True, attr="params",
+                aliases=("parameters", "args", "arguments"),
+                doc="each parameter's name and type (`int`, `float`, `bool` or `str`), "
+                    "such as `{x: int, p: int}`")
+
+FUNCTION = Record("function", "Function", (
+    _PARAMS,
+    Field("value", EXPRESSION, "The expression it gives, in its parameters and the "
+          "story's variables; no random draws.", required=True,
+          aliases=("body", "expr", "expression"),
+          what="the function's value", attr="source",
+          hint="add 'value:' with the expression the function gives",
+          doc="the expression it gives, in its parameters and the story's variables "
+              "(no `random()`, `chance()` or `pick()`)"),
+    Field("description", COMMENT, "Notes for authors.", doc="notes for you, never shown"),
+), help="A story function: typed parameters and the expression it gives, written out "
+        "where it is called.")
+
+SNIPPET = Record("snippet", "Snippet", (
+    Field("text", TEMPLATE, "The text it stands for; may hold {{ }}, {% if %} and "
+          "{% include %}.", required=True, aliases=("body", "content", "value"),
+          what="the snippet's text", hint=_TEXT_HINT, prose=True, attr="source",
+          doc="the text it stands for; may hold `{{ }}`, `{% if %}` and other includes"),
+    _PARAMS,
+    Field("description", COMMENT, "Notes for authors.", doc="notes for you, never shown"),
+), help="Text written once, included with {% include name %}.",
+   short="The text it stands for (a snippet without parameters).")
 
 # One entry of the story's own stats screen: exactly one of bar, opposed or value
 # (and, with lists, list) names the variable it shows.
@@ -279,9 +339,20 @@ STORY_FILE = Record("story file", "Story", (
     Field("stats", LIST, "The stats screen the story designs: bars, opposed pairs and "
           "values, in order.", item=STAT, empty_ok=True, attr="stats",
           doc="the stats screen, designed: see [The stats screen](#the-stats-screen)"),
+    Field("functions", MAP, "Name -> a function: typed parameters and the expression it "
+          "gives, written out where it is called.", item=FUNCTION, keys=VAR,
+          aliases=("function", "macros", "def", "defs"), attr="functions",
+          doc="the story's own functions: see [Reuse](#reuse-snippets-and-functions)"),
+    Field("snippets", MAP, "Name -> text written once, included in any text with "
+          "{% include name %}.", item=SNIPPET, keys=VAR,
+          aliases=("snippet", "includes", "include", "widgets", "widget", "passages",
+                   "gosub", "subroutines"), attr="snippets",
+          doc="text written once and included anywhere: see "
+              "[Reuse](#reuse-snippets-and-functions)"),
 ), help="A story's title, first scene and variables.", title="ana-story story.yaml")
 
-RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, RANDOM_GOTO, STAT)
+RECORDS = (STORY_FILE, VARIABLE, SCENE_FILE, SCENE_RECORD, CHOICE, ROUTE, GOTO_MAP, STAT,
+           FUNCTION, SNIPPET)
 
 # Every key of the format (not scene ids, when guessing ids from a file YAML cannot read).
 FORMAT_KEYS = frozenset().union(*(r.keys for r in RECORDS))

@@ -132,7 +132,7 @@ def _tag_name(tag: str) -> str:
         else tag
 
 
-def _walk(root) -> Iterator:
+def walk_nodes(root) -> Iterator:
     """Every node once (aliases repeat nodes), without recursion (files may be deep)."""
     seen: set[int] = set()
     stack = [root]
@@ -167,7 +167,7 @@ def bad_tags(text: str, root) -> list[tuple[yaml.Node, str, str]]:
     if root is None or not _may_have_tag(text):
         return []
     out: list[tuple[yaml.Node, str, str]] = []
-    for node in _walk(root):
+    for node in walk_nodes(root):
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             if _scalar_tag_ok(node):
@@ -259,41 +259,3 @@ def anchors(text: str) -> list[tuple[int, int, str]]:
 def unbalanced_open(s: str) -> bool:
     return ("(" in s or "[" in s) and (s.count("(") > s.count(")") or
                                        s.count("[") > s.count("]"))
-
-
-def _has_colon(lines: list[str], key) -> bool:
-    end = key.end_mark
-    if end.line >= len(lines):
-        return False
-    line, i = lines[end.line], end.column
-    while i < len(line) and line[i] in " \t":
-        i += 1
-    return i < len(line) and line[i] == ":"
-
-
-def flow_split(lines: list[str], node) -> tuple[object, str] | None:
-    """(node, pieces) when a comma inside a ``{ }`` map cut a value in two.
-
-    ``set: { best: max(best, 2) }`` reads as ``best: max(best`` and ``2)``. A value
-    with an unclosed ``(`` or ``[``, or an entry with no ``:`` after the first, is
-    that cut; the node returned is where it starts."""
-    if not isinstance(node, yaml.MappingNode) or not node.flow_style:
-        return None
-    entries = node.value
-    for i, (k, v) in enumerate(entries):
-        if not isinstance(k, yaml.ScalarNode):
-            return None
-        after = entries[i + 1][0] if i + 1 < len(entries) else None
-        tail = f"'{_short(after.value)}'" if isinstance(after, yaml.ScalarNode) \
-            else "what follows the comma"
-        if i and not _has_colon(lines, k):
-            pk, pv = entries[i - 1]
-            start = pv if isinstance(pv, yaml.ScalarNode) and pv.tag != NULL else pk
-            return start, f"'{_short(start.value)}' and '{_short(k.value)}'"
-        if isinstance(v, yaml.ScalarNode) and not v.style and unbalanced_open(v.value):
-            return v, f"'{_short(v.value)}' and {tail}"
-    return None
-
-
-def _short(s: str) -> str:
-    return s if len(s) <= 40 else s[:40] + "..."

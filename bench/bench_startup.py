@@ -269,36 +269,46 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
               f"{ms(python)} |",
               f"| `python -c pass` in the pty | {ms(python_pty)} |",
               f"| python + `{FIRST_SCREEN_IMPORTS}` | {ms(libs)} |",
-              f"| `ana-story --version` (our CLI, nothing loaded) | {ms(version)} |", "",
+              f"| `ana-story --version` (the parser with no command built, no story) "
+              f"| {ms(version)} |", "",
               "Where the time goes, in one fresh process (medians, in order):", "",
               "| step | time |", "|---|---:|"]
     lines += [f"| {name} | {ms(t)} |" for name, t in zip(PHASE_NAMES, split, strict=False)]
-    lines += ["", "On the way to the first screen, the bare command builds no argument "
-              "parser (play's defaults; argparse is still imported with cli/app.py); "
-              "with options, only play's parser is built (cli/play.py; the other command "
-              "groups' modules in cli/ load when a command is given, and the saves "
-              "command's saves modules only when it runs); difflib (for a did-you-mean) "
-              "and tempfile (to write the cache) are "
-              "imported where they are used, though tempfile and shutil are still loaded "
-              "by platformdirs, which finds the save and preference folders. "
-              "The menu's gap above the floor is ana-story's own modules, loading "
-              "the story (from the compiled-story cache when it is warm, as here), listing "
-              "the saves, and drawing: Rich renders the title card, then prompt_toolkit "
-              "starts its application and draws the menu live. The title card and the menu "
-              "are on screen before prompt_toolkit, the slowest import, is even loaded; "
-              "*live* is when it is. Piped play "
-              "imports neither Rich nor prompt_toolkit (tests/test_ui_game.py holds it).",
-              "", "What is left between the plain first screen and the floor, found with "
-              "`python -X importtime` (least of 9 runs, one day, not rewritten by this "
-              "script): the bodies of ana-story's own modules, about 20 ms, most of it "
-              "creating the 27 frozen dataclasses of the model, the State, the views and "
-              "the saves (about 14 ms of CPU, 0.3 to 0.9 ms each; `dataclasses` brings "
-              "`inspect` with it); the standard library those modules need (json, "
-              "datetime, pathlib, hashlib with OpenSSL, re, typing; platformdirs brings "
-              "tempfile and shutil), about 25 ms; and the story's load, the save list "
-              "and the first page, about 2 ms. The title menu adds Rich's console (about "
-              "30 ms); prompt_toolkit (with asyncio) is loaded after the menu is up.", ""]
+    lines += ["", "On the way to the first screen (tests/test_startup.py holds it, by the "
+              "modules' names): the bare command builds no argument parser and imports no "
+              "argparse (cli/app.py; play's options build play's parser alone, a command "
+              "only its own group's, `--help` none: cli/parser.py); the garbage collector "
+              "is off until the story is loaded and frozen (start-up's objects all live "
+              "on); the save and preference folders follow the XDG rule without "
+              "platformdirs (and the tempfile, shutil and random it imports); the three "
+              "short hashes (the saves folder's name, the cache's key and checksum, a "
+              "passage's key) come from CPython's own SHA-256 and BLAKE2s, not OpenSSL's "
+              "through hashlib (digests.py); datetime loads when a date is shown or a "
+              "save made; no YAML, author tools, publishing or other command's module. "
+              "The title menu adds Rich (its console and table, about 20 ms) and is "
+              "drawn before prompt_toolkit, the slowest import, is loaded (*live*). "
+              "Piped play imports neither Rich nor prompt_toolkit.",
+              "", STATIC_NOTE, ""]
     return "\n".join(lines)
+
+
+# Measured by hand, not rewritten by this script (see docs/performance.md's date).
+STATIC_NOTE = (
+    "What is left between the plain first screen and the floor, found with `python -X "
+    "importtime` and CPU times (2 December 2026): importing the first screen's modules "
+    "took 48 ms of CPU (least of 15 fresh processes; median 52 ms; load average 8), and "
+    "30 ms (median 34 ms) with the dataclasses module and the making of dataclasses "
+    "taken out (a stub `dataclasses` whose decorator returns the class): about a third "
+    "of it. The 19 frozen dataclasses still made at start-up (the model's 9, the State's "
+    "3, the engine's 3, the compiled expressions' 3, errors.Diagnostic) cost about half "
+    "a millisecond each, as `dataclasses` compiles six methods for each with exec(), and "
+    "`dataclasses` brings `inspect`, `ast`, `dis` and `tokenize` (about 5 ms); the same "
+    "class written out (`__init__`, `__eq__`, `__hash__`, `__repr__`, a frozen "
+    "`__setattr__`, compiled into the .pyc) costs under 0.01 ms to create. The rest, "
+    "under `-X importtime`: the standard library those modules need (re with enum, "
+    "typing, pathlib with urllib.parse and ipaddress, json, ast), about 15 ms; the "
+    "bodies of ana-story's own modules, about 9 ms; and then the story's load from the "
+    "compiled-story cache, the save list and the first page, about 4 ms.")
 
 
 def write_section(text: str) -> None:

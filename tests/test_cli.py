@@ -145,9 +145,11 @@ def test_bare_play_knows_every_command_without_building_their_parsers():
     without building the commands' parsers (the first screen's start-up); it must
     name exactly the parser's commands, and play's options must be the same either way."""
     from ana_story.cli import app
-    parser = app.build_parser()
+    from ana_story.cli import parser as P
+    from ana_story.cli.play import play_arguments
+    parser = P.build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    assert tuple(sub.choices) == app.COMMANDS
+    assert tuple(sub.choices) == app.COMMANDS == tuple(P.TABLE)
     bare = app.parse(["--plain", "--seed", "3", "--from", "x", "--width", "40"])
     full = parser.parse_args(["play", "--plain", "--seed", "3", "--from", "x",
                               "--width", "40"])
@@ -155,23 +157,51 @@ def test_bare_play_knows_every_command_without_building_their_parsers():
     assert {**vars(bare), "command": "play"} == vars(full)
     play = sub.choices["play"]
     play.prog = "ana-story"  # as the bare command names itself
-    bare_parser = app.play_arguments(app.Parser(
-        prog="ana-story", **{k: v for k, v in app.PLAY.items() if k != "help"}))
+    bare_parser = play_arguments(P.Parser(
+        prog="ana-story", **{k: v for k, v in P.PLAY.items() if k != "help"}))
     assert play.format_help() == bare_parser.format_help()
     # no arguments at all: play's defaults, no parser built
     assert vars(app.parse([])) == {**vars(bare_parser.parse_args([])), "command": None}
 
 
+def test_each_command_builds_only_its_own_parser_and_help_lists_them_all():
+    """`ana-story --help` builds no command's parser, `ana-story NAME` only its
+    group's, and both say exactly what the whole parser says: the one-line helps of
+    parser.TABLE are the commands' own, and each command's parser is the same."""
+    from ana_story.cli import parser as P
+
+    def commands(p):
+        return next(a for a in p._actions
+                    if a.__class__.__name__ == "_SubParsersAction").choices
+    whole = P.build_parser()
+    assert P.build_parser(None).format_help() == whole.format_help()
+    for name, real in commands(whole).items():
+        alone = P.build_parser(name)
+        assert commands(alone)[name].format_help() == real.format_help(), name
+        assert alone.format_help() == whole.format_help(), name
+
 
 def test_command_modules_load_only_when_needed():
-    """Start-up: play's options build no other command group's parser, and the whole
-    parser (`--help`, any command) loads no saves module until `saves` runs."""
-    code = ("import sys; from ana_story.cli import app; app.parse(['--plain']); "
+    """Start-up: the bare command imports no argparse; play's options build no other
+    command group's parser; `--help` and `check` load no other command's module; and
+    the whole parser loads no saves module until `saves` runs."""
+    code = ("import sys, contextlib, io; from ana_story.cli import app; app.parse([]); "
+            "none = 'argparse' in sys.modules; app.parse(['--plain']); "
             "bare = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
-            "app.build_parser(); "
+            "out = io.StringIO(); "
+            "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit): "
+            "app.parse(['--help']); "
+            "helped = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
+            "app.parse(['check', 'x']); "
+            "check = sorted(m for m in sys.modules if m.startswith('ana_story.cli.')); "
+            "from ana_story.cli.parser import build_parser; build_parser(); "
             "heavy = sorted(m for m in ('ana_story.saves.store', 'ana_story.saves.searching', "
             "'ana_story.cli.saves_show', 'ana_story.loader', 'ana_story.tools') "
-            "if m in sys.modules); print(bare, heavy)")
+            "if m in sys.modules); print(none, bare, helped == bare, check, heavy)")
+    code = code.replace("; with ", "\nwith ").replace(": app.parse(['--help']); ",
+                                                        ": app.parse(['--help'])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.strip()
-    assert out == "['ana_story.cli.app', 'ana_story.cli.play'] []"
+    assert out == ("False ['ana_story.cli.app', 'ana_story.cli.parser', 'ana_story.cli.play'] "
+                   "True ['ana_story.cli.app', 'ana_story.cli.parser', 'ana_story.cli.play', "
+                   "'ana_story.cli.tools'] []")

@@ -28,7 +28,8 @@ def test_the_guide_has_an_example_for_every_feature():
     for feature in ("ending:", "set:", "if:", "locked:", "once: true", "fallback: true",
                     "{{", "{% if", "{% elif", "{% else %}", "visits(", "seen(", "random(",
                     "chance(", "pick(", "random: [", "tags:", "notes:", "- if:", "*almost*",
-                    "**worse**", "visible: true", "false", "2.5", '"Karaganda"'):
+                    "**worse**", "visible: true", "false", "2.5", '"Karaganda"', "{% cycle %}",
+                    "{% sequence %}", "{% once %}", "{% or %}", "shuffle("):
         assert feature in text, feature
 
 
@@ -52,6 +53,25 @@ def test_guide_example_checks_clean_and_plays_to_an_ending(tmp_path, name):
                 break
             state = engine.choose(story, state, rng.choice(p.available).index)
         assert engine.present(story, state).ended
+
+
+def test_the_reuse_example_checks_clean_and_plays_to_an_ending(tmp_path):
+    """Reuse's example has a story.yaml of its own (functions and snippets in it)."""
+    files = dict(re.findall(r"<!-- reuse-example: (\S+) -->\n```yaml\n(.*?)```",
+                            GUIDE.read_text(encoding="utf-8"), re.S))
+    assert set(files) == {"story.yaml", "01-kitchen.yaml"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    story, diags = check(tmp_path)
+    assert [d for d in diags if d.severity == "error"] == [] and story is not None, diags
+    state = engine.new_state(story, 1)
+    p = engine.present(story, state)
+    assert p.text == ("Good evening, Ana. She answers in the voice Mama keeps for the tax "
+                      "office.")
+    assert [c.text for c in p.available] == ["Practise until dark (craft 70 after)",
+                                             "Buy paint"]
+    end = engine.present(story, engine.choose(story, state, p.available[0].index))
+    assert end.ended and end.text == "Craft 70, money 20. Good evening, Mama."
 
 
 def test_readme_test_line_is_what_ci_runs():

@@ -9,7 +9,7 @@ from ana_story.expressions import Env, ExprError, compile_expr, compile_template
 
 ENV = Env({"craft": "int", "oil": "float", "brave": "bool", "name": "str"}, {"attic", "yard"})
 VARS = {"craft": 3, "oil": 1.5, "brave": True, "name": "Ana"}
-STATE = SimpleNamespace(visits={"attic": 2}, seed=11, turn=4)
+STATE = SimpleNamespace(visits={"attic": 2}, seed=11, turn=4, dice=2)
 
 
 def ev(src, variables=VARS, state=STATE, **kw):
@@ -83,9 +83,10 @@ def test_error_offset_points_at_the_culprit():
 
 def test_random_draws_depend_only_on_seed_turn_and_site():
     e = compile_expr("random(1, 1000)", ENV)
-    a = e({}, SimpleNamespace(visits={}, seed=1, turn=1))
-    assert a == e({}, SimpleNamespace(visits={}, seed=1, turn=1))
-    draws = {e({}, SimpleNamespace(visits={}, seed=s, turn=t)) for s in range(5) for t in range(5)}
+    a = e({}, SimpleNamespace(visits={}, seed=1, turn=1, dice=2))
+    assert a == e({}, SimpleNamespace(visits={}, seed=1, turn=1, dice=2))
+    draws = {e({}, SimpleNamespace(visits={}, seed=s, turn=t, dice=2))
+             for s in range(5) for t in range(5)}
     assert len(draws) > 15 and all(1 <= d <= 1000 for d in draws)
 
 
@@ -93,7 +94,7 @@ def test_random_is_roughly_uniform():
     e = compile_expr("random(1, 4)", ENV)
     counts = {k: 0 for k in range(1, 5)}
     for turn in range(4000):
-        counts[e({}, SimpleNamespace(visits={}, seed=3, turn=turn))] += 1
+        counts[e({}, SimpleNamespace(visits={}, seed=3, turn=turn, dice=2))] += 1
     assert all(800 < c < 1200 for c in counts.values()), counts
 
 

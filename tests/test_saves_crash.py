@@ -139,7 +139,9 @@ def test_killing_the_real_game_at_any_moment_keeps_the_last_choice(tmp_path):
         for wait_for_page in (True, False):
             if store.exists("autosave"):
                 store.delete("autosave")
-            game = pexpect.spawn("ana-story", ["play", str(FEATURES), "--plain", "--seed", "3"],
+            # seed 8: three first choices that do not end the story (seed 3 did while
+            # random sites were load-order numbers; the stable sites draw otherwise)
+            game = pexpect.spawn("ana-story", ["play", str(FEATURES), "--plain", "--seed", "8"],
                                  env=env, encoding="utf-8", timeout=20)
             game.expect("> ")
             for n in range(choices):

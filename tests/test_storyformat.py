@@ -19,7 +19,8 @@ GUIDE = ROOT / "docs" / "writing-scenes.md"
 
 
 @pytest.mark.parametrize("record", [sf.STORY_FILE, sf.SCENE_FILE, sf.SCENE_RECORD, sf.CHOICE,
-                                    sf.ROUTE, sf.VARIABLE], ids=lambda r: r.name)
+                                    sf.ROUTE, sf.VARIABLE, sf.FUNCTION, sf.SNIPPET],
+                         ids=lambda r: r.name)
 def test_the_guide_shows_each_records_keys_as_the_description_has_them(record):
     # a key left out of the guide, or described differently, fails here: regenerate the
     # table with storyformat.key_table(record)

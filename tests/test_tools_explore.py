@@ -161,7 +161,7 @@ def test_explore_cli_text_report_on_a_clean_story():
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Endings: 3/3 reached" in r.stdout
     # the replay command names this story's folder, not the shipped story's (13.8)
-    assert "The Edge [edge]: 1 choice; ana-story play tests/fixtures/tools-random --seed 17, " \
+    assert "The Edge [edge]: 1 choice; ana-story play tests/fixtures/tools-random --seed 117, " \
            "then type 1" in r.stdout
     assert r.stdout.rstrip().endswith(
         "OK: every scene and ending is reachable, no player can get stuck, and no play "

@@ -2,7 +2,9 @@
 expression (random(), chance(), pick()) is tried at every outcome, not only the
 one the search's seed gives, and each error comes with a seed that really fails.
 
-Both fixtures printed OK before: seed 0 happens to draw values that work."""
+Both fixtures printed OK before: the search's seed happens to draw values that
+work (seed 0; for the text fixture seed 1 since random sites are stable hashes,
+issue 12 rule 5, under which seed 0 draws the failing value there)."""
 from __future__ import annotations
 
 import json
@@ -28,16 +30,16 @@ def _replay(story, seed, numbers):
 
 
 def test_a_draw_in_the_text_that_fails_for_other_seeds_is_a_finding_with_a_failing_seed():
-    r = run_cli("explore", "tests/fixtures/explore-dice-text")
+    r = run_cli("explore", "tests/fixtures/explore-dice-text", "--seed", "1")
     assert r.returncode == 1, r.stdout
     assert ("Error in orchard: with some draws of the dice: "
             "tests/fixtures/explore-dice-text/01-table.yaml:15:25: the scene's text could not "
             "be worked out: division by zero") in r.stdout
     assert "OK:" not in r.stdout
     story = load_story(TEXT)
-    engine.present(story, _replay(story, 0, [1]))  # the search's own seed plays fine
-    [err] = explore(story).errors
-    assert err.seed is not None and err.seed != 0
+    engine.present(story, _replay(story, 1, [1]))  # the search's own seed plays fine
+    [err] = explore(story, seed=1).errors
+    assert err.seed is not None and err.seed != 1
     with pytest.raises(StoryRuntimeError, match="division by zero"):
         engine.present(story, _replay(story, err.seed, [s.number for s in err.path]))
 

@@ -140,7 +140,7 @@ def test_shipped_story_hints_name_no_folder_and_other_stories_do():
     assert command("check", shipped_story()) == "ana-story check"
     assert command("check", "my story") == "ana-story check 'my story'"
     out = run_cli("explore", "tests/fixtures/tools-random")
-    assert "ana-story play tests/fixtures/tools-random --seed 17, then type 1" in out.stdout
+    assert "ana-story play tests/fixtures/tools-random --seed 117, then type 1" in out.stdout
 
 
 LOOP_STORY = """\

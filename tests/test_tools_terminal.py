@@ -9,11 +9,11 @@ from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow  # pseudo-terminal
 
-def _spawn(*args: str) -> pexpect.spawn:
+def _spawn(*args: str, timeout: int = 60) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
     env.update(COLUMNS="100", LINES="30", TERM="xterm-256color")
     return pexpect.spawn("ana-story", list(args), cwd=str(ROOT), env=env,
-                         encoding="utf-8", timeout=60, dimensions=(30, 100))
+                         encoding="utf-8", timeout=timeout, dimensions=(30, 100))
 
 
 def test_check_on_a_terminal_colours_severity_and_caret():
@@ -36,7 +36,10 @@ def test_check_with_no_color_on_a_terminal_is_plain():
 
 
 def test_explore_on_a_terminal_shows_a_progress_bar_then_the_report():
-    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "150000")
+    # the whole search runs in the terminal: on a loaded 2-core machine that can take
+    # minutes, so the wait is long (it ends as soon as the report is drawn)
+    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "150000",
+                   timeout=240)
     child.expect("exploring")
     child.expect("States")
     child.expect("Endings: 2/2 reached")

@@ -1,14 +1,33 @@
 """The `ana-story` command, a thin layer over the core: one module per command group,
-each registering its parser and running its command, and `app` (the parser's root,
-`main`, and the one place errors become messages and exit codes).
+each registering its parser and running its command, and `app` (which command a line
+names, `main`, and the one place errors become messages and exit codes).
 
 - ``play``: play's options (also the bare command's) and the game;
 - ``tools``: the author tools (check, explore, graph, schema, new, test);
 - ``saves``, ``prefs``, ``publish``: those commands;
-- ``completion``: shell completion and the man page, generated from the parser.
+- ``completion``: shell completion and the man page, generated from the parser;
+- ``parser``: the parser, built only as far as a line needs.
 """
 from __future__ import annotations
 
-from .app import main
+import gc
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The entry point: `app.main` with the garbage collector off while the program
+    starts. Start-up makes tens of thousands of objects that all live on (modules,
+    classes, the story), so the two dozen collections they set off find nothing to
+    free and cost about 3 ms of the first screen. The collector is back on before a
+    command runs, and for play once the story is loaded and frozen (ui/run.py)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        from .app import main as run
+        return run(argv)
+    finally:
+        if was:
+            gc.enable()
+
 
 __all__ = ["main"]

@@ -1,99 +1,41 @@
-"""The `ana-story` command line: the parser's root, which command a line names, and
-`main`, the one place the project's errors become messages and exit codes (0 fine,
-1 story errors, 2 usage errors, 70 a bug, 130 interrupted). Each command group
-lives in its own module and registers its parser with `set_defaults(func=...)`."""
+"""The `ana-story` command line: which command a line names, and `main`, the one place
+the project's errors become messages and exit codes (0 fine, 1 story errors, 2 usage
+errors, 70 a bug, 130 interrupted). Each command group lives in its own module and
+registers its parser with `set_defaults(func=...)`; parser.py builds the parser,
+when a line has arguments, and only the parts it names."""
 from __future__ import annotations
 
-import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from types import SimpleNamespace
+from typing import Any
 
-from .. import __version__
 from ..errors import AnaStoryError, Diagnostic, StoryError
 from ..sanitize import visible
-from .play import PLAY, PLAY_DEFAULTS, play_arguments
-
-EPILOG_MAIN = """With no command, plays the shipped story (or STORY_DIR) and takes every option
-of 'ana-story play'.
-
-examples:
-  ana-story                           # play the shipped story
-  ana-story --plain --seed 3          # play's options work here too (see 'play --help')
-  ana-story check my-story            # a command: each has its own --help"""
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own exit, the code kept at 2
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {visible(message)}\n")  # echoes arguments
-
+from .play import PLAY_DEFAULTS
 
 # Every command's name, so that the bare command (play, the first screen) can be told
-# from a command without building their parsers: building them loads every command
-# group's module (tests/test_cli.py holds this list to the parser's).
+# from a command without building their parsers (parser.TABLE has each one's module
+# and help; tests/test_cli.py holds this list to the parser's).
 COMMANDS = ("play", "check", "publish", "saves", "explore", "graph", "schema", "new",
             "test", "prefs", "completion", "man")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole parser: play's, then each command group's (their modules load here,
-    never on the way to the first screen)."""
-    p = Parser(prog="ana-story",
-               usage="ana-story [PLAY OPTIONS] [STORY_DIR]\n"
-                     "       ana-story COMMAND [OPTIONS]",
-               description="Play and write choice-based stories in the terminal.",
-               epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"ana-story {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
-                           prog="ana-story")
-    play_arguments(sub.add_parser("play", **PLAY))
-    from . import completion, prefs, publish, saves, tools
-    tools.register_check(sub)
-    publish.register(sub)
-    saves.register(sub, Parser)
-    tools.register(sub)
-    prefs.register(sub, Parser)
-    completion.register(sub)
-    return p
-
-
-def first_positional(play: argparse.ArgumentParser, argv: list[str]) -> str | None:
-    """The first word of ``argv`` that is neither an option of play's nor its value
-    (so the folder in `--saves saves` is not taken for the `saves` command)."""
-    skip = False
-    for word in argv:
-        if skip:
-            skip = False
-            if not word.startswith("-"):
-                continue
-        if word == "--":
-            return None
-        if not word.startswith("-") or word == "-":
-            return word
-        action = play._option_string_actions.get(word)  # argparse's table of options
-        skip = action is not None and action.nargs in (None, "?")  # takes a value
-    return None
-
-
-def bare_parser() -> argparse.ArgumentParser:
-    """Play's parser alone, named as the bare command."""
-    return play_arguments(Parser(prog="ana-story",
-                                 **{k: v for k, v in PLAY.items() if k != "help"}))
-
-
-def parse(argv: list[str]) -> argparse.Namespace:
-    """Parse ``argv``. Without a command, it is play's: the README shows
-    `ana-story --plain` and `--saves DIR` right after the bare command, so the bare
-    command takes every play option (and a story folder after them)."""
-    if not argv:  # the bare command, as a player starts the game
-        return argparse.Namespace(**{**PLAY_DEFAULTS, "set": []}, command=None)
+def parse(argv: list[str]) -> Any:
+    """Parse ``argv`` (an argparse.Namespace, or for no arguments one like it). Without
+    a command, it is play's: the README shows `ana-story --plain` and `--saves DIR`
+    right after the bare command, so the bare command takes every play option (and a
+    story folder after them)."""
+    if not argv:  # the bare command, as a player starts the game: no parser, no argparse
+        return SimpleNamespace(**{**PLAY_DEFAULTS, "set": []}, command=None)
+    from .parser import bare_parser, build_parser, first_positional
     if argv[0] in ("-h", "--help", "--version"):
-        return build_parser().parse_args(argv)
-    # Only play's parser: the whole parser is built when a command needs it, never
-    # on the way to the first screen.
+        return build_parser(None).parse_args(argv)  # every command listed, none built
+    # Only play's parser: a command's own parser is built when the line names it,
+    # never on the way to the first screen.
     play = bare_parser()
     first = first_positional(play, argv)
     if first is None:
@@ -103,7 +45,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     else:
         bare = first not in COMMANDS
     if not bare:
-        return build_parser().parse_args(argv)
+        return build_parser(first).parse_args(argv)
     args = play.parse_args(argv)
     args.command = None
     return args
@@ -135,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`ana-story`: parse the line, run its command, and turn every error it raises
     into one message and an exit code; never a traceback."""
     args = parse(list(sys.argv[1:] if argv is None else argv))
+    if args.command not in (None, "play"):
+        gc.enable()  # off while the program starts (cli.main); play turns it on itself
     try:
         code: int = args.func(args)
         return code

@@ -1,5 +1,5 @@
 """`ana-story completion SHELL` and `ana-story man`: shell completion (bash, zsh,
-fish) and the man page, generated from the argparse parser (cli/app.py), so they
+fish) and the man page, generated from the whole argparse parser (cli/parser.py), so they
 can never list a command or option the program does not have."""
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from .parser import HELP
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -23,13 +25,13 @@ EPILOG_COMPLETION = """examples:
 def register(sub: Any) -> None:
     """Add `completion` and `man`."""
     raw = argparse.RawDescriptionHelpFormatter
-    c = sub.add_parser("completion", help="print shell completion for bash, zsh or fish",
+    c = sub.add_parser("completion", help=HELP["completion"],
                        description="Print a script that teaches your shell to complete "
                                    "ana-story's commands and options with Tab.",
                        epilog=EPILOG_COMPLETION, formatter_class=raw)
     c.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
     c.set_defaults(func=cmd_completion)
-    m = sub.add_parser("man", help="print the manual page (roff)",
+    m = sub.add_parser("man", help=HELP["man"],
                        description="Print ana-story's manual page, generated from its "
                                    "options.",
                        epilog="example:\n  ana-story man > ana-story.1 && man -l ana-story.1",
@@ -38,14 +40,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    from .app import build_parser
+    from .parser import build_parser
     sys.stdout.write(script(args.shell, build_parser()))
     return 0
 
 
 def cmd_man(args: argparse.Namespace) -> int:
     from .. import __version__
-    from .app import build_parser
+    from .parser import build_parser
     sys.stdout.write(man(build_parser(), __version__))
     return 0
 

@@ -1,20 +1,18 @@
 """`ana-story play` and the bare `ana-story`: play's options (the same in both), the
 preference values they carry, and the command itself. Loaded on the way to the
-first screen, so it imports nothing a game's first screen does not need."""
+first screen, so it imports nothing a game's first screen does not need (not even
+argparse: the bare command builds no parser)."""
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 EPILOG_PLAY = """example:
   ana-story play                      # the shipped story
   printf '1\\n2\\n' | ana-story play my-story --seed 7
   ana-story --plain --seed 3          # the same options work without 'play'"""
-
-PLAY: dict[str, Any] = dict(
-    help="play a story", description="Play a story (the shipped one by default).",
-    epilog=EPILOG_PLAY, formatter_class=argparse.RawDescriptionHelpFormatter)
-
 
 def cmd_play(args: argparse.Namespace) -> int:
     from ..ui.run import interactive, play_command
@@ -40,8 +38,7 @@ def play_arguments(play: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Play's options, the same in `ana-story play` and in the bare `ana-story`."""
     play.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
                       help="folder with story.yaml (default: the shipped story)")
-    from ..saves.fields import seed_arg  # a seed every save can hold
-    play.add_argument("--seed", type=seed_arg, default=None,
+    play.add_argument("--seed", type=_seed, default=None,
                       help="seed for the story's random events (default: a new one)")
     play.add_argument("--plain", action="store_true",
                       help="plain text, one choice per line (the default without a terminal)")
@@ -84,7 +81,14 @@ def _start_options(play: argparse.ArgumentParser) -> None:
                       default=[], help="start with this variable value (repeatable)")
 
 
+def _seed(text: str) -> int:
+    """--seed: a whole number every save can hold (saves.fields, loaded when given)."""
+    from ..saves.fields import seed_arg
+    return seed_arg(text)
+
+
 def _width(text: str) -> int:
+    import argparse
     try:
         value = int(text)
     except ValueError:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import prefs as P
+from .parser import HELP
 
 EPILOG = """examples:
   ana-story prefs                          # every preference, and where it comes from
@@ -21,7 +22,7 @@ EPILOG = """examples:
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """Add `prefs` and its actions."""
     fmt = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("prefs", help="see or change your preferences (pace, theme, ...)",
+    p = sub.add_parser("prefs", help=HELP["prefs"],
                        description="Preferences that persist between games, in a TOML "
                                    "file in your config folder. The command line wins "
                                    "over the environment, which wins over the file.",

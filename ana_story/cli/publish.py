@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import PublishError, UsageError
+from .parser import HELP
 
 EPILOG = """examples:
   ana-story publish my-story --web site/          # a web page (runtime from the CDN)
@@ -17,8 +18,7 @@ EPILOG = """examples:
 
 def register(sub: Any) -> None:
     """Add `publish`."""
-    p = sub.add_parser("publish", help="share a story: a web page, a .pyz file, an "
-                       "iFiction record", epilog=EPILOG,
+    p = sub.add_parser("publish", help=HELP["publish"], epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Publish a story for readers who install nothing: a\n"
                        "static web folder that plays it in a browser, a single file that\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import SaveError
+from .parser import HELP
 
 EPILOG = """examples:
   ana-story saves list
@@ -34,7 +35,7 @@ def add_common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
 def register(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """Add `saves` and its actions."""
     fmt = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("saves", help="list, show, delete, export or import saves",
+    p = sub.add_parser("saves", help=HELP["saves"],
                        description="Look after your saves: list them, look inside one, "
                                    "delete one, or copy one to or from a file to move it "
                                    "between machines.",

@@ -115,19 +115,18 @@ def _safe(entry):
     """A SaveInfo, BrokenSave or LoadResult with its texts cleaned (sanitize.visible)."""
     import dataclasses
     if isinstance(entry, SaveInfo):
-        return dataclasses.replace(entry, chapter=_field(entry.chapter),
-                                   scene_title=_field(entry.scene_title),
-                                   story_id=_field(entry.story_id),
-                                   story_version=_field(entry.story_version))
+        return entry._replace(chapter=_field(entry.chapter),
+                              scene_title=_field(entry.scene_title),
+                              story_id=_field(entry.story_id),
+                              story_version=_field(entry.story_version))
     if isinstance(entry, BrokenSave):
-        return dataclasses.replace(entry, file=_field(entry.file), reason=_field(entry.reason),
-                                   moved_to=entry.moved_to and _field(entry.moved_to))
+        return entry._replace(file=_field(entry.file), reason=_field(entry.reason),
+                              moved_to=entry.moved_to and _field(entry.moved_to))
     if isinstance(entry, LoadResult):
         state = entry.data.state
         values = {k: _field(v) if isinstance(v, str) else v
                   for k, v in state.variables.items()}
-        data = dataclasses.replace(entry.data, state=dataclasses.replace(state,
-                                                                       variables=values))
-        return dataclasses.replace(entry, data=data, info=_safe(entry.info),
-                                   changes=tuple(_field(c) for c in entry.changes))
+        data = entry.data._replace(state=dataclasses.replace(state, variables=values))
+        return entry._replace(data=data, info=_safe(entry.info),
+                              changes=tuple(_field(c) for c in entry.changes))
     return entry

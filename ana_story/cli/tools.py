@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import Diagnostic, UsageError
 from ..paths import display_path
 from ..sanitize import json_text, visible
+from .parser import HELP
 
 EPILOG_CHECK = """example:
   ana-story check scenes/
@@ -58,7 +59,7 @@ a plan (YAML):
 
 def register_check(sub: Any) -> None:
     """Add `check` (first among the tools in `ana-story --help`)."""
-    check = sub.add_parser("check", help="check a story for mistakes",
+    check = sub.add_parser("check", help=HELP["check"],
                            description="Check every file of a story and list each problem "
                                        "as file:line:col.",
                            epilog=EPILOG_CHECK,
@@ -76,8 +77,8 @@ def register(sub: Any) -> None:
     """Add explore, graph, schema, new and test."""
     raw = argparse.RawDescriptionHelpFormatter
 
-    ex = sub.add_parser("explore", help="prove every scene and ending reachable, find "
-                        "soft-locks", formatter_class=raw, epilog=EPILOG_EXPLORE,
+    ex = sub.add_parser("explore", help=HELP["explore"], formatter_class=raw,
+                        epilog=EPILOG_EXPLORE,
                         description="Search every State a player can reach (scene, "
                         "variables, visit counts), or play random games with --random.")
     ex.add_argument("story_dir", nargs="?", metavar="STORY_DIR",
@@ -98,7 +99,7 @@ def register(sub: Any) -> None:
                     "cores available (default: 1)")
     ex.set_defaults(func=cmd_explore)
 
-    gr = sub.add_parser("graph", help="draw the scene graph (Mermaid or Graphviz)",
+    gr = sub.add_parser("graph", help=HELP["graph"],
                         formatter_class=raw, epilog=EPILOG_GRAPH,
                         description="The scene graph: chapters as clusters, the start and "
                         "endings marked, unreachable scenes highlighted.")
@@ -113,7 +114,7 @@ def register(sub: Any) -> None:
                     help="list each tag and its scenes instead of drawing")
     gr.set_defaults(func=cmd_graph)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of scene or story files",
+    sc = sub.add_parser("schema", help=HELP["schema"],
                         formatter_class=raw, epilog=EPILOG_SCHEMA,
                         description="A JSON Schema, so an editor can complete and check "
                         "the keys of story files.")
@@ -121,7 +122,7 @@ def register(sub: Any) -> None:
                     help="scene files (default) or story.yaml")
     sc.set_defaults(func=cmd_schema)
 
-    nw = sub.add_parser("new", help="start a new story, or add a scene",
+    nw = sub.add_parser("new", help=HELP["new"],
                         formatter_class=raw, epilog=EPILOG_NEW,
                         usage="ana-story new STORY_DIR [--title TITLE]\n"
                               "       ana-story new scene NAME --in FILE",
@@ -133,7 +134,7 @@ def register(sub: Any) -> None:
     nw.add_argument("--title", default=None, help="the new story's title")
     nw.set_defaults(func=cmd_new)
 
-    te = sub.add_parser("test", help="run playthrough transcripts against a story",
+    te = sub.add_parser("test", help=HELP["test"],
                         formatter_class=raw, epilog=EPILOG_TEST,
                         description="Play each transcript (a list of choices and text "
                         "that must or must not appear) and report what differs.")

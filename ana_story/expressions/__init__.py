@@ -22,7 +22,7 @@ costs nothing to render. Each compiled Expr keeps its checked tree
 from __future__ import annotations
 
 from .bounds import MAX_OUTPUT, MAX_STR, LimitError
-from .compiled import Env, Expr, Template
+from .compiled import Env, Expr, Place, Template
 from .compiler import compile_expr
 from .language import (
     CONTROL_CHARS,
@@ -46,6 +46,6 @@ __all__ = [
     "CONTROL_CHARS", "EVAL_ERRORS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
     "MAX_MARKS", "MAX_OUTPUT", "MAX_POW_BITS", "MAX_STR", "MAX_TEMPLATE_LEN", "NUMERIC",
     "RANDOM_FUNCTIONS", "STAT_FUNCTIONS", "TYPE_NAMES", "Env", "Expr", "ExprError", "LimitError",
-    "Template",
+    "Place", "Template",
     "compile_expr", "compile_template", "fmt", "normalize", "random_site_draw",
 ]

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..suggest import did_you_mean
+from .functions import call_function, unknown_function
 from .language import (
-    FUNCTION_HELP,
     FUNCTIONS,
     NUMERIC,
     STAT_FUNCTIONS,
+    TURNS_CAP,
     ExprError,
     common_type,
     describe,
@@ -24,6 +25,7 @@ from .language import (
 from .lists import joined
 from .nodes import NO, STATE, Checked, call, const, state_attr
 from .statfuncs import check_stat_call
+from .variation import KINDS, check_inline
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -31,11 +33,16 @@ if TYPE_CHECKING:
 
 def check_call(ck: Checker, node: ast.Call) -> Checked:
     """A call's compiled tree, type and constant value (NO unless folded)."""
+    own = ck.env.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    if own is not None:  # the story's own function, inlined (functions.py)
+        return call_function(ck, node, own)
     name = _function(ck, node)
-    if name in ("visits", "seen"):
+    if name in ("visits", "seen", "turns_since"):
         return _scene_count(ck, node, name)
     if name == "taken":
         return _taken(ck, node)
+    if name in KINDS:
+        return check_inline(ck, node, name)
     args = [ck.visit(a) for a in node.args]
     if name in ("random", "chance", "pick"):
         return _draw(ck, node, name, args)
@@ -58,8 +65,7 @@ def _function(ck: Checker, node: ast.Call) -> str:
     if name not in FUNCTIONS:
         raise ExprError(f"unknown function '{name}'", "unknown-function",
                         ck.base + node.col_offset,
-                        did_you_mean(name, FUNCTIONS) or
-                        f"the story functions are: {FUNCTION_HELP}")
+                        unknown_function(name, ck.env))
     if node.keywords:
         ck.fail(node, f"{name}() takes no named arguments")
     lo, hi = FUNCTIONS[name]
@@ -83,12 +89,25 @@ def _scene_count(ck: Checker, node: ast.Call, name: str) -> Checked:
                         ck.base + arg.col_offset, did_you_mean(scene, ck.env.scenes))
     ck.scenes.add(scene)
     ck.pure = False
+    if name == "turns_since":
+        return _turns_since(scene), "int", NO
     visits = state_attr("visits")
     if name == "seen":
         return ast.Compare(left=const(scene), ops=[ast.In()],
                            comparators=[visits]), "bool", NO
     get = ast.Attribute(value=visits, attr="get", ctx=ast.Load())
     return ast.Call(func=get, args=[const(scene), const(0)], keywords=[]), "int", NO
+
+
+def _turns_since(scene: str) -> ast.expr:
+    """``turns_since('x')``: the turns since the State last entered x (State.entered,
+    kept for the scenes named here: Story.timed), at most TURNS_CAP; -1 if never."""
+    entered = state_attr("entered")
+    ago = ast.BinOp(left=state_attr("turn"), op=ast.Sub(),
+                    right=ast.Subscript(value=entered, slice=const(scene), ctx=ast.Load()))
+    capped = call("_max", const(0), call("_min", ago, const(TURNS_CAP)))
+    return ast.IfExp(test=ast.Compare(left=const(scene), ops=[ast.In()], comparators=[entered]),
+                     body=capped, orelse=const(-1))
 
 
 def _taken(ck: Checker, node: ast.Call) -> Checked:
@@ -121,19 +140,20 @@ def _need(ck: Checker, node: ast.Call, name: str, args: list[Checked],
 def _draw(ck: Checker, node: ast.Call, name: str, args: list[Checked]) -> Checked:
     """random(), chance(), pick(): each call site draws by its own number."""
     ck.pure = False
-    site = const(ck.env.site())
+    old, new = ck.env.site()  # both numbers: the State's dice picks one
+    site = (const(old), const(new))
     trees = [a for a, _, _ in args]
     if name == "random":
         _need(ck, node, name, args, lambda t: t == "int", "whole numbers")
-        return call("_random", STATE, site, *trees), "int", NO
+        return call("_random", STATE, *site, *trees), "int", NO
     if name == "chance":
         _need(ck, node, name, args, lambda t: t in NUMERIC, "a number between 0 and 1")
-        return call("_chance", STATE, site, *trees), "bool", NO
+        return call("_chance", STATE, *site, *trees), "bool", NO
     t = common_type([a[1] for a in args])
     if t is None:
         ck.fail(node, "pick() needs values of one kind", "type-mismatch")
     tup = ast.Tuple(elts=trees, ctx=ast.Load())
-    return call("_pick", STATE, site, tup), t, NO
+    return call("_pick", STATE, *site, tup), t, NO
 
 
 def _text_or_list(t: str) -> bool:

@@ -28,7 +28,7 @@ from .language import (
     unify,
 )
 from .lists import beside, binop, item_name, membership, unknown_name
-from .nodes import NO, Checked, call, const
+from .nodes import NO, Checked, call, clone, const
 from .runtime import evaluate
 from .templatetags import FILTER_FUNCTIONS
 
@@ -94,6 +94,9 @@ class Checker:
         self.scenes: set[str] = set()
         self.pure = True
         self.item_of: str | None = None  # the list whose items bare names are (lists.py)
+        # a function's or snippet's parameters -> what they stand for (functions.py)
+        self.params: dict[str, Checked] = {}
+        self.inlined = 0  # parts of function bodies written into this one so far
 
     def fail(self, node: ast.AST | None, message: str, code: str = "expression-forbidden",
              hint: str | None = None) -> NoReturn:
@@ -138,7 +141,11 @@ class Checker:
             return const(_TRUE_FALSE[name]), "bool", _TRUE_FALSE[name]
         if name.startswith("_"):
             self.fail(node, f"names starting with '_' are not allowed: '{name}'")
-        if name in FUNCTIONS and name not in self.env.variables:
+        if name in self.params:
+            tree, pt, c = self.params[name]
+            return clone(tree), pt, c
+        if (name in FUNCTIONS or name in self.env.functions) and \
+                name not in self.env.variables:
             self.fail(node, f"'{name}' is a function; call it like {name}(...)",
                       "expression-syntax")
         t = self.env.variables.get(name)

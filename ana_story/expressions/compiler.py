@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .check import Checker
 from .compiled import Env, Expr
+from .functions import author_tree
 from .language import NUMERIC, ExprError, describe, list_name
 from .lists import as_list
 from .nodes import NO, call
@@ -20,6 +21,7 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
     if cached is not None:
         return cached
     first_site = env.next_site
+    here = env.here()
     tree = parse(source)
     checker = Checker(env)
     checker.item_of = list_name(want)  # `set: satchel: pencils`: a bare item
@@ -36,9 +38,10 @@ def compile_expr(source: str, env: Env, *, want: str | None = None) -> Expr:
                         "type-mismatch", 0, hint)
     if want == "float" and t == "int":
         body = call("_float", body)
+    drew = env.next_site != first_site
     expr = Expr(source, want or t, make_lambda(body), frozenset(checker.reads),
-                frozenset(checker.scenes), checker.pure,
-                first_site if env.next_site != first_site else 0, tree=tree)
-    if env.next_site == first_site:  # no random draws: the same code serves every use
-        env.cache[(source, want)] = expr
+                frozenset(checker.scenes), checker.pure, first_site * drew,
+                tree=author_tree(tree, env), place=(None, here)[drew])
+    if not drew:  # no random draws: the same code serves every place (a draw's sites
+        env.cache[(source, want)] = expr  # are its place's own, so it is never shared)
     return expr

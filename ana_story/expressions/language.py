@@ -53,6 +53,15 @@ FUNCTION_HELP += (", fair_add(x, p), fair_sub(x, p), clamp(x, lo, hi), "
 # A conversation's counts: taken('scene.choice'), how often that choice was taken.
 FUNCTIONS["taken"] = (1, 1)
 FUNCTION_HELP += ", taken('scene.choice')"
+# Turns since a scene was last entered (-1: never), as ink's TURNS_SINCE, but capped:
+# explore's key holds it, and must take finitely many values.
+FUNCTIONS["turns_since"] = (1, 1)
+FUNCTION_HELP += ", turns_since('scene')"
+TURNS_CAP = 100
+# Inline variations (variation.py): cycle('a', 'b') shows as {% cycle %} would there.
+FUNCTIONS.update({"cycle": (1, 100), "sequence": (1, 100), "once": (1, 100),
+                  "shuffle": (1, 100)})
+FUNCTION_HELP += ", cycle(a, b, ...), sequence(...), once(...), shuffle(...) in text"
 
 
 class ExprError(Exception):

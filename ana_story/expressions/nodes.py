@@ -27,3 +27,13 @@ def call(name: str, *args: ast.expr) -> ast.Call:
 def state_attr(attr: str) -> ast.Attribute:
     """``_s.attr``: the only Attribute node compiled code holds."""
     return ast.Attribute(value=ast.Name(id="_s", ctx=ast.Load()), attr=attr, ctx=ast.Load())
+
+
+def clone(node: Any) -> Any:
+    """A deep copy of a tree (an inlined body is copied for each call)."""
+    if isinstance(node, ast.AST):
+        fields = {f: clone(getattr(node, f)) for f in node._fields if hasattr(node, f)}
+        return type(node)(**fields)
+    if isinstance(node, list):
+        return [clone(x) for x in node]
+    return node

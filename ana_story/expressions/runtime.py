@@ -18,6 +18,8 @@ from .bounds import MAX_OUTPUT, MAX_STR, LimitError, bounded_round, joined_text,
 from .language import MAX_POW_BITS
 from .lists import RUNTIME as _LISTS
 from .statfuncs import RUNTIME as STAT_RUNTIME
+from .variation import RUNTIME as VARY_RUNTIME
+from .variation import mix as _mix
 
 # What a story's own arithmetic can raise at play time; the engine turns each into a
 # StoryRuntimeError, lint skips a condition that raises one.
@@ -49,32 +51,24 @@ def _rep(a: Any, b: Any) -> str:  # text and a whole number, in either order
     return s * n
 
 
-def _mix(seed: int, turn: int, site: int) -> float:
-    """SplitMix64 over (seed, turn, call site): a draw that depends only on the State."""
-    m = 0xFFFFFFFFFFFFFFFF
-    x = (seed * 0x9E3779B97F4A7C15 + turn * 0xBF58476D1CE4E5B9 + site * 0x94D049BB133111EB) & m
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & m
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & m
-    return (x ^ (x >> 31)) / 18446744073709551616.0
-
-
-def _random(s: Any, site: int, lo: int, hi: int) -> int:
+def _random(s: Any, old: int, new: int, lo: int, hi: int) -> int:
     if lo > hi:
         lo, hi = hi, lo
-    return lo + int(_mix(s.seed, s.turn, site) * (hi - lo + 1))
+    return lo + int(_mix(s.seed, s.turn, old if s.dice == 1 else new) * (hi - lo + 1))
 
 
-def _chance(s: Any, site: int, p: Number) -> bool:
-    return _mix(s.seed, s.turn, site) < p
+def _chance(s: Any, old: int, new: int, p: Number) -> bool:
+    return _mix(s.seed, s.turn, old if s.dice == 1 else new) < p
 
 
-def _pick(s: Any, site: int, options: tuple[Any, ...]) -> Any:
-    return options[int(_mix(s.seed, s.turn, site) * len(options))]
+def _pick(s: Any, old: int, new: int, options: tuple[Any, ...]) -> Any:
+    return options[int(_mix(s.seed, s.turn, old if s.dice == 1 else new) * len(options))]
 
 
-def random_site_draw(state: Any, site: int) -> float:
-    """A draw in [0, 1) for a random `goto`, from the same generator as random()."""
-    return _mix(state.seed, state.turn, site)
+def random_site_draw(state: Any, site: tuple[int, int]) -> float:
+    """A draw in [0, 1) for a random `goto`, from the same generator as random(); its
+    site is (load-order number, stable site), of which the State's dice picks one."""
+    return _mix(state.seed, state.turn, site[0] if state.dice == 1 else site[1])
 
 
 # How a value reads in story text: the one rendering every other place uses too.
@@ -115,6 +109,7 @@ _RUNTIME: dict[str, Any] = {
     "_ceil": math.ceil, "_len": len, "_norm": _normalize_limited,
     **STAT_RUNTIME,
     **_LISTS,
+    **VARY_RUNTIME,
 }
 
 

@@ -2,8 +2,9 @@
 
 Why a module of their own: they came with the story's designed stats screen (issue
 12), each has its own argument rules, and their run-time forms must behave exactly
-as documented (fair_add is ChoiceScript's ``%+``, float for float). The checker
-calls ``check_stat_call``; runtime.py binds ``RUNTIME`` into compiled code.
+as documented (fair_add is ChoiceScript's ``%+``, float for float, checked against
+web/scene.js). The checker calls ``check_stat_call``; runtime.py binds ``RUNTIME``
+into compiled code.
 """
 from __future__ import annotations
 
@@ -17,28 +18,31 @@ from .nodes import call
 if TYPE_CHECKING:
     from .check import Checker
 
-def _percentile(name: str, x: Any) -> float:
-    """ChoiceScript refuses a fair-math value outside 0 < x < 100; we take 0 and 100
-    too (a stat may start at 0), and refuse the rest as ChoiceScript does."""
+def _percentile(name: str, x: Any) -> Any:
+    """ChoiceScript's check: fair math takes a value from 0 to 100 (inclusive)."""
     if not 0 <= x <= 100:
         raise ValueError(f"{name}() needs a value from 0 to 100, not {x}")
-    return float(x)
+    return x
 
 
-def fair_add(x: Any, p: Any) -> int:
-    """ChoiceScript's fairAdd (``x %+ p``), in its own order of float operations:
-    x + p * (100 - x) / 100, floored; then kept within 1..99."""
-    v1 = _percentile("fair_add", x)
-    value: int = math.floor(v1 + p * ((100 - v1) / 100))
-    return max(1, min(99, value))
+def fair_add(x: Any, p: Any, name: str = "fair_add") -> int:
+    """ChoiceScript's fairAdd (``x %+ p``, web/scene.js), line for line in its own
+    order of float operations: for p > 0, x + p * ((100 - x) / 100) floored, at most
+    99; else x - (0 - p) * (x / 100) raised to a whole number, at least 1. (So
+    ``fair_add(100, 0)`` is 100 and ``fair_add(0, 0.5)`` is 0, as there.)"""
+    v1 = _percentile(name, x)
+    if p > 0:
+        multiplier = (100 - v1) / 100
+        up: int = math.floor(1 * v1 + p * multiplier)
+        return min(up, 99)
+    multiplier = v1 / 100
+    down: int = math.ceil(v1 - (0 - p) * multiplier)
+    return max(down, 1)
 
 
 def fair_sub(x: Any, p: Any) -> int:
-    """ChoiceScript's fairSubtract (``x %- p``): x - p * x / 100, ceiled; then kept
-    within 1..99."""
-    v1 = _percentile("fair_sub", x)
-    value: int = math.ceil(v1 - p * (v1 / 100))
-    return max(1, min(99, value))
+    """ChoiceScript's fairSubtract (``x %- p``): fairAdd of ``0 - p``."""
+    return fair_add(x, 0 - p, "fair_sub")
 
 
 def clamp(x: Any, lo: Any, hi: Any) -> Any:

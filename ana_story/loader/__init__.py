@@ -28,12 +28,15 @@ from ..paths import display_path
 from .conversation import counted_choices
 from .files import MAX_FILE_BYTES
 from .reader import STORY_FILE, YamlFile, join_path, suggest_key
+from .reuse import Reuse
 from .stats import Stats
+from .tunnels import problems as tunnel_problems
+from .tunnels import timed_scenes
 
 __all__ = ["MAX_FILE_BYTES", "STORY_FILE", "check", "load_story"]
 
 
-class _Loader(Stats):
+class _Loader(Stats, Reuse):
     def check_references(self, meta: dict, scene_ids: set[str]) -> dict[str, str]:
         """Every scene named by a goto, visits(), 'start' or 'renamed' against the scenes
         read (but not the ones an unreadable file may hold); the usable renames."""
@@ -60,6 +63,13 @@ class _Loader(Stats):
         self.unread.annotate(self.diags)
         return renamed
 
+    def check_tunnels(self, scenes: dict[str, Scene], start: str | None) -> None:
+        """Calls and returns (tunnels.py): no cyclic call, no region that escapes, no
+        return the story reaches outside a call."""
+        for where, code, message, hint in tunnel_problems(scenes, start or ""):
+            self.error(where.file if where else self.display_root,
+                       (where.line, where.column) if where else None, code, message, hint)
+
     def load(self) -> Story | None:
         if not self.root.is_dir():
             self.error(self.display_root, None, "missing-file",
@@ -74,8 +84,11 @@ class _Loader(Stats):
             return None
         meta = self.read_story_file()
         env = None if meta is None else self.declare(meta["variables"])
+        if env is not None:
+            self.reuse(meta, env)
         seen: dict = {}  # scene id -> (file, line) where it is defined
         scenes, chapters = self.read_scenes(paths, seen, env)
+        self.let_hints()
         if not paths:
             self.error(self.display_root, None, "no-scenes",
                        "the story folder has no scene files",
@@ -83,6 +96,7 @@ class _Loader(Stats):
         if meta is None:
             return None
         renamed = self.check_references(meta, set(seen))
+        self.check_tunnels(scenes, meta.get("start"))
         scenes = self.counted(env, scenes)
         if self.declfix is not None:
             self.declfix.finish(self.diags.append)
@@ -95,10 +109,12 @@ class _Loader(Stats):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
-        entering, talks = _talks(scenes)
+        timed = timed_scenes(scenes)
+        entering, talks, framed = _talks(scenes, bool(timed))
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
-                     talks=talks, **plain)
+                     talks=talks, framed=framed, timed=timed, functions=meta["functions"],
+                     snippets=meta["snippets"], **plain)
 
     def counted(self, env: Env | None, scenes: dict[str, Scene]) -> dict[str, Scene]:
         """The choices taken() names checked, and marked to be counted."""
@@ -132,12 +148,15 @@ class _Loader(Stats):
         return scenes, chapters
 
 
-def _talks(scenes: dict[str, Scene]) -> tuple[bool, bool]:
-    """Story.entering and Story.talks: whether the step needs its conversation part."""
-    entering = any(sc.enter for sc in scenes.values())
+def _talks(scenes: dict[str, Scene], timed: bool) -> tuple[bool, bool, bool]:
+    """Story.entering, Story.talks and Story.framed: whether the step needs its
+    conversation part, and frames.py's (let:, calls and returns, turns_since())."""
+    framed = timed or any(sc.let or any(c.goto.kind for c in sc.choices)
+                          for sc in scenes.values())
+    entering = framed or any(sc.enter for sc in scenes.values())
     talks = entering or any(c.stay or c.reply is not None or c.counted
                             for sc in scenes.values() for c in sc.choices)
-    return entering, talks
+    return entering, talks, framed
 
 
 def _slug(title: str) -> str:

@@ -30,13 +30,16 @@ class Choices(Gotos):
             keys[cid] = True
             key = f"{sid}.{cid}"
         said = sf.CHOICE.field
-        text = self.template(f, w.node("text"), said("text").said, env) if "text" in w \
-            else None
+        self.choice_key = key  # its place (exprs.py): choice <key>.text, .set.<name>...
+        text = self.template(f, w.node("text"), said("text").said, env, f"choice {key}.text",
+                             ("menu",)) if "text" in w else None
         condition = None
         if "if" in w:
-            condition = self.expression(f, w.node("if"), said("if").said, env, "bool")
+            condition = self.expression(f, w.node("if"), said("if").said, env, "bool",
+                                        part=f"choice {key}.if")
             ok &= condition is not None
-        effects = self.effects(f, w.node("set"), env) if "set" in w else []
+        effects = self.effects(f, w.node("set"), env, f"choice {key}.set") if "set" in w \
+            else []
         locked = self.locked(f, w, env)
         goto, reply, stay = self.destination(f, sid, w, node, env)
         if text is None or effects is None or goto is None or "locked" in w and locked is None:
@@ -52,7 +55,8 @@ class Choices(Gotos):
                     env: Env) -> tuple[Goto | None, Template | None, bool]:
         """The choice's goto (this scene's own when it stays), its reply, and whether
         it stays."""
-        reply = self.template(f, w.node("reply"), sf.CHOICE.field("reply").said, env) \
+        reply = self.template(f, w.node("reply"), sf.CHOICE.field("reply").said, env,
+                              f"choice {self.choice_key}.reply", ("taken", self.choice_key)) \
             if "reply" in w else None
         if "reply" in w and reply is None:
             return None, None, "goto" not in w
@@ -82,7 +86,8 @@ class Choices(Gotos):
     def locked(self, f: YamlFile, w: Walked, env: Env):
         if "locked" not in w:
             return None
-        locked = self.template(f, w.node("locked"), sf.CHOICE.field("locked").said, env)
+        locked = self.template(f, w.node("locked"), sf.CHOICE.field("locked").said, env,
+                               f"choice {self.choice_key}.locked", ("menu",))
         if "if" not in w:
             self.error(f, w.nodes["locked"][0], "locked-without-if",
                        "'locked' explains why a choice is unavailable, but this choice "
@@ -90,8 +95,10 @@ class Choices(Gotos):
                        severity="warning")
         return locked
 
-    def effects(self, f: YamlFile, node, env: Env) -> list[tuple[str, Expr]] | None:
-        """'set:': each variable's new value compiled; None when any is wrong."""
+    def effects(self, f: YamlFile, node, env: Env,
+                part: str | None = None) -> list[tuple[str, Expr]] | None:
+        """'set:': each variable's new value compiled (at ``part``.<name> of the scene);
+        None when any is wrong."""
         sm = self.mapping(f, node, "'set'")
         ok = sm is not None
         effects = []
@@ -106,7 +113,8 @@ class Choices(Gotos):
             if self.signed(f, name, vn):
                 ok = False
                 continue
-            expr = self.expression(f, vn, f"the new value of '{name}'", env, var, target=name)
+            expr = self.expression(f, vn, f"the new value of '{name}'", env, var, target=name,
+                                   part=f"{part}.{name}" if part else None)
             if expr is None:
                 ok = False
             else:

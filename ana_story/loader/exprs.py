@@ -1,9 +1,15 @@
 """Expressions and templates compiled where they are written, their errors placed at
-the character, and the scenes they name noted for the reference check."""
+the character, and the scenes they name noted for the reference check.
+
+Each is compiled in its place (Env.place): the scene being read (``in_scene``),
+and the part of it, ``text`` or ``choice <key>.set.<variable>``, which names
+its stable random sites and says how a variation block there counts showings."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+import yaml
 
 from .. import yamlread
 from ..expressions import TYPE_NAMES, Env, Expr, ExprError, Template, compile_expr, compile_template
@@ -13,6 +19,27 @@ from .reader import YamlFile
 
 
 class Exprs(FileReader):
+    choice_key = ""  # the choice being read: its parts are "choice <key>.<part>"
+    scene_id = ""  # the scene being read ("" in story.yaml)
+    scene_node = None  # its record
+
+    def in_scene(self, sid: str, node) -> None:
+        """Compile what follows as scene ``sid``'s, whose record is ``node``."""
+        self.scene_id, self.scene_node = sid, node
+
+    def menu(self) -> tuple[str, ...]:
+        """The keys of the scene's choices, read ahead of building them: a label's
+        variation counts the menu's showings by their takes ("menu" in Env.place)."""
+        sid, keys = self.scene_id, []
+        cn = next((v for k, v in getattr(self.scene_node, "value", ())
+                   if isinstance(k, yaml.ScalarNode) and k.value == "choices"), None)
+        for i, item in enumerate(cn.value if isinstance(cn, yaml.SequenceNode) else ()):
+            cid = next((v.value for k, v in getattr(item, "value", ())
+                        if isinstance(k, yaml.ScalarNode) and k.value == "id"
+                        and isinstance(v, yaml.ScalarNode)), None)
+            keys.append(f"{sid}.{cid if cid is not None else i}")
+        return tuple(keys)
+
     def compile_failed(self, f: YamlFile, node, e: ExprError, what: str, src: str, recompile,
                        target: str | None = None) -> None:
         """Report a compile error, unless a wrong-typed declaration explains it (see
@@ -33,11 +60,18 @@ class Exprs(FileReader):
             hint = word or hint
         self.error(f, self.pos_in(f, node, e.offset), e.code, f"{what}: {e.message}", hint)
 
-    def template(self, f: YamlFile, node, what: str, env: Env) -> Template | None:
+    def template(self, f: YamlFile, node, what: str, env: Env, part: str | None = None,
+                 shown: tuple[str, ...] = ()) -> Template | None:
+        """Compile a text at ``part`` of the scene (``what`` when not given); ``shown``
+        says how a variation block in it counts its showings (Env.place)."""
         src = self.text(f, node, what, prose=True)
         if src is None:
             return None
+        if shown == ("menu",) and "{" in src:  # a label: its keys, when it may vary
+            shown = ("menu", *self.menu())
+        env.place(self.scene_id, part or what, shown)
         def recompile(env2: Env, types: dict) -> Template:
+            env2.place(self.scene_id, part or what, shown)
             return compile_template(src, env2)
         named = len(env.taken)
         try:
@@ -47,6 +81,9 @@ class Exprs(FileReader):
             return None
         if len(env.taken) > named:
             self.note_choice_uses(f, node, list(env.taken)[named:])
+        if t.place is not None and t.place.shown and shown[0] != "visits":
+            # the State counts the takes it reads
+            env.taken.update(dict.fromkeys(shown[1:]))
         if self.declfix is not None and self.declfix.suspects:
             self.declfix.fits(src, recompile,
                               where=lambda at: (f.path, *self.pos_in(f, node, at)))
@@ -58,11 +95,13 @@ class Exprs(FileReader):
                     self.mark_wheres(f, node, t.marks))
 
     def expression(self, f: YamlFile, node, what: str, env: Env, want: str | None,
-                   target: str | None = None) -> Expr | None:
-        """Compile an expression; ``target`` is the variable a `set:` value goes to."""
+                   target: str | None = None, part: str | None = None) -> Expr | None:
+        """Compile an expression at ``part`` of the scene (``what`` when not given);
+        ``target`` is the variable a `set:` value goes to."""
         src = self.text(f, node, what)
         if src is None:
             return None
+        env.place(self.scene_id, part or what)
         def recompile(env2: Env, types: dict) -> Expr:
             return compile_expr(src, env2, want=types[target] if target else want)
         named = len(env.taken)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import storyfiles, yamlread
+from .. import flowsplit, storyfiles, yamlread
 from .reader import Reader, YamlFile
 from .syntax import syntax_where
 
@@ -45,6 +45,9 @@ class FileReader(Reader):
             self.error(f, bad, "yaml-tag", message, hint or None)
             f.tagged.append(((bad.start_mark.line + 1, bad.start_mark.column + 1),
                              (bad.end_mark.line + 1, bad.end_mark.column + 1)))
+        for at, message, hint, nodes in flowsplit.flow_splits(f.text, f.lines, node):
+            self.error(f, at, "flow-split", message, hint)
+            f.split |= nodes
         return f, node
 
     def read_text(self, path: Path, f: YamlFile) -> bool:

@@ -17,17 +17,32 @@ class Gotos(Exprs):
             sid = self.scene_ref(f, node)
             return None if sid is None else Goto((Route(sid, where=self.where(f, node)),))
         if isinstance(node, yaml.MappingNode):
-            return self.goto_random(f, node, env)
+            return self.goto_map(f, node, env)
         if isinstance(node, yaml.SequenceNode):
             return self.goto_routes(f, node, env)
         self.error(f, node, "wrong-type", "'goto' should name a scene")
         return None
 
-    def goto_random(self, f: YamlFile, node, env: Env) -> Goto | None:
-        m = self.mapping(f, node, "'goto'", sf.RANDOM_GOTO)
-        if not m or "random" not in m:
+    def goto_map(self, f: YamlFile, node, env: Env) -> Goto | None:
+        """goto's mapping forms: {random: ...}, {call: S}, {return: true | S}."""
+        m = self.mapping(f, node, "'goto'", sf.GOTO_MAP)
+        if not m:
             return None
-        rn = m["random"][1]
+        forms = [k for k in ("random", "call", "return") if k in m]
+        if len(forms) != 1:
+            self.error(f, node, "missing-key" if not forms else "goto-forms",
+                       "'goto' should hold one of 'random', 'call' or 'return'"
+                       + ("" if not forms else f", not {' and '.join(forms)}"),
+                       "write 'goto: {call: <scene id>}', 'goto: {return: true}' or "
+                       "'goto: {random: [a, b]}'; to choose between them, use two choices "
+                       "with 'if:'")
+            return None
+        if forms[0] != "random":
+            return self.goto_tunnel(f, forms[0], m[forms[0]][1])
+        return self.goto_random(f, m["random"][1], env)
+
+    def goto_random(self, f: YamlFile, rn, env: Env) -> Goto | None:
+        """{random: [a, b]} or {random: {a: 3, b: 1}}: a seeded pick."""
         if isinstance(rn, yaml.SequenceNode):
             if not self.fresh(f, rn, "'random'"):
                 return None
@@ -47,7 +62,27 @@ class Gotos(Exprs):
             self.error(f, rn, "missing-value", "'random' lists no scenes")
         if bad or not routes:
             return None
+        env.place(self.scene_id, f"choice {self.choice_key}.goto")
         return Goto(tuple(routes), random=True, site=env.site())
+
+    def goto_tunnel(self, f: YamlFile, form: str, vn) -> Goto | None:
+        """{call: S}: a tunnel into S; {return: true}: back to the caller; {return: S}:
+        the call ended, on to S."""
+        if form == "return" and isinstance(vn, yaml.ScalarNode) and vn.tag == yamlread.BOOL:
+            if yamlread.scalar_value(vn) is True:
+                return Goto((), kind="return")
+            self.error(f, vn, "wrong-type", "'return: false' does not return",
+                       "write 'return: true' to come back to the scene that called, or "
+                       "'return: <scene id>' to go on to that scene")
+            return None
+        if not isinstance(vn, yaml.ScalarNode) or vn.tag == yamlread.NULL:
+            self.error(f, vn, "wrong-type", f"'{form}' should name a scene" +
+                       (" (or be true)" if form == "return" else ""),
+                       f"write '{form}: <scene id>'")
+            return None
+        sid = self.scene_ref(f, vn)
+        return None if sid is None else Goto((Route(sid, where=self.where(f, vn)),),
+                                             kind=form)
 
     def random_weights(self, f: YamlFile, rn) -> tuple[list[Route], bool]:
         """'random: {a: 3, b: 1}': the routes, and whether any weight was wrong."""
@@ -92,7 +127,8 @@ class Gotos(Exprs):
             return None
         cond = None
         if "if" in w:
-            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool")
+            cond = self.expression(f, w.node("if"), sf.ROUTE.field("if").said, env, "bool",
+                                   part=f"choice {self.choice_key}.goto")
         elif not last:
             self.error(f, item, "unreachable-route", "only the last route may "
                        "leave out 'if'; the routes after this one can never be taken",

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .. import storyfiles, yamlread
+from .. import flowsplit, storyfiles, yamlread
 from .. import storyformat as sf
 from ..declfix import DeclFix
 from ..errors import Diagnostic
@@ -61,6 +61,8 @@ class YamlFile:
     tagged: list = field(default_factory=list)
     # (line, column) of YAML anchors: a value that is only an anchor is not also "empty"
     anchored: set = field(default_factory=set)
+    # ids of the '{ }' and '[ ]' nodes a comma split (said once, for the outermost)
+    split: set = field(default_factory=set)
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Reader:
         # Files are processed one at a time, so their YAML nodes can be freed as we go.
         self.refs: list[tuple[str, int, int, str]] = []
         self.choice_refs: list[tuple[str, int, int, str]] = []  # taken('scene.choice')
+        self.let_names: dict[str, str] = {}  # a 'let:' name -> the first scene with it
         self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
         self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing
@@ -233,13 +236,15 @@ class Reader:
         """True when YAML did not read a mapping as written: a wrong tag (said already) or
         a '{ }' cut by a comma (said here, once, for the whole mapping)."""
         at = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if f.tagged and any(start == at for start, _ in f.tagged):
-            return True
-        split = yamlread.flow_split(f.lines, node)
+        if f.tagged and any(start == at for start, _ in f.tagged) or id(node) in f.split:
+            return True  # said already
+        split = flowsplit.flow_split(f.lines, node)
         if split:
-            self.error(f, split[0], "flow-split", f"a comma inside '{{ }}' cut a value in "
-                       f"two: YAML reads {split[1]} as separate entries",
-                       "write the entries one per line, without '{ }', or quote the value")
+            found = flowsplit.flow_splits(None, f.lines, node)  # its message and hint
+            message, hint = (found[0][1], found[0][2]) if found else (
+                f"a comma inside '{{ }}' cut a value in two: YAML reads {split[1]} as "
+                "separate entries", "write the entries one per line, without '{ }'")
+            self.error(f, split[0], "flow-split", message, hint)
         return split is not None
 
     def fresh(self, f: YamlFile, node, what: str) -> bool:

@@ -1,6 +1,7 @@
 """Scene files: their chapter and scene ids, then each scene built from its record."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -8,8 +9,9 @@ import yaml
 
 from .. import storyfiles
 from .. import storyformat as sf
-from ..expressions import Env, Template
-from ..model import Choice, Goto, Route, Scene
+from ..expressions import FUNCTIONS, Env, Expr, Template
+from ..expressions.language import list_name
+from ..model import Choice, Scene
 from ..yamlread import BOOL, NULL
 from .choices import Choices
 from .reader import BOOL_TRUE, STORY_FILE, Walked, YamlFile, join_path
@@ -17,6 +19,8 @@ from .reader import BOOL_TRUE, STORY_FILE, Walked, YamlFile, join_path
 CONTINUE = "Continue"  # the one choice of a scene with 'next:'
 MAX_CHOICES = 1_000  # per scene: far beyond any real scene, and a bound on a hostile one
 _ID = re.compile(sf.ID)
+_VAR = re.compile(sf.VAR)
+_UNKNOWN = re.compile(r"unknown variable '([A-Za-z][A-Za-z0-9_]*)'")
 _TAG = re.compile(r"\{%-?\s*(\w*)")
 _TITLE_TAGS = {"if", "elif", "else", "endif"}
 
@@ -91,62 +95,153 @@ class Scenes(Choices):
         return True
 
     def build_scene(self, f: YamlFile, chapter: str, sid: str, kn, vn, env: Env) -> Scene | None:
+        """The scene (None on an error); with 'let:', compiled in an environment of its
+        own, whose draws then number on in the story's."""
+        scene, own = self.scene_in(f, chapter, sid, kn, vn, env)
+        if own is not env:
+            env.next_site = own.next_site
+        return scene
+
+    def scene_in(self, f: YamlFile, chapter: str, sid: str, kn, vn,
+                 env: Env) -> tuple[Scene | None, Env]:
         w = self.walk(f, vn, f"scene '{sid}'", sf.SCENE_RECORD, owner=kn)
         if w is None:
-            return None
+            return None, env
+        self.in_scene(sid, vn)  # the place of its texts and expressions (exprs.py)
         plain = sf.plain_values(sf.SCENE_RECORD, w.values)
-        title_template, ok = self.title_template(f, w, env)
-        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env) \
-            if "text" in w else None
+        enter, ok = self.scene_enter(f, w, env)  # before 'let:': it cannot see the let names
+        let, env, good = self.scene_let(f, sid, w, env)
+        ok &= good
+        title_template, good = self.title_template(f, w, env)
+        ok &= good
+        text = self.template(f, w.node("text"), sf.SCENE_RECORD.field("text").said, env,
+                             "text", ("visits", sid)) if "text" in w else None
         ok &= text is not None
         tags = self.tags(f, w.node("tags")) if "tags" in w else ()
         ending = None
         if "ending" in w:
             ending, good = self.ending(f, sid, w.node("ending"), plain["title"])
             ok &= good
-        choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending)
+        choices = self.flow(f, sid, kn, w, self.choices(f, sid, w, env), ending, env)
         ok &= choices is not None
-        enter, good = self.scene_enter(f, w, env)
-        ok &= good
-        cn = w.node("choices") if "choices" in w else None
-        if ending is not None and cn is not None and getattr(cn, "value", None):
-            self.error(f, w.nodes["choices"][0], "ending-with-choices",
-                       f"scene '{sid}' is an ending but has choices",
-                       "remove 'ending' or remove the choices")
-            ok = False
-        if ending is None and ok and not choices:
-            self.error(f, kn, "no-choices", f"scene '{sid}' has no choices and is not an "
-                       "ending: the player would be stuck",
-                       "add choices, or mark it 'ending: <title>'")
-            ok = False
+        ok = self.ends_well(f, sid, kn, w, ending, choices, ok)
         if not ok or text is None or choices is None:
-            return None
+            return None, env
+        shown = [text, title_template] + [p for c in choices
+                                            for p in (c.text, c.condition, c.locked)]
         return Scene(id=sid, chapter=chapter, text=text, choices=tuple(choices), tags=tags,
                      ending=ending, where=self.where(f, kn), enter=enter, **plain,
-                     title_template=title_template)
+                     title_template=title_template, let=let,
+                     draws=any(p is not None and p.site0 for p in shown),
+                     next=choices[0].goto.targets[0] if "next" in w and
+                     choices[0].goto.targets else None), env
 
     def scene_enter(self, f: YamlFile, w: Walked, env: Env) -> tuple[tuple, bool]:
         """'enter:': the effects run on each entry, and whether they all compiled."""
         if "enter" not in w:
             return (), True
-        effects = self.effects(f, w.node("enter"), env)
+        effects = self.effects(f, w.node("enter"), env, "enter")
         return tuple(effects or ()), effects is not None
 
+    def ends_well(self, f: YamlFile, sid: str, kn, w: Walked, ending: str | None,
+                  choices: list[Choice] | None, ok: bool) -> bool:
+        """``ok``, and an ending with no choices, or choices with no ending."""
+        cn = w.node("choices") if "choices" in w else None
+        if ending is not None and cn is not None and getattr(cn, "value", None):
+            self.error(f, w.nodes["choices"][0], "ending-with-choices",
+                       f"scene '{sid}' is an ending but has choices",
+                       "remove 'ending' or remove the choices")
+            return False
+        if ending is None and ok and not choices:
+            self.error(f, kn, "no-choices", f"scene '{sid}' has no choices and is not an "
+                       "ending: the player would be stuck",
+                       "add choices, or mark it 'ending: <title>'")
+            return False
+        return ok
+
+    def scene_let(self, f: YamlFile, sid: str, w: Walked, env: Env
+                  ) -> tuple[tuple[tuple[str, Expr], ...], Env, bool]:
+        """'let:': each name's expression compiled in order (a later one may read an
+        earlier one), the environment the rest of the scene is compiled in (the story's
+        variables and these names, each typed by its expression; a cache of its own, as
+        'price + 1' means something else here), and whether all of it reads."""
+        if "let" not in w:
+            return (), env, True
+        lm = self.mapping(f, w.node("let"), "'let'")
+        if lm is None:
+            return (), env, False
+        own = dataclasses.replace(env, variables=dict(env.variables), cache={})
+        lets, ok = [], True
+        for name, (kn, vn) in lm.items():
+            if not self.let_name(f, sid, name, kn, env):
+                ok = False
+                continue
+            expr = self.expression(f, vn, f"the value of '{name}'", own, None,
+                                   part=f"let.{name}")  # its draws' stable site
+            if expr is None or list_name(expr.type) is not None:
+                if expr is not None:
+                    self.error(f, vn, "type-mismatch", f"'{name}' would hold a list; a "
+                               "'let:' name holds a number, true/false or text",
+                               "keep the list in a story variable")
+                ok = False
+                continue
+            own.variables[name] = expr.type  # type: ignore[index]  # a dict made above
+            lets.append((name, expr))
+            self.let_names.setdefault(name, sid)
+        return tuple(lets), own, ok
+
+    def let_hints(self) -> None:
+        """A 'let:' name used outside its scene is an unknown variable there: say whose
+        it is, and what to do instead (its hint replaced once every scene is read)."""
+        if not self.let_names:
+            return
+        for i, d in enumerate(self.diags):
+            m = _UNKNOWN.search(d.message) if d.code == "undeclared-variable" else None
+            if m is None or m.group(1) not in self.let_names:
+                continue
+            name = m.group(1)
+            self.diags[i] = dataclasses.replace(d, hint=(
+                f"'{name}' is a 'let:' name of scene '{self.let_names[name]}', seen only "
+                "by that scene's text, title and choices; to carry it further, declare "
+                "a story variable under 'variables:' and 'set:' it from that scene"))
+
+    def let_name(self, f: YamlFile, sid: str, name: str, kn, env: Env) -> bool:
+        """A 'let:' name must read like a variable and be none of the story's own
+        names (shadowing would make 'set:' of it change the wrong thing)."""
+        if not _VAR.match(name) or name in ("true", "false", "True", "False"):
+            self.error(f, kn, "bad-name", f"'{name}' cannot be a 'let:' name",
+                       "start with a letter; use letters, digits and '_'")
+            return False
+        item = next((n for n, v in env.lists.items() if name in v.items), None)
+        if name in env.variables or item is not None:
+            what = "a story variable" if item is None else f"an item of the list '{item}'"
+            self.error(f, kn, "let-shadows", f"the 'let:' name '{name}' of scene '{sid}' "
+                       f"is already {what}",
+                       f"rename it, such as '{name}_here': a 'let:' name is for this visit "
+                       "only, a story variable lasts the whole story")
+            return False
+        if name in FUNCTIONS:
+            self.error(f, kn, "bad-name", f"'{name}' is a story function, so it cannot "
+                       "be a 'let:' name", f"rename it, such as 'my_{name}'")
+            return False
+        return True
+
     def flow(self, f: YamlFile, sid: str, kn, w: Walked, choices: list[Choice] | None,
-             ending: str | None) -> list[Choice] | None:
+             ending: str | None, env: Env) -> list[Choice] | None:
         """The scene's choices with 'next:' made its one Continue, and a scene that
         stays with no way out refused; None on an error."""
         if choices is None:
             return None
         if "next" in w:
-            return self.next_choice(f, sid, w, choices)
+            return self.next_choice(f, sid, w, choices, env)
         if choices and ending is None and not self.way_out(f, sid, kn, choices):
             return None
         return choices
 
-    def next_choice(self, f: YamlFile, sid: str, w: Walked,
-                    choices: list[Choice]) -> list[Choice] | None:
-        """'next: S' is the scene's one choice, a Continue to S; with 'choices' or
+    def next_choice(self, f: YamlFile, sid: str, w: Walked, choices: list[Choice],
+                    env: Env) -> list[Choice] | None:
+        """'next:' is the scene's one choice, a Continue where it leads (a scene, routes,
+        a call or a return, read as a choice's 'goto'); with 'choices' or
         'ending' as well, it is an error (which of them would the player get?)."""
         nn = w.node("next")
         other = "choices" if choices else "ending" if "ending" in w else None
@@ -156,13 +251,12 @@ class Scenes(Choices):
                        "'next' moves on with a single Continue: keep 'next' or "
                        f"'{other}', not both")
             return None
-        target = w.values.get("next")
-        if target is None:
+        self.choice_key = f"{sid}.next"  # its draws' stable site (exprs.py)
+        goto = self.goto(f, nn, env)
+        if goto is None:
             return None
-        self.refs.append((f.path, nn.start_mark.line + 1, nn.start_mark.column + 1, target))
-        where = self.where(f, nn)
         return [Choice(key=f"{sid}.next", index=0, text=Template(CONTINUE, CONTINUE),
-                       goto=Goto((Route(target, where=where),)), where=where)]
+                       goto=goto, where=self.where(f, nn))]
 
     def way_out(self, f: YamlFile, sid: str, kn, choices: list[Choice]) -> bool:
         """A scene whose every choice is a once-only stay would run out of choices
@@ -242,7 +336,7 @@ class Scenes(Choices):
                            f"a title may hold {{{{ }}}} and {{% if %}} only, not "
                            f"'{{% {m.group(1)} %}}'", "move the variation into the scene's text")
                 return None, False
-        t = self.template(f, node, "the scene's title", env)
+        t = self.template(f, node, "the scene's title", env, "title")
         if t is None:
             return None, False
         return t, True

@@ -54,8 +54,9 @@ class Stats(StoryFile):
             return None
         if kind == "opposed":
             label = labels[0]
-        cond = self.expression(f, w.node("if"), f"{what}'s condition", env, "bool") \
-            if "if" in w else None
+        self.scene_id = ""  # story.yaml's: its draws' place is "stats <i>.if" of no scene
+        cond = self.expression(f, w.node("if"), f"{what}'s condition", env, "bool",
+                               part=f"stats {i}.if") if "if" in w else None
         if "if" in w and cond is None:
             return None
         return Stat(kind, var.name, label, labels, low, high, cond, self.where(f, w.node(kind)))

@@ -49,6 +49,7 @@ class StoryFile(Scenes):
         meta["variables"] = self.variables(f, m["variables"][1]) if "variables" in m else {}
         meta["renamed"] = self.renamed(f, m["renamed"][1]) if "renamed" in m else {}
         meta["stats_node"] = m["stats"][1] if "stats" in m else None  # read with the env
+        meta["nodes"] = m  # functions: and snippets: are read with the env (reuse.py)
         return meta
 
     def variables(self, f: YamlFile, node) -> dict[str, Variable]:

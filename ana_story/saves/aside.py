@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import atomicfile
+
+if TYPE_CHECKING:  # datetime is imported when a file is moved aside, not to start
+    from datetime import datetime
 
 DAMAGED_DIR = "damaged"
 
@@ -32,6 +35,7 @@ def damaged_dir(folder: Path) -> Path | None:
 def move_aside(folder: Path, path: Path, clock: Callable[[], datetime]) -> str | None:
     """Move ``path`` into the damaged folder of ``folder``; where it went, or None
     when it could not be moved (then it is left where it is)."""
+    from datetime import timezone
     stamp = clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     stem = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
     into = damaged_dir(folder)

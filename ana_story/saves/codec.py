@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import scene_title
 from ..errors import AnaStoryError, SaveError
@@ -27,6 +26,9 @@ from .fileformat import (
 )
 from .migration import fingerprint, migrate
 from .records import LoadResult, SaveData, SaveInfo
+
+if TYPE_CHECKING:  # datetime is imported when a save is made or read, not to start
+    from datetime import datetime
 
 MAX_UNDO = fields.MAX_UNDO  # earlier States kept in a save; older ones are dropped
 
@@ -63,6 +65,7 @@ class SaveCodec:
             seconds = 0.0
         if not math.isfinite(seconds) or seconds < 0:
             seconds = 0.0
+        from datetime import timezone
         return {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
@@ -114,6 +117,7 @@ class SaveCodec:
 
     def info(self, slot: str, doc: dict) -> SaveInfo:
         """The summary of a document this codec encoded (so trusted unchecked)."""
+        from datetime import datetime
         return SaveInfo(slot, doc["chapter"], doc["scene_title"], doc["state"]["turn"],
                         doc["play_seconds"], datetime.fromisoformat(doc["saved_at"]),
                         doc["story"]["id"], doc["story"]["version"])

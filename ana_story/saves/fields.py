@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..state import State
+
+if TYPE_CHECKING:  # datetime is imported when a save is read, not to start
+    from datetime import datetime
 
 MAX_UNDO = 1000  # earlier States a save keeps, and a game too (codec.MAX_UNDO)
 MAX_PATH_STEPS = 10_000  # steps of a save's path; hours of play past any real story
@@ -41,6 +43,7 @@ def saved_at(text: str) -> datetime:
     """The moment a save was made, as an aware UTC datetime that local time can
     show in any zone; FieldError if it is no such date."""
     try:
+        from datetime import datetime, timezone
         when = datetime.fromisoformat(text)
     except ValueError:
         raise FieldError("'saved_at' is not a date and time") from None
@@ -73,6 +76,7 @@ def play_seconds(value: Any) -> float:
     return float(value)
 
 
+MAX_STACK = 1_000  # calls waiting for their return (the loader refuses cyclic calls)
 MAX_REPLY = 1_000_000  # characters of the reply on screen (the engine's MAX_OUTPUT)
 
 

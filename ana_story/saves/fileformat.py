@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 from ..errors import StateError
@@ -130,6 +131,7 @@ def check_values(state: State) -> None:
     if type(state.seed) is not int or type(state.turn) is not int or \
             abs(state.seed) > 2**64 or not 0 <= state.turn <= 10**9:
         raise Damaged("'seed' or 'turn' is out of range")
+    _check_frames(state)
 
 
 def _check_variables(variables: dict) -> None:
@@ -191,12 +193,28 @@ def delta(earlier: State, later: State) -> dict:
         d["taken"] = dict(earlier.taken)
     if earlier.reply:
         d["reply"] = earlier.reply
+    return _frame_delta(d, earlier, later)
+
+
+def _frame_delta(d: dict, earlier: State, later: State) -> dict:
+    """The parts of a State a story with 'let:', calls or turns_since() changes (State
+    format 3): each written out whole, only when it differs from the later moment's."""
+    if earlier.let != later.let:
+        d["let"] = dict(earlier.let)
+    if earlier.began != later.began:
+        d["began"] = earlier.began
+    if earlier.stack != later.stack:
+        d["stack"] = [f.to_json() for f in earlier.stack]
+    if earlier.entered != later.entered:
+        d["entered"] = dict(earlier.entered)
+    if earlier.dice != later.dice:
+        d["dice"] = earlier.dice
     return d
 
 
 _DELTA_KEYS = {"scene", "turn", "seed", "variables", "variables_removed", "visits",
                "visits_removed", "once_added", "once_removed", "path", "path_len",
-               "taken", "reply"}
+               "taken", "reply", "let", "began", "stack", "entered", "dice"}
 
 
 def undo_states(raw: list, now: State) -> tuple[State, ...]:
@@ -227,8 +245,9 @@ def undo_states(raw: list, now: State) -> tuple[State, ...]:
                           f"{fields.MAX_PATH_STEPS:,} steps of path")
         if not 0 <= turn <= 10**9 or abs(seed) > 2**64 or isinstance(seed, bool):
             raise Damaged("'seed' or 'turn' of an earlier moment is out of range")
-        state = State(scene, variables, visits, once, path, turn, seed,
-                      _earlier_taken(d, later), _earlier_reply(d))
+        state = _earlier_frames(d, later, State(scene, variables, visits, once, path, turn,
+                                                seed, _earlier_taken(d, later),
+                                                _earlier_reply(d)))
         out.append(state)
         later = state
     out.reverse()
@@ -242,6 +261,39 @@ def _earlier_taken(d: dict, later: State) -> dict:
         raise Damaged("'taken' of an earlier moment is not whole numbers >= 0")
     _check_keys(taken, [])
     return taken
+
+
+def _earlier_frames(d: dict, later: State, state: State) -> State:
+    """``state`` with the delta's let, began, stack, entered and dice (each the later
+    moment's when the delta leaves it out; a save before format 3 has none, and then a
+    visit began on its own turn), checked as the current State's are."""
+    raw = {"format": 3, "scene": state.scene, "variables": {}, "visits": {},
+           "turn": state.turn,
+           "let": d.get("let", dict(later.let)),
+           "began": d.get("began", later.began if later.began <= state.turn else state.turn),
+           "stack": d["stack"] if "stack" in d else [f.to_json() for f in later.stack],
+           "entered": d.get("entered", dict(later.entered)),
+           "dice": d.get("dice", later.dice)}
+    try:
+        got = State.from_json(raw)
+    except StateError as e:
+        raise Damaged(f"an earlier moment in 'undo' is malformed: {e}") from None
+    _check_frames(got)
+    return replace(state, let=got.let, began=got.began, stack=got.stack,
+                   entered=got.entered, dice=got.dice)
+
+
+def _check_frames(state: State) -> None:
+    """The let: values, frames and entry turns of a State, within a save's bounds."""
+    _check_variables(state.let)
+    if len(state.stack) > fields.MAX_STACK:
+        raise Damaged(f"its call stack is deeper than {fields.MAX_STACK}")
+    for f in state.stack:
+        _check_variables(f.let)
+        _check_keys({f.scene: 0, f.choice: 0}, [])
+    if any(type(n) is not int or not 0 <= n <= 10**9 for n in state.entered.values()):
+        raise Damaged("a turn in 'entered' is not a whole number >= 0")
+    _check_keys(state.entered, [])
 
 
 def _earlier_reply(d: dict) -> str:

@@ -3,14 +3,26 @@ and say in plain sentences what changed. Pure functions over Story and State.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from ..model import Story
-from ..state import State, Step
+from ..digests import sha256
+from ..errors import AnaStoryError
+from ..frames import let_values
+from ..model import Scene, Story
+from ..state import Frame, State, Step
 from ..wording import show_held, show_value
 from .fileformat import Damaged
+
+# A save from before format 3 draws its dice by the old numbering of random events (in
+# the order the story was read) until the player enters the next scene (engine.choose),
+# so nothing already on screen or about to be decided rolls again; from there on they
+# are numbered by their place in the story, and a story edited elsewhere keeps them.
+DICE_NOTE = ("This save was made by an older version. Chance plays on as it did until "
+             "you enter the next scene; from then on, each random event is tied to its "
+             "own place in the story, so it may fall differently than before.")
 
 
 def fingerprint(story: Story) -> str:
@@ -20,7 +32,7 @@ def fingerprint(story: Story) -> str:
     known = story.save_fingerprint
     if known:  # kept by the compiled-story cache, which would otherwise build every scene
         return known
-    h = hashlib.sha256()
+    h = sha256()
 
     def put(*parts: Any) -> None:
         h.update(json.dumps(parts, ensure_ascii=False, default=str).encode())
@@ -42,7 +54,18 @@ def fingerprint(story: Story) -> str:
                 put("talk", c.key, c.stay, c.reply.source if c.reply else None)
         if s.enter:
             put("enter", sid, [(n, e.source) for n, e in s.enter])
+        _put_frames(put, s)
     return "sha256:" + h.hexdigest()
+
+
+def _put_frames(put: Callable[..., None], s: Scene) -> None:
+    """A scene's 'let:' and calls in the fingerprint; only when it has some, so that
+    older stories keep their print."""
+    if s.let:
+        put("let", s.id, [(n, e.source, e.type) for n, e in s.let])
+    kinds = [(c.key, c.goto.kind) for c in s.choices if c.goto.kind]
+    if kinds:
+        put("tunnel", kinds)
 
 
 def _same_kind(value: Any, kind: str) -> bool:
@@ -72,6 +95,11 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     new_state = State(scene, variables, _fit_visits(story, visits),
                       _fit_once(story, state.once), path, state.turn, state.seed,
                       _fit_taken(story, state.taken), state.reply)
+    if state.let or state.stack or state.entered or story.framed or state.dice != new_state.dice:
+        new_state, more = _fit_frames(story, state, new_state, chapter, strict)
+        changes += more
+    if state.dice == 1:
+        changes.append(DICE_NOTE)
     kept = []
     for u in undo:
         earlier = _fit_earlier(story, u, state.path, path, strict)
@@ -196,8 +224,69 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
     n = len(u.path)
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
-    return State(s, uv, _fit_visits(story, u.visits), _fit_once(story, u.once),
-                 upath, u.turn, u.seed, _fit_taken(story, u.taken), u.reply)
+    return _framed(story, u, State(s, uv, _fit_visits(story, u.visits),
+                                   _fit_once(story, u.once), upath, u.turn, u.seed,
+                                   _fit_taken(story, u.taken), u.reply), strict)
+
+
+def _framed(story: Story, u: State, fitted: State, strict: bool) -> State:
+    if u.let or u.stack or u.entered or story.framed or u.dice != fitted.dice:
+        return _fit_frames(story, u, fitted, "", strict)[0]
+    return fitted
+
+
+def _fit_frames(story: Story, saved: State, fitted: State, chapter: str,
+                strict: bool) -> tuple[State, list[str]]:
+    """``fitted`` given the saved let: frame, call stack, entry turns and dice, fitted
+    to ``story``: frames and entry turns under the scenes' new names; a 'let:' frame
+    that no longer matches its scene's 'let:' worked out again (on the turn its visit
+    began, so an unchanged draw gives the same value); a frame whose caller is gone
+    comes back to the start of the save's chapter instead; a moved scene starts a new
+    visit outside any call."""
+    changes: list[str] = []
+    let, began, stack = saved.let, saved.began, saved.stack
+    if fitted.scene != story.renamed.get(saved.scene, saved.scene):  # resumed elsewhere
+        stack, began = (), fitted.turn
+        let = _let_of(story, replace(fitted, began=began), {})
+    else:
+        let = _let_of(story, replace(fitted, began=began), let)
+    frames = []
+    for f in stack:
+        caller = story.renamed.get(f.scene, f.scene)
+        if caller not in story.scenes:
+            if strict:
+                raise Damaged(f"its call stack names the scene '{f.scene}', which the "
+                              "story does not have")
+            caller = _chapter_start(story, chapter)
+            changes.append(f"A scene a call was to come back to ('{f.scene}') is no "
+                           f"longer in the story; it comes back to "
+                           f"'{story.scenes[caller].title}' instead.")
+        back = replace(fitted, scene=caller, began=f.began)
+        frames.append(Frame(caller, _rename_choice(story, f.choice),
+                            _let_of(story, back, f.let), f.began))
+    entered = {story.renamed.get(k, k): n for k, n in saved.entered.items()
+               if story.renamed.get(k, k) in story.timed}
+    return replace(fitted, let=let, began=began, stack=tuple(frames), entered=entered,
+                   dice=saved.dice), changes
+
+
+def _let_of(story: Story, state: State, let: dict) -> dict:
+    """``let`` when it still fits its scene's 'let:' (the same names, each of its
+    kind); else that 'let:' worked out again for ``state``'s visit."""
+    lets = story.scenes[state.scene].let
+    if len(let) == len(lets) and all(n in let and _same_kind(let[n], e.type) for n, e in lets):
+        return let
+    if not lets:
+        return {}
+    try:
+        return let_values(story.scenes[state.scene], state.variables,
+                          replace(state, turn=state.began))
+    except AnaStoryError:
+        return {n: _zero(e.type) for n, e in lets}
+
+
+def _zero(kind: str) -> Any:
+    return {"bool": False, "str": "", "float": 0.0}.get(kind, 0)
 
 
 def _chapter_start(story: Story, chapter: str) -> str:

@@ -2,11 +2,11 @@
 it must never be able to point anywhere else, on any system."""
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from typing import Any
 
+from ..digests import sha256
 from ..errors import SaveError
 from ..sanitize import visible
 from . import fields
@@ -59,4 +59,4 @@ def dir_name(story_id: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", story_id) and ".." not in story_id:
         return story_id
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", story_id).strip("-")[:40] or "story"
-    return f"{slug}-{hashlib.sha256(story_id.encode()).hexdigest()[:8]}"
+    return f"{slug}-{sha256(story_id.encode()).hexdigest()[:8]}"

@@ -2,21 +2,21 @@
 a load's result with what changed, and a slot that could not be used."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..state import State
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-@dataclass(frozen=True)
-class SaveData:
+
+class SaveData(NamedTuple):
     state: State
     undo: tuple[State, ...] = ()  # earlier States, oldest first: what undo and history need
     play_seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class SaveInfo:
+class SaveInfo(NamedTuple):
     slot: str
     chapter: str
     scene_title: str
@@ -27,15 +27,13 @@ class SaveInfo:
     story_version: str
 
 
-@dataclass(frozen=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     data: SaveData
     info: SaveInfo
     changes: tuple[str, ...]  # plain sentences for the player; empty if nothing changed
 
 
-@dataclass(frozen=True)
-class BrokenSave:
+class BrokenSave(NamedTuple):
     slot: str
     file: str
     reason: str

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import dataclasses
 import os
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import atomicfile
 from ..errors import SaveError
@@ -34,6 +33,14 @@ from .fileformat import FORMAT_NAME, FORMAT_VERSION, Damaged, Incompatible, dump
 from .names import check_slot_name, dir_name, safe_name
 from .records import BrokenSave, LoadResult, SaveData, SaveInfo
 from .where import default_saves_dir
+
+if TYPE_CHECKING:  # datetime is imported when a save is made or read, not to start
+    from datetime import datetime
+
+
+def _now() -> datetime:
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)
 
 AUTOSAVE = "autosave"
 QUICKSAVE = "quicksave"
@@ -50,7 +57,7 @@ class SaveStore:
         self.story = story
         self.root = Path(folder) if folder is not None else default_saves_dir()
         self.folder = self.root / dir_name(story.id)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or _now
         self.codec = SaveCodec(story, self._clock)
         self._written: dict = {}  # path -> stamp of the file this store wrote there
 
@@ -152,7 +159,7 @@ class SaveStore:
                               moved)
         if not os.path.lexists(path):
             self._restore(path, prev)
-        info = dataclasses.replace(result.info, slot=slot)
+        info = result.info._replace(slot=slot)
         return LoadResult(result.data, info, tuple(notes) + result.changes)
 
     def delete(self, slot: str) -> None:

@@ -28,8 +28,8 @@ def default_saves_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-    return Path(platformdirs.user_data_dir("ana-story", appauthor=False)) / "saves"
+    from ..paths import user_folder
+    return user_folder("data") / "saves"
 
 
 def _is_checkout(folder: Path) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
+from .visitcaps import counted_scene, parents_of, visit_cap_of
 
 MAX_POINTS = 200  # thresholds kept per variable and scene before it is left exact
 
@@ -26,11 +27,17 @@ def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
 
 
 def scene_graph(story: Story) -> dict[str, list[str]]:
-    """scene id -> the scenes its choices can lead to (conditions ignored)."""
+    """scene id -> the scenes its choices can lead to (conditions ignored); a
+    ``return: true`` leads back to every scene that calls (a safe over-estimate: which
+    one depends on the call waiting)."""
     graph: dict[str, list[str]] = {sid: [] for sid in story.scenes}
     for scene, _, route in edges(story):
         if route.scene not in graph[scene.id]:
             graph[scene.id].append(route.scene)
+    kinds = {s.id: {c.goto.kind for c in s.choices if not c.goto.routes or c.goto.kind
+                    == "call"} for s in story.scenes.values()} if story.framed else {}
+    for sid in (s for s, k in kinds.items() if "return" in k):  # back to any caller
+        graph[sid] += [c for c, k in kinds.items() if "call" in k and c not in graph[sid]]
     return graph
 
 
@@ -129,69 +136,32 @@ def visit_caps(story: Story) -> dict[str, int | None]:
             continue
         parents = parents_of(expr.tree)
         for node in ast.walk(expr.tree):
-            counted = _counted_scene(node)
+            counted = counted_scene(node)
             if counted is not None:
                 scene, seen_only = counted
                 need(scene, 1 if seen_only else visit_cap_of(node, parents.get(id(node))))
     return caps
 
 
-def parents_of(tree: ast.AST) -> dict[int, ast.AST]:
-    """id(node) -> its parent, for every node of ``tree`` but the root."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    return parents
-
-
-def _counted_scene(node: ast.AST) -> tuple[str, bool] | None:
-    """(scene, True for seen() / False for visits()) when ``node`` is such a call."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and node.func.id in ("visits", "seen") and node.args \
-            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-        return node.args[0].value, node.func.id == "seen"
-    return None
-
-
-def visit_cap_of(node: ast.AST, parent: ast.AST | None) -> int | None:
-    """The cap of ``visits('x')`` (``node``) under ``parent``: from ``visits('x') > 2``
-    on, every count above 3 gives the same answer; None for any other use."""
-    if not (isinstance(parent, ast.Compare) and len(parent.ops) == 1):
-        return None
-    other = parent.comparators[0] if parent.left is node else parent.left
-    value: object = None
-    if isinstance(other, ast.UnaryOp) and isinstance(other.op, ast.USub) and \
-            isinstance(other.operand, ast.Constant):
-        value = -other.operand.value  # type: ignore[operator]  # checked: a number
-    elif isinstance(other, ast.Constant):
-        value = other.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and math.isfinite(value):
-        return max(0, math.floor(value) + 1)
-    return None
-
-
 def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]:
     """scene id -> (variables, counted scenes, once-only choice keys) whose values
     can still change what happens from that scene on.
 
-    A backward liveness analysis over the scene graph: what the scene's own
-    choices read (conditions, routes, the effects that feed something read
-    later) and what any scene it can lead to reads. A variable set in chapter 1
-    and last read in chapter 2 no longer splits States in chapter 3, so explore
-    visits far fewer of them and proves exactly the same.
-    """
+    A backward liveness analysis over the scene graph: what the scene's own choices
+    read (conditions, routes, effects feeding something read later) and what any
+    scene it can lead to reads. A variable last read in chapter 2 no longer splits
+    States in chapter 3, so explore visits far fewer and proves the same."""
     caps = visit_caps(story)
     graph = scene_graph(story)
-    live_v: dict[str, set] = {sid: set() for sid in story.scenes}
-    live_s: dict[str, set] = {sid: set() for sid in story.scenes}
+    ev, es = entry_reads(story)  # live in every scene: see entry_reads
+    live_v: dict[str, set] = {sid: set(ev) for sid in story.scenes}
+    live_s: dict[str, set] = {sid: set(es) for sid in story.scenes}
     live_o: dict[str, set] = {sid: set() for sid in story.scenes}
     changed = True
     while changed:
         changed = False
         for sid, scene in story.scenes.items():
-            v, s, o = set(), set(), set()
+            v, s, o = set(ev), set(es), set()
             for t in graph[sid]:
                 v |= live_v[t]
                 s |= live_s[t]
@@ -206,6 +176,14 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     return {sid: (frozenset(live_v[sid] & set(story.variables)),
                   frozenset(x for x in live_s[sid] if x in caps),
                   frozenset(live_o[sid])) for sid in story.scenes}
+
+
+def entry_reads(story: Story) -> tuple[frozenset, frozenset]:
+    """(variables, counted scenes) any 'enter:' sets or reads: live and exact in every
+    scene, as 'enter:' runs on each entry (it may compound round a loop or fail)."""
+    fx = [(n, e) for s in story.scenes.values() for n, e in s.enter]
+    return (frozenset(n for n, _ in fx) | frozenset(v for _, e in fx for v in e.reads),
+            frozenset(sc for _, e in fx for sc in e.scenes))
 
 
 def _choice_live(c: Choice, v: set[str], s: set[str], o: set[str]) -> None:
@@ -287,16 +265,16 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
     only changed by constant steps (``vision: vision + 1``), a comparison ahead,
     ``vision + steps >= 9``, is ``vision >= 9 - steps`` seen from here. Two values
     that fall in the same gap between those numbers (or on the same number)
-    answer every comparison ahead alike, so they play the same. Explore merges
-    them, which is what keeps a story of many tallies finite. Found by a backward
-    fixpoint over the scene graph; a variable whose thresholds keep moving (a
-    loop that adds to it) is left exact.
+    answer every comparison ahead alike: explore merges them, which keeps a story
+    of many tallies finite. A backward fixpoint; a variable whose thresholds keep
+    moving (a loop adds to it), or that 'enter:' touches, is left exact.
     """
     numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
     local = {sid: [_choice_row(c, numeric) for c in scene.choices]
              for sid, scene in story.scenes.items()}
     pts: dict[str, dict[str, set]] = {sid: {} for sid in story.scenes}
-    cx: dict[str, set] = {sid: set() for sid in story.scenes}
+    entering = entry_reads(story)[0]  # kept exact: see entry_reads
+    cx: dict[str, set] = {sid: set(entering) for sid in story.scenes}
     for sid, rows in local.items():
         for _, _, _, complex_, points in rows:
             cx[sid] |= complex_

@@ -8,7 +8,10 @@ under every outcome of its draws: the text and conditions (``present``) and
 each choice (``choose``), with the scene's own compiled code given scripted
 draws instead of the hash of (seed, turn, call site). An error under any of
 them is a finding, a choice any of them offers is taken, and every distinct
-State a choice can lead to is a successor.
+State a choice can lead to is a successor. A variation block (``{% cycle %}``
+and the like) is played the same way, each of its alternatives in turn: its
+count comes from visits and takes, which explore's key may cap, so without this
+an alternative shown only on a late visit might never be rendered.
 
 ``random(a, b)`` over more than ``FACES`` values is tried at ``FACES`` of them
 (both ends, the values next to them, and evenly between), and at most ``RUNS``
@@ -17,11 +20,13 @@ in docs/authoring-tools.md.
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .. import engine
 from ..errors import AnaStoryError, StoryRuntimeError
+from ..expressions import Template
 from ..model import Scene, Story
 from ..state import State
 
@@ -69,45 +74,74 @@ def _faces(lo: int, hi: int) -> list[int]:
 
 
 def _scripted(script: _Script) -> dict[str, Callable]:
-    def _random(s, site, lo, hi):
+    def _random(s, old, new, lo, hi):
         if lo > hi:
             lo, hi = hi, lo
         faces = _faces(lo, hi)
         return faces[script.draw(len(faces))]
 
-    def _chance(s, site, p):
+    def _chance(s, old, new, p):
         outcomes = [o for o, possible in ((True, p > 0), (False, p < 1)) if possible]
         return outcomes[script.draw(len(outcomes))] if outcomes else False
 
-    def _pick(s, site, options):
+    def _pick(s, old, new, options):
         return options[script.draw(len(options))]
 
-    return {"_random": _random, "_chance": _chance, "_pick": _pick}
+    def _vary(kind, n, k):  # a spent once (kind 2) shows nothing: index k
+        return script.draw(k + 1 if kind == 2 else k)
+
+    def _shuffle(s, site, n, k):
+        return script.draw(k)
+
+    return {"_random": _random, "_chance": _chance, "_pick": _pick, "_vary": _vary,
+            "_shuffle": _shuffle}
+
+
+_SCRIPTED = ("_random", "_chance", "_pick", "_vary", "_shuffle")
 
 
 def _functions(scene: Scene) -> list[Callable]:
-    """The scene's compiled code that draws (expressions without draws are
-    shared between uses through the compile cache, and are never touched)."""
+    """The scene's compiled code that draws or varies (expressions without draws
+    are shared between uses through the compile cache, and are never touched)."""
     parts: list = [scene.text] + [c.text for c in scene.choices] + \
-        [c.locked for c in scene.choices if c.locked is not None]
+        [c.locked for c in scene.choices if c.locked is not None] + \
+        [c.reply for c in scene.choices if c.reply is not None]
     for c in scene.choices:
         parts += [c.condition] + [e for _, e in c.effects] + \
             [r.condition for r in c.goto.routes]
-    return [p.fn for p in parts if p is not None and p.site0 and p.fn is not None]
+    return [p.fn for p in parts if p is not None and p.fn is not None and (
+        p.site0 or p.__class__ is Template and p.varies)]
+
+
+def entry_functions(story: Story, scene: Scene) -> list[Callable]:
+    """The 'let:' code that draws of each scene a choice of ``scene`` enters: a step
+    from ``scene`` is played under every outcome of those draws too, so explore
+    branches on each value a 'let:' can draw."""
+    out: list[Callable] = []
+    for c in scene.choices:
+        for r in c.goto.routes:
+            t = story.scenes.get(r.scene)
+            if t is not None and t.let:
+                out += [e.fn for _, e in t.let if e.site0 and e.fn not in out]
+    return out
 
 
 def drawing_scenes(story: Story) -> frozenset:
-    """Scenes with a draw inside an expression."""
-    return frozenset(sid for sid, sc in story.scenes.items() if _functions(sc))
+    """Scenes with a draw inside an expression, or a choice entering a scene whose
+    'let:' draws."""
+    return frozenset(sid for sid, sc in story.scenes.items()
+                     if _functions(sc) or (story.framed and entry_functions(story, sc)))
 
 
 @contextmanager
 def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
-    saved = [{k: fn.__globals__[k] for k in ("_random", "_chance", "_pick")} for fn in fns]
+    # only the helpers each function calls (its code's global names) are swapped
+    saved = [{k: fn.__globals__[k] for k in _SCRIPTED if k in fn.__code__.co_names}
+             for fn in fns]
     repl = _scripted(script)
     try:
-        for fn in fns:
-            fn.__globals__.update(repl)
+        for fn, old in zip(fns, saved, strict=True):
+            fn.__globals__.update({k: repl[k] for k in old})
         yield
     finally:
         for fn, old in zip(fns, saved, strict=True):
@@ -117,7 +151,8 @@ def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
 def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[object]:
     """``act()`` under each combination of the scene's draws: its result, the
     StoryRuntimeError it raised, or None (a choice these draws do not offer)."""
-    fns = _functions(story.scenes[state.scene])
+    scene = story.scenes[state.scene]
+    fns = _functions(scene) + (entry_functions(story, scene) if story.framed else [])
     script = _Script()
     with _patched(fns, script):
         for _ in range(RUNS):
@@ -158,7 +193,8 @@ def choose_all(story: Story, state: State, index: int) -> tuple[list[State], Ana
         if isinstance(out, AnaStoryError):
             error = error or out
         elif isinstance(out, State):
-            afters.setdefault((out.scene, tuple(sorted(out.variables.items()))), out)
+            afters.setdefault((out.scene, tuple(sorted(out.variables.items())),
+                               tuple(sorted(out.let.items()))), out)
     return list(afters.values()), error
 
 
@@ -180,3 +216,32 @@ def failing_seed(story: Story, replayed: Callable[[int], State | None], index: i
         except AnaStoryError:
             continue
     return None
+
+
+def let_drawing(story: Story) -> frozenset:
+    """Scenes whose 'let:' draws (explore records the values drawn on entering them)."""
+    if not story.framed:
+        return frozenset()
+    return frozenset(sid for sid, sc in story.scenes.items()
+                     if any(e.site0 for _, e in sc.let))
+
+
+def sampled_lets(story: Story) -> list[str]:
+    """A sentence for each 'let:' draw explore tries at some of its outcomes only:
+    random(a, b) over more than FACES values (or over bounds that are not constants,
+    which may be)."""
+    out = []
+    for sid in sorted(let_drawing(story)):
+        for name, e in story.scenes[sid].let:
+            for node in ast.walk(e.tree) if e.tree is not None else ():
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id == "random"):
+                    continue
+                ends = [a.value for a in node.args[-2:] if isinstance(a, ast.Constant)
+                        and type(a.value) is int]
+                if len(ends) == 2 and abs(ends[1] - ends[0]) < FACES:
+                    continue
+                out.append(f"scene '{sid}': 'let: {name}: {e.source.strip()}' can draw "
+                           f"more than {FACES} values; explore tried {FACES} of them "
+                           "(both ends, their neighbours and evenly between)")
+    return out

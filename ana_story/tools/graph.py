@@ -55,23 +55,26 @@ def _coloured(story: Story, chosen: tuple) -> dict[str, str]:
 
 
 def _edges(story: Story) -> list[tuple[str, str, str, bool]]:
-    """(from, to, label, random) for each distinct way between two scenes; the
-    choices that stay in their scene are a self-loop of their own, labelled."""
-    out: dict[tuple[str, str, bool], tuple[str, bool]] = {}
+    """(from, to, label, dashed) for each distinct way between two scenes; the
+    choices that stay in their scene are a self-loop of their own, labelled; random
+    picks, calls and returns dashed (a 'return: true' has no edge of its own: it
+    comes back along its call's)."""
+    out: dict[tuple[str, str, bool, str], tuple[str, bool]] = {}
     for scene in story.scenes.values():
         for c in scene.choices:
+            dashed = c.goto.random or bool(c.goto.kind)  # a random pick, a call, a return
             for r in c.goto.routes:
                 label = _label(c, r)
-                k = (scene.id, r.scene, c.stay)
+                k = (scene.id, r.scene, c.stay, c.goto.kind)
                 if k in out:  # several choices between the same scenes: one edge
                     prev, rnd = out[k]
                     label = "" if not prev or not label else (
                         prev if prev == label else "…")
-                    out[k] = (label, rnd and c.goto.random)
+                    out[k] = (label, rnd and dashed)
                 else:
-                    out[k] = (label, c.goto.random)
+                    out[k] = (label, dashed)
     return [(a, b, label if label or not stay else "stays", rnd)
-            for (a, b, stay), (label, rnd) in out.items()]
+            for (a, b, stay, _), (label, rnd) in out.items()]
 
 
 def _label(c: Choice, r: Route) -> str:
@@ -82,7 +85,9 @@ def _label(c: Choice, r: Route) -> str:
     if r.condition is not None:
         parts.append(r.condition.source.strip())
     label = " and ".join(parts)
-    if c.goto.random:
+    if c.goto.kind:  # a tunnel: 'call' (its 'return: true' comes back along it), 'return'
+        label = c.goto.kind
+    elif c.goto.random:
         label = "random"
     elif c.fallback:
         label = "fallback"

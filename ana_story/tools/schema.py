@@ -34,8 +34,8 @@ def _random() -> dict:
 
 
 def _goto() -> dict:
-    return {"oneOf": [_ID, {"type": "array", "minItems": 1, "items": record(sf.ROUTE)},
-                      record(sf.RANDOM_GOTO)]}
+    one = {**record(sf.GOTO_MAP), "minProperties": 1, "maxProperties": 1}
+    return {"oneOf": [_ID, {"type": "array", "minItems": 1, "items": record(sf.ROUTE)}, one]}
 
 
 def _kind(kind: str | sf.Record) -> dict:
@@ -47,6 +47,9 @@ def _kind(kind: str | sf.Record) -> dict:
         sf.VALUE: {"oneOf": [SCALAR, {"type": "array", "items": _ITEM}]},
         sf.ITEM: _ITEM,
         sf.CONDITION: {"type": ["string", "boolean", "number"]},
+        sf.EXPRESSION: {"type": ["string", "boolean", "number"]},
+        sf.PARAMS: {"type": "object", "propertyNames": {"pattern": sf.VAR},
+                    "additionalProperties": {"enum": sorted(sf.PARAM_TYPES)}},
         sf.BOOL: {"type": "boolean"}, sf.SCENE: _ID, sf.NUMBER: {"type": "number"},
         sf.IFID: {"type": "string", "pattern": _IFID},
         sf.EFFECTS: {"type": "object", "propertyNames": {"pattern": sf.VAR},
@@ -55,6 +58,8 @@ def _kind(kind: str | sf.Record) -> dict:
     }
     if kind in simple:
         return dict(simple[kind])
+    if kind == sf.RETURN:
+        return {"oneOf": [{"const": True}, _ID]}
     return _goto() if kind == sf.GOTO else _random()
 
 

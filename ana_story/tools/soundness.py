@@ -82,7 +82,7 @@ def _sources(scene) -> list[tuple[str, frozenset]]:
     """(expression source, the variables it reads as a whole) for a scene."""
     out = []
     templates = [scene.text] + [c.text for c in scene.choices] + \
-        [c.locked for c in scene.choices if c.locked is not None]
+        [t for c in scene.choices for t in (c.locked, c.reply) if t is not None]
     for t in templates:
         if t.const is not None:
             continue

@@ -15,12 +15,12 @@ Every value read from a profile is checked: it is a file anyone could edit.
 """
 from __future__ import annotations
 
-import hashlib
+import time
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from .. import engine
+from ..digests import blake2s
 from ..engine import Passage
 from ..errors import AnaStoryError
 from ..state import State
@@ -35,18 +35,19 @@ SKIPPED = "*(You have read this before. Type 'repeat' to read it again.)*"
 def passage_key(p: Passage) -> str:
     """A passage as read: the scene and a hash of its text, so a scene whose text
     depends on the story's variables counts as unread when it reads differently."""
-    digest = hashlib.blake2s(p.text.encode("utf-8"), digest_size=6).hexdigest()
+    digest = blake2s(p.text.encode("utf-8"), 6).hexdigest()
     return f"{p.scene}:{digest}"
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return time.strftime("%Y-%m-%d")  # date.today().isoformat(), without datetime
 
 
 def _date(text: Any) -> str:
     """'first reached 02 Dec 2026' from a profile's ISO date; an older profile has
     none, and says so."""
     try:
+        from datetime import date
         return "first reached " + date.fromisoformat(str(text)).strftime("%d %b %Y")
     except ValueError:
         return "date not recorded"
@@ -202,8 +203,10 @@ class Comforts(GameParts):
             sc = self.story.scenes.get(prev.scene)
             entering = sc is None or sc.chapter != p.chapter
         if entering:
-            s = self.state
-            snap = State(s.scene, s.variables, s.visits, s.once, (), 0, 0, s.taken)
+            s = self.state  # at turn 0: its visit, frames and entry turns begin there
+            snap = replace(s, path=(), turn=0, seed=0, reply="", began=0,
+                           stack=tuple(replace(f, began=0) for f in s.stack),
+                           entered={k: 0 for k in s.entered if k == s.scene})
             self._chapter_marks[p.chapter] = {"scene": s.scene, "state": snap.to_json()}
 
     def chapters_reached(self) -> list[tuple[str, dict]]:
@@ -255,14 +258,15 @@ class Comforts(GameParts):
             raw = mark.get("state")
             snap = state_from_json(raw if isinstance(raw, dict) else {})
             snap, _, _ = migrate(self.story, snap, (), title, strict=False)
-            state = State(snap.scene, snap.variables, snap.visits, snap.once, (), 0, seed,
-                          snap.taken)
+            state = replace(snap, path=(), turn=0, seed=seed, reply="", began=0)
             engine.present(self.story, state)
             return state
         except (AnaStoryError, Damaged):
             first = chapter.scenes[0]
             base = engine.new_state(self.story, seed)
-            return State(first, base.variables, {first: 1}, frozenset(), (), 0, base.seed)
+            from ..startfrom import at_scene  # only when a chapter is started again
+            return at_scene(self.story, State(first, base.variables, {first: 1},
+                                              frozenset(), (), 0, base.seed))
 
     # --- "Previously…" --------------------------------------------------------------
 

@@ -129,7 +129,7 @@ class Game(Comforts, Saving, Reloading):
         stayed = False
         while True:
             p = self.view(engine.present(self.story, self.state))
-            if stayed and p.stayed:  # a line of a conversation: its reply, not the scene again
+            if stayed and p.stayed and not p.returned:  # a conversation's line: its reply alone
                 if p.reply:
                     self.ui.scene(replace(p, title="", text=p.reply), chapter_changed=False)
                 else:
@@ -287,7 +287,7 @@ class Game(Comforts, Saving, Reloading):
                 nxt = states[i + 1]
                 key = nxt.path[-1].choice if nxt.path else None
                 chosen = next((c.text for c in p.choices if c.key == key), "…")
-            if p.stayed:  # a line of a conversation: only what was answered
+            if p.stayed and not p.returned:  # a line of a conversation: only what was answered
                 out.append(HistoryEntry(p.chapter, "", p.reply, chosen))
             else:
                 out.append(HistoryEntry(p.chapter, p.title, with_reply(p).text, chosen))

@@ -51,7 +51,9 @@ def play_command(args: Any) -> int:
     story = load_story(folder)
     # The story lives as long as the game: moved out of the collector's sight, its
     # objects are not scanned again at every full collection while the player plays.
+    # The collector, off while the program started (cli.main), is on again from here.
     gc.freeze()
+    gc.enable()
     given = args.seed if getattr(args, "seed", None) is not None else None
     state = start_state(story, args, given if given is not None else new_seed())
     authoring = bool(getattr(args, "from_scene", None) or getattr(args, "assignments", None)
@@ -73,12 +75,26 @@ def play_command(args: Any) -> int:
                            and sys.stdin.isatty())
     if interactive(args):
         return _play_terminal(story, state, options, prefs, watcher, title=not authoring)
-    import shutil  # the plain front end's only need for it
-
     from .plain import PlainUI
-    width = shutil.get_terminal_size((80, 24)).columns
+    width = columns()
     ui = PlainUI(sys.stdin, sys.stdout, width, watch=watcher)
     return _play_plain(ui, story, state, options, prefs, title=False, offer=not authoring)
+
+
+def columns() -> int:
+    """shutil.get_terminal_size((80, 24)).columns, without shutil (and the compression
+    modules it imports, 2 ms of the plain first screen): $COLUMNS, else the
+    terminal's width, else 80."""
+    try:
+        width = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        width = 0
+    if width <= 0 and sys.__stdout__ is not None:
+        try:
+            width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 0
+    return width or 80
 
 
 def _play_terminal(story: Story, state: State, options: dict[str, Any], prefs: Any,

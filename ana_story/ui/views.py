@@ -3,10 +3,12 @@
 The game decides what is shown; a front end only decides how."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import wording
+
+if TYPE_CHECKING:  # datetime is imported when a date is shown, off the first screen
+    from datetime import datetime
 
 # The in-game commands as `help` lists them (both front ends).
 COMMANDS = (
@@ -29,24 +31,21 @@ COMMANDS = (
 )
 
 
-@dataclass(frozen=True)
-class MenuItem:
+class MenuItem(NamedTuple):
     key: str  # what picking it means: "continue", "new", "load", "quit", a slot...
     label: str
     detail: str = ""
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     chapter: str
     title: str
     text: str
     chosen: str | None  # the choice the player took here; None for the present
 
 
-@dataclass(frozen=True)
-class StatRow:
+class StatRow(NamedTuple):
     """One line of the stats screen. A "value" row is a label and a value; a "bar"
     is also filled to ``fill`` (0 to 1) of its ``scale`` ("of 100"); an "opposed"
     pair is ``label`` at ``value`` ("60%") against ``right`` at ``other``."""
@@ -76,8 +75,7 @@ class StatRow:
         return f"{self.label}: {self.detail}"
 
 
-@dataclass(frozen=True)
-class SaveRow:
+class SaveRow(NamedTuple):
     slot: str
     where: str  # "Chapter · Scene title", or why the save cannot be read
     turn: int | None
@@ -86,8 +84,7 @@ class SaveRow:
     broken: bool = False
 
 
-@dataclass(frozen=True)
-class EndingSummary:
+class EndingSummary(NamedTuple):
     title: str
     new: bool  # found for the first time in this playthrough
     turns: int
@@ -106,6 +103,7 @@ duration = wording.duration  # the one play-time formatter (saves list uses it t
 def ago(when: datetime, now: datetime | None = None) -> str:
     """When something happened, relative to now: "just now", "5 minutes ago",
     "yesterday", or the date."""
+    from datetime import datetime, timezone
     now = now or datetime.now(timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

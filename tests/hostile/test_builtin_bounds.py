@@ -39,7 +39,7 @@ VARIABLES = {"n": "int", "big": "int", "neg": "int", "f": "float", "tiny": "floa
              "s": "str", "e": "str", "b": "bool"}
 VALUES = {"n": 7, "big": MAX_INT, "neg": -MAX_INT, "f": 1e300, "tiny": 5e-324,
           "s": "x" * 10_000, "e": "", "b": True}
-STATE = SimpleNamespace(seed=2**64 - 1, turn=10**9, visits={"a": 3})
+STATE = SimpleNamespace(seed=2**64 - 1, turn=10**9, visits={"a": 3}, dice=2)
 RUN_ERRORS = (LimitError, ArithmeticError, ValueError, TypeError, RecursionError,
               MemoryError)
 

@@ -9,9 +9,8 @@ variable's table is a dict, so values equal in Python share a number. Bytes
 hash and compare in C and take some 50 bytes, a tuple of tuples some 500.
 
 In a story with conversations (Story.talks) the key ends with the taken()
-counts, capped as visits are (takencaps.py); with 'enter:' (Story.entering)
-every variable is kept exactly, as 'enter:' effects are outside the live-variable
-analysis.
+counts, capped as visits are (takencaps.py). What 'enter:' sets or reads is kept
+exactly in every scene (analysis.entry_reads).
 """
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Set
 from operator import itemgetter
 
+from ...expressions.language import TURNS_CAP
 from ...model import Story
 from ...state import State
 from ..analysis import live_sets, relevant_variables, thresholds, visit_caps
@@ -126,14 +126,8 @@ class Keyer:
         self.per_scene: dict[str, tuple] = {}
         self.layout: list[tuple] = []  # scene number -> (exact, tallied, counted)
         risky = fallible_live(story)  # soundness.py: values a failure may hinge on
-        everything = tuple(sorted(story.variables))
-        exact: tuple[str, ...]
-        tallied: tuple[str, ...]
         for number, (sid, (names, counted, once)) in enumerate(live_sets(story).items()):
-            if story.entering:  # 'enter:' effects are outside the live-variable
-                exact, tallied = everything, ()  # analysis: every variable exactly, so
-            else:  # no two States merge that could play differently
-                exact, tallied = _split(names, bounds[sid], risky[sid])
+            exact, tallied = _split(names, bounds[sid], risky[sid])
             cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}
@@ -145,9 +139,26 @@ class Keyer:
         caps_taken = sorted(taken_caps(story).items())  # capped like visits
         self.taken = tuple(k for k, _ in caps_taken)
         self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
+        self.framed = story.framed
+        self.timed = story.timed
+        # (let, stack, turns_since values) -> its number, alike in every process (--jobs)
+        self.frames = _Table("(frames)", numbering)  # not a variable name
 
     def __call__(self, s: State) -> bytes:
-        return self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
+        k = self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
+        return k + self.frame(s) if self.framed else k
+
+    def frame(self, s: State) -> bytes:
+        """What a story with 'let:', calls or turns_since() adds to the key, as 8 bytes
+        at its end: the live 'let:' frame, the calls waiting (each caller, choice and
+        'let:' frame) and each turns_since() value, capped at TURNS_CAP."""
+        t = s.turn
+        since = tuple(min(t - s.entered[k], TURNS_CAP) if k in s.entered else -1
+                      for k in self.timed)
+        part = (tuple(sorted(s.let.items())),
+                tuple((f.scene, f.choice, tuple(sorted(f.let.items()))) for f in s.stack),
+                since)
+        return array("Q", [self.frames[part]]).tobytes()
 
     def of(self, scene: str, v: dict, visits: dict, plus: str | None,
            once: frozenset, taken: dict) -> bytes:

@@ -59,12 +59,13 @@ class _Cursor:
         self.scenes = array("H")
         self.counts = array("I")
         self.extras: dict = {}
+        self.lets: dict = {}
 
     def take(self, chunk: tuple) -> None:
         """The next chunk: its ways on are numbered on from the last one's."""
         self.base += self.edges
         (_, self.keys, self.lens, self.codes, self.scenes, self.counts, self.goods,
-         self.extras) = chunk
+         self.extras, self.lets) = chunk
         self.states, self.edges = len(self.goods), len(self.codes)
         self.at = self.edge = self.pos = 0
 
@@ -186,6 +187,8 @@ class ParallelSearch:
                     scene_of.append(scene)
                     hits[scene] = hits.get(scene, 0) + 1
                     found.append((a, c.base + j))
+                    if j in c.lets:
+                        tree.lets[nid] = c.lets[j]  # the draws its path replays
                 succ.append(nid)
                 via.append(codes[j])
             c.pos = pos

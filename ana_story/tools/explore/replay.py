@@ -21,14 +21,14 @@ def replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
             if not n:
                 return None
             numbers.append(n)
-            state = engine.choose(story, state, p.available[n - 1].index)
+            state = engine.choose(story, state, p.available[n - 1].index, let=step.let)
             if state.scene != step.scene:
                 return None
     except AnaStoryError:
         return None
     for i, (step, n) in enumerate(zip(path, numbers, strict=True)):
         if step.number != n:
-            path[i] = PathStep(step.choice, n, step.scene)
+            path[i] = PathStep(step.choice, n, step.scene, step.let)
     return state
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ... import engine
@@ -47,18 +47,28 @@ from ...engine import ChoiceView
 from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State, Step
-from ..dice import available_any, choose_all, drawing_scenes, failing_seed, present_error
+from ..dice import (
+    available_any,
+    choose_all,
+    drawing_scenes,
+    failing_seed,
+    let_drawing,
+    present_error,
+    sampled_lets,
+)
 from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, build
+from .step import Move, Stepper, build, covers
 from .tree import Tree
 
 if TYPE_CHECKING:
     from .parallel import ParallelSearch
+
+FAST_STEP = True  # False: every step by the engine (tests compare the two reports)
 
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
@@ -124,9 +134,9 @@ class Search:
         self.max_states = max_states
         self.key = keyer if keyer is not None else Keyer(story)
         self.step = Stepper(story)
-        # step.py's shortcut knows nothing of replies, stays, 'enter:' or taken():
-        # a story with any of them (Story.talks) takes every step by the engine
-        self.fast = not story.talks
+        # step.py's shortcut covers what the model had when it was written: a story
+        # with anything else (a 'let:', a call or return) takes every step by the engine
+        self.fast = FAST_STEP and covers(story)
         start = engine.new_state(story, seed)
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
@@ -136,6 +146,8 @@ class Search:
         self.report.scene_hits[start.scene] = 1
         self.queue = deque([start])
         self.drawing = drawing_scenes(story)
+        self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
+        self.report.sampled = sampled_lets(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
         self.projection = Projection(max_states)  # the size of the space, from the levels
 
@@ -215,7 +227,7 @@ class Search:
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
         """(ended, the available choices) of a State; None when showing it fails
         (an error, reported). By step.py's shortcut only in a scene that draws
-        nothing of a story that does not talk."""
+        nothing of a story it covers."""
         story, report = self.story, self.report
         available: Sequence[ChoiceView | Choice]
         try:
@@ -264,7 +276,7 @@ class Search:
         """Record the ways on from State ``sid``; queue each State not met before
         (a Move is built into a State only then)."""
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
-        hits = report.scene_hits
+        hits, framed = report.scene_hits, keyer.framed
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
             nid = ids.get(k)
@@ -278,10 +290,17 @@ class Search:
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
+                if framed and self.draws(nxt):
+                    tree.lets[nid] = nxt.let  # the draws its path replays
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
                 self.queue.append(nxt)
             tree.succ.append(nid)
             tree.via.append(code)
+
+    def draws(self, nxt: State | Move) -> bool:
+        """Whether a new State's path must replay the 'let:' draws it was entered
+        with (Tree.lets; only in a framed story; shared with worker.py)."""
+        return isinstance(nxt, State) and bool(nxt.let) and nxt.scene in self.let_drawing
 
     def widest(self) -> list[dict]:
         """When the bound cut the search: which parts of the State took the most values."""
@@ -303,9 +322,10 @@ class Search:
 
 def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
     """The key of ``nxt``, a State or a Move from ``state`` (shared with parallel.py)."""
-    if type(nxt) is tuple:
-        return keyer.of(nxt[0], nxt[1], state.visits, nxt[0], nxt[2], state.taken)
-    return keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+    if type(nxt) is tuple:  # step.py's Move: the key without building the State
+        return keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
+    k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+    return k + keyer.frame(nxt) if keyer.framed else k
 
 
 def fresh(state: State, nxt: Any) -> State:
@@ -314,7 +334,7 @@ def fresh(state: State, nxt: Any) -> State:
     if type(nxt) is tuple:
         return build(state, nxt)
     return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                 nxt.taken)
+                 nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:
@@ -333,7 +353,6 @@ def _random_outcomes(story: Story, before: State, after: State, choice: Choice) 
         if not visits[chosen]:
             del visits[chosen]
         visits[target] = visits.get(target, 0) + 1
-        out.append(State(target, after.variables, visits, after.once,
-                         before.path + (Step(choice.key, target),), after.turn, after.seed,
-                         after.taken, after.reply))
+        out.append(replace(after, scene=target, visits=visits,
+                           path=before.path + (Step(choice.key, target),)))
     return out

@@ -9,30 +9,128 @@ gives it, with the engine's own message. Whenever anything here raises, or a
 value is not plainly within the bounds, the step is handed to the engine, whose
 result or error is the one reported: this is a shortcut, never a second engine.
 
-It covers the step of a story that does not talk (Story.talks false: no replies,
-stays, 'enter:' or taken()); search.py hands every step of one that does to the
-engine. A scene's title is among the texts (a title may be a template).
+In a story that talks (Story.talks) it also covers, as engine.choose does them:
+a choice's reply (rendered, for its errors only, once per (choice, the values it
+reads); a reply that draws every time), a stay (no visit added), counted choices
+(State.taken) and the next scene's 'enter:' effects (a draw in them, or a value
+near the bounds, is the engine's). ``covers`` says whether the story has only
+what this shortcut knows: a scene, choice or route field it does not know set
+(a 'let:', a call or return), or a function it does not know called, and
+search.py takes every step of that story by the engine. A scene's title is
+among the texts (a title may be a template).
 """
 from __future__ import annotations
 
+import ast
+from dataclasses import MISSING, fields
+from typing import Any
+
 from ... import engine
-from ...expressions import MAX_INT, MAX_STR
-from ...model import Choice, Scene, Story
-from ...state import State
+from ...expressions import MAX_INT, MAX_STR, Expr, Template
+from ...model import Choice, Goto, Route, Scene, Story
+from ...state import DICE, State
 from .key import getter
 
+# What this shortcut knows of the model and of the expression language; anything
+# added later (a field set, a function called) makes the story the engine's.
+KNOWN_FIELDS = {
+    Scene: {"id", "title", "chapter", "text", "choices", "tags", "ending", "notes", "where",
+            "title_template", "enter", "next"},
+    Choice: {"key", "index", "text", "goto", "condition", "effects", "once", "fallback",
+             "locked", "where", "reply", "stay", "counted"},
+    Goto: {"routes", "random", "site"},
+    Route: {"scene", "condition", "weight", "where"},
+}
+KNOWN_FUNCTIONS = frozenset({
+    "abs", "cap", "case", "ceil", "chance", "clamp", "fair_add", "fair_sub", "floor", "int",
+    "joined", "len", "max", "min", "pick", "random", "round", "seen", "str", "taken",
+    "visits"})
 
-def _text_reads(scene: Scene) -> tuple[tuple, tuple, bool]:
-    """(variables, counted scenes) the scene's texts read; True when one draws."""
+
+class _Engine(Exception):
+    """This step is the engine's (a value near the bounds, a draw on entry)."""
+
+
+def _called(trees: Any) -> set[str]:
+    return {n.func.id for t in trees if t is not None for n in ast.walk(t)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+def _taken_keys(part: Expr | Template | None) -> tuple[str, ...]:
+    """The choice keys a text or expression counts with taken()."""
+    if part is None:
+        return ()
+    trees = part.trees if isinstance(part, Template) else (part.tree,)
+    keys: set[str] = set()
+    for n in (n for t in trees if t is not None for n in ast.walk(t)):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "taken" \
+                and n.args and isinstance(n.args[0], ast.Constant):
+            keys.add(str(n.args[0].value))
+    return tuple(sorted(keys))
+
+
+def _extra_fields(cls: type) -> list[tuple[str, Any]]:
+    """(name, default) of each field of ``cls`` this shortcut does not know."""
+    out = []
+    for f in fields(cls):
+        if f.name not in KNOWN_FIELDS.get(cls, ()):
+            out.append((f.name, f.default if f.default is not MISSING else
+                        f.default_factory() if f.default_factory is not MISSING else MISSING))
+    return out
+
+
+def _parts(scene: Scene) -> list:
+    parts: list = [scene.text, scene.title_template] + [e for _, e in scene.enter]
+    for c in scene.choices:
+        parts += [c.text, c.locked, c.condition, c.reply] + [e for _, e in c.effects] + \
+            [r.condition for r in c.goto.routes]
+    return [p for p in parts if p is not None]
+
+
+def covers(story: Story) -> bool:
+    """Whether every scene of the story has only what this shortcut knows: no field
+    it does not know set (at other than its default), no function it does not know."""
+    extra = {cls: _extra_fields(cls) for cls in KNOWN_FIELDS}
+    checked: set[int] = set()  # trees already read (the compile cache shares them)
+    for scene in story.scenes.values():
+        objs = [scene] + [c for c in scene.choices] + [c.goto for c in scene.choices] + \
+            [r for c in scene.choices for r in c.goto.routes]
+        if any(type(o) not in extra or any(d is MISSING or getattr(o, n) != d
+                                           for n, d in extra[type(o)]) for o in objs):
+            return False
+        if not _calls_known(scene, checked):
+            return False
+    return True
+
+
+def _calls_known(scene: Scene, checked: set[int]) -> bool:
+    """Whether the scene's expressions and texts call only functions known here."""
+    for p in _parts(scene):
+        trees = p.trees if isinstance(p, Template) else (p.tree,)
+        if isinstance(p, Template) and p.const is None and not trees:
+            return False  # a text whose calls cannot be read
+        new = [t for t in trees if id(t) not in checked]
+        if not _called(new) <= KNOWN_FUNCTIONS:
+            return False
+        checked.update(id(t) for t in new)
+    return True
+
+
+def _text_reads(scene: Scene) -> tuple[tuple, tuple, tuple, bool]:
+    """(variables, counted scenes, counted choices) the scene's texts read; True
+    when one draws."""
     texts = [scene.text] + [c.text for c in scene.choices] + \
         [c.locked for c in scene.choices if c.locked is not None] + \
         ([scene.title_template] if scene.title_template is not None else [])
     names: set[str] = set()
     counted: set[str] = set()
+    taken: set[str] = set()
     for t in texts:
         names |= t.reads
         counted |= t.scenes
-    return tuple(sorted(names)), tuple(sorted(counted)), any(t.site0 for t in texts)
+        taken.update(_taken_keys(t))
+    return (tuple(sorted(names)), tuple(sorted(counted)), tuple(sorted(taken)),
+            any(t.site0 for t in texts))
 
 
 class Stepper:
@@ -40,18 +138,26 @@ class Stepper:
 
     def __init__(self, story: Story):
         self.story = story
+        self.talks = story.talks
         self.scenes = {}
+        self.replies: dict[str, tuple] = {}  # choice key -> what its reply reads
         for sid, scene in story.scenes.items():
-            names, counted, draws = _text_reads(scene)
+            names, counted, taken, draws = _text_reads(scene)
             plain = tuple(c for c in scene.choices if not c.fallback)
             fallbacks = tuple(c for c in scene.choices if c.fallback)
-            self.scenes[sid] = (scene, plain, fallbacks, getter(names), counted, draws)
+            self.scenes[sid] = (scene, plain, fallbacks, getter(names), counted, taken, draws)
+            for c in scene.choices:
+                if c.reply is not None:
+                    self.replies[c.key] = (getter(tuple(sorted(c.reply.reads))),
+                                           tuple(sorted(c.reply.scenes)),
+                                           _taken_keys(c.reply), bool(c.reply.site0))
         self.rendered: set = set()  # (scene, values read, choices shown) rendered cleanly
+        self.replied: set = set()  # (choice, values its reply reads) rendered cleanly
 
     def available(self, state: State) -> list[Choice]:
         """The available choices in the order the player sees them (numbered from
         1); raises the engine's own error when the scene's text or a condition fails."""
-        scene, plain, fallbacks, reads, counted, draws = self.scenes[state.scene]
+        scene, plain, fallbacks, reads, counted, taken, draws = self.scenes[state.scene]
         shown: list[int] = []
         try:
             out = _offered(plain, fallbacks, state, shown)
@@ -61,8 +167,10 @@ class Stepper:
             engine.present(self.story, state)
             return out
         visits = state.visits
-        seen = (state.scene, reads(state.variables), tuple([visits.get(s, 0) for s in counted]),
-                tuple(shown))
+        seen: tuple = (state.scene, reads(state.variables),
+                       tuple([visits.get(s, 0) for s in counted]), tuple(shown))
+        if taken:
+            seen += tuple([state.taken.get(k, 0) for k in taken])
         if seen not in self.rendered:
             engine.present(self.story, state)  # raises when a text fails
             self.rendered.add(seen)
@@ -82,28 +190,86 @@ class Stepper:
         try:
             v = dict(state.variables)
             for name, expr in c.effects:
-                x = expr.fn(v, state)
-                t = type(x)
-                if not (t is bool or (t is int and -MAX_INT <= x <= MAX_INT)
-                        or (t is str and len(x) <= MAX_STR)):
-                    return engine.choose(self.story, state, c.index)
-                v[name] = x
+                v[name] = _plain(expr.fn(v, state))
+            once = state.once | {c.key} if c.once else state.once
+            if self.talks:
+                return self._talking(state, c, v, once)
             target = _route(c, v, state)
         except Exception:  # noqa: BLE001  the engine says what failed, in its words
             return engine.choose(self.story, state, c.index)
-        return (target, v, state.once | {c.key} if c.once else state.once)
+        return (target, v, once, target, state.taken)
+
+    def _talking(self, state: State, c: Choice, v: dict, once: frozenset) -> State | Move:
+        """engine._talking: the choice counted, its reply checked, the stay or the
+        next scene entered (its 'enter:' run)."""
+        taken = state.taken
+        if c.counted:
+            taken = {**taken, c.key: taken.get(c.key, 0) + 1}
+        if c.reply is not None:
+            self._reply(state, c, v, once, taken)
+        if c.stay:
+            return (state.scene, v, once, None, taken)
+        target = _route(c, v, state)
+        enter = self.scenes[target][0].enter
+        if not enter:
+            return (target, v, once, target, taken)
+        visits = dict(state.visits)
+        visits[target] = visits.get(target, 0) + 1
+        turn = state.turn + 1  # an entry: the visit begins on this turn (State.began)
+        entered = State(target, v, visits, once, (), turn, state.seed, taken, "", {}, turn)
+        v = dict(v)
+        for name, expr in enter:
+            if expr.site0:
+                raise _Engine
+            v[name] = _plain(expr.fn(v, entered))
+        return State(target, v, visits, once, (), turn, state.seed, taken, "", {}, turn)
+
+    def _reply(self, state: State, c: Choice, v: dict, once: frozenset, taken: dict) -> None:
+        """Render the reply as engine._conversation does (raising as it would), once
+        per (choice, the values it reads); a reply that draws, every time."""
+        reads, counted, keys, draws = self.replies[c.key]
+        seen = None
+        if not draws:
+            visits = state.visits
+            seen = (c.key, reads(v), tuple([visits.get(s, 0) for s in counted]),
+                    tuple([taken.get(k, 0) for k in keys]))
+            if seen in self.replied:
+                return
+        assert c.reply is not None  # noqa: S101  (only choices with a reply come here)
+        c.reply.render(v, State(state.scene, v, state.visits, once, (), state.turn,
+                                state.seed, taken))
+        if seen is not None:
+            self.replied.add(seen)
 
 
-Move = tuple  # (scene entered, variables, once-only choices taken): a State to be
+# (scene entered or stayed in, variables, once-only choices taken, the scene whose
+# visit it adds or None for a stay, taken() counts): a State to be
+Move = tuple
 
 
 def build(state: State, move: Move) -> State:
     """The State a Move from ``state`` makes, without a path (the search keeps
     paths as parent links)."""
-    target, v, once = move
-    visits = dict(state.visits)
-    visits[target] = visits.get(target, 0) + 1
-    return State(target, v, visits, once, (), state.turn + 1, state.seed, state.taken)
+    target, v, once, plus, taken = move
+    visits = state.visits
+    if plus is not None:
+        visits = dict(visits)
+        visits[plus] = visits.get(plus, 0) + 1
+    # an entry begins its visit on the new turn, a stay keeps the visit's (State.began);
+    # the fast step covers no let:, call or turns_since(), so those parts stay empty
+    turn = state.turn + 1
+    return State(target, v, visits, once, (), turn, state.seed, taken, "", {},
+                 turn if plus is not None else state.began, (), {},
+                 DICE if plus is not None else state.dice)
+
+
+def _plain(x: Any) -> Any:
+    """``x`` when plainly within the bounds engine._stored keeps; else the step
+    is the engine's."""
+    t = type(x)
+    if t is bool or (t is int and -MAX_INT <= x <= MAX_INT) or (t is str and len(x) <= MAX_STR):
+        return x
+    raise _Engine
 
 
 def _route(c: Choice, v: dict, state: State) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 
 from ...model import Story
-from ..analysis import parents_of, transition_exprs, visit_cap_of
+from ..analysis import transition_exprs
+from ..visitcaps import parents_of, visit_cap_of
 
 
 def taken_caps(story: Story) -> dict[str, int | None]:

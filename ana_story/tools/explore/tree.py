@@ -21,6 +21,7 @@ class Tree:
         self.first = array("i")  # explored State -> start of its successors in succ
         self.succ = array("i")
         self.via = array("i")  # per successor: choice index * 256 + number typed
+        self.lets: dict[int, dict] = {}  # State -> the 'let:' draws it was entered with
 
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
@@ -31,7 +32,8 @@ class Tree:
         steps = []
         while self.parent[sid] >= 0:
             code = self.step[sid]
-            steps.append(PathStep(self.keys[code // 256], code % 256, self.scene_of[sid]))
+            steps.append(PathStep(self.keys[code // 256], code % 256, self.scene_of[sid],
+                                  self.lets.get(sid)))
             sid = self.parent[sid]
         steps.reverse()
         return steps

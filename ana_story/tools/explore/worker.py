@@ -102,10 +102,12 @@ class Worker(Search):
         self.counts = array("I")
         self.goods = bytearray()
         self.extras: dict[int, tuple] = {}
+        self.lets: dict[int, dict] = {}  # way on in this chunk -> the 'let:' draws to replay
 
     def link(self, sid: int, state: State, key: str, number: int, code: int,
              nexts: list) -> None:
         keyer, stash, scene_no, firsts = self.key, self.stash, self.scene_no, self.firsts
+        framed = keyer.framed
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
             d = short(k)
@@ -118,6 +120,8 @@ class Worker(Search):
             else:
                 firsts.add(k)
                 stash.append((state, nxt, k))
+                if framed and self.draws(nxt):  # as Search.link records them
+                    self.lets[len(self.vias) - 1] = nxt.let
 
     def first(self, where: str, message: str) -> bool:
         if not super().first(where, message):
@@ -177,7 +181,7 @@ class Worker(Search):
                 del errors[before:]
             if len(self.goods) == CHUNK or n == len(level) - 1:
                 yield ("chunk", b"".join(self.digests), self.lens, self.vias, self.scenes,
-                       self.counts, self.goods, self.extras)
+                       self.counts, self.goods, self.extras, self.lets)
                 self._reset()
 
 
