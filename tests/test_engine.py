@@ -269,3 +269,41 @@ def test_no_module_imports_from_a_layer_above_its_own(path):
         theirs = LAYERS.get(name.split(".")[0], 1)
         assert theirs <= mine, f"{path.relative_to(PACKAGE)} (layer {mine}) imports {name} " \
                                f"(layer {theirs})"
+
+
+
+# Names that hold something other than a State where one of its field names is assigned:
+# (module, the name, the field). A new entry here wants a reason.
+NOT_STATES = {("tools/explore/search.py", "f", "seed"),  # a Finding's replay seed
+              ("tools/explore/parallel.py", "ending", "path")}  # a Finding's path
+
+
+def _state_field_assignments(source: str, rel: str) -> list[str]:
+    """Each `name.field = ...` (or `+=`, `|=`, ...) of ``source`` whose field is a State's."""
+    fields = set(State.__dataclass_fields__)
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            if isinstance(t, ast.Attribute) and t.attr in fields and \
+                    isinstance(t.value, ast.Name) and t.value.id != "self" and \
+                    (rel, t.value.id, t.attr) not in NOT_STATES:
+                found.append(f"{rel}:{t.lineno}: {t.value.id}.{t.attr} =")
+    return found
+
+
+def test_no_module_changes_a_state_once_built():
+    # State is not frozen (its constructor runs on every step; see state.py): it is never
+    # changed once built, and this holds it for the package
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        found += _state_field_assignments(path.read_text(encoding="utf-8"),
+                                          path.relative_to(PACKAGE).as_posix())
+    assert found == []
+
+
+def test_the_scan_finds_a_state_changed():
+    source = "def f(state, after):\n    state.turn = 3\n    after.visits |= {}\n"
+    assert _state_field_assignments(source, "engine.py") == [
+        "engine.py:2: state.turn =", "engine.py:3: after.visits ="]

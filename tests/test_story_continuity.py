@@ -31,6 +31,10 @@ def flag(name: str) -> Callable[[State], bool]:
     return lambda s: bool(s.variables.get(name))
 
 
+def value(name: str, *values: str) -> Callable[[State], bool]:
+    return lambda s: s.variables.get(name) in values
+
+
 def both(*tests: Callable[[State], bool]) -> Callable[[State], bool]:
     return lambda s: all(t(s) for t in tests)
 
@@ -62,6 +66,14 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"\bDina\b", "Mama's assistant at the stall", seen("market")),
     (r"the Finn\b", "the dealer from Helsinki", seen("ration_winter")),
     (r"fox collar|name three times", "Mama in Alma-Ata", flag("mama_at_show")),
+    # w-mid: chapters 5-6
+    (r"carp at the window", "Viktor's carp, painted when Ana would not say what is real",
+     lambda s: s.variables.get("dreamt") == 3),
+    (r"page under the river|page itself is under", "his 1987 dream page under the first canvas",
+     lambda s: s.variables.get("material") == 2),
+    (r"Ivan Petrovich", "Viktor's father, met in Petersburg", seen("petersburg")),
+    (r"Zhiguli", "Mama's flat named as Zorin's figure",
+     lambda s: 10 <= s.variables.get("zorin_figure", 0) < 20),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
@@ -76,7 +88,7 @@ def story():
 
 
 def shown_text(passage: engine.Passage) -> str:
-    parts = [passage.text]
+    parts = [passage.reply, passage.text]  # a reply is on screen too, above the text
     for c in passage.shown:
         parts.append(c.text)
         if c.reason:
@@ -116,7 +128,8 @@ def test_the_table_is_not_empty_words(story):
     a check that can never fire)."""
     sources = "\n".join(
         "\n".join([sc.text.source, *(c.text.source for c in sc.choices),
-                   *(c.locked.source for c in sc.choices if c.locked)])
+                   *(c.locked.source for c in sc.choices if c.locked),
+                   *(c.reply.source for c in sc.choices if c.reply)])
         for sc in story.scenes.values())
     missing = [p for p, _, _ in MENTIONS
                if p != "since the winter" and not re.search(p, sources, re.I)]

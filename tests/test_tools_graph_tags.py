@@ -27,5 +27,5 @@ def test_graph_tag_colours_those_scenes_in_mermaid_and_dot():
 def test_an_unknown_tag_is_refused_with_the_tags_that_exist():
     r = run_cli("graph", "--tag", "arbatt")
     assert r.returncode == 2
-    assert "--tag arbatt: no scene has this tag (the tags are: 1979, absence," in r.stderr
+    assert "--tag arbatt: no scene has this tag (the tags are: 1979, 1991, absence," in r.stderr
     assert "Traceback" not in r.stderr

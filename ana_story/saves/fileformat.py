@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -134,7 +135,7 @@ def check_values(state: State) -> None:
     _check_frames(state)
 
 
-def _check_variables(variables: dict) -> None:
+def _check_variables(variables: Mapping) -> None:
     for name, value in variables.items():
         if not isinstance(name, str):
             raise Damaged("a variable name is not text")
@@ -334,7 +335,7 @@ def _earlier_path(d: dict, now: State) -> tuple[Step, ...]:
     return now.path[:n]
 
 
-def _check_keys(visits: dict, once: list) -> None:
+def _check_keys(visits: Mapping, once: list) -> None:
     limit = fields.MAX_KEY_LEN
     if any(len(k) > limit for k in visits) or any(len(k) > limit for k in once):
         raise Damaged(f"an earlier moment in 'undo' holds a name longer than {limit} "

@@ -4,7 +4,7 @@ and say in plain sentences what changed. Pure functions over Story and State.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -92,10 +92,12 @@ def migrate(story: Story, state: State, undo: tuple[State, ...], chapter: str, *
     scene, visits, moved = _fit_scene(story, state, chapter)
     changes += moved
     path = _fit_path(story, state.path)
-    new_state = State(scene, variables, _fit_visits(story, visits),
-                      _fit_once(story, state.once), path, state.turn, state.seed,
-                      _fit_taken(story, state.taken), state.reply)
-    if state.let or state.stack or state.entered or story.framed or state.dice != new_state.dice:
+    # replace(): what is not fitted here (the turn the visit began, the dice...) is kept
+    new_state = replace(state, scene=scene, variables=variables,
+                        visits=_fit_visits(story, visits), once=_fit_once(story, state.once),
+                        path=path, taken=_fit_taken(story, state.taken))
+    if state.let or state.stack or state.entered or story.framed or \
+            scene != story.renamed.get(state.scene, state.scene):
         new_state, more = _fit_frames(story, state, new_state, chapter, strict)
         changes += more
     if state.dice == 1:
@@ -224,13 +226,15 @@ def _fit_earlier(story: Story, u: State, saved_path: tuple, path: tuple,
     n = len(u.path)
     # an earlier path is nearly always the start of the current one: share it
     upath = path[:n] if saved_path[:n] == u.path else _fit_path(story, u.path)
-    return _framed(story, u, State(s, uv, _fit_visits(story, u.visits),
-                                   _fit_once(story, u.once), upath, u.turn, u.seed,
-                                   _fit_taken(story, u.taken), u.reply), strict)
+    return _framed(story, u, replace(u, scene=s, variables=uv,
+                                     visits=_fit_visits(story, u.visits),
+                                     once=_fit_once(story, u.once), path=upath,
+                                     taken=_fit_taken(story, u.taken)), strict)
 
 
 def _framed(story: Story, u: State, fitted: State, strict: bool) -> State:
-    if u.let or u.stack or u.entered or story.framed or u.dice != fitted.dice:
+    if u.let or u.stack or u.entered or story.framed or \
+            fitted.scene != story.renamed.get(u.scene, u.scene):
         return _fit_frames(story, u, fitted, "", strict)[0]
     return fitted
 
@@ -270,7 +274,7 @@ def _fit_frames(story: Story, saved: State, fitted: State, chapter: str,
                    dice=saved.dice), changes
 
 
-def _let_of(story: Story, state: State, let: dict) -> dict:
+def _let_of(story: Story, state: State, let: Mapping[str, Any]) -> Mapping[str, Any]:
     """``let`` when it still fits its scene's 'let:' (the same names, each of its
     kind); else that 'let:' worked out again for ``state``'s visit."""
     lets = story.scenes[state.scene].let

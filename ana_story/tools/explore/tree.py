@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
+from collections.abc import Mapping
 
 from ...model import Story
 from .report import PathStep
@@ -21,7 +22,7 @@ class Tree:
         self.first = array("i")  # explored State -> start of its successors in succ
         self.succ = array("i")
         self.via = array("i")  # per successor: choice index * 256 + number typed
-        self.lets: dict[int, dict] = {}  # State -> the 'let:' draws it was entered with
+        self.lets: dict[int, Mapping] = {}  # State -> the 'let:' draws it was entered with
 
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
@@ -32,8 +33,9 @@ class Tree:
         steps = []
         while self.parent[sid] >= 0:
             code = self.step[sid]
+            let = self.lets.get(sid)
             steps.append(PathStep(self.keys[code // 256], code % 256, self.scene_of[sid],
-                                  self.lets.get(sid)))
+                                  None if let is None else dict(let)))
             sid = self.parent[sid]
         steps.reverse()
         return steps
