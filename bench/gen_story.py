@@ -28,15 +28,35 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(n: int, out: Path) -> Path:
+def _reactive(scenes: list[dict], names: list[str]) -> None:
+    """The "reactive" variant: the same scenes, but each choice's effect and
+    condition on one of ``names`` (chosen by the scene's and choice's place), so
+    that many variables are read by conditions."""
+    for i, s in enumerate(scenes):
+        for c, ch in enumerate(s["choices"]):
+            name = names[(7 * i + c) % len(names)]
+            var, op, amount = ch["effect"]
+            ch["effect"] = (name, op, amount)
+            if ch["condition"]:
+                _, cop, k = ch["condition"].split()
+                ch["condition"] = f"{names[(5 * i + 3 * c + 1) % len(names)]} {cop} {k}"
+
+
+def render(n: int, out: Path, variables: int = 0) -> Path:
+    """The model's story of ``n`` scenes; with ``variables``, the reactive variant
+    with that many variables (v0, v1, ...) read by conditions."""
     model = _model()
     scenes = model.build(n)
+    names = list(model.VARS)
+    if variables:
+        names = [f"v{k}" for k in range(variables)]
+        _reactive(scenes, names)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.yaml"):
         old.unlink()
     (out / "story.yaml").write_text(
         f"title: Benchmark {n}\nversion: \"1\"\nstart: k0\nvariables:\n"
-        + "".join(f"  {v}: 0\n" for v in model.VARS), encoding="utf-8")
+        + "".join(f"  {v}: 0\n" for v in names), encoding="utf-8")
     for c in range(0, n, SCENES_PER_CHAPTER):
         lines = [f"chapter: Part {c // SCENES_PER_CHAPTER + 1}", "scenes:"]
         for s in scenes[c:c + SCENES_PER_CHAPTER]:

@@ -46,3 +46,14 @@ def test_explore_on_a_terminal_shows_a_progress_bar_then_the_report():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1  # locked_door cannot be reached
+
+
+def test_explore_progress_bar_shows_states_per_second_and_the_projection():
+    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "60000",
+                   "--jobs", "2")
+    child.expect(r"exploring · [\d,]+/s")
+    child.expect(r"projected ~[\d,]+ States: over the bound of 60,000")
+    child.expect("Projected size of the space: about")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
+  ana-story explore --jobs 0              # shared by as many processes as cores
 exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
       a loop grows without bound / with --strict a choice never taken /
       with --random a run still going after --max-turns,
@@ -92,6 +94,9 @@ def register(sub: Any) -> None:
     ex.add_argument("--format", choices=("text", "json"), default="text")
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
+    ex.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="processes sharing the search, with the same report; 0: the "
+                    "cores available (default: 1)")
     ex.set_defaults(func=cmd_explore)
 
     gr = sub.add_parser("graph", help=HELP["graph"],
@@ -203,13 +208,19 @@ def _check_text(story: Any, diags: list[Diagnostic], errors: int) -> None:
 def cmd_explore(args) -> int:
     from ..tools.explore import explore, format_report, random_runs
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
-            args.max_turns < 1:
-        raise UsageError("--max-states, --random and --max-turns need a number above 0")
+            args.max_turns < 1 or args.jobs < 0:
+        raise UsageError("--max-states, --random and --max-turns need a number above 0, "
+                         "--jobs 0 or more")
+    jobs = args.jobs or _cores()
+    from ..tools.explore.projection import Projection
     story = _load(args.story_dir)
     bar, task = _progress("runs" if args.random else "States")
+    projection, began = Projection(args.max_states), time.perf_counter()
 
     def progress(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        rate = done / max(time.perf_counter() - began, 1e-9)
+        line = " · ".join(x for x in (f"{rate:,.0f}/s", projection.line()) if x)
+        bar.update(task, completed=done, total=total, description=f"exploring · {line}")
 
     if bar is not None:
         bar.start()
@@ -220,7 +231,8 @@ def cmd_explore(args) -> int:
                                  progress=progress if bar else None)
         else:
             report = explore(story, max_states=args.max_states, seed=args.seed,
-                             progress=progress if bar else None, strict=args.strict)
+                             progress=progress if bar else None, strict=args.strict,
+                             jobs=jobs, projection=projection)
     finally:
         if bar is not None:
             bar.stop()
@@ -229,6 +241,13 @@ def cmd_explore(args) -> int:
     else:
         print(visible(format_report(report), newlines=True))
     return report.exit_code()
+
+
+def _cores() -> int:
+    """The cores this process may run on (explore --jobs's default)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
 
 
 def cmd_graph(args) -> int:

@@ -44,18 +44,23 @@ class _Cells(dict):
         return cell
 
 
+Numbering = Callable[[str, object], int]  # (variable, value) -> its number
+
+
 class _Table(dict):
-    """value -> its number, in the order values are met; ``met`` the reverse."""
+    """value -> its number, in the order values are met (or by ``number``: the
+    numbering the processes of explore --jobs share); ``met`` the reverse."""
 
-    __slots__ = ("met",)
+    __slots__ = ("met", "name", "number")
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "", number: Numbering | None = None) -> None:
         super().__init__()
-        self.met: list = []
+        self.met: dict = {}
+        self.name, self.number = name, number
 
     def __missing__(self, x):
-        n = self[x] = len(self.met)
-        self.met.append(x)
+        n = self[x] = len(self.met) if self.number is None else self.number(self.name, x)
+        self.met[n] = x
         return n
 
 
@@ -108,7 +113,9 @@ class Keyer:
     scene, only what can still matter from that scene on (analysis.live_sets),
     tallies by their place among the thresholds still ahead (analysis.thresholds)."""
 
-    def __init__(self, story: Story):
+    def __init__(self, story: Story, numbering: Numbering | None = None):
+        """``numbering``: how values are numbered (default: in the order met, which
+        differs between processes; explore --jobs passes a shared numbering)."""
         caps = visit_caps(story)
         counted_too = fallible_scenes(story)  # soundness.py: counts a failure reads
         caps.update({sc: None for sc in counted_too})
@@ -125,7 +132,7 @@ class Keyer:
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}
             self.layout.append((exact, tallied, every, (len(bits) + 7) // 8))
-            tables = tuple(self.tables.setdefault(n, _Table()) for n in exact) + cells
+            tables = tuple(self.tables.setdefault(n, _Table(n, numbering)) for n in exact) + cells
             self.per_scene[sid] = (number, getter(exact + tallied), tables, every,
                                    tuple(_Cap(caps[c]) for c in every), bits,
                                    (len(bits) + 7) // 8)
@@ -134,7 +141,8 @@ class Keyer:
         self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
         self.framed = story.framed
         self.timed = story.timed
-        self.frames = _Table()  # (let, stack, turns_since values) -> its number
+        # (let, stack, turns_since values) -> its number, alike in every process (--jobs)
+        self.frames = _Table("(frames)", numbering)  # not a variable name
 
     def __call__(self, s: State) -> bytes:
         k = self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)
@@ -202,6 +210,11 @@ def growing(ids: dict, key: Keyer) -> list[dict]:
     for k in ids:
         for what, value in key.fields(k):
             values.setdefault(what, set()).add(value)
+    return rank(values)
+
+
+def rank(values: dict[str, set]) -> list[dict]:
+    """The three parts of the State with the most values (more than one)."""
     ranked = sorted(values.items(), key=lambda x: (-len(x[1]), x[0]))
     return [{"what": name, "values": len(vals)} for name, vals in ranked[:3]
             if len(vals) > 1]

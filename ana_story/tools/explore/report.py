@@ -59,6 +59,8 @@ class Report:
     errors: list = field(default_factory=list)
     loops: list = field(default_factory=list)  # [{"scenes": [...], "exit": bool, ...}]
     widest: list = field(default_factory=list)  # when cut: what kept growing
+    projection: dict | None = None  # projection.py: the size of the space, projected
+    guided: dict | None = None  # guided.py: what runs after a cut search reached beyond it
     sampled: list = field(default_factory=list)  # 'let:' draws tried at some outcomes only
 
     @property
@@ -91,24 +93,8 @@ class Report:
             return 1
         return 0 if self.complete else 3
 
-    def to_json(self) -> dict:
-        def finding(f: Finding) -> dict:
-            out = {"scene": f.scene, "steps": len(f.path),
-                   "path": [s.choice for s in f.path],
-                   "numbers": [s.number for s in f.path], "seed": f.seed,
-                   "variables": f.variables}
-            if f.message:
-                out["message"] = f.message
-            if f.hint:
-                out["hint"] = f.hint
-            draws = {i: s.let for i, s in enumerate(f.path) if s.let is not None}
-            if draws:  # step -> the 'let:' values its scene was entered with (replayed)
-                out["draws"] = {str(i): dict(v) for i, v in draws.items()}
-            if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
-                out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
-                               "rounds": f.loop[2]}
-            return out
-
+    def endings_json(self) -> dict:
+        """Each ending: its title, whether reached, and the first path found to it."""
         endings = {}
         for s in self.story.endings:
             e = {"title": s.ending, "reached": bool(self.scene_hits.get(s.id))}
@@ -116,8 +102,12 @@ class Report:
                 e["hits"] = self.ending_hits.get(s.id, 0)
             f = self.ending_paths.get(s.id)
             if f is not None:
-                e.update(finding(f))
+                e.update(finding_json(f))
             endings[s.id] = e
+        return endings
+
+    def to_json(self) -> dict:
+        endings = self.endings_json()
         data = {
             "story": self.story.title, "mode": self.mode, "seed": self.seed,
             "states": self.states, "complete": self.complete, "cut": self.cut,
@@ -129,21 +119,39 @@ class Report:
             "unreached": {"scenes": self.unreached_scenes,
                           "endings": self.unreached_endings,
                           "choices": self.unreached_choices},
-            "softlocks": [dict(finding(f), states=f.states, stuck=f.stuck)
+            "softlocks": [dict(finding_json(f), states=f.states, stuck=f.stuck)
                           for f in self.softlocks],
-            "errors": [finding(f) for f in self.errors],
-            "growth": [finding(f) for f in self.growth],
+            "errors": [finding_json(f) for f in self.errors],
+            "growth": [finding_json(f) for f in self.growth],
             "dead_choices": dead_choices(self),
             "loops": self.loops,
         }
         if self.mode == "random":
             data.update(runs=self.runs, max_turns=self.max_turns, long_runs=self.long_runs,
-                        long=[finding(f) for f in self.long])
-        if self.widest:
-            data["growing"] = self.widest
-        if self.sampled:
-            data["sampled"] = self.sampled
+                        long=[finding_json(f) for f in self.long])
+        extra = {"growing": self.widest or None, "projection": self.projection,
+                 "guided": self.guided, "sampled": self.sampled or None}  # when there
+        data.update((k, v) for k, v in extra.items() if v is not None)
         return data
+
+
+def finding_json(f: Finding) -> dict:
+    """A finding as --format json gives it."""
+    out = {"scene": f.scene, "steps": len(f.path),
+           "path": [s.choice for s in f.path],
+           "numbers": [s.number for s in f.path], "seed": f.seed,
+           "variables": f.variables}
+    if f.message:
+        out["message"] = f.message
+    if f.hint:
+        out["hint"] = f.hint
+    draws = {i: s.let for i, s in enumerate(f.path) if s.let is not None}
+    if draws:  # step -> the 'let:' values its scene was entered with (replayed)
+        out["draws"] = {str(i): dict(v) for i, v in draws.items()}
+    if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
+        out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
+                       "rounds": f.loop[2]}
+    return out
 
 
 def dead_choices(r: Report) -> list[dict]:

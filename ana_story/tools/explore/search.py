@@ -40,6 +40,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from ... import engine
 from ...engine import ChoiceView
@@ -55,27 +56,44 @@ from ..dice import (
     present_error,
     sampled_lets,
 )
+from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
+from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, build, covers
 from .tree import Tree
 
+if TYPE_CHECKING:
+    from .parallel import ParallelSearch
+
 FAST_STEP = True  # False: every step by the engine (tests compare the two reports)
 
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
-            progress: Progress | None = None, strict: bool = False) -> Report:
+            progress: Progress | None = None, strict: bool = False,
+            jobs: int = 1, projection: Projection | None = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
-    ``strict``: a choice no State can take fails the report."""
+    ``strict``: a choice no State can take fails the report; ``jobs``: processes
+    sharing the search (parallel.py and worker.py: the same report, faster);
+    ``projection``: filled as the search goes (projection.py), for a progress bar."""
     t0 = time.perf_counter()
-    search = _Search(story, max_states, seed, strict)
+    if jobs > 1:
+        from .parallel import ParallelSearch
+        search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
+                                                          jobs)
+    else:
+        search = Search(story, max_states, seed, strict)
+    if projection is not None:
+        search.projection = projection
     explored = search.run(progress)
     report, tree = search.report, search.tree
+    report.projection = search.projection.to_json()
     report.states = len(search.ids)
     if not report.complete:
-        report.widest = growing(search.ids, search.key)
+        report.widest = search.widest()
+        report.guided = guided_runs(story, report, seed)  # evidence past the proof
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():
@@ -106,14 +124,15 @@ class _View:
 _DICE = "with some draws of the dice: "
 
 
-class _Search:
+class Search:
     """One breadth-first search: the States met (by key), the tree of the
     explored ones, the queue, and the report being filled."""
 
-    def __init__(self, story: Story, max_states: int, seed: int, strict: bool):
+    def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
+                 keyer: Keyer | None = None):
         self.story = story
         self.max_states = max_states
-        self.key = Keyer(story)
+        self.key = keyer if keyer is not None else Keyer(story)
         self.step = Stepper(story)
         # step.py's shortcut covers what the model had when it was written: a story
         # with anything else (a 'let:', a call or return) takes every step by the engine
@@ -130,12 +149,13 @@ class _Search:
         self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
         self.report.sampled = sampled_lets(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+        self.projection = Projection(max_states)  # the size of the space, from the levels
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored."""
         queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
                                            self.good, self.visit)
-        explored = 0
+        explored, level_end, ways = 0, 1, 0
         while queue:
             state = queue.popleft()
             sid = explored
@@ -145,6 +165,10 @@ class _Search:
             first.append(len(succ))
             good.append(0)
             visit(sid, state)
+            if explored == level_end:  # a level of the breadth-first search done
+                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
+                                      len(self.ids))
+                level_end, ways = len(self.ids), len(succ)
         return explored
 
     def visit(self, sid: int, state: State) -> None:
@@ -254,12 +278,7 @@ class _Search:
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
         hits, framed = report.scene_hits, keyer.framed
         for nxt in nexts:
-            if type(nxt) is tuple:
-                k = keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
-            else:
-                k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
-                if framed:
-                    k += keyer.frame(nxt)
+            k = key_of(keyer, state, nxt)
             nid = ids.get(k)
             if nid is None:
                 if len(ids) >= self.max_states:
@@ -267,18 +286,25 @@ class _Search:
                     report.complete = False
                     self.good[sid] = 1
                     continue
-                nxt = build(state, nxt) if type(nxt) is tuple else State(
-                    nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                    nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)
+                nxt = fresh(state, nxt)
                 nid = len(ids)
                 ids[k] = nid
                 tree.add(sid, key, number, nxt.scene)
-                if framed and nxt.let and nxt.scene in self.let_drawing:
+                if framed and self.draws(nxt):
                     tree.lets[nid] = nxt.let  # the draws its path replays
                 hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
                 self.queue.append(nxt)
             tree.succ.append(nid)
             tree.via.append(code)
+
+    def draws(self, nxt: State | Move) -> bool:
+        """Whether a new State's path must replay the 'let:' draws it was entered
+        with (Tree.lets; only in a framed story; shared with worker.py)."""
+        return isinstance(nxt, State) and bool(nxt.let) and nxt.scene in self.let_drawing
+
+    def widest(self) -> list[dict]:
+        """When the bound cut the search: which parts of the State took the most values."""
+        return growing(self.ids, self.key)
 
     def first(self, where: str, message: str) -> bool:
         """True the first time an error only some draws give is met at ``where``:
@@ -292,6 +318,23 @@ class _Search:
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
                        message=message, fails=fails)
+
+
+def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
+    """The key of ``nxt``, a State or a Move from ``state`` (shared with parallel.py)."""
+    if type(nxt) is tuple:  # step.py's Move: the key without building the State
+        return keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
+    k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
+    return k + keyer.frame(nxt) if keyer.framed else k
+
+
+def fresh(state: State, nxt: Any) -> State:
+    """The State to queue for ``nxt`` (a State or a Move from ``state``), without
+    a path: the search keeps paths as parent links."""
+    if type(nxt) is tuple:
+        return build(state, nxt)
+    return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
+                 nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:

@@ -85,6 +85,19 @@ def _heading(r: Report) -> list[str]:
                    f"{_plural(r.cut, 'more State')} found but not explored"
                    + (f" ({grow})" if grow else "")
                    + ". What follows covers only the States explored.")
+    p = r.projection
+    if p is not None and (p["over_bound"] or not r.complete):
+        out.append(f"  Projected size of the space: about {p['states']:,} States"
+                   + (f", over the bound (--max-states) since {p['over_bound_at']:,} States"
+                      if p["over_bound"] else "")
+                   + " (projection.py: from the repeats among each level's ways on)")
+    g = r.guided
+    if g is not None:
+        out.append(f"  {g['runs']} guided random runs after the cut, aimed at what the search "
+                   f"did not cover, reached {_plural(len(g['scenes']), 'more scene')}, "
+                   f"{_plural(len(g['endings']), 'more ending')} and "
+                   f"{_plural(len(g['choices']), 'more choice')} (evidence, not proof)"
+                   + (": " + ", ".join(g["scenes"][:8]) if g["scenes"] else ""))
     return out
 
 
