@@ -290,3 +290,38 @@ def test_migration_works_out_a_let_frame_that_no_longer_fits_without_rerolling(s
     assert fitted.let == s.let
     kept, _, _ = migrate(story, s, (), "Market", strict=False)
     assert kept.let is s.let  # a frame that fits is kept as it is
+
+
+# explore branches on the 'let:' draws of every target of a random goto -------------
+
+RIVER = FIXTURES / "let-random"
+
+
+def test_explore_enters_every_random_target_under_every_let_draw():
+    """Seed 0 tosses the coin to the bridge, and entering the ferry draws wind 1 with
+    it: the gust (wind 6) is found only when the ferry is entered under every draw."""
+    story, _ = check(RIVER)
+    s0 = engine.new_state(story, 0)
+    assert engine.choose(story, s0, 0).scene == "bridge"
+    assert engine.choose(story, s0, 0, "ferry").let == {"wind": 1}
+    report = explore(story, seed=0)
+    assert report.complete and not report.errors and not report.unreached_endings
+    gust = report.ending_paths["gust"]
+    assert [(s.choice, s.let) for s in gust.path] == [("bank.0", {"wind": 6}),
+                                                      ("ferry.0", None)]
+    got = replay_state(story, gust.path, gust.seed)
+    assert got is not None and got.scene == "gust"
+
+
+def test_the_cli_explores_a_random_goto_into_a_let_and_its_path_replays():
+    r = run_cli("explore", str(RIVER), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    gust = json.loads(r.stdout)["endings"]["gust"]
+    assert gust["reached"] and gust["draws"] == {"0": {"wind": 6}}
+    story, _ = check(RIVER)
+    state = engine.new_state(story, gust["seed"])  # the seed tosses to the ferry;
+    for n, (key, number) in enumerate(zip(gust["path"], gust["numbers"], strict=True)):
+        [view] = [c for c in engine.present(story, state).available if c.key == key]
+        assert engine.present(story, state).available.index(view) + 1 == number
+        state = engine.choose(story, state, view.index, let=gust["draws"].get(str(n)))
+    assert state.scene == "gust"  # the recorded draws do the rest

@@ -184,12 +184,14 @@ def available_any(story: Story, state: State) -> set[int]:
     return out
 
 
-def choose_all(story: Story, state: State, index: int) -> tuple[list[State], AnaStoryError | None]:
+def choose_all(story: Story, state: State, index: int, target: str | None = None
+               ) -> tuple[list[State], AnaStoryError | None]:
     """Every distinct State choice ``index`` can lead to under some draw (its
-    random goto, if any, as the seed sends it), and the first error on the way."""
+    random goto, if any, as the seed sends it, or to ``target``), and the first
+    error on the way."""
     afters: dict = {}
     error = None
-    for out in _every(story, state, lambda: engine.choose(story, state, index)):
+    for out in _every(story, state, lambda: engine.choose(story, state, index, target)):
         if isinstance(out, AnaStoryError):
             error = error or out
         elif isinstance(out, State):

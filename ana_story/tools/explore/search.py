@@ -178,13 +178,12 @@ class _Search:
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             choice = scene.choices[view.index]
             nexts = afters if not choice.goto.random else \
-                [o for a in afters if isinstance(a, State)
-                 for o in _random_outcomes(story, state, a, choice)]
+                self.random_outcomes(sid, state, number, choice, afters)
             self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
 
     def take_all(self, sid: int, state: State, available: Sequence) -> None:
         """Follow each available choice of a State in a scene that draws nothing."""
-        after, link, codes, story = self.step.after, self.link, self.codes, self.story
+        after, link, codes = self.step.after, self.link, self.codes
         choice_hits = self.report.choice_hits
         for number, c in enumerate(available, 1):
             try:
@@ -196,7 +195,7 @@ class _Search:
                 continue
             choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
             nexts = [nxt] if not c.goto.random or not isinstance(nxt, State) else \
-                _random_outcomes(story, state, nxt, c)
+                self.random_outcomes(sid, state, number, c, [nxt])
             link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
     def show(self, sid: int, state: State, dicey: bool
@@ -280,6 +279,36 @@ class _Search:
             tree.succ.append(nid)
             tree.via.append(code)
 
+    def random_outcomes(self, sid: int, before: State, number: int, choice: Choice,
+                        afters: list) -> list[State]:
+        """The States a random goto leads to: ``afters`` (where the seed sends it,
+        under each draw), and each other target entered under every outcome of the
+        draws on the way (its 'let:', the choice's 'set:') in a scene that draws, as
+        the engine's own step otherwise (its 'enter:' runs)."""
+        states = [a for a in afters if isinstance(a, State)]
+        story = self.story
+        if not states:
+            return []
+        if not story.entering:
+            return [o for a in states for o in _random_outcomes(story, before, a, choice)]
+        out = list(states)
+        chosen = {a.scene for a in states}
+        for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
+            if target in chosen:
+                continue
+            if before.scene not in self.drawing:
+                out.append(engine.choose(story, before, choice.index, target))
+                continue
+            drawn, err = choose_all(story, before, choice.index, target)
+            out += drawn
+            if err is not None:
+                self.good[sid] = 1
+                if self.first(choice.key, str(err)):
+                    self.report.errors.append(self.finding(
+                        sid, before, f"choice {number} ({choice.key}): {_DICE}{err}",
+                        choice.index))
+        return out
+
     def first(self, where: str, message: str) -> bool:
         """True the first time an error only some draws give is met at ``where``:
         the same error in every State of a scene is said once."""
@@ -295,15 +324,13 @@ class _Search:
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:
-    """``after`` with its random goto sent to each possible target in turn."""
+    """``after`` with its random goto sent to each possible target in turn (a story
+    without 'enter:' or 'let:': the other targets differ only in the scene)."""
     chosen = after.scene
     out = []
     for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
         if target == chosen:
             out.append(after)
-            continue
-        if story.entering:  # that scene's own 'enter:' runs: the engine says what follows
-            out.append(engine.choose(story, before, choice.index, target))
             continue
         visits = dict(after.visits)
         visits[chosen] -= 1
