@@ -28,7 +28,10 @@ Randomness, decided here and documented in docs/authoring-tools.md:
 - draws inside expressions (random(), chance(), pick()): dice.py plays such a
   scene under every outcome of its draws, so a choice only luck offers is taken,
   an error any draw gives is found, and every value an effect can draw is
-  explored on.
+  explored on;
+- a scene's 'let:' draws: every outcome on every entry (each target of a random goto
+  under every outcome too), and at the start, where each outcome of the start scene's
+  'let:' is a root of the tree (Tree.root, Tree.start: its path replays the draws).
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
@@ -54,6 +57,7 @@ from ..dice import (
     let_drawing,
     present_error,
     sampled_lets,
+    starts,
 )
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
@@ -79,9 +83,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():
-        f.seed = replay_seed(story, f.path, seed)
+        f.seed = replay_seed(story, f.path, seed, start=f.start)
     for f in report.errors:  # a seed with which the path is played and really fails
-        f.seed = failing_seed(story, _replayer(story, f.path),
+        f.seed = failing_seed(story, _replayer(story, f.path, f.start),
                               None if f.fails is None or f.fails < 0 else f.fails, seed)
     pump_loops(story, report, tree, candidates, seed)
     report.seconds = time.perf_counter() - t0
@@ -90,9 +94,10 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     return report
 
 
-def _replayer(story: Story, path: list[PathStep]) -> Callable[[int], State | None]:
+def _replayer(story: Story, path: list[PathStep], start: dict | None
+              ) -> Callable[[int], State | None]:
     """Seed -> the State the path replays to with it (for dice.failing_seed)."""
-    return lambda seed: replay_state(story, path, seed)
+    return lambda seed: replay_state(story, path, seed, start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,9 @@ class _Search:
         # step.py's shortcut covers what the model had when it was written: a story
         # with anything else (a 'let:', a call or return) takes every step by the engine
         self.fast = FAST_STEP and covers(story)
-        start = engine.new_state(story, seed)
+        # one start State per outcome of the start scene's 'let:' draws (the seed's first)
+        begins, err = starts(story, seed)
+        start = begins[0]
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
         self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
@@ -130,6 +137,25 @@ class _Search:
         self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
         self.report.sampled = sampled_lets(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+        self._begin(begins, err)
+
+    def _begin(self, begins: list[State], err: AnaStoryError | None) -> None:
+        """Queue the other start States, each a root of the tree with its draws (the
+        path to a State replays them); an error some start draw gives is a finding."""
+        tree = self.tree
+        if len(begins) > 1:
+            tree.lets[0] = begins[0].let
+        for other in begins[1:]:
+            k = self.key(other)
+            if k in self.ids:
+                continue
+            self.ids[k] = len(self.ids)
+            tree.root(other.scene)
+            tree.lets[len(self.ids) - 1] = other.let
+            self.report.scene_hits[other.scene] += 1
+            self.queue.append(other)
+        if err is not None:
+            self.report.errors.append(Finding(self.story.start, [], {}, message=_DICE + str(err)))
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored."""
@@ -320,7 +346,7 @@ class _Search:
     def finding(self, sid: int, state: State, message: str = "",
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
-                       message=message, fails=fails)
+                       message=message, fails=fails, start=self.tree.start(sid))
 
 
 def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:
