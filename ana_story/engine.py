@@ -81,11 +81,12 @@ class Replied(Passage):
     returned: bool = False  # type: ignore[misc]  # as above
 
 
-def new_state(story: Story, seed: int = 0) -> State:
-    """The State at the start of a new playthrough."""
+def new_state(story: Story, seed: int = 0, let: dict[str, Any] | None = None) -> State:
+    """The State at the start of a new playthrough; ``let`` forces the start scene's
+    'let:' values (explore tries each outcome, and its paths replay them)."""
     start = story.start
     state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
-    return entered(story, state) if story.entering else state
+    return entered(story, state, let) if story.entering else state
 
 
 def present(story: Story, state: State) -> Passage:

@@ -290,3 +290,98 @@ def test_migration_works_out_a_let_frame_that_no_longer_fits_without_rerolling(s
     assert fitted.let == s.let
     kept, _, _ = migrate(story, s, (), "Market", strict=False)
     assert kept.let is s.let  # a frame that fits is kept as it is
+
+
+# explore branches on the 'let:' draws of every target of a random goto -------------
+
+RIVER = FIXTURES / "let-random"
+
+
+def test_explore_enters_every_random_target_under_every_let_draw():
+    """Seed 0 tosses the coin to the bridge, and entering the ferry draws wind 1 with
+    it: the gust (wind 6) is found only when the ferry is entered under every draw."""
+    story, _ = check(RIVER)
+    s0 = engine.new_state(story, 0)
+    assert engine.choose(story, s0, 0).scene == "bridge"
+    assert engine.choose(story, s0, 0, "ferry").let == {"wind": 1}
+    report = explore(story, seed=0)
+    assert report.complete and not report.errors and not report.unreached_endings
+    gust = report.ending_paths["gust"]
+    assert [(s.choice, s.let) for s in gust.path] == [("bank.0", {"wind": 6}),
+                                                      ("ferry.0", None)]
+    got = replay_state(story, gust.path, gust.seed)
+    assert got is not None and got.scene == "gust"
+
+
+def test_the_cli_explores_a_random_goto_into_a_let_and_its_path_replays():
+    r = run_cli("explore", str(RIVER), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    gust = json.loads(r.stdout)["endings"]["gust"]
+    assert gust["reached"] and gust["draws"] == {"0": {"wind": 6}}
+    story, _ = check(RIVER)
+    state = engine.new_state(story, gust["seed"])  # the seed tosses to the ferry;
+    for n, (key, number) in enumerate(zip(gust["path"], gust["numbers"], strict=True)):
+        [view] = [c for c in engine.present(story, state).available if c.key == key]
+        assert engine.present(story, state).available.index(view) + 1 == number
+        state = engine.choose(story, state, view.index, let=gust["draws"].get(str(n)))
+    assert state.scene == "gust"  # the recorded draws do the rest
+
+
+# explore branches on the start scene's own 'let:' draws ------------------------------
+
+DAWN = FIXTURES / "let-start"
+
+
+def test_explore_begins_under_every_draw_of_the_start_scenes_let():
+    """Seed 0 turns over an 8: the ace's ending is found only when the search begins
+    under every draw of the start scene's 'let:', and its path records that draw."""
+    story, _ = check(DAWN)
+    assert engine.new_state(story, 0).let == {"card": 8}
+    report = explore(story, seed=0)
+    assert report.complete and not report.errors and not report.softlocks
+    assert not report.unreached_endings and report.states == 10  # 8 starts, 2 endings
+    ace = report.ending_paths["ace"]
+    assert ace.start == {"card": 1} and [s.choice for s in ace.path] == ["dawn.0"]
+    got = replay_state(story, ace.path, ace.seed, ace.start)
+    assert got is not None and got.scene == "ace"
+    assert replay_state(story, ace.path, ace.seed) is None  # the seed alone draws an 8
+
+
+def test_an_error_only_some_start_draws_give_is_found_with_an_empty_path(tmp_path):
+    (tmp_path / "story.yaml").write_text("title: T\nstart: b\n")
+    (tmp_path / "01.yaml").write_text(BRITTLE.replace("  a:\n    text: A.\n    choices:\n"
+                                                      "      - text: Go\n        goto: b\n", ""))
+    story, diags = check(tmp_path)
+    assert story is not None, diags
+    assert engine.new_state(story, 0).let != {"d": 0}
+    report = explore(story, seed=0)
+    [err] = [e for e in report.errors if e.scene == "b"]
+    assert "division by zero" in err.message and err.path == [] and err.start == {"d": 0}
+    assert report.to_json()["errors"][0]["draws"] == {"start": {"d": 0}}
+    assert err.seed is not None  # a seed with which, the draw forced, it really fails
+    with pytest.raises(Exception, match="division by zero"):
+        engine.present(story, engine.new_state(story, err.seed, err.start))
+
+
+def test_explore_says_when_a_start_let_draw_is_sampled(tmp_path):
+    (tmp_path / "story.yaml").write_text("title: T\nstart: dawn\n")
+    (tmp_path / "01.yaml").write_text(
+        (DAWN / "01-dawn.yaml").read_text().replace("random(1, 8)", "random(1, 500)"))
+    story, _ = check(tmp_path)
+    report = explore(story)
+    assert not report.unreached_endings  # 1 is an end: tried
+    [note] = report.to_json()["sampled"]
+    assert "scene 'dawn'" in note and "more than 64 values" in note
+    assert 2 + 50 < report.states <= 2 + 64 + 1  # the faces tried, and the seed's own
+
+
+def test_the_cli_explores_the_start_scenes_let_and_its_path_replays():
+    r = run_cli("explore", str(DAWN), "--format", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    ace = json.loads(r.stdout)["endings"]["ace"]
+    assert ace["reached"] and ace["draws"] == {"start": {"card": 1}}
+    story, _ = check(DAWN)
+    state = engine.new_state(story, ace["seed"], ace["draws"]["start"])
+    [number] = ace["numbers"]
+    state = engine.choose(story, state, engine.present(story, state).available[number - 1].index)
+    assert state.scene == "ace"

@@ -20,7 +20,7 @@ STORIES = ["tools-explore", "tools-loop", "tools-random", "tools-tallies", "expl
            # 'let:' draws and turns_since(), tunnels (the key's frame part, the draws a
            # path replays), talking stories (step.py's fast step), variation blocks
            "let-market", "let-turns", "tunnel-photograph", "explore-talk-porch",
-           "explore-talk-enter", "explore-talk-fail", "vary-explore"]
+           "explore-talk-enter", "explore-talk-fail", "vary-explore", "let-start", "let-random"]
 
 
 def _json(story, jobs: int, **kw) -> dict:

@@ -152,7 +152,12 @@ def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[ob
     """``act()`` under each combination of the scene's draws: its result, the
     StoryRuntimeError it raised, or None (a choice these draws do not offer)."""
     scene = story.scenes[state.scene]
-    fns = _functions(scene) + (entry_functions(story, scene) if story.framed else [])
+    return _drawn(_functions(scene) + (entry_functions(story, scene) if story.framed else []),
+                  act)
+
+
+def _drawn(fns: list[Callable], act: Callable[[], object]) -> Iterator[object]:
+    """``act()`` under each combination of the draws the compiled code ``fns`` makes."""
     script = _Script()
     with _patched(fns, script):
         for _ in range(RUNS):
@@ -165,6 +170,23 @@ def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[ob
             yield out
             if not script.advance():
                 return
+
+
+def starts(story: Story, seed: int) -> tuple[list[State], AnaStoryError | None]:
+    """Every distinct State a playthrough can begin in under the start scene's 'let:'
+    draws (the seed's own first), and the first error another draw gives."""
+    first = engine.new_state(story, seed)  # raises, as before, when the seed's draw fails
+    fns = [e.fn for _, e in story.scenes[story.start].let if e.site0] if story.framed else []
+    if not fns:
+        return [first], None
+    out = {tuple(sorted(first.let.items())): first}
+    error = None
+    for got in _drawn(fns, lambda: engine.new_state(story, seed)):
+        if isinstance(got, AnaStoryError):
+            error = error or got
+        elif isinstance(got, State):
+            out.setdefault(tuple(sorted(got.let.items())), got)
+    return list(out.values()), error
 
 
 def present_error(story: Story, state: State) -> AnaStoryError | None:
@@ -184,12 +206,14 @@ def available_any(story: Story, state: State) -> set[int]:
     return out
 
 
-def choose_all(story: Story, state: State, index: int) -> tuple[list[State], AnaStoryError | None]:
+def choose_all(story: Story, state: State, index: int, target: str | None = None
+               ) -> tuple[list[State], AnaStoryError | None]:
     """Every distinct State choice ``index`` can lead to under some draw (its
-    random goto, if any, as the seed sends it), and the first error on the way."""
+    random goto, if any, as the seed sends it, or to ``target``), and the first
+    error on the way."""
     afters: dict = {}
     error = None
-    for out in _every(story, state, lambda: engine.choose(story, state, index)):
+    for out in _every(story, state, lambda: engine.choose(story, state, index, target)):
         if isinstance(out, AnaStoryError):
             error = error or out
         elif isinstance(out, State):

@@ -67,13 +67,14 @@ def _softlocks(story: Story, report: Report, tree: Tree, alive: bytearray,
         if first is None or (tree.successors(first) and not tree.successors(sid)):
             example[scene] = sid
     for scene, sid in example.items():
-        path = tree.path(sid)
-        replay = replay_seed(story, path, seed)
-        state = replay_state(story, path, replay) if replay is not None else None
+        path, begins = tree.path(sid), tree.start(sid)
+        replay = replay_seed(story, path, seed, start=begins)
+        state = replay_state(story, path, replay, begins) if replay is not None else None
         report.softlocks.append(Finding(scene, path,
                                         dict(state.variables) if state else {},
                                         states=count[scene],
-                                        stuck=not tree.successors(sid), seed=replay))
+                                        stuck=not tree.successors(sid), seed=replay,
+                                        start=begins))
     report.softlocks.sort(key=lambda f: (len(f.path), f.scene))
 
 
@@ -95,9 +96,9 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
         keys = cycle(tree, a, b, key, members)
         if keys is None:  # pragma: no cover - b reaches a inside its component
             continue
-        prefix = tree.path(a)
-        s = replay_seed(story, prefix, seed)
-        start = replay_state(story, prefix, s) if s is not None else None
+        prefix, begins = tree.path(a), tree.start(a)
+        s = replay_seed(story, prefix, seed, start=begins)
+        start = replay_state(story, prefix, s, begins) if s is not None else None
         if start is None:
             continue
         got = pump(story, start, keys)
@@ -106,7 +107,7 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
         path = prefix + [PathStep(*t) for t in got.steps]
         scenes = " > ".join(dict.fromkeys(sc for _, _, sc in got.steps[:len(keys)]))
         f = Finding(got.state.scene, path, dict(got.state.variables), seed=s,
-                    loop=(len(prefix), got.round_numbers, got.rounds))
+                    loop=(len(prefix), got.round_numbers, got.rounds), start=begins)
         if got.error:
             f.message = (f"{got.error} (after {got.rounds} rounds of the loop "
                          f"{tree.scene_of[a]} > {scenes})")

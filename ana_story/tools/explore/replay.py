@@ -8,13 +8,15 @@ from ...state import State
 from .report import PathStep
 
 
-def replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
-    """Play a path by choice keys with ``seed``; None when it does not replay.
-    When it does, each step's number becomes what is typed with that seed (the
-    dice may offer other choices before it than the search's seed did)."""
-    state = engine.new_state(story, seed)
+def replay_state(story: Story, path: list[PathStep], seed: int,
+                 start: dict | None = None) -> State | None:
+    """Play a path by choice keys with ``seed`` (``start``: the start scene's 'let:'
+    values); None when it does not replay. When it does, each step's number becomes
+    what is typed with that seed (the dice may offer other choices before it than
+    the search's seed did)."""
     numbers = []
     try:
+        state = engine.new_state(story, seed, start)
         for step in path:
             p = engine.present(story, state)
             n = next((i for i, c in enumerate(p.available, 1) if c.key == step.choice), 0)
@@ -32,13 +34,14 @@ def replay_state(story: Story, path: list[PathStep], seed: int) -> State | None:
     return state
 
 
-def replay_seed(story: Story, path: list[PathStep], seed: int, tries: int = 1000) -> int | None:
+def replay_seed(story: Story, path: list[PathStep], seed: int, tries: int = 1000,
+                start: dict | None = None) -> int | None:
     """A seed with which typing the path's numbers plays exactly that path.
 
     The search's own seed works unless the path passes a random goto that the
     search sent the other way; then the next seeds are tried."""
     for s in range(seed, seed + tries):
-        if replay_state(story, path, s) is not None:
+        if replay_state(story, path, s, start) is not None:
             return s
     return None
 

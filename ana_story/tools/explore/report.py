@@ -32,6 +32,7 @@ class Finding:
     loop: tuple | None = None  # (steps before the loop, numbers of one round, rounds)
     hint: str = ""
     fails: int | None = None  # an error's action: -1 the scene itself, else the choice index
+    start: dict | None = None  # the start scene's 'let:' values it begins with, when drawn
 
 
 @dataclass
@@ -145,9 +146,11 @@ def finding_json(f: Finding) -> dict:
         out["message"] = f.message
     if f.hint:
         out["hint"] = f.hint
-    draws = {i: s.let for i, s in enumerate(f.path) if s.let is not None}
+    draws = {str(i): dict(s.let) for i, s in enumerate(f.path) if s.let is not None}
+    if f.start is not None:  # the start scene's own, before any step
+        draws = {"start": dict(f.start), **draws}
     if draws:  # step -> the 'let:' values its scene was entered with (replayed)
-        out["draws"] = {str(i): dict(v) for i, v in draws.items()}
+        out["draws"] = draws
     if f.loop:  # the path is: `after` steps, then `rounds` x `numbers` (0: for ever)
         out["loop"] = {"after": f.loop[0], "numbers": list(f.loop[1]),
                        "rounds": f.loop[2]}

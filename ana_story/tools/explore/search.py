@@ -28,7 +28,10 @@ Randomness, decided here and documented in docs/authoring-tools.md:
 - draws inside expressions (random(), chance(), pick()): dice.py plays such a
   scene under every outcome of its draws, so a choice only luck offers is taken,
   an error any draw gives is found, and every value an effect can draw is
-  explored on.
+  explored on;
+- a scene's 'let:' draws: every outcome on every entry (each target of a random goto
+  under every outcome too), and at the start, where each outcome of the start scene's
+  'let:' is a root of the tree (Tree.root, Tree.start: its path replays the draws).
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
@@ -39,14 +42,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ... import engine
 from ...engine import ChoiceView
 from ...errors import AnaStoryError
 from ...model import Choice, Story
-from ...state import State, Step
+from ...state import State
 from ..dice import (
     available_any,
     choose_all,
@@ -55,6 +58,7 @@ from ..dice import (
     let_drawing,
     present_error,
     sampled_lets,
+    starts,
 )
 from .guided import guided_runs
 from .key import Keyer, growing
@@ -62,7 +66,7 @@ from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, build, covers
+from .step import Move, Stepper, build, covers, other_targets
 from .tree import Tree
 
 if TYPE_CHECKING:
@@ -79,7 +83,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     sharing the search (parallel.py and worker.py: the same report, faster);
     ``projection``: filled as the search goes (projection.py), for a progress bar."""
     t0 = time.perf_counter()
-    if jobs > 1:
+    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
+    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
+    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
         from .parallel import ParallelSearch
         search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
                                                           jobs)
@@ -97,9 +103,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():
-        f.seed = replay_seed(story, f.path, seed)
+        f.seed = replay_seed(story, f.path, seed, start=f.start)
     for f in report.errors:  # a seed with which the path is played and really fails
-        f.seed = failing_seed(story, _replayer(story, f.path),
+        f.seed = failing_seed(story, _replayer(story, f.path, f.start),
                               None if f.fails is None or f.fails < 0 else f.fails, seed)
     pump_loops(story, report, tree, candidates, seed)
     report.seconds = time.perf_counter() - t0
@@ -108,9 +114,10 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     return report
 
 
-def _replayer(story: Story, path: list[PathStep]) -> Callable[[int], State | None]:
+def _replayer(story: Story, path: list[PathStep], start: dict | None
+              ) -> Callable[[int], State | None]:
     """Seed -> the State the path replays to with it (for dice.failing_seed)."""
-    return lambda seed: replay_state(story, path, seed)
+    return lambda seed: replay_state(story, path, seed, start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +144,9 @@ class Search:
         # step.py's shortcut covers what the model had when it was written: a story
         # with anything else (a 'let:', a call or return) takes every step by the engine
         self.fast = FAST_STEP and covers(story)
-        start = engine.new_state(story, seed)
+        # one start State per outcome of the start scene's 'let:' draws (the seed's first)
+        begins, err = starts(story, seed)
+        start = begins[0]
         self.ids = {self.key(start): 0}
         self.tree = Tree(story, start.scene)
         self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
@@ -150,12 +159,31 @@ class Search:
         self.report.sampled = sampled_lets(story)
         self.told: set = set()  # (scene or choice, message) of the errors only some draws give
         self.projection = Projection(max_states)  # the size of the space, from the levels
+        self._begin(begins, err)
+
+    def _begin(self, begins: list[State], err: AnaStoryError | None) -> None:
+        """Queue the other start States, each a root of the tree with its draws (the
+        path to a State replays them); an error some start draw gives is a finding."""
+        tree = self.tree
+        if len(begins) > 1:
+            tree.lets[0] = begins[0].let
+        for other in begins[1:]:
+            k = self.key(other)
+            if k in self.ids:
+                continue
+            self.ids[k] = len(self.ids)
+            tree.root(other.scene)
+            tree.lets[len(self.ids) - 1] = other.let
+            self.report.scene_hits[other.scene] += 1
+            self.queue.append(other)
+        if err is not None:
+            self.report.errors.append(Finding(self.story.start, [], {}, message=_DICE + str(err)))
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored."""
         queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
                                            self.good, self.visit)
-        explored, level_end, ways = 0, 1, 0
+        explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
         while queue:
             state = queue.popleft()
             sid = explored
@@ -202,13 +230,12 @@ class Search:
             choice_hits[view.key] = choice_hits.get(view.key, 0) + 1
             choice = scene.choices[view.index]
             nexts = afters if not choice.goto.random else \
-                [o for a in afters if isinstance(a, State)
-                 for o in _random_outcomes(story, state, a, choice)]
+                self.random_outcomes(sid, state, number, choice, afters)
             self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
 
     def take_all(self, sid: int, state: State, available: Sequence) -> None:
         """Follow each available choice of a State in a scene that draws nothing."""
-        after, link, codes, story = self.step.after, self.link, self.codes, self.story
+        after, link, codes = self.step.after, self.link, self.codes
         choice_hits = self.report.choice_hits
         for number, c in enumerate(available, 1):
             try:
@@ -220,7 +247,7 @@ class Search:
                 continue
             choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
             nexts = [nxt] if not c.goto.random or not isinstance(nxt, State) else \
-                _random_outcomes(story, state, nxt, c)
+                self.random_outcomes(sid, state, number, c, [nxt])
             link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
     def show(self, sid: int, state: State, dicey: bool
@@ -306,6 +333,36 @@ class Search:
         """When the bound cut the search: which parts of the State took the most values."""
         return growing(self.ids, self.key)
 
+    def random_outcomes(self, sid: int, before: State, number: int, choice: Choice,
+                        afters: list) -> list[State]:
+        """The States a random goto leads to: ``afters`` (where the seed sends it,
+        under each draw), and each other target entered under every outcome of the
+        draws on the way (its 'let:', the choice's 'set:') in a scene that draws, as
+        the engine's own step otherwise (its 'enter:' runs)."""
+        states = [a for a in afters if isinstance(a, State)]
+        story = self.story
+        if not states:
+            return []
+        if not story.entering:
+            return [o for a in states for o in other_targets(before, a, choice)]
+        out = list(states)
+        chosen = {a.scene for a in states}
+        for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
+            if target in chosen:
+                continue
+            if before.scene not in self.drawing:
+                out.append(engine.choose(story, before, choice.index, target))
+                continue
+            drawn, err = choose_all(story, before, choice.index, target)
+            out += drawn
+            if err is not None:
+                self.good[sid] = 1
+                if self.first(choice.key, str(err)):
+                    self.report.errors.append(self.finding(
+                        sid, before, f"choice {number} ({choice.key}): {_DICE}{err}",
+                        choice.index))
+        return out
+
     def first(self, where: str, message: str) -> bool:
         """True the first time an error only some draws give is met at ``where``:
         the same error in every State of a scene is said once."""
@@ -317,7 +374,7 @@ class Search:
     def finding(self, sid: int, state: State, message: str = "",
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
-                       message=message, fails=fails)
+                       message=message, fails=fails, start=self.tree.start(sid))
 
 
 def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
@@ -335,24 +392,3 @@ def fresh(state: State, nxt: Any) -> State:
         return build(state, nxt)
     return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
                  nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)
-
-
-def _random_outcomes(story: Story, before: State, after: State, choice: Choice) -> list[State]:
-    """``after`` with its random goto sent to each possible target in turn."""
-    chosen = after.scene
-    out = []
-    for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
-        if target == chosen:
-            out.append(after)
-            continue
-        if story.entering:  # that scene's own 'enter:' runs: the engine says what follows
-            out.append(engine.choose(story, before, choice.index, target))
-            continue
-        visits = dict(after.visits)
-        visits[chosen] -= 1
-        if not visits[chosen]:
-            del visits[chosen]
-        visits[target] = visits.get(target, 0) + 1
-        out.append(replace(after, scene=target, visits=visits,
-                           path=before.path + (Step(choice.key, target),)))
-    return out

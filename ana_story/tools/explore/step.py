@@ -22,13 +22,13 @@ among the texts (a title may be a template).
 from __future__ import annotations
 
 import ast
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from typing import Any
 
 from ... import engine
 from ...expressions import MAX_INT, MAX_STR, Expr, Template
 from ...model import Choice, Goto, Route, Scene, Story
-from ...state import DICE, State
+from ...state import DICE, State, Step
 from .key import getter
 
 # What this shortcut knows of the model and of the expression language; anything
@@ -299,4 +299,23 @@ def _offered(plain: tuple, fallbacks: tuple, state: State, shown: list[int]) -> 
         shown.append(c.index * 2 + (1 if ok else 0))
         if ok:
             out.append(c)
+    return out
+
+
+def other_targets(before: State, after: State, choice: Choice) -> list[State]:
+    """``after`` with its random goto sent to each possible target in turn (a story
+    without 'enter:' or 'let:': the other targets differ only in the scene)."""
+    chosen = after.scene
+    out = []
+    for target in dict.fromkeys(r.scene for r in choice.goto.routes if r.weight > 0):
+        if target == chosen:
+            out.append(after)
+            continue
+        visits = dict(after.visits)
+        visits[chosen] -= 1
+        if not visits[chosen]:
+            del visits[chosen]
+        visits[target] = visits.get(target, 0) + 1
+        out.append(replace(after, scene=target, visits=visits,
+                           path=before.path + (Step(choice.key, target),)))
     return out

@@ -22,7 +22,13 @@ class Tree:
         self.first = array("i")  # explored State -> start of its successors in succ
         self.succ = array("i")
         self.via = array("i")  # per successor: choice index * 256 + number typed
-        self.lets: dict[int, Mapping] = {}  # State -> the 'let:' draws it was entered with
+        self.lets: dict[int, Mapping] = {}  # State -> the 'let:' values it was entered with
+
+    def root(self, scene: str) -> None:
+        """One more start State (one per outcome of the start scene's 'let:' draws)."""
+        self.parent.append(-1)
+        self.step.append(0)
+        self.scene_of.append(scene)
 
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
@@ -39,6 +45,13 @@ class Tree:
             sid = self.parent[sid]
         steps.reverse()
         return steps
+
+    def start(self, sid: int) -> dict | None:
+        """The start scene's 'let:' values the path to ``sid`` begins with, when drawn."""
+        while self.parent[sid] >= 0:
+            sid = self.parent[sid]
+        let = self.lets.get(sid)
+        return None if let is None else dict(let)
 
     def successors(self, sid: int):
         end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
