@@ -39,6 +39,27 @@ def write_story(folder: Path, story: str, **files: str) -> Path:
     return folder
 
 
+def checked_story(folder: Path, *, warnings_ok: bool = False):
+    """The story in ``folder``, which must load with no error (nor a warning, unless
+    ``warnings_ok``): the fixture stories the engine tests play."""
+    from ana_story.loader import check
+    story, diags = check(folder)
+    bad = [d for d in diags if d.severity == "error" or
+           (not warnings_ok and d.severity != "info")]
+    assert story is not None and not bad, diags
+    return story
+
+
+def take(story, state, text: str, *, starts: bool = False):
+    """The State after the one available choice whose text is ``text`` (or starts with
+    it), taken through the real engine."""
+    from ana_story import engine
+    p = engine.present(story, state)
+    [view] = [c for c in p.available
+              if (c.text.startswith(text) if starts else c.text == text)]
+    return engine.choose(story, state, view.index)
+
+
 @pytest.fixture(autouse=True)
 def _own_saves_folder(tmp_path_factory, monkeypatch):
     """Every test saves into a folder of its own, never the checkout's saves/ (a

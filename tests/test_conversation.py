@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, checked_story, run_cli, take
 
 from ana_story import engine
 from ana_story.loader import check
@@ -23,15 +23,11 @@ OLD_SAVE = ROOT / "tests" / "data" / "conversation-format1-save.json"
 
 @pytest.fixture(scope="module")
 def story():
-    story, diags = check(STORY)
-    assert story is not None and not [d for d in diags if d.severity != "info"], diags
-    return story
+    return checked_story(STORY)
 
 
 def _take(story, state: State, text: str) -> State:
-    p = engine.present(story, state)
-    [view] = [c for c in p.available if c.text == text]
-    return engine.choose(story, state, view.index)
+    return take(story, state, text)
 
 
 def test_a_stay_adds_a_turn_not_a_visit_and_never_reruns_enter(story):

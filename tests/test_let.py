@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, checked_story, run_cli, take
 
 from ana_story import cache, engine, modeljson
 from ana_story.loader import check
@@ -26,15 +26,11 @@ STORY = FIXTURES / "let-market"
 
 @pytest.fixture(scope="module")
 def story():
-    story, diags = check(STORY)
-    assert story is not None and not [d for d in diags if d.severity == "error"], diags
-    return story
+    return checked_story(STORY, warnings_ok=True)
 
 
 def _take(story, state: State, text: str) -> State:
-    p = engine.present(story, state)
-    [view] = [c for c in p.available if c.text.startswith(text)]
-    return engine.choose(story, state, view.index)
+    return take(story, state, text, starts=True)
 
 
 def test_let_is_worked_out_on_entry_after_enter_and_read_by_the_scene(story):

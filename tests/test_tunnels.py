@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, checked_story, run_cli, take
 
 from ana_story import engine
 from ana_story.errors import StateError
@@ -29,15 +29,11 @@ BAD = FIXTURES / "broken" / "tunnel-errors"  # apart: the fixtures beside load c
 
 @pytest.fixture(scope="module")
 def story():
-    story, diags = check(STORY)
-    assert story is not None and not [d for d in diags if d.severity == "error"], diags
-    return story
+    return checked_story(STORY, warnings_ok=True)
 
 
 def _take(story, state: State, text: str) -> State:
-    p = engine.present(story, state)
-    [view] = [c for c in p.available if c.text.startswith(text)]
-    return engine.choose(story, state, view.index)
+    return take(story, state, text, starts=True)
 
 
 def test_a_call_pushes_the_caller_and_return_true_comes_back_as_a_stay(story):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, checked_story, run_cli, take
 
 from ana_story import cache, engine
 from ana_story.expressions import Env, compile_template
@@ -22,15 +22,11 @@ BLOCKS = FIXTURES / "vary-blocks"
 
 @pytest.fixture(scope="module")
 def story():
-    story, diags = check(BLOCKS)
-    assert story is not None and not [d for d in diags if d.severity != "info"], diags
-    return story
+    return checked_story(BLOCKS)
 
 
 def _take(story, state: State, text: str) -> State:
-    p = engine.present(story, state)
-    [view] = [c for c in p.available if c.text == text]
-    return engine.choose(story, state, view.index)
+    return take(story, state, text)
 
 
 def _kitchen_lines(text: str) -> list[str]:
