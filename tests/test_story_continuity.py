@@ -74,6 +74,12 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"Ivan Petrovich", "Viktor's father, met in Petersburg", seen("petersburg")),
     (r"Zhiguli", "Mama's flat named as Zorin's figure",
      lambda s: 10 <= s.variables.get("zorin_figure", 0) < 20),
+    # w-early2: chapters 1-2, round 2 (the alternative scenes)
+    (r"Raisa Galimovna|\bFelix\b", "Mama's chief bookkeeper and her adding machine",
+     seen("accounts")),
+    (r"working days", "Mama's annual leave, spent in Moscow", seen("accounts", "kazansky")),
+    (r"milk jug", "Erna's first lesson, in Mama's kitchen", seen("erna_kitchen")),
+    (r"Auntie Valya", "the hostel's duty woman, by the telephone booth", seen("vakhta")),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
