@@ -80,6 +80,17 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"working days", "Mama's annual leave, spent in Moscow", seen("accounts", "kazansky")),
     (r"milk jug", "Erna's first lesson, in Mama's kitchen", seen("erna_kitchen")),
     (r"Auntie Valya", "the hostel's duty woman, by the telephone booth", seen("vakhta")),
+    # w-mid2: the Paris and Berlin alternatives
+    (r"Vincennes|Cartoucherie|Prozorov", "the backdrop at Vincennes", seen("backdrop")),
+    (r"Bretonneau", "the squatted hospital: Ousmane's studio or the open night",
+     seen("ousmane", "hospital_night")),
+    (r"Préfecture|residence card", "the queue on the Île de la Cité", seen("prefecture")),
+    (r"Mama's three minutes|three minutes on the telephone|WILL TELEPHONE",
+     "Mama's call to the café", seen("mama_call")),
+    (r"cellar steps|coal cellar", "the cellar at the opening", seen("opening_cellar")),
+    (r"shop window", "the samovar in Ulrike's window", seen("opening_samovar")),
+    (r"climbed your seven floors", "Ulrike's visit to Paris", seen("ulrike_visit")),
+    (r"Clignancourt|Tula brass", "the samovar from the flea market", seen("flea_market")),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
