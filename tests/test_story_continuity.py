@@ -76,7 +76,8 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
      lambda s: 10 <= s.variables.get("zorin_figure", 0) < 20),
     # w-late2: chapters 5-7's alternative scenes
     (r"St James|before the fish|his club", "Hale's lunch at his club", seen("critic")),
-    (r"NO THANK YOU|good chair by your stove", "Hale's visit to the cable works", seen("studio_visit")),
+    (r"NO THANK YOU|good chair by your stove", "Hale's visit to the cable works",
+     seen("studio_visit")),
     (r"CHECKED\. NO MINES|Ivanovich", "Ulrike's cellar", seen("cellar")),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
