@@ -56,8 +56,8 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"buran", "the buran", seen("buran")),
     (r"on a paper bag", "the drawing of Auntie Kim on a paper bag", seen("bazaar")),
     (r"exercise books?", "Viktor's dream notebooks, first seen in his studio",
-     seen("spree_studio", "two_easels")),
-    (r"cable works", "Viktor's studio", seen("spree_studio", "two_easels")),
+     seen("spree_studio", "two_easels", "cellar")),
+    (r"cable works", "Viktor's studio", seen("spree_studio", "two_easels", "cellar")),
     (r"Lyosha", "Lyosha, met on the Arbat or at Furmanny Lane", seen("arbat", "furmanny")),
     (r"captain's daughter", "the militia raid", seen("militia")),
     (r"Behrens|dentist", "the collector at the opening", seen("collectors")),
@@ -91,6 +91,11 @@ MENTIONS: list[tuple[str, str, Callable[[State], bool]]] = [
     (r"shop window", "the samovar in Ulrike's window", seen("opening_samovar")),
     (r"climbed your seven floors", "Ulrike's visit to Paris", seen("ulrike_visit")),
     (r"Clignancourt|Tula brass", "the samovar from the flea market", seen("flea_market")),
+    # w-late2: chapters 5-7's alternative scenes
+    (r"St James|before the fish|his club", "Hale's lunch at his club", seen("critic")),
+    (r"NO THANK YOU|good chair by your stove", "Hale's visit to the cable works",
+     seen("studio_visit")),
+    (r"CHECKED\. NO MINES|Ivanovich", "Ulrike's cellar", seen("cellar")),
     (r"Marzahn", "where Erna lives in Berlin", both(seen("erna_cafe", "pioneers", "opening"),
                                                    flag("erna_letters"))),
 ]
