@@ -119,7 +119,7 @@ def test_help_and_a_command_build_only_their_own_parsers(tmp_path):
     assert all(f"    {name}" in text for name in ("play", "check", "saves", "man"))
     assert sorted(m for m in imported if m.startswith("ana_story.")) == [
         "ana_story.cli", "ana_story.cli.app", "ana_story.cli.parser", "ana_story.cli.play",
-        "ana_story.errors", "ana_story.sanitize"]
+        "ana_story.errors", "ana_story.recordinit", "ana_story.records", "ana_story.sanitize"]
     _, imported = imports("schema")
     cli = sorted(m for m in imported if m.startswith("ana_story.cli."))
     assert cli == ["ana_story.cli.app", "ana_story.cli.parser", "ana_story.cli.play",

@@ -13,9 +13,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..records import replace
 from ..suggest import did_you_mean
 from .check import Checker
 from .compiled import Env
@@ -23,6 +23,11 @@ from .functions import bind, placeholder, substitute
 from .language import MAX_TEMPLATE_LEN, ExprError, describe
 from .nodes import NO, Checked, call
 from .parse import parse
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from ..records import dataclass
 
 MAX_DEPTH = 16  # includes within includes (the include graph is acyclic: a bound anyway)
 INCLUDE = re.compile(r"\{%\s*include\s+([A-Za-z_][A-Za-z0-9_]*)")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ..records import replace
 from ..state import State
 
 if TYPE_CHECKING:  # datetime is imported when a save is read, not to start
