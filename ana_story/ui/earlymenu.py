@@ -22,11 +22,12 @@ from typing import TextIO
 
 
 def predraw(text: str, height: int, out: TextIO | None = None,
-            fd: int | None = None) -> Callable[[], None] | None:
-    """Write ``text`` now; return what takes it back off the screen and restores the
-    terminal, to call just before prompt_toolkit draws. None (nothing written) where
-    the terminal cannot be set, or the text would not fit on the screen (moving the
-    cursor back up over it would stop at the top)."""
+            fd: int | None = None, kept: str = "") -> Callable[[], None] | None:
+    """Write ``text`` now (after ``kept``, which stays on screen: the title page);
+    return what takes ``text`` back off the screen and restores the terminal, to call
+    just before prompt_toolkit draws. None (nothing written) where the terminal
+    cannot be set, or the text would not fit on the screen (moving the cursor back
+    up over it would stop at the top)."""
     lines = text.count("\n")
     if lines + 1 >= height:
         return None
@@ -53,7 +54,7 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         out.flush()
 
     try:
-        out.write(text)
+        out.write(kept + text)
         out.flush()
     except BaseException:
         undo()
