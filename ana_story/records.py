@@ -28,9 +28,11 @@ from .recordinit import INITS
 T = TypeVar("T")
 # The methods a class may not define itself to be made here (dataclasses would keep
 # its own; the real one handles that).
-MADE = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",
-        "__getstate__", "__setstate__", "__match_args__", "__slots__",
-        "__dataclass_fields__", "__dataclass_params__")
+MADE = frozenset(("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",
+                  "__getstate__", "__setstate__", "__match_args__", "__slots__",
+                  "__dataclass_fields__", "__dataclass_params__"))
+RESERVED = frozenset(("self", "_s", "_F", "_d"))  # names the generated __init__ uses
+SPECIAL = frozenset(("InitVar", "_KW_ONLY_TYPE"))  # dataclasses' pseudo-fields: its own
 # Every class made here: "module.qualname" -> its spec (what recordgen.py writes from)
 SPECS: dict[str, str] = {}
 
@@ -50,78 +52,80 @@ NODEFAULT: Any = _Factory.__new__(_Factory)  # "no default" (dataclasses.MISSING
 
 
 class Field:
-    """One field, as ``dataclasses.Field`` has it (the parts supported here)."""
+    """One field, as ``dataclasses.Field`` has it (the parts supported here), and its
+    ``kind``: how its __init__ parameter defaults: "" (it does not), "=" or "=()" (it
+    calls a default_factory)."""
 
-    __slots__ = ("name", "type", "default", "default_factory", "repr", "compare")
+    __slots__ = ("name", "type", "default", "default_factory", "repr", "compare", "kind")
     init = True
 
-    def __init__(self, default: Any = NODEFAULT, default_factory: Any = NODEFAULT,
+    def __init__(self, name: str, hint: Any, default: Any, default_factory: Any = NODEFAULT,
                  repr: bool = True, compare: bool = True) -> None:  # noqa: A002
-        self.name = ""
-        self.type: Any = None
+        self.name, self.type = name, hint
         self.default, self.default_factory = default, default_factory
         self.repr, self.compare = repr, compare
-
-    @property
-    def kind(self) -> str:
-        """How its __init__ parameter defaults: "" (it does not), "=" or "=()" (it
-        calls a default_factory)."""
-        if self.default_factory is not NODEFAULT:
-            return "=()"
-        return "" if self.default is NODEFAULT else "="
+        self.kind = "=()" if default_factory is not NODEFAULT else \
+            "" if default is NODEFAULT else "="
 
 
 def field(*, default: Any = NODEFAULT, default_factory: Any = NODEFAULT, repr: bool = True,  # noqa: A002
           compare: bool = True) -> Any:
     """dataclasses.field, for the options supported here."""
-    return Field(default, default_factory, repr, compare)
+    return Field("", None, default, default_factory, repr, compare)
 
 
 def dataclass(cls: Any = None, /, *, frozen: bool = False, slots: bool = False) -> Any:
     """dataclasses.dataclass for the subset this module supports (see its docstring)."""
     def wrap(cls: type) -> type:
-        own = _own_fields(cls)
-        if own is None or any(name in cls.__dict__ for name in MADE):
+        ns = cls.__dict__
+        own = _own_fields(ns)
+        if own is None or not MADE.isdisjoint(ns):
             return _standard(cls, frozen, slots)
-        inherited = _inherited(cls)
-        if inherited is None:
-            return _standard(cls, frozen, slots)
-        fields = (*[f for f in inherited if f.name not in {g.name for g in own}], *own)
+        fields = own
+        if cls.__bases__ != (object,):
+            inherited = _inherited(cls)
+            if inherited is None:
+                return _standard(cls, frozen, slots)
+            mine = {f.name for f in own}
+            fields = [*[f for f in inherited if f.name not in mine], *own]
         key = f"{cls.__module__}.{cls.__qualname__}"
         spec = " ".join(["frozen" if frozen else "plain",
                          "post" if hasattr(cls, "__post_init__") else "-",
-                         *[f"{f.name}{f.kind}" for f in fields]])
+                         *[f.name + f.kind for f in fields]])
         SPECS[key] = spec
         made = INITS.get(key)
         if made is None or made[1] != spec:
             return _standard(cls, frozen, slots)
-        return _make(cls, fields, own, frozen, slots, made[0])
+        return _make(cls, tuple(fields), own, frozen, slots, made[0])
     return wrap if cls is None else wrap(cls)
 
 
-def _is_classvar(hint: Any) -> bool:
-    if isinstance(hint, str):
-        return hint.startswith(("ClassVar", "typing.ClassVar"))
-    return hint is typing.ClassVar or getattr(hint, "__origin__", None) is typing.ClassVar
-
-
-def _own_fields(cls: type) -> list[Field] | None:
-    """The fields ``cls`` declares itself; None when one is of a kind not made here."""
+def _own_fields(ns: Any) -> list[Field] | None:
+    """The fields a class declares itself (``ns``: its namespace); None when one is of
+    a kind not made here."""
     own = []
-    for name, hint in cls.__dict__.get("__annotations__", {}).items():
-        if _is_classvar(hint):
-            continue
-        if isinstance(hint, str) and ("InitVar" in hint or "KW_ONLY" in hint) or \
-                not isinstance(hint, str) and type(hint).__name__ in ("InitVar", "_KW_ONLY_TYPE"):
+    for name, hint in ns.get("__annotations__", {}).items():
+        kind = hint.__class__
+        if kind is str:
+            if hint.startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            if "InitVar" in hint or "KW_ONLY" in hint:
+                return None
+        elif kind is not type:  # a typing construct, or dataclasses' pseudo-fields
+            if hint is typing.ClassVar or getattr(hint, "__origin__", None) is typing.ClassVar:
+                continue
+            if kind.__name__ in SPECIAL:
+                return None
+        if name in RESERVED or name.startswith("_f_"):
             return None
-        if name in ("self", "_s", "_F", "_d") or name.startswith("_f_"):
-            return None  # names the generated __init__ uses itself
-        value = cls.__dict__.get(name, NODEFAULT)
-        f = value if isinstance(value, Field) else Field(default=value)
-        if type(value).__name__ == "Field" and not isinstance(value, Field):
+        value = ns.get(name, NODEFAULT)
+        if value.__class__ is Field:
+            value.name, value.type = name, hint
+            own.append(value)
+        elif value.__class__.__name__ == "Field":
             return None  # a dataclasses.field(): the real dataclasses reads it
-        f.name, f.type = name, hint
-        own.append(f)
+        else:
+            own.append(Field(name, hint, value))
     return own
 
 
@@ -142,13 +146,13 @@ def _make(cls: type, fields: tuple[Field, ...], own: list[Field], frozen: bool,
           slots: bool, build: Callable[..., Any]) -> type:
     """``cls`` with the methods dataclasses would give it; with ``slots``, a new class
     as dataclasses makes one (the field defaults move into __init__)."""
-    names = tuple(f.name for f in fields)
+    names = tuple([f.name for f in fields])
     cls = _slotted(cls, names) if slots else _defaults_kept(cls, own)
-    defaults = tuple(f.default_factory if f.kind == "=()" else f.default
-                     for f in fields if f.kind)
+    defaults = tuple([f.default_factory if f.kind == "=()" else f.default
+                      for f in fields if f.kind])
     _method(cls, "__init__", build(object.__setattr__, FACTORY, defaults))
-    compared = _getter(tuple(f.name for f in fields if f.compare))
-    _method(cls, "__repr__", _repr(tuple(f.name for f in fields if f.repr)))
+    compared = _getter(tuple([f.name for f in fields if f.compare]))
+    _method(cls, "__repr__", _repr(tuple([f.name for f in fields if f.repr])))
     _method(cls, "__eq__", _eq(compared))
     if frozen:
         _method(cls, "__hash__", _hash(compared))
@@ -170,10 +174,15 @@ def _slotted(cls: type, names: tuple[str, ...]) -> type:
     """A new class with __slots__ for the fields its bases do not have, as dataclasses
     makes it."""
     ns = dict(cls.__dict__)
-    inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
-    ns["__slots__"] = tuple(n for n in names if n not in inherited)
-    for name in (*names, "__dict__", "__weakref__"):
+    slots = names
+    if cls.__bases__ != (object,):
+        inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
+        slots = tuple([n for n in names if n not in inherited])
+    ns["__slots__"] = slots
+    for name in names:
         ns.pop(name, None)
+    ns.pop("__dict__", None)
+    ns.pop("__weakref__", None)
     made = type(cls)(cls.__name__, cls.__bases__, ns)
     made.__qualname__ = cls.__qualname__
     return made
@@ -192,7 +201,6 @@ def _defaults_kept(cls: type, own: list[Field]) -> type:
 
 
 def _method(cls: type, name: str, fn: Any) -> None:
-    fn.__name__ = name
     fn.__qualname__ = f"{cls.__qualname__}.{name}"
     setattr(cls, name, fn)
 
