@@ -11,10 +11,10 @@ variables and its parameters, never the names of the text that includes it (its
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..lazyre import lazy
 from ..records import replace
 from ..suggest import did_you_mean
 from .check import Checker
@@ -30,10 +30,10 @@ else:  # the same classes without dataclasses' cost at start-up (records.py)
     from ..records import dataclass
 
 MAX_DEPTH = 16  # includes within includes (the include graph is acyclic: a bound anyway)
-INCLUDE = re.compile(r"\{%\s*include\s+([A-Za-z_][A-Za-z0-9_]*)")
+INCLUDE = lazy(r"\{%\s*include\s+([A-Za-z_][A-Za-z0-9_]*)")
 # Variation blocks count their showings by where they are written: inside a snippet
 # that place is shared by every include, so they are refused there for now.
-VARIATION = re.compile(r"\{%\s*(cycle|sequence|once|shuffle|stopping)\b")
+VARIATION = lazy(r"\{%\s*(cycle|sequence|once|shuffle|stopping)\b")
 
 
 @dataclass(frozen=True)

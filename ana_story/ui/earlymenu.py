@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .views import MenuItem
 
 
 def predraw(text: str, height: int, out: TextIO | None = None,
@@ -60,3 +63,18 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         undo()
         raise
     return undo
+
+
+def title_first(title: str, author: str, items: Sequence[MenuItem]
+                ) -> Callable[[], None] | None:
+    """The title page and its menu (item 0 selected) written at once, without Rich
+    (ui/earlytitle.py: the bytes Rich would write), the terminal set as ``predraw``
+    sets it; what takes the menu off again, or None (nothing written) where Rich
+    must draw the page."""
+    from . import theme
+    from .earlytitle import title_page
+    page = title_page(title, author, items, theme.styles())
+    if page is None:
+        return None
+    card, menu, height = page
+    return predraw(menu, height, kept=card)

@@ -123,22 +123,27 @@ def menu(items: Sequence[MenuItem], selected: int | None, width: int,
         return None
     pad, lines = " " * left, []
     for i, item in enumerate(items):
-        label, detail = item.label, item.detail
-        if clean(label) != label or clean(detail) != detail:
+        row = _row(i, item, i == selected, label_width, paint)
+        if row is None:
             return None
-        shown = len(label) + (2 + len(detail) if detail else 0)
-        if not item.enabled or not _narrow(label + detail) or shown > label_width \
-                or not label:
-            return None
-        on = i == selected
-        marker = paint.paint("› ", "choice.marker") if on else "  "
-        text = paint.paint(label, "bold", *(["choice.selected"] if on else []))
-        if detail:
-            text += "  " + paint.paint(detail, "menu.hint")
-        number = paint.paint(f"{i + 1:>2}", "choice.number")
-        lines.append(f"{pad}{marker} {number} {text}{' ' * (label_width - shown)}\n")
+        lines.append(pad + row)
     hint = paint.paint(HINT + " " * (inner - len(HINT)), "menu.hint")
     return "".join([*lines, pad + " " * inner + "\n", pad + hint + "\n"])
+
+
+def _row(i: int, item: MenuItem, on: bool, label_width: int, paint: Painter) -> str | None:
+    """One item's line after the margin: marker, number, label and its detail."""
+    label, detail = item.label, item.detail
+    shown = len(label) + (2 + len(detail) if detail else 0)
+    if not item.enabled or not label or clean(label) != label or clean(detail) != detail \
+            or not _narrow(label + detail) or shown > label_width:
+        return None
+    marker = paint.paint("› ", "choice.marker") if on else "  "
+    text = paint.paint(label, "bold", *(["choice.selected"] if on else []))
+    if detail:
+        text += "  " + paint.paint(detail, "menu.hint")
+    number = paint.paint(f"{i + 1:>2}", "choice.number")
+    return f"{marker} {number} {text}{' ' * (label_width - shown)}\n"
 
 
 def title_page(title: str, author: str, items: Sequence[MenuItem], styles: Mapping[str, str],

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from .. import bytebundle
 from ..engine import Passage
 from ..model import Story
 from . import layout
@@ -132,9 +133,9 @@ class TerminalUI:
             for shown in range(1, n + 1):
                 self.console.print(_render().scene(p, w, chapter_changed=chapter_changed,
                                                 paragraphs=shown) if shown == 1
-                                   else _paragraph(p, shown, w))
+                                   else _render().paragraph_alone(p, shown, w))
                 if shown < n and _wait_key(self.pace):
-                    self.console.print(_rest(p, shown, w))
+                    self.console.print(_render().after_paragraph(p, shown, w))
                     break
             return
         self.console.print(_render().scene(p, w, chapter_changed=chapter_changed))
@@ -198,21 +199,27 @@ class TerminalUI:
         c.print(renderable, end="")
         return buf.getvalue()
 
+    def _load_under(self, draw: Callable[[int | None], object], prompt: str) -> None:
+        """Load prompt_toolkit with the menu on screen (the title menu drawn without
+        Rich, else this menu now), taken off again after."""
+        from .earlymenu import predraw
+        undo, self._early = self._early, None
+        if undo is None:
+            undo = predraw(self._ansi(draw(self.selected)) + "\n"
+                           + layout.indent(self.width) + prompt, self.console.height)
+        bytebundle.mark()  # the first screen is up: its modules are known
+        try:
+            self.session  # noqa: B018 - loads prompt_toolkit
+        finally:
+            if undo is not None:
+                undo()
+
     def _prompt(self, draw: Callable[[int | None], object] | None, count: int,
                 prompt: str = "> ", *, watch: bool = True) -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
-        if self._session is None and draw is not None:  # the menu before prompt_toolkit
-            from .earlymenu import predraw
-            undo, self._early = self._early, None  # the title menu, drawn without Rich
-            if undo is None:
-                undo = predraw(self._ansi(draw(self.selected)) + "\n"
-                               + layout.indent(self.width) + prompt, self.console.height)
-            try:
-                self.session  # noqa: B018 - loads prompt_toolkit, the slow part
-            finally:
-                if undo is not None:
-                    undo()
+        if self._session is None and draw is not None:
+            self._load_under(draw, prompt)
         from prompt_toolkit.filters import Condition
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.key_binding import KeyBindings
@@ -312,16 +319,9 @@ class TerminalUI:
         return self.pick("", items)
 
     def _early_title(self, story: Story, items: Sequence[MenuItem]) -> bool:
-        """The title page and its menu written before Rich and prompt_toolkit load
-        (ui/earlytitle.py), the same bytes as Rich writes; False where it cannot be."""
-        from . import theme
-        from .earlymenu import predraw
-        from .earlytitle import title_page
-        page = title_page(story.title, story.author, items, theme.styles())
-        if page is None:
-            return False
-        card, menu, height = page
-        self._early = predraw(menu, height, kept=card)
+        """The title page and menu, written before Rich and prompt_toolkit load."""
+        from .earlymenu import title_first
+        self._early = title_first(story.title, story.author, items)
         return self._early is not None
 
     def pick(self, title: str, items: Sequence[MenuItem]) -> int | None:
@@ -355,20 +355,6 @@ class TerminalUI:
         except EOFError:
             return False
         return line.strip().lower() in ("y", "yes")
-
-
-def _paragraph(p: Passage, n: int, width: int):
-    from rich.console import Group
-    from rich.text import Text
-    paras = [x for x in p.text.split("\n\n") if x.strip()]
-    return _render().column(width, Group(_render().prose(paras[n - 1]), Text("")))
-
-
-def _rest(p: Passage, shown: int, width: int):
-    from rich.console import Group
-    from rich.text import Text
-    paras = [x for x in p.text.split("\n\n") if x.strip()]
-    return _render().column(width, Group(_render().prose("\n\n".join(paras[shown:])), Text("")))
 
 
 def _wait_key(seconds: float) -> bool:
