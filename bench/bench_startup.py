@@ -352,7 +352,7 @@ STATIC_NOTE = (
     "their bytecode from one file, written once beside Python's own cache. Import CPU "
     "in one process: 25.5 ms least and 31.3 ms median of 20 starts with it, 28.4 and "
     "36.7 ms without. (3) Patterns only an error, a tool or a later turn reads are "
-    "compiled at their first use (lazyre.py: ten patterns, about 2 ms). (4) The title "
+    "compiled at their first use (lazyre.py: eight patterns, about 1.5 ms). (4) The title "
     "page and its menu are written before Rich loads, as the very bytes Rich writes "
     "(ui/earlytitle.py, held to Rich's own output by tests/test_earlytitle.py for every "
     "theme, width, colour system and NO_COLOR): the menu now waits before either Rich "

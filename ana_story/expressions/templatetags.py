@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from ..lazyre import lazy
 from ..suggest import did_you_mean
 from .language import ExprError
 
@@ -32,12 +31,12 @@ OTHER_SPELLINGS = {"elseif": "elif", "elsif": "elif", "else_if": "elif", "end": 
                    "endloop": "endcycle"}
 # Other engines' variations written in plain text, which would show as written: ink's
 # (a brace: looked for only in text holding one), Harlowe's and SugarCube's macros.
-_FOREIGN = lazy(
+_FOREIGN = re.compile(
     r"(?P<ink>\{\s*(?P<sigil>[&~!])[^{}]*\})"
     r"|(?P<inkword>\{\s*(?P<word>stopping|cycle|shuffle|once)(?:\s+(?:once|stopping))?\s*:"
     r"[^{}]*\})"
     r"|(?P<inkseq>\{[^{}|%#\n]*\|[^{}%#]*\})")
-_MACROS = lazy(
+_MACROS = re.compile(
     r"(?P<harlowe>\((?P<macro>either|cycling-link|seq-link|nth)\s*:)"
     r"|(?P<sugar><<\s*(?P<sugarword>cycle|either|linkcycle|random)\b)")
 _SIGILS = {"&": "cycle", "~": "shuffle", "!": "once"}
