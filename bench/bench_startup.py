@@ -332,6 +332,11 @@ def report(rows: dict, floors: tuple[float, ...], libs: float, version: float,
 
 # Measured by hand, not rewritten by this script (see docs/performance.md's date).
 STATIC_NOTE = (
+    "The same benchmark on the same machine an hour earlier, at load average 10.9 (25 "
+    "rounds), gave on a first start: plain 199 ms, 4.20x its floor (48 ms; by CPU 3.86x),"
+    " the menu 228 ms, 3.62x (CPU 4.07x); c712ede 5.57x and 7.21x, 389dc23 7.16x and "
+    "7.52x: under that load the plain first screen missed the 4x goal by wall time while "
+    "meeting it by CPU time. "
     "How the first screen was brought down, each step measured with `python -X "
     "importtime` and CPU times, on 2 December 2026, before and after the step in "
     "alternation (load average 5 to 10): (1) the 24 dataclasses on the way to it (22 frozen: "
