@@ -17,7 +17,6 @@ Deleting the folder is always safe.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import BinaryIO
 from . import __version__, modeljson
 from .digests import sha256
 from .model import Scene, Story
+from .records import replace
 
 
 def cache_format() -> str:
@@ -86,7 +86,7 @@ def with_save_fingerprint(story: Story) -> Story:
     if story.save_fingerprint:
         return story
     from .saves.migration import fingerprint  # what a save checks a story against
-    return dataclasses.replace(story, save_fingerprint=fingerprint(story))
+    return replace(story, save_fingerprint=fingerprint(story))
 
 
 # --- writing --------------------------------------------------------------------------

@@ -7,14 +7,18 @@ drawn from the State's seed and turn.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import ChoiceError
 from .expressions import EVAL_ERRORS, MAX_OUTPUT, Expr, LimitError, Template
 from .frames import entered, fail, located, returned, route, scene_of, seen_by, stored, talking
 from .model import Choice, Scene, Story
 from .state import State, Step
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from .records import dataclass
 
 # What a story's own arithmetic can raise (EVAL_ERRORS) each becomes a StoryRuntimeError.
 

@@ -7,7 +7,14 @@ codes. Anything else that escapes is an engine bug.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from .records import asdict
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from .records import dataclass
 
 # Diagnostics saying a file (or the story) could not be read at all.
 UNREAD_CODES = frozenset({"yaml-syntax", "encoding", "unreadable-file", "outside-folder"})

@@ -10,13 +10,13 @@ this module says what a step of a talking story does to the State.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Any, NoReturn
 
 from .errors import StateError, StoryRuntimeError
 from .expressions import EVAL_ERRORS, MAX_INT, MAX_STR, Expr, LimitError, Template
 from .expressions import random_site_draw as _draw
 from .model import Choice, Goto, Location, Scene, Story
+from .records import replace
 from .state import DICE, Frame, State, Step
 
 

@@ -6,10 +6,14 @@ nothing is parsed while playing. (No ``from __future__ import annotations``: the
 type hints are real objects, read cheaply by modeljson.py on every start.)
 """
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from .expressions import Expr, Template
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass, field
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from .records import dataclass, field
 
 # A path to one of the story's own files. Marked so that a story written out as JSON
 # (the compiled-story cache, a published story) keeps the file's name only and joins

@@ -12,7 +12,6 @@ only and can never run code.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import types
@@ -20,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
+from . import records
 from .digests import sha256
 from .expressions import Env, Expr, Place, Template, compile_expr, compile_template
 from .expressions.functions import install_functions
@@ -58,7 +58,7 @@ _PLAIN = (str, int, float, bool, Any)  # JSON values as they are
 def fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
     """A dataclass's fields set by its constructor, with their resolved type hints
     (model.py's are objects already, which is quicker than get_type_hints at start)."""
-    fields = [f for f in dataclasses.fields(cls) if f.init]
+    fields = [f for f in records.fields(cls) if f.init]
     if any(isinstance(f.type, str) for f in fields):  # postponed annotations
         hints = get_type_hints(cls, include_extras=True)
         return tuple((f.name, hints[f.name]) for f in fields)
@@ -93,7 +93,7 @@ def encoder(hint: Any) -> Encode | None:
         return _put_tuple(args)
     if origin in (Mapping, dict):
         return _put_dict(encoder(args[1]))
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and records.is_dataclass(hint):
         return _put_dataclass(hint)
     raise TypeError(f"no JSON form for {hint!r}")
 
@@ -183,7 +183,7 @@ def decoder(hint: Any) -> Decode | None:
         return _get_row(tuple(_field_decoder(a) for a in args), _row)
     if origin in (Mapping, dict):
         return _get_dict(decoder(args[1]))
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and records.is_dataclass(hint):
         return _get_row(tuple(_field_decoder(h) for _, h in fields_of(hint)), hint)
     raise TypeError(f"no JSON form for {hint!r}")
 
@@ -279,7 +279,7 @@ def _scene_input(inp: In, raw: list) -> In:
     lets = raw[_LET]
     if not lets:
         return inp
-    env = dataclasses.replace(inp.env, variables={**inp.env.variables,
+    env = records.replace(inp.env, variables={**inp.env.variables,
                                                   **{n: e[1] for n, e in lets}}, cache={})
     own = In(inp.files, env)
     return own
@@ -312,7 +312,7 @@ def _dataclasses_in(hints: list[Any]) -> list[type]:
     found = []
     while hints:
         h = hints.pop()
-        if isinstance(h, type) and dataclasses.is_dataclass(h) and h not in (Expr, Template):
+        if isinstance(h, type) and records.is_dataclass(h) and h not in (Expr, Template):
             found.append(h)
         hints += get_args(h)
     return found

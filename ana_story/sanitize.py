@@ -19,12 +19,13 @@ Two uses, two functions, one table:
 """
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from .lazyre import lazy
 
 # Whole escape sequences (CSI, OSC, DCS/SOS/PM/APC, other ESC x, C1 CSI): in prose
 # the sequence goes as one, so no stray "[2J" is left behind.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+_ESCAPES = lazy(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
                       r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]?")
 
 # Kept in prose: zero-width space, non-joiner, joiner; left-to-right, right-to-left

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from . import engine
 from .errors import UsageError
 from .frames import let_values
 from .model import Story, Variable
+from .records import replace
 from .saves.check import start_value_problem
 from .state import State
 from .suggest import did_you_mean

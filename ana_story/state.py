@@ -7,10 +7,14 @@ only names and values, so a save can never carry code.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import StateError
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass, field
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from .records import dataclass, field
 
 # 2: 'taken' and 'reply'; 3: 'let', 'began', 'stack', 'entered' and 'dice'. Every
 # earlier format is read too (a field it lacks takes its default; see 'dice').

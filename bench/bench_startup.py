@@ -7,11 +7,13 @@ Two first screens of the shipped story are timed:
 - the plain first screen: `ana-story` with pipes (so plain text), from spawn to the
   first scene's choices and the `> ` prompt on stdout (the game waiting for a line);
 - the title menu in an 80x24 pseudo-terminal: from spawn to the story's title on
-  screen (printed by Rich as soon as the story is loaded) and to the menu ready for
-  a key (drawn by prompt_toolkit).
+  screen and to the menu ready for a key (both drawn before Rich and prompt_toolkit
+  load), and to prompt_toolkit running (live).
 The floor is `python -c pass` timed the same two ways (with pipes, and in a pty to
-its exit). Every child runs with Python's bytecode cache ON, as users have it: this
-workplace sets PYTHONDONTWRITEBYTECODE=1, which the children do not inherit, and a
+its exit), beside each launch. CPU times are given beside the wall times, since on a
+loaded machine a launch's wall time grows faster than the floor's. Every child runs
+with Python's bytecode cache ON, as users have it: this workplace sets
+PYTHONDONTWRITEBYTECODE=1, which the children do not inherit, and a
 warm-up run writes the .pyc files and the compiled-story cache first. Runs are
 interleaved so the noise of a shared machine falls on every figure alike; medians
 over --runs replace the "Start-up" section of docs/performance.md unless --no-write.
@@ -68,10 +70,26 @@ def checkout(path: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def cpu_of(pid: int) -> float:
+    """Seconds of CPU a live process has had so far (the scheduler's own count, in
+    nanoseconds: /proc/PID/schedstat), user and system time together."""
+    with open(f"/proc/{pid}/schedstat", encoding="ascii") as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def children_cpu() -> float:
+    """User and system seconds of every child this process has waited for so far."""
+    import resource
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def to_title(saves: Path, title: str, cmd: list[str] | None = None
-             ) -> tuple[float, float, float]:
+             ) -> tuple[float, float, float, float]:
     """Seconds from spawn to the title text, to the menu, and to prompt_toolkit
-    running (the menu drawn early by ui/earlymenu.py, live from then on), in a pty."""
+    running (the menu drawn before Rich and prompt_toolkit load, by ui/earlytitle.py
+    and ui/earlymenu.py), in a pty; and the CPU seconds the process had had when the
+    menu was seen (a little more than it needed: it goes on loading meanwhile)."""
     env = child_env(ANA_STORY_SAVES=str(saves))
     cmd = cmd or command()
     start = time.perf_counter()
@@ -81,6 +99,7 @@ def to_title(saves: Path, title: str, cmd: list[str] | None = None
         t_title = time.perf_counter() - start
         child.expect_exact(b"New story", timeout=30)
         t_menu = time.perf_counter() - start
+        cpu = cpu_of(child.pid)
         if LIVE not in child.before:
             child.expect_exact(LIVE, timeout=30)
         t_live = max(time.perf_counter() - start, t_menu)
@@ -88,12 +107,12 @@ def to_title(saves: Path, title: str, cmd: list[str] | None = None
         child.sendcontrol("d")
         child.expect(pexpect.EOF, timeout=10)
         child.close()
-    return t_title, t_menu, t_live
+    return t_title, t_menu, t_live, cpu
 
 
-def to_plain_screen(saves: Path, cmd: list[str] | None = None) -> float:
+def to_plain_screen(saves: Path, cmd: list[str] | None = None) -> tuple[float, float]:
     """Seconds from spawn to the plain first screen: the first scene's choices and
-    the prompt on stdout, the game waiting for a line."""
+    the prompt on stdout, the game waiting for a line; and the CPU seconds it took."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd or command(), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT),
@@ -106,21 +125,23 @@ def to_plain_screen(saves: Path, cmd: list[str] | None = None) -> float:
                 raise RuntimeError(f"no prompt on the plain first screen: {got[-300:]!r}")
             got += chunk
         took = time.perf_counter() - start
+        cpu = cpu_of(child.pid)
     finally:
         child.stdin.close()  # end of input: the game says goodbye and exits
         child.stdout.read()
         child.wait(timeout=30)
-    return took
+    return took, cpu
 
 
-def pty_floor() -> float:
-    """`python -c pass` in the same pty as the menu, spawn to exit."""
+def pty_floor() -> tuple[float, float]:
+    """`python -c pass` in the same pty as the menu, spawn to exit (and its CPU)."""
+    cpu = children_cpu()
     start = time.perf_counter()
     child = pexpect.spawn(sys.executable, ["-c", "pass"], env=child_env(), dimensions=(24, 80))
     child.expect(pexpect.EOF, timeout=30)
     took = time.perf_counter() - start
     child.close()
-    return took
+    return took, children_cpu() - cpu
 
 
 PHASES = """
@@ -158,21 +179,22 @@ def phases(saves: Path) -> list[float]:
     return json.loads(out)
 
 
-def run_python(code: str) -> float:
+def run_python(code: str) -> tuple[float, float]:
+    """`python -c CODE` with pipes, spawn to exit, and its CPU seconds."""
+    cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, env=child_env())
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--against", metavar="CHECKOUT",
-                    help="also time another checkout of ana-story (the commit the work "
-                         "started from), interleaved, as its own rows")
-    ap.add_argument("--label", default="before",
-                    help="how the --against rows are named (default: before)")
+    ap.add_argument("--against", metavar="CHECKOUT[=LABEL]", action="append", default=[],
+                    help="also time another checkout of ana-story (a commit the work "
+                         "started from), interleaved, as its own rows named LABEL "
+                         "(default: before); repeatable")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from ana_story.loader import load_story
@@ -189,8 +211,9 @@ def main(argv=None) -> int:
                        check=True)  # leaves an autosave; writes the .pyc files and cache
         # Interleaved, so that the noise of a shared machine falls on every figure alike.
         runs = [("", command())]
-        if args.against:
-            runs.append((f" — {args.label}", checkout(args.against)))
+        for other in args.against:
+            path, _, label = other.partition("=")
+            runs.append((f" — {label or 'before'}", checkout(path)))
             for _, cmd in runs[1:]:  # its .pyc files and compiled-story cache, warm
                 subprocess.run(cmd + ["play", "--seed", "1"], input="1\n2\n", text=True,
                                env=child_env(ANA_STORY_SAVES=str(Path(tmp) / "warm")),
@@ -199,21 +222,23 @@ def main(argv=None) -> int:
                  ("returning player (an autosave to continue)", returning))
         got: dict = {name + tag: [] for tag, _ in runs for name, _ in cases}
         plain: dict = {name + tag: [] for tag, _ in runs for name, _ in cases}
-        python, python_pty, libs, version, parts = [], [], [], [], []
+        python, python_pty, libs, version, parts, loads = [], [], [], [], [], []
         for _ in range(args.runs):
+            loads.append(os.getloadavg()[0])
             for tag, cmd in runs:
-                for name, saves in cases:
+                for name, saves in cases:  # each beside a floor of its own kind
+                    python_pty.append(pty_floor())
                     got[name + tag].append(to_title(saves, title, cmd))
+                    python.append(run_python("pass"))
                     plain[name + tag].append(to_plain_screen(saves, cmd))
-            python.append(run_python("pass"))
-            python_pty.append(pty_floor())
-            libs.append(run_python(FIRST_SCREEN_IMPORTS))
+            libs.append(run_python(FIRST_SCREEN_IMPORTS)[0])
             version.append(_timed(command() + ["--version"]))
             parts.append(phases(returning))
         for name, times in got.items():
-            rows[name] = (med(plain[name]), *(med(t[i] for t in times) for i in range(3)))
-    load = os.getloadavg()[1]  # the machine's load over the last 5 minutes, said beside
-    floors = (med(python), med(python_pty))
+            rows[name] = (*(med(p[i] for p in plain[name]) for i in range(2)),
+                          *(med(t[i] for t in times) for i in range(4)))
+    load = (med(loads), min(loads), max(loads))  # the machine's load, said beside
+    floors = tuple(med(f[i] for f in fl) for fl in (python, python_pty) for i in range(2))
     libs, version = med(libs), med(version)
     split = [med(p[i] for p in parts) for i in range(len(PHASE_NAMES))]
     text = report(rows, floors, libs, version, split, args.runs, load)
@@ -229,40 +254,50 @@ def _timed(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
-           split: list[float], runs: int, load: float) -> str:
+def report(rows: dict, floors: tuple[float, ...], libs: float, version: float,
+           split: list[float], runs: int, load: tuple[float, float, float]) -> str:
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
-    python, python_pty = floors
+    python, python_cpu, python_pty, pty_cpu = floors
     lines = [HEADING, "",
              "Measured by `python bench/bench_startup.py` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
-             f"cores, load average {load:.1f} while it ran; medians of {runs} interleaved runs) "
-             "with Python's bytecode cache ON, "
+             f"cores; load average {load[0]:.1f} while it ran, from {load[1]:.1f} to "
+             f"{load[2]:.1f}; medians of {runs} interleaved rounds, each launch timed "
+             "beside a floor of its own kind) with Python's bytecode cache ON, "
              "as users have it: this workplace sets `PYTHONDONTWRITEBYTECODE=1`, which the "
              "benchmark unsets for every timed process, after a warm-up run that writes "
-             "the .pyc files and the compiled-story cache. Each launch plays the shipped "
-             "story. *Plain* is `ana-story` with pipes (so plain text), from spawn to the first "
+             "the .pyc files and the compiled-story cache. Each launch plays its own "
+             "checkout's shipped story. *Plain* is `ana-story` with pipes (so plain text), "
+             "from spawn to the first "
              "scene's choices and the `> ` prompt (waiting for a line); *title* and *menu* "
              "are `ana-story` with no arguments in an 80x24 pseudo-terminal, from spawn to "
-             "the story's title on screen (Rich prints it as soon as the story is loaded) "
-             "and to the title menu drawn and waiting for a key; *live* is prompt_toolkit "
-             "running (the menu is drawn before prompt_toolkit has loaded, with the "
-             "terminal in prompt_toolkit's raw mode so that keys typed meanwhile wait for "
-             "it: ui/earlymenu.py; prompt_toolkit then draws the same menu in its place). "
-             "Each "
-             "ratio is against the floor timed the same way: `python -c pass` with pipes "
-             f"({ms(python)}) for plain, in the same pty ({ms(python_pty)}) for title and "
-             "menu. Goals (issue 17): plain within 4x, menu within 5x.", "",
-             "| launch to | plain | plain / floor | title | menu | menu / floor | live "
-             "| live / floor |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, (p, t, m, live) in rows.items():
-        lines.append(f"| {name} | {ms(p)} | {p / python:.2f}x | {ms(t)} | {ms(m)} | "
-                     f"{m / python_pty:.2f}x | {ms(live)} | {live / python_pty:.2f}x |")
-    p, _, m, _ = next(iter(rows.values()))  # this code, first start
+             "the story's title on screen and to the title menu drawn and waiting for a "
+             "key. Both are written before Rich and prompt_toolkit are loaded: the very "
+             "bytes Rich would write for them (ui/earlytitle.py), with the terminal already "
+             "in prompt_toolkit's raw mode so that keys typed meanwhile wait for it "
+             "(ui/earlymenu.py). *Live* is prompt_toolkit running: it draws the same menu "
+             "in its place. Each ratio is against the floor timed the same way: `python -c "
+             f"pass` with pipes ({ms(python)}) for plain, in the same pty "
+             f"({ms(python_pty)}) for title and menu. On this shared machine a launch's "
+             "wall time grows with the load faster than the floor's (a process needing "
+             "a few time slices waits for each), so the CPU time each had is beside it: "
+             "a launch's from the scheduler when its screen was seen (/proc/PID/schedstat), "
+             "the floor's from its exit status (getrusage): "
+             f"{ms(python_cpu)} with pipes, {ms(pty_cpu)} in the pty. "
+             "Goals (issue 17): plain within 4x, menu within 5x.", "",
+             "| launch to | plain | plain / floor | CPU / floor's | title | menu "
+             "| menu / floor | CPU / floor's | live | live / floor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, (p, p_cpu, t, m, live, m_cpu) in rows.items():
+        lines.append(f"| {name} | {ms(p)} | {p / python:.2f}x | {p_cpu / python_cpu:.2f}x | "
+                     f"{ms(t)} | {ms(m)} | {m / python_pty:.2f}x | {m_cpu / pty_cpu:.2f}x | "
+                     f"{ms(live)} | {live / python_pty:.2f}x |")
+    p, p_cpu, _, m, _, m_cpu = next(iter(rows.values()))  # this code, first start
     verdict = lambda ratio, goal: "met" if ratio <= goal else "NOT met"  # noqa: E731
     lines += ["", f"Against issue 17's goals, on a first start: the plain first screen is "
-              f"{p / python:.2f}x the floor (goal 4x: {verdict(p / python, 4)}), the "
-              f"title menu {m / python_pty:.2f}x (goal 5x: {verdict(m / python_pty, 5)})."]
+              f"{p / python:.2f}x the floor (goal 4x: {verdict(p / python, 4)}; by CPU time "
+              f"{p_cpu / python_cpu:.2f}x), the title menu {m / python_pty:.2f}x (goal 5x: "
+              f"{verdict(m / python_pty, 5)}; by CPU time {m_cpu / pty_cpu:.2f}x)."]
     lines += ["", "The floors, timed the same way (a process start to its exit):", "",
               "| what | time |", "|---|---:|",
               f"| `python -c pass` (the interpreter and site-packages), with pipes | "
@@ -284,31 +319,55 @@ def report(rows: dict, floors: tuple[float, float], libs: float, version: float,
               "short hashes (the saves folder's name, the cache's key and checksum, a "
               "passage's key) come from CPython's own SHA-256 and BLAKE2s, not OpenSSL's "
               "through hashlib (digests.py); datetime loads when a date is shown or a "
-              "save made; no YAML, author tools, publishing or other command's module. "
-              "The title menu adds Rich (its console and table, about 20 ms) and is "
-              "drawn before prompt_toolkit, the slowest import, is loaded (*live*). "
-              "Piped play imports neither Rich nor prompt_toolkit.",
+              "save made; no YAML, author tools, publishing or other command's module; "
+              "no `dataclasses` (with the `inspect`, `ast`, `dis` and `tokenize` it "
+              "brings): the 24 classes on the way are made by records.py from the same "
+              "declarations, their `__init__` compiled ahead of time (recordinit.py). "
+              "Neither the title menu nor piped play imports Rich or prompt_toolkit: "
+              "the menu's page is written out by ui/earlytitle.py, and both load once it "
+              "waits for a key (*live*).",
               "", STATIC_NOTE, ""]
     return "\n".join(lines)
 
 
 # Measured by hand, not rewritten by this script (see docs/performance.md's date).
 STATIC_NOTE = (
-    "What is left between the plain first screen and the floor, found with `python -X "
-    "importtime` and CPU times (2 December 2026): importing the first screen's modules "
-    "took 48 ms of CPU (least of 15 fresh processes; median 52 ms; load average 8), and "
-    "30 ms (median 34 ms) with the dataclasses module and the making of dataclasses "
-    "taken out (a stub `dataclasses` whose decorator returns the class): about a third "
-    "of it. The 19 frozen dataclasses still made at start-up (the model's 9, the State's "
-    "3, the engine's 3, the compiled expressions' 3, errors.Diagnostic) cost about half "
-    "a millisecond each, as `dataclasses` compiles six methods for each with exec(), and "
-    "`dataclasses` brings `inspect`, `ast`, `dis` and `tokenize` (about 5 ms); the same "
-    "class written out (`__init__`, `__eq__`, `__hash__`, `__repr__`, a frozen "
-    "`__setattr__`, compiled into the .pyc) costs under 0.01 ms to create. The rest, "
-    "under `-X importtime`: the standard library those modules need (re with enum, "
-    "typing, pathlib with urllib.parse and ipaddress, json, ast), about 15 ms; the "
-    "bodies of ana-story's own modules, about 9 ms; and then the story's load from the "
-    "compiled-story cache, the save list and the first page, about 4 ms.")
+    "The same benchmark on the same machine an hour earlier, at load average 10.9 (25 "
+    "rounds), gave on a first start: plain 199 ms, 4.20x its floor (48 ms; by CPU 3.86x),"
+    " the menu 228 ms, 3.62x (CPU 4.07x); c712ede 5.57x and 7.21x, 389dc23 7.16x and "
+    "7.52x: under that load the plain first screen missed the 4x goal by wall time while "
+    "meeting it by CPU time. "
+    "How the first screen was brought down, each step measured with `python -X "
+    "importtime` and CPU times, on 2 December 2026, before and after the step in "
+    "alternation (load average 5 to 10): (1) the 24 dataclasses on the way to it (22 frozen: "
+    "the model's 11, the State's 3, the engine's 3, compiled code's 4, FunctionBody, "
+    "SnippetText, Diagnostic) cost about half a millisecond each, as `dataclasses` "
+    "compiles six methods for each with exec(), and importing `dataclasses` brought "
+    "`inspect`, `ast`, `dis` and `tokenize` (about 7 ms); records.py makes the same "
+    "classes from the same declarations in about 0.05 ms each (their `__init__` "
+    "compiled ahead of time into recordinit.py, their other methods shared functions "
+    "over the field names), and tests/test_records.py holds each to the dataclass the "
+    "standard module makes from that declaration (fields, order, defaults, __init__'s "
+    "parameters, slots, repr, ==, hash, immutability, replace, pickling). The plain "
+    "first screen's CPU went from 69-71 ms to 51-52 ms (median of 15 launches; the "
+    "floor 12.7-12.8 ms). (2) Python's import machinery spends about a tenth of a "
+    "millisecond finding and reading each module's cached bytecode (60 empty modules: "
+    "11-13 ms from their .pyc files, about 1 ms from one file of code), and the first "
+    "screen imports some 75 modules after the command starts: bytebundle.py reads "
+    "their bytecode from one file, written once beside Python's own cache. Import CPU "
+    "in one process: 25.5 ms least and 31.3 ms median of 20 starts with it, 28.4 and "
+    "36.7 ms without. (3) Patterns only an error, a tool or a later turn reads are "
+    "compiled at their first use (lazyre.py: eight patterns, about 1.5 ms). (4) The title "
+    "page and its menu are written before Rich loads, as the very bytes Rich writes "
+    "(ui/earlytitle.py, held to Rich's own output by tests/test_earlytitle.py for every "
+    "theme, width, colour system and NO_COLOR): the menu now waits before either Rich "
+    "or prompt_toolkit is imported. What remains before the first screen: the "
+    "interpreter itself (the floor), `re` and what it brings (imported by the console "
+    "script pip writes, before ana-story's code runs, so not from the bundle), the "
+    "standard library the game needs (typing, pathlib with urllib.parse and ipaddress, "
+    "json, ast for the story's expressions compiled again from the cache), the bodies "
+    "of ana-story's own modules, and the story's load from the compiled-story cache "
+    "and its first page (about 4 ms).")
 
 
 def write_section(text: str) -> None:

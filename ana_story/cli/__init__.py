@@ -22,6 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command runs, and for play once the story is loaded and frozen (ui/run.py)."""
     was = gc.isenabled()
     gc.disable()
+    from .. import bytebundle
+    bytebundle.install()  # the first screen's modules' bytecode, read in one go
     try:
         from .app import main as run
         return run(argv)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass, field
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from ..records import dataclass, field
 
 Code = Callable[[dict[str, Any], Any], Any]
 

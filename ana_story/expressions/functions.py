@@ -12,7 +12,6 @@ never draws (the same call gives the same value within a step) and never writes.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..suggest import did_you_mean
@@ -20,6 +19,11 @@ from .compiled import Env
 from .language import FUNCTION_HELP, FUNCTIONS, RANDOM_FUNCTIONS, ExprError, describe
 from .nodes import NO, Checked, clone, const
 from .parse import parse
+
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from ..records import dataclass
 
 if TYPE_CHECKING:
     from .check import Checker

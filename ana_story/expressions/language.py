@@ -6,8 +6,7 @@ a number may be); one table answers them all.
 """
 from __future__ import annotations
 
-import re
-
+from ..lazyre import lazy
 from .bounds import MAX_OUTPUT, MAX_STR
 
 __all__ = ["CONTROL_CHARS", "FUNCTIONS", "FUNCTION_HELP", "MAX_EXPR_LEN", "MAX_INT",
@@ -27,7 +26,7 @@ TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true/false"
 NUMERIC = ("int", "float")
 # C0 and C1 control characters but tab and newline: in a terminal they move the cursor,
 # retitle the window or open hyperlinks, so no story text or value may hold them.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_CHARS = lazy(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # name -> (min args, max args)
 FUNCTIONS: dict[str, tuple[int, int]] = {

@@ -10,12 +10,13 @@ import ast
 import re
 import warnings
 
+from ..lazyre import lazy
 from .language import MAX_EXPR_LEN, ExprError
 
 # Operators from other languages, or typed the wrong way round, and what to write.
 _MISTYPED = {"=>": ">=", "=<": "<=", "=!": "!=", "<>": "!=", "===": "==", "!==": "!="}
-_MISTYPED_OPERATOR = re.compile(r"===|!==|=>|=<|=!|<>")
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_MISTYPED_OPERATOR = lazy(r"===|!==|=>|=<|=!|<>")
+_QUOTED = lazy(r"'[^']*'|\"[^\"]*\"")
 
 
 def _mistyped_operator(source: str, base: int) -> None:

@@ -11,11 +11,11 @@ variables and its parameters, never the names of the text that includes it (its
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..lazyre import lazy
+from ..records import replace
 from ..suggest import did_you_mean
 from .check import Checker
 from .compiled import Env
@@ -24,11 +24,16 @@ from .language import MAX_TEMPLATE_LEN, ExprError, describe
 from .nodes import NO, Checked, call
 from .parse import parse
 
+if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
+    from dataclasses import dataclass
+else:  # the same classes without dataclasses' cost at start-up (records.py)
+    from ..records import dataclass
+
 MAX_DEPTH = 16  # includes within includes (the include graph is acyclic: a bound anyway)
-INCLUDE = re.compile(r"\{%\s*include\s+([A-Za-z_][A-Za-z0-9_]*)")
+INCLUDE = lazy(r"\{%\s*include\s+([A-Za-z_][A-Za-z0-9_]*)")
 # Variation blocks count their showings by where they are written: inside a snippet
 # that place is shared by every include, so they are refused there for now.
-VARIATION = re.compile(r"\{%\s*(cycle|sequence|once|shuffle|stopping)\b")
+VARIATION = lazy(r"\{%\s*(cycle|sequence|once|shuffle|stopping)\b")
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ writer, so the game never writes a save it would refuse.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ..lazyre import lazy
+from ..records import replace
 from ..state import State
 
 if TYPE_CHECKING:  # datetime is imported when a save is read, not to start
@@ -32,7 +32,7 @@ MAX_PLAY_SECONDS = 10**11  # about 3,000 years
 MAX_KEY_LEN = 20_000  # a visit key, once key or path step (scene ids and choice keys)
 _EARLIEST, _LATEST = 2, 9998  # years every time zone can show (offsets are < 24 h)
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE_ESCAPE = lazy(r"\\u[dD][89abcdefABCDEF]")
 
 
 class FieldError(ValueError):

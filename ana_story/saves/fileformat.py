@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ..errors import StateError
 from ..expressions import MAX_INT, MAX_STR
+from ..records import replace
 from ..state import State, Step
 from . import fields
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from ..digests import sha256
 from ..errors import AnaStoryError
 from ..frames import let_values
 from ..model import Scene, Story
+from ..records import replace
 from ..state import Frame, State, Step
 from ..wording import show_held, show_value
 from .fileformat import Damaged

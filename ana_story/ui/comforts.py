@@ -16,13 +16,13 @@ Every value read from a profile is checked: it is a file anyone could edit.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Any
 
 from .. import engine
 from ..digests import blake2s
 from ..engine import Passage
 from ..errors import AnaStoryError
+from ..records import replace
 from ..state import State
 from .frontend import GameParts
 from .views import MenuItem

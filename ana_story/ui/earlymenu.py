@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .views import MenuItem
 
 
 def predraw(text: str, height: int, out: TextIO | None = None,
-            fd: int | None = None) -> Callable[[], None] | None:
-    """Write ``text`` now; return what takes it back off the screen and restores the
-    terminal, to call just before prompt_toolkit draws. None (nothing written) where
-    the terminal cannot be set, or the text would not fit on the screen (moving the
-    cursor back up over it would stop at the top)."""
+            fd: int | None = None, kept: str = "") -> Callable[[], None] | None:
+    """Write ``text`` now (after ``kept``, which stays on screen: the title page);
+    return what takes ``text`` back off the screen and restores the terminal, to call
+    just before prompt_toolkit draws. None (nothing written) where the terminal
+    cannot be set, or the text would not fit on the screen (moving the cursor back
+    up over it would stop at the top)."""
     lines = text.count("\n")
     if lines + 1 >= height:
         return None
@@ -53,9 +57,24 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         out.flush()
 
     try:
-        out.write(text)
+        out.write(kept + text)
         out.flush()
     except BaseException:
         undo()
         raise
     return undo
+
+
+def title_first(title: str, author: str, items: Sequence[MenuItem]
+                ) -> Callable[[], None] | None:
+    """The title page and its menu (item 0 selected) written at once, without Rich
+    (ui/earlytitle.py: the bytes Rich would write), the terminal set as ``predraw``
+    sets it; what takes the menu off again, or None (nothing written) where Rich
+    must draw the page."""
+    from . import theme
+    from .earlytitle import title_page
+    page = title_page(title, author, items, theme.styles())
+    if page is None:
+        return None
+    card, menu, height = page
+    return predraw(menu, height, kept=card)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from .. import engine
 from ..engine import Passage
 from ..errors import AnaStoryError, StoryRuntimeError
 from ..model import Story
+from ..records import replace
 from ..sanitize import visible
 from ..state import State
 from .comforts import Comforts

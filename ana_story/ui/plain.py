@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import IO
 
+from .. import bytebundle
 from ..engine import Passage
 from ..model import Story
 from .markup import clean, plain
@@ -75,12 +76,14 @@ class PlainUI:
     def _line(self, prompt: str) -> str | None:
         from .lineinput import on_terminal, read_line
         if on_terminal(self.stdin, self.out):  # ↑ must not type ^[[A into the line
+            bytebundle.mark()
             line = read_line(prompt, self.stdin, self.out)
             if line is None:
                 self.out.write("\n")
             return line
         self.out.write(prompt)
         self.out.flush()
+        bytebundle.mark()  # the first screen is up: its modules are known
         line = read_capped(self.stdin)
         if not line:
             self.out.write("\n")

@@ -117,6 +117,18 @@ def paragraphs(p: Passage) -> int:
     return len([x for x in p.text.split("\n\n") if x.strip()])
 
 
+def paragraph_alone(p: Passage, n: int, width: int) -> RenderableType:
+    """The ``n``-th paragraph of a scene alone (pacing reveals them one by one)."""
+    paras = [x for x in p.text.split("\n\n") if x.strip()]
+    return column(width, Group(prose(paras[n - 1]), Text("")))
+
+
+def after_paragraph(p: Passage, shown: int, width: int) -> RenderableType:
+    """Every paragraph after the first ``shown`` (a key shows the rest at once)."""
+    paras = [x for x in p.text.split("\n\n") if x.strip()]
+    return column(width, Group(prose("\n\n".join(paras[shown:])), Text("")))
+
+
 def choices(p: Passage, width: int, selected: int | None = None) -> RenderableType:
     """The choices: available ones numbered; locked ones the author wants shown are
     dimmed with their reason; other unavailable ones are not shown at all."""

@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from .. import bytebundle
 from ..engine import Passage
 from ..model import Story
-from . import layout, render
+from . import layout
 from .frontend import RELOAD
 from .game import COMMANDS
 from .theme import console as make_console
@@ -25,6 +26,14 @@ from .views import EndingSummary, HistoryEntry, MenuItem, SaveRow, StatRow
 
 if TYPE_CHECKING:  # imported at run time only once a prompt starts (start-up)
     import threading
+
+    from rich.console import Console
+
+
+def _render():
+    """ui/render.py, which imports Rich: loaded once the title menu is up (start-up)."""
+    from . import render
+    return render
 
 
 def completions(text: str, slots: Callable[[], list[str]]) -> list[tuple[str, int]]:
@@ -87,7 +96,8 @@ class TerminalUI:
 
     def __init__(self, *, pace: float | None = None, slots: Callable[[], list[str]] = list,
                  watch=None, console=None):
-        self.console = console or make_console()
+        self._console: Console | None = console  # Rich's: made when first used (start-up)
+        self._early: Callable[[], None] | None = None  # takes the early title menu off
         self.pace = pace
         self.watch = watch  # a ui.watch.Watcher, polled while waiting for input
         self.slots = slots
@@ -96,6 +106,12 @@ class TerminalUI:
         self.count = 0
         self.title_shown = False  # the first title page clears the screen; later ones
         #                           (back from a menu) keep what that menu showed
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = make_console()
+        return self._console
 
     @property
     def session(self):
@@ -112,17 +128,17 @@ class TerminalUI:
     def scene(self, p: Passage, *, chapter_changed: bool) -> None:
         self.selected = None
         w = self.width
-        n = render.paragraphs(p)
+        n = _render().paragraphs(p)
         if self.pace and n > 1:
             for shown in range(1, n + 1):
-                self.console.print(render.scene(p, w, chapter_changed=chapter_changed,
+                self.console.print(_render().scene(p, w, chapter_changed=chapter_changed,
                                                 paragraphs=shown) if shown == 1
-                                   else _paragraph(p, shown, w))
+                                   else _render().paragraph_alone(p, shown, w))
                 if shown < n and _wait_key(self.pace):
-                    self.console.print(_rest(p, shown, w))
+                    self.console.print(_render().after_paragraph(p, shown, w))
                     break
             return
-        self.console.print(render.scene(p, w, chapter_changed=chapter_changed))
+        self.console.print(_render().scene(p, w, chapter_changed=chapter_changed))
 
     def choices_again(self, p: Passage) -> None:
         pass  # the prompt draws the choices every time
@@ -133,25 +149,25 @@ class TerminalUI:
         self.console.print()  # air before the choices
 
     def ending(self, p: Passage, summary: EndingSummary) -> None:
-        self.console.print(render.ending(summary, self.width))
+        self.console.print(_render().ending(summary, self.width))
 
     def say(self, text: str, style: str = "hint") -> None:
-        self.console.print(render.message(text, self.width, style))
+        self.console.print(_render().message(text, self.width, style))
         self.console.print()
 
     def history(self, entries: Sequence[HistoryEntry]) -> None:
-        self._paged(render.history(entries, self.width))
+        self._paged(_render().history(entries, self.width))
 
     def stats(self, rows: Sequence[StatRow]) -> None:
-        self.console.print(render.stats(rows, self.width))
+        self.console.print(_render().stats(rows, self.width))
         self.console.print()  # air before the choices
 
     def saves(self, rows: Sequence[SaveRow]) -> None:
-        self.console.print(render.saves(rows, self.width))
+        self.console.print(_render().saves(rows, self.width))
         self.console.print()  # air before the choices
 
     def help(self) -> None:
-        self.console.print(render.help_screen(self.width))
+        self.console.print(_render().help_screen(self.width))
         self.console.print()  # air before the choices
 
     def _paged(self, renderable) -> None:
@@ -183,19 +199,27 @@ class TerminalUI:
         c.print(renderable, end="")
         return buf.getvalue()
 
+    def _load_under(self, draw: Callable[[int | None], object], prompt: str) -> None:
+        """Load prompt_toolkit with the menu on screen (the title menu drawn without
+        Rich, else this menu now), taken off again after."""
+        from .earlymenu import predraw
+        undo, self._early = self._early, None
+        if undo is None:
+            undo = predraw(self._ansi(draw(self.selected)) + "\n"
+                           + layout.indent(self.width) + prompt, self.console.height)
+        bytebundle.mark()  # the first screen is up: its modules are known
+        try:
+            self.session  # noqa: B018 - loads prompt_toolkit
+        finally:
+            if undo is not None:
+                undo()
+
     def _prompt(self, draw: Callable[[int | None], object] | None, count: int,
                 prompt: str = "> ", *, watch: bool = True) -> str | None:
         """One line of input under a menu drawn by ``draw(selected)``. ↑/↓ move the
         highlight while nothing is typed; Enter takes it."""
-        if self._session is None and draw is not None:  # the menu before prompt_toolkit
-            from .earlymenu import predraw
-            undo = predraw(self._ansi(draw(self.selected)) + "\n" + layout.indent(self.width)
-                           + prompt, self.console.height)
-            try:
-                self.session  # noqa: B018 - loads prompt_toolkit, the slow part
-            finally:
-                if undo is not None:
-                    undo()
+        if self._session is None and draw is not None:
+            self._load_under(draw, prompt)
         from prompt_toolkit.filters import Condition
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.key_binding import KeyBindings
@@ -277,19 +301,28 @@ class TerminalUI:
             return RELOAD  # changed while the scene was being drawn
         if p.ended:  # the ending screen has just said what can be typed
             return self._prompt(None, 0)
-        return self._prompt(lambda sel: render.choices(p, self.width, sel), len(p.available))
+        return self._prompt(lambda sel: _render().choices(p, self.width, sel), len(p.available))
 
     def title(self, story: Story, items: Sequence[MenuItem]) -> int | None:
         # A title page of its own: not under the shell's last lines (an install log),
         # a little above the middle of the screen; the shell's lines stay scrollable.
+        if not self.title_shown and self._console is None and self._early_title(story, items):
+            self.title_shown = True
+            return self.pick("", items)
         if not self.title_shown:
             self.title_shown = True
             self.console.clear()
             air = layout.top_space(self.console.height, 12 + len(items))
             if air:
                 self.console.print("\n" * (air - 1))
-        self.console.print(render.title_card(story.title, story.author, self.width))
+        self.console.print(_render().title_card(story.title, story.author, self.width))
         return self.pick("", items)
+
+    def _early_title(self, story: Story, items: Sequence[MenuItem]) -> bool:
+        """The title page and menu, written before Rich and prompt_toolkit load."""
+        from .earlymenu import title_first
+        self._early = title_first(story.title, story.author, items)
+        return self._early is not None
 
     def pick(self, title: str, items: Sequence[MenuItem]) -> int | None:
         if title:
@@ -297,7 +330,7 @@ class TerminalUI:
         enabled = [i for i, item in enumerate(items) if item.enabled]
         self.selected = 0
         while True:
-            line = self._prompt(lambda sel: render.menu(  # menus do not watch the story:
+            line = self._prompt(lambda sel: _render().menu(  # menus do not watch the story:
                 items, enabled[sel] if sel is not None else None, self.width),  # play does
                 len(enabled), watch=False)
             if line is None:
@@ -322,20 +355,6 @@ class TerminalUI:
         except EOFError:
             return False
         return line.strip().lower() in ("y", "yes")
-
-
-def _paragraph(p: Passage, n: int, width: int):
-    from rich.console import Group
-    from rich.text import Text
-    paras = [x for x in p.text.split("\n\n") if x.strip()]
-    return render.column(width, Group(render.prose(paras[n - 1]), Text("")))
-
-
-def _rest(p: Passage, shown: int, width: int):
-    from rich.console import Group
-    from rich.text import Text
-    paras = [x for x in p.text.split("\n\n") if x.strip()]
-    return render.column(width, Group(render.prose("\n\n".join(paras[shown:])), Text("")))
 
 
 def _wait_key(seconds: float) -> bool:

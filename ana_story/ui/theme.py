@@ -71,11 +71,16 @@ def use(name: str, measure: int | None = None) -> None:
                 setattr(sys.modules[module], "MEASURE", measure)  # noqa: B010  mypy cannot see a module's globals
 
 
+def styles() -> dict[str, str]:
+    """Every style by name, in the theme in use."""
+    return {**STYLES, **THEMES[_active["theme"]]}
+
+
 def theme():
     """The Rich Theme built from STYLES and the theme in use (imported lazily: Rich
     costs start-up time)."""
     from rich.theme import Theme
-    return Theme({**STYLES, **THEMES[_active["theme"]]}, inherit=True)
+    return Theme(styles(), inherit=True)
 
 
 def console(**kw):

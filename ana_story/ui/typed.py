@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import IO, Any
 
+from ..lazyre import lazy
+
 MAX_DIGITS = 6  # no menu, choice list or undo stack reaches a million
 
 
@@ -26,7 +28,7 @@ class _TooLarge(int):
 
 
 TOO_LARGE = _TooLarge(10 ** MAX_DIGITS)  # what a longer run of digits reads as
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_DIGITS = lazy(r"[0-9]+", re.ASCII)
 
 
 def read_number(text: str) -> int | None:
