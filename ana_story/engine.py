@@ -129,9 +129,9 @@ def _planned(plan: ScenePlan, scene: Scene, state: State,
              used: int) -> tuple[ChoiceView, ...]:
     """The views from the scene's plan when its texts are plain and all of them fit;
     else (or when a condition fails, to say where, as it always did) one by one."""
-    if plan.items is not None and used + plan.most <= MAX_OUTPUT:
+    if used + plan.most <= MAX_OUTPUT:
         try:
-            return plan.views(state)
+            return plan.views(state, used + plan.most)
         except EVAL_ERRORS:
             pass
     return _views(scene, state, used)
