@@ -152,7 +152,7 @@ def talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, An
         stack = stack + (Frame(scene.id, c.key, let, state.began),)
     elif story.scenes.get(target) is not None and story.scenes[target].ending is not None:
         stack = ()  # an ending clears the stack
-    visits = dict(state.visits)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
     # an entry: the stable dice from here on (a save from before format 3 kept its
     # load-order numbering until now, through stays and returns: issue 12, rule 5)
@@ -177,7 +177,7 @@ def _returning(story: Story, c: Choice, state: State, v: dict[str, Any],
     target = c.goto.routes[0].scene
     if story.scenes.get(target) is not None and story.scenes[target].ending is not None:
         stack = ()
-    visits = dict(state.visits)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
     # an entry: the stable dice from here on (a save from before format 3 kept its
     # load-order numbering until now, through stays and returns: issue 12, rule 5)
