@@ -10,7 +10,6 @@ this module says what a step of a talking story does to the State.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Any, NoReturn
 
 from .errors import StateError, StoryRuntimeError
@@ -100,8 +99,11 @@ def seen_by(scene: Scene, state: State) -> State:
         return state
     gone = state.turn - state.began  # turns_since() still counts the turns of the visit
     entered = {k: t - gone for k, t in state.entered.items()} if gone else state.entered
-    return replace(state, variables={**state.variables, **state.let}, turn=state.began,
-                   entered=entered)
+    # (each field, as the other States of a step are built: dataclasses.replace would
+    # cost several times as much, and this runs on each present() and choose())
+    return State(state.scene, {**state.variables, **state.let}, state.visits, state.once,
+                 state.path, state.began, state.seed, state.taken, state.reply, state.let,
+                 state.began, state.stack, entered, state.dice)
 
 
 def returned(story: Story, state: State) -> bool:

@@ -288,7 +288,11 @@ def report(rows, steps, runs, ten) -> str:
              f"Measured by `python bench/bench_engine.py` on {date.today():%Y-%m-%d} "
              f"(Python {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} shared noisy cores; medians of {runs} runs). The story is the "
-             "shared benchmark model rendered by `bench/gen_story.py`.", ""]
+             "shared benchmark model rendered by `bench/gen_story.py`. A step is a passage "
+             "shown, then a choice taken; since issue 17 an ending's passage counts as a "
+             "step too, as the peers' harnesses count it (the same playthroughs read 1.08x "
+             "the steps before on N=1,000, 1.04x on N=10,000). How the step was made faster, "
+             "old against new in one run: the subsection below.", ""]
     lines += ["| goal | measured | target | |", "|---|---:|---:|---|"]
     for n in (1000, 10000):
         if n in steps:

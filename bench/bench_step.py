@@ -14,7 +14,8 @@ timing the steps alone in process time (CPU seconds: other work on the machine s
 the wall clock more than the process). Then, untimed, it plays the same seeds again
 and digests every screen whole (tests/step_screens.py's screen(): every field of every
 Passage and view) and every State's save: "same screens" means the two digests match.
-Writes the "Engine step, before and after" section of docs/performance.md unless
+Writes the "The step, before and after" subsection of docs/performance.md's Engine
+section (placed at its end the first time) unless
 --no-write.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from gen_story import render  # noqa: E402
 from report import write_section  # noqa: E402
 
-HEADING = "## Engine step, before and after"
+HEADING = "### The step, before and after"
 
 CHILD = r"""
 import gc, hashlib, json, random, sys, time
