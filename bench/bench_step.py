@@ -10,13 +10,12 @@ both meet the same load on this shared machine. A child loads the story, pauses 
 collector's old generations as `ana-story play` does (gc.freeze), and plays
 bench_engine.py's reference workload (seeded random play, uniform among the available
 choices, at most 200 steps a playthrough, each passage's text and choice labels read),
-timing the steps alone in process time (CPU seconds: other work on the machine slows
+timing the play in process time (CPU seconds: other work on the machine slows
 the wall clock more than the process). Then, untimed, it plays the same seeds again
 and digests every screen whole (tests/step_screens.py's screen(): every field of every
 Passage and view) and every State's save: "same screens" means the two digests match.
 Writes the "The step, before and after" subsection of docs/performance.md's Engine
-section (placed at its end the first time) unless
---no-write.
+section unless --no-write.
 """
 from __future__ import annotations
 
@@ -124,7 +123,7 @@ def report(rows: list, runs: int, load: list[float], old: Path) -> str:
              f"Measured {date.today().isoformat()} with `python bench/bench_step.py "
              f"--against <worktree of {commit}>` ({runs} rounds, old and new alternating; "
              f"load average {load[0]:.1f} at the start, {load[-1]:.1f} at the end). Steps "
-             "per CPU second of the steps alone (a step: present() with its text and labels "
+             "per CPU second of the play (a step: present() with its text and labels "
              "read, then choose(); an ending's passage counts as a step, as bink's and "
              "bardic's harnesses count it), 2,000 seeded playthroughs of at most 200 steps; "
              "medians, with the slowest and fastest round beside them. Same screens: every "
