@@ -108,7 +108,7 @@ def present(story: Story, state: State) -> Passage:
         text = _text(scene, state)
     plan = PLANS.get(id(scene))
     if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView)
+        plan = plan_of(scene, ChoiceView, story.scenes)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
@@ -138,7 +138,7 @@ def _present_talking(story: Story, scene: Scene, state: State) -> Passage:
     text = scene.text.const
     if text is None:
         text = _text(scene, state)
-    plan = plan_of(scene, ChoiceView)
+    plan = plan_of(scene, ChoiceView, story.scenes)
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
     if views is None:
         views = _planned(plan, scene, state, len(text))
@@ -291,7 +291,7 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
     v = _set(scene, c, state, state, index)
     plan = PLANS.get(id(scene))
     if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView)
+        plan = plan_of(scene, ChoiceView, story.scenes)
     if target is None:
         target = plan.targets[index]
         if target is None:

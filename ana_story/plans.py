@@ -19,9 +19,13 @@ from .model import Choice, Scene
 from .state import Step
 
 # scene's id() -> its plan; the plan holds the scene, so no other object takes its id
-# while the plan is kept. Emptied when full (stories loaded one after another). The
-# engine reads it directly (plan_of() builds a missing plan).
+# while the plan is kept. The plans are those of one story's scenes at a time (OF: its
+# scenes): a plan for another story's scene empties it first, so that the scenes of a
+# story no longer played are not kept alive (a process that loads story after story,
+# as the tests do); and it is emptied when full. The engine reads it directly
+# (plan_of() builds a missing plan).
 PLANS: dict[int, ScenePlan] = {}
+OF: list[Any] = [None]
 MAX_PLANS = 1 << 16
 
 # (once-only key or None, condition's code or None, fallback, view available, view
@@ -152,12 +156,14 @@ def _fixed_target(goto: Any) -> str | None:
     return scene
 
 
-def plan_of(scene: Scene, view: Callable[..., Any]) -> ScenePlan:
-    """The scene's plan, built on its first step (``view`` makes a choice's view)."""
+def plan_of(scene: Scene, view: Callable[..., Any], scenes: Any) -> ScenePlan:
+    """The plan of ``scene``, one of ``scenes`` (its story's), built on its first step
+    (``view`` makes a choice's view)."""
     plan = PLANS.get(id(scene))
     if plan is not None and plan.scene is scene:
         return plan
-    if len(PLANS) >= MAX_PLANS:
+    if len(PLANS) >= MAX_PLANS or scenes is not OF[0]:
         PLANS.clear()
+        OF[0] = scenes
     plan = PLANS[id(scene)] = ScenePlan(scene, view)
     return plan

@@ -30,8 +30,8 @@ def _without_plans(monkeypatch):
     one by one, as the engine did before plans."""
     made = plans.plan_of
 
-    def blank(scene, view):
-        plan = made(scene, view)
+    def blank(scene, view, scenes):
+        plan = made(scene, view, scenes)
         plan.fixed = plan.simple = None
         plan.most = MAX_OUTPUT + 1  # as if it might not fit: one by one
         plan.targets = (None,) * len(plan.targets)
@@ -59,7 +59,9 @@ def test_the_plans_change_no_screen(name, monkeypatch):
 
 def test_a_plan_is_for_its_own_scene_only(tmp_path, monkeypatch):
     """Plans are kept by the scene's id(): a plan whose scene is another object (an id
-    used again after a story is gone) is made anew, and a full table is emptied."""
+    used again after a story is gone) is made anew; the plans are of one story at a
+    time (a story played after another lets the first one's scenes go); a full table
+    is emptied."""
     story = checked_story(FIXTURES / "features", warnings_ok=True)
     state = engine.new_state(story)
     scene = story.scenes[state.scene]
@@ -70,6 +72,12 @@ def test_a_plan_is_for_its_own_scene_only(tmp_path, monkeypatch):
     assert plans.PLANS[id(scene)].scene is scene
     plans.PLANS.clear()
     assert stale_screen == engine.present(story, state)
+    first, second = list(story.scenes.values())[:2]
+    plans.plan_of(first, engine.ChoiceView, story.scenes)
+    plans.plan_of(second, engine.ChoiceView, story.scenes)
+    assert {p.scene.id for p in plans.PLANS.values()} >= {first.id, second.id}
+    engine.present(other, engine.new_state(other))  # another story's: the first's go
+    assert [p.scene for p in plans.PLANS.values()] == [other.scenes[other.start]]
     monkeypatch.setattr(plans, "MAX_PLANS", 1)
-    plans.plan_of(next(iter(other.scenes.values())), engine.ChoiceView)
+    plans.plan_of(list(other.scenes.values())[1], engine.ChoiceView, other.scenes)
     assert len(plans.PLANS) == 1

@@ -98,7 +98,7 @@ def normalize(text: str) -> str:
 # most of rendering such a text. Bounded: emptied when it holds too many characters.
 _NORMALIZED: dict[str, str] = {}
 _NORMALIZED_CHARS = [0]
-MAX_NORMALIZED_CHARS = 4_000_000
+MAX_NORMALIZED_CHARS = 1_000_000
 
 
 def _normalize_limited(count: list[int], text: str) -> str:
