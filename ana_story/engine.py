@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import ChoiceError
-from .expressions import EVAL_ERRORS, MAX_OUTPUT, Expr, LimitError, Template
+from .expressions import EVAL_ERRORS, MAX_INT, MAX_OUTPUT, Expr, LimitError, Template
 from .frames import entered, fail, located, returned, route, scene_of, seen_by, stored, talking
 from .model import Choice, Scene, Story
-from .state import State, Step
+from .plans import PLANS, ScenePlan, plan_of
+from .state import State
 
 if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
     from dataclasses import dataclass
@@ -39,7 +40,11 @@ class ChoiceView:
         return self.available or self.reason is not None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, and never changed once built (a caller makes another with
+# dataclasses.replace): one is built on every step, and a frozen dataclass's
+# constructor sets each field through object.__setattr__ (8 fields: 0.69 against
+# 0.23 microseconds). tests/test_engine.py holds that no module assigns to its fields.
+@dataclass(slots=True)
 class Passage:
     """Everything the UI needs to show one moment of the story."""
 
@@ -64,7 +69,7 @@ class Passage:
 
     @property
     def available(self) -> tuple[ChoiceView, ...]:
-        return tuple(c for c in self.choices if c.available)
+        return tuple([c for c in self.choices if c.available])
 
     @property
     def shown(self) -> tuple[ChoiceView, ...]:
@@ -76,7 +81,7 @@ class Passage:
         return self.ending is None and not any(c.available for c in self.choices)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Replied(Passage):
     """A Passage with the reply of the choice just taken, or after a choice that stayed."""
 
@@ -96,32 +101,71 @@ def new_state(story: Story, seed: int = 0, let: dict[str, Any] | None = None) ->
 def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
-    scene = scene_of(story, state)
-    shown = state
-    if story.talks:  # 'let:' names read as variables, draws on the turn the visit began
-        state = seen_by(scene, state)
-    text = _text(scene, state)
+    try:
+        scene = story.scenes[state.scene]
+    except KeyError:
+        scene = scene_of(story, state)  # which says the story has no such scene
+    if story.talks:
+        return _present_talking(story, scene, state)
+    text = scene.text.const
+    if text is None:
+        text = _text(scene, state)
+    plan = PLANS.get(id(scene))
+    if plan is None or plan.scene is not scene:
+        plan = plan_of(scene, ChoiceView, story.scenes)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
-    views, fallbacks, others_open, used = _views(scene, state, len(text))
-    for c in fallbacks:
-        part: Expr | Template | None = c.condition
-        try:
-            ok = _available(c, state, others_open)
-            part = c.text
-            label = c.text.render(state.variables, state)
-            used = _count(used, label, None)
-        except EVAL_ERRORS as e:
-            fail(e, f"choice {c.index + 1}", located(part, c.where, e), scene.id)
-        views.append(ChoiceView(c.index, c.key, label, ok, None))
-    title = _title(scene, state)
-    if story.talks and (state.reply or _stayed(scene, state) or returned(story, state)):
+    views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
+    if views is None:
+        simple = plan.simple
+        if simple is not None and len(text) + plan.most <= MAX_OUTPUT:
+            v = state.variables  # plan.views's first case, without its call
+            try:
+                views = tuple([on if cond is None or cond(v, state) else off
+                               for cond, on, off in simple])
+            except EVAL_ERRORS:
+                views = _views(scene, state, len(text))  # to say where, as it always did
+        else:
+            views = _planned(plan, scene, state, len(text))
+    title = scene.title if scene.title_template is None else _title(scene, state)
+    return Passage(scene.id, title, scene.chapter, text, views, scene.ending, scene.tags,
+                   state.turn)
+
+
+def _present_talking(story: Story, scene: Scene, state: State) -> Passage:
+    """present() in a story that talks (Story.talks): the scene's own State (its 'let:'
+    names read as variables, draws on the turn the visit began), and after a reply, a
+    stay or a return, a Replied. (The lines it shares with present() are repeated
+    there: the plain story's step makes no call it does not need.)"""
+    shown = state
+    state = seen_by(scene, state)
+    text = scene.text.const
+    if text is None:
+        text = _text(scene, state)
+    plan = plan_of(scene, ChoiceView, story.scenes)
+    views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
+    if views is None:
+        views = _planned(plan, scene, state, len(text))
+    title = scene.title if scene.title_template is None else _title(scene, state)
+    if state.reply or _stayed(plan, scene, state) or returned(story, state):
         back = returned(story, state)
-        return Replied(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
-                       scene.tags, shown.turn, state.reply, back or _stayed(scene, state),
-                       back)
-    return Passage(scene.id, title, scene.chapter, text, tuple(views), scene.ending,
-                   scene.tags, shown.turn)
+        return Replied(scene.id, title, scene.chapter, text, views, scene.ending,
+                       scene.tags, shown.turn, state.reply,
+                       back or _stayed(plan, scene, state), back)
+    return Passage(scene.id, title, scene.chapter, text, views, scene.ending, scene.tags,
+                   shown.turn)
+
+
+def _planned(plan: ScenePlan, scene: Scene, state: State,
+             used: int) -> tuple[ChoiceView, ...]:
+    """The views from the scene's plan when all of them fit; else (or when a condition
+    fails, to say where, as it always did) one by one."""
+    if used + plan.most <= MAX_OUTPUT:
+        try:
+            return plan.views(state, used + plan.most)
+        except EVAL_ERRORS:
+            pass
+    return _views(scene, state, used)
 
 
 def scene_title(scene: Scene, state: State) -> str:
@@ -140,12 +184,12 @@ def _title(scene: Scene, state: State) -> str:
         fail(e, "the scene's title", located(t, scene.where, e), scene.id)
 
 
-def _stayed(scene: Scene, state: State) -> bool:
+def _stayed(plan: ScenePlan, scene: Scene, state: State) -> bool:
     """Whether the last step was a choice of this scene that stayed in it."""
-    if not state.path or state.path[-1].scene != scene.id:
+    if not state.path or not plan.stays:
         return False
-    last = state.path[-1].choice
-    return any(c.stay for c in scene.choices if c.key == last)
+    last = state.path[-1]
+    return last.scene == scene.id and last.choice in plan.stays
 
 
 def _text(scene: Scene, state: State) -> str:
@@ -158,10 +202,9 @@ def _text(scene: Scene, state: State) -> str:
         fail(e, "the scene's text", located(scene.text, scene.where, e), scene.id)
 
 
-def _views(scene: Scene, state: State,
-           used: int) -> tuple[list[ChoiceView], list[Choice], bool, int]:
-    """The views of the choices that are not fallbacks, in order; the fallbacks
-    still to be offered; whether any of the others is open; the characters used."""
+def _views(scene: Scene, state: State, used: int) -> tuple[ChoiceView, ...]:
+    """The views of the choices one by one, each text rendered and counted: those
+    that are not fallbacks in order, then the fallbacks."""
     views = []
     fallbacks = []
     others_open = False
@@ -189,7 +232,17 @@ def _views(scene: Scene, state: State,
             fail(e, f"choice {c.index + 1}", located(part, c.where, e), scene.id)
         others_open = others_open or ok
         views.append(ChoiceView(c.index, c.key, label, ok, reason))
-    return views, fallbacks, others_open, used
+    for c in fallbacks:
+        part = c.condition
+        try:
+            ok = _available(c, state, others_open)
+            part = c.text
+            label = c.text.render(v, state)
+            used = _count(used, label, None)
+        except EVAL_ERRORS as e:
+            fail(e, f"choice {c.index + 1}", located(part, c.where, e), scene.id)
+        views.append(ChoiceView(c.index, c.key, label, ok, None))
+    return tuple(views)
 
 
 def _count(used: int, label: str, reason: str | None) -> int:
@@ -226,29 +279,51 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
     stays) the next scene's visits + 1, its ``enter:`` and its ``let:`` (frames.py).
     ``target`` forces where a random goto leads and ``let`` the 'let:' values of the
     scene entered (explore tries each outcome, and its paths replay them)."""
-    scene = scene_of(story, state)
+    try:
+        scene = story.scenes[state.scene]
+    except KeyError:
+        scene = scene_of(story, state)  # which says the story has no such scene
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
     if not 0 <= index < len(scene.choices):
         raise ChoiceError(f"scene '{scene.id}' has no choice {index + 1}")
     c = scene.choices[index]
+    if story.talks:
+        seen = seen_by(scene, state)  # as present() offered it
+        return talking(story, scene, c, state, _set(scene, c, seen, state, index),
+                       state.once | {c.key} if c.once else state.once, target, let)
+    v = _set(scene, c, state, state, index)
+    plan = PLANS.get(id(scene))
+    if plan is None or plan.scene is not scene:
+        plan = plan_of(scene, ChoiceView, story.scenes)
+    if target is None:
+        target = plan.targets[index]
+        if target is None:
+            target = route(c.goto, v, state, f"choice {index + 1}", scene.id)
+    step = plan.steps[index].get(target) or plan.step(index, target)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
+    visits[target] = visits.get(target, 0) + 1
+    return State(target, v, visits, state.once | {c.key} if c.once else state.once,
+                 state.path + (step,), state.turn + 1, state.seed,
+                 state.taken)  # empty here: shared, not made
+
+
+def _set(scene: Scene, c: Choice, seen: State, state: State, index: int) -> dict[str, Any]:
+    """The variables after choice ``c``'s ``set:``, once it is found available in
+    ``seen`` (the scene's own State, as present() offered it); its effects draw on
+    ``state``."""
     part = c.condition
-    seen = seen_by(scene, state) if story.talks else state  # as present() offered it
     try:
-        if not _available(c, seen, c.fallback and _others_open(scene, seen)):
+        if c.once or c.fallback:
+            if not _available(c, seen, c.fallback and _others_open(scene, seen)):
+                raise ChoiceError(f"choice {index + 1} is not available now")
+        elif part is not None and not part.fn(seen.variables, seen):  # _available's rule
             raise ChoiceError(f"choice {index + 1} is not available now")
-        v = dict(seen.variables)
+        v = seen.variables.copy()
         for name, expr in c.effects:
             part = expr
-            v[name] = stored(name, expr.fn(v, state))
+            x = expr.fn(v, state)  # a whole number within bounds: stored() would keep it
+            v[name] = x if type(x) is int and -MAX_INT <= x <= MAX_INT else stored(name, x)
     except EVAL_ERRORS as e:
         fail(e, f"choice {index + 1}", located(part, c.where, e), scene.id)
-    once = state.once | {c.key} if c.once else state.once
-    if story.talks:
-        return talking(story, scene, c, state, v, once, target, let)
-    if target is None:
-        target = route(c.goto, v, state, f"choice {index + 1}", scene.id)
-    visits = dict(state.visits)
-    visits[target] = visits.get(target, 0) + 1
-    return State(target, v, visits, once, state.path + (Step(c.key, target),),
-                 state.turn + 1, state.seed, state.taken)  # empty here: shared, not made
+    return v

@@ -100,8 +100,11 @@ def seen_by(scene: Scene, state: State) -> State:
         return state
     gone = state.turn - state.began  # turns_since() still counts the turns of the visit
     entered = {k: t - gone for k, t in state.entered.items()} if gone else state.entered
-    return replace(state, variables={**state.variables, **state.let}, turn=state.began,
-                   entered=entered)
+    # (each field, as the other States of a step are built: dataclasses.replace would
+    # cost several times as much, and this runs on each present() and choose())
+    return State(state.scene, {**state.variables, **state.let}, state.visits, state.once,
+                 state.path, state.began, state.seed, state.taken, state.reply, state.let,
+                 state.began, state.stack, entered, state.dice)
 
 
 def returned(story: Story, state: State) -> bool:
@@ -152,7 +155,7 @@ def talking(story: Story, scene: Scene, c: Choice, state: State, v: dict[str, An
         stack = stack + (Frame(scene.id, c.key, let, state.began),)
     elif story.scenes.get(target) is not None and story.scenes[target].ending is not None:
         stack = ()  # an ending clears the stack
-    visits = dict(state.visits)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
     # an entry: the stable dice from here on (a save from before format 3 kept its
     # load-order numbering until now, through stays and returns: issue 12, rule 5)
@@ -177,7 +180,7 @@ def _returning(story: Story, c: Choice, state: State, v: dict[str, Any],
     target = c.goto.routes[0].scene
     if story.scenes.get(target) is not None and story.scenes[target].ending is not None:
         stack = ()
-    visits = dict(state.visits)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
     # an entry: the stable dice from here on (a save from before format 3 kept its
     # load-order numbering until now, through stays and returns: issue 12, rule 5)

@@ -15,30 +15,30 @@ def _0(_s, _F, _d):  # ana_story.engine.ChoiceView
 
 def _1(_s, _F, _d):  # ana_story.engine.Passage
     def __init__(self, scene, title, chapter, text, choices, ending, tags, turn):
-        _s(self, 'scene', scene)
-        _s(self, 'title', title)
-        _s(self, 'chapter', chapter)
-        _s(self, 'text', text)
-        _s(self, 'choices', choices)
-        _s(self, 'ending', ending)
-        _s(self, 'tags', tags)
-        _s(self, 'turn', turn)
+        self.scene = scene
+        self.title = title
+        self.chapter = chapter
+        self.text = text
+        self.choices = choices
+        self.ending = ending
+        self.tags = tags
+        self.turn = turn
     return __init__
 
 def _2(_s, _F, _d):  # ana_story.engine.Replied
     def __init__(self, scene, title, chapter, text, choices, ending, tags, turn, reply=_d[0],
             stayed=_d[1], returned=_d[2]):
-        _s(self, 'scene', scene)
-        _s(self, 'title', title)
-        _s(self, 'chapter', chapter)
-        _s(self, 'text', text)
-        _s(self, 'choices', choices)
-        _s(self, 'ending', ending)
-        _s(self, 'tags', tags)
-        _s(self, 'turn', turn)
-        _s(self, 'reply', reply)
-        _s(self, 'stayed', stayed)
-        _s(self, 'returned', returned)
+        self.scene = scene
+        self.title = title
+        self.chapter = chapter
+        self.text = text
+        self.choices = choices
+        self.ending = ending
+        self.tags = tags
+        self.turn = turn
+        self.reply = reply
+        self.stayed = stayed
+        self.returned = returned
     return __init__
 
 def _3(_s, _F, _d):  # ana_story.errors.Diagnostic
@@ -322,9 +322,9 @@ def _23(_s, _F, _d):  # ana_story.state.Step
 
 INITS = {
     'ana_story.engine.ChoiceView': (_0, 'frozen - index key text available reason='),
-    'ana_story.engine.Passage': (_1, 'frozen - scene title chapter text choices ending tags turn'),
+    'ana_story.engine.Passage': (_1, 'plain - scene title chapter text choices ending tags turn'),
     'ana_story.engine.Replied': (_2,
-        'frozen - scene title chapter text choices ending tags turn reply= stayed= returned='
+        'plain - scene title chapter text choices ending tags turn reply= stayed= returned='
     ),
     'ana_story.errors.Diagnostic': (_3, 'frozen - file line column code message hint= severity='),
     'ana_story.expressions.compiled.Env': (_4,

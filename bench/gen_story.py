@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
+# ../shared/bench beside the project; from a worktree under /work/wt/, the first one up
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents
+               if (p / "shared" / "bench" / "storymodel.py").exists()),
+              ROOT.parent / "shared" / "bench")
 SCENES_PER_CHAPTER = 500
 
 

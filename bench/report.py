@@ -1,4 +1,6 @@
-"""Each benchmark owns one '## ' section of docs/performance.md and replaces only that."""
+"""Each benchmark owns one '## ' section (or '### ' subsection) of docs/performance.md
+and replaces only that: a section's text ends at the next heading of any level, so the
+subsections other benchmarks write inside it are kept."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +14,8 @@ def write_section(heading: str, text: str, doc: Path = DOC) -> None:
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        end = old.find("\n## ", start + len(heading))
+        ends = [e for e in (old.find("\n## ", start + len(heading)),
+                            old.find("\n### ", start + len(heading))) if e >= 0]
+        end = min(ends) if ends else -1
         new = old[:start] + text + (old[end:] if end >= 0 else "")
     doc.write_text(new, encoding="utf-8")

@@ -93,11 +93,27 @@ def normalize(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
 
+# rendered text -> normalised, for the texts a story shows again and again (a scene's
+# text with {% if %} parts has a few forms, each met on many steps): normalising is
+# most of rendering such a text. Bounded: emptied when it holds too many characters.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_CHARS = [0]
+MAX_NORMALIZED_CHARS = 1_000_000
+
+
 def _normalize_limited(count: list[int], text: str) -> str:
     """The rendered text, normalised; ``count`` counted its parts (bounds.take)."""
     if len(text) > MAX_OUTPUT:
         raise LimitError(f"the text grew past {MAX_OUTPUT} characters")
-    return normalize(text)
+    done = _NORMALIZED.get(text)
+    if done is None:
+        done = normalize(text)
+        if _NORMALIZED_CHARS[0] + len(text) > MAX_NORMALIZED_CHARS:
+            _NORMALIZED.clear()
+            _NORMALIZED_CHARS[0] = 0
+        _NORMALIZED[text] = done
+        _NORMALIZED_CHARS[0] += len(text) + len(done)
+    return done
 
 
 _RUNTIME: dict[str, Any] = {
