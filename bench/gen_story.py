@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
+# the shared folder beside the repository (/work/main) or beside the worktrees (/work/wt/X)
+SHARED = next((p / "shared" / "bench" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared" / "bench").is_dir()), ROOT.parent / "shared" / "bench")
 SCENES_PER_CHAPTER = 500
 
 

@@ -53,7 +53,7 @@ def test_explore_progress_bar_shows_states_per_second_and_the_projection():
                    "--jobs", "2")
     child.expect(r"exploring · [\d,]+/s")
     child.expect(r"projected ~[\d,]+ States: over the bound of 60,000")
-    child.expect("Projected size of the space: about")
+    child.expect("Size of the space: at least")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1

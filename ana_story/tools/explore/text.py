@@ -79,22 +79,73 @@ def _heading(r: Report) -> list[str]:
     rate = r.states / r.seconds if r.seconds > 0 else 0
     out = [f"{story.title}: {_plural(r.states, 'State')} explored in "
            f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}"]
+    out += [f"  Under the abstraction declared for '{a['variable']}' ({a['where']}): "
+            f"exact: [{_num(a['exact'][0])}, {_num(a['exact'][1])}], every value below "
+            f"{_num(a['exact'][0])} counts as one, every value above {_num(a['exact'][1])} "
+            "as one" for a in r.abstraction]
     if not r.complete:
         grow = ", ".join(f"{g['what']} took {g['values']:,} values" for g in r.widest)
         out.append(f"  INCOMPLETE: stopped at --max-states {r.states:,}; "
-                   f"{_plural(r.cut, 'more State')} found but not explored"
-                   + (f" ({grow})" if grow else "")
-                   + ". What follows covers only the States explored.")
+                   f"{_plural(r.cut, 'way')} on led past it to States not explored"
+                   + (f" ({grow})" if grow else "") + ".")
+    out += _projection_lines(r)
+    if not r.complete:
+        out += _suggestion_lines(r)
+        out += _proven_lines(r)
+    return out
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x)
+
+
+def _projection_lines(r: Report) -> list[str]:
+    """The size of the space: the floor found, the range projected, and its basis."""
     p = r.projection
-    if p is not None and (p["over_bound"] or not r.complete):
-        out.append(f"  Projected size of the space: about {p['states']:,} States"
-                   + (f", over the bound (--max-states) since {p['over_bound_at']:,} States"
-                      if p["over_bound"] else "")
-                   + " (projection.py: from the repeats among each level's ways on)")
+    if p is None or not (p["over_bound"] or not r.complete):
+        return []
+    floor = f"at least {p['known']:,} States (found)"
+    if p.get("endless"):
+        names = ", ".join(f"'{n}'" for n in p["endless"])
+        return [f"  Size of the space: {floor}, and maybe no end: {names} "
+                f"{'is' if len(p['endless']) == 1 else 'are'} told apart by value and a loop "
+                "can move them without bound (said before the search began)"]
+    span = "" if p["low"] == p["high"] else \
+        f" (the last levels' estimates run {p['low']:,} to {p['high']:,})"
+    over = (f"; over the bound (--max-states) since {p['over_bound_at']:,} States were known"
+            if p["over_bound"] and p["over_bound_at"] is not None else "")
+    return [f"  Size of the space: {floor}; projected about {p['states']:,}{span}, a guess "
+            f"from the repeats among each level's ways on, not a bound{over}"]
+
+
+def _suggestion_lines(r: Report) -> list[str]:
+    """Which variables blow the space up, and the abstraction to declare for each."""
+    out = []
+    for s in r.suggestions:
+        out.append(f"  Blow-up: variable '{s['variable']}' took {s['values']:,} values: "
+                   f"{s['why']}.")
+        if "yaml" in s:
+            out.append(f"    Declare in story.yaml ({s['where']}), and explore tells only "
+                       f"{_num(s['exact'][0])} to {_num(s['exact'][1])} apart; its proof then "
+                       "holds under that abstraction:")
+            out += ["      " + line for line in s["yaml"].splitlines()]
+    return out
+
+
+def _proven_lines(r: Report) -> list[str]:
+    """What the States explored prove, then what the guided runs found past them."""
+    story = r.story
+    choices = sum(len(sc.choices) for sc in story.scenes.values())
+    endings = len(story.endings)
+    out = [f"  Proven so far, over the {_plural(r.states, 'State')} explored: "
+           f"{endings - len(r.unreached_endings)}/{endings} endings reached, "
+           f"{len(story.scenes) - len(r.unreached_scenes)}/{len(story.scenes)} scenes, "
+           f"{choices - len(r.unreached_choices)}/{choices} choices "
+           "(each with a real path below); no soft-lock or error is ruled out"]
     g = r.guided
     if g is not None:
-        out.append(f"  {g['runs']} guided random runs after the cut, aimed at what the search "
-                   f"did not cover, reached {_plural(len(g['scenes']), 'more scene')}, "
+        out.append(f"  Past the bound, {g['runs']} guided random runs aimed at what is not "
+                   f"covered reached {_plural(len(g['scenes']), 'more scene')}, "
                    f"{_plural(len(g['endings']), 'more ending')} and "
                    f"{_plural(len(g['choices']), 'more choice')} (evidence, not proof)"
                    + (": " + ", ".join(g["scenes"][:8]) if g["scenes"] else ""))
@@ -218,5 +269,10 @@ def _verdict(r: Report, dead: list) -> str:
         return "Random runs found no soft-lock, error or endless run." + note
     if code == 3:
         return "NOT PROVEN: raise --max-states to finish the search." + note
-    return ("OK: every scene and ending is reachable, no player can get stuck, and no "
+    under = ""
+    if r.abstraction:
+        under = (" under the abstraction declared for "
+                 + ", ".join(f"'{a['variable']}'" for a in r.abstraction)
+                 + " (values outside 'exact:' counted as one)")
+    return (f"OK{under}: every scene and ending is reachable, no player can get stuck, and no "
             "play can fail." + note)
