@@ -46,7 +46,8 @@ def read_exact(rd: StoryFile, f: YamlFile, name: str, w: Walked, value: Any,
 
 def _ends(rd: StoryFile, f: YamlFile, name: str, node: Any) -> tuple[float, ...]:
     if not isinstance(node, yaml.SequenceNode) or len(node.value) != 2:
-        got = f"{len(node.value)} values" if isinstance(node, yaml.SequenceNode) \
+        got = f"{len(node.value)} value{'' if len(node.value) == 1 else 's'}" \
+            if isinstance(node, yaml.SequenceNode) \
             else node_kind(node)
         rd.error(f, node, "bad-exact", f"the 'exact' of '{name}' should be a list of two "
                  f"numbers, [low, high], not {got}", _HINT)

@@ -13,6 +13,7 @@ YAML to add; a variable read any other way gets the advice to cap it instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from ...model import Story, Variable
 from ..analysis import compared, transition_exprs
@@ -60,27 +61,27 @@ def _feeds(story: Story, name: str) -> list[str]:
                    if k.startswith("set:") and k[4:] != name and name in e.reads})
 
 
-def suggest(story: Story, widest: list[dict]) -> list[dict]:
-    """For each variable among those that took the most values: why it blows the
-    space up, and the ``exact:`` to declare (``yaml``), when one fits."""
-    out = []
+def suggest(story: Story, widest: list[dict], endless: Sequence[str] = ()) -> list[dict]:
+    """For each variable among those that took the most values (``widest``), then
+    those a loop moves without bound (``endless``): why it blows the space up, and
+    the ``exact:`` to declare (``yaml``), when one fits."""
+    counts: dict[str, int | None] = {}
     for w in widest:
-        what = w["what"]
-        if not what.startswith("variable '"):
-            continue
-        name = what[len("variable '"):-1]
-        var = story.variables.get(name)
-        if var is not None:
-            out.append(_one(story, var, w["values"]))
-    return out
+        if w["what"].startswith("variable '"):
+            counts[w["what"][len("variable '"):-1]] = w["values"]
+    for name in endless:
+        counts.setdefault(name, None)
+    return [_one(story, story.variables[n], v) for n, v in counts.items()
+            if n in story.variables]
 
 
-def _one(story: Story, var: Variable, values: int) -> dict:
+def _one(story: Story, var: Variable, values: int | None) -> dict:
     name = var.name
     s: dict = {"variable": name, "values": values}
+    took = f"all {values:,} of its values" if values else "every value"
     if var.exact:
         s["why"] = (f"it already has exact: [{_show(var.exact[0])}, {_show(var.exact[1])}] "
-                    f"and took {values:,} values within it: narrow it")
+                    f"and {took} within it still count: narrow it")
         return s
     if var.type not in NUMERIC:
         s["why"] = "a text or list told apart by value: give it fewer values"
@@ -98,7 +99,7 @@ def _one(story: Story, var: Variable, values: int) -> dict:
     where = f" ({var.where})" if var.where else ""
     s["exact"] = [low, high]
     s["why"] = (f"conditions compare it only with {_said(list(consts))} (in "
-                f"{', '.join(sorted(chapters))}), yet explore tells all {values:,} of its values "
+                f"{', '.join(sorted(chapters))}), yet explore tells {took} "
                 f"apart (a loop or an effect like min() keeps the thresholds ahead from "
                 f"settling); below {_show(low)} and above {_show(high)} every value answers "
                 f"those conditions alike")

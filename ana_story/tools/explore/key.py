@@ -14,8 +14,8 @@ exactly in every scene (analysis.entry_reads).
 """
 from __future__ import annotations
 
-from array import array
 import math
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Set
 from operator import itemgetter

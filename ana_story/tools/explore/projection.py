@@ -18,6 +18,7 @@ one-process search and --jobs feed it the same levels, so it is part of the repo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import median
 
 MIN_KNOWN = 1_000  # no estimate below this many States: too few recaptures
@@ -37,12 +38,18 @@ class Projection:
         self.endless: list[str] = []  # variables a loop moves without bound
         self.growing = False  # the last level found more new States than the one before
         self.last_new = 0
+        self.on_over: Callable[[Projection], None] | None = None  # told once, when over
+
+    def _over_at(self, known: int) -> None:
+        self.over_at = known
+        if self.on_over is not None:
+            self.on_over(self)
 
     def begin(self, endless: list[str]) -> None:
         """Before the search: the variables that may make the space endless."""
         self.endless = endless
         if endless and self.over_at is None:
-            self.over_at = 0
+            self._over_at(0)
 
     def level(self, ways: int, new: int, known: int) -> None:
         """One level done: ``ways`` ways on from it, ``new`` of them to States
@@ -58,7 +65,7 @@ class Projection:
             self.total = max(known, round(median(last)))
             self.low, self.high = max(known, round(min(last))), max(known, round(max(last)))
             if self.over_at is None and self.total > self.bound:
-                self.over_at = known
+                self._over_at(known)
 
     def found(self, known: int) -> None:
         """The search stopped with ``known`` States found: the floor rises to it."""
@@ -73,18 +80,16 @@ class Projection:
         return bool(self.endless) or (self.total is not None and self.total > self.bound) \
             or self.known > self.bound
 
-    def line(self) -> str:
-        """For the progress bar: the projection, and whether it is over the bound."""
+    def line(self, bar: bool = False) -> str:
+        """The projection and whether it is over the bound: short for the progress
+        bar (``bar``), else with the range and the bound."""
+        over = ", over the bound" + ("" if bar else f" of {self.bound:,}")
         if self.endless:
-            return (f"no end in sight ({', '.join(self.endless[:3])} unbounded): over the "
-                    f"bound of {self.bound:,}")
+            return (f"no end in sight ({', '.join(self.endless[:3])} unbounded){over}")
         if self.total is None:
             return ""
-        span = f"~{self.total:,}" if self.low == self.high else \
-            f"~{self.total:,} ({self.low:,}-{self.high:,})"
-        if self.total > self.bound:
-            return f"projected {span} States: over the bound of {self.bound:,}"
-        return f"projected {span} States"
+        span = "" if bar or self.low == self.high else f" ({self.low:,}-{self.high:,})"
+        return f"projected ~{self.total:,} States{span}" + (over if self.over else "")
 
     def to_json(self) -> dict | None:
         if self.total is None and not self.endless:

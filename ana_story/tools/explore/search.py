@@ -94,7 +94,8 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         search = Search(story, max_states, seed, strict)
     if projection is not None:
         search.projection = projection
-    search.projection.begin(endless(story, search.key))  # said before the search
+    unbounded = endless(story, search.key)
+    search.projection.begin(unbounded)  # said before the search
     explored = search.run(progress)
     report, tree = search.report, search.tree
     report.states = len(search.ids)
@@ -103,7 +104,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     report.abstraction = declared(story, search.key)  # what the proof holds under
     if not report.complete:
         report.widest = search.widest()
-        report.suggestions = suggest(story, report.widest)  # the abstraction to declare
+        report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
         report.guided = guided_runs(story, report, seed)  # evidence past the proof
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)

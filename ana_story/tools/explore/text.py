@@ -107,9 +107,10 @@ def _projection_lines(r: Report) -> list[str]:
     floor = f"at least {p['known']:,} States (found)"
     if p.get("endless"):
         names = ", ".join(f"'{n}'" for n in p["endless"])
+        one = len(p["endless"]) == 1
         return [f"  Size of the space: {floor}, and maybe no end: {names} "
-                f"{'is' if len(p['endless']) == 1 else 'are'} told apart by value and a loop "
-                "can move them without bound (said before the search began)"]
+                f"{'is' if one else 'are'} told apart by value and a loop can move "
+                f"{'it' if one else 'them'} without bound (said before the search began)"]
     span = "" if p["low"] == p["high"] else \
         f" (the last levels' estimates run {p['low']:,} to {p['high']:,})"
     over = (f"; over the bound (--max-states) since {p['over_bound_at']:,} States were known"
@@ -118,17 +119,25 @@ def _projection_lines(r: Report) -> list[str]:
             f"from the repeats among each level's ways on, not a bound{over}"]
 
 
-def _suggestion_lines(r: Report) -> list[str]:
-    """Which variables blow the space up, and the abstraction to declare for each."""
+def _suggestion_lines(r: Report, detail: int = 3) -> list[str]:
+    """Which variables blow the space up, and the abstraction to declare for each:
+    the first ``detail`` in full, the rest on one line (--format json has them all)."""
     out = []
-    for s in r.suggestions:
-        out.append(f"  Blow-up: variable '{s['variable']}' took {s['values']:,} values: "
-                   f"{s['why']}.")
+    for s in r.suggestions[:detail]:
+        took = f" took {s['values']:,} values" if s["values"] else " has no bound"
+        out.append(f"  Blow-up: variable '{s['variable']}'{took}: {s['why']}.")
         if "yaml" in s:
             out.append(f"    Declare in story.yaml ({s['where']}), and explore tells only "
                        f"{_num(s['exact'][0])} to {_num(s['exact'][1])} apart; its proof then "
                        "holds under that abstraction:")
             out += ["      " + line for line in s["yaml"].splitlines()]
+    rest = r.suggestions[detail:]
+    if rest:
+        fits = [f"{s['variable']} (exact: [{_num(s['exact'][0])}, {_num(s['exact'][1])}])"
+                if "exact" in s else f"{s['variable']} (cap it)" for s in rest]
+        out.append(f"  Blow-up, also: {', '.join(fits[:12])}"
+                   + (f" and {len(fits) - 12} more" if len(fits) > 12 else "")
+                   + " (--format json says why for each)")
     return out
 
 
