@@ -180,3 +180,31 @@ def test_piped_explore_says_at_once_when_over_the_bound_and_json_says_nothing():
     assert ", over the bound of 5,000 (said at " in lines[0]
     j = run_cli("explore", str(BLOWUP), "--max-states", "5000", "--format", "json")
     assert j.stderr == "" and json.loads(j.stdout)["projection"]["over_bound"]
+
+
+DEAD_END = {"01-a.yaml": "scenes:\n  a:\n    text: A.\n    choices:\n"
+                         "      - text: Go\n        if: n > 2\n        goto: b\n"
+                         "      - text: Stay\n        set:\n          n: n + 1\n        goto: a\n"
+                         "  b:\n    text: B.\n    choices:\n"
+                         "      - text: On\n        if: n > 50\n        goto: c\n"
+                         "  c:\n    text: C.\n    ending: C\n"}
+
+
+def test_guided_runs_past_the_bound_find_a_dead_end_and_say_how_to_replay_it(tmp_path):
+    folder = write_story(tmp_path / "s", STORY + "  n: 0\n", **DEAD_END)
+    r = run_cli("explore", str(folder), "--max-states", "3", "--format", "json")
+    assert r.returncode == 1  # a real dead end, found past the bound
+    g = json.loads(r.stdout)["guided"]
+    assert g["scenes"] == ["b"] and not g["errors"]
+    stuck = g["stuck"][0]
+    assert stuck["scene"] == "b" and stuck["numbers"][-1] == 1 and stuck["runs"] > 1
+    assert len(g["stuck"]) == 1  # one entry for the scene
+    text = run_cli("explore", str(folder), "--max-states", "3").stdout
+    assert "  Proven so far, over the 3 States explored: 0/1 endings reached, 1/3 scenes, " \
+           "1/3 choices" in text
+    line = next(x for x in text.splitlines() if "guided runs got STUCK in b (" in x)
+    numbers = line.split("then type ")[1]
+    seed = line.split("--seed ")[1].split(",")[0]
+    played = run_cli("play", str(folder), "--plain", "--seed", seed,
+                     input="\n".join(numbers.split()) + "\n")
+    assert "B." in played.stdout  # the replay reaches the dead end

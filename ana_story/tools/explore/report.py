@@ -81,7 +81,9 @@ class Report:
 
     @property
     def clean(self) -> bool:
+        past = self.guided or {}  # a guided run past the bound that got stuck or failed
         return not (self.unreached_scenes or self.softlocks or self.errors or self.growth
+                    or past.get("stuck") or past.get("errors")
                     or (self.strict and self.complete and self.unreached_choices))
 
     def exit_code(self) -> int:

@@ -158,7 +158,21 @@ def _proven_lines(r: Report) -> list[str]:
                    f"{_plural(len(g['endings']), 'more ending')} and "
                    f"{_plural(len(g['choices']), 'more choice')} (evidence, not proof)"
                    + (": " + ", ".join(g["scenes"][:8]) if g["scenes"] else ""))
+        root = r.story.root
+        for run in g.get("stuck", []):
+            out.append(f"  {_plural(run['runs'], 'guided run')} got STUCK in {run['scene']}"
+                       f"{_where(story, run['scene'])} (no choice, no ending); the first: "
+                       f"{_replay(root, run)}")
+        for run in g.get("errors", []):
+            out.append(f"  A guided run hit an ERROR in {run['scene']}: {run['message']}; "
+                       f"{_replay(root, run)}")
     return out
+
+
+def _replay(root: str, run: dict) -> str:
+    play = command("play", root, f"--seed {run['seed']}")
+    return f"{play}, then type {' '.join(map(str, run['numbers']))}" if run["numbers"] \
+        else play
 
 
 def _scene_lines(r: Report, limit: int) -> list[str]:
