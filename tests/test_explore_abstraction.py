@@ -208,3 +208,12 @@ def test_guided_runs_past_the_bound_find_a_dead_end_and_say_how_to_replay_it(tmp
     played = run_cli("play", str(folder), "--plain", "--seed", seed,
                      input="\n".join(numbers.split()) + "\n")
     assert "B." in played.stdout  # the replay reaches the dead end
+
+
+def test_two_jobs_give_the_same_report_under_the_abstraction_and_when_cut(tmp_path):
+    plain = load_story(BLOWUP)
+    declared = load_story(_declared(tmp_path, explore(plain, max_states=3000).suggestions))
+    for story, bound in ((declared, 100_000), (plain, 3000)):
+        one, two = (explore(story, max_states=bound, jobs=j).to_json() for j in (1, 2))
+        del one["seconds"], two["seconds"]
+        assert one == two

@@ -2,14 +2,16 @@
 
 Three things are said, each with its basis:
 - a floor: the States found so far (explored or waiting), a fact;
-- a range: after each level of the breadth-first search, the ways on from that
+- a guess: after each level of the breadth-first search, the ways on from that
   level are a sample of the space, and a way on that meets a State already known
   is a "recapture": if the States met were a fair sample, known / total would be
   repeats / ways on, so total is about known x ways on / repeats (the
-  Lincoln-Petersen estimate). The search is not a fair sample (it runs low while
-  the levels still grow, and high when a new chapter opens), so the range is
-  the least and the most of the last three levels' estimates, never below the
-  floor; the figure is their median. Given once 1,000 States are known;
+  Lincoln-Petersen estimate). The search is no fair sample: many ways on meet
+  States of their own level (two orders of the same choices), so the guess runs
+  low, at 0.15x to 0.9x of the final count on the stories measured, nearer as the
+  search goes on. The figure is the median of the last three levels' estimates
+  (low and high: the least and the most of them), never below the floor; given
+  once 1,000 States are known;
 - no end: when a variable explore keeps exact can be moved without bound by a
   loop (abstraction.endless, from the story alone), the space may have no end,
   and that is said before the search begins.
