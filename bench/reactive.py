@@ -152,6 +152,15 @@ def _peer_files(tmp: Path) -> dict[str, Path] | None:
     return {"bink": tmp / "r.ink.json", "bardic": tmp / "r.json"}
 
 
+def _ranges(declared: list[dict]) -> str:
+    """'24 variables, each [0, 4]' or each variable with its own range."""
+    shown = {tuple(s["exact"]) for s in declared}
+    if len(shown) == 1:
+        lo, hi = (int(x) if x == int(x) else x for x in next(iter(shown)))
+        return f"{len(declared)} variables, each [{lo}, {hi}]"
+    return ", ".join(f"{s['variable']} {s['exact']}" for s in declared)
+
+
 def _run(code: str, *args: str, python: str = sys.executable, timeout: float = 600) -> dict:
     out = subprocess.run([python, "-c", code, *args], capture_output=True, text=True,
                          timeout=timeout, check=True)
@@ -180,8 +189,8 @@ def how_far(tmp: Path, seconds: float, peers: bool = True) -> list[str]:
     rows = ["| tool | what it does | in the time | scenes reached | endings reached | "
             "what it establishes |", "|---|---|---:|---:|---:|---|"]
     for label, d in (("ana-story explore", story_dir),
-                     ("ana-story explore, with the suggested exact: on "
-                      + ", ".join(s["variable"] for s in declared), abstract)):
+                     (f"ana-story explore, with the suggested exact: on {_ranges(declared)}",
+                      abstract)):
         a = _run(_ANA, str(d), limit, str(ROOT))
         fin = "finished: complete" if a["done"] else "stopped"
         rate = a["explored"] / max(a["seconds"] - a["before"], 1e-9)
