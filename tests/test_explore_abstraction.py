@@ -107,7 +107,7 @@ def test_a_cut_search_names_the_blowup_and_the_lines_to_declare():
     r = explore(load_story(BLOWUP), max_states=5000)
     assert not r.complete and r.exit_code() == 3
     by = {s["variable"]: s for s in r.suggestions}
-    assert by["courage"]["exact"] == [0, 5] and by["wit"]["exact"] == [0, 3]
+    assert by["courage"]["exact"] == [0, 5] and by["lore"]["exact"] == [0, 3]
     assert by["courage"]["yaml"] == "variables:\n  courage:\n    value: 0\n    exact: [0, 5]"
     assert by["courage"]["where"] == "tests/fixtures/explore-blowup/story.yaml:6:3"
     assert "conditions compare it only with 1, 3 and 5 (in The Camp)" in by["courage"]["why"]
@@ -129,7 +129,7 @@ def test_the_suggested_declaration_makes_the_blowup_provable(tmp_path):
     assert run_cli("check", str(folder), "--strict").returncode == 0
     done = run_cli("explore", str(folder), "--max-states", "5000")
     assert done.returncode == 0, done.stdout
-    assert "OK under the abstraction declared for 'courage', 'wit' (values outside " \
+    assert "OK under the abstraction declared for 'courage', 'lore' (values outside " \
            "'exact:' counted as one): every scene and ending is reachable" in done.stdout
     assert "  Under the abstraction declared for 'courage' (" in done.stdout
     full = run_cli("explore", str(BLOWUP), "--format", "json")  # the whole space, exact
@@ -137,7 +137,7 @@ def test_the_suggested_declaration_makes_the_blowup_provable(tmp_path):
     assert json.loads(full.stdout)["states"] > 100 * declared["states"]
     assert declared["abstraction"] == [
         {"variable": "courage", "exact": [0, 5], "where": f"{folder}/story.yaml:6:3"},
-        {"variable": "wit", "exact": [0, 3], "where": f"{folder}/story.yaml:9:3"}]
+        {"variable": "lore", "exact": [0, 3], "where": f"{folder}/story.yaml:9:3"}]
     assert not declared["unreached"]["endings"]
 
 

@@ -45,8 +45,8 @@ class ExploreProgress:
 
     def update(self, done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - self.began, 1e-9)
-        line = " · ".join(x for x in (f"{rate:,.0f} States/s", self.projection.line(bar=True))
-                          if x)
+        line = " · ".join(x for x in (f"{rate:,.0f} {self.unit}/s",
+                                      self.projection.line(bar=True)) if x)
         self.bar.update(self.task, completed=done, total=total,
                         description=f"exploring · {line}")
 
