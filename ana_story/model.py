@@ -49,6 +49,9 @@ class Variable:
     items: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     one: bool = False
+    # explore's declared abstraction (storyformat 'exact'): (low, high), the values it
+    # tells apart; below low is one value to it, above high another. Empty: none.
+    exact: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if type(self.initial) is list:  # a list's items, as JSON (the cache) gives them

@@ -269,7 +269,7 @@ def _19(_s, _F, _d):  # ana_story.model.Story
 
 def _20(_s, _F, _d):  # ana_story.model.Variable
     def __init__(self, name, initial, type, label, visible, where=_d[0], items=_d[1],
-            labels=_d[2], one=_d[3]):
+            labels=_d[2], one=_d[3], exact=_d[4]):
         _s(self, 'name', name)
         _s(self, 'initial', initial)
         _s(self, 'type', type)
@@ -279,6 +279,7 @@ def _20(_s, _F, _d):  # ana_story.model.Variable
         _s(self, 'items', items)
         _s(self, 'labels', labels)
         _s(self, 'one', one)
+        _s(self, 'exact', exact)
         self.__post_init__()
     return __init__
 
@@ -368,7 +369,7 @@ INITS = {
         'timed= functions= snippets='
     ),
     'ana_story.model.Variable': (_20,
-        'frozen post name initial type label visible where= items= labels= one='
+        'frozen post name initial type label visible where= items= labels= one= exact='
     ),
     'ana_story.state.Frame': (_21, 'frozen - scene choice let= began='),
     'ana_story.state.State': (_22,

@@ -239,6 +239,13 @@ VARIABLE = Record("variable", "Variable", (
     Field("one", BOOL, "A list that holds at most one item at a time (an enum).",
           default=False, attr="one",
           doc="`true`: the list holds at most one item at a time (an enum)"),
+    Field("exact", LIST, "For explore only: [low, high], the values explore tells apart; "
+          "every value below low counts as one, and every value above high as one. What "
+          "explore proves then holds under that abstraction, and it says so.", item=NUMBER,
+          attr="exact", aliases=("bands", "abstract", "abstraction", "saturate"),
+          doc="for `explore` only: `[low, high]`, the values it tells apart; every value "
+              "below `low` counts as one, every value above `high` as one (see "
+              "[When explore cannot finish](#when-explore-cannot-finish-exact))"),
 ), short="The starting value: a number, true/false or text.")
 
 _PARAMS = Field("params", PARAMS, "Parameter name -> its type: int, float, bool or str "

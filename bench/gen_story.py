@@ -31,7 +31,7 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _reactive(scenes: list[dict], names: list[str]) -> None:
+def reactive(scenes: list[dict], names: list[str]) -> None:
     """The "reactive" variant: the same scenes, but each choice's effect and
     condition on one of ``names`` (chosen by the scene's and choice's place), so
     that many variables are read by conditions."""
@@ -53,7 +53,7 @@ def render(n: int, out: Path, variables: int = 0) -> Path:
     names = list(model.VARS)
     if variables:
         names = [f"v{k}" for k in range(variables)]
-        _reactive(scenes, names)
+        reactive(scenes, names)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.yaml"):
         old.unlink()

@@ -116,7 +116,7 @@ def test_a_cut_search_of_the_shipped_story_tells_its_projection_as_text():
     r = explore(story, max_states=30_000)
     assert not r.complete and r.projection is not None and r.projection["over_bound"]
     from ana_story.tools.explore import format_report
-    assert "Projected size of the space: about" in format_report(r)
+    assert "Size of the space: at least" in format_report(r)
 
 
 def test_guided_runs_after_a_cut_reach_what_the_search_left_and_say_it_apart():

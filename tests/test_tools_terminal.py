@@ -51,9 +51,30 @@ def test_explore_on_a_terminal_shows_a_progress_bar_then_the_report():
 def test_explore_progress_bar_shows_states_per_second_and_the_projection():
     child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "60000",
                    "--jobs", "2")
-    child.expect(r"exploring · [\d,]+/s")
-    child.expect(r"projected ~[\d,]+ States: over the bound of 60,000")
-    child.expect("Projected size of the space: about")
+    child.expect(r"exploring · [\d,]+ States/s")
+    child.expect(r"(projected ~[\d,]+ States|no end in sight \(courage unbounded\)), over the bou")
+    child.expect("Size of the space: at least")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
+
+
+def test_explore_progress_bar_on_a_blowup_then_the_suggestion():
+    child = _spawn("explore", str(FIXTURES / "explore-blowup"), "--max-states", "8000")
+    child.expect(r"exploring · [\d,]+ States/s · projected ~[\d,]+ States, over the bound")
+    child.expect(r"[\d,]+ / [\d,]+ States")
+    child.expect("Blow-up: variable 'courage'")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+
+
+def test_explore_with_json_on_a_terminal_draws_no_bar():
+    child = _spawn("explore", str(FIXTURES / "explore-blowup"), "--max-states", "8000",
+                   "--format", "json")
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    assert child.exitstatus == 3
+    assert "exploring" not in out and "\x1b[" not in out
+    assert out.lstrip().startswith("{")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -156,18 +155,6 @@ def _load(arg: str | None):
     return load_story(_story_dir(arg))
 
 
-def _progress(total_hint: str):
-    """A Rich progress bar on stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                   TextColumn("{task.completed:,} / {task.total:,} " + total_hint),
-                   TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
-    return bar, bar.add_task("exploring", total=1)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from ..hints import default_story  # the folder as typed, as the loader names it
     from ..loader import check
@@ -213,29 +200,17 @@ def cmd_explore(args) -> int:
                          "--jobs 0 or more")
     jobs = args.jobs or _cores()
     from ..tools.explore.projection import Projection
+    from .exploreprogress import ExploreProgress
     story = _load(args.story_dir)
-    bar, task = _progress("runs" if args.random else "States")
-    projection, began = Projection(args.max_states), time.perf_counter()
-
-    def progress(done: int, total: int) -> None:
-        rate = done / max(time.perf_counter() - began, 1e-9)
-        line = " · ".join(x for x in (f"{rate:,.0f}/s", projection.line()) if x)
-        bar.update(task, completed=done, total=total, description=f"exploring · {line}")
-
-    if bar is not None:
-        bar.start()
-    try:
+    projection = Projection(args.max_states)
+    with ExploreProgress(args.format, args.random is not None, projection) as shown:
         if args.random is not None:
             report = random_runs(story, args.random, seed=args.seed,
-                                 max_turns=args.max_turns,
-                                 progress=progress if bar else None)
+                                 max_turns=args.max_turns, progress=shown.callback)
         else:
             report = explore(story, max_states=args.max_states, seed=args.seed,
-                             progress=progress if bar else None, strict=args.strict,
+                             progress=shown.callback, strict=args.strict,
                              jobs=jobs, projection=projection)
-    finally:
-        if bar is not None:
-            bar.stop()
     if args.format == "json":
         print(json_text(report.to_json()))
     else:

@@ -13,6 +13,7 @@ from ..expressions import FUNCTIONS, STAT_FUNCTIONS
 from ..ifid import ifid_problem
 from ..model import Variable
 from ..yamlread import BOOL, FLOAT, INT, NULL, STR
+from .abstraction import exact_on_a_list, read_exact
 from .lists import not_a_list, read_list
 from .reader import STORY_FILE, YamlFile, join_path, node_kind
 from .scenes import Scenes
@@ -71,7 +72,8 @@ class StoryFile(Scenes):
                 renamed[old] = (new, vn)
         return renamed
 
-    def variable(self, f: YamlFile, name: str, kn, vn) -> Variable | None:
+    def bad_name(self, f: YamlFile, name: str, kn) -> bool:
+        """True (and said) when ``name`` cannot name a variable."""
         if not _VAR.match(name) or keyword.iskeyword(name) or name in (
                 "true", "false", "True", "False") or (
                 name in FUNCTIONS and name not in STAT_FUNCTIONS):
@@ -79,11 +81,17 @@ class StoryFile(Scenes):
                        "use letters, digits and '_', starting with a letter, and not a "
                        "word of the story language (true, false, and, or, not, if, "
                        "else, or a function name)")
+            return True
+        return False
+
+    def variable(self, f: YamlFile, name: str, kn, vn) -> Variable | None:
+        if self.bad_name(f, name, kn):
             return None
-        value_node, values = vn, {}
+        value_node, values, w = vn, {}, None
         if isinstance(vn, yaml.MappingNode):
             w = self.walk(f, vn, f"variable '{name}'", sf.VARIABLE, owner=kn)
             if w is not None and "items" in w:
+                exact_on_a_list(self, f, name, w)
                 return read_list(self, f, name, kn, w, self.variable_names)
             if w is None or "value" not in w or not_a_list(self, f, name, w):
                 return None
@@ -94,7 +102,9 @@ class StoryFile(Scenes):
         t = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
         plain = sf.plain_values(sf.VARIABLE, values)
         plain["label"] = plain["label"] or name.replace("_", " ").capitalize()
-        return Variable(name=name, initial=value, type=t, where=self.where(f, kn), **plain)
+        exact = read_exact(self, f, name, w, value, t) if w is not None and "exact" in w else ()
+        return Variable(name=name, initial=value, type=t, where=self.where(f, kn),
+                        exact=exact, **plain)
 
     def initial_value(self, f: YamlFile, name: str, node):
         if not isinstance(node, yaml.ScalarNode):

@@ -242,6 +242,12 @@ def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
     return compared, other
 
 
+def compared(expr: Expr, numeric: set) -> tuple[dict, set]:
+    """(number variable -> the constants ``expr`` compares it with, variables it
+    uses any other way): what explore's suggestion of an abstraction reads."""
+    return _uses(expr, numeric)
+
+
 def _delta(name: str, expr: Expr) -> float | None:
     """c when the effect is ``name + c``, ``name - c`` or ``c + name``; else None."""
     tree = expr.tree

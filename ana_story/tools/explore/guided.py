@@ -1,56 +1,117 @@
 """After a search the bound cut: random playthroughs aimed at what it did not cover.
 
 A cut search proves nothing about the States it left out. These runs go on from
-where proof stopped with evidence: at each step a run takes a choice no State
-explored and no earlier run took, if one is offered, else a random one; what
-they reach that the search did not (scenes, endings, choices) is reported apart
-from what is proven. Seeded, so the same story and seed give the same runs.
+where proof stopped with evidence. At each step a run takes a choice no State
+explored and no earlier run took, if one is offered; else, most of the time, the
+choice that leads nearest (in the scene graph) to a scene not reached yet, and
+otherwise a random one. What they reach that the search did not (scenes, endings,
+choices) is reported apart from what is proven; a run that gets stuck (no choice
+and no ending) or hits an error is a real finding, with the seed and the numbers
+that replay it. Seeded, so the same story and seed give the same runs.
 """
 from __future__ import annotations
 
 import random as _random
+from collections import deque
 
 from ... import engine
 from ...errors import AnaStoryError
 from ...model import Story
+from ..analysis import scene_graph
 from .report import Report
 
 RUNS = 200
 MAX_TURNS = 500
+AIM = 0.8  # how often a run takes the way nearest to what is not covered
+KEEP = 5  # stuck runs and errors kept, each with its replay
+
+
+class _Aim:
+    """Distance (in choices, the scene graph) from each scene to the nearest scene
+    not reached yet; worked out again when one is reached."""
+
+    def __init__(self, story: Story, seen: set[str]):
+        self.back: dict[str, list[str]] = {s: [] for s in story.scenes}
+        for a, targets in scene_graph(story).items():
+            for b in targets:
+                self.back.setdefault(b, []).append(a)
+        self.seen = seen
+        self.dist: dict[str, int] = {}
+        self.update()
+
+    def update(self) -> None:
+        todo = deque(s for s in self.back if s not in self.seen)
+        self.dist = dict.fromkeys(todo, 0)
+        while todo:
+            s = todo.popleft()
+            for a in self.back.get(s, ()):
+                if a not in self.dist:
+                    self.dist[a] = self.dist[s] + 1
+                    todo.append(a)
+
+    def far(self, story: Story, scene: str, index: int) -> int:
+        targets = story.scenes[scene].choices[index].goto.targets
+        return min((self.dist.get(t, 10 ** 6) for t in targets), default=10 ** 6)
 
 
 def guided_runs(story: Story, report: Report, seed: int = 0, runs: int = RUNS) -> dict:
-    """Play ``runs`` playthroughs aimed at the choices the report never took;
-    what they reached that the search had not."""
+    """Play ``runs`` playthroughs aimed at what the report never covered; what they
+    reached that the search had not, and the runs that got stuck or failed."""
     rng = _random.Random(seed)
     taken = {k for k, n in report.choice_hits.items() if n}
     seen = {s for s, n in report.scene_hits.items() if n}
-    new_scenes: list[str] = []
-    new_choices: list[str] = []
+    aim = _Aim(story, seen)
+    out: dict = {"runs": runs, "scenes": [], "choices": [], "stuck": [], "errors": []}
     for _ in range(runs):
-        try:
-            _run(story, rng, taken, seen, new_scenes, new_choices)
-        except AnaStoryError:  # the search reports errors; these runs only cover
-            continue
+        _run(story, rng, taken, aim, out)
     endings = {s.id for s in story.endings}
-    return {"runs": runs, "scenes": new_scenes, "choices": new_choices,
-            "endings": [s for s in new_scenes if s in endings]}
+    out["endings"] = [s for s in out["scenes"] if s in endings]
+    return out
 
 
-def _run(story: Story, rng: _random.Random, taken: set, seen: set, new_scenes: list,
-         new_choices: list) -> None:
-    """One playthrough: a choice not taken yet whenever one is offered."""
+def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) -> None:
+    """One playthrough: a choice not taken yet whenever one is offered, else the
+    way nearest to a scene not reached (mostly)."""
     state = engine.new_state(story, rng.getrandbits(32))
-    for _ in range(MAX_TURNS):
-        p = engine.present(story, state)
-        if p.ended or not p.available:
-            return
-        fresh = [v for v in p.available if v.key not in taken]
-        view = rng.choice(fresh or p.available)
-        if view.key not in taken:
-            taken.add(view.key)
-            new_choices.append(view.key)
-        state = engine.choose(story, state, view.index)
-        if state.scene not in seen:
-            seen.add(state.scene)
-            new_scenes.append(state.scene)
+    numbers: list[int] = []
+    try:
+        for _ in range(MAX_TURNS):
+            p = engine.present(story, state)
+            if p.ended:
+                return
+            if not p.available:  # one entry per scene, counting the runs stuck there
+                same = [x for x in out["stuck"] if x["scene"] == state.scene]
+                if same:
+                    same[0]["runs"] += 1
+                elif len(out["stuck"]) < KEEP:
+                    out["stuck"].append({"scene": state.scene, "seed": state.seed,
+                                         "numbers": numbers, "runs": 1})
+                return
+            number = _pick(story, rng, p.available, state.scene, taken, aim)
+            view = p.available[number]
+            numbers = [*numbers, number + 1]
+            if view.key not in taken:
+                taken.add(view.key)
+                out["choices"].append(view.key)
+            state = engine.choose(story, state, view.index)
+            if state.scene not in aim.seen:
+                aim.seen.add(state.scene)
+                out["scenes"].append(state.scene)
+                aim.update()
+    except AnaStoryError as e:  # a real error past the bound, with its replay
+        if len(out["errors"]) < KEEP:
+            out["errors"].append({"scene": state.scene, "seed": state.seed,
+                                  "numbers": numbers, "message": str(e)})
+
+
+def _pick(story: Story, rng: _random.Random, available, scene: str, taken: set,
+          aim: _Aim) -> int:
+    """The place, among ``available``, of the choice a run takes."""
+    fresh = [i for i, v in enumerate(available) if v.key not in taken]
+    if fresh:
+        return rng.choice(fresh)
+    if rng.random() < AIM:
+        near = [aim.far(story, scene, v.index) for v in available]
+        best = min(near)
+        return rng.choice([i for i, d in enumerate(near) if d == best])
+    return rng.randrange(len(available))

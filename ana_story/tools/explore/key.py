@@ -14,6 +14,7 @@ exactly in every scene (analysis.entry_reads).
 """
 from __future__ import annotations
 
+import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Set
@@ -42,6 +43,23 @@ class _Cells(dict):
         cell = 2 * i + (1 if i < len(self.points) and self.points[i] == x else 0)
         self[x] = cell
         return cell
+
+
+class _Clamp(dict):
+    """value -> its number in its variable's table, every value below ``low`` read
+    as one (-inf) and every value above ``high`` as another (inf): the abstraction
+    the story declares with ``exact: [low, high]`` (Variable.exact)."""
+
+    __slots__ = ("high", "low", "table")
+
+    def __init__(self, table: dict, ends: tuple):
+        super().__init__()
+        self.table, (self.low, self.high) = table, ends
+
+    def __missing__(self, x):
+        y = -math.inf if x < self.low else math.inf if x > self.high else x
+        self[x] = n = self.table[y]
+        return n
 
 
 Numbering = Callable[[str, object], int]  # (variable, value) -> its number
@@ -126,13 +144,16 @@ class Keyer:
         self.per_scene: dict[str, tuple] = {}
         self.layout: list[tuple] = []  # scene number -> (exact, tallied, counted)
         risky = fallible_live(story)  # soundness.py: values a failure may hinge on
+        declared = {n: v.exact for n, v in story.variables.items() if v.exact}
+        self.abstracted: set[str] = set()  # declared 'exact:' some scene's key applies
         for number, (sid, (names, counted, once)) in enumerate(live_sets(story).items()):
             exact, tallied = _split(names, bounds[sid], risky[sid])
             cells = tuple(_Cells(bounds[sid][n] or ()) for n in tallied)  # never None here
+            self.abstracted |= declared.keys() & set(exact)
             every = tuple(sorted(set(counted) | counted_too))
             bits = {k: 1 << i for i, k in enumerate(sorted(once))}
             self.layout.append((exact, tallied, every, (len(bits) + 7) // 8))
-            tables = tuple(self.tables.setdefault(n, _Table(n, numbering)) for n in exact) + cells
+            tables = tuple(self.table(n, numbering, declared) for n in exact) + cells
             self.per_scene[sid] = (number, getter(exact + tallied), tables, every,
                                    tuple(_Cap(caps[c]) for c in every), bits,
                                    (len(bits) + 7) // 8)
@@ -143,6 +164,11 @@ class Keyer:
         self.timed = story.timed
         # (let, stack, turns_since values) -> its number, alike in every process (--jobs)
         self.frames = _Table("(frames)", numbering)  # not a variable name
+
+    def table(self, name: str, numbering: Numbering | None, declared: dict) -> dict:
+        """The numbering of ``name``'s values; clamped to its declared 'exact:'."""
+        table = self.tables.setdefault(name, _Table(name, numbering))
+        return _Clamp(table, declared[name]) if name in declared else table
 
     def __call__(self, s: State) -> bytes:
         k = self.of(s.scene, s.variables, s.visits, None, s.once, s.taken)

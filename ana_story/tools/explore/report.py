@@ -62,6 +62,8 @@ class Report:
     widest: list = field(default_factory=list)  # when cut: what kept growing
     projection: dict | None = None  # projection.py: the size of the space, projected
     guided: dict | None = None  # guided.py: what runs after a cut search reached beyond it
+    abstraction: list = field(default_factory=list)  # the 'exact:' declarations applied
+    suggestions: list = field(default_factory=list)  # abstraction.py: what to declare
     sampled: list = field(default_factory=list)  # 'let:' draws tried at some outcomes only
 
     @property
@@ -79,7 +81,9 @@ class Report:
 
     @property
     def clean(self) -> bool:
+        past = self.guided or {}  # a guided run past the bound that got stuck or failed
         return not (self.unreached_scenes or self.softlocks or self.errors or self.growth
+                    or past.get("stuck") or past.get("errors")
                     or (self.strict and self.complete and self.unreached_choices))
 
     def exit_code(self) -> int:
@@ -131,7 +135,9 @@ class Report:
             data.update(runs=self.runs, max_turns=self.max_turns, long_runs=self.long_runs,
                         long=[finding_json(f) for f in self.long])
         extra = {"growing": self.widest or None, "projection": self.projection,
-                 "guided": self.guided, "sampled": self.sampled or None}  # when there
+                 "guided": self.guided, "sampled": self.sampled or None,
+                 "abstraction": self.abstraction or None,
+                 "suggestions": self.suggestions or None}  # when there
         data.update((k, v) for k, v in extra.items() if v is not None)
         return data
 

@@ -60,6 +60,7 @@ from ..dice import (
     sampled_lets,
     starts,
 )
+from .abstraction import declared, endless, suggest
 from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
@@ -93,12 +94,17 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         search = Search(story, max_states, seed, strict)
     if projection is not None:
         search.projection = projection
+    unbounded = endless(story, search.key)
+    search.projection.begin(unbounded)  # said before the search
     explored = search.run(progress)
     report, tree = search.report, search.tree
-    report.projection = search.projection.to_json()
     report.states = len(search.ids)
+    search.projection.found(report.states + (1 if report.cut else 0))
+    report.projection = search.projection.to_json()
+    report.abstraction = declared(story, search.key)  # what the proof holds under
     if not report.complete:
         report.widest = search.widest()
+        report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
         report.guided = guided_runs(story, report, seed)  # evidence past the proof
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)

@@ -79,26 +79,99 @@ def _heading(r: Report) -> list[str]:
     rate = r.states / r.seconds if r.seconds > 0 else 0
     out = [f"{story.title}: {_plural(r.states, 'State')} explored in "
            f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}"]
+    out += [f"  Under the abstraction declared for '{a['variable']}' ({a['where']}): "
+            f"exact: [{_num(a['exact'][0])}, {_num(a['exact'][1])}], every value below "
+            f"{_num(a['exact'][0])} counts as one, every value above {_num(a['exact'][1])} "
+            "as one" for a in r.abstraction]
     if not r.complete:
         grow = ", ".join(f"{g['what']} took {g['values']:,} values" for g in r.widest)
         out.append(f"  INCOMPLETE: stopped at --max-states {r.states:,}; "
-                   f"{_plural(r.cut, 'more State')} found but not explored"
-                   + (f" ({grow})" if grow else "")
-                   + ". What follows covers only the States explored.")
+                   f"{_plural(r.cut, 'way')} on led past it to States not explored"
+                   + (f" ({grow})" if grow else "") + ".")
+    out += _projection_lines(r)
+    if not r.complete:
+        out += _suggestion_lines(r)
+        out += _proven_lines(r)
+    return out
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x)
+
+
+def _projection_lines(r: Report) -> list[str]:
+    """The size of the space: the floor found, the range projected, and its basis."""
     p = r.projection
-    if p is not None and (p["over_bound"] or not r.complete):
-        out.append(f"  Projected size of the space: about {p['states']:,} States"
-                   + (f", over the bound (--max-states) since {p['over_bound_at']:,} States"
-                      if p["over_bound"] else "")
-                   + " (projection.py: from the repeats among each level's ways on)")
+    if p is None or not (p["over_bound"] or not r.complete):
+        return []
+    floor = f"at least {p['known']:,} States (found)"
+    if p.get("endless"):
+        names = ", ".join(f"'{n}'" for n in p["endless"])
+        one = len(p["endless"]) == 1
+        return [f"  Size of the space: {floor}, and maybe no end: {names} "
+                f"{'is' if one else 'are'} told apart by value and a loop can move "
+                f"{'it' if one else 'them'} without bound (said before the search began)"]
+    over = (f"; over the bound (--max-states) since {p['over_bound_at']:,} States were known"
+            if p["over_bound"] and p["over_bound_at"] is not None else "")
+    return [f"  Size of the space: {floor}; projected about {p['states']:,}, a guess from the "
+            "repeats among each level's ways on, which runs low (0.15x to 0.9x of the final "
+            f"count on the stories measured: docs/performance.md){over}"]
+
+
+def _suggestion_lines(r: Report, detail: int = 3) -> list[str]:
+    """Which variables blow the space up, and the abstraction to declare for each:
+    the first ``detail`` in full, the rest on one line (--format json has them all)."""
+    out = []
+    for s in r.suggestions[:detail]:
+        took = f" took {s['values']:,} values" if s["values"] else " has no bound"
+        out.append(f"  Blow-up: variable '{s['variable']}'{took}: {s['why']}.")
+        if "yaml" in s:
+            out.append(f"    Declare in story.yaml ({s['where']}), and explore tells only "
+                       f"{_num(s['exact'][0])} to {_num(s['exact'][1])} apart; its proof then "
+                       "holds under that abstraction:")
+            out += ["      " + line for line in s["yaml"].splitlines()]
+    rest = r.suggestions[detail:]
+    if rest:
+        fits = [f"{s['variable']} (exact: [{_num(s['exact'][0])}, {_num(s['exact'][1])}])"
+                if "exact" in s else f"{s['variable']} (cap it)" for s in rest]
+        out.append(f"  Blow-up, also: {', '.join(fits[:12])}"
+                   + (f" and {len(fits) - 12} more" if len(fits) > 12 else "")
+                   + " (--format json says why for each)")
+    return out
+
+
+def _proven_lines(r: Report) -> list[str]:
+    """What the States explored prove, then what the guided runs found past them."""
+    story = r.story
+    choices = sum(len(sc.choices) for sc in story.scenes.values())
+    endings = len(story.endings)
+    out = [f"  Proven so far, over the {_plural(r.states, 'State')} explored: "
+           f"{endings - len(r.unreached_endings)}/{endings} endings reached, "
+           f"{len(story.scenes) - len(r.unreached_scenes)}/{len(story.scenes)} scenes, "
+           f"{choices - len(r.unreached_choices)}/{choices} choices "
+           "(each with a real path below); no soft-lock or error is ruled out"]
     g = r.guided
     if g is not None:
-        out.append(f"  {g['runs']} guided random runs after the cut, aimed at what the search "
-                   f"did not cover, reached {_plural(len(g['scenes']), 'more scene')}, "
+        out.append(f"  Past the bound, {g['runs']} guided random runs aimed at what is not "
+                   f"covered reached {_plural(len(g['scenes']), 'more scene')}, "
                    f"{_plural(len(g['endings']), 'more ending')} and "
                    f"{_plural(len(g['choices']), 'more choice')} (evidence, not proof)"
                    + (": " + ", ".join(g["scenes"][:8]) if g["scenes"] else ""))
+        root = r.story.root
+        for run in g.get("stuck", []):
+            out.append(f"  {_plural(run['runs'], 'guided run')} got STUCK in {run['scene']}"
+                       f"{_where(story, run['scene'])} (no choice, no ending); the first: "
+                       f"{_replay(root, run)}")
+        for run in g.get("errors", []):
+            out.append(f"  A guided run hit an ERROR in {run['scene']}: {run['message']}; "
+                       f"{_replay(root, run)}")
     return out
+
+
+def _replay(root: str, run: dict) -> str:
+    play = command("play", root, f"--seed {run['seed']}")
+    return f"{play}, then type {' '.join(map(str, run['numbers']))}" if run["numbers"] \
+        else play
 
 
 def _scene_lines(r: Report, limit: int) -> list[str]:
@@ -217,6 +290,13 @@ def _verdict(r: Report, dead: list) -> str:
         note = f" {_plural(len(dead), 'choice')} no run took (see above)." if dead else ""
         return "Random runs found no soft-lock, error or endless run." + note
     if code == 3:
-        return "NOT PROVEN: raise --max-states to finish the search." + note
-    return ("OK: every scene and ending is reachable, no player can get stuck, and no "
+        also = ", or declare the exact: suggested above" if any(
+            "yaml" in x for x in r.suggestions) else ""
+        return f"NOT PROVEN: raise --max-states to finish the search{also}." + note
+    under = ""
+    if r.abstraction:
+        under = (" under the abstraction declared for "
+                 + ", ".join(f"'{a['variable']}'" for a in r.abstraction)
+                 + " (values outside 'exact:' counted as one)")
+    return (f"OK{under}: every scene and ending is reachable, no player can get stuck, and no "
             "play can fail." + note)
