@@ -17,6 +17,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Set
+from itertools import repeat
 from operator import itemgetter
 
 from ...expressions.language import TURNS_CAP
@@ -44,6 +45,7 @@ class _Cells(dict):
         return cell
 
 
+_item = dict.__getitem__  # as t[x], with a table's __missing__, in C over map()
 Numbering = Callable[[str, object], int]  # (variable, value) -> its number
 
 
@@ -135,7 +137,7 @@ class Keyer:
             tables = tuple(self.tables.setdefault(n, _Table(n, numbering)) for n in exact) + cells
             self.per_scene[sid] = (number, getter(exact + tallied), tables, every,
                                    tuple(_Cap(caps[c]) for c in every), bits,
-                                   (len(bits) + 7) // 8)
+                                   (len(bits) + 7) // 8, {c: i for i, c in enumerate(every)})
         caps_taken = sorted(taken_caps(story).items())  # capped like visits
         self.taken = tuple(k for k, _ in caps_taken)
         self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
@@ -165,13 +167,16 @@ class Keyer:
         """The key of the State at ``scene`` with variables ``v``, visit counts
         ``visits`` (plus one for ``plus``: the scene just entered, not yet counted),
         once-only choices ``once`` taken and choices counted ``taken`` times."""
-        number, read, tables, counted, caps, bits, width = self.per_scene[scene]
+        number, read, tables, counted, caps, bits, width, at = self.per_scene[scene]
         codes = [number]
-        if tables:
-            codes += [t[x] for t, x in zip(tables, read(v), strict=True)]
+        if tables:  # each value's number (a table's __missing__ numbers a new one)
+            codes += map(_item, tables, read(v))
         if counted:
-            codes += [cap[visits.get(sc, 0) + (sc == plus)]
-                      for sc, cap in zip(counted, caps, strict=True)]
+            n = len(codes)
+            codes += map(_item, caps, map(visits.get, counted, repeat(0)))
+            i = at.get(plus) if plus is not None else None
+            if i is not None:  # the scene just entered counts one more
+                codes[n + i] = caps[i][visits.get(plus, 0) + 1]
         if width:
             mask = 0
             for k in once:

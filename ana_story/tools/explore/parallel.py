@@ -82,7 +82,8 @@ class ParallelSearch:
         self.story, self.max_states, self.jobs = story, max_states, jobs
         worker = Worker(story, max_states, seed, strict, self.key)
         local = Worker(story, max_states, seed, strict, self.key)  # its own report
-        self.report, self.tree, start = worker.report, worker.tree, worker.queue[0]
+        self.report, self.tree = worker.report, worker.tree
+        start = worker.pack.unpack(worker.queue[0])
         self.good = bytearray()
         start_key = self.key(start)
         local.stash = [(start, start, start_key)]

@@ -67,6 +67,7 @@ from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, build, covers, other_targets
+from .store import Packer, Visited
 from .tree import Tree
 
 if TYPE_CHECKING:
@@ -147,17 +148,19 @@ class Search:
         # one start State per outcome of the start scene's 'let:' draws (the seed's first)
         begins, err = starts(story, seed)
         start = begins[0]
-        self.ids = {self.key(start): 0}
+        self.ids = Visited()  # key -> State number (store.py)
+        self.ids.number(self.key(start))
+        self.pack = Packer(story)  # queued States in a small form (store.py)
         self.tree = Tree(story, start.scene)
         self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
         self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
         self.report = Report(story, "exhaustive", seed, strict=strict)
         self.report.scene_hits[start.scene] = 1
-        self.queue = deque([start])
+        self.queue = deque([self.pack.state(start)])
         self.drawing = drawing_scenes(story)
         self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
         self.report.sampled = sampled_lets(story)
-        self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+        self.told: set = set()  # (scene, choice; message) of errors only some draws give
         self.projection = Projection(max_states)  # the size of the space, from the levels
         self._begin(begins, err)
 
@@ -171,11 +174,11 @@ class Search:
             k = self.key(other)
             if k in self.ids:
                 continue
-            self.ids[k] = len(self.ids)
+            self.ids.number(k)
             tree.root(other.scene)
             tree.lets[len(self.ids) - 1] = other.let
             self.report.scene_hits[other.scene] += 1
-            self.queue.append(other)
+            self.queue.append(self.pack.state(other))
         if err is not None:
             self.report.errors.append(Finding(self.story.start, [], {}, message=_DICE + str(err)))
 
@@ -183,9 +186,10 @@ class Search:
         """Explore the queue to its end; how many States were explored."""
         queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
                                            self.good, self.visit)
+        unpack = self.pack.unpack
         explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
         while queue:
-            state = queue.popleft()
+            state = unpack(queue.popleft())
             sid = explored
             explored += 1
             if progress is not None and explored % 2000 == 0:
@@ -197,6 +201,7 @@ class Search:
                 self.projection.level(len(succ) - ways, len(self.ids) - level_end,
                                       len(self.ids))
                 level_end, ways = len(self.ids), len(succ)
+                self.pack.level()
         return explored
 
     def visit(self, sid: int, state: State) -> None:
@@ -303,24 +308,27 @@ class Search:
         """Record the ways on from State ``sid``; queue each State not met before
         (a Move is built into a State only then)."""
         ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
-        hits, framed = report.scene_hits, keyer.framed
+        hits, framed, find, pack = report.scene_hits, keyer.framed, ids.find, self.pack
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
-            nid = ids.get(k)
-            if nid is None:
+            nid = find(k)
+            if nid < 0:
                 if len(ids) >= self.max_states:
                     report.cut += 1
                     report.complete = False
                     self.good[sid] = 1
                     continue
-                nxt = fresh(state, nxt)
-                nid = len(ids)
-                ids[k] = nid
-                tree.add(sid, key, number, nxt.scene)
-                if framed and self.draws(nxt):
-                    tree.lets[nid] = nxt.let  # the draws its path replays
-                hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
-                self.queue.append(nxt)
+                nid = ids.add(nid, k)
+                if type(nxt) is tuple:  # step.py's Move
+                    scene = nxt[0]
+                    self.queue.append(pack.move(state, nxt))
+                else:
+                    scene = nxt.scene
+                    self.queue.append(pack.state(nxt))
+                    if framed and self.draws(nxt):
+                        tree.lets[nid] = nxt.let  # the draws its path replays
+                tree.add(sid, key, number, scene)
+                hits[scene] = hits.get(scene, 0) + 1
             tree.succ.append(nid)
             tree.via.append(code)
 
@@ -330,7 +338,7 @@ class Search:
         return isinstance(nxt, State) and bool(nxt.let) and nxt.scene in self.let_drawing
 
     def widest(self) -> list[dict]:
-        """When the bound cut the search: which parts of the State took the most values."""
+        """When the bound cut: which parts of the State took the most values."""
         return growing(self.ids, self.key)
 
     def random_outcomes(self, sid: int, before: State, number: int, choice: Choice,

@@ -1,0 +1,178 @@
+"""How the search keeps millions of States in little memory.
+
+- ``Visited``: the key of every State met (key.py's bytes, kept whole: two States
+  share a number only when their keys are equal, never by a digest) in one
+  bytearray, found by an open-addressing table of State numbers. About 20 bytes
+  a State besides the key's own bytes, where a dict of bytes objects takes some
+  130 (the key object, its entry, the number's int object).
+- ``Packer``: a State waiting in the queue as a small tuple, its variables as a
+  tuple of values in the story's order (a dict of 50 variables takes 1.6 KB, the
+  tuple 0.4 KB) and its visit counts shared with every State of the level made
+  by the same step from the same counts; rebuilt into the very State when taken.
+- ``Scenes``: the scene of each State as a 2-byte number, not an 8-byte reference.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from typing import Union
+
+from ...model import Story
+from ...state import DICE, NONE, State
+
+_LOW = 0xFFFFFFFF  # the part of a key's hash kept per State (32 bits)
+
+
+class Visited:
+    """bytes key -> State number (0, 1, 2, ... in the order added); ``find`` then
+    ``add`` at the place it gives, so a new key is hashed and probed once."""
+
+    __slots__ = ("data", "ends", "hashes", "slots", "mask")
+
+    def __init__(self, size: int = 1 << 12) -> None:
+        self.data = bytearray()  # every key, one after another
+        self.ends = array("I", [0])  # key n is data[ends[n]:ends[n + 1]]
+        self.hashes = array("I")  # key n's hash, its low 32 bits
+        self.slots = array("i", [-1]) * size  # State number, or -1: empty
+        self.mask = size - 1
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, ends = self.data, self.ends
+        for n in range(len(self.hashes)):
+            yield bytes(data[ends[n]:ends[n + 1]])
+
+    def find(self, k: bytes) -> int:
+        """The number of key ``k``; if it was never added, ~(its place) (negative)."""
+        h = hash(k) & _LOW
+        mask, slots, hashes, ends, data = self.mask, self.slots, self.hashes, self.ends, self.data
+        i = h & mask
+        while True:
+            n = slots[i]
+            if n < 0:
+                return ~i
+            if hashes[n] == h and data[ends[n]:ends[n + 1]] == k:
+                return n
+            i = (i + 1) & mask
+
+    def add(self, place: int, k: bytes) -> int:
+        """Add key ``k`` at ``place`` (``find``'s negative answer); its number."""
+        n = len(self.hashes)
+        self.slots[~place] = n
+        self.hashes.append(hash(k) & _LOW)
+        self.data += k
+        self.ends.append(len(self.data))
+        if self.ends.typecode == "I" and len(self.data) > 0x7FFFFFFF:  # past 2 GB of keys
+            self.ends = array("q", self.ends)
+        if 2 * (n + 1) > len(self.slots):  # at most half full: probes stay short
+            self._grow()
+        return n
+
+    def number(self, k: bytes) -> int:
+        """The number of key ``k``, added if new."""
+        n = self.find(k)
+        return n if n >= 0 else self.add(n, k)
+
+    def get(self, k: bytes) -> int | None:
+        n = self.find(k)
+        return n if n >= 0 else None
+
+    def __contains__(self, k: object) -> bool:
+        return isinstance(k, bytes) and self.find(k) >= 0
+
+    def _grow(self) -> None:
+        size = 2 * len(self.slots)
+        slots = array("i", [-1]) * size
+        mask = size - 1
+        for n, h in enumerate(self.hashes):
+            i = h & mask
+            while slots[i] >= 0:
+                i = (i + 1) & mask
+            slots[i] = n
+        self.slots, self.mask = slots, mask
+
+
+# A queued State: (scene, values, visits, once, turn, seed, taken, began, dice), or a
+# State itself when it has 'let:' values, calls waiting or scenes entered (rare).
+Packed = Union[tuple, State]
+
+
+class Packer:
+    """States to and from the queue's small form (see the module docstring)."""
+
+    def __init__(self, story: Story) -> None:
+        self.names = tuple(story.variables)
+        self.shared: dict[tuple[int, str], tuple[dict, dict]] = {}  # this level's counts
+
+    def level(self) -> None:
+        """A level of the search begins: the visit counts shared so far are let go
+        (the States queued keep theirs)."""
+        self.shared = {}
+
+    def move(self, state: State, move: tuple) -> Packed:
+        """The State a step.py Move from ``state`` makes (step.build), packed."""
+        target, v, once, plus, taken = move
+        visits = state.visits
+        turn = state.turn + 1
+        if plus is None:  # a stay: its visit and dice go on
+            return (target, tuple(v.values()), visits, once, turn, state.seed, taken,
+                    state.began, state.dice) if len(v) == len(self.names) else \
+                self._whole(state, move)
+        if len(v) != len(self.names):
+            return self._whole(state, move)
+        got = self.shared.get((id(visits), plus))
+        if got is None:
+            after = dict(visits)
+            after[plus] = after.get(plus, 0) + 1
+            self.shared[id(visits), plus] = (visits, after)  # holding visits keeps its id
+        else:
+            after = got[1]
+        return (target, tuple(v.values()), after, once, turn, state.seed, taken, turn, DICE)
+
+    def _whole(self, state: State, move: tuple) -> State:
+        from .step import build
+        return build(state, move)
+
+    def state(self, s: State) -> Packed:
+        """A State the engine built, packed without its path and reply (the search
+        keeps paths as parent links)."""
+        if s.let or s.stack or s.entered or len(s.variables) != len(self.names):
+            return State(s.scene, s.variables, s.visits, s.once, (), s.turn, s.seed,
+                         s.taken, "", s.let, s.began, s.stack, s.entered, s.dice)
+        return (s.scene, tuple(s.variables.values()), s.visits, s.once, s.turn, s.seed,
+                s.taken, s.began, s.dice)
+
+    def unpack(self, p: Packed) -> State:
+        if type(p) is not tuple:
+            return p  # type: ignore[return-value]
+        scene, values, visits, once, turn, seed, taken, began, dice = p
+        return State(scene, dict(zip(self.names, values)), visits, once, (), turn, seed,
+                     taken, "", NONE, began, (), NONE, dice)
+
+
+class Scenes:
+    """The scene of each State by number: scene ids as 2-byte numbers (4 bytes past
+    65,535 scenes), read back as the ids."""
+
+    __slots__ = ("ids", "no", "at")
+
+    def __init__(self, ids: list[str], first: str) -> None:
+        self.ids = ids
+        self.no = {s: i for i, s in enumerate(ids)}
+        self.at = array("H" if len(ids) < 1 << 16 else "I", [self.no[first]])
+
+    def append(self, scene: str) -> None:
+        self.at.append(self.no[scene])
+
+    def __getitem__(self, n: int) -> str:
+        return self.ids[self.at[n]]
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def __iter__(self) -> Iterator[str]:
+        ids = self.ids
+        return (ids[i] for i in self.at)
+
