@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
-from .flowpoints import propagate
+from .flowpoints import propagate, ways_back
 from .visitcaps import counted_scene, parents_of, visit_cap_of
-
 
 
 def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
@@ -280,9 +279,7 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
             cx[sid] |= complex_
             for k, vals in points.items():
                 pts[sid].setdefault(k, set()).update(vals)
-    ways = [(sid, t, delta, killed) for sid, rows in local.items()
-            for targets, delta, killed, _, _ in rows for t in targets]
-    unstable = propagate(ways, pts, cx, numeric)
+    unstable = propagate(ways_back(local), pts, cx, numeric)
     return {sid: {k: None if k in cx[sid] or k in unstable
                   else tuple(sorted(pts[sid].get(k, ()))) for k in numeric}
             for sid in story.scenes}

@@ -23,6 +23,12 @@ MAX_POINTS = 200  # thresholds kept per variable and scene before it is left exa
 Edge = tuple[str, str, dict, set]
 
 
+def ways_back(local: dict[str, list[tuple]]) -> list[Edge]:
+    """Each (scene, target, steps, set afresh) of analysis's choice rows."""
+    return [(sid, t, delta, killed) for sid, rows in local.items()
+            for targets, delta, killed, _, _ in rows for t in targets]
+
+
 def propagate(edges: list[Edge], pts: dict[str, dict[str, set]], cx: dict[str, set],
               numeric: set[str]) -> set[str]:
     """Close ``cx`` (the variables used any other way) and ``pts`` (per scene, per
@@ -107,9 +113,9 @@ def _pumped(k: str, ways: list[Edge], sets: dict[str, set]) -> bool:
                 live.add(sid)
                 todo.append(sid)
     for part in _components(live, fwd):
-        if len(part) > 1 or any(t == s for s in part for t, _ in fwd.get(s, ())):
-            if not _consistent(part, fwd):
-                return True
+        looped = len(part) > 1 or any(t == s for s in part for t, _ in fwd.get(s, ()))
+        if looped and not _consistent(part, fwd):
+            return True
     return False
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from itertools import repeat
 from operator import itemgetter
 
@@ -209,7 +209,7 @@ class Keyer:
         return out
 
 
-def growing(ids: dict, key: Keyer) -> list[dict]:
+def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
     values: dict[str, set] = {}
     for k in ids:

@@ -43,7 +43,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ... import engine
 from ...engine import ChoiceView
@@ -66,9 +66,10 @@ from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, build, covers, other_targets
+from .step import Move, Stepper, covers, other_targets
 from .store import Packer, Visited
 from .tree import Tree
+from .ways import Ways
 
 if TYPE_CHECKING:
     from .parallel import ParallelSearch
@@ -132,7 +133,7 @@ class _View:
 _DICE = "with some draws of the dice: "
 
 
-class Search:
+class Search(Ways):
     """One breadth-first search: the States met (by key), the tree of the
     explored ones, the queue, and the report being filled."""
 
@@ -201,7 +202,6 @@ class Search:
                 self.projection.level(len(succ) - ways, len(self.ids) - level_end,
                                       len(self.ids))
                 level_end, ways = len(self.ids), len(succ)
-                self.pack.level()
         return explored
 
     def visit(self, sid: int, state: State) -> None:
@@ -237,23 +237,6 @@ class Search:
             nexts = afters if not choice.goto.random else \
                 self.random_outcomes(sid, state, number, choice, afters)
             self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
-
-    def take_all(self, sid: int, state: State, available: Sequence) -> None:
-        """Follow each available choice of a State in a scene that draws nothing."""
-        after, link, codes = self.step.after, self.link, self.codes
-        choice_hits = self.report.choice_hits
-        for number, c in enumerate(available, 1):
-            try:
-                nxt = after(state, c)
-            except AnaStoryError as e:
-                self.report.errors.append(self.finding(
-                    sid, state, f"choice {number} ({c.key}): {e}", c.index))
-                self.good[sid] = 1
-                continue
-            choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
-            nexts = [nxt] if not c.goto.random or not isinstance(nxt, State) else \
-                self.random_outcomes(sid, state, number, c, [nxt])
-            link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
     def show(self, sid: int, state: State, dicey: bool
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
@@ -302,35 +285,6 @@ class Search:
                 self.report.errors.append(self.finding(
                     sid, state, f"choice {number} ({view.key}): {_DICE}{err}", view.index))
         return afters
-
-    def link(self, sid: int, state: State, key: str, number: int, code: int,
-             nexts: list) -> None:
-        """Record the ways on from State ``sid``; queue each State not met before
-        (a Move is built into a State only then)."""
-        ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
-        hits, framed, find, pack = report.scene_hits, keyer.framed, ids.find, self.pack
-        for nxt in nexts:
-            k = key_of(keyer, state, nxt)
-            nid = find(k)
-            if nid < 0:
-                if len(ids) >= self.max_states:
-                    report.cut += 1
-                    report.complete = False
-                    self.good[sid] = 1
-                    continue
-                nid = ids.add(nid, k)
-                if type(nxt) is tuple:  # step.py's Move
-                    scene = nxt[0]
-                    self.queue.append(pack.move(state, nxt))
-                else:
-                    scene = nxt.scene
-                    self.queue.append(pack.state(nxt))
-                    if framed and self.draws(nxt):
-                        tree.lets[nid] = nxt.let  # the draws its path replays
-                tree.add(sid, key, number, scene)
-                hits[scene] = hits.get(scene, 0) + 1
-            tree.succ.append(nid)
-            tree.via.append(code)
 
     def draws(self, nxt: State | Move) -> bool:
         """Whether a new State's path must replay the 'let:' draws it was entered
@@ -383,20 +337,3 @@ class Search:
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
                        message=message, fails=fails, start=self.tree.start(sid))
-
-
-def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
-    """The key of ``nxt``, a State or a Move from ``state`` (shared with parallel.py)."""
-    if type(nxt) is tuple:  # step.py's Move: the key without building the State
-        return keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
-    k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
-    return k + keyer.frame(nxt) if keyer.framed else k
-
-
-def fresh(state: State, nxt: Any) -> State:
-    """The State to queue for ``nxt`` (a State or a Move from ``state``), without
-    a path: the search keeps paths as parent links."""
-    if type(nxt) is tuple:
-        return build(state, nxt)
-    return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                 nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)

@@ -7,19 +7,20 @@
   130 (the key object, its entry, the number's int object).
 - ``Packer``: a State waiting in the queue as a small tuple, its variables as a
   tuple of values in the story's order (a dict of 50 variables takes 1.6 KB, the
-  tuple 0.4 KB) and its visit counts shared with every State of the level made
-  by the same step from the same counts; rebuilt into the very State when taken.
+  tuple 0.4 KB) and its visit counts as the counts of the State it was found
+  from (one dict for all the States found from one) and the scene it adds a
+  visit to; rebuilt into the very State when taken.
 - ``Scenes``: the scene of each State as a 2-byte number, not an 8-byte reference.
 """
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
-from typing import Union
 
 from ...model import Story
 from ...state import DICE, NONE, State
 
+SHARED = 1024  # visit counts Packer.unpack remembers, to share them
 _LOW = 0xFFFFFFFF  # the part of a key's hash kept per State (32 bits)
 
 
@@ -94,9 +95,11 @@ class Visited:
         self.slots, self.mask = slots, mask
 
 
-# A queued State: (scene, values, visits, once, turn, seed, taken, began, dice), or a
-# State itself when it has 'let:' values, calls waiting or scenes entered (rare).
-Packed = Union[tuple, State]
+# A queued State: (scene, values, visits, plus, once, turn, seed, taken, began, dice),
+# its visit counts those of the State it was found from, plus one for the scene
+# ``plus`` (None: none); or a State itself when it has 'let:' values, calls
+# waiting or scenes entered (rare).
+Packed = tuple | State
 
 
 class Packer:
@@ -104,36 +107,24 @@ class Packer:
 
     def __init__(self, story: Story) -> None:
         self.names = tuple(story.variables)
-        self.shared: dict[tuple[int, str], tuple[dict, dict]] = {}  # this level's counts
-
-    def level(self) -> None:
-        """A level of the search begins: the visit counts shared so far are let go
-        (the States queued keep theirs)."""
-        self.shared = {}
+        # (id of the counts found from, scene added) -> (those counts, the new ones):
+        # States taken one after another share their counts; at most SHARED kept
+        self.shared: dict[tuple[int, str], tuple[dict, dict]] = {}
 
     def move(self, state: State, move: tuple) -> Packed:
-        """The State a step.py Move from ``state`` makes (step.build), packed."""
+        """The State a step.py Move from ``state`` makes (step.build), packed: its
+        visit counts are ``state``'s, shared by every State found from it, until
+        it is taken from the queue."""
         target, v, once, plus, taken = move
-        visits = state.visits
+        if len(v) != len(self.names):
+            from .step import build
+            return build(state, move)
         turn = state.turn + 1
         if plus is None:  # a stay: its visit and dice go on
-            return (target, tuple(v.values()), visits, once, turn, state.seed, taken,
-                    state.began, state.dice) if len(v) == len(self.names) else \
-                self._whole(state, move)
-        if len(v) != len(self.names):
-            return self._whole(state, move)
-        got = self.shared.get((id(visits), plus))
-        if got is None:
-            after = dict(visits)
-            after[plus] = after.get(plus, 0) + 1
-            self.shared[id(visits), plus] = (visits, after)  # holding visits keeps its id
-        else:
-            after = got[1]
-        return (target, tuple(v.values()), after, once, turn, state.seed, taken, turn, DICE)
-
-    def _whole(self, state: State, move: tuple) -> State:
-        from .step import build
-        return build(state, move)
+            return (target, tuple(v.values()), state.visits, None, once, turn, state.seed,
+                    taken, state.began, state.dice)
+        return (target, tuple(v.values()), state.visits, plus, once, turn, state.seed, taken,
+                turn, DICE)
 
     def state(self, s: State) -> Packed:
         """A State the engine built, packed without its path and reply (the search
@@ -141,15 +132,27 @@ class Packer:
         if s.let or s.stack or s.entered or len(s.variables) != len(self.names):
             return State(s.scene, s.variables, s.visits, s.once, (), s.turn, s.seed,
                          s.taken, "", s.let, s.began, s.stack, s.entered, s.dice)
-        return (s.scene, tuple(s.variables.values()), s.visits, s.once, s.turn, s.seed,
+        return (s.scene, tuple(s.variables.values()), s.visits, None, s.once, s.turn, s.seed,
                 s.taken, s.began, s.dice)
 
     def unpack(self, p: Packed) -> State:
         if type(p) is not tuple:
             return p  # type: ignore[return-value]
-        scene, values, visits, once, turn, seed, taken, began, dice = p
-        return State(scene, dict(zip(self.names, values)), visits, once, (), turn, seed,
-                     taken, "", NONE, began, (), NONE, dice)
+        scene, values, visits, plus, once, turn, seed, taken, began, dice = p
+        if plus is not None:
+            got = self.shared.get((id(visits), plus))
+            if got is None:
+                if len(self.shared) >= SHARED:
+                    self.shared = {}
+                new = dict(visits)
+                new[plus] = new.get(plus, 0) + 1
+                self.shared[id(visits), plus] = (visits, new)  # holding visits keeps its id
+                visits = new
+            else:
+                visits = got[1]
+        v = dict(zip(self.names, values, strict=True))
+        return State(scene, v, visits, once, (), turn, seed, taken, "", NONE, began, (), NONE,
+                     dice)
 
 
 class Scenes:

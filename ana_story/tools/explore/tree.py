@@ -36,6 +36,12 @@ class Tree:
         self.step.append(self.index[choice] * 256 + min(number, 255))
         self.scene_of.append(scene)
 
+    def add_code(self, parent: int, code: int, scene: str) -> None:
+        """``add`` with the choice and number as one code (choice index * 256 + number)."""
+        self.parent.append(parent)
+        self.step.append(code)
+        self.scene_of.append(scene)
+
     def path(self, sid: int) -> list[PathStep]:
         steps = []
         while self.parent[sid] >= 0:
