@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 from ...model import Story
 from ...state import DICE, NONE, State
@@ -95,10 +96,10 @@ class Visited:
         self.slots, self.mask = slots, mask
 
 
-# A queued State: (scene, values, visits, plus, once, turn, seed, taken, began, dice),
-# its visit counts those of the State it was found from, plus one for the scene
-# ``plus`` (None: none); or a State itself when it has 'let:' values, calls
-# waiting or scenes entered (rare).
+# A queued State: (scene, visits, plus, once, turn, seed, taken, began, dice, *values),
+# its visit counts those of the State it was found from (packed by Packer.counts),
+# plus one for the scene ``plus`` (None: none); or a State itself when it has
+# 'let:' values, calls waiting or scenes entered (rare).
 Packed = tuple | State
 
 
@@ -107,9 +108,14 @@ class Packer:
 
     def __init__(self, story: Story) -> None:
         self.names = tuple(story.variables)
+        self.scenes = list(story.scenes)
+        self.kind = "H" if len(self.scenes) < 1 << 16 else "I"
+        self.width = array(self.kind).itemsize
+        self.number = {s: array(self.kind, [i]).tobytes() for i, s in enumerate(self.scenes)}
+        self.last: tuple[Any, Any] = (None, None)  # (the counts packed last, packed)
         # (id of the counts found from, scene added) -> (those counts, the new ones):
         # States taken one after another share their counts; at most SHARED kept
-        self.shared: dict[tuple[int, str], tuple[dict, dict]] = {}
+        self.shared: dict[tuple[Any, str | None], tuple[Any, dict]] = {}
 
     def move(self, state: State, move: tuple) -> Packed:
         """The State a step.py Move from ``state`` makes (step.build), packed: its
@@ -120,11 +126,45 @@ class Packer:
             from .step import build
             return build(state, move)
         turn = state.turn + 1
+        visits = self.counts(state.visits)
         if plus is None:  # a stay: its visit and dice go on
-            return (target, tuple(v.values()), state.visits, None, once, turn, state.seed,
-                    taken, state.began, state.dice)
-        return (target, tuple(v.values()), state.visits, plus, once, turn, state.seed, taken,
-                turn, DICE)
+            return (target, visits, None, once, turn, state.seed, taken, state.began,
+                    state.dice, *v.values())
+        return (target, visits, plus, once, turn, state.seed, taken, turn, DICE, *v.values())
+
+    def counts(self, visits: dict) -> bytes | dict:
+        """Visit counts as bytes: each scene's number, then each count (the dict
+        itself when a count passes 255); the States found from one share them."""
+        last, packed = self.last
+        if visits is last:
+            return packed
+        try:
+            packed = b"".join(map(self.number.__getitem__, visits)) + bytes(visits.values())
+        except ValueError:
+            packed = visits
+        self.last = (visits, packed)
+        return packed
+
+    def _shared(self, packed: bytes | dict, plus: str | None) -> dict:
+        """The counts ``packed`` stands for, plus one for ``plus``: the same dict for
+        the same counts while remembered (at most SHARED)."""
+        mark = packed if type(packed) is bytes else id(packed)
+        got = self.shared.get((mark, plus))
+        if got is not None:
+            return got[1]
+        if len(self.shared) >= SHARED:
+            self.shared = {}
+        new = self._visits(packed) if isinstance(packed, bytes) else dict(packed)
+        if plus is not None:
+            new[plus] = new.get(plus, 0) + 1
+        self.shared[mark, plus] = (packed, new)  # holding a dict keeps its id
+        return new
+
+    def _visits(self, packed: bytes) -> dict:
+        cut = len(packed) // (self.width + 1) * self.width
+        numbers = array(self.kind)
+        numbers.frombytes(packed[:cut])
+        return dict(zip(map(self.scenes.__getitem__, numbers), packed[cut:], strict=True))
 
     def state(self, s: State) -> Packed:
         """A State the engine built, packed without its path and reply (the search
@@ -132,25 +172,16 @@ class Packer:
         if s.let or s.stack or s.entered or len(s.variables) != len(self.names):
             return State(s.scene, s.variables, s.visits, s.once, (), s.turn, s.seed,
                          s.taken, "", s.let, s.began, s.stack, s.entered, s.dice)
-        return (s.scene, tuple(s.variables.values()), s.visits, None, s.once, s.turn, s.seed,
-                s.taken, s.began, s.dice)
+        return (s.scene, s.visits, None, s.once, s.turn, s.seed, s.taken, s.began, s.dice,
+                *s.variables.values())
 
     def unpack(self, p: Packed) -> State:
         if type(p) is not tuple:
             return p  # type: ignore[return-value]
-        scene, values, visits, plus, once, turn, seed, taken, began, dice = p
-        if plus is not None:
-            got = self.shared.get((id(visits), plus))
-            if got is None:
-                if len(self.shared) >= SHARED:
-                    self.shared = {}
-                new = dict(visits)
-                new[plus] = new.get(plus, 0) + 1
-                self.shared[id(visits), plus] = (visits, new)  # holding visits keeps its id
-                visits = new
-            else:
-                visits = got[1]
-        v = dict(zip(self.names, values, strict=True))
+        scene, visits, plus, once, turn, seed, taken, began, dice = p[:9]
+        if type(visits) is bytes or plus is not None:
+            visits = self._shared(visits, plus)
+        v = dict(zip(self.names, p[9:], strict=True))
         return State(scene, v, visits, once, (), turn, seed, taken, "", NONE, began, (), NONE,
                      dice)
 
