@@ -177,16 +177,12 @@ class Keyer:
             i = at.get(plus) if plus is not None else None
             if i is not None:  # the scene just entered counts one more
                 codes[n + i] = caps[i][visits.get(plus, 0) + 1]
-        if width:
-            mask = 0
-            for k in once:
-                mask |= bits.get(k, 0)
-            codes += mask.to_bytes(width, "little")
+        if width:  # each key taken once at most, its bit its own: the sum is the OR
+            codes += sum(map(bits.get, once, repeat(0))).to_bytes(width, "little")
         if self.taken:  # as the tuple key had it: no counts yet, or every count
             if taken:
                 codes.append(1)
-                codes += [cap[taken.get(k, 0)]
-                          for k, cap in zip(self.taken, self.taken_caps, strict=True)]
+                codes += map(_item, self.taken_caps, map(taken.get, self.taken, repeat(0)))
             else:
                 codes.append(0)
         return _pack(codes)

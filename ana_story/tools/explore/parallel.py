@@ -41,6 +41,7 @@ from ...model import Story
 from .key import Keyer, rank
 from .projection import Projection
 from .report import Finding, Progress
+from .store import Visited
 from .worker import Local, SharedNumbers, Worker, serve, short
 
 SLACK = 512  # how far ahead of the least busy worker a worker keeps what it found
@@ -87,7 +88,8 @@ class ParallelSearch:
         self.good = bytearray()
         start_key = self.key(start)
         local.stash = [(start, start, start_key)]
-        self.ids: dict[bytes, int] = {short(start_key): 0}
+        self.ids = Visited()  # short keys (store.py)
+        self.ids.number(short(start_key))
         self.told: set = set()
         self.projection = Projection(max_states)
         self.names = list(story.scenes)
@@ -154,6 +156,7 @@ class ParallelSearch:
         cursors = [_Cursor() for _ in self.conns]
         found: list[tuple[int, int]] = []
         ids, tree, good, report, names = self.ids, self.tree, self.good, self.report, self.names
+        find = ids.find
         parent, step, scene_of, succ, via, first = (tree.parent, tree.step, tree.scene_of,
                                                     tree.succ, tree.via, tree.first)
         hits, cap = report.scene_hits, self.max_states
@@ -174,14 +177,14 @@ class ParallelSearch:
             for j in range(e0, e1):
                 d = keys[pos:pos + lens[j]]
                 pos += lens[j]
-                nid = ids.get(d)
-                if nid is None:
+                nid = find(d)
+                if nid < 0:
                     if len(ids) >= cap:
                         report.cut += 1
                         report.complete = False
                         good[sid] = 1
                         continue
-                    nid = ids[d] = len(ids)
+                    nid = ids.add(nid, d)
                     parent.append(sid)
                     step.append(codes[j])
                     scene = names[scenes[j]]
