@@ -81,6 +81,19 @@ class Visited:
         n = self.find(k)
         return n if n >= 0 else None
 
+    def __getitem__(self, k: bytes) -> int:
+        n = self.find(k)
+        if n < 0:
+            raise KeyError(k)
+        return n
+
+    def __setitem__(self, k: bytes, n: int) -> None:
+        """``ids[k] = len(ids)``, as with the dict this replaces: numbers go in order."""
+        place = self.find(k)
+        if place >= 0 or n != len(self):
+            raise ValueError("Visited numbers each new key in turn")
+        self.add(place, k)
+
     def __contains__(self, k: object) -> bool:
         return isinstance(k, bytes) and self.find(k) >= 0
 
