@@ -156,7 +156,6 @@ class ParallelSearch:
         cursors = [_Cursor() for _ in self.conns]
         found: list[tuple[int, int]] = []
         ids, tree, good, report, names = self.ids, self.tree, self.good, self.report, self.names
-        find = ids.find
         parent, step, scene_of, succ, via, first = (tree.parent, tree.step, tree.scene_of,
                                                     tree.succ, tree.via, tree.first)
         hits, cap = report.scene_hits, self.max_states
@@ -177,7 +176,7 @@ class ParallelSearch:
             for j in range(e0, e1):
                 d = keys[pos:pos + lens[j]]
                 pos += lens[j]
-                nid = find(d)
+                nid = ids.find(d)
                 if nid < 0:
                     if len(ids) >= cap:
                         report.cut += 1

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...model import Story
@@ -27,9 +27,10 @@ _LOW = 0xFFFFFFFF  # the part of a key's hash kept per State (32 bits)
 
 class Visited:
     """bytes key -> State number (0, 1, 2, ... in the order added); ``find`` then
-    ``add`` at the place it gives, so a new key is hashed and probed once."""
+    ``add`` at the place it gives, so a new key is hashed and probed once.
+    ``find`` is rebuilt when the table grows: call it as ``ids.find``, never keep it."""
 
-    __slots__ = ("data", "ends", "hashes", "slots", "mask")
+    __slots__ = ("data", "ends", "hashes", "slots", "mask", "find")
 
     def __init__(self, size: int = 1 << 12) -> None:
         self.data = bytearray()  # every key, one after another
@@ -37,6 +38,7 @@ class Visited:
         self.hashes = array("I")  # key n's hash, its low 32 bits
         self.slots = array("i", [-1]) * size  # State number, or -1: empty
         self.mask = size - 1
+        self.find = self._finder()
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -46,18 +48,23 @@ class Visited:
         for n in range(len(self.hashes)):
             yield bytes(data[ends[n]:ends[n + 1]])
 
-    def find(self, k: bytes) -> int:
-        """The number of key ``k``; if it was never added, ~(its place) (negative)."""
-        h = hash(k) & _LOW
+    def _finder(self) -> Callable[[bytes], int]:
+        """``find(k)``: the number of key ``k``; if it was never added, ~(its place)
+        (negative). The table's parts are its own locals (the hot path of the search)."""
         mask, slots, hashes, ends, data = self.mask, self.slots, self.hashes, self.ends, self.data
-        i = h & mask
-        while True:
-            n = slots[i]
-            if n < 0:
-                return ~i
-            if hashes[n] == h and data[ends[n]:ends[n + 1]] == k:
-                return n
-            i = (i + 1) & mask
+
+        def find(k: bytes) -> int:
+            h = hash(k) & _LOW
+            i = h & mask
+            while True:
+                n = slots[i]
+                if n < 0:
+                    return ~i
+                if hashes[n] == h and data[ends[n]:ends[n + 1]] == k:
+                    return n
+                i = (i + 1) & mask
+
+        return find
 
     def add(self, place: int, k: bytes) -> int:
         """Add key ``k`` at ``place`` (``find``'s negative answer); its number."""
@@ -68,6 +75,7 @@ class Visited:
         self.ends.append(len(self.data))
         if self.ends.typecode == "I" and len(self.data) > 0x7FFFFFFF:  # past 2 GB of keys
             self.ends = array("q", self.ends)
+            self.find = self._finder()
         if 2 * (n + 1) > len(self.slots):  # at most half full: probes stay short
             self._grow()
         return n
@@ -107,6 +115,7 @@ class Visited:
                 i = (i + 1) & mask
             slots[i] = n
         self.slots, self.mask = slots, mask
+        self.find = self._finder()
 
 
 # A queued State: (scene, visits, plus, once, turn, seed, taken, began, dice, *values),

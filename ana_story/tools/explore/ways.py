@@ -36,8 +36,7 @@ class Ways:
     def take_all(self, sid: int, state: State, available: Sequence) -> None:
         """Follow each available choice of a State in a scene that draws nothing:
         ``link`` inlined for a step.py Move (the common way on)."""
-        after, codes, of, find, ids = self.step.after, self.codes, self.key.of, \
-            self.ids.find, self.ids
+        after, codes, of, ids = self.step.after, self.codes, self.key.of, self.ids
         choice_hits, succ, via, visits = self.report.choice_hits, self.tree.succ, \
             self.tree.via, state.visits
         for number, c in enumerate(available, 1):
@@ -56,7 +55,7 @@ class Ways:
                 self.link(sid, state, c.key, number, code, nexts)
                 continue
             k = of(nxt[0], nxt[1], visits, nxt[3], nxt[2], nxt[4])
-            nid = find(k)
+            nid = ids.find(k)  # (not kept in a local: a growing table makes a new find)
             if nid < 0:
                 if len(ids) >= self.max_states:
                     self.cut(sid)
@@ -102,10 +101,10 @@ class Ways:
         """Record the ways on from State ``sid``; queue each State not met before
         (a Move is built into a State only then)."""
         ids, tree, keyer, pack = self.ids, self.tree, self.key, self.pack
-        framed, find = keyer.framed, ids.find
+        framed = keyer.framed
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
-            nid = find(k)
+            nid = ids.find(k)
             if nid < 0:
                 if len(ids) >= self.max_states:
                     self.cut(sid)
