@@ -1,16 +1,18 @@
 """How many States explore visits, how fast, in how much memory; side by side
 with another checkout when asked.
 
-    python bench/bench_explore.py [--runs N] [--against DIR] [--no-write]
+    python bench/bench_explore.py [--runs N] [--against DIR ...] [--shipped DIR] [--no-write]
 
 Runs the exhaustive search on the shipped story, on the tests/fixtures/features
 story (an unbounded story, cut at 100,000 States) and on the shared benchmark
 story of 1,000 scenes (bench/gen_story.py, also cut), each in a process of its
 own, as a user runs it; and 1,000 random playthroughs of the shipped story.
 With ``--against DIR`` (a worktree of an older commit: `git worktree add DIR
-COMMIT`) every search is also run with DIR's code, alternating old and new, so
-that both meet the same load on this shared machine. Per search: States/s as
-explore reports it, the process's CPU time (user + sys, as `/usr/bin/time`
+COMMIT`, or `git archive COMMIT | tar -x -C DIR`; given more than once, each) every
+search is also run with DIR's code, alternating old and new, so that both meet
+the same load on this shared machine. ``--shipped DIR``: the shipped story's
+scenes from DIR (a fixed copy that old code can load, while the story changes).
+Per search: States/s as explore reports it, the process's CPU time (user + sys, as `/usr/bin/time`
 gives it), its peak memory, and bytes per State (peak minus the memory after
 loading the story, over the States). Figures are medians over --runs; they
 replace the "Explore" section of docs/performance.md unless --no-write.
@@ -78,12 +80,14 @@ def _median(rows: list[dict]) -> dict:
     out = dict(rows[-1])
     for k in ("seconds", "cpu", "peak_kb", "rate", "cpu_rate", "bytes"):
         out[k] = statistics.median(r[k] for r in rows)
+    out["rate_floor"] = max(r["rate"] for r in rows)
+    out["cpu_rate_floor"] = max(r["cpu_rate"] for r in rows)
     return out
 
 
-def _stories(tmp: Path) -> list[tuple[str, int, Path, int]]:
+def _stories(tmp: Path, shipped: Path) -> list[tuple[str, int, Path, int]]:
     """(name, scenes, folder, max States) of each story measured."""
-    out = [("shipped story", 55, ROOT / "scenes", 2_000_000),
+    out = [("shipped story", 55, shipped, 2_000_000),
            (f"tests/fixtures/features, cut at {CUT:,}", 5, ROOT / "tests" / "fixtures" /
             "features", CUT)]
     try:
@@ -95,21 +99,24 @@ def _stories(tmp: Path) -> list[tuple[str, int, Path, int]]:
         out.append((f"benchmark story (1,000 scenes), cut at {CUT:,}", 1000, tmp, CUT))
     except (ImportError, OSError) as e:  # the shared model lives outside the repo
         print(f"benchmark story skipped: {e}")
-    out[0] = (out[0][0], len(load_story(ROOT / "scenes").scenes), *out[0][2:])
+    out[0] = (out[0][0], len(load_story(shipped).scenes), *out[0][2:])
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--against", type=Path, help="a checkout of the code to compare with")
+    ap.add_argument("--against", type=Path, action="append", default=[],
+                    help="a checkout of the code to compare with (may be given again)")
+    ap.add_argument("--shipped", type=Path, default=ROOT / "scenes",
+                    help="the shipped story's folder (default: this checkout's scenes/)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    codes = [ROOT] if args.against is None else [args.against.resolve(), ROOT]
+    codes = [a.resolve() for a in args.against] + [ROOT]
     load = [os.getloadavg()[0]]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, scenes, folder, cap in _stories(Path(tmp)):
+        for name, scenes, folder, cap in _stories(Path(tmp), args.shipped.resolve()):
             got: dict[Path, list[dict]] = {c: [] for c in codes}
             for _ in range(args.runs):
                 for code in codes:  # alternating: old and new meet the same load
@@ -117,13 +124,14 @@ def main() -> int:
             rows.append((name, scenes, [_median(got[c]) for c in codes]))
             print(name, [(round(r["rate"]), round(r["cpu_rate"])) for r in rows[-1][2]],
                   flush=True)
-    shipped = load_story(ROOT / "scenes")
+    shipped = load_story(args.shipped)
     times = []
     for _ in range(args.runs):
         r = random_runs(shipped, 1000, seed=1)
         times.append(r.seconds)
     load.append(os.getloadavg()[0])
-    text = report(rows, args.runs, (r, statistics.median(times)), load, args.against)
+    text = report(rows, args.runs, (r, statistics.median(times)), load,
+                  [_commit(c) for c in codes], args.shipped)
     print(text)
     if not args.no_write:
         write_section(text)
@@ -134,53 +142,59 @@ def _ratio(new: float, old: float) -> str:
     return f"{new / old:.2f}x" if old else "-"
 
 
-def report(rows, runs: int, randoms, load: list[float], against: Path | None) -> str:
-    old = "" if against is None else " (old → new)"
+def _commit(code: Path) -> str:
+    """A name for a checkout: its commit, else its folder's name."""
+    try:
+        out = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return code.name
+    return ("this branch, " if code == ROOT else "") + out
+
+
+def report(rows, runs: int, randoms, load: list[float], names: list[str],
+           shipped: Path) -> str:
+    """The section: per story a row for each code measured (the last is this one),
+    the floors (fastest run) beside the medians, and the new code against each."""
+    many = len(names) > 1
     lines = [HEADING, "",
              "Measured by `python bench/bench_explore.py"
-             + (" --against DIR" if against else "") + "` "
+             + "".join(f" --against {n}" for n in names[:-1])
+             + (f" --shipped {shipped.name}" if shipped != ROOT / "scenes" else "") + "` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
              f"cores, load average {load[0]:.1f} at the start and {load[1]:.1f} at the end; "
-             f"medians of {runs} runs, each search in a process of its own"
-             + (", alternating old and new code" if against else "") + "). "
+             f"medians of {runs} runs, the floor (the fastest run) in brackets, each search "
+             "in a process of its own"
+             + (", alternating the codes compared" if many else "") + "). "
              "A State is one distinct (scene; the variables, visit counts and once-only "
              "choices that can still change a condition or a route from that scene on, "
              "tallies by their place among the thresholds ahead: see "
              "docs/authoring-tools.md). States/s is explore's own figure (States over "
              "the wall time of the search and its checks after it: the load on the machine "
-             "lowers it); States per CPU s is the same over the CPU time of that search, "
-             "the figure for one core; CPU s is the whole process's user + sys time "
-             "(start-up and loading included, as `/usr/bin/time` gives it); bytes per State "
-             "are the peak memory less the memory after loading, over the States.", "",
-             f"| story | scenes | States | complete | States/s{old} | States per CPU s{old} | "
-             f"CPU s{old} | bytes/State{old} | peak MB |",
-             "|---|---:|---:|:-:|---:|---:|---:|---:|---:|"]
+             "lowers it); States per CPU s is the same over the CPU time of that search "
+             "(the Keyer's analysis, the search, the checks after it), the figure for one "
+             "core; CPU s is the whole process's user + sys time (start-up and loading "
+             "included, as `/usr/bin/time` gives it); bytes per State are the peak memory "
+             "less the memory after loading, over the States.", "",
+             "| story | code | States | complete | States/s (floor) | States per CPU s "
+             "(floor) | CPU s | bytes/State | peak MB |",
+             "|---|---|---:|:-:|---:|---:|---:|---:|---:|"]
     for name, scenes, got in rows:
-        r = got[-1]
-        complete = "yes" if r["complete"] else f"no, cut ({r['cut']:,} more found)"
-        if len(got) == 1:
-            cells = [f"{r['rate']:,.0f}", f"{r['cpu_rate']:,.0f}", f"{r['cpu']:.1f}",
-                     f"{r['bytes']:,.0f}"]
-        else:
-            o = got[0]
-            cells = [f"{o['rate']:,.0f} → {r['rate']:,.0f} ({_ratio(r['rate'], o['rate'])})",
-                     f"{o['cpu_rate']:,.0f} → {r['cpu_rate']:,.0f} "
-                     f"({_ratio(r['cpu_rate'], o['cpu_rate'])})",
-                     f"{o['cpu']:.1f} → {r['cpu']:.1f} ({_ratio(o['cpu'], r['cpu'])} less)",
-                     f"{o['bytes']:,.0f} → {r['bytes']:,.0f}"]
-        lines.append(f"| {name} | {scenes:,} | {r['states']:,} | {complete} | "
-                     + " | ".join(cells) + f" | {r['peak_kb'] / 1024:,.0f} |")
-    if against is not None:
-        lines += ["", "Against the goals of issue 17 (3x the States per CPU second on one "
-                  "core; at most 200 bytes per State): " + "; ".join(
-                      f"{name.split(', cut')[0]}: {_ratio(got[-1]['cpu_rate'], got[0]['cpu_rate'])}"
-                      f", {got[-1]['bytes']:,.0f} bytes per State" for name, _, got in rows)
-                  + ". The search now steps with tools/explore/step.py (the available choices "
-                  "without a Passage; texts rendered once per the values they read; the next "
-                  "State built only when its key is new), and keys States by short bytes "
-                  "(key.py). A story cut at 100,000 "
-                  "States spends much of its time before the search, in the analysis of "
-                  "tally thresholds (analysis.thresholds), which the figures include."]
+        for code, r in zip(names, got, strict=True):
+            complete = "yes" if r["complete"] else f"no, cut ({r['cut']:,} more found)"
+            lines.append(f"| {name} ({scenes:,} scenes) | {code} | {r['states']:,} | "
+                         f"{complete} | {r['rate']:,.0f} ({r['rate_floor']:,.0f}) | "
+                         f"{r['cpu_rate']:,.0f} ({r['cpu_rate_floor']:,.0f}) | "
+                         f"{r['cpu']:.1f} | {r['bytes']:,.0f} | {r['peak_kb'] / 1024:,.0f} |")
+    if many:
+        lines += ["", "This code's States per CPU s against each older one (ratio of "
+                  "medians; of floors in brackets), and its bytes per State: " + "; ".join(
+                      f"{name.split(', cut')[0]}: " + ", ".join(
+                          f"{_ratio(got[-1]['cpu_rate'], o['cpu_rate'])} of {n} "
+                          f"({_ratio(got[-1]['cpu_rate_floor'], o['cpu_rate_floor'])})"
+                          for n, o in zip(names[:-1], got[:-1], strict=True))
+                      + f", {got[-1]['bytes']:,.0f} bytes per State"
+                      for name, _, got in rows) + "."]
     rr, t = randoms
     lines += ["", f"1,000 random playthroughs of the shipped story (`explore --random 1000`, "
               f"in this process): {t:.2f} s, {rr.runs / t:,.0f} runs/s, "
@@ -189,7 +203,8 @@ def report(rows, runs: int, randoms, load: list[float], against: Path | None) ->
     lines += ["", f"On the shipped story the search is "
               f"{'complete' if r['complete'] else 'cut short'}: {r['states']:,} States, "
               f"{r['endings']} endings reached, {r['softlocks']} soft-locks, "
-              f"{r['loops']} loops."]
+              f"{r['loops']} loops; its proof (search and checks) took {r['seconds']:.1f} s "
+              "(median)."]
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,7 @@
 """explore on one core and on two (--jobs 1 against --jobs 2), side by side, and
 how well the projection of the space's size foretold the final count.
 
-    python bench/bench_jobs.py [--runs N] [--no-write]
+    python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write]
 
 Each search runs in a process of its own, --jobs 1 and --jobs 2 alternating so
 that both meet the same load on this shared machine. Per search: States/s over
@@ -115,8 +115,8 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
     return got
 
 
-def _stories(tmp: Path) -> list[tuple[str, Path, int]]:
-    out = [("shipped story", ROOT / "scenes", 2_000_000),
+def _stories(tmp: Path, shipped: Path) -> list[tuple[str, Path, int]]:
+    out = [("shipped story", shipped, 2_000_000),
            ("tests/fixtures/features (one long chain), cut at 30,000",
             ROOT / "tests" / "fixtures" / "features", 30_000)]
     try:
@@ -159,11 +159,13 @@ def _accuracy(history: list, final: int) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--shipped", type=Path, default=ROOT / "scenes",
+                    help="the shipped story's folder (default: this checkout's scenes/)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, folder, cap in _stories(Path(tmp)):
+        for name, folder, cap in _stories(Path(tmp), args.shipped.resolve()):
             got: dict[int, list[dict]] = {1: [], 2: []}
             for _ in range(args.runs):
                 for jobs in (1, 2):

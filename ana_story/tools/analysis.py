@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
+from .flowpoints import propagate, ways_back
 from .visitcaps import counted_scene, parents_of, visit_cap_of
-
-MAX_POINTS = 200  # thresholds kept per variable and scene before it is left exact
 
 
 def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
@@ -286,7 +285,7 @@ def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
             cx[sid] |= complex_
             for k, vals in points.items():
                 pts[sid].setdefault(k, set()).update(vals)
-    unstable = _propagate(story, local, pts, cx, numeric)
+    unstable = propagate(ways_back(local), pts, cx, numeric)
     return {sid: {k: None if k in cx[sid] or k in unstable
                   else tuple(sorted(pts[sid].get(k, ()))) for k in numeric}
             for sid in story.scenes}
@@ -335,44 +334,3 @@ def _steps(c: Choice, numeric: set[str], complex_: set[str]) -> tuple[dict[str, 
         for other_var in expr.reads - {name}:
             complex_.add(other_var)
     return delta, killed
-
-
-def _propagate(story: Story, local: dict[str, list[_Row]], pts: dict[str, dict[str, set]],
-               cx: dict[str, set], numeric: set[str]) -> set[str]:
-    """Carry thresholds back along the scene graph until they settle; the variables
-    whose thresholds never do (a loop that adds to them) are returned."""
-    unstable: set = set()
-    rounds = len(story.scenes) + 2
-    for i in range(2 * rounds + 2):
-        moved: set = set()
-        for sid, rows in local.items():
-            for targets, delta, killed, _, _ in rows:
-                for t in targets:
-                    _flow_back(t, sid, delta, killed, pts, cx, unstable, moved)
-        if not moved:
-            break
-        if i >= rounds:  # still moving: a loop shifts its thresholds for ever
-            unstable |= moved
-    else:  # pragma: no cover - cannot happen: unstable variables stop moving
-        unstable |= numeric
-    return unstable
-
-
-def _flow_back(t: str, sid: str, delta: dict[str, float], killed: set[str],
-               pts: dict[str, dict[str, set]], cx: dict[str, set], unstable: set[str],
-               moved: set[str]) -> None:
-    """What scene ``t`` compares, seen from ``sid`` before a choice leading there."""
-    for k in cx[t] - killed - cx[sid]:
-        cx[sid].add(k)
-        moved.add(k)
-    for k, vals in pts[t].items():
-        if k in killed or k in unstable:
-            continue
-        d = delta.get(k, 0)
-        mine = pts[sid].setdefault(k, set())
-        before = len(mine)
-        mine.update([v - d for v in vals] if d else vals)  # vals may be mine (a loop)
-        if len(mine) != before:
-            moved.add(k)
-            if len(mine) > MAX_POINTS:  # as good as exact; stop early
-                unstable.add(k)

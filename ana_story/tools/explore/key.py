@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
+from itertools import repeat
 from operator import itemgetter
 
 from ...expressions.language import TURNS_CAP
@@ -62,6 +63,7 @@ class _Clamp(dict):
         return n
 
 
+_item = dict.__getitem__  # as t[x], with a table's __missing__, in C over map()
 Numbering = Callable[[str, object], int]  # (variable, value) -> its number
 
 
@@ -156,7 +158,7 @@ class Keyer:
             tables = tuple(self.table(n, numbering, declared) for n in exact) + cells
             self.per_scene[sid] = (number, getter(exact + tallied), tables, every,
                                    tuple(_Cap(caps[c]) for c in every), bits,
-                                   (len(bits) + 7) // 8)
+                                   (len(bits) + 7) // 8, {c: i for i, c in enumerate(every)})
         caps_taken = sorted(taken_caps(story).items())  # capped like visits
         self.taken = tuple(k for k, _ in caps_taken)
         self.taken_caps = tuple(_Cap(c) for _, c in caps_taken)
@@ -191,23 +193,22 @@ class Keyer:
         """The key of the State at ``scene`` with variables ``v``, visit counts
         ``visits`` (plus one for ``plus``: the scene just entered, not yet counted),
         once-only choices ``once`` taken and choices counted ``taken`` times."""
-        number, read, tables, counted, caps, bits, width = self.per_scene[scene]
+        number, read, tables, counted, caps, bits, width, at = self.per_scene[scene]
         codes = [number]
-        if tables:
-            codes += [t[x] for t, x in zip(tables, read(v), strict=True)]
+        if tables:  # each value's number (a table's __missing__ numbers a new one)
+            codes += map(_item, tables, read(v))
         if counted:
-            codes += [cap[visits.get(sc, 0) + (sc == plus)]
-                      for sc, cap in zip(counted, caps, strict=True)]
-        if width:
-            mask = 0
-            for k in once:
-                mask |= bits.get(k, 0)
-            codes += mask.to_bytes(width, "little")
+            n = len(codes)
+            codes += map(_item, caps, map(visits.get, counted, repeat(0)))
+            i = at.get(plus) if plus is not None else None
+            if i is not None:  # the scene just entered counts one more
+                codes[n + i] = caps[i][visits.get(plus, 0) + 1]
+        if width:  # each key taken once at most, its bit its own: the sum is the OR
+            codes += sum(map(bits.get, once, repeat(0))).to_bytes(width, "little")
         if self.taken:  # as the tuple key had it: no counts yet, or every count
             if taken:
                 codes.append(1)
-                codes += [cap[taken.get(k, 0)]
-                          for k, cap in zip(self.taken, self.taken_caps, strict=True)]
+                codes += map(_item, self.taken_caps, map(taken.get, self.taken, repeat(0)))
             else:
                 codes.append(0)
         return _pack(codes)
@@ -230,7 +231,7 @@ class Keyer:
         return out
 
 
-def growing(ids: dict, key: Keyer) -> list[dict]:
+def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values."""
     values: dict[str, set] = {}
     for k in ids:

@@ -41,6 +41,7 @@ from ...model import Story
 from .key import Keyer, rank
 from .projection import Projection
 from .report import Finding, Progress
+from .store import Visited
 from .worker import Local, SharedNumbers, Worker, serve, short
 
 SLACK = 512  # how far ahead of the least busy worker a worker keeps what it found
@@ -82,11 +83,13 @@ class ParallelSearch:
         self.story, self.max_states, self.jobs = story, max_states, jobs
         worker = Worker(story, max_states, seed, strict, self.key)
         local = Worker(story, max_states, seed, strict, self.key)  # its own report
-        self.report, self.tree, start = worker.report, worker.tree, worker.queue[0]
+        self.report, self.tree = worker.report, worker.tree
+        start = worker.pack.unpack(worker.queue[0])
         self.good = bytearray()
         start_key = self.key(start)
         local.stash = [(start, start, start_key)]
-        self.ids: dict[bytes, int] = {short(start_key): 0}
+        self.ids = Visited()  # short keys (store.py)
+        self.ids.number(short(start_key))
         self.told: set = set()
         self.projection = Projection(max_states)
         self.names = list(story.scenes)
@@ -173,14 +176,14 @@ class ParallelSearch:
             for j in range(e0, e1):
                 d = keys[pos:pos + lens[j]]
                 pos += lens[j]
-                nid = ids.get(d)
-                if nid is None:
+                nid = ids.find(d)
+                if nid < 0:
                     if len(ids) >= cap:
                         report.cut += 1
                         report.complete = False
                         good[sid] = 1
                         continue
-                    nid = ids[d] = len(ids)
+                    nid = ids.add(nid, d)
                     parent.append(sid)
                     step.append(codes[j])
                     scene = names[scenes[j]]

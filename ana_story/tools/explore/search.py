@@ -43,7 +43,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ... import engine
 from ...engine import ChoiceView
@@ -67,8 +67,10 @@ from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, build, covers, other_targets
+from .step import Move, Stepper, covers, other_targets
+from .store import Packer, Visited
 from .tree import Tree
+from .ways import Ways
 
 if TYPE_CHECKING:
     from .parallel import ParallelSearch
@@ -137,7 +139,7 @@ class _View:
 _DICE = "with some draws of the dice: "
 
 
-class Search:
+class Search(Ways):
     """One breadth-first search: the States met (by key), the tree of the
     explored ones, the queue, and the report being filled."""
 
@@ -153,17 +155,19 @@ class Search:
         # one start State per outcome of the start scene's 'let:' draws (the seed's first)
         begins, err = starts(story, seed)
         start = begins[0]
-        self.ids = {self.key(start): 0}
+        self.ids = Visited()  # key -> State number (store.py)
+        self.ids.number(self.key(start))
+        self.pack = Packer(story)  # queued States in a small form (store.py)
         self.tree = Tree(story, start.scene)
         self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
         self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
         self.report = Report(story, "exhaustive", seed, strict=strict)
         self.report.scene_hits[start.scene] = 1
-        self.queue = deque([start])
+        self.queue = deque([self.pack.state(start)])
         self.drawing = drawing_scenes(story)
         self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
         self.report.sampled = sampled_lets(story)
-        self.told: set = set()  # (scene or choice, message) of the errors only some draws give
+        self.told: set = set()  # (scene, choice; message) of errors only some draws give
         self.projection = Projection(max_states)  # the size of the space, from the levels
         self._begin(begins, err)
 
@@ -177,11 +181,11 @@ class Search:
             k = self.key(other)
             if k in self.ids:
                 continue
-            self.ids[k] = len(self.ids)
+            self.ids.number(k)
             tree.root(other.scene)
             tree.lets[len(self.ids) - 1] = other.let
             self.report.scene_hits[other.scene] += 1
-            self.queue.append(other)
+            self.queue.append(self.pack.state(other))
         if err is not None:
             self.report.errors.append(Finding(self.story.start, [], {}, message=_DICE + str(err)))
 
@@ -189,9 +193,10 @@ class Search:
         """Explore the queue to its end; how many States were explored."""
         queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
                                            self.good, self.visit)
+        unpack = self.pack.unpack
         explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
         while queue:
-            state = queue.popleft()
+            state = unpack(queue.popleft())
             sid = explored
             explored += 1
             if progress is not None and explored % 2000 == 0:
@@ -238,23 +243,6 @@ class Search:
             nexts = afters if not choice.goto.random else \
                 self.random_outcomes(sid, state, number, choice, afters)
             self.link(sid, state, view.key, number, index[view.key] * 256 + min(number, 255), nexts)
-
-    def take_all(self, sid: int, state: State, available: Sequence) -> None:
-        """Follow each available choice of a State in a scene that draws nothing."""
-        after, link, codes = self.step.after, self.link, self.codes
-        choice_hits = self.report.choice_hits
-        for number, c in enumerate(available, 1):
-            try:
-                nxt = after(state, c)
-            except AnaStoryError as e:
-                self.report.errors.append(self.finding(
-                    sid, state, f"choice {number} ({c.key}): {e}", c.index))
-                self.good[sid] = 1
-                continue
-            choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
-            nexts = [nxt] if not c.goto.random or not isinstance(nxt, State) else \
-                self.random_outcomes(sid, state, number, c, [nxt])
-            link(sid, state, c.key, number, codes[c.key] + min(number, 255), nexts)
 
     def show(self, sid: int, state: State, dicey: bool
              ) -> tuple[bool, Sequence[ChoiceView | Choice]] | None:
@@ -304,39 +292,13 @@ class Search:
                     sid, state, f"choice {number} ({view.key}): {_DICE}{err}", view.index))
         return afters
 
-    def link(self, sid: int, state: State, key: str, number: int, code: int,
-             nexts: list) -> None:
-        """Record the ways on from State ``sid``; queue each State not met before
-        (a Move is built into a State only then)."""
-        ids, tree, keyer, report = self.ids, self.tree, self.key, self.report
-        hits, framed = report.scene_hits, keyer.framed
-        for nxt in nexts:
-            k = key_of(keyer, state, nxt)
-            nid = ids.get(k)
-            if nid is None:
-                if len(ids) >= self.max_states:
-                    report.cut += 1
-                    report.complete = False
-                    self.good[sid] = 1
-                    continue
-                nxt = fresh(state, nxt)
-                nid = len(ids)
-                ids[k] = nid
-                tree.add(sid, key, number, nxt.scene)
-                if framed and self.draws(nxt):
-                    tree.lets[nid] = nxt.let  # the draws its path replays
-                hits[nxt.scene] = hits.get(nxt.scene, 0) + 1
-                self.queue.append(nxt)
-            tree.succ.append(nid)
-            tree.via.append(code)
-
     def draws(self, nxt: State | Move) -> bool:
         """Whether a new State's path must replay the 'let:' draws it was entered
         with (Tree.lets; only in a framed story; shared with worker.py)."""
         return isinstance(nxt, State) and bool(nxt.let) and nxt.scene in self.let_drawing
 
     def widest(self) -> list[dict]:
-        """When the bound cut the search: which parts of the State took the most values."""
+        """When the bound cut: which parts of the State took the most values."""
         return growing(self.ids, self.key)
 
     def random_outcomes(self, sid: int, before: State, number: int, choice: Choice,
@@ -381,20 +343,3 @@ class Search:
                 fails: int | None = None) -> Finding:
         return Finding(self.tree.scene_of[sid], self.tree.path(sid), dict(state.variables),
                        message=message, fails=fails, start=self.tree.start(sid))
-
-
-def key_of(keyer: Keyer, state: State, nxt: Any) -> bytes:
-    """The key of ``nxt``, a State or a Move from ``state`` (shared with parallel.py)."""
-    if type(nxt) is tuple:  # step.py's Move: the key without building the State
-        return keyer.of(nxt[0], nxt[1], state.visits, nxt[3], nxt[2], nxt[4])
-    k = keyer.of(nxt.scene, nxt.variables, nxt.visits, None, nxt.once, nxt.taken)
-    return k + keyer.frame(nxt) if keyer.framed else k
-
-
-def fresh(state: State, nxt: Any) -> State:
-    """The State to queue for ``nxt`` (a State or a Move from ``state``), without
-    a path: the search keeps paths as parent links."""
-    if type(nxt) is tuple:
-        return build(state, nxt)
-    return State(nxt.scene, nxt.variables, nxt.visits, nxt.once, (), nxt.turn, nxt.seed,
-                 nxt.taken, "", nxt.let, nxt.began, nxt.stack, nxt.entered, nxt.dice)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from ...model import Story
 from .report import PathStep
+from .store import Scenes
 
 
 class Tree:
@@ -18,7 +19,7 @@ class Tree:
         self.index = {k: i for i, k in enumerate(self.keys)}
         self.parent = array("i", [-1])
         self.step = array("i", [0])  # choice index * 256 + number typed
-        self.scene_of = [start_scene]
+        self.scene_of = Scenes(list(story.scenes), start_scene)
         self.first = array("i")  # explored State -> start of its successors in succ
         self.succ = array("i")
         self.via = array("i")  # per successor: choice index * 256 + number typed
@@ -33,6 +34,12 @@ class Tree:
     def add(self, parent: int, choice: str, number: int, scene: str) -> None:
         self.parent.append(parent)
         self.step.append(self.index[choice] * 256 + min(number, 255))
+        self.scene_of.append(scene)
+
+    def add_code(self, parent: int, code: int, scene: str) -> None:
+        """``add`` with the choice and number as one code (choice index * 256 + number)."""
+        self.parent.append(parent)
+        self.step.append(code)
         self.scene_of.append(scene)
 
     def path(self, sid: int) -> list[PathStep]:

@@ -23,7 +23,9 @@ from ...model import Story
 from ...state import State
 from .key import Keyer
 from .report import Finding
-from .search import Search, fresh, key_of
+from .search import Search
+from .store import Visited
+from .ways import fresh, key_of
 
 CHUNK = 256  # States per message from a worker: the main process merges while they work
 
@@ -86,7 +88,7 @@ class Worker(Search):
 
     def __init__(self, story: Story, max_states: int, seed: int, strict: bool, keyer: Keyer):
         super().__init__(story, max_states, seed, strict, keyer)
-        self.ids = {}
+        self.ids = Visited(16)  # the main process numbers the States
         self.scene_no = {s: i for i, s in enumerate(story.scenes)}
         self.stash: list = []  # per way on found in this level: (State, next State or Move, key)
         self.firsts: set = set()  # the keys met in this level
@@ -103,6 +105,8 @@ class Worker(Search):
         self.goods = bytearray()
         self.extras: dict[int, tuple] = {}
         self.lets: dict[int, dict] = {}  # way on in this chunk -> the 'let:' draws to replay
+
+    take_all = Search.take_each  # every way on through ``link`` below
 
     def link(self, sid: int, state: State, key: str, number: int, code: int,
              nexts: list) -> None:
