@@ -16,7 +16,6 @@ from .errors import StateError, StoryRuntimeError
 from .expressions import EVAL_ERRORS, MAX_INT, MAX_STR, Expr, LimitError, Template
 from .expressions import random_site_draw as _draw
 from .model import Choice, Goto, Location, Scene, Story
-from .records import replace
 from .state import DICE, Frame, State, Step
 
 
