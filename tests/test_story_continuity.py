@@ -118,19 +118,28 @@ def shown_text(passage: engine.Passage) -> str:
     return "\n".join(parts)
 
 
-def slips_in(story, state: State) -> list[str]:
-    text = shown_text(engine.present(story, state))
-    return [f"{state.scene}: '{m.group(0)}' ({why}) on a path without it"
-            for pattern, why, test in COMPILED
-            for m in [pattern.search(text)] if m and not test(state)]
+_HITS: dict[str, list[tuple[str, str, Callable[[State], bool]]]] = {}
+
+
+def slips_in(passage: engine.Passage, state: State) -> list[str]:
+    """The patterns a text matches are found once per distinct text (most screens recur
+    in game after game); whether each match is a slip depends on the path, so that is
+    tested for every State."""
+    text = shown_text(passage)
+    hits = _HITS.get(text)
+    if hits is None:
+        hits = _HITS[text] = [(m.group(0), why, test) for pattern, why, test in COMPILED
+                              for m in [pattern.search(text)] if m]
+    return [f"{state.scene}: '{said}' ({why}) on a path without it"
+            for said, why, test in hits if not test(state)]
 
 
 def play(story, rng: random.Random) -> list[str]:
     state = engine.new_state(story, seed=rng.randrange(1 << 30))
     found = []
     for _ in range(200):
-        found += slips_in(story, state)
         passage = engine.present(story, state)
+        found += slips_in(passage, state)
         if passage.ended:
             return found
         state = engine.choose(story, state, rng.choice(passage.available).index)
