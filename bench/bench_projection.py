@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +55,9 @@ class Recorded(Projection):
         super().__init__(bound)
         self.rows: list[tuple[int, int | None]] = []
 
-    def level(self, ways: int, new: int, known: int, scenes: int = 0) -> None:
-        super().level(ways, new, known, scenes)
+    def level(self, ways: int, new: int, known: int, hits: Mapping[str, int] | None = None
+              ) -> None:
+        super().level(ways, new, known, hits)
         self.rows.append((known, self.total))
 
 

@@ -10,8 +10,9 @@ Four things are said, each with its basis:
     on / repeats (Lincoln-Petersen; the median of the last three levels'). It runs
     low: most repeats meet States of their own level (two orders of the same
     choices), not a sign that the space is filling up;
-  * scenes: the States known per scene reached, times the scenes the scene graph
-    reaches. It runs low too (the scenes reached last are still filling).
+  * scenes: the States known, and for each scene the scene graph reaches that the
+    search has not, the mean States of the busier half of the scenes reached (a
+    scene not reached yet lies deeper, where more variables have diverged).
   When a ceiling is within EIGHT times the guess, the figure is their geometric
   mean (the guess runs low, the ceiling high); else the guess. Never below the
   floor nor above the ceiling; given once 1,000 States are known.
@@ -25,7 +26,7 @@ the report.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from statistics import median
 
 MIN_KNOWN = 1_000  # no estimate below this many States: too few recaptures
@@ -62,9 +63,10 @@ class Projection:
         if endless and self.over_at is None:
             self._over_at(0)
 
-    def level(self, ways: int, new: int, known: int, scenes: int = 0) -> None:
+    def level(self, ways: int, new: int, known: int, hits: Mapping[str, int] | None = None
+              ) -> None:
         """One level done: ``ways`` ways on from it, ``new`` of them to States
-        not known before, ``known`` States known now, in ``scenes`` scenes."""
+        not known before, ``known`` States known now, ``hits`` of them in each scene."""
         self.known = known
         self.growing, self.last_new = new > self.last_new, new
         repeats = ways - new
@@ -73,8 +75,8 @@ class Projection:
         if repeats > 0:
             self.estimates.append(known * ways / repeats)
         guess = median(self.estimates[-3:]) if len(self.estimates) >= 3 else 0.0
-        if scenes and self.reach > scenes:
-            guess = max(guess, known * self.reach / scenes)
+        if hits and self.reach > len(hits):
+            guess = max(guess, known + (self.reach - len(hits)) * _busier(hits.values()))
         if not guess:
             return
         top = self.ceiling
@@ -106,8 +108,13 @@ class Projection:
             return (f"no end in sight ({', '.join(self.endless[:3])} unbounded){over}")
         if self.total is None:
             return ""
-        span = "" if bar or self.high is None else f" (a guess; at most {self.high:,})"
+        span = f" (a guess; at most {self.high:,})" if not bar and self.telling() else ""
         return f"projected ~{self.total:,} States{span}" + (over if self.over else "")
+
+    def telling(self) -> bool:
+        """Whether the ceiling says something beside the figure (within 100 times it)."""
+        return self.high is not None and self.total is not None \
+            and self.high <= 100 * self.total
 
     def to_json(self) -> dict | None:
         if self.total is None and not self.endless:
@@ -118,3 +125,11 @@ class Projection:
         if self.endless:
             out["endless"] = self.endless
         return out
+
+
+def _busier(counts: Iterable[int]) -> float:
+    """The mean States of the busier half of the scenes reached: what a scene not
+    reached yet is counted as (it lies deeper, where more variables have diverged)."""
+    top = sorted(counts, reverse=True)
+    top = top[:max(1, len(top) // 2)]
+    return sum(top) / len(top)

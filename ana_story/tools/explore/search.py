@@ -209,7 +209,7 @@ class Search(Ways):
             visit(sid, state)
             if explored == level_end:  # a level of the breadth-first search done
                 self.projection.level(len(succ) - ways, len(self.ids) - level_end,
-                                      len(self.ids), len(self.report.scene_hits))
+                                      len(self.ids), self.report.scene_hits)
                 level_end, ways = len(self.ids), len(succ)
         return explored
 
