@@ -108,7 +108,8 @@ class Projection:
             return (f"no end in sight ({', '.join(self.endless[:3])} unbounded){over}")
         if self.total is None:
             return ""
-        span = f" (a guess; at most {self.high:,})" if not bar and self.telling() else ""
+        span = "" if bar else f" (a guess; at most {self.high:,})" if self.telling() \
+            else " (a guess)"
         return f"projected ~{self.total:,} States{span}" + (over if self.over else "")
 
     def telling(self) -> bool:
