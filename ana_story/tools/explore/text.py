@@ -117,7 +117,7 @@ def _projection_lines(r: Report) -> list[str]:
         f"; at most {p['ceiling']:,} (the values each scene's key can take, a fact)"
     return [f"  Size of the space: {floor}{top}; projected about {p['states']:,}, a guess "
             "from the States per scene reached and the repeats among each level's ways on"
-            + (", and the ceiling" if top else "") + " (0.44x to 1.16x of the final count "
+            + (", and the ceiling" if top else "") + " (0.58x to 1.29x of the final count "
             f"at a quarter of the search on the stories measured: docs/performance.md){over}"]
 
 
