@@ -218,7 +218,7 @@ def section(table: list[str], over: list[str], load0: float, load1: float
     """(the section's head, the accuracy subsection)."""
     head = (f"{HEADING}\n\nMeasured by `python bench/bench_projection.py` (Python "
             f"{platform.python_version()}, {platform.machine()}, 2 shared noisy cores, "
-            f"load average {load0:.1f} at the start and {load1:.1f} at the end).\n\n")
+            f"load average {load0:.1f} at the start and {load1:.1f} at the end).\n")
     return head, ("### The projection against the final count\n\n"
             "Each story searched to its end; in each cell, what explore projected when "
             "10%, 25% and 50% of the final count were known, and its ratio to the final "
