@@ -45,11 +45,12 @@ def reactive(scenes: list[dict], names: list[str]) -> None:
                 ch["condition"] = f"{names[(5 * i + 3 * c + 1) % len(names)]} {cop} {k}"
 
 
-def render(n: int, out: Path, variables: int = 0) -> Path:
+def render(n: int, out: Path, variables: int = 0, seed: int | None = None) -> Path:
     """The model's story of ``n`` scenes; with ``variables``, the reactive variant
-    with that many variables (v0, v1, ...) read by conditions."""
+    with that many variables (v0, v1, ...) read by conditions; ``seed``: another
+    story of the same shape than the model's own (bench_projection.py's untuned ones)."""
     model = _model()
-    scenes = model.build(n)
+    scenes = model.build(n) if seed is None else model.build(n, seed=seed)
     names = list(model.VARS)
     if variables:
         names = [f"v{k}" for k in range(variables)]

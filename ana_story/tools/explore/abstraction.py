@@ -134,8 +134,16 @@ def _unbounded(name: str, start: float, have: tuple, sets: list) -> bool:
     """Whether a range flow_ranges widened to no bound really has none: not when the
     effects that set the variable keep that side within the most any of them gives
     on its own (min(x + 1, 100) with max(x - 2, 0): at most 100)."""
+    bounded = _bounded(name, start, have, sets)
+    return any(math.isinf(x) for x in bounded)
+
+
+def _bounded(name: str, start: float, have: tuple, sets: list) -> tuple[float, float]:
+    """``have`` with each side flow_ranges widened to no bound replaced by the
+    bound the effects that set the variable keep (see _unbounded), when they do."""
     if any(e.tree is None for e in sets):
-        return True
+        return have
+    out = list(have)
     for side in (0, 1):
         if not math.isinf(have[side]):
             continue
@@ -144,9 +152,16 @@ def _unbounded(name: str, start: float, have: tuple, sets: list) -> bool:
         edge = max(finite) if side else min(finite)
         env = {name: (have[0], edge) if side else (edge, have[1])}
         ends = [value_range(e.tree, env)[side] for e in sets]
-        if any(x > edge if side else x < edge for x in ends):
-            return True
-    return False
+        if not any(x > edge if side else x < edge for x in ends):
+            out[side] = edge
+    return out[0], out[1]
+
+
+def side_bound(story: Story, name: str, have: tuple) -> tuple[float, float]:
+    """The range of variable ``name`` (``have``: flow_ranges'), each side it
+    widened to no bound bounded when the effects that set it keep it (ceiling.py)."""
+    sets = [e for kind, e in transition_exprs(story) if kind == f"set:{name}"]
+    return _bounded(name, _size(story.variables[name].initial), have, sets)
 
 
 def declared(story: Story, keyer: Keyer) -> list[dict]:

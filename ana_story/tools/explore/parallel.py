@@ -137,7 +137,8 @@ class ParallelSearch:
                 conns[a].send(("take", takes[a]))
             ways = len(self.tree.succ)
             found = self._merge(lo, hi, owner, busy, progress)
-            self.projection.level(len(self.tree.succ) - ways, len(found), len(self.ids))
+            self.projection.level(len(self.tree.succ) - ways, len(found), len(self.ids),
+                                  self.report.scene_hits)
             lo, hi = hi, len(self.ids)
             owner, keep, gives, busy = _share(found, self.jobs)
         hits = self.report.choice_hits

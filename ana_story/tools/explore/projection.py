@@ -1,29 +1,36 @@
 """How many States the whole space holds, projected early in the search, honestly.
 
-Three things are said, each with its basis:
+Four things are said, each with its basis:
 - a floor: the States found so far (explored or waiting), a fact;
-- a guess: after each level of the breadth-first search, the ways on from that
-  level are a sample of the space, and a way on that meets a State already known
-  is a "recapture": if the States met were a fair sample, known / total would be
-  repeats / ways on, so total is about known x ways on / repeats (the
-  Lincoln-Petersen estimate). The search is no fair sample: many ways on meet
-  States of their own level (two orders of the same choices), so the guess runs
-  low, at 0.15x to 0.9x of the final count on the stories measured, nearer as the
-  search goes on. The figure is the median of the last three levels' estimates
-  (low and high: the least and the most of them), never below the floor; given
-  once 1,000 States are known;
+- a ceiling, when the story gives one: the most values each scene's key can take,
+  summed over the scenes (ceiling.py), a fact;
+- a guess, after each level of the breadth-first search, the larger of two:
+  * capture-recapture: the ways on from a level are a sample of the space, and a
+    way on that meets a known State a "recapture", so total is about known x ways
+    on / repeats (Lincoln-Petersen; the median of the last three levels'). It runs
+    low: most repeats meet States of their own level (two orders of the same
+    choices), not a sign that the space is filling up;
+  * scenes: the States known, and for each scene the scene graph reaches that the
+    search has not, the mean States of the busier half of the scenes reached (a
+    scene not reached yet lies deeper, where more variables have diverged).
+  When a ceiling is within EIGHT times the guess, the figure is their geometric
+  mean (the guess runs low, the ceiling high); else the guess. Never below the
+  floor nor above the ceiling; given once 1,000 States are known.
+  docs/performance.md gives its accuracy on stories that finish;
 - no end: when a variable explore keeps exact can be moved without bound by a
   loop (abstraction.endless, from the story alone), the space may have no end,
   and that is said before the search begins.
-docs/performance.md gives its accuracy on stories that finish. Both the
-one-process search and --jobs feed it the same levels, so it is part of the report.
+Both the one-process search and --jobs feed it the same levels, so it is part of
+the report.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
 from statistics import median
 
 MIN_KNOWN = 1_000  # no estimate below this many States: too few recaptures
+EIGHT = 8  # a ceiling further above the guess than this says little: not blended
 
 
 class Projection:
@@ -33,8 +40,10 @@ class Projection:
         self.bound = bound
         self.estimates: list[float] = []
         self.total: int | None = None  # the figure: projected States in all
-        self.low: int | None = None  # the range, never below the States known
-        self.high: int | None = None
+        self.low: int | None = None  # the range, facts: the floor (States known)
+        self.high: int | None = None  # and the ceiling (None: the story gives none)
+        self.ceiling: int | None = None  # ceiling.py, from the story alone
+        self.reach = 0  # scenes the scene graph reaches from the start
         self.known = 0  # States found so far: the floor
         self.over_at: int | None = None  # States known when it first passed the bound
         self.endless: list[str] = []  # variables a loop moves without bound
@@ -47,32 +56,41 @@ class Projection:
         if self.on_over is not None:
             self.on_over(self)
 
-    def begin(self, endless: list[str]) -> None:
-        """Before the search: the variables that may make the space endless."""
-        self.endless = endless
+    def begin(self, endless: list[str], reach: int = 0, ceiling: int | None = None) -> None:
+        """Before the search: the variables that may make the space endless, the
+        scenes the scene graph reaches, the ceiling (ceiling.py) when there is one."""
+        self.endless, self.reach, self.ceiling = endless, reach, ceiling
         if endless and self.over_at is None:
             self._over_at(0)
 
-    def level(self, ways: int, new: int, known: int) -> None:
+    def level(self, ways: int, new: int, known: int, hits: Mapping[str, int] | None = None
+              ) -> None:
         """One level done: ``ways`` ways on from it, ``new`` of them to States
-        not known before, ``known`` States known now."""
+        not known before, ``known`` States known now, ``hits`` of them in each scene."""
         self.known = known
         self.growing, self.last_new = new > self.last_new, new
         repeats = ways - new
-        if known < MIN_KNOWN or repeats <= 0:
+        if known < MIN_KNOWN:
             return
-        self.estimates.append(known * ways / repeats)
-        if len(self.estimates) >= 3:
-            last = self.estimates[-3:]
-            self.total = max(known, round(median(last)))
-            self.low, self.high = max(known, round(min(last))), max(known, round(max(last)))
-            if self.over_at is None and self.total > self.bound:
-                self._over_at(known)
+        if repeats > 0:
+            self.estimates.append(known * ways / repeats)
+        guess = median(self.estimates[-3:]) if len(self.estimates) >= 3 else 0.0
+        if hits and self.reach > len(hits):
+            guess = max(guess, known + (self.reach - len(hits)) * _busier(hits.values()))
+        if not guess:
+            return
+        top = self.ceiling
+        if top is not None and top <= EIGHT * guess:
+            guess = math.sqrt(guess * top)
+        self.total = max(known, round(guess if top is None else min(guess, top)))
+        self.low, self.high = known, top
+        if self.over_at is None and self.total > self.bound:
+            self._over_at(known)
 
     def found(self, known: int) -> None:
         """The search stopped with ``known`` States found: the floor rises to it."""
         self.known = max(self.known, known)
-        for attr in ("total", "low", "high"):
+        for attr in ("total", "low"):
             value = getattr(self, attr)
             if value is not None and value < self.known:
                 setattr(self, attr, self.known)
@@ -90,15 +108,29 @@ class Projection:
             return (f"no end in sight ({', '.join(self.endless[:3])} unbounded){over}")
         if self.total is None:
             return ""
-        span = "" if bar or self.low == self.high else f" ({self.low:,}-{self.high:,})"
+        span = "" if bar else f" (a guess; at most {self.high:,})" if self.telling() \
+            else " (a guess)"
         return f"projected ~{self.total:,} States{span}" + (over if self.over else "")
+
+    def telling(self) -> bool:
+        """Whether the ceiling says something beside the figure (within 100 times it)."""
+        return self.high is not None and self.total is not None \
+            and self.high <= 100 * self.total
 
     def to_json(self) -> dict | None:
         if self.total is None and not self.endless:
             return None
         out: dict = {"states": self.total, "low": self.low, "high": self.high,
                      "known": self.known, "over_bound": self.over,
-                     "over_bound_at": self.over_at}
+                     "over_bound_at": self.over_at, "ceiling": self.ceiling}
         if self.endless:
             out["endless"] = self.endless
         return out
+
+
+def _busier(counts: Iterable[int]) -> float:
+    """The mean States of the busier half of the scenes reached: what a scene not
+    reached yet is counted as (it lies deeper, where more variables have diverged)."""
+    top = sorted(counts, reverse=True)
+    top = top[:max(1, len(top) // 2)]
+    return sum(top) / len(top)

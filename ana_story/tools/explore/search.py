@@ -50,6 +50,7 @@ from ...engine import ChoiceView
 from ...errors import AnaStoryError
 from ...model import Choice, Story
 from ...state import State
+from ..analysis import reachable
 from ..dice import (
     available_any,
     choose_all,
@@ -61,6 +62,7 @@ from ..dice import (
     starts,
 )
 from .abstraction import declared, endless, suggest
+from .ceiling import ceiling
 from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
@@ -97,7 +99,8 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     if projection is not None:
         search.projection = projection
     unbounded = endless(story, search.key)
-    search.projection.begin(unbounded)  # said before the search
+    search.projection.begin(unbounded, len(reachable(story)),  # said before the search
+                            None if unbounded else ceiling(story, search.key))
     explored = search.run(progress)
     report, tree = search.report, search.tree
     report.states = len(search.ids)
@@ -206,7 +209,7 @@ class Search(Ways):
             visit(sid, state)
             if explored == level_end:  # a level of the breadth-first search done
                 self.projection.level(len(succ) - ways, len(self.ids) - level_end,
-                                      len(self.ids))
+                                      len(self.ids), self.report.scene_hits)
                 level_end, ways = len(self.ids), len(succ)
         return explored
 

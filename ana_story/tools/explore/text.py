@@ -113,9 +113,12 @@ def _projection_lines(r: Report) -> list[str]:
                 f"{'it' if one else 'them'} without bound (said before the search began)"]
     over = (f"; over the bound (--max-states) since {p['over_bound_at']:,} States were known"
             if p["over_bound"] and p["over_bound_at"] is not None else "")
-    return [f"  Size of the space: {floor}; projected about {p['states']:,}, a guess from the "
-            "repeats among each level's ways on, which runs low (0.15x to 0.9x of the final "
-            f"count on the stories measured: docs/performance.md){over}"]
+    top = "" if p.get("ceiling") is None or p["ceiling"] > 100 * p["states"] else \
+        f"; at most {p['ceiling']:,} (the values each scene's key can take, a fact)"
+    return [f"  Size of the space: {floor}{top}; projected about {p['states']:,}, a guess "
+            "from the States per scene reached and the repeats among each level's ways on"
+            + (", and the ceiling" if top else "") + " (0.58x to 1.29x of the final count "
+            f"at a quarter of the search on the stories measured: docs/performance.md){over}"]
 
 
 def _suggestion_lines(r: Report, detail: int = 3) -> list[str]:

@@ -1,0 +1,73 @@
+"""The projection of the space's size (projection.py, ceiling.py) on real stories:
+the ceiling is never below what a finished search finds, the guess is within a
+factor of the final count by a quarter of the search, and a story that blows up
+is said to be over the bound long before the bound is reached."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from conftest import FIXTURES, run_cli
+
+from ana_story.loader import load_story
+from ana_story.tools.explore import explore, format_report
+from ana_story.tools.explore.ceiling import ceiling
+from ana_story.tools.explore.key import Keyer
+from ana_story.tools.explore.projection import Projection
+
+BLOWUP = FIXTURES / "explore-blowup"
+
+
+class Recorded(Projection):
+    """A Projection that keeps (States known, figure) after every level."""
+
+    def __init__(self, bound: int):
+        super().__init__(bound)
+        self.rows: list[tuple[int, int | None]] = []
+
+    def level(self, ways: int, new: int, known: int, hits: Mapping[str, int] | None = None
+              ) -> None:
+        super().level(ways, new, known, hits)
+        self.rows.append((known, self.total))
+
+
+def _at(rows: list, final: int, share: float) -> int | None:
+    return next(total for known, total in rows if known >= share * final)
+
+
+def test_the_guess_is_within_a_factor_of_the_final_count_on_a_story_that_finishes():
+    p = Recorded(1_000_000)
+    r = explore(load_story(BLOWUP), max_states=1_000_000, projection=p)
+    assert r.complete and r.states > 20_000
+    quarter, half = _at(p.rows, r.states, 0.25), _at(p.rows, r.states, 0.5)
+    assert quarter is not None and 0.5 * r.states <= quarter <= 2 * r.states
+    assert half is not None and 0.67 * r.states <= half <= 1.5 * r.states
+    assert p.ceiling is not None and r.states <= p.ceiling  # a fact: never below
+    assert all(total is None or known <= total <= p.ceiling for known, total in p.rows)
+
+
+def test_the_ceiling_holds_the_final_count_and_is_none_when_a_part_has_no_bound():
+    for name in ("explore-blowup", "explore-long-path", "explore-talk-enter"):
+        story = load_story(FIXTURES / name)
+        top = ceiling(story, Keyer(story))
+        r = explore(story, max_states=1_000_000)
+        assert r.complete and (top is None or r.states <= top), name
+    features = load_story(FIXTURES / "features")  # a tally a loop moves without bound
+    assert ceiling(features, Keyer(features)) is None
+
+
+def test_a_story_that_blows_up_is_said_over_the_bound_before_half_the_bound():
+    p = Projection(5000)
+    r = explore(load_story(BLOWUP), max_states=5000, projection=p)
+    assert not r.complete and p.over and p.over_at is not None and p.over_at <= 2500
+    text = format_report(r)  # courage and lore 0..100 in camp and lair, 3 endings:
+    # 101 x 101 x 2 + 3 = 20,405
+    assert "at most 20,405 (the values each scene's key can take, a fact)" in text
+    assert "projected about" in text and "a guess" in text
+
+
+def test_piped_explore_calls_the_figure_a_guess_and_gives_the_ceiling():
+    r = run_cli("explore", str(BLOWUP), "--max-states", "5000")
+    line = r.stderr.splitlines()[0]
+    assert line.startswith("explore: projected ~") and "(a guess; at most 20,405)" in line
+    said = int(line.split("said at ")[1].split(" States")[0].replace(",", ""))
+    assert said <= 2500  # long before the bound
