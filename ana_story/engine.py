@@ -14,7 +14,7 @@ from .expressions import EVAL_ERRORS, MAX_INT, MAX_OUTPUT, Expr, LimitError, Tem
 from .frames import entered, fail, located, returned, route, scene_of, seen_by, stored, talking
 from .model import Choice, Scene, Story
 from .plans import PLANS, ScenePlan, plan_of
-from .state import State
+from .state import State, Step
 
 if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
     from dataclasses import dataclass
@@ -101,18 +101,36 @@ def new_state(story: Story, seed: int = 0, let: dict[str, Any] | None = None) ->
 def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
-    try:
-        scene = story.scenes[state.scene]
-    except KeyError:
-        scene = scene_of(story, state)  # which says the story has no such scene
+    plan = PLANS.get(state.scene)  # the scene's plan, read without the scene (plans.py)
+    if plan is None or plan.of is not story.scenes:
+        plan = plan_of(scene_of(story, state), ChoiceView, story.scenes)
     if story.talks:
-        return _present_talking(story, scene, state)
+        return _present_talking(story, plan.scene, state)
+    cond = plan.cond
+    if cond is not None:  # a plain text, and one condition decides every view
+        text = plan.text
+        try:
+            views = plan.yes if cond(state.variables, state) else plan.no
+        except EVAL_ERRORS:
+            views = _views(plan.scene, state, len(text))  # to say where, as it always did
+    else:
+        text = plan.text
+        views = plan.ready
+        if views is None:
+            text, views = _present_views(plan, state)
+    title = plan.title
+    if title is None:
+        title = _title(plan.scene, state)
+    return Passage(plan.id, title, plan.chapter, text, views, plan.ending, plan.tags,
+                   state.turn)
+
+
+def _present_views(plan: ScenePlan, state: State) -> tuple[str, tuple[ChoiceView, ...]]:
+    """present()'s text and views when the plan does not have them ready."""
+    scene = plan.scene
     text = scene.text.const
     if text is None:
         text = _text(scene, state)
-    plan = PLANS.get(id(scene))
-    if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView, story.scenes)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
@@ -127,9 +145,7 @@ def present(story: Story, state: State) -> Passage:
                 views = _views(scene, state, len(text))  # to say where, as it always did
         else:
             views = _planned(plan, scene, state, len(text))
-    title = scene.title if scene.title_template is None else _title(scene, state)
-    return Passage(scene.id, title, scene.chapter, text, views, scene.ending, scene.tags,
-                   state.turn)
+    return text, views
 
 
 def _present_talking(story: Story, scene: Scene, state: State) -> Passage:
@@ -279,10 +295,51 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
     stays) the next scene's visits + 1, its ``enter:`` and its ``let:`` (frames.py).
     ``target`` forces where a random goto leads and ``let`` the 'let:' values of the
     scene entered (explore tries each outcome, and its paths replay them)."""
+    plan = PLANS.get(state.scene)  # the scene's plan, read without the scene (plans.py)
+    if plan is None or plan.of is not story.scenes:
+        plan = plan_of(scene_of(story, state), ChoiceView, story.scenes)
+    moves = plan.moves
+    # A plain story's choice that neither goes once nor falls back (the plan's Move):
+    # its condition, its effects, its goto, with nothing looked up on the way.
+    move = moves[index] if 0 <= index < len(moves) and not story.talks else None
+    if move is None:
+        return _choose(story, plan, state, index, target, let)
+    cond, effects, fixed, step, c = move
+    v = state.variables
     try:
-        scene = story.scenes[state.scene]
-    except KeyError:
-        scene = scene_of(story, state)  # which says the story has no such scene
+        if cond is not None and not cond(v, state):
+            raise ChoiceError(f"choice {index + 1} is not available now")
+        v = v.copy()
+        for name, fn in effects:
+            x = fn(v, state)  # a whole number within bounds: stored() would keep it
+            v[name] = x if type(x) is int and -MAX_INT <= x <= MAX_INT else stored(name, x)
+    except EVAL_ERRORS:  # the same step, one part at a time, to say where
+        return _choose(story, plan, state, index, target, let)
+    if target is None and fixed is not None:
+        target = fixed
+    else:
+        target, step = _routed(plan, c, v, state, target)
+    visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
+    visits[target] = visits.get(target, 0) + 1
+    return State(target, v, visits, state.once, state.path + (step,), state.turn + 1,
+                 state.seed, state.taken)  # empty here: shared, not made
+
+
+def _routed(plan: ScenePlan, c: Choice, v: dict[str, Any], state: State,
+            target: str | None) -> tuple[str, Step]:
+    """Where choice ``c`` leads (``target`` when forced) and the Step that records it."""
+    if target is None:
+        target = plan.targets[c.index]
+        if target is None:
+            target = route(c.goto, v, state, f"choice {c.index + 1}", plan.id)
+    return target, plan.steps[c.index].get(target) or plan.step(c.index, target)
+
+
+def _choose(story: Story, plan: ScenePlan, state: State, index: int, target: str | None,
+            let: dict[str, Any] | None) -> State:
+    """choose() of a choice the plan has no Move for, in a story that talks, or one
+    whose condition or effects fail (here said where)."""
+    scene = plan.scene
     if scene.ending is not None:
         raise ChoiceError("the story has ended; there is nothing to choose")
     if not 0 <= index < len(scene.choices):
@@ -293,14 +350,7 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
         return talking(story, scene, c, state, _set(scene, c, seen, state, index),
                        state.once | {c.key} if c.once else state.once, target, let)
     v = _set(scene, c, state, state, index)
-    plan = PLANS.get(id(scene))
-    if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView, story.scenes)
-    if target is None:
-        target = plan.targets[index]
-        if target is None:
-            target = route(c.goto, v, state, f"choice {index + 1}", scene.id)
-    step = plan.steps[index].get(target) or plan.step(index, target)
+    target, step = _routed(plan, c, v, state, target)
     visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
     return State(target, v, visits, state.once | {c.key} if c.once else state.once,
