@@ -90,11 +90,20 @@ class Replied(Passage):
     returned: bool = False  # type: ignore[misc]  # as above
 
 
+# (the variables of the story last started, their initial values): new_state() copies
+# them rather than working them out from the declarations again for each playthrough
+INITIAL: list[Any] = [None, {}]
+NOTHING: frozenset[str] = frozenset()
+
+
 def new_state(story: Story, seed: int = 0, let: dict[str, Any] | None = None) -> State:
     """The State at the start of a new playthrough; ``let`` forces the start scene's
     'let:' values (explore tries each outcome, and its paths replay them)."""
     start = story.start
-    state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    known = INITIAL  # the story's initial values, worked out once (a copy for each State)
+    if known[0] is not story.variables:
+        known[:] = story.variables, story.initial_variables()
+    state = State(start, known[1].copy(), {start: 1}, NOTHING, (), 0, seed)
     return entered(story, state, let) if story.entering else state
 
 

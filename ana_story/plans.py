@@ -49,8 +49,8 @@ class ScenePlan:
         self.of = of  # the story's scenes this plan is of (the engine checks it is theirs)
         self.view = view  # makes a choice's view: engine.ChoiceView
         # per choice: where its goto always leads (a plain goto), or None
-        self.targets = tuple(_fixed_target(c.goto) for c in scene.choices)
-        self.steps: tuple[dict[str, Step], ...] = tuple({} for _ in scene.choices)
+        self.targets = tuple([_fixed_target(c.goto) for c in scene.choices])
+        self.steps: tuple[dict[str, Step], ...] = tuple([{} for _ in scene.choices])
         self.stays = frozenset(c.key for c in scene.choices if c.stay)
         # each choice's Item; the characters of every plain label and locked reason
         self.items, self.most = _items(scene, view)
@@ -105,8 +105,10 @@ def _moves(plan: ScenePlan) -> tuple[Move | None, ...]:
             moves.append(None)
             continue
         cond = c.condition.fn if c.condition is not None else None
-        step = None if target is None else plan.step(c.index, target)
-        moves.append((cond, tuple((n, e.fn) for n, e in c.effects), target, step, c))
+        step = None
+        if target is not None:  # (plan.step(), without its look-up: the first Step)
+            step = plan.steps[c.index][target] = Step(c.key, target)
+        moves.append((cond, tuple([(n, e.fn) for n, e in c.effects]), target, step, c))
     return tuple(moves)
 
 
