@@ -136,7 +136,7 @@ def present(story: Story, state: State) -> Passage:
     if plan is None or plan.of is not story.scenes:
         plan = plan_of(scene_of(story, state), ChoiceView, story.scenes)
     if story.talks:
-        return _present_talking(story, plan.scene, state)
+        return _present_talking(story, plan, state)
     cond = plan.cond
     if cond is not None:  # a plain text, and one condition decides every view
         text = plan.text
@@ -179,17 +179,17 @@ def _present_views(plan: ScenePlan, state: State) -> tuple[str, tuple[ChoiceView
     return text, views
 
 
-def _present_talking(story: Story, scene: Scene, state: State) -> Passage:
+def _present_talking(story: Story, plan: ScenePlan, state: State) -> Passage:
     """present() in a story that talks (Story.talks): the scene's own State (its 'let:'
     names read as variables, draws on the turn the visit began), and after a reply, a
     stay or a return, a Replied. (The lines it shares with present() are repeated
     there: the plain story's step makes no call it does not need.)"""
     shown = state
+    scene = plan.scene
     state = seen_by(scene, state)
     text = scene.text.const
     if text is None:
         text = _text(scene, state)
-    plan = plan_of(scene, ChoiceView, story.scenes)
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
     if views is None:
         views = _planned(plan, scene, state, len(text))
