@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .choosing import available, choose_slowly, routed
 from .errors import ChoiceError
 from .expressions import EVAL_ERRORS, MAX_INT, MAX_OUTPUT, Expr, LimitError, Template
-from .frames import entered, fail, located, returned, route, scene_of, seen_by, stored, talking
-from .model import Choice, Scene, Story
+from .frames import entered, fail, located, returned, scene_of, seen_by, stored
+from .model import Scene, Story
 from .plans import PLANS, ScenePlan, plan_of
-from .state import State
+from .state import State, state_of
 
 if TYPE_CHECKING:  # mypy reads them as the dataclasses they are made equal to
     from dataclasses import dataclass
@@ -81,6 +82,27 @@ class Passage:
         return self.ending is None and not any(c.available for c in self.choices)
 
 
+_new = object.__new__
+
+
+def passage_of(scene: str, title: str, chapter: str, text: str,
+               choices: tuple[ChoiceView, ...], ending: str | None, tags: tuple[str, ...],
+               turn: int) -> Passage:
+    """``Passage(...)`` without the class call, as state.state_of() builds a State: one
+    is built on every step (0.09 against 0.15 microseconds). Built here, not changed:
+    nothing has seen it yet. tests/test_engine.py holds it to the class's constructor."""
+    p = _new(Passage)
+    p.scene = scene
+    p.title = title
+    p.chapter = chapter
+    p.text = text
+    p.choices = choices
+    p.ending = ending
+    p.tags = tags
+    p.turn = turn
+    return p
+
+
 @dataclass(slots=True)
 class Replied(Passage):
     """A Passage with the reply of the choice just taken, or after a choice that stayed."""
@@ -90,29 +112,56 @@ class Replied(Passage):
     returned: bool = False  # type: ignore[misc]  # as above
 
 
+# (the variables of the story last started, their initial values): new_state() copies
+# them rather than working them out from the declarations again for each playthrough
+INITIAL: list[Any] = [None, {}]
+NOTHING: frozenset[str] = frozenset()
+
+
 def new_state(story: Story, seed: int = 0, let: dict[str, Any] | None = None) -> State:
     """The State at the start of a new playthrough; ``let`` forces the start scene's
     'let:' values (explore tries each outcome, and its paths replay them)."""
     start = story.start
-    state = State(start, story.initial_variables(), {start: 1}, frozenset(), (), 0, seed)
+    known = INITIAL  # the story's initial values, worked out once (a copy for each State)
+    if known[0] is not story.variables:
+        known[:] = story.variables, story.initial_variables()
+    state = State(start, known[1].copy(), {start: 1}, NOTHING, (), 0, seed)
     return entered(story, state, let) if story.entering else state
 
 
 def present(story: Story, state: State) -> Passage:
     """What the player sees in ``state``: the text and every choice, each marked
     available or not (once-only choices already taken are left out)."""
-    try:
-        scene = story.scenes[state.scene]
-    except KeyError:
-        scene = scene_of(story, state)  # which says the story has no such scene
+    plan = PLANS.get(state.scene)  # the scene's plan, read without the scene (plans.py)
+    if plan is None or plan.of is not story.scenes:
+        plan = plan_of(scene_of(story, state), ChoiceView, story.scenes)
     if story.talks:
-        return _present_talking(story, scene, state)
+        return _present_talking(story, plan, state)
+    cond = plan.cond
+    if cond is not None:  # a plain text, and one condition decides every view
+        text = plan.text
+        try:
+            views = plan.yes if cond(state.variables, state) else plan.no
+        except EVAL_ERRORS:
+            views = _views(plan.scene, state, len(text))  # to say where, as it always did
+    else:
+        text = plan.text
+        views = plan.ready
+        if views is None:
+            text, views = _present_views(plan, state)
+    title = plan.title
+    if title is None:
+        title = _title(plan.scene, state)
+    return passage_of(plan.id, title, plan.chapter, text, views, plan.ending, plan.tags,
+                      state.turn)
+
+
+def _present_views(plan: ScenePlan, state: State) -> tuple[str, tuple[ChoiceView, ...]]:
+    """present()'s text and views when the plan does not have them ready."""
+    scene = plan.scene
     text = scene.text.const
     if text is None:
         text = _text(scene, state)
-    plan = PLANS.get(id(scene))
-    if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView, story.scenes)
     # Rendered text of the whole passage, not only of each text, stays within MAX_OUTPUT:
     # a thousand choices could each render nearly that much.
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
@@ -127,22 +176,20 @@ def present(story: Story, state: State) -> Passage:
                 views = _views(scene, state, len(text))  # to say where, as it always did
         else:
             views = _planned(plan, scene, state, len(text))
-    title = scene.title if scene.title_template is None else _title(scene, state)
-    return Passage(scene.id, title, scene.chapter, text, views, scene.ending, scene.tags,
-                   state.turn)
+    return text, views
 
 
-def _present_talking(story: Story, scene: Scene, state: State) -> Passage:
+def _present_talking(story: Story, plan: ScenePlan, state: State) -> Passage:
     """present() in a story that talks (Story.talks): the scene's own State (its 'let:'
     names read as variables, draws on the turn the visit began), and after a reply, a
     stay or a return, a Replied. (The lines it shares with present() are repeated
     there: the plain story's step makes no call it does not need.)"""
     shown = state
+    scene = plan.scene
     state = seen_by(scene, state)
     text = scene.text.const
     if text is None:
         text = _text(scene, state)
-    plan = plan_of(scene, ChoiceView, story.scenes)
     views = plan.fixed if len(text) + plan.most <= MAX_OUTPUT else None
     if views is None:
         views = _planned(plan, scene, state, len(text))
@@ -218,7 +265,7 @@ def _views(scene: Scene, state: State, used: int) -> tuple[ChoiceView, ...]:
             continue
         part: Expr | Template | None = c.condition
         try:
-            ok = c.condition is None or _available(c, state, False)  # fast path: no condition
+            ok = c.condition is None or available(c, state, False)  # fast path: no condition
             label = c.text.const
             if label is None:
                 part = c.text
@@ -235,7 +282,7 @@ def _views(scene: Scene, state: State, used: int) -> tuple[ChoiceView, ...]:
     for c in fallbacks:
         part = c.condition
         try:
-            ok = _available(c, state, others_open)
+            ok = available(c, state, others_open)
             part = c.text
             label = c.text.render(v, state)
             used = _count(used, label, None)
@@ -252,26 +299,6 @@ def _count(used: int, label: str, reason: str | None) -> int:
     return used
 
 
-def _available(c: Choice, state: State, others_open: bool) -> bool:
-    """Whether ``c`` can be taken in ``state``; ``others_open`` says whether any
-    choice that is not a fallback can. The one place the rule lives: a once-only
-    choice goes once, a fallback is offered only when nothing else is, and then
-    the choice's own condition decides."""
-    if c.once and c.key in state.once:
-        return False
-    if c.fallback and others_open:
-        return False
-    if c.condition is None:
-        return True
-    ok: bool = c.condition.fn(state.variables, state)
-    return ok
-
-
-def _others_open(scene: Scene, state: State) -> bool:
-    """Whether any choice of ``scene`` that is not a fallback can be taken."""
-    return any(_available(o, state, False) for o in scene.choices if not o.fallback)
-
-
 def choose(story: Story, state: State, index: int, target: str | None = None,
            let: dict[str, Any] | None = None) -> State:
     """The State after taking choice ``index`` (a ChoiceView.index) in ``state``.
@@ -279,51 +306,31 @@ def choose(story: Story, state: State, index: int, target: str | None = None,
     stays) the next scene's visits + 1, its ``enter:`` and its ``let:`` (frames.py).
     ``target`` forces where a random goto leads and ``let`` the 'let:' values of the
     scene entered (explore tries each outcome, and its paths replay them)."""
+    plan = PLANS.get(state.scene)  # the scene's plan, read without the scene (plans.py)
+    if plan is None or plan.of is not story.scenes:
+        plan = plan_of(scene_of(story, state), ChoiceView, story.scenes)
+    moves = plan.moves
+    # A plain story's choice that neither goes once nor falls back (the plan's Move):
+    # its condition, its effects, its goto, with nothing looked up on the way.
+    move = moves[index] if 0 <= index < len(moves) and not story.talks else None
+    if move is None:
+        return choose_slowly(story, plan, state, index, target, let)
+    cond, effects, fixed, step, c = move
+    v = state.variables
     try:
-        scene = story.scenes[state.scene]
-    except KeyError:
-        scene = scene_of(story, state)  # which says the story has no such scene
-    if scene.ending is not None:
-        raise ChoiceError("the story has ended; there is nothing to choose")
-    if not 0 <= index < len(scene.choices):
-        raise ChoiceError(f"scene '{scene.id}' has no choice {index + 1}")
-    c = scene.choices[index]
-    if story.talks:
-        seen = seen_by(scene, state)  # as present() offered it
-        return talking(story, scene, c, state, _set(scene, c, seen, state, index),
-                       state.once | {c.key} if c.once else state.once, target, let)
-    v = _set(scene, c, state, state, index)
-    plan = PLANS.get(id(scene))
-    if plan is None or plan.scene is not scene:
-        plan = plan_of(scene, ChoiceView, story.scenes)
-    if target is None:
-        target = plan.targets[index]
-        if target is None:
-            target = route(c.goto, v, state, f"choice {index + 1}", scene.id)
-    step = plan.steps[index].get(target) or plan.step(index, target)
+        if cond is not None and not cond(v, state):
+            raise ChoiceError(f"choice {index + 1} is not available now")
+        v = v.copy()
+        for name, fn in effects:
+            x = fn(v, state)  # a whole number within bounds: stored() would keep it
+            v[name] = x if type(x) is int and -MAX_INT <= x <= MAX_INT else stored(name, x)
+    except EVAL_ERRORS:  # the same step, one part at a time, to say where
+        return choose_slowly(story, plan, state, index, target, let)
+    if target is None and fixed is not None:
+        target = fixed
+    else:
+        target, step = routed(plan, c, v, state, target)
     visits = state.visits.copy()  # (a dict: copy() is about twice as fast as dict())
     visits[target] = visits.get(target, 0) + 1
-    return State(target, v, visits, state.once | {c.key} if c.once else state.once,
-                 state.path + (step,), state.turn + 1, state.seed,
-                 state.taken)  # empty here: shared, not made
-
-
-def _set(scene: Scene, c: Choice, seen: State, state: State, index: int) -> dict[str, Any]:
-    """The variables after choice ``c``'s ``set:``, once it is found available in
-    ``seen`` (the scene's own State, as present() offered it); its effects draw on
-    ``state``."""
-    part = c.condition
-    try:
-        if c.once or c.fallback:
-            if not _available(c, seen, c.fallback and _others_open(scene, seen)):
-                raise ChoiceError(f"choice {index + 1} is not available now")
-        elif part is not None and not part.fn(seen.variables, seen):  # _available's rule
-            raise ChoiceError(f"choice {index + 1} is not available now")
-        v = seen.variables.copy()
-        for name, expr in c.effects:
-            part = expr
-            x = expr.fn(v, state)  # a whole number within bounds: stored() would keep it
-            v[name] = x if type(x) is int and -MAX_INT <= x <= MAX_INT else stored(name, x)
-    except EVAL_ERRORS as e:
-        fail(e, f"choice {index + 1}", located(part, c.where, e), scene.id)
-    return v
+    return state_of(target, v, visits, state.once, state.path + (step,), state.turn + 1,
+                    state.seed, state.taken)  # empty here: shared, not made

@@ -18,33 +18,39 @@ from .expressions import MAX_OUTPUT, LimitError
 from .model import Choice, Scene
 from .state import Step
 
-# scene's id() -> its plan; the plan holds the scene, so no other object takes its id
-# while the plan is kept. The plans are those of one story's scenes at a time (OF: its
-# scenes): a plan for another story's scene empties it first, so that the scenes of a
-# story no longer played are not kept alive (a process that loads story after story,
-# as the tests do); and it is emptied when full. The engine reads it directly
-# (plan_of() builds a missing plan).
-PLANS: dict[int, ScenePlan] = {}
+# scene id -> its plan. The plans are those of one story's scenes at a time (OF: its
+# scenes, which each plan holds as ``of``): the engine takes a plan only when its ``of``
+# is the story's own scenes and its scene is the one of that id there, so it reads the
+# plan without looking the scene up first. A plan for another story's scene empties the
+# table first, so that the scenes of a story no longer played are not kept alive (a
+# process that loads story after story, as the tests do); and it is emptied when full.
+# The engine reads it directly (plan_of() builds a missing plan).
+PLANS: dict[str, ScenePlan] = {}
 OF: list[Any] = [None]
 MAX_PLANS = 1 << 16
 
 # (once-only key or None, condition's code or None, fallback, view available, view
 # not, the choice when its text or locked reason has template parts (views then None))
 Item = tuple[str | None, Callable[..., Any] | None, bool, Any, Any, Choice | None]
+# (condition's code or None, each effect's (name, code), where its goto always leads or
+# None, the Step to there or None, the choice)
+Move = tuple[Any, tuple[tuple[str, Callable[..., Any]], ...], Any, Any, Choice]
 
 
 class ScenePlan:
     """What a scene's step reads that no State changes (see the module's docstring)."""
 
-    __slots__ = ("scene", "view", "items", "fixed", "simple", "most", "targets", "steps",
-                 "stays")
+    __slots__ = ("scene", "of", "view", "items", "fixed", "simple", "most", "targets",
+                 "steps", "stays", "id", "title", "chapter", "ending", "tags", "text",
+                 "ready", "cond", "yes", "no", "moves")
 
-    def __init__(self, scene: Scene, view: Callable[..., Any]) -> None:
+    def __init__(self, scene: Scene, view: Callable[..., Any], of: Any = None) -> None:
         self.scene = scene
+        self.of = of  # the story's scenes this plan is of (the engine checks it is theirs)
         self.view = view  # makes a choice's view: engine.ChoiceView
         # per choice: where its goto always leads (a plain goto), or None
-        self.targets = tuple(_fixed_target(c.goto) for c in scene.choices)
-        self.steps: tuple[dict[str, Step], ...] = tuple({} for _ in scene.choices)
+        self.targets = tuple([_fixed_target(c.goto) for c in scene.choices])
+        self.steps: tuple[dict[str, Step], ...] = tuple([{} for _ in scene.choices])
         self.stays = frozenset(c.key for c in scene.choices if c.stay)
         # each choice's Item; the characters of every plain label and locked reason
         self.items, self.most = _items(scene, view)
@@ -59,6 +65,15 @@ class ScenePlan:
                 self.simple = tuple((i[1], i[3], i[4]) for i in items)
             else:
                 self.fixed = tuple(i[3] for i in items)
+        # What a plain story's present() reads of the scene, without the scene: its
+        # fields; its title when it is no template (else None).
+        self.id, self.chapter, self.ending, self.tags = \
+            scene.id, scene.chapter, scene.ending, scene.tags
+        self.title = scene.title if scene.title_template is None else None
+        self.text, self.ready, self.cond, self.yes, self.no = _ready(self)
+        # per choice, for choose(): a Move when it neither goes once nor falls back
+        # (what choose() reads of it, found in one place), else None
+        self.moves = _moves(self)
 
     def step(self, index: int, target: str) -> Step:
         """The Step of taking choice ``index`` to ``target`` (one object for them all)."""
@@ -80,6 +95,39 @@ class ScenePlan:
             return tuple([on if cond is None or cond(v, state) else off
                           for cond, on, off in self.simple])
         return _each(self.items, self.view, v, state, used)
+
+
+def _moves(plan: ScenePlan) -> tuple[Move | None, ...]:
+    """Each choice's Move, or None for one that goes once or falls back."""
+    moves: list[Move | None] = []
+    for c, target in zip(plan.scene.choices, plan.targets, strict=True):
+        if c.once or c.fallback:
+            moves.append(None)
+            continue
+        cond = c.condition.fn if c.condition is not None else None
+        step = None
+        if target is not None:  # (plan.step(), without its look-up: the first Step)
+            step = plan.steps[c.index][target] = Step(c.key, target)
+        moves.append((cond, tuple([(n, e.fn) for n, e in c.effects]), target, step, c))
+    return tuple(moves)
+
+
+def _ready(plan: ScenePlan) -> tuple[str, Any, Any, tuple[Any, ...], tuple[Any, ...]]:
+    """What present() shows without working anything out, when the scene's text has no
+    template parts and the whole passage fits (so that no view is counted): the text;
+    every view when none depends on the State (else None); else, when a single
+    condition decides them all, that condition's code and the views when it holds and
+    when not. ("", None, None, (), () when the text is not plain or may not fit.)"""
+    text = plan.scene.text.const
+    if text is None or len(text) + plan.most > MAX_OUTPUT:
+        return "", None, None, (), ()
+    simple = plan.simple or ()
+    one = [k for k, item in enumerate(simple) if item[0] is not None]
+    if len(one) != 1:
+        return text, plan.fixed, None, (), ()
+    k = one[0]
+    yes = tuple(item[1] for item in simple)
+    return text, None, simple[k][0], yes, yes[:k] + (simple[k][2],) + yes[k + 1:]
 
 
 def _each(items: tuple[Item, ...], view: Callable[..., Any], v: dict[str, Any], state: Any,
@@ -159,11 +207,11 @@ def _fixed_target(goto: Any) -> str | None:
 def plan_of(scene: Scene, view: Callable[..., Any], scenes: Any) -> ScenePlan:
     """The plan of ``scene``, one of ``scenes`` (its story's), built on its first step
     (``view`` makes a choice's view)."""
-    plan = PLANS.get(id(scene))
-    if plan is not None and plan.scene is scene:
+    plan = PLANS.get(scene.id)
+    if plan is not None and plan.scene is scene and plan.of is scenes:
         return plan
     if len(PLANS) >= MAX_PLANS or scenes is not OF[0]:
         PLANS.clear()
         OF[0] = scenes
-    plan = PLANS[id(scene)] = ScenePlan(scene, view)
+    plan = PLANS[scene.id] = ScenePlan(scene, view, scenes)
     return plan

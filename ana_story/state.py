@@ -162,6 +162,35 @@ class State:
                    dict(taken), reply, let, began, stack, dict(entered), dice)
 
 
+_new = object.__new__
+
+
+def state_of(scene: str, variables: dict[str, Any], visits: dict[str, int],
+             once: frozenset[str], path: tuple[Step, ...], turn: int, seed: int,
+             taken: dict[str, int]) -> State:
+    """``State(scene, variables, visits, once, path, turn, seed, taken)``, the other
+    fields at their defaults, without the class call: the engine builds one on every
+    step, and calling the class costs the call to its ``__init__`` on top of setting
+    the fields (0.12 against 0.19 microseconds). Built here, not changed: nothing has
+    seen it yet. tests/test_engine.py holds it to the class's own constructor."""
+    s = _new(State)
+    s.scene = scene
+    s.variables = variables
+    s.visits = visits
+    s.once = once
+    s.path = path
+    s.turn = turn
+    s.seed = seed
+    s.taken = taken
+    s.reply = ""
+    s.let = NONE
+    s.began = 0
+    s.stack = ()
+    s.entered = NONE
+    s.dice = DICE
+    return s
+
+
 def _variables(data: dict[str, Any]) -> dict[str, Any]:
     return _values(_want(data, "variables", dict), "variable")
 

@@ -1,13 +1,14 @@
 """The engine's step (present + choose), this code against an older checkout, in one run.
 
     git worktree add /tmp/before c712ede          # main before issue 17's faster step
-    python bench/bench_step.py --against /tmp/before [--runs 7] [--no-write]
+    python bench/bench_step.py --against /tmp/before [--against /tmp/other] [--runs 7] [--no-write]
 
 For the shared benchmark model at 1,000 and 10,000 scenes (bench/gen_story.py) and the
-shipped story as it was in the older checkout (its scenes/, which both can load), each
-round runs one child process with the old code and one with this code, alternating, so
-both meet the same load on this shared machine. A child loads the story, pauses the
-collector's old generations as `ana-story play` does (gc.freeze), and plays
+shipped story as it was in the first older checkout (its scenes/, which all can load), each
+round runs one child process with each older checkout (``--against``, once or more) and
+one with this code, alternating, so all meet the same load on this shared machine. A
+child loads the story, pauses the collector's old generations as `ana-story play` does
+(gc.freeze), and plays
 bench_engine.py's reference workload (seeded random play, uniform among the available
 choices, at most 200 steps a playthrough, each passage's text and choice labels read),
 timing the play in process time (CPU seconds: other work on the machine slows
@@ -88,56 +89,66 @@ def _child(code: Path, folder: Path, playthroughs: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--against", type=Path, required=True, help="a checkout of older code")
+    ap.add_argument("--against", type=Path, required=True, action="append",
+                    help="a checkout of older code (once or more)")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--playthroughs", type=int, default=2000)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    old = args.against.resolve()
+    olds = [p.resolve() for p in args.against]
     load = [os.getloadavg()[0]]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         stories = [("benchmark model, 1,000 scenes", render(1000, Path(tmp) / "b1000")),
                    ("benchmark model, 10,000 scenes", render(10000, Path(tmp) / "b10000")),
-                   ("the shipped story of the older checkout", old / "scenes")]
+                   ("the shipped story of the first older checkout", olds[0] / "scenes")]
         for name, folder in stories:
-            got: dict[Path, list[dict]] = {old: [], ROOT: []}
+            got: dict[Path, list[dict]] = {code: [] for code in [*olds, ROOT]}
             for _ in range(args.runs):
-                for code in (old, ROOT):  # alternating: both meet the same load
+                for code in got:  # alternating: all meet the same load
                     got[code].append(_child(code, folder, args.playthroughs))
-            rows.append((name, got[old], got[ROOT]))
-            print(name, [round(r["rate"]) for r in got[old]],
-                  [round(r["rate"]) for r in got[ROOT]], flush=True)
+            rows.append((name, [got[o] for o in olds], got[ROOT]))
+            print(name, *([round(r["rate"]) for r in rs] for rs in got.values()), flush=True)
     load.append(os.getloadavg()[0])
-    text = report(rows, args.runs, load, old)
+    text = report(rows, args.runs, load, olds)
     print(text)
     if not args.no_write:
         write_section(HEADING, text)
     return 0
 
 
-def report(rows: list, runs: int, load: list[float], old: Path) -> str:
-    commit = subprocess.run(["git", "-C", str(old), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or str(old)
+def _commit(old: Path) -> str:
+    return subprocess.run(["git", "-C", str(old), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() or str(old)
+
+
+def report(rows: list, runs: int, load: list[float], olds: list[Path]) -> str:
+    commits = [_commit(o) for o in olds]
+    against = " ".join(f"--against <worktree of {c}>" for c in commits)
     lines = [HEADING, "",
              f"Measured {date.today().isoformat()} with `python bench/bench_step.py "
-             f"--against <worktree of {commit}>` ({runs} rounds, old and new alternating; "
+             f"{against}` ({runs} rounds, each checkout and this code alternating; "
              f"load average {load[0]:.1f} at the start, {load[-1]:.1f} at the end). Steps "
              "per CPU second of the play (a step: present() with its text and labels "
              "read, then choose(); an ending's passage counts as a step, as bink's and "
              "bardic's harnesses count it), 2,000 seeded playthroughs of at most 200 steps; "
-             "medians, with the slowest and fastest round beside them. Same screens: every "
-             "field of every Passage and every State after a choice, digested, equal.",
-             "", "| story | before (steps/s) | now (steps/s) | now / before, median | "
-             "same screens |", "| --- | --- | --- | --- | --- |"]
-    for name, before, now in rows:
-        b = statistics.median(r["rate"] for r in before)
-        n = statistics.median(r["rate"] for r in now)
-        same = "yes" if {r["digest"] for r in before} == {r["digest"] for r in now} and \
-            len({r["digest"] for r in now}) == 1 else "no"
-        span = lambda rs: f"{min(r['rate'] for r in rs):,.0f}-{max(r['rate'] for r in rs):,.0f}"  # noqa: E731
-        lines.append(f"| {name} | {b:,.0f} ({span(before)}) | {n:,.0f} ({span(now)}) | "
-                     f"{n / b:.2f}x | {same} |")
+             "medians, with the slowest and fastest round beside them; the ratios of the "
+             "medians, and of the fastest rounds (the floors of the time a step takes). "
+             "Same screens: every field of every Passage and every State after a choice, "
+             "digested, equal.",
+             "", "| story | " + " | ".join(f"{c} (steps/s)" for c in commits)
+             + " | now (steps/s) | " + " | ".join(f"now / {c}, median (fastest)" for c in commits)
+             + " | same screens |", "| --- " * (2 * len(commits) + 3) + "|"]
+    span = lambda rs: f"{min(r['rate'] for r in rs):,.0f}-{max(r['rate'] for r in rs):,.0f}"  # noqa: E731
+    med = lambda rs: statistics.median(r["rate"] for r in rs)  # noqa: E731
+    top = lambda rs: max(r["rate"] for r in rs)  # noqa: E731
+    for name, befores, now in rows:
+        digests = {r["digest"] for r in now}
+        same = "yes" if len(digests) == 1 and all(
+            {r["digest"] for r in b} == digests for b in befores) else "no"
+        cells = [f"{med(b):,.0f} ({span(b)})" for b in befores] + [f"{med(now):,.0f} ({span(now)})"]
+        cells += [f"{med(now) / med(b):.2f}x ({top(now) / top(b):.2f}x)" for b in befores]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {same} |")
     lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -177,7 +177,7 @@ def test_malformed_state_json_is_refused(bad, message):
 
 
 # every module of the expressions package, found on disk so a new one is checked too
-PURE = ["engine.py", "frames.py", "plans.py", "state.py", "model.py", "suggest.py",
+PURE = ["engine.py", "choosing.py", "frames.py", "plans.py", "state.py", "model.py", "suggest.py",
         "wording.py", "records.py", "recordinit.py", "lazyre.py"] + sorted(
     f"expressions/{p.name}" for p in (PACKAGE / "expressions").glob("*.py"))
 ALLOWED_IMPORTS = {"__future__", "ast", "dataclasses", "math", "re", "typing", "difflib",
@@ -282,20 +282,55 @@ NOT_STATES = {("tools/explore/search.py", "f", "seed"),  # a Finding's replay se
 
 def _state_field_assignments(source: str, rel: str) -> list[str]:
     """Each `name.field = ...` (or `+=`, `|=`, ...) of ``source`` whose field is a State's,
-    or a Passage's in a module that names Passage (it is not frozen either: engine.py)."""
+    or a Passage's in a module that names Passage (it is not frozen either: engine.py).
+    A function's own object being built is not changed: a name the function binds to
+    ``_new(...)`` (object.__new__: nothing else has seen it yet), as state_of() does."""
     fields = set(State.__dataclass_fields__)
     if "Passage" in source or "present(" in source:
         fields |= set(engine.Replied.__dataclass_fields__)
+    tree = ast.parse(source)
+    owner: dict[ast.AST, ast.AST | None] = {}  # node -> the innermost function holding it
+
+    def mark(node: ast.AST, fn: ast.AST | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            owner[child] = fn
+            mark(child, child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 else fn)
+    mark(tree, None)
+    built = {(owner[node], t.id) for node in ast.walk(tree)  # bound to _new(...) there
+             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+             and isinstance(node.value.func, ast.Name) and node.value.func.id == "_new"
+             for t in node.targets if isinstance(t, ast.Name)}
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         targets = node.targets if isinstance(node, ast.Assign) else \
             [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
         for t in targets:
             if isinstance(t, ast.Attribute) and t.attr in fields and \
                     isinstance(t.value, ast.Name) and t.value.id != "self" and \
+                    (owner[node], t.value.id) not in built and \
                     (rel, t.value.id, t.attr) not in NOT_STATES:
                 found.append(f"{rel}:{t.lineno}: {t.value.id}.{t.attr} =")
     return found
+
+
+def test_the_builders_give_what_the_constructors_give():
+    """state_of() and passage_of() set every field (a field added to State or Passage
+    and not to them fails here) to what the class's own constructor sets."""
+    from dataclasses import fields
+
+    from ana_story.state import Step, state_of
+    args = ("hall", {"a": 1}, {"hall": 2}, frozenset({"x.0"}), (Step("x.0", "hall"),),
+            4, 7, {"x.0": 1})
+    made, want = state_of(*args), State(*args)
+    assert [getattr(made, f.name) for f in fields(State)] == \
+        [getattr(want, f.name) for f in fields(State)] and type(made) is State
+    views = (engine.ChoiceView(0, "hall.0", "Go", True),)
+    shown = ("hall", "The Hall", "One", "Text.", views, None, ("t",), 4)
+    made_p, want_p = engine.passage_of(*shown), engine.Passage(*shown)
+    assert [getattr(made_p, f.name) for f in fields(engine.Passage)] == \
+        [getattr(want_p, f.name) for f in fields(engine.Passage)]
+    assert made_p == want_p and type(made_p) is engine.Passage
 
 
 def test_no_module_changes_a_state_once_built():
@@ -312,5 +347,11 @@ def test_the_scan_finds_a_state_changed():
     source = "def f(state, after):\n    state.turn = 3\n    after.visits |= {}\n"
     assert _state_field_assignments(source, "engine.py") == [
         "engine.py:2: state.turn =", "engine.py:3: after.visits ="]
+    # one being built (bound to _new() in the same function) is not changed; one built
+    # elsewhere, or bound otherwise, is
+    built = ("def g():\n    s = _new(State)\n    s.turn = 1\n    return s\n"
+             "def h(s):\n    s.turn = 2\n    t = s\n    t.turn = 3\n")
+    assert _state_field_assignments(built, "engine.py") == [
+        "engine.py:6: s.turn =", "engine.py:8: t.turn ="]
     shown = "def g(story, state):\n    p = present(story, state)\n    p.text = ''\n"
     assert _state_field_assignments(shown, "ui/game.py") == ["ui/game.py:3: p.text ="]

@@ -32,9 +32,10 @@ def _without_plans(monkeypatch):
 
     def blank(scene, view, scenes):
         plan = made(scene, view, scenes)
-        plan.fixed = plan.simple = None
+        plan.fixed = plan.simple = plan.ready = plan.cond = None
         plan.most = MAX_OUTPUT + 1  # as if it might not fit: one by one
         plan.targets = (None,) * len(plan.targets)
+        plan.moves = (None,) * len(plan.moves)  # choose() takes each part in turn
         return plan
     monkeypatch.setattr(plans, "PLANS", {})
     monkeypatch.setattr(engine, "PLANS", {})  # never found: plan_of every time
@@ -58,18 +59,19 @@ def test_the_plans_change_no_screen(name, monkeypatch):
 
 
 def test_a_plan_is_for_its_own_scene_only(tmp_path, monkeypatch):
-    """Plans are kept by the scene's id(): a plan whose scene is another object (an id
-    used again after a story is gone) is made anew; the plans are of one story at a
-    time (a story played after another lets the first one's scenes go); a full table
-    is emptied."""
+    """Plans are kept by the scene's id (its name) with the story's scenes they are of:
+    a plan of another story's scenes under that name is made anew; the plans are of
+    one story at a time (a story played after another lets the first one's scenes go);
+    a full table is emptied."""
     story = checked_story(FIXTURES / "features", warnings_ok=True)
     state = engine.new_state(story)
     scene = story.scenes[state.scene]
     other = checked_story(FIXTURES / "satchel", warnings_ok=True)
-    stale = plans.ScenePlan(next(iter(other.scenes.values())), engine.ChoiceView)
-    monkeypatch.setitem(plans.PLANS, id(scene), stale)
+    stale = plans.ScenePlan(next(iter(other.scenes.values())), engine.ChoiceView,
+                            other.scenes)
+    monkeypatch.setitem(plans.PLANS, scene.id, stale)
     stale_screen = engine.present(story, state)
-    assert plans.PLANS[id(scene)].scene is scene
+    assert plans.PLANS[scene.id].scene is scene
     plans.PLANS.clear()
     assert stale_screen == engine.present(story, state)
     first, second = list(story.scenes.values())[:2]
