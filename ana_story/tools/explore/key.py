@@ -232,11 +232,25 @@ class Keyer:
 
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
-    """When the bound cut the search: which parts of the State took the most values."""
+    """When the bound cut the search: which parts of the State took the most values
+    (the short keys grouped by scene, each part's codes gathered a column at a time)."""
     values: dict[str, set] = {}
+    by_scene: dict[int, list[bytes]] = {}
     for k in ids:
-        for what, value in key.fields(k):
-            values.setdefault(what, set()).add(value)
+        if k[0] == 255:  # a long key: one at a time
+            for what, value in key.fields(k):
+                values.setdefault(what, set()).add(value)
+        else:
+            by_scene.setdefault(k[0], []).append(k)
+    for number, keys in by_scene.items():
+        exact, tallied, counted, _ = key.layout[number]
+        names = [(f"variable '{n}'", key.tables[n].met) for n in exact] + \
+            [(f"variable '{n}'", None) for n in tallied] + \
+            [(f"visits('{c}')", None) for c in counted]
+        for at, (what, met) in enumerate(names, 1):
+            codes = {k[at] for k in keys}
+            values.setdefault(what, set()).update(
+                codes if met is None else map(met.__getitem__, codes))
     return rank(values)
 
 

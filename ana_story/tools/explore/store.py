@@ -128,8 +128,11 @@ Packed = tuple | State
 class Packer:
     """States to and from the queue's small form (see the module docstring)."""
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, kept: frozenset[str] | None = None) -> None:
+        """``kept``: the only scenes whose visit counts are kept (step.visits_read:
+        nothing reads the others), or None: all."""
         self.names = tuple(story.variables)
+        self.kept = kept
         self.scenes = list(story.scenes)
         self.kind = "H" if len(self.scenes) < 1 << 16 else "I"
         self.width = array(self.kind).itemsize
@@ -156,14 +159,18 @@ class Packer:
 
     def counts(self, visits: dict) -> bytes | dict:
         """Visit counts as bytes: each scene's number, then each count (the dict
-        itself when a count passes 255); the States found from one share them."""
+        itself when a count passes 255), of the scenes ``kept`` only; the States
+        found from one share them."""
         last, packed = self.last
         if visits is last:
             return packed
+        kept, counts = self.kept, visits
+        if kept is not None:
+            counts = {s: n for s, n in visits.items() if s in kept} if kept else {}
         try:
-            packed = b"".join(map(self.number.__getitem__, visits)) + bytes(visits.values())
+            packed = b"".join(map(self.number.__getitem__, counts)) + bytes(counts.values())
         except ValueError:
-            packed = visits
+            packed = counts
         self.last = (visits, packed)
         return packed
 
@@ -177,7 +184,7 @@ class Packer:
         if len(self.shared) >= SHARED:
             self.shared = {}
         new = self._visits(packed) if isinstance(packed, bytes) else dict(packed)
-        if plus is not None:
+        if plus is not None and (self.kept is None or plus in self.kept):
             new[plus] = new.get(plus, 0) + 1
         self.shared[mark, plus] = (packed, new)  # holding a dict keeps its id
         return new
