@@ -108,17 +108,6 @@ def getter(names: tuple) -> Callable[[dict], tuple]:
     return itemgetter(*names)
 
 
-def _pack(codes: list[int]) -> bytes:
-    """One byte a number when all are below 255; else 0xff and eight bytes each
-    (a short key never starts with 0xff: its first number is below 255)."""
-    try:
-        if codes[0] < 255:
-            return bytes(codes)
-    except ValueError:
-        pass
-    return b"\xff" + array("Q", codes).tobytes()
-
-
 def _split(names: Set[str], bounds: dict, risky: Set[str]
            ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(kept exactly, kept by their place among the thresholds ahead)."""
@@ -211,7 +200,14 @@ class Keyer:
                 codes += map(_item, self.taken_caps, map(taken.get, self.taken, repeat(0)))
             else:
                 codes.append(0)
-        return _pack(codes)
+        # one byte a number when all are below 255; else 0xff and eight bytes each
+        # (a short key never starts with 0xff: its first number is below 255)
+        try:
+            if number < 255:
+                return bytes(codes)
+        except ValueError:
+            pass
+        return b"\xff" + array("Q", codes).tobytes()
 
     def fields(self, key: bytes) -> list[tuple[str, object]]:
         """(what, value) of each part of a key (for ``growing``)."""
