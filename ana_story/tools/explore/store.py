@@ -9,7 +9,10 @@
   tuple of values in the story's order (a dict of 50 variables takes 1.6 KB, the
   tuple 0.4 KB) and its visit counts as the counts of the State it was found
   from (one dict for all the States found from one) and the scene it adds a
-  visit to; rebuilt into the very State when taken.
+  visit to; rebuilt into the very State when taken, but that in a story step.py
+  covers only the counts of the scenes something reads are kept (step.visits_read:
+  no condition, effect or text can tell the others apart), so most States of a
+  story that reads few counts share one small dict.
 - ``Scenes``: the scene of each State as a 2-byte number, not an 8-byte reference.
 """
 from __future__ import annotations
