@@ -1,7 +1,7 @@
 """How many States explore visits, how fast, in how much memory; side by side
 with another checkout when asked.
 
-    python bench/bench_explore.py [--runs N] [--against DIR ...] [--shipped DIR] [--no-write]
+    python bench/bench_explore.py [--runs N] [--against DIR ...] [--shipped DIR ...] [--no-write]
 
 Runs the exhaustive search on the shipped story, on the tests/fixtures/features
 story (an unbounded story, cut at 100,000 States) and on the shared benchmark
@@ -11,7 +11,8 @@ With ``--against DIR`` (a worktree of an older commit: `git worktree add DIR
 COMMIT`, or `git archive COMMIT | tar -x -C DIR`; given more than once, each) every
 search is also run with DIR's code, alternating old and new, so that both meet
 the same load on this shared machine. ``--shipped DIR``: the shipped story's
-scenes from DIR (a fixed copy that old code can load, while the story changes).
+scenes from DIR (a fixed copy that old code can load, while the story changes);
+given more than once, a row for each (named by the commit of DIR's checkout).
 Per search: States/s as explore reports it, the process's CPU time (user + sys, as `/usr/bin/time`
 gives it), its peak memory, and bytes per State (peak minus the memory after
 loading the story, over the States). Figures are medians over --runs; they
@@ -85,11 +86,12 @@ def _median(rows: list[dict]) -> dict:
     return out
 
 
-def _stories(tmp: Path, shipped: Path) -> list[tuple[str, int, Path, int]]:
+def _stories(tmp: Path, shipped: list[Path]) -> list[tuple[str, int, Path, int]]:
     """(name, scenes, folder, max States) of each story measured."""
-    out = [("shipped story", 55, shipped, 2_000_000),
-           (f"tests/fixtures/features, cut at {CUT:,}", 5, ROOT / "tests" / "fixtures" /
-            "features", CUT)]
+    out = [(_shipped_name(s, len(shipped) > 1), len(load_story(s).scenes), s, 2_000_000)
+           for s in shipped]
+    out += [(f"tests/fixtures/features, cut at {CUT:,}", 5, ROOT / "tests" / "fixtures" /
+             "features", CUT)]
     try:
         import gen_story
         if not gen_story.SHARED.exists():  # a worktree under /work/wt/: the model is higher up
@@ -99,8 +101,15 @@ def _stories(tmp: Path, shipped: Path) -> list[tuple[str, int, Path, int]]:
         out.append((f"benchmark story (1,000 scenes), cut at {CUT:,}", 1000, tmp, CUT))
     except (ImportError, OSError) as e:  # the shared model lives outside the repo
         print(f"benchmark story skipped: {e}")
-    out[0] = (out[0][0], len(load_story(shipped).scenes), *out[0][2:])
     return out
+
+
+def _shipped_name(folder: Path, many: bool) -> str:
+    """"shipped story", with the commit its copy is at when several are measured."""
+    if not many:
+        return "shipped story"
+    at = _commit(folder.parent).removeprefix("this branch, ")
+    return f"shipped story (as at {at})"
 
 
 def main() -> int:
@@ -108,15 +117,17 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--against", type=Path, action="append", default=[],
                     help="a checkout of the code to compare with (may be given again)")
-    ap.add_argument("--shipped", type=Path, default=ROOT / "scenes",
-                    help="the shipped story's folder (default: this checkout's scenes/)")
+    ap.add_argument("--shipped", type=Path, action="append", default=[],
+                    help="the shipped story's folder (default: this checkout's scenes/; "
+                    "may be given again)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     codes = [a.resolve() for a in args.against] + [ROOT]
+    shipped_dirs = [s.resolve() for s in args.shipped] or [ROOT / "scenes"]
     load = [os.getloadavg()[0]]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, scenes, folder, cap in _stories(Path(tmp), args.shipped.resolve()):
+        for name, scenes, folder, cap in _stories(Path(tmp), shipped_dirs):
             got: dict[Path, list[dict]] = {c: [] for c in codes}
             for _ in range(args.runs):
                 for code in codes:  # alternating: old and new meet the same load
@@ -124,14 +135,14 @@ def main() -> int:
             rows.append((name, scenes, [_median(got[c]) for c in codes]))
             print(name, [(round(r["rate"]), round(r["cpu_rate"])) for r in rows[-1][2]],
                   flush=True)
-    shipped = load_story(args.shipped)
+    shipped = load_story(shipped_dirs[0])
     times = []
     for _ in range(args.runs):
         r = random_runs(shipped, 1000, seed=1)
         times.append(r.seconds)
     load.append(os.getloadavg()[0])
     text = report(rows, args.runs, (r, statistics.median(times)), load,
-                  [_commit(c) for c in codes], args.shipped)
+                  [_commit(c) for c in codes], shipped_dirs)
     print(text)
     if not args.no_write:
         write_section(text)
@@ -153,14 +164,14 @@ def _commit(code: Path) -> str:
 
 
 def report(rows, runs: int, randoms, load: list[float], names: list[str],
-           shipped: Path) -> str:
+           shipped: list[Path]) -> str:
     """The section: per story a row for each code measured (the last is this one),
     the floors (fastest run) beside the medians, and the new code against each."""
     many = len(names) > 1
     lines = [HEADING, "",
              "Measured by `python bench/bench_explore.py"
              + "".join(f" --against {n}" for n in names[:-1])
-             + (f" --shipped {shipped.name}" if shipped != ROOT / "scenes" else "") + "` "
+             + "".join(f" --shipped {s}" for s in shipped if s != ROOT / "scenes") + "` "
              f"(Python {platform.python_version()}, {platform.machine()}, 2 shared noisy "
              f"cores, load average {load[0]:.1f} at the start and {load[1]:.1f} at the end; "
              f"medians of {runs} runs, the floor (the fastest run) in brackets, each search "
@@ -199,12 +210,15 @@ def report(rows, runs: int, randoms, load: list[float], names: list[str],
     lines += ["", f"1,000 random playthroughs of the shipped story (`explore --random 1000`, "
               f"in this process): {t:.2f} s, {rr.runs / t:,.0f} runs/s, "
               f"{rr.states:,} distinct States."]
-    r = rows[0][2][-1]
-    lines += ["", f"On the shipped story the search is "
-              f"{'complete' if r['complete'] else 'cut short'}: {r['states']:,} States, "
-              f"{r['endings']} endings reached, {r['softlocks']} soft-locks, "
-              f"{r['loops']} loops; its proof (search and checks) took {r['seconds']:.1f} s "
-              "(median)."]
+    for name, _, got in rows:
+        if not name.startswith("shipped story"):
+            continue
+        r = got[-1]
+        lines += ["", f"On the {name} the search is "
+                  f"{'complete' if r['complete'] else 'cut short'}: {r['states']:,} States, "
+                  f"{r['endings']} endings reached, {r['softlocks']} soft-locks, "
+                  f"{r['loops']} loops; its proof (search and checks) took "
+                  f"{r['seconds']:.1f} s (median)."]
     return "\n".join(lines) + "\n"
 
 

@@ -148,12 +148,21 @@ def _patched(fns: list[Callable], script: _Script) -> Iterator[None]:
             fn.__globals__.update(old)
 
 
+# scene -> (the scene, its code that draws): explore asks for every State of a scene
+_FNS: dict[int, tuple[Scene, Story, list[Callable]]] = {}
+
+
 def _every(story: Story, state: State, act: Callable[[], object]) -> Iterator[object]:
     """``act()`` under each combination of the scene's draws: its result, the
     StoryRuntimeError it raised, or None (a choice these draws do not offer)."""
     scene = story.scenes[state.scene]
-    return _drawn(_functions(scene) + (entry_functions(story, scene) if story.framed else []),
-                  act)
+    got = _FNS.get(id(scene))
+    if got is None or got[0] is not scene or got[1] is not story:
+        if len(_FNS) > 1024:
+            _FNS.clear()
+        got = _FNS[id(scene)] = (scene, story, _functions(scene) + (
+            entry_functions(story, scene) if story.framed else []))
+    return _drawn(got[2], act)
 
 
 def _drawn(fns: list[Callable], act: Callable[[], object]) -> Iterator[object]:
@@ -195,6 +204,19 @@ def present_error(story: Story, state: State) -> AnaStoryError | None:
         if isinstance(out, AnaStoryError):
             return out
     return None
+
+
+def present_all(story: Story, state: State) -> tuple[AnaStoryError | None, set[int]]:
+    """present_error and available_any in one pass over the draws (explore's step in
+    a scene that draws: each text rendered once per outcome, not twice)."""
+    error = None
+    out: set[int] = set()
+    for p in _every(story, state, lambda: engine.present(story, state)):
+        if isinstance(p, engine.Passage):
+            out |= {v.index for v in p.available}
+        elif isinstance(p, AnaStoryError) and error is None:
+            error = p
+    return error, out
 
 
 def available_any(story: Story, state: State) -> set[int]:

@@ -108,17 +108,6 @@ def getter(names: tuple) -> Callable[[dict], tuple]:
     return itemgetter(*names)
 
 
-def _pack(codes: list[int]) -> bytes:
-    """One byte a number when all are below 255; else 0xff and eight bytes each
-    (a short key never starts with 0xff: its first number is below 255)."""
-    try:
-        if codes[0] < 255:
-            return bytes(codes)
-    except ValueError:
-        pass
-    return b"\xff" + array("Q", codes).tobytes()
-
-
 def _split(names: Set[str], bounds: dict, risky: Set[str]
            ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(kept exactly, kept by their place among the thresholds ahead)."""
@@ -211,7 +200,14 @@ class Keyer:
                 codes += map(_item, self.taken_caps, map(taken.get, self.taken, repeat(0)))
             else:
                 codes.append(0)
-        return _pack(codes)
+        # one byte a number when all are below 255; else 0xff and eight bytes each
+        # (a short key never starts with 0xff: its first number is below 255)
+        try:
+            if number < 255:
+                return bytes(codes)
+        except ValueError:
+            pass
+        return b"\xff" + array("Q", codes).tobytes()
 
     def fields(self, key: bytes) -> list[tuple[str, object]]:
         """(what, value) of each part of a key (for ``growing``)."""
@@ -232,11 +228,25 @@ class Keyer:
 
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
-    """When the bound cut the search: which parts of the State took the most values."""
+    """When the bound cut the search: which parts of the State took the most values
+    (the short keys grouped by scene, each part's codes gathered a column at a time)."""
     values: dict[str, set] = {}
+    by_scene: dict[int, list[bytes]] = {}
     for k in ids:
-        for what, value in key.fields(k):
-            values.setdefault(what, set()).add(value)
+        if k[0] == 255:  # a long key: one at a time
+            for what, value in key.fields(k):
+                values.setdefault(what, set()).add(value)
+        else:
+            by_scene.setdefault(k[0], []).append(k)
+    for number, keys in by_scene.items():
+        exact, tallied, counted, _ = key.layout[number]
+        names = [(f"variable '{n}'", key.tables[n].met) for n in exact] + \
+            [(f"variable '{n}'", None) for n in tallied] + \
+            [(f"visits('{c}')", None) for c in counted]
+        for at, (what, met) in enumerate(names, 1):
+            codes = {k[at] for k in keys}
+            values.setdefault(what, set()).update(
+                codes if met is None else map(met.__getitem__, codes))
     return rank(values)
 
 

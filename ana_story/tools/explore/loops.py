@@ -128,9 +128,7 @@ def _loops(tree: Tree, alive: bytearray, changing: set) -> tuple[list[dict], lis
     pumped: set = set()
     scene_of = tree.scene_of
     groups: dict[tuple, dict] = {}
-    for comp in _components(tree):
-        if len(comp) == 1 and comp[0] not in tree.successors(comp[0]):
-            continue
+    for comp in _components(tree):  # (a State alone only when it leads to itself)
         members = set(comp)
         scenes = tuple(sorted({scene_of[c] for c in comp}))
         leaves = any(w not in members for c in comp for w in tree.successors(c))
@@ -140,47 +138,69 @@ def _loops(tree: Tree, alive: bytearray, changing: set) -> tuple[list[dict], lis
 
 
 def _components(tree: Tree) -> Iterator[list[int]]:
-    """The strongly connected components of the explored States, in the order
-    Tarjan's algorithm (iterative, over the flat successor arrays) closes them."""
+    """The strongly connected components of the explored States that hold a cycle
+    (a State alone only when a way on leads back to it), in the order Tarjan's
+    algorithm (iterative, over the flat successor arrays: each State's next
+    successor to look at kept in an array, no frame built per step) closes them."""
     n = len(tree.first)
     index = array("i", [0]) * n
     low = array("i", [0]) * n
     on = bytearray(n)
+    looped = bytearray(n)  # a way on from the State leads back to it
     stack: list[int] = []
     counter = 1
-    succ, first = tree.succ, tree.first
+    succ = tree.succ
+    at = array("i", tree.first)  # per State: its next successor to look at
+    ends = array("i", tree.first[1:])
+    ends.append(len(succ))
     for root in range(n):
         if index[root]:
             continue
-        work = [(root, 0, succ[first[root]:first[root + 1] if root + 1 < n else len(succ)])]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on[root] = 1
+        work = [root]
         while work:
-            v, i, outs = work[-1]
-            if i == 0 and not index[v]:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on[v] = 1
-            if i < len(outs):
-                work[-1] = (v, i + 1, outs)
-                w = outs[i]
+            v = work[-1]
+            i, end = at[v], ends[v]
+            while i < end:
+                w = succ[i]
+                i += 1
                 if w >= n:
                     continue
                 if not index[w]:
-                    work.append((w, 0, succ[first[w]:first[w + 1] if w + 1 < n else len(succ)]))
-                elif on[w]:
-                    low[v] = min(low[v], index[w])
+                    break
+                if w == v:
+                    looped[v] = 1
+                elif on[w] and index[w] < low[v]:
+                    low[v] = index[w]
+            else:
+                work.pop()
+                if work:
+                    u = work[-1]
+                    if low[v] < low[u]:
+                        low[u] = low[v]
+                if low[v] == index[v] and (comp := _pop_component(stack, on, v, looped)):
+                    yield comp
                 continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:
-                yield _pop_component(stack, on, v)
+            at[v] = i  # w next: go down to it, and come back here
+            index[w] = low[w] = counter
+            counter += 1
+            stack.append(w)
+            on[w] = 1
+            work.append(w)
 
 
-def _pop_component(stack: list[int], on: bytearray, root: int) -> list[int]:
-    """Take the component closed at ``root`` off Tarjan's stack."""
-    comp = []
+def _pop_component(stack: list[int], on: bytearray, root: int, looped: bytearray
+                   ) -> list[int]:
+    """Take the component closed at ``root`` off Tarjan's stack; [] for a State
+    alone that no way on leads back to (most are)."""
+    w = stack.pop()
+    on[w] = 0
+    if w == root:
+        return [w] if looped[w] else []
+    comp = [w]
     while True:
         w = stack.pop()
         on[w] = 0

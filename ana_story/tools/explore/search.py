@@ -52,12 +52,11 @@ from ...model import Choice, Story
 from ...state import State
 from ..analysis import reachable
 from ..dice import (
-    available_any,
     choose_all,
     drawing_scenes,
     failing_seed,
     let_drawing,
-    present_error,
+    present_all,
     sampled_lets,
     starts,
 )
@@ -69,7 +68,7 @@ from .loops import pump_loops, softlocks_and_loops
 from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
-from .step import Move, Stepper, covers, other_targets
+from .step import Move, Stepper, covers, other_targets, visits_read
 from .store import Packer, Visited
 from .tree import Tree
 from .ways import Ways
@@ -160,7 +159,9 @@ class Search(Ways):
         start = begins[0]
         self.ids = Visited()  # key -> State number (store.py)
         self.ids.number(self.key(start))
-        self.pack = Packer(story)  # queued States in a small form (store.py)
+        # queued States in a small form (store.py), with only the visit counts read
+        self.pack = Packer(story, visits_read(story, self.key.counted)
+                           if self.fast and not story.framed else None)
         self.tree = Tree(story, start.scene)
         self.codes = {k: i * 256 for k, i in self.tree.index.items()}  # see Tree.step
         self.good = bytearray()  # explored State -> 1 when it ends, errs or was cut off
@@ -170,6 +171,7 @@ class Search(Ways):
         self.drawing = drawing_scenes(story)
         self.let_drawing = let_drawing(story)  # scenes whose 'let:' draws
         self.report.sampled = sampled_lets(story)
+        self.any_offered: set[int] = set()  # the choices some draw offers (show)
         self.told: set = set()  # (scene, choice; message) of errors only some draws give
         self.projection = Projection(max_states)  # the size of the space, from the levels
         self._begin(begins, err)
@@ -235,7 +237,7 @@ class Search(Ways):
         if dicey:  # a choice only some draws offer (if: chance(0.05)) is taken too
             offered = {v.index for v in available}
             views += [(len(views) + 1, _View(i, scene.choices[i].key))
-                      for i in sorted(available_any(story, state) - offered)]
+                      for i in sorted(self.any_offered - offered)]
         choice_hits, index = report.choice_hits, self.tree.index
         for number, view in views:
             afters = self.follow(sid, state, number, view, offered)
@@ -265,10 +267,12 @@ class Search(Ways):
             report.errors.append(self.finding(sid, state, str(e), -1))
             self.good[sid] = 1  # reported as an error, not again as a soft-lock
             return None
-        if dicey and (err := present_error(story, state)) is not None:
-            self.good[sid] = 1
-            if self.first(state.scene, str(err)):
-                report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
+        if dicey:  # every draw's text and choices, in one pass (dice.present_all)
+            err, self.any_offered = present_all(story, state)
+            if err is not None:
+                self.good[sid] = 1
+                if self.first(state.scene, str(err)):
+                    report.errors.append(self.finding(sid, state, _DICE + str(err), -1))
         return ended, available
 
     def follow(self, sid: int, state: State, number: int, view, offered: set | None

@@ -22,6 +22,7 @@ among the texts (a title may be a template).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import MISSING, fields, replace
 from typing import Any
 
@@ -101,6 +102,23 @@ def covers(story: Story) -> bool:
         if not _calls_known(scene, checked):
             return False
     return True
+
+
+def visits_read(story: Story, counted: Iterable[str]) -> frozenset[str]:
+    """The scenes whose visit counts anything in a story ``covers`` accepts may read:
+    ``counted`` (the key's), those its expressions and texts name (visits(), seen(),
+    turns_since(), through the story's functions too: Expr.scenes), and each scene
+    whose text varies with its showings (a variation block counts its visits). The
+    search keeps only these counts in its States (store.Packer): no other changes play."""
+    out = set(counted)
+    for sid, scene in story.scenes.items():
+        for p in _parts(scene):
+            out.update(p.scenes)
+            shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
+            if shown:  # it varies: its own scene's count, or the one it names
+                out.add(sid)
+                out.update(shown[1:2] if shown[0] == "visits" else ())
+    return frozenset(out)
 
 
 def _calls_known(scene: Scene, checked: set[int]) -> bool:

@@ -9,7 +9,10 @@
   tuple of values in the story's order (a dict of 50 variables takes 1.6 KB, the
   tuple 0.4 KB) and its visit counts as the counts of the State it was found
   from (one dict for all the States found from one) and the scene it adds a
-  visit to; rebuilt into the very State when taken.
+  visit to; rebuilt into the very State when taken, but that in a story step.py
+  covers only the counts of the scenes something reads are kept (step.visits_read:
+  no condition, effect or text can tell the others apart), so most States of a
+  story that reads few counts share one small dict.
 - ``Scenes``: the scene of each State as a 2-byte number, not an 8-byte reference.
 """
 from __future__ import annotations
@@ -128,8 +131,11 @@ Packed = tuple | State
 class Packer:
     """States to and from the queue's small form (see the module docstring)."""
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, kept: frozenset[str] | None = None) -> None:
+        """``kept``: the only scenes whose visit counts are kept (step.visits_read:
+        nothing reads the others), or None: all."""
         self.names = tuple(story.variables)
+        self.kept = kept
         self.scenes = list(story.scenes)
         self.kind = "H" if len(self.scenes) < 1 << 16 else "I"
         self.width = array(self.kind).itemsize
@@ -156,14 +162,18 @@ class Packer:
 
     def counts(self, visits: dict) -> bytes | dict:
         """Visit counts as bytes: each scene's number, then each count (the dict
-        itself when a count passes 255); the States found from one share them."""
+        itself when a count passes 255), of the scenes ``kept`` only; the States
+        found from one share them."""
         last, packed = self.last
         if visits is last:
             return packed
+        kept, counts = self.kept, visits
+        if kept is not None:
+            counts = {s: n for s, n in visits.items() if s in kept} if kept else {}
         try:
-            packed = b"".join(map(self.number.__getitem__, visits)) + bytes(visits.values())
+            packed = b"".join(map(self.number.__getitem__, counts)) + bytes(counts.values())
         except ValueError:
-            packed = visits
+            packed = counts
         self.last = (visits, packed)
         return packed
 
@@ -177,7 +187,7 @@ class Packer:
         if len(self.shared) >= SHARED:
             self.shared = {}
         new = self._visits(packed) if isinstance(packed, bytes) else dict(packed)
-        if plus is not None:
+        if plus is not None and (self.kept is None or plus in self.kept):
             new[plus] = new.get(plus, 0) + 1
         self.shared[mark, plus] = (packed, new)  # holding a dict keeps its id
         return new

@@ -57,7 +57,7 @@ class Ways:
             k = of(nxt[0], nxt[1], visits, nxt[3], nxt[2], nxt[4])
             nid = ids.find(k)  # (not kept in a local: a growing table makes a new find)
             if nid < 0:
-                if len(ids) >= self.max_states:
+                if len(ids.hashes) >= self.max_states:  # len(ids), without a call
                     self.cut(sid)
                     continue
                 nid = self.new(nid, k, sid, code, nxt[0], self.pack.move(state, nxt))
