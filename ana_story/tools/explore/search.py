@@ -43,7 +43,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ... import engine
 from ...engine import ChoiceView
@@ -80,11 +80,12 @@ FAST_STEP = True  # False: every step by the engine (tests compare the two repor
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1, projection: Projection | None = None) -> Report:
+            jobs: int = 1, projection: Projection | None = None, keep: Any = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
     sharing the search (parallel.py and worker.py: the same report, faster);
-    ``projection``: filled as the search goes (projection.py), for a progress bar."""
+    ``projection``: filled as the search goes (projection.py), for a progress bar;
+    ``keep``: incremental.Keep, handed the search and its loops (for the next run)."""
     t0 = time.perf_counter()
     start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
     many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
@@ -108,8 +109,12 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         report.widest = search.widest()
         report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
         report.guided = guided_runs(story, report, seed)  # evidence past the proof
+    if keep is not None:
+        keep.searched(search)
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
+    if keep is not None:
+        keep.looped(tree, candidates)
     for f in report.ending_paths.values():
         f.seed = replay_seed(story, f.path, seed, start=f.start)
     for f in report.errors:  # a seed with which the path is played and really fails

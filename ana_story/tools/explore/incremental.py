@@ -1,0 +1,174 @@
+"""Incremental proof: after an edit, reuse the last proof where nothing it rests on
+changed, and re-check only the States of the scenes that did.
+
+The last complete proof is kept (memo.py): its report, the search's tree (parent
+links, successors, the choice each takes) and every State's key. The next run:
+
+- proves afresh when the code, the options, anything outside the scenes (story.yaml:
+  variables, declarations, functions), the list of scenes or choices, the key's
+  layout (fingerprint.keyer_id) or a scene's effects (fingerprint.effect_id)
+  changed, or when a changed scene lies on a loop the proof played for real;
+- otherwise rebuilds, by the engine's own step along the kept tree, each State of
+  a changed scene (and its ancestors), checks every rebuilt key against the kept
+  one, and visits each such State again as the search would (texts rendered,
+  conditions evaluated): the same ways on, to the same States, with the same
+  errors. Then every State's step is the same as the last proof's, so the search
+  would run exactly as it ran, and its report is today's. Any difference, and the
+  proof is done afresh.
+
+A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
+above 1, always get a fresh proof.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from pathlib import Path
+from typing import Any
+
+from ...model import Story
+from ...state import State
+from ..dice import drawing_scenes, let_drawing
+from . import memo, reportdata
+from .fingerprint import effect_id, keyer_id, known_model, story_id
+from .recheck import Replay
+from .report import Finding, Report
+from .search import Search, explore
+
+_ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see Keep.sections
+
+
+class Keep:
+    """What explore's hooks hand over (search.explore's ``keep``)."""
+
+    def __init__(self) -> None:
+        self.search: Search | None = None
+        self.ids: Any = None
+        self.loop_scenes: set[str] = set()
+
+    def searched(self, search: Any) -> None:
+        if isinstance(search, Search):  # not --jobs' ParallelSearch
+            self.search, self.ids = search, search.ids
+
+    def looped(self, tree: Any, candidates: list) -> None:
+        """The scenes of the loops played for real and of the paths to them."""
+        for a, _, _, members in candidates:
+            self.loop_scenes |= {tree.scene_of[x] for x in members}
+            self.loop_scenes |= {s.scene for s in tree.path(a)}
+            while tree.parent[a] >= 0:
+                a = tree.parent[a]
+            self.loop_scenes.add(tree.scene_of[a])
+
+
+def _eligible(story: Story) -> bool:
+    return not story.framed and not drawing_scenes(story) and not let_drawing(story) \
+        and known_model()
+
+
+def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
+                 **options: Any) -> Report:
+    """explore(), reusing the proof kept from the last run where it may (see the
+    module docstring), and keeping this one for the next."""
+    file = memo.memo_file(root)
+    opts = {k: options[k] for k in ("max_states", "seed", "strict")}
+    if not fresh and jobs == 1 and _eligible(story):
+        report = _reuse(file, story, opts)
+        if report is not None:
+            return report
+    keep = Keep()
+    report = explore(story, jobs=jobs, keep=keep, **options)
+    if _eligible(story) and keep.search is not None and report.complete:
+        try:
+            memo.write(file, _sections(story, opts, keep, report))
+        except OSError as e:
+            _say(f"the proof could not be kept for the next run ({e.strerror or e})")
+        except _NotKept:
+            pass
+    return report
+
+
+def _say(line: str) -> None:
+    print(f"explore: {line}", file=sys.stderr)
+
+
+class _NotKept(Exception):
+    """This proof cannot be kept (a value the memo cannot hold exactly)."""
+
+
+def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[bytes]:
+    search = keep.search
+    assert search is not None
+    if search.tree.lets or not search.fast:
+        raise _NotKept
+    data = reportdata.to_data(report)
+    text = json.dumps(data)
+    if reportdata.from_data(story, json.loads(text)).to_json() != report.to_json():
+        raise _NotKept
+    tables = {n: [t.met[i] for i in range(len(t.met))] for n, t in search.key.tables.items()}
+    if any(type(v) not in (str, int, float, bool) for vs in tables.values() for v in vs) \
+            or json.loads(json.dumps(tables)) != tables:
+        raise _NotKept
+    digest, scenes = story_id(story, opts)
+    meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
+            "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
+            "tables": tables, "loops": sorted(keep.loop_scenes)}
+    t, ids = search.tree, keep.ids
+    arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
+              array("I", ids.ends), t.scene_of.at]
+    return [json.dumps(meta).encode(), text.encode()] + [bytes(a) for a in arrays]
+
+
+def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
+    """The kept proof, when it holds for ``story`` as it is now; else None."""
+    try:
+        sections = memo.read(file)
+        meta, data = json.loads(sections[0]), json.loads(sections[1])
+        arrays = [array(code, part) if code != "B" else bytearray(part)
+                  for code, part in zip(_ARRAYS, sections[2:], strict=True)]
+    except memo.MemoError as e:
+        if str(e):
+            _say(f"the proof kept from the last run was not used: {e}; proving afresh")
+        return None
+    except (ValueError, TypeError):
+        _say("the proof kept from the last run was not used: it is damaged; proving afresh")
+        return None
+    try:
+        return _check(story, opts, meta, data, arrays)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        _say("the proof kept from the last run was not used: it does not fit; proving afresh")
+        return None
+
+
+def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Report | None:
+    digest, scenes = story_id(story, opts)
+    if digest != meta["story"]:
+        return None
+    changed = {s for s, d in scenes.items() if d != meta["scenes"][s]}
+    if any(effect_id(story.scenes[s]) != meta["effects"][s] for s in changed) \
+            or changed & set(meta["loops"]):
+        return None
+    report = reportdata.from_data(story, data)
+    if changed:
+        check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
+        if keyer_id(check.key) != meta["keyer"] or not check.fast:
+            return None
+        for name, values in meta["tables"].items():
+            table = check.key.tables[name]
+            for n, x in enumerate(values):
+                table[x] = n
+                table.met[n] = x
+        kept = [e for e in report.errors if e.scene in changed]
+        if not Replay(check, arrays, changed).verified(kept):
+            return None
+    _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
+         "--fresh proves it all again)")
+    return report
+
+
+class _Check(Search):
+    """A Search whose findings need no path (the kept report has them)."""
+
+    def finding(self, sid: int, state: State, message: str = "",
+                fails: int | None = None) -> Finding:
+        return Finding(state.scene, [], dict(state.variables), message=message, fails=fails)
