@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from array import array
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from ...model import Story
 from ...state import State
 from ..dice import drawing_scenes, let_drawing
 from . import memo, reportdata
+from .abstraction import endless
 from .fingerprint import effect_id, keyer_id, known_model, story_id
 from .recheck import Replay
 from .report import Finding, Report
@@ -52,13 +54,10 @@ class Keep:
             self.search, self.ids = search, search.ids
 
     def looped(self, tree: Any, candidates: list) -> None:
-        """The scenes of the loops played for real and of the paths to them."""
+        """The scenes of the loops played for real (soundness.pump plays them past the
+        States explored; the path to a loop is replayed along explored States only)."""
         for a, _, _, members in candidates:
             self.loop_scenes |= {tree.scene_of[x] for x in members}
-            self.loop_scenes |= {s.scene for s in tree.path(a)}
-            while tree.parent[a] >= 0:
-                a = tree.parent[a]
-            self.loop_scenes.add(tree.scene_of[a])
 
 
 def _eligible(story: Story) -> bool:
@@ -70,11 +69,13 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                  **options: Any) -> Report:
     """explore(), reusing the proof kept from the last run where it may (see the
     module docstring), and keeping this one for the next."""
+    t0 = time.perf_counter()
     file = memo.memo_file(root)
     opts = {k: options[k] for k in ("max_states", "seed", "strict")}
     if not fresh and jobs == 1 and _eligible(story):
         report = _reuse(file, story, opts)
         if report is not None:
+            report.seconds = time.perf_counter() - t0
             return report
     keep = Keep()
     report = explore(story, jobs=jobs, keep=keep, **options)
@@ -112,7 +113,8 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     digest, scenes = story_id(story, opts)
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
             "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
-            "tables": tables, "loops": sorted(keep.loop_scenes)}
+            "tables": tables, "loops": sorted(keep.loop_scenes),
+            "endless": endless(story, search.key)}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
@@ -143,16 +145,20 @@ def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
 def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Report | None:
     digest, scenes = story_id(story, opts)
     if digest != meta["story"]:
-        return None
+        return _afresh("story.yaml, the list of scenes or explore's options changed")
     changed = {s for s, d in scenes.items() if d != meta["scenes"][s]}
-    if any(effect_id(story.scenes[s]) != meta["effects"][s] for s in changed) \
-            or changed & set(meta["loops"]):
-        return None
+    effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
+    if effects:
+        return _afresh(f"the effects or routes of {_names(effects)} changed")
+    looped = sorted(changed & set(meta["loops"]))
+    if looped:
+        return _afresh(f"a loop the proof plays for real passes through {_names(looped)}")
     report = reportdata.from_data(story, data)
     if changed:
         check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
-        if keyer_id(check.key) != meta["keyer"] or not check.fast:
-            return None
+        if keyer_id(check.key) != meta["keyer"] or not check.fast \
+                or endless(story, check.key) != meta["endless"]:
+            return _afresh("what the search keeps of a State changed")
         for name, values in meta["tables"].items():
             table = check.key.tables[name]
             for n, x in enumerate(values):
@@ -160,10 +166,21 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Re
                 table.met[n] = x
         kept = [e for e in report.errors if e.scene in changed]
         if not Replay(check, arrays, changed).verified(kept):
-            return None
+            return _afresh(f"re-checking {_names(sorted(changed))} found a difference")
     _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
          "--fresh proves it all again)")
     return report
+
+
+def _names(scenes: list[str]) -> str:
+    shown = ", ".join(f"'{s}'" for s in scenes[:3])
+    return "scene " + shown if len(scenes) == 1 else \
+        "scenes " + shown + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
+
+
+def _afresh(why: str) -> None:
+    _say(f"a fresh proof: {why}")
+    return None
 
 
 class _Check(Search):
