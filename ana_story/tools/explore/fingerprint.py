@@ -71,13 +71,20 @@ def effect_id(scene: Scene) -> str:
     return _digest([_plain(scene), scene.ending is not None])
 
 
+def _kind(t: dict) -> list:
+    """How one part of a key numbers its values."""
+    if isinstance(t, _Cells):
+        return ["cells", list(t.points)]
+    if isinstance(t, _Clamp):
+        return ["clamp", getattr(t.table, "name", ""), t.low, t.high]
+    return ["table", t.name] if isinstance(t, _Table) else ["?"]
+
+
 def keyer_id(keyer: Keyer) -> str:
     """The key's layout: per scene what is kept exactly, by thresholds, counted."""
     parts: list = []
     for sid, (number, _, tables, every, caps, bits, width, _at) in keyer.per_scene.items():
-        kinds = [["cells", list(t.points)] if isinstance(t, _Cells) else
-                 ["clamp", t.table.name, t.low, t.high] if isinstance(t, _Clamp) else
-                 ["table", t.name] if isinstance(t, _Table) else ["?"] for t in tables]
+        kinds = [_kind(t) for t in tables]
         parts.append([sid, number, list(keyer.layout[number]), kinds, list(every),
                       [c.cap for c in caps], sorted(bits.items()), width])
     parts.append([list(keyer.taken), [c.cap for c in keyer.taken_caps], keyer.framed,

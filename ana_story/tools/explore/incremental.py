@@ -56,7 +56,7 @@ class Keep:
     def looped(self, tree: Any, candidates: list) -> None:
         """The scenes of the loops played for real (soundness.pump plays them past the
         States explored; the path to a loop is replayed along explored States only)."""
-        for a, _, _, members in candidates:
+        for *_, members in candidates:
             self.loop_scenes |= {tree.scene_of[x] for x in members}
 
 
@@ -178,7 +178,8 @@ def _names(scenes: list[str]) -> str:
         "scenes " + shown + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
 
 
-def _afresh(why: str) -> None:
+def _afresh(why: str) -> Report | None:
+    """None (prove afresh), having said why in one line."""
     _say(f"a fresh proof: {why}")
     return None
 
