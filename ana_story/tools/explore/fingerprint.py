@@ -20,7 +20,7 @@ from ... import modeljson
 from ...digests import sha256
 from ...expressions import Expr, Template
 from ...model import Choice, Route, Scene, Story
-from .key import Keyer, _Cells, _Clamp, _Table
+from .key import Keyer
 
 # Fields whose change a re-check of the scene's States covers (texts, conditions,
 # where a thing is written); every other field is an effect.
@@ -71,13 +71,14 @@ def effect_id(scene: Scene) -> str:
     return _digest([_plain(scene), scene.ending is not None])
 
 
-def _kind(t: dict) -> list:
-    """How one part of a key numbers its values."""
-    if isinstance(t, _Cells):
-        return ["cells", list(t.points)]
-    if isinstance(t, _Clamp):
-        return ["clamp", getattr(t.table, "name", ""), t.low, t.high]
-    return ["table", t.name] if isinstance(t, _Table) else ["?"]
+def _kind(t: Any) -> list:
+    """How one part of a key numbers its values (key.py's _Cells, _Clamp, _Table)."""
+    kind = type(t).__name__
+    if hasattr(t, "points"):
+        return [kind, list(t.points)]
+    if hasattr(t, "low"):
+        return [kind, getattr(t.table, "name", ""), t.low, t.high]
+    return [kind, getattr(t, "name", "")]
 
 
 def keyer_id(keyer: Keyer) -> str:

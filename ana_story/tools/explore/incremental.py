@@ -154,22 +154,31 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Re
     if looped:
         return _afresh(f"a loop the proof plays for real passes through {_names(looped)}")
     report = reportdata.from_data(story, data)
-    if changed:
-        check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
-        if keyer_id(check.key) != meta["keyer"] or not check.fast \
-                or endless(story, check.key) != meta["endless"]:
-            return _afresh("what the search keeps of a State changed")
-        for name, values in meta["tables"].items():
-            table = check.key.tables[name]
-            for n, x in enumerate(values):
-                table[x] = n
-                table.met[n] = x
-        kept = [e for e in report.errors if e.scene in changed]
-        if not Replay(check, arrays, changed).verified(kept):
-            return _afresh(f"re-checking {_names(sorted(changed))} found a difference")
+    if changed and not _rechecked(story, opts, meta, arrays, report, changed):
+        return None
     _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
          "--fresh proves it all again)")
     return report
+
+
+def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,
+               changed: set[str]) -> bool:
+    """Whether every kept State of the ``changed`` scenes steps as it did (recheck.py)."""
+    check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
+    if keyer_id(check.key) != meta["keyer"] or not check.fast \
+            or endless(story, check.key) != meta["endless"]:
+        _afresh("what the search keeps of a State changed")
+        return False
+    for name, values in meta["tables"].items():  # the values numbered as they were
+        table = check.key.tables[name]
+        for n, x in enumerate(values):
+            table[x] = n
+            table.met[n] = x
+    kept = [e for e in report.errors if e.scene in changed]
+    if not Replay(check, arrays, changed).verified(kept):
+        _afresh(f"re-checking {_names(sorted(changed))} found a difference")
+        return False
+    return True
 
 
 def _names(scenes: list[str]) -> str:

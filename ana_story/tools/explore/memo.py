@@ -72,21 +72,32 @@ def read(file: Path) -> list[bytes]:
     except OSError as e:
         raise MemoError(f"cannot read it ({e.strerror or e})") from None
     end = raw.find(b"\n", 0, _MAX_HEADER)
-    try:
-        header = json.loads(raw[:end]) if end > 0 else None
-    except ValueError:
-        header = None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise MemoError("it is damaged or not explore's")
-    if header.get("code") != code_id():
-        raise MemoError("it was written by other code")
+    sizes = _sizes(raw[:end] if end > 0 else b"")
     body = memoryview(raw)[end + 1:]
-    sizes = header.get("sizes")
-    if not isinstance(sizes, list) or not all(isinstance(n, int) and n >= 0 for n in sizes) \
-            or sum(sizes) != len(body) or sha256(body).hexdigest() != header.get("sha256"):
+    if sum(sizes) != len(body) or sha256(body).hexdigest() != _header(raw[:end])["sha256"]:
         raise MemoError("it is damaged (truncated or altered)")
     out, at = [], 0
     for n in sizes:
         out.append(bytes(body[at:at + n]))
         at += n
     return out
+
+
+def _header(line: bytes) -> dict:
+    try:
+        header = json.loads(line) if line else None
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise MemoError("it is damaged or not explore's")
+    if header.get("code") != code_id():
+        raise MemoError("it was written by other code")
+    return header
+
+
+def _sizes(line: bytes) -> list[int]:
+    """The sections' sizes the header gives (checking it is explore's, of this code)."""
+    sizes = _header(line).get("sizes")
+    if not isinstance(sizes, list) or not all(isinstance(n, int) and n >= 0 for n in sizes):
+        raise MemoError("it is damaged (truncated or altered)")
+    return sizes

@@ -80,7 +80,8 @@ FAST_STEP = True  # False: every step by the engine (tests compare the two repor
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1, projection: Projection | None = None, keep: Any = None) -> Report:
+            jobs: int = 1, projection: Projection | None = None, keep: Any = None
+            ) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
     sharing the search (parallel.py and worker.py: the same report, faster);
@@ -109,12 +110,11 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         report.widest = search.widest()
         report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
         report.guided = guided_runs(story, report, seed)  # evidence past the proof
-    if keep is not None:
-        keep.searched(search)
+    keep = keep or NoKeep()
+    keep.searched(search)
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
-    if keep is not None:
-        keep.looped(tree, candidates)
+    keep.looped(tree, candidates)
     for f in report.ending_paths.values():
         f.seed = replay_seed(story, f.path, seed, start=f.start)
     for f in report.errors:  # a seed with which the path is played and really fails
@@ -125,6 +125,16 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+class NoKeep:
+    """explore's ``keep`` by default: nothing kept (incremental.Keep keeps the proof)."""
+
+    def searched(self, search: Any) -> None:
+        pass
+
+    def looped(self, tree: Tree, candidates: list) -> None:
+        pass
 
 
 def _replayer(story: Story, path: list[PathStep], start: dict | None
