@@ -51,7 +51,7 @@ def run(story: Path, env: dict, *args: str) -> tuple[float, float, dict, str]:
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if r.returncode not in (0, 1):
+    if r.returncode not in (0, 1) or not r.stdout:
         raise SystemExit(f"explore failed: {r.stderr}")
     data = json.loads(r.stdout)
     del data["seconds"]
@@ -91,8 +91,9 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
                 m = _COND.search(part)
                 if m is None:
                     continue
-                new = part[:m.start()] + f"{m.group(1)}{m.group(4)} {_FLIP[m.group(3)]} " \
-                    f"{m.group(2)}" + part[m.end():]
+                cond = f"{m.group(4)} {_FLIP[m.group(3)]} {m.group(2)}"
+                cond = f'"{cond}"' if "'" in cond else cond  # YAML: quoted as a whole
+                new = part[:m.start()] + m.group(1) + cond + part[m.end():]
             return path, text[:a] + new + text[b:], scene, states
     raise SystemExit(f"no scene to make a {kind} edit in")
 

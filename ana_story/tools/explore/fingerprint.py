@@ -4,6 +4,8 @@
   functions, snippets, the start, the chapters...) with explore's options.
 - ``scene_ids``: each scene's whole compiled form (its texts and where they are
   written included): a scene whose digest changed is re-checked.
+- ``unplaced_id``: a scene without where it is written, so that lines added above
+  it in its file do not count as a change to it.
 - ``effect_id``: of one scene, what makes the States it leads to (effects, 'enter:',
   'let:', once, stay, counted, the routes' targets and weights): when it changed,
   the States after it may differ in values no key holds, and the proof is redone.
@@ -50,17 +52,20 @@ def known_model() -> bool:
     return all({f.name for f in fields(cls)} <= names for cls, names in _KNOWN.items())
 
 
-def _plain(x: Any) -> Any:
+def _plain(x: Any, skip: set[str] = _CHECKED) -> Any:
+    """``x`` as JSON data without the fields ``skip``; an expression or text as its
+    source (and whether it draws or varies)."""
     if isinstance(x, Expr | Template):
-        return ["code", x.source]
+        return ["code", x.source, getattr(x, "site0", 0), getattr(x, "place", None) is not None]
     if isinstance(x, tuple | list):
-        return [_plain(y) for y in x]
+        return [_plain(y, skip) for y in x]
     if isinstance(x, frozenset | set):
         return sorted(repr(y) for y in x)
     if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
+        return {str(k): _plain(v, skip) for k, v in x.items()}
     if is_dataclass(x) and not isinstance(x, type):
-        return {f.name: _plain(getattr(x, f.name)) for f in fields(x) if f.name not in _CHECKED}
+        return {f.name: _plain(getattr(x, f.name), skip) for f in fields(x)
+                if f.name not in skip}
     if x is None or isinstance(x, str | int | float | bool):
         return x
     return ["?", type(x).__name__]  # a field of a kind unknown here: never equal by chance
@@ -79,6 +84,20 @@ def _kind(t: Any) -> list:
     if hasattr(t, "low"):
         return [kind, getattr(t.table, "name", ""), t.low, t.high]
     return [kind, getattr(t, "name", "")]
+
+
+def unplaced_id(scene: Scene) -> str:
+    """The scene with everything but where it is written: the same when only lines
+    above it in its file were added or removed (its texts' places aside)."""
+    return _digest(_plain(scene, {"where"}))
+
+
+def placed(scene: Scene) -> bool:
+    """Whether a text of the scene has a place (a variation block, a draw): such a
+    text may play differently when only its place moved."""
+    texts = [scene.text, scene.title_template] + \
+        [t for c in scene.choices for t in (c.text, c.locked, c.reply)]
+    return any(getattr(t, "place", None) is not None for t in texts)
 
 
 def keyer_id(keyer: Keyer) -> str:

@@ -31,9 +31,9 @@ from typing import Any
 from ...model import Story
 from ...state import State
 from ..dice import drawing_scenes, let_drawing
-from . import memo, reportdata
+from . import memo, pumps, reportdata
 from .abstraction import endless
-from .fingerprint import effect_id, keyer_id, known_model, story_id
+from .fingerprint import effect_id, keyer_id, known_model, placed, story_id, unplaced_id
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -42,22 +42,18 @@ _ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see Keep.sections
 
 
 class Keep:
-    """What explore's hooks hand over (search.explore's ``keep``)."""
+    """What explore's hooks hand over (search.explore's ``keep``): the search, and
+    the choices each loop played for real takes (loops.pump_loops: it plays them past
+    the States explored; the path to a loop is replayed along explored States)."""
 
     def __init__(self) -> None:
         self.search: Search | None = None
         self.ids: Any = None
-        self.loop_scenes: set[str] = set()
+        self.played: list = []
 
     def searched(self, search: Any) -> None:
         if isinstance(search, Search):  # not --jobs' ParallelSearch
             self.search, self.ids = search, search.ids
-
-    def looped(self, tree: Any, candidates: list) -> None:
-        """The scenes of the loops played for real (soundness.pump plays them past the
-        States explored; the path to a loop is replayed along explored States only)."""
-        for *_, members in candidates:
-            self.loop_scenes |= {tree.scene_of[x] for x in members}
 
 
 def _eligible(story: Story) -> bool:
@@ -113,7 +109,8 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     digest, scenes = story_id(story, opts)
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
             "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
-            "tables": tables, "loops": sorted(keep.loop_scenes),
+            "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
+            "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
             "endless": endless(story, search.key)}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
@@ -146,19 +143,32 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Re
     digest, scenes = story_id(story, opts)
     if digest != meta["story"]:
         return _afresh("story.yaml, the list of scenes or explore's options changed")
-    changed = {s for s, d in scenes.items() if d != meta["scenes"][s]}
+    changed = _changed(story, scenes, meta, data)
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
         return _afresh(f"the effects or routes of {_names(effects)} changed")
-    looped = sorted(changed & set(meta["loops"]))
-    if looped:
-        return _afresh(f"a loop the proof plays for real passes through {_names(looped)}")
+    looped = pumps.through(story, meta["loops"], changed)
+    if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
+        return _afresh("a loop the proof played for real passes through a changed scene")
     report = reportdata.from_data(story, data)
     if changed and not _rechecked(story, opts, meta, arrays, report, changed):
         return None
+    if not pumps.still_bounded(story, looped, opts["seed"]):
+        return _afresh("a loop through a changed scene now grows or fails")
     _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
          "--fresh proves it all again)")
     return report
+
+
+def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> set[str]:
+    """The scenes that changed: not those only moved in their file (lines added or
+    removed above them), unless a finding of the kept report may say where a thing is
+    written (an error, a value growing) or a text of theirs has a place."""
+    differ = {s for s, d in scenes.items() if d != meta["scenes"][s]}
+    moved = {s for s in differ if unplaced_id(story.scenes[s]) == meta["unplaced"][s]}
+    if data["errors"] or data["growth"]:
+        return differ
+    return differ - {s for s in moved if not placed(story.scenes[s])}
 
 
 def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,

@@ -114,13 +114,12 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     keep.searched(search)
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
-    keep.looped(tree, candidates)
     for f in report.ending_paths.values():
         f.seed = replay_seed(story, f.path, seed, start=f.start)
     for f in report.errors:  # a seed with which the path is played and really fails
         f.seed = failing_seed(story, _replayer(story, f.path, f.start),
                               None if f.fails is None or f.fails < 0 else f.fails, seed)
-    pump_loops(story, report, tree, candidates, seed)
+    pump_loops(story, report, tree, candidates, seed, keep.played)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
         progress(explored, report.states)
@@ -130,10 +129,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
 class NoKeep:
     """explore's ``keep`` by default: nothing kept (incremental.Keep keeps the proof)."""
 
-    def searched(self, search: Any) -> None:
-        pass
+    played: list | None = None  # Keep's: the loops played for real (loops.pump_loops)
 
-    def looped(self, tree: Tree, candidates: list) -> None:
+    def searched(self, search: Any) -> None:
         pass
 
 
