@@ -86,6 +86,13 @@ def _kind(t: Any) -> list:
     return [kind, getattr(t, "name", "")]
 
 
+def logic_id(scene: Scene) -> str:
+    """The scene without its texts (its conditions in it): the same when only texts
+    changed."""
+    return _digest(_plain(scene, {"text", "title", "title_template", "notes", "where",
+                                  "tags", "locked", "reply", "ending"}))
+
+
 def unplaced_id(scene: Scene) -> str:
     """The scene with everything but where it is written: the same when only lines
     above it in its file were added or removed (its texts' places aside)."""

@@ -21,6 +21,7 @@ above 1, always get a fresh proof.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -33,7 +34,7 @@ from ...state import State
 from ..dice import drawing_scenes, let_drawing
 from . import memo, pumps, reportdata
 from .abstraction import endless
-from .fingerprint import effect_id, keyer_id, known_model, placed, story_id, unplaced_id
+from .fingerprint import effect_id, keyer_id, known_model, logic_id, placed, story_id, unplaced_id
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -110,6 +111,7 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
             "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
             "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
+            "logic": {s: logic_id(sc) for s, sc in story.scenes.items()},
             "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
             "endless": endless(story, search.key)}
     t, ids = search.tree, keep.ids
@@ -133,10 +135,29 @@ def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
         _say("the proof kept from the last run was not used: it is damaged; proving afresh")
         return None
     try:
-        return _check(story, opts, meta, data, arrays)
+        report = _check(story, opts, meta, data, arrays)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         _say("the proof kept from the last run was not used: it does not fit; proving afresh")
         return None
+    if report is not None:
+        _refresh(file, sections, meta, story, opts)
+    return report
+
+
+def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story, opts: dict) -> None:
+    """Keep the reused proof as the story's now (it holds for it): the next run
+    re-checks only what changes after this."""
+    _, scenes = story_id(story, opts)
+    differ = [s for s, d in scenes.items() if d != meta["scenes"][s]]
+    if not differ:
+        return
+    meta["scenes"] = scenes
+    for s in differ:
+        sc = story.scenes[s]
+        meta["effects"][s], meta["unplaced"][s], meta["logic"][s] = \
+            effect_id(sc), unplaced_id(sc), logic_id(sc)
+    with contextlib.suppress(OSError):  # else kept as it was: sound, re-checked next time
+        memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
 
 
 def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Report | None:
@@ -185,7 +206,9 @@ def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Repor
             table[x] = n
             table.met[n] = x
     kept = [e for e in report.errors if e.scene in changed]
-    if not Replay(check, arrays, changed).verified(kept):
+    texts_only = not kept and not story.timed and \
+        all(logic_id(story.scenes[s]) == meta["logic"][s] for s in changed)
+    if not Replay(check, arrays, changed, texts_only).verified(kept):
         _afresh(f"re-checking {_names(sorted(changed))} found a difference")
         return False
     return True

@@ -21,11 +21,17 @@ from .ways import key_of
 class Replay:
     """The kept tree (memo arrays) and a Search to step and visit with."""
 
-    def __init__(self, search: Any, arrays: list, changed: set[str]) -> None:
+    def __init__(self, search: Any, arrays: list, changed: set[str],
+                 texts_only: bool = False) -> None:
         (self.parent, self.step, self.first, self.succ, self.via, self.good, self.data,
          self.ends, self.at) = arrays
         self.search = search
         self.changed = changed
+        # only texts changed (no condition, no effect): a State whose texts read what
+        # an earlier one's read, with the same choices taken, renders alike (step.py
+        # renders texts once per such values itself): one of them is visited
+        self.reads = {s: _reads(search.story.scenes[s]) for s in changed} \
+            if texts_only else None
         self.choices = {c.key: c for s in search.story.scenes.values() for c in s.choices}
         n = len(self.parent)
         if not (len(self.step) == len(self.at) == len(self.good) == len(self.first) == n
@@ -45,7 +51,17 @@ class Replay:
             return False
         search = self.search
         search.good = bytearray(len(self.parent))
+        alike: set = set()
         for sid in targets:
+            if self.reads is not None:
+                state = states[sid]
+                read, counted = self.reads[state.scene]
+                mark = (state.scene, tuple(map(state.variables.get, read)),
+                        tuple(map(state.visits.get, counted)), tuple(state.taken.items()),
+                        self._ways(sid)[1])
+                if mark in alike:
+                    continue
+                alike.add(mark)
             if not self._visit(sid, states[sid]):
                 return False
         got = [(f.scene, f.message, f.fails, json.loads(json.dumps(f.variables)))
@@ -63,12 +79,15 @@ class Replay:
         search = self.search
         roots = [search.pack.unpack(p) for p in search.queue]
         states: dict[int, State] = {}
+        check = bytearray(len(parent))  # the key of each State of a changed scene
+        for n in targets:
+            check[n] = 1
         try:
             for n in sorted(need):
                 p = parent[n]
                 s = (roots[n] if n < len(roots) else None) if p < 0 else \
                     self._child(states[p], self.step[n], self.key(n))
-                if s is None or search.key(s) != self.key(n):
+                if s is None or (check[n] and search.key(s) != self.key(n)):
                     return None
                 states[n] = s
         except AnaStoryError:
@@ -89,11 +108,15 @@ class Replay:
                 return search.pack.unpack(search.pack.state(x))
         return None
 
-    def _visit(self, sid: int, state: State) -> bool:
-        search = self.search
+    def _ways(self, sid: int) -> tuple[tuple, tuple]:
+        """The kept successors of State ``sid`` and the choice codes leading there."""
         start = self.first[sid]
         end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
-        succ, via = list(self.succ[start:end]), list(self.via[start:end])
+        return tuple(self.succ[start:end]), tuple(self.via[start:end])
+
+    def _visit(self, sid: int, state: State) -> bool:
+        search = self.search
+        succ, via = map(list, self._ways(sid))
         known = _Known(self, sid, {self.key(n): n for n in succ},
                        bisect_left(self.parent, sid))
         ways = _Ways(search.tree.keys, search.tree.index)
@@ -106,6 +129,20 @@ class Replay:
         return not known.bad and ways.succ == succ and ways.via == via \
             and search.good[sid] == self.good[sid] \
             and ways.added == [self.step[n] for n in range(known.m, known.m + known.added)]
+
+
+def _reads(scene: Any) -> tuple[tuple, tuple]:
+    """(variables, scenes counted) the scene's texts read: titles, texts, choices'
+    texts, locked reasons and replies."""
+    texts = [scene.text, scene.title_template] + \
+        [t for c in scene.choices for t in (c.text, c.locked, c.reply)]
+    names: set[str] = set()
+    scenes: set[str] = set()
+    for t in texts:
+        if t is not None:
+            names |= t.reads
+            scenes |= t.scenes
+    return tuple(sorted(names)), tuple(sorted(scenes))
 
 
 class _Known:
