@@ -61,6 +61,16 @@ scenes:
         goto: inn
       - text: Sleep outside
         goto: street
+      - text: Walk to the pond
+        goto: pond
+  pond:
+    text: A pond, {{ coins }} coins in your pocket.
+    choices:
+      - text: Throw a coin
+        set: {coins: "max(coins - 1, 0)"}
+        goto: pond
+      - text: Leave
+        goto: street
   bed:
     text: A bed.
     ending: Rested
@@ -111,6 +121,9 @@ def test_an_unchanged_story_reuses_the_whole_proof(tmp_path):
     ("01-road.yaml", "A well. You feel", "An old well. You feel"),  # a text read by a value
     ("02-town.yaml", "if: not met", "if: met == false"),  # a condition, the same choices
     ("02-town.yaml", "text: Pay", "text: Pay the innkeeper"),  # a choice's text
+    ("02-town.yaml", "A pond,", "A still pond,"),  # on a loop played for real
+    ("01-road.yaml", "    text: You have {{ coins }} coins.",  # lines above 'well' added
+     "    text: |\n      You have {{ coins }} coins.\n\n      The gate is open.\n"),
 ])
 def test_an_edit_that_changes_no_step_reuses_the_proof(tmp_path, scene_file, old, new):
     folder = _story(tmp_path)
@@ -137,12 +150,26 @@ def test_an_edit_that_changes_a_step_gives_the_fresh_report(tmp_path, scene_file
     assert after != before and not reused
 
 
-def test_a_text_that_now_fails_is_reported_not_reused(tmp_path):
+@pytest.mark.parametrize("text", ["{{ 10 // coins }}",  # in the first State there
+                                  "{{ 10 // (coins - 1) }}"])  # only in a later one
+def test_a_text_that_now_fails_is_reported_not_reused(tmp_path, text):
     folder = _story(tmp_path)
     _explore(folder)
-    _edit(folder / "02-town.yaml", "The inn is warm.", "The inn is {{ 10 // coins }} warm.")
+    _edit(folder / "02-town.yaml", "The inn is warm.", f"The inn is {text} warm.")
     reused, after = _again(folder)
     assert not reused and after["errors"]
+
+
+def test_a_reused_proof_is_kept_for_the_story_as_it_is_now(tmp_path):
+    folder = _story(tmp_path)
+    _explore(folder)
+    _edit(folder / "02-town.yaml", "The inn is warm.", "The inn is warm and loud.")
+    assert "(1 changed scene" in _explore(folder)[1]
+    assert "(0 changed scene" in _explore(folder)[1]  # nothing more to re-check
+    _edit(folder / "01-road.yaml", "A well.", "An old well.")
+    assert "(1 changed scene" in _explore(folder)[1]
+    reused, _ = _again(folder)
+    assert reused
 
 
 def test_added_and_removed_scenes(tmp_path):
