@@ -91,6 +91,8 @@ def _explore(folder: Path, *args: str, env: dict | None = None) -> tuple[dict, s
     assert "Traceback" not in r.stderr
     data = json.loads(r.stdout)
     del data["seconds"]
+    reused = data.pop("reused", None)  # the report says it too
+    assert (reused is not None) == ("reused the last proof" in r.stderr)
     return data, r.stderr
 
 
@@ -272,7 +274,7 @@ def test_other_code_is_a_fresh_proof(tmp_path, monkeypatch):
         again = explore_kept(story, folder, fresh=False, jobs=1, **opts).to_json()
     assert "written by other code" in err.getvalue()
     del first["seconds"], again["seconds"]
-    assert again == first
+    assert again == first and "reused" not in again
 
 
 def test_the_shipped_story_after_a_text_edit_in_its_last_chapter(tmp_path):

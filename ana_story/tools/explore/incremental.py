@@ -103,10 +103,7 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     text = json.dumps(data)
     if reportdata.from_data(story, json.loads(text)).to_json() != report.to_json():
         raise _NotKept
-    tables = {n: [t.met[i] for i in range(len(t.met))] for n, t in search.key.tables.items()}
-    if any(type(v) not in (str, int, float, bool) for vs in tables.values() for v in vs) \
-            or json.loads(json.dumps(tables)) != tables:
-        raise _NotKept
+    tables = _tables(search)
     digest, scenes = story_id(story, opts)
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
             "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
@@ -118,6 +115,16 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
     return [json.dumps(meta).encode(), text.encode()] + [bytes(a) for a in arrays]
+
+
+def _tables(search: Search) -> dict[str, list]:
+    """Each variable's values in the order the key numbered them (kept, so that the
+    re-check numbers them alike); _NotKept when one is not plain data."""
+    tables = {n: [t.met[i] for i in range(len(t.met))] for n, t in search.key.tables.items()}
+    plain = all(type(v) in (str, int, float, bool) for vs in tables.values() for v in vs)
+    if not plain or json.loads(json.dumps(tables)) != tables:
+        raise _NotKept
+    return tables
 
 
 def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
@@ -178,6 +185,7 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Re
         return _afresh("a loop through a changed scene now grows or fails")
     _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
          "--fresh proves it all again)")
+    report.reused = {"rechecked": len(changed)}
     return report
 
 
