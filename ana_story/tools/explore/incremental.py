@@ -7,7 +7,8 @@ links, successors, the choice each takes) and every State's key. The next run:
 - proves afresh when the code, the options, anything outside the scenes (story.yaml:
   variables, declarations, functions), the list of scenes or choices, the key's
   layout (fingerprint.keyer_id) or a scene's effects (fingerprint.effect_id)
-  changed, or when a changed scene lies on a loop the proof played for real;
+  changed, or a loop the proof played for real through a changed scene had grown
+  or failed; such a loop that had not is played again (pumps.py);
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,
@@ -44,8 +45,8 @@ _ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see Keep.sections
 
 class Keep:
     """What explore's hooks hand over (search.explore's ``keep``): the search, and
-    the choices each loop played for real takes (loops.pump_loops: it plays them past
-    the States explored; the path to a loop is replayed along explored States)."""
+    the loops played for real (loops.pump_loops: it plays them past the States
+    explored; the path to a loop is replayed along explored States)."""
 
     def __init__(self) -> None:
         self.search: Search | None = None
@@ -214,9 +215,8 @@ def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Repor
             table[x] = n
             table.met[n] = x
     kept = [e for e in report.errors if e.scene in changed]
-    texts_only = not kept and not story.timed and \
-        all(logic_id(story.scenes[s]) == meta["logic"][s] for s in changed)
-    if not Replay(check, arrays, changed, texts_only).verified(kept):
+    alike = not kept and not story.timed  # effects unchanged: see recheck.Replay
+    if not Replay(check, arrays, changed, alike).verified(kept):
         _afresh(f"re-checking {_names(sorted(changed))} found a difference")
         return False
     return True

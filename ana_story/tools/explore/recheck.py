@@ -22,16 +22,18 @@ class Replay:
     """The kept tree (memo arrays) and a Search to step and visit with."""
 
     def __init__(self, search: Any, arrays: list, changed: set[str],
-                 texts_only: bool = False) -> None:
+                 alike: bool = False) -> None:
         (self.parent, self.step, self.first, self.succ, self.via, self.good, self.data,
          self.ends, self.at) = arrays
         self.search = search
         self.changed = changed
-        # only texts changed (no condition, no effect): a State whose texts read what
-        # an earlier one's read, with the same choices taken, renders alike (step.py
-        # renders texts once per such values itself): one of them is visited
+        # no effect changed (incremental.py made sure) and no error kept there: a State
+        # whose conditions and texts read what an earlier one's read, with the same
+        # once-only choices and counts taken and the same ways on kept, is offered the
+        # same choices, leading alike, and renders alike (step.py renders texts once per
+        # such values itself): one of them is visited
         self.reads = {s: _reads(search.story.scenes[s]) for s in changed} \
-            if texts_only else None
+            if alike else None
         self.choices = {c.key: c for s in search.story.scenes.values() for c in s.choices}
         n = len(self.parent)
         if not (len(self.step) == len(self.at) == len(self.good) == len(self.first) == n
@@ -58,6 +60,7 @@ class Replay:
                 read, counted = self.reads[state.scene]
                 mark = (state.scene, tuple(map(state.variables.get, read)),
                         tuple(map(state.visits.get, counted)), tuple(state.taken.items()),
+                        state.once,
                         self._ways(sid)[1])
                 if mark in alike:
                     continue
@@ -132,10 +135,11 @@ class Replay:
 
 
 def _reads(scene: Any) -> tuple[tuple, tuple]:
-    """(variables, scenes counted) the scene's texts read: titles, texts, choices'
-    texts, locked reasons and replies."""
+    """(variables, scenes counted) the scene's texts and conditions read: titles,
+    texts, choices' texts, locked reasons, replies, conditions, routes' conditions."""
     texts = [scene.text, scene.title_template] + \
-        [t for c in scene.choices for t in (c.text, c.locked, c.reply)]
+        [t for c in scene.choices for t in (c.text, c.locked, c.reply, c.condition)] + \
+        [r.condition for c in scene.choices for r in c.goto.routes]
     names: set[str] = set()
     scenes: set[str] = set()
     for t in texts:
