@@ -40,7 +40,8 @@ from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
 
-_ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see Keep.sections
+_ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see _sections
+KEEP_MAX_STATES = 5_000_000  # past this a memo would take some 400 MB of the cache folder
 
 
 class Keep:
@@ -77,7 +78,8 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
             return report
     keep = Keep()
     report = explore(story, jobs=jobs, keep=keep, **options)
-    if _eligible(story) and keep.search is not None and report.complete:
+    if _eligible(story) and keep.search is not None and report.complete \
+            and report.states <= KEEP_MAX_STATES:
         try:
             memo.write(file, _sections(story, opts, keep, report))
         except OSError as e:
