@@ -96,6 +96,9 @@ def register(sub: Any) -> None:
     ex.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="processes sharing the search, with the same report; 0: the "
                     "cores available (default: 1)")
+    ex.add_argument("--fresh", action="store_true",
+                    help="prove it all again: ignore (and rewrite) the proof kept from "
+                    "the last run")
     ex.set_defaults(func=cmd_explore)
 
     gr = sub.add_parser("graph", help=HELP["graph"],
@@ -193,7 +196,7 @@ def _check_text(story: Any, diags: list[Diagnostic], errors: int) -> None:
 
 
 def cmd_explore(args) -> int:
-    from ..tools.explore import explore, format_report, random_runs
+    from ..tools.explore import format_report, random_runs
     if args.max_states < 1 or (args.random is not None and args.random < 1) or \
             args.max_turns < 1 or args.jobs < 0:
         raise UsageError("--max-states, --random and --max-turns need a number above 0, "
@@ -208,9 +211,11 @@ def cmd_explore(args) -> int:
             report = random_runs(story, args.random, seed=args.seed,
                                  max_turns=args.max_turns, progress=shown.callback)
         else:
-            report = explore(story, max_states=args.max_states, seed=args.seed,
-                             progress=shown.callback, strict=args.strict,
-                             jobs=jobs, projection=projection)
+            from ..tools.explore.incremental import explore_kept
+            report = explore_kept(story, _story_dir(args.story_dir), fresh=args.fresh,
+                                  jobs=jobs, max_states=args.max_states, seed=args.seed,
+                                  progress=shown.callback, strict=args.strict,
+                                  projection=projection)
     if args.format == "json":
         print(json_text(report.to_json()))
     else:

@@ -89,14 +89,18 @@ def _growth_hint(story: Story, name: str) -> str:
 
 
 def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
-                seed: int) -> None:
+                seed: int, played: list | None = None) -> None:
     """Play each loop that changes a value for real (soundness.pump): merged
-    States hide the values it drifts, so only playing it shows an error ahead."""
+    States hide the values it drifts, so only playing it shows an error ahead.
+    ``played``: given each loop played, as (the path to it, its start's draws, the
+    keys of the choices a round takes) (incremental.py plays it again after an edit)."""
     for a, b, key, members in candidates:
         keys = cycle(tree, a, b, key, members)
         if keys is None:  # pragma: no cover - b reaches a inside its component
             continue
         prefix, begins = tree.path(a), tree.start(a)
+        if played is not None:
+            played.append((prefix, begins, keys))
         s = replay_seed(story, prefix, seed, start=begins)
         start = replay_state(story, prefix, s, begins) if s is not None else None
         if start is None:

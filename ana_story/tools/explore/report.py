@@ -65,6 +65,7 @@ class Report:
     abstraction: list = field(default_factory=list)  # the 'exact:' declarations applied
     suggestions: list = field(default_factory=list)  # abstraction.py: what to declare
     sampled: list = field(default_factory=list)  # 'let:' draws tried at some outcomes only
+    reused: dict | None = None  # incremental.py: {"rechecked": scenes}: the last proof reused
 
     @property
     def unreached_scenes(self) -> list[str]:
@@ -137,7 +138,8 @@ class Report:
         extra = {"growing": self.widest or None, "projection": self.projection,
                  "guided": self.guided, "sampled": self.sampled or None,
                  "abstraction": self.abstraction or None,
-                 "suggestions": self.suggestions or None}  # when there
+                 "suggestions": self.suggestions or None,
+                 "reused": self.reused}
         data.update((k, v) for k, v in extra.items() if v is not None)
         return data
 

@@ -43,7 +43,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ... import engine
 from ...engine import ChoiceView
@@ -81,11 +81,13 @@ FAST_STEP = True  # False: every step by the engine (tests compare the two repor
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1, projection: Projection | None = None) -> Report:
+            jobs: int = 1, projection: Projection | None = None, keep: Any = None
+            ) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
     sharing the search (parallel.py and worker.py: the same report, faster);
-    ``projection``: filled as the search goes (projection.py), for a progress bar."""
+    ``projection``: filled as the search goes (projection.py), for a progress bar;
+    ``keep``: incremental.Keep, handed the search and its loops (for the next run)."""
     t0 = time.perf_counter()
     start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
     many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
@@ -110,6 +112,8 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         report.widest = search.widest()
         report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
         report.guided = guided_runs(story, report, seed)  # evidence past the proof
+    keep = keep or NoKeep()
+    keep.searched(search)
     del search.ids
     candidates = softlocks_and_loops(story, report, tree, search.good, seed)
     for f in report.ending_paths.values():
@@ -117,11 +121,20 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     for f in report.errors:  # a seed with which the path is played and really fails
         f.seed = failing_seed(story, _replayer(story, f.path, f.start),
                               None if f.fails is None or f.fails < 0 else f.fails, seed)
-    pump_loops(story, report, tree, candidates, seed)
+    pump_loops(story, report, tree, candidates, seed, keep.played)
     report.seconds = time.perf_counter() - t0
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+class NoKeep:
+    """explore's ``keep`` by default: nothing kept (incremental.Keep keeps the proof)."""
+
+    played: list | None = None  # Keep's: the loops played for real (loops.pump_loops)
+
+    def searched(self, search: Any) -> None:
+        pass
 
 
 def _replayer(story: Story, path: list[PathStep], start: dict | None

@@ -78,7 +78,10 @@ def _heading(r: Report) -> list[str]:
         return out
     rate = r.states / r.seconds if r.seconds > 0 else 0
     out = [f"{story.title}: {_plural(r.states, 'State')} explored in "
-           f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}"]
+           f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}" if r.reused is None else
+           f"{story.title}: {_plural(r.states, 'State')}, the last run's proof reused "
+           f"({_plural(r.reused['rechecked'], 'changed scene')} re-checked in {r.seconds:.2f} s), "
+           f"seed {r.seed}"]
     out += [f"  Under the abstraction declared for '{a['variable']}' ({a['where']}): "
             f"exact: [{_num(a['exact'][0])}, {_num(a['exact'][1])}], every value below "
             f"{_num(a['exact'][0])} counts as one, every value above {_num(a['exact'][1])} "

@@ -1,0 +1,244 @@
+"""Incremental proof: after an edit, reuse the last proof where nothing it rests on
+changed, and re-check only the States of the scenes that did.
+
+The last complete proof is kept (memo.py): its report, the search's tree (parent
+links, successors, the choice each takes) and every State's key. The next run:
+
+- proves afresh when the code, the options, anything outside the scenes (story.yaml:
+  variables, declarations, functions), the list of scenes or choices, the key's
+  layout (fingerprint.keyer_id) or a scene's effects (fingerprint.effect_id)
+  changed, or a loop the proof played for real through a changed scene had grown
+  or failed; such a loop that had not is played again (pumps.py);
+- otherwise rebuilds, by the engine's own step along the kept tree, each State of
+  a changed scene (and its ancestors), checks every rebuilt key against the kept
+  one, and visits each such State again as the search would (texts rendered,
+  conditions evaluated): the same ways on, to the same States, with the same
+  errors. Then every State's step is the same as the last proof's, so the search
+  would run exactly as it ran, and its report is today's. Any difference, and the
+  proof is done afresh.
+
+A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
+above 1, always get a fresh proof.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+from array import array
+from pathlib import Path
+from typing import Any
+
+from ...model import Story
+from ...state import State
+from ..dice import drawing_scenes, let_drawing
+from . import memo, pumps, reportdata
+from .abstraction import endless
+from .fingerprint import effect_id, keyer_id, known_model, logic_id, placed, story_id, unplaced_id
+from .recheck import Replay
+from .report import Finding, Report
+from .search import Search, explore
+
+_ARRAYS = ("i", "i", "i", "i", "i", "B", "B", "I", "H")  # see _sections
+KEEP_MAX_STATES = 5_000_000  # past this a memo would take some 400 MB of the cache folder
+
+
+class Keep:
+    """What explore's hooks hand over (search.explore's ``keep``): the search, and
+    the loops played for real (loops.pump_loops: it plays them past the States
+    explored; the path to a loop is replayed along explored States)."""
+
+    def __init__(self) -> None:
+        self.search: Search | None = None
+        self.ids: Any = None
+        self.played: list = []
+
+    def searched(self, search: Any) -> None:
+        if isinstance(search, Search):  # not --jobs' ParallelSearch
+            self.search, self.ids = search, search.ids
+
+
+def _eligible(story: Story) -> bool:
+    return not story.framed and not drawing_scenes(story) and not let_drawing(story) \
+        and known_model()
+
+
+def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
+                 **options: Any) -> Report:
+    """explore(), reusing the proof kept from the last run where it may (see the
+    module docstring), and keeping this one for the next."""
+    t0 = time.perf_counter()
+    file = memo.memo_file(root)
+    opts = {k: options[k] for k in ("max_states", "seed", "strict")}
+    if not fresh and jobs == 1 and _eligible(story):
+        report = _reuse(file, story, opts)
+        if report is not None:
+            report.seconds = time.perf_counter() - t0
+            return report
+    keep = Keep()
+    report = explore(story, jobs=jobs, keep=keep, **options)
+    if _eligible(story) and keep.search is not None and report.complete \
+            and report.states <= KEEP_MAX_STATES:
+        try:
+            memo.write(file, _sections(story, opts, keep, report))
+        except OSError as e:
+            _say(f"the proof could not be kept for the next run ({e.strerror or e})")
+        except _NotKept:
+            pass
+    return report
+
+
+def _say(line: str) -> None:
+    print(f"explore: {line}", file=sys.stderr)
+
+
+class _NotKept(Exception):
+    """This proof cannot be kept (a value the memo cannot hold exactly)."""
+
+
+def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[bytes]:
+    search = keep.search
+    assert search is not None
+    if search.tree.lets or not search.fast:
+        raise _NotKept
+    data = reportdata.to_data(report)
+    text = json.dumps(data)
+    if reportdata.from_data(story, json.loads(text)).to_json() != report.to_json():
+        raise _NotKept
+    tables = _tables(search)
+    digest, scenes = story_id(story, opts)
+    meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
+            "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
+            "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
+            "logic": {s: logic_id(sc) for s, sc in story.scenes.items()},
+            "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
+            "endless": endless(story, search.key)}
+    t, ids = search.tree, keep.ids
+    arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
+              array("I", ids.ends), t.scene_of.at]
+    return [json.dumps(meta).encode(), text.encode()] + [bytes(a) for a in arrays]
+
+
+def _tables(search: Search) -> dict[str, list]:
+    """Each variable's values in the order the key numbered them (kept, so that the
+    re-check numbers them alike); _NotKept when one is not plain data."""
+    tables = {n: [t.met[i] for i in range(len(t.met))] for n, t in search.key.tables.items()}
+    plain = all(type(v) in (str, int, float, bool) for vs in tables.values() for v in vs)
+    if not plain or json.loads(json.dumps(tables)) != tables:
+        raise _NotKept
+    return tables
+
+
+def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
+    """The kept proof, when it holds for ``story`` as it is now; else None."""
+    try:
+        sections = memo.read(file)
+        meta, data = json.loads(sections[0]), json.loads(sections[1])
+        arrays = [array(code, part) if code != "B" else bytearray(part)
+                  for code, part in zip(_ARRAYS, sections[2:], strict=True)]
+    except memo.MemoError as e:
+        if str(e):
+            _say(f"the proof kept from the last run was not used: {e}; proving afresh")
+        return None
+    except (ValueError, TypeError):
+        _say("the proof kept from the last run was not used: it is damaged; proving afresh")
+        return None
+    try:
+        report = _check(story, opts, meta, data, arrays)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        _say("the proof kept from the last run was not used: it does not fit; proving afresh")
+        return None
+    if report is not None:
+        _refresh(file, sections, meta, story, opts)
+    return report
+
+
+def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story, opts: dict) -> None:
+    """Keep the reused proof as the story's now (it holds for it): the next run
+    re-checks only what changes after this."""
+    _, scenes = story_id(story, opts)
+    differ = [s for s, d in scenes.items() if d != meta["scenes"][s]]
+    if not differ:
+        return
+    meta["scenes"] = scenes
+    for s in differ:
+        sc = story.scenes[s]
+        meta["effects"][s], meta["unplaced"][s], meta["logic"][s] = \
+            effect_id(sc), unplaced_id(sc), logic_id(sc)
+    with contextlib.suppress(OSError):  # else kept as it was: sound, re-checked next time
+        memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
+
+
+def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Report | None:
+    digest, scenes = story_id(story, opts)
+    if digest != meta["story"]:
+        return _afresh("story.yaml, the list of scenes or explore's options changed")
+    changed = _changed(story, scenes, meta, data)
+    effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
+    if effects:
+        return _afresh(f"the effects or routes of {_names(effects)} changed")
+    looped = pumps.through(story, meta["loops"], changed)
+    if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
+        return _afresh("a loop the proof played for real passes through a changed scene")
+    report = reportdata.from_data(story, data)
+    if changed and not _rechecked(story, opts, meta, arrays, report, changed):
+        return None
+    if not pumps.still_bounded(story, looped, opts["seed"]):
+        return _afresh("a loop through a changed scene now grows or fails")
+    _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
+         "--fresh proves it all again)")
+    report.reused = {"rechecked": len(changed)}
+    return report
+
+
+def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> set[str]:
+    """The scenes that changed: not those only moved in their file (lines added or
+    removed above them), unless a finding of the kept report may say where a thing is
+    written (an error, a value growing) or a text of theirs has a place."""
+    differ = {s for s, d in scenes.items() if d != meta["scenes"][s]}
+    moved = {s for s in differ if unplaced_id(story.scenes[s]) == meta["unplaced"][s]}
+    if data["errors"] or data["growth"]:
+        return differ
+    return differ - {s for s in moved if not placed(story.scenes[s])}
+
+
+def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,
+               changed: set[str]) -> bool:
+    """Whether every kept State of the ``changed`` scenes steps as it did (recheck.py)."""
+    check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
+    if keyer_id(check.key) != meta["keyer"] or not check.fast \
+            or endless(story, check.key) != meta["endless"]:
+        _afresh("what the search keeps of a State changed")
+        return False
+    for name, values in meta["tables"].items():  # the values numbered as they were
+        table = check.key.tables[name]
+        for n, x in enumerate(values):
+            table[x] = n
+            table.met[n] = x
+    kept = [e for e in report.errors if e.scene in changed]
+    alike = not kept and not story.timed  # effects unchanged: see recheck.Replay
+    if not Replay(check, arrays, changed, alike).verified(kept):
+        _afresh(f"re-checking {_names(sorted(changed))} found a difference")
+        return False
+    return True
+
+
+def _names(scenes: list[str]) -> str:
+    shown = ", ".join(f"'{s}'" for s in scenes[:3])
+    return "scene " + shown if len(scenes) == 1 else \
+        "scenes " + shown + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
+
+
+def _afresh(why: str) -> Report | None:
+    """None (prove afresh), having said why in one line."""
+    _say(f"a fresh proof: {why}")
+    return None
+
+
+class _Check(Search):
+    """A Search whose findings need no path (the kept report has them)."""
+
+    def finding(self, sid: int, state: State, message: str = "",
+                fails: int | None = None) -> Finding:
+        return Finding(state.scene, [], dict(state.variables), message=message, fails=fails)

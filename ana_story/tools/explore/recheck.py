@@ -1,0 +1,194 @@
+"""The re-check of an incremental proof (incremental.py): rebuild the kept States
+of the changed scenes along the kept tree, and visit each again as the search did.
+
+Each State is rebuilt from its parent by the engine's own step (step.py's, as the
+search takes it) along the choice the tree records, and its key must be the kept
+one. A visit runs search.Search.visit itself, against stand-ins for the key table
+(only the States known when the search visited it, ``_Known``) and the tree
+(``_Ways``), so it says exactly what the search would have added there."""
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from typing import Any
+
+from ...errors import AnaStoryError
+from ...state import State
+from .report import Finding
+from .ways import key_of
+
+
+class Replay:
+    """The kept tree (memo arrays) and a Search to step and visit with."""
+
+    def __init__(self, search: Any, arrays: list, changed: set[str],
+                 alike: bool = False) -> None:
+        (self.parent, self.step, self.first, self.succ, self.via, self.good, self.data,
+         self.ends, self.at) = arrays
+        self.search = search
+        self.changed = changed
+        # no effect changed (incremental.py made sure) and no error kept there: a State
+        # whose conditions and texts read what an earlier one's read, with the same
+        # once-only choices and counts taken and the same ways on kept, is offered the
+        # same choices, leading alike, and renders alike (step.py renders texts once per
+        # such values itself): one of them is visited
+        self.reads = {s: _reads(search.story.scenes[s]) for s in changed} \
+            if alike else None
+        self.choices = {c.key: c for s in search.story.scenes.values() for c in s.choices}
+        n = len(self.parent)
+        if not (len(self.step) == len(self.at) == len(self.good) == len(self.first) == n
+                and len(self.ends) == n + 1 and len(self.succ) == len(self.via)):
+            raise ValueError("the kept arrays do not agree")
+
+    def key(self, n: int) -> bytes:
+        return bytes(self.data[self.ends[n]:self.ends[n + 1]])
+
+    def verified(self, kept_errors: list[Finding]) -> bool:
+        """Whether every State of a changed scene steps as it did (module docstring)."""
+        names = list(self.search.story.scenes)
+        wanted = {i for i, s in enumerate(names) if s in self.changed}
+        targets = [n for n, a in enumerate(self.at) if a in wanted]
+        states = self._rebuild(targets)
+        if states is None:
+            return False
+        search = self.search
+        search.good = bytearray(len(self.parent))
+        alike: set = set()
+        for sid in targets:
+            if self.reads is not None:
+                state = states[sid]
+                read, counted = self.reads[state.scene]
+                mark = (state.scene, tuple(map(state.variables.get, read)),
+                        tuple(map(state.visits.get, counted)), tuple(state.taken.items()),
+                        state.once,
+                        self._ways(sid)[1])
+                if mark in alike:
+                    continue
+                alike.add(mark)
+            if not self._visit(sid, states[sid]):
+                return False
+        got = [(f.scene, f.message, f.fails, json.loads(json.dumps(f.variables)))
+               for f in search.report.errors]
+        want = [(f.scene, f.message, f.fails, f.variables) for f in kept_errors]
+        return got == want
+
+    def _rebuild(self, targets: list[int]) -> dict[int, State] | None:
+        """The States ``targets`` and their ancestors, by the step along the tree."""
+        parent, need = self.parent, set()
+        for n in targets:
+            while n >= 0 and n not in need:
+                need.add(n)
+                n = parent[n]
+        search = self.search
+        roots = [search.pack.unpack(p) for p in search.queue]
+        states: dict[int, State] = {}
+        check = bytearray(len(parent))  # the key of each State of a changed scene
+        for n in targets:
+            check[n] = 1
+        try:
+            for n in sorted(need):
+                p = parent[n]
+                s = (roots[n] if n < len(roots) else None) if p < 0 else \
+                    self._child(states[p], self.step[n], self.key(n))
+                if s is None or (check[n] and search.key(s) != self.key(n)):
+                    return None
+                states[n] = s
+        except AnaStoryError:
+            return None
+        return states
+
+    def _child(self, state: State, code: int, k: bytes) -> State | None:
+        """The State the choice ``code`` leads to from ``state``, the one of key ``k``."""
+        search = self.search
+        c = self.choices[search.tree.keys[code // 256]]
+        nxt = search.step.after(state, c)
+        if type(nxt) is tuple:
+            return search.pack.unpack(search.pack.move(state, nxt))
+        nexts = [nxt] if not c.goto.random else \
+            search.random_outcomes(0, state, code % 256, c, [nxt])
+        for x in nexts:
+            if key_of(search.key, state, x) == k:
+                return search.pack.unpack(search.pack.state(x))
+        return None
+
+    def _ways(self, sid: int) -> tuple[tuple, tuple]:
+        """The kept successors of State ``sid`` and the choice codes leading there."""
+        start = self.first[sid]
+        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        return tuple(self.succ[start:end]), tuple(self.via[start:end])
+
+    def _visit(self, sid: int, state: State) -> bool:
+        search = self.search
+        succ, via = map(list, self._ways(sid))
+        known = _Known(self, sid, {self.key(n): n for n in succ},
+                       bisect_left(self.parent, sid))
+        ways = _Ways(search.tree.keys, search.tree.index)
+        search.ids, search.queue = known, []
+        tree, search.tree = search.tree, ways
+        try:
+            search.visit(sid, state)
+        finally:
+            search.tree = tree
+        return not known.bad and ways.succ == succ and ways.via == via \
+            and search.good[sid] == self.good[sid] \
+            and ways.added == [self.step[n] for n in range(known.m, known.m + known.added)]
+
+
+def _reads(scene: Any) -> tuple[tuple, tuple]:
+    """(variables, scenes counted) the scene's texts and conditions read: titles,
+    texts, choices' texts, locked reasons, replies, conditions, routes' conditions."""
+    texts = [scene.text, scene.title_template] + \
+        [t for c in scene.choices for t in (c.text, c.locked, c.reply, c.condition)] + \
+        [r.condition for c in scene.choices for r in c.goto.routes]
+    names: set[str] = set()
+    scenes: set[str] = set()
+    for t in texts:
+        if t is not None:
+            names |= t.reads
+            scenes |= t.scenes
+    return tuple(sorted(names)), tuple(sorted(scenes))
+
+
+class _Known:
+    """The search's key table as it stood when one kept State was visited: the
+    State numbers below ``m`` known; only that State's kept successors expected."""
+
+    def __init__(self, replay: Replay, sid: int, expected: dict[bytes, int], m: int):
+        self.replay, self.sid, self.expected, self.m = replay, sid, expected, m
+        self.added = 0
+        self.bad = False
+
+    def find(self, k: bytes) -> int:
+        n = self.expected.get(k)
+        if n is None:
+            self.bad = True
+            return ~0
+        return n if n < self.m + self.added else ~0
+
+    def add(self, place: int, k: bytes) -> int:
+        n = self.m + self.added
+        self.added += 1
+        r = self.replay
+        if n >= len(r.parent) or r.key(n) != k or r.parent[n] != self.sid:
+            self.bad = True
+        return n
+
+    def __len__(self) -> int:
+        return self.m + self.added
+
+
+class _Ways:
+    """The tree's part a visit writes: its ways on, the States it adds."""
+
+    def __init__(self, keys: list[str], index: dict[str, int]) -> None:
+        self.keys, self.index = keys, index
+        self.succ: list[int] = []
+        self.via: list[int] = []
+        self.added: list[int] = []
+        self.lets: dict = {}
+
+    def add_code(self, parent: int, code: int, scene: str) -> None:
+        self.added.append(code)
+
+    def add(self, parent: int, choice: str, number: int, scene: str) -> None:
+        self.added.append(self.index[choice] * 256 + min(number, 255))
