@@ -29,12 +29,11 @@ def _json(story, jobs: int, **kw) -> dict:
     return data
 
 
-@pytest.fixture(params=[1, parallel.NARROW], ids=["every-level-to-workers", "narrow-levels-here"])
+@pytest.fixture(params=[1, 5], ids=["every-level-to-workers", "narrow-levels-here"])
 def narrow(request, monkeypatch):
     """NARROW 1 hands every level, even the first State alone, to the worker
-    processes; the default keeps narrow levels in the main process."""
+    processes; 5 keeps the first narrow levels in the main process, then forks."""
     monkeypatch.setattr(parallel, "NARROW", request.param)
-    monkeypatch.setattr(parallel, "SLACK", 2)  # States handed between workers often
     return request.param
 
 

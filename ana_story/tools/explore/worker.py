@@ -1,33 +1,36 @@
-"""The worker side of explore --jobs (parallel.py): a Worker expands the States
-of a level with search.py's own code and records, per State, its findings and,
-per way on, the choice, the next scene and the next State's key (short: the key
-itself, or its digest). SharedNumbers gives every process the same numbers for
-the values of variables, so keys are equal across processes exactly when the
-States are.
+"""The worker side of explore --jobs (parallel.py).
+
+A worker is the forked copy of the one-process search (search.Search, its class
+changed to Worker at the fork): it keeps the table of the keys met before the
+fork (read only) and owns every new State whose key hashes to it. Per level of
+the breadth-first search it expands the States it owns with search.py's own code,
+looks up each way on in the keys it has (the old table, its own), and sends the
+keys owned by another worker to that worker in one batch (through the main
+process), each with the first way on that found it (its *order*: the parent's
+number * ORDER + its place among the parent's ways on) and the State packed. An
+owner keeps per new key the least order: the order in which the one-process
+search meets it first, so the main process, sorting those orders, numbers the
+new States exactly as one process does (and cuts them at --max-states alike).
+
+SharedNumbers gives every process the same numbers for the values of variables,
+so keys are equal across processes exactly when the States are.
 """
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import gc
-import hashlib
 import os
 import pickle
 import struct
 from array import array
-from collections import deque
-from collections.abc import Iterator
-from itertools import count, repeat
 
-from ...model import Story
 from ...state import State
-from .key import Keyer
 from .report import Finding
 from .search import Search
 from .store import Visited
-from .ways import fresh, key_of
+from .ways import key_of
 
-CHUNK = 256  # States per message from a worker: the main process merges while they work
+ORDER = 1 << 24  # an edge's order: parent's number * ORDER + its place among its ways on
 
 
 class SharedNumbers:
@@ -41,9 +44,27 @@ class SharedNumbers:
         self.read = 0
         self.known: dict[str, dict] = {}
 
-    def __call__(self, name: str, value: object) -> int:
+    def _open(self) -> None:
         if self.pid != os.getpid():  # each process its own open file: flock is per opening
             self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_APPEND), os.getpid()
+
+    def seed(self, tables: list) -> None:
+        """Start from the numbers one process gave so far (key._Table: value ->
+        number, in the order numbered), and number on through this file."""
+        self._open()
+        data = bytearray()
+        for table in tables:
+            known = self.known.setdefault(table.name, {})
+            for n, value in table.met.items():
+                known[value] = n
+                blob = pickle.dumps((table.name, value))
+                data += struct.pack("<I", len(blob)) + blob
+            table.number = self
+        os.write(self.fd, bytes(data))
+        self.read = len(data)
+
+    def __call__(self, name: str, value: object) -> int:
+        self._open()
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
             self.catch_up()
@@ -60,8 +81,7 @@ class SharedNumbers:
 
     def catch_up(self) -> None:
         """Read the values other processes numbered since the last call."""
-        if self.pid != os.getpid():
-            self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_APPEND), os.getpid()
+        self._open()
         end = os.fstat(self.fd).st_size
         if end <= self.read:
             return
@@ -76,56 +96,71 @@ class SharedNumbers:
         self.read = end
 
 
-def short(key: bytes) -> bytes:
-    """The key itself when shorter than 16 bytes, else its 16-byte digest (the
-    two never meet: they differ in length)."""
-    return key if len(key) < 16 else hashlib.blake2b(key, digest_size=16).digest()
-
-
 class Worker(Search):
-    """search.py's Search, but what it finds is recorded for the main process:
-    per State its findings, per way on its digest, choice and scene."""
-
-    def __init__(self, story: Story, max_states: int, seed: int, strict: bool, keyer: Keyer):
-        super().__init__(story, max_states, seed, strict, keyer)
-        self.ids = Visited(16)  # the main process numbers the States
-        self.scene_no = {s: i for i, s in enumerate(story.scenes)}
-        self.stash: list = []  # per way on found in this level: (State, next State or Move, key)
-        self.firsts: set = set()  # the keys met in this level
-        self.told_key: tuple | None = None
-        self.seen: set = set()  # (scene number, place, code) of the long keys explored
-        self._reset()
-
-    def _reset(self) -> None:
-        self.digests: list[bytes] = []
-        self.lens = bytearray()
-        self.vias = array("i")
-        self.scenes = array("H")
-        self.counts = array("I")
-        self.goods = bytearray()
-        self.extras: dict[int, tuple] = {}
-        self.lets: dict[int, dict] = {}  # way on in this chunk -> the 'let:' draws to replay
+    """search.py's Search in a worker process (see the module docstring): what a
+    State's ways on lead to is looked up here or sent to the owner of its key."""
 
     take_all = Search.take_each  # every way on through ``link`` below
 
+    def setup(self, w: int, jobs: int, level: list) -> None:
+        """Become worker ``w`` of ``jobs``, to expand ``level`` ((number, packed
+        State) of the States it expands first)."""
+        self.w, self.jobs, self.level = w, jobs, level
+        self.old = self.ids  # the keys numbered before the fork: State number = place
+        self.mine = Visited()  # the keys of the new States this worker owns
+        self.gsid = array("q")  # own place -> State number
+        self.report.choice_hits = {}
+        self.report.errors = []
+        self.scene_no = {s: i for i, s in enumerate(self.story.scenes)}
+        self.cur = self.base = self.j = 0
+        self.told_key: tuple | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.edges: list[int] = []  # per way on: a State number, or ~(place in refs)
+        self.vias = array("i")
+        self.refs: list[bytes] = []  # keys still to number
+        self.counts = array("I")
+        self.goods = bytearray()
+        self.found: list[tuple] = []  # (State number, Finding, is an ending)
+        self.new: dict[bytes, list] = {}  # own key met first now -> [order, code, scene, packed, let]
+        self.out: list[dict[bytes, int]] = [{} for _ in range(self.jobs)]
+        self.rows: list[list] = [[] for _ in range(self.jobs)]
+
     def link(self, sid: int, state: State, key: str, number: int, code: int,
              nexts: list) -> None:
-        keyer, stash, scene_no, firsts = self.key, self.stash, self.scene_no, self.firsts
-        framed = keyer.framed
+        keyer, old_find, mine_find, edges = self.key, self.old.find, self.mine.find, self.edges
         for nxt in nexts:
             k = key_of(keyer, state, nxt)
-            d = short(k)
-            self.digests.append(d)
-            self.lens.append(len(d))
+            order = self.base + self.j
+            self.j += 1
             self.vias.append(code)
-            self.scenes.append(scene_no[nxt[0] if type(nxt) is tuple else nxt.scene])
-            if k in firsts:  # only a first meeting can be new: the rest keeps nothing
-                stash.append(None)
+            n = old_find(k)
+            if n >= 0:
+                edges.append(n)
+                continue
+            o = hash(k) % self.jobs
+            if o == self.w:
+                n = mine_find(k)
+                if n >= 0:
+                    edges.append(self.gsid[n])
+                    continue
+                if k not in self.new:
+                    self.new[k] = [order, code, *self._payload(state, nxt)]
             else:
-                firsts.add(k)
-                stash.append((state, nxt, k))
-                if framed and self.draws(nxt):  # as Search.link records them
-                    self.lets[len(self.vias) - 1] = nxt.let
+                out = self.out[o]
+                if k not in out:
+                    out[k] = len(out)
+                    self.rows[o].append((k, order, code, *self._payload(state, nxt)))
+            edges.append(~len(self.refs))
+            self.refs.append(k)
+
+    def _payload(self, state: State, nxt) -> tuple:
+        """(scene number, the State packed, the 'let:' draws its path replays)."""
+        if type(nxt) is tuple:  # step.py's Move
+            return self.scene_no[nxt[0]], self.pack.move(state, nxt), None
+        let = nxt.let if self.key.framed and self.draws(nxt) else None
+        return self.scene_no[nxt.scene], self.pack.state(nxt), let
 
     def first(self, where: str, message: str) -> bool:
         if not super().first(where, message):
@@ -136,101 +171,139 @@ class Worker(Search):
     def finding(self, sid: int, state: State, message: str = "",
                 fails: int | None = None) -> Finding:
         """A Finding without its path (the main process has the parent links);
-        ``hint`` carries the once-per-place mark of an error only some draws give."""
+        ``loop`` carries the once-per-place mark of an error only some draws give."""
         told, self.told_key = self.told_key, None
         f = Finding(state.scene, [], dict(state.variables), message=message, fails=fails)
         f.loop = told  # read and cleared by the main process
         return f
 
-    def handle(self, msg: tuple) -> Iterator:
-        """The answers to one message of the main process: ("level", keep,
-        gives) builds this level's new States and hands some over; ("take",
-        States) adds those handed to it and expands them all, in chunks;
-        ("stop",) answers the choice counts and the parts of the keys met."""
-        if msg[0] == "level":
-            _, keep, gives = msg
-            stash, self.stash = self.stash, []
-            self.firsts = set()
-            self.level = [(i, fresh(stash[j][0], stash[j][1]), stash[j][2]) for j, i in keep]
-            yield {dest: pickle.dumps([(i, _fields(fresh(stash[j][0], stash[j][1])),
-                                        stash[j][2]) for j, i in pairs], 5)
-                   for dest, pairs in gives.items()}
-        elif msg[0] == "take":
-            level, self.level = self.level, []
-            for blob in msg[1]:
-                level += [(i, State(*f), k) for i, f, k in pickle.loads(blob)]
-            level.sort(key=lambda t: t[0])
-            yield from self.expand(level)
-            yield ("end",)
-        else:
-            yield (self.report.choice_hits, self.seen)
-
-    def expand(self, level: list[tuple[int, State, bytes]]) -> Iterator[tuple]:
-        """Visit the States of a level (in their numbers' order); what each gave,
-        in chunks."""
-        report, seen = self.report, self.seen
-        errors, endings = report.errors, report.ending_paths
-        for n, (_, state, k) in enumerate(level):
-            if len(k) >= 16:  # the main process has only its digest: the parts kept here
-                codes = k if k[0] != 255 else _codes(k)
-                seen.update(zip(repeat(codes[0]), count(), codes))
+    def expand(self) -> None:
+        """Visit the States of this level, in their numbers' order."""
+        report = self.report
+        errors, endings, unpack = report.errors, report.ending_paths, self.pack.unpack
+        for gsid, packed in self.level:
+            state = unpack(packed)
+            self.cur, self.base, self.j = gsid, gsid * ORDER, 0
             self.good = bytearray(1)
-            before, edges, ended = len(errors), len(self.vias), state.scene in endings
+            before, ended = len(self.edges), state.scene in endings
             self.visit(0, state)
             self.goods.append(self.good[0])
-            self.counts.append(len(self.vias) - edges)
-            if len(errors) > before or (not ended and state.scene in endings):
-                self.extras[len(self.goods) - 1] = (
-                    errors[before:], None if ended else endings.get(state.scene))
-                del errors[before:]
-            if len(self.goods) == CHUNK or n == len(level) - 1:
-                yield ("chunk", b"".join(self.digests), self.lens, self.vias, self.scenes,
-                       self.counts, self.goods, self.extras, self.lets)
-                self._reset()
+            self.counts.append(len(self.edges) - before)
+            if errors:
+                self.found += [(gsid, f, False) for f in errors]
+                errors.clear()
+            if not ended and state.scene in endings:
+                self.found.append((gsid, endings[state.scene], True))
 
+    def take(self, blobs: list[tuple[int, bytes]]) -> dict[int, list[bytes]]:
+        """Merge the keys other workers sent with this worker's own new ones;
+        per sender, the keys it sent in order (answered once numbered)."""
+        asked: dict[int, list[bytes]] = {}
+        new, mine_find = self.new, self.mine.find
+        for sender, blob in blobs:
+            rows = pickle.loads(blob)
+            asked[sender] = [r[0] for r in rows]
+            for row in rows:
+                k = row[0]
+                if mine_find(k) >= 0:
+                    continue
+                c = new.get(k)
+                if c is None or row[1] < c[0]:
+                    new[k] = list(row[1:])
+        return asked
 
-FIELDS = tuple(f.name for f in dataclasses.fields(State))
+    def candidates(self) -> list[tuple[bytes, list]]:
+        return sorted(self.new.items(), key=lambda kv: kv[1][0])
 
+    def number(self, cands: list, lo: int, seq: bytes) -> list:
+        """Number this worker's new States as the main process ranked them (``seq``:
+        the worker of each new State, in order from ``lo``); past it, cut. The
+        next level to expand."""
+        w, mine, gsid = self.w, self.mine, self.gsid
+        places = [lo + i for i, o in enumerate(seq) if o == w]
+        level = []
+        for (k, c), g in zip(cands, places, strict=False):
+            mine.add(mine.find(k), k)
+            gsid.append(g)
+            level.append((g, c[3]))
+        return level
 
-def _fields(s: State) -> tuple:
-    """A State as the tuple of its fields: pickled far faster than the State."""
-    return tuple([getattr(s, f) for f in FIELDS])
+    def resolve(self, k: bytes) -> int:
+        n = self.mine.find(k)
+        return self.gsid[n] if n >= 0 else -1
 
+    def chunk(self, answers: dict[int, array]) -> tuple:
+        """The level's ways on as State numbers, cut ones left out (as one process
+        leaves them); (goods, counts, successors, vias, cut, findings)."""
+        got: dict[bytes, int] = {}
+        for o, ans in answers.items():
+            got.update(zip(self.out[o], ans, strict=True))
+        resolve, refs = self.resolve, self.refs
+        goods, counts, succ, vias = self.goods, array("I"), array("i"), array("i")
+        cut, e = 0, 0
+        for i, n in enumerate(self.counts):
+            kept = 0
+            for j in range(e, e + n):
+                t = self.edges[j]
+                if t < 0:
+                    k = refs[~t]
+                    t = got[k] if k in got else resolve(k)
+                    if t < 0:
+                        cut += 1
+                        goods[i] = 1
+                        continue
+                succ.append(t)
+                vias.append(self.vias[j])
+                kept += 1
+            counts.append(kept)
+            e += n
+        return goods, counts, succ, vias, cut, self.found
 
-def _codes(k: bytes) -> list[int]:
-    return list(array("Q", k[1:]))  # a long key (key.py): 0xff, then 8 bytes a number
+    def widest_values(self) -> dict[str, set]:
+        """The values each part of this worker's keys took (for key.growing)."""
+        numbers = self.key.frames.number
+        if isinstance(numbers, SharedNumbers):
+            numbers.catch_up()
+            for name, known in numbers.known.items():
+                if name in self.key.tables:
+                    self.key.tables[name].met.update((n, v) for v, n in known.items())
+        values: dict[str, set] = {}
+        for k in self.mine:
+            for what, value in self.key.fields(k):
+                values.setdefault(what, set()).add(value)
+        return values
 
 
 def serve(conn, worker: Worker) -> None:
-    """A worker process: answer the main process's messages until "stop".
-    Without the cyclic garbage collector: the States and ways on of a level
-    make no cycles, and walking them all again and again took a third of the time."""
+    """A worker process: one level after another until the main process says stop.
+    Without the cyclic garbage collector: the States and ways on make no cycles."""
     gc.disable()
     try:
-        while True:
-            msg = conn.recv()
-            for out in worker.handle(msg):
-                conn.send(out)
-            if msg[0] == "stop":
-                return
+        _levels(conn, worker)
     except BaseException as e:  # noqa: BLE001  the main process says it failed
         conn.send(("failed", repr(e)))
         raise
 
 
-class Local:
-    """The main process's own agent, for a level too narrow to share: the same
-    messages as a worker's pipe, answered in place."""
-
-    def __init__(self, worker: Worker):
-        self.worker = worker
-        self.out: deque = deque()
-
-    def send(self, msg: tuple) -> None:
-        self.out.extend(self.worker.handle(msg))
-
-    def recv(self):
-        return self.out.popleft()
-
-    def close(self) -> None:
-        self.out.clear()
+def _levels(conn, worker: Worker) -> None:
+    """The level protocol (parallel.py's ParallelSearch._level is the other side)."""
+    w = worker.w
+    while True:
+        worker.expand()
+        conn.send({o: pickle.dumps(rows, 5) for o, rows in enumerate(worker.rows)
+                   if o != w and rows})
+        asked = worker.take(conn.recv())
+        cands = worker.candidates()
+        conn.send((array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
+                   array("i", [c[2] for _, c in cands]),
+                   {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None}))
+        lo, seq = conn.recv()
+        level = worker.number(cands, lo, seq)
+        conn.send({o: array("i", map(worker.resolve, keys)) for o, keys in asked.items()})
+        conn.send(worker.chunk(conn.recv()))
+        worker._reset()
+        worker.level = level
+        if not seq:  # no new State anywhere: the search is over
+            cut = conn.recv()
+            conn.send((worker.report.choice_hits, worker.widest_values() if cut else {}))
+            return
