@@ -92,71 +92,59 @@ class ParallelSearch:
         return lo, hi
 
     def _fork(self, lo: int, hi: int) -> None:
-        """Start the workers: worker w expands every jobs-th State of the level lo..hi."""
+        """Start the workers: worker w expands every jobs-th State of the level
+        lo..hi; each pair of workers has a pipe of its own."""
         fd, self.path = tempfile.mkstemp(prefix="ana-story-explore-")
         os.close(fd)
-        numbers = SharedNumbers(self.path)
-        numbers.seed([*self.key.tables.values(), self.key.frames])
-        self.numbers = numbers
+        self.numbers = SharedNumbers(self.path)
+        self.numbers.seed([*self.key.tables.values(), self.key.frames])
         level = list(self.search.queue)
         self.search.queue.clear()
         ctx = multiprocessing.get_context("fork")
         jobs = self.jobs
+        pairs = {(a, b): ctx.Pipe() for a in range(jobs) for b in range(a + 1, jobs)}
+        ends = [{b if a == w else a: pipe[0 if a == w else 1]
+                 for (a, b), pipe in pairs.items() if w in (a, b)} for w in range(jobs)]
+        mains = [ctx.Pipe() for _ in range(jobs)]
         for w in range(jobs):
-            mine, theirs = ctx.Pipe()
-            worker: Worker = self.search  # type: ignore[assignment]
-            p = ctx.Process(target=_start, args=(theirs, worker, w, jobs,
-                                                  [(lo + i, level[i])
-                                                   for i in range(w, len(level), jobs)]),
-                            daemon=True)
+            p = ctx.Process(target=_start, args=(
+                mains, ends, w, self.search,
+                [(lo + i, level[i]) for i in range(w, len(level), jobs)], hi), daemon=True)
             p.start()
+            self.procs.append(p)
+        for pipe in pairs.values():
+            pipe[0].close()
+            pipe[1].close()
+        for mine, theirs in mains:
             theirs.close()
             self.conns.append(mine)
-            self.procs.append(p)
 
     def _shared(self, lo: int, hi: int, progress: Progress | None) -> None:
-        """The levels from lo..hi on, by the workers; this process numbers."""
+        """The levels from lo..hi on, by the workers; this process numbers the
+        new States as they do and builds the tree from what they send."""
         self._fork(lo, hi)
-        jobs = self.jobs
+        conns, jobs = self.conns, self.jobs
         order = bytes(i % jobs for i in range(hi - lo))  # who expands each State of the level
         while True:
             ways = len(self.tree.succ)
-            order = self._level(order)
+            nxt = self._number([_recv(c) for c in conns])
+            self._successors(order, [_recv(c) for c in conns])
+            order = nxt
             known = len(self.tree.scene_of)
             self.projection.level(len(self.tree.succ) - ways, len(order), known)
             if progress is not None:
                 progress(len(self.tree.first), known)
             if not order:
                 break
-        cut = not self.report.complete
         hits = self.report.choice_hits
         values: dict[str, set] = {}
-        for c in self.conns:
-            c.send(cut)
+        for c in conns:
             got, vals = _recv(c)
             for k, n in got.items():
                 hits[k] = hits.get(k, 0) + n
             for what, vs in vals.items():
                 values.setdefault(what, set()).update(vs)
         self.values = values
-
-    def _level(self, order: bytes) -> bytes:
-        """One level: route the batches, number the new States, route the
-        answers, take the successors; who expands each State of the next level."""
-        conns, jobs = self.conns, self.jobs
-        outs = [_recv(c) for c in conns]
-        for w, c in enumerate(conns):
-            c.send([(o, outs[o][w]) for o in range(jobs) if w in outs[o]])
-        cands = [_recv(c) for c in conns]
-        nxt = self._number(cands)
-        lo = len(self.tree.scene_of) - len(nxt)
-        for c in conns:
-            c.send((lo, nxt))
-        answers = [_recv(c) for c in conns]
-        for w, c in enumerate(conns):
-            c.send({o: answers[o][w] for o in range(jobs) if w in answers[o]})
-        self._successors(order, [_recv(c) for c in conns])
-        return nxt
 
     def _number(self, cands: list[tuple]) -> bytes:
         """Number the new States by their least order, up to --max-states; the
@@ -252,11 +240,21 @@ class ParallelSearch:
             self.conns = []
 
 
-def _start(conn, worker: Worker, w: int, jobs: int, level: list) -> None:
-    """A forked worker: the copy of the search becomes worker ``w`` (worker.py)."""
+def _start(mains: list, ends: list[dict], w: int, worker: Worker, level: list,
+           known: int) -> None:
+    """A forked worker: the copy of the search becomes worker ``w`` (worker.py);
+    the pipes not its own are closed, so that a process that stops is seen to."""
+    for v, (mine, theirs) in enumerate(mains):
+        mine.close()
+        if v != w:
+            theirs.close()
+    for v, peers in enumerate(ends):
+        if v != w:
+            for c in peers.values():
+                c.close()
     worker.__class__ = Worker
-    worker.setup(w, jobs, level)
-    serve(conn, worker)
+    worker.setup(w, len(mains), level, known)
+    serve(mains[w][1], ends[w], worker)
 
 
 def _recv(conn):

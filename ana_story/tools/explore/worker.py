@@ -22,6 +22,7 @@ import gc
 import os
 import pickle
 import struct
+import threading
 from array import array
 
 from ...state import State
@@ -102,10 +103,11 @@ class Worker(Search):
 
     take_all = Search.take_each  # every way on through ``link`` below
 
-    def setup(self, w: int, jobs: int, level: list) -> None:
+    def setup(self, w: int, jobs: int, level: list, known: int) -> None:
         """Become worker ``w`` of ``jobs``, to expand ``level`` ((number, packed
-        State) of the States it expands first)."""
+        State) of the States it expands first); ``known`` States are numbered."""
         self.w, self.jobs, self.level = w, jobs, level
+        self.numbered = known
         self.old = self.ids  # the keys numbered before the fork: State number = place
         self.mine = Visited()  # the keys of the new States this worker owns
         self.gsid = array("q")  # own place -> State number
@@ -117,6 +119,7 @@ class Worker(Search):
         self._reset()
 
     def _reset(self) -> None:
+        """Fresh containers for the next level (the last one's stay with ``done``)."""
         self.edges: list[int] = []  # per way on: a State number, or ~(place in refs)
         self.vias = array("i")
         self.refs: list[bytes] = []  # keys still to number
@@ -232,19 +235,20 @@ class Worker(Search):
         n = self.mine.find(k)
         return self.gsid[n] if n >= 0 else -1
 
-    def chunk(self, answers: dict[int, array]) -> tuple:
-        """The level's ways on as State numbers, cut ones left out (as one process
-        leaves them); (goods, counts, successors, vias, cut, findings)."""
+    def chunk(self, done: Worker, answers: dict[int, array]) -> tuple:
+        """``done``'s (the last level's containers) ways on as State numbers, cut
+        ones left out (as one process leaves them); (goods, counts, successors,
+        vias, cut, findings)."""
         got: dict[bytes, int] = {}
         for o, ans in answers.items():
-            got.update(zip(self.out[o], ans, strict=True))
-        resolve, refs = self.resolve, self.refs
-        goods, counts, succ, vias = self.goods, array("I"), array("i"), array("i")
+            got.update(zip(done.out[o], ans, strict=True))
+        resolve, refs, edges, dvias = self.resolve, done.refs, done.edges, done.vias
+        goods, counts, succ, vias = done.goods, array("I"), array("i"), array("i")
         cut, e = 0, 0
-        for i, n in enumerate(self.counts):
+        for i, n in enumerate(done.counts):
             kept = 0
             for j in range(e, e + n):
-                t = self.edges[j]
+                t = edges[j]
                 if t < 0:
                     k = refs[~t]
                     t = got[k] if k in got else resolve(k)
@@ -253,11 +257,11 @@ class Worker(Search):
                         goods[i] = 1
                         continue
                 succ.append(t)
-                vias.append(self.vias[j])
+                vias.append(dvias[j])
                 kept += 1
             counts.append(kept)
             e += n
-        return goods, counts, succ, vias, cut, self.found
+        return goods, counts, succ, vias, cut, done.found
 
     def widest_values(self) -> dict[str, set]:
         """The values each part of this worker's keys took (for key.growing)."""
@@ -274,36 +278,81 @@ class Worker(Search):
         return values
 
 
-def serve(conn, worker: Worker) -> None:
-    """A worker process: one level after another until the main process says stop.
+class _Done:
+    """A level's containers kept after it (Worker._reset's), until its ways on are
+    numbered."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.edges, self.vias, self.refs, self.counts = (worker.edges, worker.vias,
+                                                         worker.refs, worker.counts)
+        self.goods, self.found, self.out = worker.goods, worker.found, worker.out
+
+
+def serve(conn, peers: dict, worker: Worker) -> None:
+    """A worker process: one level after another until no level is left.
     Without the cyclic garbage collector: the States and ways on make no cycles."""
     gc.disable()
     try:
-        _levels(conn, worker)
+        _levels(conn, peers, worker)
     except BaseException as e:  # noqa: BLE001  the main process says it failed
         conn.send(("failed", repr(e)))
         raise
 
 
-def _levels(conn, worker: Worker) -> None:
-    """The level protocol (parallel.py's ParallelSearch._level is the other side)."""
-    w = worker.w
+def _exchange(peers: dict, msgs: dict) -> dict:
+    """Send each peer its message and read each one's (a thread sends, so that
+    two workers sending each other much at once never both wait)."""
+    if not peers:
+        return {}
+    t = threading.Thread(target=lambda: [c.send(msgs[o]) for o, c in peers.items()])
+    t.start()
+    got = {o: c.recv() for o, c in peers.items()}
+    t.join()
+    return got
+
+
+def _rank(orders: dict[int, array], jobs: int, room: int) -> list[int]:
+    """The new States of a level, each as its least order * jobs + its worker, in
+    the order one process numbers them, cut to ``room`` (parallel.py does the same)."""
+    ranked = sorted(o * jobs + w for w, got in orders.items() for o in got)
+    del ranked[room:]
+    return ranked
+
+
+def _levels(conn, peers: dict, worker: Worker) -> None:
+    """Per level: expand; swap the keys owned elsewhere (and the answers to the
+    last level's) with the peers; swap the orders of the new States; number them.
+    The main process gets each level's new States and ways on, in that order."""
+    w, jobs = worker.w, worker.jobs
+    known, cut = worker.numbered, False
+    done: _Done | None = None
+    answers: dict[int, array] = {}
     while True:
         worker.expand()
-        conn.send({o: pickle.dumps(rows, 5) for o, rows in enumerate(worker.rows)
-                   if o != w and rows})
-        asked = worker.take(conn.recv())
+        got = _exchange(peers, {o: (pickle.dumps(worker.rows[o], 5), answers.get(o))
+                                for o in peers})
+        if done is not None:
+            conn.send(worker.chunk(done, {o: a for o, (_, a) in got.items()}))
+        asked = worker.take([(o, blob) for o, (blob, _) in got.items()])
         cands = worker.candidates()
-        conn.send((array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
-                   array("i", [c[2] for _, c in cands]),
-                   {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None}))
-        lo, seq = conn.recv()
-        level = worker.number(cands, lo, seq)
-        conn.send({o: array("i", map(worker.resolve, keys)) for o, keys in asked.items()})
-        conn.send(worker.chunk(conn.recv()))
+        mine = (array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
+                array("i", [c[2] for _, c in cands]),
+                {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None})
+        conn.send(mine)
+        theirs = _exchange(peers, {o: mine for o in peers})
+        orders = {o: c[0] for o, c in theirs.items()}
+        orders[w] = mine[0]
+        ranked = _rank(orders, jobs, max(0, worker.max_states - known))
+        cut = cut or len(ranked) < sum(map(len, orders.values()))
+        seq = bytes(x % jobs for x in ranked)
+        level = worker.number(cands, known, seq)
+        known += len(seq)
+        answers = {o: array("i", map(worker.resolve, keys)) for o, keys in asked.items()}
+        done = _Done(worker)
         worker._reset()
         worker.level = level
-        if not seq:  # no new State anywhere: the search is over
-            cut = conn.recv()
+        if not seq:  # no new State anywhere: the last answers, and the search is over
+            got = _exchange(peers, answers)
+            conn.send(worker.chunk(done, got))
             conn.send((worker.report.choice_hits, worker.widest_values() if cut else {}))
             return
