@@ -25,7 +25,7 @@ import gc
 import multiprocessing
 import os
 import tempfile
-from array import array
+from collections.abc import Sized
 
 from ...model import Story
 from .key import growing, rank
@@ -34,7 +34,7 @@ from .report import Finding, Progress
 from .search import Search
 from .worker import ORDER, SharedNumbers, Worker, serve
 
-NARROW = 2000  # a level of fewer States is expanded by this process alone
+NARROW = 500  # a level of fewer States is expanded by this process alone
 STEP = 2000  # how often the one-process part says how far it got
 
 
@@ -50,7 +50,7 @@ class ParallelSearch:
         self.conns: list = []
         self.procs: list = []
         self.values: dict[str, set] | None = None  # the parts of the keys the workers hold
-        self.ids: object = self.search.ids
+        self.ids: Sized = self.search.ids
         self.states = 0
 
     def run(self, progress: Progress | None) -> int:

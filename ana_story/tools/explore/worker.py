@@ -24,7 +24,9 @@ import pickle
 import struct
 import threading
 from array import array
+from collections.abc import Sequence
 
+from ...errors import AnaStoryError
 from ...state import State
 from .report import Finding
 from .search import Search
@@ -101,8 +103,6 @@ class Worker(Search):
     """search.py's Search in a worker process (see the module docstring): what a
     State's ways on lead to is looked up here or sent to the owner of its key."""
 
-    take_all = Search.take_each  # every way on through ``link`` below
-
     def setup(self, w: int, jobs: int, level: list, known: int) -> None:
         """Become worker ``w`` of ``jobs``, to expand ``level`` ((number, packed
         State) of the States it expands first); ``known`` States are numbered."""
@@ -126,37 +126,63 @@ class Worker(Search):
         self.counts = array("I")
         self.goods = bytearray()
         self.found: list[tuple] = []  # (State number, Finding, is an ending)
-        self.new: dict[bytes, list] = {}  # own key met first now -> [order, code, scene, packed, let]
+        # own key first met in this level -> [order, code, scene, packed, let]
+        self.newly: dict[bytes, list] = {}
         self.out: list[dict[bytes, int]] = [{} for _ in range(self.jobs)]
         self.rows: list[list] = [[] for _ in range(self.jobs)]
 
+    def take_all(self, sid: int, state: State, available: Sequence) -> None:
+        """Ways.take_all for a worker: each way on's key looked up or sent (``put``)."""
+        after, codes, of, put = self.step.after, self.codes, self.key.of, self.put
+        choice_hits, visits = self.report.choice_hits, state.visits
+        for number, c in enumerate(available, 1):
+            try:
+                nxt = after(state, c)
+            except AnaStoryError as e:
+                self.report.errors.append(self.finding(
+                    sid, state, f"choice {number} ({c.key}): {e}", c.index))
+                self.good[sid] = 1
+                continue
+            choice_hits[c.key] = choice_hits.get(c.key, 0) + 1
+            code = codes[c.key] + min(number, 255)
+            if type(nxt) is not tuple:
+                nexts = [nxt] if not c.goto.random else \
+                    self.random_outcomes(sid, state, number, c, [nxt])
+                self.link(sid, state, c.key, number, code, nexts)
+            else:
+                put(of(nxt[0], nxt[1], visits, nxt[3], nxt[2], nxt[4]), code, state, nxt)
+
     def link(self, sid: int, state: State, key: str, number: int, code: int,
              nexts: list) -> None:
-        keyer, old_find, mine_find, edges = self.key, self.old.find, self.mine.find, self.edges
+        keyer, put = self.key, self.put
         for nxt in nexts:
-            k = key_of(keyer, state, nxt)
-            order = self.base + self.j
-            self.j += 1
-            self.vias.append(code)
-            n = old_find(k)
+            put(key_of(keyer, state, nxt), code, state, nxt)
+
+    def put(self, k: bytes, code: int, state: State, nxt) -> None:
+        """One way on: to a State numbered already, or a key to number (its own, or
+        sent to its owner with the State packed, the first time this level)."""
+        order = self.base + self.j
+        self.j += 1
+        self.vias.append(code)
+        n = self.old.find(k)
+        if n >= 0:
+            self.edges.append(n)
+            return
+        o = hash(k) % self.jobs
+        if o == self.w:
+            n = self.mine.find(k)
             if n >= 0:
-                edges.append(n)
-                continue
-            o = hash(k) % self.jobs
-            if o == self.w:
-                n = mine_find(k)
-                if n >= 0:
-                    edges.append(self.gsid[n])
-                    continue
-                if k not in self.new:
-                    self.new[k] = [order, code, *self._payload(state, nxt)]
-            else:
-                out = self.out[o]
-                if k not in out:
-                    out[k] = len(out)
-                    self.rows[o].append((k, order, code, *self._payload(state, nxt)))
-            edges.append(~len(self.refs))
-            self.refs.append(k)
+                self.edges.append(self.gsid[n])
+                return
+            if k not in self.newly:
+                self.newly[k] = [order, code, *self._payload(state, nxt)]
+        else:
+            out = self.out[o]
+            if k not in out:
+                out[k] = len(out)
+                self.rows[o].append((k, order, code, *self._payload(state, nxt)))
+        self.edges.append(~len(self.refs))
+        self.refs.append(k)
 
     def _payload(self, state: State, nxt) -> tuple:
         """(scene number, the State packed, the 'let:' draws its path replays)."""
@@ -202,7 +228,7 @@ class Worker(Search):
         """Merge the keys other workers sent with this worker's own new ones;
         per sender, the keys it sent in order (answered once numbered)."""
         asked: dict[int, list[bytes]] = {}
-        new, mine_find = self.new, self.mine.find
+        new, mine_find = self.newly, self.mine.find
         for sender, blob in blobs:
             rows = pickle.loads(blob)
             asked[sender] = [r[0] for r in rows]
@@ -216,7 +242,7 @@ class Worker(Search):
         return asked
 
     def candidates(self) -> list[tuple[bytes, list]]:
-        return sorted(self.new.items(), key=lambda kv: kv[1][0])
+        return sorted(self.newly.items(), key=lambda kv: kv[1][0])
 
     def number(self, cands: list, lo: int, seq: bytes) -> list:
         """Number this worker's new States as the main process ranked them (``seq``:
@@ -231,11 +257,15 @@ class Worker(Search):
             level.append((g, c[3]))
         return level
 
+    def answers(self, asked: dict[int, list[bytes]]) -> dict[int, array]:
+        """Per peer, the number of each key it sent this level (-1: cut)."""
+        return {o: array("i", map(self.resolve, keys)) for o, keys in asked.items()}
+
     def resolve(self, k: bytes) -> int:
         n = self.mine.find(k)
         return self.gsid[n] if n >= 0 else -1
 
-    def chunk(self, done: Worker, answers: dict[int, array]) -> tuple:
+    def chunk(self, done: _Done, answers: dict[int, array]) -> tuple:
         """``done``'s (the last level's containers) ways on as State numbers, cut
         ones left out (as one process leaves them); (goods, counts, successors,
         vias, cut, findings)."""
@@ -319,6 +349,14 @@ def _rank(orders: dict[int, array], jobs: int, room: int) -> list[int]:
     return ranked
 
 
+def _offer(cands: list) -> tuple:
+    """A worker's new States of a level, least order first: (orders, choice codes,
+    scene numbers, {place: the 'let:' draws its path replays})."""
+    return (array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
+            array("i", [c[2] for _, c in cands]),
+            {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None})
+
+
 def _levels(conn, peers: dict, worker: Worker) -> None:
     """Per level: expand; swap the keys owned elsewhere (and the answers to the
     last level's) with the peers; swap the orders of the new States; number them.
@@ -335,9 +373,7 @@ def _levels(conn, peers: dict, worker: Worker) -> None:
             conn.send(worker.chunk(done, {o: a for o, (_, a) in got.items()}))
         asked = worker.take([(o, blob) for o, (blob, _) in got.items()])
         cands = worker.candidates()
-        mine = (array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
-                array("i", [c[2] for _, c in cands]),
-                {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None})
+        mine = _offer(cands)
         conn.send(mine)
         theirs = _exchange(peers, {o: mine for o in peers})
         orders = {o: c[0] for o, c in theirs.items()}
@@ -347,7 +383,7 @@ def _levels(conn, peers: dict, worker: Worker) -> None:
         seq = bytes(x % jobs for x in ranked)
         level = worker.number(cands, known, seq)
         known += len(seq)
-        answers = {o: array("i", map(worker.resolve, keys)) for o, keys in asked.items()}
+        answers = worker.answers(asked)
         done = _Done(worker)
         worker._reset()
         worker.level = level
