@@ -4,15 +4,13 @@ how well the projection of the space's size foretold the final count.
     python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write]
 
 Each search runs in a process of its own, --jobs 1 and --jobs 2 alternating so
-that both meet the same load on this shared machine. Per search: States/s over
-the wall time of the search and its checks (explore's own figure), CPU seconds
-of the process and its workers (user + sys), the peak memory of the main
-process and of the largest worker, and bytes per State: the main process's
-peak less its memory after loading, plus, with --jobs 2, each worker's peak
-less the same base (pages the workers share with the main process are counted
-in each, so this is an upper bound). Medians over --runs; the load average
-beside them. Writes the "Explore on two cores" section of docs/performance.md
-unless --no-write.
+that both meet the same load on this shared machine. Per search: the wall time
+of explore (search and checks), the CPU seconds of the process and its workers
+(user + sys, less what loading the story took), and bytes per State (the main
+process's peak less its memory after loading; with --jobs 2 also the most a
+worker grew after the fork). Medians and floors over --runs, the speed-up (wall)
+and the CPU ratio (the work sharing adds), the load average beside them. Writes
+the "Explore on two cores" section of docs/performance.md unless --no-write.
 """
 from __future__ import annotations
 
@@ -36,7 +34,17 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
+from ana_story.tools.explore import parallel
 from ana_story.tools.explore.projection import Projection
+
+grown = []  # per worker: KB it added after the fork (its peak less its size at the fork)
+run = parallel.ParallelSearch.run
+def recording(self, progress):
+    try:
+        return run(self, progress)
+    finally:
+        grown.extend(peak - at for at, peak in self.memory)
+parallel.ParallelSearch.run = recording
 
 class Recorder(Projection):
     history = []
@@ -55,6 +63,7 @@ print(json.dumps({"states": r.states, "complete": r.complete, "cut": r.cut, "wal
                   "base_kb": base, "load_cpu": me.ru_utime + me.ru_stime,
                   "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "grown_kb": grown,
                   "history": p.history}))
 """
 
@@ -109,9 +118,8 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
     got["peak_kb"] = usage.ru_maxrss
     got["rate"] = got["states"] / got["wall"]
     extra = max(0, got["main_kb"] - got["base_kb"])
-    if jobs > 1:
-        extra += jobs * max(0, got["worker_kb"] - got["base_kb"])
-    got["bytes"] = extra * 1024 / got["states"]
+    got["bytes"] = extra * 1024 / got["states"]  # the main process (all of one process)
+    got["worker_bytes"] = max(got["grown_kb"], default=0) * 1024 / got["states"]
     got["load"] = os.getloadavg()[0]
     return got
 
@@ -202,11 +210,14 @@ def report(rows, runs: int, reactive: list) -> str:
              "checks); CPU: user + system seconds of the process and its workers. The speed-up "
              "is the wall of --jobs 1 over that of --jobs 2; the CPU ratio that of --jobs 2 "
              "over --jobs 1 (1.00x: no work added by sharing; a machine whose other load takes "
-             "the second core shows it in the wall, not in the CPU). Bytes per State count "
-             "the main process and, with --jobs 2, each worker (an upper bound: pages shared "
-             "after the fork count in each).", "",
+             "the second core shows it in the wall, not in the CPU). Bytes per State: the "
+             "peak memory of the process less its memory after loading the story, over the "
+             "States; with --jobs 2 that of the main process, and the most any worker grew "
+             "after the fork (its peak less its size at the fork, pages it copied from the "
+             "main process included), each over all the States.", "",
              "| story | States | wall s, --jobs 1 (floor) | wall s, --jobs 2 (floor) | "
-             "speed-up (floors) | CPU s, 1 → 2 (floors) | CPU ratio | bytes/State (1 → 2) |",
+             "speed-up (floors) | CPU s, 1 → 2 (floors) | CPU ratio | bytes/State: 1; 2 "
+             "(main, a worker) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, got in rows:
         one, two = got[1], got[2]
@@ -217,7 +228,8 @@ def report(rows, runs: int, reactive: list) -> str:
             f"{w2:.2f} ({_floor(two, 'wall'):.2f}) | {w1 / w2:.2f}x "
             f"({_floor(one, 'wall') / _floor(two, 'wall'):.2f}x) | {c1:.2f} → {c2:.2f} "
             f"({_floor(one, 'cpu'):.2f} → {_floor(two, 'cpu'):.2f}) | {c2 / c1:.2f}x | "
-            f"{_med(one, 'bytes'):,.0f} → {_med(two, 'bytes'):,.0f} |")
+            f"{_med(one, 'bytes'):,.0f}; {_med(two, 'bytes'):,.0f}, "
+            f"{_med(two, 'worker_bytes'):,.0f} |")
     lines += ["", "The projection of the space's size (projection.py) against the final "
               "count, on the stories that finish, when 10%, 25% and 50% of the States were "
               "known:", "",

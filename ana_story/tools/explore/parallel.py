@@ -52,6 +52,7 @@ class ParallelSearch:
         self.values: dict[str, set] | None = None  # the parts of the keys the workers hold
         self.ids: Sized = self.search.ids
         self.states = 0
+        self.memory: list[tuple[int, int]] = []  # per worker: (KB at the fork, peak KB)
 
     def run(self, progress: Progress | None) -> int:
         """Explore level by level; how many States were explored (without the
@@ -139,7 +140,8 @@ class ParallelSearch:
         hits = self.report.choice_hits
         values: dict[str, set] = {}
         for c in conns:
-            got, vals = _recv(c)
+            got, vals, memory = _recv(c)
+            self.memory.append(memory)
             for k, n in got.items():
                 hits[k] = hits.get(k, 0) + n
             for what, vs in vals.items():

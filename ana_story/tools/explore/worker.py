@@ -108,6 +108,7 @@ class Worker(Search):
         State) of the States it expands first); ``known`` States are numbered."""
         self.w, self.jobs, self.level = w, jobs, level
         self.numbered = known
+        self.rss_at_fork = _rss_kb()  # what this worker adds is measured from here
         self.old = self.ids  # the keys numbered before the fork: State number = place
         self.mine = Visited()  # the keys of the new States this worker owns
         self.gsid = array("q")  # own place -> State number
@@ -308,6 +309,20 @@ class Worker(Search):
         return values
 
 
+def _rss_kb() -> int:
+    """This process's resident memory now, in KB (0 where /proc is not)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError):
+        return 0
+
+
+def _peak_kb() -> int:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 class _Done:
     """A level's containers kept after it (Worker._reset's), until its ways on are
     numbered."""
@@ -390,5 +405,6 @@ def _levels(conn, peers: dict, worker: Worker) -> None:
         if not seq:  # no new State anywhere: the last answers, and the search is over
             got = _exchange(peers, answers)
             conn.send(worker.chunk(done, got))
-            conn.send((worker.report.choice_hits, worker.widest_values() if cut else {}))
+            conn.send((worker.report.choice_hits, worker.widest_values() if cut else {},
+                       (worker.rss_at_fork, _peak_kb())))
             return
