@@ -17,6 +17,7 @@ so keys are equal across processes exactly when the States are.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import os
@@ -340,8 +341,9 @@ def serve(conn, peers: dict, worker: Worker) -> None:
     try:
         _levels(conn, peers, worker)
     except BaseException as e:  # noqa: BLE001  the main process says it failed
-        conn.send(("failed", repr(e)))
-        raise
+        with contextlib.suppress(OSError):
+            conn.send(("failed", repr(e)))
+        raise SystemExit(1) from None  # no traceback of its own: the main process tells
 
 
 def _exchange(peers: dict, msgs: dict) -> dict:
@@ -349,11 +351,20 @@ def _exchange(peers: dict, msgs: dict) -> dict:
     two workers sending each other much at once never both wait)."""
     if not peers:
         return {}
-    t = threading.Thread(target=lambda: [c.send(msgs[o]) for o, c in peers.items()])
+    t = threading.Thread(target=_send_all, args=(peers, msgs))
     t.start()
     got = {o: c.recv() for o, c in peers.items()}
     t.join()
     return got
+
+
+def _send_all(peers: dict, msgs: dict) -> None:
+    """Send each peer its message; a peer gone is seen by the reading side."""
+    try:
+        for o, c in peers.items():
+            c.send(msgs[o])
+    except OSError:
+        pass
 
 
 def _rank(orders: dict[int, array], jobs: int, room: int) -> list[int]:
