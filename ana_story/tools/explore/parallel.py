@@ -150,7 +150,7 @@ class ParallelSearch:
 
     def _number(self, cands: list[tuple]) -> bytes:
         """Number the new States by their least order, up to --max-states; the
-        worker of each, in order."""
+        worker that expands each, in order."""
         jobs, tree = self.jobs, self.tree
         ranked = sorted(o * jobs + w for w, c in enumerate(cands) for o in c[0])
         room = max(0, self.max_states - len(tree.scene_of))
@@ -158,13 +158,15 @@ class ParallelSearch:
             self.report.complete = False
             del ranked[room:]
         at = [0] * jobs
+        builders = bytearray()  # the worker that found each first: it expands it
         hits, names = self.report.scene_hits, self.search.pack.scenes
         parent, step, scene_of, lets = tree.parent, tree.step, tree.scene_of, tree.lets
         for x in ranked:
             w = x % jobs
-            _, codes, scenes, drawn = cands[w]
+            _, codes, scenes, drawn, finders = cands[w]
             i = at[w]
             at[w] = i + 1
+            builders.append(finders[i])
             let = drawn.get(i)
             if let is not None:
                 lets[len(scene_of)] = let
@@ -173,7 +175,7 @@ class ParallelSearch:
             scene = names[scenes[i]]
             scene_of.append(scene)
             hits[scene] = hits.get(scene, 0) + 1
-        return bytes(x % jobs for x in ranked)
+        return bytes(builders)
 
     def _successors(self, order: bytes, chunks: list[tuple]) -> None:
         """The level's States into the tree in their numbers' order, and what

@@ -132,6 +132,7 @@ class Worker(Search):
         self.newly: dict[bytes, list] = {}
         self.out: list[dict[bytes, int]] = [{} for _ in range(self.jobs)]
         self.rows: list[list] = [[] for _ in range(self.jobs)]
+        self.pending: dict[int, tuple] = {}  # order -> (State, way on) found first here
 
     def take_all(self, sid: int, state: State, available: Sequence) -> None:
         """Ways.take_all for a worker: each way on's key looked up or sent (``put``)."""
@@ -177,21 +178,22 @@ class Worker(Search):
                 self.edges.append(self.gsid[n])
                 return
             if k not in self.newly:
-                self.newly[k] = [order, code, *self._payload(state, nxt)]
+                self.newly[k] = [order, code, *self._about(nxt), self.w]
+                self.pending[order] = (state, nxt)
         else:
             out = self.out[o]
             if k not in out:
                 out[k] = len(out)
-                self.rows[o].append((k, order, code, *self._payload(state, nxt)))
+                self.rows[o].append((k, order, code, *self._about(nxt)))
+                self.pending[order] = (state, nxt)
         self.edges.append(~len(self.refs))
         self.refs.append(k)
 
-    def _payload(self, state: State, nxt) -> tuple:
-        """(scene number, the State packed, the 'let:' draws its path replays)."""
+    def _about(self, nxt) -> tuple:
+        """(scene number, the 'let:' draws its path replays) of a way on."""
         if type(nxt) is tuple:  # step.py's Move
-            return self.scene_no[nxt[0]], self.pack.move(state, nxt), None
-        let = nxt.let if self.key.framed and self.draws(nxt) else None
-        return self.scene_no[nxt.scene], self.pack.state(nxt), let
+            return self.scene_no[nxt[0]], None
+        return self.scene_no[nxt.scene], nxt.let if self.key.framed and self.draws(nxt) else None
 
     def first(self, where: str, message: str) -> bool:
         if not super().first(where, message):
@@ -240,23 +242,36 @@ class Worker(Search):
                     continue
                 c = new.get(k)
                 if c is None or row[1] < c[0]:
-                    new[k] = list(row[1:])
+                    new[k] = [*row[1:], sender]  # the first to find it builds it
         return asked
 
     def candidates(self) -> list[tuple[bytes, list]]:
         return sorted(self.newly.items(), key=lambda kv: kv[1][0])
 
-    def number(self, cands: list, lo: int, seq: bytes) -> list:
-        """Number this worker's new States as the main process ranked them (``seq``:
-        the worker of each new State, in order from ``lo``); past it, cut. The
-        next level to expand."""
+    def number(self, cands: list, lo: int, seq: bytes) -> None:
+        """Number this worker's new States as ranked (``seq``: the owner of each
+        new State, in order from ``lo``); past it, cut."""
         w, mine, gsid = self.w, self.mine, self.gsid
         places = [lo + i for i, o in enumerate(seq) if o == w]
-        level = []
-        for (k, c), g in zip(cands, places, strict=False):
+        for (k, _), g in zip(cands, places, strict=False):
             mine.add(mine.find(k), k)
             gsid.append(g)
-            level.append((g, c[3]))
+
+    def next_level(self, ranked: list[int], offers: dict[int, tuple], lo: int) -> list:
+        """The new States this worker found first (it has the State they come
+        from), packed, with their numbers: what it expands next. Nothing about a
+        State travels but its key: the one that found it first builds it."""
+        jobs, w, pending, pack = self.jobs, self.w, self.pending, self.pack
+        at = [0] * jobs
+        level = []
+        for i, x in enumerate(ranked):
+            owner = x % jobs
+            n = at[owner]
+            at[owner] = n + 1
+            if offers[owner][4][n] == w:
+                state, nxt = pending[x // jobs]
+                level.append((lo + i, pack.move(state, nxt) if type(nxt) is tuple
+                              else pack.state(nxt)))
         return level
 
     def answers(self, asked: dict[int, list[bytes]]) -> dict[int, array]:
@@ -377,10 +392,12 @@ def _rank(orders: dict[int, array], jobs: int, room: int) -> list[int]:
 
 def _offer(cands: list) -> tuple:
     """A worker's new States of a level, least order first: (orders, choice codes,
-    scene numbers, {place: the 'let:' draws its path replays})."""
+    scene numbers, {place: the 'let:' draws its path replays}, the worker that
+    found each first)."""
     return (array("q", [c[0] for _, c in cands]), array("i", [c[1] for _, c in cands]),
             array("i", [c[2] for _, c in cands]),
-            {i: c[4] for i, (_, c) in enumerate(cands) if c[4] is not None})
+            {i: c[3] for i, (_, c) in enumerate(cands) if c[3] is not None},
+            bytes([c[4] for _, c in cands]))
 
 
 def _levels(conn, peers: dict, worker: Worker) -> None:
@@ -401,13 +418,14 @@ def _levels(conn, peers: dict, worker: Worker) -> None:
         cands = worker.candidates()
         mine = _offer(cands)
         conn.send(mine)
-        theirs = _exchange(peers, {o: mine for o in peers})
-        orders = {o: c[0] for o, c in theirs.items()}
-        orders[w] = mine[0]
+        offers = _exchange(peers, {o: mine for o in peers})
+        offers[w] = mine
+        orders = {o: c[0] for o, c in offers.items()}
         ranked = _rank(orders, jobs, max(0, worker.max_states - known))
         cut = cut or len(ranked) < sum(map(len, orders.values()))
         seq = bytes(x % jobs for x in ranked)
-        level = worker.number(cands, known, seq)
+        worker.number(cands, known, seq)
+        level = worker.next_level(ranked, offers, known)
         known += len(seq)
         answers = worker.answers(asked)
         done = _Done(worker)
