@@ -3,10 +3,11 @@ very report one process gives.
 
 The search starts in this process (search.Search, level by level). Once a level
 has NARROW States or more it forks N workers (worker.py): each takes every N-th
-State of that level, and from then on owns the new States whose key hashes to
-it: it alone keeps their keys, deduplicates them and expands them, and the ways
-on it finds to a key another worker owns go to that worker in one batch a level.
-So no process holds every key, and nothing is merged State by State.
+State of that level, and from then on owns the new keys that hash to it: it alone
+keeps them and removes the duplicates; the ways on a worker finds to a key
+another worker owns go to that worker in one batch a level, and the worker that
+found a new State first expands it. So no process holds every key, only keys
+travel, and nothing is merged State by State.
 
 What this process still does per level works on arrays of numbers: it passes the
 batches between the workers, numbers the new States by sorting the orders the

@@ -2,15 +2,17 @@
 
 A worker is the forked copy of the one-process search (search.Search, its class
 changed to Worker at the fork): it keeps the table of the keys met before the
-fork (read only) and owns every new State whose key hashes to it. Per level of
-the breadth-first search it expands the States it owns with search.py's own code,
-looks up each way on in the keys it has (the old table, its own), and sends the
-keys owned by another worker to that worker in one batch (through the main
-process), each with the first way on that found it (its *order*: the parent's
-number * ORDER + its place among the parent's ways on) and the State packed. An
-owner keeps per new key the least order: the order in which the one-process
-search meets it first, so the main process, sorting those orders, numbers the
-new States exactly as one process does (and cuts them at --max-states alike).
+fork (read only) and owns every new key that hashes to it. Per level of the
+breadth-first search it expands its States with search.py's own code, looks up
+each way on in the keys it has (the old table, its own), and sends the keys
+another worker owns to that worker in one batch, each with the first way on that
+found it (its *order*: the parent's number * ORDER + its place among the
+parent's ways on). An owner keeps per new key the least order: where the
+one-process search meets it first. The workers then swap those orders, and each
+ranks them alike (as parallel.py does), so the new States are numbered, and cut
+at --max-states, exactly as one process numbers them. Only keys travel: the
+worker that found a new State first still has the State it came from, and builds
+and expands it.
 
 SharedNumbers gives every process the same numbers for the values of variables,
 so keys are equal across processes exactly when the States are.
@@ -163,7 +165,7 @@ class Worker(Search):
 
     def put(self, k: bytes, code: int, state: State, nxt) -> None:
         """One way on: to a State numbered already, or a key to number (its own, or
-        sent to its owner with the State packed, the first time this level)."""
+        sent to its owner, the first time this level; kept as ``pending``)."""
         order = self.base + self.j
         self.j += 1
         self.vias.append(code)
