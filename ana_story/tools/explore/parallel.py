@@ -30,10 +30,11 @@ from collections.abc import Sized
 
 from ...model import Story
 from .key import growing, rank
+from .numbering import SharedNumbers
 from .projection import Projection
 from .report import Finding, Progress
 from .search import Search
-from .worker import ORDER, SharedNumbers, Worker, serve
+from .worker import ORDER, Worker, serve
 
 NARROW = 500  # a level of fewer States is expanded by this process alone
 STEP = 2000  # how often the one-process part says how far it got
