@@ -244,10 +244,12 @@ def report(rows, runs: int, reactive: list) -> str:
                   "by `bench/gen_story.py` with 24 variables, each choice's effect and "
                   "condition on one of them, so 24 variables are read by conditions), explored "
                   "for 60 s: " + "; ".join(
-                      f"--jobs {j}: {g.get('explored', 0):,} States explored, "
+                      f"--jobs {j}: {g.get('explored', 0):,} States explored in "
+                      f"{g.get('seconds', 0):.0f} s, "
                       f"{g.get('known', 0):,} known, projected "
                       + (f"~{g['projected']:,}" if g.get("projected") else "not yet")
-                      for j, g in reactive) + "."]
+                      for j, g in reactive) + " (--jobs 2 says how far it got once a level, "
+                  "so it stops at the end of the first level past 60 s)."]
     shipped = rows[0][1]
     lines += ["", "The shipped story's proof (search and checks): "
               f"{_med(shipped[1], 'wall'):.1f} s with --jobs 1, "
