@@ -43,7 +43,7 @@ def recording(self, progress):
     try:
         return run(self, progress)
     finally:
-        grown.extend(peak - at for at, peak in self.memory)
+        grown.extend(peak - at for at, peak in getattr(self, "memory", []))
 parallel.ParallelSearch.run = recording
 
 class Recorder(Projection):

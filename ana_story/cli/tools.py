@@ -94,9 +94,8 @@ def register(sub: Any) -> None:
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
     ex.add_argument("--jobs", type=int, default=1, metavar="N",
-                    help="processes sharing the search once a level of it is wide (a "
-                    "small story stays in one), with the same report; 0: the cores "
-                    "available (default: 1)")
+                    help="processes sharing the search, with the same report; 0: the "
+                    "cores available (default: 1)")
     ex.set_defaults(func=cmd_explore)
 
     gr = sub.add_parser("graph", help=HELP["graph"],

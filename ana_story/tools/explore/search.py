@@ -86,7 +86,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     sharing the search (parallel.py and worker.py: the same report, faster);
     ``projection``: filled as the search goes (projection.py), for a progress bar."""
     t0 = time.perf_counter()
-    if jobs > 1:  # (parallel.py: one process until a level is wide enough to share)
+    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
+    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
+    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
         from .parallel import ParallelSearch
         search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
                                                           jobs)
