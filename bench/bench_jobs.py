@@ -126,7 +126,7 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
 
 def _stories(tmp: Path, shipped: Path) -> list[tuple[str, Path, int]]:
     out = [("shipped story", shipped, 2_000_000),
-           ("tests/fixtures/features (one long chain: never forks), cut at 30,000",
+           ("tests/fixtures/features (one long chain), cut at 30,000",
             ROOT / "tests" / "fixtures" / "features", 30_000)]
     try:
         import gen_story
@@ -229,7 +229,8 @@ def report(rows, runs: int, reactive: list) -> str:
             f"({_floor(one, 'wall') / _floor(two, 'wall'):.2f}x) | {c1:.2f} → {c2:.2f} "
             f"({_floor(one, 'cpu'):.2f} → {_floor(two, 'cpu'):.2f}) | {c2 / c1:.2f}x | "
             f"{_med(one, 'bytes'):,.0f}; {_med(two, 'bytes'):,.0f}, "
-            f"{_med(two, 'worker_bytes'):,.0f} |")
+            + (f"{_med(two, 'worker_bytes'):,.0f} |" if any(r["grown_kb"] for r in two)
+               else "- |"))
     lines += ["", "The projection of the space's size (projection.py) against the final "
               "count, on the stories that finish, when 10%, 25% and 50% of the States were "
               "known:", "",
