@@ -4,15 +4,13 @@ how well the projection of the space's size foretold the final count.
     python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write]
 
 Each search runs in a process of its own, --jobs 1 and --jobs 2 alternating so
-that both meet the same load on this shared machine. Per search: States/s over
-the wall time of the search and its checks (explore's own figure), CPU seconds
-of the process and its workers (user + sys), the peak memory of the main
-process and of the largest worker, and bytes per State: the main process's
-peak less its memory after loading, plus, with --jobs 2, each worker's peak
-less the same base (pages the workers share with the main process are counted
-in each, so this is an upper bound). Medians over --runs; the load average
-beside them. Writes the "Explore on two cores" section of docs/performance.md
-unless --no-write.
+that both meet the same load on this shared machine. Per search: the wall time
+of explore (search and checks), the CPU seconds of the process and its workers
+(user + sys, less what loading the story took), and bytes per State (the main
+process's peak less its memory after loading; with --jobs 2 also the most a
+worker grew after the fork). Medians and floors over --runs, the speed-up (wall)
+and the CPU ratio (the work sharing adds), the load average beside them. Writes
+the "Explore on two cores" section of docs/performance.md unless --no-write.
 """
 from __future__ import annotations
 
@@ -36,7 +34,17 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
+from ana_story.tools.explore import parallel
 from ana_story.tools.explore.projection import Projection
+
+grown = []  # per worker: KB it added after the fork (its peak less its size at the fork)
+run = parallel.ParallelSearch.run
+def recording(self, progress):
+    try:
+        return run(self, progress)
+    finally:
+        grown.extend(peak - at for at, peak in getattr(self, "memory", []))
+parallel.ParallelSearch.run = recording
 
 class Recorder(Projection):
     history = []
@@ -45,15 +53,17 @@ class Recorder(Projection):
         self.history.append((known, self.total))
 
 story = load_story(sys.argv[2])
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+me = resource.getrusage(resource.RUSAGE_SELF)
+base = me.ru_maxrss
 p = Recorder(int(sys.argv[3]))
 t = time.perf_counter()
 r = explore(story, max_states=int(sys.argv[3]), jobs=int(sys.argv[4]), projection=p)
 wall = time.perf_counter() - t
 print(json.dumps({"states": r.states, "complete": r.complete, "cut": r.cut, "wall": wall,
-                  "base_kb": base,
+                  "base_kb": base, "load_cpu": me.ru_utime + me.ru_stime,
                   "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "grown_kb": grown,
                   "history": p.history}))
 """
 
@@ -104,13 +114,12 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
     if os.waitstatus_to_exitcode(status):
         raise RuntimeError(f"explore --jobs {jobs} failed on {story}")
     got = json.loads(out)
-    got["cpu"] = usage.ru_utime + usage.ru_stime
+    got["cpu"] = usage.ru_utime + usage.ru_stime - got["load_cpu"]
     got["peak_kb"] = usage.ru_maxrss
     got["rate"] = got["states"] / got["wall"]
     extra = max(0, got["main_kb"] - got["base_kb"])
-    if jobs > 1:
-        extra += jobs * max(0, got["worker_kb"] - got["base_kb"])
-    got["bytes"] = extra * 1024 / got["states"]
+    got["bytes"] = extra * 1024 / got["states"]  # the main process (all of one process)
+    got["worker_bytes"] = max(got["grown_kb"], default=0) * 1024 / got["states"]
     got["load"] = os.getloadavg()[0]
     return got
 
@@ -186,27 +195,42 @@ def _med(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
 
+def _floor(rows: list[dict], key: str) -> float:
+    return min(r[key] for r in rows)
+
+
 def report(rows, runs: int, reactive: list) -> str:
     loads = [r["load"] for _, got in rows for rs in got.values() for r in rs]
     lines = [HEADING, "",
              f"Measured by `python bench/bench_jobs.py --runs {runs}` (Python "
-             f"{platform.python_version()}, {platform.machine()}, 2 shared noisy cores, load "
+             f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, load "
              f"average {min(loads):.1f} to {max(loads):.1f} during the runs; medians of {runs} "
              "runs, each search in a process of its own, --jobs 1 and --jobs 2 alternating). "
-             "The floor is the fastest run of each. Bytes per State count the main process "
-             "and, with --jobs 2, each worker (an upper bound: pages shared after the fork "
-             "count in each).", "",
-             "| story | States | States/s, --jobs 1 (floor) | States/s, --jobs 2 (floor) | "
-             "ratio of medians | CPU s (1 → 2) | bytes/State (1 → 2) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "The floor is the fastest run of each. Wall: explore's own time (search and "
+             "checks); CPU: user + system seconds of the process and its workers. The speed-up "
+             "is the wall of --jobs 1 over that of --jobs 2; the CPU ratio that of --jobs 2 "
+             "over --jobs 1 (1.00x: no work added by sharing; a machine whose other load takes "
+             "the second core shows it in the wall, not in the CPU). Bytes per State: the "
+             "peak memory of the process less its memory after loading the story, over the "
+             "States; with --jobs 2 that of the main process, and the most any worker grew "
+             "after the fork (its peak less its size at the fork, pages it copied from the "
+             "main process included), each over all the States.", "",
+             "| story | States | wall s, --jobs 1 (floor) | wall s, --jobs 2 (floor) | "
+             "speed-up (floors) | CPU s, 1 → 2 (floors) | CPU ratio | bytes/State: 1; 2 "
+             "(main, a worker) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, got in rows:
         one, two = got[1], got[2]
-        r1, r2 = _med(one, "rate"), _med(two, "rate")
+        w1, w2, c1, c2 = (_med(one, "wall"), _med(two, "wall"), _med(one, "cpu"),
+                          _med(two, "cpu"))
         lines.append(
-            f"| {name} | {one[-1]['states']:,} | {r1:,.0f} ({max(r['rate'] for r in one):,.0f})"
-            f" | {r2:,.0f} ({max(r['rate'] for r in two):,.0f}) | {r2 / r1:.2f}x | "
-            f"{_med(one, 'cpu'):.1f} → {_med(two, 'cpu'):.1f} | "
-            f"{_med(one, 'bytes'):,.0f} → {_med(two, 'bytes'):,.0f} |")
+            f"| {name} | {one[-1]['states']:,} | {w1:.2f} ({_floor(one, 'wall'):.2f}) | "
+            f"{w2:.2f} ({_floor(two, 'wall'):.2f}) | {w1 / w2:.2f}x "
+            f"({_floor(one, 'wall') / _floor(two, 'wall'):.2f}x) | {c1:.2f} → {c2:.2f} "
+            f"({_floor(one, 'cpu'):.2f} → {_floor(two, 'cpu'):.2f}) | {c2 / c1:.2f}x | "
+            f"{_med(one, 'bytes'):,.0f}; {_med(two, 'bytes'):,.0f}, "
+            + (f"{_med(two, 'worker_bytes'):,.0f} |" if any(r["grown_kb"] for r in two)
+               else "- |"))
     lines += ["", "The projection of the space's size (projection.py) against the final "
               "count, on the stories that finish, when 10%, 25% and 50% of the States were "
               "known:", "",
@@ -221,10 +245,12 @@ def report(rows, runs: int, reactive: list) -> str:
                   "by `bench/gen_story.py` with 24 variables, each choice's effect and "
                   "condition on one of them, so 24 variables are read by conditions), explored "
                   "for 60 s: " + "; ".join(
-                      f"--jobs {j}: {g.get('explored', 0):,} States explored, "
+                      f"--jobs {j}: {g.get('explored', 0):,} States explored in "
+                      f"{g.get('seconds', 0):.0f} s, "
                       f"{g.get('known', 0):,} known, projected "
                       + (f"~{g['projected']:,}" if g.get("projected") else "not yet")
-                      for j, g in reactive) + "."]
+                      for j, g in reactive) + " (--jobs 2 says how far it got once a level, "
+                  "so it stops at the end of the first level past 60 s)."]
     shipped = rows[0][1]
     lines += ["", "The shipped story's proof (search and checks): "
               f"{_med(shipped[1], 'wall'):.1f} s with --jobs 1, "

@@ -54,6 +54,32 @@ def test_a_search_cut_by_the_bound_is_cut_alike_and_says_alike_what_kept_growing
     assert _json(story, 2, max_states=1500) == one
 
 
+@pytest.mark.parametrize("cap", [3000, 8000])
+def test_the_shipped_story_cut_inside_a_wide_level_is_cut_alike_by_two_and_three_jobs(cap):
+    """The bound falls inside a level the workers share (wider than parallel.NARROW),
+    so which new States are kept rests on the order they are merged in."""
+    story = load_story(ROOT / "scenes")
+    one = _json(story, 1, max_states=cap)
+    assert one["cut"] and not one["complete"] and one["growing"]
+    assert _json(story, 2, max_states=cap) == one
+    assert _json(story, 3, max_states=cap) == one
+
+
+def test_a_worker_that_fails_is_said_not_waited_on(monkeypatch):
+    """A worker (or the main process's own agent) that raises stops the search with
+    an error naming it (the command turns it into a message), rather than leaving
+    the other processes waiting."""
+    from ana_story.tools.explore import worker
+
+    def broken(self, *args):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(parallel, "NARROW", 1)
+    monkeypatch.setattr(worker.Worker, "expand", broken)
+    with pytest.raises((RuntimeError, ValueError), match="broken on purpose"):
+        explore(load_story(FIXTURES / "tools-loop"), jobs=2)
+
+
 def _cli_json(*args: str) -> dict:
     r = run_cli("explore", *args, "--format", "json", timeout=600)
     assert r.returncode in (0, 1, 3), r.stderr
