@@ -176,6 +176,11 @@ class _Known:
     def __len__(self) -> int:
         return self.m + self.added
 
+    @property
+    def hashes(self) -> range:
+        """What ways.take_all measures a key table by (store.Visited's hash column)."""
+        return range(self.m + self.added)
+
 
 class _Ways:
     """The tree's part a visit writes: its ways on, the States it adds."""
