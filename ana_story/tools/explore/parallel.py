@@ -112,12 +112,15 @@ class ParallelSearch:
         cyclic garbage collector, as in the workers)."""
         was = gc.isenabled()
         gc.disable()
+        failed = True
         try:
-            return self._levels(progress)
+            explored = self._levels(progress)
+            failed = False
+            return explored
         finally:
             if was:
                 gc.enable()
-            self.close()
+            self.close(failed)
 
     def _levels(self, progress: Progress | None) -> int:
         conns, local = self.conns, self.jobs
@@ -247,17 +250,23 @@ class ParallelSearch:
                 values.setdefault(field[0], set()).add(field[1])
         return rank(values)
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
         """Stop the workers; read every value numbered (for ``widest``) and
-        remove the file of numbers."""
+        remove the file of numbers. After a failure the other workers are ended at
+        once: each holds, from the fork, ends of its own pipe that keep it from
+        ever reading that the main process stopped."""
         for c in self.conns:
             c.close()
         for p in self.procs:
+            if failed:
+                p.terminate()
             p.join(timeout=5)
             if p.is_alive():  # pragma: no cover - a worker that did not stop
                 p.terminate()
-        self.numbers.catch_up()
-        os.close(self.numbers.fd)
+        if not failed:
+            self.numbers.catch_up()
+        if self.numbers.fd >= 0:  # opened on first use
+            os.close(self.numbers.fd)
         os.unlink(self.path)
 
 
