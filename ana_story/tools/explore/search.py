@@ -81,13 +81,14 @@ FAST_STEP = True  # False: every step by the engine (tests compare the two repor
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1, projection: Projection | None = None, keep: Any = None
-            ) -> Report:
+            jobs: int = 1, projection: Projection | None = None, keep: Any = None,
+            searcher: Callable[..., Search] | None = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
     sharing the search (parallel.py and worker.py: the same report, faster);
     ``projection``: filled as the search goes (projection.py), for a progress bar;
-    ``keep``: incremental.Keep, handed the search and its loops (for the next run)."""
+    ``keep``: incremental.Keep, handed the search and its loops (for the next run);
+    ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
     t0 = time.perf_counter()
     start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
     many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
@@ -96,7 +97,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
                                                           jobs)
     else:
-        search = Search(story, max_states, seed, strict)
+        search = (searcher or Search)(story, max_states, seed, strict)
     if projection is not None:
         search.projection = projection
     unbounded = endless(story, search.key)
