@@ -135,7 +135,7 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
             "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
             "logic": {s: logic_id(sc) for s, sc in story.scenes.items()},
             "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
-            "endless": endless(story, search.key)}
+            "endless": endless(story, search.key), "choices": search.tree.keys}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
@@ -201,8 +201,7 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list
     changed = _changed(story, scenes, meta, data)
     # a new search may take the kept ways on of every State of a scene not changed,
     # when the kept proof found no error and no growing value (rerun.py)
-    again = None if data["errors"] or data["growth"] else \
-        (meta, arrays, {s for s, d in scenes.items() if d != meta["scenes"][s]})
+    again = _again(scenes, meta, data, arrays)
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
         return _anew(again, f"the effects or routes of {_names(effects)} changed")
@@ -220,6 +219,13 @@ def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list
          "--fresh proves it all again)")
     report.reused = {"rechecked": len(changed)}
     return report
+
+
+def _again(scenes: dict[str, str], meta: dict, data: dict, arrays: list) -> tuple | None:
+    """What rerun.searcher takes (the kept meta and tree, the scenes that differ)."""
+    if data["errors"] or data["growth"]:
+        return None
+    return meta, arrays, {s for s, d in scenes.items() if d != meta["scenes"][s]}
 
 
 def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> set[str]:
@@ -262,7 +268,8 @@ def _names(scenes: list[str]) -> str:
 def _anew(again: tuple | None, why: str) -> tuple | None:
     """``again`` (a new search reusing the kept States), else None (a fresh proof)."""
     if again is None:
-        return _afresh(why)
+        _afresh(why)
+        return None
     _say(f"searching again: {why}")
     return again
 

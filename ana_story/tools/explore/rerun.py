@@ -14,6 +14,7 @@ queues) when it must be visited for real: in a changed scene, in an ending (its
 finding gives the State's values), or with no kept ways."""
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 from ...model import Story
@@ -45,7 +46,8 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
             table.met[n] = x
 
     def make(story: Story, max_states: int, seed: int, strict: bool) -> Rerun:
-        return Rerun(story, max_states, seed, strict, keyer, arrays, changed)
+        return Rerun(story, max_states, seed, strict, keyer, arrays, changed,
+                     meta["choices"])
     return make
 
 
@@ -53,10 +55,13 @@ class Rerun(Search):
     """The search, taking kept ways on where they hold (module docstring)."""
 
     def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
-                 keyer: Keyer, arrays: list, changed: set[str]) -> None:
+                 keyer: Keyer, arrays: list, changed: set[str], choices: list[str]
+                 ) -> None:
         super().__init__(story, max_states, seed, strict, keyer=keyer)
-        (_, _, self.k_first, self.k_succ, self.k_via, self.k_good, self.k_data,
+        (_, _, self.k_first, self.k_succ, self.k_via, self.k_good, data,
          self.k_ends, self.k_at) = arrays
+        self.k_data = bytes(data)  # a slice of it is a key as the table holds it
+        self.entering = story.entering
         self.names = list(story.scenes)
         self.moved = bytearray(s in changed for s in self.names)  # changed scenes
         self.plain = bytearray(s not in changed and story.scenes[s].ending is None
@@ -66,6 +71,13 @@ class Rerun(Search):
         self.anchors: dict[int, State] = {}  # States built or replayed for real
         self.choices = {c.key: c for s in story.scenes.values() for c in s.choices}
         self.reused = 0
+        # a kept code names a choice by its place among all the story's choices then
+        # (an added or removed choice moves the later ones): renumbered by its key
+        index = self.tree.index
+        self.recode = [index.get(k, -1) for k in choices]
+        if self.recode != list(range(len(self.recode))):
+            self.k_via = array("i", (self.recode[c >> 8] * 256 + (c & 255)
+                                     if self.recode[c >> 8] >= 0 else -1 for c in self.k_via))
 
     def run(self, progress: Progress | None) -> int:
         queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
@@ -104,7 +116,7 @@ class Rerun(Search):
             return None
         if self.by_key is None:
             data, ends = self.k_data, self.k_ends
-            self.by_key = {bytes(data[ends[n]:ends[n + 1]]): n for n in range(len(ends) - 1)}
+            self.by_key = {data[ends[n]:ends[n + 1]]: n for n in range(len(ends) - 1)}
         return self.by_key.get(self.key(state))
 
     def _replay(self, sid: int, n: int) -> bool:
@@ -114,11 +126,11 @@ class Rerun(Search):
             return False
         start = self.k_first[n]
         end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
-        moved = self.moved
-        if any(moved[at[succ[j]]] for j in range(start, end)):
-            return False  # it leads into a changed scene (its 'enter:' may differ)
+        if self.entering and any(self.moved[at[succ[j]]] for j in range(start, end)):
+            return False  # it leads into a changed scene (whose 'enter:' may differ)
         ids, tree, hits, keys = self.ids, self.tree, self.report.choice_hits, self.tree.keys
-        data, ends, names = self.k_data, self.k_ends, self.names
+        data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
+        scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via
         prev = -1
         for j in range(start, end):
             c, code = succ[j], via[j]
@@ -126,15 +138,19 @@ class Rerun(Search):
                 key = keys[code >> 8]
                 hits[key] = hits.get(key, 0) + 1
                 prev = code
-            k = bytes(data[ends[c]:ends[c + 1]])
+            k = data[ends[c]:ends[c + 1]]
             nid = ids.find(k)
-            if nid < 0:
+            if nid < 0:  # Ways.new, inlined: the State queued as its kept number
                 if len(ids.hashes) >= self.max_states:
                     self.cut(sid)
                     continue
-                nid = self.new(nid, k, sid, code, names[at[c]], c)
-            tree.succ.append(nid)
-            tree.via.append(code)
+                nid = ids.add(nid, k)
+                queue.append(c)
+                scene = names[at[c]]
+                tree.add_code(sid, code, scene)
+                scene_hits[scene] = scene_hits.get(scene, 0) + 1
+            t_succ.append(nid)
+            t_via.append(code)
         self.good[sid] = self.k_good[n]
         self.reused += 1
         return True
@@ -164,7 +180,7 @@ class Rerun(Search):
             if key_of(self.key, state, nxt) == k:
                 return self.pack.unpack(self.pack.move(state, nxt))
             raise Mismatch
-        nexts = [nxt] if not c.goto.random else \
+        nexts: list = [nxt] if not c.goto.random else \
             self.random_outcomes(0, state, code & 255, c, [nxt])
         for x in nexts:
             if key_of(self.key, state, x) == k:

@@ -90,14 +90,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``keep``: incremental.Keep, handed the search and its loops (for the next run);
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
     t0 = time.perf_counter()
-    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
-    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
-    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
-        from .parallel import ParallelSearch
-        search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
-                                                          jobs)
-    else:
-        search = (searcher or Search)(story, max_states, seed, strict)
+    search = _search(story, max_states, seed, strict, jobs, searcher or Search)
     if projection is not None:
         search.projection = projection
     unbounded = endless(story, search.key)
@@ -127,6 +120,16 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,
+            searcher: Callable[..., Search]) -> Search | ParallelSearch:
+    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
+    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
+    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
+        from .parallel import ParallelSearch
+        return ParallelSearch(story, max_states, seed, strict, jobs)
+    return searcher(story, max_states, seed, strict)
 
 
 class NoKeep:
