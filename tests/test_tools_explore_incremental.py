@@ -351,3 +351,17 @@ def test_the_shipped_story_after_an_effect_edit(tmp_path, scene_file, line, new)
     _edit(folder / scene_file, line, new)
     reused, after = _searched_again(folder)
     assert after["complete"] and reused["states"] > reused["stepped"]
+
+
+def test_an_exact_declaration_is_a_fresh_proof_after_a_step_changing_edit(tmp_path):
+    """Under 'exact:' a key merges States that do not play alike (their ways on are
+    the first one met's): no kept ways are taken, the proof is done afresh."""
+    folder = _story(tmp_path)
+    _edit(folder / "story.yaml", "coins: 0", "coins:\n    value: 0\n    exact: [0, 1]")
+    first, _ = _explore(folder)
+    assert first["complete"]
+    _edit(folder / "01-road.yaml", "coins: coins + 1", "coins: coins + 2")
+    data, err = _explore(folder)
+    fresh, _ = _explore(folder, "--fresh")
+    assert data == fresh
+    assert "a fresh proof" in err and "a new search reusing" not in err, err

@@ -80,7 +80,8 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         if got is not None:
             make = rerun.searcher(story, *got)
             if make is None:
-                _say("a fresh proof: what the search keeps of a State changed")
+                _say("a fresh proof: what the search keeps of a State changed, or an "
+                     "'exact:' declaration merges States")
     keep = Keep()
     report = _search(story, jobs, keep, make, options)
     if _eligible(story) and keep.search is not None and report.complete \

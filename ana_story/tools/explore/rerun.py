@@ -2,16 +2,17 @@
 real search again, but a State of an unchanged scene whose key the kept proof
 holds takes its kept ways on instead of being stepped.
 
-A State's ways on (its successors' keys, the choices leading there) depend only
-on its key, its scene and the scenes it leads to (their 'enter:'), given the
-story-wide declarations and the key's layout, which incremental.py and
-``searcher`` check are the kept proof's. Lookups are by whole key, so an edit
-that changes what is read downstream gives other keys and nothing is wrongly
-reused. Reachability, numbering, paths, soft-lock and loop checks stay the new
-search's own. A State reached by kept ways is queued as its kept number and only
-built (by the engine's step along the new tree, exactly the State a fresh search
-queues) when it must be visited for real: in a changed scene, in an ending (its
-finding gives the State's values), or with no kept ways."""
+A State's ways on (its successors' keys, the choices leading there) depend only on
+its key, its scene and the scenes it leads to (their 'enter:'), given the story-wide
+declarations and the key's layout, which incremental.py and ``searcher`` check are
+the kept proof's, and when the key merges only States that play alike: not under an
+'exact:' declaration (then a fresh proof). Lookups are by whole key, so an edit that
+changes what is read downstream gives other keys and nothing is wrongly reused.
+Reachability, numbering, paths, soft-lock and loop checks stay the new search's own.
+A State reached by kept ways is queued as its kept number and only built (by the
+engine's step along the new tree, exactly the State a fresh search queues) when it
+must be visited for real: in a changed scene, in an ending (its finding gives the
+State's values), or with no kept ways."""
 from __future__ import annotations
 
 from array import array
@@ -37,8 +38,9 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
     layout is not the kept proof's (then a fresh proof)."""
     keyer = Keyer(story)
     if keyer_id(keyer) != meta["keyer"] or endless(story, keyer) != meta["endless"] \
-            or story.timed or story.framed:
-        return None
+            or story.timed or story.framed or keyer.abstracted:
+        return None  # an 'exact:' merges States that do not play alike: their ways on
+    # are those of the first one met, which another order of search may not meet first
     for name, values in meta["tables"].items():  # the values numbered as they were
         table = keyer.tables[name]
         for n, x in enumerate(values):
