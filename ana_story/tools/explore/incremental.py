@@ -5,17 +5,20 @@ The last complete proof is kept (memo.py): its report, the search's tree (parent
 links, successors, the choice each takes) and every State's key. The next run:
 
 - proves afresh when the code, the options, anything outside the scenes (story.yaml:
-  variables, declarations, functions), the list of scenes or choices, the key's
-  layout (fingerprint.keyer_id) or a scene's effects (fingerprint.effect_id)
-  changed, or a loop the proof played for real through a changed scene had grown
-  or failed; such a loop that had not is played again (pumps.py);
+  variables, declarations, functions), the list of scenes or the key's layout
+  (fingerprint.keyer_id) changed, or a loop the proof played for real through a
+  changed scene had grown or failed; such a loop that had not is played again
+  (pumps.py);
+- when a scene's effects (fingerprint.effect_id) changed, or a re-check below finds
+  a difference, and the kept proof found no error or growing value: searches again,
+  taking the kept ways on of each State of an unchanged scene (rerun.py);
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,
   conditions evaluated): the same ways on, to the same States, with the same
   errors. Then every State's step is the same as the last proof's, so the search
   would run exactly as it ran, and its report is today's. Any difference, and the
-  proof is done afresh.
+  search runs again (rerun.py) or the proof is done afresh.
 
 A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
 above 1, always get a fresh proof.
