@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
+from ...errors import AnaStoryError
 from ...model import Story
 from ...state import State
 from .abstraction import endless
@@ -41,11 +42,14 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
             or story.timed or story.framed or keyer.abstracted:
         return None  # an 'exact:' merges States that do not play alike: their ways on
     # are those of the first one met, which another order of search may not meet first
-    for name, values in meta["tables"].items():  # the values numbered as they were
-        table = keyer.tables[name]
-        for n, x in enumerate(values):
-            table[x] = n
-            table.met[n] = x
+    try:
+        for name, values in meta["tables"].items():  # the values numbered as they were
+            table = keyer.tables[name]
+            for n, x in enumerate(values):
+                table[x] = n
+                table.met[n] = x
+    except (KeyError, TypeError, IndexError):
+        return None
 
     def make(story: Story, max_states: int, seed: int, strict: bool) -> Rerun:
         return Rerun(story, max_states, seed, strict, keyer, arrays, changed,
@@ -169,9 +173,12 @@ class Rerun(Search):
             if n < 0:
                 raise Mismatch
         state = anchors[n]
-        for m in reversed(chain):
-            state = self._child(state, tree.step[m], bytes(ids.data[ids.ends[m]:ids.ends[m + 1]]))
-            anchors[m] = state
+        try:
+            for m in reversed(chain):
+                k = bytes(ids.data[ids.ends[m]:ids.ends[m + 1]])
+                state = anchors[m] = self._child(state, tree.step[m], k)
+        except AnaStoryError:  # the kept ways on led here without an error
+            raise Mismatch from None
         return state
 
     def _child(self, state: State, code: int, k: bytes) -> State:
