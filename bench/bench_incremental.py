@@ -9,7 +9,11 @@ finishes). Two edits of one scene, the scene with the most States among those
 the edit applies to:
 - a text edit: a sentence added to the scene's text;
 - a condition written the other way round (`gold < 4` -> `4 > gold`): an edit inside
-  the scene that changes no State after it.
+  the scene that changes no State after it;
+- an effect changed (a value set: `'column'` -> `'column2'`, or `gold + 2` -> `gold + 3`):
+  an edit that changes a step, so the search runs again, taking the kept ways on of
+  every State of an unchanged scene (rerun.py); once in the scene with the most
+  States, once in the one with the most States in the last file (the last chapter).
 Each round: the story restored, a `--fresh` run (the first run, which keeps the
 proof), the edit, the run again (the second). Every second run's JSON report is
 compared with a `--fresh` run's on the edited story (it must be the same).
@@ -39,6 +43,8 @@ from report import write_section  # noqa: E402
 
 HEADING = "## Explore after an edit (incremental proof)"
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+_SET_TEXT = re.compile(r"^(\s+set: \{ ?(?:\w+: \w+ [+-] \d+, )?\w+: \"')(\w+)'\"", re.M)
+_SET_NUM = re.compile(r"^(\s+set: \{ ?(\w+): \2 [+-] )(\d+)", re.M)
 _COND = re.compile(r"^(\s+if: )(\w+) (<=|>=|==|!=|<|>) (\w+|'\w+')$", re.M)
 
 
@@ -71,6 +77,11 @@ def _scene_span(text: str, scene: str) -> tuple[int, int] | None:
     return m.start(), nxt.start() if nxt else len(text)
 
 
+def _last(files: dict[Path, str]) -> Path:
+    """The last file of scenes (the last chapter)."""
+    return max(p for p in files if p.name != "story.yaml")
+
+
 def edit(files: dict[Path, str], counts: dict[str, int], kind: str
          ) -> tuple[Path, str, str, int]:
     """(file, new text, the scene, its States): the scene with the most States that
@@ -78,7 +89,7 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
     for scene, states in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
         for path, text in files.items():
             span = _scene_span(text, scene)
-            if span is None:
+            if span is None or (kind == "effect, last file" and path != _last(files)):
                 continue
             a, b = span
             part = text[a:b]
@@ -88,6 +99,14 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
                     continue
                 indent = re.match(r"\s*", part[m.end():]).group(0)
                 new = part[:m.end()] + f"{indent}Rain again, softly.\n\n" + part[m.end():]
+            elif kind.startswith("effect"):
+                m = _SET_TEXT.search(part) or _SET_NUM.search(part)
+                if m is None:
+                    continue
+                text_set = m.re is _SET_TEXT
+                value = m.group(2) + "2" if text_set else str(int(m.group(3)) + 1)
+                rest = m.end(2) if text_set else m.end()
+                new = part[:m.start()] + m.group(1) + value + part[rest:]
             else:
                 m = _COND.search(part)
                 if m is None:
@@ -102,7 +121,7 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
 def bench(name: str, story: Path, rounds: int, env: dict) -> list[str]:
     files = _files(story)
     rows = []
-    for kind in ("text", "condition"):
+    for kind in ("text", "condition", "effect", "effect, last file"):
         firsts: list[tuple[float, float]] = []
         seconds: list[tuple[float, float]] = []
         said = ""
@@ -121,7 +140,9 @@ def bench(name: str, story: Path, rounds: int, env: dict) -> list[str]:
         *_, fresh, _ = run(story, env, "--fresh")
         assert target is not None
         same = "same as --fresh" if fresh == second else "DIFFERS from --fresh"
-        reused = "reused" if "reused the last proof" in said else "proved afresh"
+        again = re.search(r"a new search reusing ([\d,]+)", said)
+        reused = "reused" if "reused the last proof" in said else \
+            f"searched again, {again.group(1)} States reused" if again else "proved afresh"
         for p, t in files.items():
             p.write_text(t, encoding="utf-8")
         rows.append(_row(name, kind, target[2], target[3], first["states"], firsts,

@@ -92,7 +92,8 @@ def _explore(folder: Path, *args: str, env: dict | None = None) -> tuple[dict, s
     data = json.loads(r.stdout)
     del data["seconds"]
     reused = data.pop("reused", None)  # the report says it too
-    assert (reused is not None) == ("reused the last proof" in r.stderr)
+    assert (reused is not None) == ("reused the last proof" in r.stderr
+                                   or "a new search reusing" in r.stderr)
     return data, r.stderr
 
 
@@ -288,3 +289,79 @@ def test_the_shipped_story_after_a_text_edit_in_its_last_chapter(tmp_path):
                         text[text.index("\n", at) + 1:], encoding="utf-8")
     reused, after = _again(folder)
     assert reused and after["complete"] and after["endings"].keys() == first["endings"].keys()
+
+
+def _searched_again(folder: Path) -> tuple[dict, dict]:
+    """(the report's "reused", the report) of a run after an edit that changed a
+    step, checked against --fresh's."""
+    r = run_cli("explore", str(folder), "--format", "json", timeout=600)
+    assert r.returncode in (0, 1, 3) and "Traceback" not in r.stderr, r.stderr
+    data = json.loads(r.stdout)
+    del data["seconds"]
+    reused = data.pop("reused", None)
+    fresh, _ = _explore(folder, "--fresh")
+    assert data == fresh
+    assert reused is not None and "a new search reusing" in r.stderr, r.stderr
+    return reused, data
+
+
+@pytest.mark.parametrize("scene_file, old, new", [
+    ("01-road.yaml", "coins: coins + 1", "coins: coins + 2"),  # an effect, early
+    ("01-road.yaml", "mood: \"'glad'\"", "mood: \"'sad'\""),  # an effect no key holds
+    ("02-town.yaml", "max(coins - 1, 0)", "max(coins - 2, 0)"),  # an effect, late
+    ("01-road.yaml", "goto: well\n      - text: Walk on", "goto: inn\n      - text: Walk on"),
+    ("02-town.yaml", "goto: street", "goto: bed"),  # a route, late
+    ("02-town.yaml", "if: not met", "if: met"),  # a choice offered or not
+])
+def test_an_edit_that_changes_a_step_searches_again_reusing_the_rest(tmp_path, scene_file,
+                                                                       old, new):
+    folder = _story(tmp_path)
+    before, _ = _explore(folder)
+    _edit(folder / scene_file, old, new)
+    reused, after = _searched_again(folder)
+    assert reused["states"] + reused["stepped"] == after["states"]
+    assert reused["states"] > 0  # the States of unchanged scenes were not stepped again
+    again, err = _explore(folder)  # the new search is kept in its turn
+    assert again == after and "reused the last proof (0 changed" in err
+
+
+@pytest.mark.parametrize("scene_file, old, new", [
+    ("01-road.yaml", "      - text: Walk on\n",  # early: every later choice moves up one
+     "      - text: Run\n        goto: inn\n      - text: Walk on\n"),
+    ("02-town.yaml", "      - text: Leave\n", "      - text: Swim\n        goto: bed\n"
+     "      - text: Leave\n"),  # late
+])
+def test_an_added_choice_searches_again(tmp_path, scene_file, old, new):
+    folder = _story(tmp_path)
+    _explore(folder)
+    _edit(folder / scene_file, old, new)
+    reused, after = _searched_again(folder)
+    added = "gate.1" if scene_file == "01-road.yaml" else "pond.1"
+    assert after["choices"][added] >= 1 and reused["states"] > 0
+
+
+@pytest.mark.parametrize("scene_file, line, new", [
+    ("07-epilogue.yaml", "morning: \"'column'\"", "morning: \"'drawn'\""),  # last chapter
+    ("04-berlin.yaml", "erna_met: 'true'", "erna_met: 'false'"),  # a middle scene
+])
+def test_the_shipped_story_after_an_effect_edit(tmp_path, scene_file, line, new):
+    folder = tmp_path / "scenes"
+    shutil.copytree(ROOT / "scenes", folder)
+    first, _ = _explore(folder)
+    _edit(folder / scene_file, line, new)
+    reused, after = _searched_again(folder)
+    assert after["complete"] and reused["states"] > reused["stepped"]
+
+
+def test_an_exact_declaration_is_a_fresh_proof_after_a_step_changing_edit(tmp_path):
+    """Under 'exact:' a key merges States that do not play alike (their ways on are
+    the first one met's): no kept ways are taken, the proof is done afresh."""
+    folder = _story(tmp_path)
+    _edit(folder / "story.yaml", "coins: 0", "coins:\n    value: 0\n    exact: [0, 1]")
+    first, _ = _explore(folder)
+    assert first["complete"]
+    _edit(folder / "01-road.yaml", "coins: coins + 1", "coins: coins + 2")
+    data, err = _explore(folder)
+    fresh, _ = _explore(folder, "--fresh")
+    assert data == fresh
+    assert "a fresh proof" in err and "a new search reusing" not in err, err

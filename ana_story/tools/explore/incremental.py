@@ -5,17 +5,20 @@ The last complete proof is kept (memo.py): its report, the search's tree (parent
 links, successors, the choice each takes) and every State's key. The next run:
 
 - proves afresh when the code, the options, anything outside the scenes (story.yaml:
-  variables, declarations, functions), the list of scenes or choices, the key's
-  layout (fingerprint.keyer_id) or a scene's effects (fingerprint.effect_id)
-  changed, or a loop the proof played for real through a changed scene had grown
-  or failed; such a loop that had not is played again (pumps.py);
+  variables, declarations, functions), the list of scenes or the key's layout
+  (fingerprint.keyer_id) changed, or a loop the proof played for real through a
+  changed scene had grown or failed; such a loop that had not is played again
+  (pumps.py);
+- when a scene's effects (fingerprint.effect_id) changed, or a re-check below finds
+  a difference, and the kept proof found no error or growing value: searches again,
+  taking the kept ways on of each State of an unchanged scene (rerun.py);
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,
   conditions evaluated): the same ways on, to the same States, with the same
   errors. Then every State's step is the same as the last proof's, so the search
   would run exactly as it ran, and its report is today's. Any difference, and the
-  proof is done afresh.
+  search runs again (rerun.py) or the proof is done afresh.
 
 A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
 above 1, always get a fresh proof.
@@ -33,7 +36,7 @@ from typing import Any
 from ...model import Story
 from ...state import State
 from ..dice import drawing_scenes, let_drawing
-from . import memo, pumps, reportdata
+from . import memo, pumps, reportdata, rerun
 from .abstraction import endless
 from .fingerprint import effect_id, keyer_id, known_model, logic_id, placed, story_id, unplaced_id
 from .recheck import Replay
@@ -71,13 +74,19 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
     t0 = time.perf_counter()
     file = memo.memo_file(root)
     opts = {k: options[k] for k in ("max_states", "seed", "strict")}
+    make = None
     if not fresh and jobs == 1 and _eligible(story):
-        report = _reuse(file, story, opts)
-        if report is not None:
-            report.seconds = time.perf_counter() - t0
-            return report
+        got = _reuse(file, story, opts)
+        if isinstance(got, Report):
+            got.seconds = time.perf_counter() - t0
+            return got
+        if got is not None:
+            make = rerun.searcher(story, *got)
+            if make is None:
+                _say("a fresh proof: what the search keeps of a State changed, or an "
+                     "'exact:' declaration merges States")
     keep = Keep()
-    report = explore(story, jobs=jobs, keep=keep, **options)
+    report = _search(story, jobs, keep, make, options)
     if _eligible(story) and keep.search is not None and report.complete \
             and report.states <= KEEP_MAX_STATES:
         try:
@@ -87,6 +96,23 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         except _NotKept:
             pass
     return report
+
+
+def _search(story: Story, jobs: int, keep: Keep, make: Any, options: dict) -> Report:
+    """explore(), with ``make`` (rerun.py's search reusing the kept States) if any."""
+    if make is not None:
+        try:
+            report = explore(story, jobs=jobs, keep=keep, searcher=make, **options)
+        except rerun.Mismatch:
+            _say("a fresh proof: a kept State's ways on did not hold")
+            keep = Keep()
+        else:
+            n = getattr(keep.search, "reused", 0)
+            _say(f"a new search reusing {n:,} of the last proof's States "
+                 "(--fresh proves it all again)")
+            report.reused = {"states": n, "stepped": report.states - n}
+            return report
+    return explore(story, jobs=jobs, keep=keep, **options)
 
 
 def _say(line: str) -> None:
@@ -113,7 +139,7 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
             "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
             "logic": {s: logic_id(sc) for s, sc in story.scenes.items()},
             "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
-            "endless": endless(story, search.key)}
+            "endless": endless(story, search.key), "choices": search.tree.keys}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
@@ -130,8 +156,9 @@ def _tables(search: Search) -> dict[str, list]:
     return tables
 
 
-def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
-    """The kept proof, when it holds for ``story`` as it is now; else None."""
+def _reuse(file: Path, story: Story, opts: dict) -> Report | tuple | None:
+    """The kept proof, when it holds for ``story`` as it is now; else what a new
+    search may reuse of it (rerun.searcher's meta, arrays, changed scenes); else None."""
     try:
         sections = memo.read(file)
         meta, data = json.loads(sections[0]), json.loads(sections[1])
@@ -149,7 +176,7 @@ def _reuse(file: Path, story: Story, opts: dict) -> Report | None:
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         _say("the proof kept from the last run was not used: it does not fit; proving afresh")
         return None
-    if report is not None:
+    if isinstance(report, Report):
         _refresh(file, sections, meta, story, opts)
     return report
 
@@ -170,26 +197,39 @@ def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story, opts: 
         memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
 
 
-def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list) -> Report | None:
+def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list
+           ) -> Report | tuple | None:
     digest, scenes = story_id(story, opts)
     if digest != meta["story"]:
         return _afresh("story.yaml, the list of scenes or explore's options changed")
     changed = _changed(story, scenes, meta, data)
+    # a new search may take the kept ways on of every State of a scene not changed,
+    # when the kept proof found no error and no growing value (rerun.py)
+    again = _again(scenes, meta, data, arrays)
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
-        return _afresh(f"the effects or routes of {_names(effects)} changed")
+        return _anew(again, f"the effects or routes of {_names(effects)} changed")
     looped = pumps.through(story, meta["loops"], changed)
     if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
         return _afresh("a loop the proof played for real passes through a changed scene")
     report = reportdata.from_data(story, data)
-    if changed and not _rechecked(story, opts, meta, arrays, report, changed):
-        return None
+    if changed:
+        why = _rechecked(story, opts, meta, arrays, report, changed)
+        if why:
+            return _anew(again, why)
     if not pumps.still_bounded(story, looped, opts["seed"]):
-        return _afresh("a loop through a changed scene now grows or fails")
+        return _anew(again, "a loop through a changed scene now grows or fails")
     _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked; "
          "--fresh proves it all again)")
     report.reused = {"rechecked": len(changed)}
     return report
+
+
+def _again(scenes: dict[str, str], meta: dict, data: dict, arrays: list) -> tuple | None:
+    """What rerun.searcher takes (the kept meta and tree, the scenes that differ)."""
+    if data["errors"] or data["growth"]:
+        return None
+    return meta, arrays, {s for s, d in scenes.items() if d != meta["scenes"][s]}
 
 
 def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> set[str]:
@@ -204,13 +244,13 @@ def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> se
 
 
 def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,
-               changed: set[str]) -> bool:
-    """Whether every kept State of the ``changed`` scenes steps as it did (recheck.py)."""
+               changed: set[str]) -> str:
+    """Why not every kept State of the ``changed`` scenes steps as it did
+    (recheck.py); "" when every one does."""
     check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
     if keyer_id(check.key) != meta["keyer"] or not check.fast \
             or endless(story, check.key) != meta["endless"]:
-        _afresh("what the search keeps of a State changed")
-        return False
+        return "what the search keeps of a State changed"
     for name, values in meta["tables"].items():  # the values numbered as they were
         table = check.key.tables[name]
         for n, x in enumerate(values):
@@ -219,15 +259,23 @@ def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Repor
     kept = [e for e in report.errors if e.scene in changed]
     alike = not kept and not story.timed  # effects unchanged: see recheck.Replay
     if not Replay(check, arrays, changed, alike).verified(kept):
-        _afresh(f"re-checking {_names(sorted(changed))} found a difference")
-        return False
-    return True
+        return f"re-checking {_names(sorted(changed))} found a difference"
+    return ""
 
 
 def _names(scenes: list[str]) -> str:
     shown = ", ".join(f"'{s}'" for s in scenes[:3])
     return "scene " + shown if len(scenes) == 1 else \
         "scenes " + shown + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
+
+
+def _anew(again: tuple | None, why: str) -> tuple | None:
+    """``again`` (a new search reusing the kept States), else None (a fresh proof)."""
+    if again is None:
+        _afresh(why)
+        return None
+    _say(f"searching again: {why}")
+    return again
 
 
 def _afresh(why: str) -> Report | None:

@@ -81,22 +81,16 @@ FAST_STEP = True  # False: every step by the engine (tests compare the two repor
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
             progress: Progress | None = None, strict: bool = False,
-            jobs: int = 1, projection: Projection | None = None, keep: Any = None
-            ) -> Report:
+            jobs: int = 1, projection: Projection | None = None, keep: Any = None,
+            searcher: Callable[..., Search] | None = None) -> Report:
     """Search every State reachable from the start, up to ``max_states``;
     ``strict``: a choice no State can take fails the report; ``jobs``: processes
     sharing the search (parallel.py and worker.py: the same report, faster);
     ``projection``: filled as the search goes (projection.py), for a progress bar;
-    ``keep``: incremental.Keep, handed the search and its loops (for the next run)."""
+    ``keep``: incremental.Keep, handed the search and its loops (for the next run);
+    ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
     t0 = time.perf_counter()
-    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
-    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
-    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
-        from .parallel import ParallelSearch
-        search: Search | ParallelSearch = ParallelSearch(story, max_states, seed, strict,
-                                                          jobs)
-    else:
-        search = Search(story, max_states, seed, strict)
+    search = _search(story, max_states, seed, strict, jobs, searcher or Search)
     if projection is not None:
         search.projection = projection
     unbounded = endless(story, search.key)
@@ -126,6 +120,16 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     if progress is not None:
         progress(explored, report.states)
     return report
+
+
+def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,
+            searcher: Callable[..., Search]) -> Search | ParallelSearch:
+    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
+    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
+    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
+        from .parallel import ParallelSearch
+        return ParallelSearch(story, max_states, seed, strict, jobs)
+    return searcher(story, max_states, seed, strict)
 
 
 class NoKeep:

@@ -81,7 +81,9 @@ def _heading(r: Report) -> list[str]:
            f"{r.seconds:.2f} s ({rate:,.0f} States/s), seed {r.seed}" if r.reused is None else
            f"{story.title}: {_plural(r.states, 'State')}, the last run's proof reused "
            f"({_plural(r.reused['rechecked'], 'changed scene')} re-checked in {r.seconds:.2f} s), "
-           f"seed {r.seed}"]
+           f"seed {r.seed}" if "rechecked" in r.reused else
+           f"{story.title}: {_plural(r.states, 'State')} explored in {r.seconds:.2f} s, "
+           f"{r.reused['states']:,} of them by the last run's proof, seed {r.seed}"]
     out += [f"  Under the abstraction declared for '{a['variable']}' ({a['where']}): "
             f"exact: [{_num(a['exact'][0])}, {_num(a['exact'][1])}], every value below "
             f"{_num(a['exact'][0])} counts as one, every value above {_num(a['exact'][1])} "

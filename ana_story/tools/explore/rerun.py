@@ -1,0 +1,197 @@
+"""An incremental proof after an edit that changed a step (incremental.py): the
+real search again, but a State of an unchanged scene whose key the kept proof
+holds takes its kept ways on instead of being stepped.
+
+A State's ways on (its successors' keys, the choices leading there) depend only on
+its key, its scene and the scenes it leads to (their 'enter:'), given the story-wide
+declarations and the key's layout, which incremental.py and ``searcher`` check are
+the kept proof's, and when the key merges only States that play alike: not under an
+'exact:' declaration (then a fresh proof). Lookups are by whole key, so an edit that
+changes what is read downstream gives other keys and nothing is wrongly reused.
+Reachability, numbering, paths, soft-lock and loop checks stay the new search's own.
+A State reached by kept ways is queued as its kept number and only built (by the
+engine's step along the new tree, exactly the State a fresh search queues) when it
+must be visited for real: in a changed scene, in an ending (its finding gives the
+State's values), or with no kept ways."""
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from ...errors import AnaStoryError
+from ...model import Story
+from ...state import State
+from .abstraction import endless
+from .fingerprint import keyer_id
+from .key import Keyer
+from .report import Progress
+from .search import Search
+from .ways import key_of
+
+
+class Mismatch(Exception):
+    """A State built along the new tree has not the key the search gave it: the
+    kept ways do not hold (the caller proves afresh)."""
+
+
+def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
+    """A maker of the Rerun search (explore's ``searcher``), or None when the key's
+    layout is not the kept proof's (then a fresh proof)."""
+    keyer = Keyer(story)
+    if keyer_id(keyer) != meta["keyer"] or endless(story, keyer) != meta["endless"] \
+            or story.timed or story.framed or keyer.abstracted:
+        return None  # an 'exact:' merges States that do not play alike: their ways on
+    # are those of the first one met, which another order of search may not meet first
+    try:
+        for name, values in meta["tables"].items():  # the values numbered as they were
+            table = keyer.tables[name]
+            for n, x in enumerate(values):
+                table[x] = n
+                table.met[n] = x
+    except (KeyError, TypeError, IndexError):
+        return None
+
+    def make(story: Story, max_states: int, seed: int, strict: bool) -> Rerun:
+        return Rerun(story, max_states, seed, strict, keyer, arrays, changed,
+                     meta["choices"])
+    return make
+
+
+class Rerun(Search):
+    """The search, taking kept ways on where they hold (module docstring)."""
+
+    def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
+                 keyer: Keyer, arrays: list, changed: set[str], choices: list[str]
+                 ) -> None:
+        super().__init__(story, max_states, seed, strict, keyer=keyer)
+        (_, _, self.k_first, self.k_succ, self.k_via, self.k_good, data,
+         self.k_ends, self.k_at) = arrays
+        self.k_data = bytes(data)  # a slice of it is a key as the table holds it
+        self.entering = story.entering
+        self.names = list(story.scenes)
+        self.moved = bytearray(s in changed for s in self.names)  # changed scenes
+        self.plain = bytearray(s not in changed and story.scenes[s].ending is None
+                               for s in self.names)  # may take kept ways
+        self.number = {s: i for i, s in enumerate(self.names)}
+        self.by_key: dict[bytes, int] | None = None
+        self.anchors: dict[int, State] = {}  # States built or replayed for real
+        self.choices = {c.key: c for s in story.scenes.values() for c in s.choices}
+        self.reused = 0
+        # a kept code names a choice by its place among all the story's choices then
+        # (an added or removed choice moves the later ones): renumbered by its key
+        index = self.tree.index
+        self.recode = [index.get(k, -1) for k in choices]
+        if self.recode != list(range(len(self.recode))):
+            self.k_via = array("i", (self.recode[c >> 8] * 256 + (c & 255)
+                                     if self.recode[c >> 8] >= 0 else -1 for c in self.k_via))
+
+    def run(self, progress: Progress | None) -> int:
+        queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
+        explored, level_end, ways = 0, len(queue), 0
+        while queue:
+            entry = queue.popleft()
+            sid = explored
+            explored += 1
+            if progress is not None and explored % 2000 == 0:
+                progress(explored, len(self.ids))
+            first.append(len(succ))
+            good.append(0)
+            self._take(sid, entry)
+            if explored == level_end:
+                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
+                                      len(self.ids), self.report.scene_hits)
+                level_end, ways = len(self.ids), len(succ)
+        return explored
+
+    def _take(self, sid: int, entry: Any) -> None:
+        """Visit one queued State: by its kept ways when they hold, else for real."""
+        if type(entry) is int:  # a kept State's number (queued by _replay)
+            if self._replay(sid, entry):
+                return
+            state = self._built(sid)
+        else:
+            state = self.pack.unpack(entry)
+            n = self._kept(state)
+            if n is not None and self._replay(sid, n):
+                self.anchors[sid] = state
+                return
+        self.visit(sid, state)
+
+    def _kept(self, state: State) -> int | None:
+        if not self.plain[self.number[state.scene]]:
+            return None
+        if self.by_key is None:
+            data, ends = self.k_data, self.k_ends
+            self.by_key = {data[ends[n]:ends[n + 1]]: n for n in range(len(ends) - 1)}
+        return self.by_key.get(self.key(state))
+
+    def _replay(self, sid: int, n: int) -> bool:
+        """Take kept State ``n``'s ways on as State ``sid``'s; False when they may not hold."""
+        at, succ, via = self.k_at, self.k_succ, self.k_via
+        if not self.plain[at[n]]:
+            return False
+        start = self.k_first[n]
+        end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
+        if self.entering and any(self.moved[at[succ[j]]] for j in range(start, end)):
+            return False  # it leads into a changed scene (whose 'enter:' may differ)
+        ids, tree, hits, keys = self.ids, self.tree, self.report.choice_hits, self.tree.keys
+        data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
+        scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via
+        prev = -1
+        for j in range(start, end):
+            c, code = succ[j], via[j]
+            if code != prev:  # one count per choice taken (a random goto: several ways)
+                key = keys[code >> 8]
+                hits[key] = hits.get(key, 0) + 1
+                prev = code
+            k = data[ends[c]:ends[c + 1]]
+            nid = ids.find(k)
+            if nid < 0:  # Ways.new, inlined: the State queued as its kept number
+                if len(ids.hashes) >= self.max_states:
+                    self.cut(sid)
+                    continue
+                nid = ids.add(nid, k)
+                queue.append(c)
+                scene = names[at[c]]
+                tree.add_code(sid, code, scene)
+                scene_hits[scene] = scene_hits.get(scene, 0) + 1
+            t_succ.append(nid)
+            t_via.append(code)
+        self.good[sid] = self.k_good[n]
+        self.reused += 1
+        return True
+
+    def _built(self, sid: int) -> State:
+        """State ``sid`` as a fresh search queues it: stepped along the new tree
+        from the nearest State built or replayed for real."""
+        tree, anchors, ids = self.tree, self.anchors, self.ids
+        chain = []
+        n = sid
+        while n not in anchors:
+            chain.append(n)
+            n = tree.parent[n]
+            if n < 0:
+                raise Mismatch
+        state = anchors[n]
+        try:
+            for m in reversed(chain):
+                k = bytes(ids.data[ids.ends[m]:ids.ends[m + 1]])
+                state = anchors[m] = self._child(state, tree.step[m], k)
+        except AnaStoryError:  # the kept ways on led here without an error
+            raise Mismatch from None
+        return state
+
+    def _child(self, state: State, code: int, k: bytes) -> State:
+        """The State the choice ``code`` leads to from ``state``, the one of key ``k``."""
+        c = self.choices[self.tree.keys[code >> 8]]
+        nxt = self.step.after(state, c)
+        if type(nxt) is tuple:
+            if key_of(self.key, state, nxt) == k:
+                return self.pack.unpack(self.pack.move(state, nxt))
+            raise Mismatch
+        nexts: list = [nxt] if not c.goto.random else \
+            self.random_outcomes(0, state, code & 255, c, [nxt])
+        for x in nexts:
+            if key_of(self.key, state, x) == k:
+                return self.pack.unpack(self.pack.state(x))
+        raise Mismatch
