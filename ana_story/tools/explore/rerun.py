@@ -86,22 +86,7 @@ class Rerun(Search):
                                      if self.recode[c >> 8] >= 0 else -1 for c in self.k_via))
 
     def run(self, progress: Progress | None) -> int:
-        queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
-        explored, level_end, ways = 0, len(queue), 0
-        while queue:
-            entry = queue.popleft()
-            sid = explored
-            explored += 1
-            if progress is not None and explored % 2000 == 0:
-                progress(explored, len(self.ids))
-            first.append(len(succ))
-            good.append(0)
-            self._take(sid, entry)
-            if explored == level_end:
-                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
-                                      len(self.ids), self.report.scene_hits)
-                level_end, ways = len(self.ids), len(succ)
-        return explored
+        return self.levels(progress, self._take)
 
     def _take(self, sid: int, entry: Any) -> None:
         """Visit one queued State: by its kept ways when they hold, else for real."""

@@ -213,19 +213,23 @@ class Search(Ways):
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored."""
-        queue, first, succ, good, visit = (self.queue, self.tree.first, self.tree.succ,
-                                           self.good, self.visit)
-        unpack = self.pack.unpack
+        visit, unpack = self.visit, self.pack.unpack
+        return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
+
+    def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
+        """The breadth-first loop: ``take(sid, entry)`` visits each queued entry (a packed
+        State here; rerun.py's Rerun also queues kept State numbers)."""
+        queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
         explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
         while queue:
-            state = unpack(queue.popleft())
+            entry = queue.popleft()
             sid = explored
             explored += 1
             if progress is not None and explored % 2000 == 0:
                 progress(explored, len(self.ids))
             first.append(len(succ))
             good.append(0)
-            visit(sid, state)
+            take(sid, entry)
             if explored == level_end:  # a level of the breadth-first search done
                 self.projection.level(len(succ) - ways, len(self.ids) - level_end,
                                       len(self.ids), self.report.scene_hits)
