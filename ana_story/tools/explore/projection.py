@@ -4,7 +4,7 @@ Four things are said, each with its basis:
 - a floor: the States found so far (explored or waiting), a fact;
 - a ceiling, when the story gives one: the most values each scene's key can take,
   summed over the scenes (ceiling.py), a fact;
-- a guess, after each level of the breadth-first search, the larger of two:
+- a guess, after each level of the breadth-first search, the largest of three:
   * capture-recapture: the ways on from a level are a sample of the space, and a
     way on that meets a known State a "recapture", so total is about known x ways
     on / repeats (Lincoln-Petersen; the median of the last three levels'). It runs
@@ -12,16 +12,25 @@ Four things are said, each with its basis:
     choices), not a sign that the space is filling up;
   * scenes: the States known, and for each scene the scene graph reaches that the
     search has not, the mean States of the busier half of the scenes reached (a
-    scene not reached yet lies deeper, where more variables have diverged).
+    scene not reached yet lies deeper, where more variables have diverged);
+  * levels: while scenes are still to be reached, the frontier's pace (scenes
+    newly reached per level, over the last six levels) says how many levels are
+    to come, each finding as many new States as the most of the last three. That
+    is what foretells a long path early (explore-long-path: a figure at a tenth of
+    its search, where the others had none before half) and a frontier that has not
+    yet spread to most scenes. A chapter's burst does not last, so it counts at
+    most LEVELS (2.5) times what the scenes' guess adds to the States known.
   When a ceiling is within EIGHT times the guess, the figure is their geometric
   mean (the guess runs low, the ceiling high); else the guess. Never below the
-  floor nor above the ceiling; given once 1,000 States are known.
+  floor nor above the ceiling; given once MIN_KNOWN (100) States are known and a
+  guess has its basis (three levels with repeats, or scenes still to reach), and
+  ``why`` says what is missing until then.
   docs/performance.md gives its accuracy on stories that finish;
 - no end: when a variable explore keeps exact can be moved without bound by a
   loop (abstraction.endless, from the story alone), the space may have no end,
   and that is said before the search begins.
 Both the one-process search and --jobs feed it the same levels, so it is part of
-the report.
+the report. Each level costs a sort of the scenes reached (the busier half).
 """
 from __future__ import annotations
 
@@ -29,8 +38,11 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from statistics import median
 
-MIN_KNOWN = 1_000  # no estimate below this many States: too few recaptures
+MIN_KNOWN = 100  # no figure below this many States: a handful of levels says little
 EIGHT = 8  # a ceiling further above the guess than this says little: not blended
+PACE = 6  # levels over which the frontier's pace (scenes newly reached) is taken
+RATE = 3  # levels whose most new States is the rate of the levels to come
+LEVELS = 2.5  # the levels' guess adds at most this times what the scenes' guess adds
 
 
 class Projection:
@@ -49,6 +61,9 @@ class Projection:
         self.endless: list[str] = []  # variables a loop moves without bound
         self.growing = False  # the last level found more new States than the one before
         self.last_new = 0
+        self.news: list[int] = []  # new States of each level
+        self.reached: list[int] = []  # scenes reached after each level
+        self.why = "no projection yet: the search has not begun"  # while total is None
         self.on_over: Callable[[Projection], None] | None = None  # told once, when over
 
     def _over_at(self, known: int) -> None:
@@ -69,15 +84,17 @@ class Projection:
         not known before, ``known`` States known now, ``hits`` of them in each scene."""
         self.known = known
         self.growing, self.last_new = new > self.last_new, new
-        repeats = ways - new
-        if known < MIN_KNOWN:
-            return
-        if repeats > 0:
-            self.estimates.append(known * ways / repeats)
-        guess = median(self.estimates[-3:]) if len(self.estimates) >= 3 else 0.0
-        if hits and self.reach > len(hits):
-            guess = max(guess, known + (self.reach - len(hits)) * _busier(hits.values()))
-        if not guess:
+        self.news.append(new)
+        self.reached.append(len(hits) if hits else 0)
+        if ways > new:
+            self.estimates.append(known * ways / (ways - new))
+        guess = self._guess(known, hits)
+        if known < MIN_KNOWN or not guess:
+            self.why = f"no projection yet: fewer than {MIN_KNOWN} States found" \
+                if known < MIN_KNOWN else "no projection yet: no scene left to reach " \
+                "and fewer than three levels whose ways on met known States"
+            if self.total is not None:  # an earlier figure stays, never below the floor
+                self.total = self.low = max(self.total, known)
             return
         top = self.ceiling
         if top is not None and top <= EIGHT * guess:
@@ -86,6 +103,21 @@ class Projection:
         self.low, self.high = known, top
         if self.over_at is None and self.total > self.bound:
             self._over_at(known)
+
+    def _guess(self, known: int, hits: Mapping[str, int] | None) -> float:
+        """The largest of the three guesses that have a basis (0.0: none has)."""
+        guess = median(self.estimates[-3:]) if len(self.estimates) >= 3 else 0.0
+        unreached = self.reach - len(hits) if hits else 0
+        if not hits or unreached <= 0:
+            return guess
+        scenes = known + unreached * _busier(hits.values())
+        guess = max(guess, scenes)
+        if len(self.reached) > PACE:
+            pace = (self.reached[-1] - self.reached[-1 - PACE]) / PACE
+            if pace > 0:
+                levels = known + unreached / pace * max(self.news[-RATE:])
+                guess = max(guess, min(levels, known + LEVELS * (scenes - known)))
+        return guess
 
     def found(self, known: int) -> None:
         """The search stopped with ``known`` States found: the floor rises to it."""
@@ -102,12 +134,13 @@ class Projection:
 
     def line(self, bar: bool = False) -> str:
         """The projection and whether it is over the bound: short for the progress
-        bar (``bar``), else with the range and the bound."""
+        bar (``bar``), else with the range and the bound; while there is no figure,
+        why not."""
         over = ", over the bound" + ("" if bar else f" of {self.bound:,}")
         if self.endless:
             return (f"no end in sight ({', '.join(self.endless[:3])} unbounded){over}")
         if self.total is None:
-            return ""
+            return self.why + (over if self.over else "")
         span = "" if bar else f" (a guess; at most {self.high:,})" if self.telling() \
             else " (a guess)"
         return f"projected ~{self.total:,} States{span}" + (over if self.over else "")
