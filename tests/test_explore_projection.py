@@ -1,7 +1,8 @@
 """The projection of the space's size (projection.py, ceiling.py) on real stories:
 the ceiling is never below what a finished search finds, the guess is within a
-factor of the final count by a quarter of the search, and a story that blows up
-is said to be over the bound long before the bound is reached."""
+factor of the final count by a quarter of the search, a long path gets a figure
+by a tenth of it (and the progress line says why there is none before), and a
+story that blows up is said to be over the bound long before the bound is reached."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from ana_story.tools.explore.key import Keyer
 from ana_story.tools.explore.projection import Projection
 
 BLOWUP = FIXTURES / "explore-blowup"
+LONG_PATH = FIXTURES / "explore-long-path"  # 56 days in a row: i + 1 fortunes on day i
 
 
 class Recorded(Projection):
@@ -23,11 +25,13 @@ class Recorded(Projection):
     def __init__(self, bound: int):
         super().__init__(bound)
         self.rows: list[tuple[int, int | None]] = []
+        self.said: list[str] = []  # the progress bar's line after each level
 
     def level(self, ways: int, new: int, known: int, hits: Mapping[str, int] | None = None
               ) -> None:
         super().level(ways, new, known, hits)
         self.rows.append((known, self.total))
+        self.said.append(self.line(bar=True))
 
 
 def _at(rows: list, final: int, share: float) -> int | None:
@@ -71,3 +75,27 @@ def test_piped_explore_calls_the_figure_a_guess_and_gives_the_ceiling():
     assert line.startswith("explore: projected ~") and "(a guess; at most 20,405)" in line
     said = int(line.split("said at ")[1].split(" States")[0].replace(",", ""))
     assert said <= 2500  # long before the bound
+
+
+def test_a_long_path_gets_a_figure_by_a_tenth_of_its_search_within_a_factor_two():
+    p = Recorded(1_000_000)  # its ceiling (a fortune doubled up to 55 times) says nothing
+    r = explore(load_story(LONG_PATH), max_states=1_000_000, projection=p)
+    assert r.complete and r.states == 1526
+    tenth = _at(p.rows, r.states, 0.1)
+    assert tenth is not None and 0.5 * r.states <= tenth <= 2 * r.states
+    assert p.ceiling is not None and p.ceiling > 1e15
+    assert all(total is None or known <= total <= p.ceiling for known, total in p.rows)
+    first = next(i for i, (_, total) in enumerate(p.rows) if total is not None)
+    assert first > 0 and p.rows[first - 1][0] < 100 <= p.rows[first][0]
+    assert p.said[first - 1] == "no projection yet: fewer than 100 States found"
+    assert p.said[first].startswith("projected ~")
+
+
+def test_the_figure_stays_between_the_floor_and_the_ceiling_at_every_level():
+    for name in ("explore-blowup", "explore-long-path", "explore-talk-enter"):
+        p = Recorded(1_000_000)
+        r = explore(load_story(FIXTURES / name), max_states=1_000_000, projection=p)
+        top = p.ceiling if p.ceiling is not None else float("inf")
+        assert r.complete and r.states <= top, name
+        assert all(total is None or known <= total <= top for known, total in p.rows), name
+        assert p.total is None or p.total >= r.states  # the floor rose to the final count
