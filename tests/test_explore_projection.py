@@ -87,7 +87,7 @@ def test_a_long_path_gets_a_figure_by_a_tenth_of_its_search_within_a_factor_two(
     assert all(total is None or known <= total <= p.ceiling for known, total in p.rows)
     first = next(i for i, (_, total) in enumerate(p.rows) if total is not None)
     assert first > 0 and p.rows[first - 1][0] < 100 <= p.rows[first][0]
-    assert p.said[first - 1] == "no projection yet: fewer than 100 States found"
+    assert p.said[first - 1] == "no projection: fewer than 100 States found"
     assert p.said[first].startswith("projected ~")
 
 
@@ -98,4 +98,13 @@ def test_the_figure_stays_between_the_floor_and_the_ceiling_at_every_level():
         top = p.ceiling if p.ceiling is not None else float("inf")
         assert r.complete and r.states <= top, name
         assert all(total is None or known <= total <= top for known, total in p.rows), name
-        assert p.total is None or p.total >= r.states  # the floor rose to the final count
+        assert p.total is None or p.total == r.states  # finished: the count, a fact
+        assert not p.over
+
+
+def test_a_search_cut_before_any_figure_says_why_there_is_none():
+    r = explore(load_story(BLOWUP), max_states=40)
+    assert not r.complete and r.projection is not None and r.projection["states"] is None
+    assert r.projection["known"] == 41 and r.projection["over_bound"]
+    assert "Size of the space: at least 41 States (found); no projection: fewer than 100 " \
+           "States found" in format_report(r)

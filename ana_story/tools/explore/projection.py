@@ -63,7 +63,8 @@ class Projection:
         self.last_new = 0
         self.news: list[int] = []  # new States of each level
         self.reached: list[int] = []  # scenes reached after each level
-        self.why = "no projection yet: the search has not begun"  # while total is None
+        self.why = "no projection: the search has not begun"  # while total is None
+        self.finished = False  # the search ended within the bound: the count is a fact
         self.on_over: Callable[[Projection], None] | None = None  # told once, when over
 
     def _over_at(self, known: int) -> None:
@@ -90,8 +91,8 @@ class Projection:
             self.estimates.append(known * ways / (ways - new))
         guess = self._guess(known, hits)
         if known < MIN_KNOWN or not guess:
-            self.why = f"no projection yet: fewer than {MIN_KNOWN} States found" \
-                if known < MIN_KNOWN else "no projection yet: no scene left to reach " \
+            self.why = f"no projection: fewer than {MIN_KNOWN} States found" \
+                if known < MIN_KNOWN else "no projection: no scene left to reach " \
                 "and fewer than three levels whose ways on met known States"
             if self.total is not None:  # an earlier figure stays, never below the floor
                 self.total = self.low = max(self.total, known)
@@ -120,8 +121,14 @@ class Projection:
         return guess
 
     def found(self, known: int) -> None:
-        """The search stopped with ``known`` States found: the floor rises to it."""
+        """The search stopped with ``known`` States found: the floor rises to it;
+        within the bound the search was not cut, so the figure is that count, a fact
+        (an early guess above the bound, or a variable that might have had no end,
+        no longer says the space is over it)."""
         self.known = max(self.known, known)
+        self.finished = self.known <= self.bound
+        if self.total is not None and self.finished:
+            self.total = self.low = self.known
         for attr in ("total", "low"):
             value = getattr(self, attr)
             if value is not None and value < self.known:
@@ -129,8 +136,10 @@ class Projection:
 
     @property
     def over(self) -> bool:
-        return bool(self.endless) or (self.total is not None and self.total > self.bound) \
-            or self.known > self.bound
+        """Whether the space is (said to be) over the bound: never once the search
+        finished within it."""
+        return not self.finished and (bool(self.endless) or self.known > self.bound
+                                      or (self.total is not None and self.total > self.bound))
 
     def line(self, bar: bool = False) -> str:
         """The projection and whether it is over the bound: short for the progress
@@ -151,13 +160,18 @@ class Projection:
             and self.high <= 100 * self.total
 
     def to_json(self) -> dict | None:
-        if self.total is None and not self.endless:
+        """The projection for the report; None when there is none to tell, and for a
+        search cut short with no figure, ``why`` there is none."""
+        cut = self.known > self.bound
+        if self.total is None and not self.endless and not cut:
             return None
         out: dict = {"states": self.total, "low": self.low, "high": self.high,
                      "known": self.known, "over_bound": self.over,
                      "over_bound_at": self.over_at, "ceiling": self.ceiling}
         if self.endless:
             out["endless"] = self.endless
+        elif self.total is None:
+            out["why"] = self.why
         return out
 
 

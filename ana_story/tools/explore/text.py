@@ -116,14 +116,17 @@ def _projection_lines(r: Report) -> list[str]:
         return [f"  Size of the space: {floor}, and maybe no end: {names} "
                 f"{'is' if one else 'are'} told apart by value and a loop can move "
                 f"{'it' if one else 'them'} without bound (said before the search began)"]
+    if p["states"] is None:
+        return [f"  Size of the space: {floor}; {p['why']}"]
     over = (f"; over the bound (--max-states) since {p['over_bound_at']:,} States were known"
             if p["over_bound"] and p["over_bound_at"] is not None else "")
     top = "" if p.get("ceiling") is None or p["ceiling"] > 100 * p["states"] else \
         f"; at most {p['ceiling']:,} (the values each scene's key can take, a fact)"
     return [f"  Size of the space: {floor}{top}; projected about {p['states']:,}, a guess "
-            "from the States per scene reached and the repeats among each level's ways on"
-            + (", and the ceiling" if top else "") + " (0.58x to 1.29x of the final count "
-            f"at a quarter of the search on the stories measured: docs/performance.md){over}"]
+            "from the States per scene reached, the frontier's pace and the repeats among "
+            "each level's ways on" + (", and the ceiling" if top else "") + " (0.39x to "
+            "1.44x of the final count at a tenth of the search, 0.53x to 1.42x at a "
+            f"quarter, on the stories measured: docs/performance.md){over}"]
 
 
 def _suggestion_lines(r: Report, detail: int = 3) -> list[str]:
