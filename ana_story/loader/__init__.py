@@ -170,10 +170,18 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
     # Loading builds many small objects that all live on; the cyclic collector would
     # scan them again and again for nothing (about half of the load time at 10,000
     # scenes), so it is paused for the load.
+    # The check of what a save may hold walks the story too: inside the pause, or its
+    # first allocations would set off a collection scanning all of it.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         story = loader.load()
+        if story is not None:  # what it would put in a save must be what a save may hold
+            from ..saves.check import diagnostics as save_problems
+            problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
+            if problems:
+                loader.diags.extend(problems)
+                story = None
     except RecursionError:
         loader.error(loader.display_root, None, "too-large",
                      "the story is nested too deeply to read")
@@ -181,12 +189,6 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
     finally:
         if was_enabled:
             gc.enable()
-    if story is not None:  # what it would put in a save must be what a save may hold
-        from ..saves.check import diagnostics as save_problems
-        problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
-        if problems:
-            loader.diags.extend(problems)
-            story = None
     return story, sorted(loader.diags, key=Diagnostic.sort_key)
 
 

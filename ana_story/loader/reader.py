@@ -9,6 +9,7 @@ record's builder (scenes.py, choices.py, ...) then gives the other fields their 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ STORY_FILE = "story.yaml"
 BOOL_TRUE = {"true", "yes", "on", "y"}
 # What YAML 1.1 took for true/false; a story file reads them as text (YAML 1.2).
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+# compiled now, not at its first use (lazyre): the loader reads every text through it
+_CONTROL_SEARCH = re.compile(CONTROL_CHARS.pattern).search
 
 
 def suggest_key(word: str, options: Iterable[str],
@@ -269,7 +272,7 @@ class Reader:
         if node.tag == NULL and not allow_empty:
             self.error(f, node, "missing-value", f"{what} is empty")
             return None
-        bad = CONTROL_CHARS.search(node.value)
+        bad = _CONTROL_SEARCH(node.value)
         if bad:
             self.error(f, self.pos_in(f, node, bad.start()), "control-character",
                        f"{what} holds the control character U+{ord(bad.group()):04X}",

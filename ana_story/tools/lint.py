@@ -6,6 +6,7 @@ and the expressions alone; `ana-story explore` proves the rest over real States.
 """
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -19,15 +20,26 @@ from .analysis import calls, reachable, transition_exprs, uses_random
 
 
 def lint(story: Story) -> list[Diagnostic]:
-    """Every warning for a loaded story, sorted by position."""
-    out: list[Diagnostic] = []
-    out += _unreachable(story)
-    out += _variables(story)
-    out += _impossible_conditions(story)
-    out += _out_of_range(story)
-    out += _no_fallback(story)
-    out += _hidden_fallbacks(story)
-    return sorted(out, key=Diagnostic.sort_key)
+    """Every warning for a loaded story, sorted by position.
+
+    The cyclic collector is paused meanwhile, as loader.check pauses it for the load:
+    the analyses make many short-lived objects without cycles, and each collection
+    they set off would scan the whole story just loaded for nothing (0.3 s of CPU of
+    about 0.6 at 10,000 scenes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        out: list[Diagnostic] = []
+        out += _unreachable(story)
+        out += _variables(story)
+        out += _impossible_conditions(story)
+        out += _out_of_range(story)
+        out += _no_fallback(story)
+        out += _hidden_fallbacks(story)
+        return sorted(out, key=Diagnostic.sort_key)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _diag(where: Location | None, code: str, message: str, hint: str | None,
