@@ -89,6 +89,8 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 
 def normalize(text: str) -> str:
     """Paragraphs separated by one blank line; lines within a paragraph joined."""
+    if "\n" not in text:  # one line (a label, most values): one paragraph
+        return " ".join(text.split())
     paras = _PARA_SPLIT.split(text.strip())
     return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
 
