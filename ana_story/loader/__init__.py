@@ -188,8 +188,24 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
         story = None
     finally:
         if was_enabled:
+            _promote()
             gc.enable()
     return story, sorted(loader.diags, key=Diagnostic.sort_key)
+
+
+def _promote() -> None:
+    """Move every object into the collector's oldest generation, unscanned.
+
+    What the load made lives on with the story, but made while the collector was
+    paused, it all waits in the youngest generation: the first collections after the
+    load would scan all of it there, then again in the middle one (about 0.2 s of CPU
+    at 10,000 scenes), to free nothing. freeze() then unfreeze() moves the lists
+    (no object is visited) and leaves nothing frozen; full collections still scan it
+    all. Done only when the process holds no frozen objects, whose freeze this would
+    undo (play freezes its story)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def load_story(path: str | os.PathLike) -> Story:

@@ -30,10 +30,11 @@ def lint(story: Story) -> list[Diagnostic]:
     gc.disable()
     try:
         out: list[Diagnostic] = []
-        out += _unreachable(story)
+        seen = reachable(story)  # read by three of them: worked out once
+        out += _unreachable(story, seen)
         out += _variables(story)
-        out += _impossible_conditions(story)
-        out += _out_of_range(story)
+        out += _impossible_conditions(story, seen)
+        out += _out_of_range(story, seen)
         out += _no_fallback(story)
         out += _hidden_fallbacks(story)
         return sorted(out, key=Diagnostic.sort_key)
@@ -49,8 +50,7 @@ def _diag(where: Location | None, code: str, message: str, hint: str | None,
     return Diagnostic(where.file, where.line, where.column, code, message, hint, "warning")
 
 
-def _unreachable(story: Story) -> list[Diagnostic]:
-    seen = reachable(story)
+def _unreachable(story: Story, seen: set[str]) -> list[Diagnostic]:
     targeted = {r.scene for s in story.scenes.values() for c in s.choices
                 for r in c.goto.routes if r.scene != s.id}
     out = []
@@ -129,12 +129,12 @@ class _Frozen:
     turn = 0
 
 
-def _impossible_conditions(story: Story) -> list[Diagnostic]:
+def _impossible_conditions(story: Story, seen: set[str]) -> list[Diagnostic]:
     """Conditions that read only constants (or variables no choice ever sets) and
     are false for those values."""
     written = {k[4:] for k, _ in transition_exprs(story) if k.startswith("set:")}
     values = story.initial_variables()
-    never_visited = set(story.scenes) - reachable(story)  # visits() of these stays 0
+    never_visited = set(story.scenes) - seen  # visits() of these stays 0
     out = []
     for scene in story.scenes.values():
         for c in scene.choices:
@@ -181,12 +181,11 @@ def _never_true(story: Story, scene: Scene, c: Choice, what: str, expr: Expr,
                  "fix the condition, or set the variable in some choice", story)
 
 
-def _out_of_range(story: Story) -> list[Diagnostic]:
+def _out_of_range(story: Story, seen: set[str]) -> list[Diagnostic]:
     """Conditions on variables that do change, but never into the values tested:
     `apples > 5` when apples only counts up from 0 while below 2 (ranges.py)."""
     from .ranges import Ranges
-    ranges = Ranges(story)
-    seen = reachable(story)
+    ranges = Ranges(story, reach=seen)
     out = []
     for sid in seen:
         scene = story.scenes[sid]

@@ -183,7 +183,9 @@ class Ranges:
     """Per number variable, the values it can take anywhere in play; with
     ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
 
-    def __init__(self, story: Story, texts: bool = False, settle: bool = True):
+    def __init__(self, story: Story, texts: bool = False, settle: bool = True,
+                 reach: set[str] | None = None):
+        """``reach``: the scenes reachable from the start, when the caller has them."""
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
         self.tracked = self.numeric | ({n for n, v in story.variables.items()
@@ -192,7 +194,7 @@ class Ranges:
         self.written = _written(story)
         self._choices = [(self.tests(cond) if cond else None,
                           [(n, e.tree) for n, e in effects])
-                         for cond, effects in _kinds(story, self.tracked)]
+                         for cond, effects in _kinds(story, self.tracked, reach)]
         if settle:
             self._settle()
 
@@ -268,13 +270,13 @@ def _written(story: Story) -> set[str]:
     return out | {n for s in story.scenes.values() for n, _ in s.enter}
 
 
-def _kinds(story: Story, tracked: set[str]) -> list[tuple[Expr | None,
-                                                           list[tuple[str, Expr]]]]:
+def _kinds(story: Story, tracked: set[str], reach: set[str] | None = None,
+           ) -> list[tuple[Expr | None, list[tuple[str, Expr]]]]:
     """Per kind of reachable choice that sets a tracked variable (the analysis
     ignores where a choice is, so choices alike count once, known by their source
     text): (its condition, [(name, effect) of tracked variables]), in a fixed order."""
     kinds: dict[tuple, tuple[Expr | None, list[tuple[str, Expr]]]] = {}
-    for sid in reachable(story):
+    for sid in reachable(story) if reach is None else reach:
         scene = story.scenes[sid]
         entry = [(n, e) for n, e in scene.enter if n in tracked]  # 'enter:', unconditional
         if entry:
