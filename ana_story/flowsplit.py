@@ -36,14 +36,14 @@ def flow_split(lines: list[str], node) -> tuple[object, str] | None:
     for i, (k, v) in enumerate(entries):
         if not isinstance(k, yaml.ScalarNode):
             return None
-        after = entries[i + 1][0] if i + 1 < len(entries) else None
-        tail = f"'{_short(after.value)}'" if isinstance(after, yaml.ScalarNode) \
-            else "what follows the comma"
         if i and not _has_colon(lines, k):
             pk, pv = entries[i - 1]
             start = pv if isinstance(pv, yaml.ScalarNode) and pv.tag != NULL else pk
             return start, f"'{_short(start.value)}' and '{_short(k.value)}'"
         if isinstance(v, yaml.ScalarNode) and not v.style and unbalanced_open(v.value):
+            after = entries[i + 1][0] if i + 1 < len(entries) else None
+            tail = f"'{_short(after.value)}'" if isinstance(after, yaml.ScalarNode) \
+                else "what follows the comma"
             return v, f"'{_short(v.value)}' and {tail}"
     return None
 

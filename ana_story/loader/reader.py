@@ -109,6 +109,11 @@ class Reader:
         self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
         self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing
+        # source -> its compiled text, for texts without {{ }} or {% %} (exprs.py):
+        # nothing in them depends on the place or the variables and a Template is
+        # immutable, so a label written many times is checked and normalised once
+        # (each site's own reading, text(), still runs for every one)
+        self.plain_texts: dict[str, Any] = {}
 
     # ---- diagnostics -------------------------------------------------------------
 
