@@ -65,7 +65,7 @@ class Field:
     doc: str = ""  # its row in docs/writing-scenes.md's key tables, when not ``help``
     needed: str = ""  # the tables' "needed" word when it is not just yes or no
 
-    @property
+    @cached_property
     def said(self) -> str:
         return self.what or f"'{self.name}'"
 
@@ -101,6 +101,11 @@ class Record:
 
     def field(self, name: str) -> Field:
         return self._by_name[name]
+
+    @cached_property
+    def plain_fields(self) -> tuple[Field, ...]:
+        """Its fields of a plain kind, which the loader's walk reads whole."""
+        return tuple(f for f in self.fields if f.kind in PLAIN)
 
     @cached_property
     def plain(self) -> tuple[tuple[str, str, Any], ...]:

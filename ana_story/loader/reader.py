@@ -242,8 +242,8 @@ class Reader:
         if m is None:
             return None
         values: dict[str, Any] = {}
-        for fd in record.fields:
-            if fd.name in m and fd.kind in sf.PLAIN:
+        for fd in record.plain_fields:
+            if fd.name in m:
                 vn = m[fd.name][1]
                 values[fd.name] = self.flag(f, vn, fd.said) if fd.kind == sf.BOOL else \
                     self.text(f, vn, fd.said, allow_empty=fd.empty_ok, prose=fd.prose)
@@ -292,7 +292,9 @@ class Reader:
                        f"{what} holds the control character U+{ord(bad.group()):04X}",
                        "remove it: control characters can take over the player's terminal")
             return None
-        if prose:  # the player reads it: a ' #' comment there cuts the text short
+        # the player reads it: a ' #' comment cuts a plain text short (a quoted or
+        # a | one cannot be cut, and its message is not made for nothing)
+        if prose and not node.style:
             self._comment_cut(f, node, what, f"ends '...{node.value[-20:]}'",
                               ' (text: "... #2 ...")')
         return node.value

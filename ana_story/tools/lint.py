@@ -132,7 +132,8 @@ class _Frozen:
 def _impossible_conditions(story: Story, seen: set[str]) -> list[Diagnostic]:
     """Conditions that read only constants (or variables no choice ever sets) and
     are false for those values."""
-    written = {k[4:] for k, _ in transition_exprs(story) if k.startswith("set:")}
+    from .ranges import written_variables  # as _out_of_range's Ranges
+    written = written_variables(story)  # what some 'set:' or 'enter:' changes
     values = story.initial_variables()
     never_visited = set(story.scenes) - seen  # visits() of these stays 0
     out = []

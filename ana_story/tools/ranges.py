@@ -191,7 +191,7 @@ class Ranges:
         self.tracked = self.numeric | ({n for n, v in story.variables.items()
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
-        self.written = _written(story)
+        self.written = written_variables(story)
         self._choices = [(self.tests(cond) if cond else None,
                           [(n, e.tree) for n, e in effects])
                          for cond, effects in _kinds(story, self.tracked, reach)]
@@ -264,7 +264,7 @@ def _start(story: Story, tracked: set[str]) -> dict[str, Range]:
     return env
 
 
-def _written(story: Story) -> set[str]:
+def written_variables(story: Story) -> set[str]:
     """The variables some choice's 'set:' or some scene's 'enter:' changes."""
     out = {n for s in story.scenes.values() for c in s.choices for n, _ in c.effects}
     return out | {n for s in story.scenes.values() for n, _ in s.enter}
