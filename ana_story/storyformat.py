@@ -72,7 +72,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Record:
-    """One kind of mapping: its keys, and how a file or a message names it."""
+    """One kind of mapping: its keys, and how a file or a message names it (what
+    the loader reads of it for every mapping is worked out once: it is frozen)."""
 
     name: str
     model: str  # the model class it becomes (model.py), or "" for none
@@ -81,7 +82,6 @@ class Record:
     title: str = ""  # a file's schema title
     short: str = ""  # the help of a scalar short form (a variable written as its value)
 
-    # Worked out once (a record is frozen): the loader reads them for every mapping.
     @cached_property
     def keys(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
@@ -91,27 +91,18 @@ class Record:
         return tuple(f.name for f in self.fields if f.required)
 
     @cached_property
-    def aliases(self) -> dict[str, str]:
-        """What other engines call its keys -> the key."""
+    def aliases(self) -> dict[str, str]:  # what other engines call its keys -> the key
         return {a: f.name for f in self.fields for a in f.aliases}
 
     @cached_property
-    def _by_name(self) -> dict[str, Field]:
-        return {f.name: f for f in self.fields}
+    def _by_name(self) -> dict[str, Field]: return {f.name: f for f in self.fields}
 
     def field(self, name: str) -> Field:
         return self._by_name[name]
 
     @cached_property
-    def plain_fields(self) -> tuple[Field, ...]:
-        """Its fields of a plain kind, which the loader's walk reads whole."""
+    def plain_fields(self) -> tuple[Field, ...]:  # what the loader's walk reads whole
         return tuple(f for f in self.fields if f.kind in PLAIN)
-
-    @cached_property
-    def plain(self) -> tuple[tuple[str, str, Any], ...]:
-        """(key, model attribute, default) of each plain field the model gets."""
-        return tuple((f.name, f.attr, f.default) for f in self.fields
-                     if f.attr is not None and f.kind in PLAIN)
 
 
 _TEXT_HINT = "add 'text: |' with the scene's prose on the lines below"
@@ -405,4 +396,5 @@ def key_table(record: Record) -> str:
 def plain_values(record: Record, values: dict[str, Any]) -> dict[str, Any]:
     """The model's keyword arguments for a record's plain fields: each field's value
     (or its default when absent or empty) under its model attribute."""
-    return {attr: values.get(name) or default for name, attr, default in record.plain}
+    return {f.attr: values.get(f.name) or f.default for f in record.plain_fields
+            if f.attr is not None}

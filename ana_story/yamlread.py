@@ -80,8 +80,10 @@ class _FastLoader(StoryYamlLoader):
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
-        self.descend_resolver = {}.get  # (parent, index) -> None, in C
-        self.ascend_resolver = ().__len__
+        # builtins in the instance, found before the class's methods (their results
+        # are not read)
+        self.descend_resolver = {}.get  # type: ignore[method-assign, assignment]
+        self.ascend_resolver = ().__len__  # type: ignore[method-assign, assignment]
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0]:

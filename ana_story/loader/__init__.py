@@ -109,7 +109,7 @@ class _Loader(Stats, Reuse):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
-        timed = timed_scenes(scenes)
+        timed = timed_scenes(scenes) if self.turns_since else ()
         entering, talks, framed = _talks(scenes, bool(timed))
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,

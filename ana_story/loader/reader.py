@@ -69,26 +69,22 @@ class YamlFile:
     split: set = field(default_factory=set)
 
 
-class Walked(dict):
+@dataclass
+class Walked:
     """A mapping read against its record: each present key's (key node, value node),
-    and the plain fields' values (None for one present but unreadable). A dict of
-    the nodes itself, so that ``key in w`` (a dozen times a choice) is dict's own."""
+    and the plain fields' values (None for one present but unreadable)."""
 
-    __slots__ = ("values",)
+    nodes: dict[str, tuple[Any, Any]]
+    values: dict[str, Any]
 
-    def __init__(self, nodes: dict[str, tuple[Any, Any]], values: dict[str, Any]) -> None:
-        super().__init__(nodes)
-        self.values = values
-
-    @property
-    def nodes(self) -> dict[str, tuple[Any, Any]]:
-        return self
+    def __contains__(self, key: str) -> bool:
+        return key in self.nodes
 
     def node(self, key: str) -> Any:
-        return self[key][1]
+        return self.nodes[key][1]
 
     def failed(self, *keys: str) -> bool:
-        return any(k in self and self.values.get(k) is None for k in keys)
+        return any(k in self.nodes and self.values.get(k) is None for k in keys)
 
 
 _ANY_KEYS = sf.Record("any keys", "", ())  # a map keyed by names: scene ids, variables
@@ -114,6 +110,9 @@ class Reader:
         # immutable, so a label written many times is checked and normalised once
         # (each site's own reading, text(), still runs for every one)
         self.plain_texts: dict[str, Any] = {}
+        # whether some file read so far holds the word turns_since: without it no
+        # expression calls turns_since() and no scene is timed (Story.timed)
+        self.turns_since = False
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -201,11 +200,17 @@ class Reader:
                     k.value not in out and k.tag != yamlread.MERGE or \
                     self.key_ok(f, k, what, out, keys, suggested):
                 out[k.value] = (k, v)
-        for key in record.required:
-            if key not in out and key not in suggested:  # a misspelling says it already
-                self.error(f, owner or node, "missing-key", f"{what} has no '{key}'",
-                           record.field(key).hint)
+        self.missing_keys(f, owner or node, what, record, out, suggested)
         return out
+
+    def missing_keys(self, f: YamlFile, at, what: str, record: sf.Record, out: dict,
+                     suggested: set[str]) -> None:
+        """Each required key not in ``out`` said at ``at``, unless a misspelling of it
+        was said already."""
+        for key in record.required:
+            if key not in out and key not in suggested:
+                self.error(f, at, "missing-key", f"{what} has no '{key}'",
+                           record.field(key).hint)
 
     def key_ok(self, f: YamlFile, k, what: str, out: dict,
                keys: tuple[frozenset[str], dict[str, str]], suggested: set[str]) -> bool:

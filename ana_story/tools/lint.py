@@ -30,11 +30,13 @@ def lint(story: Story) -> list[Diagnostic]:
     gc.disable()
     try:
         out: list[Diagnostic] = []
-        seen = reachable(story)  # read by three of them: worked out once
+        from .ranges import written_variables  # as _out_of_range's Ranges
+        seen = reachable(story)  # each read by two or three of them: worked out once
+        written = written_variables(story)  # what some 'set:' or 'enter:' changes
         out += _unreachable(story, seen)
         out += _variables(story)
-        out += _impossible_conditions(story, seen)
-        out += _out_of_range(story, seen)
+        out += _impossible_conditions(story, seen, written)
+        out += _out_of_range(story, seen, written)
         out += _no_fallback(story)
         out += _hidden_fallbacks(story)
         return sorted(out, key=Diagnostic.sort_key)
@@ -129,11 +131,10 @@ class _Frozen:
     turn = 0
 
 
-def _impossible_conditions(story: Story, seen: set[str]) -> list[Diagnostic]:
+def _impossible_conditions(story: Story, seen: set[str], written: set[str],
+                           ) -> list[Diagnostic]:
     """Conditions that read only constants (or variables no choice ever sets) and
     are false for those values."""
-    from .ranges import written_variables  # as _out_of_range's Ranges
-    written = written_variables(story)  # what some 'set:' or 'enter:' changes
     values = story.initial_variables()
     never_visited = set(story.scenes) - seen  # visits() of these stays 0
     out = []
@@ -182,11 +183,11 @@ def _never_true(story: Story, scene: Scene, c: Choice, what: str, expr: Expr,
                  "fix the condition, or set the variable in some choice", story)
 
 
-def _out_of_range(story: Story, seen: set[str]) -> list[Diagnostic]:
+def _out_of_range(story: Story, seen: set[str], written: set[str]) -> list[Diagnostic]:
     """Conditions on variables that do change, but never into the values tested:
     `apples > 5` when apples only counts up from 0 while below 2 (ranges.py)."""
     from .ranges import Ranges
-    ranges = Ranges(story, reach=seen)
+    ranges = Ranges(story, reach=seen, written=written)
     out = []
     for sid in seen:
         scene = story.scenes[sid]

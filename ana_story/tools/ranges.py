@@ -184,14 +184,15 @@ class Ranges:
     ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
 
     def __init__(self, story: Story, texts: bool = False, settle: bool = True,
-                 reach: set[str] | None = None):
-        """``reach``: the scenes reachable from the start, when the caller has them."""
+                 reach: set[str] | None = None, written: set[str] | None = None):
+        """``reach`` and ``written``: the scenes reachable from the start and
+        written_variables(story), when the caller has them."""
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
         self.tracked = self.numeric | ({n for n, v in story.variables.items()
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
-        self.written = written_variables(story)
+        self.written = written_variables(story) if written is None else written
         self._choices = [(self.tests(cond) if cond else None,
                           [(n, e.tree) for n, e in effects])
                          for cond, effects in _kinds(story, self.tracked, reach)]
