@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +151,8 @@ class Reader:
         """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
         from ..textpos import positions  # here: the imports above change on other branches
         line, style = node.start_mark.line, node.style or ""
-        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
-                      0) if style == "|" else 0
+        indent = next((len(s) - len(s.lstrip(" ")) for s in islice(f.lines, line + 1, None)
+                       if s.strip()), 0) if style == "|" else 0
         return tuple(Location(f.path, ln, col) for ln, col in positions(
             node.value, style, line, node.start_mark.column, indent, offsets))
 
@@ -165,7 +166,7 @@ class Reader:
             n = before.count("\n")
             within = len(before) - (before.rfind("\n") + 1)
             indent = 0
-            for src in f.lines[line + 1:]:
+            for src in islice(f.lines, line + 1, None):  # not a copy of the file's rest
                 if src.strip():
                     indent = len(src) - len(src.lstrip(" "))
                     break
