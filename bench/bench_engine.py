@@ -253,10 +253,12 @@ def main(argv=None) -> int:
         for n in sizes:
             folder = render(n, work / f"n{n}")
             cache_dir = work / f"cache{n}"
-            if n == 10000:  # first, as in `ana-story check`'s own process: no story frozen
-                check_row = check_against_yaml(folder, args.runs)
             cold = memory(folder, cache_dir, warm=False)
             warm = memory(folder, cache_dir, warm=True)
+            # after the children whose peak memory is read (a child's counts this
+            # process's at its start) and before a story is loaded and frozen here, as
+            # in `ana-story check`'s own process
+            check_row = check_against_yaml(folder, args.runs) if n == 10000 else {}
             story = load_story(folder)
             gc.collect()
             gc.freeze()  # as `ana-story play` does once the story is loaded
