@@ -9,6 +9,7 @@ data: no YAML, no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # Kinds of value. Plain kinds (read whole by the loader's walk): text, a scene id,
@@ -64,14 +65,15 @@ class Field:
     doc: str = ""  # its row in docs/writing-scenes.md's key tables, when not ``help``
     needed: str = ""  # the tables' "needed" word when it is not just yes or no
 
-    @property
+    @cached_property
     def said(self) -> str:
         return self.what or f"'{self.name}'"
 
 
 @dataclass(frozen=True)
 class Record:
-    """One kind of mapping: its keys, and how a file or a message names it."""
+    """One kind of mapping: its keys, and how a file or a message names it (what
+    the loader reads of it for every mapping is worked out once: it is frozen)."""
 
     name: str
     model: str  # the model class it becomes (model.py), or "" for none
@@ -80,21 +82,27 @@ class Record:
     title: str = ""  # a file's schema title
     short: str = ""  # the help of a scalar short form (a variable written as its value)
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
-    @property
-    def aliases(self) -> dict[str, str]:
-        """What other engines call its keys -> the key."""
+    @cached_property
+    def aliases(self) -> dict[str, str]:  # what other engines call its keys -> the key
         return {a: f.name for f in self.fields for a in f.aliases}
 
+    @cached_property
+    def _by_name(self) -> dict[str, Field]: return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+        return self._by_name[name]
+
+    @cached_property
+    def plain_fields(self) -> tuple[Field, ...]:  # what the loader's walk reads whole
+        return tuple(f for f in self.fields if f.kind in PLAIN)
 
 
 _TEXT_HINT = "add 'text: |' with the scene's prose on the lines below"
@@ -388,5 +396,5 @@ def key_table(record: Record) -> str:
 def plain_values(record: Record, values: dict[str, Any]) -> dict[str, Any]:
     """The model's keyword arguments for a record's plain fields: each field's value
     (or its default when absent or empty) under its model attribute."""
-    return {f.attr: values.get(f.name) or f.default for f in record.fields
-            if f.attr is not None and f.kind in PLAIN}
+    return {f.attr: values.get(f.name) or f.default for f in record.plain_fields
+            if f.attr is not None}

@@ -101,6 +101,18 @@ def full_check_seconds(folder: Path) -> float:
     return time.perf_counter() - t
 
 
+def check_against_yaml(folder: Path, runs: int) -> dict:
+    """The cold load + full check and CSafeLoader alone, alternating run by run (the
+    load on a shared machine moves), measured before any story of this process is
+    loaded and frozen for play (gc.freeze: loader.check leaves alone a process that
+    froze objects; see its _promote)."""
+    yaml_s, check_s = [], []
+    for _ in range(runs):
+        yaml_s.append(yaml_parse_seconds(folder))
+        check_s.append(full_check_seconds(folder))
+    return {"yaml_s": statistics.median(yaml_s), "check_s": statistics.median(check_s)}
+
+
 def child(code: str, env: dict | None = None) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON object."""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -243,6 +255,10 @@ def main(argv=None) -> int:
             cache_dir = work / f"cache{n}"
             cold = memory(folder, cache_dir, warm=False)
             warm = memory(folder, cache_dir, warm=True)
+            # after the children whose peak memory is read (a child's counts this
+            # process's at its start) and before a story is loaded and frozen here, as
+            # in `ana-story check`'s own process
+            check_row = check_against_yaml(folder, args.runs) if n == 10000 else {}
             story = load_story(folder)
             gc.collect()
             gc.freeze()  # as `ana-story play` does once the story is loaded
@@ -258,10 +274,7 @@ def main(argv=None) -> int:
                     ["explore", str(folder), "--random", "10000", "--seed", "1"],
                     max(1, args.runs // 2))
             if n == 10000:
-                row["yaml_s"] = statistics.median(yaml_parse_seconds(folder)
-                                                  for _ in range(args.runs))
-                row["check_s"] = statistics.median(full_check_seconds(folder)
-                                                   for _ in range(args.runs))
+                row.update(check_row)
                 saves = work / "saves"
                 row["launch_warm_s"] = launch_seconds(folder, cache_dir, saves, args.runs, True)
                 row["launch_cold_s"] = launch_seconds(folder, cache_dir, saves,

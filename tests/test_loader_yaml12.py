@@ -173,3 +173,32 @@ def test_flow_maps_without_a_split_still_load(tmp_path):
                          "  gold: {value: 1, visible: true}\n", **{"01-a.yaml": scenes})
     story, diags = check(folder)
     assert story is not None, diags
+
+
+_SCALARS = ["", "~", "null", "Null", "NULL", "nul", "true", "True", "TRUE", "tRue", "false",
+            "no", "yes", "on", "0", "-0", "+12", "012", "0o17", "0o8", "0x1F", "0xG", "1_000",
+            "1:30", "0b101", "1.5", "-.5", ".5e3", "1e5", "1.", ".", "+", ".inf", "-.Inf",
+            ".NaN", ".nan", "<<", "<", "a", "Kitchen", "#x", "!x", "'q'", '"d"', "-1.5e-3"]
+
+
+def test_the_fast_composer_resolves_every_node_as_the_plain_loader_does():
+    """yamlread's composer replaces PyYAML's resolver calls by quicker ones: the tag of
+    every node (plain and quoted scalars, lists, maps, flow and block) is the same."""
+    import yaml
+
+    from ana_story import yamlread
+    docs = ["\n".join(f"k{i}: {s}" for i, s in enumerate(_SCALARS)),
+            "- " + "\n- ".join(repr(s) if s else "''" for s in _SCALARS),
+            "{" + ", ".join(f"a{i}: [{s or '~'}, {{b: {s or '~'}}}]"
+                            for i, s in enumerate(_SCALARS) if not set(s) & set(",#!'\"<")) + "}",
+            "text: |\n  block\nq: 'single'\nd: \"double\"\nf: >\n  folded\n",
+            "? [complex, key]\n: value\n<<: {a: 1}\n", "", "just a scalar", "[]", "{}"]
+    for doc in docs:
+        fast = yamlread.compose(doc)
+        plain = yaml.compose(doc, Loader=yamlread.StoryYamlLoader)
+        got = [(type(n).__name__, n.tag, getattr(n, "style", None))
+               for n in (yamlread.walk_nodes(fast) if fast is not None else ())]
+        want = [(type(n).__name__, n.tag, getattr(n, "style", None))
+                for n in (yamlread.walk_nodes(plain) if plain is not None else ())]
+        assert got == want and (fast is None) == (plain is None), doc
+        assert len(got) > 0 or doc == ""

@@ -89,8 +89,10 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 
 def normalize(text: str) -> str:
     """Paragraphs separated by one blank line; lines within a paragraph joined."""
-    paras = _PARA_SPLIT.split(text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
+    if "\n" not in text:  # one line (a label, most values): one paragraph
+        return " ".join(text.split())
+    paras = _PARA_SPLIT.split(text.strip())  # (p.split() is empty when p.strip() is)
+    return "\n\n".join([j for p in paras if (j := " ".join(p.split()))])
 
 
 # rendered text -> normalised, for the texts a story shows again and again (a scene's

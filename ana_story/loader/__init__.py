@@ -109,7 +109,7 @@ class _Loader(Stats, Reuse):
         plain = sf.plain_values(sf.STORY_FILE, meta)
         plain["id"] = plain["id"] or _slug(plain["title"])
         plain["ifid"] = plain["ifid"].upper()  # as the Treaty of Babel writes it
-        timed = timed_scenes(scenes)
+        timed = timed_scenes(scenes) if self.turns_since else ()
         entering, talks, framed = _talks(scenes, bool(timed))
         return Story(variables=variables, scenes=scenes, chapters=tuple(chapters),
                      root=self.display_root, renamed=renamed, stats=stats, entering=entering,
@@ -170,24 +170,42 @@ def check(path: str | os.PathLike) -> tuple[Story | None, list[Diagnostic]]:
     # Loading builds many small objects that all live on; the cyclic collector would
     # scan them again and again for nothing (about half of the load time at 10,000
     # scenes), so it is paused for the load.
+    # The check of what a save may hold walks the story too: inside the pause, or its
+    # first allocations would set off a collection scanning all of it.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         story = loader.load()
+        if story is not None:  # what it would put in a save must be what a save may hold
+            from ..saves.check import diagnostics as save_problems
+            problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
+            if problems:
+                loader.diags.extend(problems)
+                story = None
     except RecursionError:
         loader.error(loader.display_root, None, "too-large",
                      "the story is nested too deeply to read")
         story = None
     finally:
         if was_enabled:
+            _promote()
             gc.enable()
-    if story is not None:  # what it would put in a save must be what a save may hold
-        from ..saves.check import diagnostics as save_problems
-        problems = save_problems(story, join_path(loader.display_root, STORY_FILE))
-        if problems:
-            loader.diags.extend(problems)
-            story = None
     return story, sorted(loader.diags, key=Diagnostic.sort_key)
+
+
+def _promote() -> None:
+    """Move every object into the collector's oldest generation, unscanned.
+
+    What the load made lives on with the story, but made while the collector was
+    paused, it all waits in the youngest generation: the first collections after the
+    load would scan all of it there, then again in the middle one (about 0.2 s of CPU
+    at 10,000 scenes), to free nothing. freeze() then unfreeze() moves the lists
+    (no object is visited) and leaves nothing frozen; full collections still scan it
+    all. Done only when the process holds no frozen objects, whose freeze this would
+    undo (play freezes its story)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def load_story(path: str | os.PathLike) -> Story:

@@ -74,8 +74,11 @@ class Exprs(FileReader):
             env2.place(self.scene_id, part or what, shown)
             return compile_template(src, env2)
         named = len(env.taken)
+        # a text without {{ }} or {% %} is compiled once per source (Reader.plain_texts)
+        t = self.plain_texts.get(src)
         try:
-            t = compile_template(src, env)
+            if t is None:
+                t = compile_template(src, env)
         except ExprError as e:
             self.compile_failed(f, node, e, what, src, recompile)
             return None
@@ -89,7 +92,8 @@ class Exprs(FileReader):
                               where=lambda at: (f.path, *self.pos_in(f, node, at)))
         if t.scenes:
             self.note_scene_uses(f, node, t.scenes)
-        if t.const is not None:
+        if t.const is not None:  # the same for every text with its source: kept
+            self.plain_texts[src] = t
             return t
         return t.at(Location(f.path, *self.pos_in(f, node, 0)),  # for run-time errors
                     self.mark_wheres(f, node, t.marks))

@@ -85,6 +85,7 @@ class FileReader(Reader):
             text = text[1:]
         f.text = text
         f.lines = text.split("\n")
+        self.turns_since = self.turns_since or "turns_since" in text
         problem = self.budget.take(text)
         if problem and problem[0]:
             self.error(f, None, "too-large", *problem)

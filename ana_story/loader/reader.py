@@ -9,8 +9,10 @@ record's builder (scenes.py, choices.py, ...) then gives the other fields their 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,9 @@ STORY_FILE = "story.yaml"
 BOOL_TRUE = {"true", "yes", "on", "y"}
 # What YAML 1.1 took for true/false; a story file reads them as text (YAML 1.2).
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_SCALAR = yaml.ScalarNode
+# compiled now, not at its first use (lazyre): the loader reads every text through it
+_CONTROL_SEARCH = re.compile(CONTROL_CHARS.pattern).search
 
 
 def suggest_key(word: str, options: Iterable[str],
@@ -101,6 +106,14 @@ class Reader:
         self.unread = storyfiles.Unread()  # files not read, for references into them
         self.declfix: DeclFix | None = None  # wrong-typed declarations, found at their uses
         self.budget = storyfiles.EntryBudget()  # YAML entries, bounded before composing
+        # source -> its compiled text, for texts without {{ }} or {% %} (exprs.py):
+        # nothing in them depends on the place or the variables and a Template is
+        # immutable, so a label written many times is checked and normalised once
+        # (each site's own reading, text(), still runs for every one)
+        self.plain_texts: dict[str, Any] = {}
+        # whether some file read so far holds the word turns_since: without it no
+        # expression calls turns_since() and no scene is timed (Story.timed)
+        self.turns_since = False
 
     # ---- diagnostics -------------------------------------------------------------
 
@@ -138,8 +151,8 @@ class Reader:
         """Locations of a text's {{ }} parts and {% if %} conditions (as pos_in)."""
         from ..textpos import positions  # here: the imports above change on other branches
         line, style = node.start_mark.line, node.style or ""
-        indent = next((len(s) - len(s.lstrip(" ")) for s in f.lines[line + 1:] if s.strip()),
-                      0) if style == "|" else 0
+        indent = next((len(s) - len(s.lstrip(" ")) for s in islice(f.lines, line + 1, None)
+                       if s.strip()), 0) if style == "|" else 0
         return tuple(Location(f.path, ln, col) for ln, col in positions(
             node.value, style, line, node.start_mark.column, indent, offsets))
 
@@ -153,7 +166,7 @@ class Reader:
             n = before.count("\n")
             within = len(before) - (before.rfind("\n") + 1)
             indent = 0
-            for src in f.lines[line + 1:]:
+            for src in islice(f.lines, line + 1, None):  # not a copy of the file's rest
                 if src.strip():
                     indent = len(src) - len(src.lstrip(" "))
                     break
@@ -181,14 +194,24 @@ class Reader:
         out: dict = {}
         suggested: set[str] = set()
         keys = (record.keys, record.aliases)
+        allowed = record.keys
         for k, v in node.value:
-            if self.key_ok(f, k, what, out, keys, suggested):
+            # the common case in one test (key_ok says yes to it, and nothing else)
+            if k.__class__ is _SCALAR and (not allowed or k.value in allowed) and \
+                    k.value not in out and k.tag != yamlread.MERGE or \
+                    self.key_ok(f, k, what, out, keys, suggested):
                 out[k.value] = (k, v)
-        for key in record.required:
-            if key not in out and key not in suggested:  # a misspelling says it already
-                self.error(f, owner or node, "missing-key", f"{what} has no '{key}'",
-                           record.field(key).hint)
+        self.missing_keys(f, owner or node, what, record, out, suggested)
         return out
+
+    def missing_keys(self, f: YamlFile, at, what: str, record: sf.Record, out: dict,
+                     suggested: set[str]) -> None:
+        """Each required key not in ``out`` said at ``at``, unless a misspelling of it
+        was said already."""
+        for key in record.required:
+            if key not in out and key not in suggested:
+                self.error(f, at, "missing-key", f"{what} has no '{key}'",
+                           record.field(key).hint)
 
     def key_ok(self, f: YamlFile, k, what: str, out: dict,
                keys: tuple[frozenset[str], dict[str, str]], suggested: set[str]) -> bool:
@@ -225,8 +248,8 @@ class Reader:
         if m is None:
             return None
         values: dict[str, Any] = {}
-        for fd in record.fields:
-            if fd.name in m and fd.kind in sf.PLAIN:
+        for fd in record.plain_fields:
+            if fd.name in m:
                 vn = m[fd.name][1]
                 values[fd.name] = self.flag(f, vn, fd.said) if fd.kind == sf.BOOL else \
                     self.text(f, vn, fd.said, allow_empty=fd.empty_ok, prose=fd.prose)
@@ -269,13 +292,15 @@ class Reader:
         if node.tag == NULL and not allow_empty:
             self.error(f, node, "missing-value", f"{what} is empty")
             return None
-        bad = CONTROL_CHARS.search(node.value)
+        bad = _CONTROL_SEARCH(node.value)
         if bad:
             self.error(f, self.pos_in(f, node, bad.start()), "control-character",
                        f"{what} holds the control character U+{ord(bad.group()):04X}",
                        "remove it: control characters can take over the player's terminal")
             return None
-        if prose:  # the player reads it: a ' #' comment there cuts the text short
+        # the player reads it: a ' #' comment cuts a plain text short (a quoted or
+        # a | one cannot be cut, and its message is not made for nothing)
+        if prose and not node.style:
             self._comment_cut(f, node, what, f"ends '...{node.value[-20:]}'",
                               ' (text: "... #2 ...")')
         return node.value

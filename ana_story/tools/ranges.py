@@ -183,16 +183,19 @@ class Ranges:
     """Per number variable, the values it can take anywhere in play; with
     ``texts``, per text variable the lengths it can have (``diary + "Rain. "``)."""
 
-    def __init__(self, story: Story, texts: bool = False, settle: bool = True):
+    def __init__(self, story: Story, texts: bool = False, settle: bool = True,
+                 reach: set[str] | None = None, written: set[str] | None = None):
+        """``reach`` and ``written``: the scenes reachable from the start and
+        written_variables(story), when the caller has them."""
         self.numeric = {n for n, v in story.variables.items() if v.type in ("int", "float")}
         self.ints = {n for n, v in story.variables.items() if v.type == "int"}
         self.tracked = self.numeric | ({n for n, v in story.variables.items()
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
-        self.written = _written(story)
+        self.written = written_variables(story) if written is None else written
         self._choices = [(self.tests(cond) if cond else None,
                           [(n, e.tree) for n, e in effects])
-                         for cond, effects in _kinds(story, self.tracked)]
+                         for cond, effects in _kinds(story, self.tracked, reach)]
         if settle:
             self._settle()
 
@@ -262,19 +265,19 @@ def _start(story: Story, tracked: set[str]) -> dict[str, Range]:
     return env
 
 
-def _written(story: Story) -> set[str]:
+def written_variables(story: Story) -> set[str]:
     """The variables some choice's 'set:' or some scene's 'enter:' changes."""
     out = {n for s in story.scenes.values() for c in s.choices for n, _ in c.effects}
     return out | {n for s in story.scenes.values() for n, _ in s.enter}
 
 
-def _kinds(story: Story, tracked: set[str]) -> list[tuple[Expr | None,
-                                                           list[tuple[str, Expr]]]]:
+def _kinds(story: Story, tracked: set[str], reach: set[str] | None = None,
+           ) -> list[tuple[Expr | None, list[tuple[str, Expr]]]]:
     """Per kind of reachable choice that sets a tracked variable (the analysis
     ignores where a choice is, so choices alike count once, known by their source
     text): (its condition, [(name, effect) of tracked variables]), in a fixed order."""
     kinds: dict[tuple, tuple[Expr | None, list[tuple[str, Expr]]]] = {}
-    for sid in reachable(story):
+    for sid in reachable(story) if reach is None else reach:
         scene = story.scenes[sid]
         entry = [(n, e) for n, e in scene.enter if n in tracked]  # 'enter:', unconditional
         if entry:
