@@ -28,30 +28,44 @@ KEEP = 5  # stuck runs and errors kept, each with its replay
 
 class _Aim:
     """Distance (in choices, the scene graph) from each scene to the nearest scene
-    not reached yet; worked out again when one is reached."""
+    not reached yet; worked out again when asked after one is reached (``stale``)."""
 
     def __init__(self, story: Story, seen: set[str]):
         self.back: dict[str, list[str]] = {s: [] for s in story.scenes}
         for a, targets in scene_graph(story).items():
             for b in targets:
                 self.back.setdefault(b, []).append(a)
+        self.story = story
         self.seen = seen
         self.dist: dict[str, int] = {}
-        self.update()
+        self.near: dict[str, list[int]] = {}  # scene -> far() of each choice, while fresh
+        self.stale = True
 
     def update(self) -> None:
         todo = deque(s for s in self.back if s not in self.seen)
-        self.dist = dict.fromkeys(todo, 0)
+        dist = self.dist = dict.fromkeys(todo, 0)
+        back = self.back
         while todo:
             s = todo.popleft()
-            for a in self.back.get(s, ()):
-                if a not in self.dist:
-                    self.dist[a] = self.dist[s] + 1
+            d = dist[s] + 1
+            for a in back[s]:
+                if a not in dist:
+                    dist[a] = d
                     todo.append(a)
+        self.stale = False
 
-    def far(self, story: Story, scene: str, index: int) -> int:
-        targets = story.scenes[scene].choices[index].goto.targets
-        return min((self.dist.get(t, 10 ** 6) for t in targets), default=10 ** 6)
+    def far(self, scene: str) -> list[int]:
+        """Per choice of ``scene``: the distance its targets lead to (the nearest)."""
+        if self.stale:
+            self.update()
+            self.near.clear()
+        got = self.near.get(scene)
+        if got is None:
+            get = self.dist.get
+            got = self.near[scene] = [min((get(t, 10 ** 6) for t in c.goto.targets),
+                                          default=10 ** 6)
+                                      for c in self.story.scenes[scene].choices]
+        return got
 
 
 def guided_runs(story: Story, report: Report, seed: int = 0, runs: int = RUNS) -> dict:
@@ -89,7 +103,7 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
                 return
             number = _pick(story, rng, p.available, state.scene, taken, aim)
             view = p.available[number]
-            numbers = [*numbers, number + 1]
+            numbers.append(number + 1)  # kept by a finding only as the run ends
             if view.key not in taken:
                 taken.add(view.key)
                 out["choices"].append(view.key)
@@ -97,7 +111,7 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
             if state.scene not in aim.seen:
                 aim.seen.add(state.scene)
                 out["scenes"].append(state.scene)
-                aim.update()
+                aim.stale = True
     except AnaStoryError as e:  # a real error past the bound, with its replay
         if len(out["errors"]) < KEEP:
             out["errors"].append({"scene": state.scene, "seed": state.seed,
@@ -111,7 +125,8 @@ def _pick(story: Story, rng: _random.Random, available, scene: str, taken: set,
     if fresh:
         return rng.choice(fresh)
     if rng.random() < AIM:
-        near = [aim.far(story, scene, v.index) for v in available]
+        far = aim.far(scene)
+        near = [far[v.index] for v in available]
         best = min(near)
         return rng.choice([i for i, d in enumerate(near) if d == best])
     return rng.randrange(len(available))
