@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
 from .flowpoints import propagate, ways_back
+from .storymemo import remembered
 from .visitcaps import counted_scene, parents_of, visit_cap_of
 
 
@@ -25,6 +26,7 @@ def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
                 yield scene, choice, route
 
 
+@remembered
 def scene_graph(story: Story) -> dict[str, list[str]]:
     """scene id -> the scenes its choices can lead to (conditions ignored); a
     ``return: true`` leads back to every scene that calls (a safe over-estimate: which
@@ -40,6 +42,7 @@ def scene_graph(story: Story) -> dict[str, list[str]]:
     return graph
 
 
+@remembered
 def reachable(story: Story) -> set[str]:
     """Scenes reachable from the start in the scene graph."""
     graph = scene_graph(story)

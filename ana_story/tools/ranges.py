@@ -20,6 +20,7 @@ from ..expressions import Expr
 from ..model import Choice, Story
 from .analysis import reachable
 from .sceneorder import scene_order
+from .storymemo import remembered
 
 INF = math.inf
 Range = tuple  # (low, high), floats, possibly infinite
@@ -292,6 +293,7 @@ def _join(a: Range, b: Range) -> Range:
     return (min(a[0], b[0]), max(a[1], b[1]))
 
 
+@remembered
 def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     """Per variable (numbers by value, texts by length), the values it can have
     anywhere in play, following the scene graph: what reaches a scene is what
