@@ -38,68 +38,74 @@ def _components(tree: Tree, good: bytearray) -> tuple[list[list[int]], bytearray
     n, total = len(tree.first), len(tree.scene_of)
     rindex = array("i", [0]) * n + array("i", [_CLOSED]) * (total - n)
     alive = bytearray(good) + bytearray(b"\x01" * (total - n))
-    index = array("i", [0]) * n  # the number each State was first seen with
-    succ, at = tree.succ, array("i", tree.first)  # per State: its next way on to look at
     ends = array("i", tree.first[1:])
-    ends.append(len(succ))
-    stack: list[int] = []  # States seen whose component is open, roots apart
-    comps: list[list[int]] = []
-    looped: set[int] = set()  # States with a way on back to themselves
+    ends.append(len(tree.succ))
+    # the successor arrays, per State its next way on to look at, the number each
+    # State was first seen with, the States seen whose component is open (roots
+    # apart), the components found, the States with a way on back to themselves
+    pearce: tuple = (tree.succ, array("i", tree.first), ends, array("i", [0]) * n, [], [], set())
     closed, seen = _CLOSED - 1, 1
     for root in range(n):
-        if rindex[root]:
+        if not rindex[root]:
+            closed, seen = _down(root, rindex, alive, pearce, closed, seen)
+    return pearce[5], alive
+
+
+def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int,
+          seen: int) -> tuple[int, int]:
+    """The depth-first walk from ``root`` (see _components); the next numbers."""
+    succ, at, ends, index, stack, comps, looped = pearce
+    rindex[root] = index[root] = seen
+    seen += 1
+    work = [root]
+    while work:
+        v = work[-1]
+        i, end, low, can = at[v], ends[v], rindex[v], alive[v]
+        while i < end:
+            w = succ[i]
+            i += 1
+            r = rindex[w]
+            if not r:
+                break
+            if r < low:
+                low = r
+            elif w == v:
+                looped.add(v)
+            if not can:
+                can = alive[w]
+        else:  # every way on looked at: v is done
+            work.pop()
+            alive[v] = can
+            if low < index[v]:  # in the component of a State seen before it
+                rindex[v] = low
+                stack.append(v)
+            elif not stack or rindex[stack[-1]] < low:  # a State alone (most are)
+                rindex[v] = closed
+                closed -= 1
+                if v in looped:
+                    comps.append([v])
+            else:
+                _close(v, stack, rindex, alive, closed, comps)
+                closed -= 1
+            if work:
+                u = work[-1]
+                if low < rindex[u]:
+                    rindex[u] = low
+                if can:
+                    alive[u] = 1
             continue
-        rindex[root] = index[root] = seen
+        at[v], rindex[v], alive[v] = i, low, can  # w next: go down to it
+        rindex[w] = index[w] = seen
         seen += 1
-        work = [root]
-        while work:
-            v = work[-1]
-            i, end, low, can = at[v], ends[v], rindex[v], alive[v]
-            while i < end:
-                w = succ[i]
-                i += 1
-                r = rindex[w]
-                if not r:
-                    break
-                if r < low:
-                    low = r
-                elif w == v:
-                    looped.add(v)
-                if not can:
-                    can = alive[w]
-            else:  # every way on looked at: v is done
-                work.pop()
-                alive[v] = can
-                if low < index[v]:  # in the component of a State seen before it
-                    rindex[v] = low
-                    stack.append(v)
-                else:
-                    _close(v, stack, rindex, alive, closed, looped, comps)
-                    closed -= 1
-                if work:
-                    u = work[-1]
-                    if low < rindex[u]:
-                        rindex[u] = low
-                    if can:
-                        alive[u] = 1
-                continue
-            at[v], rindex[v], alive[v] = i, low, can  # w next: go down to it
-            rindex[w] = index[w] = seen
-            seen += 1
-            work.append(w)
-    return comps, alive
+        work.append(w)
+    return closed, seen
 
 
 def _close(root: int, stack: list[int], rindex: array, alive: bytearray, closed: int,
-           looped: set[int], comps: list[list[int]]) -> None:
-    """Close the component whose first State is ``root``: the States stacked after
-    it; each can reach an ending when any of them can."""
+           comps: list[list[int]]) -> None:
+    """Close the component of more than one State whose first State is ``root``:
+    those stacked after it; each can reach an ending when any of them can."""
     low = rindex[root]
-    if not stack or rindex[stack[-1]] < low:  # a State alone (most are)
-        rindex[root] = closed
-        if root in looped:
-            comps.append([root])
-        return
     comp = [root]
     can = alive[root]
     while stack and rindex[stack[-1]] >= low:
