@@ -53,14 +53,15 @@ def _components(tree: Tree, good: bytearray) -> tuple[list[list[int]], bytearray
 
 def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int,
           seen: int) -> tuple[int, int]:
-    """The depth-first walk from ``root`` (see _components); the next numbers."""
+    """The depth-first walk from ``root`` (see _components); the next numbers. The
+    State walked (``v``) and where it is are kept in locals, its ancestors in
+    ``work``, their places in the arrays."""
     succ, at, ends, index, stack, comps, looped = pearce
-    rindex[root] = index[root] = seen
+    rindex[root] = index[root] = low = seen
     seen += 1
-    work = [root]
-    while work:
-        v = work[-1]
-        i, end, low, can = at[v], ends[v], rindex[v], alive[v]
+    v, i, end, can = root, at[root], ends[root], alive[root]
+    work: list[int] = []
+    while True:
         while i < end:
             w = succ[i]
             i += 1
@@ -74,7 +75,6 @@ def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int
             if not can:
                 can = alive[w]
         else:  # every way on looked at: v is done
-            work.pop()
             alive[v] = can
             if low < index[v]:  # in the component of a State seen before it
                 rindex[v] = low
@@ -87,18 +87,18 @@ def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int
             else:
                 _close(v, stack, rindex, alive, closed, comps)
                 closed -= 1
-            if work:
-                u = work[-1]
-                if low < rindex[u]:
-                    rindex[u] = low
-                if can:
-                    alive[u] = 1
+            if not work:
+                return closed, seen
+            v = work.pop()  # back up to where v was gone down to from
+            i, end, r = at[v], ends[v], rindex[v]
+            low = low if low < r else r
+            can = can or alive[v]
             continue
         at[v], rindex[v], alive[v] = i, low, can  # w next: go down to it
-        rindex[w] = index[w] = seen
+        work.append(v)
+        v, i, end, can = w, at[w], ends[w], alive[w]
+        rindex[w] = index[w] = low = seen
         seen += 1
-        work.append(w)
-    return closed, seen
 
 
 def _close(root: int, stack: list[int], rindex: array, alive: bytearray, closed: int,
