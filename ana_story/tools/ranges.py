@@ -191,10 +191,10 @@ class Ranges:
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
         self.written = _written(story)
-        self._choices = [(self.tests(cond) if cond else None,
-                          [(n, e.tree) for n, e in effects])
-                         for cond, effects in _kinds(story, self.tracked)]
-        if settle:
+        if settle:  # (flow_ranges, which does not settle, reads only the tests)
+            self._choices = [(self.tests(cond) if cond else None,
+                              [(n, e.tree) for n, e in effects])
+                             for cond, effects in _kinds(story, self.tracked)]
             self._settle()
 
     def tests(self, cond: Expr) -> list | None:

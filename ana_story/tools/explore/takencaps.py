@@ -17,6 +17,8 @@ from ..visitcaps import parents_of, visit_cap_of
 def taken_caps(story: Story) -> dict[str, int | None]:
     """choice key -> the count above which it no longer matters (None: every count)."""
     caps: dict[str, int | None] = {}
+    if not any(c.counted for s in story.scenes.values() for c in s.choices):
+        return caps  # no taken() anywhere: the loader marks each choice one names
     trees = [expr.tree for _, expr in transition_exprs(story) if expr.tree is not None]
     # In text, a bare {{ taken('x') }} cannot fail; any other use might (10 // (3 -
     # taken('x'))), so its count is kept as a condition's would be.
