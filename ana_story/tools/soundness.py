@@ -268,11 +268,11 @@ def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
     try:
         while rounds < ROUNDS and len(steps) < MAX_STEPS:
             for key in cycle:
-                p = engine.present(story, state)
-                number = next((n for n, v in enumerate(p.available, 1) if v.key == key), 0)
+                available = engine.present(story, state).available
+                number = next((n for n, v in enumerate(available, 1) if v.key == key), 0)
                 if not number:
                     return None
-                state = engine.choose(story, state, p.available[number - 1].index)
+                state = engine.choose(story, state, available[number - 1].index)
                 steps.append((key, number, state.scene))
             rounds += 1
             history.append(dict(state.variables))

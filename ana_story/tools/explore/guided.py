@@ -93,7 +93,8 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
             p = engine.present(story, state)
             if p.ended:
                 return
-            if not p.available:  # one entry per scene, counting the runs stuck there
+            available = p.available  # (a property: worked out at each reading)
+            if not available:  # one entry per scene, counting the runs stuck there
                 same = [x for x in out["stuck"] if x["scene"] == state.scene]
                 if same:
                     same[0]["runs"] += 1
@@ -101,8 +102,8 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
                     out["stuck"].append({"scene": state.scene, "seed": state.seed,
                                          "numbers": numbers, "runs": 1})
                 return
-            number = _pick(story, rng, p.available, state.scene, taken, aim)
-            view = p.available[number]
+            number = _pick(story, rng, available, state.scene, taken, aim)
+            view = available[number]
             numbers.append(number + 1)  # kept by a finding only as the run ends
             if view.key not in taken:
                 taken.add(view.key)
