@@ -85,6 +85,7 @@ def uses_random(expr: Expr) -> bool:
     return bool(calls(expr) & RANDOM_FUNCTIONS)
 
 
+@remembered
 def relevant_variables(story: Story) -> tuple[str, ...]:
     """Variables that can change what a player may choose or where a choice leads.
 
@@ -110,6 +111,7 @@ def relevant_variables(story: Story) -> tuple[str, ...]:
     return tuple(sorted(relevant & set(story.variables)))
 
 
+@remembered
 def visit_caps(story: Story) -> dict[str, int | None]:
     """scene id -> the visit count above which that scene's count no longer matters
     (None: every count matters). Scenes absent here are never counted by any
@@ -145,6 +147,7 @@ def visit_caps(story: Story) -> dict[str, int | None]:
     return caps
 
 
+@remembered
 def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]:
     """scene id -> (variables, counted scenes, once-only choice keys) whose values
     can still change what happens from that scene on.
@@ -281,6 +284,7 @@ def _delta(name: str, expr: Expr) -> float | None:
     return None
 
 
+@remembered
 def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
     """scene id -> numeric variable -> the sorted values it can still be compared
     with from that scene on, measured in its value at that scene (None: every

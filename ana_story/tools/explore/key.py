@@ -125,7 +125,7 @@ class Keyer:
     def __init__(self, story: Story, numbering: Numbering | None = None):
         """``numbering``: how values are numbered (default: in the order met, which
         differs between processes; explore --jobs passes a shared numbering)."""
-        caps = visit_caps(story)
+        caps = dict(visit_caps(story))  # (shared while the story is remembered)
         counted_too = fallible_scenes(story)  # soundness.py: counts a failure reads
         caps.update({sc: None for sc in counted_too})
         bounds = thresholds(story)

@@ -11,9 +11,11 @@ import ast
 
 from ...model import Story
 from ..analysis import transition_exprs
+from ..storymemo import remembered
 from ..visitcaps import parents_of, visit_cap_of
 
 
+@remembered
 def taken_caps(story: Story) -> dict[str, int | None]:
     """choice key -> the count above which it no longer matters (None: every count)."""
     caps: dict[str, int | None] = {}
