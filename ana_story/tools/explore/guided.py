@@ -28,28 +28,36 @@ KEEP = 5  # stuck runs and errors kept, each with its replay
 
 class _Aim:
     """Distance (in choices, the scene graph) from each scene to the nearest scene
-    not reached yet; worked out again when asked after one is reached (``stale``)."""
+    not reached yet; worked out again when asked after one is reached (``stale``).
+    Scenes are numbered (``no``), the graph's edges held backwards as numbers."""
 
     def __init__(self, story: Story, seen: set[str]):
-        self.back: dict[str, list[str]] = {s: [] for s in story.scenes}
+        back: dict[str, list[str]] = {s: [] for s in story.scenes}
         for a, targets in scene_graph(story).items():
             for b in targets:
-                self.back.setdefault(b, []).append(a)
+                back.setdefault(b, []).append(a)
+        self.names = list(back)
+        self.no = {s: i for i, s in enumerate(self.names)}
+        self.back = [[self.no[a] for a in back[s]] for s in self.names]
         self.story = story
         self.seen = seen
-        self.dist: dict[str, int] = {}
+        self.dist: list[int] = []  # per scene number; -1: no scene not reached ahead
+        self.targets: dict[str, list[list[int]]] = {}  # scene -> each choice's targets
         self.near: dict[str, list[int]] = {}  # scene -> far() of each choice, while fresh
         self.stale = True
 
     def update(self) -> None:
-        todo = deque(s for s in self.back if s not in self.seen)
-        dist = self.dist = dict.fromkeys(todo, 0)
+        seen = self.seen
+        todo = deque(i for i, s in enumerate(self.names) if s not in seen)
+        dist = self.dist = [-1] * len(self.names)
+        for i in todo:
+            dist[i] = 0
         back = self.back
         while todo:
             s = todo.popleft()
             d = dist[s] + 1
             for a in back[s]:
-                if a not in dist:
+                if dist[a] < 0:
                     dist[a] = d
                     todo.append(a)
         self.stale = False
@@ -61,10 +69,14 @@ class _Aim:
             self.near.clear()
         got = self.near.get(scene)
         if got is None:
-            get = self.dist.get
-            got = self.near[scene] = [min((get(t, 10 ** 6) for t in c.goto.targets),
-                                          default=10 ** 6)
-                                      for c in self.story.scenes[scene].choices]
+            targets = self.targets.get(scene)
+            if targets is None:
+                no = self.no
+                targets = self.targets[scene] = [[no[t] for t in c.goto.targets if t in no]
+                                                 for c in self.story.scenes[scene].choices]
+            dist = self.dist
+            got = self.near[scene] = [min((d if (d := dist[t]) >= 0 else 10 ** 6
+                                           for t in ts), default=10 ** 6) for ts in targets]
         return got
 
 
