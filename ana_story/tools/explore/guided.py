@@ -45,6 +45,7 @@ class _Aim:
         self.targets: dict[str, list[list[int]]] = {}  # scene -> each choice's targets
         self.near: dict[str, list[int]] = {}  # scene -> far() of each choice, while fresh
         self.stale = True
+        self.done: set[str] = set()  # scenes whose every choice some run took
 
     def update(self) -> None:
         seen = self.seen
@@ -134,9 +135,12 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
 def _pick(story: Story, rng: _random.Random, available, scene: str, taken: set,
           aim: _Aim) -> int:
     """The place, among ``available``, of the choice a run takes."""
-    fresh = [i for i, v in enumerate(available) if v.key not in taken]
-    if fresh:
-        return rng.choice(fresh)
+    if scene not in aim.done:  # (a scene whose every choice was taken offers none new)
+        fresh = [i for i, v in enumerate(available) if v.key not in taken]
+        if fresh:
+            return rng.choice(fresh)
+        if all(c.key in taken for c in story.scenes[scene].choices):
+            aim.done.add(scene)
     if rng.random() < AIM:
         far = aim.far(scene)
         near = [far[v.index] for v in available]
