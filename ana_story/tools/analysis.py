@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..expressions import RANDOM_FUNCTIONS, Expr
 from ..model import Choice, Route, Scene, Story
 from .flowpoints import propagate, ways_back
+from .storymemo import remembered
 from .visitcaps import counted_scene, parents_of, visit_cap_of
 
 
@@ -25,6 +26,7 @@ def edges(story: Story) -> Iterator[tuple[Scene, Choice, Route]]:
                 yield scene, choice, route
 
 
+@remembered
 def scene_graph(story: Story) -> dict[str, list[str]]:
     """scene id -> the scenes its choices can lead to (conditions ignored); a
     ``return: true`` leads back to every scene that calls (a safe over-estimate: which
@@ -40,6 +42,7 @@ def scene_graph(story: Story) -> dict[str, list[str]]:
     return graph
 
 
+@remembered
 def reachable(story: Story) -> set[str]:
     """Scenes reachable from the start in the scene graph."""
     graph = scene_graph(story)
@@ -82,6 +85,7 @@ def uses_random(expr: Expr) -> bool:
     return bool(calls(expr) & RANDOM_FUNCTIONS)
 
 
+@remembered
 def relevant_variables(story: Story) -> tuple[str, ...]:
     """Variables that can change what a player may choose or where a choice leads.
 
@@ -107,6 +111,7 @@ def relevant_variables(story: Story) -> tuple[str, ...]:
     return tuple(sorted(relevant & set(story.variables)))
 
 
+@remembered
 def visit_caps(story: Story) -> dict[str, int | None]:
     """scene id -> the visit count above which that scene's count no longer matters
     (None: every count matters). Scenes absent here are never counted by any
@@ -142,6 +147,7 @@ def visit_caps(story: Story) -> dict[str, int | None]:
     return caps
 
 
+@remembered
 def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]:
     """scene id -> (variables, counted scenes, once-only choice keys) whose values
     can still change what happens from that scene on.
@@ -219,8 +225,25 @@ def _number(node) -> float | None:
     return None
 
 
+_USES: dict[tuple, tuple[dict, set]] = {}  # _uses of the expressions met, by source:
+# stories repeat their conditions (45 sources among 942 in the 1,000-scene benchmark story)
+
+
 def _uses(expr: Expr, numeric: set) -> tuple[dict, set]:
-    """(var -> constants it is compared with, vars used any other way)."""
+    """(var -> constants it is compared with, vars used any other way); shared
+    by the expressions of one source and reads: callers only read them."""
+    key = (expr.source, expr.reads, frozenset(numeric & expr.reads))
+    got = _USES.get(key)
+    if got is None:
+        if len(_USES) >= 4096:
+            _USES.clear()
+        got = _USES[key] = _uses_of(expr, numeric)
+    return got
+
+
+def _uses_of(expr: Expr, numeric: set) -> tuple[dict, set]:
+    """_uses worked out: what it finds depends on the source, the names read and
+    which of those are numbers alone."""
     tree = expr.tree
     compared: dict[str, set] = {}
     other: set[str] = set()
@@ -261,6 +284,7 @@ def _delta(name: str, expr: Expr) -> float | None:
     return None
 
 
+@remembered
 def thresholds(story: Story) -> dict[str, dict[str, tuple | None]]:
     """scene id -> numeric variable -> the sorted values it can still be compared
     with from that scene on, measured in its value at that scene (None: every

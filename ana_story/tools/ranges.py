@@ -20,6 +20,7 @@ from ..expressions import Expr
 from ..model import Choice, Story
 from .analysis import reachable
 from .sceneorder import scene_order
+from .storymemo import remembered
 
 INF = math.inf
 Range = tuple  # (low, high), floats, possibly infinite
@@ -193,10 +194,10 @@ class Ranges:
                                         if v.type == "str"} if texts else set())
         self.env: dict = _start(story, self.tracked)
         self.written = written_variables(story) if written is None else written
-        self._choices = [(self.tests(cond) if cond else None,
-                          [(n, e.tree) for n, e in effects])
-                         for cond, effects in _kinds(story, self.tracked, reach)]
-        if settle:
+        if settle:  # (flow_ranges, which does not settle, reads only the tests)
+            self._choices = [(self.tests(cond) if cond else None,
+                              [(n, e.tree) for n, e in effects])
+                             for cond, effects in _kinds(story, self.tracked, reach)]
             self._settle()
 
     def tests(self, cond: Expr) -> list | None:
@@ -295,6 +296,7 @@ def _join(a: Range, b: Range) -> Range:
     return (min(a[0], b[0]), max(a[1], b[1]))
 
 
+@remembered
 def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     """Per variable (numbers by value, texts by length), the values it can have
     anywhere in play, following the scene graph: what reaches a scene is what

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model import Story
 from .analysis import scene_graph
+from .storymemo import remembered
 
 
 def cyclic(graph: dict) -> set[str]:
@@ -60,6 +61,7 @@ def _finish_order(graph: dict) -> list[str]:
     return order
 
 
+@remembered
 def scene_order(story: Story) -> tuple[dict, set]:
     """(scene -> its place in a topological order of the scene graph, taking
     cycles as they come; the scenes on a cycle)."""

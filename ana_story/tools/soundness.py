@@ -31,6 +31,7 @@ from ..expressions import MAX_INT, MAX_STR
 from ..model import Story
 from ..state import State
 from .analysis import scene_graph
+from .storymemo import remembered
 
 ROUNDS = 64  # rounds of a loop played for real before a growth is extrapolated
 MAX_STEPS = 20_000  # engine steps spent pumping one loop
@@ -60,6 +61,7 @@ def _fallible(tree: ast.AST) -> set[str] | None:
     return out if hit else None
 
 
+@remembered
 def fallible_scenes(story: Story) -> frozenset:
     """Scenes whose visit count a failing expression reads (``10 // visits('x')``):
     explore keeps those counts exact."""
@@ -133,6 +135,7 @@ def at_risk(story: Story, graph: dict) -> set[str]:
     return out
 
 
+@remembered
 def fallible_live(story: Story) -> dict[str, frozenset]:
     """scene id -> variables that a fallible expression can still read from that
     scene on (closed under the effects that feed them), and those a choice from
@@ -268,11 +271,11 @@ def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
     try:
         while rounds < ROUNDS and len(steps) < MAX_STEPS:
             for key in cycle:
-                p = engine.present(story, state)
-                number = next((n for n, v in enumerate(p.available, 1) if v.key == key), 0)
+                available = engine.present(story, state).available
+                number = next((n for n, v in enumerate(available, 1) if v.key == key), 0)
                 if not number:
                     return None
-                state = engine.choose(story, state, p.available[number - 1].index)
+                state = engine.choose(story, state, available[number - 1].index)
                 steps.append((key, number, state.scene))
             rounds += 1
             history.append(dict(state.variables))

@@ -28,30 +28,57 @@ KEEP = 5  # stuck runs and errors kept, each with its replay
 
 class _Aim:
     """Distance (in choices, the scene graph) from each scene to the nearest scene
-    not reached yet; worked out again when one is reached."""
+    not reached yet; worked out again when asked after one is reached (``stale``).
+    Scenes are numbered (``no``), the graph's edges held backwards as numbers."""
 
     def __init__(self, story: Story, seen: set[str]):
-        self.back: dict[str, list[str]] = {s: [] for s in story.scenes}
+        back: dict[str, list[str]] = {s: [] for s in story.scenes}
         for a, targets in scene_graph(story).items():
             for b in targets:
-                self.back.setdefault(b, []).append(a)
+                back.setdefault(b, []).append(a)
+        self.names = list(back)
+        self.no = {s: i for i, s in enumerate(self.names)}
+        self.back = [[self.no[a] for a in back[s]] for s in self.names]
+        self.story = story
         self.seen = seen
-        self.dist: dict[str, int] = {}
-        self.update()
+        self.dist: list[int] = []  # per scene number; -1: no scene not reached ahead
+        self.targets: dict[str, list[list[int]]] = {}  # scene -> each choice's targets
+        self.near: dict[str, list[int]] = {}  # scene -> far() of each choice, while fresh
+        self.stale = True
+        self.done: set[str] = set()  # scenes whose every choice some run took
 
     def update(self) -> None:
-        todo = deque(s for s in self.back if s not in self.seen)
-        self.dist = dict.fromkeys(todo, 0)
+        seen = self.seen
+        todo = deque(i for i, s in enumerate(self.names) if s not in seen)
+        dist = self.dist = [-1] * len(self.names)
+        for i in todo:
+            dist[i] = 0
+        back = self.back
         while todo:
             s = todo.popleft()
-            for a in self.back.get(s, ()):
-                if a not in self.dist:
-                    self.dist[a] = self.dist[s] + 1
+            d = dist[s] + 1
+            for a in back[s]:
+                if dist[a] < 0:
+                    dist[a] = d
                     todo.append(a)
+        self.stale = False
 
-    def far(self, story: Story, scene: str, index: int) -> int:
-        targets = story.scenes[scene].choices[index].goto.targets
-        return min((self.dist.get(t, 10 ** 6) for t in targets), default=10 ** 6)
+    def far(self, scene: str) -> list[int]:
+        """Per choice of ``scene``: the distance its targets lead to (the nearest)."""
+        if self.stale:
+            self.update()
+            self.near.clear()
+        got = self.near.get(scene)
+        if got is None:
+            targets = self.targets.get(scene)
+            if targets is None:
+                no = self.no
+                targets = self.targets[scene] = [[no[t] for t in c.goto.targets if t in no]
+                                                 for c in self.story.scenes[scene].choices]
+            dist = self.dist
+            got = self.near[scene] = [min((d if (d := dist[t]) >= 0 else 10 ** 6
+                                           for t in ts), default=10 ** 6) for ts in targets]
+        return got
 
 
 def guided_runs(story: Story, report: Report, seed: int = 0, runs: int = RUNS) -> dict:
@@ -79,7 +106,8 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
             p = engine.present(story, state)
             if p.ended:
                 return
-            if not p.available:  # one entry per scene, counting the runs stuck there
+            available = p.available  # (a property: worked out at each reading)
+            if not available:  # one entry per scene, counting the runs stuck there
                 same = [x for x in out["stuck"] if x["scene"] == state.scene]
                 if same:
                     same[0]["runs"] += 1
@@ -87,9 +115,9 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
                     out["stuck"].append({"scene": state.scene, "seed": state.seed,
                                          "numbers": numbers, "runs": 1})
                 return
-            number = _pick(story, rng, p.available, state.scene, taken, aim)
-            view = p.available[number]
-            numbers = [*numbers, number + 1]
+            number = _pick(story, rng, available, state.scene, taken, aim)
+            view = available[number]
+            numbers.append(number + 1)  # kept by a finding only as the run ends
             if view.key not in taken:
                 taken.add(view.key)
                 out["choices"].append(view.key)
@@ -97,7 +125,7 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
             if state.scene not in aim.seen:
                 aim.seen.add(state.scene)
                 out["scenes"].append(state.scene)
-                aim.update()
+                aim.stale = True
     except AnaStoryError as e:  # a real error past the bound, with its replay
         if len(out["errors"]) < KEEP:
             out["errors"].append({"scene": state.scene, "seed": state.seed,
@@ -107,11 +135,15 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
 def _pick(story: Story, rng: _random.Random, available, scene: str, taken: set,
           aim: _Aim) -> int:
     """The place, among ``available``, of the choice a run takes."""
-    fresh = [i for i, v in enumerate(available) if v.key not in taken]
-    if fresh:
-        return rng.choice(fresh)
+    if scene not in aim.done:  # (a scene whose every choice was taken offers none new)
+        fresh = [i for i, v in enumerate(available) if v.key not in taken]
+        if fresh:
+            return rng.choice(fresh)
+        if all(c.key in taken for c in story.scenes[scene].choices):
+            aim.done.add(scene)
     if rng.random() < AIM:
-        near = [aim.far(story, scene, v.index) for v in available]
+        far = aim.far(scene)
+        near = [far[v.index] for v in available]
         best = min(near)
         return rng.choice([i for i, d in enumerate(near) if d == best])
     return rng.randrange(len(available))

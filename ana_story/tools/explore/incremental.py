@@ -36,6 +36,7 @@ from typing import Any
 from ...model import Story
 from ...state import State
 from ..dice import drawing_scenes, let_drawing
+from ..storymemo import remembering
 from . import memo, pumps, reportdata, rerun
 from .abstraction import endless
 from .fingerprint import effect_id, keyer_id, known_model, logic_id, placed, story_id, unplaced_id
@@ -71,31 +72,32 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                  **options: Any) -> Report:
     """explore(), reusing the proof kept from the last run where it may (see the
     module docstring), and keeping this one for the next."""
-    t0 = time.perf_counter()
-    file = memo.memo_file(root)
-    opts = {k: options[k] for k in ("max_states", "seed", "strict")}
-    make = None
-    if not fresh and jobs == 1 and _eligible(story):
-        got = _reuse(file, story, opts)
-        if isinstance(got, Report):
-            got.seconds = time.perf_counter() - t0
-            return got
-        if got is not None:
-            make = rerun.searcher(story, *got)
-            if make is None:
-                _say("a fresh proof: what the search keeps of a State changed, or an "
-                     "'exact:' declaration merges States")
-    keep = Keep()
-    report = _search(story, jobs, keep, make, options)
-    if _eligible(story) and keep.search is not None and report.complete \
-            and report.states <= KEEP_MAX_STATES:
-        try:
-            memo.write(file, _sections(story, opts, keep, report))
-        except OSError as e:
-            _say(f"the proof could not be kept for the next run ({e.strerror or e})")
-        except _NotKept:
-            pass
-    return report
+    with remembering(story):  # the Keyers and checks below share its analyses
+        t0 = time.perf_counter()
+        file = memo.memo_file(root)
+        opts = {k: options[k] for k in ("max_states", "seed", "strict")}
+        make = None
+        if not fresh and jobs == 1 and _eligible(story):
+            got = _reuse(file, story, opts)
+            if isinstance(got, Report):
+                got.seconds = time.perf_counter() - t0
+                return got
+            if got is not None:
+                make = rerun.searcher(story, *got)
+                if make is None:
+                    _say("a fresh proof: what the search keeps of a State changed, or an "
+                         "'exact:' declaration merges States")
+        keep = Keep()
+        report = _search(story, jobs, keep, make, options)
+        if _eligible(story) and keep.search is not None and report.complete \
+                and report.states <= KEEP_MAX_STATES:
+            try:
+                memo.write(file, _sections(story, opts, keep, report))
+            except OSError as e:
+                _say(f"the proof could not be kept for the next run ({e.strerror or e})")
+            except _NotKept:
+                pass
+        return report
 
 
 def _search(story: Story, jobs: int, keep: Keep, make: Any, options: dict) -> Report:

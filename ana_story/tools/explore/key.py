@@ -18,8 +18,8 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Set
-from itertools import repeat
-from operator import itemgetter
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 
 from ...expressions.language import TURNS_CAP
 from ...model import Story
@@ -125,7 +125,7 @@ class Keyer:
     def __init__(self, story: Story, numbering: Numbering | None = None):
         """``numbering``: how values are numbered (default: in the order met, which
         differs between processes; explore --jobs passes a shared numbering)."""
-        caps = visit_caps(story)
+        caps = dict(visit_caps(story))  # (shared while the story is remembered)
         counted_too = fallible_scenes(story)  # soundness.py: counts a failure reads
         caps.update({sc: None for sc in counted_too})
         bounds = thresholds(story)
@@ -229,22 +229,31 @@ class Keyer:
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values
-    (the short keys grouped by scene, each part's codes gathered a column at a time)."""
+    (the short keys grouped by scene, each part's codes gathered a column at a time,
+    read from the keys as stored one after another: store.Visited's data and ends)."""
+    data, ends = getattr(ids, "data", None), getattr(ids, "ends", None)
+    if data is None or ends is None:
+        keys = list(ids)
+        data, ends = b"".join(keys), list(accumulate(map(len, keys), initial=0))
+    data = bytes(data)
     values: dict[str, set] = {}
-    by_scene: dict[int, list[bytes]] = {}
-    for k in ids:
-        if k[0] == 255:  # a long key: one at a time
-            for what, value in key.fields(k):
+    by_scene: dict[int, list[int]] = {}  # scene number -> where its keys start
+    for at in ends[:-1]:
+        by_scene.setdefault(data[at], []).append(at)
+    longs = by_scene.pop(255, None)
+    if longs:  # long keys (0xff, then eight bytes a number): one at a time
+        end_of = dict(zip(ends[:-1], ends[1:], strict=True))
+        for at in longs:
+            for what, value in key.fields(data[at:end_of[at]]):
                 values.setdefault(what, set()).add(value)
-        else:
-            by_scene.setdefault(k[0], []).append(k)
-    for number, keys in by_scene.items():
+    get = data.__getitem__
+    for number, starts in by_scene.items():
         exact, tallied, counted, _ = key.layout[number]
         names = [(f"variable '{n}'", key.tables[n].met) for n in exact] + \
             [(f"variable '{n}'", None) for n in tallied] + \
             [(f"visits('{c}')", None) for c in counted]
         for at, (what, met) in enumerate(names, 1):
-            codes = {k[at] for k in keys}
+            codes = set(map(get, map(add, starts, repeat(at))))
             values.setdefault(what, set()).update(
                 codes if met is None else map(met.__getitem__, codes))
     return rank(values)

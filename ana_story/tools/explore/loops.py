@@ -3,8 +3,6 @@ States grouped by scene, and the value-changing loops played for real."""
 from __future__ import annotations
 
 from array import array
-from collections import deque
-from collections.abc import Iterator
 
 from ...model import Story
 from ..soundness import changing_choices, pump
@@ -16,40 +14,108 @@ from .tree import Tree, cycle
 def softlocks_and_loops(story: Story, report: Report, tree: Tree, good: bytearray,
                         seed: int) -> list:
     """Fill the report's soft-locks and loops; the loops to play for real."""
-    alive = _alive(tree, good)
+    comps, alive = _components(tree, good)
     _softlocks(story, report, tree, alive, seed)
-    changing = {tree.index[k] for k in changing_choices(story)}
-    report.loops, candidates = _loops(tree, alive, changing)
+    changing = {tree.index[k] for k in changing_choices(story)} if comps else set()
+    report.loops, candidates = _loops(tree, comps, alive, changing)
     return candidates
 
 
-def _alive(tree: Tree, good: bytearray) -> bytearray:
-    """Per State, 1 when an ending (or an error, or the bound) can be reached from
-    it: a backward search from those over the predecessor arrays."""
-    n = len(tree.first)
-    total = len(tree.scene_of)
-    # States found but not explored (cut by the bound) may still reach an ending.
+_CLOSED = 2 ** 31 - 1  # a State's number in Pearce's order once its component is closed
+
+
+def _components(tree: Tree, good: bytearray) -> tuple[list[list[int]], bytearray]:
+    """The strongly connected components of the explored States that hold a cycle
+    (a State alone only when a way on leads back to it), in the order Tarjan's
+    algorithm closes them; and per State, 1 when an ending (or an error, or the
+    bound: ``good``, and the States found but not explored) can be reached from it.
+
+    One depth-first pass over the flat successor arrays (Pearce's variant of Tarjan:
+    one array ``rindex`` tells unseen, on the stack and closed apart, a State alone
+    is never stacked): a component is closed after every component it leads to,
+    so it can reach an ending when one of its States is good or leads to a closed
+    State that can; what a State leads to is gathered as its ways on are looked at."""
+    n, total = len(tree.first), len(tree.scene_of)
+    rindex = array("i", [0]) * n + array("i", [_CLOSED]) * (total - n)
     alive = bytearray(good) + bytearray(b"\x01" * (total - n))
-    counts = array("i", [0]) * (total + 1)  # predecessors, as flat arrays (CSR)
-    for b in tree.succ:
-        counts[b + 1] += 1
-    for i in range(total):
-        counts[i + 1] += counts[i]
-    pred = array("i", [0]) * len(tree.succ)
-    fill = array("i", counts[:total])
-    for a in range(n):
-        for b in tree.successors(a):
-            pred[fill[b]] = a
-            fill[b] += 1
-    del fill
-    todo = deque(i for i in range(total) if alive[i])
-    while todo:
-        b = todo.popleft()
-        for a in pred[counts[b]:counts[b + 1]]:
-            if not alive[a]:
-                alive[a] = 1
-                todo.append(a)
-    return alive
+    ends = array("i", tree.first[1:])
+    ends.append(len(tree.succ))
+    # the successor arrays, per State its next way on to look at, the number each
+    # State was first seen with, the States seen whose component is open (roots
+    # apart), the components found, the States with a way on back to themselves
+    pearce: tuple = (tree.succ, array("i", tree.first), ends, array("i", [0]) * n, [], [], set())
+    closed, seen = _CLOSED - 1, 1
+    for root in range(n):
+        if not rindex[root]:
+            closed, seen = _down(root, rindex, alive, pearce, closed, seen)
+    return pearce[5], alive
+
+
+def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int,
+          seen: int) -> tuple[int, int]:
+    """The depth-first walk from ``root`` (see _components); the next numbers. The
+    State walked (``v``) and where it is are kept in locals, its ancestors in
+    ``work``, their places in the arrays."""
+    succ, at, ends, index, stack, comps, looped = pearce
+    rindex[root] = index[root] = low = seen
+    seen += 1
+    v, i, end, can = root, at[root], ends[root], alive[root]
+    work: list[int] = []
+    while True:
+        while i < end:
+            w = succ[i]
+            i += 1
+            r = rindex[w]
+            if not r:
+                break
+            if r < low:
+                low = r
+            elif w == v:
+                looped.add(v)
+            if not can:
+                can = alive[w]
+        else:  # every way on looked at: v is done
+            alive[v] = can
+            if low < index[v]:  # in the component of a State seen before it
+                rindex[v] = low
+                stack.append(v)
+            elif not stack or rindex[stack[-1]] < low:  # a State alone (most are)
+                rindex[v] = closed
+                closed -= 1
+                if v in looped:
+                    comps.append([v])
+            else:
+                _close(v, stack, rindex, alive, closed, comps)
+                closed -= 1
+            if not work:
+                return closed, seen
+            v = work.pop()  # back up to where v was gone down to from
+            i, end, r = at[v], ends[v], rindex[v]
+            low = low if low < r else r
+            can = can or alive[v]
+            continue
+        at[v], rindex[v], alive[v] = i, low, can  # w next: go down to it
+        work.append(v)
+        v, i, end, can = w, at[w], ends[w], alive[w]
+        rindex[w] = index[w] = low = seen
+        seen += 1
+
+
+def _close(root: int, stack: list[int], rindex: array, alive: bytearray, closed: int,
+           comps: list[list[int]]) -> None:
+    """Close the component of more than one State whose first State is ``root``:
+    those stacked after it; each can reach an ending when any of them can."""
+    low = rindex[root]
+    comp = [root]
+    can = alive[root]
+    while stack and rindex[stack[-1]] >= low:
+        w = stack.pop()
+        comp.append(w)
+        can |= alive[w]
+    for w in comp:
+        rindex[w] = closed
+        alive[w] = can
+    comps.append(comp)
 
 
 def _softlocks(story: Story, report: Report, tree: Tree, alive: bytearray,
@@ -58,14 +124,15 @@ def _softlocks(story: Story, report: Report, tree: Tree, alive: bytearray,
     one, else its first State from which no way on leads to an ending."""
     example: dict[str, int] = {}
     count: dict[str, int] = {}
-    for sid in range(len(tree.first)):
-        if alive[sid]:
-            continue
+    n = len(tree.first)
+    sid = alive.find(0)  # the States no ending can be reached from (most often none)
+    while 0 <= sid < n:
         scene = tree.scene_of[sid]
         count[scene] = count.get(scene, 0) + 1
         first = example.get(scene)
         if first is None or (tree.successors(first) and not tree.successors(sid)):
             example[scene] = sid
+        sid = alive.find(0, sid + 1)
     for scene, sid in example.items():
         path, begins = tree.path(sid), tree.start(sid)
         replay = replay_seed(story, path, seed, start=begins)
@@ -123,7 +190,8 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
             report.growth.append(f)
 
 
-def _loops(tree: Tree, alive: bytearray, changing: set) -> tuple[list[dict], list]:
+def _loops(tree: Tree, comps: list[list[int]], alive: bytearray, changing: set
+           ) -> tuple[list[dict], list]:
     """Cycles of States (strongly connected components), grouped by their scenes,
     and the loops to play for real: (first State, its successor, the choice
     between them, the component) for each component with a choice in
@@ -132,85 +200,13 @@ def _loops(tree: Tree, alive: bytearray, changing: set) -> tuple[list[dict], lis
     pumped: set = set()
     scene_of = tree.scene_of
     groups: dict[tuple, dict] = {}
-    for comp in _components(tree):  # (a State alone only when it leads to itself)
+    for comp in comps:  # (a State alone only when it leads to itself)
         members = set(comp)
         scenes = tuple(sorted({scene_of[c] for c in comp}))
         leaves = any(w not in members for c in comp for w in tree.successors(c))
         _candidate(tree, comp, members, scenes, changing, pumped, candidates)
         _group(groups, scenes, tree, comp, leaves, bool(alive[min(comp)]))
     return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"])), candidates
-
-
-def _components(tree: Tree) -> Iterator[list[int]]:
-    """The strongly connected components of the explored States that hold a cycle
-    (a State alone only when a way on leads back to it), in the order Tarjan's
-    algorithm (iterative, over the flat successor arrays: each State's next
-    successor to look at kept in an array, no frame built per step) closes them."""
-    n = len(tree.first)
-    index = array("i", [0]) * n
-    low = array("i", [0]) * n
-    on = bytearray(n)
-    looped = bytearray(n)  # a way on from the State leads back to it
-    stack: list[int] = []
-    counter = 1
-    succ = tree.succ
-    at = array("i", tree.first)  # per State: its next successor to look at
-    ends = array("i", tree.first[1:])
-    ends.append(len(succ))
-    for root in range(n):
-        if index[root]:
-            continue
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on[root] = 1
-        work = [root]
-        while work:
-            v = work[-1]
-            i, end = at[v], ends[v]
-            while i < end:
-                w = succ[i]
-                i += 1
-                if w >= n:
-                    continue
-                if not index[w]:
-                    break
-                if w == v:
-                    looped[v] = 1
-                elif on[w] and index[w] < low[v]:
-                    low[v] = index[w]
-            else:
-                work.pop()
-                if work:
-                    u = work[-1]
-                    if low[v] < low[u]:
-                        low[u] = low[v]
-                if low[v] == index[v] and (comp := _pop_component(stack, on, v, looped)):
-                    yield comp
-                continue
-            at[v] = i  # w next: go down to it, and come back here
-            index[w] = low[w] = counter
-            counter += 1
-            stack.append(w)
-            on[w] = 1
-            work.append(w)
-
-
-def _pop_component(stack: list[int], on: bytearray, root: int, looped: bytearray
-                   ) -> list[int]:
-    """Take the component closed at ``root`` off Tarjan's stack; [] for a State
-    alone that no way on leads back to (most are)."""
-    w = stack.pop()
-    on[w] = 0
-    if w == root:
-        return [w] if looped[w] else []
-    comp = [w]
-    while True:
-        w = stack.pop()
-        on[w] = 0
-        comp.append(w)
-        if w == root:
-            return comp
 
 
 def _group(groups: dict, scenes: tuple, tree: Tree, comp: list, leaves: bool,

@@ -18,12 +18,12 @@ def replay_state(story: Story, path: list[PathStep], seed: int,
     try:
         state = engine.new_state(story, seed, start)
         for step in path:
-            p = engine.present(story, state)
-            n = next((i for i, c in enumerate(p.available, 1) if c.key == step.choice), 0)
+            available = engine.present(story, state).available
+            n = next((i for i, c in enumerate(available, 1) if c.key == step.choice), 0)
             if not n:
                 return None
             numbers.append(n)
-            state = engine.choose(story, state, p.available[n - 1].index, let=step.let)
+            state = engine.choose(story, state, available[n - 1].index, let=step.let)
             if state.scene != step.scene:
                 return None
     except AnaStoryError:

@@ -60,6 +60,7 @@ from ..dice import (
     sampled_lets,
     starts,
 )
+from ..storymemo import remembering
 from .abstraction import declared, endless, suggest
 from .ceiling import ceiling
 from .guided import guided_runs
@@ -89,37 +90,38 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``projection``: filled as the search goes (projection.py), for a progress bar;
     ``keep``: incremental.Keep, handed the search and its loops (for the next run);
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
-    t0 = time.perf_counter()
-    search = _search(story, max_states, seed, strict, jobs, searcher or Search)
-    if projection is not None:
-        search.projection = projection
-    unbounded = endless(story, search.key)
-    search.projection.begin(unbounded, len(reachable(story)),  # said before the search
-                            None if unbounded else ceiling(story, search.key))
-    explored = search.run(progress)
-    report, tree = search.report, search.tree
-    report.states = len(search.ids)
-    search.projection.found(report.states + (1 if report.cut else 0))
-    report.projection = search.projection.to_json()
-    report.abstraction = declared(story, search.key)  # what the proof holds under
-    if not report.complete:
-        report.widest = search.widest()
-        report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
-        report.guided = guided_runs(story, report, seed)  # evidence past the proof
-    keep = keep or NoKeep()
-    keep.searched(search)
-    del search.ids
-    candidates = softlocks_and_loops(story, report, tree, search.good, seed)
-    for f in report.ending_paths.values():
-        f.seed = replay_seed(story, f.path, seed, start=f.start)
-    for f in report.errors:  # a seed with which the path is played and really fails
-        f.seed = failing_seed(story, _replayer(story, f.path, f.start),
-                              None if f.fails is None or f.fails < 0 else f.fails, seed)
-    pump_loops(story, report, tree, candidates, seed, keep.played)
-    report.seconds = time.perf_counter() - t0
-    if progress is not None:
-        progress(explored, report.states)
-    return report
+    with remembering(story):  # the analyses the Keyer, endless and ceiling share
+        t0 = time.perf_counter()
+        search = _search(story, max_states, seed, strict, jobs, searcher or Search)
+        if projection is not None:
+            search.projection = projection
+        unbounded = endless(story, search.key)
+        search.projection.begin(unbounded, len(reachable(story)),  # said before the search
+                                None if unbounded else ceiling(story, search.key))
+        explored = search.run(progress)
+        report, tree = search.report, search.tree
+        report.states = len(search.ids)
+        search.projection.found(report.states + (1 if report.cut else 0))
+        report.projection = search.projection.to_json()
+        report.abstraction = declared(story, search.key)  # what the proof holds under
+        if not report.complete:
+            report.widest = search.widest()
+            report.suggestions = suggest(story, report.widest, unbounded)  # what to declare
+            report.guided = guided_runs(story, report, seed)  # evidence past the proof
+        keep = keep or NoKeep()
+        keep.searched(search)
+        del search.ids
+        candidates = softlocks_and_loops(story, report, tree, search.good, seed)
+        for f in report.ending_paths.values():
+            f.seed = replay_seed(story, f.path, seed, start=f.start)
+        for f in report.errors:  # a seed with which the path is played and really fails
+            f.seed = failing_seed(story, _replayer(story, f.path, f.start),
+                                  None if f.fails is None or f.fails < 0 else f.fails, seed)
+        pump_loops(story, report, tree, candidates, seed, keep.played)
+        report.seconds = time.perf_counter() - t0
+        if progress is not None:
+            progress(explored, report.states)
+        return report
 
 
 def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,

@@ -11,12 +11,16 @@ import ast
 
 from ...model import Story
 from ..analysis import transition_exprs
+from ..storymemo import remembered
 from ..visitcaps import parents_of, visit_cap_of
 
 
+@remembered
 def taken_caps(story: Story) -> dict[str, int | None]:
     """choice key -> the count above which it no longer matters (None: every count)."""
     caps: dict[str, int | None] = {}
+    if not _counts(story):
+        return caps  # no taken() anywhere
     trees = [expr.tree for _, expr in transition_exprs(story) if expr.tree is not None]
     # In text, a bare {{ taken('x') }} cannot fail; any other use might (10 // (3 -
     # taken('x'))), so its count is kept as a condition's would be.
@@ -31,6 +35,11 @@ def taken_caps(story: Story) -> dict[str, int | None]:
             cap = visit_cap_of(node, parents.get(id(node)))
             caps[key] = None if cap is None else max(cap, caps.get(key) or 0)
     return caps
+
+
+def _counts(story: Story) -> bool:
+    """Whether any choice is counted: the loader marks each choice a taken() names."""
+    return any(c.counted for s in story.scenes.values() for c in s.choices)
 
 
 def _text_trees(story: Story) -> list[ast.expr]:

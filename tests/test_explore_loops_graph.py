@@ -1,0 +1,126 @@
+"""loops.py's one depth-first pass (Pearce's variant of Tarjan, with what can reach
+an ending gathered as components close) against the textbook: Tarjan's recursive
+algorithm for the components that hold a cycle, in the order it closes them, and a
+backward search from the good States for what can reach one. On seeded random
+graphs shaped like explore's: States numbered as found, some found but not
+explored (the bound), ways on back to a State itself, dead ends."""
+from __future__ import annotations
+
+import random
+import sys
+from array import array
+from collections import deque
+
+import pytest
+
+from ana_story.tools.explore.loops import _components
+
+
+class _Tree:
+    """The flat arrays loops.py reads (tree.Tree's first, succ, scene_of)."""
+
+    def __init__(self, n: int, total: int, ways: list[list[int]]):
+        self.first, self.succ = array("i"), array("i")
+        for ws in ways:
+            self.first.append(len(self.succ))
+            self.succ.extend(ws)
+        self.scene_of = [0] * total
+        self.n, self.ways = n, ways
+
+
+def _textbook(tree: _Tree, good: bytearray) -> tuple[list[list[int]], bytearray]:
+    n, ways = tree.n, tree.ways
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on: set[int] = set()
+    comps: list[list[int]] = []
+
+    def visit(v: int) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in ways[v]:
+            if w >= n:
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1 or v in ways[v]:
+                comps.append(sorted(comp))
+
+    for v in range(n):
+        if v not in index:
+            visit(v)
+    return comps, _can_end(tree, good)
+
+
+def _can_end(tree: _Tree, good: bytearray) -> bytearray:
+    n, ways = tree.n, tree.ways
+    total = len(tree.scene_of)
+    alive = bytearray(good) + bytearray(b"\x01" * (total - n))
+    back: dict[int, list[int]] = {}
+    for v in range(n):
+        for w in ways[v]:
+            back.setdefault(w, []).append(v)
+    todo = deque(i for i in range(total) if alive[i])
+    while todo:
+        for a in back.get(todo.popleft(), ()):
+            if not alive[a]:
+                alive[a] = 1
+                todo.append(a)
+    return alive
+
+
+def _graph(rng: random.Random) -> tuple[_Tree, bytearray]:
+    n = rng.randint(1, 80)
+    total = n + rng.choice([0, 0, 1, 4])
+    ways = []
+    for v in range(n):
+        out = []
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 6])):
+            near = max(0, min(total - 1, v + rng.randint(-4, 5)))
+            out.append(rng.randrange(total) if rng.random() < 0.4 else near)
+        ways.append(out)
+    good = bytearray(rng.random() < 0.08 for _ in range(n))
+    return _Tree(n, total, ways), good
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_components_and_what_can_end_are_the_textbooks(seed: int):
+    rng = random.Random(seed)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 2000))
+    try:
+        for _ in range(400):
+            tree, good = _graph(rng)
+            comps, alive = _components(tree, good)  # type: ignore[arg-type]
+            want_comps, want_alive = _textbook(tree, good)
+            assert [sorted(c) for c in comps] == want_comps
+            assert alive == want_alive
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_a_long_chain_needs_no_recursion():
+    n = 200_000  # far deeper than Python's recursion limit
+    ways = [[v + 1] for v in range(n - 1)] + [[0]]  # one cycle through every State
+    tree = _Tree(n, n, ways)
+    comps, alive = _components(tree, bytearray(n))  # type: ignore[arg-type]
+    assert [len(c) for c in comps] == [n]
+    assert not any(alive)
+    ways[-1] = []  # now a chain to a good end
+    good = bytearray(n)
+    good[-1] = 1
+    comps, alive = _components(_Tree(n, n, ways), good)  # type: ignore[arg-type]
+    assert comps == [] and all(alive)
