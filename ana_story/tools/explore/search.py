@@ -71,12 +71,14 @@ from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, covers, other_targets, visits_read
 from .store import Packer, Visited
 from .tree import Tree
+from .vectors import Vectors
 from .ways import Ways
 
 if TYPE_CHECKING:
     from .parallel import ParallelSearch
 
 FAST_STEP = True  # False: every step by the engine (tests compare the two reports)
+VECTORS = True  # False: no memo of steps (vectors.py), every State a State
 
 
 def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
@@ -212,8 +214,13 @@ class Search(Ways):
             self.report.errors.append(Finding(self.story.start, [], {}, message=_DICE + str(err)))
 
     def run(self, progress: Progress | None) -> int:
-        """Explore the queue to its end; how many States were explored."""
+        """Explore the queue to its end; how many States were explored. A story
+        step.py covers without 'let:', calls or conversations: by vectors.py's memo."""
         visit, unpack = self.visit, self.pack.unpack
+        if VECTORS and self.fast and not self.story.framed and not self.story.talks:
+            vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
+                              self.codes, self.drawing)
+            return self.levels(progress, vectors.taker(self))
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
