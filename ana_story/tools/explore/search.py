@@ -220,7 +220,7 @@ class Search(Ways):
         if VECTORS and self.fast and not self.story.framed and not self.story.talks:
             vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
                               self.codes, self.drawing)
-            return self.levels(progress, vectors.taker(self))
+            return vectors.run(self, progress)
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:

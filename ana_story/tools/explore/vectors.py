@@ -2,8 +2,11 @@
 
 A State of a story step.py covers (no 'let:', call, conversation or draw on the
 way) is queued as a tuple ``(scene number, once, turn, seed, began, dice,
-*values, *counts)``: its variables' values in the story's order, then the visit
-counts of the scenes anything reads (step.visits_read). Which choices a scene
+*values, *counts)``: the once-only choices taken as a sorted tuple, its
+variables' values in the story's order, then the visit counts of the scenes
+anything reads (step.visits_read). Only numbers and strings: the cyclic
+garbage collector stops following such a tuple after it first meets it (a
+frozenset in it would have it followed at every collection). Which choices a scene
 offers depends only on what its texts and conditions read (those values and
 counts, which of its once-only choices were taken), and where a choice leads
 and what it writes only on what its effects and routes read. So two memos,
@@ -24,6 +27,7 @@ vector does not hold: ``Search.visit`` takes it, built from its vector.
 """
 from __future__ import annotations
 
+import gc
 from array import array
 from collections.abc import Callable, Collection
 from itertools import repeat
@@ -34,13 +38,15 @@ from ...errors import AnaStoryError
 from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
-from .key import Keyer, _item
-from .step import Stepper, _parts
+from .key import Keyer
+from .step import Stepper, parts
 
 H = 6  # a vector's header: scene number, once, turn, seed, began, dice
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
+_item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
 _PLAIN = (int, str, bool)  # the starting types whose equal values are the same value
+YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 
 
 def _indices(at: list[int]) -> Callable[[Any], tuple]:
@@ -53,9 +59,13 @@ def _indices(at: list[int]) -> Callable[[Any], tuple]:
     return itemgetter(*at)
 
 
+_LONG = b"\xff"  # key.Keyer.of's long key: this, then eight bytes a number
+_LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
+
+
 def _long(codes: list[int]) -> bytes:
     """key.Keyer.of's form of a key with a number past 254."""
-    return b"\xff" + array("Q", codes).tobytes()
+    return _LONG + array("Q", codes).tobytes()
 
 
 def _reads(parts: list) -> tuple[set[str], set[str]]:
@@ -100,21 +110,25 @@ class Vectors:
         texts = [scene.text, scene.title_template] + \
             [t for c in scene.choices for t in (c.text, c.locked, c.condition)]
         get = self._getter(*_reads(texts))
-        if sid in self.drawing or self.step.scenes[sid][6] or any(isinstance(p, Template) and p.site0
-                                           for p in _parts(scene)):
+        if sid in self.drawing or self.step.scenes[sid][6] or \
+                any(isinstance(p, Template) and p.site0 for p in parts(scene)):
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         for c in scene.choices:
-            parts = [e for _, e in c.effects] + [r.condition for r in c.goto.routes]
-            self.choices[c.key] = [self._getter(*_reads(parts)), {}, c]
+            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes]
+            self.choices[c.key] = [self._getter(*_reads(exprs)), {}, c]
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
     def _key(self, keyer: Keyer, sid: str) -> tuple:
-        """(number, getter, tables, once bits, width): key.Keyer.of's parts of the
-        scene's key, read from a vector."""
+        """(short, getter, tables, once bits, width): key.Keyer.of's parts of the
+        scene's key, read from a vector, the scene number its first part (its
+        vector's first item, by a table of one entry); short: no once-only bits
+        and a number below 255."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
-        return (number, _indices([self.at[n] for n in exact + tallied] +
-                                 [self.count_at[s] for s in every]), tables + caps, bits, width)
+        return (number < 255 and not width,
+                _indices([0] + [self.at[n] for n in exact + tallied] +
+                         [self.count_at[s] for s in every]),
+                ({self.number[sid]: number},) + tables + caps, bits, width)
 
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
@@ -122,7 +136,7 @@ class Vectors:
                 or tuple(map(type, s.variables.values())) != self.kinds:
             return None
         visits = s.visits
-        return (self.number[s.scene], s.once, s.turn, s.seed, s.began, s.dice,
+        return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.seed, s.began, s.dice,
                 *s.variables.values(), *[visits.get(c, 0) for c in self.counts])
 
     def state(self, vec: tuple) -> State:
@@ -130,12 +144,12 @@ class Vectors:
         nv = len(self.names)
         v = dict(zip(self.names, vec[H:H + nv], strict=True))
         visits = {c: n for c, n in zip(self.counts, vec[H + nv:], strict=True) if n}
-        return State(self.ids[vec[0]], v, visits, vec[1], (), vec[2], vec[3], {}, "", NONE,
-                     vec[4], (), NONE, vec[5])
+        return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], vec[3], {},
+                     "", NONE, vec[4], (), NONE, vec[5])
 
     def offered(self, state: State) -> Any:
-        """OLD, ENDED, or per available choice of ``state`` (code, key, [getter,
-        memo, choice]), as step.py offers them."""
+        """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
+        memo, choice]), (getter, memo) of each], as step.py offers them."""
         try:
             available = self.step.available(state)
         except AnaStoryError:
@@ -143,8 +157,12 @@ class Vectors:
         if self.step.scenes[state.scene][0].ending is not None:
             return ENDED
         choices, codes = self.choices, self.codes
-        return tuple((codes[c.key] + min(number, 255), c.key, choices[c.key])
+        ways = tuple((codes[c.key] + min(number, 255), c.key, choices[c.key])
                      for number, c in enumerate(available, 1))
+        if any(get is None for _, _, (get, _, _) in ways):
+            return OLD  # a choice reads what a vector does not hold plainly
+        # how often followed by the memo (Vectors.flush), the ways, each one's memo
+        return [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways)]
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
@@ -159,21 +177,35 @@ class Vectors:
         if type(nxt) is not tuple or len(nxt[1]) != len(self.names) or \
                 nxt[3] != nxt[0] or nxt[4] is not state.taken:
             return OLD
-        target, v, was, at, kinds = nxt[0], nxt[1], state.variables, self.at, self.kinds
-        writes = tuple((at[n], x) for n, x in v.items() if x is not was[n])  # else kept
+        target, v, at, kinds = nxt[0], nxt[1], self.at, self.kinds
+        # what the effects set, whatever it was before (that is no part of the memo's key)
+        writes = tuple((at[n], v[n]) for n in dict.fromkeys(n for n, _ in c.effects))
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
         tno = self.number[target]
-        return (target, self.keys[tno], writes, frozenset((c.key,)) if c.once else None,
+        return (target, self.keys[tno], writes, c.key if c.once else None,
                 self.count_at.get(target, 0), tno)
+
+    def run(self, search: Any, progress: Any) -> int:
+        """Search.run by the memos: Search.levels with ``take`` below. The cyclic
+        garbage collector looks at young objects less often meanwhile: each queued
+        vector is young once, and looking at its items costs (measured: 0.3 of 3.2
+        CPU s on the shipped story); nothing here makes a cycle."""
+        threshold = gc.get_threshold()
+        gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
+        try:
+            explored = search.levels(progress, self.taker(search))
+        finally:
+            gc.set_threshold(*threshold)
+        self.flush(search.report.choice_hits)
+        return explored
 
     def taker(self, search: Any) -> Callable[[int, Any], None]:
         """Search.levels' ``take`` by the memos: a vector, or anything else queued (a
         start State, a State the engine built) as a vector when it can be one; what
         the memos leave (OLD) by ``Search.visit``."""
-        unpack, visit, good, report = search.pack.unpack, search.visit, search.good, \
-            search.report
-        scenes, ids, follow = self.scenes, self.ids, self.follow
+        unpack, visit = search.pack.unpack, search.visit
+        scenes, resolve, record = self.scenes, self.resolve, self.recorder(search)
 
         def take(sid: int, entry: Any) -> None:
             state = None
@@ -187,79 +219,157 @@ class Vectors:
                     return
                 vec = got
             get, once, memo = scenes[vec[0]]
-            ways = OLD
+            e = OLD
             if get is not None:
-                mk = (get(vec), once & vec[1]) if once else get(vec)
-                ways = memo.get(mk)
-                if ways is None:
+                mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
+                e = memo.get(mk)
+                if e is None:
                     state = state or self.state(vec)
-                    ways = memo[mk] = self.offered(state)
-            if type(ways) is tuple:
-                state = follow(search, sid, vec, ways, state)
-                if state is None:
+                    e = memo[mk] = self.offered(state)
+            if type(e) is list:
+                afters = [m.get(g(vec)) for g, m in e[2]]
+                if None in afters or OLD in afters:  # a choice's memo lacks it, or OLD
+                    afters = resolve(vec, e[1], state)
+                if afters is not None:
+                    record(sid, vec, e, afters)
                     return
-            elif ways is ENDED:
-                good[sid] = 1
-                if ids[vec[0]] in report.ending_paths:
-                    return
-                state = state or self.state(vec)
-                report.ending_paths[state.scene] = search.finding(sid, state)
+            elif e is ENDED:
+                self.ended(search, sid, vec, state)
                 return
             visit(sid, state or self.state(vec))
 
         return take
 
-    def follow(self, search: Any, sid: int, vec: tuple, ways: tuple,
-               state: State | None) -> State | None:
-        """Record the ways on of State ``sid`` (vector ``vec``) by the memos, as
-        ways.take_all records them; when a choice's step is not the memo's, record
-        nothing and give the State to visit (``state``, or built)."""
-        afters: list[Any] = []
+    def resolve(self, vec: tuple, ways: tuple, state: State | None) -> list | None:
+        """Where each way on leads from vector ``vec`` by the choices' memos; None
+        when one is not the memo's (the State is then Search.visit's)."""
+        afters = []
         for _, _, (get, memo, c) in ways:
-            mk = get(vec) if get is not None else None
-            e = memo.get(mk) if get is not None else OLD
+            mk = get(vec)
+            e = memo.get(mk)
             if e is None:
                 state = state or self.state(vec)
                 e = memo[mk] = self.after(state, c)
             if e is OLD:
-                return state or self.state(vec)
+                return None
             afters.append(e)
-        ids, queue, tree, report = search.ids, search.queue, search.tree, search.report
-        succ, via, hits, scene_hits = tree.succ, tree.via, report.choice_hits, \
-            report.scene_hits
-        base = list(vec)
-        base[2] = base[4] = vec[2] + 1
-        base[5] = DICE
-        once = vec[1]
-        for (code, ckey, _), (target, (number, get, tabs, bits, width), writes, once1,
-                              place, tno) in zip(ways, afters, strict=True):
-            hits[ckey] = hits.get(ckey, 0) + 1
-            w = base.copy()
-            w[0] = tno
-            for i, x in writes:
-                w[i] = x
-            if place:
-                w[place] += 1
-            o = once
-            if once1 is not None:
-                w[1] = o = once | once1
-            codes = [number]
-            codes += map(_item, tabs, get(w))
-            if width:
-                codes += sum(map(bits.get, o, repeat(0))).to_bytes(width, "little")
+        return afters
+
+    def ended(self, search: Any, sid: int, vec: tuple, state: State | None) -> None:
+        """An ending: the first one of its scene's is found (Search.visit's)."""
+        search.good[sid] = 1
+        if self.ids[vec[0]] not in search.report.ending_paths:
+            state = state or self.state(vec)
+            search.report.ending_paths[state.scene] = search.finding(sid, state)
+
+    def flush(self, hits: dict[str, int]) -> None:
+        """Add to the report's choice counts each choice's ways followed by the memo
+        (counted per scene's answer as it went, not per way)."""
+        for get, _, memo in self.scenes:
+            for e in memo.values() if get is not None else ():
+                if type(e) is list and e[0]:  # (never followed: never counted)
+                    for _, key, _ in e[1]:
+                        hits[key] += e[0]
+                    e[0] = 0
+
+    def recorder(self, search: Any) -> Callable[[int, tuple, list, list], None]:
+        """``record(sid, vec, offered, afters)``: ways.take_all's bookkeeping of State
+        ``sid``'s ways on (``offered``: its scene's memo's answer), each successor's
+        vector made from ``vec``, its key read from it and found in the table
+        (store.Visited.find inlined)."""
+        ids, tree, key, new = search.ids, search.tree, self.key, self.adder(search)
+        hashes, data, low = ids.hashes, ids.data, _LOW
+        succ, via, hits = tree.succ.append, tree.via.append, search.report.choice_hits
+
+        def record(sid: int, vec: tuple, offered: list, afters: list) -> None:
+            ways = offered[1]
+            if not offered[0]:  # counted (Vectors.flush) where the engine's step
+                for _, ckey, _ in ways:  # counts them first
+                    hits.setdefault(ckey, 0)
+            offered[0] += 1
+            base = list(vec)
+            base[2] = base[4] = vec[2] + 1
+            base[5] = DICE
+            once = vec[1]
+            for (code, _, _), (target, info, writes, once1, count, tno) in \
+                    zip(ways, afters, strict=True):
+                w = base.copy()
+                w[0] = tno
+                for i, x in writes:
+                    w[i] = x
+                if count:
+                    w[count] += 1
+                if once1 is not None:
+                    w[1] = tuple(sorted({*once, once1}))
+                if info[0]:  # key.Keyer.of's common key
+                    try:
+                        k = bytes(map(_item, info[2], info[1](w)))
+                    except ValueError:
+                        k = key(w, info)
+                else:
+                    k = key(w, info)
+                h = hash(k) & low
+                slots, ends = ids.slots, ids.ends
+                mask = len(slots) - 1
+                i = h & mask
+                while True:
+                    n = slots[i]
+                    if n < 0:
+                        n = new(sid, i, h, k, w, code, target)
+                        break
+                    if hashes[n] == h and data[ends[n]:ends[n + 1]] == k:
+                        break
+                    i = (i + 1) & mask
+                if n >= 0:
+                    succ(n)
+                    via(code)
+
+        return record
+
+    def adder(self, search: Any) -> Callable[..., int]:
+        """``new(sid, place, h, k, w, code, target)``: add the key ``k`` (its hash ``h``)
+        at ``place`` of the table and queue its vector ``w`` (Ways.new); -1 when
+        the search is cut there instead."""
+        ids, tree, limit, scene_hits = search.ids, search.tree, search.max_states, \
+            search.report.scene_hits
+        if tree.scene_of.ids != self.ids:  # the scene numbers appended below are ours
+            raise RuntimeError("the tree numbers scenes otherwise")
+        hashes, data = ids.hashes, ids.data
+        queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
+            tree.step.append, tree.scene_of.at.append
+
+        def new(sid: int, place: int, h: int, k: bytes, w: list, code: int, target: str
+                ) -> int:
+            n = len(hashes)
+            if n >= limit:
+                search.cut(sid)
+                return -1
+            ids.slots[place] = n
+            hashes.append(h)
+            data.extend(k)
+            ids.ends.append(len(data))
+            if 2 * (n + 1) > len(ids.slots) or len(data) > 0x7FFFFFFF:
+                ids.settle(n)
+            queue(tuple(w))
+            parent(sid)
+            step(code)
+            scene_of(w[0])
+            scene_hits[target] = scene_hits.get(target, 0) + 1
+            return n
+
+        return new
+
+    @staticmethod
+    def key(w: list, info: tuple) -> bytes:
+        """key.Keyer.of's key of vector ``w``."""
+        short, get, tabs, bits, width = info
+        if short:
             try:
-                k = bytes(codes) if number < 255 else _long(codes)
+                return bytes(map(_item, tabs, get(w)))
             except ValueError:
-                k = _long(codes)
-            nid = ids.find(k)
-            if nid < 0:
-                if len(ids.hashes) >= search.max_states:
-                    search.cut(sid)
-                    continue
-                nid = ids.add(nid, k)
-                queue.append(tuple(w))
-                tree.add_code(sid, code, target)
-                scene_hits[target] = scene_hits.get(target, 0) + 1
-            succ.append(nid)
-            via.append(code)
-        return None
+                return _long(list(map(_item, tabs, get(w))))
+        if not width:
+            return _LONG + array("Q", map(_item, tabs, get(w))).tobytes()
+        codes = list(map(_item, tabs, get(w)))
+        codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        return bytes(codes) if codes[0] < 255 and max(codes) < 256 else _long(codes)
