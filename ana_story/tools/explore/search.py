@@ -60,6 +60,7 @@ from ..dice import (
     sampled_lets,
     starts,
 )
+from . import vecloop
 from .abstraction import declared, endless, suggest
 from .ceiling import ceiling
 from .guided import guided_runs
@@ -220,7 +221,7 @@ class Search(Ways):
         if VECTORS and self.fast and not self.story.framed and not self.story.talks:
             vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
                               self.codes, self.drawing)
-            return vectors.run(self, progress)
+            return vecloop.run(vectors, self, progress)
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:

@@ -27,7 +27,6 @@ vector does not hold: ``Search.visit`` takes it, built from its vector.
 """
 from __future__ import annotations
 
-import gc
 from array import array
 from collections.abc import Callable, Collection
 from itertools import repeat
@@ -37,16 +36,15 @@ from typing import Any
 from ...errors import AnaStoryError
 from ...expressions import Template
 from ...model import Story
-from ...state import DICE, NONE, State
+from ...state import NONE, State
 from .key import Keyer
 from .step import Stepper, parts
 
 H = 6  # a vector's header: scene number, once, turn, seed, began, dice
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
-_item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
+item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
 _PLAIN = (int, str, bool)  # the starting types whose equal values are the same value
-YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 
 
 def _indices(at: list[int]) -> Callable[[Any], tuple]:
@@ -60,10 +58,9 @@ def _indices(at: list[int]) -> Callable[[Any], tuple]:
 
 
 _LONG = b"\xff"  # key.Keyer.of's long key: this, then eight bytes a number
-_LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 
 
-def _long(codes: list[int]) -> bytes:
+def long_key(codes: list[int]) -> bytes:
     """key.Keyer.of's form of a key with a number past 254."""
     return _LONG + array("Q", codes).tobytes()
 
@@ -125,9 +122,8 @@ class Vectors:
         and a number below 255."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
-        return (number < 255 and not width,
-                _indices([0] + [self.at[n] for n in exact + tallied] +
-                         [self.count_at[s] for s in every]),
+        places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
+        return (number < 255 and not width, _indices(places),
                 ({self.number[sid]: number},) + tables + caps, bits, width)
 
     def vector(self, s: State) -> tuple | None:
@@ -166,8 +162,8 @@ class Vectors:
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
-        the target's key parts, writes, once-only key added, the place of the target's
-        count)."""
+        the target's key parts, the (place, value) written, once-only key added or
+        None, the place of the target's visit count or 0, the target's number)."""
         if c.goto.random:
             return OLD
         try:
@@ -186,190 +182,17 @@ class Vectors:
         return (target, self.keys[tno], writes, c.key if c.once else None,
                 self.count_at.get(target, 0), tno)
 
-    def run(self, search: Any, progress: Any) -> int:
-        """Search.run by the memos: Search.levels with ``take`` below. The cyclic
-        garbage collector looks at young objects less often meanwhile: each queued
-        vector is young once, and looking at its items costs (measured: 0.3 of 3.2
-        CPU s on the shipped story); nothing here makes a cycle."""
-        threshold = gc.get_threshold()
-        gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
-        try:
-            explored = search.levels(progress, self.taker(search))
-        finally:
-            gc.set_threshold(*threshold)
-        self.flush(search.report.choice_hits)
-        return explored
-
-    def taker(self, search: Any) -> Callable[[int, Any], None]:
-        """Search.levels' ``take`` by the memos: a vector, or anything else queued (a
-        start State, a State the engine built) as a vector when it can be one; what
-        the memos leave (OLD) by ``Search.visit``."""
-        unpack, visit = search.pack.unpack, search.visit
-        scenes, resolve, record = self.scenes, self.resolve, self.recorder(search)
-
-        def take(sid: int, entry: Any) -> None:
-            state = None
-            if type(entry) is tuple and type(entry[0]) is int:
-                vec = entry
-            else:
-                state = unpack(entry)
-                got = self.vector(state)
-                if got is None:
-                    visit(sid, state)
-                    return
-                vec = got
-            get, once, memo = scenes[vec[0]]
-            e = OLD
-            if get is not None:
-                mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
-                e = memo.get(mk)
-                if e is None:
-                    state = state or self.state(vec)
-                    e = memo[mk] = self.offered(state)
-            if type(e) is list:
-                afters = [m.get(g(vec)) for g, m in e[2]]
-                if None in afters or OLD in afters:  # a choice's memo lacks it, or OLD
-                    afters = resolve(vec, e[1], state)
-                if afters is not None:
-                    record(sid, vec, e, afters)
-                    return
-            elif e is ENDED:
-                self.ended(search, sid, vec, state)
-                return
-            visit(sid, state or self.state(vec))
-
-        return take
-
-    def resolve(self, vec: tuple, ways: tuple, state: State | None) -> list | None:
-        """Where each way on leads from vector ``vec`` by the choices' memos; None
-        when one is not the memo's (the State is then Search.visit's)."""
-        afters = []
-        for _, _, (get, memo, c) in ways:
-            mk = get(vec)
-            e = memo.get(mk)
-            if e is None:
-                state = state or self.state(vec)
-                e = memo[mk] = self.after(state, c)
-            if e is OLD:
-                return None
-            afters.append(e)
-        return afters
-
-    def ended(self, search: Any, sid: int, vec: tuple, state: State | None) -> None:
-        """An ending: the first one of its scene's is found (Search.visit's)."""
-        search.good[sid] = 1
-        if self.ids[vec[0]] not in search.report.ending_paths:
-            state = state or self.state(vec)
-            search.report.ending_paths[state.scene] = search.finding(sid, state)
-
-    def flush(self, hits: dict[str, int]) -> None:
-        """Add to the report's choice counts each choice's ways followed by the memo
-        (counted per scene's answer as it went, not per way)."""
-        for get, _, memo in self.scenes:
-            for e in memo.values() if get is not None else ():
-                if type(e) is list and e[0]:  # (never followed: never counted)
-                    for _, key, _ in e[1]:
-                        hits[key] += e[0]
-                    e[0] = 0
-
-    def recorder(self, search: Any) -> Callable[[int, tuple, list, list], None]:
-        """``record(sid, vec, offered, afters)``: ways.take_all's bookkeeping of State
-        ``sid``'s ways on (``offered``: its scene's memo's answer), each successor's
-        vector made from ``vec``, its key read from it and found in the table
-        (store.Visited.find inlined)."""
-        ids, tree, key, new = search.ids, search.tree, self.key, self.adder(search)
-        hashes, data, low = ids.hashes, ids.data, _LOW
-        succ, via, hits = tree.succ.append, tree.via.append, search.report.choice_hits
-
-        def record(sid: int, vec: tuple, offered: list, afters: list) -> None:
-            ways = offered[1]
-            if not offered[0]:  # counted (Vectors.flush) where the engine's step
-                for _, ckey, _ in ways:  # counts them first
-                    hits.setdefault(ckey, 0)
-            offered[0] += 1
-            base = list(vec)
-            base[2] = base[4] = vec[2] + 1
-            base[5] = DICE
-            once = vec[1]
-            for (code, _, _), (target, info, writes, once1, count, tno) in \
-                    zip(ways, afters, strict=True):
-                w = base.copy()
-                w[0] = tno
-                for i, x in writes:
-                    w[i] = x
-                if count:
-                    w[count] += 1
-                if once1 is not None:
-                    w[1] = tuple(sorted({*once, once1}))
-                if info[0]:  # key.Keyer.of's common key
-                    try:
-                        k = bytes(map(_item, info[2], info[1](w)))
-                    except ValueError:
-                        k = key(w, info)
-                else:
-                    k = key(w, info)
-                h = hash(k) & low
-                slots, ends = ids.slots, ids.ends
-                mask = len(slots) - 1
-                i = h & mask
-                while True:
-                    n = slots[i]
-                    if n < 0:
-                        n = new(sid, i, h, k, w, code, target)
-                        break
-                    if hashes[n] == h and data[ends[n]:ends[n + 1]] == k:
-                        break
-                    i = (i + 1) & mask
-                if n >= 0:
-                    succ(n)
-                    via(code)
-
-        return record
-
-    def adder(self, search: Any) -> Callable[..., int]:
-        """``new(sid, place, h, k, w, code, target)``: add the key ``k`` (its hash ``h``)
-        at ``place`` of the table and queue its vector ``w`` (Ways.new); -1 when
-        the search is cut there instead."""
-        ids, tree, limit, scene_hits = search.ids, search.tree, search.max_states, \
-            search.report.scene_hits
-        if tree.scene_of.ids != self.ids:  # the scene numbers appended below are ours
-            raise RuntimeError("the tree numbers scenes otherwise")
-        hashes, data = ids.hashes, ids.data
-        queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
-            tree.step.append, tree.scene_of.at.append
-
-        def new(sid: int, place: int, h: int, k: bytes, w: list, code: int, target: str
-                ) -> int:
-            n = len(hashes)
-            if n >= limit:
-                search.cut(sid)
-                return -1
-            ids.slots[place] = n
-            hashes.append(h)
-            data.extend(k)
-            ids.ends.append(len(data))
-            if 2 * (n + 1) > len(ids.slots) or len(data) > 0x7FFFFFFF:
-                ids.settle(n)
-            queue(tuple(w))
-            parent(sid)
-            step(code)
-            scene_of(w[0])
-            scene_hits[target] = scene_hits.get(target, 0) + 1
-            return n
-
-        return new
-
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
         """key.Keyer.of's key of vector ``w``."""
         short, get, tabs, bits, width = info
         if short:
             try:
-                return bytes(map(_item, tabs, get(w)))
+                return bytes(map(item, tabs, get(w)))
             except ValueError:
-                return _long(list(map(_item, tabs, get(w))))
+                return long_key(list(map(item, tabs, get(w))))
         if not width:
-            return _LONG + array("Q", map(_item, tabs, get(w))).tobytes()
-        codes = list(map(_item, tabs, get(w)))
+            return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
+        codes = list(map(item, tabs, get(w)))
         codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
-        return bytes(codes) if codes[0] < 255 and max(codes) < 256 else _long(codes)
+        return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
