@@ -35,6 +35,9 @@ Randomness, decided here and documented in docs/authoring-tools.md:
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
+In a story step.py covers without 'let:', calls or conversations the step is
+memoized (vectors.py, the loop in vecloop.py): the same report, in fewer
+CPU seconds.
 """
 
 from __future__ import annotations
