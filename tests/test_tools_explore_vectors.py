@@ -113,10 +113,10 @@ def test_a_ring_with_an_error_an_ending_and_long_keys(n, tmp_path, monkeypatch):
 def test_a_state_and_its_vector_are_the_same_state():
     story = load_story(FIXTURES / "tools-tallies")
     keyer = Keyer(story)
-    vectors = Vectors(story, keyer, Stepper(story), frozenset(story.scenes), {}, ())
+    vectors = Vectors(story, keyer, Stepper(story), frozenset(story.scenes), {}, (), 7)
     values = {n: v.initial for n, v in story.variables.items()}
     s = State(story.start, values, {story.start: 1}, frozenset({"a", "b"}), (), 3, 7, {}, "",
-              began=2)
+              began=3)
     vec = vectors.vector(s)
     assert vec is not None
     back = vectors.state(vec)
@@ -128,7 +128,7 @@ def test_a_state_and_its_vector_are_the_same_state():
 
 def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     story = load_story(FIXTURES / "tools-tallies")
-    vectors = Vectors(story, Keyer(story), Stepper(story), frozenset(), {}, ())
+    vectors = Vectors(story, Keyer(story), Stepper(story), frozenset(), {}, (), 0)
     values = {n: v.initial for n, v in story.variables.items()}
     ints = [n for n, v in values.items() if type(v) is int]
     assert ints
@@ -136,3 +136,7 @@ def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     # True == 1 and 1.0 == 1: a memo keyed by values would take them for the int
     for odd in (True, 1.0):
         assert vectors.vector(State(story.start, {**values, ints[0]: odd})) is None
+    # a visit begun before its turn, another seed: left a State (a vector holds neither)
+    assert vectors.vector(State(story.start, values, turn=2, began=1)) is None
+    assert vectors.vector(State(story.start, values, seed=5)) is None
+    assert vectors.vector(State(story.start, values, turn=2, began=2)) is not None

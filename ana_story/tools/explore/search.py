@@ -223,7 +223,7 @@ class Search(Ways):
         visit, unpack = self.visit, self.pack.unpack
         if VECTORS and self.fast and not self.story.framed and not self.story.talks:
             vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
-                              self.codes, self.drawing)
+                              self.codes, self.drawing, self.report.seed)
             return vecloop.run(vectors, self, progress)
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 

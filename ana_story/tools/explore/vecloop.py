@@ -10,7 +10,6 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from ...state import DICE
 from .vectors import ENDED, OLD, Vectors, item
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
@@ -134,8 +133,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
 
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         base = list(vec)
-        base[2] = base[4] = vec[2] + 1
-        base[5] = DICE
+        base[2] = vec[2] + 1
         once = vec[1]
         for (code, _, _), (target, info, writes, once1, count, tno) in \
                 zip(ways, afters, strict=True):

@@ -1,14 +1,16 @@
 """The search's step memoized, over States kept as flat vectors.
 
 A State of a story step.py covers (no 'let:', call, conversation or draw on the
-way) is queued as a tuple ``(scene number, once, turn, seed, began, dice,
-*values, *counts)``: the once-only choices taken as a sorted tuple, its
-variables' values in the story's order, then the visit counts of the scenes
-anything reads (step.visits_read). Only numbers and strings: the cyclic
-garbage collector stops following such a tuple after it first meets it (a
-frozenset in it would have it followed at every collection). Which choices a scene
-offers depends only on what its texts and conditions read (those values and
-counts, which of its once-only choices were taken), and where a choice leads
+way) is queued as a tuple ``(scene number, once, turn, *values, *counts)``:
+the once-only choices taken as a sorted tuple, its variables' values in the
+story's order, then the visit counts of the scenes anything reads
+(step.visits_read); its seed is the search's, its visit began on its turn (each
+step here enters a scene) and its dice are DICE (else it is left a State).
+Only numbers and strings: the cyclic garbage collector stops following such a
+tuple after it first meets it (a frozenset in it would have it followed at every
+collection). Which choices a scene offers depends only on what its texts and
+conditions read (those values and counts, which of its once-only choices were
+taken), and where a choice leads
 and what it writes only on what its effects and routes read. So two memos,
 filled the first time by step.py's own ``available`` and ``after`` (texts
 rendered, errors found, as before): per scene, (what it reads) -> its available
@@ -36,11 +38,11 @@ from typing import Any
 from ...errors import AnaStoryError
 from ...expressions import Template
 from ...model import Story
-from ...state import NONE, State
+from ...state import DICE, NONE, State
 from .key import Keyer
 from .step import Stepper, parts
 
-H = 6  # a vector's header: scene number, once, turn, seed, began, dice
+H = 3  # a vector's header: scene number, once-only choices taken, turn
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
 item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
@@ -55,6 +57,12 @@ def _indices(at: list[int]) -> Callable[[Any], tuple]:
         i = at[0]
         return lambda v: (v[i],)
     return itemgetter(*at)
+
+
+def _memo_key(at: list[int]) -> Callable[[Any], Any]:
+    """What a memo is keyed by: the items at ``at`` of a vector, in C (one item:
+    itself; none: the vector's length, the same for every vector)."""
+    return itemgetter(*at) if at else len
 
 
 _LONG = b"\xff"  # key.Keyer.of's long key: this, then eight bytes a number
@@ -79,7 +87,7 @@ class Vectors:
     """The vectors of one story and the memos of its steps (module docstring)."""
 
     def __init__(self, story: Story, keyer: Keyer, step: Stepper, kept: frozenset[str],
-                 codes: dict[str, int], drawing: Collection[str]) -> None:
+                 codes: dict[str, int], drawing: Collection[str], seed: int) -> None:
         self.names = tuple(story.variables)
         self.kinds = tuple(type(v.initial) for v in story.variables.values())
         self.counts = tuple(sorted(kept))
@@ -87,19 +95,19 @@ class Vectors:
         self.number = {s: i for i, s in enumerate(self.ids)}
         self.at = {n: H + i for i, n in enumerate(self.names)}
         self.count_at = {s: H + len(self.names) + i for i, s in enumerate(self.counts)}
-        self.step, self.codes, self.drawing = step, codes, drawing
+        self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
 
-    def _getter(self, names: set[str], scenes: set[str]) -> Callable[[Any], tuple] | None:
+    def _getter(self, names: set[str], scenes: set[str]) -> Callable[[Any], Any] | None:
         """What a memo reads of a vector; None when it reads what a vector does not
         hold plainly (module docstring)."""
         at, cat = self.at, self.count_at
         plain = {n for n in names if n in at and self.kinds[at[n] - H] in _PLAIN}
         if plain != names or not scenes <= cat.keys():
             return None
-        return _indices([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)])
+        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)])
 
     def _scene(self, story: Story, sid: str) -> tuple:
         """(getter, its once-only choices, memo) of a scene (getter None: no memo)."""
@@ -129,10 +137,11 @@ class Vectors:
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
         if s.let or s.stack or s.entered or s.taken or len(s.variables) != len(self.names) \
-                or tuple(map(type, s.variables.values())) != self.kinds:
+                or tuple(map(type, s.variables.values())) != self.kinds or \
+                (s.seed, s.began, s.dice) != (self.seed, s.turn, DICE):
             return None
         visits = s.visits
-        return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.seed, s.began, s.dice,
+        return (self.number[s.scene], tuple(sorted(s.once)), s.turn,
                 *s.variables.values(), *[visits.get(c, 0) for c in self.counts])
 
     def state(self, vec: tuple) -> State:
@@ -140,8 +149,8 @@ class Vectors:
         nv = len(self.names)
         v = dict(zip(self.names, vec[H:H + nv], strict=True))
         visits = {c: n for c, n in zip(self.counts, vec[H + nv:], strict=True) if n}
-        return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], vec[3], {},
-                     "", NONE, vec[4], (), NONE, vec[5])
+        return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
+                     {}, "", NONE, vec[2], (), NONE, DICE)
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
