@@ -140,3 +140,21 @@ def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     assert vectors.vector(State(story.start, values, turn=2, began=1)) is None
     assert vectors.vector(State(story.start, values, seed=5)) is None
     assert vectors.vector(State(story.start, values, turn=2, began=2)) is not None
+
+
+@pytest.mark.parametrize("cut", [500, 100_000])
+def test_the_search_keeps_the_same_keys_tree_and_counts(cut, tmp_path, monkeypatch):
+    """What later runs read (incremental.py keeps the keys and the tree) is the same
+    byte for byte, the counts in the same order."""
+    story = load_story(_ring(tmp_path / "ring", 30))
+    got = []
+    for vectors in (True, False):
+        monkeypatch.setattr(search, "VECTORS", vectors)
+        s = search.Search(story, cut, 0, False)
+        s.run(None)
+        t = s.tree
+        got.append((bytes(s.ids.data), list(s.ids.ends), list(t.first), list(t.succ),
+                    list(t.via), list(t.parent), list(t.step), list(t.scene_of),
+                    bytes(s.good), list(s.report.choice_hits.items()),
+                    list(s.report.scene_hits.items())))
+    assert got[0] == got[1]
