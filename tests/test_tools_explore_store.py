@@ -57,7 +57,11 @@ def _states(folder, limit=3000):
         visit(sid, state)
 
     s.visit = keep  # type: ignore[method-assign]
-    s.run(None)
+    saved, search.VECTORS = search.VECTORS, False  # every State built and visited
+    try:
+        s.run(None)
+    finally:
+        search.VECTORS = saved
     return story, out
 
 

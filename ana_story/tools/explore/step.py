@@ -80,12 +80,13 @@ def _extra_fields(cls: type) -> list[tuple[str, Any]]:
     return out
 
 
-def _parts(scene: Scene) -> list:
-    parts: list = [scene.text, scene.title_template] + [e for _, e in scene.enter]
+def parts(scene: Scene) -> list:
+    """Every text and expression of a scene (its choices' and routes' too)."""
+    out: list = [scene.text, scene.title_template] + [e for _, e in scene.enter]
     for c in scene.choices:
-        parts += [c.text, c.locked, c.condition, c.reply] + [e for _, e in c.effects] + \
+        out += [c.text, c.locked, c.condition, c.reply] + [e for _, e in c.effects] + \
             [r.condition for r in c.goto.routes]
-    return [p for p in parts if p is not None]
+    return [p for p in out if p is not None]
 
 
 def covers(story: Story) -> bool:
@@ -112,7 +113,7 @@ def visits_read(story: Story, counted: Iterable[str]) -> frozenset[str]:
     search keeps only these counts in its States (store.Packer): no other changes play."""
     out = set(counted)
     for sid, scene in story.scenes.items():
-        for p in _parts(scene):
+        for p in parts(scene):
             out.update(p.scenes)
             shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
             if shown:  # it varies: its own scene's count, or the one it names
@@ -123,7 +124,7 @@ def visits_read(story: Story, counted: Iterable[str]) -> frozenset[str]:
 
 def _calls_known(scene: Scene, checked: set[int]) -> bool:
     """Whether the scene's expressions and texts call only functions known here."""
-    for p in _parts(scene):
+    for p in parts(scene):
         trees = p.trees if isinstance(p, Template) else (p.tree,)
         if isinstance(p, Template) and p.const is None and not trees:
             return False  # a text whose calls cannot be read

@@ -76,12 +76,17 @@ class Visited:
         self.hashes.append(hash(k) & _LOW)
         self.data += k
         self.ends.append(len(self.data))
-        if self.ends.typecode == "I" and len(self.data) > 0x7FFFFFFF:  # past 2 GB of keys
+        self.settle(n)
+        return n
+
+    def settle(self, n: int) -> None:
+        """After key ``n`` was added: the table grown when half full (probes stay
+        short), the key ends made 8-byte numbers past 2 GB of keys."""
+        if self.ends.typecode == "I" and len(self.data) > 0x7FFFFFFF:
             self.ends = array("q", self.ends)
             self.find = self._finder()
-        if 2 * (n + 1) > len(self.slots):  # at most half full: probes stay short
+        if 2 * (n + 1) > len(self.slots):
             self._grow()
-        return n
 
     def number(self, k: bytes) -> int:
         """The number of key ``k``, added if new."""

@@ -1,0 +1,183 @@
+"""The breadth-first loop over vectors (vectors.py): Search.run when the step is
+the memos'. Per State its scene's memo gives the choices offered, per choice its
+memo where it leads and what it writes; per way on, the successor's vector is the
+State's with those writes (a list copied), its key read from it in C (a getter,
+the key's tables, bytes). The table of keys (store.Visited) is probed and filled
+here, inline: this loop is most of explore's time."""
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from typing import Any
+
+from .vectors import ENDED, OLD, Vectors, item
+
+YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
+_LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
+_BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
+
+
+def run(vectors: Vectors, search: Any, progress: Any) -> int:
+    """Search.run by the memos: Search.levels with ``take`` below. The cyclic
+    garbage collector looks at young objects less often meanwhile: each queued
+    vector is young once, and looking at its items costs (measured: 0.3 of 3.2
+    CPU s on the 389dc23 story); nothing here makes a cycle."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
+    try:
+        explored = search.levels(progress, _taker(vectors, search))
+    finally:
+        gc.set_threshold(*threshold)
+    _flush(vectors, search.report.choice_hits)
+    return explored
+
+
+def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
+    """Search.levels' ``take``: a vector, or anything else queued (a start State, a
+    State the engine built) as a vector when it can be one, else Search.visit's."""
+    unpack, visit, step = search.pack.unpack, search.visit, _stepper(vectors, search)
+
+    def take(sid: int, entry: Any) -> None:
+        if type(entry) is tuple and type(entry[0]) is int:
+            step(sid, entry, None)
+            return
+        state = unpack(entry)
+        vec = vectors.vector(state)
+        if vec is None:
+            visit(sid, state)
+        else:
+            step(sid, vec, state)
+
+    return take
+
+
+def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
+    """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
+    when one was built already); what they leave (OLD) by Search.visit."""
+    visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
+    hits = search.report.choice_hits
+
+    def step(sid: int, vec: tuple, state: Any) -> None:
+        get, once, memo = scenes[vec[0]]
+        e = OLD
+        if get is not None:
+            mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
+            e = memo.get(mk)
+            if e is None:
+                state = state or vectors.state(vec)
+                e = memo[mk] = vectors.offered(state)
+        if type(e) is list:
+            afters = [m.get(g(vec)) for g, m in e[2]]
+            if None in afters or OLD in afters:  # a choice's memo lacks it, or OLD
+                afters = _resolve(vectors, vec, e[1], state)
+            if afters is not None:
+                if not e[0]:  # counted (_flush) where the engine's step counts them first
+                    hits.update((key, hits.get(key, 0)) for _, key, _ in e[1])
+                e[0] += 1
+                record(sid, vec, e[1], afters)
+                return
+        elif e is ENDED:
+            _ended(vectors, search, sid, vec, state)
+            return
+        visit(sid, state or vectors.state(vec))
+
+    return step
+
+
+def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
+    """Where each way on leads from ``vec`` by the choices' memos, filled where they
+    lack it; None when one is not the memo's (the State is then Search.visit's)."""
+    afters = []
+    for _, _, (get, memo, c) in ways:
+        mk = get(vec)
+        e = memo.get(mk)
+        if e is None:
+            state = state or vectors.state(vec)
+            e = memo[mk] = vectors.after(state, c)
+        if e is OLD:
+            return None
+        afters.append(e)
+    return afters
+
+
+def _ended(vectors: Vectors, search: Any, sid: int, vec: tuple, state: Any) -> None:
+    """An ending: the first one of its scene's is found (as Search.visit does)."""
+    search.good[sid] = 1
+    if vectors.ids[vec[0]] not in search.report.ending_paths:
+        state = state or vectors.state(vec)
+        search.report.ending_paths[state.scene] = search.finding(sid, state)
+
+
+def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
+    """Add to the report's choice counts each choice's ways followed by the memo
+    (counted per scene's answer as it went, not per way)."""
+    for get, _, memo in vectors.scenes:
+        for e in memo.values() if get is not None else ():
+            if type(e) is list and e[0]:  # (never followed: never counted)
+                for _, key, _ in e[1]:
+                    hits[key] += e[0]
+                e[0] = 0
+
+
+def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
+    """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
+    ``sid``'s ways on: each successor's key read, found in the table or added
+    (store.Visited.find and add, inline) and then queued."""
+    ids, tree, limit, key = search.ids, search.tree, search.max_states, vectors.key
+    if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
+        raise RuntimeError("the tree numbers scenes otherwise")
+    hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
+    queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
+        tree.step.append, tree.scene_of.at.append
+    succ, via = tree.succ.append, tree.via.append
+
+    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
+        base = list(vec)
+        base[2] = vec[2] + 1
+        once = vec[1]
+        for (code, _, _), (target, info, writes, once1, count, tno) in \
+                zip(ways, afters, strict=True):
+            w = base.copy()
+            w[0] = tno
+            for i, x in writes:
+                w[i] = x
+            if count:
+                w[count] += 1
+            if once1 is not None:
+                w[1] = tuple(sorted({*once, once1}))
+            if info[0]:  # key.Keyer.of's common key
+                try:
+                    k = bytes(map(item, info[2], info[1](w)))
+                except ValueError:
+                    k = key(w, info)
+            else:
+                k = key(w, info)
+            h = hash(k) & _LOW
+            slots, ends = ids.slots, ids.ends
+            mask = len(slots) - 1
+            i = h & mask
+            while True:
+                n = slots[i]
+                if n < 0 or (hashes[n] == h and data[ends[n]:ends[n + 1]] == k):
+                    break
+                i = (i + 1) & mask
+            if n < 0:
+                n = len(hashes)
+                if n >= limit:
+                    cut(sid)
+                    continue
+                slots[i] = n
+                hashes.append(h)
+                data.extend(k)
+                ends.append(len(data))
+                if 2 * n + 2 > len(slots) or len(data) > _BIG:
+                    ids.settle(n)
+                queue(tuple(w))
+                parent(sid)
+                step(code)
+                scene_of(tno)
+                scene_hits[target] = scene_hits.get(target, 0) + 1
+            succ(n)
+            via(code)
+
+    return record

@@ -1,0 +1,207 @@
+"""The search's step memoized, over States kept as flat vectors.
+
+A State of a story step.py covers (no 'let:', call, conversation or draw on the
+way) is queued as a tuple ``(scene number, once, turn, *values, *counts)``:
+the once-only choices taken as a sorted tuple, its variables' values in the
+story's order, then the visit counts of the scenes anything reads
+(step.visits_read); its seed is the search's, its visit began on its turn (each
+step here enters a scene) and its dice are DICE (else it is left a State).
+Only numbers and strings: the cyclic garbage collector stops following such a
+tuple after it first meets it (a frozenset in it would have it followed at every
+collection). Which choices a scene offers depends only on what its texts and
+conditions read (those values and counts, which of its once-only choices were
+taken), and where a choice leads
+and what it writes only on what its effects and routes read. So two memos,
+filled the first time by step.py's own ``available`` and ``after`` (texts
+rendered, errors found, as before): per scene, (what it reads) -> its available
+choices; per choice, (what it reads) -> its target and the values it writes.
+Met again, the step is the memos': the successor's vector is the State's with
+the writes applied, its key (key.py's bytes, the same) read straight from the
+vector by a per-scene getter; no State, dict or call per part is built.
+
+A memo's key is values, and ``1 == 1.0 == True``: so only a variable whose
+starting value is an int, a str or a bool is read through a memo, and a vector
+holds at each place only values of that place's starting type (else the State
+is left as a State). Whatever is unusual the engine's own step decides, as
+before: a scene whose texts draw, a choice whose step fails or is handed to
+the engine (a value near the bounds, a random goto), a State with something a
+vector does not hold: ``Search.visit`` takes it, built from its vector.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Collection
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+from ...errors import AnaStoryError
+from ...expressions import Template
+from ...model import Story
+from ...state import DICE, NONE, State
+from .key import Keyer
+from .step import Stepper, parts
+
+H = 3  # a vector's header: scene number, once-only choices taken, turn
+OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
+ENDED = 1  # a memo's answer: an ending
+item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
+_PLAIN = (int, str, bool)  # the starting types whose equal values are the same value
+
+
+def _indices(at: list[int]) -> Callable[[Any], tuple]:
+    """A getter of the items at ``at`` of a sequence, always as a tuple."""
+    if not at:
+        return lambda v: ()
+    if len(at) == 1:
+        i = at[0]
+        return lambda v: (v[i],)
+    return itemgetter(*at)
+
+
+def _memo_key(at: list[int]) -> Callable[[Any], Any]:
+    """What a memo is keyed by: the items at ``at`` of a vector, in C (one item:
+    itself; none: the vector's length, the same for every vector)."""
+    return itemgetter(*at) if at else len
+
+
+_LONG = b"\xff"  # key.Keyer.of's long key: this, then eight bytes a number
+
+
+def long_key(codes: list[int]) -> bytes:
+    """key.Keyer.of's form of a key with a number past 254."""
+    return _LONG + array("Q", codes).tobytes()
+
+
+def _reads(parts: list) -> tuple[set[str], set[str]]:
+    names: set[str] = set()
+    scenes: set[str] = set()
+    for p in parts:
+        if p is not None:
+            names |= p.reads
+            scenes |= p.scenes
+    return names, scenes
+
+
+class Vectors:
+    """The vectors of one story and the memos of its steps (module docstring)."""
+
+    def __init__(self, story: Story, keyer: Keyer, step: Stepper, kept: frozenset[str],
+                 codes: dict[str, int], drawing: Collection[str], seed: int) -> None:
+        self.names = tuple(story.variables)
+        self.kinds = tuple(type(v.initial) for v in story.variables.values())
+        self.counts = tuple(sorted(kept))
+        self.ids = list(story.scenes)
+        self.number = {s: i for i, s in enumerate(self.ids)}
+        self.at = {n: H + i for i, n in enumerate(self.names)}
+        self.count_at = {s: H + len(self.names) + i for i, s in enumerate(self.counts)}
+        self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
+        self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
+        self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
+        self.scenes = [self._scene(story, sid) for sid in self.ids]
+
+    def _getter(self, names: set[str], scenes: set[str]) -> Callable[[Any], Any] | None:
+        """What a memo reads of a vector; None when it reads what a vector does not
+        hold plainly (module docstring)."""
+        at, cat = self.at, self.count_at
+        plain = {n for n in names if n in at and self.kinds[at[n] - H] in _PLAIN}
+        if plain != names or not scenes <= cat.keys():
+            return None
+        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)])
+
+    def _scene(self, story: Story, sid: str) -> tuple:
+        """(getter, its once-only choices, memo) of a scene (getter None: no memo)."""
+        scene = story.scenes[sid]
+        texts = [scene.text, scene.title_template] + \
+            [t for c in scene.choices for t in (c.text, c.locked, c.condition)]
+        get = self._getter(*_reads(texts))
+        if sid in self.drawing or self.step.scenes[sid][6] or \
+                any(isinstance(p, Template) and p.site0 for p in parts(scene)):
+            get = None  # it draws (dice.py), or its texts do: by Search.visit
+        for c in scene.choices:
+            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes]
+            self.choices[c.key] = [self._getter(*_reads(exprs)), {}, c]
+        return get, frozenset(c.key for c in scene.choices if c.once), {}
+
+    def _key(self, keyer: Keyer, sid: str) -> tuple:
+        """(short, getter, tables, once bits, width): key.Keyer.of's parts of the
+        scene's key, read from a vector, the scene number its first part (its
+        vector's first item, by a table of one entry); short: no once-only bits
+        and a number below 255."""
+        number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
+        exact, tallied, _, _ = keyer.layout[number]
+        places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
+        return (number < 255 and not width, _indices(places),
+                ({self.number[sid]: number},) + tables + caps, bits, width)
+
+    def vector(self, s: State) -> tuple | None:
+        """State ``s`` as a vector; None when it has what a vector does not hold."""
+        if s.let or s.stack or s.entered or s.taken or len(s.variables) != len(self.names) \
+                or tuple(map(type, s.variables.values())) != self.kinds or \
+                (s.seed, s.began, s.dice) != (self.seed, s.turn, DICE):
+            return None
+        visits = s.visits
+        return (self.number[s.scene], tuple(sorted(s.once)), s.turn,
+                *s.variables.values(), *[visits.get(c, 0) for c in self.counts])
+
+    def state(self, vec: tuple) -> State:
+        """The State a vector stands for (its visit counts: those kept, when not 0)."""
+        nv = len(self.names)
+        v = dict(zip(self.names, vec[H:H + nv], strict=True))
+        visits = {c: n for c, n in zip(self.counts, vec[H + nv:], strict=True) if n}
+        return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
+                     {}, "", NONE, vec[2], (), NONE, DICE)
+
+    def offered(self, state: State) -> Any:
+        """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
+        memo, choice]), (getter, memo) of each], as step.py offers them."""
+        try:
+            available = self.step.available(state)
+        except AnaStoryError:
+            return OLD
+        if self.step.scenes[state.scene][0].ending is not None:
+            return ENDED
+        choices, codes = self.choices, self.codes
+        ways = tuple((codes[c.key] + min(number, 255), c.key, choices[c.key])
+                     for number, c in enumerate(available, 1))
+        if any(get is None for _, _, (get, _, _) in ways):
+            return OLD  # a choice reads what a vector does not hold plainly
+        # how often followed by the memo (Vectors.flush), the ways, each one's memo
+        return [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways)]
+
+    def after(self, state: State, c: Any) -> Any:
+        """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
+        the target's key parts, the (place, value) written, once-only key added or
+        None, the place of the target's visit count or 0, the target's number)."""
+        if c.goto.random:
+            return OLD
+        try:
+            nxt = self.step.after(state, c)
+        except AnaStoryError:
+            return OLD
+        if type(nxt) is not tuple or len(nxt[1]) != len(self.names) or \
+                nxt[3] != nxt[0] or nxt[4] is not state.taken:
+            return OLD
+        target, v, at, kinds = nxt[0], nxt[1], self.at, self.kinds
+        # what the effects set, whatever it was before (that is no part of the memo's key)
+        writes = tuple((at[n], v[n]) for n in dict.fromkeys(n for n, _ in c.effects))
+        if any(type(x) is not kinds[i - H] for i, x in writes):
+            return OLD  # a value of another type than the variable started with
+        tno = self.number[target]
+        return (target, self.keys[tno], writes, c.key if c.once else None,
+                self.count_at.get(target, 0), tno)
+
+    @staticmethod
+    def key(w: list, info: tuple) -> bytes:
+        """key.Keyer.of's key of vector ``w``."""
+        short, get, tabs, bits, width = info
+        if short:
+            try:
+                return bytes(map(item, tabs, get(w)))
+            except ValueError:
+                return long_key(list(map(item, tabs, get(w))))
+        if not width:
+            return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
+        codes = list(map(item, tabs, get(w)))
+        codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
