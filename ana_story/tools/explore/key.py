@@ -235,17 +235,16 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     if data is None or ends is None:
         keys = list(ids)
         data, ends = b"".join(keys), list(accumulate(map(len, keys), initial=0))
-    data = bytes(data)
     values: dict[str, set] = {}
     by_scene: dict[int, list[int]] = {}  # scene number -> where its keys start
-    for at in ends[:-1]:
-        by_scene.setdefault(data[at], []).append(at)
-    longs = by_scene.pop(255, None)
-    if longs:  # long keys (0xff, then eight bytes a number): one at a time
-        end_of = dict(zip(ends[:-1], ends[1:], strict=True))
-        for at in longs:
-            for what, value in key.fields(data[at:end_of[at]]):
+    for n in range(len(ends) - 1):  # (nothing kept per State but a short key's start)
+        at = ends[n]
+        first = data[at]
+        if first == 255:  # a long key (0xff, then eight bytes a number): one at a time
+            for what, value in key.fields(bytes(data[at:ends[n + 1]])):
                 values.setdefault(what, set()).add(value)
+        else:
+            by_scene.setdefault(first, []).append(at)
     get = data.__getitem__
     for number, starts in by_scene.items():
         exact, tallied, counted, _ = key.layout[number]
