@@ -48,8 +48,8 @@ parallel.ParallelSearch.run = recording
 
 class Recorder(Projection):
     history = []
-    def level(self, ways, new, known):
-        super().level(ways, new, known)
+    def level(self, ways, new, known, hits=None):
+        super().level(ways, new, known, hits)
         self.history.append((known, self.total))
 
 story = load_story(sys.argv[2])
