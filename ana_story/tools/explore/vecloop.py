@@ -133,9 +133,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
 
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         base = list(vec)
-        base[2] = vec[2] + 1
+        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
         once = vec[1]
-        for (code, _, _), (target, info, writes, once1, count, tno) in \
+        for (code, _, _), (target, info, writes, once1, count, tno, talk) in \
                 zip(ways, afters, strict=True):
             w = base.copy()
             w[0] = tno
@@ -143,6 +143,11 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 w[i] = x
             if count:
                 w[count] += 1
+            if talk is not None:  # a choice counted (its taken() count), or a stay
+                if talk[0]:
+                    w[talk[0]] += 1
+                if talk[1]:  # no visit added: the visit it stays in goes on
+                    w[3] = vec[3]
             if once1 is not None:
                 w[1] = tuple(sorted({*once, once1}))
             if info[0]:  # key.Keyer.of's common key

@@ -40,9 +40,9 @@ from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
 from .key import Keyer
-from .step import Stepper, parts
+from .step import Stepper, parts, taken_keys
 
-H = 3  # a vector's header: scene number, once-only choices taken, turn
+H = 4  # a vector's header: scene number, once-only choices taken, turn, turn its visit began
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
 item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
@@ -73,14 +73,20 @@ def long_key(codes: list[int]) -> bytes:
     return _LONG + array("Q", codes).tobytes()
 
 
-def _reads(parts: list) -> tuple[set[str], set[str]]:
+def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
+    """(variables, visit counts, taken() counts) the parts read."""
     names: set[str] = set()
     scenes: set[str] = set()
+    taken: set[str] = set()
     for p in parts:
         if p is not None:
             names |= p.reads
             scenes |= p.scenes
-    return names, scenes
+            taken.update(taken_keys(p))
+            shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
+            if shown and shown[0] in ("visits", "taken"):  # a variation block's count
+                (scenes if shown[0] == "visits" else taken).add(shown[1])
+    return names, scenes, taken
 
 
 class Vectors:
@@ -95,19 +101,27 @@ class Vectors:
         self.number = {s: i for i, s in enumerate(self.ids)}
         self.at = {n: H + i for i, n in enumerate(self.names)}
         self.count_at = {s: H + len(self.names) + i for i, s in enumerate(self.counts)}
+        # the taken() counts: of every counted choice (and any key taken() names)
+        self.taken = tuple(sorted({c.key for sc in story.scenes.values() for c in sc.choices
+                                   if c.counted} | set(keyer.taken)))
+        self.taken_lo = H + len(self.names) + len(self.counts)
+        self.taken_at = {k: self.taken_lo + i for i, k in enumerate(self.taken)}
+        self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
 
-    def _getter(self, names: set[str], scenes: set[str]) -> Callable[[Any], Any] | None:
+    def _getter(self, names: set[str], scenes: set[str], taken: set[str]
+                ) -> Callable[[Any], Any] | None:
         """What a memo reads of a vector; None when it reads what a vector does not
         hold plainly (module docstring)."""
-        at, cat = self.at, self.count_at
+        at, cat, tat = self.at, self.count_at, self.taken_at
         plain = {n for n in names if n in at and self.kinds[at[n] - H] in _PLAIN}
-        if plain != names or not scenes <= cat.keys():
+        if plain != names or not scenes <= cat.keys() or not taken <= tat.keys():
             return None
-        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)])
+        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)]
+                         + [tat[k] for k in sorted(taken)])
 
     def _scene(self, story: Story, sid: str) -> tuple:
         """(getter, its once-only choices, memo) of a scene (getter None: no memo)."""
@@ -119,38 +133,51 @@ class Vectors:
                 any(isinstance(p, Template) and p.site0 for p in parts(scene)):
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         for c in scene.choices:
-            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes]
-            self.choices[c.key] = [self._getter(*_reads(exprs)), {}, c]
+            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + \
+                [c.reply]  # its reply: rendered for its errors (step.Stepper._reply)
+            if not c.stay:  # what the next scene's 'enter:' reads, whichever it is
+                exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
+            cget = self._getter(*_reads(exprs))
+            if any(p is not None and p.site0 for p in exprs):
+                cget = None  # a reply or an 'enter:' that draws: by Search.visit
+            self.choices[c.key] = [cget, {}, c]
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
     def _key(self, keyer: Keyer, sid: str) -> tuple:
-        """(short, getter, tables, once bits, width): key.Keyer.of's parts of the
-        scene's key, read from a vector, the scene number its first part (its
-        vector's first item, by a table of one entry); short: no once-only bits
-        and a number below 255."""
+        """(short, getter, tables, once bits, width, taken): key.Keyer.of's parts of
+        the scene's key, read from a vector, the scene number its first part (its
+        vector's first item, by a table of one entry); short: no once-only bits, no
+        taken() counts and a number below 255; taken: None, or (where the counts
+        start and end, a getter of those the key keeps, their caps)."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
-        return (number < 255 and not width, _indices(places),
-                ({self.number[sid]: number},) + tables + caps, bits, width)
+        taken = None
+        if keyer.taken:
+            taken = (self.taken_lo, self.taken_lo + len(self.taken),
+                     _indices([self.taken_at[k] for k in keyer.taken]), keyer.taken_caps)
+        return (number < 255 and not width and taken is None, _indices(places),
+                ({self.number[sid]: number},) + tables + caps, bits, width, taken)
 
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
-        if s.let or s.stack or s.entered or s.taken or len(s.variables) != len(self.names) \
+        if s.let or s.stack or s.entered or len(s.variables) != len(self.names) \
                 or tuple(map(type, s.variables.values())) != self.kinds or \
-                (s.seed, s.began, s.dice) != (self.seed, s.turn, DICE):
+                (s.seed, s.dice) != (self.seed, DICE) or not s.taken.keys() <= self.taken_at.keys():
             return None
-        visits = s.visits
-        return (self.number[s.scene], tuple(sorted(s.once)), s.turn,
-                *s.variables.values(), *[visits.get(c, 0) for c in self.counts])
+        visits, taken = s.visits, s.taken
+        return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.began,
+                *s.variables.values(), *[visits.get(c, 0) for c in self.counts],
+                *[taken.get(k, 0) for k in self.taken])
 
     def state(self, vec: tuple) -> State:
         """The State a vector stands for (its visit counts: those kept, when not 0)."""
-        nv = len(self.names)
+        nv, lo = len(self.names), self.taken_lo
         v = dict(zip(self.names, vec[H:H + nv], strict=True))
-        visits = {c: n for c, n in zip(self.counts, vec[H + nv:], strict=True) if n}
+        visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
+        taken = {k: n for k, n in zip(self.taken, vec[lo:], strict=True) if n}
         return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
-                     {}, "", NONE, vec[2], (), NONE, DICE)
+                     taken, "", NONE, vec[3], (), NONE, DICE)
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
@@ -172,36 +199,56 @@ class Vectors:
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
         the target's key parts, the (place, value) written, once-only key added or
-        None, the place of the target's visit count or 0, the target's number)."""
+        None, the place of the target's visit count or 0, the target's number, and in
+        a story that talks None or (the place of the choice's taken() count or 0,
+        whether it stays))."""
         if c.goto.random:
             return OLD
         try:
             nxt = self.step.after(state, c)
         except AnaStoryError:
             return OLD
-        if type(nxt) is not tuple or len(nxt[1]) != len(self.names) or \
-                nxt[3] != nxt[0] or nxt[4] is not state.taken:
+        if type(nxt) is tuple:
+            target, v, stay = nxt[0], nxt[1], nxt[3] is None
+            if not stay and nxt[3] != target:
+                return OLD
+        elif nxt.path or nxt.reply or nxt.let or nxt.stack:
+            return OLD  # the engine's State: the step was handed to it
+        else:  # step.Stepper._talking's entry with 'enter:' run
+            target, v, stay = nxt.scene, nxt.variables, False
+        if len(v) != len(self.names) or (c.stay and not stay):
             return OLD
-        target, v, at, kinds = nxt[0], nxt[1], self.at, self.kinds
-        # what the effects set, whatever it was before (that is no part of the memo's key)
-        writes = tuple((at[n], v[n]) for n in dict.fromkeys(n for n, _ in c.effects))
+        at, kinds = self.at, self.kinds
+        # what the effects ('enter:' too) set, whatever it was before (no part of the
+        # memo's key)
+        names = [n for n, _ in c.effects] + [n for n, _ in self.enters[target] if not stay]
+        writes = tuple((at[n], v[n]) for n in dict.fromkeys(names))
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
         tno = self.number[target]
+        talk = (self.taken_at[c.key] if c.counted else 0, stay) if c.counted or stay else None
         return (target, self.keys[tno], writes, c.key if c.once else None,
-                self.count_at.get(target, 0), tno)
+                0 if stay else self.count_at.get(target, 0), tno, talk)
 
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
         """key.Keyer.of's key of vector ``w``."""
-        short, get, tabs, bits, width = info
+        short, get, tabs, bits, width, taken = info
         if short:
             try:
                 return bytes(map(item, tabs, get(w)))
             except ValueError:
                 return long_key(list(map(item, tabs, get(w))))
-        if not width:
+        if not width and taken is None:
             return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
         codes = list(map(item, tabs, get(w)))
-        codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        if width:
+            codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        if taken is not None:  # as key.py: 0 (nothing counted yet), or 1 and the counts
+            lo, hi, tget, caps = taken
+            if any(w[lo:hi]):
+                codes.append(1)
+                codes += map(item, caps, tget(w))
+            else:
+                codes.append(0)
         return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
