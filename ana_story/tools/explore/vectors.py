@@ -106,6 +106,9 @@ class Vectors:
                                    if c.counted} | set(keyer.taken)))
         self.taken_lo = H + len(self.names) + len(self.counts)
         self.taken_at = {k: self.taken_lo + i for i, k in enumerate(self.taken)}
+        # then 1 when any is above 0 (key.py's flag), 0 else; no place when none is counted
+        self.flag = self.taken_lo + len(self.taken) if self.taken else 0
+        self.paired = bool(keyer.taken)  # self.keys: a pair per scene (Vectors._key)
         self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
@@ -146,18 +149,26 @@ class Vectors:
     def _key(self, keyer: Keyer, sid: str) -> tuple:
         """(short, getter, tables, once bits, width, taken): key.Keyer.of's parts of
         the scene's key, read from a vector, the scene number its first part (its
-        vector's first item, by a table of one entry); short: no once-only bits, no
-        taken() counts and a number below 255; taken: None, or (where the counts
-        start and end, a getter of those the key keeps, their caps)."""
+        vector's first item, by a table of one entry); short: no once-only bits and a
+        number below 255. When the key ends with taken() counts (key.py), a pair of
+        them: the first for a vector with none counted yet (the flag 0), the second
+        for one with some; short, the flag and counts are among the getter's items,
+        else ``taken`` is (the flag's place, a getter of the counts, their caps)."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
-        taken = None
-        if keyer.taken:
-            taken = (self.taken_lo, self.taken_lo + len(self.taken),
-                     _indices([self.taken_at[k] for k in keyer.taken]), keyer.taken_caps)
-        return (number < 255 and not width and taken is None, _indices(places),
-                ({self.number[sid]: number},) + tables + caps, bits, width, taken)
+        tabs = ({self.number[sid]: number},) + tables + caps
+        short = number < 255 and not width
+        if not keyer.taken:
+            return (short, _indices(places), tabs, bits, width, None)
+        at = [self.taken_at[k] for k in keyer.taken]
+        if short:
+            return ((True, _indices(places + [self.flag]), tabs + ({0: 0},), bits, 0, None),
+                    (True, _indices(places + [self.flag] + at), tabs + ({1: 1},)
+                     + keyer.taken_caps, bits, 0, None))
+        info = (False, _indices(places), tabs, bits, width,
+                (self.flag, _indices(at), keyer.taken_caps))
+        return (info, info)
 
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
@@ -168,14 +179,15 @@ class Vectors:
         visits, taken = s.visits, s.taken
         return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.began,
                 *s.variables.values(), *[visits.get(c, 0) for c in self.counts],
-                *[taken.get(k, 0) for k in self.taken])
+                *[taken.get(k, 0) for k in self.taken], *([1 if taken else 0] if self.flag else []))
 
     def state(self, vec: tuple) -> State:
         """The State a vector stands for (its visit counts: those kept, when not 0)."""
         nv, lo = len(self.names), self.taken_lo
         v = dict(zip(self.names, vec[H:H + nv], strict=True))
         visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
-        taken = {k: n for k, n in zip(self.taken, vec[lo:], strict=True) if n}
+        taken = {k: n for k, n in zip(self.taken, vec[lo:lo + len(self.taken)], strict=True)
+                 if n}
         return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
                      taken, "", NONE, vec[3], (), NONE, DICE)
 
@@ -245,8 +257,8 @@ class Vectors:
         if width:
             codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
         if taken is not None:  # as key.py: 0 (nothing counted yet), or 1 and the counts
-            lo, hi, tget, caps = taken
-            if any(w[lo:hi]):
+            flag, tget, caps = taken
+            if w[flag]:
                 codes.append(1)
                 codes += map(item, caps, tget(w))
             else:
