@@ -147,10 +147,10 @@ class Vectors:
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
     def _key(self, keyer: Keyer, sid: str) -> tuple:
-        """(short, getter, tables, once bits, width, taken): key.Keyer.of's parts of
-        the scene's key, read from a vector, the scene number its first part (its
-        vector's first item, by a table of one entry); short: no once-only bits and a
-        number below 255. When the key ends with taken() counts (key.py), a pair of
+        """(short, getter, tables, once bits, width, taken, number below 255, the once
+        bits met): key.Keyer.of's parts of the scene's key, read from a vector, the
+        scene number its first part (its vector's first item, by a table of one
+        entry); short: no once-only bits and a number below 255. When the key ends with taken() counts (key.py), a pair of
         them: the first for a vector with none counted yet (the flag 0), the second
         for one with some; short, the flag and counts are among the getter's items,
         else ``taken`` is (the flag's place, a getter of the counts, their caps)."""
@@ -159,15 +159,16 @@ class Vectors:
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
         tabs = ({self.number[sid]: number},) + tables + caps
         short = number < 255 and not width
+        once: dict = {}  # once-only choices taken -> their bits (shared by both)
         if not keyer.taken:
-            return (short, _indices(places), tabs, bits, width, None)
+            return (short, _indices(places), tabs, bits, width, None, number < 255, once)
         at = [self.taken_at[k] for k in keyer.taken]
         if short:
-            return ((True, _indices(places + [self.flag]), tabs + ({0: 0},), bits, 0, None),
+            return ((True, _indices(places + [self.flag]), tabs + ({0: 0},)),
                     (True, _indices(places + [self.flag] + at), tabs + ({1: 1},)
-                     + keyer.taken_caps, bits, 0, None))
+                     + keyer.taken_caps))
         info = (False, _indices(places), tabs, bits, width,
-                (self.flag, _indices(at), keyer.taken_caps))
+                (self.flag, _indices(at), keyer.taken_caps), number < 255, once)
         return (info, info)
 
     def vector(self, s: State) -> tuple | None:
@@ -245,12 +246,27 @@ class Vectors:
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
         """key.Keyer.of's key of vector ``w``."""
-        short, get, tabs, bits, width, taken = info
-        if short:
+        if info[0]:
             try:
-                return bytes(map(item, tabs, get(w)))
+                return bytes(map(item, info[2], info[1](w)))
             except ValueError:
-                return long_key(list(map(item, tabs, get(w))))
+                return long_key(list(map(item, info[2], info[1](w))))
+        _, get, tabs, bits, width, taken, below, met = info
+        if below:  # a short key but for its once-only bits or taken() counts
+            try:
+                k = bytes(map(item, tabs, get(w)))
+                if width:
+                    once = met.get(w[1])
+                    if once is None:
+                        once = met[w[1]] = \
+                            sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+                    k += once
+                if taken is not None:
+                    k += bytes((1, *map(item, taken[2], taken[1](w)))) if w[taken[0]] \
+                        else b"\0"
+                return k
+            except ValueError:
+                pass
         if not width and taken is None:
             return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
         codes = list(map(item, tabs, get(w)))
