@@ -130,7 +130,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
-    flag, paired = vectors.flag, vectors.paired
+    flag = vectors.flag
 
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         base = list(vec)
@@ -144,14 +144,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 w[i] = x
             if count:
                 w[count] += 1
-            if talk is not None:  # a choice counted (its taken() count), or a stay
-                if talk[0]:
-                    w[talk[0]] += 1
-                    w[flag] = 1  # (key.py: some choice counted)
-                if talk[1]:  # no visit added: the visit it stays in goes on
-                    w[3] = vec[3]
-            if paired:  # the key's parts with none counted yet, or with some
-                info = info[w[flag]]
+            if talk is not None:  # a choice counted, or a stay (vectors._talk)
+                talk(w, vec)
+            info = info[w[flag]]  # the key's parts with no choice counted yet, or some
             if once1 is not None:
                 w[1] = tuple(sorted({*once, once1}))
             if info[0]:  # key.Keyer.of's common key

@@ -89,6 +89,26 @@ def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
     return names, scenes, taken
 
 
+def _talk(count: int, stay: bool) -> Callable[[list, tuple], None] | None:
+    """What a step that talks changes of a successor ``w`` of vector ``vec`` besides
+    its writes: the choice's taken() count at ``count`` (0: not counted), and a stay
+    goes on with the visit it stays in (no visit added, its turn of entry kept)."""
+    if count and stay:
+        def both(w: list, vec: tuple) -> None:
+            w[count] += 1
+            w[3] = vec[3]
+        return both
+    if count:
+        def counted(w: list, vec: tuple) -> None:
+            w[count] += 1
+        return counted
+    if stay:
+        def stays(w: list, vec: tuple) -> None:
+            w[3] = vec[3]
+        return stays
+    return None
+
+
 class Vectors:
     """The vectors of one story and the memos of its steps (module docstring)."""
 
@@ -106,9 +126,7 @@ class Vectors:
                                    if c.counted} | set(keyer.taken)))
         self.taken_lo = H + len(self.names) + len(self.counts)
         self.taken_at = {k: self.taken_lo + i for i, k in enumerate(self.taken)}
-        # then 1 when any is above 0 (key.py's flag), 0 else; no place when none is counted
-        self.flag = self.taken_lo + len(self.taken) if self.taken else 0
-        self.paired = bool(keyer.taken)  # self.keys: a pair per scene (Vectors._key)
+        self.flag = self.taken_lo + len(self.taken)  # last: 1 when any is above 0, else 0
         self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
@@ -150,18 +168,20 @@ class Vectors:
         """(short, getter, tables, once bits, width, taken, number below 255, the once
         bits met): key.Keyer.of's parts of the scene's key, read from a vector, the
         scene number its first part (its vector's first item, by a table of one
-        entry); short: no once-only bits and a number below 255. When the key ends with taken() counts (key.py), a pair of
-        them: the first for a vector with none counted yet (the flag 0), the second
-        for one with some; short, the flag and counts are among the getter's items,
-        else ``taken`` is (the flag's place, a getter of the counts, their caps)."""
+        entry); short: no once-only bits and a number below 255. A pair of them: for
+        a vector with no taken() count above 0 (its flag 0), and for one with some:
+        alike, but when the key ends with the counts (key.py); short, the flag and
+        counts are then among the getter's items, else ``taken`` is (the flag's
+        place, a getter of the counts, their caps)."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
         tabs = ({self.number[sid]: number},) + tables + caps
         short = number < 255 and not width
         once: dict = {}  # once-only choices taken -> their bits (shared by both)
+        info: tuple = (short, _indices(places), tabs, bits, width, None, number < 255, once)
         if not keyer.taken:
-            return (short, _indices(places), tabs, bits, width, None, number < 255, once)
+            return (info, info)
         at = [self.taken_at[k] for k in keyer.taken]
         if short:
             return ((True, _indices(places + [self.flag]), tabs + ({0: 0},)),
@@ -180,7 +200,7 @@ class Vectors:
         visits, taken = s.visits, s.taken
         return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.began,
                 *s.variables.values(), *[visits.get(c, 0) for c in self.counts],
-                *[taken.get(k, 0) for k in self.taken], *([1 if taken else 0] if self.flag else []))
+                *[taken.get(k, 0) for k in self.taken], 1 if taken else 0)
 
     def state(self, vec: tuple) -> State:
         """The State a vector stands for (its visit counts: those kept, when not 0)."""
@@ -213,15 +233,14 @@ class Vectors:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
         the target's key parts, the (place, value) written, once-only key added or
         None, the place of the target's visit count or 0, the target's number, and in
-        a story that talks None or (the place of the choice's taken() count or 0,
-        whether it stays))."""
+        None or what a step that talks changes besides (_talk))."""
         if c.goto.random:
             return OLD
         try:
             nxt = self.step.after(state, c)
         except AnaStoryError:
             return OLD
-        if type(nxt) is tuple:
+        if isinstance(nxt, tuple):
             target, v, stay = nxt[0], nxt[1], nxt[3] is None
             if not stay and nxt[3] != target:
                 return OLD
@@ -239,9 +258,11 @@ class Vectors:
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
         tno = self.number[target]
-        talk = (self.taken_at[c.key] if c.counted else 0, stay) if c.counted or stay else None
+        if c.counted:  # its count, and key.py's flag: some choice counted
+            writes += ((self.flag, 1),)
         return (target, self.keys[tno], writes, c.key if c.once else None,
-                0 if stay else self.count_at.get(target, 0), tno, talk)
+                0 if stay else self.count_at.get(target, 0), tno,
+                _talk(self.taken_at[c.key] if c.counted else 0, stay))
 
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
