@@ -35,7 +35,7 @@ Randomness, decided here and documented in docs/authoring-tools.md:
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
-In a story step.py covers without 'let:', or calls the step is
+In a story step.py covers without 'let:' or calls (one that talks too) the step is
 memoized (vectors.py, the loop in vecloop.py): the same report, in fewer
 CPU seconds.
 """

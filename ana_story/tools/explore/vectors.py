@@ -1,31 +1,35 @@
 """The search's step memoized, over States kept as flat vectors.
 
-A State of a story step.py covers (no 'let:', call, conversation or draw on the
-way) is queued as a tuple ``(scene number, once, turn, *values, *counts)``:
-the once-only choices taken as a sorted tuple, its variables' values in the
-story's order, then the visit counts of the scenes anything reads
-(step.visits_read); its seed is the search's, its visit began on its turn (each
-step here enters a scene) and its dice are DICE (else it is left a State).
+A State of a story step.py covers (no 'let:', call or draw on the way) is queued
+as a tuple ``(scene number, once, turn, began, *values, *counts, *taken, flag)``:
+the once-only choices taken as a sorted tuple, the turn its visit began (its turn
+but after a stay), its variables' values in the story's order, the visit counts
+of the scenes anything reads (step.visits_read), the taken() counts of the
+counted choices, then 1 when any of those is above 0 (key.py's marker); its
+seed is the search's and its dice are DICE (else it is left a State).
 Only numbers and strings: the cyclic garbage collector stops following such a
 tuple after it first meets it (a frozenset in it would have it followed at every
 collection). Which choices a scene offers depends only on what its texts and
 conditions read (those values and counts, which of its once-only choices were
-taken), and where a choice leads
-and what it writes only on what its effects and routes read. So two memos,
-filled the first time by step.py's own ``available`` and ``after`` (texts
-rendered, errors found, as before): per scene, (what it reads) -> its available
-choices; per choice, (what it reads) -> its target and the values it writes.
-Met again, the step is the memos': the successor's vector is the State's with
-the writes applied, its key (key.py's bytes, the same) read straight from the
-vector by a per-scene getter; no State, dict or call per part is built.
+taken), and where a choice leads and what it writes only on what its effects,
+routes, reply (rendered for its errors) and the next scenes' 'enter:' read. So
+two memos, filled the first time by step.py's own ``available`` and ``after``
+(texts and replies rendered, errors found, as before): per scene, (what it
+reads) -> its available choices; per choice, (what it reads) -> its target, the
+values it writes ('enter:' too), whether it stays (no visit added) and the
+taken() count it adds. Met again, the step is the memos': the successor's vector
+is the State's with the writes applied, its key (key.py's bytes, the same) read
+straight from the vector by a per-scene getter (one for vectors with no taken()
+count yet, one for those with some); no State, dict or call per part is built.
 
 A memo's key is values, and ``1 == 1.0 == True``: so only a variable whose
 starting value is an int, a str or a bool is read through a memo, and a vector
 holds at each place only values of that place's starting type (else the State
 is left as a State). Whatever is unusual the engine's own step decides, as
-before: a scene whose texts draw, a choice whose step fails or is handed to
-the engine (a value near the bounds, a random goto), a State with something a
-vector does not hold: ``Search.visit`` takes it, built from its vector.
+before: a scene whose texts draw, a reply or an 'enter:' that draws, a choice
+whose step fails or is handed to the engine (a value near the bounds, a random
+goto), a State with something a vector does not hold: ``Search.visit`` takes
+it, built from its vector.
 """
 from __future__ import annotations
 
