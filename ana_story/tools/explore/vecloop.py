@@ -135,8 +135,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         base = list(vec)
         base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        once = vec[1]
-        for (code, _, _), (target, info, writes, once1, count, tno, talk) in \
+        for (code, _, _), (target, info, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
             w = base.copy()
             w[0] = tno
@@ -144,11 +143,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 w[i] = x
             if count:
                 w[count] += 1
-            if talk is not None:  # a choice counted, or a stay (vectors._talk)
-                talk(w, vec)
+            if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
+                extra(w, vec)
             info = info[w[flag]]  # the key's parts with no choice counted yet, or some
-            if once1 is not None:
-                w[1] = tuple(sorted({*once, once1}))
             if info[0]:  # key.Keyer.of's common key
                 try:
                     k = bytes(map(item, info[2], info[1](w)))

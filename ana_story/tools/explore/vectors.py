@@ -93,24 +93,40 @@ def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
     return names, scenes, taken
 
 
-def _talk(count: int, stay: bool) -> Callable[[list, tuple], None] | None:
-    """What a step that talks changes of a successor ``w`` of vector ``vec`` besides
-    its writes: the choice's taken() count at ``count`` (0: not counted), and a stay
-    goes on with the visit it stays in (no visit added, its turn of entry kept)."""
-    if count and stay:
-        def both(w: list, vec: tuple) -> None:
-            w[count] += 1
+def _nearly_short(w: list, info: tuple) -> bytes:
+    """Vectors.key of a key short but for its once-only bits or taken() counts
+    (ValueError: a number past 255, the key is a long one); the bits of each set of
+    once-only choices remembered per scene."""
+    _, get, tabs, bits, width, taken, _, met = info
+    k = bytes(map(item, tabs, get(w)))
+    if width:
+        once = met.get(w[1])
+        if once is None:
+            once = met[w[1]] = sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        k += once
+    if taken is not None:
+        k += bytes((1, *map(item, taken[2], taken[1](w)))) if w[taken[0]] else b"\0"
+    return k
+
+
+class Extra:
+    """What a step changes of a successor ``w`` of vector ``vec`` besides its writes
+    and a visit: the once-only choice taken (or None), the choice's taken() count at
+    ``count`` (0: not counted), and a stay goes on with the visit it stays in (no
+    visit added, its turn of entry kept)."""
+
+    __slots__ = ("count", "once", "stay")
+
+    def __init__(self, once: str | None, count: int, stay: bool) -> None:
+        self.once, self.count, self.stay = once, count, stay
+
+    def __call__(self, w: list, vec: tuple) -> None:
+        if self.once is not None:
+            w[1] = tuple(sorted({*vec[1], self.once}))
+        if self.count:
+            w[self.count] += 1
+        if self.stay:
             w[3] = vec[3]
-        return both
-    if count:
-        def counted(w: list, vec: tuple) -> None:
-            w[count] += 1
-        return counted
-    if stay:
-        def stays(w: list, vec: tuple) -> None:
-            w[3] = vec[3]
-        return stays
-    return None
 
 
 class Vectors:
@@ -158,15 +174,19 @@ class Vectors:
                 any(isinstance(p, Template) and p.site0 for p in parts(scene)):
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         for c in scene.choices:
-            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + \
-                [c.reply]  # its reply: rendered for its errors (step.Stepper._reply)
-            if not c.stay:  # what the next scene's 'enter:' reads, whichever it is
-                exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
-            cget = self._getter(*_reads(exprs))
-            if any(p is not None and p.site0 for p in exprs):
-                cget = None  # a reply or an 'enter:' that draws: by Search.visit
-            self.choices[c.key] = [cget, {}, c]
+            self.choices[c.key] = [self._choice_getter(c), {}, c]
         return get, frozenset(c.key for c in scene.choices if c.once), {}
+
+    def _choice_getter(self, c: Any) -> Callable[[Any], Any] | None:
+        """What a choice's memo reads: what its effects, routes, reply (rendered for its
+        errors: step.Stepper._reply) and the next scenes' 'enter:' read; None when a
+        reply or an 'enter:' draws (by Search.visit)."""
+        exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + [c.reply]
+        if not c.stay:  # whichever scene is next
+            exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
+        if any(p is not None and p.site0 for p in exprs):
+            return None
+        return self._getter(*_reads(exprs))
 
     def _key(self, keyer: Keyer, sid: str) -> tuple:
         """(short, getter, tables, once bits, width, taken, number below 255, the once
@@ -235,25 +255,12 @@ class Vectors:
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
-        the target's key parts, the (place, value) written, once-only key added or
-        None, the place of the target's visit count or 0, the target's number, and in
-        None or what a step that talks changes besides (_talk))."""
-        if c.goto.random:
+        the target's key parts, the (place, value) written, the place of the target's
+        visit count or 0, the target's number, None or an Extra: what else it changes)."""
+        moved = self._moved(state, c)
+        if moved is None:
             return OLD
-        try:
-            nxt = self.step.after(state, c)
-        except AnaStoryError:
-            return OLD
-        if isinstance(nxt, tuple):
-            target, v, stay = nxt[0], nxt[1], nxt[3] is None
-            if not stay and nxt[3] != target:
-                return OLD
-        elif nxt.path or nxt.reply or nxt.let or nxt.stack:
-            return OLD  # the engine's State: the step was handed to it
-        else:  # step.Stepper._talking's entry with 'enter:' run
-            target, v, stay = nxt.scene, nxt.variables, False
-        if len(v) != len(self.names) or (c.stay and not stay):
-            return OLD
+        target, v, stay = moved
         at, kinds = self.at, self.kinds
         # what the effects ('enter:' too) set, whatever it was before (no part of the
         # memo's key)
@@ -264,9 +271,30 @@ class Vectors:
         tno = self.number[target]
         if c.counted:  # its count, and key.py's flag: some choice counted
             writes += ((self.flag, 1),)
-        return (target, self.keys[tno], writes, c.key if c.once else None,
-                0 if stay else self.count_at.get(target, 0), tno,
-                _talk(self.taken_at[c.key] if c.counted else 0, stay))
+        once, count = c.key if c.once else None, self.taken_at[c.key] if c.counted else 0
+        return (target, self.keys[tno], writes, 0 if stay else self.count_at.get(target, 0),
+                tno, Extra(once, count, stay) if once or count or stay else None)
+
+    def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
+        """(target, variables, whether it stays) after choice ``c`` by step.py's
+        ``after``; None when the step is the engine's (or fails)."""
+        if c.goto.random:
+            return None
+        try:
+            nxt = self.step.after(state, c)
+        except AnaStoryError:
+            return None
+        if isinstance(nxt, tuple):
+            target, v, stay = nxt[0], nxt[1], nxt[3] is None
+            if not stay and nxt[3] != target:
+                return None
+        elif nxt.path or nxt.reply or nxt.let or nxt.stack:
+            return None  # the engine's State: the step was handed to it
+        else:  # step.Stepper._talking's entry with 'enter:' run
+            target, v, stay = nxt.scene, nxt.variables, False
+        if len(v) != len(self.names) or (c.stay and not stay):
+            return None
+        return target, v, stay
 
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
@@ -276,20 +304,10 @@ class Vectors:
                 return bytes(map(item, info[2], info[1](w)))
             except ValueError:
                 return long_key(list(map(item, info[2], info[1](w))))
-        _, get, tabs, bits, width, taken, below, met = info
+        _, get, tabs, bits, width, taken, below, _ = info
         if below:  # a short key but for its once-only bits or taken() counts
             try:
-                k = bytes(map(item, tabs, get(w)))
-                if width:
-                    once = met.get(w[1])
-                    if once is None:
-                        once = met[w[1]] = \
-                            sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
-                    k += once
-                if taken is not None:
-                    k += bytes((1, *map(item, taken[2], taken[1](w)))) if w[taken[0]] \
-                        else b"\0"
-                return k
+                return _nearly_short(w, info)
             except ValueError:
                 pass
         if not width and taken is None:
