@@ -1,7 +1,8 @@
 """explore's memo of the step (tools/explore/vectors.py): the very report the search
 gives without it (search.VECTORS False) and the engine's own step gives
 (search.FAST_STEP False), on real stories: errors, endings, once-only choices,
-visit counts, cut searches, keys past 255 scenes; and the memo is really used."""
+visit counts, cut searches, keys past 255 scenes; in stories that talk (replies,
+stays, taken() counts, 'enter:') too; and the memo is really used."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,7 @@ from ana_story.loader import load_story
 from ana_story.state import State
 from ana_story.tools.explore import explore, search
 from ana_story.tools.explore.key import Keyer
-from ana_story.tools.explore.step import Stepper
+from ana_story.tools.explore.step import Stepper, visits_read
 from ana_story.tools.explore.vectors import Vectors
 
 # every fixture a memo may take (no conversation, 'let:' or call)
@@ -24,6 +25,10 @@ PLAIN = ["check-ranges", "check-text-numbers", "conversation-v0", "explore-blowu
          "explore-trapped-loop", "expr-runtime", "plans-screen", "satchel", "stats-screen",
          "tools-explore", "tools-lint", "tools-loop", "tools-random", "tools-tallies",
          "ui-garden", "vary-explore", "versions-v1", "versions-v2"]
+# stories that talk (Story.talks): replies, stays, counted choices, 'enter:'
+TALKING = ["conversation", "conversation-order", "explore-talk-enter", "explore-talk-fail",
+           "explore-talk-porch"]
+SHIPPED = Path(__file__).resolve().parent.parent / "scenes"
 
 
 def _report(story, monkeypatch, vectors: bool = True, fast: bool = True, **kw) -> dict:
@@ -85,6 +90,34 @@ def test_the_memo_reports_what_the_search_without_it_does(name, monkeypatch):
     assert _report(story, monkeypatch, fast=False, max_states=5000) == want
 
 
+@pytest.mark.parametrize("name", TALKING)
+def test_the_memo_reports_what_the_search_without_it_does_in_stories_that_talk(
+        name, monkeypatch):
+    story = load_story(FIXTURES / name)
+    assert story.talks
+    want = _report(story, monkeypatch, vectors=False, max_states=5000)
+    visited = _visits(monkeypatch)
+    assert _report(story, monkeypatch, max_states=5000) == want
+    if want["states"] > 30:
+        assert len(visited) < want["states"] / 5, "the memo was not used"
+    assert _report(story, monkeypatch, fast=False, max_states=5000) == want
+
+
+def test_the_shipped_story_by_the_memo(monkeypatch):
+    """The story the project ships talks: its whole proof by the memo, the same
+    report; the engine's own step gives it too (cut, to keep the test short)."""
+    story = load_story(SHIPPED)
+    assert story.talks
+    want = _report(story, monkeypatch, vectors=False)
+    visited = _visits(monkeypatch)
+    got = _report(story, monkeypatch)
+    assert got == want and got["complete"]
+    assert len(visited) < got["states"] / 20, "the memo was not used"
+    cut = _report(story, monkeypatch, max_states=3000)
+    assert not cut["complete"]
+    assert _report(story, monkeypatch, fast=False, max_states=3000) == cut
+
+
 @pytest.mark.parametrize("cut", [40, 3000, 1_000_000])
 @pytest.mark.parametrize("name", ["explore-long-path", "tools-tallies", "versions-v1"])
 def test_cut_searches_and_whole_ones_are_reported_alike(name, cut, monkeypatch):
@@ -108,6 +141,66 @@ def test_a_ring_with_an_error_an_ending_and_long_keys(n, tmp_path, monkeypatch):
     assert len(visited) < got["states"] / 5, "the memo was not used"
     if n == 40:
         assert got["endings"], "the ring's ending is reached"
+
+
+def _talking_ring(folder: Path, n: int) -> Path:
+    """_ring's rooms talking: a stay whose reply fails at one value and at its second
+    time, a counted stay a condition caps (and one only text reads), an 'enter:'
+    that adds up to a bound and one that overflows, a reply and an 'enter:' that
+    draw."""
+    lines = ["scenes:"]
+    for i in range(n):
+        lines += [f"  s{i}:", f"    title: Room {i}"]
+        if i % 10 == 5:
+            lines += ["    enter:", "      coins: min(coins + 1, 4)"]
+        if i == 6:
+            lines += ["    enter:", "      echo: echo * 1000"]  # past the bounds, in time
+        if i == 8:
+            lines += ["    enter:", "      mood: \"pick('calm', 'tired')\""]
+        asked = "{{ taken('s1.chat') }}"
+        lines += [f'    text: "Room {i}: {{{{ coins }}}} coins, asked {asked}."',
+                  "    choices:",
+                  "      - text: On", "        if: coins < 4", "        set: {coins: coins + 1}",
+                  f"        goto: s{(i + 1) % n}",
+                  "      - text: Back", "        set: {mood: \"'tired'\"}",
+                  f"        goto: s{(i + 7) % n}",
+                  "      - text: Light", "        once: true", "        set: {lit: 'true'}",
+                  f"        goto: s{(i + 2) % n}",
+                  "      - id: chat", "        text: Chat"]
+        if i % 50 == 0:
+            lines += ["        if: taken('s0.chat') < 2"]
+        lines += ["        set: {echo: echo + 1}"] if i == 6 else []
+        if i % 50 == 3:
+            lines += ['        reply: "{{ 12 // (3 - coins) }} words,'
+                      " {{ 6 // (2 - taken('s3.chat')) }}.\""]
+        elif i == 9:
+            lines += ["        reply: \"{{ pick('Yes.', 'No.') }}\""]
+        else:
+            lines += ['        reply: "{{ mood }}."']
+        lines += ["      - text: Leave",
+                  "        if: visits('s5') > 0 and lit and coins > 2 and taken('s0.chat') > 0",
+                  "        goto: end"]
+    lines += ["  end:", "    title: Out", "    ending: Out", "    text: Out."]
+    folder.mkdir()
+    (folder / "01-ring.yaml").write_text("\n".join(lines) + "\n")
+    (folder / "story.yaml").write_text(
+        'title: Ring\nstart: s0\nvariables:\n  coins: 0\n  mood: "calm"\n  lit: false\n'
+        "  echo: 1\n")
+    return folder
+
+
+@pytest.mark.parametrize("n", [40, 300])
+def test_a_talking_ring(n, tmp_path, monkeypatch):
+    story = load_story(_talking_ring(tmp_path / "ring", n))
+    assert story.talks
+    want = _report(story, monkeypatch, vectors=False, max_states=6000)
+    visited = _visits(monkeypatch)
+    got = _report(story, monkeypatch, max_states=6000)
+    assert got == want
+    messages = " ".join(e["message"] for e in got["errors"])
+    assert "division by zero" in messages
+    assert len(visited) < got["states"] / 5, "the memo was not used"
+    assert _report(story, monkeypatch, fast=False, max_states=6000) == want
 
 
 def test_a_state_and_its_vector_are_the_same_state():
@@ -136,17 +229,68 @@ def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     # True == 1 and 1.0 == 1: a memo keyed by values would take them for the int
     for odd in (True, 1.0):
         assert vectors.vector(State(story.start, {**values, ints[0]: odd})) is None
-    # a visit begun before its turn, another seed: left a State (a vector holds neither)
-    assert vectors.vector(State(story.start, values, turn=2, began=1)) is None
+    # another seed: left a State (a vector does not hold it); a visit begun before
+    # its turn (after a stay) is a vector
     assert vectors.vector(State(story.start, values, seed=5)) is None
+    assert vectors.vector(State(story.start, values, turn=2, began=1)) is not None
     assert vectors.vector(State(story.start, values, turn=2, began=2)) is not None
 
 
+@pytest.mark.parametrize("n", [40, 300])
+def test_the_states_left_to_the_engine_are_the_ones_the_search_without_it_has(
+        n, tmp_path, monkeypatch):
+    """Every State the memo leaves to Search.visit, built from its vector, is the very
+    State the search without the memo visits under that number (its visit begun
+    before its turn after a stay, its taken() counts; the visit counts something
+    reads: step.visits_read, the others are dropped by both, not always alike)."""
+    story = load_story(_talking_ring(tmp_path / "ring", n))
+    read = visits_read(story, Keyer(story).counted)
+    seen: list[dict] = []
+    visit = search.Search.visit
+
+    def kept(self, sid, state):
+        visits = {k: c for k, c in state.visits.items() if k in read}
+        seen[-1][sid] = (state.scene, state.variables, visits, state.once, state.turn,
+                         state.began, state.taken, state.dice, state.seed)
+        return visit(self, sid, state)
+
+    monkeypatch.setattr(search.Search, "visit", kept)
+    for vectors in (False, True):
+        seen.append({})
+        _report(story, monkeypatch, vectors=vectors, max_states=6000)
+    old, new = seen
+    assert new and all(old[sid] == st for sid, st in new.items())
+    assert any(st[4] != st[5] for st in new.values()), "no State after a stay was left"
+
+
+def test_a_talking_state_and_its_vector_are_the_same_state():
+    """taken() counts, a stay's visit begun before its turn: kept, and the key read
+    from the vector is key.py's."""
+    story = load_story(FIXTURES / "explore-talk-porch")
+    keyer = Keyer(story)
+    vectors = Vectors(story, keyer, Stepper(story), frozenset(story.scenes), {}, (), 0)
+    values = {n: v.initial for n, v in story.variables.items()}
+    for taken in ({}, {"porch.war": 1}, {"porch.war": 5}):
+        s = State("porch", values, {"porch": 2}, frozenset({"porch.weather"}), (), 4, 0,
+                  taken, "", began=2)
+        vec = vectors.vector(s)
+        assert vec is not None
+        back = vectors.state(vec)
+        assert (back.visits, back.taken, back.turn, back.began, back.once) == \
+            (s.visits, s.taken, s.turn, s.began, s.once)
+        for info in vectors.keys[vec[0]]:  # the pair: without counts, with them
+            if bool(taken) == (info is vectors.keys[vec[0]][1]):
+                assert Vectors.key(list(vec), info) == keyer(s)
+    # a count of a choice no taken() names: not a vector
+    assert vectors.vector(State("porch", values, taken={"porch.tea": 1})) is None
+
+
 @pytest.mark.parametrize("cut", [500, 100_000])
-def test_the_search_keeps_the_same_keys_tree_and_counts(cut, tmp_path, monkeypatch):
+@pytest.mark.parametrize("talks", [False, True])
+def test_the_search_keeps_the_same_keys_tree_and_counts(cut, talks, tmp_path, monkeypatch):
     """What later runs read (incremental.py keeps the keys and the tree) is the same
     byte for byte, the counts in the same order."""
-    story = load_story(_ring(tmp_path / "ring", 30))
+    story = load_story((_talking_ring if talks else _ring)(tmp_path / "ring", 30))
     got = []
     for vectors in (True, False):
         monkeypatch.setattr(search, "VECTORS", vectors)

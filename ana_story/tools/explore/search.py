@@ -35,7 +35,7 @@ Randomness, decided here and documented in docs/authoring-tools.md:
 
 Breadth-first order means the first path found to each ending is a shortest
 one. Paths are kept as parent links, not per State, so memory stays small.
-In a story step.py covers without 'let:', calls or conversations the step is
+In a story step.py covers without 'let:' or calls (one that talks too) the step is
 memoized (vectors.py, the loop in vecloop.py): the same report, in fewer
 CPU seconds.
 """
@@ -221,9 +221,9 @@ class Search(Ways):
 
     def run(self, progress: Progress | None) -> int:
         """Explore the queue to its end; how many States were explored. A story
-        step.py covers without 'let:', calls or conversations: by vectors.py's memo."""
+        step.py covers without 'let:' or calls: by vectors.py's memo."""
         visit, unpack = self.visit, self.pack.unpack
-        if VECTORS and self.fast and not self.story.framed and not self.story.talks:
+        if VECTORS and self.fast and not self.story.framed:
             vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
                               self.codes, self.drawing, self.report.seed)
             return vecloop.run(vectors, self, progress)

@@ -57,7 +57,7 @@ def _called(trees: Any) -> set[str]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
-def _taken_keys(part: Expr | Template | None) -> tuple[str, ...]:
+def taken_keys(part: Expr | Template | None) -> tuple[str, ...]:
     """The choice keys a text or expression counts with taken()."""
     if part is None:
         return ()
@@ -147,7 +147,7 @@ def _text_reads(scene: Scene) -> tuple[tuple, tuple, tuple, bool]:
     for t in texts:
         names |= t.reads
         counted |= t.scenes
-        taken.update(_taken_keys(t))
+        taken.update(taken_keys(t))
     return (tuple(sorted(names)), tuple(sorted(counted)), tuple(sorted(taken)),
             any(t.site0 for t in texts))
 
@@ -169,7 +169,7 @@ class Stepper:
                 if c.reply is not None:
                     self.replies[c.key] = (getter(tuple(sorted(c.reply.reads))),
                                            tuple(sorted(c.reply.scenes)),
-                                           _taken_keys(c.reply), bool(c.reply.site0))
+                                           taken_keys(c.reply), bool(c.reply.site0))
         self.rendered: set = set()  # (scene, values read, choices shown) rendered cleanly
         self.replied: set = set()  # (choice, values its reply reads) rendered cleanly
 

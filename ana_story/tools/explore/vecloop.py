@@ -130,12 +130,12 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
+    flag = vectors.flag
 
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         base = list(vec)
-        base[2] = vec[2] + 1
-        once = vec[1]
-        for (code, _, _), (target, info, writes, once1, count, tno) in \
+        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        for (code, _, _), (target, info, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
             w = base.copy()
             w[0] = tno
@@ -143,8 +143,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 w[i] = x
             if count:
                 w[count] += 1
-            if once1 is not None:
-                w[1] = tuple(sorted({*once, once1}))
+            if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
+                extra(w, vec)
+            info = info[w[flag]]  # the key's parts with no choice counted yet, or some
             if info[0]:  # key.Keyer.of's common key
                 try:
                     k = bytes(map(item, info[2], info[1](w)))

@@ -1,31 +1,35 @@
 """The search's step memoized, over States kept as flat vectors.
 
-A State of a story step.py covers (no 'let:', call, conversation or draw on the
-way) is queued as a tuple ``(scene number, once, turn, *values, *counts)``:
-the once-only choices taken as a sorted tuple, its variables' values in the
-story's order, then the visit counts of the scenes anything reads
-(step.visits_read); its seed is the search's, its visit began on its turn (each
-step here enters a scene) and its dice are DICE (else it is left a State).
+A State of a story step.py covers (no 'let:', call or draw on the way) is queued
+as a tuple ``(scene number, once, turn, began, *values, *counts, *taken, flag)``:
+the once-only choices taken as a sorted tuple, the turn its visit began (its turn
+but after a stay), its variables' values in the story's order, the visit counts
+of the scenes anything reads (step.visits_read), the taken() counts of the
+counted choices, then 1 when any of those is above 0 (key.py's marker); its
+seed is the search's and its dice are DICE (else it is left a State).
 Only numbers and strings: the cyclic garbage collector stops following such a
 tuple after it first meets it (a frozenset in it would have it followed at every
 collection). Which choices a scene offers depends only on what its texts and
 conditions read (those values and counts, which of its once-only choices were
-taken), and where a choice leads
-and what it writes only on what its effects and routes read. So two memos,
-filled the first time by step.py's own ``available`` and ``after`` (texts
-rendered, errors found, as before): per scene, (what it reads) -> its available
-choices; per choice, (what it reads) -> its target and the values it writes.
-Met again, the step is the memos': the successor's vector is the State's with
-the writes applied, its key (key.py's bytes, the same) read straight from the
-vector by a per-scene getter; no State, dict or call per part is built.
+taken), and where a choice leads and what it writes only on what its effects,
+routes, reply (rendered for its errors) and the next scenes' 'enter:' read. So
+two memos, filled the first time by step.py's own ``available`` and ``after``
+(texts and replies rendered, errors found, as before): per scene, (what it
+reads) -> its available choices; per choice, (what it reads) -> its target, the
+values it writes ('enter:' too), whether it stays (no visit added) and the
+taken() count it adds. Met again, the step is the memos': the successor's vector
+is the State's with the writes applied, its key (key.py's bytes, the same) read
+straight from the vector by a per-scene getter (one for vectors with no taken()
+count yet, one for those with some); no State, dict or call per part is built.
 
 A memo's key is values, and ``1 == 1.0 == True``: so only a variable whose
 starting value is an int, a str or a bool is read through a memo, and a vector
 holds at each place only values of that place's starting type (else the State
 is left as a State). Whatever is unusual the engine's own step decides, as
-before: a scene whose texts draw, a choice whose step fails or is handed to
-the engine (a value near the bounds, a random goto), a State with something a
-vector does not hold: ``Search.visit`` takes it, built from its vector.
+before: a scene whose texts draw, a reply or an 'enter:' that draws, a choice
+whose step fails or is handed to the engine (a value near the bounds, a random
+goto), a State with something a vector does not hold: ``Search.visit`` takes
+it, built from its vector.
 """
 from __future__ import annotations
 
@@ -40,9 +44,9 @@ from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
 from .key import Keyer
-from .step import Stepper, parts
+from .step import Stepper, parts, taken_keys
 
-H = 3  # a vector's header: scene number, once-only choices taken, turn
+H = 4  # a vector's header: scene number, once-only choices taken, turn, turn its visit began
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
 item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
@@ -73,14 +77,56 @@ def long_key(codes: list[int]) -> bytes:
     return _LONG + array("Q", codes).tobytes()
 
 
-def _reads(parts: list) -> tuple[set[str], set[str]]:
+def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
+    """(variables, visit counts, taken() counts) the parts read."""
     names: set[str] = set()
     scenes: set[str] = set()
+    taken: set[str] = set()
     for p in parts:
         if p is not None:
             names |= p.reads
             scenes |= p.scenes
-    return names, scenes
+            taken.update(taken_keys(p))
+            shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
+            if shown and shown[0] in ("visits", "taken"):  # a variation block's count
+                (scenes if shown[0] == "visits" else taken).add(shown[1])
+    return names, scenes, taken
+
+
+def _nearly_short(w: list, info: tuple) -> bytes:
+    """Vectors.key of a key short but for its once-only bits or taken() counts
+    (ValueError: a number past 255, the key is a long one); the bits of each set of
+    once-only choices remembered per scene."""
+    _, get, tabs, bits, width, taken, _, met = info
+    k = bytes(map(item, tabs, get(w)))
+    if width:
+        once = met.get(w[1])
+        if once is None:
+            once = met[w[1]] = sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        k += once
+    if taken is not None:
+        k += bytes((1, *map(item, taken[2], taken[1](w)))) if w[taken[0]] else b"\0"
+    return k
+
+
+class Extra:
+    """What a step changes of a successor ``w`` of vector ``vec`` besides its writes
+    and a visit: the once-only choice taken (or None), the choice's taken() count at
+    ``count`` (0: not counted), and a stay goes on with the visit it stays in (no
+    visit added, its turn of entry kept)."""
+
+    __slots__ = ("count", "once", "stay")
+
+    def __init__(self, once: str | None, count: int, stay: bool) -> None:
+        self.once, self.count, self.stay = once, count, stay
+
+    def __call__(self, w: list, vec: tuple) -> None:
+        if self.once is not None:
+            w[1] = tuple(sorted({*vec[1], self.once}))
+        if self.count:
+            w[self.count] += 1
+        if self.stay:
+            w[3] = vec[3]
 
 
 class Vectors:
@@ -95,19 +141,28 @@ class Vectors:
         self.number = {s: i for i, s in enumerate(self.ids)}
         self.at = {n: H + i for i, n in enumerate(self.names)}
         self.count_at = {s: H + len(self.names) + i for i, s in enumerate(self.counts)}
+        # the taken() counts: of every counted choice (and any key taken() names)
+        self.taken = tuple(sorted({c.key for sc in story.scenes.values() for c in sc.choices
+                                   if c.counted} | set(keyer.taken)))
+        self.taken_lo = H + len(self.names) + len(self.counts)
+        self.taken_at = {k: self.taken_lo + i for i, k in enumerate(self.taken)}
+        self.flag = self.taken_lo + len(self.taken)  # last: 1 when any is above 0, else 0
+        self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
 
-    def _getter(self, names: set[str], scenes: set[str]) -> Callable[[Any], Any] | None:
+    def _getter(self, names: set[str], scenes: set[str], taken: set[str]
+                ) -> Callable[[Any], Any] | None:
         """What a memo reads of a vector; None when it reads what a vector does not
         hold plainly (module docstring)."""
-        at, cat = self.at, self.count_at
+        at, cat, tat = self.at, self.count_at, self.taken_at
         plain = {n for n in names if n in at and self.kinds[at[n] - H] in _PLAIN}
-        if plain != names or not scenes <= cat.keys():
+        if plain != names or not scenes <= cat.keys() or not taken <= tat.keys():
             return None
-        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)])
+        return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)]
+                         + [tat[k] for k in sorted(taken)])
 
     def _scene(self, story: Story, sid: str) -> tuple:
         """(getter, its once-only choices, memo) of a scene (getter None: no memo)."""
@@ -119,38 +174,67 @@ class Vectors:
                 any(isinstance(p, Template) and p.site0 for p in parts(scene)):
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         for c in scene.choices:
-            exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes]
-            self.choices[c.key] = [self._getter(*_reads(exprs)), {}, c]
+            self.choices[c.key] = [self._choice_getter(c), {}, c]
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
+    def _choice_getter(self, c: Any) -> Callable[[Any], Any] | None:
+        """What a choice's memo reads: what its effects, routes, reply (rendered for its
+        errors: step.Stepper._reply) and the next scenes' 'enter:' read; None when a
+        reply or an 'enter:' draws (by Search.visit)."""
+        exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + [c.reply]
+        if not c.stay:  # whichever scene is next
+            exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
+        if any(p is not None and p.site0 for p in exprs):
+            return None
+        return self._getter(*_reads(exprs))
+
     def _key(self, keyer: Keyer, sid: str) -> tuple:
-        """(short, getter, tables, once bits, width): key.Keyer.of's parts of the
-        scene's key, read from a vector, the scene number its first part (its
-        vector's first item, by a table of one entry); short: no once-only bits
-        and a number below 255."""
+        """(short, getter, tables, once bits, width, taken, number below 255, the once
+        bits met): key.Keyer.of's parts of the scene's key, read from a vector, the
+        scene number its first part (its vector's first item, by a table of one
+        entry); short: no once-only bits and a number below 255. A pair of them: for
+        a vector with no taken() count above 0 (its flag 0), and for one with some:
+        alike, but when the key ends with the counts (key.py); short, the flag and
+        counts are then among the getter's items, else ``taken`` is (the flag's
+        place, a getter of the counts, their caps)."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
-        return (number < 255 and not width, _indices(places),
-                ({self.number[sid]: number},) + tables + caps, bits, width)
+        tabs = ({self.number[sid]: number},) + tables + caps
+        short = number < 255 and not width
+        once: dict = {}  # once-only choices taken -> their bits (shared by both)
+        info: tuple = (short, _indices(places), tabs, bits, width, None, number < 255, once)
+        if not keyer.taken:
+            return (info, info)
+        at = [self.taken_at[k] for k in keyer.taken]
+        if short:
+            return ((True, _indices(places + [self.flag]), tabs + ({0: 0},)),
+                    (True, _indices(places + [self.flag] + at), tabs + ({1: 1},)
+                     + keyer.taken_caps))
+        info = (False, _indices(places), tabs, bits, width,
+                (self.flag, _indices(at), keyer.taken_caps), number < 255, once)
+        return (info, info)
 
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
-        if s.let or s.stack or s.entered or s.taken or len(s.variables) != len(self.names) \
+        if s.let or s.stack or s.entered or len(s.variables) != len(self.names) \
                 or tuple(map(type, s.variables.values())) != self.kinds or \
-                (s.seed, s.began, s.dice) != (self.seed, s.turn, DICE):
+                (s.seed, s.dice) != (self.seed, DICE) or not s.taken.keys() <= self.taken_at.keys():
             return None
-        visits = s.visits
-        return (self.number[s.scene], tuple(sorted(s.once)), s.turn,
-                *s.variables.values(), *[visits.get(c, 0) for c in self.counts])
+        visits, taken = s.visits, s.taken
+        return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.began,
+                *s.variables.values(), *[visits.get(c, 0) for c in self.counts],
+                *[taken.get(k, 0) for k in self.taken], 1 if taken else 0)
 
     def state(self, vec: tuple) -> State:
         """The State a vector stands for (its visit counts: those kept, when not 0)."""
-        nv = len(self.names)
+        nv, lo = len(self.names), self.taken_lo
         v = dict(zip(self.names, vec[H:H + nv], strict=True))
-        visits = {c: n for c, n in zip(self.counts, vec[H + nv:], strict=True) if n}
+        visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
+        taken = {k: n for k, n in zip(self.taken, vec[lo:lo + len(self.taken)], strict=True)
+                 if n}
         return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
-                     {}, "", NONE, vec[2], (), NONE, DICE)
+                     taken, "", NONE, vec[3], (), NONE, DICE)
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
@@ -171,37 +255,71 @@ class Vectors:
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
-        the target's key parts, the (place, value) written, once-only key added or
-        None, the place of the target's visit count or 0, the target's number)."""
-        if c.goto.random:
+        the target's key parts, the (place, value) written, the place of the target's
+        visit count or 0, the target's number, None or an Extra: what else it changes)."""
+        moved = self._moved(state, c)
+        if moved is None:
             return OLD
-        try:
-            nxt = self.step.after(state, c)
-        except AnaStoryError:
-            return OLD
-        if type(nxt) is not tuple or len(nxt[1]) != len(self.names) or \
-                nxt[3] != nxt[0] or nxt[4] is not state.taken:
-            return OLD
-        target, v, at, kinds = nxt[0], nxt[1], self.at, self.kinds
-        # what the effects set, whatever it was before (that is no part of the memo's key)
-        writes = tuple((at[n], v[n]) for n in dict.fromkeys(n for n, _ in c.effects))
+        target, v, stay = moved
+        at, kinds = self.at, self.kinds
+        # what the effects ('enter:' too) set, whatever it was before (no part of the
+        # memo's key)
+        names = [n for n, _ in c.effects] + [n for n, _ in self.enters[target] if not stay]
+        writes = tuple((at[n], v[n]) for n in dict.fromkeys(names))
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
         tno = self.number[target]
-        return (target, self.keys[tno], writes, c.key if c.once else None,
-                self.count_at.get(target, 0), tno)
+        if c.counted:  # its count, and key.py's flag: some choice counted
+            writes += ((self.flag, 1),)
+        once, count = c.key if c.once else None, self.taken_at[c.key] if c.counted else 0
+        return (target, self.keys[tno], writes, 0 if stay else self.count_at.get(target, 0),
+                tno, Extra(once, count, stay) if once or count or stay else None)
+
+    def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
+        """(target, variables, whether it stays) after choice ``c`` by step.py's
+        ``after``; None when the step is the engine's (or fails)."""
+        if c.goto.random:
+            return None
+        try:
+            nxt = self.step.after(state, c)
+        except AnaStoryError:
+            return None
+        if isinstance(nxt, tuple):
+            target, v, stay = nxt[0], nxt[1], nxt[3] is None
+            if not stay and nxt[3] != target:
+                return None
+        elif nxt.path or nxt.reply or nxt.let or nxt.stack:
+            return None  # the engine's State: the step was handed to it
+        else:  # step.Stepper._talking's entry with 'enter:' run
+            target, v, stay = nxt.scene, nxt.variables, False
+        if len(v) != len(self.names) or (c.stay and not stay):
+            return None
+        return target, v, stay
 
     @staticmethod
     def key(w: list, info: tuple) -> bytes:
         """key.Keyer.of's key of vector ``w``."""
-        short, get, tabs, bits, width = info
-        if short:
+        if info[0]:
             try:
-                return bytes(map(item, tabs, get(w)))
+                return bytes(map(item, info[2], info[1](w)))
             except ValueError:
-                return long_key(list(map(item, tabs, get(w))))
-        if not width:
+                return long_key(list(map(item, info[2], info[1](w))))
+        _, get, tabs, bits, width, taken, below, _ = info
+        if below:  # a short key but for its once-only bits or taken() counts
+            try:
+                return _nearly_short(w, info)
+            except ValueError:
+                pass
+        if not width and taken is None:
             return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
         codes = list(map(item, tabs, get(w)))
-        codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        if width:
+            codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+        if taken is not None:  # as key.py: 0 (nothing counted yet), or 1 and the counts
+            flag, tget, caps = taken
+            if w[flag]:
+                codes.append(1)
+                codes += map(item, caps, tget(w))
+            else:
+                codes.append(0)
         return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
