@@ -200,7 +200,9 @@ def test_a_talking_ring(n, tmp_path, monkeypatch):
     messages = " ".join(e["message"] for e in got["errors"])
     assert "division by zero" in messages
     assert len(visited) < got["states"] / 5, "the memo was not used"
-    assert _report(story, monkeypatch, fast=False, max_states=6000) == want
+    if n < 256:  # the engine's own step too (the search without the memo is held to it
+        # elsewhere; on the long-key ring it would double the test's time)
+        assert _report(story, monkeypatch, fast=False, max_states=6000) == want
 
 
 def test_a_state_and_its_vector_are_the_same_state():
