@@ -52,6 +52,16 @@ def _visits(monkeypatch) -> list:
     return calls
 
 
+def _on_back_light(i: int, n: int) -> list[str]:
+    """The three choices every room of both rings has: on, back, light (once)."""
+    return ["      - text: On", "        if: coins < 4", "        set: {coins: coins + 1}",
+            f"        goto: s{(i + 1) % n}",
+            "      - text: Back", "        set: {mood: \"'tired'\"}",
+            f"        goto: s{(i + 7) % n}",
+            "      - text: Light", "        once: true", "        set: {lit: 'true'}",
+            f"        goto: s{(i + 2) % n}"]
+
+
 def _ring(folder: Path, n: int) -> Path:
     """A story of ``n`` rooms in a ring: a tally a condition reads, a text that
     reads three variables, a once-only choice, a visit count, a division that fails
@@ -62,12 +72,7 @@ def _ring(folder: Path, n: int) -> Path:
                   f'    text: "Room {i}: {{{{ coins }}}} coins{{% if lit %}}, lit{{% endif %}},'
                   ' {{ mood }}."',
                   "    choices:",
-                  "      - text: On", "        if: coins < 4", "        set: {coins: coins + 1}",
-                  f"        goto: s{(i + 1) % n}",
-                  "      - text: Back", "        set: {mood: \"'tired'\"}",
-                  f"        goto: s{(i + 7) % n}",
-                  "      - text: Light", "        once: true", "        set: {lit: 'true'}",
-                  f"        goto: s{(i + 2) % n}",
+                  *_on_back_light(i, n),
                   "      - text: Leave", "        if: visits('s5') > 0 and lit and coins > 2",
                   "        goto: end"]
         if i % 50 == 3:
@@ -160,12 +165,7 @@ def _talking_ring(folder: Path, n: int) -> Path:
         asked = "{{ taken('s1.chat') }}"
         lines += [f'    text: "Room {i}: {{{{ coins }}}} coins, asked {asked}."',
                   "    choices:",
-                  "      - text: On", "        if: coins < 4", "        set: {coins: coins + 1}",
-                  f"        goto: s{(i + 1) % n}",
-                  "      - text: Back", "        set: {mood: \"'tired'\"}",
-                  f"        goto: s{(i + 7) % n}",
-                  "      - text: Light", "        once: true", "        set: {lit: 'true'}",
-                  f"        goto: s{(i + 2) % n}",
+                  *_on_back_light(i, n),
                   "      - id: chat", "        text: Chat"]
         if i % 50 == 0:
             lines += ["        if: taken('s0.chat') < 2"]
