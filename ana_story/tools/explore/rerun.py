@@ -16,6 +16,7 @@ State's values), or with no kept ways."""
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import AnaStoryError
@@ -60,6 +61,8 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
 class Rerun(Search):
     """The search, taking kept ways on where they hold (module docstring)."""
 
+    vectors: Any = None  # Search.run's (vectors.py), when the step is the memos'
+
     def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
                  keyer: Keyer, arrays: list, changed: set[str], choices: list[str]
                  ) -> None:
@@ -72,11 +75,15 @@ class Rerun(Search):
         self.moved = bytearray(s in changed for s in self.names)  # changed scenes
         self.plain = bytearray(s not in changed and story.scenes[s].ending is None
                                for s in self.names)  # may take kept ways
-        self.number = {s: i for i, s in enumerate(self.names)}
         self.by_key: dict[bytes, int] | None = None
-        self.anchors: dict[int, State] = {}  # States built or replayed for real
+        self.anchors: dict[int, Any] = {}  # States (or their queued forms) to build from
         self.choices = {c.key: c for s in story.scenes.values() for c in s.choices}
         self.reused = 0
+        # kept State -> its number in this search (-1: not met yet, or met only by a
+        # State visited for real: then the table of keys has it)
+        self.new_of = array("i", [-1]) * len(self.k_first)
+        self.taken = array("i", [0]) * len(self.tree.keys)  # ways taken per choice
+        self.real: Callable[[int, Any], None] = self._visit
         # a kept code names a choice by its place among all the story's choices then
         # (an added or removed choice moves the later ones): renumbered by its key
         index = self.tree.index
@@ -86,60 +93,82 @@ class Rerun(Search):
                                      if self.recode[c >> 8] >= 0 else -1 for c in self.k_via))
 
     def run(self, progress: Progress | None) -> int:
-        return self.levels(progress, self._take)
+        """Search.run (by the memos' loop, vecloop.py, where it would be), each State
+        taken by ``_take``; the choices taken by kept ways counted in the report."""
+        explored = super().run(progress)
+        hits, keys = self.report.choice_hits, self.tree.keys
+        for i, n in enumerate(self.taken):
+            if n:
+                hits[keys[i]] = hits.get(keys[i], 0) + n
+        return explored
+
+    def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
+        self.real = take  # Search.run's way to visit a State for real
+        return super().levels(progress, self._take)
+
+    def _visit(self, sid: int, entry: Any) -> None:
+        self.visit(sid, self.pack.unpack(entry))
 
     def _take(self, sid: int, entry: Any) -> None:
         """Visit one queued State: by its kept ways when they hold, else for real."""
         if type(entry) is int:  # a kept State's number (queued by _replay)
-            if self._replay(sid, entry):
-                return
-            state = self._built(sid)
-        else:
-            state = self.pack.unpack(entry)
-            n = self._kept(state)
+            if not self._replay(sid, entry):
+                self.real(sid, self.pack.state(self._built(sid)))
+            return
+        if self.plain[self.tree.scene_of.at[sid]]:
+            n = self._kept(sid)
             if n is not None and self._replay(sid, n):
-                self.anchors[sid] = state
+                self.anchors[sid] = entry
                 return
-        self.visit(sid, state)
+        self.real(sid, entry)
 
-    def _kept(self, state: State) -> int | None:
-        if not self.plain[self.number[state.scene]]:
-            return None
+    def _kept(self, sid: int) -> int | None:
+        """The kept number of the State of key ``sid``'s, if the kept proof met it."""
         if self.by_key is None:
             data, ends = self.k_data, self.k_ends
             self.by_key = {data[ends[n]:ends[n + 1]]: n for n in range(len(ends) - 1)}
-        return self.by_key.get(self.key(state))
+        ids = self.ids
+        n = self.by_key.get(bytes(ids.data[ids.ends[sid]:ids.ends[sid + 1]]))
+        if n is not None:
+            self.new_of[n] = sid
+        return n
 
     def _replay(self, sid: int, n: int) -> bool:
-        """Take kept State ``n``'s ways on as State ``sid``'s; False when they may not hold."""
-        at, succ, via = self.k_at, self.k_succ, self.k_via
+        """Take kept State ``n``'s ways on as State ``sid``'s; False when they may not
+        hold. A successor this search numbered already is known by ``new_of``,
+        without its key looked up."""
+        at, succ, via, new_of = self.k_at, self.k_succ, self.k_via, self.new_of
         if not self.plain[at[n]]:
             return False
         start = self.k_first[n]
         end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
         if self.entering and any(self.moved[at[succ[j]]] for j in range(start, end)):
             return False  # it leads into a changed scene (whose 'enter:' may differ)
-        ids, tree, hits, keys = self.ids, self.tree, self.report.choice_hits, self.tree.keys
+        ids, tree, taken = self.ids, self.tree, self.taken
         data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
         scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via
         prev = -1
         for j in range(start, end):
             c, code = succ[j], via[j]
             if code != prev:  # one count per choice taken (a random goto: several ways)
-                key = keys[code >> 8]
-                hits[key] = hits.get(key, 0) + 1
+                taken[code >> 8] += 1
                 prev = code
-            k = data[ends[c]:ends[c + 1]]
-            nid = ids.find(k)
-            if nid < 0:  # Ways.new, inlined: the State queued as its kept number
-                if len(ids.hashes) >= self.max_states:
-                    self.cut(sid)
-                    continue
-                nid = ids.add(nid, k)
-                queue.append(c)
-                scene = names[at[c]]
-                tree.add_code(sid, code, scene)
-                scene_hits[scene] = scene_hits.get(scene, 0) + 1
+            nid = new_of[c]
+            if nid < 0:
+                k = data[ends[c]:ends[c + 1]]
+                nid = ids.find(k)  # (a State visited for real may have found it)
+                if nid < 0:  # Ways.new, inlined: the State queued as its kept number
+                    if len(ids.hashes) >= self.max_states:
+                        self.cut(sid)
+                        continue
+                    nid = ids.add(nid, k)
+                    queue.append(c)
+                    tree.parent.append(sid)
+                    tree.step.append(code)
+                    tree.scene_of.at.append(at[c])
+                    scene = names[at[c]]
+                    scene_hits[scene] = scene_hits.get(scene, 0) + 1
+                new_of[c] = nid
             t_succ.append(nid)
             t_via.append(code)
         self.good[sid] = self.k_good[n]
@@ -148,7 +177,7 @@ class Rerun(Search):
 
     def _built(self, sid: int) -> State:
         """State ``sid`` as a fresh search queues it: stepped along the new tree
-        from the nearest State built or replayed for real."""
+        from the nearest State taken for real whose kept ways on were taken."""
         tree, anchors, ids = self.tree, self.anchors, self.ids
         chain = []
         n = sid
@@ -157,7 +186,7 @@ class Rerun(Search):
             n = tree.parent[n]
             if n < 0:
                 raise Mismatch
-        state = anchors[n]
+        state = anchors[n] = self._state(anchors[n])
         try:
             for m in reversed(chain):
                 k = bytes(ids.data[ids.ends[m]:ids.ends[m + 1]])
@@ -165,6 +194,14 @@ class Rerun(Search):
         except AnaStoryError:  # the kept ways on led here without an error
             raise Mismatch from None
         return state
+
+    def _state(self, entry: Any) -> State:
+        """The State a queued entry stands for (a State, a vector, a packed State)."""
+        if isinstance(entry, State):
+            return entry
+        if type(entry) is tuple and entry and type(entry[0]) is int and self.vectors:
+            return self.vectors.state(entry)
+        return self.pack.unpack(entry)
 
     def _child(self, state: State, code: int, k: bytes) -> State:
         """The State the choice ``code`` leads to from ``state``, the one of key ``k``."""

@@ -226,6 +226,7 @@ class Search(Ways):
         if VECTORS and self.fast and not self.story.framed:
             vectors = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
                               self.codes, self.drawing, self.report.seed)
+            self.vectors = vectors  # (rerun.py builds States from queued vectors)
             return vecloop.run(vectors, self, progress)
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 
