@@ -22,6 +22,7 @@ from typing import Any
 from ...errors import AnaStoryError
 from ...model import Story
 from ...state import State
+from . import rerunstart
 from .abstraction import endless
 from .fingerprint import keyer_id
 from .key import Keyer
@@ -67,8 +68,8 @@ class Rerun(Search):
                  keyer: Keyer, arrays: list, changed: set[str], choices: list[str]
                  ) -> None:
         super().__init__(story, max_states, seed, strict, keyer=keyer)
-        (_, _, self.k_first, self.k_succ, self.k_via, self.k_good, data,
-         self.k_ends, self.k_at) = arrays
+        (self.k_parent, self.k_step, self.k_first, self.k_succ, self.k_via, self.k_good,
+         data, self.k_ends, self.k_at) = arrays
         self.k_data = bytes(data)  # a slice of it is a key as the table holds it
         self.entering = story.entering
         self.names = list(story.scenes)
@@ -84,6 +85,7 @@ class Rerun(Search):
         self.new_of = array("i", [-1]) * len(self.k_first)
         self.taken = array("i", [0]) * len(self.tree.keys)  # ways taken per choice
         self.real: Callable[[int, Any], None] = self._visit
+        self.randoms = any(c.goto.random for c in self.choices.values())
         # a kept code names a choice by its place among all the story's choices then
         # (an added or removed choice moves the later ones): renumbered by its key
         index = self.tree.index
@@ -103,8 +105,26 @@ class Rerun(Search):
         return explored
 
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
-        self.real = take  # Search.run's way to visit a State for real
-        return super().levels(progress, self._take)
+        """Search.levels, from where the kept search's first States, taken whole
+        (``_copy``), leave off; ``take``: Search.run's way to visit a State for real."""
+        self.real = take
+        explored, level_end, ways = rerunstart.copy(self)
+        queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
+        step = self._take
+        while queue:
+            entry = queue.popleft()
+            sid = explored
+            explored += 1
+            if progress is not None and explored % 2000 == 0:
+                progress(explored, len(self.ids))
+            first.append(len(succ))
+            good.append(0)
+            step(sid, entry)
+            if explored == level_end:  # a level of the breadth-first search done
+                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
+                                      len(self.ids), self.report.scene_hits)
+                level_end, ways = len(self.ids), len(succ)
+        return explored
 
     def _visit(self, sid: int, entry: Any) -> None:
         self.visit(sid, self.pack.unpack(entry))
@@ -113,7 +133,7 @@ class Rerun(Search):
         """Visit one queued State: by its kept ways when they hold, else for real."""
         if type(entry) is int:  # a kept State's number (queued by _replay)
             if not self._replay(sid, entry):
-                self.real(sid, self.pack.state(self._built(sid)))
+                self.real(sid, self.pack.state(self.built(sid)))
             return
         if self.plain[self.tree.scene_of.at[sid]]:
             n = self._kept(sid)
@@ -175,7 +195,7 @@ class Rerun(Search):
         self.reused += 1
         return True
 
-    def _built(self, sid: int) -> State:
+    def built(self, sid: int) -> State:
         """State ``sid`` as a fresh search queues it: stepped along the new tree
         from the nearest State taken for real whose kept ways on were taken."""
         tree, anchors, ids = self.tree, self.anchors, self.ids
