@@ -1,0 +1,150 @@
+"""explore's new search after an edit that changed a step (rerun.py, rerunstart.py):
+the kept search's first States taken whole, kept ways on taken elsewhere, and the
+report the one a --fresh run gives, also when the edit changes what an unchanged
+later chapter reads, or makes its States stuck or looping for ever.
+
+Each test copies a story to tmp, explores it (which keeps the proof), edits it, and
+explores again through the real CLI (test_tools_explore_incremental's helpers)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_story
+from test_tools_explore_incremental import _edit, _explore, _searched_again
+
+STORY = """\
+title: Keys
+start: hall
+variables:
+  key: false
+  lost: false
+  steps: 0
+"""
+HALL = """\
+chapter: Hall
+scenes:
+  hall:
+    text: A hall.
+    choices:
+      - text: Take the key
+        set: {key: true}
+        goto: porch
+      - text: Leave it
+        goto: porch
+  porch:
+    text: A porch, {{ steps }} steps.
+    choices:
+      - text: Step
+        if: steps < 2
+        set: {steps: steps + 1}
+        goto: porch
+      - text: Out
+        goto: yard
+"""
+YARD = """\
+chapter: Yard
+scenes:
+  yard:
+    text: A yard.
+    choices:
+      - text: Open the door
+        if: key and not lost
+        goto: room
+      - text: Circle
+        goto: garden
+  garden:
+    text: A garden.
+    choices:
+      - text: Back
+        goto: yard
+      - text: Rest
+        if: not lost
+        goto: nap
+"""
+END = """\
+chapter: End
+scenes:
+  room:
+    text: A room.
+    ending: Inside
+  nap:
+    text: A nap.
+    ending: Asleep
+"""
+
+
+def _story(tmp_path: Path, hall: str = HALL) -> Path:
+    return write_story(tmp_path / "keys", STORY, **{"01-hall__yaml": hall,
+                                                      "02-yard__yaml": YARD,
+                                                      "03-end__yaml": END})
+
+
+def test_an_effect_that_changes_what_a_later_chapter_reads(tmp_path):
+    """The key no longer taken: the yard's door (an unchanged chapter) is never
+    offered, its ending never reached; the yard's States are new ones, searched."""
+    folder = _story(tmp_path)
+    before, _ = _explore(folder)
+    assert before["endings"]["room"]["reached"]
+    _edit(folder / "01-hall.yaml", "set: {key: true}", "set: {key: false}")
+    reused, after = _searched_again(folder)
+    assert not after["endings"]["room"]["reached"] and after["choices"]["yard.0"] == 0
+    assert after["states"] < before["states"] and reused["stepped"] > 0
+
+
+def test_an_effect_that_traps_an_unchanged_chapter_in_a_loop(tmp_path):
+    """Leaving the key now gets you lost: in the yard and garden (unchanged) those
+    States go round for ever, a soft-lock and a loop no ending can be reached from."""
+    folder = _story(tmp_path, HALL.replace("      - text: Leave it\n",
+                                           "      - text: Leave it\n        set: {lost: false}\n"))
+    before, _ = _explore(folder)
+    assert not before["softlocks"]
+    _edit(folder / "01-hall.yaml", "set: {lost: false}", "set: {lost: true}")
+    reused, after = _searched_again(folder)
+    assert {"yard", "garden"} <= {f["scene"] for f in after["softlocks"]}
+    assert any(g["trapped"] for g in after["loops"]) and reused["states"] > 0
+
+
+def test_an_effect_that_makes_an_unchanged_scene_stuck(tmp_path):
+    """A step fewer on the porch leaves a State with no way on, in a chapter the
+    edit did not touch once the yard's door needs the steps."""
+    yard = YARD.replace("      - text: Circle\n        goto: garden\n",
+                        "      - text: Circle\n        if: steps < 9\n        goto: garden\n")
+    folder = write_story(tmp_path / "keys", STORY, **{"01-hall__yaml": HALL,
+                                                        "02-yard__yaml": yard,
+                                                        "03-end__yaml": END})
+    before, _ = _explore(folder)
+    assert not before["softlocks"]
+    _edit(folder / "01-hall.yaml", "set: {steps: steps + 1}", "set: {steps: steps + 9}")
+    _edit(folder / "01-hall.yaml", "if: steps < 2", "if: steps < 9")
+    reused, after = _searched_again(folder)
+    stuck = [f for f in after["softlocks"] if f["scene"] == "yard"]
+    assert stuck and reused["states"] > 0
+
+
+@pytest.mark.parametrize("scene_file, old, new", [
+    ("02-yard.yaml", "if: not lost\n", "if: lost\n"),  # late: the hall and porch copied
+    ("02-yard.yaml", "        goto: nap\n", "        goto: room\n"),  # a route, late
+])
+def test_a_late_edit_takes_the_first_chapter_whole(tmp_path, scene_file, old, new):
+    """States visited before the first changed one are the kept ones (copied):
+    counted as reused, with the levels and endings the fresh search gives."""
+    folder = _story(tmp_path)
+    _explore(folder)
+    _edit(folder / scene_file, old, new)
+    reused, after = _searched_again(folder)
+    assert reused["states"] >= after["scenes"]["hall"] + after["scenes"]["porch"]
+
+
+def test_an_edit_under_enter_stops_the_copy_before_the_changed_scene(tmp_path):
+    """With an 'enter:' the State leading into a changed scene is not copied: its
+    ways on may differ (the scene's 'enter:' runs as it is now)."""
+    yard = YARD.replace("    text: A garden.\n",
+                        "    enter: {steps: 0}\n    text: A garden.\n")
+    folder = write_story(tmp_path / "keys", STORY, **{"01-hall__yaml": HALL,
+                                                        "02-yard__yaml": yard,
+                                                        "03-end__yaml": END})
+    _explore(folder)
+    _edit(folder / "02-yard.yaml", "enter: {steps: 0}", "enter: {steps: 1}")
+    reused, after = _searched_again(folder)
+    assert after["complete"] and reused["states"] > 0
