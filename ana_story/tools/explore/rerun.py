@@ -9,10 +9,15 @@ the kept proof's, and when the key merges only States that play alike: not under
 'exact:' declaration (then a fresh proof). Lookups are by whole key, so an edit that
 changes what is read downstream gives other keys and nothing is wrongly reused.
 Reachability, numbering, paths, soft-lock and loop checks stay the new search's own.
-A State reached by kept ways is queued as its kept number and only built (by the
-engine's step along the new tree, exactly the State a fresh search queues) when it
-must be visited for real: in a changed scene, in an ending (its finding gives the
-State's values), or with no kept ways."""
+The kept search's first States, those it visited before the first that may step
+otherwise, are the new search's first ones, in the same order to the same numbers:
+copied whole (rerunstart.py). Past them a State reached by kept ways is queued as its
+kept number, its successors numbered already known by a kept -> new table without
+their keys looked up, and it is only built (by the engine's step along the new
+tree, exactly the State a fresh search queues) when it must be visited for real: in
+a changed scene, in an ending (its finding gives the State's values), or with no
+kept ways. A State visited for real is visited as Search.run would: by the memos'
+loop (vecloop.py) where the step is the memos'."""
 from __future__ import annotations
 
 from array import array
@@ -77,6 +82,7 @@ class Rerun(Search):
         self.plain = bytearray(s not in changed and story.scenes[s].ending is None
                                for s in self.names)  # may take kept ways
         self.by_key: dict[bytes, int] | None = None
+        self.copied = 0  # the kept States copied whole are 0 to this (rerunstart.py)
         self.anchors: dict[int, Any] = {}  # States (or their queued forms) to build from
         self.choices = {c.key: c for s in story.scenes.values() for c in s.choices}
         self.reused = 0
@@ -146,7 +152,8 @@ class Rerun(Search):
         """The kept number of the State of key ``sid``'s, if the kept proof met it."""
         if self.by_key is None:
             data, ends = self.k_data, self.k_ends
-            self.by_key = {data[ends[n]:ends[n + 1]]: n for n in range(len(ends) - 1)}
+            self.by_key = {data[ends[n]:ends[n + 1]]: n  # (a copied one's is in ids)
+                           for n in range(self.copied, len(ends) - 1)}
         ids = self.ids
         n = self.by_key.get(bytes(ids.data[ids.ends[sid]:ids.ends[sid + 1]]))
         if n is not None:

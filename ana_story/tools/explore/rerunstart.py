@@ -51,6 +51,7 @@ def copy(search: Any) -> tuple[int, int, int]:
         k = data[ends[n]:ends[n + 1]]
         ids.add(ids.find(k), k)
     search.new_of[roots:known] = array("i", range(roots, known))
+    search.copied = known
     search.queue.clear()
     search.queue.extend(range(p, known))
     _count(search, ways)
