@@ -148,3 +148,28 @@ def test_an_edit_under_enter_stops_the_copy_before_the_changed_scene(tmp_path):
     _edit(folder / "02-yard.yaml", "enter: {steps: 0}", "enter: {steps: 1}")
     reused, after = _searched_again(folder)
     assert after["complete"] and reused["states"] > 0
+
+
+def test_an_added_choice_renumbers_the_copied_paths(tmp_path):
+    """A choice added to a scene of the first file that is met late moves the yard's
+    and garden's choices up one: the States copied before it keep their paths, told
+    by the choices' keys as they are numbered now."""
+    hall = HALL + """\
+  cellar:
+    text: A cellar.
+    choices:
+      - text: Up
+        goto: yard
+"""
+    yard = YARD.replace("      - text: Circle\n",
+                        "      - text: Down\n        if: not key\n        goto: cellar\n"
+                        "      - text: Circle\n")
+    folder = write_story(tmp_path / "keys", STORY, **{"01-hall__yaml": hall,
+                                                        "02-yard__yaml": yard,
+                                                        "03-end__yaml": END})
+    _explore(folder)
+    _edit(folder / "01-hall.yaml", "      - text: Up\n",
+          "      - text: Dig\n        goto: nap\n      - text: Up\n")
+    reused, after = _searched_again(folder)
+    assert after["choices"]["cellar.0"] >= 1 and reused["states"] > 0
+    assert after["loops"] and after["loops"][0]["path"]

@@ -97,8 +97,10 @@ class Rerun(Search):
         index = self.tree.index
         self.recode = [index.get(k, -1) for k in choices]
         if self.recode != list(range(len(self.recode))):
-            self.k_via = array("i", (self.recode[c >> 8] * 256 + (c & 255)
-                                     if self.recode[c >> 8] >= 0 else -1 for c in self.k_via))
+            self.k_via, self.k_step = (array("i", (self.recode[c >> 8] * 256 + (c & 255)
+                                                   if self.recode[c >> 8] >= 0 else -1
+                                                   for c in codes))
+                                       for codes in (self.k_via, self.k_step))
 
     def run(self, progress: Progress | None) -> int:
         """Search.run (by the memos' loop, vecloop.py, where it would be), each State
