@@ -34,19 +34,20 @@ def copy(search: Any) -> tuple[int, int, int]:
     search's loop goes on from."""
     roots = len(search.queue)
     p = unchanged(search)
+    ids, data, ends = search.ids, search.k_data, search.k_ends
     if p <= roots or search.k_parent[roots - 1] >= 0 or search.k_parent[roots] < 0 \
-            or search.tree.scene_of.at.typecode != search.k_at.typecode:
+            or search.tree.scene_of.at.typecode != search.k_at.typecode \
+            or ids.data[:ids.ends[roots]] != data[:ends[roots]]:  # the same start States
         return 0, roots, 0
     kp, kf, known = search.k_parent, search.k_first, bisect_left(search.k_parent, p)
     ways = kf[p] if p < len(kf) else len(search.k_succ)
-    tree, ids = search.tree, search.ids
+    tree = search.tree
     start = search.pack.unpack(search.queue[0])
     # in place: the search's loop (vecloop.py) holds their appends
     tree.parent[:], tree.step[:] = kp[:known], search.k_step[:known]
     tree.scene_of.at[:] = search.k_at[:known]
     tree.first[:], tree.succ[:], tree.via[:] = kf[:p], search.k_succ[:ways], search.k_via[:ways]
     search.good[:] = search.k_good[:p]
-    data, ends = search.k_data, search.k_ends
     for n in range(roots, known):
         k = data[ends[n]:ends[n + 1]]
         ids.add(ids.find(k), k)
