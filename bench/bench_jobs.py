@@ -1,7 +1,7 @@
 """explore on one core and on two (--jobs 1 against --jobs 2), side by side, and
 how well the projection of the space's size foretold the final count.
 
-    python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write]
+    python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write] [--quick]
 
 Each search runs in a process of its own, --jobs 1 and --jobs 2 alternating so
 that both meet the same load on this shared machine. Per search: the wall time
@@ -11,6 +11,8 @@ process's peak less its memory after loading; with --jobs 2 also the most a
 worker grew after the fork). Medians and floors over --runs, the speed-up (wall)
 and the CPU ratio (the work sharing adds), the load average beside them. Writes
 the "Explore on two cores" section of docs/performance.md unless --no-write.
+--quick: without the reactive story's two 60-second runs, and writes nothing
+(a whole section needs them): the three stories only, for a re-measure.
 """
 from __future__ import annotations
 
@@ -171,6 +173,8 @@ def main() -> int:
     ap.add_argument("--shipped", type=Path, default=ROOT / "scenes",
                     help="the shipped story's folder (default: this checkout's scenes/)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the reactive story's 60 s runs; write nothing")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,10 +186,10 @@ def main() -> int:
                     print(name, jobs, {k: v for k, v in got[jobs][-1].items()
                                        if k != "history"}, flush=True)
             rows.append((name, got))
-        reactive = _reactive(Path(tmp))
+        reactive = [] if args.quick else _reactive(Path(tmp))
     text = report(rows, args.runs, reactive)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.quick:
         from report import write_section
         write_section(HEADING, text)
     return 0
