@@ -20,7 +20,7 @@ States; per State explored its ways on's targets and codes), which the main
 process lays out in the numbers' order: per State, not per way on.
 Checks that the tree equals one process's (parent, step, scene, first, succ, via).
 Prints per run the search's wall and CPU (the main process and its workers), and
-the workers' seconds in each phase.
+the workers' CPU seconds in each phase and their memo entries.
 """
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ from ana_story.tools.explore.vectors import Vectors  # noqa: E402
 from ana_story.tools.explore.worker import SharedNumbers  # noqa: E402
 
 J = 12  # a place: State number << J | way on
+BY_KEY = True  # the owner of a State: by its key's hash (else by its scene's number)
 
 
 def _setup(story, cap: int, numbers=None):
@@ -106,7 +107,7 @@ class Part:
                 if extra is not None:
                     extra(w, vec)
                 k = key(w, info[w[flag]])
-                o = (hash(k) >> 33) % n
+                o = (hash(k) >> 33) % n if BY_KEY else tno % n
                 pos = sid << J | j
                 j += 1  # noqa: SIM113
                 if o == me:
@@ -159,22 +160,22 @@ class Part:
         hi = lo + 1
         while True:
             self._begin_level()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for sid, vec in frontier:
                 before = len(self.handles)
                 step(sid, vec, None)
                 self.counts.append(len(self.handles) - before)
-            t1 = time.perf_counter()
+            t1 = time.process_time()
             got = self._swap(lambda o: (b"".join(self.outidx[o]),
                                         array("I", map(len, self.outidx[o])),
                                         self.outpos[o], self.outcode[o]))
             req = self._probe(got)
-            t2 = time.perf_counter()
+            t2 = time.process_time()
             order = sorted(range(len(self.npos)), key=self.npos.__getitem__)
             mine = array("q", [self.npos[x] for x in order])
             wanted = {o: [i for i, (src, _) in enumerate(r) if src] for o, r in req.items()}
             got2 = self._swap(lambda o: (wanted[o], mine))  # noqa: B023 (called at once)
-            t3 = time.perf_counter()
+            t3 = time.process_time()
             new_lo = hi
             others = [g[1] for g in got2.values()]
             total = len(mine) + sum(map(len, others))
@@ -187,12 +188,12 @@ class Part:
             for o, (vecs, _) in got3.items():
                 for i, vec in zip(wanted[o], vecs, strict=True):
                     self.nvec[req[o][i][1] - self.base] = vec
-            t4 = time.perf_counter()
+            t4 = time.process_time()
             tables = {o: g[1] for o, g in got3.items()}
             tables[self.me] = glob
             n = self.n
             succ = array("i", [tables[h % n][h // n] for h in self.handles])
-            t5 = time.perf_counter()
+            t5 = time.process_time()
             newg = array("q", [glob[self.base + x] for x in order])
             self.up.send_bytes(pickle.dumps(
                 (self.counts, succ, self.vias, newg, array("q", [self.npos[x] >> J
@@ -200,13 +201,16 @@ class Part:
                  array("i", [self.ncode[x] for x in order]),
                  array("i", [self.nvec[x][0] for x in order])), 5))
             frontier = [(glob[self.base + x], self.nvec[x]) for x in order]
-            t6 = time.perf_counter()
+            t6 = time.process_time()
             for k, a, b in (("expand", t0, t1), ("x1", t1, t2), ("x2", t2, t3),
                             ("x3", t3, t4), ("resolve", t4, t5), ("up", t5, t6)):
                 self.t[k] += b - a
             if not total:
                 break
             hi = new_lo + total
+        v = self.v
+        self.t["memo entries"] = sum(len(m) for g, _, m in v.scenes if g is not None) + \
+            sum(len(m) for _, m, _ in v.choices.values())
         self.up.send_bytes(pickle.dumps(self.t))
 
     def _probe(self, got: dict) -> dict:
@@ -251,7 +255,7 @@ def many(story, cap: int, jobs: int):
     start = s.pack.unpack(s.queue[0])
     k0 = s.key(start)
     vec0 = v.vector(start)
-    owner0 = (hash(k0) >> 33) % jobs
+    owner0 = (hash(k0) >> 33) % jobs if BY_KEY else vec0[0] % jobs
     from multiprocessing import Pipe
     links = {(a, b): Pipe() for a in range(jobs) for b in range(a + 1, jobs)}
     ups = [Pipe(duplex=False) for _ in range(jobs)]
@@ -333,7 +337,11 @@ def main() -> int:
     ap.add_argument("--cap", type=int, default=10**7)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--by-scene", action="store_true",
+                    help="a State's owner by its scene's number, not its key's hash")
     a = ap.parse_args()
+    global BY_KEY
+    BY_KEY = not a.by_scene
     story = load_story(a.story)
     ones, twos = [], []
     for run in range(a.runs):
@@ -352,6 +360,8 @@ def main() -> int:
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
             for i, t in enumerate(times):
                 print("   worker", i, {k: round(x, 3) for k, x in t.items()}, flush=True)
+            print("   States per worker", [sum(1 for x in t2.scene_of.at if x % a.jobs == i)
+                                           for i in range(a.jobs)] if a.by_scene else "")
             with open(f"/tmp/proto-jobs-{os.getppid()}-{run}", "w") as f:
                 f.write(str(w2))
             os._exit(0)
