@@ -50,7 +50,8 @@ from ana_story.tools.explore.vectors import Vectors  # noqa: E402
 from ana_story.tools.explore.worker import SharedNumbers  # noqa: E402
 
 J = 12  # a place: State number << J | way on
-BY_KEY = True  # the owner of a State: by its key's hash (else by its scene's number)
+BY_KEY = True  # the owner of a State: by its key's hash (else by its scene, SCENES)
+SCENES: list[int] = []  # scene number -> its owner (--by-scene: number % jobs)
 
 
 def _setup(story, cap: int, numbers=None):
@@ -107,7 +108,7 @@ class Part:
                 if extra is not None:
                     extra(w, vec)
                 k = key(w, info[w[flag]])
-                o = (hash(k) >> 33) % n if BY_KEY else tno % n
+                o = (hash(k) >> 33) % n if BY_KEY else SCENES[tno]
                 pos = sid << J | j
                 j += 1  # noqa: SIM113
                 if o == me:
@@ -255,7 +256,7 @@ def many(story, cap: int, jobs: int):
     start = s.pack.unpack(s.queue[0])
     k0 = s.key(start)
     vec0 = v.vector(start)
-    owner0 = (hash(k0) >> 33) % jobs if BY_KEY else vec0[0] % jobs
+    owner0 = (hash(k0) >> 33) % jobs if BY_KEY else SCENES[vec0[0]]
     from multiprocessing import Pipe
     links = {(a, b): Pipe() for a in range(jobs) for b in range(a + 1, jobs)}
     ups = [Pipe(duplex=False) for _ in range(jobs)]
@@ -339,6 +340,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--by-scene", action="store_true",
                     help="a State's owner by its scene's number, not its key's hash")
+    ap.add_argument("--balanced", action="store_true",
+                    help="with --by-scene: scenes shared out by one process's count of "
+                         "States in each (known only after the search: the best case)")
     a = ap.parse_args()
     global BY_KEY
     BY_KEY = not a.by_scene
@@ -347,6 +351,15 @@ def main() -> int:
     for run in range(a.runs):
         w1, c1, s1 = one(story, a.cap)
         ones.append(w1)
+        SCENES[:] = [i % a.jobs for i in range(len(story.scenes))]
+        if a.balanced:
+            per = [0] * len(story.scenes)
+            for x in s1.tree.scene_of.at:
+                per[x] += 1
+            load = [0] * a.jobs
+            for x in sorted(range(len(per)), key=per.__getitem__, reverse=True):
+                SCENES[x] = load.index(min(load))
+                load[SCENES[x]] += per[x]
         pid = os.fork()  # each parallel run in a fresh process (children's CPU its own)
         if pid == 0:
             w2, c2, cc, tw, times, s2 = many(load_story(a.story), a.cap, a.jobs)
@@ -360,7 +373,7 @@ def main() -> int:
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
             for i, t in enumerate(times):
                 print("   worker", i, {k: round(x, 3) for k, x in t.items()}, flush=True)
-            print("   States per worker", [sum(1 for x in t2.scene_of.at if x % a.jobs == i)
+            print("   States per worker", [sum(1 for x in t2.scene_of.at if SCENES[x] == i)
                                            for i in range(a.jobs)] if a.by_scene else "")
             with open(f"/tmp/proto-jobs-{os.getppid()}-{run}", "w") as f:
                 f.write(str(w2))
