@@ -332,6 +332,31 @@ def _lay_out(s, jobs, ups, owner0, pids, path, c, t):
     return wall, time.process_time() - c, ch.ru_utime + ch.ru_stime, tw, times, s
 
 
+def _ceilings(story, s: Search) -> list[float]:
+    """Per scene, ceiling.py's product: the most States its key can tell apart."""
+    import math
+
+    from ana_story.tools.explore.ceiling import _values
+    from ana_story.tools.ranges import flow_ranges
+    ranges, out = flow_ranges(story), []
+    for sid in story.scenes:
+        entry = s.key.per_scene.get(sid)
+        if entry is None:
+            out.append(0.0)
+            continue
+        number, _, tables, _, caps, bits, _, _ = entry
+        exact, tallied = s.key.layout[number][0], s.key.layout[number][1]
+        n = 2.0 ** len(bits)
+        for name in exact:
+            n *= _values(story, name, ranges)
+        for cells in tables[len(exact):len(exact) + len(tallied)]:
+            n *= 2 * len(cells.points) + 1
+        for cap in caps:
+            n *= 1e9 if cap.cap is None else cap.cap + 1
+        out.append(min(n, 1e12) if math.isfinite(n) else 1e12)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("story", type=Path)
@@ -343,6 +368,9 @@ def main() -> int:
     ap.add_argument("--balanced", action="store_true",
                     help="with --by-scene: scenes shared out by one process's count of "
                          "States in each (known only after the search: the best case)")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="with --by-scene: scenes shared out by their ceilings (ceiling.py's "
+                         "product per scene, known before the search)")
     a = ap.parse_args()
     global BY_KEY
     BY_KEY = not a.by_scene
@@ -352,10 +380,12 @@ def main() -> int:
         w1, c1, s1 = one(story, a.cap)
         ones.append(w1)
         SCENES[:] = [i % a.jobs for i in range(len(story.scenes))]
-        if a.balanced:
+        if a.balanced or a.ceiling:
             per = [0] * len(story.scenes)
             for x in s1.tree.scene_of.at:
                 per[x] += 1
+            if a.ceiling:
+                per = _ceilings(story, s1)
             load = [0] * a.jobs
             for x in sorted(range(len(per)), key=per.__getitem__, reverse=True):
                 SCENES[x] = load.index(min(load))
