@@ -371,6 +371,9 @@ def main() -> int:
     ap.add_argument("--ceiling", action="store_true",
                     help="with --by-scene: scenes shared out by their ceilings (ceiling.py's "
                          "product per scene, known before the search)")
+    ap.add_argument("--early", type=float, default=1.0,
+                    help="with --balanced: only the first FRACTION of one process's States "
+                         "counted (what a search would know that far in)")
     a = ap.parse_args()
     global BY_KEY
     BY_KEY = not a.by_scene
@@ -382,14 +385,16 @@ def main() -> int:
         SCENES[:] = [i % a.jobs for i in range(len(story.scenes))]
         if a.balanced or a.ceiling:
             per = [0] * len(story.scenes)
-            for x in s1.tree.scene_of.at:
+            at = s1.tree.scene_of.at
+            for x in at[:int(a.early * len(at))]:
                 per[x] += 1
             if a.ceiling:
                 per = _ceilings(story, s1)
             load = [0] * a.jobs
             for x in sorted(range(len(per)), key=per.__getitem__, reverse=True):
-                SCENES[x] = load.index(min(load))
-                load[SCENES[x]] += per[x]
+                if per[x]:  # (a scene none met yet keeps its place by number)
+                    SCENES[x] = load.index(min(load))
+                    load[SCENES[x]] += per[x]
         pid = os.fork()  # each parallel run in a fresh process (children's CPU its own)
         if pid == 0:
             w2, c2, cc, tw, times, s2 = many(load_story(a.story), a.cap, a.jobs)
