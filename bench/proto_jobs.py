@@ -2,10 +2,13 @@
 itself can go on two cores when each worker runs vecloop's memoized step on the
 States whose key hashes to it, and how much of a level is communication.
 
-    python bench/proto_jobs.py STORY [--cap N] [--jobs N] [--runs N]
+    python bench/proto_jobs.py STORY [--jobs N] [--runs N]
+        [--by-scene [--balanced [--early F] | --ceiling]]
 
-Not the product: no findings, no fallback to the engine's step, no cut; it stops
-with an error on a story that needs them. Per level each worker
+Not the product: no findings, no fallback to the engine's step, no cut (--cap
+must be above the story's States), no care for a failing worker: on a story that
+needs any of these a worker prints its error and the run waits forever (stop it).
+Made for the shipped story (scenes/). Per level each worker
 1. expands its States (vecloop's own step; its ``record`` swapped for one that
    routes each successor's key to its owner), probing the keys it owns;
 2. sends each peer the keys it met that the peer owns, with their first place
