@@ -1,16 +1,19 @@
 """explore on one core and on two (--jobs 1 against --jobs 2), side by side, and
 how well the projection of the space's size foretold the final count.
 
-    python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write]
+    python bench/bench_jobs.py [--runs N] [--shipped DIR] [--no-write] [--quick]
 
 Each search runs in a process of its own, --jobs 1 and --jobs 2 alternating so
 that both meet the same load on this shared machine. Per search: the wall time
 of explore (search and checks), the CPU seconds of the process and its workers
 (user + sys, less what loading the story took), and bytes per State (the main
-process's peak less its memory after loading; with --jobs 2 also the most a
-worker grew after the fork). Medians and floors over --runs, the speed-up (wall)
-and the CPU ratio (the work sharing adds), the load average beside them. Writes
+process's peak less its memory after loading; with --jobs 2 also the largest
+worker's peak less that same memory after loading). Medians and floors over
+--runs, the speed-up (wall) and the CPU ratio (the work sharing adds), the load
+average beside them. Writes
 the "Explore on two cores" section of docs/performance.md unless --no-write.
+--quick: without the reactive story's two 60-second runs, and writes nothing
+(a whole section needs them): the three stories only, for a re-measure.
 """
 from __future__ import annotations
 
@@ -34,17 +37,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
-from ana_story.tools.explore import parallel
 from ana_story.tools.explore.projection import Projection
-
-grown = []  # per worker: KB it added after the fork (its peak less its size at the fork)
-run = parallel.ParallelSearch.run
-def recording(self, progress):
-    try:
-        return run(self, progress)
-    finally:
-        grown.extend(peak - at for at, peak in getattr(self, "memory", []))
-parallel.ParallelSearch.run = recording
 
 class Recorder(Projection):
     history = []
@@ -63,7 +56,6 @@ print(json.dumps({"states": r.states, "complete": r.complete, "cut": r.cut, "wal
                   "base_kb": base, "load_cpu": me.ru_utime + me.ru_stime,
                   "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                  "grown_kb": grown,
                   "history": p.history}))
 """
 
@@ -119,7 +111,10 @@ def _child(story: Path, cap: int, jobs: int) -> dict:
     got["rate"] = got["states"] / got["wall"]
     extra = max(0, got["main_kb"] - got["base_kb"])
     got["bytes"] = extra * 1024 / got["states"]  # the main process (all of one process)
-    got["worker_bytes"] = max(got["grown_kb"], default=0) * 1024 / got["states"]
+    # the largest worker (reaped by the child: its children's peak), less what the
+    # child held after loading, as for the main process (parallel.py keeps no figure
+    # of a worker's own: the "memory" this read before was never set, so "-")
+    got["worker_bytes"] = max(0, got["worker_kb"] - got["base_kb"]) * 1024 / got["states"]
     got["load"] = os.getloadavg()[0]
     return got
 
@@ -171,6 +166,8 @@ def main() -> int:
     ap.add_argument("--shipped", type=Path, default=ROOT / "scenes",
                     help="the shipped story's folder (default: this checkout's scenes/)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the reactive story's 60 s runs; write nothing")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,10 +179,10 @@ def main() -> int:
                     print(name, jobs, {k: v for k, v in got[jobs][-1].items()
                                        if k != "history"}, flush=True)
             rows.append((name, got))
-        reactive = _reactive(Path(tmp))
+        reactive = [] if args.quick else _reactive(Path(tmp))
     text = report(rows, args.runs, reactive)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.quick:
         from report import write_section
         write_section(HEADING, text)
     return 0
@@ -212,9 +209,9 @@ def report(rows, runs: int, reactive: list) -> str:
              "over --jobs 1 (1.00x: no work added by sharing; a machine whose other load takes "
              "the second core shows it in the wall, not in the CPU). Bytes per State: the "
              "peak memory of the process less its memory after loading the story, over the "
-             "States; with --jobs 2 that of the main process, and the most any worker grew "
-             "after the fork (its peak less its size at the fork, pages it copied from the "
-             "main process included), each over all the States.", "",
+             "States; with --jobs 2 that of the main process, and the largest worker's "
+             "peak less the same memory after loading (the pages it shares with the main "
+             "process since the fork counted in), each over all the States.", "",
              "| story | States | wall s, --jobs 1 (floor) | wall s, --jobs 2 (floor) | "
              "speed-up (floors) | CPU s, 1 → 2 (floors) | CPU ratio | bytes/State: 1; 2 "
              "(main, a worker) |",
@@ -229,7 +226,7 @@ def report(rows, runs: int, reactive: list) -> str:
             f"({_floor(one, 'wall') / _floor(two, 'wall'):.2f}x) | {c1:.2f} → {c2:.2f} "
             f"({_floor(one, 'cpu'):.2f} → {_floor(two, 'cpu'):.2f}) | {c2 / c1:.2f}x | "
             f"{_med(one, 'bytes'):,.0f}; {_med(two, 'bytes'):,.0f}, "
-            + (f"{_med(two, 'worker_bytes'):,.0f} |" if any(r["grown_kb"] for r in two)
+            + (f"{_med(two, 'worker_bytes'):,.0f} |" if any(r["worker_kb"] for r in two)
                else "- |"))
     lines += ["", "The projection of the space's size (projection.py) against the final "
               "count, on the stories that finish, when 10%, 25% and 50% of the States were "
