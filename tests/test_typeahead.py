@@ -25,9 +25,12 @@ LIVE = b"\x1b[?2004h"  # prompt_toolkit's first bytes when its application start
 
 def _taken_as_typed(fd: int) -> str | None:
     """How the terminal would take a key now, if not as a key for the game to read:
-    echoed, kept for a line, or Ctrl-\\ as SIGQUIT (the pty's master reads the mode
-    of the game's end)."""
-    lflag, cc = termios.tcgetattr(fd)[3], termios.tcgetattr(fd)[6]
+    echoed, kept for a line, Ctrl-\\ as SIGQUIT, Ctrl-S as a stop to the game's
+    output (the pty's master reads the mode of the game's end)."""
+    mode = termios.tcgetattr(fd)
+    iflag, lflag, cc = mode[0], mode[3], mode[6]
+    if iflag & termios.IXON:
+        return "flow control"
     if lflag & termios.ECHO:
         return "echoed"
     if lflag & termios.ICANON:
