@@ -51,10 +51,11 @@ def _read(t: Term) -> None:
 
 def _type_quits(t: Term, done, modes: list[str | None]) -> None:
     """Ctrl-\\ every millisecond until ``done()`` and 0.2 s more (or the game ends)."""
-    after = None
+    after, give_up = None, time.monotonic() + 30
     while t.child.isalive() and (after is None or time.monotonic() < after):
         if after is None and done():
             after = time.monotonic() + 0.2
+        assert time.monotonic() < give_up, t.text
         t.child.send(CTRL_BACKSLASH)
         modes.append(_taken_as_typed(t.child.child_fd))
         time.sleep(0.001)
