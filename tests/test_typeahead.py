@@ -16,7 +16,7 @@ import time
 
 import pexpect
 import pytest
-from test_tty import CTRL_D, ENTER, GARDEN, Term
+from test_tty import CTRL_C, CTRL_D, ENTER, GARDEN, Term
 
 pytestmark = pytest.mark.slow  # pseudo-terminal
 CTRL_BACKSLASH = "\x1c"
@@ -84,3 +84,26 @@ def test_keys_typed_from_the_title_through_a_scene_wait_for_the_prompt(tmp_path)
     assert len(modes) > 50 and set(modes) == {None}, \
         {m: modes.count(m) for m in set(modes)}
     assert "The Gate" in out  # the scene was drawn among the typed keys
+
+
+def test_ctrl_c_while_the_program_starts_ends_it_without_a_traceback(tmp_path):
+    # -X importtime's lines (on stderr: the pty) tell when the program's own code runs;
+    # a Ctrl-C typed the moment its command line module is loaded lands while the line
+    # is parsed, before the command's own Ctrl-C handling (a traceback, before)
+    t = Term("play", GARDEN, "--seed", "1", saves=tmp_path / "saves",
+             env={"PYTHONPROFILEIMPORTTIME": "1"})
+    t.child.delaybeforesend = None
+    end = time.monotonic() + 30
+    while b"| ana_story.cli.app\r\n" not in t.raw and t.child.isalive() \
+            and time.monotonic() < end:
+        time.sleep(0.001)
+        _read(t)
+    try:
+        t.child.send(CTRL_C)
+        code = t.exit_code()
+    finally:
+        if t.child.isalive():
+            t.child.terminate(force=True)
+    out = t.raw.decode(errors="replace")
+    assert code in (0, 130) and "Goodbye" in out, (code, t.child.signalstatus, out[-1500:])
+    assert "Traceback" not in out, out[-1500:]
