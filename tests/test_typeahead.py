@@ -8,6 +8,8 @@ Ctrl-D test failed so under load) and a Ctrl-\\ killed the game by SIGQUIT
 (tests/hostile/test_keystrokes.py's seed 5, whose first key is Ctrl-\\). Those
 moments last a few to some tens of milliseconds, so the keys here are typed a
 millisecond apart through them, and the terminal's mode is read between keys.
+Earlier still, before the game holds the terminal, a Ctrl-C ends the program: with
+a goodbye, not a traceback.
 """
 from __future__ import annotations
 
