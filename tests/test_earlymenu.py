@@ -51,5 +51,6 @@ def test_the_terminal_is_given_back_as_it_was_even_after_ctrl_c_at_once(tmp_path
     out = t.raw.decode(errors="replace")
     assert code == 0 and "Goodbye" in out and "Traceback" not in out, out[-2000:]
     settings = out[out.rindex("speed"):].split()
-    for flag in ("echo", "icanon", "isig", "icrnl", "iexten"):
+    for flag in ("echo", "icanon", "isig", "icrnl", "iexten", "ixon"):
         assert flag in settings, (flag, settings)
+    assert "quit = ^\\;" in out, out[out.rindex("speed"):]  # ui/typeahead.py gave it back

@@ -11,6 +11,7 @@ names, `main`, and the one place errors become messages and exit codes).
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Sequence
 
 
@@ -22,11 +23,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     command runs, and for play once the story is loaded and frozen (ui/run.py)."""
     was = gc.isenabled()
     gc.disable()
-    from .. import bytebundle
-    bytebundle.install()  # the first screen's modules' bytecode, read in one go
     try:
+        from .. import bytebundle
+        bytebundle.install()  # the first screen's modules' bytecode, read in one go
         from .app import main as run
         return run(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the program starts, before the command
+        # runs (app.main's own handler): interrupted, said as app.main says it, never
+        # a traceback (tests/test_typeahead.py)
+        print("\nGoodbye.", file=sys.stderr)
+        return 130
     finally:
         if was:
             gc.enable()

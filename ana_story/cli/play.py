@@ -20,10 +20,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         return play_command(args)
     finally:
         if interactive(args):
-            # Goodbye is said: a Ctrl-C typed while the process winds down must not
-            # turn the clean exit into a death by signal (on a real terminal only).
+            # Goodbye is said: a Ctrl-C or Ctrl-\ typed while the process winds down
+            # (the terminal is the player's own again) must not turn the clean exit
+            # into a death by signal (on a real terminal only).
             import signal
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 
 
 # What play's parser gives for no arguments at all: the bare `ana-story` a player

@@ -11,7 +11,8 @@ While the menu waits, the terminal is in prompt_toolkit's own raw mode, so a key
 typed in that moment (Ctrl-C included) is neither printed over the menu nor lost
 nor turned into a signal: it waits in the terminal and prompt_toolkit reads it
 first. The terminal's settings are put back before prompt_toolkit takes them
-over, whatever happens (Ctrl-C included).
+over, whatever happens (Ctrl-C included): in play, the mode ui/typeahead.py holds,
+in which a key typed before prompt_toolkit's raw mode is in place still waits.
 """
 from __future__ import annotations
 

@@ -45,8 +45,18 @@ def start_state(story, args, seed: int):
 
 def play_command(args: Any) -> int:
     """Run `ana-story play` with parsed ``args``; returns the exit code."""
-    from ..cache import load as load_story  # the compiled-story cache, else the YAML
     prefs = settle(args)  # refuses a wrong --pace (or --width...) with exit 2
+    if prefs.screen_reader or not interactive(args):
+        return _play(args, prefs, terminal=False)
+    from .typeahead import Held
+    with Held():  # from here to the end, a key typed while the game is busy waits
+        return _play(args, prefs, terminal=True)  # for the next prompt (ui/typeahead.py)
+
+
+def _play(args: Any, prefs: Any, *, terminal: bool) -> int:
+    """Load the story, build the Game and play it: in the terminal front end, else in
+    screen-reader or plain mode."""
+    from ..cache import load as load_story  # the compiled-story cache, else the YAML
     folder = args.story_dir if getattr(args, "story_dir", None) else shipped_story()
     story = load_story(folder)
     # The story lives as long as the game: moved out of the collector's sight, its
@@ -73,7 +83,7 @@ def play_command(args: Any) -> int:
         return _play_plain(ScreenReaderUI(sys.stdin, sys.stdout, watch=watcher),
                            story, state, options, prefs, title=not authoring
                            and sys.stdin.isatty())
-    if interactive(args):
+    if terminal:
         return _play_terminal(story, state, options, prefs, watcher, title=not authoring)
     from .plain import PlainUI
     width = columns()
