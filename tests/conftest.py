@@ -139,6 +139,22 @@ def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, 
     return r, (json.loads(out) if out.startswith("{") else {})
 
 
+def pytest_configure(config) -> None:
+    """The package's bytecode compiled once, before any worker starts, where Python
+    keeps it (``__pycache__/``, or PYTHONPYCACHEPREFIX). Under PYTHONDONTWRITEBYTECODE
+    (set on this workplace, CI included) nothing ever writes it, so on a fresh clone each
+    of the suite's hundreds of `ana-story` processes compiled every module it imported
+    afresh: about 60 ms of CPU a process. Bytecode is checked against its source at
+    each import, so what a process runs is the same."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import compileall
+
+    import ana_story
+    with contextlib.suppress(OSError):  # a read-only install: compiled as before
+        compileall.compile_dir(Path(ana_story.__file__).parent, quiet=2)
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist, hand out the slow files (pseudo-terminal, browser, crash, fuzz:
     the longest) first, so that no worker starts a long file when the others are done;
