@@ -116,8 +116,9 @@ def _locked(path: Path) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
-    """`ana-story explore --format json` on the shipped story, run once per test run
-    (about 13 s) and shared by every test that needs the proof, in every pytest-xdist
+    """`ana-story explore --format json --jobs 1` on the shipped story (one process,
+    explore's default: the one --jobs 2 is held to), run once per test run (a few
+    seconds) and shared by every test that needs the proof, in every pytest-xdist
     worker: the first to need it runs it under a lock and leaves the result in the run's
     temporary folder, common to the workers. Its folders are its own (a session fixture
     is set up before the per-test ones)."""
@@ -130,13 +131,30 @@ def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, 
         if not kept.is_file():
             env = {f"ANA_STORY_{name}": str(tmp_path_factory.mktemp(f"explore-{name.lower()}"))
                    for name in ("SAVES", "CACHE", "CONFIG")}
-            r = run_cli("explore", "--format", "json", timeout=600, env=env)
+            r = run_cli("explore", "--format", "json", "--jobs", "1", timeout=600, env=env)
             part = kept.with_suffix(".part")
             part.write_text(json.dumps([r.returncode, r.stdout, r.stderr]), encoding="utf-8")
             os.replace(part, kept)
         code, out, err = json.loads(kept.read_text(encoding="utf-8"))
-    r = subprocess.CompletedProcess(["ana-story", "explore", "--format", "json"], code, out, err)
+    r = subprocess.CompletedProcess(["ana-story", "explore", "--format", "json", "--jobs", "1"],
+                                    code, out, err)
     return r, (json.loads(out) if out.startswith("{") else {})
+
+
+def pytest_configure(config) -> None:
+    """The package's bytecode compiled once, before any worker starts, where Python
+    keeps it (``__pycache__/``, or PYTHONPYCACHEPREFIX). Under PYTHONDONTWRITEBYTECODE
+    (set on this workplace, CI included) nothing ever writes it, so on a fresh clone each
+    of the suite's hundreds of `ana-story` processes compiled every module it imported
+    afresh: about 60 ms of CPU a process. Bytecode is checked against its source at
+    each import, so what a process runs is the same."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import compileall
+
+    import ana_story
+    with contextlib.suppress(OSError):  # a read-only install: compiled as before
+        compileall.compile_dir(Path(ana_story.__file__).parent, quiet=2)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

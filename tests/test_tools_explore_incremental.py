@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import ROOT, run_cli, write_story
@@ -278,10 +279,33 @@ def test_other_code_is_a_fresh_proof(tmp_path, monkeypatch):
     assert again == first and "reused" not in again
 
 
-def test_the_shipped_story_after_a_text_edit_in_its_last_chapter(tmp_path):
-    folder = tmp_path / "scenes"
+@pytest.fixture(scope="module")
+def shipped_first(tmp_path_factory) -> tuple[Path, bytes, dict]:
+    """The shipped story's first proof, made once for the tests that edit it: (its
+    copy, the memo that proof kept, the report)."""
+    folder = tmp_path_factory.mktemp("shipped") / "scenes"
     shutil.copytree(ROOT / "scenes", folder)
-    first, _ = _explore(folder)
+    env = {f"ANA_STORY_{name}": str(tmp_path_factory.mktemp(f"shipped-{name.lower()}"))
+           for name in ("SAVES", "CACHE", "CONFIG")}  # its own, as a test's
+    first, _ = _explore(folder, env=env)
+    with mock.patch.dict(os.environ, env):
+        return folder, memo.memo_file(folder).read_bytes(), first
+
+
+def _shipped(tmp_path: Path, shipped_first) -> tuple[Path, dict]:
+    """A copy of the shipped story with its first proof kept, as after its first run
+    (the memo is keyed by the folder's path, the copy's own)."""
+    made, kept, first = shipped_first
+    folder = tmp_path / "scenes"
+    shutil.copytree(made, folder)
+    file = memo.memo_file(folder)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(kept)
+    return folder, first
+
+
+def test_the_shipped_story_after_a_text_edit_in_its_last_chapter(tmp_path, shipped_first):
+    folder, first = _shipped(tmp_path, shipped_first)
     epilogue = folder / "07-epilogue.yaml"
     text = epilogue.read_text(encoding="utf-8")
     at = text.index("        text: Tell Papa")  # a choice's text
@@ -344,10 +368,9 @@ def test_an_added_choice_searches_again(tmp_path, scene_file, old, new):
     ("07-epilogue.yaml", "morning: \"'column'\"", "morning: \"'drawn'\""),  # last chapter
     ("04-berlin.yaml", "erna_met: 'true'", "erna_met: 'false'"),  # a middle scene
 ])
-def test_the_shipped_story_after_an_effect_edit(tmp_path, scene_file, line, new):
-    folder = tmp_path / "scenes"
-    shutil.copytree(ROOT / "scenes", folder)
-    first, _ = _explore(folder)
+def test_the_shipped_story_after_an_effect_edit(tmp_path, shipped_first, scene_file, line,
+                                               new):
+    folder, _ = _shipped(tmp_path, shipped_first)
     _edit(folder / scene_file, line, new)
     reused, after = _searched_again(folder)
     assert after["complete"] and reused["states"] > reused["stepped"]

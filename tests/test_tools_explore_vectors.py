@@ -108,18 +108,20 @@ def test_the_memo_reports_what_the_search_without_it_does_in_stories_that_talk(
     assert _report(story, monkeypatch, fast=False, max_states=5000) == want
 
 
-def test_the_shipped_story_by_the_memo(monkeypatch):
-    """The story the project ships talks: its whole proof by the memo, the same
-    report; the engine's own step gives it too (cut, to keep the test short)."""
+def test_the_shipped_story_by_the_memo(monkeypatch, shipped_exploration):
+    """The story the project ships talks: its whole proof by the memo (the run's shared
+    one, `ana-story explore`: conftest.py), the same report; the engine's own step
+    gives it too (cut, to keep the test short)."""
     story = load_story(SHIPPED)
     assert story.talks
     want = _report(story, monkeypatch, vectors=False)
-    visited = _visits(monkeypatch)
-    got = _report(story, monkeypatch)
+    _, shared = shipped_exploration
+    got = {k: v for k, v in shared.items() if k != "seconds"}
     assert got == want and got["complete"]
-    assert len(visited) < got["states"] / 20, "the memo was not used"
+    visited = _visits(monkeypatch)
     cut = _report(story, monkeypatch, max_states=3000)
     assert not cut["complete"]
+    assert len(visited) < cut["states"] / 20, "the memo was not used"
     assert _report(story, monkeypatch, fast=False, max_states=3000) == cut
 
 
@@ -189,17 +191,42 @@ def _talking_ring(folder: Path, n: int) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("n", [40, 300])
-def test_a_talking_ring(n, tmp_path, monkeypatch):
-    story = load_story(_talking_ring(tmp_path / "ring", n))
+@pytest.fixture(scope="module", params=[40, 300])
+def talking_ring(request, tmp_path_factory) -> tuple:
+    """_talking_ring's story of 40 and of 300 rooms searched without the memo and with
+    it, once for the two tests that read the searches: (n, the story, the two reports,
+    for each search the States it left to Search.visit as _kept reads them, keyed by
+    their numbers, and how many it left)."""
+    n = request.param
+    story = load_story(_talking_ring(tmp_path_factory.mktemp("ring") / "ring", n))
+    read = visits_read(story, Keyer(story).counted)
+    visit = search.Search.visit
+    runs: list[tuple[dict, list]] = []
+
+    def kept(self, sid, state):
+        visits = {k: c for k, c in state.visits.items() if k in read}
+        seen, calls = runs[-1]
+        seen[sid] = (state.scene, state.variables, visits, state.once, state.turn,
+                     state.began, state.taken, state.dice, state.seed)
+        calls.append(sid)
+        return visit(self, sid, state)
+
+    reports = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search.Search, "visit", kept)
+        for vectors in (False, True):
+            runs.append(({}, []))
+            reports.append(_report(story, mp, vectors=vectors, max_states=6000))
+    return n, story, reports, [seen for seen, _ in runs], [len(calls) for _, calls in runs]
+
+
+def test_a_talking_ring(talking_ring, monkeypatch):
+    n, story, (want, got), _, (_, visited) = talking_ring
     assert story.talks
-    want = _report(story, monkeypatch, vectors=False, max_states=6000)
-    visited = _visits(monkeypatch)
-    got = _report(story, monkeypatch, max_states=6000)
     assert got == want
     messages = " ".join(e["message"] for e in got["errors"])
     assert "division by zero" in messages
-    assert len(visited) < got["states"] / 5, "the memo was not used"
+    assert visited < got["states"] / 5, "the memo was not used"
     if n < 256:  # the engine's own step too (the search without the memo is held to it
         # elsewhere; on the long-key ring it would double the test's time)
         assert _report(story, monkeypatch, fast=False, max_states=6000) == want
@@ -238,29 +265,12 @@ def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     assert vectors.vector(State(story.start, values, turn=2, began=2)) is not None
 
 
-@pytest.mark.parametrize("n", [40, 300])
-def test_the_states_left_to_the_engine_are_the_ones_the_search_without_it_has(
-        n, tmp_path, monkeypatch):
+def test_the_states_left_to_the_engine_are_the_ones_the_search_without_it_has(talking_ring):
     """Every State the memo leaves to Search.visit, built from its vector, is the very
     State the search without the memo visits under that number (its visit begun
     before its turn after a stay, its taken() counts; the visit counts something
     reads: step.visits_read, the others are dropped by both, not always alike)."""
-    story = load_story(_talking_ring(tmp_path / "ring", n))
-    read = visits_read(story, Keyer(story).counted)
-    seen: list[dict] = []
-    visit = search.Search.visit
-
-    def kept(self, sid, state):
-        visits = {k: c for k, c in state.visits.items() if k in read}
-        seen[-1][sid] = (state.scene, state.variables, visits, state.once, state.turn,
-                         state.began, state.taken, state.dice, state.seed)
-        return visit(self, sid, state)
-
-    monkeypatch.setattr(search.Search, "visit", kept)
-    for vectors in (False, True):
-        seen.append({})
-        _report(story, monkeypatch, vectors=vectors, max_states=6000)
-    old, new = seen
+    _, _, _, (old, new), _ = talking_ring
     assert new and all(old[sid] == st for sid, st in new.items())
     assert any(st[4] != st[5] for st in new.values()), "no State after a stay was left"
 

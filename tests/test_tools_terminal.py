@@ -49,7 +49,9 @@ def test_explore_on_a_terminal_shows_a_progress_bar_then_the_report():
 
 
 def test_explore_progress_bar_shows_states_per_second_and_the_projection():
-    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "60000",
+    # 20,000 States: levels wide enough for the two workers, and a bar drawn (at most
+    # 10 times a second) after --jobs' own progress calls, which it needs
+    child = _spawn("explore", str(FIXTURES / "features"), "--max-states", "20000",
                    "--jobs", "2")
     child.expect(r"exploring · [\d,]+ States/s")
     child.expect(r"(projected ~[\d,]+ States|no end in sight \(courage unbounded\)), over the bou")

@@ -74,6 +74,13 @@ VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
                    st.dictionaries(st.text(max_size=8), st.integers(), max_size=3))
 
 
+# The test's own reading and writing of the file it mutates: libyaml's safe loader and
+# dumper where PyYAML has them (the same documents, some twenty times faster on the
+# shipped story's files; the loader under test reads the result its own way)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def paths_in(data, prefix=()):
     yield prefix
     if isinstance(data, dict):
@@ -111,7 +118,7 @@ def test_structurally_mutated_stories_give_a_story_or_diagnostics(source, data):
         copy_source(folder, tmp)
         name = data.draw(st.sampled_from(names))
         try:
-            doc = yaml.safe_load((tmp / name).read_text(encoding="utf-8"))
+            doc = yaml.load((tmp / name).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError:
             return  # ten-mistakes has a file that is not YAML
         for _ in range(data.draw(st.integers(1, 4))):
@@ -119,7 +126,8 @@ def test_structurally_mutated_stories_give_a_story_or_diagnostics(source, data):
             path = data.draw(st.sampled_from(paths))
             how = data.draw(st.sampled_from(["delete", "replace", "rename", "duplicate"]))
             doc = mutate(doc, path, how, data.draw(VALUES))
-        (tmp / name).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        (tmp / name).write_text(yaml.dump(doc, Dumper=SAFE_DUMPER, allow_unicode=True),
+                                encoding="utf-8")
         load_and_play(tmp)
 
 
