@@ -74,7 +74,7 @@ class _Met(list):
 
     __slots__ = ()
 
-    def __setitem__(self, n, x) -> None:  # type: ignore[override]
+    def __setitem__(self, n, x) -> None:
         if type(n) is int and n >= len(self):
             self.extend(repeat(None, n + 1 - len(self)))
         super().__setitem__(n, x)
