@@ -255,7 +255,7 @@ class Keyer:
         return out
 
 
-_WIDTHS = (("B", 0x100), ("H", 0x10000), ("I", 0x100000000), ("Q", 1 << 64))
+_KINDS = {1: "B", 2: "H", 4: "I", 8: "Q"}  # a long key's second byte -> its numbers' kind
 
 
 def long_key(codes: list[int]) -> bytes:
@@ -265,19 +265,20 @@ def long_key(codes: list[int]) -> bytes:
     scene's, is below 255). Most such numbers are below 65,536: two bytes each,
     where eight each took 29 bytes more a State on tests/fixtures/features."""
     top = max(codes)
-    for kind, end in _WIDTHS:
-        if top < end:
-            a = array(kind, codes)
-            return b"\xff" + bytes((a.itemsize,)) + a.tobytes()
-    raise ValueError(f"a part of a key past 2**64: {top}")
+    if top < 0x100:
+        return b"\xff\x01" + bytes(codes)
+    if top < 0x10000:
+        return b"\xff\x02" + array("H", codes).tobytes()
+    if top < 0x100000000:
+        return b"\xff\x04" + array("I", codes).tobytes()
+    return b"\xff\x08" + array("Q", codes).tobytes()  # (OverflowError past 2**64)
 
 
 def codes_of(key: bytes) -> list[int]:
     """The numbers of a key, short or long (a framed key's frame read as more)."""
     if key[0] != 255:
         return list(key)
-    kind = next(k for k, _ in _WIDTHS if array(k).itemsize == key[1])
-    return list(array(kind, key[2:]))
+    return list(array(_KINDS[key[1]], key[2:]))
 
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
