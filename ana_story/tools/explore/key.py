@@ -255,23 +255,24 @@ class Keyer:
         return out
 
 
-_KINDS = {1: "B", 2: "H", 4: "I", 8: "Q"}  # a long key's second byte -> its numbers' kind
+_KINDS = {2: "H", 4: "I", 8: "Q"}  # a long key's second byte -> its numbers' kind
 
 
 def long_key(codes: list[int]) -> bytes:
     """A key with a number past 254 (or a scene numbered past 254): 0xff, the width
-    of its numbers in bytes, then each number in that width, the narrowest that
-    holds the largest (a short key never starts with 0xff: its first number, the
-    scene's, is below 255). Most such numbers are below 65,536: two bytes each,
-    where eight each took 29 bytes more a State on tests/fixtures/features."""
-    top = max(codes)
-    if top < 0x100:
-        return b"\xff\x01" + bytes(codes)
-    if top < 0x10000:
+    of its numbers in bytes, then each number in that width, the narrowest of 2, 4
+    and 8 bytes that holds them all (a short key never starts with 0xff: its first
+    number, the scene's, is below 255). Most such numbers are below 65,536: two
+    bytes each, where eight each took 29 bytes more a State on
+    tests/fixtures/features. (No max(): an array refuses a number too wide.)"""
+    try:
         return b"\xff\x02" + array("H", codes).tobytes()
-    if top < 0x100000000:
+    except OverflowError:
+        pass
+    try:
         return b"\xff\x04" + array("I", codes).tobytes()
-    return b"\xff\x08" + array("Q", codes).tobytes()  # (OverflowError past 2**64)
+    except OverflowError:
+        return b"\xff\x08" + array("Q", codes).tobytes()  # (OverflowError past 2**64)
 
 
 def codes_of(key: bytes) -> list[int]:
