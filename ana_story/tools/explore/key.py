@@ -67,6 +67,23 @@ _item = dict.__getitem__  # as t[x], with a table's __missing__, in C over map()
 Numbering = Callable[[str, object], int]  # (variable, value) -> its number
 
 
+class _Met(list):
+    """number -> value, the reverse of a _Table: a list (8 bytes a value, where a
+    dict took some 30 more), as the numbers are 0, 1, 2, ... in the order met; set
+    past its end (explore --jobs' shared numbers, a kept table put back), it grows."""
+
+    __slots__ = ()
+
+    def __setitem__(self, n, x) -> None:
+        if type(n) is int and n >= len(self):
+            self.extend(repeat(None, n + 1 - len(self)))
+        super().__setitem__(n, x)
+
+    def update(self, pairs: Iterable[tuple[int, object]]) -> None:
+        for n, x in pairs:
+            self[n] = x
+
+
 class _Table(dict):
     """value -> its number, in the order values are met (or by ``number``: the
     numbering the processes of explore --jobs share); ``met`` the reverse."""
@@ -75,17 +92,27 @@ class _Table(dict):
 
     def __init__(self, name: str = "", number: Numbering | None = None) -> None:
         super().__init__()
-        self.met: dict = {}
+        self.met = _Met()
         self.name, self.number = name, number
 
     def __missing__(self, x):
-        n = self[x] = len(self.met) if self.number is None else self.number(self.name, x)
-        self.met[n] = x
+        if self.number is None:
+            n = self[x] = len(self.met)
+            self.met.append(x)
+        else:
+            n = self[x] = self.number(self.name, x)
+            self.met[n] = x
         return n
 
 
+SMALL = 256  # counts a _Cap remembers: below this, one byte of a short key
+
+
 class _Cap(dict):
-    """visit count -> itself, or the cap past which counting higher changes nothing."""
+    """visit count -> itself, or the cap past which counting higher changes nothing.
+    Only counts below SMALL are kept: a count past them makes a long key anyway, and
+    in a story that counts a scene's visits without a cap (a text shows the count)
+    keeping each one took some 50 bytes a State (the dict's entry, the count's int)."""
 
     __slots__ = ("cap",)
 
@@ -94,7 +121,9 @@ class _Cap(dict):
         self.cap = cap
 
     def __missing__(self, n: int) -> int:
-        self[n] = m = n if self.cap is None else min(n, self.cap)
+        m = n if self.cap is None else min(n, self.cap)
+        if n < SMALL:
+            self[n] = m
         return m
 
 
@@ -200,18 +229,17 @@ class Keyer:
                 codes += map(_item, self.taken_caps, map(taken.get, self.taken, repeat(0)))
             else:
                 codes.append(0)
-        # one byte a number when all are below 255; else 0xff and eight bytes each
-        # (a short key never starts with 0xff: its first number is below 255)
+        # one byte a number when all are below 255; else a long key (long_key)
         try:
             if number < 255:
                 return bytes(codes)
         except ValueError:
             pass
-        return b"\xff" + array("Q", codes).tobytes()
+        return long_key(codes)
 
     def fields(self, key: bytes) -> list[tuple[str, object]]:
         """(what, value) of each part of a key (for ``growing``)."""
-        codes = list(key) if key[0] != 255 else list(array("Q", key[1:]))
+        codes = codes_of(key)
         exact, tallied, counted, _ = self.layout[codes[0]]
         at = 1
         out: list[tuple[str, object]] = []
@@ -227,6 +255,33 @@ class Keyer:
         return out
 
 
+_KINDS = {2: "H", 4: "I", 8: "Q"}  # a long key's second byte -> its numbers' kind
+
+
+def long_key(codes: list[int]) -> bytes:
+    """A key with a number past 254 (or a scene numbered past 254): 0xff, the width
+    of its numbers in bytes, then each number in that width, the narrowest of 2, 4
+    and 8 bytes that holds them all (a short key never starts with 0xff: its first
+    number, the scene's, is below 255). Most such numbers are below 65,536: two
+    bytes each, where eight each took 29 bytes more a State on
+    tests/fixtures/features. (No max(): an array refuses a number too wide.)"""
+    try:
+        return b"\xff\x02" + array("H", codes).tobytes()
+    except OverflowError:
+        pass
+    try:
+        return b"\xff\x04" + array("I", codes).tobytes()
+    except OverflowError:
+        return b"\xff\x08" + array("Q", codes).tobytes()  # (OverflowError past 2**64)
+
+
+def codes_of(key: bytes) -> list[int]:
+    """The numbers of a key, short or long (a framed key's frame read as more)."""
+    if key[0] != 255:
+        return list(key)
+    return list(array(_KINDS[key[1]], key[2:]))
+
+
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values
     (the short keys grouped by scene, each part's codes gathered a column at a time,
@@ -240,7 +295,7 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     for n in range(len(ends) - 1):  # (nothing kept per State but a short key's start)
         at = ends[n]
         first = data[at]
-        if first == 255:  # a long key (0xff, then eight bytes a number): one at a time
+        if first == 255:  # a long key (long_key): one at a time
             for what, value in key.fields(bytes(data[at:ends[n + 1]])):
                 values.setdefault(what, set()).add(value)
         else:

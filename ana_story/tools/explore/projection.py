@@ -35,6 +35,7 @@ the report. Each level costs a sort of the scenes reached (the busier half).
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from statistics import median
 
@@ -50,7 +51,9 @@ class Projection:
 
     def __init__(self, bound: int):
         self.bound = bound
-        self.estimates: list[float] = []
+        # per level, only the last few figures the guesses read (a list of every
+        # level's took some 30 bytes a State in a story of two States a level)
+        self.estimates: deque[float] = deque(maxlen=3)
         self.total: int | None = None  # the figure: projected States in all
         self.low: int | None = None  # the range, facts: the floor (States known)
         self.high: int | None = None  # and the ceiling (None: the story gives none)
@@ -61,8 +64,8 @@ class Projection:
         self.endless: list[str] = []  # variables a loop moves without bound
         self.growing = False  # the last level found more new States than the one before
         self.last_new = 0
-        self.news: list[int] = []  # new States of each level
-        self.reached: list[int] = []  # scenes reached after each level
+        self.news: deque[int] = deque(maxlen=RATE)  # new States of the last levels
+        self.reached: deque[int] = deque(maxlen=PACE + 1)  # scenes reached after them
         self.why = "no projection: the search has not begun"  # while total is None
         self.finished = False  # the search ended within the bound: the count is a fact
         self.on_over: Callable[[Projection], None] | None = None  # told once, when over
@@ -107,7 +110,7 @@ class Projection:
 
     def _guess(self, known: int, hits: Mapping[str, int] | None) -> float:
         """The largest of the three guesses that have a basis (0.0: none has)."""
-        guess = median(self.estimates[-3:]) if len(self.estimates) >= 3 else 0.0
+        guess = median(self.estimates) if len(self.estimates) >= 3 else 0.0
         unreached = self.reach - len(hits) if hits else 0
         if not hits or unreached <= 0:
             return guess
@@ -116,7 +119,7 @@ class Projection:
         if len(self.reached) > PACE:
             pace = (self.reached[-1] - self.reached[-1 - PACE]) / PACE
             if pace > 0:
-                levels = known + unreached / pace * max(self.news[-RATE:])
+                levels = known + unreached / pace * max(self.news)
                 guess = max(guess, min(levels, known + LEVELS * (scenes - known)))
         return guess
 

@@ -33,7 +33,6 @@ it, built from its vector.
 """
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Collection
 from itertools import repeat
 from operator import itemgetter
@@ -43,7 +42,7 @@ from ...errors import AnaStoryError
 from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
-from .key import Keyer
+from .key import Keyer, long_key
 from .step import Stepper, parts, taken_keys
 
 H = 4  # a vector's header: scene number, once-only choices taken, turn, turn its visit began
@@ -67,14 +66,6 @@ def _memo_key(at: list[int]) -> Callable[[Any], Any]:
     """What a memo is keyed by: the items at ``at`` of a vector, in C (one item:
     itself; none: the vector's length, the same for every vector)."""
     return itemgetter(*at) if at else len
-
-
-_LONG = b"\xff"  # key.Keyer.of's long key: this, then eight bytes a number
-
-
-def long_key(codes: list[int]) -> bytes:
-    """key.Keyer.of's form of a key with a number past 254."""
-    return _LONG + array("Q", codes).tobytes()
 
 
 def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
@@ -311,7 +302,7 @@ class Vectors:
             except ValueError:
                 pass
         if not width and taken is None:
-            return _LONG + array("Q", map(item, tabs, get(w))).tobytes()
+            return long_key(list(map(item, tabs, get(w))))
         codes = list(map(item, tabs, get(w)))
         if width:
             codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")

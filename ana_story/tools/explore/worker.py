@@ -21,7 +21,7 @@ from itertools import count, repeat
 
 from ...model import Story
 from ...state import State
-from .key import Keyer
+from .key import Keyer, codes_of
 from .report import Finding
 from .search import Search
 from .store import Visited
@@ -172,7 +172,7 @@ class Worker(Search):
         errors, endings = report.errors, report.ending_paths
         for n, (_, state, k) in enumerate(level):
             if len(k) >= 16:  # the main process has only its digest: the parts kept here
-                codes = k if k[0] != 255 else _codes(k)
+                codes = codes_of(k)
                 seen.update(zip(repeat(codes[0]), count(), codes))
             self.good = bytearray(1)
             before, edges, ended = len(errors), len(self.vias), state.scene in endings
@@ -195,10 +195,6 @@ FIELDS = tuple(f.name for f in dataclasses.fields(State))
 def _fields(s: State) -> tuple:
     """A State as the tuple of its fields: pickled far faster than the State."""
     return tuple([getattr(s, f) for f in FIELDS])
-
-
-def _codes(k: bytes) -> list[int]:
-    return list(array("Q", k[1:]))  # a long key (key.py): 0xff, then 8 bytes a number
 
 
 def serve(conn, worker: Worker) -> None:
