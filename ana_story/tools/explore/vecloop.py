@@ -1,16 +1,18 @@
 """The breadth-first loop over vectors (vectors.py): Search.run when the step is
 the memos'. Per State its scene's memo gives the choices offered, per choice its
 memo where it leads and what it writes; per way on, the successor's vector is the
-State's with those writes (a list copied), its key read from it in C (a getter,
-the key's tables, bytes). The table of keys (store.Visited) is probed and filled
-here, inline: this loop is most of explore's time."""
+State's with those writes (a list copied), its key read from it by the target's
+compiled key function (keyfn.py). The table of keys (store.Visited) is probed and
+filled here, inline: this loop is most of explore's time. A successor is queued
+as that very list (no tuple made of it); taken from the queue it is the base its
+own successors are copied from (nothing else holds it by then)."""
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
 from typing import Any
 
-from .vectors import ENDED, OLD, Vectors, item
+from .vectors import ENDED, OLD, Vectors
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
@@ -38,7 +40,7 @@ def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
     unpack, visit, step = search.pack.unpack, search.visit, _stepper(vectors, search)
 
     def take(sid: int, entry: Any) -> None:
-        if type(entry) is tuple and type(entry[0]) is int:
+        if type(entry) is list:  # a vector this loop queued
             step(sid, entry, None)
             return
         state = unpack(entry)
@@ -46,18 +48,18 @@ def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
         if vec is None:
             visit(sid, state)
         else:
-            step(sid, vec, state)
+            step(sid, list(vec), state)
 
     return take
 
 
-def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
+def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
     when one was built already); what they leave (OLD) by Search.visit."""
     visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
     hits = search.report.choice_hits
 
-    def step(sid: int, vec: tuple, state: Any) -> None:
+    def step(sid: int, vec: list, state: Any) -> None:
         get, once, memo = scenes[vec[0]]
         e = OLD
         if get is not None:
@@ -84,7 +86,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     return step
 
 
-def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
+def _resolve(vectors: Vectors, vec: list, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
     lack it; None when one is not the memo's (the State is then Search.visit's)."""
     afters = []
@@ -100,7 +102,7 @@ def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | No
     return afters
 
 
-def _ended(vectors: Vectors, search: Any, sid: int, vec: tuple, state: Any) -> None:
+def _ended(vectors: Vectors, search: Any, sid: int, vec: list, state: Any) -> None:
     """An ending: the first one of its scene's is found (as Search.visit does)."""
     search.good[sid] = 1
     if vectors.ids[vec[0]] not in search.report.ending_paths:
@@ -119,11 +121,12 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 e[0] = 0
 
 
-def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
+def _recorder(vectors: Vectors, search: Any) -> Callable[[int, list, tuple, list], None]:
     """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
     ``sid``'s ways on: each successor's key read, found in the table or added
-    (store.Visited.find and add, inline) and then queued."""
-    ids, tree, limit, key = search.ids, search.tree, search.max_states, vectors.key
+    (store.Visited.find and add, inline) and then queued. ``vec`` is the State's
+    vector, taken from the queue: made the base of its successors (their turn)."""
+    ids, tree, limit = search.ids, search.tree, search.max_states
     if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
         raise RuntimeError("the tree numbers scenes otherwise")
     hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
@@ -132,30 +135,23 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     succ, via = tree.succ.append, tree.via.append
     flag = vectors.flag
 
-    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
-        base = list(vec)
-        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        for (code, _, _), (target, info, writes, count, tno, extra) in \
+    def record(sid: int, vec: list, ways: tuple, afters: list) -> None:
+        once, began = vec[1], vec[3]
+        vec[2] = vec[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        slots, ends = ids.slots, ids.ends
+        mask = len(slots) - 1
+        for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
-            w = base.copy()
+            w = vec.copy()
             w[0] = tno
             for i, x in writes:
                 w[i] = x
             if count:
                 w[count] += 1
             if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
-                extra(w, vec)
-            info = info[w[flag]]  # the key's parts with no choice counted yet, or some
-            if info[0]:  # key.Keyer.of's common key
-                try:
-                    k = bytes(map(item, info[2], info[1](w)))
-                except ValueError:
-                    k = key(w, info)
-            else:
-                k = key(w, info)
+                extra(w, once, began)
+            k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
             h = hash(k) & _LOW
-            slots, ends = ids.slots, ids.ends
-            mask = len(slots) - 1
             i = h & mask
             while True:
                 n = slots[i]
@@ -172,8 +168,10 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 data.extend(k)
                 ends.append(len(data))
                 if 2 * n + 2 > len(slots) or len(data) > _BIG:
-                    ids.settle(n)
-                queue(tuple(w))
+                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
+                    slots, ends = ids.slots, ids.ends
+                    mask = len(slots) - 1
+                queue(w)
                 parent(sid)
                 step(code)
                 scene_of(tno)
