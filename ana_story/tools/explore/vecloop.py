@@ -20,29 +20,55 @@ _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte 
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
-    """Search.run by the memos: Search.levels with ``take`` below. The cyclic
-    garbage collector looks at young objects less often meanwhile: each queued
-    vector is young once, and looking at its items costs (measured: 0.3 of 3.2
-    CPU s on the 389dc23 story); nothing here makes a cycle."""
+    """Search.run by the memos: Search.levels' loop (``_levels``) with the step
+    below. The cyclic garbage collector looks at young objects less often
+    meanwhile: each queued vector is young once, and looking at its items costs
+    (measured: 0.3 of 3.2 CPU s on the 389dc23 story); nothing here makes a cycle."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
     try:
-        explored = search.levels(progress, _taker(vectors, search))
+        step = _stepper(vectors, search)
+        explored = _levels(search, progress, step, _other(vectors, search, step))
     finally:
         gc.set_threshold(*threshold)
     _flush(vectors, search.report.choice_hits)
     return explored
 
 
-def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
-    """Search.levels' ``take``: a vector, or anything else queued (a start State, a
-    State the engine built) as a vector when it can be one, else Search.visit's."""
-    unpack, visit, step = search.pack.unpack, search.visit, _stepper(vectors, search)
-
-    def take(sid: int, entry: Any) -> None:
+def _levels(search: Any, progress: Any, step: Callable[[int, list, Any], None],
+            other: Callable[[int, Any], None]) -> int:
+    """Search.levels, the same levels and projection, but a vector queued here (a
+    list) is stepped straight, anything else by ``other``: one call a State less."""
+    queue, first, succ, good = search.queue, search.tree.first, search.tree.succ, search.good
+    hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
+    popleft, begin, mark = queue.popleft, first.append, good.append
+    explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
+    while queue:
+        entry = popleft()
+        sid = explored
+        explored += 1
+        if progress is not None and explored % 2000 == 0:
+            progress(explored, len(hashes))
+        begin(len(succ))
+        mark(0)
         if type(entry) is list:  # a vector this loop queued
             step(sid, entry, None)
-            return
+        else:
+            other(sid, entry)
+        if explored == level_end:  # a level of the breadth-first search done
+            projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
+            level_end, ways = len(hashes), len(succ)
+    return explored
+
+
+def _other(vectors: Vectors, search: Any, step: Callable[[int, list, Any], None]
+           ) -> Callable[[int, Any], None]:
+    """``other(sid, entry)``: anything else queued (a start State, a State the
+    engine built) as a vector when it can be one (then ``step``'s), else
+    Search.visit's."""
+    unpack, visit = search.pack.unpack, search.visit
+
+    def other(sid: int, entry: Any) -> None:
         state = unpack(entry)
         vec = vectors.vector(state)
         if vec is None:
@@ -50,7 +76,7 @@ def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
         else:
             step(sid, list(vec), state)
 
-    return take
+    return other
 
 
 def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
