@@ -96,7 +96,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
                 e = memo[mk] = vectors.offered(state)
         if type(e) is list:
             afters = [m.get(g(vec)) for g, m in e[2]]
-            if None in afters or OLD in afters:  # a choice's memo lacks it, or OLD
+            if None in afters:  # a choice's memo lacks it, or says OLD (kept as None)
                 afters = _resolve(vectors, vec, e[1], state)
             if afters is not None:
                 if not e[0]:  # counted (_flush) where the engine's step counts them first
@@ -114,15 +114,17 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
 
 def _resolve(vectors: Vectors, vec: list, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
-    lack it; None when one is not the memo's (the State is then Search.visit's)."""
+    lack it; None when one is not the memo's (the State is then Search.visit's).
+    A choice's memo keeps OLD as None: the step checks its answers for one value."""
     afters = []
     for _, _, (get, memo, c) in ways:
         mk = get(vec)
-        e = memo.get(mk)
-        if e is None:
+        if mk in memo:
+            e = memo[mk]
+        else:
             state = state or vectors.state(vec)
-            e = memo[mk] = vectors.after(state, c)
-        if e is OLD:
+            e = memo[mk] = vectors.after(state, c) or None  # (OLD is 0)
+        if e is None:
             return None
         afters.append(e)
     return afters

@@ -88,7 +88,8 @@ def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
         if p is not None:
             names |= p.reads
             scenes |= p.scenes
-            taken.update(taken_keys(p))
+            if "taken" in p.source:  # (its tree walked only then: the story's words)
+                taken.update(taken_keys(p))
             shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
             if shown and shown[0] in ("visits", "taken"):  # a variation block's count
                 (scenes if shown[0] == "visits" else taken).add(shown[1])
