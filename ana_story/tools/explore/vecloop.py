@@ -4,8 +4,7 @@ memo where it leads and what it writes; per way on, the successor's vector is th
 State's with those writes (a list copied), its key read from it by the target's
 compiled key function (keyfn.py). The table of keys (store.Visited) is probed and
 filled here, inline: this loop is most of explore's time. A successor is queued
-as that very list (no tuple made of it); taken from the queue it is the base its
-own successors are copied from (nothing else holds it by then)."""
+as a tuple (a list would take 32 bytes more a queued State)."""
 from __future__ import annotations
 
 import gc
@@ -35,10 +34,11 @@ def run(vectors: Vectors, search: Any, progress: Any) -> int:
     return explored
 
 
-def _levels(search: Any, progress: Any, step: Callable[[int, list, Any], None],
+def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
             other: Callable[[int, Any], None]) -> int:
     """Search.levels, the same levels and projection, but a vector queued here (a
-    list) is stepped straight, anything else by ``other``: one call a State less."""
+    tuple of numbers first) is stepped straight, anything else by ``other``: one
+    call a State less."""
     queue, first, succ, good = search.queue, search.tree.first, search.tree.succ, search.good
     hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
     popleft, begin, mark = queue.popleft, first.append, good.append
@@ -51,7 +51,7 @@ def _levels(search: Any, progress: Any, step: Callable[[int, list, Any], None],
             progress(explored, len(hashes))
         begin(len(succ))
         mark(0)
-        if type(entry) is list:  # a vector this loop queued
+        if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
             step(sid, entry, None)
         else:
             other(sid, entry)
@@ -61,7 +61,7 @@ def _levels(search: Any, progress: Any, step: Callable[[int, list, Any], None],
     return explored
 
 
-def _other(vectors: Vectors, search: Any, step: Callable[[int, list, Any], None]
+def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None]
            ) -> Callable[[int, Any], None]:
     """``other(sid, entry)``: anything else queued (a start State, a State the
     engine built) as a vector when it can be one (then ``step``'s), else
@@ -74,18 +74,18 @@ def _other(vectors: Vectors, search: Any, step: Callable[[int, list, Any], None]
         if vec is None:
             visit(sid, state)
         else:
-            step(sid, list(vec), state)
+            step(sid, vec, state)
 
     return other
 
 
-def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
+def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
     when one was built already); what they leave (OLD) by Search.visit."""
     visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
     hits = search.report.choice_hits
 
-    def step(sid: int, vec: list, state: Any) -> None:
+    def step(sid: int, vec: tuple, state: Any) -> None:
         get, once, memo = scenes[vec[0]]
         e = OLD
         if get is not None:
@@ -112,7 +112,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, list, Any], None]:
     return step
 
 
-def _resolve(vectors: Vectors, vec: list, ways: tuple, state: Any) -> list | None:
+def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
     lack it; None when one is not the memo's (the State is then Search.visit's).
     A choice's memo keeps OLD as None: the step checks its answers for one value."""
@@ -130,7 +130,7 @@ def _resolve(vectors: Vectors, vec: list, ways: tuple, state: Any) -> list | Non
     return afters
 
 
-def _ended(vectors: Vectors, search: Any, sid: int, vec: list, state: Any) -> None:
+def _ended(vectors: Vectors, search: Any, sid: int, vec: tuple, state: Any) -> None:
     """An ending: the first one of its scene's is found (as Search.visit does)."""
     search.good[sid] = 1
     if vectors.ids[vec[0]] not in search.report.ending_paths:
@@ -149,11 +149,10 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 e[0] = 0
 
 
-def _recorder(vectors: Vectors, search: Any) -> Callable[[int, list, tuple, list], None]:
+def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
     """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
     ``sid``'s ways on: each successor's key read, found in the table or added
-    (store.Visited.find and add, inline) and then queued. ``vec`` is the State's
-    vector, taken from the queue: made the base of its successors (their turn)."""
+    (store.Visited.find and add, inline) and then queued."""
     ids, tree, limit = search.ids, search.tree, search.max_states
     if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
         raise RuntimeError("the tree numbers scenes otherwise")
@@ -163,14 +162,15 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, list, tuple, list
     succ, via = tree.succ.append, tree.via.append
     flag = vectors.flag
 
-    def record(sid: int, vec: list, ways: tuple, afters: list) -> None:
+    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
         once, began = vec[1], vec[3]
-        vec[2] = vec[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        base = list(vec)
+        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
         slots, ends = ids.slots, ids.ends
         mask = len(slots) - 1
         for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
-            w = vec.copy()
+            w = base.copy()
             w[0] = tno
             for i, x in writes:
                 w[i] = x
@@ -199,7 +199,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, list, tuple, list
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask = len(slots) - 1
-                queue(w)
+                queue(tuple(w))
                 parent(sid)
                 step(code)
                 scene_of(tno)
