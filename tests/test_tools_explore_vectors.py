@@ -314,3 +314,44 @@ def test_the_search_keeps_the_same_keys_tree_and_counts(cut, talks, tmp_path, mo
                     bytes(s.good), list(s.report.choice_hits.items()),
                     list(s.report.scene_hits.items())))
     assert got[0] == got[1]
+
+
+def _counter(folder: Path) -> Path:
+    """A story whose count ``n`` a condition compares with another variable (so the
+    key keeps it exact: one number per value, past 255 a long key)."""
+    folder.mkdir()
+    (folder / "01-a.yaml").write_text(
+        "scenes:\n  a:\n    title: A\n    text: \"{{ n }}\"\n    choices:\n"
+        "      - text: Up\n        if: n < 400\n        set: {n: n + 1}\n        goto: a\n"
+        "      - text: Out\n        if: n == m\n        goto: end\n"
+        "  end:\n    title: End\n    ending: End\n    text: End.\n")
+    (folder / "story.yaml").write_text("title: Counter\nstart: a\nvariables:\n  n: 0\n  m: 3\n")
+    return folder
+
+
+def test_a_compiled_key_is_key_py_s_own(tmp_path):
+    """keyfn.py's key functions give key.py's bytes: one byte a number, and the long
+    key once a value's number passes 254 (the tables numbering values as met), and
+    in a story past 255 scenes (long keys throughout)."""
+    story = load_story(_counter(tmp_path / "counter"))
+    keyer = Keyer(story)
+    vectors = Vectors(story, keyer, Stepper(story), frozenset(story.scenes), {}, (), 0)
+    lengths = set()
+    for n in range(300):
+        s = State("a", {"n": n, "m": 3}, {"a": 1})
+        vec = vectors.vector(s)
+        assert vec is not None
+        got = vectors.compiled(vec[0])[vec[vectors.flag]](list(vec))
+        assert got == keyer(s)
+        lengths.add(len(got))
+    assert len(lengths) == 2, "short keys, then long ones"
+    ring = load_story(_ring(tmp_path / "ring", 300))
+    keyer = Keyer(ring)
+    vectors = Vectors(ring, keyer, Stepper(ring), frozenset(ring.scenes), {}, (), 0)
+    values = {n: v.initial for n, v in ring.variables.items()}
+    for room in ("s3", "s299"):
+        lit = [c.key for c in ring.scenes[room].choices if c.once]
+        s = State(room, {**values, "coins": 2}, {"s5": 2}, frozenset(lit))
+        vec = vectors.vector(s)
+        assert vec is not None
+        assert vectors.compiled(vec[0])[0](list(vec)) == keyer(s)

@@ -67,6 +67,8 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
 class Rerun(Search):
     """The search, taking kept ways on where they hold (module docstring)."""
 
+    OWN_LEVELS = True  # vecloop.run calls ``levels`` below, not its own loop
+
     vectors: Any = None  # Search.run's (vectors.py), when the step is the memos'
 
     def __init__(self, story: Story, max_states: int, seed: int, strict: bool,

@@ -1,16 +1,17 @@
 """The breadth-first loop over vectors (vectors.py): Search.run when the step is
 the memos'. Per State its scene's memo gives the choices offered, per choice its
 memo where it leads and what it writes; per way on, the successor's vector is the
-State's with those writes (a list copied), its key read from it in C (a getter,
-the key's tables, bytes). The table of keys (store.Visited) is probed and filled
-here, inline: this loop is most of explore's time."""
+State's with those writes (a list copied), its key read from it by the target's
+compiled key function (keyfn.py). The table of keys (store.Visited) is probed and
+filled here, inline: this loop is most of explore's time. A successor is queued
+as a tuple (a list would take 32 bytes more a queued State)."""
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
 from typing import Any
 
-from .vectors import ENDED, OLD, Vectors, item
+from .vectors import ENDED, OLD, Vectors
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
@@ -18,29 +19,73 @@ _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte 
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
-    """Search.run by the memos: Search.levels with ``take`` below. The cyclic
-    garbage collector looks at young objects less often meanwhile: each queued
-    vector is young once, and looking at its items costs (measured: 0.3 of 3.2
-    CPU s on the 389dc23 story); nothing here makes a cycle."""
+    """Search.run by the memos: Search.levels' loop (``_levels``) with the step
+    below. The cyclic garbage collector looks at young objects less often
+    meanwhile: each queued vector is young once, and looking at its items costs
+    (measured: 0.3 of 3.2 CPU s on the 389dc23 story); nothing here makes a cycle."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
     try:
-        explored = search.levels(progress, _taker(vectors, search))
+        step = _stepper(vectors, search)
+        other = _other(vectors, search, step)
+        if getattr(search, "OWN_LEVELS", False):  # rerun.py's Rerun: its loop, our step
+            explored = search.levels(progress, _taker(step, other))
+        else:
+            explored = _levels(search, progress, step, other)
     finally:
         gc.set_threshold(*threshold)
     _flush(vectors, search.report.choice_hits)
     return explored
 
 
-def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
-    """Search.levels' ``take``: a vector, or anything else queued (a start State, a
-    State the engine built) as a vector when it can be one, else Search.visit's."""
-    unpack, visit, step = search.pack.unpack, search.visit, _stepper(vectors, search)
+def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
+            other: Callable[[int, Any], None]) -> int:
+    """Search.levels, the same levels and projection, but a vector queued here (a
+    tuple of numbers first) is stepped straight, anything else by ``other``: one
+    call a State less."""
+    queue, first, succ, good = search.queue, search.tree.first, search.tree.succ, search.good
+    hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
+    popleft, begin, mark = queue.popleft, first.append, good.append
+    explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
+    while queue:
+        entry = popleft()
+        sid = explored
+        explored += 1
+        if progress is not None and explored % 2000 == 0:
+            progress(explored, len(hashes))
+        begin(len(succ))
+        mark(0)
+        if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
+            step(sid, entry, None)
+        else:
+            other(sid, entry)
+        if explored == level_end:  # a level of the breadth-first search done
+            projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
+            level_end, ways = len(hashes), len(succ)
+    return explored
 
+
+def _taker(step: Callable[[int, tuple, Any], None], other: Callable[[int, Any], None]
+           ) -> Callable[[int, Any], None]:
+    """Search.levels' ``take`` for a search with a loop of its own: a vector queued
+    here by ``step``, anything else by ``other``."""
     def take(sid: int, entry: Any) -> None:
         if type(entry) is tuple and type(entry[0]) is int:
             step(sid, entry, None)
-            return
+        else:
+            other(sid, entry)
+
+    return take
+
+
+def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None]
+           ) -> Callable[[int, Any], None]:
+    """``other(sid, entry)``: anything else queued (a start State, a State the
+    engine built) as a vector when it can be one (then ``step``'s), else
+    Search.visit's."""
+    unpack, visit = search.pack.unpack, search.visit
+
+    def other(sid: int, entry: Any) -> None:
         state = unpack(entry)
         vec = vectors.vector(state)
         if vec is None:
@@ -48,7 +93,7 @@ def _taker(vectors: Vectors, search: Any) -> Callable[[int, Any], None]:
         else:
             step(sid, vec, state)
 
-    return take
+    return other
 
 
 def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
@@ -68,7 +113,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
                 e = memo[mk] = vectors.offered(state)
         if type(e) is list:
             afters = [m.get(g(vec)) for g, m in e[2]]
-            if None in afters or OLD in afters:  # a choice's memo lacks it, or OLD
+            if None in afters:  # a choice's memo lacks it, or says OLD (kept as None)
                 afters = _resolve(vectors, vec, e[1], state)
             if afters is not None:
                 if not e[0]:  # counted (_flush) where the engine's step counts them first
@@ -86,15 +131,17 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
 
 def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
-    lack it; None when one is not the memo's (the State is then Search.visit's)."""
+    lack it; None when one is not the memo's (the State is then Search.visit's).
+    A choice's memo keeps OLD as None: the step checks its answers for one value."""
     afters = []
     for _, _, (get, memo, c) in ways:
         mk = get(vec)
-        e = memo.get(mk)
-        if e is None:
+        if mk in memo:
+            e = memo[mk]
+        else:
             state = state or vectors.state(vec)
-            e = memo[mk] = vectors.after(state, c)
-        if e is OLD:
+            e = memo[mk] = vectors.after(state, c) or None  # (OLD is 0)
+        if e is None:
             return None
         afters.append(e)
     return afters
@@ -123,7 +170,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
     ``sid``'s ways on: each successor's key read, found in the table or added
     (store.Visited.find and add, inline) and then queued."""
-    ids, tree, limit, key = search.ids, search.tree, search.max_states, vectors.key
+    ids, tree, limit = search.ids, search.tree, search.max_states
     if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
         raise RuntimeError("the tree numbers scenes otherwise")
     hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
@@ -133,9 +180,12 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     flag = vectors.flag
 
     def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
+        once, began = vec[1], vec[3]
         base = list(vec)
         base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        for (code, _, _), (target, info, writes, count, tno, extra) in \
+        slots, ends = ids.slots, ids.ends
+        mask = len(slots) - 1
+        for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
             w = base.copy()
             w[0] = tno
@@ -144,18 +194,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
             if count:
                 w[count] += 1
             if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
-                extra(w, vec)
-            info = info[w[flag]]  # the key's parts with no choice counted yet, or some
-            if info[0]:  # key.Keyer.of's common key
-                try:
-                    k = bytes(map(item, info[2], info[1](w)))
-                except ValueError:
-                    k = key(w, info)
-            else:
-                k = key(w, info)
+                extra(w, once, began)
+            k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
             h = hash(k) & _LOW
-            slots, ends = ids.slots, ids.ends
-            mask = len(slots) - 1
             i = h & mask
             while True:
                 n = slots[i]
@@ -172,7 +213,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                 data.extend(k)
                 ends.append(len(data))
                 if 2 * n + 2 > len(slots) or len(data) > _BIG:
-                    ids.settle(n)
+                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
+                    slots, ends = ids.slots, ids.ends
+                    mask = len(slots) - 1
                 queue(tuple(w))
                 parent(sid)
                 step(code)

@@ -34,6 +34,7 @@ it, built from its vector.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -42,6 +43,7 @@ from ...errors import AnaStoryError
 from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
+from . import keyfn
 from .key import Keyer, long_key
 from .step import Stepper, parts, taken_keys
 
@@ -77,7 +79,8 @@ def _reads(parts: list) -> tuple[set[str], set[str], set[str]]:
         if p is not None:
             names |= p.reads
             scenes |= p.scenes
-            taken.update(taken_keys(p))
+            if "taken" in p.source:  # (its tree walked only then: the story's words)
+                taken.update(taken_keys(p))
             shown = p.place.shown if isinstance(p, Template) and p.place is not None else ()
             if shown and shown[0] in ("visits", "taken"):  # a variation block's count
                 (scenes if shown[0] == "visits" else taken).add(shown[1])
@@ -101,23 +104,23 @@ def _nearly_short(w: list, info: tuple) -> bytes:
 
 
 class Extra:
-    """What a step changes of a successor ``w`` of vector ``vec`` besides its writes
-    and a visit: the once-only choice taken (or None), the choice's taken() count at
-    ``count`` (0: not counted), and a stay goes on with the visit it stays in (no
-    visit added, its turn of entry kept)."""
+    """What a step changes of a successor ``w`` besides its writes and a visit: the
+    once-only choice taken (or None) added to ``once`` (the State's), the choice's
+    taken() count at ``count`` (0: not counted), and a stay goes on with the visit
+    it stays in (no visit added, the State's turn of entry ``began`` kept)."""
 
     __slots__ = ("count", "once", "stay")
 
     def __init__(self, once: str | None, count: int, stay: bool) -> None:
         self.once, self.count, self.stay = once, count, stay
 
-    def __call__(self, w: list, vec: tuple) -> None:
+    def __call__(self, w: list, once: tuple, began: int) -> None:
         if self.once is not None:
-            w[1] = tuple(sorted({*vec[1], self.once}))
+            w[1] = tuple(sorted({*once, self.once}))
         if self.count:
             w[self.count] += 1
         if self.stay:
-            w[3] = vec[3]
+            w[3] = began
 
 
 class Vectors:
@@ -140,7 +143,9 @@ class Vectors:
         self.flag = self.taken_lo + len(self.taken)  # last: 1 when any is above 0, else 0
         self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
+        self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
+        self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
 
@@ -187,7 +192,8 @@ class Vectors:
         a vector with no taken() count above 0 (its flag 0), and for one with some:
         alike, but when the key ends with the counts (key.py); short, the flag and
         counts are then among the getter's items, else ``taken`` is (the flag's
-        place, a getter of the counts, their caps)."""
+        place, a getter of the counts, their caps). The places and tables each
+        short or long-only one reads are kept for ``compiled``."""
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
@@ -195,16 +201,37 @@ class Vectors:
         short = number < 255 and not width
         once: dict = {}  # once-only choices taken -> their bits (shared by both)
         info: tuple = (short, _indices(places), tabs, bits, width, None, number < 255, once)
+        plain = (places, tabs) if number >= 255 and not width and not keyer.taken else None
         if not keyer.taken:
+            self.specs.append(((places, tabs) if short else plain,) * 2)
             return (info, info)
         at = [self.taken_at[k] for k in keyer.taken]
         if short:
-            return ((True, _indices(places + [self.flag]), tabs + ({0: 0},)),
-                    (True, _indices(places + [self.flag] + at), tabs + ({1: 1},)
-                     + keyer.taken_caps))
+            pair = ((places + [self.flag], tabs + ({0: 0},)),
+                    (places + [self.flag] + at, tabs + ({1: 1},) + keyer.taken_caps))
+            self.specs.append(pair)
+            return tuple((True, _indices(p), t) for p, t in pair)
         info = (False, _indices(places), tabs, bits, width,
                 (self.flag, _indices(at), keyer.taken_caps), number < 255, once)
+        self.specs.append((None, None))
         return (info, info)
+
+    def compiled(self, tno: int) -> tuple[Callable[[list], bytes], ...]:
+        """The key functions (keyfn.py) of scene number ``tno``, the pair as
+        ``keys[tno]``: compiled the first time a way leads there."""
+        got = self.keyfns[tno]
+        if got is None:
+            got = self.keyfns[tno] = tuple(self._compile(spec, info) for spec, info in
+                                           zip(self.specs[tno], self.keys[tno], strict=True))
+        return got
+
+    @staticmethod
+    def _compile(spec: tuple | None, info: tuple) -> Callable[[list], bytes]:
+        if spec is None:  # once-only bits, taken() counts past a short key: as before
+            return partial(_slow, info=info)
+        places, tabs = spec
+        return keyfn.short(places, tabs, partial(_slow, info=info)) if info[0] \
+            else keyfn.long(places, tabs)
 
     def vector(self, s: State) -> tuple | None:
         """State ``s`` as a vector; None when it has what a vector does not hold."""
@@ -246,8 +273,9 @@ class Vectors:
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
-        the target's key parts, the (place, value) written, the place of the target's
-        visit count or 0, the target's number, None or an Extra: what else it changes)."""
+        the target's key functions (``compiled``), the (place, value) written, the
+        place of the target's visit count or 0, the target's number, None or an Extra:
+        what else it changes)."""
         moved = self._moved(state, c)
         if moved is None:
             return OLD
@@ -263,7 +291,7 @@ class Vectors:
         if c.counted:  # its count, and key.py's flag: some choice counted
             writes += ((self.flag, 1),)
         once, count = c.key if c.once else None, self.taken_at[c.key] if c.counted else 0
-        return (target, self.keys[tno], writes, 0 if stay else self.count_at.get(target, 0),
+        return (target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
                 tno, Extra(once, count, stay) if once or count or stay else None)
 
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
@@ -314,3 +342,8 @@ class Vectors:
             else:
                 codes.append(0)
         return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
+
+
+def _slow(w: list, info: tuple) -> bytes:
+    """Vectors.key (a partial of it: a compiled key's way past 255, or any other)."""
+    return Vectors.key(w, info)

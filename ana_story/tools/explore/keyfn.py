@@ -1,0 +1,53 @@
+"""Vectors.key compiled: per scene, one small function reading a successor's key
+from its vector, ``bytes((t0[w[p0]], t1[w[p1]], ...))``, with the key's tables
+and places as the variables of its closure.
+
+The search reads a key for every way on (948,111 on the story as at 389dc23):
+``bytes(map(dict.__getitem__, tables, itemgetter(*places)(w)))`` built a tuple
+and called a method per part; the compiled form indexes in the bytecode. The
+parts are read in the same order (each table numbers a value it meets first the
+same way: key.py), and a number past 255 gives key.py's long key, so the bytes
+are Vectors.key's. The source is built from how many parts a key has: nothing a
+story file says becomes code, and one source serves every scene whose key has as
+many parts (compiled once: a story of 1,000 scenes compiles a handful).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .key import long_key
+
+Key = Callable[[list], bytes]
+_made: dict[tuple[str, int], Callable[..., Key]] = {}
+
+
+def _maker(kind: str, size: int) -> Callable[..., Key]:
+    """``make(t0, t1, ..., p0, p1, ..., slow)`` -> the key function of a
+    key of ``size`` parts (compiled once per kind and size)."""
+    made = _made.get((kind, size))
+    if made is not None:
+        return made
+    args = "".join(f"t{j}, " for j in range(size)) + "".join(f"p{j}, " for j in range(size))
+    parts = "".join(f"t{j}[w[p{j}]], " for j in range(size))
+    if kind == "short":  # one byte a number; past 255 (ValueError) the long key
+        body = f"        try:\n            return bytes(({parts}))\n" \
+               "        except ValueError:\n            return slow(w)\n"
+    else:  # key.py's long key (``slow`` is key.long_key)
+        body = f"        return slow([{parts}])\n"
+    src = f"def make({args}slow):\n    def key(w):\n{body}    return key\n"
+    space: dict = {}
+    exec(compile(src, "<keyfn>", "exec"), space)  # numbers only (module docstring)
+    made = _made[kind, size] = space["make"]
+    return made
+
+
+def short(places: list[int], tables: tuple, slow: Key) -> Key:
+    """The key of a scene whose numbers are all below 255 but for a value's number:
+    one byte each; ``slow(w)`` (Vectors.key) when one is past 255."""
+    return _maker("short", len(places))(*tables, *places, slow)
+
+
+def long(places: list[int], tables: tuple) -> Key:
+    """The key of a scene numbered 255 or more (nothing but its parts): key.py's long
+    key (key.long_key: 0xff, the width of its numbers, then the numbers)."""
+    return _maker("long", len(places))(*tables, *places, long_key)
