@@ -95,7 +95,8 @@ def register(sub: Any) -> None:
                     help="also fail on a choice no reachable State can take")
     ex.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="processes sharing the search, with the same report; 0: the "
-                    "cores available (default: 1)")
+                    "cores available (default: 1: on two cores, two processes are "
+                    "slower today than one)")
     ex.add_argument("--fresh", action="store_true",
                     help="prove it all again: ignore (and rewrite) the proof kept from "
                     "the last run")
