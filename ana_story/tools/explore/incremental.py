@@ -92,15 +92,22 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                          "'exact:' declaration merges States")
         keep = Keep()
         report = _search(story, jobs, keep, make, options)
-        if ident is not None and keep.search is not None and report.complete \
-                and report.states <= KEEP_MAX_STATES:
-            try:
-                memo.write(file, _sections(story, opts, keep, report, ident, prior))
-            except OSError as e:
-                _say(f"the proof could not be kept for the next run ({e.strerror or e})")
-            except _NotKept:
-                pass
+        if ident is not None:
+            _keep(file, story, opts, keep, report, ident, prior)
         return report
+
+
+def _keep(file: Path, story: Story, opts: dict, keep: Keep, report: Report,
+          ident: tuple[str, dict[str, str]], prior: dict | None) -> None:
+    """Keep a complete proof of a single search for the next run (see _sections)."""
+    if keep.search is None or not report.complete or report.states > KEEP_MAX_STATES:
+        return
+    try:
+        memo.write(file, _sections(story, opts, keep, report, ident, prior))
+    except OSError as e:
+        _say(f"the proof could not be kept for the next run ({e.strerror or e})")
+    except _NotKept:
+        pass
 
 
 def _search(story: Story, jobs: int, keep: Keep, make: Any, options: dict) -> Report:
