@@ -7,11 +7,14 @@ Each test copies a story to tmp, explores it (which keeps the proof), edits it, 
 explores again through the real CLI (test_tools_explore_incremental's helpers)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import write_story
 from test_tools_explore_incremental import _edit, _explore, _searched_again
+
+from ana_story.tools.explore import memo
 
 STORY = """\
 title: Keys
@@ -173,3 +176,29 @@ def test_an_added_choice_renumbers_the_copied_paths(tmp_path):
     reused, after = _searched_again(folder)
     assert after["choices"]["cellar.0"] >= 1 and reused["states"] > 0
     assert after["loops"] and after["loops"][0]["path"]
+
+
+def test_the_memo_after_a_new_search_has_the_fresh_fingerprints(tmp_path):
+    """The memo a new search keeps takes an unchanged scene's fingerprints from the
+    kept one (incremental._fingerprints): they must be the ones a --fresh run
+    computes, the edited scene's new ones included; and the run after it, reading
+    that memo, still gives --fresh's report."""
+    folder = _story(tmp_path)
+    _explore(folder)
+    _edit(folder / "01-hall.yaml", "set: {key: true}", "set: {key: false}")
+    after, err = _explore(folder)
+    assert "a new search reusing" in err
+    rerun = _meta(folder)
+    fresh, _ = _explore(folder, "--fresh")
+    assert after == fresh and rerun == _meta(folder)
+    _explore(folder)  # reused outright
+    _edit(folder / "01-hall.yaml", "goto: yard", "goto: garden")  # a route, the same scene
+    again, err = _explore(folder)
+    assert "a new search reusing" in err and _meta(folder) != rerun
+    assert again == _explore(folder, "--fresh")[0]
+
+
+def _meta(folder: Path) -> dict:
+    """What the memo keeps of the story's and each scene's fingerprints."""
+    meta = json.loads(memo.read(memo.memo_file(folder))[0])
+    return {p: meta[p] for p in ("story", "scenes", "effects", "unplaced", "logic")}

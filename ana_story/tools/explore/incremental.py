@@ -77,27 +77,37 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         file = memo.memo_file(root)
         opts = {k: options[k] for k in ("max_states", "seed", "strict")}
         make = None
-        if not fresh and jobs == 1 and _eligible(story):
-            got = _reuse(file, story, opts)
+        ident = story_id(story, opts) if _eligible(story) else None
+        prior = None
+        if not fresh and jobs == 1 and ident is not None:
+            got = _reuse(file, story, opts, ident)
             if isinstance(got, Report):
                 got.seconds = time.perf_counter() - t0
                 return got
             if got is not None:
+                prior = got[0]
                 make = rerun.searcher(story, *got)
                 if make is None:
                     _say("a fresh proof: what the search keeps of a State changed, or an "
                          "'exact:' declaration merges States")
         keep = Keep()
         report = _search(story, jobs, keep, make, options)
-        if _eligible(story) and keep.search is not None and report.complete \
-                and report.states <= KEEP_MAX_STATES:
-            try:
-                memo.write(file, _sections(story, opts, keep, report))
-            except OSError as e:
-                _say(f"the proof could not be kept for the next run ({e.strerror or e})")
-            except _NotKept:
-                pass
+        if ident is not None:
+            _keep(file, story, opts, keep, report, ident, prior)
         return report
+
+
+def _keep(file: Path, story: Story, opts: dict, keep: Keep, report: Report,
+          ident: tuple[str, dict[str, str]], prior: dict | None) -> None:
+    """Keep a complete proof of a single search for the next run (see _sections)."""
+    if keep.search is None or not report.complete or report.states > KEEP_MAX_STATES:
+        return
+    try:
+        memo.write(file, _sections(story, opts, keep, report, ident, prior))
+    except OSError as e:
+        _say(f"the proof could not be kept for the next run ({e.strerror or e})")
+    except _NotKept:
+        pass
 
 
 def _search(story: Story, jobs: int, keep: Keep, make: Any, options: dict) -> Report:
@@ -125,7 +135,10 @@ class _NotKept(Exception):
     """This proof cannot be kept (a value the memo cannot hold exactly)."""
 
 
-def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[bytes]:
+def _sections(story: Story, opts: dict, keep: Keep, report: Report,
+              ident: tuple[str, dict[str, str]], prior: dict | None) -> list[bytes]:
+    """The memo's sections; ``ident``: story_id's, ``prior``: the kept meta this
+    search reused (its scenes' fingerprints are taken where a scene is unchanged)."""
     search = keep.search
     assert search is not None
     if search.tree.lets or not search.fast:
@@ -135,17 +148,33 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report) -> list[byte
     if reportdata.from_data(story, json.loads(text)).to_json() != report.to_json():
         raise _NotKept
     tables = _tables(search)
-    digest, scenes = story_id(story, opts)
+    digest, scenes = ident
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
-            "effects": {s: effect_id(sc) for s, sc in story.scenes.items()},
-            "unplaced": {s: unplaced_id(sc) for s, sc in story.scenes.items()},
-            "logic": {s: logic_id(sc) for s, sc in story.scenes.items()},
-            "tables": tables, "loops": [pumps.to_data(p) for p in keep.played],
+            **_fingerprints(story, scenes, prior), "tables": tables,
+            "loops": [pumps.to_data(p) for p in keep.played],
             "endless": endless(story, search.key), "choices": search.tree.keys}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
     return [json.dumps(meta).encode(), text.encode()] + [bytes(a) for a in arrays]
+
+
+def _fingerprints(story: Story, scenes: dict[str, str], prior: dict | None
+                  ) -> dict[str, dict[str, str]]:
+    """Each scene's effect_id, unplaced_id and logic_id: the kept meta's (``prior``,
+    written by this code) for a scene whose digest is the kept one, as they are
+    functions of the scene alone; computed for the others."""
+    out: dict[str, dict[str, str]] = {"effects": {}, "unplaced": {}, "logic": {}}
+    kept = prior["scenes"] if prior is not None else {}
+    for s, sc in story.scenes.items():
+        if kept.get(s) == scenes[s]:
+            assert prior is not None
+            for part, ids in out.items():
+                ids[s] = prior[part][s]
+        else:
+            out["effects"][s], out["unplaced"][s], out["logic"][s] = \
+                effect_id(sc), unplaced_id(sc), logic_id(sc)
+    return out
 
 
 def _tables(search: Search) -> dict[str, list]:
@@ -158,7 +187,8 @@ def _tables(search: Search) -> dict[str, list]:
     return tables
 
 
-def _reuse(file: Path, story: Story, opts: dict) -> Report | tuple | None:
+def _reuse(file: Path, story: Story, opts: dict, ident: tuple[str, dict[str, str]]
+           ) -> Report | tuple | None:
     """The kept proof, when it holds for ``story`` as it is now; else what a new
     search may reuse of it (rerun.searcher's meta, arrays, changed scenes); else None."""
     try:
@@ -174,19 +204,19 @@ def _reuse(file: Path, story: Story, opts: dict) -> Report | tuple | None:
         _say("the proof kept from the last run was not used: it is damaged; proving afresh")
         return None
     try:
-        report = _check(story, opts, meta, data, arrays)
+        report = _check(story, ident, opts, meta, data, arrays)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         _say("the proof kept from the last run was not used: it does not fit; proving afresh")
         return None
     if isinstance(report, Report):
-        _refresh(file, sections, meta, story, opts)
+        _refresh(file, sections, meta, story, ident[1])
     return report
 
 
-def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story, opts: dict) -> None:
+def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story,
+             scenes: dict[str, str]) -> None:
     """Keep the reused proof as the story's now (it holds for it): the next run
     re-checks only what changes after this."""
-    _, scenes = story_id(story, opts)
     differ = [s for s, d in scenes.items() if d != meta["scenes"][s]]
     if not differ:
         return
@@ -199,9 +229,9 @@ def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story, opts: 
         memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
 
 
-def _check(story: Story, opts: dict, meta: dict, data: dict, arrays: list
-           ) -> Report | tuple | None:
-    digest, scenes = story_id(story, opts)
+def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: dict,
+           data: dict, arrays: list) -> Report | tuple | None:
+    digest, scenes = ident
     if digest != meta["story"]:
         return _afresh("story.yaml, the list of scenes or explore's options changed")
     changed = _changed(story, scenes, meta, data)
