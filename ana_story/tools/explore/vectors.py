@@ -148,6 +148,11 @@ class Vectors:
         self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
+        # one answer per distinct list of ways on, shared by the memo entries that
+        # give it (its count of ways followed is then theirs together, and the report
+        # counts per choice: the same totals): a talking story's scene memo has an
+        # entry for one State in nine, most of them alike
+        self.answers: dict[tuple[int, ...], list] = {}
 
     def _getter(self, names: set[str], scenes: set[str], taken: set[str]
                 ) -> Callable[[Any], Any] | None:
@@ -268,8 +273,12 @@ class Vectors:
                      for number, c in enumerate(available, 1))
         if any(get is None for _, _, (get, _, _) in ways):
             return OLD  # a choice reads what a vector does not hold plainly
-        # how often followed by the memo (Vectors.flush), the ways, each one's memo
-        return [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways)]
+        sign = tuple(code for code, _, _ in ways)  # (a code: the choice and its number)
+        answer = self.answers.get(sign)
+        if answer is None:  # how often followed by the memo (_flush), the ways, their memos
+            answer = self.answers[sign] = \
+                [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways)]
+        return answer
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
