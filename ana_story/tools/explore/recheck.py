@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from ...errors import AnaStoryError
 from ...state import State
@@ -46,8 +46,10 @@ class Replay:
             if alike else None
         self.choices = {c.key: c for s in search.story.scenes.values() for c in s.choices}
         self.vectors = _vectors(search)
-        self.marks = {s: _mark_getter(self.vectors, *self.reads[s])
-                      for s in changed} if self.reads is not None else {}
+        self.vias = bytes(self.via)  # (a State's codes sliced from it, for its mark)
+        # scene number -> the getter of a vector's part of its mark (None: the State's)
+        self.marks = {self.vectors.ids.index(s): _mark_getter(self.vectors, *self.reads[s])
+                      for s in changed} if self.reads is not None and self.vectors else {}
         n = len(self.parent)
         if not (len(self.step) == len(self.at) == len(self.good) == len(self.first) == n
                 and len(self.ends) == n + 1 and len(self.succ) == len(self.via)):
@@ -66,14 +68,8 @@ class Replay:
             return False
         search = self.search
         search.good = bytearray(len(self.parent))
-        alike: set = set()
-        for sid in targets:
+        for sid in self._alike(targets, nodes) if self.reads is not None else targets:
             node = nodes[sid]
-            if self.reads is not None:
-                mark = self._mark(sid, node)
-                if mark in alike:
-                    continue
-                alike.add(mark)
             state = node if isinstance(node, State) else self._state(node)
             if not self._visit(sid, state):
                 return False
@@ -82,14 +78,27 @@ class Replay:
         want = [(f.scene, f.message, f.fails, f.variables) for f in kept_errors]
         return got == want
 
-    def _mark(self, sid: int, node: Node) -> tuple:
-        """What a State's texts and conditions read, its once-only choices taken and
-        its kept ways on (see __init__): from a vector by one getter, else the State's."""
-        via = self.via[self.first[sid]:self._end(sid)].tobytes()
-        if type(node) is tuple:
-            get = self.marks[self.vectors.ids[node[0]]]  # type: ignore[union-attr]
-            if get is not None:
-                return (node[0], get(node), node[1], via)
+    def _alike(self, targets: list[int], nodes: dict[int, Node]) -> list[int]:
+        """The first of ``targets`` of each mark (see __init__): what its texts and
+        conditions read, its once-only choices taken and its kept ways on; of a vector
+        by one getter (inline: one a State), else the State's (_mark)."""
+        first, size, vias, marks = self.first, self.via.itemsize, self.vias, self.marks
+        ends = [*first[1:], len(self.succ)]  # where each State's kept ways on end
+        seen: set = set()
+        out = []
+        for sid in targets:
+            node = nodes[sid]
+            via = vias[first[sid] * size:ends[sid] * size]
+            get = marks.get(node[0]) if isinstance(node, tuple) else None
+            mark = (node[0], get(node), node[1], via) if get is not None and \
+                isinstance(node, tuple) else self._mark(node, via)
+            if mark not in seen:
+                seen.add(mark)
+                out.append(sid)
+        return out
+
+    def _mark(self, node: Node, via: bytes) -> tuple:
+        """A State's mark (_alike) read from the State."""
         state = node if isinstance(node, State) else self._state(node)
         assert self.reads is not None
         read, counted = self.reads[state.scene]
@@ -108,23 +117,44 @@ class Replay:
             while n >= 0 and n not in need:
                 need.add(n)
                 n = parent[n]
-        search = self.search
-        roots = [search.pack.unpack(p) for p in search.queue]
-        nodes: dict[int, Node] = {}
         check = bytearray(len(parent))  # the key of each State of a changed scene
         for n in targets:
             check[n] = 1
+        nodes: dict[int, Node] = {}
         try:
-            for n in sorted(need):
-                p = parent[n]
-                s = self._next(nodes[p], n, check[n]) if p >= 0 else \
-                    self._root(roots[n] if n < len(roots) else None, n, check[n])
-                if s is None:
-                    return None
-                nodes[n] = s
+            return nodes if self._walk(sorted(need), nodes, check) else None
         except AnaStoryError:
             return None
-        return nodes
+
+    def _walk(self, order: list[int], nodes: dict[int, Node], check: bytearray) -> bool:
+        """Rebuild the States ``order`` (each after its parent) into ``nodes``: from a
+        vector by the choice's memo, as vecloop.py's step (inline: most of the re-check's
+        time), else by ``_next``; False when a State of a changed scene has another key."""
+        parent, steps, data, ends = self.parent, self.step, self.data, self.ends
+        vectors = cast(Vectors, self.vectors)  # (None: every node is a State)
+        memos, flag = getattr(vectors, "choices", {}), getattr(vectors, "flag", 0)
+        keys = self.search.tree.keys
+        roots = [self.search.pack.unpack(p) for p in self.search.queue]
+        for n in order:
+            p = parent[n]
+            node = nodes[p] if p >= 0 else None
+            if type(node) is tuple:
+                get, memo, c = memos[keys[steps[n] >> 8]]
+                e = None if get is None else memo.get(get(node), _UNSEEN)
+                if e is _UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
+                    e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
+                if e is not None:
+                    w = _successor(node, e)
+                    if check[n] and e[1][w[flag]](w) != data[ends[n]:ends[n + 1]]:
+                        return False
+                    nodes[n] = tuple(w)
+                    continue
+            s = self._next(node, n, check[n]) if node is not None else \
+                self._root(roots[n] if n < len(roots) else None, n, check[n])
+            if s is None:
+                return False
+            nodes[n] = s
+        return True
 
     def _root(self, s: State | None, n: int, check: int) -> Node | None:
         if s is None or (check and self.search.key(s) != self.key(n)):
@@ -137,26 +167,13 @@ class Replay:
         return s if vec is None else vec
 
     def _next(self, node: Node, n: int, check: int) -> Node | None:
-        """State ``n`` from its parent ``node``, along the choice the tree records: by
-        the choice's memo from a vector (vecloop.py's step), else by _child."""
-        code, vectors = self.step[n], self.vectors
+        """State ``n`` from its parent ``node`` by the engine's step (_child), along
+        the choice the tree records: a step the choice's memo leaves to it."""
         if type(node) is tuple:
-            assert vectors is not None
-            get, memo, c = vectors.choices[self.search.tree.keys[code // 256]]
-            if get is not None:
-                mk = get(node)
-                e = memo.get(mk, _UNSEEN)
-                if e is _UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
-                    e = memo[mk] = vectors.after(vectors.state(node), c) or None
-                if e is not None:
-                    w = _successor(node, e)
-                    if check and e[1][w[vectors.flag]](w) != self.key(n):
-                        return None
-                    return tuple(w)
-            node = vectors.state(node)
+            node = self._state(node)
         assert isinstance(node, State)
         k = self.key(n)
-        s = self._child(node, code, k)
+        s = self._child(node, self.step[n], k)
         if s is None or (check and self.search.key(s) != k):
             return None
         return self._node(s)
