@@ -43,7 +43,7 @@ def code_id() -> str:
     of the package (a changed engine, analysis or search makes old memos stale)."""
     if not _CODE:
         from ...cache import cache_format
-        h = sha256(f"{FORMAT}\0{__version__}\0{cache_format()}".encode())
+        h = _body_sha256(f"{FORMAT}\0{__version__}\0{cache_format()}".encode())
         package = Path(__file__).resolve().parents[2]
         for f in sorted(package.rglob("*.py")):
             h.update(str(f.relative_to(package)).encode() + b"\0")
@@ -86,11 +86,11 @@ def read(file: Path) -> list[bytes]:
 
 
 def _body_sha256(data: bytes | memoryview = b"") -> Any:
-    """The SHA-256 of the memo's body by hashlib (OpenSSL's, which uses the CPU's
-    SHA instructions): the same digest as digests.sha256, whose CPython code took 16
-    ms for the 5.4 MB of the shipped story's memo, against 3 ms here (measured,
-    once each to write and to read it). Explore is no first screen: the 2 ms of
-    importing hashlib (digests.py's reason) is paid once, here."""
+    """A SHA-256 by hashlib (OpenSSL's, which uses the CPU's SHA instructions), for
+    the memo's body and the code (code_id): the same digest as digests.sha256, whose
+    CPython code took 16 ms for the 5.4 MB of the shipped story's memo, against 3 ms
+    here (measured, once each to write and to read it). Explore is no first screen:
+    the 2.7 ms of importing hashlib (digests.py's reason) is paid here."""
     import hashlib
     return hashlib.sha256(data)
 
