@@ -81,7 +81,7 @@ class Replay:
     def _alike(self, targets: list[int], nodes: dict[int, Node]) -> list[int]:
         """The first of ``targets`` of each mark (see __init__): what its texts and
         conditions read, its once-only choices taken and its kept ways on; of a vector
-        by one getter (inline: one a State), else the State's (_mark)."""
+        by one getter (inline: this runs once per State), else the State's (_mark)."""
         first, size, vias, marks = self.first, self.via.itemsize, self.vias, self.marks
         ends = [*first[1:], len(self.succ)]  # where each State's kept ways on end
         seen: set = set()
@@ -228,7 +228,8 @@ def _vectors(search: Any) -> Vectors | None:
 def _mark_getter(vectors: Vectors | None, read: tuple, counted: tuple) -> Any:
     """A getter of a vector's values ``read``, counts of ``counted`` and taken()
     counts (with their flag); None when a vector does not hold one of them."""
-    if vectors is None or not set(counted) <= vectors.count_at.keys():
+    if vectors is None or not set(read) <= vectors.at.keys() \
+            or not set(counted) <= vectors.count_at.keys():
         return None
     at = [vectors.at[n] for n in read] + [vectors.count_at[s] for s in counted] + \
         list(range(vectors.taken_lo, vectors.flag + 1))
