@@ -1,21 +1,31 @@
 """The re-check of an incremental proof (incremental.py): rebuild the kept States
 of the changed scenes along the kept tree, and visit each again as the search did.
 
-Each State is rebuilt from its parent by the engine's own step (step.py's, as the
-search takes it) along the choice the tree records, and its key must be the kept
-one. A visit runs search.Search.visit itself, against stand-ins for the key table
-(only the States known when the search visited it, ``_Known``) and the tree
-(``_Ways``), so it says exactly what the search would have added there."""
+Each State is rebuilt from its parent along the choice the tree records: as a
+vector (vectors.py) by the choice's memo (step.py's step, memoized by what the
+choice reads, as the search's loop vecloop.py takes it), else (a State no vector
+holds, a step the memo leaves to the engine) by the engine's own step (step.py's, as
+the search takes it); the key of each State of a changed scene must be the kept one.
+Only a State visited below is built as a State (vectors.Vectors.state). A visit runs
+search.Search.visit itself, against stand-ins for the key table (only the States
+known when the search visited it, ``_Known``) and the tree (``_Ways``), so it says
+exactly what the search would have added there."""
 from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 from ...errors import AnaStoryError
 from ...state import State
+from . import search as searching
 from .report import Finding
+from .vectors import Vectors
 from .ways import key_of
+
+Node = tuple | State  # a rebuilt State: a vector (vectors.py) or a State
+_UNSEEN = object()  # not in a choice's memo yet
 
 
 class Replay:
@@ -35,6 +45,11 @@ class Replay:
         self.reads = {s: _reads(search.story.scenes[s]) for s in changed} \
             if alike else None
         self.choices = {c.key: c for s in search.story.scenes.values() for c in s.choices}
+        self.vectors = _vectors(search)
+        self.vias = bytes(self.via)  # (a State's codes sliced from it, for its mark)
+        # scene number -> the getter of a vector's part of its mark (None: the State's)
+        self.marks = {self.vectors.ids.index(s): _mark_getter(self.vectors, *self.reads[s])
+                      for s in changed} if self.reads is not None and self.vectors else {}
         n = len(self.parent)
         if not (len(self.step) == len(self.at) == len(self.good) == len(self.first) == n
                 and len(self.ends) == n + 1 and len(self.succ) == len(self.via)):
@@ -48,54 +63,120 @@ class Replay:
         names = list(self.search.story.scenes)
         wanted = {i for i, s in enumerate(names) if s in self.changed}
         targets = [n for n, a in enumerate(self.at) if a in wanted]
-        states = self._rebuild(targets)
-        if states is None:
+        nodes = self._rebuild(targets)
+        if nodes is None:
             return False
         search = self.search
         search.good = bytearray(len(self.parent))
-        alike: set = set()
-        for sid in targets:
-            if self.reads is not None:
-                state = states[sid]
-                read, counted = self.reads[state.scene]
-                mark = (state.scene, tuple(map(state.variables.get, read)),
-                        tuple(map(state.visits.get, counted)), tuple(state.taken.items()),
-                        state.once,
-                        self._ways(sid)[1])
-                if mark in alike:
-                    continue
-                alike.add(mark)
-            if not self._visit(sid, states[sid]):
+        for sid in self._alike(targets, nodes) if self.reads is not None else targets:
+            node = nodes[sid]
+            state = node if isinstance(node, State) else self._state(node)
+            if not self._visit(sid, state):
                 return False
         got = [(f.scene, f.message, f.fails, json.loads(json.dumps(f.variables)))
                for f in search.report.errors]
         want = [(f.scene, f.message, f.fails, f.variables) for f in kept_errors]
         return got == want
 
-    def _rebuild(self, targets: list[int]) -> dict[int, State] | None:
-        """The States ``targets`` and their ancestors, by the step along the tree."""
+    def _alike(self, targets: list[int], nodes: dict[int, Node]) -> list[int]:
+        """The first of ``targets`` of each mark (see __init__): what its texts and
+        conditions read, its once-only choices taken and its kept ways on; of a vector
+        by one getter (inline: this runs once per State), else the State's (_mark)."""
+        first, size, vias, marks = self.first, self.via.itemsize, self.vias, self.marks
+        ends = [*first[1:], len(self.succ)]  # where each State's kept ways on end
+        seen: set = set()
+        out = []
+        for sid in targets:
+            node = nodes[sid]
+            via = vias[first[sid] * size:ends[sid] * size]
+            get = marks.get(node[0]) if isinstance(node, tuple) else None
+            mark = (node[0], get(node), node[1], via) if get is not None and \
+                isinstance(node, tuple) else self._mark(node, via)
+            if mark not in seen:
+                seen.add(mark)
+                out.append(sid)
+        return out
+
+    def _mark(self, node: Node, via: bytes) -> tuple:
+        """A State's mark (_alike) read from the State."""
+        state = node if isinstance(node, State) else self._state(node)
+        assert self.reads is not None
+        read, counted = self.reads[state.scene]
+        return (state.scene, tuple(map(state.variables.get, read)),
+                tuple(map(state.visits.get, counted)), tuple(state.taken.items()), state.once,
+                via)
+
+    def _state(self, vec: tuple) -> State:
+        assert self.vectors is not None
+        return self.vectors.state(vec)
+
+    def _rebuild(self, targets: list[int]) -> dict[int, Node] | None:
+        """The States ``targets`` and their ancestors, stepped along the tree."""
         parent, need = self.parent, set()
         for n in targets:
             while n >= 0 and n not in need:
                 need.add(n)
                 n = parent[n]
-        search = self.search
-        roots = [search.pack.unpack(p) for p in search.queue]
-        states: dict[int, State] = {}
         check = bytearray(len(parent))  # the key of each State of a changed scene
         for n in targets:
             check[n] = 1
+        nodes: dict[int, Node] = {}
         try:
-            for n in sorted(need):
-                p = parent[n]
-                s = (roots[n] if n < len(roots) else None) if p < 0 else \
-                    self._child(states[p], self.step[n], self.key(n))
-                if s is None or (check[n] and search.key(s) != self.key(n)):
-                    return None
-                states[n] = s
+            return nodes if self._walk(sorted(need), nodes, check) else None
         except AnaStoryError:
             return None
-        return states
+
+    def _walk(self, order: list[int], nodes: dict[int, Node], check: bytearray) -> bool:
+        """Rebuild the States ``order`` (each after its parent) into ``nodes``: from a
+        vector by the choice's memo, as vecloop.py's step (inline: most of the re-check's
+        time), else by ``_next``; False when a State of a changed scene has another key."""
+        parent, steps, data, ends = self.parent, self.step, self.data, self.ends
+        vectors = cast(Vectors, self.vectors)  # (None: every node is a State)
+        memos, flag = getattr(vectors, "choices", {}), getattr(vectors, "flag", 0)
+        keys = self.search.tree.keys
+        roots = [self.search.pack.unpack(p) for p in self.search.queue]
+        for n in order:
+            p = parent[n]
+            node = nodes[p] if p >= 0 else None
+            if type(node) is tuple:
+                get, memo, c = memos[keys[steps[n] >> 8]]
+                e = None if get is None else memo.get(get(node), _UNSEEN)
+                if e is _UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
+                    e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
+                if e is not None:
+                    w = _successor(node, e)
+                    if check[n] and e[1][w[flag]](w) != data[ends[n]:ends[n + 1]]:
+                        return False
+                    nodes[n] = tuple(w)
+                    continue
+            s = self._next(node, n, check[n]) if node is not None else \
+                self._root(roots[n] if n < len(roots) else None, n, check[n])
+            if s is None:
+                return False
+            nodes[n] = s
+        return True
+
+    def _root(self, s: State | None, n: int, check: int) -> Node | None:
+        if s is None or (check and self.search.key(s) != self.key(n)):
+            return None
+        return self._node(s)
+
+    def _node(self, s: State) -> Node:
+        """A State as a vector, as the search's loop (vecloop.py) queues it, if it can."""
+        vec = self.vectors.vector(s) if self.vectors is not None else None
+        return s if vec is None else vec
+
+    def _next(self, node: Node, n: int, check: int) -> Node | None:
+        """State ``n`` from its parent ``node`` by the engine's step (_child), along
+        the choice the tree records: a step the choice's memo leaves to it."""
+        if type(node) is tuple:
+            node = self._state(node)
+        assert isinstance(node, State)
+        k = self.key(n)
+        s = self._child(node, self.step[n], k)
+        if s is None or (check and self.search.key(s) != k):
+            return None
+        return self._node(s)
 
     def _child(self, state: State, code: int, k: bytes) -> State | None:
         """The State the choice ``code`` leads to from ``state``, the one of key ``k``."""
@@ -111,10 +192,12 @@ class Replay:
                 return search.pack.unpack(search.pack.state(x))
         return None
 
+    def _end(self, sid: int) -> int:
+        return self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+
     def _ways(self, sid: int) -> tuple[tuple, tuple]:
         """The kept successors of State ``sid`` and the choice codes leading there."""
-        start = self.first[sid]
-        end = self.first[sid + 1] if sid + 1 < len(self.first) else len(self.succ)
+        start, end = self.first[sid], self._end(sid)
         return tuple(self.succ[start:end]), tuple(self.via[start:end])
 
     def _visit(self, sid: int, state: State) -> bool:
@@ -132,6 +215,41 @@ class Replay:
         return not known.bad and ways.succ == succ and ways.via == via \
             and search.good[sid] == self.good[sid] \
             and ways.added == [self.step[n] for n in range(known.m, known.m + known.added)]
+
+
+def _vectors(search: Any) -> Vectors | None:
+    """The search's vectors and memos, where its loop is vecloop.py's (Search.run)."""
+    if not (searching.VECTORS and search.fast and not search.story.framed):
+        return None
+    return Vectors(search.story, search.key, search.step, search.pack.kept or frozenset(),
+                   search.codes, search.drawing, search.report.seed)
+
+
+def _mark_getter(vectors: Vectors | None, read: tuple, counted: tuple) -> Any:
+    """A getter of a vector's values ``read``, counts of ``counted`` and taken()
+    counts (with their flag); None when a vector does not hold one of them."""
+    if vectors is None or not set(read) <= vectors.at.keys() \
+            or not set(counted) <= vectors.count_at.keys():
+        return None
+    at = [vectors.at[n] for n in read] + [vectors.count_at[s] for s in counted] + \
+        list(range(vectors.taken_lo, vectors.flag + 1))
+    return itemgetter(*at) if at else len
+
+
+def _successor(vec: tuple, after: tuple) -> list:
+    """The vector a way on leads to from ``vec``, by a choice's memo's answer
+    (vectors.Vectors.after): as vecloop.py's ``record`` makes it."""
+    _, _, writes, count, tno, extra = after
+    w = list(vec)
+    w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+    w[0] = tno
+    for i, x in writes:
+        w[i] = x
+    if count:
+        w[count] += 1
+    if extra is not None:
+        extra(w, vec[1], vec[3])
+    return w
 
 
 def _reads(scene: Any) -> tuple[tuple, tuple]:
