@@ -114,27 +114,13 @@ class Rerun(Search):
                 hits[keys[i]] = hits.get(keys[i], 0) + n
         return explored
 
-    def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
+    def levels(self, progress: Progress | None, take: Callable[[int, Any], None],
+               start: tuple[int, int, int] | None = None) -> int:
         """Search.levels, from where the kept search's first States, taken whole
-        (``_copy``), leave off; ``take``: Search.run's way to visit a State for real."""
+        (rerunstart.py), leave off, each State by ``_take``; ``take``: Search.run's way
+        to visit a State for real."""
         self.real = take
-        explored, level_end, ways = rerunstart.copy(self)
-        queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
-        step = self._take
-        while queue:
-            entry = queue.popleft()
-            sid = explored
-            explored += 1
-            if progress is not None and explored % 2000 == 0:
-                progress(explored, len(self.ids))
-            first.append(len(succ))
-            good.append(0)
-            step(sid, entry)
-            if explored == level_end:  # a level of the breadth-first search done
-                self.projection.level(len(succ) - ways, len(self.ids) - level_end,
-                                      len(self.ids), self.report.scene_hits)
-                level_end, ways = len(self.ids), len(succ)
-        return explored
+        return super().levels(progress, self._take, rerunstart.copy(self))
 
     def _visit(self, sid: int, entry: Any) -> None:
         self.visit(sid, self.pack.unpack(entry))

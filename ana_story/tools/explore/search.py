@@ -230,11 +230,14 @@ class Search(Ways):
             return vecloop.run(vectors, self, progress)
         return self.levels(progress, lambda sid, entry: visit(sid, unpack(entry)))
 
-    def levels(self, progress: Progress | None, take: Callable[[int, Any], None]) -> int:
+    def levels(self, progress: Progress | None, take: Callable[[int, Any], None],
+               start: tuple[int, int, int] | None = None) -> int:
         """The breadth-first loop: ``take(sid, entry)`` visits each queued entry (a packed
-        State here; rerun.py's Rerun also queues kept State numbers)."""
+        State here; rerun.py's Rerun also queues kept State numbers). ``start``: the
+        States taken already, the end of their level and the ways on they had (the
+        rerun's copied first States); none at first."""
         queue, first, succ, good = self.queue, self.tree.first, self.tree.succ, self.good
-        explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
+        explored, level_end, ways = start or (0, len(queue), 0)  # level 0: the start States
         while queue:
             entry = queue.popleft()
             sid = explored
