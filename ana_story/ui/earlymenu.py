@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from .views import MenuItem
 
 
+def raw_mode(mode: list, *, signals: bool) -> list:
+    """``mode`` (termios.tcgetattr's list) made prompt_toolkit's own raw mode: no echo,
+    no line editing, no flow control, no CR/NL translation; Ctrl-C and the like raise
+    their signals only with ``signals``."""
+    import termios
+    mode[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR)
+    mode[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN
+                 | (0 if signals else termios.ISIG))
+    return mode
+
+
 def predraw(text: str, height: int, out: TextIO | None = None,
             fd: int | None = None, kept: str = "") -> Callable[[], None] | None:
     """Write ``text`` now (after ``kept``, which stays on screen: the title page);
@@ -40,13 +51,9 @@ def predraw(text: str, height: int, out: TextIO | None = None,
         import termios
         fd = sys.stdin.fileno() if fd is None else fd
         saved = termios.tcgetattr(fd)
-        quiet = termios.tcgetattr(fd)
-        # prompt_toolkit's own raw mode: a key (Ctrl-C and Ctrl-\ too) waits unseen,
-        # as the byte prompt_toolkit reads, instead of echoing or raising a signal
-        quiet[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
-                      | termios.IGNCR)
-        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
-        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        # a key (Ctrl-C and Ctrl-\ too) waits unseen, as the byte prompt_toolkit
+        # reads, instead of echoing or raising a signal
+        termios.tcsetattr(fd, termios.TCSANOW, raw_mode(termios.tcgetattr(fd), signals=False))
     except Exception:  # noqa: BLE001 - no termios, not a terminal: draw nothing early
         return None
 

@@ -20,6 +20,8 @@ import os
 import sys
 from types import TracebackType
 
+from .earlymenu import raw_mode
+
 
 class Held:
     """``with Held():`` the terminal on stdin held (see the module) for the block;
@@ -34,10 +36,7 @@ class Held:
             import termios
             fd = sys.stdin.fileno() if self.fd is None else self.fd
             saved = termios.tcgetattr(fd)
-            mode = termios.tcgetattr(fd)
-            mode[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
-                         | termios.IGNCR)
-            mode[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN)  # ISIG stays
+            mode = raw_mode(termios.tcgetattr(fd), signals=True)  # Ctrl-C interrupts
             mode[6][termios.VQUIT] = bytes([os.fpathconf(fd, "PC_VDISABLE") & 0xFF])
             mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
             # TCSANOW: a key already typed is kept (TCSAFLUSH would throw it away)
