@@ -144,7 +144,7 @@ def shipped_exploration(tmp_path_factory) -> tuple[subprocess.CompletedProcess, 
 def pytest_configure(config) -> None:
     """The package's bytecode compiled once, before any worker starts, where Python
     keeps it (``__pycache__/``, or PYTHONPYCACHEPREFIX). Under PYTHONDONTWRITEBYTECODE
-    (set on this workplace, CI included) nothing ever writes it, so on a fresh clone each
+    (set on this project's development machine) nothing ever writes it, so on a fresh clone each
     of the suite's hundreds of `ana-story` processes compiled every module it imported
     afresh: about 60 ms of CPU a process. Bytecode is checked against its source at
     each import, so what a process runs is the same."""

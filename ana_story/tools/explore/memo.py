@@ -15,10 +15,9 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from ... import __version__
-from ...digests import sha256
+from ...digests import sha256, sha256_bulk
 
 FORMAT = "explore-memo-1"
 _MAX_HEADER = 1 << 16
@@ -43,7 +42,7 @@ def code_id() -> str:
     of the package (a changed engine, analysis or search makes old memos stale)."""
     if not _CODE:
         from ...cache import cache_format
-        h = _body_sha256(f"{FORMAT}\0{__version__}\0{cache_format()}".encode())
+        h = sha256_bulk(f"{FORMAT}\0{__version__}\0{cache_format()}".encode())
         package = Path(__file__).resolve().parents[2]
         for f in sorted(package.rglob("*.py")):
             h.update(str(f.relative_to(package)).encode() + b"\0")
@@ -55,7 +54,7 @@ def code_id() -> str:
 def write(file: Path, sections: list[bytes]) -> None:
     """Write the sections with their header, atomically; raises OSError."""
     from ...atomicfile import write_atomic
-    digest = _body_sha256()
+    digest = sha256_bulk()
     for s in sections:
         digest.update(s)
     header = json.dumps({"format": FORMAT, "code": code_id(), "sha256": digest.hexdigest(),
@@ -76,23 +75,13 @@ def read(file: Path) -> list[bytes]:
     sizes = _sizes(raw[:end] if end > 0 else b"")
     body = memoryview(raw)[end + 1:]
     if sum(sizes) != len(body) or \
-            _body_sha256(body).hexdigest() != _header(raw[:end])["sha256"]:
+            sha256_bulk(body).hexdigest() != _header(raw[:end])["sha256"]:
         raise MemoError("it is damaged (truncated or altered)")
     out, at = [], 0
     for n in sizes:
         out.append(bytes(body[at:at + n]))
         at += n
     return out
-
-
-def _body_sha256(data: bytes | memoryview = b"") -> Any:
-    """A SHA-256 by hashlib (OpenSSL's, which uses the CPU's SHA instructions), for
-    the memo's body and the code (code_id): the same digest as digests.sha256, whose
-    CPython code took 16 ms for the 5.4 MB of the shipped story's memo, against 3 ms
-    here (measured, once each to write and to read it). Explore is no first screen:
-    the 2.7 ms of importing hashlib (digests.py's reason) is paid here."""
-    import hashlib
-    return hashlib.sha256(data)
 
 
 def _header(line: bytes) -> dict:
