@@ -1,0 +1,699 @@
+"""A prototype of explore's memoized search done a breadth-first level at a time in
+numpy (issue 17): can vectorizing the per-way-on work of vecloop.py (the copy of
+the vector, the writes, the key, the probe, the bookkeeping) reach 3x the States
+per CPU s of 389dc23, where the per-State Python loop stops short of it?
+
+    python bench/proto_batch.py STORY [--cap N] [--runs N] [--against DIR]
+    python bench/proto_batch.py STORY --child MODE [--cap N]   (one run; MODE real|batch|old)
+
+Not the product: a measuring tool (numpy is needed only when it runs). It handles
+what the two stories of the figure need (389dc23's and the benchmark story cut at
+100,000) and refuses (Unsupported) anything else: a State the engine's step must
+take (a memo's OLD), taken() counts, a long key, a key number past 65,535.
+
+Per level the frontier is a 2D int32 array, one row a State, its columns those of
+vectors.py's vector but each variable's value as its NUMBER in that place's table
+(values numbered per place), the once-only choices taken as the number of their
+tuple. Per level:
+1. a class per row: its scene and the numbers at the places its scene's memo and
+   its choices' memos read (a mask per scene over the union of those places),
+   rows hashed, np.unique; a class met first is resolved in Python by the memos
+   (filled by Vectors.offered/after on the State built from its first row, as
+   vecloop does) into its ways on: (code, target, writes, count, extra) specs;
+2. the ways on of every row at once: np.repeat of the rows, the writes scattered
+   as (row, place, number), the visit count added, the stays' turn of entry kept,
+   the once-only choice added by a table of (tuple number, choice) -> tuple number;
+3. each successor's key as numbers: per (target scene, part) a lookup table over
+   the numbers at the part's place (filled from key.py's own tables, so the same
+   partition of values as the real keys), hashed (64 bits), deduplicated in the
+   level by first occurrence in (parent, way) order (np.unique's first index),
+   checked against the rows (no State merged by a digest);
+4. probed in the visited set: a sorted array of 64-bit hashes and the State numbers,
+   each hit checked against the stored key numbers (uint16, one row a State);
+   new States numbered in order of first occurrence, cut past the bound as
+   ways.Ways.cut does; the tree (parent, step, scene, first, succ, via), the
+   report's counts and the projection's level appended in bulk.
+So the numbering of States, their parents and their lists of ways on are the
+sequential search's; ``--check`` compares them, and the report, with the real one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from ana_story.loader import load_story  # noqa: E402
+from ana_story.tools.explore import explore, vecloop  # noqa: E402
+from ana_story.tools.explore.search import Search  # noqa: E402
+from ana_story.tools.explore.vectors import ENDED, H, Vectors  # noqa: E402
+
+U64 = np.uint64
+M1, M2 = U64(0x9E3779B97F4A7C15), U64(0xBF58476D1CE4E5B9)
+
+
+class Unsupported(Exception):
+    """What the prototype leaves to the real search (module docstring)."""
+
+
+def _places(get: Any, width: int) -> list[int]:
+    """The places a vectors.py getter reads (probed with a vector of its indices)."""
+    if get is None:
+        return []
+    got = get(tuple(range(width)))
+    if isinstance(got, tuple):
+        return list(got)
+    return [] if got == width else [got]  # (len: no place)
+
+
+def _rowhash(a: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of an int array (then checked: never trusted)."""
+    h = np.full(a.shape[0], 0x243F6A8885A308D3, dtype=U64)
+    for j in range(a.shape[1]):
+        h ^= a[:, j].astype(U64)
+        h *= M1
+        h ^= h >> U64(31)
+    h *= M2
+    return h ^ (h >> U64(29))
+
+
+def _unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index of each distinct row, each row's distinct number): by hash,
+    checked; exact np.unique on the rows if two rows share a hash."""
+    h = _rowhash(a)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.ravel()
+    if not (a[first[inv]] == a).all():  # a hash shared by two rows: exactly
+        _, first, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+    return first, inv
+
+
+class Codes:
+    """Per place, each value met its number (0, 1, ...), and back; the once-only
+    choices taken (a sorted tuple) numbered the same way in place 1."""
+
+    def __init__(self, vectors: Vectors) -> None:
+        self.nv = len(vectors.names)
+        self.width = vectors.flag + 1
+        self.num: list[dict] = [{} for _ in range(self.width)]
+        self.val: list[list] = [[] for _ in range(self.width)]
+        self.coded = [p == 1 or H <= p < H + self.nv for p in range(self.width)]
+        self.trans: dict[tuple[int, str], int] = {}
+
+    def code(self, p: int, x: Any) -> int:
+        if not self.coded[p]:
+            return x
+        d = self.num[p]
+        n = d.get(x)
+        if n is None:
+            n = d[x] = len(self.val[p])
+            self.val[p].append(x)
+        return n
+
+    def value(self, p: int, n: int) -> Any:
+        return self.val[p][n] if self.coded[p] else n
+
+    def row(self, vec: tuple) -> list[int]:
+        return [self.code(p, x) for p, x in enumerate(vec)]
+
+    def vec(self, row: Any) -> tuple:
+        return tuple(self.value(p, int(n)) for p, n in enumerate(row))
+
+    def once_plus(self, n: int, key: str) -> int:
+        got = self.trans.get((n, key))
+        if got is None:
+            got = self.trans[n, key] = self.code(1, tuple(sorted({*self.val[1][n], key})))
+        return got
+
+
+class Luts:
+    """Per (scene, part of its key): number at the part's place -> the key's number
+    there (key.py's tables), in one flat int32 array of segments, -1 where not yet
+    asked; a segment grows (moved to the end) when a larger number comes."""
+
+    def __init__(self, vectors: Vectors, codes: Codes) -> None:
+        self.codes = codes
+        n = len(vectors.ids)
+        parts: list[list[tuple[int, Any]]] = []
+        for tno in range(n):
+            info = vectors.keys[tno][0]
+            if info[5] is not None:
+                raise Unsupported("taken() counts in a key")
+            ps = _places(info[1], codes.width)
+            got = list(zip(ps, info[2], strict=True))
+            if info[4]:  # once-only bits: the sum of the bits of the choices taken
+                got.append((1, ("once", info[3])))
+            parts.append(got)
+        self.j = max(map(len, parts))
+        self.parts = [p + [(0, None)] * (self.j - len(p)) for p in parts]  # None: 0
+        self.place = np.array([[p for p, _ in ps] for ps in self.parts], dtype=np.int64)
+        self.off = np.zeros(n * self.j, dtype=np.int64)
+        self.cap = np.zeros(n * self.j, dtype=np.int64)
+        self.flat = np.full(1 << 16, -1, dtype=np.int32)
+        self.used = 0
+
+    def _number(self, g: int, v: int) -> int:
+        tno, j = divmod(g, self.j)
+        p, tab = self.parts[tno][j]
+        if tab is None:
+            return 0
+        x = self.codes.value(p, v)
+        if isinstance(tab, tuple):  # once-only bits
+            bits = tab[1]
+            return sum(bits.get(k, 0) for k in x)
+        return tab[x]
+
+    def _grow(self, g: int, need: int) -> None:
+        cap = max(8, 2 * int(self.cap[g]), need)
+        if self.used + cap > len(self.flat):
+            more = np.full(max(len(self.flat), cap), -1, dtype=np.int32)
+            self.flat = np.concatenate([self.flat, more])
+        old, n = int(self.off[g]), int(self.cap[g])
+        self.flat[self.used:self.used + n] = self.flat[old:old + n]
+        self.off[g], self.cap[g] = self.used, cap
+        self.used += cap
+
+    def keys(self, s: np.ndarray) -> np.ndarray:
+        """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
+        m = s.shape[0]
+        tno = s[:, 0].astype(np.int64)
+        ar = np.arange(m)
+        out = np.empty((m, self.j), dtype=np.int32)
+        for j in range(self.j):
+            v = s[ar, self.place[tno, j]].astype(np.int64)
+            g = tno * self.j + j
+            ok = v < self.cap[g]
+            k = np.where(ok, self.flat[np.where(ok, self.off[g] + v, 0)], -1)
+            miss = np.flatnonzero(k < 0)
+            if len(miss):
+                for x in np.unique(g[miss] << 32 | v[miss]).tolist():
+                    gg, vv = x >> 32, x & 0xFFFFFFFF
+                    if vv >= self.cap[gg]:
+                        self._grow(gg, vv + 1)
+                    self.flat[self.off[gg] + vv] = self._number(gg, vv)
+                k[miss] = self.flat[self.off[g[miss]] + v[miss]]
+            out[:, j] = k
+        if out.max(initial=0) > 0xFFFF:
+            raise Unsupported("a key number past 65,535")
+        return out
+
+
+class Seen:
+    """The keys met: a sorted array of their 64-bit hashes with the State numbers,
+    and each State's key numbers (uint16, one row a State), checked on every hit."""
+
+    def __init__(self, j: int) -> None:
+        self.h = np.zeros(0, dtype=U64)
+        self.n = np.zeros(0, dtype=np.int32)
+        self.k = np.zeros((1024, j), dtype=np.uint16)
+        self.size = 0
+
+    def find(self, h: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """The State number of each distinct key (hash ``h``, numbers ``k``), -1: new."""
+        if not self.size:
+            return np.full(len(h), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.h, h), self.size - 1)
+        hit = self.h[pos] == h
+        n = np.where(hit, self.n[pos], -1).astype(np.int64)
+        at = np.flatnonzero(hit)
+        bad = at[(self.k[n[at]] != k[at]).any(axis=1)]
+        for i in bad.tolist():  # a hash shared by two keys: the run of equal hashes
+            n[i] = -1
+            p = int(pos[i])
+            while p < self.size and self.h[p] == h[i]:
+                if (self.k[self.n[p]] == k[i]).all():
+                    n[i] = self.n[p]
+                    break
+                p += 1
+        return n
+
+    def add(self, h: np.ndarray, k: np.ndarray, first: int) -> None:
+        """Keys ``k`` (hashes ``h``) as States ``first``, ``first + 1``, ..."""
+        m = len(h)
+        while self.size + m > len(self.k):
+            self.k = np.concatenate([self.k, np.zeros_like(self.k)])
+        self.k[first:first + m] = k
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        at = np.searchsorted(self.h, hs, side="right")
+        self.h = np.insert(self.h, at, hs)
+        self.n = np.insert(self.n, at, (first + order).astype(np.int32))
+        self.size += m
+
+    def nbytes(self) -> int:
+        return self.h.nbytes + self.n.nbytes + self.size * self.k.shape[1] * 2
+
+
+class Ids:
+    """search.ids after the search: its length, and store.Visited's data and ends
+    (key bytes, short keys only) when key.growing reads them (a cut search)."""
+
+    def __init__(self, seen: Seen, luts: Luts, scenes: np.ndarray) -> None:
+        self.seen, self.luts, self.scenes = seen, luts, scenes
+
+    def __len__(self) -> int:
+        return self.seen.size
+
+    def _bytes(self) -> tuple[bytes, list[int]]:
+        k = self.seen.k[:self.seen.size]
+        if k.max(initial=0) > 254:
+            raise Unsupported("a long key")
+        lens = np.array([sum(1 for _, t in ps if t is not None) for ps in self.luts.parts])
+        ln = lens[self.scenes[:self.seen.size]]
+        mask = np.arange(k.shape[1])[None, :] < ln[:, None]
+        data = k.astype(np.uint8)[mask].tobytes()
+        return data, [0, *np.cumsum(ln).tolist()]
+
+    @property
+    def data(self) -> bytes:
+        return self._bytes()[0]
+
+    @property
+    def ends(self) -> list[int]:
+        return self._bytes()[1]
+
+
+def _pad(rows: list[list[int]]) -> np.ndarray:
+    """Lists of places as a matrix, padded with place 0 (the scene's number: the
+    same within a scene, so a class is not split by it)."""
+    w = max(1, *map(len, rows))
+    return np.array([r + [0] * (w - len(r)) for r in rows], dtype=np.int64)
+
+
+def _names(rows: np.ndarray) -> list[bytes]:
+    rows = np.ascontiguousarray(rows.astype(np.int32))
+    return rows.view(np.dtype((np.void, rows.shape[1] * 4))).ravel().tolist()
+
+
+class Classes:
+    """The memos by classes of rows, in two stages. A row's scene class (its scene,
+    the numbers at the places its scene's memo reads) gives its answer: the ways
+    on as (code, choice); a way's choice class (the choice, the numbers at the
+    places its memo reads, of the row it leaves) gives where it leads: a spec
+    (target, writes, count, extra). Met first, a class is resolved in Python by
+    the memos (filled as vecloop fills them); the specs as arrays."""
+
+    def __init__(self, search: Search, vectors: Vectors, codes: Codes) -> None:
+        self.s, self.v, self.codes = search, vectors, codes
+        width = codes.width
+        rows = []
+        for get, once, _ in vectors.scenes:
+            if get is None:
+                raise Unsupported("a scene the engine's step takes")
+            rows.append(_places(get, width) + ([1] if once else []))
+        self.splaces = rows
+        self.sp = _pad(rows)
+        self.cid = {k: i for i, k in enumerate(vectors.choices)}
+        self.ckeys = list(vectors.choices)
+        self.cplaces = [_places(g, width) for g, _, _ in vectors.choices.values()]
+        self.cp = _pad(self.cplaces)
+        self.scache: dict[bytes, int] = {}
+        self.ccache: dict[bytes, int] = {}
+        self.aid: dict[int, int] = {}  # id(answer) -> its number
+        self.answers: list[Any] = []  # a memo's answer (a list) or ENDED
+        self.aways: list[list[tuple[int, int]]] = []  # answer -> (code, choice number)
+        self.specs: list[tuple] = []  # spec -> after
+        self.sid_of: dict[int, int] = {}  # id(after) -> spec
+        self.built = -1
+
+    def _partial(self, row: np.ndarray, places: list[int]) -> list:
+        vec: list = [None] * self.codes.width
+        for p in places:
+            vec[p] = self.codes.value(p, int(row[p]))
+        return vec
+
+    def answer(self, f: np.ndarray) -> np.ndarray:
+        """The answer of each row (new scene classes resolved in row order)."""
+        sc = f[:, 0].astype(np.int64)
+        key = np.column_stack([sc, f[np.arange(len(f))[:, None], self.sp[sc]]])
+        first, inv = _unique_rows(key)
+        names = _names(key[first])
+        got = [self.scache.get(b) for b in names]
+        for u in sorted((u for u, c in enumerate(got) if c is None), key=first.__getitem__):
+            got[u] = self.scache[names[u]] = self._scene(f[first[u]])
+        return np.array(got, dtype=np.int64)[inv]
+
+    def _scene(self, row: np.ndarray) -> int:
+        v = self.v
+        sno = int(row[0])
+        get, once, memo = v.scenes[sno]
+        vec = self._partial(row, self.splaces[sno])
+        mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
+        e = memo.get(mk)
+        if e is None:
+            e = memo[mk] = v.offered(v.state(self.codes.vec(row)))
+        got = self.aid.get(id(e))
+        if got is not None:
+            return got
+        if type(e) is list:
+            if not e[0]:  # (vecloop's step: the report's choice counts, in order)
+                hits = self.s.report.choice_hits
+                hits.update((key, hits.get(key, 0)) for _, key, _ in e[1])
+            ways = [(code, self.cid[key]) for code, key, _ in e[1]]
+        elif e is ENDED:
+            ways = []
+        else:
+            raise Unsupported("a State the engine's step takes")
+        self.aid[id(e)] = len(self.answers)
+        self.answers.append(e)
+        self.aways.append(ways)
+        return len(self.answers) - 1
+
+    def spec(self, f: np.ndarray, prow: np.ndarray, cid: np.ndarray) -> np.ndarray:
+        """The spec of each way on (the row it leaves, its choice)."""
+        key = np.column_stack([cid, f[prow[:, None], self.cp[cid]]])
+        first, inv = _unique_rows(key)
+        names = _names(key[first])
+        got = [self.ccache.get(b) for b in names]
+        for u in sorted((u for u, c in enumerate(got) if c is None), key=first.__getitem__):
+            w = first[u]
+            got[u] = self.ccache[names[u]] = self._choice(f[prow[w]], int(cid[w]))
+        return np.array(got, dtype=np.int64)[inv]
+
+    def _choice(self, row: np.ndarray, cid: int) -> int:
+        v = self.v
+        get, memo, c = v.choices[self.ckeys[cid]]
+        mk = get(self._partial(row, self.cplaces[cid]))
+        if mk in memo:
+            e = memo[mk]
+        else:
+            e = memo[mk] = v.after(v.state(self.codes.vec(row)), c) or None
+        if e is None:
+            raise Unsupported("a way on the engine's step takes")
+        got = self.sid_of.get(id(e))
+        if got is None:
+            got = self.sid_of[id(e)] = len(self.specs)
+            self.specs.append(e)
+        return got
+
+    def arrays(self) -> None:
+        """The answers and specs as arrays (when new ones came)."""
+        if self.built == len(self.answers) + len(self.specs):
+            return
+        self.built = len(self.answers) + len(self.specs)
+        c = self.codes
+        tno, count, stay, once, wn, wcol, wval = [], [], [], [], [], [], []
+        for _, _, writes, cnt, t, extra in self.specs:
+            tno.append(t)
+            count.append(cnt)
+            if extra is not None and extra.count:
+                raise Unsupported("taken() counts")
+            stay.append(extra is not None and extra.stay)
+            once.append(extra.once if extra is not None and extra.once is not None else "")
+            wn.append(len(writes))
+            for p, x in writes:
+                wcol.append(p)
+                wval.append(c.code(p, x))
+        self.sp_tno = np.array(tno, dtype=np.int32)
+        self.sp_count = np.array(count, dtype=np.int64)
+        self.sp_stay = np.array(stay, dtype=bool)
+        self.sp_once = once
+        self.sp_has_once = np.array([o != "" for o in once], dtype=bool)
+        self.sp_wn = np.array(wn, dtype=np.int64)
+        self.sp_w0 = np.cumsum(self.sp_wn) - self.sp_wn
+        self.wcol = np.array(wcol, dtype=np.int64)
+        self.wval = np.array(wval, dtype=np.int32)
+        self.an_len = np.array(list(map(len, self.aways)), dtype=np.int64)
+        self.an_start = np.cumsum(self.an_len) - self.an_len
+        flat = [w for ws in self.aways for w in ws]
+        self.an_code = np.array([cd for cd, _ in flat], dtype=np.int32)
+        self.an_cid = np.array([ci for _, ci in flat], dtype=np.int64)
+        self.an_ended = np.array([a is ENDED for a in self.answers], dtype=bool)
+
+
+class BatchSearch(Search):
+    """search.Search, its run by levels in numpy (the module docstring)."""
+
+    def run(self, progress: Any) -> int:
+        v = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
+                    self.codes, self.drawing, self.report.seed)
+        self.vectors = v
+        if self.key.taken or self.key.framed:
+            raise Unsupported("taken() counts or frames in the key")
+        codes = Codes(v)
+        self.luts, self.classes = Luts(v, codes), Classes(self, v, codes)
+        self.seen = Seen(self.luts.j)
+        self.stats: list[tuple] = []  # per level: (States, classes, new classes, ways)
+        rows = []
+        for entry in self.queue:
+            vec = v.vector(self.pack.unpack(entry))
+            if vec is None:
+                raise Unsupported("a start State a vector does not hold")
+            rows.append(codes.row(vec))
+        self.queue.clear()
+        f = np.array(rows, dtype=np.int32)
+        k = self.luts.keys(f)
+        self.seen.add(_rowhash(k), k, 0)
+        self.scenes_np = [f[:, 0].copy()]
+        sid0 = 0
+        while len(f):
+            f = self._level(f, sid0)
+            sid0 = self.seen.size - len(f)
+        self.ids = Ids(self.seen, self.luts, np.concatenate(self.scenes_np))  # type: ignore
+        vecloop._flush(v, self.report.choice_hits)
+        return sid0
+
+    def _level(self, f: np.ndarray, sid0: int) -> np.ndarray:
+        """Explore the States ``f`` (numbers sid0, sid0 + 1, ...); the next level's."""
+        cl, tree, report = self.classes, self.tree, self.report
+        n = len(f)
+        made = (len(cl.answers), len(cl.specs))
+        ans = cl.answer(f)
+        cl.arrays()
+        counts = np.bincount(ans, minlength=len(cl.answers))
+        for c in np.flatnonzero(counts).tolist():
+            e = cl.answers[c]
+            if type(e) is list:
+                e[0] += int(counts[c])
+        good = np.zeros(n, dtype=np.uint8)
+        self._endings(f, sid0, cl.an_ended[ans], good)
+        nw = cl.an_len[ans]
+        m = int(nw.sum())
+        prow = np.repeat(np.arange(n), nw)
+        way = np.repeat(cl.an_start[ans] - (np.cumsum(nw) - nw), nw) + np.arange(m)
+        code = cl.an_code[way]
+        spec = cl.spec(f, prow, cl.an_cid[way])
+        cl.arrays()
+        s = self._successors(f, prow, spec)
+        k = self.luts.keys(s)
+        first, inv = _unique_rows(k)
+        h = _rowhash(k[first])
+        found = self.seen.find(h, k[first])
+        new = np.flatnonzero(found < 0)
+        new = new[np.argsort(first[new], kind="stable")]
+        room = max(0, self.max_states - self.seen.size)
+        kept, over = new[:room], new[room:]
+        found[kept] = self.seen.size + np.arange(len(kept))
+        succ = found[inv]
+        ok = succ >= 0
+        if len(over):
+            report.cut += int((~ok).sum())
+            report.complete = False
+            good[prow[~ok]] = 1
+        per = np.bincount(prow[ok], minlength=n)
+        start = len(tree.succ)
+        tree.first.frombytes((start + np.cumsum(per) - per).astype(np.int32).tobytes())
+        tree.succ.frombytes(succ[ok].astype(np.int32).tobytes())
+        tree.via.frombytes(code[ok].astype(np.int32).tobytes())
+        self.good.extend(good.tobytes())
+        nf = first[kept]
+        tree.parent.frombytes((sid0 + prow[nf]).astype(np.int32).tobytes())
+        tree.step.frombytes(code[nf].astype(np.int32).tobytes())
+        tno = s[nf, 0]
+        kind = np.uint16 if tree.scene_of.at.typecode == "H" else np.uint32
+        tree.scene_of.at.frombytes(tno.astype(kind).tobytes())
+        self._hits(tno)
+        self.seen.add(h[kept], k[nf], self.seen.size)
+        self.scenes_np.append(tno.copy())
+        self.projection.level(int(ok.sum()), len(kept), self.seen.size, report.scene_hits)
+        self.stats.append((n, len(np.flatnonzero(counts)), len(cl.answers) - made[0],
+                           len(cl.specs) - made[1], m))
+        return s[nf]
+
+    def _successors(self, f: np.ndarray, prow: np.ndarray, spec: np.ndarray) -> np.ndarray:
+        """Each way on's successor (vecloop's record: the writes, the visit count,
+        the once-only choice taken, a stay's turn of entry)."""
+        cl = self.classes
+        m = len(prow)
+        s = f[prow]
+        s[:, 0] = cl.sp_tno[spec]
+        s[:, 2] += 1
+        s[:, 3] = np.where(cl.sp_stay[spec], s[:, 3], s[:, 2])
+        wn = cl.sp_wn[spec]
+        wi = np.repeat(np.arange(m), wn)
+        wk = np.repeat(cl.sp_w0[spec], wn) + (np.arange(len(wi)) - np.repeat(np.cumsum(wn) - wn,
+                                                                              wn))
+        s[wi, cl.wcol[wk]] = cl.wval[wk]
+        cc = cl.sp_count[spec]
+        at = np.flatnonzero(cc)
+        s[at, cc[at]] += 1
+        at = np.flatnonzero(cl.sp_has_once[spec])
+        if len(at):
+            pairs = s[at, 1].astype(np.int64) << 32 | spec[at]
+            u, back = np.unique(pairs, return_inverse=True)
+            to = np.array([cl.codes.once_plus(x >> 32, cl.sp_once[x & 0xFFFFFFFF])
+                           for x in u.tolist()], dtype=np.int32)
+            s[at, 1] = to[back.ravel()]
+        return s
+
+    def _endings(self, f: np.ndarray, sid0: int, ended: np.ndarray, good: np.ndarray) -> None:
+        """vecloop._ended for the level's endings: the first of each scene found."""
+        at = np.flatnonzero(ended)
+        if not len(at):
+            return
+        good[at] = 1
+        paths = self.report.ending_paths
+        for r in at.tolist():
+            sid = self.vectors.ids[int(f[r, 0])]
+            if sid not in paths:
+                state = self.vectors.state(self.classes.codes.vec(f[r]))
+                paths[state.scene] = self.finding(sid0 + r, state)
+
+    def _hits(self, tno: np.ndarray) -> None:
+        """The report's scene counts of the new States, in the order first found."""
+        if not len(tno):
+            return
+        u, first, cnt = np.unique(tno, return_index=True, return_counts=True)
+        hits, ids = self.report.scene_hits, self.vectors.ids
+        for i in np.argsort(first).tolist():
+            name = ids[int(u[i])]
+            hits[name] = hits.get(name, 0) + int(cnt[i])
+
+
+def _tree(s: Search) -> dict:
+    t = s.tree
+    return {"parent": t.parent, "step": t.step, "scene": t.scene_of.at, "first": t.first,
+            "succ": t.succ, "via": t.via, "good": s.good}
+
+
+def check(story_dir: str, cap: int) -> int:
+    """The batch search's tree and report against the real search's."""
+    story = load_story(story_dir)
+    kept: dict[str, Any] = {}
+
+    def keeper(cls: type) -> Any:
+        def make(*a: Any) -> Search:
+            s = kept[cls.__name__] = cls(*a)
+            return s
+        return make
+
+    reports = {name: explore(story, max_states=cap, searcher=keeper(c)).to_json()
+               for name, c in (("real", Search), ("batch", BatchSearch))}
+    for r in reports.values():
+        r.pop("seconds", None)
+    trees = {name: _tree(kept[c.__name__]) for name, c in (("real", Search),
+                                                          ("batch", BatchSearch))}
+    bad = [k for k in trees["real"] if trees["real"][k] != trees["batch"][k]]
+    same = json.dumps(reports["real"]) == json.dumps(reports["batch"])
+    b = kept["BatchSearch"]
+    print(f"{story_dir}: States {reports['real']['states']} / {reports['batch']['states']}, "
+          f"tree arrays differing: {bad or 'none'}, report (json, in order) same: {same}")
+    print(f"  levels {len(b.stats)}; per level (States, answers used, new answers, new specs,"
+          " ways on):")
+    print("  " + " ".join(f"{x}" for x in b.stats))
+    print(f"  scene classes {len(b.classes.scache)}, choice classes {len(b.classes.ccache)}, "
+          f"answers {len(b.classes.answers)}, specs {len(b.classes.specs)}, "
+          f"seen {b.seen.nbytes() / max(1, b.seen.size):.1f} B/State")
+    return 0 if same and not bad else 1
+
+
+CHILD_OLD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from ana_story.loader import load_story
+from ana_story.tools.explore import explore
+story = load_story(sys.argv[2])
+t = time.process_time()
+r = explore(story, max_states=int(sys.argv[3]))
+print(json.dumps({"states": r.states, "whole": time.process_time() - t, "search": None}))
+"""
+
+
+def child(story_dir: str, cap: int, mode: str) -> None:
+    """One explore in this process: the real search or the batch one; CPU s of the
+    whole explore and of Search.run."""
+    story = load_story(story_dir)
+    cls = BatchSearch if mode == "batch" else Search
+    box: dict[str, float] = {}
+    run = cls.run
+
+    def timed(self: Search, progress: Any) -> int:
+        c = time.process_time()
+        got = run(self, progress)
+        box["search"] = time.process_time() - c
+        return got
+
+    cls.run = timed  # type: ignore[method-assign]
+    t = time.process_time()
+    r = explore(story, max_states=cap, searcher=cls)
+    print(json.dumps({"states": r.states, "whole": time.process_time() - t,
+                      "search": box["search"]}))
+
+
+def _one(argv: list[str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench(story_dir: str, cap: int, runs: int, against: str | None) -> None:
+    """Alternating processes: real, batch (and old); medians, floors, ratios."""
+    got: dict[str, list[dict]] = {"real": [], "batch": [], "old": []}
+    me = [sys.executable, __file__, story_dir, "--cap", str(cap), "--child"]
+    for _ in range(runs):
+        got["real"].append(_one([*me, "real"]))
+        got["batch"].append(_one([*me, "batch"]))
+        if against:
+            got["old"].append(_one([sys.executable, "-c", CHILD_OLD, against, story_dir,
+                                    str(cap)]))
+    print(f"{story_dir} cap {cap}, {runs} runs each, load {os.getloadavg()}")
+    for name, rows in got.items():
+        if not rows:
+            continue
+        whole = [r["whole"] for r in rows]
+        line = f"  {name:5} States {rows[0]['states']}: explore CPU median " \
+               f"{statistics.median(whole):.3f} s (floor {min(whole):.3f})"
+        if rows[0]["search"] is not None:
+            srch = [r["search"] for r in rows]
+            line += f", search median {statistics.median(srch):.3f} s (floor {min(srch):.3f})"
+        print(line)
+    med = {k: statistics.median(r["whole"] for r in v) for k, v in got.items() if v}
+    if "old" in med:
+        print(f"  States per CPU s vs old: real {med['old'] / med['real']:.2f}x, "
+              f"batch {med['old'] / med['batch']:.2f}x")
+    sr = statistics.median(r["search"] for r in got["real"])
+    sb = statistics.median(r["search"] for r in got["batch"])
+    print(f"  search alone: batch {sr / sb:.2f}x the real loop")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("story")
+    ap.add_argument("--cap", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--against")
+    ap.add_argument("--child")
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args()
+    if a.child:
+        child(a.story, a.cap, a.child)
+        return 0
+    if a.check:
+        return check(a.story, a.cap)
+    bench(a.story, a.cap, a.runs, a.against)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
