@@ -110,6 +110,7 @@ class Codes:
         self.val: list[list] = [[] for _ in range(self.width)]
         self.coded = [p == 1 or H <= p < H + self.nv for p in range(self.width)]
         self.trans: dict[tuple[int, str], int] = {}
+        self.places = [p for p in range(self.width) if self.coded[p]]
 
     def code(self, p: int, x: Any) -> int:
         if not self.coded[p]:
@@ -128,7 +129,11 @@ class Codes:
         return [self.code(p, x) for p, x in enumerate(vec)]
 
     def vec(self, row: Any) -> tuple:
-        return tuple(self.value(p, int(n)) for p, n in enumerate(row))
+        out = row.tolist()
+        val = self.val
+        for p in self.places:
+            out[p] = val[p][out[p]]
+        return tuple(out)
 
     def once_plus(self, n: int, key: str) -> int:
         got = self.trans.get((n, key))
@@ -188,25 +193,22 @@ class Luts:
         """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
         m = s.shape[0]
         tno = s[:, 0].astype(np.int64)
-        ar = np.arange(m)
-        out = np.empty((m, self.j), dtype=np.int32)
-        for j in range(self.j):
-            v = s[ar, self.place[tno, j]].astype(np.int64)
-            g = tno * self.j + j
-            ok = v < self.cap[g]
-            k = np.where(ok, self.flat[np.where(ok, self.off[g] + v, 0)], -1)
-            miss = np.flatnonzero(k < 0)
-            if len(miss):
-                for x in np.unique(g[miss] << 32 | v[miss]).tolist():
-                    gg, vv = x >> 32, x & 0xFFFFFFFF
-                    if vv >= self.cap[gg]:
-                        self._grow(gg, vv + 1)
-                    self.flat[self.off[gg] + vv] = self._number(gg, vv)
-                k[miss] = self.flat[self.off[g[miss]] + v[miss]]
-            out[:, j] = k
-        if out.max(initial=0) > 0xFFFF:
+        v = s[np.arange(m)[:, None], self.place[tno]].astype(np.int64)
+        g = tno[:, None] * self.j + np.arange(self.j)[None, :]
+        ok = v < self.cap[g]
+        k = np.where(ok, self.flat[np.where(ok, self.off[g] + v, 0)], -1)
+        miss = np.flatnonzero(k < 0)  # (flat indices into k)
+        if len(miss):
+            gm, vm = g.ravel()[miss], v.ravel()[miss]
+            for x in np.unique(gm << 32 | vm).tolist():
+                gg, vv = x >> 32, x & 0xFFFFFFFF
+                if vv >= self.cap[gg]:
+                    self._grow(gg, vv + 1)
+                self.flat[self.off[gg] + vv] = self._number(gg, vv)
+            k.ravel()[miss] = self.flat[self.off[gm] + vm]
+        if k.max(initial=0) > 0xFFFF:
             raise Unsupported("a key number past 65,535")
-        return out
+        return k.astype(np.int32)
 
 
 class Seen:
@@ -398,38 +400,46 @@ class Classes:
         return got
 
     def arrays(self) -> None:
-        """The answers and specs as arrays (when new ones came)."""
+        """The answers and specs as arrays (the new ones added to the lists)."""
         if self.built == len(self.answers) + len(self.specs):
             return
         self.built = len(self.answers) + len(self.specs)
-        c = self.codes
-        tno, count, stay, once, wn, wcol, wval = [], [], [], [], [], [], []
-        for _, _, writes, cnt, t, extra in self.specs:
-            tno.append(t)
-            count.append(cnt)
+        if not hasattr(self, "lists"):
+            self.lists: dict[str, list] = {k: [] for k in (
+                "tno", "count", "stay", "once", "wn", "wcol", "wval", "alen", "code", "cid",
+                "ended")}
+            self.done = [0, 0]
+        t, c = self.lists, self.codes
+        for _, _, writes, cnt, tno, extra in self.specs[self.done[1]:]:
             if extra is not None and extra.count:
                 raise Unsupported("taken() counts")
-            stay.append(extra is not None and extra.stay)
-            once.append(extra.once if extra is not None and extra.once is not None else "")
-            wn.append(len(writes))
-            for p, x in writes:
-                wcol.append(p)
-                wval.append(c.code(p, x))
-        self.sp_tno = np.array(tno, dtype=np.int32)
-        self.sp_count = np.array(count, dtype=np.int64)
-        self.sp_stay = np.array(stay, dtype=bool)
-        self.sp_once = once
-        self.sp_has_once = np.array([o != "" for o in once], dtype=bool)
-        self.sp_wn = np.array(wn, dtype=np.int64)
+            t["tno"].append(tno)
+            t["count"].append(cnt)
+            t["stay"].append(extra is not None and extra.stay)
+            t["once"].append(extra.once if extra is not None and extra.once is not None else "")
+            t["wn"].append(len(writes))
+            t["wcol"] += [p for p, _ in writes]
+            t["wval"] += [c.code(p, x) for p, x in writes]
+        for a, ways in zip(self.answers[self.done[0]:], self.aways[self.done[0]:], strict=True):
+            t["alen"].append(len(ways))
+            t["code"] += [cd for cd, _ in ways]
+            t["cid"] += [ci for _, ci in ways]
+            t["ended"].append(a is ENDED)
+        self.done = [len(self.answers), len(self.specs)]
+        self.sp_tno = np.array(t["tno"], dtype=np.int32)
+        self.sp_count = np.array(t["count"], dtype=np.int64)
+        self.sp_stay = np.array(t["stay"], dtype=bool)
+        self.sp_once = t["once"]
+        self.sp_has_once = np.array([o != "" for o in t["once"]], dtype=bool)
+        self.sp_wn = np.array(t["wn"], dtype=np.int64)
         self.sp_w0 = np.cumsum(self.sp_wn) - self.sp_wn
-        self.wcol = np.array(wcol, dtype=np.int64)
-        self.wval = np.array(wval, dtype=np.int32)
-        self.an_len = np.array(list(map(len, self.aways)), dtype=np.int64)
+        self.wcol = np.array(t["wcol"], dtype=np.int64)
+        self.wval = np.array(t["wval"], dtype=np.int32)
+        self.an_len = np.array(t["alen"], dtype=np.int64)
         self.an_start = np.cumsum(self.an_len) - self.an_len
-        flat = [w for ws in self.aways for w in ws]
-        self.an_code = np.array([cd for cd, _ in flat], dtype=np.int32)
-        self.an_cid = np.array([ci for _, ci in flat], dtype=np.int64)
-        self.an_ended = np.array([a is ENDED for a in self.answers], dtype=bool)
+        self.an_code = np.array(t["code"], dtype=np.int32)
+        self.an_cid = np.array(t["cid"], dtype=np.int64)
+        self.an_ended = np.array(t["ended"], dtype=bool)
 
 
 class BatchSearch(Search):
