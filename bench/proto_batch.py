@@ -87,14 +87,47 @@ def _rowhash(a: np.ndarray) -> np.ndarray:
     return h ^ (h >> U64(29))
 
 
-def _unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first index of each distinct row, each row's distinct number): by hash,
-    checked; exact np.unique on the rows if two rows share a hash."""
-    h = _rowhash(a)
-    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
-    inv = inv.ravel()
-    if not (a[first[inv]] == a).all():  # a hash shared by two rows: exactly
-        _, first, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
+def _unique(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique's (first index, inverse) of ``h``, by numpy's unstable (SIMD) sort:
+    the first index of each value the least of its run."""
+    m = len(h)
+    if not m:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(h)
+    hs = h[order]
+    flag = np.empty(m, dtype=bool)
+    flag[0] = True
+    np.not_equal(hs[1:], hs[:-1], out=flag[1:])
+    starts = np.flatnonzero(flag)
+    first = np.minimum.reduceat(order, starts)
+    inv = np.empty(m, dtype=np.int64)
+    inv[order] = np.cumsum(flag) - 1
+    return first, inv
+
+
+def _pack(a: np.ndarray, kind: type) -> np.ndarray:
+    """Rows of small numbers as rows of 64-bit words (``kind``: uint8 or uint16 a
+    number; Unsupported past it): the same rows, fewer columns to hash and compare."""
+    if a.size and (a.max() > np.iinfo(kind).max or a.min() < 0):
+        raise Unsupported("a number too large for its packed row")
+    per = 8 // np.dtype(kind).itemsize
+    w = (a.shape[1] + per - 1) // per
+    b = np.zeros((a.shape[0], w * per), dtype=kind)
+    b[:, :a.shape[1]] = a
+    return b.view(U64)
+
+
+def _hash(w: np.ndarray) -> np.ndarray:
+    """Rows of words -> one word each: the word itself when one (exact), else a hash."""
+    return w[:, 0].copy() if w.shape[1] == 1 else _rowhash(w)
+
+
+def _unique_rows(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index of each distinct row of words, each row's distinct number): by
+    hash, checked; exact np.unique on the rows if two rows share a hash."""
+    first, inv = _unique(_hash(w))
+    if w.shape[1] > 1 and not (w[first[inv]] == w).all():  # a hash shared: exactly
+        _, first, inv = np.unique(w, axis=0, return_index=True, return_inverse=True)
         inv = inv.ravel()
     return first, inv
 
@@ -165,6 +198,7 @@ class Luts:
         self.place = np.array([[p for p, _ in ps] for ps in self.parts], dtype=np.int64)
         self.off = np.zeros(n * self.j, dtype=np.int64)
         self.cap = np.zeros(n * self.j, dtype=np.int64)
+        self.filled = np.zeros(n * self.j, dtype=np.int64)  # (a gap below: -1)
         self.flat = np.full(1 << 16, -1, dtype=np.int32)
         self.used = 0
 
@@ -177,6 +211,8 @@ class Luts:
         if isinstance(tab, tuple):  # once-only bits
             bits = tab[1]
             return sum(bits.get(k, 0) for k in x)
+        if type(tab) is dict:  # the scene's own number (another scene's: never read)
+            return tab.get(x, 0)
         return tab[x]
 
     def _grow(self, g: int, need: int) -> None:
@@ -189,8 +225,24 @@ class Luts:
         self.off[g], self.cap[g] = self.used, cap
         self.used += cap
 
+    def prepare(self, s: np.ndarray) -> None:
+        """Each lookup table of the targets of rows ``s`` filled up to the largest
+        number at its place in ``s`` (so that ``keys`` seldom meets a gap)."""
+        tp = np.unique(s[:, 0]).astype(np.int64)
+        g = (tp[:, None] * self.j + np.arange(self.j)[None, :]).ravel()
+        need = s.max(axis=0).astype(np.int64)[self.place[tp]].ravel() + 1
+        short = np.flatnonzero(need > self.filled[g])
+        for gg, nn in zip(g[short].tolist(), need[short].tolist(), strict=True):
+            lo = int(self.filled[gg])
+            if nn > self.cap[gg]:
+                self._grow(gg, nn)
+            at = int(self.off[gg])
+            self.flat[at + lo:at + nn] = [self._number(gg, v) for v in range(lo, nn)]
+            self.filled[gg] = nn
+
     def keys(self, s: np.ndarray) -> np.ndarray:
         """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
+        self.prepare(s)
         m = s.shape[0]
         tno = s[:, 0].astype(np.int64)
         v = s[np.arange(m)[:, None], self.place[tno]].astype(np.int64)
@@ -218,7 +270,7 @@ class Seen:
     def __init__(self, j: int) -> None:
         self.h = np.zeros(0, dtype=U64)
         self.n = np.zeros(0, dtype=np.int32)
-        self.k = np.zeros((1024, j), dtype=np.uint16)
+        self.k = np.zeros((1024, (j + 7) // 8), dtype=U64)  # key numbers, a byte each
         self.size = 0
 
     def find(self, h: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -246,7 +298,7 @@ class Seen:
         while self.size + m > len(self.k):
             self.k = np.concatenate([self.k, np.zeros_like(self.k)])
         self.k[first:first + m] = k
-        order = np.argsort(h, kind="stable")
+        order = np.argsort(h)
         hs = h[order]
         at = np.searchsorted(self.h, hs, side="right")
         self.h = np.insert(self.h, at, hs)
@@ -254,7 +306,7 @@ class Seen:
         self.size += m
 
     def nbytes(self) -> int:
-        return self.h.nbytes + self.n.nbytes + self.size * self.k.shape[1] * 2
+        return self.h.nbytes + self.n.nbytes + self.size * self.k.shape[1] * 8
 
 
 class Ids:
@@ -268,7 +320,7 @@ class Ids:
         return self.seen.size
 
     def _bytes(self) -> tuple[bytes, list[int]]:
-        k = self.seen.k[:self.seen.size]
+        k = self.seen.k[:self.seen.size].view(np.uint8)
         if k.max(initial=0) > 254:
             raise Unsupported("a long key")
         lens = np.array([sum(1 for _, t in ps if t is not None) for ps in self.luts.parts])
@@ -294,8 +346,9 @@ def _pad(rows: list[list[int]]) -> np.ndarray:
 
 
 def _names(rows: np.ndarray) -> list[bytes]:
-    rows = np.ascontiguousarray(rows.astype(np.int32))
-    return rows.view(np.dtype((np.void, rows.shape[1] * 4))).ravel().tolist()
+    """Rows of words as bytes (a dict's keys)."""
+    rows = np.ascontiguousarray(rows)
+    return rows.view(np.dtype((np.void, rows.shape[1] * 8))).ravel().tolist()
 
 
 class Classes:
@@ -338,7 +391,8 @@ class Classes:
     def answer(self, f: np.ndarray) -> np.ndarray:
         """The answer of each row (new scene classes resolved in row order)."""
         sc = f[:, 0].astype(np.int64)
-        key = np.column_stack([sc, f[np.arange(len(f))[:, None], self.sp[sc]]])
+        key = _pack(np.column_stack([sc, f[np.arange(len(f))[:, None], self.sp[sc]]]),
+                    np.uint16)
         first, inv = _unique_rows(key)
         names = _names(key[first])
         got = [self.scache.get(b) for b in names]
@@ -374,7 +428,7 @@ class Classes:
 
     def spec(self, f: np.ndarray, prow: np.ndarray, cid: np.ndarray) -> np.ndarray:
         """The spec of each way on (the row it leaves, its choice)."""
-        key = np.column_stack([cid, f[prow[:, None], self.cp[cid]]])
+        key = _pack(np.column_stack([cid, f[prow[:, None], self.cp[cid]]]), np.uint16)
         first, inv = _unique_rows(key)
         names = _names(key[first])
         got = [self.ccache.get(b) for b in names]
@@ -464,7 +518,8 @@ class BatchSearch(Search):
         self.queue.clear()
         f = np.array(rows, dtype=np.int32)
         k = self.luts.keys(f)
-        self.seen.add(_rowhash(k), k, 0)
+        k = _pack(k, np.uint8)
+        self.seen.add(_hash(k), k, 0)
         self.scenes_np = [f[:, 0].copy()]
         sid0 = 0
         while len(f):
@@ -496,9 +551,9 @@ class BatchSearch(Search):
         spec = cl.spec(f, prow, cl.an_cid[way])
         cl.arrays()
         s = self._successors(f, prow, spec)
-        k = self.luts.keys(s)
+        k = _pack(self.luts.keys(s), np.uint8)  # (a number past 255: a long key)
         first, inv = _unique_rows(k)
-        h = _rowhash(k[first])
+        h = _hash(k[first])
         found = self.seen.find(h, k[first])
         new = np.flatnonzero(found < 0)
         new = new[np.argsort(first[new], kind="stable")]
