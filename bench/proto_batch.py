@@ -152,6 +152,8 @@ class Codes:
         n = d.get(x)
         if n is None:
             n = d[x] = len(self.val[p])
+            if n > 0x7FFF:
+                raise Unsupported("a place with more than 32,767 values")
             self.val[p].append(x)
         return n
 
@@ -243,24 +245,13 @@ class Luts:
     def keys(self, s: np.ndarray) -> np.ndarray:
         """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
         self.prepare(s)
-        m = s.shape[0]
-        tno = s[:, 0].astype(np.int64)
-        v = s[np.arange(m)[:, None], self.place[tno]].astype(np.int64)
-        g = tno[:, None] * self.j + np.arange(self.j)[None, :]
-        ok = v < self.cap[g]
-        k = np.where(ok, self.flat[np.where(ok, self.off[g] + v, 0)], -1)
-        miss = np.flatnonzero(k < 0)  # (flat indices into k)
-        if len(miss):
-            gm, vm = g.ravel()[miss], v.ravel()[miss]
-            for x in np.unique(gm << 32 | vm).tolist():
-                gg, vv = x >> 32, x & 0xFFFFFFFF
-                if vv >= self.cap[gg]:
-                    self._grow(gg, vv + 1)
-                self.flat[self.off[gg] + vv] = self._number(gg, vv)
-            k.ravel()[miss] = self.flat[self.off[gm] + vm]
+        tno = s[:, 0]
+        at = self.off.reshape(-1, self.j).astype(np.int32)[tno]  # (prepared: no gap)
+        at += s[np.arange(s.shape[0])[:, None], self.place[tno]]
+        k = self.flat[at]
         if k.max(initial=0) > 0xFFFF:
             raise Unsupported("a key number past 65,535")
-        return k.astype(np.int32)
+        return k
 
 
 class Seen:
@@ -480,7 +471,7 @@ class Classes:
             t["cid"] += [ci for _, ci in ways]
             t["ended"].append(a is ENDED)
         self.done = [len(self.answers), len(self.specs)]
-        self.sp_tno = np.array(t["tno"], dtype=np.int32)
+        self.sp_tno = np.array(t["tno"], dtype=np.int16)
         self.sp_count = np.array(t["count"], dtype=np.int64)
         self.sp_stay = np.array(t["stay"], dtype=bool)
         self.sp_once = t["once"]
@@ -488,7 +479,7 @@ class Classes:
         self.sp_wn = np.array(t["wn"], dtype=np.int64)
         self.sp_w0 = np.cumsum(self.sp_wn) - self.sp_wn
         self.wcol = np.array(t["wcol"], dtype=np.int64)
-        self.wval = np.array(t["wval"], dtype=np.int32)
+        self.wval = np.array(t["wval"], dtype=np.int16)
         self.an_len = np.array(t["alen"], dtype=np.int64)
         self.an_start = np.cumsum(self.an_len) - self.an_len
         self.an_code = np.array(t["code"], dtype=np.int32)
@@ -516,13 +507,15 @@ class BatchSearch(Search):
                 raise Unsupported("a start State a vector does not hold")
             rows.append(codes.row(vec))
         self.queue.clear()
-        f = np.array(rows, dtype=np.int32)
+        f = np.array(rows, dtype=np.int16)  # (numbers, counts and turns below 32,768)
         k = self.luts.keys(f)
         k = _pack(k, np.uint8)
         self.seen.add(_hash(k), k, 0)
         self.scenes_np = [f[:, 0].copy()]
         sid0 = 0
         while len(f):
+            if len(self.stats) > 30_000:
+                raise Unsupported("a turn past 32,767")
             f = self._level(f, sid0)
             sid0 = self.seen.size - len(f)
         self.ids = Ids(self.seen, self.luts, np.concatenate(self.scenes_np))  # type: ignore
@@ -608,7 +601,7 @@ class BatchSearch(Search):
             pairs = s[at, 1].astype(np.int64) << 32 | spec[at]
             u, back = np.unique(pairs, return_inverse=True)
             to = np.array([cl.codes.once_plus(x >> 32, cl.sp_once[x & 0xFFFFFFFF])
-                           for x in u.tolist()], dtype=np.int32)
+                           for x in u.tolist()], dtype=np.int16)
             s[at, 1] = to[back.ravel()]
         return s
 
