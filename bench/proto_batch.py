@@ -11,7 +11,7 @@ what the two stories of the figure need (389dc23's and the benchmark story cut a
 100,000) and refuses (Unsupported) anything else: a State the engine's step must
 take (a memo's OLD), taken() counts, a long key, a key number past 65,535.
 
-Per level the frontier is a 2D int32 array, one row a State, its columns those of
+Per level the frontier is a 2D int16 array, one row a State, its columns those of
 vectors.py's vector but each variable's value as its NUMBER in that place's table
 (values numbered per place), the once-only choices taken as the number of their
 tuple. Per level:
@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -311,6 +312,11 @@ class Ids:
         return self.seen.size
 
     def _bytes(self) -> tuple[bytes, list[int]]:
+        if getattr(self, "made", None) is None:
+            self.made = self._make()
+        return self.made
+
+    def _make(self) -> tuple[bytes, list[int]]:
         k = self.seen.k[:self.seen.size].view(np.uint8)
         if k.max(initial=0) > 254:
             raise Unsupported("a long key")
@@ -525,6 +531,7 @@ class BatchSearch(Search):
     def _level(self, f: np.ndarray, sid0: int) -> np.ndarray:
         """Explore the States ``f`` (numbers sid0, sid0 + 1, ...); the next level's."""
         cl, tree, report = self.classes, self.tree, self.report
+        t0 = time.process_time()
         n = len(f)
         made = (len(cl.answers), len(cl.specs))
         ans = cl.answer(f)
@@ -576,7 +583,7 @@ class BatchSearch(Search):
         self.scenes_np.append(tno.copy())
         self.projection.level(int(ok.sum()), len(kept), self.seen.size, report.scene_hits)
         self.stats.append((n, len(np.flatnonzero(counts)), len(cl.answers) - made[0],
-                           len(cl.specs) - made[1], m))
+                           len(cl.specs) - made[1], m, time.process_time() - t0))
         return s[nf]
 
     def _successors(self, f: np.ndarray, prow: np.ndarray, spec: np.ndarray) -> np.ndarray:
@@ -657,9 +664,9 @@ def check(story_dir: str, cap: int) -> int:
     b = kept["BatchSearch"]
     print(f"{story_dir}: States {reports['real']['states']} / {reports['batch']['states']}, "
           f"tree arrays differing: {bad or 'none'}, report (json, in order) same: {same}")
-    print(f"  levels {len(b.stats)}; per level (States, answers used, new answers, new specs,"
-          " ways on):")
-    print("  " + " ".join(f"{x}" for x in b.stats))
+    print(f"  levels {len(b.stats)}; per level: States, answers used, new answers, new specs,"
+          " ways on, CPU ms:")
+    print("  " + " ".join(f"({','.join(map(str, x[:5]))},{x[5] * 1000:.1f})" for x in b.stats))
     print(f"  scene classes {len(b.classes.scache)}, choice classes {len(b.classes.ccache)}, "
           f"answers {len(b.classes.answers)}, specs {len(b.classes.specs)}, "
           f"seen {b.seen.nbytes() / max(1, b.seen.size):.1f} B/State")
@@ -667,14 +674,18 @@ def check(story_dir: str, cap: int) -> int:
 
 
 CHILD_OLD = """
-import json, sys, time
+import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
 story = load_story(sys.argv[2])
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.process_time()
 r = explore(story, max_states=int(sys.argv[3]))
-print(json.dumps({"states": r.states, "whole": time.process_time() - t, "search": None}))
+whole = time.process_time() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"states": r.states, "whole": whole, "search": None,
+                  "bytes": (peak - base) * 1024 / r.states}))
 """
 
 
@@ -693,10 +704,13 @@ def child(story_dir: str, cap: int, mode: str) -> None:
         return got
 
     cls.run = timed  # type: ignore[method-assign]
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.process_time()
     r = explore(story, max_states=cap, searcher=cls)
-    print(json.dumps({"states": r.states, "whole": time.process_time() - t,
-                      "search": box["search"]}))
+    whole = time.process_time() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"states": r.states, "whole": whole, "search": box["search"],
+                      "bytes": (peak - base) * 1024 / r.states}))
 
 
 def _one(argv: list[str]) -> dict:
@@ -725,6 +739,7 @@ def bench(story_dir: str, cap: int, runs: int, against: str | None) -> None:
         if rows[0]["search"] is not None:
             srch = [r["search"] for r in rows]
             line += f", search median {statistics.median(srch):.3f} s (floor {min(srch):.3f})"
+        line += f", peak over loaded {statistics.median(r['bytes'] for r in rows):.0f} B/State"
         print(line)
     med = {k: statistics.median(r["whole"] for r in v) for k, v in got.items() if v}
     if "old" in med:
