@@ -60,6 +60,7 @@ from ana_story.tools.explore.search import Search  # noqa: E402
 from ana_story.tools.explore.vectors import ENDED, H, Vectors  # noqa: E402
 
 U64 = np.uint64
+CHUNK = 1 << 14  # States of a level stepped at once (the arrays per way on stay small)
 M1, M2 = U64(0x9E3779B97F4A7C15), U64(0xBF58476D1CE4E5B9)
 
 
@@ -201,8 +202,8 @@ class Luts:
         self.place = np.array([[p for p, _ in ps] for ps in self.parts], dtype=np.int64)
         self.off = np.zeros(n * self.j, dtype=np.int64)
         self.cap = np.zeros(n * self.j, dtype=np.int64)
-        self.filled = np.zeros(n * self.j, dtype=np.int64)  # (a gap below: -1)
         self.flat = np.full(1 << 16, -1, dtype=np.int32)
+        self.owner = np.zeros(1 << 16, dtype=np.int32)  # arena place -> its segment
         self.used = 0
 
     def _number(self, g: int, v: int) -> int:
@@ -223,36 +224,58 @@ class Luts:
         if self.used + cap > len(self.flat):
             more = np.full(max(len(self.flat), cap), -1, dtype=np.int32)
             self.flat = np.concatenate([self.flat, more])
+            self.owner = np.concatenate([self.owner, np.zeros(len(more), dtype=np.int32)])
         old, n = int(self.off[g]), int(self.cap[g])
         self.flat[self.used:self.used + n] = self.flat[old:old + n]
+        self.owner[self.used:self.used + cap] = g
         self.off[g], self.cap[g] = self.used, cap
         self.used += cap
 
-    def prepare(self, s: np.ndarray) -> None:
-        """Each lookup table of the targets of rows ``s`` filled up to the largest
-        number at its place in ``s`` (so that ``keys`` seldom meets a gap)."""
-        tp = np.unique(s[:, 0]).astype(np.int64)
-        g = (tp[:, None] * self.j + np.arange(self.j)[None, :]).ravel()
-        need = s.max(axis=0).astype(np.int64)[self.place[tp]].ravel() + 1
-        short = np.flatnonzero(need > self.filled[g])
-        for gg, nn in zip(g[short].tolist(), need[short].tolist(), strict=True):
-            lo = int(self.filled[gg])
-            if nn > self.cap[gg]:
-                self._grow(gg, nn)
-            at = int(self.off[gg])
-            self.flat[at + lo:at + nn] = [self._number(gg, v) for v in range(lo, nn)]
-            self.filled[gg] = nn
+    def need(self, f: np.ndarray, wmax: np.ndarray) -> np.ndarray:
+        """Per place, past the largest number a successor of frontier ``f`` can have
+        there: f's largest or the largest a spec writes (``wmax``), + 2 (a count
+        one more); every once-only set numbered; the scenes at place 0."""
+        nd = np.maximum(f.max(axis=0).astype(np.int64), wmax) + 2
+        for p in self.codes.places:
+            nd[p] = min(nd[p], len(self.codes.val[p]))
+        nd[1] = len(self.codes.val[1])
+        nd[0] = len(self.parts)
+        return nd
 
-    def keys(self, s: np.ndarray) -> np.ndarray:
-        """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
-        self.prepare(s)
-        tno = s[:, 0]
-        at = self.off.reshape(-1, self.j).astype(np.int32)[tno]  # (prepared: no gap)
-        at += s[np.arange(s.shape[0])[:, None], self.place[tno]]
-        k = self.flat[at]
+    def prepare(self, tp: np.ndarray, nd: np.ndarray) -> None:
+        """The lookup tables of targets ``tp`` made room for numbers below ``nd`` at
+        their places (not filled: -1 until asked)."""
+        tp = tp.astype(np.int64)
+        g = (tp[:, None] * self.j + np.arange(self.j)[None, :]).ravel()
+        need = nd[self.place[tp]].ravel()
+        short = np.flatnonzero(need > self.cap[g])
+        for gg, nn in zip(g[short].tolist(), need[short].tolist(), strict=True):
+            self._grow(gg, nn)
+
+    def lookup(self, tno: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Key numbers (m x J) of targets ``tno`` with numbers ``v`` at their key's
+        places (prepared: room for them); those not yet asked filled by key.py."""
+        g = self.off.reshape(-1, self.j).astype(np.int32)[tno]
+        g += v
+        k = self.flat[g]
+        miss = np.flatnonzero(k < 0)  # (flat places in k)
+        if len(miss):  # each place of the arena asked once: marked, not sorted
+            at = g.ravel()[miss]
+            mark = np.zeros(self.used, dtype=bool)
+            mark[at] = True
+            slots = np.flatnonzero(mark)
+            for a, gg in zip(slots.tolist(), self.owner[slots].tolist(), strict=True):
+                self.flat[a] = self._number(gg, a - int(self.off[gg]))
+            k.ravel()[miss] = self.flat[at]
         if k.max(initial=0) > 0xFFFF:
             raise Unsupported("a key number past 65,535")
         return k
+
+    def keys(self, s: np.ndarray) -> np.ndarray:
+        """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
+        tno = s[:, 0]
+        self.prepare(np.unique(tno), s.max(axis=0).astype(np.int64) + 1)
+        return self.lookup(tno, s[np.arange(s.shape[0])[:, None], self.place[tno]])
 
 
 class Seen:
@@ -529,11 +552,28 @@ class BatchSearch(Search):
         return sid0
 
     def _level(self, f: np.ndarray, sid0: int) -> np.ndarray:
-        """Explore the States ``f`` (numbers sid0, sid0 + 1, ...); the next level's."""
+        """Explore the States ``f`` (numbers sid0, sid0 + 1, ...), CHUNK of them at a
+        time (each chunk's new States added before the next's: the same numbers);
+        the next level's States."""
+        cl = self.classes
+        t0, known, made = time.process_time(), self.seen.size, (len(cl.answers), len(cl.specs))
+        nexts, ways, tried = [], 0, 0
+        for lo in range(0, len(f), CHUNK):
+            nxt, kept, m = self._part(f[lo:lo + CHUNK], sid0 + lo)
+            nexts.append(nxt)
+            ways += kept
+            tried += m
+        self.projection.level(ways, self.seen.size - known, self.seen.size,
+                              self.report.scene_hits)
+        self.stats.append((len(f), len(nexts), len(cl.answers) - made[0],
+                           len(cl.specs) - made[1], tried, time.process_time() - t0))
+        return np.concatenate(nexts)
+
+    def _part(self, f: np.ndarray, sid0: int) -> tuple[np.ndarray, int, int]:
+        """Explore the States ``f`` (numbers sid0, sid0 + 1, ...): (their new
+        successors, the ways on kept, the ways on)."""
         cl, tree, report = self.classes, self.tree, self.report
-        t0 = time.process_time()
         n = len(f)
-        made = (len(cl.answers), len(cl.specs))
         ans = cl.answer(f)
         cl.arrays()
         counts = np.bincount(ans, minlength=len(cl.answers))
@@ -550,8 +590,7 @@ class BatchSearch(Search):
         code = cl.an_code[way]
         spec = cl.spec(f, prow, cl.an_cid[way])
         cl.arrays()
-        s = self._successors(f, prow, spec)
-        k = _pack(self.luts.keys(s), np.uint8)  # (a number past 255: a long key)
+        k = _pack(self._keys(f, prow, spec), np.uint8)  # (a number past 255: a long key)
         first, inv = _unique_rows(k)
         h = _hash(k[first])
         found = self.seen.find(h, k[first])
@@ -575,16 +614,82 @@ class BatchSearch(Search):
         nf = first[kept]
         tree.parent.frombytes((sid0 + prow[nf]).astype(np.int32).tobytes())
         tree.step.frombytes(code[nf].astype(np.int32).tobytes())
-        tno = s[nf, 0]
+        s = self._successors(f, prow[nf], spec[nf])  # the new States only
+        tno = s[:, 0]
         kind = np.uint16 if tree.scene_of.at.typecode == "H" else np.uint32
         tree.scene_of.at.frombytes(tno.astype(kind).tobytes())
         self._hits(tno)
         self.seen.add(h[kept], k[nf], self.seen.size)
         self.scenes_np.append(tno.copy())
-        self.projection.level(int(ok.sum()), len(kept), self.seen.size, report.scene_hits)
-        self.stats.append((n, len(np.flatnonzero(counts)), len(cl.answers) - made[0],
-                           len(cl.specs) - made[1], m, time.process_time() - t0))
-        return s[nf]
+        return s, int(ok.sum()), m
+
+    def _keys(self, f: np.ndarray, prow: np.ndarray, spec: np.ndarray) -> np.ndarray:
+        """The key numbers of each way on's successor, read from the row it leaves
+        at the target key's places, patched by the spec (its writes, its visit
+        count, its once-only choice): no successor built."""
+        lu, cl = self.luts, self.classes
+        self._patches()
+        tno = cl.sp_tno[spec]
+        m = len(prow)
+        v = f[prow[:, None], lu.place[tno]]
+        kn = self.kp_n[spec]
+        wi = np.repeat(np.arange(m), kn)
+        wk = np.repeat(self.kp_0[spec], kn) + (np.arange(len(wi)) - np.repeat(np.cumsum(kn) - kn,
+                                                                            kn))
+        v[wi, self.kp_j[wk]] = self.kp_v[wk]
+        j = self.kp_inc[spec]
+        at = np.flatnonzero(j >= 0)
+        v[at, j[at]] += 1
+        j = self.kp_once[spec]
+        at = np.flatnonzero(j >= 0)
+        if len(at):
+            v[at, j[at]] = self._once(f[prow[at], 1], spec[at])
+        lu.prepare(np.unique(tno), lu.need(f, self.wmax))
+        return lu.lookup(tno, v)
+
+    def _once(self, once: np.ndarray, spec: np.ndarray) -> np.ndarray:
+        """The once-only choices taken after the specs' choices (their numbers)."""
+        cl = self.classes
+        u, back = np.unique(once.astype(np.int64) << 32 | spec, return_inverse=True)
+        to = np.array([cl.codes.once_plus(x >> 32, cl.sp_once[x & 0xFFFFFFFF])
+                       for x in u.tolist()], dtype=np.int16)
+        return to[back.ravel()]
+
+    def _patches(self) -> None:
+        """Per spec, what it changes at its target key's places: (part, number)
+        written (the scene's own number too), the part whose count it adds one to,
+        the part of the once-only choices (-1: none)."""
+        cl, lu, c = self.classes, self.luts, self.classes.codes
+        if not hasattr(self, "kl"):
+            self.kl: dict[str, list] = {k: [] for k in ("n", "j", "v", "inc", "once")}
+        t = self.kl
+        if len(t["n"]) == len(cl.specs):
+            return
+        for _, _, writes, cnt, tno, extra in cl.specs[len(t["n"]):]:
+            w = dict(writes)
+            n, inc, once = 0, -1, -1
+            for j, (p, tab) in enumerate(lu.parts[tno]):
+                if tab is None:
+                    continue
+                if p == 0 or p in w:
+                    t["j"].append(j)
+                    t["v"].append(tno if p == 0 else c.code(p, w[p]))
+                    n += 1
+                elif cnt and p == cnt:
+                    inc = j
+                elif p == 1 and extra is not None and extra.once is not None:
+                    once = j
+            t["n"].append(n)
+            t["inc"].append(inc)
+            t["once"].append(once)
+        self.kp_n = np.array(t["n"], dtype=np.int64)
+        self.kp_0 = np.cumsum(self.kp_n) - self.kp_n
+        self.kp_j = np.array(t["j"], dtype=np.int64)
+        self.kp_v = np.array(t["v"], dtype=np.int16)
+        self.kp_inc = np.array(t["inc"], dtype=np.int64)
+        self.kp_once = np.array(t["once"], dtype=np.int64)
+        self.wmax = np.zeros(c.width, dtype=np.int64)  # per place, the most a spec writes
+        np.maximum.at(self.wmax, cl.wcol, cl.wval.astype(np.int64))
 
     def _successors(self, f: np.ndarray, prow: np.ndarray, spec: np.ndarray) -> np.ndarray:
         """Each way on's successor (vecloop's record: the writes, the visit count,
@@ -605,11 +710,7 @@ class BatchSearch(Search):
         s[at, cc[at]] += 1
         at = np.flatnonzero(cl.sp_has_once[spec])
         if len(at):
-            pairs = s[at, 1].astype(np.int64) << 32 | spec[at]
-            u, back = np.unique(pairs, return_inverse=True)
-            to = np.array([cl.codes.once_plus(x >> 32, cl.sp_once[x & 0xFFFFFFFF])
-                           for x in u.tolist()], dtype=np.int16)
-            s[at, 1] = to[back.ravel()]
+            s[at, 1] = self._once(s[at, 1], spec[at])
         return s
 
     def _endings(self, f: np.ndarray, sid0: int, ended: np.ndarray, good: np.ndarray) -> None:
@@ -664,7 +765,7 @@ def check(story_dir: str, cap: int) -> int:
     b = kept["BatchSearch"]
     print(f"{story_dir}: States {reports['real']['states']} / {reports['batch']['states']}, "
           f"tree arrays differing: {bad or 'none'}, report (json, in order) same: {same}")
-    print(f"  levels {len(b.stats)}; per level: States, answers used, new answers, new specs,"
+    print(f"  levels {len(b.stats)}; per level: States, chunks, new answers, new specs,"
           " ways on, CPU ms:")
     print("  " + " ".join(f"({','.join(map(str, x[:5]))},{x[5] * 1000:.1f})" for x in b.stats))
     print(f"  scene classes {len(b.classes.scache)}, choice classes {len(b.classes.ccache)}, "
