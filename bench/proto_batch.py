@@ -108,9 +108,9 @@ def _unique(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _pack(a: np.ndarray, kind: type) -> np.ndarray:
-    """Rows of small numbers as rows of 64-bit words (``kind``: uint8 or uint16 a
+    """Rows of numbers from 0 up as rows of 64-bit words (``kind``: uint8 or uint16 a
     number; Unsupported past it): the same rows, fewer columns to hash and compare."""
-    if a.size and (a.max() > np.iinfo(kind).max or a.min() < 0):
+    if a.size and a.max() > np.iinfo(kind).max:
         raise Unsupported("a number too large for its packed row")
     per = 8 // np.dtype(kind).itemsize
     w = (a.shape[1] + per - 1) // per
@@ -207,6 +207,12 @@ class Luts:
         self.used = 0
 
     def _number(self, g: int, v: int) -> int:
+        n = self._number1(g, v)
+        if n > 0xFFFF:
+            raise Unsupported("a key number past 65,535")
+        return n
+
+    def _number1(self, g: int, v: int) -> int:
         tno, j = divmod(g, self.j)
         p, tab = self.parts[tno][j]
         if tab is None:
@@ -255,11 +261,11 @@ class Luts:
     def lookup(self, tno: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Key numbers (m x J) of targets ``tno`` with numbers ``v`` at their key's
         places (prepared: room for them); those not yet asked filled by key.py."""
-        g = self.off.reshape(-1, self.j).astype(np.int32)[tno]
+        g = np.take(self.off.reshape(-1, self.j).astype(np.int32), tno, axis=0)
         g += v
-        k = self.flat[g]
-        miss = np.flatnonzero(k < 0)  # (flat places in k)
-        if len(miss):  # each place of the arena asked once: marked, not sorted
+        k = np.take(self.flat, g)  # (np.take: faster than fancy indexing here)
+        if k.size and k.min() < 0:  # each place of the arena asked once: marked, not sorted
+            miss = np.flatnonzero(k < 0)  # (flat places in k)
             at = g.ravel()[miss]
             mark = np.zeros(self.used, dtype=bool)
             mark[at] = True
@@ -267,13 +273,11 @@ class Luts:
             for a, gg in zip(slots.tolist(), self.owner[slots].tolist(), strict=True):
                 self.flat[a] = self._number(gg, a - int(self.off[gg]))
             k.ravel()[miss] = self.flat[at]
-        if k.max(initial=0) > 0xFFFF:
-            raise Unsupported("a key number past 65,535")
         return k
 
     def keys(self, s: np.ndarray) -> np.ndarray:
         """The key numbers of rows ``s`` (m x J), as key.py numbers them."""
-        tno = s[:, 0]
+        tno = s[:, 0].astype(np.intp)
         self.prepare(np.unique(tno), s.max(axis=0).astype(np.int64) + 1)
         return self.lookup(tno, s[np.arange(s.shape[0])[:, None], self.place[tno]])
 
@@ -410,8 +414,10 @@ class Classes:
 
     def answer(self, f: np.ndarray) -> np.ndarray:
         """The answer of each row (new scene classes resolved in row order)."""
-        sc = f[:, 0].astype(np.int64)
-        key = _pack(np.column_stack([sc, f[np.arange(len(f))[:, None], self.sp[sc]]]),
+        sc = f[:, 0].astype(np.intp)
+        at = np.take(self.sp, sc, axis=0)
+        at += (np.arange(len(f)) * f.shape[1])[:, None]
+        key = _pack(np.column_stack([sc, np.take(np.ascontiguousarray(f).ravel(), at)]),
                     np.uint16)
         first, inv = _unique_rows(key)
         names = _names(key[first])
@@ -448,7 +454,10 @@ class Classes:
 
     def spec(self, f: np.ndarray, prow: np.ndarray, cid: np.ndarray) -> np.ndarray:
         """The spec of each way on (the row it leaves, its choice)."""
-        key = _pack(np.column_stack([cid, f[prow[:, None], self.cp[cid]]]), np.uint16)
+        at = np.take(self.cp, cid, axis=0)
+        at += (prow * f.shape[1])[:, None]
+        key = _pack(np.column_stack([cid, np.take(np.ascontiguousarray(f).ravel(), at)]),
+                    np.uint16)
         first, inv = _unique_rows(key)
         names = _names(key[first])
         got = [self.ccache.get(b) for b in names]
@@ -629,9 +638,11 @@ class BatchSearch(Search):
         count, its once-only choice): no successor built."""
         lu, cl = self.luts, self.classes
         self._patches()
-        tno = cl.sp_tno[spec]
+        tno = cl.sp_tno[spec].astype(np.intp)
         m = len(prow)
-        v = f[prow[:, None], lu.place[tno]]
+        at = np.take(lu.place, tno, axis=0)
+        at += (prow * f.shape[1])[:, None]
+        v = np.take(np.ascontiguousarray(f).ravel(), at)
         kn = self.kp_n[spec]
         wi = np.repeat(np.arange(m), kn)
         wk = np.repeat(self.kp_0[spec], kn) + (np.arange(len(wi)) - np.repeat(np.cumsum(kn) - kn,
@@ -644,7 +655,8 @@ class BatchSearch(Search):
         at = np.flatnonzero(j >= 0)
         if len(at):
             v[at, j[at]] = self._once(f[prow[at], 1], spec[at])
-        lu.prepare(np.unique(tno), lu.need(f, self.wmax))
+        lu.prepare(np.flatnonzero(np.bincount(tno, minlength=len(lu.parts))),
+                   lu.need(f, self.wmax))
         return lu.lookup(tno, v)
 
     def _once(self, once: np.ndarray, spec: np.ndarray) -> np.ndarray:
