@@ -3,38 +3,63 @@ numpy (issue 17): can vectorizing the per-way-on work of vecloop.py (the copy of
 the vector, the writes, the key, the probe, the bookkeeping) reach 3x the States
 per CPU s of 389dc23, where the per-State Python loop stops short of it?
 
-    python bench/proto_batch.py STORY [--cap N] [--runs N] [--against DIR]
-    python bench/proto_batch.py STORY --child MODE [--cap N]   (one run; MODE real|batch|old)
+    python bench/proto_batch.py STORY [--cap N] --check     (tree and report vs the real)
+    python bench/proto_batch.py STORY [--cap N] [--runs N] [--against DIR]   (side by side)
+    python bench/proto_batch.py STORY --child real|batch [--cap N]   (one explore, as JSON)
 
-Not the product: a measuring tool (numpy is needed only when it runs). It handles
-what the two stories of the figure need (389dc23's and the benchmark story cut at
-100,000) and refuses (Unsupported) anything else: a State the engine's step must
-take (a memo's OLD), taken() counts, a long key, a key number past 65,535.
+Not the product: a measuring tool (numpy is needed only when it runs: `pip install
+numpy`; not a dependency). It plugs into explore() as its ``searcher`` (a Search
+whose ``run`` is this), so the rest of explore (loops, guided runs, report) is the
+real one. It handles what the two stories of the figure need (389dc23's and the
+benchmark story cut at 100,000) and refuses (Unsupported) anything else: a State
+or way on the engine's step must take (a memo's OLD), taken() counts, a long key
+(a number past 254), more than 32,767 values at a place.
 
-Per level the frontier is a 2D int16 array, one row a State, its columns those of
-vectors.py's vector but each variable's value as its NUMBER in that place's table
-(values numbered per place), the once-only choices taken as the number of their
-tuple. Per level:
-1. a class per row: its scene and the numbers at the places its scene's memo and
-   its choices' memos read (a mask per scene over the union of those places),
-   rows hashed, np.unique; a class met first is resolved in Python by the memos
-   (filled by Vectors.offered/after on the State built from its first row, as
-   vecloop does) into its ways on: (code, target, writes, count, extra) specs;
-2. the ways on of every row at once: np.repeat of the rows, the writes scattered
-   as (row, place, number), the visit count added, the stays' turn of entry kept,
-   the once-only choice added by a table of (tuple number, choice) -> tuple number;
-3. each successor's key as numbers: per (target scene, part) a lookup table over
-   the numbers at the part's place (filled from key.py's own tables, so the same
-   partition of values as the real keys), hashed (64 bits), deduplicated in the
-   level by first occurrence in (parent, way) order (np.unique's first index),
-   checked against the rows (no State merged by a digest);
-4. probed in the visited set: a sorted array of 64-bit hashes and the State numbers,
-   each hit checked against the stored key numbers (uint16, one row a State);
-   new States numbered in order of first occurrence, cut past the bound as
-   ways.Ways.cut does; the tree (parent, step, scene, first, succ, via), the
-   report's counts and the projection's level appended in bulk.
-So the numbering of States, their parents and their lists of ways on are the
-sequential search's; ``--check`` compares them, and the report, with the real one.
+A level's States are stepped CHUNK at a time (each chunk's new States added before
+the next's, so the numbers are the sequential search's), as a 2D int16 array: one
+row a State, its columns those of vectors.py's vector but each variable's value as
+its NUMBER at that place (values numbered per place; the once-only choices taken
+numbered as tuples). Per chunk:
+1. scene classes: per row its scene and the numbers at the places its scene memo
+   reads (np.take, packed two bytes a number into 64-bit words, hashed, unique,
+   checked); a class met first is resolved in Python by the scene memo (filled by
+   Vectors.offered on the State built from its row, as vecloop fills it): an
+   answer, its ways on as (code, choice);
+2. the ways on: np.repeat of the rows by their answers' lengths; per way its choice
+   class (the choice, the numbers at the places its memo reads), resolved once by
+   the choice memo (Vectors.after on a miss) into a spec: (target, writes, visit
+   count, once-only choice, stay);
+3. each successor's key as numbers without building it: the row left read at the
+   target key's places, patched per spec (the scene's number, the writes, the
+   count + 1, the once-only set after the choice), each part mapped by a lookup
+   table per (target scene, part) filled from key.py's own tables when first asked
+   (the same partition of values as the real keys); packed a byte a number (a key
+   past 254 would be a long key); deduplicated by first occurrence in (parent, way)
+   order (hash, unique with the least index of each run, checked row by row);
+4. probed in the set of keys met: a sorted array of 64-bit hashes (one word of key:
+   the key itself) with the State numbers, each hit checked against the stored
+   key words; new States numbered in order of first occurrence and cut past the
+   bound as ways.Ways.cut does; only their rows built (writes, count, once-only
+   set, a stay's turn of entry); tree (parent, step, scene, first, succ, via),
+   ``good``, the report's scene and choice counts (in the real insertion order),
+   endings and the projection's level appended in bulk.
+``--check`` compares the tree arrays and the report (JSON, in order) with the real
+search's: on both stories they are the same.
+
+Measured 2026-12-03 (2 shared cores, load 5-9; medians of 7 and 9 alternating
+processes, floors in brackets; CPU s of the whole explore(); against 389dc23):
+- 389dc23's story (359,038 States, 948,111 ways on, 30 levels): old 8.13 s
+  [7.81], real 3.19 [3.12] = 2.55x, batch 1.19 [1.16] = 6.86x; the search alone
+  2.85 s -> 0.85 s (3.35x).
+- benchmark story cut at 100,000 (15 levels): old 2.78 [2.60], real 1.20 [1.14]
+  = 2.32x, batch 0.79 [0.76] = 3.52x; search 0.68 -> 0.30 (2.25x). The rest of
+  explore (guided runs, loops, the Keyer) is some 0.49 s of the 0.79.
+- per level: a chunk costs about 1 ms however narrow; the Python loop 2.5-3.5 us a
+  way on, the batch 0.74-0.9 us on wide levels: the batch wins past some 400-700
+  ways on a level. Memo misses (Python, as in vecloop) cost the same in both.
+- memory, the search alone over the loaded story: 185 vs 180 B/State (389dc23),
+  122 vs 110 (benchmark story at 1,000,000 States); the keys met take 28 and 20
+  B/State; chunk arrays and numpy add some 10-12 MB whatever the size.
 """
 from __future__ import annotations
 
