@@ -11,9 +11,10 @@ Not the product: a measuring tool (numpy is needed only when it runs: `pip insta
 numpy`; not a dependency). It plugs into explore() as its ``searcher`` (a Search
 whose ``run`` is this), so the rest of explore (loops, guided runs, report) is the
 real one. It handles what the two stories of the figure need (389dc23's and the
-benchmark story cut at 100,000) and refuses (Unsupported) anything else: a State
-or way on the engine's step must take (a memo's OLD), taken() counts, a long key
-(a number past 254), more than 32,767 values at a place.
+benchmark story cut at 100,000), and today's shipped story (taken() counts, once-only
+bits of several bytes), and refuses (Unsupported) anything else: a State or way on
+the engine's step must take (a memo's OLD), a frame in the key, a long key (a
+number past 254), more than 32,767 values at a place.
 
 A level's States are stepped CHUNK at a time (each chunk's new States added before
 the next's, so the numbers are the sequential search's), as a 2D int16 array: one
@@ -44,7 +45,7 @@ numbered as tuples). Per chunk:
    ``good``, the report's scene and choice counts (in the real insertion order),
    endings and the projection's level appended in bulk.
 ``--check`` compares the tree arrays and the report (JSON, in order) with the real
-search's: on both stories they are the same.
+search's: on the three stories they are the same.
 
 Measured 2026-12-03 (2 shared cores, load 5-9; medians of 7 and 9 alternating
 processes, floors in brackets; CPU s of the whole explore(); against 389dc23):
@@ -214,14 +215,7 @@ class Luts:
         n = len(vectors.ids)
         parts: list[list[tuple[int, Any]]] = []
         for tno in range(n):
-            info = vectors.keys[tno][0]
-            if info[5] is not None:
-                raise Unsupported("taken() counts in a key")
-            ps = _places(info[1], codes.width)
-            got = list(zip(ps, info[2], strict=True))
-            if info[4]:  # once-only bits: the sum of the bits of the choices taken
-                got.append((1, ("once", info[3])))
-            parts.append(got)
+            parts.append(self._parts(vectors.keys[tno][1], codes.width))
         self.j = max(map(len, parts))
         self.parts = [p + [(0, None)] * (self.j - len(p)) for p in parts]  # None: 0
         self.place = np.array([[p for p, _ in ps] for ps in self.parts], dtype=np.int64)
@@ -230,6 +224,22 @@ class Luts:
         self.flat = np.full(1 << 16, -1, dtype=np.int32)
         self.owner = np.zeros(1 << 16, dtype=np.int32)  # arena place -> its segment
         self.used = 0
+
+    @staticmethod
+    def _parts(info: tuple, width: int) -> list[tuple[int, Any]]:
+        """(place, table) of each part of a scene's key, from Vectors.keys' pair the one
+        for a vector with taken() counts (its flag 1): with the flag 0 the counts
+        are 0 (one key each way: the flag decides the rest)."""
+        got = list(zip(_places(info[1], width), info[2], strict=True))
+        if len(info) == 3:  # short, the flag and counts among the parts ({1: 1}: 0 -> 0)
+            return got
+        for i in range(info[4]):  # once-only bits (their sum), a byte a part as key.py
+            got.append((1, ("once", info[3], 8 * i)))
+        if info[5] is not None:  # the flag itself, then the counts, capped
+            flag, tget, caps = info[5]
+            got.append((flag, ("same",)))
+            got += zip(_places(tget, width), caps, strict=True)
+        return got
 
     def _number(self, g: int, v: int) -> int:
         n = self._number1(g, v)
@@ -243,9 +253,11 @@ class Luts:
         if tab is None:
             return 0
         x = self.codes.value(p, v)
-        if isinstance(tab, tuple):  # once-only bits
+        if isinstance(tab, tuple) and tab[0] == "same":
+            return x
+        if isinstance(tab, tuple):  # once-only bits: a byte of their sum
             bits = tab[1]
-            return sum(bits.get(k, 0) for k in x)
+            return sum(bits.get(k, 0) for k in x) >> tab[2] & 0xFF
         if type(tab) is dict:  # the scene's own number (another scene's: never read)
             return tab.get(x, 0)
         return tab[x]
@@ -514,13 +526,12 @@ class Classes:
         self.built = len(self.answers) + len(self.specs)
         if not hasattr(self, "lists"):
             self.lists: dict[str, list] = {k: [] for k in (
-                "tno", "count", "stay", "once", "wn", "wcol", "wval", "alen", "code", "cid",
-                "ended")}
+                "tno", "count", "tcount", "stay", "once", "wn", "wcol", "wval", "alen", "code",
+                "cid", "ended")}
             self.done = [0, 0]
         t, c = self.lists, self.codes
         for _, _, writes, cnt, tno, extra in self.specs[self.done[1]:]:
-            if extra is not None and extra.count:
-                raise Unsupported("taken() counts")
+            t["tcount"].append(extra.count if extra is not None else 0)
             t["tno"].append(tno)
             t["count"].append(cnt)
             t["stay"].append(extra is not None and extra.stay)
@@ -536,6 +547,7 @@ class Classes:
         self.done = [len(self.answers), len(self.specs)]
         self.sp_tno = np.array(t["tno"], dtype=np.int16)
         self.sp_count = np.array(t["count"], dtype=np.int64)
+        self.sp_tcount = np.array(t["tcount"], dtype=np.int64)  # a taken() count's place
         self.sp_stay = np.array(t["stay"], dtype=bool)
         self.sp_once = t["once"]
         self.sp_has_once = np.array([o != "" for o in t["once"]], dtype=bool)
@@ -557,8 +569,8 @@ class BatchSearch(Search):
         v = Vectors(self.story, self.key, self.step, self.pack.kept or frozenset(),
                     self.codes, self.drawing, self.report.seed)
         self.vectors = v
-        if self.key.taken or self.key.framed:
-            raise Unsupported("taken() counts or frames in the key")
+        if self.key.framed:
+            raise Unsupported("frames in the key")
         codes = Codes(v)
         self.luts, self.classes = Luts(v, codes), Classes(self, v, codes)
         self.seen = Seen(self.luts.j)
@@ -673,13 +685,16 @@ class BatchSearch(Search):
         wk = np.repeat(self.kp_0[spec], kn) + (np.arange(len(wi)) - np.repeat(np.cumsum(kn) - kn,
                                                                             kn))
         v[wi, self.kp_j[wk]] = self.kp_v[wk]
-        j = self.kp_inc[spec]
-        at = np.flatnonzero(j >= 0)
-        v[at, j[at]] += 1
-        j = self.kp_once[spec]
-        at = np.flatnonzero(j >= 0)
-        if len(at):
-            v[at, j[at]] = self._once(f[prow[at], 1], spec[at])
+        for j in (self.kp_inc[spec], self.kp_tinc[spec]):
+            at = np.flatnonzero(j >= 0)
+            v[at, j[at]] += 1
+        at = np.flatnonzero(self.kp_once[spec] >= 0)
+        if len(at):  # every part read from place 1 (once-only bits: a byte a part)
+            sub = v[at]
+            mask = np.take(lu.place, tno[at], axis=0) == 1
+            new = np.broadcast_to(self._once(f[prow[at], 1], spec[at])[:, None], sub.shape)
+            sub[mask] = new[mask]
+            v[at] = sub
         lu.prepare(np.flatnonzero(np.bincount(tno, minlength=len(lu.parts))),
                    lu.need(f, self.wmax))
         return lu.lookup(tno, v)
@@ -698,13 +713,14 @@ class BatchSearch(Search):
         the part of the once-only choices (-1: none)."""
         cl, lu, c = self.classes, self.luts, self.classes.codes
         if not hasattr(self, "kl"):
-            self.kl: dict[str, list] = {k: [] for k in ("n", "j", "v", "inc", "once")}
+            self.kl: dict[str, list] = {k: [] for k in ("n", "j", "v", "inc", "tinc", "once")}
         t = self.kl
         if len(t["n"]) == len(cl.specs):
             return
         for _, _, writes, cnt, tno, extra in cl.specs[len(t["n"]):]:
             w = dict(writes)
-            n, inc, once = 0, -1, -1
+            n, inc, tinc, once = 0, -1, -1, -1
+            tcount = extra.count if extra is not None else 0
             for j, (p, tab) in enumerate(lu.parts[tno]):
                 if tab is None:
                     continue
@@ -714,16 +730,20 @@ class BatchSearch(Search):
                     n += 1
                 elif cnt and p == cnt:
                     inc = j
+                elif tcount and p == tcount:
+                    tinc = j
                 elif p == 1 and extra is not None and extra.once is not None:
                     once = j
             t["n"].append(n)
             t["inc"].append(inc)
+            t["tinc"].append(tinc)
             t["once"].append(once)
         self.kp_n = np.array(t["n"], dtype=np.int64)
         self.kp_0 = np.cumsum(self.kp_n) - self.kp_n
         self.kp_j = np.array(t["j"], dtype=np.int64)
         self.kp_v = np.array(t["v"], dtype=np.int16)
         self.kp_inc = np.array(t["inc"], dtype=np.int64)
+        self.kp_tinc = np.array(t["tinc"], dtype=np.int64)
         self.kp_once = np.array(t["once"], dtype=np.int64)
         self.wmax = np.zeros(c.width, dtype=np.int64)  # per place, the most a spec writes
         np.maximum.at(self.wmax, cl.wcol, cl.wval.astype(np.int64))
@@ -742,9 +762,9 @@ class BatchSearch(Search):
         wk = np.repeat(cl.sp_w0[spec], wn) + (np.arange(len(wi)) - np.repeat(np.cumsum(wn) - wn,
                                                                               wn))
         s[wi, cl.wcol[wk]] = cl.wval[wk]
-        cc = cl.sp_count[spec]
-        at = np.flatnonzero(cc)
-        s[at, cc[at]] += 1
+        for cc in (cl.sp_count[spec], cl.sp_tcount[spec]):  # a visit, a taken() count
+            at = np.flatnonzero(cc)
+            s[at, cc[at]] += 1
         at = np.flatnonzero(cl.sp_has_once[spec])
         if len(at):
             s[at, 1] = self._once(s[at, 1], spec[at])
