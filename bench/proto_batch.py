@@ -47,20 +47,26 @@ numbered as tuples). Per chunk:
 ``--check`` compares the tree arrays and the report (JSON, in order) with the real
 search's: on the three stories they are the same.
 
-Measured 2026-12-03 (2 shared cores, load 5-9; medians of 7 and 9 alternating
-processes, floors in brackets; CPU s of the whole explore(); against 389dc23):
-- 389dc23's story (359,038 States, 948,111 ways on, 30 levels): old 8.13 s
-  [7.81], real 3.19 [3.12] = 2.55x, batch 1.19 [1.16] = 6.86x; the search alone
-  2.85 s -> 0.85 s (3.35x).
-- benchmark story cut at 100,000 (15 levels): old 2.78 [2.60], real 1.20 [1.14]
-  = 2.32x, batch 0.79 [0.76] = 3.52x; search 0.68 -> 0.30 (2.25x). The rest of
-  explore (guided runs, loops, the Keyer) is some 0.49 s of the 0.79.
+Measured 2026-12-03 at a8bb2d2 (2 shared cores, load 6-9; medians of alternating
+processes, floors in brackets; CPU s of the whole explore() after the story is
+loaded, numpy imported before: importing it costs some 85 ms CPU more):
+- 389dc23's story (359,038 States, 948,111 ways on, 30 levels; 5 runs): old 7.98 s
+  [7.82], real 3.16 [2.95] = 2.52x, batch 1.19 [1.18] = 6.70x (6.3x with numpy's
+  import); the search alone 2.84 s -> 0.87 s (3.25x).
+- benchmark story cut at 100,000 (15 levels; 7 runs): old 2.83 [2.76], real 1.27
+  [1.21] = 2.22x, batch 0.82 [0.76] = 3.43x (3.1x with the import); search 0.74 ->
+  0.33 (2.26x). The rest of explore (guided runs, loops, the Keyer) is some 0.49 s.
+- today's shipped story (86,620 States, 40 levels, keys of up to 33 parts; 7 runs;
+  389dc23 cannot load it): real 1.36 [1.32], batch 0.69 [0.67]; search 2.26x.
 - per level: a chunk costs about 1 ms however narrow; the Python loop 2.5-3.5 us a
-  way on, the batch 0.74-0.9 us on wide levels: the batch wins past some 400-700
-  ways on a level. Memo misses (Python, as in vecloop) cost the same in both.
-- memory, the search alone over the loaded story: 185 vs 180 B/State (389dc23),
-  122 vs 110 (benchmark story at 1,000,000 States); the keys met take 28 and 20
-  B/State; chunk arrays and numpy add some 10-12 MB whatever the size.
+  way on, the batch 0.74-0.9 us on wide levels of 389dc23's story (1.4-3.9 on
+  today's): the batch wins past some 400-700 ways on a level. Memo misses
+  (Python, as in vecloop) cost the same in both.
+- memory, the search alone over the loaded story: 197 vs 188 B/State (389dc23),
+  122 vs 110 (benchmark story at 1,000,000 States), 454 vs 219 (today's, 86,620
+  States): the keys met take 28, 20 and 52 B/State, the rest is some 10-20 MB of
+  chunk arrays, numpy and the doubling of the stored keys, whatever the size
+  (CHUNK 1 << 11: 349 B/State on today's, 1.4x the CPU on 389dc23's).
 """
 from __future__ import annotations
 
