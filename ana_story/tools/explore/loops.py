@@ -5,7 +5,8 @@ from __future__ import annotations
 from array import array
 
 from ...model import Story
-from ..soundness import changing_choices, pump
+from ..soundness import changing_choices, pump, steady
+from .key import Keyer
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Report
 from .tree import Tree, cycle
@@ -160,7 +161,10 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
     """Play each loop that changes a value for real (soundness.pump): merged
     States hide the values it drifts, so only playing it shows an error ahead.
     ``played``: given each loop played, as (the path to it, its start's draws, the
-    keys of the choices a round takes) (incremental.py plays it again after an edit)."""
+    keys of the choices a round takes) (incremental.py plays it again after an edit).
+    In a story that draws nothing a loop is played only until a round repeats an
+    earlier one (soundness._repeated), by the search's key of a State."""
+    same = Keyer(story) if candidates and steady(story) else None
     for a, b, key, members in candidates:
         keys = cycle(tree, a, b, key, members)
         if keys is None:  # pragma: no cover - b reaches a inside its component
@@ -172,7 +176,7 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
         start = replay_state(story, prefix, s, begins) if s is not None else None
         if start is None:
             continue
-        got = pump(story, start, keys)
+        got = pump(story, start, keys, same)
         if got is None:
             continue
         path = prefix + [PathStep(*t) for t in got.steps]
