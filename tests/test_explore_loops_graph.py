@@ -124,3 +124,51 @@ def test_a_long_chain_needs_no_recursion():
     good[-1] = 1
     comps, alive = _components(_Tree(n, n, ways), good)  # type: ignore[arg-type]
     assert comps == [] and all(alive)
+
+
+def _round(ways: list[list[int]], a: int, b: int, members: set) -> list[tuple[int, int]] | None:
+    """The textbook's shortest round a -> b -> ... -> a inside ``members``: (State,
+    place among its ways on) of each step after the first."""
+    back: dict[int, tuple[int, int] | None] = {b: None}
+    todo = deque([b])
+    while todo and a not in back:
+        x = todo.popleft()
+        for j, y in enumerate(ways[x]):
+            if y in members and y not in back:
+                back[y] = (x, j)
+                todo.append(y)
+    if a not in back:
+        return None
+    steps = []
+    link = back[a]
+    while link is not None:
+        steps.append(link)
+        link = back[link[0]]
+    return steps[::-1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_loops_round_is_the_textbooks(seed: int):
+    """tree.cycle on the flat arrays, States with no way on among them (where a
+    successor's place is read back to its State), against a walk over the lists."""
+    from ana_story.tools.explore.tree import cycle
+    rng = random.Random(seed)
+    checked = 0
+    for _ in range(300):
+        tree, good = _graph(rng)
+        tree.via = array("i", [0]) * len(tree.succ)  # type: ignore[attr-defined]
+        tree.keys = []  # type: ignore[attr-defined]
+        for v, ws in enumerate(tree.ways):
+            for j in range(len(ws)):
+                tree.via[tree.first[v] + j] = len(tree.keys) * 256  # type: ignore[attr-defined]
+                tree.keys.append(f"{v}.{j}")  # type: ignore[attr-defined]
+        for comp in _components(tree, good)[0]:  # type: ignore[arg-type]
+            members = set(comp)
+            a = min(comp)
+            b = next(w for w in tree.ways[a] if w in members)
+            want = _round(tree.ways, a, b, members)
+            assert want is not None
+            got = cycle(tree, a, b, "k", members)  # type: ignore[arg-type]
+            assert got == ["k"] + [f"{x}.{j}" for x, j in want]
+            checked += 1
+    assert checked > 50
