@@ -172,3 +172,54 @@ def test_a_loops_round_is_the_textbooks(seed: int):
             assert got == ["k"] + [f"{x}.{j}" for x, j in want]
             checked += 1
     assert checked > 50
+
+
+def _scened(tree: _Tree, rng: random.Random, scenes: int) -> _Tree:
+    """The tree with a scene for each State (store.Scenes, as tree.Tree keeps them)."""
+    from ana_story.tools.explore.store import Scenes
+    ids = [f"s{i}" for i in range(scenes)]
+    of = Scenes(ids, ids[0])
+    for _ in range(len(tree.scene_of) - 1):
+        of.append(rng.choice(ids))
+    tree.scene_of = of  # type: ignore[assignment]
+    return tree
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_cycle_says_so_only_when_the_full_pass_finds_none(seed: int):
+    """acyclic.no_cycle, every scene on a cycle of the scene graph: an answer exactly
+    when _components finds no component and every State can end, and then its
+    ``alive``; on graphs with and without cycles (ways on only to later States)."""
+    from ana_story.tools.explore.acyclic import no_cycle
+    rng = random.Random(seed)
+    answered = 0
+    for k in range(400):
+        tree, good = _graph(rng)
+        if k % 2:  # no cycle: every way on to a later State
+            tree = _Tree(tree.n, len(tree.scene_of),
+                         [[w for w in ws if w > v] for v, ws in enumerate(tree.ways)])
+            if rng.random() < 0.7:  # most often every State with no way on is good
+                good = bytearray(not ws or good[v] for v, ws in enumerate(tree.ways))
+        tree = _scened(tree, rng, 3)
+        comps, alive = _components(tree, good)  # type: ignore[arg-type]
+        got = no_cycle(tree, good, {"s0", "s1", "s2"})  # type: ignore[arg-type]
+        if got is None:
+            assert comps or not all(alive)
+        else:
+            answered += 1
+            assert comps == [] and got == alive
+    assert answered > 50
+
+
+def test_no_cycle_looks_only_at_the_scenes_on_a_cycle():
+    """A cycle of States in scenes the scene graph has no cycle through is not looked
+    for (the scene graph says it cannot be); one in a scene on a cycle is found."""
+    from ana_story.tools.explore.acyclic import no_cycle
+    from ana_story.tools.explore.store import Scenes
+    tree = _Tree(3, 3, [[1], [2, 1], []])  # State 1 leads back to itself
+    tree.scene_of = Scenes(["a", "b"], "a")  # type: ignore[assignment]
+    tree.scene_of.append("b")  # type: ignore[attr-defined]
+    tree.scene_of.append("a")  # type: ignore[attr-defined]
+    good = bytearray([0, 0, 1])
+    assert no_cycle(tree, good, {"b"}) is None  # type: ignore[arg-type]
+    assert no_cycle(tree, good, {"a"}) == bytearray(b"\x01\x01\x01")  # type: ignore[arg-type]

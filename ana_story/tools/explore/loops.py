@@ -5,7 +5,9 @@ from __future__ import annotations
 from array import array
 
 from ...model import Story
+from ..sceneorder import scene_order
 from ..soundness import changing_choices, pump, steady
+from .acyclic import no_cycle
 from .key import Keyer
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Report
@@ -15,7 +17,8 @@ from .tree import Tree, cycle
 def softlocks_and_loops(story: Story, report: Report, tree: Tree, good: bytearray,
                         seed: int) -> list:
     """Fill the report's soft-locks and loops; the loops to play for real."""
-    comps, alive = _components(tree, good)
+    alive = no_cycle(tree, good, scene_order(story)[1])  # (most stories: no cycle)
+    comps, alive = ([], alive) if alive is not None else _components(tree, good)
     _softlocks(story, report, tree, alive, seed)
     changing = {tree.index[k] for k in changing_choices(story)} if comps else set()
     report.loops, candidates = _loops(tree, comps, alive, changing)
