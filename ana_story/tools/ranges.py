@@ -71,6 +71,53 @@ def value_range(node: ast.AST, env: dict) -> Range:
     return _FULL
 
 
+_RANGERS: dict[int, tuple[ast.AST, Callable[[dict], Range]]] = {}  # id -> (node, ranger)
+
+
+def ranger(node: ast.AST) -> Callable[[dict], Range]:
+    """``value_range(node, env)`` as a function of ``env`` alone, made once per node
+    (the flow analyses work an effect's range out at each visit of its scene)."""
+    got = _RANGERS.get(id(node))
+    if got is not None and got[0] is node:
+        return got[1]
+    if len(_RANGERS) >= 8192:
+        _RANGERS.clear()
+    fn = _make_ranger(node)
+    _RANGERS[id(node)] = (node, fn)  # (the node kept: its id is not reused meanwhile)
+    return fn
+
+
+def _make_ranger(node: ast.AST) -> Callable[[dict], Range]:
+    """The function ranger() keeps: value_range's cases decided once, not per call."""
+    c = _const(node)
+    if c is not None or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        fixed = value_range(node, {})
+        return lambda env: fixed
+    if isinstance(node, ast.Name):
+        name = node.id
+        return lambda env: env.get(name, _FULL)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _make_ranger(node.left), _make_ranger(node.right)
+
+        def add(env: dict) -> Range:
+            a, b = left(env), right(env)
+            got = (a[0] + b[0], a[1] + b[1])
+            return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
+        return add
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+        left, right = _make_ranger(node.left), _make_ranger(node.right)
+
+        def sub(env: dict) -> Range:
+            a, b = left(env), right(env)
+            got = (a[0] - b[1], a[1] - b[0])
+            return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
+        return sub
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+        func, args = node.func.id, [_make_ranger(a) for a in node.args]
+        return lambda env: _call_range(func, [a(env) for a in args])
+    return lambda env: value_range(node, env)  # the other shapes as value_range has them
+
+
 def _binop_range(node: ast.BinOp, env: dict) -> Range:
     """``a + b``, ``a - b`` or ``a * b``, from the ranges of a and b."""
     a, b = value_range(node.left, env), value_range(node.right, env)
@@ -311,6 +358,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     rank, looping = scene_order(story)
     todo = [(0, story.start)]
     queued = {story.start}
+    tests: dict[int, list | None] = {}  # id of a choice -> its condition's tests
     while todo:
         sid = heapq.heappop(todo)[1]
         queued.discard(sid)
@@ -318,7 +366,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
         if scene is None:
             continue
         for c in scene.choices:
-            local = _after_choice(base, env_at[sid], c)
+            local = _after_choice(base, env_at[sid], c, tests)
             if local is None:
                 continue
             for t in c.goto.targets:
@@ -339,16 +387,19 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     return out
 
 
-def _after_choice(base: Ranges, here: dict, c: Choice) -> dict | None:
+def _after_choice(base: Ranges, here: dict, c: Choice, known: dict) -> dict | None:
     """The ranges after choice ``c`` is taken from ranges ``here`` (None: its
-    condition never holds there)."""
-    tests = base.tests(c.condition) if c.condition is not None else None
+    condition never holds there); ``known``: the tests of the choices met (by id)."""
+    if c.condition is None:
+        tests = None
+    elif (tests := known.get(id(c), c)) is c:
+        tests = known[id(c)] = base.tests(c.condition)
     local = narrow(here, tests, base.ints) if tests else dict(here)
     if local is None:
         return None
     for name, expr in c.effects:
         if name in base.tracked:
-            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+            local[name] = _FULL if expr.tree is None else ranger(expr.tree)(local)
     return local
 
 
@@ -360,7 +411,7 @@ def _entered(base: Ranges, local: dict, story: Story, sid: str) -> dict:
     local = dict(local)
     for name, expr in scene.enter:
         if name in base.tracked:
-            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+            local[name] = _FULL if expr.tree is None else ranger(expr.tree)(local)
     return local
 
 
