@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from ana_story.loader import load_story
-from ana_story.tools.ranges import ranger, value_range
+from ana_story.tools.exprrange import ranger, value_range
 
 ENDS = [-math.inf, -1e300, -7.0, -1.0, -0.5, 0.0, 1.0, 2.0, 3.5, 99.0, 1e300, math.inf]
 

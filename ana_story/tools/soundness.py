@@ -206,6 +206,12 @@ class Pumped:
     name: str = ""  # the variable that grew
 
 
+def _changed(story: Story, cycle: list[str]) -> set[str]:
+    """The variables the choices of ``cycle`` (keys) set."""
+    return {n for s in story.scenes.values() for c in s.choices if c.key in cycle
+            for n, _ in c.effects}
+
+
 def steady(story: Story) -> bool:
     """Whether nothing in ``story`` draws (no random goto, no draw in an expression,
     a text that varies, an 'enter:' or a 'let:'): its step depends on the State's
@@ -301,10 +307,9 @@ def pump(story: Story, start: State, cycle: list[str],
     state = start
     steps: list = []
     history: list[dict] = [dict(state.variables)]
-    names = {n for s in story.scenes.values() for c in s.choices if c.key in cycle
-             for n, _ in c.effects}
+    names = _changed(story, cycle)
     rounds = 0
-    met: dict | None = {} if same is not None else None
+    met: dict = {}  # (with ``same``) what each round ended in: see _repeated
     try:
         while rounds < ROUNDS and len(steps) < MAX_STEPS:
             for key in cycle:
@@ -316,8 +321,8 @@ def pump(story: Story, start: State, cycle: list[str],
                 steps.append((key, number, state.scene))
             rounds += 1
             history.append(dict(state.variables))
-            if met is not None and same is not None and \
-                    _repeated(met, (same(state), repr(history[-1])), history, names, len(cycle)):
+            if same is not None and _repeated(met, (same(state), repr(history[-1])),
+                                              history, names, len(cycle)):
                 return None
         engine.present(story, state)
     except AnaStoryError as e:

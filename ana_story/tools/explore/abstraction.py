@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from ...model import Story, Variable
 from ..analysis import compared, transition_exprs
-from ..ranges import flow_ranges, ranger
+from ..exprrange import ranger
+from ..ranges import flow_ranges
 from .key import Keyer
 
 NUMERIC = ("int", "float")
