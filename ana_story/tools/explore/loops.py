@@ -160,14 +160,15 @@ def _growth_hint(story: Story, name: str) -> str:
 
 
 def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
-                seed: int, played: list | None = None) -> None:
+                seed: int, played: list | None = None, keyer: Keyer | None = None) -> None:
     """Play each loop that changes a value for real (soundness.pump): merged
     States hide the values it drifts, so only playing it shows an error ahead.
     ``played``: given each loop played, as (the path to it, its start's draws, the
     keys of the choices a round takes) (incremental.py plays it again after an edit).
     In a story that draws nothing a loop is played only until a round repeats an
-    earlier one (soundness._repeated), by the search's key of a State."""
-    same = Keyer(story) if candidates and steady(story) else None
+    earlier one (soundness._repeated), by the search's key of a State (``keyer``: the
+    search's Keyer, when nothing keeps its tables; else one of its own)."""
+    same = (keyer or Keyer(story)) if candidates and steady(story) else None
     for a, b, key, members in candidates:
         keys = cycle(tree, a, b, key, members)
         if keys is None:  # pragma: no cover - b reaches a inside its component
