@@ -14,6 +14,7 @@ from ana_story.tools.analysis import (
     thresholds,
     visit_caps,
 )
+from ana_story.tools.dice import drawing_scenes
 from ana_story.tools.explore.takencaps import taken_caps
 from ana_story.tools.ranges import flow_ranges
 from ana_story.tools.sceneorder import scene_order
@@ -26,7 +27,7 @@ def test_shared_only_inside_and_only_for_that_story():
     other = load_story(FIXTURES / "tools-loop")
     for analysis in (flow_ranges, scene_order, scene_graph, reachable, thresholds, live_sets,
                      visit_caps, relevant_variables, fallible_live, fallible_scenes,
-                     taken_caps):
+                     taken_caps, drawing_scenes):
         fresh = analysis(story)
         if isinstance(fresh, (dict, set, list)):
             assert analysis(story) is not fresh  # not remembered outside

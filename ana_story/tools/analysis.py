@@ -162,10 +162,13 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     live_v: dict[str, set] = {sid: set(ev) for sid in story.scenes}
     live_s: dict[str, set] = {sid: set(es) for sid in story.scenes}
     live_o: dict[str, set] = {sid: set() for sid in story.scenes}
+    from .sceneorder import scene_order  # (it imports this module)
+    rank = scene_order(story)[0]  # successors first: a chain settles in one round
+    backwards = sorted(story.scenes.items(), key=lambda item: -rank.get(item[0], 0))
     changed = True
     while changed:
         changed = False
-        for sid, scene in story.scenes.items():
+        for sid, scene in backwards:
             v, s, o = set(ev), set(es), set()
             for t in graph[sid]:
                 v |= live_v[t]

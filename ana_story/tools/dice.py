@@ -29,6 +29,7 @@ from ..errors import AnaStoryError, StoryRuntimeError
 from ..expressions import Template
 from ..model import Scene, Story
 from ..state import State
+from .storymemo import remembered
 
 FACES = 64  # values of random(a, b) tried when it has more
 RUNS = 512  # combinations of draws played per State and per choice
@@ -126,6 +127,7 @@ def entry_functions(story: Story, scene: Scene) -> list[Callable]:
     return out
 
 
+@remembered
 def drawing_scenes(story: Story) -> frozenset:
     """Scenes with a draw inside an expression, or a choice entering a scene whose
     'let:' draws."""

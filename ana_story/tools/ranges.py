@@ -13,127 +13,17 @@ from __future__ import annotations
 
 import ast
 import heapq
-import math
-from collections.abc import Callable
 
 from ..expressions import Expr
 from ..model import Choice, Story
 from .analysis import reachable
+from .exprrange import FULL, INF, Range, const_of, ranger, value_range
 from .sceneorder import scene_order
 from .storymemo import remembered
 
-INF = math.inf
-Range = tuple  # (low, high), floats, possibly infinite
-_FULL: Range = (-INF, INF)
 _ROUNDS = 20  # rounds before a range still moving is widened
 _FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
          ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
-
-
-def _const(node) -> float | None:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        c = _const(node.operand)
-        return None if c is None else -c
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        return float(node.value)
-    return None
-
-
-def _mul(a: Range, b: Range) -> Range:
-    products = []
-    for x in a:
-        for y in b:
-            products.append(0.0 if (x == 0 or y == 0) else x * y)
-    return (min(products), max(products))
-
-
-def value_range(node: ast.AST, env: dict) -> Range:
-    """What a numeric expression can give, the variables in ``env`` ranging as said;
-    ``node`` is part of an Expr's checked tree (Expr.tree)."""
-    c = _const(node)
-    if c is not None:
-        return (c, c)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a text: its length
-        return (float(len(node.value)),) * 2
-    if isinstance(node, ast.Name):
-        return env.get(node.id, _FULL)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        lo, hi = value_range(node.operand, env)
-        return (-hi, -lo)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
-        return _binop_range(node, env)
-    if isinstance(node, ast.IfExp):
-        a, b = value_range(node.body, env), value_range(node.orelse, env)
-        return (min(a[0], b[0]), max(a[1], b[1]))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
-        return _call_range(node.func.id, [value_range(a, env) for a in node.args])
-    return _FULL
-
-
-def _binop_range(node: ast.BinOp, env: dict) -> Range:
-    """``a + b``, ``a - b`` or ``a * b``, from the ranges of a and b."""
-    a, b = value_range(node.left, env), value_range(node.right, env)
-    if isinstance(node.op, ast.Add):
-        got = (a[0] + b[0], a[1] + b[1])
-    elif isinstance(node.op, ast.Sub):
-        got = (a[0] - b[1], a[1] - b[0])
-    else:
-        got = _mul(a, b)
-    return _FULL if math.isnan(got[0]) or math.isnan(got[1]) else got
-
-
-def _min_max(name: str, args: list[Range]) -> Range:
-    f = min if name == "min" else max
-    return (f(a[0] for a in args), f(a[1] for a in args))
-
-
-def _abs_range(args: list[Range]) -> Range:
-    lo, hi = args[0]
-    low = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
-    return (low, max(abs(lo), abs(hi)))
-
-
-def _whole_range(args: list[Range]) -> Range:
-    lo, hi = args[0]
-    # an end at infinity (1e300 * 1e300 overflows to it) stays there
-    return (math.floor(lo) if math.isfinite(lo) else lo,
-            math.ceil(hi) if math.isfinite(hi) else hi)
-
-
-# function -> (does this rule apply to these many arguments?, the range it gives)
-_CALLS: dict[str, tuple[Callable[[int], bool], Callable[[str, list[Range]], Range]]] = {
-    "min": (lambda n: n > 1, _min_max),
-    "max": (lambda n: n > 1, _min_max),
-    "abs": (lambda n: True, lambda _, a: _abs_range(a)),
-    "round": (lambda n: n == 1, lambda _, a: _whole_range(a)),
-    "floor": (lambda n: n == 1, lambda _, a: _whole_range(a)),
-    "ceil": (lambda n: n == 1, lambda _, a: _whole_range(a)),
-    "int": (lambda n: n == 1, lambda _, a: _whole_range(a)),
-    "random": (lambda n: n == 2, lambda _, a: (a[0][0], a[1][1])),
-    "str": (lambda n: True, lambda _, a: (1.0, 32.0)),  # the length of a number written out
-    "pick": (lambda n: True, lambda _, a: (min(x[0] for x in a), max(x[1] for x in a))),
-    "fair_add": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
-    "fair_sub": (lambda n: n == 2, lambda _, a: (1.0, 99.0)),
-    "clamp": (lambda n: n == 3, lambda _, a: _clamp_range(a)),
-    "case": (lambda n: n > 1, lambda _, a: (min(x[0] for x in a[1:]),
-                                            max(x[1] for x in a[1:]))),
-}
-
-
-def _clamp_range(args: list[Range]) -> Range:
-    """clamp(x, lo, hi) = min(max(x, lo), hi) grows with each argument, so its range
-    runs from its value at the arguments' lows to its value at their highs."""
-    (xlo, xhi), (llo, lhi), (hlo, hhi) = args
-    return (min(max(xlo, llo), hlo), min(max(xhi, lhi), hhi))
-
-
-def _call_range(name: str, args: list[Range]) -> Range:
-    """What story function ``name`` gives for arguments ranging over ``args``."""
-    rule = _CALLS.get(name)
-    if rule is None or not rule[0](len(args)):
-        return _FULL
-    return rule[1](name, args)
 
 
 def _simple(node, numeric: set) -> list[tuple[str, type, float]] | None:
@@ -146,9 +36,9 @@ def _simple(node, numeric: set) -> list[tuple[str, type, float]] | None:
         if not (isinstance(p, ast.Compare) and len(p.ops) == 1):
             continue
         left, op, right = p.left, type(p.ops[0]), p.comparators[0]
-        if isinstance(right, ast.Name) and _const(left) is not None:
+        if isinstance(right, ast.Name) and const_of(left) is not None:
             left, right, op = right, left, _FLIP[op]
-        c = _const(right)
+        c = const_of(right)
         if isinstance(left, ast.Name) and left.id in numeric and c is not None:
             out.append((left.id, op, c))
     return out or None
@@ -158,7 +48,7 @@ def narrow(env: dict, tests: list, ints: set) -> dict | None:
     """``env`` where every test can hold; None when one never can."""
     out = dict(env)
     for name, op, c in tests:
-        lo, hi = out.get(name, _FULL)
+        lo, hi = out.get(name, FULL)
         step = 1 if name in ints and float(c).is_integer() else 0
         if op is ast.Lt:
             if lo >= c:  # nothing below c (whole or not)
@@ -211,7 +101,7 @@ class Ranges:
             if local is None:
                 continue
             for name, tree in effects:
-                got = _FULL if tree is None else value_range(tree, local)
+                got = FULL if tree is None else value_range(tree, local)
                 local[name] = got
                 lo, hi = self.env[name]
                 new = (min(lo, got[0]), max(hi, got[1]))
@@ -233,7 +123,7 @@ class Ranges:
                 lo, hi = before[n]
                 nlo, nhi = self.env[n]
                 self.env[n] = (-INF if nlo < lo else lo, INF if nhi > hi else hi)
-        self.env.update({n: _FULL for n in self._round()})
+        self.env.update({n: FULL for n in self._round()})
 
     def never(self, cond: Expr) -> list[str] | None:
         """The variables whose ranges make the condition ``cond`` impossible (None:
@@ -311,6 +201,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     rank, looping = scene_order(story)
     todo = [(0, story.start)]
     queued = {story.start}
+    tests: dict[int, list | None] = {}  # id of a choice -> its condition's tests
     while todo:
         sid = heapq.heappop(todo)[1]
         queued.discard(sid)
@@ -318,7 +209,7 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
         if scene is None:
             continue
         for c in scene.choices:
-            local = _after_choice(base, env_at[sid], c)
+            local = _after_choice(base, env_at[sid], c, tests)
             if local is None:
                 continue
             for t in c.goto.targets:
@@ -339,16 +230,19 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     return out
 
 
-def _after_choice(base: Ranges, here: dict, c: Choice) -> dict | None:
+def _after_choice(base: Ranges, here: dict, c: Choice, known: dict) -> dict | None:
     """The ranges after choice ``c`` is taken from ranges ``here`` (None: its
-    condition never holds there)."""
-    tests = base.tests(c.condition) if c.condition is not None else None
+    condition never holds there); ``known``: the tests of the choices met (by id)."""
+    if c.condition is None:
+        tests = None
+    elif (tests := known.get(id(c), c)) is c:
+        tests = known[id(c)] = base.tests(c.condition)
     local = narrow(here, tests, base.ints) if tests else dict(here)
     if local is None:
         return None
     for name, expr in c.effects:
         if name in base.tracked:
-            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+            local[name] = FULL if expr.tree is None else ranger(expr.tree)(local)
     return local
 
 
@@ -360,7 +254,7 @@ def _entered(base: Ranges, local: dict, story: Story, sid: str) -> dict:
     local = dict(local)
     for name, expr in scene.enter:
         if name in base.tracked:
-            local[name] = _FULL if expr.tree is None else value_range(expr.tree, local)
+            local[name] = FULL if expr.tree is None else ranger(expr.tree)(local)
     return local
 
 

@@ -22,6 +22,7 @@ import functools
 import math
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -205,6 +206,44 @@ class Pumped:
     name: str = ""  # the variable that grew
 
 
+def _changed(story: Story, cycle: list[str]) -> set[str]:
+    """The variables the choices of ``cycle`` (keys) set."""
+    return {n for s in story.scenes.values() for c in s.choices if c.key in cycle
+            for n, _ in c.effects}
+
+
+def steady(story: Story) -> bool:
+    """Whether nothing in ``story`` draws (no random goto, no draw in an expression,
+    a text that varies, an 'enter:' or a 'let:'): its step depends on the State's
+    seed and turn nowhere."""
+    from .dice import drawing_scenes
+    return not drawing_scenes(story) and not any(
+        c.goto.random for s in story.scenes.values() for c in s.choices) and not any(
+        e.site0 for s in story.scenes.values() for _, e in (*s.enter, *s.let))
+
+
+def _repeated(met: dict, mark: tuple, history: list[dict], names: set[str],
+              length: int) -> bool:
+    """True when the round just played (``history[-1]``) ends in a State whose key
+    and every value (``mark``: repr tells 1, 1.0 and True apart) an earlier round
+    (not the start: its last step differs) ended in, and the rounds still to play
+    show no growth. In a story that draws nothing, two States alike in both play
+    the same from there on (the search merges States by that key; the values
+    outside it are equal here), so every later round repeats these: none can fail
+    where these did not, and the values of the rounds left are known without
+    playing them. Otherwise the round is noted in ``met``; False."""
+    rounds = len(history) - 1
+    seen = met.get(mark)
+    if seen is None:
+        met[mark] = rounds
+        return False
+    period, ahead, steps = rounds - seen, rounds, rounds * length
+    while ahead < ROUNDS and steps < MAX_STEPS:  # the rounds pump would still play
+        ahead, steps = ahead + 1, steps + length
+    later = [history[seen + (r - seen) % period] for r in range(rounds + 1, ahead + 1)]
+    return not _growth(history + later, names)[1]
+
+
 def _size(value) -> float | None:
     if isinstance(value, bool):
         return None
@@ -258,16 +297,19 @@ def _rounds_left(value, last: float, before: float) -> tuple[int, str] | None:
     return more, unit
 
 
-def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
+def pump(story: Story, start: State, cycle: list[str],
+         same: Callable[[State], object] | None = None) -> Pumped | None:
     """Play ``cycle`` (choice keys) again and again from ``start``. None when
     the loop cannot be replayed as found (a condition or a random goto takes
-    the player out of it) and no error happened."""
+    the player out of it) and no error happened. ``same``: a State's key (the
+    search's Keyer), given only for a story that draws nothing (``steady``): see
+    ``_repeated``."""
     state = start
     steps: list = []
     history: list[dict] = [dict(state.variables)]
-    names = {n for s in story.scenes.values() for c in s.choices if c.key in cycle
-             for n, _ in c.effects}
+    names = _changed(story, cycle)
     rounds = 0
+    met: dict = {}  # (with ``same``) what each round ended in: see _repeated
     try:
         while rounds < ROUNDS and len(steps) < MAX_STEPS:
             for key in cycle:
@@ -279,6 +321,9 @@ def pump(story: Story, start: State, cycle: list[str]) -> Pumped | None:
                 steps.append((key, number, state.scene))
             rounds += 1
             history.append(dict(state.variables))
+            if same is not None and _repeated(met, (same(state), repr(history[-1])),
+                                              history, names, len(cycle)):
+                return None
         engine.present(story, state)
     except AnaStoryError as e:
         return Pumped(state, steps, [n for _, n, _ in steps[:len(cycle)]], rounds,

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from ...model import Story, Variable
 from ..analysis import compared, transition_exprs
-from ..ranges import flow_ranges, value_range
+from ..exprrange import ranger
+from ..ranges import flow_ranges
 from .key import Keyer
 
 NUMERIC = ("int", "float")
@@ -147,11 +148,11 @@ def _bounded(name: str, start: float, have: tuple, sets: list) -> tuple[float, f
     for side in (0, 1):
         if not math.isinf(have[side]):
             continue
-        alone = [value_range(e.tree, {})[side] for e in sets]
+        alone = [ranger(e.tree)({})[side] for e in sets]
         finite = [x for x in alone if math.isfinite(x)] + [start]
         edge = max(finite) if side else min(finite)
         env = {name: (have[0], edge) if side else (edge, have[1])}
-        ends = [value_range(e.tree, env)[side] for e in sets]
+        ends = [ranger(e.tree)(env)[side] for e in sets]
         if not any(x > edge if side else x < edge for x in ends):
             out[side] = edge
     return out[0], out[1]

@@ -46,6 +46,9 @@ class _Aim:
         self.near: dict[str, list[int]] = {}  # scene -> far() of each choice, while fresh
         self.stale = True
         self.done: set[str] = set()  # scenes whose every choice some run took
+        self.keys = {sid: frozenset(c.key for c in sc.choices) for sid, sc in story.scenes.items()}
+        # (scene, the places of the choices offered) -> the places nearest, while fresh
+        self.best: dict[tuple, list[int]] = {}
 
     def update(self) -> None:
         seen = self.seen
@@ -68,6 +71,7 @@ class _Aim:
         if self.stale:
             self.update()
             self.near.clear()
+            self.best.clear()
         got = self.near.get(scene)
         if got is None:
             targets = self.targets.get(scene)
@@ -101,29 +105,25 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
     way nearest to a scene not reached (mostly)."""
     state = engine.new_state(story, rng.getrandbits(32))
     numbers: list[int] = []
+    present, choose, seen = engine.present, engine.choose, aim.seen
     try:
         for _ in range(MAX_TURNS):
-            p = engine.present(story, state)
-            if p.ended:
+            p = present(story, state)
+            if p.ending is not None:
                 return
-            available = p.available  # (a property: worked out at each reading)
-            if not available:  # one entry per scene, counting the runs stuck there
-                same = [x for x in out["stuck"] if x["scene"] == state.scene]
-                if same:
-                    same[0]["runs"] += 1
-                elif len(out["stuck"]) < KEEP:
-                    out["stuck"].append({"scene": state.scene, "seed": state.seed,
-                                         "numbers": numbers, "runs": 1})
+            available = [c for c in p.choices if c.available]  # (as p.available)
+            if not available:
+                _stuck(out, state, numbers)
                 return
-            number = _pick(story, rng, available, state.scene, taken, aim)
+            number = _pick(rng, available, state.scene, taken, aim)
             view = available[number]
             numbers.append(number + 1)  # kept by a finding only as the run ends
             if view.key not in taken:
                 taken.add(view.key)
                 out["choices"].append(view.key)
-            state = engine.choose(story, state, view.index)
-            if state.scene not in aim.seen:
-                aim.seen.add(state.scene)
+            state = choose(story, state, view.index)
+            if state.scene not in seen:
+                seen.add(state.scene)
                 out["scenes"].append(state.scene)
                 aim.stale = True
     except AnaStoryError as e:  # a real error past the bound, with its replay
@@ -132,18 +132,33 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
                                   "numbers": numbers, "message": str(e)})
 
 
-def _pick(story: Story, rng: _random.Random, available, scene: str, taken: set,
-          aim: _Aim) -> int:
+def _stuck(out: dict, state, numbers: list[int]) -> None:
+    """A run stuck (no choice, no ending): one entry per scene, counting the runs."""
+    same = [x for x in out["stuck"] if x["scene"] == state.scene]
+    if same:
+        same[0]["runs"] += 1
+    elif len(out["stuck"]) < KEEP:
+        out["stuck"].append({"scene": state.scene, "seed": state.seed,
+                             "numbers": numbers, "runs": 1})
+
+
+def _pick(rng: _random.Random, available: list, scene: str, taken: set, aim: _Aim) -> int:
     """The place, among ``available``, of the choice a run takes."""
     if scene not in aim.done:  # (a scene whose every choice was taken offers none new)
         fresh = [i for i, v in enumerate(available) if v.key not in taken]
         if fresh:
             return rng.choice(fresh)
-        if all(c.key in taken for c in story.scenes[scene].choices):
+        if taken.issuperset(aim.keys[scene]):
             aim.done.add(scene)
     if rng.random() < AIM:
-        far = aim.far(scene)
-        near = [far[v.index] for v in available]
-        best = min(near)
-        return rng.choice([i for i, d in enumerate(near) if d == best])
+        if aim.stale:
+            aim.far(scene)  # (worked out again: the places nearest are forgotten)
+        at = (scene, *[v.index for v in available])
+        best = aim.best.get(at)
+        if best is None:
+            far = aim.far(scene)
+            near = [far[v.index] for v in available]
+            least = min(near)
+            best = aim.best[at] = [i for i, d in enumerate(near) if d == least]
+        return rng.choice(best)
     return rng.randrange(len(available))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from array import array
 
 from ...model import Story
-from ..soundness import changing_choices, pump
+from ..sceneorder import scene_order
+from ..soundness import changing_choices, pump, steady
+from .acyclic import no_cycle
+from .key import Keyer
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Report
 from .tree import Tree, cycle
@@ -14,7 +17,8 @@ from .tree import Tree, cycle
 def softlocks_and_loops(story: Story, report: Report, tree: Tree, good: bytearray,
                         seed: int) -> list:
     """Fill the report's soft-locks and loops; the loops to play for real."""
-    comps, alive = _components(tree, good)
+    alive = no_cycle(tree, good, scene_order(story)[1])  # (most stories: no cycle)
+    comps, alive = ([], alive) if alive is not None else _components(tree, good)
     _softlocks(story, report, tree, alive, seed)
     changing = {tree.index[k] for k in changing_choices(story)} if comps else set()
     report.loops, candidates = _loops(tree, comps, alive, changing)
@@ -156,11 +160,15 @@ def _growth_hint(story: Story, name: str) -> str:
 
 
 def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
-                seed: int, played: list | None = None) -> None:
+                seed: int, played: list | None = None, keyer: Keyer | None = None) -> None:
     """Play each loop that changes a value for real (soundness.pump): merged
     States hide the values it drifts, so only playing it shows an error ahead.
     ``played``: given each loop played, as (the path to it, its start's draws, the
-    keys of the choices a round takes) (incremental.py plays it again after an edit)."""
+    keys of the choices a round takes) (incremental.py plays it again after an edit).
+    In a story that draws nothing a loop is played only until a round repeats an
+    earlier one (soundness._repeated), by the search's key of a State (``keyer``: the
+    search's Keyer, when nothing keeps its tables; else one of its own)."""
+    same = (keyer or Keyer(story)) if candidates and steady(story) else None
     for a, b, key, members in candidates:
         keys = cycle(tree, a, b, key, members)
         if keys is None:  # pragma: no cover - b reaches a inside its component
@@ -172,7 +180,7 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
         start = replay_state(story, prefix, s, begins) if s is not None else None
         if start is None:
             continue
-        got = pump(story, start, keys)
+        got = pump(story, start, keys, same)
         if got is None:
             continue
         path = prefix + [PathStep(*t) for t in got.steps]

@@ -123,7 +123,10 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
         for f in report.errors:  # a seed with which the path is played and really fails
             f.seed = failing_seed(story, _replayer(story, f.path, f.start),
                                   None if f.fails is None or f.fails < 0 else f.fails, seed)
-        pump_loops(story, report, tree, candidates, seed, keep.played)
+        # the search's Keyer when nothing keeps it (the pump may number values it met not)
+        mine = type(keep) is NoKeep and isinstance(search, Search)
+        pump_loops(story, report, tree, candidates, seed, keep.played,
+                   search.key if mine else None)
         report.seconds = time.perf_counter() - t0
         if progress is not None:
             progress(explored, report.states)

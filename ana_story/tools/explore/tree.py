@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Mapping
 
@@ -72,22 +73,30 @@ class Tree:
 
 
 def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | None:
-    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``."""
-    back: dict[int, tuple[int, str] | None] = {b: None}
+    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``.
+    (A breadth-first walk over the flat arrays: per State reached, the place in
+    ``succ`` of the way on that reached it; the keys are read only for the round.)"""
+    succ, first, n = tree.succ, tree.first, len(tree.first)
+    back: dict[int, int] = {b: -1}
     todo = deque([b])
     while todo and a not in back:
         x = todo.popleft()
-        for y, k in tree.edges(x):
+        end = first[x + 1] if x + 1 < n else len(succ)
+        for i in range(first[x], end):
+            y = succ[i]
             if y in members and y not in back:
-                back[y] = (x, k)
+                back[y] = i
                 todo.append(y)
     if a not in back:
         return None
     keys = []
-    link = back[a]
-    while link is not None:
-        x, k = link
-        keys.append(k)
-        link = back[x]
+    i = back[a]
+    while i >= 0:
+        keys.append(tree.keys[tree.via[i] // 256])
+        i = back[_source(first, i)]
     return [key] + keys[::-1]
 
+
+def _source(first: array, i: int) -> int:
+    """The explored State whose ways on hold place ``i`` of ``succ``."""
+    return bisect_right(first, i) - 1
