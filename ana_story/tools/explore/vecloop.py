@@ -11,7 +11,7 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from .vectors import ENDED, OLD, Vectors
+from .vectors import ENDED, LAZY, OLD, Vectors, successor
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
@@ -98,11 +98,83 @@ def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None
 
 def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
-    when one was built already); what they leave (OLD) by Search.visit."""
-    visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
-    hits = search.report.choice_hits
+    when one was built already), its ways on recorded as ways.take_all does: each
+    successor's key read (from ``vec`` and the way's writes: Vectors.lazy), found in
+    the table or added (store.Visited.find and add, inline) and then queued. What
+    the memos lack or leave (OLD) is ``_prepare``'s."""
+    ids, tree, limit = search.ids, search.tree, search.max_states
+    if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
+        raise RuntimeError("the tree numbers scenes otherwise")
+    hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
+    queue, parent, steps, scene_of = search.queue.append, tree.parent.append, \
+        tree.step.append, tree.scene_of.at.append
+    succ, via = tree.succ.append, tree.via.append
+    scenes, flag, prepare = vectors.scenes, vectors.flag, _preparer(vectors, search)
 
     def step(sid: int, vec: tuple, state: Any) -> None:
+        get, once, memo = scenes[vec[0]]
+        e: Any = None if get is None else \
+            memo.get((get(vec), once.intersection(vec[1])) if once else get(vec))
+        afters = [m.get(g(vec)) for g, m in e[2]] if type(e) is list and e[0] else None
+        if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
+            e, afters = prepare(sid, vec, state)
+            if e is None:
+                return
+        e[0] += 1
+        at = LAZY + vec[flag] + vec[flag]  # a way's key: after[at](vec, after[at + 1])
+        slots, ends = ids.slots, ids.ends
+        mask = len(slots) - 1
+        for code, after in zip(e[3], afters, strict=True):
+            lazy = after[at]
+            k = lazy(vec, after[at + 1]) if lazy is not None else _first(vectors, vec, after, at)
+            h = hash(k) & _LOW
+            i = h & mask
+            n = slots[i]
+            while n >= 0 and (hashes[n] != h or data[ends[n]:ends[n + 1]] != k):
+                i = (i + 1) & mask
+                n = slots[i]
+            if n < 0:
+                n = len(hashes)
+                if n >= limit:
+                    cut(sid)
+                    continue
+                slots[i] = n
+                hashes.append(h)
+                data.extend(k)
+                ends.append(len(data))
+                if 2 * n + 2 > len(slots) or len(data) > _BIG:
+                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
+                    slots, ends = ids.slots, ids.ends
+                    mask = len(slots) - 1
+                queue(successor(vec, after))
+                parent(sid)
+                steps(code)
+                scene_of(after[4])
+                target = after[0]
+                scene_hits[target] = scene_hits.get(target, 0) + 1
+            succ(n)
+            via(code)
+
+    return step
+
+
+def _first(vectors: Vectors, vec: tuple, after: list, at: int) -> bytes:
+    """A way's successor's key read from the successor itself (the way met first:
+    its lazy key then made, Vectors.lazy; or a key not compiled)."""
+    w = successor(vec, after)
+    k: bytes = after[1][w[-1]](w)  # the key with no choice counted yet, or with some
+    if after[at + 1] == 0:  # (None: never)
+        after[at], after[at + 1] = vectors.lazy(after, w[-1])
+    return k
+
+
+def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], tuple]:
+    """``prepare(sid, vec, state)``: (the scene's memo's answer, where each way on
+    leads) for ``step``, its memos filled as they lack it; (None, None) when the
+    State was taken otherwise (an ending, or Search.visit's)."""
+    visit, scenes, hits = search.visit, vectors.scenes, search.report.choice_hits
+
+    def prepare(sid: int, vec: tuple, state: Any) -> tuple:
         get, once, memo = scenes[vec[0]]
         e = OLD
         if get is not None:
@@ -118,15 +190,14 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
             if afters is not None:
                 if not e[0]:  # counted (_flush) where the engine's step counts them first
                     hits.update((key, hits.get(key, 0)) for _, key, _ in e[1])
-                e[0] += 1
-                record(sid, vec, e[1], afters)
-                return
+                return e, afters
         elif e is ENDED:
             _ended(vectors, search, sid, vec, state)
-            return
+            return None, None
         visit(sid, state or vectors.state(vec))
+        return None, None
 
-    return step
+    return prepare
 
 
 def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
@@ -164,64 +235,3 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 for _, key, _ in e[1]:
                     hits[key] += e[0]
                 e[0] = 0
-
-
-def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
-    """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
-    ``sid``'s ways on: each successor's key read, found in the table or added
-    (store.Visited.find and add, inline) and then queued."""
-    ids, tree, limit = search.ids, search.tree, search.max_states
-    if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
-        raise RuntimeError("the tree numbers scenes otherwise")
-    hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
-    queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
-        tree.step.append, tree.scene_of.at.append
-    succ, via = tree.succ.append, tree.via.append
-    flag = vectors.flag
-
-    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
-        once, began = vec[1], vec[3]
-        base = list(vec)
-        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        slots, ends = ids.slots, ids.ends
-        mask = len(slots) - 1
-        for (code, _, _), (target, keys, writes, count, tno, extra) in \
-                zip(ways, afters, strict=True):
-            w = base.copy()
-            w[0] = tno
-            for i, x in writes:
-                w[i] = x
-            if count:
-                w[count] += 1
-            if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
-                extra(w, once, began)
-            k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
-            h = hash(k) & _LOW
-            i = h & mask
-            while True:
-                n = slots[i]
-                if n < 0 or (hashes[n] == h and data[ends[n]:ends[n + 1]] == k):
-                    break
-                i = (i + 1) & mask
-            if n < 0:
-                n = len(hashes)
-                if n >= limit:
-                    cut(sid)
-                    continue
-                slots[i] = n
-                hashes.append(h)
-                data.extend(k)
-                ends.append(len(data))
-                if 2 * n + 2 > len(slots) or len(data) > _BIG:
-                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
-                    slots, ends = ids.slots, ids.ends
-                    mask = len(slots) - 1
-                queue(tuple(w))
-                parent(sid)
-                step(code)
-                scene_of(tno)
-                scene_hits[target] = scene_hits.get(target, 0) + 1
-            succ(n)
-            via(code)
-
-    return record
