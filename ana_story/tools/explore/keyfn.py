@@ -80,3 +80,22 @@ def successor(short: bool, shape: str, tables: list, places: list[int],
         exec(compile(src, "<keyfn>", "exec"), space)  # letters and numbers only
         made = _lazy[short, shape] = space["make"]
     return made(*[x for pair in zip(tables, places, strict=True) for x in pair], slow)
+
+
+_reads: dict[int, Callable[..., Callable[[tuple], list]]] = {}
+
+
+def answers(ways: tuple) -> Callable[[tuple], list]:
+    """``afters(v)``: per way of ``ways`` ((getter, memo) each), its memo's answer
+    for vector ``v`` (None if none): ``[m0.get(g0(v)), m1.get(g1(v)), ...]``,
+    compiled once per number of ways."""
+    made = _reads.get(len(ways))
+    if made is None:
+        args = "".join(f"g{j}, m{j}, " for j in range(len(ways)))
+        parts = "".join(f"m{j}(g{j}(v)), " for j in range(len(ways)))
+        src = f"def make({args}):\n    def afters(v):\n        return [{parts}]\n" \
+              "    return afters\n"
+        space: dict = {}
+        exec(compile(src, "<keyfn>", "exec"), space)  # numbers only
+        made = _reads[len(ways)] = space["make"]
+    return made(*[x for get, memo in ways for x in (get, memo.get)])

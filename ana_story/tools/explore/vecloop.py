@@ -42,26 +42,25 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
             other: Callable[[int, Any], None]) -> int:
     """Search.levels, the same levels and projection, but a vector queued here (a
     tuple of numbers first) is stepped straight, anything else by ``other``: one
-    call a State less."""
+    call a State less. A level's States are those numbered when it began."""
     queue, first, succ, good = search.queue, search.tree.first, search.tree.succ, search.good
     hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
-    popleft, begin, mark = queue.popleft, first.append, good.append
+    popleft, begin = queue.popleft, first.append
     explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
     while queue:
-        entry = popleft()
-        sid = explored
-        explored += 1
-        if progress is not None and explored % 2000 == 0:
-            progress(explored, len(hashes))
-        begin(len(succ))
-        mark(0)
-        if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
-            step(sid, entry, None)
-        else:
-            other(sid, entry)
-        if explored == level_end:  # a level of the breadth-first search done
-            projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
-            level_end, ways = len(hashes), len(succ)
+        good.extend(bytes(level_end - explored))  # (set to 1 as the States are taken)
+        for sid in range(explored, level_end):
+            entry = popleft()
+            if progress is not None and sid % 2000 == 1999:
+                progress(sid + 1, len(hashes))
+            begin(len(succ))
+            if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
+                step(sid, entry, None)
+            else:
+                other(sid, entry)
+        explored = level_end  # a level of the breadth-first search done
+        projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
+        level_end, ways = len(hashes), len(succ)
     return explored
 
 
@@ -115,7 +114,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
         get, once, memo = scenes[vec[0]]
         e: Any = None if get is None else \
             memo.get((get(vec), once.intersection(vec[1])) if once else get(vec))
-        afters = [m.get(g(vec)) for g, m in e[2]] if type(e) is list and e[0] else None
+        afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
             e, afters = prepare(sid, vec, state)
             if e is None:

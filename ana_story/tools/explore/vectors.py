@@ -280,8 +280,8 @@ class Vectors:
         sign = tuple(code for code, _, _ in ways)  # (a code: the choice and its number)
         answer = self.answers.get(sign)
         if answer is None:  # how often followed by the memo (_flush), the ways, their memos
-            answer = self.answers[sign] = \
-                [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways), sign]
+            memos = tuple((get, memo) for _, _, (get, memo, _) in ways)
+            answer = self.answers[sign] = [0, ways, memos, sign, keyfn.answers(memos)]
         return answer
 
     def after(self, state: State, c: Any) -> Any:
