@@ -104,7 +104,8 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     ids, tree, limit = search.ids, search.tree, search.max_states
     if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
         raise RuntimeError("the tree numbers scenes otherwise")
-    hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
+    hashes, data, report, good = ids.hashes, ids.data, search.report, search.good
+    scene_hits, extend = report.scene_hits, data.extend
     queue, parent, steps, scene_of = search.queue.append, tree.parent.append, \
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
@@ -122,7 +123,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
         e[0] += 1
         at = LAZY + vec[flag] + vec[flag]  # a way's key: after[at](vec, after[at + 1])
         slots, ends = ids.slots, ids.ends
-        mask = len(slots) - 1
+        mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
             k = lazy(vec, after[at + 1]) if lazy is not None else _first(vectors, vec, after, at)
@@ -134,18 +135,29 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
                 n = slots[i]
             if n < 0:
                 n = len(hashes)
-                if n >= limit:
-                    cut(sid)
+                if n >= limit:  # past --max-states: counted, not kept (Ways.cut)
+                    good[sid] = 1
+                    report.cut += 1
+                    report.complete = False
                     continue
                 slots[i] = n
                 hashes.append(h)
-                data.extend(k)
+                extend(k)
                 ends.append(len(data))
-                if 2 * n + 2 > len(slots) or len(data) > _BIG:
+                if n >= room or len(data) > _BIG:
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
-                    mask = len(slots) - 1
-                queue(successor(vec, after))
+                    mask, room = len(slots) - 1, len(slots) >> 1
+                w = list(vec)  # the successor (vectors.successor, inline)
+                w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+                w[0] = after[4]
+                for p, x in after[2]:
+                    w[p] = x
+                if after[3]:
+                    w[after[3]] += 1
+                if after[5] is not None:  # a once-only choice, one counted, a stay
+                    after[5](w, vec[1], vec[3])
+                queue(tuple(w))
                 parent(sid)
                 steps(code)
                 scene_of(after[4])
