@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from .vectors import ENDED, LAZY, OLD, Vectors, successor
+from . import keyfn
+from .vectors import ENDED, LAZY, OLD, Vectors
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
@@ -110,6 +112,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     scenes, flag, prepare = vectors.scenes, vectors.flag, _preparer(vectors, search)
+    first = partial(_first, vectors, {})  # (the key functions _lazy made)
 
     def step(sid: int, vec: tuple, state: Any) -> None:
         get, once, memo = scenes[vec[0]]
@@ -126,7 +129,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
         mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
-            k = lazy(vec, after[at + 1]) if lazy is not None else _first(vectors, vec, after, at)
+            k = lazy(vec, after[at + 1]) if lazy is not None else first(vec, after, at)
             h = hash(k) & _LOW
             i = h & mask
             n = slots[i]
@@ -169,14 +172,79 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     return step
 
 
-def _first(vectors: Vectors, vec: tuple, after: list, at: int) -> bytes:
-    """A way's successor's key read from the successor itself (the way met first:
-    its lazy key then made, Vectors.lazy; or a key not compiled)."""
-    w = successor(vec, after)
-    k: bytes = after[1][w[-1]](w)  # the key with no choice counted yet, or with some
+def _first(vectors: Vectors, made: dict, vec: tuple, after: list, at: int) -> bytes:
+    """A way's successor's key read from the successor itself, built: the way met
+    first (its lazy key then made: ``_lazy``), or a key not compiled."""
+    w = _successor(vec, after)
+    k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
-        after[at], after[at + 1] = vectors.lazy(after, w[-1])
+        after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
     return k
+
+
+def _lazy(vectors: Vectors, made: dict, after: list, flag: int) -> tuple:
+    """(f, numbers): the key of the vector way ``after`` leads to, read by ``f(vec,
+    numbers)`` from the vector ``vec`` (of flag ``flag``) it leads from, the numbers
+    of the parts the way writes given (keyfn.successor; the last: the way, for a key
+    past 255); (None, None) when its key is not a compiled one. Made once the
+    successor's key was read whole: each value written is in its table, numbered in
+    the order met. ``made``: the key functions by the target and what is written."""
+    _, _, writes, count, tno, extra = after[:LAZY]
+    written = dict(writes)
+    written[0] = tno
+    flag = written.get(vectors.flag, flag)
+    shape = (tno, flag, tuple(written), count, extra.count if extra is not None else 0)
+    f, parts = made.get(shape) or made.setdefault(shape, _shaped(vectors, shape))
+    numbers = []
+    for t, p in parts:
+        if written[p] not in t:
+            return None, None
+        numbers.append(t[written[p]])
+    return (None, None) if f is None else (f, (*numbers, tuple(after[:LAZY])))
+
+
+def _shaped(vectors: Vectors, shape: tuple) -> tuple:
+    """(f, the (table, place) of each part written) for ``_lazy``; (None, ()) when
+    the key is not a compiled one."""
+    tno, flag, written, count, plus = shape
+    spec = vectors.specs[tno][flag]
+    if spec is None:
+        return None, ()
+    letters, parts, tables, places = "", [], [], []
+    for p, t in zip(*spec, strict=True):
+        if p in written:
+            letters += "c"
+            parts.append((t, p))
+        else:
+            letters += "p" if p in (count, plus) else "r"
+            tables.append(t)
+            places.append(p)
+    short = vectors.keys[tno][flag][0]
+    return keyfn.successor(short, letters, tables, places, _whole), tuple(parts)
+
+
+def _successor(vec: tuple, after: list | tuple) -> tuple:
+    """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
+    builds a new one)."""
+    _, _, writes, count, tno, extra = after[:LAZY]
+    w = list(vec)
+    w[2] = w[3] = vec[2] + 1
+    w[0] = tno
+    for i, x in writes:
+        w[i] = x
+    if count:
+        w[count] += 1
+    if extra is not None:
+        extra(w, vec[1], vec[3])
+    return tuple(w)
+
+
+def _whole(vec: tuple, numbers: tuple) -> bytes:
+    """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
+    the way)."""
+    after = numbers[-1]
+    w = _successor(vec, after)
+    return after[1][w[-1]](w)
 
 
 def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], tuple]:

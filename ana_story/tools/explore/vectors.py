@@ -33,7 +33,7 @@ it, built from its vector.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from functools import partial
 from itertools import repeat
 from operator import itemgetter
@@ -50,9 +50,8 @@ from .step import Stepper, parts, taken_keys
 H = 4  # a vector's header: scene number, once-only choices taken, turn, turn its visit began
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
-LAZY = 6  # a way's (after's) key read from the vector it leads from (Vectors.lazy): at
+LAZY = 6  # a way's (after's) key read from the vector it leads from (vecloop.py): at
 # LAZY and LAZY + 1 for a vector of flag 0, past them for flag 1; None and 0 until made
-NEVER = (None, None)  # ... or none: its successor's key is read from the successor
 item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
 _PLAIN = (int, str, bool)  # the starting types whose equal values are the same value
 
@@ -149,7 +148,6 @@ class Vectors:
         self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
-        self.lazies: dict[tuple[int, int, str], Callable] = {}  # ``lazy``'s, shared
         self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
         self.scenes = [self._scene(story, sid) for sid in self.ids]
         # one answer per distinct list of ways on, shared by the memo entries that
@@ -307,36 +305,6 @@ class Vectors:
         return [target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
                 tno, Extra(once, count, stay) if once or count or stay else None, None, 0, None, 0]
 
-    def lazy(self, after: list, flag: int) -> tuple:
-        """(key function, its numbers): the key of the vector way ``after`` leads to,
-        read from the vector it leads from (of flag ``flag``) by ``f(vec, numbers)``
-        (keyfn.successor); NEVER when its key is not a compiled one. Made once the
-        successor's key was read whole (so each number written is in its table)."""
-        _, _, writes, count, tno, extra = after[:LAZY]
-        written = {0: tno, **dict(writes)}
-        flag = written.get(self.flag, flag)
-        spec = self.specs[tno][flag]
-        if spec is None:
-            return NEVER
-        plus = (count, extra.count if extra is not None else 0)
-        shape, numbers, tables, places = "", [], [], []
-        for p, t in zip(*spec, strict=True):
-            if p in written:
-                if written[p] not in t:
-                    return NEVER
-                shape += "c"
-                numbers.append(t[written[p]])
-            else:
-                shape += "p" if p in plus else "r"
-                tables.append(t)
-                places.append(p)
-        short = self.keys[tno][flag][0]
-        f = self.lazies.get((tno, flag, shape))
-        if f is None:
-            f = self.lazies[tno, flag, shape] = keyfn.successor(short, shape, tables, places,
-                                                                 _whole)
-        return f, (*numbers, tuple(after[:LAZY]))
-
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
         """(target, variables, whether it stays) after choice ``c`` by step.py's
         ``after``; None when the step is the engine's (or fails)."""
@@ -385,29 +353,6 @@ class Vectors:
             else:
                 codes.append(0)
         return bytes(codes) if codes[0] < 255 and max(codes) < 256 else long_key(codes)
-
-
-def successor(vec: tuple, after: Sequence) -> tuple:
-    """The vector way ``after`` (Vectors.after) leads to from ``vec``."""
-    _, _, writes, count, tno, extra = after[:LAZY]
-    w = list(vec)
-    w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-    w[0] = tno
-    for i, x in writes:
-        w[i] = x
-    if count:
-        w[count] += 1
-    if extra is not None:
-        extra(w, vec[1], vec[3])
-    return tuple(w)
-
-
-def _whole(vec: tuple, numbers: tuple) -> bytes:
-    """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
-    the way)."""
-    after = numbers[-1]
-    w = successor(vec, after)
-    return after[1][w[-1]](w)
 
 
 def _slow(w: list, info: tuple) -> bytes:
