@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from . import keyfn
-from .vectors import ENDED, LAZY, OLD, Vectors
+from .vectors import ENDED, LAZY, Vectors
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
@@ -120,16 +120,17 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
             memo.get((get(vec), once.intersection(vec[1])) if once else get(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
-            e, afters = prepare(sid, vec, state)
+            e, afters = prepare(sid, vec, state, e, afters)
             if e is None:
                 return
         e[0] += 1
-        at = LAZY + vec[flag] + vec[flag]  # a way's key: after[at](vec, after[at + 1])
+        at = LAZY + vec[flag] + vec[flag]  # a way's key: after[at](vec, after[nat])
+        nat = at + 1
         slots, ends = ids.slots, ids.ends
         mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
-            k = lazy(vec, after[at + 1]) if lazy is not None else first(vec, after, at)
+            k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
             h = hash(k) & _LOW
             i = h & mask
             n = slots[i]
@@ -247,23 +248,23 @@ def _whole(vec: tuple, numbers: tuple) -> bytes:
     return after[1][w[-1]](w)
 
 
-def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], tuple]:
-    """``prepare(sid, vec, state)``: (the scene's memo's answer, where each way on
-    leads) for ``step``, its memos filled as they lack it; (None, None) when the
-    State was taken otherwise (an ending, or Search.visit's)."""
+def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any, Any, Any], tuple]:
+    """``prepare(sid, vec, state, e, afters)``: (the scene's memo's answer, where each
+    way on leads) for ``step``, given what it found (``e``: the answer, None if the
+    memo lacks it; ``afters``, None if not read), its memos filled as they lack it;
+    (None, None) when the State was taken otherwise (an ending, or Search.visit's)."""
     visit, scenes, hits = search.visit, vectors.scenes, search.report.choice_hits
 
-    def prepare(sid: int, vec: tuple, state: Any) -> tuple:
-        get, once, memo = scenes[vec[0]]
-        e = OLD
-        if get is not None:
-            mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
-            e = memo.get(mk)
-            if e is None:
+    def prepare(sid: int, vec: tuple, state: Any, e: Any, afters: Any) -> tuple:
+        if e is None:
+            get, once, memo = scenes[vec[0]]
+            if get is not None:  # (else: no memo, Search.visit's)
+                mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
                 state = state or vectors.state(vec)
                 e = memo[mk] = vectors.offered(state)
         if type(e) is list:
-            afters = [m.get(g(vec)) for g, m in e[2]]
+            if afters is None:
+                afters = e[4](vec)
             if None in afters:  # a choice's memo lacks it, or says OLD (kept as None)
                 afters = _resolve(vectors, vec, e[1], state)
             if afters is not None:
