@@ -263,7 +263,8 @@ class Vectors:
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
-        memo, choice]), (getter, memo) of each], as step.py offers them."""
+        memo, choice]), (getter, memo) of each, their codes, a function reading each
+        one's memo's answer for a vector (keyfn.answers)], as step.py offers them."""
         try:
             available = self.step.available(state)
         except AnaStoryError:
@@ -283,10 +284,11 @@ class Vectors:
         return answer
 
     def after(self, state: State, c: Any) -> Any:
-        """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
+        """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: [target,
         the target's key functions (``compiled``), the (place, value) written, the
         place of the target's visit count or 0, the target's number, None or an Extra:
-        what else it changes)."""
+        what else it changes, then its key read from the vector it leads from (LAZY:
+        vecloop.py fills them)]."""
         moved = self._moved(state, c)
         if moved is None:
             return OLD
