@@ -205,7 +205,7 @@ def _lazy(vectors: Vectors, made: dict, after: list, flag: int) -> tuple:
         if written[p] not in t:
             return None, None
         numbers.append(t[written[p]])
-    return (None, None) if f is None else (f, (*numbers, tuple(after[:LAZY])))
+    return (None, None) if f is None else (f, (*numbers, after))  # (a cycle, kept to the end)
 
 
 def _shaped(vectors: Vectors, shape: tuple) -> tuple:
@@ -228,7 +228,7 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
     return keyfn.successor(short, letters, tables, places, _whole), tuple(parts)
 
 
-def _successor(vec: tuple, after: list | tuple) -> tuple:
+def _successor(vec: tuple, after: list) -> tuple:
     """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
     builds a new one)."""
     _, _, writes, count, tno, extra = after[:LAZY]
