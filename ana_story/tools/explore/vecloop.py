@@ -22,6 +22,7 @@ from .vectors import ENDED, LAZY, Vectors
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
+_AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -128,8 +129,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
             if e is None:
                 return
         e[0] += 1
-        at = LAZY + vec[flag] + vec[flag]  # a way's key: after[at](vec, after[nat])
-        nat = at + 1
+        at, nat = _AT[vec[flag]]  # a way's key: after[at](vec, after[nat])
         slots, ends = ids.slots, ids.ends
         mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
