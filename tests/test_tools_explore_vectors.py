@@ -12,7 +12,7 @@ from conftest import FIXTURES
 
 from ana_story.loader import load_story
 from ana_story.state import State
-from ana_story.tools.explore import explore, search
+from ana_story.tools.explore import explore, search, vecloop
 from ana_story.tools.explore.key import Keyer
 from ana_story.tools.explore.step import Stepper, visits_read
 from ana_story.tools.explore.vectors import Vectors
@@ -355,3 +355,59 @@ def test_a_compiled_key_is_key_py_s_own(tmp_path):
         vec = vectors.vector(s)
         assert vec is not None
         assert vectors.compiled(vec[0])[0](list(vec)) == keyer(s)
+
+
+def _line(folder: Path, n: int) -> Path:
+    """A ring of ``n`` rooms with no once-only choice (so compiled keys): a count
+    that goes up, a visit count read (a way into s5 raises it), an ending (past
+    255 scenes, key.py's long keys)."""
+    lines = ["scenes:"]
+    for i in range(n):
+        lines += [f"  s{i}:", f"    title: Room {i}", f'    text: "Room {i}: {{{{ coins }}}}."',
+                  "    choices:",
+                  "      - text: On", "        if: coins < 3", "        set: {coins: coins + 1}",
+                  f"        goto: s{(i + 1) % n}",
+                  "      - text: Back", "        if: visits('s5') < 3",
+                  f"        goto: s{(i + 7) % n}",
+                  "      - text: Leave", "        if: visits('s5') > 1 and coins > 2",
+                  "        goto: end"]
+    lines += ["  end:", "    title: Out", "    ending: Out", "    text: Out."]
+    folder.mkdir()
+    (folder / "01-line.yaml").write_text("\n".join(lines) + "\n")
+    (folder / "story.yaml").write_text("title: Line\nstart: s0\nvariables:\n  coins: 0\n")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["line", "counter", "talking", "explore-fallible-visits",
+                                  "explore-talk-fail", "tools-tallies"])
+def test_a_way_s_key_read_from_the_state_it_leads_from_is_the_successor_s_own(
+        name, tmp_path, monkeypatch):
+    """vecloop.py reads a way's successor's key from the vector it leads from and
+    the way's written numbers (keyfn.successor): the same keys, tree and counts as
+    when every successor is built and its key read from it (a visit count one
+    higher, taken() counts, numbers past 255, long keys past 255 scenes); and the
+    lazy keys are used."""
+    folder = tmp_path / "story"
+    made = {"line": lambda: _line(folder, 300), "counter": lambda: _counter(folder),
+            "talking": lambda: _talking_ring(folder, 30)}
+    story = load_story(made[name]() if name in made else FIXTURES / name)
+    lazies: list = []
+    lazy = vecloop._lazy
+
+    def counted(*args):
+        got = lazy(*args)
+        lazies.append(got[0] is not None)
+        return got
+
+    got = []
+    for way in (counted, lambda *args: (None, None)):
+        monkeypatch.setattr(vecloop, "_lazy", way)
+        s = search.Search(story, 20_000, 0, False)
+        s.run(None)
+        t = s.tree
+        got.append((bytes(s.ids.data), list(s.ids.ends), list(t.first), list(t.succ),
+                    list(t.via), list(t.parent), list(t.step), list(t.scene_of),
+                    bytes(s.good), list(s.report.choice_hits.items()),
+                    list(s.report.scene_hits.items())))
+    assert got[0] == got[1]
+    assert any(lazies), "no lazy key made"

@@ -19,6 +19,8 @@ from .key import long_key
 
 Key = Callable[[list], bytes]
 _made: dict[tuple[str, int], Callable[..., Key]] = {}
+Lazy = Callable[[tuple, tuple], bytes]
+_lazy: dict[tuple[bool, str], Callable[..., Lazy]] = {}
 
 
 def _maker(kind: str, size: int) -> Callable[..., Key]:
@@ -51,3 +53,49 @@ def long(places: list[int], tables: tuple) -> Key:
     """The key of a scene numbered 255 or more (nothing but its parts): key.py's long
     key (key.long_key: 0xff, the width of its numbers, then the numbers)."""
     return _maker("long", len(places))(*tables, *places, long_key)
+
+
+def successor(short: bool, shape: str, tables: list, places: list[int],
+              slow: Callable[[tuple, tuple], bytes]) -> Lazy:
+    """``key(v, c)``: the key of the vector a way on leads to, read from the vector
+    ``v`` it leads from, the way's written parts given: ``shape`` has a letter a
+    part of the target's key, ``r`` read from ``v`` (``tables`` and ``places`` are
+    theirs, in order), ``p`` a count one higher than ``v``'s, ``c`` a number the
+    way writes (``c``, in order; its last item the way's). The parts are read in
+    the key's order. ``short``: past 255, ``slow(v, c)``; else key.py's long key."""
+    made = _lazy.get((short, shape))
+    if made is None:
+        args = "".join(f"t{j}, p{j}, " for j, s in enumerate(shape) if s != "c")
+        consts = iter(range(len(shape)))
+        parts = "".join(f"c[{next(consts)}], " if s == "c" else
+                        f"t{j}[v[p{j}] + 1], " if s == "p" else f"t{j}[v[p{j}]], "
+                        for j, s in enumerate(shape))
+        if short:
+            body = f"        try:\n            return bytes(({parts}))\n" \
+                   "        except ValueError:\n            return slow(v, c)\n"
+        else:
+            body = f"        return long_key([{parts}])\n"
+        src = f"def make({args}slow):\n    def key(v, c):\n{body}    return key\n"
+        space: dict = {"long_key": long_key}
+        exec(compile(src, "<keyfn>", "exec"), space)  # letters and numbers only
+        made = _lazy[short, shape] = space["make"]
+    return made(*[x for pair in zip(tables, places, strict=True) for x in pair], slow)
+
+
+_reads: dict[int, Callable[..., Callable[[tuple], list]]] = {}
+
+
+def answers(ways: tuple) -> Callable[[tuple], list]:
+    """``afters(v)``: per way of ``ways`` ((getter, memo) each), its memo's answer
+    for vector ``v`` (None if none): ``[m0.get(g0(v)), m1.get(g1(v)), ...]``,
+    compiled once per number of ways."""
+    made = _reads.get(len(ways))
+    if made is None:
+        args = "".join(f"g{j}, m{j}, " for j in range(len(ways)))
+        parts = "".join(f"m{j}(g{j}(v)), " for j in range(len(ways)))
+        src = f"def make({args}):\n    def afters(v):\n        return [{parts}]\n" \
+              "    return afters\n"
+        space: dict = {}
+        exec(compile(src, "<keyfn>", "exec"), space)  # numbers only
+        made = _reads[len(ways)] = space["make"]
+    return made(*[x for get, memo in ways for x in (get, memo.get)])

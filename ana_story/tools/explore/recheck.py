@@ -239,7 +239,7 @@ def _mark_getter(vectors: Vectors | None, read: tuple, counted: tuple) -> Any:
 def _successor(vec: tuple, after: tuple) -> list:
     """The vector a way on leads to from ``vec``, by a choice's memo's answer
     (vectors.Vectors.after): as vecloop.py's ``record`` makes it."""
-    _, _, writes, count, tno, extra = after
+    _, _, writes, count, tno, extra = after[:6]
     w = list(vec)
     w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
     w[0] = tno

@@ -1,21 +1,28 @@
 """The breadth-first loop over vectors (vectors.py): Search.run when the step is
 the memos'. Per State its scene's memo gives the choices offered, per choice its
-memo where it leads and what it writes; per way on, the successor's vector is the
-State's with those writes (a list copied), its key read from it by the target's
-compiled key function (keyfn.py). The table of keys (store.Visited) is probed and
-filled here, inline: this loop is most of explore's time. A successor is queued
-as a tuple (a list would take 32 bytes more a queued State)."""
+memo where it leads and what it writes; per way on, the successor's key is read
+from the State's own vector and the numbers of what the way writes (a function
+per target and shape of key, keyfn.successor: ``_lazy``), as the target's
+compiled key function (keyfn.py) reads it from the successor; about 62% of ways
+(389dc23's story) lead to a State already known, so the successor's vector (the
+State's with those writes, a list copied) is built only for a new one. The table
+of keys (store.Visited) is probed and filled here, inline: this loop is most of
+explore's time. A successor is queued as a tuple (a list would take 32 bytes more
+a queued State)."""
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from .vectors import ENDED, OLD, Vectors
+from . import keyfn
+from .vectors import ENDED, LAZY, Vectors
 
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
+_AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -42,26 +49,25 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
             other: Callable[[int, Any], None]) -> int:
     """Search.levels, the same levels and projection, but a vector queued here (a
     tuple of numbers first) is stepped straight, anything else by ``other``: one
-    call a State less."""
+    call a State less. A level's States are those numbered when it began."""
     queue, first, succ, good = search.queue, search.tree.first, search.tree.succ, search.good
     hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
-    popleft, begin, mark = queue.popleft, first.append, good.append
+    popleft, begin = queue.popleft, first.append
     explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
     while queue:
-        entry = popleft()
-        sid = explored
-        explored += 1
-        if progress is not None and explored % 2000 == 0:
-            progress(explored, len(hashes))
-        begin(len(succ))
-        mark(0)
-        if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
-            step(sid, entry, None)
-        else:
-            other(sid, entry)
-        if explored == level_end:  # a level of the breadth-first search done
-            projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
-            level_end, ways = len(hashes), len(succ)
+        good.extend(bytes(level_end - explored))  # (set to 1 as the States are taken)
+        for sid in range(explored, level_end):
+            entry = popleft()
+            if progress is not None and sid % 2000 == 1999:
+                progress(sid + 1, len(hashes))
+            begin(len(succ))
+            if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
+                step(sid, entry, None)
+            else:
+                other(sid, entry)
+        explored = level_end  # a level of the breadth-first search done
+        projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
+        level_end, ways = len(hashes), len(succ)
     return explored
 
 
@@ -98,35 +104,184 @@ def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None
 
 def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
-    when one was built already); what they leave (OLD) by Search.visit."""
-    visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
-    hits = search.report.choice_hits
+    when one was built already), its ways on recorded as ways.take_all does: each
+    successor's key read (from ``vec`` and the way's writes: Vectors.lazy), found in
+    the table or added (store.Visited.find and add, inline) and then queued. What
+    the memos lack or leave (OLD) is ``_prepare``'s."""
+    ids, tree, limit = search.ids, search.tree, search.max_states
+    if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
+        raise RuntimeError("the tree numbers scenes otherwise")
+    hashes, data, report, good = ids.hashes, ids.data, search.report, search.good
+    scene_hits, extend = report.scene_hits, data.extend
+    queue, parent, steps, scene_of = search.queue.append, tree.parent.append, \
+        tree.step.append, tree.scene_of.at.append
+    succ, via = tree.succ.append, tree.via.append
+    scenes, flag, prepare = vectors.scenes, vectors.flag, _preparer(vectors, search)
+    first = partial(_first, vectors, {})  # (the key functions _lazy made)
 
     def step(sid: int, vec: tuple, state: Any) -> None:
         get, once, memo = scenes[vec[0]]
-        e = OLD
-        if get is not None:
-            mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
-            e = memo.get(mk)
+        e: Any = None if get is None else \
+            memo.get((get(vec), once.intersection(vec[1])) if once else get(vec))
+        afters = e[4](vec) if type(e) is list and e[0] else None
+        if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
+            e, afters = prepare(sid, vec, state, e, afters)
             if e is None:
+                return
+        e[0] += 1
+        at, nat = _AT[vec[flag]]  # a way's key: after[at](vec, after[nat])
+        slots, ends = ids.slots, ids.ends
+        mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
+        for code, after in zip(e[3], afters, strict=True):
+            lazy = after[at]
+            k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
+            h = hash(k) & _LOW
+            i = h & mask
+            n = slots[i]
+            while n >= 0 and (hashes[n] != h or data[ends[n]:ends[n + 1]] != k):
+                i = (i + 1) & mask
+                n = slots[i]
+            if n < 0:
+                n = len(hashes)
+                if n >= limit:  # past --max-states: counted, not kept (Ways.cut)
+                    good[sid] = 1
+                    report.cut += 1
+                    report.complete = False
+                    continue
+                slots[i] = n
+                hashes.append(h)
+                extend(k)
+                ends.append(len(data))
+                if n >= room or len(data) > _BIG:
+                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
+                    slots, ends = ids.slots, ids.ends
+                    mask, room = len(slots) - 1, len(slots) >> 1
+                w = list(vec)  # the successor (vectors.successor, inline)
+                w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+                w[0] = after[4]
+                for p, x in after[2]:
+                    w[p] = x
+                if after[3]:
+                    w[after[3]] += 1
+                if after[5] is not None:  # a once-only choice, one counted, a stay
+                    after[5](w, vec[1], vec[3])
+                queue(tuple(w))
+                parent(sid)
+                steps(code)
+                scene_of(after[4])
+                target = after[0]
+                scene_hits[target] = scene_hits.get(target, 0) + 1
+            succ(n)
+            via(code)
+
+    return step
+
+
+def _first(vectors: Vectors, made: dict, vec: tuple, after: list, at: int) -> bytes:
+    """A way's successor's key read from the successor itself, built: the way met
+    first (its lazy key then made: ``_lazy``), or a key not compiled."""
+    w = _successor(vec, after)
+    k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
+    if after[at + 1] == 0:  # (None: never)
+        after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
+    return k
+
+
+def _lazy(vectors: Vectors, made: dict, after: list, flag: int) -> tuple:
+    """(f, numbers): the key of the vector way ``after`` leads to, read by ``f(vec,
+    numbers)`` from the vector ``vec`` (of flag ``flag``) it leads from, the numbers
+    of the parts the way writes given (keyfn.successor; the last: the way, for a key
+    past 255); (None, None) when its key is not a compiled one. Made once the
+    successor's key was read whole: each value written is in its table, numbered in
+    the order met. ``made``: the key functions by the target and what is written."""
+    _, _, writes, count, tno, extra = after[:LAZY]
+    written = dict(writes)
+    written[0] = tno
+    flag = written.get(vectors.flag, flag)
+    shape = (tno, flag, tuple(written), count, extra.count if extra is not None else 0)
+    f, parts = made.get(shape) or made.setdefault(shape, _shaped(vectors, shape))
+    numbers = []
+    for t, p in parts:
+        if written[p] not in t:
+            return None, None
+        numbers.append(t[written[p]])
+    return (None, None) if f is None else (f, (*numbers, after))  # (a cycle, kept to the end)
+
+
+def _shaped(vectors: Vectors, shape: tuple) -> tuple:
+    """(f, the (table, place) of each part written) for ``_lazy``; (None, ()) when
+    the key is not a compiled one."""
+    tno, flag, written, count, plus = shape
+    spec = vectors.specs[tno][flag]
+    if spec is None:
+        return None, ()
+    letters, parts, tables, places = "", [], [], []
+    for p, t in zip(*spec, strict=True):
+        if p in written:
+            letters += "c"
+            parts.append((t, p))
+        else:
+            letters += "p" if p in (count, plus) else "r"
+            tables.append(t)
+            places.append(p)
+    short = vectors.keys[tno][flag][0]
+    return keyfn.successor(short, letters, tables, places, _whole), tuple(parts)
+
+
+def _successor(vec: tuple, after: list) -> tuple:
+    """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
+    builds a new one)."""
+    _, _, writes, count, tno, extra = after[:LAZY]
+    w = list(vec)
+    w[2] = w[3] = vec[2] + 1
+    w[0] = tno
+    for i, x in writes:
+        w[i] = x
+    if count:
+        w[count] += 1
+    if extra is not None:
+        extra(w, vec[1], vec[3])
+    return tuple(w)
+
+
+def _whole(vec: tuple, numbers: tuple) -> bytes:
+    """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
+    the way)."""
+    after = numbers[-1]
+    w = _successor(vec, after)
+    return after[1][w[-1]](w)
+
+
+def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any, Any, Any], tuple]:
+    """``prepare(sid, vec, state, e, afters)``: (the scene's memo's answer, where each
+    way on leads) for ``step``, given what it found (``e``: the answer, None if the
+    memo lacks it; ``afters``, None if not read), its memos filled as they lack it;
+    (None, None) when the State was taken otherwise (an ending, or Search.visit's)."""
+    visit, scenes, hits = search.visit, vectors.scenes, search.report.choice_hits
+
+    def prepare(sid: int, vec: tuple, state: Any, e: Any, afters: Any) -> tuple:
+        if e is None:
+            get, once, memo = scenes[vec[0]]
+            if get is not None:  # (else: no memo, Search.visit's)
+                mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
                 state = state or vectors.state(vec)
                 e = memo[mk] = vectors.offered(state)
         if type(e) is list:
-            afters = [m.get(g(vec)) for g, m in e[2]]
+            if afters is None:
+                afters = e[4](vec)
             if None in afters:  # a choice's memo lacks it, or says OLD (kept as None)
                 afters = _resolve(vectors, vec, e[1], state)
             if afters is not None:
                 if not e[0]:  # counted (_flush) where the engine's step counts them first
                     hits.update((key, hits.get(key, 0)) for _, key, _ in e[1])
-                e[0] += 1
-                record(sid, vec, e[1], afters)
-                return
+                return e, afters
         elif e is ENDED:
             _ended(vectors, search, sid, vec, state)
-            return
+            return None, None
         visit(sid, state or vectors.state(vec))
+        return None, None
 
-    return step
+    return prepare
 
 
 def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
@@ -164,64 +319,3 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 for _, key, _ in e[1]:
                     hits[key] += e[0]
                 e[0] = 0
-
-
-def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
-    """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
-    ``sid``'s ways on: each successor's key read, found in the table or added
-    (store.Visited.find and add, inline) and then queued."""
-    ids, tree, limit = search.ids, search.tree, search.max_states
-    if tree.scene_of.ids != vectors.ids:  # the scene numbers appended below are ours
-        raise RuntimeError("the tree numbers scenes otherwise")
-    hashes, data, scene_hits, cut = ids.hashes, ids.data, search.report.scene_hits, search.cut
-    queue, parent, step, scene_of = search.queue.append, tree.parent.append, \
-        tree.step.append, tree.scene_of.at.append
-    succ, via = tree.succ.append, tree.via.append
-    flag = vectors.flag
-
-    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
-        once, began = vec[1], vec[3]
-        base = list(vec)
-        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        slots, ends = ids.slots, ids.ends
-        mask = len(slots) - 1
-        for (code, _, _), (target, keys, writes, count, tno, extra) in \
-                zip(ways, afters, strict=True):
-            w = base.copy()
-            w[0] = tno
-            for i, x in writes:
-                w[i] = x
-            if count:
-                w[count] += 1
-            if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
-                extra(w, once, began)
-            k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
-            h = hash(k) & _LOW
-            i = h & mask
-            while True:
-                n = slots[i]
-                if n < 0 or (hashes[n] == h and data[ends[n]:ends[n + 1]] == k):
-                    break
-                i = (i + 1) & mask
-            if n < 0:
-                n = len(hashes)
-                if n >= limit:
-                    cut(sid)
-                    continue
-                slots[i] = n
-                hashes.append(h)
-                data.extend(k)
-                ends.append(len(data))
-                if 2 * n + 2 > len(slots) or len(data) > _BIG:
-                    ids.settle(n)  # (a table grown, or 8-byte ends: read again)
-                    slots, ends = ids.slots, ids.ends
-                    mask = len(slots) - 1
-                queue(tuple(w))
-                parent(sid)
-                step(code)
-                scene_of(tno)
-                scene_hits[target] = scene_hits.get(target, 0) + 1
-            succ(n)
-            via(code)
-
-    return record

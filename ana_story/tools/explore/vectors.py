@@ -50,6 +50,8 @@ from .step import Stepper, parts, taken_keys
 H = 4  # a vector's header: scene number, once-only choices taken, turn, turn its visit began
 OLD = 0  # a memo's answer: the step is Search.visit's (anything unusual)
 ENDED = 1  # a memo's answer: an ending
+LAZY = 6  # a way's (after's) key read from the vector it leads from (vecloop.py): at
+# LAZY and LAZY + 1 for a vector of flag 0, past them for flag 1; None and 0 until made
 item = dict.__getitem__  # as key.py's: t[x], with a table's __missing__, in C over map()
 _PLAIN = (int, str, bool)  # the starting types whose equal values are the same value
 
@@ -261,7 +263,8 @@ class Vectors:
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
-        memo, choice]), (getter, memo) of each], as step.py offers them."""
+        memo, choice]), (getter, memo) of each, their codes, a function reading each
+        one's memo's answer for a vector (keyfn.answers)], as step.py offers them."""
         try:
             available = self.step.available(state)
         except AnaStoryError:
@@ -276,15 +279,16 @@ class Vectors:
         sign = tuple(code for code, _, _ in ways)  # (a code: the choice and its number)
         answer = self.answers.get(sign)
         if answer is None:  # how often followed by the memo (_flush), the ways, their memos
-            answer = self.answers[sign] = \
-                [0, ways, tuple((get, memo) for _, _, (get, memo, _) in ways)]
+            memos = tuple((get, memo) for _, _, (get, memo, _) in ways)
+            answer = self.answers[sign] = [0, ways, memos, sign, keyfn.answers(memos)]
         return answer
 
     def after(self, state: State, c: Any) -> Any:
-        """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: (target,
+        """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: [target,
         the target's key functions (``compiled``), the (place, value) written, the
         place of the target's visit count or 0, the target's number, None or an Extra:
-        what else it changes)."""
+        what else it changes, then its key read from the vector it leads from (LAZY:
+        vecloop.py fills them)]."""
         moved = self._moved(state, c)
         if moved is None:
             return OLD
@@ -300,8 +304,8 @@ class Vectors:
         if c.counted:  # its count, and key.py's flag: some choice counted
             writes += ((self.flag, 1),)
         once, count = c.key if c.once else None, self.taken_at[c.key] if c.counted else 0
-        return (target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
-                tno, Extra(once, count, stay) if once or count or stay else None)
+        return [target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
+                tno, Extra(once, count, stay) if once or count or stay else None, None, 0, None, 0]
 
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
         """(target, variables, whether it stays) after choice ``c`` by step.py's
