@@ -116,13 +116,13 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     queue, parent, steps, scene_of = search.queue.append, tree.parent.append, \
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
-    scenes, flag, prepare = vectors.scenes, vectors.flag, _preparer(vectors, search)
+    flag, prepare = vectors.flag, _preparer(vectors, search)
+    lookups = [_lookup(*scene) for scene in vectors.scenes]
     first = partial(_first, vectors, {})  # (the key functions _lazy made)
 
     def step(sid: int, vec: tuple, state: Any) -> None:
-        get, once, memo = scenes[vec[0]]
-        e: Any = None if get is None else \
-            memo.get((get(vec), once.intersection(vec[1])) if once else get(vec))
+        mk, memo = lookups[vec[0]]
+        e: Any = memo.get(mk(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
             e, afters = prepare(sid, vec, state, e, afters)
@@ -156,16 +156,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask, room = len(slots) - 1, len(slots) >> 1
-                w = list(vec)  # the successor (vectors.successor, inline)
-                w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-                w[0] = after[4]
-                for p, x in after[2]:
-                    w[p] = x
-                if after[3]:
-                    w[after[3]] += 1
-                if after[5] is not None:  # a once-only choice, one counted, a stay
-                    after[5](w, vec[1], vec[3])
-                queue(tuple(w))
+                queue(_successor(vec, after))
                 parent(sid)
                 steps(code)
                 scene_of(after[4])
@@ -175,6 +166,16 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
             via(code)
 
     return step
+
+
+def _lookup(get: Any, once: frozenset, memo: dict) -> tuple[Callable[[tuple], Any], dict]:
+    """(the memo's key of a vector, the memo) of a scene (vectors.Vectors.scenes):
+    a scene with no memo gets an empty dict no one fills (no answer: ``prepare``'s)."""
+    if get is None:
+        return len, {}
+    if once:
+        return lambda vec: (get(vec), once.intersection(vec[1])), memo
+    return get, memo
 
 
 def _first(vectors: Vectors, made: dict, vec: tuple, after: list, at: int) -> bytes:
@@ -231,16 +232,15 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
 def _successor(vec: tuple, after: list) -> tuple:
     """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
     builds a new one)."""
-    _, _, writes, count, tno, extra = after[:LAZY]
     w = list(vec)
-    w[2] = w[3] = vec[2] + 1
-    w[0] = tno
-    for i, x in writes:
-        w[i] = x
-    if count:
-        w[count] += 1
-    if extra is not None:
-        extra(w, vec[1], vec[3])
+    w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+    w[0] = after[4]
+    for p, x in after[2]:  # (after: target, keys, writes, count, tno, extra, ...)
+        w[p] = x
+    if after[3]:
+        w[after[3]] += 1
+    if after[5] is not None:  # a once-only choice, one counted, a stay
+        after[5](w, vec[1], vec[3])
     return tuple(w)
 
 
