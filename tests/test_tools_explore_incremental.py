@@ -1,7 +1,8 @@
 """explore's incremental proof: after an edit, the report is the one a --fresh run
 gives, whether the kept proof was reused (re-checking the changed scenes) or not.
 
-Each test copies a story to tmp, explores it (which keeps the proof), edits it,
+Each test copies a story to tmp, explores it (which keeps the proof; the Road story's first
+proof is made once and its memo copied, as for the shipped story), edits it,
 explores again, and compares that report with a --fresh run's."""
 from __future__ import annotations
 
@@ -112,6 +113,32 @@ def _again(folder: Path, *args: str) -> tuple[bool, dict]:
     return "reused the last proof" in err, data
 
 
+@pytest.fixture(scope="module")
+def road_first(tmp_path_factory) -> tuple[Path, bytes, dict]:
+    """The Road story's first proof, made once (by the command, in folders of its own)
+    for the tests that start from it: (its folder, the memo that run kept, the report).
+    test_an_unchanged_story_reuses_the_whole_proof makes its own first run."""
+    folder = _story(tmp_path_factory.mktemp("road-first"))
+    env = {f"ANA_STORY_{name}": str(tmp_path_factory.mktemp(f"road-{name.lower()}"))
+           for name in ("SAVES", "CACHE", "CONFIG")}  # its own, as a test's
+    first, err = _explore(folder, env=env)
+    assert "reused" not in err and first["complete"], err
+    with mock.patch.dict(os.environ, env):
+        return folder, memo.memo_file(folder).read_bytes(), first
+
+
+def _explored(tmp_path: Path, road_first) -> tuple[Path, dict]:
+    """A copy of the Road story with its first proof kept, as after `_explore(folder)`
+    (the memo is keyed by the folder's path: the copy's own, in this test's cache)."""
+    made, kept, first = road_first
+    folder = tmp_path / "road"
+    shutil.copytree(made, folder)
+    file = memo.memo_file(folder)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(kept)
+    return folder, first
+
+
 def test_an_unchanged_story_reuses_the_whole_proof(tmp_path):
     folder = _story(tmp_path)
     first, err = _explore(folder)
@@ -129,9 +156,9 @@ def test_an_unchanged_story_reuses_the_whole_proof(tmp_path):
     ("01-road.yaml", "    text: You have {{ coins }} coins.",  # lines above 'well' added
      "    text: |\n      You have {{ coins }} coins.\n\n      The gate is open.\n"),
 ])
-def test_an_edit_that_changes_no_step_reuses_the_proof(tmp_path, scene_file, old, new):
-    folder = _story(tmp_path)
-    before, _ = _explore(folder)
+def test_an_edit_that_changes_no_step_reuses_the_proof(tmp_path, road_first, scene_file, old,
+                                                      new):
+    folder, before = _explored(tmp_path, road_first)
     _edit(folder / scene_file, old, new)
     reused, after = _again(folder)
     assert reused
@@ -146,9 +173,9 @@ def test_an_edit_that_changes_no_step_reuses_the_proof(tmp_path, scene_file, old
     ("01-road.yaml", "You have {{ coins }} coins.", "You have {{ 10 // coins }} coins."),
     ("story.yaml", "coins: 0", "coins: 1"),  # a declaration
 ])
-def test_an_edit_that_changes_a_step_gives_the_fresh_report(tmp_path, scene_file, old, new):
-    folder = _story(tmp_path)
-    before, _ = _explore(folder)
+def test_an_edit_that_changes_a_step_gives_the_fresh_report(tmp_path, road_first, scene_file,
+                                                           old, new):
+    folder, before = _explored(tmp_path, road_first)
     _edit(folder / scene_file, old, new)
     reused, after = _again(folder)
     assert after != before and not reused
@@ -156,17 +183,15 @@ def test_an_edit_that_changes_a_step_gives_the_fresh_report(tmp_path, scene_file
 
 @pytest.mark.parametrize("text", ["{{ 10 // coins }}",  # in the first State there
                                   "{{ 10 // (coins - 1) }}"])  # only in a later one
-def test_a_text_that_now_fails_is_reported_not_reused(tmp_path, text):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_a_text_that_now_fails_is_reported_not_reused(tmp_path, road_first, text):
+    folder, _ = _explored(tmp_path, road_first)
     _edit(folder / "02-town.yaml", "The inn is warm.", f"The inn is {text} warm.")
     reused, after = _again(folder)
     assert not reused and after["errors"]
 
 
-def test_a_reused_proof_is_kept_for_the_story_as_it_is_now(tmp_path):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_a_reused_proof_is_kept_for_the_story_as_it_is_now(tmp_path, road_first):
+    folder, _ = _explored(tmp_path, road_first)
     _edit(folder / "02-town.yaml", "The inn is warm.", "The inn is warm and loud.")
     assert "(1 changed scene" in _explore(folder)[1]
     assert "(0 changed scene" in _explore(folder)[1]  # nothing more to re-check
@@ -176,9 +201,8 @@ def test_a_reused_proof_is_kept_for_the_story_as_it_is_now(tmp_path):
     assert reused
 
 
-def test_added_and_removed_scenes(tmp_path):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_added_and_removed_scenes(tmp_path, road_first):
+    folder, _ = _explored(tmp_path, road_first)
     _edit(folder / "02-town.yaml", "  street:\n", "  alley:\n    text: An alley.\n"
           "    ending: Lost\n  street:\n")
     reused, added = _again(folder)
@@ -189,18 +213,16 @@ def test_added_and_removed_scenes(tmp_path):
 
 
 @pytest.mark.parametrize("option", [("--max-states", "6"), ("--strict",), ("--seed", "3")])
-def test_other_options_are_a_fresh_proof(tmp_path, option):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_other_options_are_a_fresh_proof(tmp_path, road_first, option):
+    folder, _ = _explored(tmp_path, road_first)
     data, err = _explore(folder, *option)
     assert "reused" not in err
     fresh, _ = _explore(folder, *option, "--fresh")
     assert data == fresh
 
 
-def test_fresh_ignores_and_rewrites_the_memo(tmp_path):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_fresh_ignores_and_rewrites_the_memo(tmp_path, road_first):
+    folder, _ = _explored(tmp_path, road_first)
     file = memo.memo_file(folder)
     file.write_bytes(file.read_bytes()[:100])  # damaged: --fresh neither reads nor minds it
     data, err = _explore(folder, "--fresh")
@@ -210,9 +232,8 @@ def test_fresh_ignores_and_rewrites_the_memo(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty", "header"])
-def test_a_damaged_memo_is_one_line_and_a_fresh_proof(tmp_path, damage):
-    folder = _story(tmp_path)
-    first, _ = _explore(folder)
+def test_a_damaged_memo_is_one_line_and_a_fresh_proof(tmp_path, road_first, damage):
+    folder, first = _explored(tmp_path, road_first)
     file = memo.memo_file(folder)
     raw = file.read_bytes()
     cut = raw.index(b"\n")
@@ -241,9 +262,8 @@ def test_an_unwritable_cache_still_explores(tmp_path):
     assert again == first
 
 
-def test_a_read_only_story_folder_is_reused(tmp_path):
-    folder = _story(tmp_path)
-    first, _ = _explore(folder)
+def test_a_read_only_story_folder_is_reused(tmp_path, road_first):
+    folder, first = _explored(tmp_path, road_first)
     for f in [folder, *folder.iterdir()]:
         os.chmod(f, 0o555 if f.is_dir() else 0o444)
     try:
@@ -337,10 +357,9 @@ def _searched_again(folder: Path) -> tuple[dict, dict]:
     ("02-town.yaml", "goto: street", "goto: bed"),  # a route, late
     ("02-town.yaml", "if: not met", "if: met"),  # a choice offered or not
 ])
-def test_an_edit_that_changes_a_step_searches_again_reusing_the_rest(tmp_path, scene_file,
-                                                                       old, new):
-    folder = _story(tmp_path)
-    before, _ = _explore(folder)
+def test_an_edit_that_changes_a_step_searches_again_reusing_the_rest(tmp_path, road_first,
+                                                                       scene_file, old, new):
+    folder, before = _explored(tmp_path, road_first)
     _edit(folder / scene_file, old, new)
     reused, after = _searched_again(folder)
     assert reused["states"] + reused["stepped"] == after["states"]
@@ -355,9 +374,8 @@ def test_an_edit_that_changes_a_step_searches_again_reusing_the_rest(tmp_path, s
     ("02-town.yaml", "      - text: Leave\n", "      - text: Swim\n        goto: bed\n"
      "      - text: Leave\n"),  # late
 ])
-def test_an_added_choice_searches_again(tmp_path, scene_file, old, new):
-    folder = _story(tmp_path)
-    _explore(folder)
+def test_an_added_choice_searches_again(tmp_path, road_first, scene_file, old, new):
+    folder, _ = _explored(tmp_path, road_first)
     _edit(folder / scene_file, old, new)
     reused, after = _searched_again(folder)
     added = "gate.1" if scene_file == "01-road.yaml" else "pond.1"
