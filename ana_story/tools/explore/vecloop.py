@@ -1,10 +1,12 @@
 """The breadth-first loop over vectors (vectors.py): Search.run when the step is
 the memos'. Per State its scene's memo gives the choices offered, per choice its
 memo where it leads and what it writes; per way on, the successor's vector is the
-State's with those writes (a list copied), its key read from it by the target's
-compiled key function (keyfn.py). The table of keys (store.Visited) is probed and
-filled here, inline: this loop is most of explore's time. A successor is queued
-as a tuple (a list would take 32 bytes more a queued State)."""
+State's with those writes (a bytearray copied, or a list where a number does not
+fit a byte), its key read from it by the target's compiled key function
+(keyfn.py). The table of keys (store.Visited) is probed and filled here, inline:
+this loop is most of explore's time. A successor is queued as ``bytes``, a byte a
+place (numbers only: codes.py), else as a tuple: on today's story the widest
+level's queue took some 800 bytes a vector as tuples, 126 as bytes."""
 from __future__ import annotations
 
 import gc
@@ -16,6 +18,7 @@ from .vectors import ENDED, OLD, Vectors
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
+Vec = bytes | tuple  # a vector as queued: a byte a place (codes.py), or a tuple
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -38,7 +41,7 @@ def run(vectors: Vectors, search: Any, progress: Any) -> int:
     return explored
 
 
-def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
+def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
             other: Callable[[int, Any], None]) -> int:
     """Search.levels, the same levels and projection, but a vector queued here (a
     tuple of numbers first) is stepped straight, anything else by ``other``: one
@@ -55,8 +58,8 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
             progress(explored, len(hashes))
         begin(len(succ))
         mark(0)
-        if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
-            step(sid, entry, None)
+        if type(entry) is bytes or type(entry) is tuple and type(entry[0]) is int:
+            step(sid, entry, None)  # a vector queued here
         else:
             other(sid, entry)
         if explored == level_end:  # a level of the breadth-first search done
@@ -65,12 +68,12 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
     return explored
 
 
-def _taker(step: Callable[[int, tuple, Any], None], other: Callable[[int, Any], None]
+def _taker(step: Callable[[int, Vec, Any], None], other: Callable[[int, Any], None]
            ) -> Callable[[int, Any], None]:
     """Search.levels' ``take`` for a search with a loop of its own: a vector queued
     here by ``step``, anything else by ``other``."""
     def take(sid: int, entry: Any) -> None:
-        if type(entry) is tuple and type(entry[0]) is int:
+        if type(entry) is bytes or type(entry) is tuple and type(entry[0]) is int:
             step(sid, entry, None)
         else:
             other(sid, entry)
@@ -78,7 +81,7 @@ def _taker(step: Callable[[int, tuple, Any], None], other: Callable[[int, Any], 
     return take
 
 
-def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None]
+def _other(vectors: Vectors, search: Any, step: Callable[[int, Vec, Any], None]
            ) -> Callable[[int, Any], None]:
     """``other(sid, entry)``: anything else queued (a start State, a State the
     engine built) as a vector when it can be one (then ``step``'s), else
@@ -96,17 +99,17 @@ def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None
     return other
 
 
-def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
+def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
     when one was built already); what they leave (OLD) by Search.visit."""
     visit, scenes, record = search.visit, vectors.scenes, _recorder(vectors, search)
-    hits = search.report.choice_hits
+    hits, onces = search.report.choice_hits, vectors.onces.back
 
-    def step(sid: int, vec: tuple, state: Any) -> None:
+    def step(sid: int, vec: Vec, state: Any) -> None:
         get, once, memo = scenes[vec[0]]
         e = OLD
         if get is not None:
-            mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
+            mk = (get(vec), once.intersection(onces[vec[1]])) if once else get(vec)
             e = memo.get(mk)
             if e is None:
                 state = state or vectors.state(vec)
@@ -129,7 +132,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     return step
 
 
-def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
+def _resolve(vectors: Vectors, vec: Vec, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
     lack it; None when one is not the memo's (the State is then Search.visit's).
     A choice's memo keeps OLD as None: the step checks its answers for one value."""
@@ -147,7 +150,7 @@ def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | No
     return afters
 
 
-def _ended(vectors: Vectors, search: Any, sid: int, vec: tuple, state: Any) -> None:
+def _ended(vectors: Vectors, search: Any, sid: int, vec: Vec, state: Any) -> None:
     """An ending: the first one of its scene's is found (as Search.visit does)."""
     search.good[sid] = 1
     if vectors.ids[vec[0]] not in search.report.ending_paths:
@@ -166,6 +169,32 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 e[0] = 0
 
 
+def _listed(base: bytearray | list, tno: int, writes: tuple, count: int, extra: Any,
+            once: int, began: int) -> list:
+    """``record``'s successor as a list: where a number does not fit a byte."""
+    w = list(base)
+    w[0] = tno
+    for i, x in writes:
+        w[i] = x
+    if count:
+        w[count] += 1
+    if extra is not None:
+        extra(w, once, began)
+    return w
+
+
+def _packed(w: list | bytearray) -> bytes | tuple:
+    """A successor as queued: a byte a place when every number fits one (numbers
+    only: codes.py), else a tuple (a list would take 32 bytes more). Its scene's
+    number and its turn tried first: past 255 they stay so (a story of 1,000 scenes)."""
+    if w[0] < 255 and w[2] < 255:
+        try:
+            return bytes(w)
+        except (ValueError, TypeError):  # (TypeError: a float, a list, ...)
+            pass
+    return tuple(w)
+
+
 def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
     """``record(sid, vec, ways, afters)``: ways.take_all's bookkeeping of State
     ``sid``'s ways on: each successor's key read, found in the table or added
@@ -179,22 +208,26 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
     succ, via = tree.succ.append, tree.via.append
     flag = vectors.flag
 
-    def record(sid: int, vec: tuple, ways: tuple, afters: list) -> None:
+    def record(sid: int, vec: Vec, ways: tuple, afters: list) -> None:
         once, began = vec[1], vec[3]
-        base = list(vec)
+        # a byte a place while every number fits one (copied, written, queued in C)
+        base = bytearray(vec) if type(vec) is bytes and vec[2] < 255 else list(vec)
         base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
         slots, ends = ids.slots, ids.ends
         mask = len(slots) - 1
         for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
             w = base.copy()
-            w[0] = tno
-            for i, x in writes:
-                w[i] = x
-            if count:
-                w[count] += 1
-            if extra is not None:  # a once-only choice, one counted, a stay (vectors.Extra)
-                extra(w, once, began)
+            try:
+                w[0] = tno
+                for i, x in writes:
+                    w[i] = x
+                if count:
+                    w[count] += 1
+                if extra is not None:  # a once-only choice, one counted, a stay (Extra)
+                    extra(w, once, began)
+            except (ValueError, TypeError):  # a number past 255, a float: as a list
+                w = _listed(base, tno, writes, count, extra, once, began)
             k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
             h = hash(k) & _LOW
             i = h & mask
@@ -216,7 +249,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask = len(slots) - 1
-                queue(tuple(w))
+                queue(bytes(w) if type(w) is bytearray else _packed(w))
                 parent(sid)
                 step(code)
                 scene_of(tno)
