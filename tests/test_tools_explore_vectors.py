@@ -5,6 +5,7 @@ visit counts, cut searches, keys past 255 scenes; in stories that talk (replies,
 stays, taken() counts, 'enter:') too; and the memo is really used."""
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -291,17 +292,18 @@ def test_a_vector_is_queued_as_bytes_and_stands_for_the_same_state(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["explore-grow-multiply", "explore-long-path"])
-def test_a_vector_with_a_number_past_255_is_queued_as_a_tuple(name, monkeypatch):
-    """A value past 255 does not fit a byte: that vector is queued as a tuple (its
-    successor built as a list), the others as bytes, and the report is the one
-    without the memo."""
+def test_a_vector_with_a_number_past_255_is_queued_as_two_bytes_or_a_tuple(name, monkeypatch):
+    """A value past 255 (or below 0) does not fit a byte: that vector is queued as an
+    array of two-byte numbers, one past 32,767 as a tuple (its successors built as a
+    list), the others as bytes, and the report is the one without the memo."""
     story = load_story(FIXTURES / name)
     want = _report(story, monkeypatch, vectors=False, max_states=3000)
     queued = _queued(monkeypatch)
     assert _report(story, monkeypatch, max_states=3000) == want
-    kinds = {type(q) for q in queued}
-    assert kinds == {bytes, tuple}
-    assert all(max(q[4:]) > 255 for q in queued if type(q) is tuple)
+    assert {type(q) for q in queued} == {bytes, array, tuple}
+    assert all(min(q) >= 0 and max(q) < 256 for q in queued if type(q) is bytes)
+    assert all(q.typecode == "h" for q in queued if type(q) is array)
+    assert all(max(map(abs, q)) > 32767 for q in queued if type(q) is tuple)
 
 
 def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():

@@ -10,6 +10,7 @@ level's queue took some 800 bytes a vector as tuples, 126 as bytes."""
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,8 @@ from .vectors import ENDED, OLD, Vectors
 YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
-Vec = bytes | tuple  # a vector as queued: a byte a place (codes.py), or a tuple
+Vec = bytes | array | tuple  # a vector as queued: a byte a place (codes.py), two, a tuple
+SHORT = "h"  # an array of numbers of two bytes (signed)
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -58,7 +60,8 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
             progress(explored, len(hashes))
         begin(len(succ))
         mark(0)
-        if type(entry) is bytes or type(entry) is tuple and type(entry[0]) is int:
+        if type(entry) is bytes or type(entry) is array or \
+                type(entry) is tuple and type(entry[0]) is int:
             step(sid, entry, None)  # a vector queued here
         else:
             other(sid, entry)
@@ -73,7 +76,8 @@ def _taker(step: Callable[[int, Vec, Any], None], other: Callable[[int, Any], No
     """Search.levels' ``take`` for a search with a loop of its own: a vector queued
     here by ``step``, anything else by ``other``."""
     def take(sid: int, entry: Any) -> None:
-        if type(entry) is bytes or type(entry) is tuple and type(entry[0]) is int:
+        if type(entry) is bytes or type(entry) is array or \
+                type(entry) is tuple and type(entry[0]) is int:
             step(sid, entry, None)
         else:
             other(sid, entry)
@@ -169,9 +173,9 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 e[0] = 0
 
 
-def _listed(base: bytearray | list, tno: int, writes: tuple, count: int, extra: Any,
+def _listed(base: bytearray | array | list, tno: int, writes: tuple, count: int, extra: Any,
             once: int, began: int) -> list:
-    """``record``'s successor as a list: where a number does not fit a byte."""
+    """``record``'s successor as a list: where a number does not fit ``base``'s."""
     w = list(base)
     w[0] = tno
     for i, x in writes:
@@ -183,14 +187,20 @@ def _listed(base: bytearray | list, tno: int, writes: tuple, count: int, extra: 
     return w
 
 
-def _packed(w: list | bytearray) -> bytes | tuple:
-    """A successor as queued: a byte a place when every number fits one (numbers
-    only: codes.py), else a tuple (a list would take 32 bytes more). Its scene's
-    number and its turn tried first: past 255 they stay so (a story of 1,000 scenes)."""
-    if w[0] < 255 and w[2] < 255:
+def _packed(w: list | bytearray | array, numbers: bool) -> Vec:
+    """A successor as queued: when its vectors are numbers only (codes.py; not with
+    a float), a byte a place when every number fits one, else two (an array: a
+    number below 0 too), else a tuple (a list would take 32 bytes more). Its
+    scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
+    if numbers:
+        if w[0] < 255 and w[2] < 255:
+            try:
+                return bytes(w)
+            except ValueError:
+                pass
         try:
-            return bytes(w)
-        except (ValueError, TypeError):  # (TypeError: a float, a list, ...)
+            return array(SHORT, w)
+        except OverflowError:
             pass
     return tuple(w)
 
@@ -207,17 +217,24 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     flag = vectors.flag
+    numbers = all(k in (int, str, bool) for k in vectors.kinds)  # (a float: a tuple)
 
     def record(sid: int, vec: Vec, ways: tuple, afters: list) -> None:
         once, began = vec[1], vec[3]
-        # a byte a place while every number fits one (copied, written, queued in C)
-        base = bytearray(vec) if type(vec) is bytes and vec[2] < 255 else list(vec)
-        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        # a byte a place while every number fits one, two while they fit two (copied,
+        # written, queued in C), else a list
+        base = bytearray(vec) if type(vec) is bytes else vec[:] if type(vec) is array \
+            else list(vec)
+        try:
+            base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        except (ValueError, OverflowError):  # (a turn past what a byte or two hold)
+            base = list(vec)
+            base[2] = base[3] = vec[2] + 1
         slots, ends = ids.slots, ids.ends
         mask = len(slots) - 1
         for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
-            w = base.copy()
+            w = base[:]
             try:
                 w[0] = tno
                 for i, x in writes:
@@ -226,9 +243,9 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     w[count] += 1
                 if extra is not None:  # a once-only choice, one counted, a stay (Extra)
                     extra(w, once, began)
-            except (ValueError, TypeError):  # a number past 255, a float: as a list
+            except (ValueError, TypeError, OverflowError):  # a number past it, a float
                 w = _listed(base, tno, writes, count, extra, once, began)
-            k = keys[w[flag]](w)  # the key with no choice counted yet, or with some
+            k = keys[w[flag]](list(w) if type(w) is array else w)  # (none counted, some)
             h = hash(k) & _LOW
             i = h & mask
             while True:
@@ -249,7 +266,8 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask = len(slots) - 1
-                queue(bytes(w) if type(w) is bytearray else _packed(w))
+                queue(bytes(w) if type(w) is bytearray else w if type(w) is array
+                      else _packed(w, numbers))
                 parent(sid)
                 step(code)
                 scene_of(tno)

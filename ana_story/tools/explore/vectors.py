@@ -272,7 +272,7 @@ class Vectors:
                 *[visits.get(c, 0) for c in self.counts],
                 *[taken.get(k, 0) for k in self.taken], 1 if taken else 0)
 
-    def state(self, vec: bytes | tuple) -> State:
+    def state(self, vec: Any) -> State:
         """The State a vector stands for (its visit counts: those kept, when not 0;
         a tuple, or the bytes it was queued as)."""
         nv, lo = len(self.names), self.taken_lo
