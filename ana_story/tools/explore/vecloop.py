@@ -1,12 +1,13 @@
 """The breadth-first loop over vectors (vectors.py): Search.run when the step is
 the memos'. Per State its scene's memo gives the choices offered, per choice its
 memo where it leads and what it writes; per way on, the successor's vector is the
-State's with those writes (a bytearray copied, or a list where a number does not
-fit a byte), its key read from it by the target's compiled key function
+State's with those writes (a bytearray or an array copied, or a list where a
+number does not fit), its key read from it by the target's compiled key function
 (keyfn.py). The table of keys (store.Visited) is probed and filled here, inline:
 this loop is most of explore's time. A successor is queued as ``bytes``, a byte a
-place (numbers only: codes.py), else as a tuple: on today's story the widest
-level's queue took some 800 bytes a vector as tuples, 126 as bytes."""
+place (numbers only: codes.py), else as an array of two-byte numbers, else as a
+tuple: on today's story the widest level's queue took some 800 bytes a vector
+as tuples, 126 as bytes; on the reactive one (29 places) 272 and 148."""
 from __future__ import annotations
 
 import gc
