@@ -13,7 +13,7 @@ from conftest import FIXTURES
 
 from ana_story.loader import load_story
 from ana_story.state import State
-from ana_story.tools.explore import explore, search
+from ana_story.tools.explore import explore, search, vecloop
 from ana_story.tools.explore.key import Keyer
 from ana_story.tools.explore.step import Stepper, visits_read
 from ana_story.tools.explore.vectors import Vectors
@@ -295,10 +295,15 @@ def test_a_vector_is_queued_as_bytes_and_stands_for_the_same_state(monkeypatch):
 def test_a_vector_with_a_number_past_255_is_queued_as_two_bytes_or_a_tuple(name, monkeypatch):
     """A value past 255 (or below 0) does not fit a byte: that vector is queued as an
     array of two-byte numbers, one past 32,767 as a tuple (its successors built as a
-    list), the others as bytes, and the report is the one without the memo."""
+    list), the others as bytes, and the report is the one without the memo. (These
+    vectors are short: queued as tuples, unless vecloop.WIDE says otherwise.)"""
     story = load_story(FIXTURES / name)
     want = _report(story, monkeypatch, vectors=False, max_states=3000)
     queued = _queued(monkeypatch)
+    assert _report(story, monkeypatch, max_states=3000) == want
+    assert {type(q) for q in queued} == {tuple}
+    queued.clear()
+    monkeypatch.setattr(vecloop, "WIDE", 1)
     assert _report(story, monkeypatch, max_states=3000) == want
     assert {type(q) for q in queued} == {bytes, array, tuple}
     assert all(min(q) >= 0 and max(q) < 256 for q in queued if type(q) is bytes)

@@ -22,6 +22,7 @@ _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 Vec = bytes | array | tuple  # a vector as queued: a byte a place (codes.py), two, a tuple
 SHORT = "h"  # an array of numbers of two bytes (signed)
+WIDE = 16  # places from which a vector is queued as bytes or an array, not a tuple
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -61,8 +62,8 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
             progress(explored, len(hashes))
         begin(len(succ))
         mark(0)
-        if type(entry) is bytes or type(entry) is array or \
-                type(entry) is tuple and type(entry[0]) is int:
+        kind = type(entry)
+        if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
             step(sid, entry, None)  # a vector queued here
         else:
             other(sid, entry)
@@ -77,8 +78,8 @@ def _taker(step: Callable[[int, Vec, Any], None], other: Callable[[int, Any], No
     """Search.levels' ``take`` for a search with a loop of its own: a vector queued
     here by ``step``, anything else by ``other``."""
     def take(sid: int, entry: Any) -> None:
-        if type(entry) is bytes or type(entry) is array or \
-                type(entry) is tuple and type(entry[0]) is int:
+        kind = type(entry)
+        if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
             step(sid, entry, None)
         else:
             other(sid, entry)
@@ -174,6 +175,27 @@ def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
                 e[0] = 0
 
 
+def _base(vec: Vec) -> tuple[bytearray | array | list, Callable[[], Any], bool]:
+    """(base, its copier, whether it is an array) of ``record``: the vector of
+    ``vec``'s successors before their writes, on the turn after ``vec``'s: a byte a
+    place while every number fits one, two while they fit two (copied, written,
+    queued in C), else a list."""
+    if type(vec) is bytes:
+        base: bytearray | array | list = bytearray(vec)
+    elif type(vec) is array:
+        base = vec[:]
+    else:
+        base = list(vec)
+    try:
+        base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+    except (ValueError, OverflowError):  # (a turn past what a byte or two hold)
+        base = list(vec)
+        base[2] = base[3] = vec[2] + 1
+    if isinstance(base, array):  # (a key is read from a list: an array's items are slower)
+        return base, base.__copy__, True
+    return base, base.copy, False
+
+
 def _listed(base: bytearray | array | list, tno: int, writes: tuple, count: int, extra: Any,
             once: int, began: int) -> list:
     """``record``'s successor as a list: where a number does not fit ``base``'s."""
@@ -188,22 +210,20 @@ def _listed(base: bytearray | array | list, tno: int, writes: tuple, count: int,
     return w
 
 
-def _packed(w: list | bytearray | array, numbers: bool) -> Vec:
-    """A successor as queued: when its vectors are numbers only (codes.py; not with
-    a float), a byte a place when every number fits one, else two (an array: a
-    number below 0 too), else a tuple (a list would take 32 bytes more). Its
+def _packed(w: list | bytearray | array) -> Vec:
+    """A successor as queued (its vectors numbers only, WIDE places or more: see
+    ``_recorder``): a byte a place when every number fits one, else two (an array:
+    a number below 0 too), else a tuple (a list would take 32 bytes more). Its
     scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
-    if numbers:
-        if w[0] < 255 and w[2] < 255:
-            try:
-                return bytes(w)
-            except ValueError:
-                pass
+    if w[0] < 255 and w[2] < 255:
         try:
-            return array(SHORT, w)
-        except OverflowError:
+            return bytes(w)
+        except ValueError:
             pass
-    return tuple(w)
+    try:
+        return array(SHORT, w)
+    except OverflowError:
+        return tuple(w)
 
 
 def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, list], None]:
@@ -218,24 +238,19 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     flag = vectors.flag
-    numbers = all(k in (int, str, bool) for k in vectors.kinds)  # (a float: a tuple)
+    # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
+    # WIDE places or more (the flag is the last): their items are read and written
+    # slower than a list's, and a short vector's tuple is small
+    packed = all(k in (int, str, bool) for k in vectors.kinds) and vectors.flag + 1 >= WIDE
 
     def record(sid: int, vec: Vec, ways: tuple, afters: list) -> None:
         once, began = vec[1], vec[3]
-        # a byte a place while every number fits one, two while they fit two (copied,
-        # written, queued in C), else a list
-        base = bytearray(vec) if type(vec) is bytes else vec[:] if type(vec) is array \
-            else list(vec)
-        try:
-            base[2] = base[3] = vec[2] + 1  # an entry: its visit begins on the new turn
-        except (ValueError, OverflowError):  # (a turn past what a byte or two hold)
-            base = list(vec)
-            base[2] = base[3] = vec[2] + 1
+        base, dup, arr = _base(vec)
         slots, ends = ids.slots, ids.ends
         mask = len(slots) - 1
         for (code, _, _), (target, keys, writes, count, tno, extra) in \
                 zip(ways, afters, strict=True):
-            w = base[:]
+            w = dup()
             try:
                 w[0] = tno
                 for i, x in writes:
@@ -246,7 +261,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     extra(w, once, began)
             except (ValueError, TypeError, OverflowError):  # a number past it, a float
                 w = _listed(base, tno, writes, count, extra, once, began)
-            k = keys[w[flag]](list(w) if type(w) is array else w)  # (none counted, some)
+            k = keys[w[flag]](list(w) if arr else w)  # (no choice counted yet, or some)
             h = hash(k) & _LOW
             i = h & mask
             while True:
@@ -267,8 +282,8 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask = len(slots) - 1
-                queue(bytes(w) if type(w) is bytearray else w if type(w) is array
-                      else _packed(w, numbers))
+                queue(tuple(w) if not packed else bytes(w) if type(w) is bytearray
+                      else w if type(w) is array else _packed(w))
                 parent(sid)
                 step(code)
                 scene_of(tno)
