@@ -81,3 +81,12 @@ class OnceAdded(dict):
     def __missing__(self, n):
         got = self[n] = self.onces[tuple(sorted({*self.onces.back[n], self.key}))]
         return got
+
+
+def coders(kinds: tuple[type, ...], strings: Codes) -> tuple[tuple, tuple]:
+    """Per variable (of starting type ``kinds``): how a vector holds its value (the
+    table numbering it, a string's; None: as it is), and what gives it back."""
+    encode = tuple(strings if k is str else None for k in kinds)
+    decode = tuple(strings.back.__getitem__ if k is str else bool if k is bool else None
+                   for k in kinds)
+    return encode, decode

@@ -210,11 +210,18 @@ def _listed(base: bytearray | array | list, tno: int, writes: tuple, count: int,
     return w
 
 
-def _packed(w: list | bytearray | array) -> Vec:
-    """A successor as queued (its vectors numbers only, WIDE places or more: see
-    ``_recorder``): a byte a place when every number fits one, else two (an array:
+def _packed(w: list | bytearray | array, packed: bool) -> Vec:
+    """A successor as queued: built in a bytearray, as bytes; in an array, itself;
+    a list, when ``packed`` (its vectors numbers only, WIDE places or more: see
+    ``_recorder``) a byte a place when every number fits one, else two (an array:
     a number below 0 too), else a tuple (a list would take 32 bytes more). Its
     scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
+    if type(w) is bytearray:
+        return bytes(w)
+    if type(w) is array:
+        return w
+    if not packed:
+        return tuple(w)
     if w[0] < 255 and w[2] < 255:
         try:
             return bytes(w)
@@ -282,8 +289,7 @@ def _recorder(vectors: Vectors, search: Any) -> Callable[[int, tuple, tuple, lis
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask = len(slots) - 1
-                queue(tuple(w) if not packed else bytes(w) if type(w) is bytearray
-                      else w if type(w) is array else _packed(w))
+                queue(_packed(w, packed))
                 parent(sid)
                 step(code)
                 scene_of(tno)

@@ -45,7 +45,7 @@ from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
 from . import keyfn
-from .codes import BOOLS, Codes, Decoded, OnceAdded, OnceBits
+from .codes import BOOLS, Codes, Decoded, OnceAdded, OnceBits, coders
 from .key import Keyer, long_key
 from .step import Stepper, parts, taken_keys
 
@@ -147,9 +147,7 @@ class Vectors:
         # per variable, the table numbering its values (None: held as they are), and
         # what reads them back
         self.strings, self.onces = Codes(), Codes(((),))
-        self.encode = tuple(self.strings if k is str else None for k in self.kinds)
-        self.decode = tuple(self.strings.back.__getitem__ if k is str else
-                            bool if k is bool else None for k in self.kinds)
+        self.encode, self.decode = coders(self.kinds, self.strings)
         self.decoded: dict[int, Decoded] = {}  # id(key table) -> it read by number
         self.added: dict[str, OnceAdded] = {}  # once-only choice -> codes.OnceAdded
         self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
@@ -321,8 +319,7 @@ class Vectors:
         writes = tuple((at[n], v[n]) for n in dict.fromkeys(names))
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
-        enc = self.encode  # (a string: its number)
-        writes = tuple((i, x if (e := enc[i - H]) is None else e[x]) for i, x in writes)
+        writes = self._encoded(writes)
         tno = self.number[target]
         if c.counted:  # its count, and key.py's flag: some choice counted
             writes += ((self.flag, 1),)
@@ -330,6 +327,11 @@ class Vectors:
         count = self.taken_at[c.key] if c.counted else 0
         return (target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
                 tno, Extra(once, count, stay) if once is not None or count or stay else None)
+
+    def _encoded(self, writes: tuple) -> tuple:
+        """The (place, value) written, as a vector holds them (a string: its number)."""
+        enc = self.encode
+        return tuple((i, x if (e := enc[i - H]) is None else e[x]) for i, x in writes)
 
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
         """(target, variables, whether it stays) after choice ``c`` by step.py's
