@@ -69,7 +69,7 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
                 progress(sid + 1, len(hashes))
             begin(len(succ))
             kind = type(entry)
-            if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
+            if kind is bytes or kind is tuple and type(entry[0]) is int or kind is array:
                 step(sid, entry, None)  # a vector queued here
             else:
                 other(sid, entry)
@@ -130,8 +130,9 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
                for get, once, memo in vectors.scenes]
     # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
     # WIDE places or more (the flag is the last): their items are read and written
-    # slower than a list's, and a short vector's tuple is small
-    packed = all(k in (int, str, bool) for k in vectors.kinds) and flag + 1 >= WIDE
+    # slower than a list's, and a short vector's tuple is small; else tuples
+    built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
+        flag + 1 >= WIDE else _successor
     first = partial(_first, vectors, {})  # (the key functions _lazy made)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
@@ -170,7 +171,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask, room = len(slots) - 1, len(slots) >> 1
-                queue(_packed(_built(vec, after), packed))
+                queue(built(vec, after))
                 parent(sid)
                 steps(code)
                 scene_of(after[4])
@@ -196,7 +197,7 @@ def _lookup(get: Any, once: frozenset, memo: dict, onces: list
 def _first(vectors: Vectors, made: dict, vec: Vec, after: list, at: int) -> bytes:
     """A way's successor's key read from the successor itself, built: the way met
     first (its lazy key then made: ``_lazy``), or a key not compiled."""
-    w = _built(vec, after)
+    w = _compact(vec, after)
     k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
         after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
@@ -244,52 +245,48 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
     return keyfn.successor(short, letters, tables, places, _whole), tuple(parts)
 
 
-def _built(vec: Vec, after: list) -> bytearray | array | list:
-    """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
-    builds a new one): a byte a place while every number fits one, two while they
-    fit two (copied and written in C), else a list."""
+def _successor(vec: Vec, after: list) -> tuple:
+    """The vector way ``after`` (Vectors.after) leads to from ``vec`` as a tuple (a
+    story whose vectors are not ``_compact``'s)."""
+    w = list(vec)
+    w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+    w[0] = after[4]
+    for p, x in after[2]:  # (after: target, keys, writes, count, tno, extra, ...)
+        w[p] = x
+    if after[3]:
+        w[after[3]] += 1
+    if after[5] is not None:  # a once-only choice, one counted, a stay
+        after[5](w, vec[1], vec[3])
+    return tuple(w)
+
+
+def _compact(vec: Vec, after: list) -> Vec:
+    """The vector way ``after`` leads to from ``vec``, as queued: built in a
+    bytearray (from bytes: then bytes) or an array (itself) while every number
+    fits, else in a list (``_packed``)."""
     w: bytearray | array | list = bytearray(vec) if type(vec) is bytes else \
         vec[:] if isinstance(vec, array) else list(vec)
     try:
         w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
         w[0] = after[4]
-        for p, x in after[2]:  # (after: target, keys, writes, count, tno, extra, ...)
+        for p, x in after[2]:
             w[p] = x
         if after[3]:
             w[after[3]] += 1
         if after[5] is not None:  # a once-only choice, one counted, a stay
             after[5](w, vec[1], vec[3])
     except (ValueError, TypeError, OverflowError):  # a number past it, a float
-        w = _listed(vec, after)
-    return w
-
-
-def _listed(vec: Vec, after: list) -> list:
-    """``_built``'s successor as a list: where a number does not fit ``vec``'s."""
-    w = list(vec)
-    w[2] = w[3] = vec[2] + 1
-    w[0] = after[4]
-    for p, x in after[2]:
-        w[p] = x
-    if after[3]:
-        w[after[3]] += 1
-    if after[5] is not None:
-        after[5](w, vec[1], vec[3])
-    return w
-
-
-def _packed(w: list | bytearray | array, packed: bool) -> Vec:
-    """A successor as queued: built in a bytearray, as bytes; in an array, itself;
-    a list, when ``packed`` (its vectors numbers only, WIDE places or more: see
-    ``_stepper``) a byte a place when every number fits one, else two (an array:
-    a number below 0 too), else a tuple (a list would take 32 bytes more). Its
-    scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
-    if type(w) is bytearray:
+        w = list(_successor(vec, after))
+    if isinstance(w, bytearray):
         return bytes(w)
-    if type(w) is array:
-        return w
-    if not packed:
-        return tuple(w)
+    return _packed(w) if isinstance(w, list) else w
+
+
+def _packed(w: list) -> Vec:
+    """A successor built in a list (its vectors numbers only, WIDE places or more),
+    as queued: a byte a place when every number fits one, else two (an array: a
+    number below 0 too), else a tuple (a list would take 32 bytes more). Its
+    scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
     if w[0] < 255 and w[2] < 255:
         try:
             return bytes(w)
@@ -305,7 +302,7 @@ def _whole(vec: Vec, numbers: tuple) -> bytes:
     """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
     the way)."""
     after = numbers[-1]
-    w = _built(vec, after)
+    w = _compact(vec, after)
     return after[1][w[-1]](w)
 
 
