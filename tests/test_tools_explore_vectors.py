@@ -474,3 +474,18 @@ def test_a_way_s_key_read_from_the_state_it_leads_from_is_the_successor_s_own(
                     list(s.report.scene_hits.items())))
     assert got[0] == got[1]
     assert any(lazies), "no lazy key made"
+
+
+def test_a_successor_holding_a_float_is_built_as_a_tuple():
+    """vecloop._first reads a way's first key from _compact's successor whatever the
+    story: one holding a float (a vector left a tuple) is a tuple again, the same as
+    _successor's, not bytes or an array."""
+    after = ["t", None, ((4, 2.5),), 5, 3, None]  # writes 2.5 at place 4, a visit at 5
+    vec = (1, 0, 7, 6, 1.0, 0)
+    got = vecloop._compact(vec, after)
+    assert type(got) is tuple
+    assert got == vecloop._successor(vec, after) == (3, 0, 8, 8, 2.5, 1)
+    small = vecloop._compact(bytes((1, 0, 7, 6, 1, 0)), ["t", None, ((4, 9),), 5, 3, None])
+    assert small == bytes((3, 0, 8, 8, 9, 1))
+    wide = vecloop._compact(bytes((1, 0, 7, 6, 1, 0)), ["t", None, ((4, -1),), 5, 3, None])
+    assert type(wide) is array and list(wide) == [3, 0, 8, 8, -1, 1]

@@ -290,11 +290,11 @@ def _packed(w: list) -> Vec:
     if w[0] < 255 and w[2] < 255:
         try:
             return bytes(w)
-        except ValueError:
+        except (ValueError, TypeError):  # (a float: a story's first key read, _first)
             pass
     try:
         return array(SHORT, w)
-    except OverflowError:
+    except (OverflowError, TypeError):
         return tuple(w)
 
 
