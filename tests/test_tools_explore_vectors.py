@@ -477,9 +477,9 @@ def test_a_way_s_key_read_from_the_state_it_leads_from_is_the_successor_s_own(
 
 
 def test_a_successor_holding_a_float_is_built_as_a_tuple():
-    """vecloop._first reads a way's first key from _compact's successor whatever the
-    story: one holding a float (a vector left a tuple) is a tuple again, the same as
-    _successor's, not bytes or an array."""
+    """vecloop._compact builds a successor as its parent holds it where its numbers
+    fit (bytes), else as two bytes a number (an array: a number below 0), else (a
+    float, which a tuple parent may hold) as the tuple _successor builds."""
     after = ["t", None, ((4, 2.5),), 5, 3, None]  # writes 2.5 at place 4, a visit at 5
     vec = (1, 0, 7, 6, 1.0, 0)
     got = vecloop._compact(vec, after)

@@ -197,7 +197,7 @@ def _lookup(get: Any, once: frozenset, memo: dict, onces: list
 def _first(vectors: Vectors, made: dict, vec: Vec, after: list, at: int) -> bytes:
     """A way's successor's key read from the successor itself, built: the way met
     first (its lazy key then made: ``_lazy``), or a key not compiled."""
-    w = _compact(vec, after)
+    w = _successor(vec, after)
     k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
         after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
@@ -246,8 +246,9 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
 
 
 def _successor(vec: Vec, after: list) -> tuple:
-    """The vector way ``after`` (Vectors.after) leads to from ``vec`` as a tuple (a
-    story whose vectors are not ``_compact``'s)."""
+    """The vector way ``after`` (Vectors.after) leads to from ``vec`` as a tuple: a
+    story whose vectors are not ``_compact``'s, and a key read from a successor
+    (``_first``, ``_whole``: a tuple's items are read fastest, and any number fits)."""
     w = list(vec)
     w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
     w[0] = after[4]
@@ -290,7 +291,7 @@ def _packed(w: list) -> Vec:
     if w[0] < 255 and w[2] < 255:
         try:
             return bytes(w)
-        except (ValueError, TypeError):  # (a float: a story's first key read, _first)
+        except (ValueError, TypeError):  # (a float: a tuple)
             pass
     try:
         return array(SHORT, w)
@@ -302,7 +303,7 @@ def _whole(vec: Vec, numbers: tuple) -> bytes:
     """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
     the way)."""
     after = numbers[-1]
-    w = _compact(vec, after)
+    w = _successor(vec, after)
     return after[1][w[-1]](w)
 
 

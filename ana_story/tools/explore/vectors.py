@@ -150,6 +150,7 @@ class Vectors:
         # what reads them back
         self.strings, self.onces = Codes(), Codes(((),))
         self.encode, self.decode = coders(self.kinds, self.strings)
+        self.raw = not any(self.decode)  # (no value to read back: ``state`` zips)
         self.decoded: dict[int, Decoded] = {}  # id(key table) -> it read by number
         self.added: dict[str, OnceAdded] = {}  # once-only choice -> codes.OnceAdded
         self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
@@ -276,7 +277,8 @@ class Vectors:
         """The State a vector stands for (its visit counts: those kept, when not 0;
         a tuple, or the bytes it was queued as)."""
         nv, lo = len(self.names), self.taken_lo
-        v = {n: x if d is None else d(x)
+        v = dict(zip(self.names, vec[H:H + nv], strict=True)) if self.raw else \
+            {n: x if d is None else d(x)
              for n, d, x in zip(self.names, self.decode, vec[H:H + nv], strict=True)}
         visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
         taken = {k: n for k, n in zip(self.taken, vec[lo:lo + len(self.taken)], strict=True)
