@@ -133,7 +133,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     # slower than a list's, and a short vector's tuple is small; else tuples
     built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
         flag + 1 >= WIDE else _successor
-    first = partial(_first, vectors, {})  # (the key functions _lazy made)
+    first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
         mk, memo = lookups[vec[0]]
@@ -194,10 +194,12 @@ def _lookup(get: Any, once: frozenset, memo: dict, onces: list
     return get, memo
 
 
-def _first(vectors: Vectors, made: dict, vec: Vec, after: list, at: int) -> bytes:
-    """A way's successor's key read from the successor itself, built: the way met
-    first (its lazy key then made: ``_lazy``), or a key not compiled."""
-    w = _successor(vec, after)
+def _first(vectors: Vectors, made: dict, built: Callable[[Vec, list], Vec], vec: Vec,
+           after: list, at: int) -> bytes:
+    """A way's successor's key read from the successor itself, built (by ``built``,
+    as queued: bytes are built faster than a tuple): the way met first (its lazy key
+    then made: ``_lazy``), or a key not compiled (once-only bits: every time)."""
+    w = built(vec, after)
     k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
         after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
@@ -247,8 +249,7 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
 
 def _successor(vec: Vec, after: list) -> tuple:
     """The vector way ``after`` (Vectors.after) leads to from ``vec`` as a tuple: a
-    story whose vectors are not ``_compact``'s, and a key read from a successor
-    (``_first``, ``_whole``: a tuple's items are read fastest, and any number fits)."""
+    story whose vectors are not ``_compact``'s, and ``_whole``'s key read."""
     w = list(vec)
     w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
     w[0] = after[4]
