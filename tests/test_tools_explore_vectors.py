@@ -5,6 +5,7 @@ visit counts, cut searches, keys past 255 scenes; in stories that talk (replies,
 stays, taken() counts, 'enter:') too; and the memo is really used."""
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,68 @@ def test_a_state_and_its_vector_are_the_same_state():
     assert keyer(back) == keyer(s)
 
 
+def _queued(monkeypatch) -> list:
+    """The entries the search's loop queues (vecloop.py), in order."""
+    got: list = []
+    run = search.Search.run
+
+    def spied(self, progress):
+        class Queue(type(self.queue)):
+            def append(self, x):
+                got.append(x)
+                super().append(x)
+        self.queue = Queue(self.queue)
+        return run(self, progress)
+
+    monkeypatch.setattr(search.Search, "run", spied)
+    return got
+
+
+def test_a_vector_is_queued_as_bytes_and_stands_for_the_same_state(monkeypatch):
+    """The shipped story's vectors hold strings, bools and once-only choices taken:
+    as numbers (codes.py), a byte each, so every one is queued as bytes (126 bytes
+    where a tuple took 800); read back, the very State: a string a string, a bool a
+    bool, the once-only choices the set, and its key the Keyer's."""
+    story = load_story(SHIPPED)
+    queued = _queued(monkeypatch)
+    explore(story, max_states=3000)
+    assert len(queued) > 2000 and all(type(q) is bytes for q in queued)
+    keyer = Keyer(story)
+    vectors = Vectors(story, keyer, Stepper(story), frozenset(story.scenes), {}, (), 0)
+    kinds = {n: type(v.initial) for n, v in story.variables.items()}
+    assert {str, bool} <= set(kinds.values())
+    values = {n: v.initial for n, v in story.variables.items()}
+    for once in (frozenset(), frozenset({"viktor_meeting.sekt", "viktor_meeting.why"})):
+        s = State(story.start, values, {}, once, (), 3, 0, {}, "", began=3)
+        vec = vectors.vector(s)
+        assert vec is not None and all(type(x) is int or type(x) is bool for x in vec)
+        back = vectors.state(bytes(vec))
+        assert back == vectors.state(vec)
+        assert (back.variables, back.once, back.turn) == (s.variables, s.once, s.turn)
+        assert {n: type(x) for n, x in back.variables.items()} == kinds
+        assert keyer(back) == keyer(s)
+
+
+@pytest.mark.parametrize("name", ["explore-grow-multiply", "explore-long-path"])
+def test_a_vector_with_a_number_past_255_is_queued_as_two_bytes_or_a_tuple(name, monkeypatch):
+    """A value past 255 (or below 0) does not fit a byte: that vector is queued as an
+    array of two-byte numbers, one past 32,767 as a tuple (its successors built as a
+    list), the others as bytes, and the report is the one without the memo. (These
+    vectors are short: queued as tuples, unless vecloop.WIDE says otherwise.)"""
+    story = load_story(FIXTURES / name)
+    want = _report(story, monkeypatch, vectors=False, max_states=3000)
+    queued = _queued(monkeypatch)
+    assert _report(story, monkeypatch, max_states=3000) == want
+    assert {type(q) for q in queued} == {tuple}
+    queued.clear()
+    monkeypatch.setattr(vecloop, "WIDE", 1)
+    assert _report(story, monkeypatch, max_states=3000) == want
+    assert {type(q) for q in queued} == {bytes, array, tuple}
+    assert all(min(q) >= 0 and max(q) < 256 for q in queued if type(q) is bytes)
+    assert all(q.typecode == "h" for q in queued if type(q) is array)
+    assert all(max(map(abs, q)) > 32767 for q in queued if type(q) is tuple)
+
+
 def test_a_value_of_another_type_than_its_variable_started_with_is_no_vector():
     story = load_story(FIXTURES / "tools-tallies")
     vectors = Vectors(story, Keyer(story), Stepper(story), frozenset(), {}, (), 0)
@@ -411,3 +474,18 @@ def test_a_way_s_key_read_from_the_state_it_leads_from_is_the_successor_s_own(
                     list(s.report.scene_hits.items())))
     assert got[0] == got[1]
     assert any(lazies), "no lazy key made"
+
+
+def test_a_successor_holding_a_float_is_built_as_a_tuple():
+    """vecloop._compact builds a successor as its parent holds it where its numbers
+    fit (bytes), else as two bytes a number (an array: a number below 0), else (a
+    float, which a tuple parent may hold) as the tuple _successor builds."""
+    after = ["t", None, ((4, 2.5),), 5, 3, None]  # writes 2.5 at place 4, a visit at 5
+    vec = (1, 0, 7, 6, 1.0, 0)
+    got = vecloop._compact(vec, after)
+    assert type(got) is tuple
+    assert got == vecloop._successor(vec, after) == (3, 0, 8, 8, 2.5, 1)
+    small = vecloop._compact(bytes((1, 0, 7, 6, 1, 0)), ["t", None, ((4, 9),), 5, 3, None])
+    assert small == bytes((3, 0, 8, 8, 9, 1))
+    wide = vecloop._compact(bytes((1, 0, 7, 6, 1, 0)), ["t", None, ((4, -1),), 5, 3, None])
+    assert type(wide) is array and list(wide) == [3, 0, 8, 8, -1, 1]

@@ -216,7 +216,8 @@ class Rerun(Search):
         """The State a queued entry stands for (a State, a vector, a packed State)."""
         if isinstance(entry, State):
             return entry
-        if type(entry) is tuple and entry and type(entry[0]) is int and self.vectors:
+        if (type(entry) in (bytes, array) or type(entry) is tuple and entry
+                and type(entry[0]) is int) and self.vectors:
             return self.vectors.state(entry)
         return self.pack.unpack(entry)
 

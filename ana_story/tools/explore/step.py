@@ -185,11 +185,11 @@ class Stepper:
         if draws:
             engine.present(self.story, state)
             return out
-        visits = state.visits
-        seen: tuple = (state.scene, reads(state.variables),
-                       tuple([visits.get(s, 0) for s in counted]), tuple(shown))
-        if taken:
-            seen += tuple([state.taken.get(k, 0) for k in taken])
+        visits, got = state.visits, state.taken.get
+        # one flat tuple (a scene reads as many values, counts and taken() counts
+        # each time; the choices shown last): 4 tuples took some 150 bytes more
+        seen = (state.scene, *reads(state.variables), *[visits.get(s, 0) for s in counted],
+                *[got(k, 0) for k in taken], *shown)
         if seen not in self.rendered:
             engine.present(self.story, state)  # raises when a text fails
             self.rendered.add(seen)

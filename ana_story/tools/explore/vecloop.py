@@ -5,13 +5,17 @@ from the State's own vector and the numbers of what the way writes (a function
 per target and shape of key, keyfn.successor: ``_lazy``), as the target's
 compiled key function (keyfn.py) reads it from the successor; about 62% of ways
 (389dc23's story) lead to a State already known, so the successor's vector (the
-State's with those writes, a list copied) is built only for a new one. The table
-of keys (store.Visited) is probed and filled here, inline: this loop is most of
-explore's time. A successor is queued as a tuple (a list would take 32 bytes more
-a queued State)."""
+State's with those writes: a bytearray or an array copied, or a list where a
+number does not fit) is built only for a new one. The table of keys
+(store.Visited) is probed and filled here, inline: this loop is most of explore's
+time. A successor is queued as ``bytes``, a byte a place (numbers only: codes.py),
+else as an array of two-byte numbers, else as a tuple: on today's story the widest
+level's queue took some 800 bytes a vector as tuples, 126 as bytes; on the
+reactive one (29 places) 272 and 148."""
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -23,6 +27,9 @@ YOUNG = 50_000  # objects made before the garbage collector looks (Python's defa
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 _AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
+Vec = bytes | array | tuple  # a vector as queued: a byte a place (codes.py), two, a tuple
+SHORT = "h"  # an array of numbers of two bytes (signed)
+WIDE = 16  # places from which a vector is queued as bytes or an array, not a tuple
 
 
 def run(vectors: Vectors, search: Any, progress: Any) -> int:
@@ -45,7 +52,7 @@ def run(vectors: Vectors, search: Any, progress: Any) -> int:
     return explored
 
 
-def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
+def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
             other: Callable[[int, Any], None]) -> int:
     """Search.levels, the same levels and projection, but a vector queued here (a
     tuple of numbers first) is stepped straight, anything else by ``other``: one
@@ -61,8 +68,9 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
             if progress is not None and sid % 2000 == 1999:
                 progress(sid + 1, len(hashes))
             begin(len(succ))
-            if type(entry) is tuple and type(entry[0]) is int:  # a vector queued here
-                step(sid, entry, None)
+            kind = type(entry)
+            if kind is bytes or kind is tuple and type(entry[0]) is int or kind is array:
+                step(sid, entry, None)  # a vector queued here
             else:
                 other(sid, entry)
         explored = level_end  # a level of the breadth-first search done
@@ -71,12 +79,13 @@ def _levels(search: Any, progress: Any, step: Callable[[int, tuple, Any], None],
     return explored
 
 
-def _taker(step: Callable[[int, tuple, Any], None], other: Callable[[int, Any], None]
+def _taker(step: Callable[[int, Vec, Any], None], other: Callable[[int, Any], None]
            ) -> Callable[[int, Any], None]:
     """Search.levels' ``take`` for a search with a loop of its own: a vector queued
     here by ``step``, anything else by ``other``."""
     def take(sid: int, entry: Any) -> None:
-        if type(entry) is tuple and type(entry[0]) is int:
+        kind = type(entry)
+        if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
             step(sid, entry, None)
         else:
             other(sid, entry)
@@ -84,7 +93,7 @@ def _taker(step: Callable[[int, tuple, Any], None], other: Callable[[int, Any], 
     return take
 
 
-def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None]
+def _other(vectors: Vectors, search: Any, step: Callable[[int, Vec, Any], None]
            ) -> Callable[[int, Any], None]:
     """``other(sid, entry)``: anything else queued (a start State, a State the
     engine built) as a vector when it can be one (then ``step``'s), else
@@ -102,7 +111,7 @@ def _other(vectors: Vectors, search: Any, step: Callable[[int, tuple, Any], None
     return other
 
 
-def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]:
+def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     """``step(sid, vec, state)``: State ``sid`` by the memos (``state``: the State
     when one was built already), its ways on recorded as ways.take_all does: each
     successor's key read (from ``vec`` and the way's writes: Vectors.lazy), found in
@@ -117,10 +126,16 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     flag, prepare = vectors.flag, _preparer(vectors, search)
-    lookups = [_lookup(*scene) for scene in vectors.scenes]
-    first = partial(_first, vectors, {})  # (the key functions _lazy made)
+    lookups = [_lookup(get, once, memo, vectors.onces.back)
+               for get, once, memo in vectors.scenes]
+    # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
+    # WIDE places or more (the flag is the last): their items are read and written
+    # slower than a list's, and a short vector's tuple is small; else tuples
+    built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
+        flag + 1 >= WIDE else _successor
+    first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
 
-    def step(sid: int, vec: tuple, state: Any) -> None:
+    def step(sid: int, vec: Vec, state: Any) -> None:
         mk, memo = lookups[vec[0]]
         e: Any = memo.get(mk(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
@@ -156,7 +171,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends = ids.slots, ids.ends
                     mask, room = len(slots) - 1, len(slots) >> 1
-                queue(_successor(vec, after))
+                queue(built(vec, after))
                 parent(sid)
                 steps(code)
                 scene_of(after[4])
@@ -168,20 +183,23 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any], None]
     return step
 
 
-def _lookup(get: Any, once: frozenset, memo: dict) -> tuple[Callable[[tuple], Any], dict]:
+def _lookup(get: Any, once: frozenset, memo: dict, onces: list
+            ) -> tuple[Callable[[Vec], Any], dict]:
     """(the memo's key of a vector, the memo) of a scene (vectors.Vectors.scenes):
     a scene with no memo gets an empty dict no one fills (no answer: ``prepare``'s)."""
     if get is None:
         return len, {}
     if once:
-        return lambda vec: (get(vec), once.intersection(vec[1])), memo
+        return lambda vec: (get(vec), once.intersection(onces[vec[1]])), memo
     return get, memo
 
 
-def _first(vectors: Vectors, made: dict, vec: tuple, after: list, at: int) -> bytes:
-    """A way's successor's key read from the successor itself, built: the way met
-    first (its lazy key then made: ``_lazy``), or a key not compiled."""
-    w = _successor(vec, after)
+def _first(vectors: Vectors, made: dict, built: Callable[[Vec, list], Vec], vec: Vec,
+           after: list, at: int) -> bytes:
+    """A way's successor's key read from the successor itself, built (by ``built``,
+    as queued: bytes are built faster than a tuple): the way met first (its lazy key
+    then made: ``_lazy``), or a key not compiled (once-only bits: every time)."""
+    w = built(vec, after)
     k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
         after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
@@ -229,9 +247,9 @@ def _shaped(vectors: Vectors, shape: tuple) -> tuple:
     return keyfn.successor(short, letters, tables, places, _whole), tuple(parts)
 
 
-def _successor(vec: tuple, after: list) -> tuple:
-    """The vector way ``after`` (Vectors.after) leads to from ``vec`` (as ``step``
-    builds a new one)."""
+def _successor(vec: Vec, after: list) -> tuple:
+    """The vector way ``after`` (Vectors.after) leads to from ``vec`` as a tuple: a
+    story whose vectors are not ``_compact``'s, and ``_whole``'s key read."""
     w = list(vec)
     w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
     w[0] = after[4]
@@ -244,7 +262,45 @@ def _successor(vec: tuple, after: list) -> tuple:
     return tuple(w)
 
 
-def _whole(vec: tuple, numbers: tuple) -> bytes:
+def _compact(vec: Vec, after: list) -> Vec:
+    """The vector way ``after`` leads to from ``vec``, as queued: built in a
+    bytearray (from bytes: then bytes) or an array (itself) while every number
+    fits, else in a list (``_packed``)."""
+    w: bytearray | array | list = bytearray(vec) if type(vec) is bytes else \
+        vec[:] if isinstance(vec, array) else list(vec)
+    try:
+        w[2] = w[3] = vec[2] + 1  # an entry: its visit begins on the new turn
+        w[0] = after[4]
+        for p, x in after[2]:
+            w[p] = x
+        if after[3]:
+            w[after[3]] += 1
+        if after[5] is not None:  # a once-only choice, one counted, a stay
+            after[5](w, vec[1], vec[3])
+    except (ValueError, TypeError, OverflowError):  # a number past it, a float
+        w = list(_successor(vec, after))
+    if isinstance(w, bytearray):
+        return bytes(w)
+    return _packed(w) if isinstance(w, list) else w
+
+
+def _packed(w: list) -> Vec:
+    """A successor built in a list (its vectors numbers only, WIDE places or more),
+    as queued: a byte a place when every number fits one, else two (an array: a
+    number below 0 too), else a tuple (a list would take 32 bytes more). Its
+    scene's number and its turn tried first: past 255 in a story of 1,000 scenes."""
+    if w[0] < 255 and w[2] < 255:
+        try:
+            return bytes(w)
+        except (ValueError, TypeError):  # (a float: a tuple)
+            pass
+    try:
+        return array(SHORT, w)
+    except (OverflowError, TypeError):
+        return tuple(w)
+
+
+def _whole(vec: Vec, numbers: tuple) -> bytes:
     """A lazy key's way past 255: the successor built, its key read (numbers[-1]:
     the way)."""
     after = numbers[-1]
@@ -252,18 +308,19 @@ def _whole(vec: tuple, numbers: tuple) -> bytes:
     return after[1][w[-1]](w)
 
 
-def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any, Any, Any], tuple]:
+def _preparer(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any, Any, Any], tuple]:
     """``prepare(sid, vec, state, e, afters)``: (the scene's memo's answer, where each
     way on leads) for ``step``, given what it found (``e``: the answer, None if the
     memo lacks it; ``afters``, None if not read), its memos filled as they lack it;
     (None, None) when the State was taken otherwise (an ending, or Search.visit's)."""
     visit, scenes, hits = search.visit, vectors.scenes, search.report.choice_hits
+    onces = vectors.onces.back
 
-    def prepare(sid: int, vec: tuple, state: Any, e: Any, afters: Any) -> tuple:
+    def prepare(sid: int, vec: Vec, state: Any, e: Any, afters: Any) -> tuple:
         if e is None:
             get, once, memo = scenes[vec[0]]
             if get is not None:  # (else: no memo, Search.visit's)
-                mk = (get(vec), once.intersection(vec[1])) if once else get(vec)
+                mk = (get(vec), once.intersection(onces[vec[1]])) if once else get(vec)
                 state = state or vectors.state(vec)
                 e = memo[mk] = vectors.offered(state)
         if type(e) is list:
@@ -284,7 +341,7 @@ def _preparer(vectors: Vectors, search: Any) -> Callable[[int, tuple, Any, Any, 
     return prepare
 
 
-def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | None:
+def _resolve(vectors: Vectors, vec: Vec, ways: tuple, state: Any) -> list | None:
     """Where each way on leads from ``vec`` by the choices' memos, filled where they
     lack it; None when one is not the memo's (the State is then Search.visit's).
     A choice's memo keeps OLD as None: the step checks its answers for one value."""
@@ -302,7 +359,7 @@ def _resolve(vectors: Vectors, vec: tuple, ways: tuple, state: Any) -> list | No
     return afters
 
 
-def _ended(vectors: Vectors, search: Any, sid: int, vec: tuple, state: Any) -> None:
+def _ended(vectors: Vectors, search: Any, sid: int, vec: Vec, state: Any) -> None:
     """An ending: the first one of its scene's is found (as Search.visit does)."""
     search.good[sid] = 1
     if vectors.ids[vec[0]] not in search.report.ending_paths:

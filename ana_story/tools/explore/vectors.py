@@ -1,15 +1,17 @@
 """The search's step memoized, over States kept as flat vectors.
 
-A State of a story step.py covers (no 'let:', call or draw on the way) is queued
-as a tuple ``(scene number, once, turn, began, *values, *counts, *taken, flag)``:
-the once-only choices taken as a sorted tuple, the turn its visit began (its turn
-but after a stay), its variables' values in the story's order, the visit counts
-of the scenes anything reads (step.visits_read), the taken() counts of the
-counted choices, then 1 when any of those is above 0 (key.py's marker); its
-seed is the search's and its dice are DICE (else it is left a State).
-Only numbers and strings: the cyclic garbage collector stops following such a
-tuple after it first meets it (a frozenset in it would have it followed at every
-collection). Which choices a scene offers depends only on what its texts and
+A State of a story step.py covers (no 'let:', call or draw on the way) is kept
+as a vector ``(scene number, once, turn, began, *values, *counts, *taken, flag)``:
+the once-only choices taken (the number of their sorted tuple: codes.py), the
+turn its visit began (its turn but after a stay), its variables' values in the
+story's order (a string by its number: codes.py), the visit counts of the
+scenes anything reads (step.visits_read), the taken() counts of the counted
+choices, then 1 when any of those is above 0 (key.py's marker); its seed is the
+search's and its dice are DICE (else it is left a State). Numbers only (but a
+value of another plain kind, a float): queued as ``bytes`` when each fits a
+byte (vecloop.py), else as a tuple, which the cyclic garbage collector stops
+following after it first meets it (a frozenset in it would have it followed at
+every collection). Which choices a scene offers depends only on what its texts and
 conditions read (those values and counts, which of its once-only choices were
 taken), and where a choice leads and what it writes only on what its effects,
 routes, reply (rendered for its errors) and the next scenes' 'enter:' read. So
@@ -35,7 +37,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from functools import partial
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -44,6 +45,7 @@ from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
 from . import keyfn
+from .codes import BOOLS, Codes, Decoded, OnceAdded, OnceBits, coders
 from .key import Keyer, long_key
 from .step import Stepper, parts, taken_keys
 
@@ -93,13 +95,10 @@ def _nearly_short(w: list, info: tuple) -> bytes:
     """Vectors.key of a key short but for its once-only bits or taken() counts
     (ValueError: a number past 255, the key is a long one); the bits of each set of
     once-only choices remembered per scene."""
-    _, get, tabs, bits, width, taken, _, met = info
+    _, get, tabs, _, width, taken, _, met = info
     k = bytes(map(item, tabs, get(w)))
     if width:
-        once = met.get(w[1])
-        if once is None:
-            once = met[w[1]] = sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
-        k += once
+        k += met[w[1]]
     if taken is not None:
         k += bytes((1, *map(item, taken[2], taken[1](w)))) if w[taken[0]] else b"\0"
     return k
@@ -107,18 +106,19 @@ def _nearly_short(w: list, info: tuple) -> bytes:
 
 class Extra:
     """What a step changes of a successor ``w`` besides its writes and a visit: the
-    once-only choice taken (or None) added to ``once`` (the State's), the choice's
+    once-only choice taken (or None: its codes.OnceAdded) added to ``once`` (the
+    State's, by number), the choice's
     taken() count at ``count`` (0: not counted), and a stay goes on with the visit
     it stays in (no visit added, the State's turn of entry ``began`` kept)."""
 
     __slots__ = ("count", "once", "stay")
 
-    def __init__(self, once: str | None, count: int, stay: bool) -> None:
+    def __init__(self, once: OnceAdded | None, count: int, stay: bool) -> None:
         self.once, self.count, self.stay = once, count, stay
 
-    def __call__(self, w: list, once: tuple, began: int) -> None:
+    def __call__(self, w: list, once: int, began: int) -> None:
         if self.once is not None:
-            w[1] = tuple(sorted({*once, self.once}))
+            w[1] = self.once[once]
         if self.count:
             w[self.count] += 1
         if self.stay:
@@ -145,6 +145,14 @@ class Vectors:
         self.flag = self.taken_lo + len(self.taken)  # last: 1 when any is above 0, else 0
         self.enters = {sid: sc.enter for sid, sc in story.scenes.items()}
         self.step, self.codes, self.drawing, self.seed = step, codes, drawing, seed
+        # numbers in place of strings and of the once-only choices taken (codes.py);
+        # per variable, the table numbering its values (None: held as they are), and
+        # what reads them back
+        self.strings, self.onces = Codes(), Codes(((),))
+        self.encode, self.decode = coders(self.kinds, self.strings)
+        self.raw = not any(self.decode)  # (no value to read back: ``state`` zips)
+        self.decoded: dict[int, Decoded] = {}  # id(key table) -> it read by number
+        self.added: dict[str, OnceAdded] = {}  # once-only choice -> codes.OnceAdded
         self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
@@ -204,9 +212,10 @@ class Vectors:
         number, _, tables, every, caps, bits, width, _ = keyer.per_scene[sid]
         exact, tallied, _, _ = keyer.layout[number]
         places = [0] + [self.at[n] for n in exact + tallied] + [self.count_at[s] for s in every]
-        tabs = ({self.number[sid]: number},) + tables + caps
+        tabs = ({self.number[sid]: number},) + \
+            tuple(map(self._by_number, tables, exact + tallied)) + caps
         short = number < 255 and not width
-        once: dict = {}  # once-only choices taken -> their bits (shared by both)
+        once = OnceBits(bits, width, self.onces.back)  # (shared by both)
         info: tuple = (short, _indices(places), tabs, bits, width, None, number < 255, once)
         plain = (places, tabs) if number >= 255 and not width and not keyer.taken else None
         if not keyer.taken:
@@ -222,6 +231,18 @@ class Vectors:
                 (self.flag, _indices(at), keyer.taken_caps), number < 255, once)
         self.specs.append((None, None))
         return (info, info)
+
+    def _by_number(self, table: dict, name: str) -> dict:
+        """Key table ``table`` of variable ``name`` as read from a vector: by a string's
+        number, or a bool's (True or 1), through a codes.Decoded (one per table)."""
+        kind = self.kinds[self.at[name] - H]
+        if kind is not str and kind is not bool:
+            return table
+        got = self.decoded.get(id(table))
+        if got is None:
+            got = self.decoded[id(table)] = Decoded(
+                table, self.strings.back if kind is str else BOOLS)
+        return got
 
     def compiled(self, tno: int) -> tuple[Callable[[list], bytes], ...]:
         """The key functions (keyfn.py) of scene number ``tno``, the pair as
@@ -246,20 +267,24 @@ class Vectors:
                 or tuple(map(type, s.variables.values())) != self.kinds or \
                 (s.seed, s.dice) != (self.seed, DICE) or not s.taken.keys() <= self.taken_at.keys():
             return None
-        visits, taken = s.visits, s.taken
-        return (self.number[s.scene], tuple(sorted(s.once)), s.turn, s.began,
-                *s.variables.values(), *[visits.get(c, 0) for c in self.counts],
+        visits, taken, enc = s.visits, s.taken, self.encode
+        return (self.number[s.scene], self.onces[tuple(sorted(s.once))], s.turn, s.began,
+                *[x if e is None else e[x] for e, x in zip(enc, s.variables.values(), strict=True)],
+                *[visits.get(c, 0) for c in self.counts],
                 *[taken.get(k, 0) for k in self.taken], 1 if taken else 0)
 
-    def state(self, vec: tuple) -> State:
-        """The State a vector stands for (its visit counts: those kept, when not 0)."""
+    def state(self, vec: Any) -> State:
+        """The State a vector stands for (its visit counts: those kept, when not 0;
+        a tuple, or the bytes it was queued as)."""
         nv, lo = len(self.names), self.taken_lo
-        v = dict(zip(self.names, vec[H:H + nv], strict=True))
+        v = dict(zip(self.names, vec[H:H + nv], strict=True)) if self.raw else \
+            {n: x if d is None else d(x)
+             for n, d, x in zip(self.names, self.decode, vec[H:H + nv], strict=True)}
         visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
         taken = {k: n for k, n in zip(self.taken, vec[lo:lo + len(self.taken)], strict=True)
                  if n}
-        return State(self.ids[vec[0]], v, visits, frozenset(vec[1]), (), vec[2], self.seed,
-                     taken, "", NONE, vec[3], (), NONE, DICE)
+        return State(self.ids[vec[0]], v, visits, frozenset(self.onces.back[vec[1]]), (),
+                     vec[2], self.seed, taken, "", NONE, vec[3], (), NONE, DICE)
 
     def offered(self, state: State) -> Any:
         """OLD, ENDED, or [0, per available choice of ``state`` (code, key, [getter,
@@ -300,12 +325,20 @@ class Vectors:
         writes = tuple((at[n], v[n]) for n in dict.fromkeys(names))
         if any(type(x) is not kinds[i - H] for i, x in writes):
             return OLD  # a value of another type than the variable started with
+        writes = self._encoded(writes)
         tno = self.number[target]
         if c.counted:  # its count, and key.py's flag: some choice counted
             writes += ((self.flag, 1),)
-        once, count = c.key if c.once else None, self.taken_at[c.key] if c.counted else 0
+        once = self.added.setdefault(c.key, OnceAdded(c.key, self.onces)) if c.once else None
+        count = self.taken_at[c.key] if c.counted else 0
         return [target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
-                tno, Extra(once, count, stay) if once or count or stay else None, None, 0, None, 0]
+                tno, Extra(once, count, stay) if once is not None or count or stay else None,
+                None, 0, None, 0]
+
+    def _encoded(self, writes: tuple) -> tuple:
+        """The (place, value) written, as a vector holds them (a string: its number)."""
+        enc = self.encode
+        return tuple((i, x if (e := enc[i - H]) is None else e[x]) for i, x in writes)
 
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
         """(target, variables, whether it stays) after choice ``c`` by step.py's
@@ -336,7 +369,7 @@ class Vectors:
                 return bytes(map(item, info[2], info[1](w)))
             except ValueError:
                 return long_key(list(map(item, info[2], info[1](w))))
-        _, get, tabs, bits, width, taken, below, _ = info
+        _, get, tabs, _, width, taken, below, met = info
         if below:  # a short key but for its once-only bits or taken() counts
             try:
                 return _nearly_short(w, info)
@@ -346,7 +379,7 @@ class Vectors:
             return long_key(list(map(item, tabs, get(w))))
         codes = list(map(item, tabs, get(w)))
         if width:
-            codes += sum(map(bits.get, w[1], repeat(0))).to_bytes(width, "little")
+            codes += met[w[1]]
         if taken is not None:  # as key.py: 0 (nothing counted yet), or 1 and the counts
             flag, tget, caps = taken
             if w[flag]:
