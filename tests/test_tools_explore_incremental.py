@@ -127,16 +127,21 @@ def road_first(tmp_path_factory) -> tuple[Path, bytes, dict]:
         return folder, memo.memo_file(folder).read_bytes(), first
 
 
-def _explored(tmp_path: Path, road_first) -> tuple[Path, dict]:
-    """A copy of the Road story with its first proof kept, as after `_explore(folder)`
-    (the memo is keyed by the folder's path: the copy's own, in this test's cache)."""
-    made, kept, first = road_first
-    folder = tmp_path / "road"
+def _copied(tmp_path: Path, made_first: tuple, name: str) -> tuple[Path, dict]:
+    """A copy of a story with its first proof kept, as after its first run (the memo
+    is keyed by the folder's path: the copy's own, in this test's cache)."""
+    made, kept, first = made_first
+    folder = tmp_path / name
     shutil.copytree(made, folder)
     file = memo.memo_file(folder)
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_bytes(kept)
     return folder, first
+
+
+def _explored(tmp_path: Path, road_first) -> tuple[Path, dict]:
+    """A copy of the Road story with its first proof kept, as after `_explore(folder)`."""
+    return _copied(tmp_path, road_first, "road")
 
 
 def test_an_unchanged_story_reuses_the_whole_proof(tmp_path):
@@ -313,15 +318,8 @@ def shipped_first(tmp_path_factory) -> tuple[Path, bytes, dict]:
 
 
 def _shipped(tmp_path: Path, shipped_first) -> tuple[Path, dict]:
-    """A copy of the shipped story with its first proof kept, as after its first run
-    (the memo is keyed by the folder's path, the copy's own)."""
-    made, kept, first = shipped_first
-    folder = tmp_path / "scenes"
-    shutil.copytree(made, folder)
-    file = memo.memo_file(folder)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_bytes(kept)
-    return folder, first
+    """A copy of the shipped story with its first proof kept, as after its first run."""
+    return _copied(tmp_path, shipped_first, "scenes")
 
 
 def test_the_shipped_story_after_a_text_edit_in_its_last_chapter(tmp_path, shipped_first):

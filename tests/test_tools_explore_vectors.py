@@ -371,12 +371,17 @@ def test_the_search_keeps_the_same_keys_tree_and_counts(cut, talks, tmp_path, mo
         monkeypatch.setattr(search, "VECTORS", vectors)
         s = search.Search(story, cut, 0, False)
         s.run(None)
-        t = s.tree
-        got.append((bytes(s.ids.data), list(s.ids.ends), list(t.first), list(t.succ),
-                    list(t.via), list(t.parent), list(t.step), list(t.scene_of),
-                    bytes(s.good), list(s.report.choice_hits.items()),
-                    list(s.report.scene_hits.items())))
+        got.append(_kept(s))
     assert got[0] == got[1]
+
+
+def _kept(s) -> tuple:
+    """What later runs read of a finished search (incremental.py keeps the keys and the
+    tree), byte for byte, and its counts in their order."""
+    t = s.tree
+    return (bytes(s.ids.data), list(s.ids.ends), list(t.first), list(t.succ), list(t.via),
+            list(t.parent), list(t.step), list(t.scene_of), bytes(s.good),
+            list(s.report.choice_hits.items()), list(s.report.scene_hits.items()))
 
 
 def _counter(folder: Path) -> Path:
@@ -467,11 +472,7 @@ def test_a_way_s_key_read_from_the_state_it_leads_from_is_the_successor_s_own(
         monkeypatch.setattr(vecloop, "_lazy", way)
         s = search.Search(story, 20_000, 0, False)
         s.run(None)
-        t = s.tree
-        got.append((bytes(s.ids.data), list(s.ids.ends), list(t.first), list(t.succ),
-                    list(t.via), list(t.parent), list(t.step), list(t.scene_of),
-                    bytes(s.good), list(s.report.choice_hits.items()),
-                    list(s.report.scene_hits.items())))
+        got.append(_kept(s))
     assert got[0] == got[1]
     assert any(lazies), "no lazy key made"
 
