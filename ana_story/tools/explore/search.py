@@ -74,7 +74,7 @@ from .projection import Projection
 from .replay import replay_seed, replay_state
 from .report import Finding, PathStep, Progress, Report
 from .step import Move, Stepper, covers, other_targets, visits_read
-from .store import Packer, Visited
+from .store import Packer, Visited, table_size
 from .tree import Tree
 from .vectors import Vectors
 from .ways import Ways
@@ -185,7 +185,7 @@ class Search(Ways):
         # one start State per outcome of the start scene's 'let:' draws (the seed's first)
         begins, err = starts(story, seed)
         start = begins[0]
-        self.ids = Visited()  # key -> State number (store.py)
+        self.ids = Visited(table_size(max_states))  # key -> State number (store.py)
         self.ids.number(self.key(start))
         # queued States in a small form (store.py), with only the visit counts read
         self.pack = Packer(story, visits_read(story, self.key.counted)
