@@ -201,24 +201,29 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     rank, looping = scene_order(story)
     todo = [(0, story.start)]
     queued = {story.start}
-    tests: dict[int, list | None] = {}  # id of a choice -> its condition's tests
+    steps: dict[str, list] = {}  # scene -> its choices' _Step (made on its first visit)
+    entering = {sid for sid, sc in story.scenes.items() if sc.enter}
     while todo:
         sid = heapq.heappop(todo)[1]
         queued.discard(sid)
-        scene = story.scenes.get(sid)
-        if scene is None:
-            continue
-        for c in scene.choices:
-            local = _after_choice(base, env_at[sid], c, tests)
+        mine = steps.get(sid)
+        if mine is None:
+            scene = story.scenes.get(sid)
+            if scene is None:
+                continue
+            mine = steps[sid] = [_Step(base, c) for c in scene.choices]
+        for step in mine:
+            local = step.after(base, env_at[sid])  # (a choice may lead back here)
             if local is None:
                 continue
-            for t in c.goto.targets:
-                there = local if c.stay else _entered(base, local, story, t)
-                new = _arrive(env_at.get(t), there, t in looping and
-                              updates.get(t, 0) + 1 > widen_after)
+            for t in step.targets:
+                there = local if step.stay or t not in entering else \
+                    _entered(base, local, story, t)
+                n = updates.get(t, 0) + 1
+                new = _arrive(env_at.get(t), there, n > widen_after and t in looping)
                 if new is None:
                     continue
-                updates[t] = updates.get(t, 0) + 1
+                updates[t] = n
                 env_at[t] = new
                 if t not in queued:
                     queued.add(t)
@@ -230,20 +235,28 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     return out
 
 
-def _after_choice(base: Ranges, here: dict, c: Choice, known: dict) -> dict | None:
-    """The ranges after choice ``c`` is taken from ranges ``here`` (None: its
-    condition never holds there); ``known``: the tests of the choices met (by id)."""
-    if c.condition is None:
-        tests = None
-    elif (tests := known.get(id(c), c)) is c:
-        tests = known[id(c)] = base.tests(c.condition)
-    local = narrow(here, tests, base.ints) if tests else dict(here)
-    if local is None:
-        return None
-    for name, expr in c.effects:
-        if name in base.tracked:
-            local[name] = FULL if expr.tree is None else ranger(expr.tree)(local)
-    return local
+class _Step:
+    """What flow_ranges reads of a choice, worked out on its first visit: the tests
+    of its condition, its effects on tracked variables (their rangers), its targets."""
+
+    __slots__ = ("effects", "stay", "targets", "tests")
+
+    def __init__(self, base: Ranges, c: Choice) -> None:
+        self.tests = None if c.condition is None else base.tests(c.condition)
+        self.effects = [(name, None if expr.tree is None else ranger(expr.tree))
+                        for name, expr in c.effects if name in base.tracked]
+        self.targets, self.stay = c.goto.targets, c.stay
+
+    def after(self, base: Ranges, here: dict) -> dict | None:
+        """The ranges after the choice is taken from ranges ``here`` (None: its
+        condition never holds there)."""
+        tests = self.tests
+        local = narrow(here, tests, base.ints) if tests else dict(here)
+        if local is None:
+            return None
+        for name, fn in self.effects:
+            local[name] = FULL if fn is None else fn(local)
+        return local
 
 
 def _entered(base: Ranges, local: dict, story: Story, sid: str) -> dict:
@@ -261,10 +274,17 @@ def _entered(base: Ranges, local: dict, story: Story, sid: str) -> dict:
 def _arrive(old: dict | None, local: dict, widen: bool) -> dict | None:
     """The ranges of a scene reached with ``local`` that had ``old`` (None: no
     change); with ``widen``, an end still moving goes to infinity."""
-    new = local if old is None else {n: _join(old[n], local[n]) for n in local}
+    if old is None:
+        return local
+    new = {}
+    for n, b in local.items():  # _join, inline (as min and max: the first when equal)
+        a = old[n]
+        lo, hi = a
+        new[n] = a if b[0] >= lo and b[1] <= hi else \
+            (b[0] if b[0] < lo else lo, b[1] if b[1] > hi else hi)
     if new == old:
         return None
-    if old is not None and widen:
+    if widen:
         new = {n: (-INF if new[n][0] < old[n][0] else old[n][0],
                    INF if new[n][1] > old[n][1] else old[n][1]) for n in new}
     return new
