@@ -96,7 +96,8 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``projection``: filled as the search goes (projection.py), for a progress bar;
     ``keep``: incremental.Keep, handed the search and its loops (for the next run);
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
-    with remembering(story):  # the analyses the Keyer, endless and ceiling share
+    # the analyses the Keyer, endless and ceiling share; the collector seldom
+    with remembering(story), vecloop.fewer_collections():
         t0 = time.perf_counter()
         search = _search(story, max_states, seed, strict, jobs, searcher or Search)
         if projection is not None:
