@@ -153,6 +153,7 @@ class Vectors:
         self.raw = not any(self.decode)  # (no value to read back: ``state`` zips)
         self.decoded: dict[int, Decoded] = {}  # id(key table) -> it read by number
         self.added: dict[str, OnceAdded] = {}  # once-only choice -> codes.OnceAdded
+        self.plans: dict[tuple, tuple] = {}  # (choice, target, stays) -> Vectors._plan
         self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
         self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
         self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
@@ -310,35 +311,39 @@ class Vectors:
 
     def after(self, state: State, c: Any) -> Any:
         """OLD, or where choice ``c`` leads from ``state`` as step.py takes it: [target,
-        the target's key functions (``compiled``), the (place, value) written, the
-        place of the target's visit count or 0, the target's number, None or an Extra:
-        what else it changes, then its key read from the vector it leads from (LAZY:
-        vecloop.py fills them)]."""
+        the target's key functions (``compiled``), the (place, value) written (a string
+        by its number), the place of the target's visit count or 0, the target's number,
+        None or an Extra: what else it changes, then its key read from the vector it
+        leads from (LAZY: vecloop.py fills them)]."""
         moved = self._moved(state, c)
         if moved is None:
             return OLD
         target, v, stay = moved
-        at, kinds = self.at, self.kinds
-        # what the effects ('enter:' too) set, whatever it was before (no part of the
-        # memo's key)
+        plan = self.plans.get((c.key, target, stay))
+        if plan is None:
+            plan = self.plans[c.key, target, stay] = self._plan(c, target, stay)
+        places, more, head, tail = plan
+        for _, n, kind, _ in places:
+            if type(v[n]) is not kind:
+                return OLD  # a value of another type than the variable started with
+        writes = tuple([(i, v[n] if e is None else e[v[n]]) for i, n, _, e in places]) + more
+        return [*head, writes, *tail, None, 0, None, 0]
+
+    def _plan(self, c: Any, target: str, stay: bool) -> tuple:
+        """``after``'s answer for choice ``c`` to ``target`` but the values: the (place,
+        name, starting type, encoder) of each variable the effects ('enter:' too) set
+        (its value before: no part of the memo's key), the taken() count's writes."""
+        at, kinds, enc = self.at, self.kinds, self.encode
         names = [n for n, _ in c.effects] + [n for n, _ in self.enters[target] if not stay]
-        writes = tuple((at[n], v[n]) for n in dict.fromkeys(names))
-        if any(type(x) is not kinds[i - H] for i, x in writes):
-            return OLD  # a value of another type than the variable started with
-        writes = self._encoded(writes)
+        places = tuple((at[n], n, kinds[at[n] - H], enc[at[n] - H])
+                       for n in dict.fromkeys(names))
         tno = self.number[target]
-        if c.counted:  # its count, and key.py's flag: some choice counted
-            writes += ((self.flag, 1),)
+        more = ((self.flag, 1),) if c.counted else ()  # its count, and key.py's flag
         once = self.added.setdefault(c.key, OnceAdded(c.key, self.onces)) if c.once else None
         count = self.taken_at[c.key] if c.counted else 0
-        return [target, self.compiled(tno), writes, 0 if stay else self.count_at.get(target, 0),
-                tno, Extra(once, count, stay) if once is not None or count or stay else None,
-                None, 0, None, 0]
-
-    def _encoded(self, writes: tuple) -> tuple:
-        """The (place, value) written, as a vector holds them (a string: its number)."""
-        enc = self.encode
-        return tuple((i, x if (e := enc[i - H]) is None else e[x]) for i, x in writes)
+        return (places, more, (target, self.compiled(tno)),
+                (0 if stay else self.count_at.get(target, 0), tno,
+                 Extra(once, count, stay) if once is not None or count or stay else None))
 
     def _moved(self, state: State, c: Any) -> tuple[str, dict, bool] | None:
         """(target, variables, whether it stays) after choice ``c`` by step.py's
