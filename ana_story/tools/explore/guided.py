@@ -12,7 +12,6 @@ that replay it. Seeded, so the same story and seed give the same runs.
 from __future__ import annotations
 
 import random as _random
-from collections import deque
 
 from ... import engine
 from ...errors import AnaStoryError
@@ -24,6 +23,7 @@ RUNS = 200
 MAX_TURNS = 500
 AIM = 0.8  # how often a run takes the way nearest to what is not covered
 KEEP = 5  # stuck runs and errors kept, each with its replay
+OFFERS = 4096  # the choices offered _Aim keeps (a Passage's may be made each time)
 
 
 class _Aim:
@@ -49,21 +49,36 @@ class _Aim:
         self.keys = {sid: frozenset(c.key for c in sc.choices) for sid, sc in story.scenes.items()}
         # (scene, the places of the choices offered) -> the places nearest, while fresh
         self.best: dict[tuple, list[int]] = {}
+        # id of a Passage's choices -> ``offered``'s (most are a scene plan's own)
+        self.offers: dict[int, tuple] = {}
+
+    def offered(self, views: tuple, scene: str) -> tuple:
+        """(``views``, ``scene``, the available choices, their keys, (scene, their
+        places)), kept by the id of ``views`` (held, so the id stays theirs)."""
+        available = [c for c in views if c.available]  # (as Passage.available)
+        if len(self.offers) >= OFFERS:
+            self.offers.clear()
+        got = self.offers[id(views)] = (views, scene, available,
+                                        [v.key for v in available],
+                                        (scene, *[v.index for v in available]))
+        return got
 
     def update(self) -> None:
         seen = self.seen
-        todo = deque(i for i, s in enumerate(self.names) if s not in seen)
+        level = [i for i, s in enumerate(self.names) if s not in seen]
         dist = self.dist = [-1] * len(self.names)
-        for i in todo:
+        for i in level:
             dist[i] = 0
-        back = self.back
-        while todo:
-            s = todo.popleft()
-            d = dist[s] + 1
-            for a in back[s]:
-                if dist[a] < 0:
-                    dist[a] = d
-                    todo.append(a)
+        back, d = self.back, 0
+        while level:  # breadth-first, a level at a time
+            d += 1
+            ahead = []
+            for s in level:
+                for a in back[s]:
+                    if dist[a] < 0:
+                        dist[a] = d
+                        ahead.append(a)
+            level = ahead
         self.stale = False
 
     def far(self, scene: str) -> list[int]:
@@ -105,17 +120,21 @@ def _run(story: Story, rng: _random.Random, taken: set, aim: _Aim, out: dict) ->
     way nearest to a scene not reached (mostly)."""
     state = engine.new_state(story, rng.getrandbits(32))
     numbers: list[int] = []
-    present, choose, seen = engine.present, engine.choose, aim.seen
+    present, choose, seen, offers = engine.present, engine.choose, aim.seen, aim.offers
     try:
         for _ in range(MAX_TURNS):
             p = present(story, state)
             if p.ending is not None:
                 return
-            available = [c for c in p.choices if c.available]  # (as p.available)
+            views = p.choices
+            got = offers.get(id(views))
+            if got is None or got[0] is not views or got[1] != state.scene:
+                got = aim.offered(views, state.scene)
+            available = got[2]
             if not available:
                 _stuck(out, state, numbers)
                 return
-            number = _pick(rng, available, state.scene, taken, aim)
+            number = _pick(rng, got, taken, aim)
             view = available[number]
             numbers.append(number + 1)  # kept by a finding only as the run ends
             if view.key not in taken:
@@ -142,10 +161,12 @@ def _stuck(out: dict, state, numbers: list[int]) -> None:
                              "numbers": numbers, "runs": 1})
 
 
-def _pick(rng: _random.Random, available: list, scene: str, taken: set, aim: _Aim) -> int:
-    """The place, among ``available``, of the choice a run takes."""
+def _pick(rng: _random.Random, offer: tuple, taken: set, aim: _Aim) -> int:
+    """The place, among the available choices of ``offer`` (_Aim.offered), of the
+    choice a run takes."""
+    _, scene, available, keys, at = offer
     if scene not in aim.done:  # (a scene whose every choice was taken offers none new)
-        fresh = [i for i, v in enumerate(available) if v.key not in taken]
+        fresh = [i for i, k in enumerate(keys) if k not in taken]
         if fresh:
             return rng.choice(fresh)
         if taken.issuperset(aim.keys[scene]):
@@ -153,7 +174,6 @@ def _pick(rng: _random.Random, available: list, scene: str, taken: set, aim: _Ai
     if rng.random() < AIM:
         if aim.stale:
             aim.far(scene)  # (worked out again: the places nearest are forgotten)
-        at = (scene, *[v.index for v in available])
         best = aim.best.get(at)
         if best is None:
             far = aim.far(scene)
