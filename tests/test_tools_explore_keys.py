@@ -8,7 +8,7 @@ from conftest import FIXTURES
 
 from ana_story.loader import load_story
 from ana_story.tools.explore import explore
-from ana_story.tools.explore.key import SMALL, _Cap, codes_of, long_key
+from ana_story.tools.explore.key import RUN, SMALL, _Cap, codes_of, growing, long_key, rank
 
 
 @pytest.mark.parametrize(("codes", "width"), [
@@ -37,7 +37,7 @@ class _Kept:
     played = None
 
     def searched(self, search) -> None:
-        self.search = search
+        self.search, self.ids = search, search.ids
         self.keys = list(search.ids)
 
 
@@ -59,3 +59,30 @@ def test_a_search_whose_values_grow_keeps_narrow_keys_and_no_count_past_255():
                                                        "values": len(values)}
     caps = [t for tabs in keyer.per_scene.values() for t in tabs[4]] + list(keyer.taken_caps)
     assert caps and all(isinstance(c, _Cap) and len(c) <= SMALL for c in caps)
+
+
+def _each_key(keys, keyer) -> list[dict]:
+    """growing's answer read key by key (Keyer.fields reads a short key as a long one)."""
+    values: dict[str, set] = {}
+    for k in keys:
+        for what, value in keyer.fields(k):
+            values.setdefault(what, set()).add(value)
+    return rank(values)
+
+
+@pytest.mark.parametrize(("fixture", "by_runs"), [
+    ("features", True),  # a few long runs of keys of one length, long keys among them
+    ("explore-blowup", True),  # short keys only
+    ("tools-lint", False)])  # keys of two lengths by turns: grouped by scene
+def test_what_kept_growing_is_read_from_the_stored_keys_as_key_by_key(fixture, by_runs):
+    kept = _Kept()
+    report = explore(load_story(FIXTURES / fixture), max_states=5000, keep=kept)
+    assert not report.complete
+    ids, keyer = kept.ids, kept.search.key
+    sizes = [len(k) for k in kept.keys]
+    runs = 1 + sum(a != b for a, b in zip(sizes, sizes[1:], strict=False))
+    assert (runs * RUN <= len(sizes)) == by_runs
+    assert any(k[0] == 255 for k in kept.keys) == (fixture != "explore-blowup")
+    want = _each_key(kept.keys, keyer)
+    assert want and growing(ids, keyer) == want == report.widest
+    assert growing(kept.keys, keyer) == want  # keys as bytes (no store.Visited)

@@ -15,11 +15,13 @@ exactly in every scene (analysis.entry_reads).
 from __future__ import annotations
 
 import math
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Set
-from itertools import accumulate, repeat
-from operator import add, itemgetter
+from itertools import accumulate, compress, pairwise, repeat
+from operator import add, itemgetter, ne, sub
+from typing import Any
 
 from ...expressions.language import TURNS_CAP
 from ...model import Story
@@ -284,13 +286,53 @@ def codes_of(key: bytes) -> list[int]:
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
     """When the bound cut the search: which parts of the State took the most values
-    (the short keys grouped by scene, each part's codes gathered a column at a time,
-    read from the keys as stored one after another: store.Visited's data and ends)."""
+    (read from the keys as stored one after another: store.Visited's data and ends).
+    The keys come in runs of one length: a scene's short keys all have its length,
+    and in most searches the runs are few and long, each a block whose columns are
+    slices (``_by_runs``); else the short keys are grouped by scene (``_by_scene``)."""
     data, ends = getattr(ids, "data", None), getattr(ids, "ends", None)
     if data is None or ends is None:
         keys = list(ids)
         data, ends = b"".join(keys), list(accumulate(map(len, keys), initial=0))
     values: dict[str, set] = {}
+    n = len(ends) - 1
+    sizes = list(map(sub, ends[1:], ends[:-1]))
+    starts = [0, *compress(range(1, n), map(ne, sizes[1:], sizes))]
+    if n > 0 and len(starts) * RUN <= n:
+        _by_runs(data, ends, sizes, pairwise([*starts, n]), key, values)
+    else:
+        _by_scene(data, ends, key, values)
+    return rank(values)
+
+
+RUN = 64  # keys a run holds on average, at the least, for growing to read them by runs
+
+
+def _by_runs(data: bytes | bytearray, ends: Any, sizes: list[int], runs: Iterable,
+             key: Keyer, values: dict[str, set]) -> None:
+    """growing's values, a run of keys of one length at a time: its column of scene
+    numbers and each other column, paired as two-byte numbers, their distinct pairs."""
+    names: dict[int, list] = {}  # scene number -> (what, its table or None) per part
+    for lo, hi in runs:
+        block = bytes(data[ends[lo]:ends[hi]])
+        size = sizes[lo]
+        firsts = block[::size]
+        at = firsts.find(255)
+        while at >= 0:  # a long key (long_key): one at a time
+            for what, value in key.fields(block[at * size:(at + 1) * size]):
+                values.setdefault(what, set()).add(value)
+            at = firsts.find(255, at + 1)
+        for part in range(1, size):
+            pairs = bytearray(2 * (hi - lo))
+            pairs[0::2], pairs[1::2] = firsts, block[part::size]
+            for pair in set(array("H", pairs)):
+                _add(values, names, key, part, *_split_pair(pair))
+
+
+def _by_scene(data: bytes | bytearray, ends: Any, key: Keyer, values: dict[str, set]
+              ) -> None:
+    """growing's values, the short keys grouped by scene, each part's codes gathered
+    a column at a time; a long key's one at a time."""
     by_scene: dict[int, list[int]] = {}  # scene number -> where its keys start
     for n in range(len(ends) - 1):  # (nothing kept per State but a short key's start)
         at = ends[n]
@@ -310,7 +352,27 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
             codes = set(map(get, map(add, starts, repeat(at))))
             values.setdefault(what, set()).update(
                 codes if met is None else map(met.__getitem__, codes))
-    return rank(values)
+
+
+def _split_pair(pair: int) -> tuple[int, int]:
+    """(scene number, code) of two bytes read as one number (the scene's first)."""
+    return (pair & 255, pair >> 8) if sys.byteorder == "little" else (pair >> 8, pair & 255)
+
+
+def _add(values: dict[str, set], names: dict[int, list], key: Keyer, part: int,
+         number: int, code: int) -> None:
+    """Add the value of a short key's part ``part`` (its code) for scene ``number``."""
+    if number == 255:  # (a long key's: read whole)
+        return
+    parts = names.get(number)
+    if parts is None:
+        exact, tallied, counted, _ = key.layout[number]
+        parts = names[number] = [(f"variable '{n}'", key.tables[n].met) for n in exact] + \
+            [(f"variable '{n}'", None) for n in tallied] + \
+            [(f"visits('{c}')", None) for c in counted]
+    if part <= len(parts):
+        what, met = parts[part - 1]
+        values.setdefault(what, set()).add(code if met is None else met[code])
 
 
 def rank(values: dict[str, set]) -> list[dict]:
