@@ -19,7 +19,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Set
-from itertools import accumulate, compress, pairwise, repeat
+from itertools import accumulate, compress, islice, pairwise, repeat
 from operator import add, itemgetter, ne, sub
 from typing import Any
 
@@ -296,10 +296,11 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
         data, ends = b"".join(keys), list(accumulate(map(len, keys), initial=0))
     values: dict[str, set] = {}
     n = len(ends) - 1
-    sizes = list(map(sub, ends[1:], ends[:-1]))
-    starts = [0, *compress(range(1, n), map(ne, sizes[1:], sizes))]
+    sizes = map(sub, islice(ends, 1, None), ends)  # (each key's: none kept, no copy)
+    starts = [0, *compress(range(1, n), map(ne, map(sub, islice(ends, 2, None),
+                                                     islice(ends, 1, None)), sizes))]
     if n > 0 and len(starts) * RUN <= n:
-        _by_runs(data, ends, sizes, pairwise([*starts, n]), key, values)
+        _by_runs(data, ends, pairwise([*starts, n]), key, values)
     else:
         _by_scene(data, ends, key, values)
     return rank(values)
@@ -308,18 +309,18 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
 RUN = 64  # keys a run holds on average, at the least, for growing to read them by runs
 
 
-def _by_runs(data: bytes | bytearray, ends: Any, sizes: list[int], runs: Iterable,
-             key: Keyer, values: dict[str, set]) -> None:
+def _by_runs(data: bytes | bytearray, ends: Any, runs: Iterable, key: Keyer,
+             values: dict[str, set]) -> None:
     """growing's values, a run of keys of one length at a time: its column of scene
     numbers and each other column, paired as two-byte numbers, their distinct pairs."""
     names: dict[int, list] = {}  # scene number -> (what, its table or None) per part
     for lo, hi in runs:
-        block = bytes(data[ends[lo]:ends[hi]])
-        size = sizes[lo]
+        block = data[ends[lo]:ends[hi]]
+        size = ends[lo + 1] - ends[lo]
         firsts = block[::size]
         at = firsts.find(255)
         while at >= 0:  # a long key (long_key): one at a time
-            for what, value in key.fields(block[at * size:(at + 1) * size]):
+            for what, value in key.fields(bytes(block[at * size:(at + 1) * size])):
                 values.setdefault(what, set()).add(value)
             at = firsts.find(255, at + 1)
         for part in range(1, size):
