@@ -47,7 +47,7 @@ class Visited:
     ``add`` at the place it gives, so a new key is hashed and probed once.
     ``find`` is rebuilt when the table grows: call it as ``ids.find``, never keep it."""
 
-    __slots__ = ("data", "ends", "hashes", "slots", "mask", "find")
+    __slots__ = ("data", "ends", "hashes", "slots", "mask", "find", "table")
 
     def __init__(self, size: int = 1 << 12) -> None:
         self.data = bytearray()  # every key, one after another
@@ -69,6 +69,8 @@ class Visited:
         """``find(k)``: the number of key ``k``; if it was never added, ~(its place)
         (negative). The table's parts are its own locals (the hot path of the search)."""
         mask, slots, hashes, ends, data = self.mask, self.slots, self.hashes, self.ends, self.data
+        # (slots, ends, mask, where it is half full) for vecloop.py's inline find and add
+        self.table = (slots, ends, mask, len(slots) >> 1)
 
         def find(k: bytes) -> int:
             h = hash(k) & _LOW

@@ -148,8 +148,8 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
-        mk, memo = lookups[vec[0]]
-        e: Any = memo.get(mk(vec))
+        mk, answer = lookups[vec[0]]
+        e: Any = answer(mk(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
             e, afters = prepare(sid, vec, state, e, afters)
@@ -157,8 +157,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
                 return
         e[0] += 1
         at, nat = _AT[vec[flag]]  # a way's key: after[at](vec, after[nat])
-        slots, ends = ids.slots, ids.ends
-        mask, room = len(slots) - 1, len(slots) >> 1  # (half full: the table grown)
+        slots, ends, mask, room = ids.table  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
             k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
@@ -178,11 +177,11 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
                 slots[i] = n
                 hashes.append(h)
                 extend(k)
-                ends.append(len(data))
-                if n >= room or len(data) > _BIG:
+                end = len(data)
+                ends.append(end)
+                if n >= room or end > _BIG:
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
-                    slots, ends = ids.slots, ids.ends
-                    mask, room = len(slots) - 1, len(slots) >> 1
+                    slots, ends, mask, room = ids.table
                 queue(built(vec, after))
                 parent(sid)
                 steps(code)
@@ -196,14 +195,14 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
 
 
 def _lookup(get: Any, once: frozenset, memo: dict, onces: list
-            ) -> tuple[Callable[[Vec], Any], dict]:
-    """(the memo's key of a vector, the memo) of a scene (vectors.Vectors.scenes):
+            ) -> tuple[Callable[[Vec], Any], Callable[[Any], Any]]:
+    """(the memo's key of a vector, the memo's get) of a scene (vectors.Vectors.scenes):
     a scene with no memo gets an empty dict no one fills (no answer: ``prepare``'s)."""
     if get is None:
-        return len, {}
+        return len, {}.get
     if once:
-        return lambda vec: (get(vec), once.intersection(onces[vec[1]])), memo
-    return get, memo
+        return lambda vec: (get(vec), once.intersection(onces[vec[1]])), memo.get
+    return get, memo.get
 
 
 def _first(vectors: Vectors, made: dict, built: Callable[[Vec, list], Vec], vec: Vec,
