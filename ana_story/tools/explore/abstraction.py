@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ...expressions import Expr
 from ...model import Story, Variable
 from ..analysis import compared, transition_exprs
 from ..exprrange import ranger
 from ..ranges import flow_ranges
+from ..storymemo import remembered
 from .key import Keyer
 
 NUMERIC = ("int", "float")
@@ -40,26 +42,40 @@ def _reads(story: Story, name: str) -> tuple[set[float], list[str], set[str]]:
     consts: set[float] = set()
     other: list[str] = []
     chapters: set[str] = set()
+    for chapter, e in _tests(story):
+        if name not in e.reads:
+            continue
+        chapters.add(chapter)
+        comp, uses = compared(e, numeric)
+        consts |= comp.get(name, set())
+        if name in uses:
+            other.append(e.source.strip())
+    return consts, other, chapters
+
+
+@remembered
+def _tests(story: Story) -> list[tuple[str, Expr]]:
+    """(chapter, expression) of each condition of a choice, then of a route, scene by
+    scene (worked out once while explore remembers the story: per variable suggested)."""
+    out = []
     for scene in story.scenes.values():
         exprs = [c.condition for c in scene.choices if c.condition is not None]
         exprs += [r.condition for c in scene.choices for r in c.goto.routes
                   if r.condition is not None]
-        for e in exprs:
-            if name not in e.reads:
-                continue
-            chapters.add(scene.chapter)
-            comp, uses = compared(e, numeric)
-            consts |= comp.get(name, set())
-            if name in uses:
-                other.append(e.source.strip())
-    return consts, other, chapters
+        out += [(scene.chapter, e) for e in exprs]
+    return out
+
+
+@remembered
+def _sets(story: Story) -> list[tuple[str, Expr]]:
+    """(variable, effect) of each 'set:' and 'enter:' (analysis.transition_exprs)."""
+    return [(k[4:], e) for k, e in transition_exprs(story) if k.startswith("set:")]
 
 
 def _feeds(story: Story, name: str) -> list[str]:
     """The other variables whose effects read ``name`` (its value then matters
     through theirs)."""
-    return sorted({k[4:] for k, e in transition_exprs(story)
-                   if k.startswith("set:") and k[4:] != name and name in e.reads})
+    return sorted({k for k, e in _sets(story) if k != name and name in e.reads})
 
 
 def suggest(story: Story, widest: list[dict], endless: Sequence[str] = ()) -> list[dict]:
@@ -119,9 +135,8 @@ def endless(story: Story, keyer: Keyer) -> list[str]:
         return []
     ranges = flow_ranges(story)
     sets: dict[str, list] = {}
-    for kind, e in transition_exprs(story):
-        if kind.startswith("set:"):
-            sets.setdefault(kind[4:], []).append(e)
+    for name, e in _sets(story):
+        sets.setdefault(name, []).append(e)
     return sorted(n for n in exact if n in ranges and _unbounded(
         n, _size(story.variables[n].initial), ranges[n], sets.get(n, [])))
 
