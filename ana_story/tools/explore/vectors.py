@@ -275,15 +275,15 @@ class Vectors:
                 *[taken.get(k, 0) for k in self.taken], 1 if taken else 0)
 
     def state(self, vec: Any) -> State:
-        """The State a vector stands for (its visit counts: those kept, when not 0;
-        a tuple, or the bytes it was queued as)."""
+        """The State a vector (a tuple, or bytes) stands for (visit counts kept, not 0)."""
         nv, lo = len(self.names), self.taken_lo
         v = dict(zip(self.names, vec[H:H + nv], strict=True)) if self.raw else \
             {n: x if d is None else d(x)
              for n, d, x in zip(self.names, self.decode, vec[H:H + nv], strict=True)}
-        visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n}
+        visits = {c: n for c, n in zip(self.counts, vec[H + nv:lo], strict=True) if n} \
+            if self.counts else {}
         taken = {k: n for k, n in zip(self.taken, vec[lo:lo + len(self.taken)], strict=True)
-                 if n}
+                 if n} if self.taken else {}
         return State(self.ids[vec[0]], v, visits, frozenset(self.onces.back[vec[1]]), (),
                      vec[2], self.seed, taken, "", NONE, vec[3], (), NONE, DICE)
 
@@ -298,11 +298,11 @@ class Vectors:
         if self.step.scenes[state.scene][0].ending is not None:
             return ENDED
         choices, codes = self.choices, self.codes
-        ways = tuple((codes[c.key] + min(number, 255), c.key, choices[c.key])
-                     for number, c in enumerate(available, 1))
-        if any(get is None for _, _, (get, _, _) in ways):
+        ways = tuple([(codes[c.key] + min(number, 255), c.key, choices[c.key])
+                      for number, c in enumerate(available, 1)])
+        if None in [get for _, _, (get, _, _) in ways]:
             return OLD  # a choice reads what a vector does not hold plainly
-        sign = tuple(code for code, _, _ in ways)  # (a code: the choice and its number)
+        sign = tuple([code for code, _, _ in ways])  # (a code: the choice and its number)
         answer = self.answers.get(sign)
         if answer is None:  # how often followed by the memo (_flush), the ways, their memos
             memos = tuple((get, memo) for _, _, (get, memo, _) in ways)
