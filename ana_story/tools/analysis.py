@@ -163,24 +163,31 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     live_s: dict[str, set] = {sid: set(es) for sid in story.scenes}
     live_o: dict[str, set] = {sid: set() for sid in story.scenes}
     from .sceneorder import scene_order  # (it imports this module)
-    rank = scene_order(story)[0]  # successors first: a chain settles in one round
-    backwards = sorted(story.scenes.items(), key=lambda item: -rank.get(item[0], 0))
-    changed = True
-    while changed:
-        changed = False
-        for sid, scene in backwards:
-            v, s, o = set(ev), set(es), set()
-            for t in graph[sid]:
-                v |= live_v[t]
-                s |= live_s[t]
-                o |= live_o[t]
-            for c in scene.choices:
-                _choice_live(c, v, s, o)
-            if v != live_v[sid] or s != live_s[sid] or o != live_o[sid]:
-                live_v[sid] |= v
-                live_s[sid] |= s
-                live_o[sid] |= o
-                changed = True
+    rank = scene_order(story)[0]  # successors first: a chain settles in one pass
+    todo = deque(sorted(story.scenes, key=lambda sid: -rank.get(sid, 0)))
+    queued = set(todo)  # (a worklist: the least sets, as round after round gives them)
+    into: dict[str, list[str]] = {}  # scene -> the scenes that lead to it
+    for a, outs in graph.items():
+        for b in outs:
+            into.setdefault(b, []).append(a)
+    while todo:
+        sid = todo.popleft()
+        queued.discard(sid)
+        v, s, o = set(ev), set(es), set()
+        for t in graph[sid]:
+            v |= live_v[t]
+            s |= live_s[t]
+            o |= live_o[t]
+        for c in story.scenes[sid].choices:
+            _choice_live(c, v, s, o)
+        if v != live_v[sid] or s != live_s[sid] or o != live_o[sid]:
+            live_v[sid] |= v
+            live_s[sid] |= s
+            live_o[sid] |= o
+            for a in into.get(sid, ()):
+                if a not in queued:
+                    queued.add(a)
+                    todo.append(a)
     return {sid: (frozenset(live_v[sid] & set(story.variables)),
                   frozenset(x for x in live_s[sid] if x in caps),
                   frozenset(live_o[sid])) for sid in story.scenes}
