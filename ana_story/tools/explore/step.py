@@ -97,11 +97,21 @@ def covers(story: Story) -> bool:
     for scene in story.scenes.values():
         objs = [scene] + [c for c in scene.choices] + [c.goto for c in scene.choices] + \
             [r for c in scene.choices for r in c.goto.routes]
-        if any(type(o) not in extra or any(d is MISSING or getattr(o, n) != d
-                                           for n, d in extra[type(o)]) for o in objs):
+        if not _known(objs, extra) or not _calls_known(scene, checked):
             return False
-        if not _calls_known(scene, checked):
+    return True
+
+
+def _known(objs: list, extra: dict[type, list[tuple[str, Any]]]) -> bool:
+    """Whether each of ``objs`` is of a class this shortcut knows, with each field it
+    does not know (``extra``) at its default."""
+    for o in objs:
+        fields = extra.get(type(o))
+        if fields is None:
             return False
+        for n, d in fields:  # (most classes have none: no generator for each object)
+            if d is MISSING or getattr(o, n) != d:
+                return False
     return True
 
 
@@ -125,13 +135,17 @@ def visits_read(story: Story, counted: Iterable[str]) -> frozenset[str]:
 def _calls_known(scene: Scene, checked: set[int]) -> bool:
     """Whether the scene's expressions and texts call only functions known here."""
     for p in parts(scene):
-        trees = p.trees if isinstance(p, Template) else (p.tree,)
-        if isinstance(p, Template) and p.const is None and not trees:
-            return False  # a text whose calls cannot be read
+        if isinstance(p, Template):
+            trees = p.trees
+            if p.const is None and not trees:
+                return False  # a text whose calls cannot be read
+        else:
+            trees = (p.tree,)
         new = [t for t in trees if id(t) not in checked]
-        if not _called(new) <= KNOWN_FUNCTIONS:
-            return False
-        checked.update(id(t) for t in new)
+        if new:  # (most are read already)
+            if not _called(new) <= KNOWN_FUNCTIONS:
+                return False
+            checked.update(map(id, new))
     return True
 
 
