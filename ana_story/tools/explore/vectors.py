@@ -136,6 +136,7 @@ class Vectors:
         self.ids = list(story.scenes)
         self.number = {s: i for i, s in enumerate(self.ids)}
         self.at = {n: H + i for i, n in enumerate(self.names)}
+        self.plain = {n for n, k in zip(self.names, self.kinds, strict=True) if k in _PLAIN}
         self.count_at = {s: H + len(self.names) + i for i, s in enumerate(self.counts)}
         # the taken() counts: of every counted choice (and any key taken() names)
         self.taken = tuple(sorted({c.key for sc in story.scenes.values() for c in sc.choices
@@ -170,8 +171,7 @@ class Vectors:
         """What a memo reads of a vector; None when it reads what a vector does not
         hold plainly (module docstring)."""
         at, cat, tat = self.at, self.count_at, self.taken_at
-        plain = {n for n in names if n in at and self.kinds[at[n] - H] in _PLAIN}
-        if plain != names or not scenes <= cat.keys() or not taken <= tat.keys():
+        if not names <= self.plain or not scenes <= cat.keys() or not taken <= tat.keys():
             return None
         return _memo_key([at[n] for n in sorted(names)] + [cat[s] for s in sorted(scenes)]
                          + [tat[k] for k in sorted(taken)])
@@ -183,7 +183,7 @@ class Vectors:
             [t for c in scene.choices for t in (c.text, c.locked, c.condition)]
         get = self._getter(*_reads(texts))
         if sid in self.drawing or self.step.scenes[sid][6] or \
-                any(isinstance(p, Template) and p.site0 for p in parts(scene)):
+                True in [isinstance(p, Template) and bool(p.site0) for p in parts(scene)]:
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         for c in scene.choices:
             self.choices[c.key] = [self._choice_getter(c), {}, c]
@@ -196,7 +196,7 @@ class Vectors:
         exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + [c.reply]
         if not c.stay:  # whichever scene is next
             exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
-        if any(p is not None and p.site0 for p in exprs):
+        if True in [p is not None and bool(p.site0) for p in exprs]:
             return None
         return self._getter(*_reads(exprs))
 
