@@ -13,7 +13,7 @@ from conftest import FIXTURES
 
 from ana_story.loader import load_story
 from ana_story.state import State
-from ana_story.tools.explore import explore, search, vecloop
+from ana_story.tools.explore import explore, keyfn, search, vecloop
 from ana_story.tools.explore.key import Keyer
 from ana_story.tools.explore.step import Stepper, visits_read
 from ana_story.tools.explore.vectors import Vectors
@@ -490,3 +490,18 @@ def test_a_successor_holding_a_float_is_built_as_a_tuple():
     assert small == bytes((3, 0, 8, 8, 9, 1))
     wide = vecloop._compact(bytes((1, 0, 7, 6, 1, 0)), ["t", None, ((4, -1),), 5, 3, None])
     assert type(wide) is array and list(wide) == [3, 0, 8, 8, -1, 1]
+
+
+@pytest.mark.parametrize(("writes", "count"), [((), 0), (((4, 9),), 0), (((6, 2), (4, 1)), 5),
+                                               (((7, 1),), 6)])
+def test_a_compiled_builder_builds_what_successor_does(writes, count):
+    """keyfn.builder, how the search queues a way's successor when its vectors are
+    tuples and the way changes nothing but its writes and a visit count: item for
+    item vecloop._successor's tuple."""
+    vec = (1, 0, 7, 6, 3, 4, 5, 0)
+    after = ["t", None, writes, count, 12, None]
+    build = keyfn.builder(len(vec), tuple(p for p, _ in writes), count)
+    got = build(vec, after)
+    assert type(got) is tuple and got == vecloop._successor(vec, after)
+    assert got[:4] == (12, 0, 8, 8) and keyfn.builder(len(vec), tuple(
+        p for p, _ in writes), count) is build  # compiled once per shape

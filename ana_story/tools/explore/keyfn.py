@@ -99,3 +99,26 @@ def answers(ways: tuple) -> Callable[[tuple], list]:
         exec(compile(src, "<keyfn>", "exec"), space)  # numbers only
         made = _reads[len(ways)] = space["make"]
     return made(*[x for get, memo in ways for x in (get, memo.get)])
+
+
+_built: dict[tuple, Callable[[tuple, list], tuple]] = {}
+
+
+def builder(size: int, places: tuple[int, ...], count: int) -> Callable[[tuple, list], tuple]:
+    """``build(v, a)``: vecloop._successor's tuple of ``size`` items for a way ``a``
+    (Vectors.after) that changes nothing but its writes (their places ``places``, in
+    order) and the visit count at ``count`` (0: none): each item in the bytecode, the
+    scene's number a[4], the turns v[2] + 1, a write, a count one higher or v's own
+    (compiled once per shape)."""
+    made = _built.get((size, places, count))
+    if made is None:
+        write = {p: j for j, p in enumerate(places)}
+        items = ["a[4]", "v[1]", "t", "t"] + [
+            f"w[{write[i]}][1]" if i in write else f"v[{i}] + 1" if i == count else f"v[{i}]"
+            for i in range(4, size)]
+        src = f"def build(v, a):\n    w = a[2]\n    t = v[2] + 1\n" \
+              f"    return ({', '.join(items)},)\n"
+        space: dict = {}
+        exec(compile(src, "<keyfn>", "exec"), space)  # numbers only
+        made = _built[size, places, count] = space["build"]
+    return made

@@ -28,6 +28,7 @@ YOUNG = 50_000  # objects made before the garbage collector looks (Python's defa
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 _AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
+_BUILT = LAZY + 4  # a way's builder of the vector it leads to (``_first`` adds it)
 Vec = bytes | array | tuple  # a vector as queued: a byte a place (codes.py), two, a tuple
 SHORT = "h"  # an array of numbers of two bytes (signed)
 WIDE = 16  # places from which a vector is queued as bytes or an array, not a tuple
@@ -182,7 +183,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
                 if n >= room or end > _BIG:
                     ids.settle(n)  # (a table grown, or 8-byte ends: read again)
                     slots, ends, mask, room = ids.table
-                queue(built(vec, after))
+                queue(after[_BUILT](vec, after))  # (``built``, or as it, compiled)
                 parent(sid)
                 steps(code)
                 scene_of(after[4])
@@ -214,6 +215,9 @@ def _first(vectors: Vectors, made: dict, built: Callable[[Vec, list], Vec], vec:
     k: bytes = after[1][w[-1]](w)  # (a vector's flag: its last item)
     if after[at + 1] == 0:  # (None: never)
         after[at], after[at + 1] = _lazy(vectors, made, after, vec[-1])
+    if len(after) == _BUILT:  # how ``step`` builds the successor it queues
+        after.append(built if built is not _successor or after[5] is not None else
+                     keyfn.builder(len(vec), tuple(p for p, _ in after[2]), after[3]))
     return k
 
 
