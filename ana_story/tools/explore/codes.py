@@ -14,7 +14,9 @@ keyed by the values would.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import repeat
+from typing import Any
 
 BOOLS = (False, True)  # a bool place's number -> the bool (True == 1: True -> True)
 
@@ -80,6 +82,21 @@ class OnceAdded(dict):
 
     def __missing__(self, n):
         got = self[n] = self.onces[tuple(sorted({*self.onces.back[n], self.key}))]
+        return got
+
+
+class Lazy(dict):
+    """key -> ``made(key)``, made the first time it is asked for (vectors.py: the
+    parts of the scenes and choices the search reaches, of a story's many)."""
+
+    __slots__ = ("made",)
+
+    def __init__(self, made: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.made = made
+
+    def __missing__(self, key):
+        got = self[key] = self.made(key)
         return got
 
 

@@ -139,8 +139,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     flag, prepare = vectors.flag, _preparer(vectors, search)
-    lookups = [_lookup(get, once, memo, vectors.onces.back)
-               for get, once, memo in vectors.scenes]
+    lookups: list = [None] * len(vectors.ids)  # (a scene's made when first met: _lookup)
     # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
     # WIDE places or more (the flag is the last): their items are read and written
     # slower than a list's, and a short vector's tuple is small; else tuples
@@ -149,7 +148,10 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
-        mk, answer = lookups[vec[0]]
+        got = lookups[vec[0]]
+        if got is None:
+            got = lookups[vec[0]] = _lookup(vectors, vec[0])
+        mk, answer = got
         e: Any = answer(mk(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
@@ -195,10 +197,12 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     return step
 
 
-def _lookup(get: Any, once: frozenset, memo: dict, onces: list
-            ) -> tuple[Callable[[Vec], Any], Callable[[Any], Any]]:
-    """(the memo's key of a vector, the memo's get) of a scene (vectors.Vectors.scenes):
-    a scene with no memo gets an empty dict no one fills (no answer: ``prepare``'s)."""
+def _lookup(vectors: Vectors, tno: int) -> tuple[Callable[[Vec], Any], Callable[[Any], Any]]:
+    """(the memo's key of a vector, the memo's get) of scene number ``tno``
+    (vectors.Vectors.scenes): a scene with no memo gets an empty dict no one fills
+    (no answer: ``prepare``'s)."""
+    get, once, memo = vectors.scenes[tno]
+    onces = vectors.onces.back
     if get is None:
         return len, {}.get
     if once:
@@ -385,7 +389,7 @@ def _ended(vectors: Vectors, search: Any, sid: int, vec: Vec, state: Any) -> Non
 def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
     """Add to the report's choice counts each choice's ways followed by the memo
     (counted per scene's answer as it went, not per way)."""
-    for get, _, memo in vectors.scenes:
+    for get, _, memo in vectors.scenes.values():
         for e in memo.values() if get is not None else ():
             if type(e) is list and e[0]:  # (never followed: never counted)
                 for _, key, _ in e[1]:

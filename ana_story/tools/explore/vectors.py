@@ -45,7 +45,7 @@ from ...expressions import Template
 from ...model import Story
 from ...state import DICE, NONE, State
 from . import keyfn
-from .codes import BOOLS, Codes, Decoded, OnceAdded, OnceBits, coders
+from .codes import BOOLS, Codes, Decoded, Lazy, OnceAdded, OnceBits, coders
 from .key import Keyer, long_key
 from .step import Stepper, parts, taken_keys
 
@@ -155,15 +155,18 @@ class Vectors:
         self.decoded: dict[int, Decoded] = {}  # id(key table) -> it read by number
         self.added: dict[str, OnceAdded] = {}  # once-only choice -> codes.OnceAdded
         self.plans: dict[tuple, tuple] = {}  # (choice, target, stays) -> Vectors._plan
-        self.specs: list[tuple] = []  # scene number -> (places, tables) of its compiled keys
-        self.keys = [self._key(keyer, sid) for sid in self.ids]  # scene number -> its key
+        # made when first asked for (codes.Lazy: a cut search may reach few of a story's
+        # scenes): per scene number its compiled keys' (places, tables) and its key; per
+        # choice key [getter, memo, choice]; per scene number ``_scene``'s
+        self.specs: dict[int, tuple] = {}
+        self.keys = Lazy(lambda tno: self._key(keyer, self.ids[tno]))
         self.keyfns: list[tuple | None] = [None] * len(self.ids)  # compiled: ``compiled``
-        self.choices: dict[str, list] = {}  # choice key -> [getter, memo, choice]
-        self.scenes = [self._scene(story, sid) for sid in self.ids]
-        # one answer per distinct list of ways on, shared by the memo entries that
-        # give it (its count of ways followed is then theirs together, and the report
-        # counts per choice: the same totals): a talking story's scene memo has an
-        # entry for one State in nine, most of them alike
+        by_key = {c.key: c for sc in story.scenes.values() for c in sc.choices}
+        self.choices = Lazy(lambda k: [self._choice_getter(by_key[k]), {}, by_key[k]])
+        self.scenes = Lazy(lambda tno: self._scene(story, self.ids[tno]))
+        # one answer per distinct list of ways on, shared by the memo entries that give it
+        # (its count of ways followed is then theirs together, the report counts per
+        # choice: the same totals): a talking story's scene memo has most entries alike
         self.answers: dict[tuple[int, ...], list] = {}
 
     def _getter(self, names: set[str], scenes: set[str], taken: set[str]
@@ -185,8 +188,6 @@ class Vectors:
         if sid in self.drawing or self.step.scenes[sid][6] or \
                 True in [isinstance(p, Template) and bool(p.site0) for p in parts(scene)]:
             get = None  # it draws (dice.py), or its texts do: by Search.visit
-        for c in scene.choices:
-            self.choices[c.key] = [self._choice_getter(c), {}, c]
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
     def _choice_getter(self, c: Any) -> Callable[[Any], Any] | None:
@@ -220,17 +221,17 @@ class Vectors:
         info: tuple = (short, _indices(places), tabs, bits, width, None, number < 255, once)
         plain = (places, tabs) if number >= 255 and not width and not keyer.taken else None
         if not keyer.taken:
-            self.specs.append(((places, tabs) if short else plain,) * 2)
+            self.specs[self.number[sid]] = ((places, tabs) if short else plain,) * 2
             return (info, info)
         at = [self.taken_at[k] for k in keyer.taken]
         if short:
             pair = ((places + [self.flag], tabs + ({0: 0},)),
                     (places + [self.flag] + at, tabs + ({1: 1},) + keyer.taken_caps))
-            self.specs.append(pair)
+            self.specs[self.number[sid]] = pair
             return tuple((True, _indices(p), t) for p, t in pair)
         info = (False, _indices(places), tabs, bits, width,
                 (self.flag, _indices(at), keyer.taken_caps), number < 255, once)
-        self.specs.append((None, None))
+        self.specs[self.number[sid]] = (None, None)
         return (info, info)
 
     def _by_number(self, table: dict, name: str) -> dict:
@@ -250,8 +251,9 @@ class Vectors:
         ``keys[tno]``: compiled the first time a way leads there."""
         got = self.keyfns[tno]
         if got is None:
+            keys = self.keys[tno]  # (its specs made with it)
             got = self.keyfns[tno] = tuple(self._compile(spec, info) for spec, info in
-                                           zip(self.specs[tno], self.keys[tno], strict=True))
+                                           zip(self.specs[tno], keys, strict=True))
         return got
 
     @staticmethod
@@ -335,10 +337,8 @@ class Vectors:
         (its value before: no part of the memo's key), the taken() count's writes."""
         at, kinds, enc = self.at, self.kinds, self.encode
         names = [n for n, _ in c.effects] + [n for n, _ in self.enters[target] if not stay]
-        places = tuple((at[n], n, kinds[at[n] - H], enc[at[n] - H])
-                       for n in dict.fromkeys(names))
-        tno = self.number[target]
-        more = ((self.flag, 1),) if c.counted else ()  # its count, and key.py's flag
+        places = tuple((at[n], n, kinds[at[n] - H], enc[at[n] - H]) for n in dict.fromkeys(names))
+        tno, more = self.number[target], ((self.flag, 1),) if c.counted else ()  # key.py's flag
         once = self.added.setdefault(c.key, OnceAdded(c.key, self.onces)) if c.once else None
         count = self.taken_at[c.key] if c.counted else 0
         return (places, more, (target, self.compiled(tno)),
