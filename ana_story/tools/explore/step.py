@@ -30,6 +30,7 @@ from ... import engine
 from ...expressions import MAX_INT, MAX_STR, Expr, Template
 from ...model import Choice, Goto, Route, Scene, Story
 from ...state import DICE, State, Step
+from .codes import Lazy
 from .key import getter
 
 # What this shortcut knows of the model and of the expression language; anything
@@ -172,20 +173,25 @@ class Stepper:
     def __init__(self, story: Story):
         self.story = story
         self.talks = story.talks
-        self.scenes = {}
-        self.replies: dict[str, tuple] = {}  # choice key -> what its reply reads
-        for sid, scene in story.scenes.items():
-            names, counted, taken, draws = _text_reads(scene)
-            plain = tuple(c for c in scene.choices if not c.fallback)
-            fallbacks = tuple(c for c in scene.choices if c.fallback)
-            self.scenes[sid] = (scene, plain, fallbacks, getter(names), counted, taken, draws)
-            for c in scene.choices:
-                if c.reply is not None:
-                    self.replies[c.key] = (getter(tuple(sorted(c.reply.reads))),
-                                           tuple(sorted(c.reply.scenes)),
-                                           taken_keys(c.reply), bool(c.reply.site0))
+        # scene -> what ``available`` reads of it; choice key -> what its reply reads:
+        # each made when first asked for (a cut search may reach few of the scenes)
+        self.scenes = Lazy(self._scene)
+        replying = {c.key: c.reply for sc in story.scenes.values() for c in sc.choices
+                    if c.reply is not None}
+        self.replies = Lazy(lambda k: (getter(tuple(sorted(replying[k].reads))),
+                                       tuple(sorted(replying[k].scenes)),
+                                       taken_keys(replying[k]), bool(replying[k].site0)))
         self.rendered: set = set()  # (scene, values read, choices shown) rendered cleanly
         self.replied: set = set()  # (choice, values its reply reads) rendered cleanly
+
+    def _scene(self, sid: str) -> tuple:
+        """(scene, its choices but fallbacks, its fallbacks, a getter of the values its
+        texts read, the counts and taken() counts they read, whether one draws)."""
+        scene = self.story.scenes[sid]
+        names, counted, taken, draws = _text_reads(scene)
+        plain = tuple(c for c in scene.choices if not c.fallback)
+        fallbacks = tuple(c for c in scene.choices if c.fallback)
+        return scene, plain, fallbacks, getter(names), counted, taken, draws
 
     def available(self, state: State) -> list[Choice]:
         """The available choices in the order the player sees them (numbered from
