@@ -159,15 +159,18 @@ def _bounded(name: str, start: float, have: tuple, sets: list) -> tuple[float, f
     bound the effects that set the variable keep (see _unbounded), when they do."""
     if any(e.tree is None for e in sets):
         return have
+    # each tree once, in the order first met (a story repeats its effects' expressions:
+    # 18 among 2,826 in the benchmark story): the same ends, the same first largest
+    trees = list({id(e.tree): e.tree for e in sets}.values())
     out = list(have)
     for side in (0, 1):
         if not math.isinf(have[side]):
             continue
-        alone = [ranger(e.tree)({})[side] for e in sets]
+        alone = [ranger(t)({})[side] for t in trees]
         finite = [x for x in alone if math.isfinite(x)] + [start]
         edge = max(finite) if side else min(finite)
         env = {name: (have[0], edge) if side else (edge, have[1])}
-        ends = [ranger(e.tree)(env)[side] for e in sets]
+        ends = [ranger(t)(env)[side] for t in trees]
         if not any(x > edge if side else x < edge for x in ends):
             out[side] = edge
     return out[0], out[1]
