@@ -38,12 +38,14 @@ def propagate(edges: list[Edge], pts: dict[str, dict[str, set]], cx: dict[str, s
         into.setdefault(e[1], []).append(e)
     _close_complex(into, cx)
     unstable: set[str] = set()
+    parts: dict[tuple, list[set[str]]] = {}  # _pumped's components, by graph (alike for most)
     for k in sorted(numeric):
         sets = {sid: got.pop(k) for sid, got in pts.items() if k in got}
         if not any(sets.values()):
             continue
         ways = [e for e in edges if k not in e[3]]
-        if _pumped(k, ways, sets) or not _carry(k, into, sets):
+        graph = len(ways) == len(edges) or frozenset(i for i, e in enumerate(edges) if k in e[3])
+        if _pumped(k, ways, sets, parts, graph) or not _carry(k, into, sets):
             unstable.add(k)
             continue
         for sid, got in sets.items():
@@ -92,10 +94,12 @@ def _carry(k: str, into: dict[str, list[Edge]], sets: dict[str, set]) -> bool:
     return True
 
 
-def _pumped(k: str, ways: list[Edge], sets: dict[str, set]) -> bool:
+def _pumped(k: str, ways: list[Edge], sets: dict[str, set],
+            parts: dict[tuple, list[set[str]]], graph: object) -> bool:
     """Whether a loop that adds to k (in whole steps) lies where k's points flow:
     among the scenes that lead to a point, a strongly connected part whose steps
-    do not agree round every cycle."""
+    do not agree round every cycle. ``parts``: the components of each graph met
+    (``graph``: which edges it has, True for all) on each set of scenes."""
     fwd: dict[str, list[tuple[str, int]]] = {}
     back: dict[str, list[str]] = {}
     for sid, t, delta, _ in ways:
@@ -112,7 +116,10 @@ def _pumped(k: str, ways: list[Edge], sets: dict[str, set]) -> bool:
             if sid not in live:
                 live.add(sid)
                 todo.append(sid)
-    for part in _components(live, fwd):
+    key = (graph, frozenset(live))
+    if key not in parts:
+        parts[key] = _components(live, fwd)
+    for part in parts[key]:
         looped = len(part) > 1 or any(t == s for s in part for t, _ in fwd.get(s, ()))
         if looped and not _consistent(part, fwd):
             return True
