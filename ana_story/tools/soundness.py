@@ -67,8 +67,9 @@ def fallible_scenes(story: Story) -> frozenset:
     """Scenes whose visit count a failing expression reads (``10 // visits('x')``):
     explore keeps those counts exact."""
     found: set[str] = set()
+    sources = _story_sources(story)
     for scene in story.scenes.values():
-        for source, _ in _sources(scene):
+        for source, _ in sources[scene.id]:
             if not _fallible_source(source):
                 continue
             tree = ast.parse(source, mode="eval")
@@ -79,6 +80,13 @@ def fallible_scenes(story: Story) -> frozenset:
                         and n.args[0].value in story.scenes:
                     found.add(n.args[0].value)
     return frozenset(found)
+
+
+@remembered
+def _story_sources(story: Story) -> dict[str, list[tuple[str, frozenset]]]:
+    """scene id -> _sources of the scene (read once while explore remembers the story:
+    fallible_scenes and fallible_live both read them)."""
+    return {sid: _sources(scene) for sid, scene in story.scenes.items()}
 
 
 def _sources(scene) -> list[tuple[str, frozenset]]:
@@ -109,9 +117,9 @@ def _fallible_source(source: str) -> frozenset | None:
     return frozenset(_fallible(tree) or ())
 
 
-def _local_fallible(scene, variables) -> set[str]:
+def _local_fallible(sources: list[tuple[str, frozenset]], variables) -> set[str]:
     found: set[str] = set()
-    for source, reads in _sources(scene):
+    for source, reads in sources:
         names = _fallible_source(source)
         found |= reads if names is None else names  # unreadable: keep all it reads
     return found & set(variables)
@@ -159,7 +167,8 @@ def fallible_live(story: Story) -> dict[str, frozenset]:
 def _fallible_seeds(story: Story, graph: dict) -> dict[str, set]:
     """scene id -> what its own fallible expressions read, and what the choices
     that may store past the bounds store and read."""
-    live = {sid: _local_fallible(s, story.variables) for sid, s in story.scenes.items()}
+    sources = _story_sources(story)
+    live = {sid: _local_fallible(sources[sid], story.variables) for sid in story.scenes}
     risky = at_risk(story, graph)
     if risky:
         for sid, scene in story.scenes.items():
