@@ -166,10 +166,7 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
     rank = scene_order(story)[0]  # successors first: a chain settles in one pass
     todo = deque(sorted(story.scenes, key=lambda sid: -rank.get(sid, 0)))
     queued = set(todo)  # (a worklist: the least sets, as round after round gives them)
-    into: dict[str, list[str]] = {}  # scene -> the scenes that lead to it
-    for a, outs in graph.items():
-        for b in outs:
-            into.setdefault(b, []).append(a)
+    into = _into(graph)
     while todo:
         sid = todo.popleft()
         queued.discard(sid)
@@ -184,13 +181,21 @@ def live_sets(story: Story) -> dict[str, tuple[frozenset, frozenset, frozenset]]
             live_v[sid] |= v
             live_s[sid] |= s
             live_o[sid] |= o
-            for a in into.get(sid, ()):
-                if a not in queued:
-                    queued.add(a)
-                    todo.append(a)
+            ahead = [a for a in into.get(sid, ()) if a not in queued]
+            queued.update(ahead)
+            todo.extend(ahead)
     return {sid: (frozenset(live_v[sid] & set(story.variables)),
                   frozenset(x for x in live_s[sid] if x in caps),
                   frozenset(live_o[sid])) for sid in story.scenes}
+
+
+def _into(graph: dict[str, list[str]]) -> dict[str, list[str]]:
+    """scene -> the scenes that lead to it (``graph`` backwards)."""
+    into: dict[str, list[str]] = {}
+    for a, outs in graph.items():
+        for b in outs:
+            into.setdefault(b, []).append(a)
+    return into
 
 
 def entry_reads(story: Story) -> tuple[frozenset, frozenset]:

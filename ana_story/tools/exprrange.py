@@ -79,10 +79,9 @@ def _make_ranger(node: ast.AST) -> Callable[[dict], Range]:
     if isinstance(node, ast.Name):
         name = node.id
         return lambda env: env.get(name, FULL)
-    step = const_of(node.right) if isinstance(node, ast.BinOp) else None
-    if step is not None and isinstance(node, ast.BinOp) and isinstance(node.left, ast.Name) \
-            and isinstance(node.op, (ast.Add, ast.Sub)):
-        return _stepped(node.left.id, step, isinstance(node.op, ast.Add))
+    stepped = _stepped_of(node)
+    if stepped is not None:
+        return stepped
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _make_ranger(node.left), _make_ranger(node.right)
 
@@ -103,6 +102,15 @@ def _make_ranger(node: ast.AST) -> Callable[[dict], Range]:
         func, args = node.func.id, [_make_ranger(a) for a in node.args]
         return lambda env: _call_range(func, [a(env) for a in args])
     return lambda env: value_range(node, env)  # the other shapes as value_range has them
+
+
+def _stepped_of(node: ast.AST) -> Callable[[dict], Range] | None:
+    """_stepped's ranger when ``node`` is ``name + c`` or ``name - c``; else None."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.left, ast.Name)
+            and isinstance(node.op, (ast.Add, ast.Sub))):
+        return None
+    step = const_of(node.right)
+    return None if step is None else _stepped(node.left.id, step, isinstance(node.op, ast.Add))
 
 
 def _stepped(name: str, c: float, plus: bool) -> Callable[[dict], Range]:

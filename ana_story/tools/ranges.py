@@ -201,24 +201,16 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     rank, looping = scene_order(story)
     todo = [(0, story.start)]
     queued = {story.start}
-    steps: dict[str, list] = {}  # scene -> its choices' _Step (made on its first visit)
-    entering = {sid for sid, sc in story.scenes.items() if sc.enter}
+    steps = _Steps(base, story)  # scene -> its choices' _Step (made on its first visit)
     while todo:
         sid = heapq.heappop(todo)[1]
         queued.discard(sid)
-        mine = steps.get(sid)
-        if mine is None:
-            scene = story.scenes.get(sid)
-            if scene is None:
-                continue
-            mine = steps[sid] = [_Step(base, c) for c in scene.choices]
-        for step in mine:
+        for step in steps[sid]:
             local = step.after(base, env_at[sid])  # (a choice may lead back here)
             if local is None:
                 continue
-            for t in step.targets:
-                there = local if step.stay or t not in entering else \
-                    _entered(base, local, story, t)
+            for t, plain in step.ways:
+                there = local if plain else _entered(base, local, story, t)
                 n = updates.get(t, 0) + 1
                 new = _arrive(env_at.get(t), there, n > widen_after and t in looping)
                 if new is None:
@@ -228,6 +220,11 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
                 if t not in queued:
                     queued.add(t)
                     heapq.heappush(todo, (rank.get(t, 0), t))
+    return _joined(start_env, env_at)
+
+
+def _joined(start_env: dict[str, Range], env_at: dict[str, dict]) -> dict[str, Range]:
+    """Per variable, its start joined with its ranges at every scene."""
     out = dict(start_env)
     for env in env_at.values():
         for n, r in env.items():
@@ -235,17 +232,35 @@ def flow_ranges(story: Story, widen_after: int = 20) -> dict[str, Range]:
     return out
 
 
+class _Steps(dict):
+    """scene id -> the _Step of each of its choices, made on the scene's first visit
+    (none for a scene the story does not have)."""
+
+    def __init__(self, base: Ranges, story: Story) -> None:
+        super().__init__()
+        self.base, self.story = base, story
+        self.entering = {sid for sid, sc in story.scenes.items() if sc.enter}
+
+    def __missing__(self, sid: str) -> list:
+        scene = self.story.scenes.get(sid)
+        got = self[sid] = [] if scene is None else \
+            [_Step(self.base, c, self.entering) for c in scene.choices]
+        return got
+
+
 class _Step:
     """What flow_ranges reads of a choice, worked out on its first visit: the tests
-    of its condition, its effects on tracked variables (their rangers), its targets."""
+    of its condition, its effects on tracked variables (their rangers), its ways."""
 
-    __slots__ = ("effects", "stay", "targets", "tests")
+    __slots__ = ("effects", "tests", "ways")
 
-    def __init__(self, base: Ranges, c: Choice) -> None:
+    def __init__(self, base: Ranges, c: Choice, entering: set[str]) -> None:
         self.tests = None if c.condition is None else base.tests(c.condition)
         self.effects = [(name, None if expr.tree is None else ranger(expr.tree))
                         for name, expr in c.effects if name in base.tracked]
-        self.targets, self.stay = c.goto.targets, c.stay
+        # each target, and whether its ranges are the choice's own (a stay, or a scene
+        # with no 'enter:': _entered changes nothing)
+        self.ways = [(t, c.stay or t not in entering) for t in c.goto.targets]
 
     def after(self, base: Ranges, here: dict) -> dict | None:
         """The ranges after the choice is taken from ranges ``here`` (None: its

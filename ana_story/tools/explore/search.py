@@ -67,6 +67,7 @@ from ..storymemo import remembering
 from . import vecloop
 from .abstraction import declared, endless, suggest
 from .ceiling import ceiling
+from .collector import fewer_collections
 from .guided import guided_runs
 from .key import Keyer, growing
 from .loops import pump_loops, softlocks_and_loops
@@ -97,7 +98,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``keep``: incremental.Keep, handed the search and its loops (for the next run);
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
     # the analyses the Keyer, endless and ceiling share; the collector seldom
-    with remembering(story), vecloop.fewer_collections():
+    with remembering(story), fewer_collections():
         t0 = time.perf_counter()
         search = _search(story, max_states, seed, strict, jobs, searcher or Search)
         if projection is not None:

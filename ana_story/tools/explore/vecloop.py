@@ -14,17 +14,15 @@ level's queue took some 800 bytes a vector as tuples, 126 as bytes; on the
 reactive one (29 places) 272 and 148."""
 from __future__ import annotations
 
-import gc
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from . import keyfn
+from .collector import fewer_collections
 from .vectors import ENDED, LAZY, Vectors
 
-YOUNG = 50_000  # objects made before the garbage collector looks (Python's default: 700)
 _LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 _AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
@@ -48,21 +46,6 @@ def run(vectors: Vectors, search: Any, progress: Any) -> int:
             explored = _levels(search, progress, step, other)
     _flush(vectors, search.report.choice_hits)
     return explored
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector looks at young objects only after YOUNG of them
-    (as Python's default, at least): explore (search.py) makes many objects that
-    live on and no cycle to speak of, and at Python's default a collection of them
-    all may fall in any phase (one in the guided runs took 0.055 of 0.93 CPU s on
-    the benchmark story), the young ones scanned again and again (0.03 s there)."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], YOUNG), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
 
 
 def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
@@ -139,7 +122,8 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
     flag, prepare = vectors.flag, _preparer(vectors, search)
-    lookups: list = [None] * len(vectors.ids)  # (a scene's made when first met: _lookup)
+    lookups: list = []  # per scene, _lookup's (made when the search first meets it)
+    lookups += [_pending(vectors, lookups, tno) for tno in range(len(vectors.ids))]
     # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
     # WIDE places or more (the flag is the last): their items are read and written
     # slower than a list's, and a short vector's tuple is small; else tuples
@@ -148,10 +132,7 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
-        got = lookups[vec[0]]
-        if got is None:
-            got = lookups[vec[0]] = _lookup(vectors, vec[0])
-        mk, answer = got
+        mk, answer = lookups[vec[0]]
         e: Any = answer(mk(vec))
         afters = e[4](vec) if type(e) is list and e[0] else None
         if afters is None or None in afters:  # (a choice's memo keeps OLD as None)
@@ -195,6 +176,16 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
             via(code)
 
     return step
+
+
+def _pending(vectors: Vectors, lookups: list, tno: int) -> tuple:
+    """Scene number ``tno``'s place in ``lookups`` until the search first meets the
+    scene: a pair that puts _lookup's in its place, then answers as that one."""
+    def made() -> tuple:
+        got = lookups[tno] = _lookup(vectors, tno)
+        return got
+
+    return (lambda vec: made()[0](vec)), (lambda mk: lookups[tno][1](mk))
 
 
 def _lookup(vectors: Vectors, tno: int) -> tuple[Callable[[Vec], Any], Callable[[Any], Any]]:
