@@ -314,20 +314,21 @@ def _by_runs(data: bytes | bytearray, ends: Any, runs: Iterable, key: Keyer,
     """growing's values, a run of keys of one length at a time: its column of scene
     numbers and each other column, paired as two-byte numbers, their distinct pairs."""
     names: dict[int, list] = {}  # scene number -> (what, its table or None) per part
-    for lo, hi in runs:
-        block = data[ends[lo]:ends[hi]]
-        size = ends[lo + 1] - ends[lo]
-        firsts = block[::size]
-        at = firsts.find(255)
-        while at >= 0:  # a long key (long_key): one at a time
-            for what, value in key.fields(bytes(block[at * size:(at + 1) * size])):
-                values.setdefault(what, set()).add(value)
-            at = firsts.find(255, at + 1)
-        for part in range(1, size):
-            pairs = bytearray(2 * (hi - lo))
-            pairs[0::2], pairs[1::2] = firsts, block[part::size]
-            for pair in set(array("H", pairs)):
-                _add(values, names, key, part, *_split_pair(pair))
+    with memoryview(data) as view:  # (a column copied at a time, not the keys)
+        for lo, hi in runs:
+            block = view[ends[lo]:ends[hi]]
+            size = ends[lo + 1] - ends[lo]
+            firsts = bytes(block[::size])
+            at = firsts.find(255)
+            while at >= 0:  # a long key (long_key): one at a time
+                for what, value in key.fields(bytes(block[at * size:(at + 1) * size])):
+                    values.setdefault(what, set()).add(value)
+                at = firsts.find(255, at + 1)
+            for part in range(1, size):
+                pairs = bytearray(2 * (hi - lo))
+                pairs[0::2], pairs[1::2] = firsts, bytes(block[part::size])
+                for pair in set(array("H", pairs)):
+                    _add(values, names, key, part, *_split_pair(pair))
 
 
 def _by_scene(data: bytes | bytearray, ends: Any, key: Keyer, values: dict[str, set]
