@@ -313,7 +313,9 @@ def _reshaped(story: Story, opts: dict, meta: dict, data: dict, arrays: list,
     """The kept proof for the story after an edit of choices' effects, when the graph
     of States is the kept one (reshape.py); else None."""
     check = _checker(story, opts, meta)
-    moved = reshape.moved(story, meta, changed, check.tree.keys) if check else None
+    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py)
+    moved = reshape.moved(story, meta, changed, check.tree.keys) \
+        if check and not check.key.abstracted else None
     if moved is None or not reshape.bounded(story, meta["loops"], changed, opts["seed"]):
         return None
     assert check is not None
