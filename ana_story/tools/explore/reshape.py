@@ -53,6 +53,9 @@ class Reshape(Replay):
         self.moved = bytes(k in moved for k in search.tree.keys)  # per choice
         self.renamed: dict[int, bytes] = {}  # State -> its key now, where not the kept
         self.check = bytearray()
+        vectors = self.vectors  # each choice's memo (vectors.py), by its number
+        self.memos = [vectors.choices[k] for k in search.tree.keys] if vectors else []
+        self.flag = getattr(vectors, "flag", 0)
 
     def key(self, n: int) -> bytes:
         k = self.renamed.get(n)
@@ -84,12 +87,15 @@ class Reshape(Replay):
         """Whether every kept way on of ``targets`` (the changed scenes' States) leads
         to its successor's key: stepped again when the State was renamed or the choice
         changed, else a successor not renamed; that no way on from elsewhere leads to
-        a renamed State; and that no two States share a key."""
+        a renamed State; and that no two States share a key. A way on the tree took
+        to a State whose key was checked (``checks``) was stepped by the rebuild."""
         first, succ, via, moved = self.first, self.succ, self.via, self.moved
+        parent, step, check = self.parent, self.step, self.check
         renamed = bytearray(len(self.parent))
         for n in self.renamed:
             renamed[n] = 1
         into = 0  # ways on from the targets to a renamed State
+        way, key = self._way, self.key
         try:
             for n in targets:
                 node, own = nodes[n], renamed[n]
@@ -98,7 +104,9 @@ class Reshape(Replay):
                     v = succ[j]
                     into += renamed[v]
                     if own or moved[via[j] >> 8]:
-                        if self._way(node, via[j]) != self.key(v):
+                        if parent[v] == n and check[v] and step[v] == via[j]:
+                            continue  # (its key is the one stepped to)
+                        if way(node, via[j]) != key(v):
                             return False
                     elif renamed[v]:
                         return False
@@ -106,26 +114,25 @@ class Reshape(Replay):
             return False
         if self.renamed and bytes(map(renamed.__getitem__, succ)).count(1) != into:
             return False
-        return not self.renamed or len({self.key(n) for n in targets}) == len(targets)
+        return not self.renamed or len({key(n) for n in targets}) == len(targets)
 
     def _way(self, node: Node, code: int) -> bytes:
         """The key of the State choice ``code`` leads to from ``node``: by the choice's
         memo, as recheck's _walk, else by the engine's step."""
-        search = self.search
-        name = search.tree.keys[code >> 8]
         if type(node) is tuple:
-            vectors = self.vectors
-            assert vectors is not None
-            get, memo, c = vectors.choices[name]
+            get, memo, c = self.memos[code >> 8]
             e = None if get is None else memo.get(get(node), _UNSEEN)
             if e is _UNSEEN:
+                vectors = self.vectors
+                assert vectors is not None
                 e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
             if e is not None:
                 w = _successor(node, e)
-                return bytes(e[1][w[vectors.flag]](w))
+                return e[1][w[self.flag]](w)
             node = self._state(node)
         assert isinstance(node, State)
-        nxt = search.step.after(node, self.choices[name])
+        search = self.search
+        nxt = search.step.after(node, self.choices[search.tree.keys[code >> 8]])
         if type(nxt) is tuple:
             return search.key(search.pack.unpack(search.pack.move(node, nxt)))
         return key_of(search.key, node, nxt)
