@@ -149,3 +149,18 @@ def test_an_exact_declaration_is_not_reshaped(tmp_path):
     folder = write_story(tmp_path / "paint", story, **{"01-room__yaml": room})
     first, second, err = _second(folder, "01-room.yaml", "'red'", "'green'")
     assert first["complete"] and not first["growth"] and "a fresh proof" in err, err
+
+
+def test_a_text_edited_with_an_effect_is_shown_again_in_every_state(tmp_path):
+    """The room's text now fails where nothing was painted (rounds is 0 there): a
+    State no changed choice leads to must be visited again too when more than the
+    choices' effects changed."""
+    room = ROOM.replace("\"'red'\"}", "\"'red'\", rounds: \"min(rounds + 1, 3)\"}")
+    folder = _room(tmp_path, room)
+    first, _ = _explore(folder)
+    _edit(folder / "01-room.yaml", "A {{ color }} room.", "A {{ 10 // rounds }} room.")
+    _edit(folder / "01-room.yaml", "'red'", "'green'")
+    second, err = _explore(folder)
+    fresh, _ = _explore(folder, "--fresh")
+    assert second == fresh and second["errors"] and not first["errors"]
+    assert "reused the last proof" not in err, err

@@ -75,13 +75,17 @@ def _plain(x: Any, skip: set[str] = _CHECKED) -> Any:
 
 def effect_id(scene: Scene) -> str:
     """What the States this scene leads to are made of (see the module docstring)."""
-    return _digest([_plain(scene), scene.ending is not None])
+    return _digest([_frame(scene), ways_id(scene), scene.ending is not None])
+
+
+def _frame(scene: Scene) -> Any:
+    return _plain(scene, _CHECKED | {"choices"})
 
 
 def frame_id(scene: Scene) -> str:
     """What the scene makes of a State entering it, its choices aside ('enter:',
     'let:', ...): the same when only its choices (and texts) changed."""
-    return _digest([_plain(scene, _CHECKED | {"choices"}), scene.ending is not None])
+    return _digest([_frame(scene), scene.ending is not None])
 
 
 def ways_id(scene: Scene) -> list[str]:
@@ -90,11 +94,22 @@ def ways_id(scene: Scene) -> list[str]:
     return [_digest(_plain(c)) for c in scene.choices]
 
 
+_EFFECTS = {"goto", "effects", "once", "stay", "counted"}  # a choice's, but its 'fallback'
+
+
+def shown_id(scene: Scene) -> str:
+    """The scene without its choices' effects: the same when only those changed
+    (what a State of it shows and offers is then what it was)."""
+    return _digest(_plain(scene, _EFFECTS))
+
+
 def scene_ids(scene: Scene) -> dict[str, Any]:
-    """A scene's effect_id, unplaced_id, logic_id, frame_id and ways_id, by the
-    memo's names."""
-    return {"effects": effect_id(scene), "unplaced": unplaced_id(scene),
-            "logic": logic_id(scene), "frames": frame_id(scene), "ways": ways_id(scene)}
+    """A scene's effect_id, unplaced_id, logic_id, frame_id, ways_id and shown_id,
+    by the memo's names."""
+    frame, ways, ending = _frame(scene), ways_id(scene), scene.ending is not None
+    return {"effects": _digest([frame, ways, ending]), "unplaced": unplaced_id(scene),
+            "logic": logic_id(scene), "frames": _digest([frame, ending]), "ways": ways,
+            "shown": shown_id(scene)}
 
 
 def _kind(t: Any) -> list:

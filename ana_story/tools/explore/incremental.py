@@ -163,11 +163,11 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report,
 
 def _fingerprints(story: Story, scenes: dict[str, str], prior: dict | None
                   ) -> dict[str, dict[str, Any]]:
-    """Each scene's effect_id, unplaced_id, logic_id, frame_id and ways_id: the kept meta's
+    """Each scene's fingerprints (fingerprint.scene_ids): the kept meta's
     (``prior``, written by this code) for a scene whose digest is the kept one, as
     they are functions of the scene alone; computed for the others."""
     out: dict[str, dict[str, Any]] = {"effects": {}, "unplaced": {}, "logic": {},
-                                      "frames": {}, "ways": {}}
+                                      "frames": {}, "ways": {}, "shown": {}}
     kept = prior["scenes"] if prior is not None else {}
     for s, sc in story.scenes.items():
         got = {part: prior[part][s] for part in out} if kept.get(s) == scenes[s] \
@@ -319,7 +319,8 @@ def _reshaped(story: Story, opts: dict, meta: dict, data: dict, arrays: list,
     if moved is None or not reshape.bounded(story, meta["loops"], changed, opts["seed"]):
         return None
     assert check is not None
-    replay = reshape.Reshape(check, arrays, changed, moved)
+    replay = reshape.Reshape(check, arrays, changed, moved,
+                             reshape.shown(story, meta, changed))
     report = reportdata.from_data(story, data)
     if not replay.verified([]) or not reshape.refreshed(story, report, changed):
         return None

@@ -64,12 +64,13 @@ class Replay:
         names = list(self.search.story.scenes)
         wanted = {i for i, s in enumerate(names) if s in self.changed}
         targets = [n for n, a in enumerate(self.at) if a in wanted]
-        nodes = self._rebuild(targets)
+        nodes = self._rebuild(self.to_build(targets))
         if nodes is None or not self.ways_hold(targets, nodes):
             return False
         search = self.search
         search.good = bytearray(len(self.parent))
-        for sid in self._alike(targets, nodes) if self.reads is not None else targets:
+        shown = self.to_visit(targets)
+        for sid in self._alike(shown, nodes) if self.reads is not None else shown:
             node = nodes[sid]
             state = node if isinstance(node, State) else self._state(node)
             if not self._visit(sid, state):
@@ -78,6 +79,15 @@ class Replay:
                for f in search.report.errors]
         want = [(f.scene, f.message, f.fails, f.variables) for f in kept_errors]
         return got == want
+
+    def to_build(self, targets: list[int]) -> list[int]:
+        """The States of the changed scenes to rebuild (here: each one)."""
+        return targets
+
+    def to_visit(self, targets: list[int]) -> list[int]:
+        """The States of the changed scenes to visit again (here: each one, one per
+        mark when no effect changed)."""
+        return targets
 
     def ways_hold(self, targets: list[int], nodes: dict[int, Node]) -> bool:
         """Whether the kept ways on of ``targets`` hold beyond what a visit checks:

@@ -33,7 +33,7 @@ from ...model import Story
 from ...state import State
 from ..soundness import changing_choices
 from . import pumps
-from .fingerprint import frame_id, ways_id
+from .fingerprint import frame_id, shown_id, ways_id
 from .recheck import _UNSEEN, Node, Replay, _successor
 from .replay import replay_seed, replay_state
 from .report import Finding, Report
@@ -45,9 +45,11 @@ class Reshape(Replay):
     their kept ways on stepped again where they may lead elsewhere (module
     docstring); ``moved``: the choices whose effects changed."""
 
-    def __init__(self, search: Any, arrays: list, changed: set[str], moved: set[str]
-                 ) -> None:
+    def __init__(self, search: Any, arrays: list, changed: set[str], moved: set[str],
+                 shown: bool = False) -> None:
         super().__init__(search, arrays, changed, alike=True)
+        self.shown = shown  # the changed scenes changed only in their choices' effects
+        self.tainted: bytearray | None = None
         names = list(search.story.scenes)
         self.inside = bytes(names[i] in changed for i in range(len(names)))  # per scene
         self.moved = bytes(k in moved for k in search.tree.keys)  # per choice
@@ -83,6 +85,38 @@ class Reshape(Replay):
             self.check[c] = 1
         return True
 
+    def to_build(self, targets: list[int]) -> list[int]:
+        """When the changed scenes changed only in their choices' effects (``shown``):
+        the States the tree leads to through a changed choice (``tainted``) and those
+        with a way on by a changed choice. Any other is the very State the kept proof
+        visited (every step to it as it was), showing and offering what it did, its
+        ways on by unchanged choices to the kept keys: neither rebuilt nor visited."""
+        if not self.shown:
+            return targets
+        parent, step, moved = self.parent, self.step, self.moved
+        need: set[int] = set()
+        for n in targets:
+            while n >= 0 and n not in need:
+                need.add(n)
+                n = parent[n]
+        tainted = self.tainted = bytearray(len(parent))
+        for n in sorted(need):
+            p = parent[n]
+            if p >= 0 and (tainted[p] or moved[step[n] >> 8]):
+                tainted[n] = 1
+        by_code = bytearray(256 * len(moved))  # a way on's code -> 1: a changed choice
+        for i, m in enumerate(moved):
+            if m:
+                by_code[256 * i:256 * i + 256] = b"\x01" * 256
+        ways = bytes(map(by_code.__getitem__, self.via))
+        first, total = self.first, len(self.succ)
+        return [n for n in targets if tainted[n] or ways.find(
+            1, first[n], first[n + 1] if n + 1 < len(first) else total) >= 0]
+
+    def to_visit(self, targets: list[int]) -> list[int]:
+        tainted = self.tainted
+        return targets if tainted is None else [n for n in targets if tainted[n]]
+
     def ways_hold(self, targets: list[int], nodes: dict[int, Node]) -> bool:
         """Whether every kept way on of ``targets`` (the changed scenes' States) leads
         to its successor's key: stepped again when the State was renamed or the choice
@@ -98,7 +132,7 @@ class Reshape(Replay):
         way, key = self._way, self.key
         try:
             for n in targets:
-                node, own = nodes[n], renamed[n]
+                node, own = nodes.get(n), renamed[n]
                 end = first[n + 1] if n + 1 < len(first) else len(succ)
                 for j in range(first[n], end):
                     v = succ[j]
@@ -116,7 +150,7 @@ class Reshape(Replay):
             return False
         return not self.renamed or len({key(n) for n in targets}) == len(targets)
 
-    def _way(self, node: Node, code: int) -> bytes:
+    def _way(self, node: Node | None, code: int) -> bytes:
         """The key of the State choice ``code`` leads to from ``node``: by the choice's
         memo, as recheck's _walk, else by the engine's step."""
         if type(node) is tuple:
@@ -130,7 +164,7 @@ class Reshape(Replay):
                 w = _successor(node, e)
                 return e[1][w[self.flag]](w)
             node = self._state(node)
-        assert isinstance(node, State)
+        assert isinstance(node, State)  # (rebuilt: see to_build)
         search = self.search
         nxt = search.step.after(node, self.choices[search.tree.keys[code >> 8]])
         if type(nxt) is tuple:
@@ -169,6 +203,11 @@ def moved(story: Story, meta: dict, changed: set[str], keys: list[str]) -> set[s
         out |= {c.key for c, a, b in zip(choices, ways_id(story.scenes[s]), meta["ways"][s],
                                           strict=True) if a != b}
     return out
+
+
+def shown(story: Story, meta: dict, changed: set[str]) -> bool:
+    """Whether the changed scenes changed only in their choices' effects."""
+    return all(shown_id(story.scenes[s]) == meta["shown"][s] for s in changed)
 
 
 def _through(story: Story, steps: list, changed: set[str]) -> bool:
