@@ -151,16 +151,18 @@ def test_an_exact_declaration_is_not_reshaped(tmp_path):
     assert first["complete"] and not first["growth"] and "a fresh proof" in err, err
 
 
-def test_a_text_edited_with_an_effect_is_shown_again_in_every_state(tmp_path):
-    """The room's text now fails where nothing was painted (rounds is 0 there): a
-    State no changed choice leads to must be visited again too when more than the
-    choices' effects changed."""
-    room = ROOM.replace("\"'red'\"}", "\"'red'\", rounds: \"min(rounds + 1, 3)\"}")
+def test_a_condition_edited_with_an_effect_is_checked_in_every_state(tmp_path):
+    """Sleep is now offered in the first room: a State no changed choice leads to
+    must be visited again too when more than the choices' effects changed."""
+    room = ROOM.replace("      - text: Out\n", "      - text: Sleep\n        if: color == 'blue'\n"
+                        "        goto: nap\n      - text: Out\n") \
+        .replace("  signed:\n", "  nap:\n    text: A nap.\n    ending: Nap\n  signed:\n")
     folder = _room(tmp_path, room)
     first, _ = _explore(folder)
-    _edit(folder / "01-room.yaml", "A {{ color }} room.", "A {{ 10 // rounds }} room.")
+    _edit(folder / "01-room.yaml", "if: color == 'blue'", "if: color == 'none'")
     _edit(folder / "01-room.yaml", "'red'", "'green'")
     second, err = _explore(folder)
     fresh, _ = _explore(folder, "--fresh")
-    assert second == fresh and second["errors"] and not first["errors"]
+    assert second == fresh and second["endings"]["nap"]["reached"]
+    assert not first["endings"]["nap"]["reached"]
     assert "reused the last proof" not in err, err
