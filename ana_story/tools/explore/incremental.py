@@ -9,9 +9,13 @@ links, successors, the choice each takes) and every State's key. The next run:
   (fingerprint.keyer_id) changed, or a loop the proof played for real through a
   changed scene had grown or failed; such a loop that had not is played again
   (pumps.py);
-- when a scene's effects (fingerprint.effect_id) changed, or a re-check below finds
-  a difference, and the kept proof found no error or growing value: searches again,
-  taking the kept ways on of each State of an unchanged scene (rerun.py);
+- when only choices' effects (fingerprint.ways_id) of a scene changed and the
+  kept proof found no error or growing value: rebuilds the changed scenes' States,
+  steps again their ways on that may lead elsewhere, and reuses the proof when the
+  graph of States is the kept one, some keys renamed at most (reshape.py);
+- when a scene's effects (fingerprint.effect_id) changed otherwise, or a re-check
+  finds a difference, and the kept proof found no error or growing value: searches
+  again, taking the kept ways on of each State of an unchanged scene (rerun.py);
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,

@@ -21,7 +21,11 @@ turn, so the graph it builds is the kept one, State for State, when:
 Then the search's counts, paths, soft-locks and loops are the kept ones; what a
 finding shows of a State (its values) is played again along its path when the path
 passes through a changed scene, and so are the loops the proof played for real.
-A choice of a changed scene with a random goto is left to a new search (rerun.py)."""
+When the changed scenes changed only in their choices' effects (shown_id), a State
+of theirs no changed choice leads to (on its tree path) is the kept State itself:
+it is not rebuilt nor visited, unless a changed choice leads on from it.
+A choice of a changed scene with a random goto is left to a new search (rerun.py),
+and so is a story with an 'exact:' declaration (incremental.py)."""
 from __future__ import annotations
 
 from array import array
