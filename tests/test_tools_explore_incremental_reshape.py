@@ -118,9 +118,11 @@ def test_a_renamed_state_an_unchanged_scene_leads_to(tmp_path):
 
 
 def test_an_unchanged_choice_to_a_renamed_state(tmp_path):
-    """The room's Repaint (unchanged) paints it red too: after the edit Paint leads
-    to a green room and Repaint still to the red one, one State more."""
+    """The first room's Repaint (unchanged) paints it red too: after the edit Paint
+    leads to a green room and Repaint still to the red one, one State more (the
+    first room, no changed choice leading to it, is not visited again)."""
     room = ROOM.replace("      - text: Out\n", "      - text: Repaint\n"
+                        "        if: color == 'none'\n"  # (not from the renamed State)
                         "        set: {color: \"'red'\"}\n        goto: room\n"
                         "      - text: Out\n")
     first, second, err = _second(_room(tmp_path, room), "01-room.yaml", PAINT,
