@@ -168,3 +168,19 @@ def test_a_condition_edited_with_an_effect_is_checked_in_every_state(tmp_path):
     assert second == fresh and second["endings"]["nap"]["reached"]
     assert not first["endings"]["nap"]["reached"]
     assert "reused the last proof" not in err, err
+
+
+def test_a_changed_choice_to_a_state_of_an_unchanged_scene_never_met(tmp_path):
+    """Out now leaves a sad mood, which the hall reads: the hall's State after it is
+    one the kept proof never met, where one can mope (found only by stepping the
+    changed choice again: no room State comes after it, no finding's path changes)."""
+    story = STORY.replace('  brush: "none"\n', '  brush: "none"\n  mood: "calm"\n')
+    room = ROOM.replace("set: {color: \"'none'\"}", "set: {color: \"'none'\", mood: \"'glad'\"}") \
+        .replace("      - text: Home\n", "      - text: Mope\n        if: mood == 'sad'\n"
+                 "        goto: mope\n      - text: Home\n") \
+        .replace("      - text: Back\n        goto: room\n", "") \
+        .replace("  signed:\n", "  mope:\n    text: Moping.\n    ending: Mope\n  signed:\n")
+    folder = write_story(tmp_path / "paint", story, **{"01-room__yaml": room})
+    first, second, err = _second(folder, "01-room.yaml", "'glad'", "'sad'")
+    assert second["endings"]["mope"]["reached"] and not first["endings"]["mope"]["reached"]
+    assert "reused the last proof" not in err, err
