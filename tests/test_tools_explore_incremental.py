@@ -404,9 +404,10 @@ def test_the_shipped_story_after_an_effect_edit(tmp_path, shipped_first, scene_f
     assert after["complete"] and reused
 
 
-def test_an_exact_declaration_is_a_fresh_proof_after_a_step_changing_edit(tmp_path):
+def test_an_exact_declaration_searches_again_after_a_step_changing_edit(tmp_path):
     """Under 'exact:' a key merges States that do not play alike (their ways on are
-    the first one met's): no kept ways are taken, the proof is done afresh."""
+    the first one met's): kept ways are taken only for the kept States themselves
+    (rerun.py; tests/test_tools_explore_incremental_rerun.py has the cases)."""
     folder = _story(tmp_path)
     _edit(folder / "story.yaml", "coins: 0", "coins:\n    value: 0\n    exact: [0, 1]")
     first, _ = _explore(folder)
@@ -415,4 +416,4 @@ def test_an_exact_declaration_is_a_fresh_proof_after_a_step_changing_edit(tmp_pa
     data, err = _explore(folder)
     fresh, _ = _explore(folder, "--fresh")
     assert data == fresh
-    assert "a fresh proof" in err and "a new search reusing" not in err, err
+    assert "a fresh proof" not in err and "a new search reusing" in err, err

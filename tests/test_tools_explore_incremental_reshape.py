@@ -144,13 +144,13 @@ def test_a_loop_that_now_grows(tmp_path):
 
 def test_an_exact_declaration_is_not_reshaped(tmp_path):
     """Under 'exact:' a key merges States that do not play alike (a State's ways on
-    are the first one met's): an effect edit is proved afresh (rerun.py says why)."""
+    are the first one met's): an effect edit searches again (rerun.py), not here."""
     story = STORY.replace("  rounds: 0\n", "  rounds:\n    value: 0\n    exact: [0, 1]\n")
     room = ROOM.replace("\"'red'\"}", "\"'red'\", rounds: \"min(rounds + 1, 3)\"}") \
         .replace("      - text: Back\n", "      - text: Back\n        if: rounds < 3\n")
     folder = write_story(tmp_path / "paint", story, **{"01-room__yaml": room})
     first, second, err = _second(folder, "01-room.yaml", "'red'", "'green'")
-    assert first["complete"] and not first["growth"] and "a fresh proof" in err, err
+    assert first["complete"] and not first["growth"] and "a new search" in err, err
 
 
 def test_a_condition_edited_with_an_effect_is_checked_in_every_state(tmp_path):

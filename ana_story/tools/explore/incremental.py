@@ -93,8 +93,7 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                 prior = got[0]
                 make = rerun.searcher(story, *got)
                 if make is None:
-                    _say("a fresh proof: what the search keeps of a State changed, or an "
-                         "'exact:' declaration merges States")
+                    _say("a fresh proof: what the search keeps of a State changed")
         keep = Keep()
         report = _search(story, jobs, keep, make, options)
         if ident is not None:
