@@ -25,7 +25,7 @@ from .vectors import Vectors
 from .ways import key_of
 
 Node = tuple | State  # a rebuilt State: a vector (vectors.py) or a State
-_UNSEEN = object()  # not in a choice's memo yet
+UNSEEN = object()  # not in a choice's memo yet
 
 
 class Replay:
@@ -167,11 +167,11 @@ class Replay:
             node = nodes[p] if p >= 0 else None
             if type(node) is tuple:
                 get, memo, c = memos[keys[steps[n] >> 8]]
-                e = None if get is None else memo.get(get(node), _UNSEEN)
-                if e is _UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
+                e = None if get is None else memo.get(get(node), UNSEEN)
+                if e is UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
                     e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
                 if e is not None:
-                    w = _successor(node, e)
+                    w = successor(node, e)
                     if check[n] and not self.keyed(n, e[1][w[flag]](w)):
                         return False
                     nodes[n] = tuple(w)
@@ -263,7 +263,7 @@ def _mark_getter(vectors: Vectors | None, read: tuple, counted: tuple) -> Any:
     return itemgetter(*at) if at else len
 
 
-def _successor(vec: tuple, after: tuple) -> list:
+def successor(vec: tuple, after: tuple) -> list:
     """The vector a way on leads to from ``vec``, by a choice's memo's answer
     (vectors.Vectors.after): as vecloop.py's ``record`` makes it."""
     _, _, writes, count, tno, extra = after[:6]

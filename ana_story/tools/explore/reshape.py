@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from typing import Any
 
 from ...errors import AnaStoryError
@@ -38,7 +39,7 @@ from ...state import State
 from ..soundness import changing_choices
 from . import pumps
 from .fingerprint import frame_id, shown_id, ways_id
-from .recheck import _UNSEEN, Node, Replay, _successor
+from .recheck import UNSEEN, Node, Replay, successor
 from .replay import replay_seed, replay_state
 from .report import Finding, Report
 from .ways import key_of
@@ -123,49 +124,58 @@ class Reshape(Replay):
 
     def ways_hold(self, targets: list[int], nodes: dict[int, Node]) -> bool:
         """Whether every kept way on of ``targets`` (the changed scenes' States) leads
-        to its successor's key: stepped again when the State was renamed or the choice
-        changed, else a successor not renamed; that no way on from elsewhere leads to
-        a renamed State; and that no two States share a key. A way on the tree took
-        to a State whose key was checked (``checks``) was stepped by the rebuild."""
-        first, succ, via, moved = self.first, self.succ, self.via, self.moved
-        parent, step, check = self.parent, self.step, self.check
+        to its successor's key (``_leads``); that no way on from elsewhere leads to a
+        renamed State; and that no two States share a key."""
         renamed = bytearray(len(self.parent))
         for n in self.renamed:
             renamed[n] = 1
         into = 0  # ways on from the targets to a renamed State
-        way, key = self._way, self.key
         try:
             for n in targets:
-                node, own = nodes.get(n), renamed[n]
-                end = first[n + 1] if n + 1 < len(first) else len(succ)
-                for j in range(first[n], end):
-                    v = succ[j]
-                    into += renamed[v]
-                    if own or moved[via[j] >> 8]:
-                        if parent[v] == n and check[v] and step[v] == via[j]:
-                            continue  # (its key is the one stepped to)
-                        if way(node, via[j]) != key(v):
-                            return False
-                    elif renamed[v]:
-                        return False
+                got = self._leads(n, nodes.get(n), renamed)
+                if got < 0:
+                    return False
+                into += got
         except AnaStoryError:
             return False
-        if self.renamed and bytes(map(renamed.__getitem__, succ)).count(1) != into:
+        if self.renamed and bytes(map(renamed.__getitem__, self.succ)).count(1) != into:
             return False
+        key = self.key
         return not self.renamed or len({key(n) for n in targets}) == len(targets)
+
+    def _leads(self, n: int, node: Node | None, renamed: bytearray) -> int:
+        """How many of State ``n``'s kept ways on lead to a renamed State; -1 when one
+        does not lead to its successor's key: stepped again when the State was renamed
+        or the choice changed (a way on the tree took to a State whose key was checked,
+        ``checks``, was stepped by the rebuild), else to a successor not renamed."""
+        first, succ, via, moved = self.first, self.succ, self.via, self.moved
+        parent, step, check, way, key = self.parent, self.step, self.check, self._way, self.key
+        own, into = renamed[n], 0
+        end = first[n + 1] if n + 1 < len(first) else len(succ)
+        for j in range(first[n], end):
+            v = succ[j]
+            into += renamed[v]
+            if own or moved[via[j] >> 8]:
+                if parent[v] == n and check[v] and step[v] == via[j]:
+                    continue  # (its key is the one stepped to)
+                if way(node, via[j]) != key(v):
+                    return -1
+            elif renamed[v]:
+                return -1
+        return into
 
     def _way(self, node: Node | None, code: int) -> bytes:
         """The key of the State choice ``code`` leads to from ``node``: by the choice's
         memo, as recheck's _walk, else by the engine's step."""
         if type(node) is tuple:
             get, memo, c = self.memos[code >> 8]
-            e = None if get is None else memo.get(get(node), _UNSEEN)
-            if e is _UNSEEN:
+            e = None if get is None else memo.get(get(node), UNSEEN)
+            if e is UNSEEN:
                 vectors = self.vectors
                 assert vectors is not None
                 e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
             if e is not None:
-                w = _successor(node, e)
+                w = successor(node, e)
                 return e[1][w[self.flag]](w)
             node = self._state(node)
         assert isinstance(node, State)  # (rebuilt: see to_build)
@@ -233,21 +243,19 @@ def refreshed(story: Story, report: Report, changed: set[str]) -> bool:
     """The values of each finding whose path passes through a changed scene, played
     again along the path (as the search and loops.py find them); False when one
     does not play."""
-    for f in report.ending_paths.values():
+    for ending, f in report.ending_paths.items():
         if _through(story, f.path, changed):
             state = replay_state(story, f.path, report.seed, f.start)
             if state is None:
                 return False
-            f.variables = dict(state.variables)
-    for f in report.softlocks:
-        if _through(story, f.path, changed):
-            _softlock(story, f, report.seed)
+            report.ending_paths[ending] = replace(f, variables=dict(state.variables))
+    report.softlocks = [_softlock(story, f, report.seed)
+                        if _through(story, f.path, changed) else f for f in report.softlocks]
     return True
 
 
-def _softlock(story: Story, f: Finding, seed: int) -> None:
+def _softlock(story: Story, f: Finding, seed: int) -> Finding:
     """A soft-lock's values and seed, as loops._softlocks finds them."""
-    f.seed = replay_seed(story, f.path, seed, start=f.start)
-    state = replay_state(story, f.path, f.seed, f.start) if f.seed is not None else None
-    f.variables = dict(state.variables) if state else {}
-
+    again = replay_seed(story, f.path, seed, start=f.start)
+    state = replay_state(story, f.path, again, f.start) if again is not None else None
+    return replace(f, seed=again, variables=dict(state.variables) if state else {})
