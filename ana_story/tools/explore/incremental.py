@@ -59,7 +59,7 @@ class Keep:
         self.played: list = []
 
     def searched(self, search: Any) -> None:
-        if isinstance(search, Search):  # not --jobs' ParallelSearch
+        if isinstance(search, Search) and not getattr(search, "went", False):  # not shared
             self.search, self.ids = search, search.ids
 
 

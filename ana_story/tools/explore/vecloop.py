@@ -61,6 +61,7 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
     hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
     popleft, begin = queue.popleft, first.append
     explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
+    hand = getattr(search, "hand", None)  # jobs.py: the rest shared once the search is big
     while queue:
         good.extend(bytes(level_end - explored))  # (set to 1 as the States are taken)
         for sid in range(explored, level_end):
@@ -76,6 +77,8 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
         explored = level_end  # a level of the breadth-first search done
         projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
         level_end, ways = len(hashes), len(succ)
+        if hand is not None and queue and hand.ready(level_end):
+            return hand(explored, progress)
     return explored
 
 
