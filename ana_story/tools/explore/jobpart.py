@@ -54,7 +54,7 @@ class Part:
             c.once for sc in story.scenes.values() for c in sc.choices)
         self._adapt(search)
         self.step = router(self, self.v, search)
-        self.other = vecloop._other(self.v, search, self.step)
+        self.other = vecloop.taker(self.v, search, self.step)
 
     def _adapt(self, search: Any) -> None:
         """The search's own hooks made a worker's: its ways on routed, its findings
@@ -133,7 +133,7 @@ class Part:
             if not total:
                 break
         r = self.s.report
-        vecloop._flush(self.v, r.choice_hits)
+        vecloop.flush(self.v, r.choice_hits)
         values = self._values() if self.hi >= self.s.max_states else {}
         self.up.send_bytes(pickle.dumps(("end", r.choice_hits, values), 5))
 

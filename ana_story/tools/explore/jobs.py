@@ -28,9 +28,17 @@ from ...model import Story
 from .key import gathered, rank
 from .report import Progress
 from .search import Search
+from .store import Visited
 from .worker import SharedNumbers
 
 SWITCH = 200_000  # States numbered before the search is shared by the workers
+
+
+def cores() -> int:
+    """The cores this process may run on (explore --jobs 0, the default)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
 
 
 class JobSearch(Search):
@@ -41,12 +49,13 @@ class JobSearch(Search):
         self.jobs = jobs
         self.went = False  # shared: this process holds the tree, not every key
         self.values: dict[str, set] = {}  # what the workers' keys took (a cut search)
+        self.phase_ids: Visited | None = None  # the keys met before the fork
         self.hand = _Hand(self)
 
     def widest(self) -> list[dict]:
         if not self.went:
             return super().widest()
-        values = gathered(self.phase_ids, self.key)
+        values = gathered(self.phase_ids or (), self.key)
         for what, got in self.values.items():
             values.setdefault(what, set()).update(got)
         return rank(values)
@@ -103,7 +112,7 @@ class _Hand:
                 w.close()
             s.went = True
             s.queue.clear()
-            done = _Merge(s, [r for r, _ in ups]).levels(lo, hi, progress)
+            done = _Merge(s, [r for r, _ in ups]).levels(hi, progress)
             failed = False
             return done
         finally:
@@ -164,7 +173,7 @@ def _recv(conn: Any) -> tuple:
         raise RuntimeError("explore --jobs: a worker process stopped") from None
     if got[0] == "failed":
         raise RuntimeError(f"explore --jobs: a worker failed: {got[1]}")
-    return got  # type: ignore[no-any-return]
+    return got
 
 
 class _Merge:
@@ -173,7 +182,8 @@ class _Merge:
     def __init__(self, search: JobSearch, ups: list) -> None:
         self.s, self.ups = search, ups
 
-    def levels(self, lo: int, hi: int, progress: Progress | None) -> int:
+    def levels(self, hi: int, progress: Progress | None) -> int:
+        """The levels from State ``hi`` on, as the workers send them; the States explored."""
         s = self.s
         tree, report = s.tree, s.report
         hits = report.scene_hits
@@ -190,7 +200,7 @@ class _Merge:
                 progress(hi, known)
             if not new:
                 break
-            lo, hi = hi, known
+            hi = known
         choices = report.choice_hits
         for up in self.ups:
             _, got, values = _recv(up)
@@ -198,7 +208,7 @@ class _Merge:
                 choices[k] = choices.get(k, 0) + c
             for what, vals in values.items():
                 s.values.setdefault(what, set()).update(vals)
-        s.phase_ids, s.ids = s.ids, _Known(hi)
+        s.phase_ids, s.ids = s.ids, _Known(hi)  # type: ignore[assignment]
         return hi
 
     def _part(self, msg: tuple, errors: list, endings: list) -> int:

@@ -13,10 +13,9 @@ local number ``m``), ``i * n + o`` for the ``i``-th key put aside for worker
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
-from .vecloop import _AT, _LOW, _compact, _first, _lookup, _preparer, _successor
+from .vecloop import AT, LOW, parts
 from .vectors import Vectors
 from .ways import key_of
 
@@ -27,15 +26,9 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
     """``step(sid, vec, state)``: vecloop's step, each way on routed (module docstring)."""
     ids, n, me = search.ids, part.n, part.me
     hashes, data = ids.hashes, ids.data
-    extend = data.extend
-    flag, prepare = vectors.flag, _preparer(vectors, search)
-    lookups = [_lookup(get, once, memo, vectors.onces.back)
-               for get, once, memo in vectors.scenes]
-    built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
-        flag + 1 >= 16 else _successor
-    part.built = built
-    first = partial(_first, vectors, {}, built)
-    gl = part.gl
+    flag = vectors.flag
+    prepare, lookups, part.built, first = parts(vectors, search)
+    add = _adder(part, ids)
 
     def step(sid: int, vec: Any, state: Any) -> None:
         mk, memo = lookups[vec[0]]
@@ -46,7 +39,7 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
             if e is None:
                 return
         e[0] += 1
-        at, nat = _AT[vec[flag]]
+        at, nat = AT[vec[flag]]
         handles, via = part.handles, part.via
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
@@ -57,7 +50,7 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
                 handles.append(part.aside(o, k, sid, code, vec, after))
                 via.append(code)
                 continue
-            h &= _LOW
+            h &= LOW
             slots, ends = ids.slots, ids.ends
             mask = len(slots) - 1
             i = h & mask
@@ -65,24 +58,35 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
             while m >= 0 and (hashes[m] != h or data[ends[m]:ends[m + 1]] != k):
                 i = (i + 1) & mask
                 m = slots[i]
-            if m < 0:
-                if part.full:
-                    handles.append(-1)
-                    via.append(code)
-                    continue
-                m = len(hashes)
-                slots[i] = m
-                hashes.append(h)
-                extend(k)
-                ends.append(len(data))
-                if m >= len(slots) >> 1 or len(data) > _BIG:
-                    ids.settle(m)
-                gl.append(-1)
-                part.mine(m, sid, code, vec, after)
+            if m < 0:  # (-1 past --max-states: a handle below 0)
+                m = add(i, h, k, sid, code, vec, after)
             handles.append(m * n + me)
             via.append(code)
 
     return step
+
+
+def _adder(part: Any, ids: Any) -> Callable[..., int]:
+    """``add(i, h, k, sid, code, vec, after)``: key ``k`` (hash ``h``) added at slot ``i``
+    of this worker's table, met first here; its local number (-1: past --max-states)."""
+    hashes, data, gl = ids.hashes, ids.data, part.gl
+    extend = data.extend
+
+    def add(i: int, h: int, k: bytes, sid: int, code: int, vec: Any, after: Any) -> int:
+        if part.full:
+            return -1
+        m = len(hashes)
+        ids.slots[i] = m
+        hashes.append(h)
+        extend(k)
+        ids.ends.append(len(data))
+        if m >= len(ids.slots) >> 1 or len(data) > _BIG:
+            ids.settle(m)
+        gl.append(-1)
+        part.mine(m, sid, code, vec, after)
+        return m
+
+    return add
 
 
 def linker(part: Any, search: Any) -> Callable[..., None]:

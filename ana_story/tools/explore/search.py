@@ -42,7 +42,6 @@ CPU seconds.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -136,29 +135,19 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
 
 def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,
             searcher: Callable[..., Search] | None) -> Search | ParallelSearch:
-    """The search: ``searcher``'s (one process) when given; for ``jobs`` other than 1
-    (0: the cores available) jobs.py's in a story the memos step (one process
-    until the search is big), else parallel.py's when ``jobs`` says how many."""
+    """``searcher``'s (one process) if given; for ``jobs`` not 1 (0: the cores) jobs.py's
+    in a story the memos step, else parallel.py's when ``jobs`` says how many."""
     if searcher is not None:
         return searcher(story, max_states, seed, strict)
-    memoized = VECTORS and FAST_STEP and not story.framed and covers(story)
-    n = jobs or cores()
-    if jobs != 1 and n > 1 and memoized:
-        from .jobs import JobSearch
-        return JobSearch(story, max_states, seed, strict, n)
-    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
-    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
-    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
+    if jobs != 1 and VECTORS and FAST_STEP and not story.framed and covers(story):
+        from .jobs import JobSearch, cores
+        if (jobs or cores()) > 1:
+            return JobSearch(story, max_states, seed, strict, jobs or cores())
+    # a 'let:' that draws at the start: a start State per draw, so one process
+    if jobs > 1 and not (story.framed and any(e.site0 for _, e in story.scenes[story.start].let)):
         from .parallel import ParallelSearch
         return ParallelSearch(story, max_states, seed, strict, jobs)
     return Search(story, max_states, seed, strict)
-
-
-def cores() -> int:
-    """The cores this process may run on (explore --jobs 0, the default)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # pragma: no cover - not Linux
 
 
 class NoKeep:
