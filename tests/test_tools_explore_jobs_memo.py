@@ -121,3 +121,20 @@ def test_the_shipped_story_is_proven_alike_when_shared(monkeypatch, shared):
     one = _json(story, 1)
     assert one["complete"] and one["states"] > 50_000
     assert _json(story, 2) == one
+
+
+def test_a_reactive_story_whose_vectors_are_arrays_is_shared_alike(tmp_path, shared):
+    """bench/gen_story.py's reactive model (values below 0: vectors queued as arrays of
+    two-byte numbers, handed over as one run of bytes), cut and whole."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import gen_story
+        gen_story.render(30, tmp_path / "reactive", variables=24)
+    except (ImportError, OSError) as e:  # pragma: no cover - the shared model missing
+        pytest.skip(f"the reactive story cannot be made here: {e}")
+    story = load_story(tmp_path / "reactive")
+    for cap in (20_000, 2500):
+        one = _json(story, 1, max_states=cap)
+        assert _json(story, 2, max_states=cap) == one
+    assert shared

@@ -33,6 +33,7 @@ from . import vecloop
 from .jobstep import linker, router
 from .key import gathered
 from .report import Finding
+from .vecloop import LOW
 
 SLACK = 256  # States one worker may have above another before some are handed over
 
@@ -195,29 +196,39 @@ class Part:
         each key it sent (-1: new past --max-states)."""
         got = self._swap(lambda o: (b"".join(self.out[o][0]),
                                     array("I", map(len, self.out[o][0])), self.out[o][1]))
-        ids, gl, pw, pi, base, full = self.s.ids, self.gl, self.pw, self.pi, self.base, \
-            self.full
-        sent = {}
-        for o, (blob, lens, _) in got.items():
-            ms, at = array("i"), 0
-            for i, size in enumerate(lens):
-                k = blob[at:at + size]
-                at += size
-                m = ids.find(k)
-                if m < 0:
-                    if full:
-                        ms.append(-1)
-                        continue
-                    m = ids.add(m, k)
-                    gl.append(-1)
-                    pw.append(o)
-                    pi.append(i)
-                elif m >= base and pw[m - base] > o:
-                    pw[m - base], pi[m - base] = o, i
-                ms.append(m)
-            sent[o] = ms
-        self.sent = sent
-        return sent
+        return {o: self._probe(o, blob, lens) for o, (blob, lens, _) in got.items()}
+
+    def _probe(self, o: int, blob: bytes, lens: array) -> array:
+        """The keys worker ``o`` sent, found in this worker's table or added (a key
+        new this level claimed by the lowest worker); their local numbers."""
+        ids, gl, pw, pi, base = self.s.ids, self.gl, self.pw, self.pi, self.base
+        hashes, data = ids.hashes, ids.data
+        ms, at, add = array("i"), 0, ids.add
+        slots, ends = ids.slots, ids.ends
+        mask = len(slots) - 1
+        for i, size in enumerate(lens):
+            k = blob[at:at + size]
+            at += size
+            h = hash(k) & LOW
+            j = h & mask
+            m = slots[j]
+            while m >= 0 and (hashes[m] != h or data[ends[m]:ends[m + 1]] != k):
+                j = (j + 1) & mask
+                m = slots[j]
+            if m < 0:
+                if self.full:
+                    ms.append(-1)
+                    continue
+                m = add(~j, k)
+                gl.append(-1)
+                pw.append(o)
+                pi.append(i)
+                slots, ends = ids.slots, ids.ends  # (grown)
+                mask = len(slots) - 1
+            elif m >= base and pw[m - base] > o:
+                pw[m - base], pi[m - base] = o, i
+            ms.append(m)
+        return ms
 
     def _number(self, sent: dict) -> tuple[list, int, int, list[int]]:
         """Steps 2 to 4: the keys this worker met first, in the order of their places,
@@ -229,7 +240,7 @@ class Part:
             won[w].append(i)
         got = self._swap(lambda o: won[o])
         got[me] = won[me]
-        wins = sorted(((self.out[o][1][i], o, i) for o, idx in got.items() for i in idx))
+        wins = _in_order(got, self.out, n)
         counts = self._swap(lambda o: len(wins))
         counts[me] = len(wins)
         limit, at, kept_all = self.s.max_states, self.hi, []
@@ -240,7 +251,7 @@ class Part:
         kept = kept_all[me]
         numbers: list[tuple[array, array]] = [(array("I"), array("i")) for _ in range(n)]
         mine_m = self.out[me][0]
-        for r, (_, o, i) in enumerate(wins[:kept]):
+        for r, (o, i) in enumerate(wins[:kept]):
             if o == me:
                 self.gl[mine_m[i]] = first + r
             else:
@@ -289,7 +300,7 @@ class Part:
         entries, parents, steps = [], array("i"), array("i")
         scenes = array(self.s.tree.scene_of.at.typecode)
         hits: dict[str, int] = {}
-        for _, o, i in wins:
+        for o, i in wins:
             vec, after = out[o][4][i], out[o][5][i]
             entries.append(built(vec, after) if vec is not None else after[1])
             parents.append(out[o][2][i])
@@ -310,7 +321,8 @@ class Part:
             a, b = max(first, bounds[w]), min(end, bounds[w + 1])
             return mine[a - first:b - first] if a < b else []
 
-        got = self._swap(lambda o: self._portable(piece(o)))
+        got = self._swap(lambda o: _packed(self._portable(piece(o))))
+        got = {o: _unpacked(x) for o, x in got.items()}
         got[me] = piece(me)
         return [e for w in range(n) for e in got[w]], bounds[me]
 
@@ -334,6 +346,33 @@ class Part:
         keys = [bytes(data[ends[m]:ends[m + 1]]) for m in range(self.hi0, len(gl))
                 if gl[m] >= 0]
         return gathered(keys, keyer)
+
+
+def _packed(entries: list) -> tuple:
+    """Entries to hand over: vectors that are arrays as one run of bytes (an array
+    pickles one by one, slowly), anything else as it is."""
+    if entries and all(type(e) is array for e in entries):
+        code = entries[0].typecode
+        if all(e.typecode == code and len(e) == len(entries[0]) for e in entries):
+            return ("arrays", code, len(entries), b"".join(map(array.tobytes, entries)))
+    return ("as is", entries)
+
+
+def _unpacked(got: tuple) -> list:
+    if got[0] == "as is":
+        return list(got[1])
+    _, code, count, blob = got
+    size = len(blob) // count
+    return [array(code, blob[at:at + size]) for at in range(0, len(blob), size)]
+
+
+def _in_order(got: dict, out: list, n: int) -> list[tuple[int, int]]:
+    """(worker, index) of each key met first here, in the order of their places:
+    per worker the indices in order (their places grow with them), merged by place."""
+    cursors = {o: iter(sorted(idx)) for o, idx in got.items()}
+    places = [out[o][1][i] * n + o for o, idx in got.items() for i in idx]
+    places.sort()
+    return [(p % n, next(cursors[p % n])) for p in places]
 
 
 def _zero(vectors: Any) -> None:
