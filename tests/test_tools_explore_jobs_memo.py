@@ -138,3 +138,15 @@ def test_a_reactive_story_whose_vectors_are_arrays_is_shared_alike(tmp_path, sha
         one = _json(story, 1, max_states=cap)
         assert _json(story, 2, max_states=cap) == one
     assert shared
+
+
+def test_the_progress_is_said_within_a_level_and_the_report_is_the_same(monkeypatch, shared):
+    """A worker says every TICK States how far it got, so that a bar moves (and a
+    caller can stop) inside a level of millions of States."""
+    monkeypatch.setattr(jobpart, "TICK", 50)
+    story = load_story(ROOT / "scenes")
+    said: list[tuple[int, int]] = []
+    one = _json(story, 1, max_states=5000)
+    assert _json(story, 2, max_states=5000, progress=lambda d, k: said.append((d, k))) == one
+    assert len(said) >= 5000 // 50 // 2  # the shipped story's first 5,000 in ~30 levels
+    assert [d for d, _ in said] == sorted(d for d, _ in said)  # never back

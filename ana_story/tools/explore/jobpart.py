@@ -35,6 +35,7 @@ from .key import gathered
 from .report import Finding
 from .vecloop import LOW
 
+TICK = 20_000  # States a worker expands between two words to the main process's progress
 SLACK = 256  # States one worker may have above another before some are handed over
 
 
@@ -151,15 +152,10 @@ class Part:
         good, errors, ends = s.good, s.report.errors, set(s.report.ending_paths)
         if len(good) < s0 + len(block):
             good.extend(bytes(s0 + len(block) - len(good)))
-        step, other = self.step, self.other
-        for sid, entry in enumerate(block, s0):
-            before = len(self.handles)
-            kind = type(entry)
-            if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
-                step(sid, entry, None)
-            else:
-                other(sid, entry)
-            counts.append(len(self.handles) - before)
+        for at in range(0, len(block), TICK):
+            self._expand(block[at:at + TICK], s0 + at, counts)
+            if at + TICK < len(block):
+                self.up.send_bytes(pickle.dumps(("tick", TICK)))  # (for the progress bar)
         sent = self._claims()
         wins, kept, hi, counts_all = self._number(sent)
         succ = self._resolve(sent)
@@ -178,6 +174,18 @@ class Part:
         self.hi += total
         self.full = self.hi >= s.max_states
         return total, block, s0
+
+    def _expand(self, block: list, s0: int, counts: array) -> None:
+        """Take States s0, s0 + 1, ... (``block``); each one's count of ways on."""
+        step, other, handles = self.step, self.other, self.handles
+        for sid, entry in enumerate(block, s0):
+            before = len(handles)
+            kind = type(entry)
+            if kind is bytes or kind is array or kind is tuple and type(entry[0]) is int:
+                step(sid, entry, None)
+            else:
+                other(sid, entry)
+            counts.append(len(handles) - before)
 
     def _swap(self, make: Any) -> dict:
         """One message to each peer and one from each (the lower number sends first)."""

@@ -21,7 +21,6 @@ import signal
 import tempfile
 from array import array
 from itertools import accumulate
-from multiprocessing import Pipe
 from typing import Any
 
 from ...model import Story
@@ -91,6 +90,7 @@ class _Hand:
             for x in table.met:
                 numbers(table.name, x)
             table.number = numbers
+        from multiprocessing import Pipe  # (here: its import costs a small search)
         lo, hi = explored, len(s.ids)
         entries = list(s.queue)
         bounds = [lo + (hi - lo) * w // n for w in range(n + 1)]
@@ -112,7 +112,7 @@ class _Hand:
                 w.close()
             s.went = True
             s.queue.clear()
-            done = _Merge(s, [r for r, _ in ups]).levels(hi, progress)
+            done = _Merge(s, [r for r, _ in ups]).levels(lo, hi, progress)
             failed = False
             return done
         finally:
@@ -182,8 +182,9 @@ class _Merge:
     def __init__(self, search: JobSearch, ups: list) -> None:
         self.s, self.ups = search, ups
 
-    def levels(self, hi: int, progress: Progress | None) -> int:
-        """The levels from State ``hi`` on, as the workers send them; the States explored."""
+    def levels(self, lo: int, hi: int, progress: Progress | None) -> int:
+        """The levels from the one of States ``lo`` to ``hi`` - 1 on, as the workers
+        send them; the States explored."""
         s = self.s
         tree, report = s.tree, s.report
         hits = report.scene_hits
@@ -191,8 +192,9 @@ class _Merge:
             ways, new = len(tree.succ), 0
             errors: list = []
             endings: list = []
+            self.ticked = 0
             for up in self.ups:
-                new += self._part(_recv(up), errors, endings)
+                new += self._part(self._next(up, lo, hi, progress), errors, endings)
             self._findings(errors, endings)
             known = hi + new
             s.projection.level(len(tree.succ) - ways, new, known, hits)
@@ -200,7 +202,7 @@ class _Merge:
                 progress(hi, known)
             if not new:
                 break
-            hi = known
+            lo, hi = hi, known
         choices = report.choice_hits
         for up in self.ups:
             _, got, values = _recv(up)
@@ -210,6 +212,17 @@ class _Merge:
                 s.values.setdefault(what, set()).update(vals)
         s.phase_ids, s.ids = s.ids, _Known(hi)  # type: ignore[assignment]
         return hi
+
+    def _next(self, up: Any, lo: int, hi: int, progress: Progress | None) -> tuple:
+        """A worker's next part of the level; meanwhile the States it says it expanded
+        (every TICK) said to ``progress``, as one process says them every 2,000."""
+        while True:
+            msg = _recv(up)
+            if msg[0] != "tick":
+                return msg
+            self.ticked += msg[1]
+            if progress is not None:
+                progress(lo + self.ticked, hi)
 
     def _part(self, msg: tuple, errors: list, endings: list) -> int:
         """One worker's part of a level, laid out; how many new States it numbered."""
