@@ -40,14 +40,19 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
                 return
         e[0] += 1
         at, nat = AT[vec[flag]]
-        handles, via = part.handles, part.via
+        handles, via, out = part.handles, part.via, part.out
+        part.firsts.append(len(handles))
+        part.states.append((sid, vec, afters))
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
             k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
             h = hash(k)
             o = (h >> 32) % n
-            if o != me:
-                handles.append(part.aside(o, k, sid, code, vec, after))
+            if o != me:  # put aside for its owner: the key and its place
+                keys, places = out[o]
+                handles.append(len(places) * n + o)
+                places.append(len(via))
+                keys.append(k)
                 via.append(code)
                 continue
             h &= LOW
@@ -59,7 +64,7 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
                 i = (i + 1) & mask
                 m = slots[i]
             if m < 0:  # (-1 past --max-states: a handle below 0)
-                m = add(i, h, k, sid, code, vec, after)
+                m = add(i, h, k)
             handles.append(m * n + me)
             via.append(code)
 
@@ -67,12 +72,12 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
 
 
 def _adder(part: Any, ids: Any) -> Callable[..., int]:
-    """``add(i, h, k, sid, code, vec, after)``: key ``k`` (hash ``h``) added at slot ``i``
-    of this worker's table, met first here; its local number (-1: past --max-states)."""
+    """``add(i, h, k)``: key ``k`` (hash ``h``) added at slot ``i`` of this worker's
+    table, met first here; its local number (-1: past --max-states)."""
     hashes, data, gl = ids.hashes, ids.data, part.gl
     extend = data.extend
 
-    def add(i: int, h: int, k: bytes, sid: int, code: int, vec: Any, after: Any) -> int:
+    def add(i: int, h: int, k: bytes) -> int:
         if part.full:
             return -1
         m = len(hashes)
@@ -83,7 +88,7 @@ def _adder(part: Any, ids: Any) -> Callable[..., int]:
         if m >= len(ids.slots) >> 1 or len(data) > _BIG:
             ids.settle(m)
         gl.append(-1)
-        part.mine(m, sid, code, vec, after)
+        part.mine(m)
         return m
 
     return add
