@@ -1,10 +1,10 @@
 """The step of a worker of explore --jobs (jobs.py, jobpart.py): vecloop's memoized
 step, but each successor's key goes to the worker that owns it (the one its hash
 names). A key this worker owns is probed in its own table (store.Visited, inline
-as vecloop does); one another owns is put aside for it, with where it was met
-(the way on's place in this worker's level), the State it came from, the choice
-and what builds the successor's vector: the owner says after the level which
-keys are new and who met each first, and only then is a vector built.
+as vecloop does); one another owns is put aside for it with where it was met (the
+way on's place in this worker's level). Per State stepped, its first place, number,
+vector and ways' answers are kept: the owner says after the level which keys are new
+and who met each first, and only then is a vector built, from those.
 
 Per way on a handle is kept: ``m * n + me`` for a key of this worker's table (its
 local number ``m``), ``i * n + o`` for the ``i``-th key put aside for worker
