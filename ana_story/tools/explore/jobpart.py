@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from bisect import bisect_right
-from collections import Counter
 from typing import Any
 
 from . import vecloop
@@ -89,28 +87,36 @@ class Part:
         search.report.cut = 0
         search.queue.clear()
 
-    # the step's records (jobstep.py): per way on put aside or new here only its key
-    # (or local number) and place; the State it came from (``states``: per State
-    # stepped by the memos, its first place, number, vector and ways' answers) and its
-    # choice (``via``) are found from the place for the few that are numbered here
-    def mine(self, m: int) -> None:
+    # the step's records (jobstep.py)
+    def aside(self, o: int, k: bytes, sid: int, code: int, vec: Any, after: Any) -> int:
+        """A key worker ``o`` owns, put aside for it; its handle."""
+        out = self.out[o]
+        i = len(out[1])
+        out[0].append(k)
+        out[1].append(len(self.handles))
+        out[2].append(sid)
+        out[3].append(code)
+        out[4].append(vec)
+        out[5].append(after)
+        return i * self.n + o
+
+    def mine(self, m: int, sid: int, code: int, vec: Any, after: Any) -> None:
         """A key new to this worker's table (local number ``m``), met first here."""
         mine = self.out[self.me]
         self.pw.append(self.me)
         self.pi.append(len(mine[1]))
         mine[0].append(m)
         mine[1].append(len(self.handles))
+        mine[2].append(sid)
+        mine[3].append(code)
+        mine[4].append(vec)
+        mine[5].append(after)
 
     def way(self, k: bytes, sid: int, code: int, after: list) -> int:
-        """A way on the engine's step took (jobstep.linker): its handle; ``after``:
-        [scene, its packed State, -, -, scene number]."""
-        self.engine[len(self.handles)] = (sid, after)
+        """A way on the engine's step took (jobstep.linker): its handle."""
         o = (hash(k) >> 32) % self.n
         if o != self.me:
-            keys, places = self.out[o]
-            keys.append(k)
-            places.append(len(self.handles))
-            return (len(places) - 1) * self.n + o
+            return self.aside(o, k, sid, code, None, after)
         ids = self.s.ids
         m = ids.find(k)
         if m < 0:
@@ -118,7 +124,7 @@ class Part:
                 return -1
             m = ids.add(m, k)
             self.gl.append(-1)
-            self.mine(m)
+            self.mine(m, sid, code, None, after)
         return m * self.n + self.me
 
     # a level
@@ -139,11 +145,9 @@ class Part:
         s = self.s
         self.base = len(s.ids)
         self.handles, self.via, counts = array("q"), array("i"), array("I")
-        self.out: list[list] = [[[], array("I")] for _ in range(self.n)]  # keys, places
+        self.out: list[list] = [[[], array("I"), array("i"), array("i"), [], []]
+                                for _ in range(self.n)]
         self.out[self.me][0] = array("i")  # (local numbers, not keys)
-        self.firsts = array("I")  # (jobstep.py)
-        self.states: list[tuple] = []
-        self.engine: dict[int, tuple] = {}  # place -> (State, after) of an engine's way on
         self.pw, self.pi = array("b"), array("i")
         good, errors, ends = s.good, s.report.errors, set(s.report.ending_paths)
         if len(good) < s0 + len(block):
@@ -300,26 +304,17 @@ class Part:
     def _made(self, wins: list) -> tuple[list, array, array, array, dict]:
         """The new States this worker numbered, in order: (their queued entries,
         parents, choices, scene numbers, count per scene)."""
-        built, out, via, firsts, states = self.built, self.out, self.via, self.firsts, \
-            self.states
+        built, out = self.built, self.out
         entries, parents, steps = [], array("i"), array("i")
         scenes = array(self.s.tree.scene_of.at.typecode)
+        hits: dict[str, int] = {}
         for o, i in wins:
-            place = out[o][1][i]
-            got = self.engine.get(place)
-            if got is None:
-                s = bisect_right(firsts, place) - 1
-                sid, vec, afters = states[s]
-                after = afters[place - firsts[s]]
-                entries.append(built(vec, after))
-            else:
-                sid, after = got
-                entries.append(after[1])
-            parents.append(sid)
-            steps.append(via[place])
+            vec, after = out[o][4][i], out[o][5][i]
+            entries.append(built(vec, after) if vec is not None else after[1])
+            parents.append(out[o][2][i])
+            steps.append(out[o][3][i])
             scenes.append(after[4])
-        names = self.v.ids
-        hits = {names[x]: c for x, c in Counter(scenes).items()}
+            hits[after[0]] = hits.get(after[0], 0) + 1
         return entries, parents, steps, scenes, hits
 
     def _share(self, mine: list, first: int, kept: list[int]) -> tuple[list, int]:

@@ -1,10 +1,10 @@
 """The step of a worker of explore --jobs (jobs.py, jobpart.py): vecloop's memoized
 step, but each successor's key goes to the worker that owns it (the one its hash
 names). A key this worker owns is probed in its own table (store.Visited, inline
-as vecloop does); one another owns is put aside for it with where it was met (the
-way on's place in this worker's level). Per State stepped, its first place, number,
-vector and ways' answers are kept: the owner says after the level which keys are new
-and who met each first, and only then is a vector built, from those.
+as vecloop does); one another owns is put aside for it, with where it was met
+(the way on's place in this worker's level), the State it came from, the choice
+and what builds the successor's vector: the owner says after the level which
+keys are new and who met each first, and only then is a vector built.
 
 Per way on a handle is kept: ``m * n + me`` for a key of this worker's table (its
 local number ``m``), ``i * n + o`` for the ``i``-th key put aside for worker
@@ -40,19 +40,14 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
                 return
         e[0] += 1
         at, nat = AT[vec[flag]]
-        handles, via, out = part.handles, part.via, part.out
-        part.firsts.append(len(handles))
-        part.states.append((sid, vec, afters))
+        handles, via = part.handles, part.via
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
             k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
             h = hash(k)
             o = (h >> 32) % n
-            if o != me:  # put aside for its owner: the key and its place
-                keys, places = out[o]
-                handles.append(len(places) * n + o)
-                places.append(len(via))
-                keys.append(k)
+            if o != me:
+                handles.append(part.aside(o, k, sid, code, vec, after))
                 via.append(code)
                 continue
             h &= LOW
@@ -64,7 +59,7 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
                 i = (i + 1) & mask
                 m = slots[i]
             if m < 0:  # (-1 past --max-states: a handle below 0)
-                m = add(i, h, k)
+                m = add(i, h, k, sid, code, vec, after)
             handles.append(m * n + me)
             via.append(code)
 
@@ -72,12 +67,12 @@ def router(part: Any, vectors: Vectors, search: Any) -> Callable[[int, Any, Any]
 
 
 def _adder(part: Any, ids: Any) -> Callable[..., int]:
-    """``add(i, h, k)``: key ``k`` (hash ``h``) added at slot ``i`` of this worker's
-    table, met first here; its local number (-1: past --max-states)."""
+    """``add(i, h, k, sid, code, vec, after)``: key ``k`` (hash ``h``) added at slot ``i``
+    of this worker's table, met first here; its local number (-1: past --max-states)."""
     hashes, data, gl = ids.hashes, ids.data, part.gl
     extend = data.extend
 
-    def add(i: int, h: int, k: bytes) -> int:
+    def add(i: int, h: int, k: bytes, sid: int, code: int, vec: Any, after: Any) -> int:
         if part.full:
             return -1
         m = len(hashes)
@@ -88,7 +83,7 @@ def _adder(part: Any, ids: Any) -> Callable[..., int]:
         if m >= len(ids.slots) >> 1 or len(data) > _BIG:
             ids.settle(m)
         gl.append(-1)
-        part.mine(m)
+        part.mine(m, sid, code, vec, after)
         return m
 
     return add
