@@ -256,8 +256,9 @@ def report(rows, runs: int, reactive: list) -> str:
                       f"{g.get('seconds', 0):.0f} s, "
                       f"{g.get('known', 0):,} known, projected "
                       + (f"~{g['projected']:,}" if g.get("projected") else "not yet")
-                      for j, g in reactive) + " (--jobs 2 says how far it got once a level, "
-                  "so it stops at the end of the first level past 60 s)."]
+                      for j, g in reactive) + " (--jobs 2 says how far it got every 20,000 States "
+                  "a worker expands, not while the workers settle a level's keys, so it "
+                  "stops at the first word past 60 s)."]
     shipped = rows[0][1]
     lines += ["", "The shipped story's proof (search and checks): "
               f"{_med(shipped[1], 'wall'):.1f} s with --jobs 1, "

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import signal
-import tempfile
 from array import array
 from itertools import accumulate
 from typing import Any
@@ -28,7 +25,6 @@ from .key import gathered, rank
 from .report import Progress
 from .search import Search
 from .store import Visited
-from .worker import SharedNumbers
 
 SWITCH = 200_000  # States numbered before the search is shared by the workers
 
@@ -81,6 +77,10 @@ class _Hand:
         return known >= SWITCH
 
     def __call__(self, explored: int, progress: Progress | None) -> int:
+        import tempfile  # (here, as below: what only the shared search needs, some 5 MB)
+        from multiprocessing import Pipe
+
+        from .worker import SharedNumbers
         s, n = self.s, self.s.jobs
         fd, path = tempfile.mkstemp(prefix="ana-story-explore-")
         os.close(fd)
@@ -90,7 +90,6 @@ class _Hand:
             for x in table.met:
                 numbers(table.name, x)
             table.number = numbers
-        from multiprocessing import Pipe  # (here: its import costs a small search)
         lo, hi = explored, len(s.ids)
         entries = list(s.queue)
         bounds = [lo + (hi - lo) * w // n for w in range(n + 1)]
@@ -127,6 +126,8 @@ class _Hand:
 def _child(s: JobSearch, me: int, links: dict, ups: list, block: list, s0: int) -> None:
     """A worker's life: its ends of the pipes kept, the others closed (so that a
     worker that dies is seen to), Ctrl-C left to the main process; never returns."""
+    import pickle
+    import signal
     code = 1
     up = ups[me][1]
     try:
@@ -158,6 +159,7 @@ def _child(s: JobSearch, me: int, links: dict, ups: list, block: list, s0: int) 
 
 def _stop(pids: list[int], failed: bool) -> None:
     """Reap the workers; after a failure (or Ctrl-C here) end them first."""
+    import signal
     for pid in pids:
         if failed:
             with contextlib.suppress(ProcessLookupError):
@@ -167,6 +169,7 @@ def _stop(pids: list[int], failed: bool) -> None:
 
 
 def _recv(conn: Any) -> tuple:
+    import pickle
     try:
         got = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
