@@ -97,8 +97,9 @@ def register(sub: Any) -> None:
                     help="processes sharing the search, with the same report (default "
                     "0: the cores available). The search starts in one process and is "
                     "shared only once it has numbered 200,000 States: a smaller one is "
-                    "faster alone. A story with 'let:' or calls is shared from the start "
-                    "when N is above 1, else searched in one process")
+                    "faster alone. A story whose steps the memos do not take (with 'let:' "
+                    "or calls, say) is shared level by level from the start when N is "
+                    "above 1, else searched in one process")
     ex.add_argument("--fresh", action="store_true",
                     help="prove it all again: ignore (and rewrite) the proof kept from "
                     "the last run")
