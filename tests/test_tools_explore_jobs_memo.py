@@ -109,7 +109,7 @@ def test_a_worker_that_dies_is_said_not_waited_on(monkeypatch, shared):
         return level(self, block, s0)
 
     monkeypatch.setattr(jobpart.Part, "level", dying)
-    with pytest.raises(RuntimeError, match="explore --jobs: a worker"):
+    with pytest.raises(jobs.WorkerLost, match="a worker process stopped without a word"):
         explore(load_story(ROOT / "scenes"), jobs=2, max_states=5000)
 
 

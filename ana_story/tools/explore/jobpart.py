@@ -25,6 +25,7 @@ values each part of its keys took (key.gathered).
 """
 from __future__ import annotations
 
+import os
 import pickle
 from array import array
 from typing import Any
@@ -45,6 +46,7 @@ class Part:
     def __init__(self, search: Any, me: int, n: int, peers: dict, up: Any) -> None:
         self.s, self.v, self.me, self.n, self.peers, self.up = \
             search, search.vectors, me, n, peers, up
+        self.parent = os.getppid()
         self.hi0 = self.hi = len(search.ids)  # States numbered (by all workers)
         self.gl = array("i", range(self.hi))  # local key number -> State number (-1: none)
         self.full = self.hi >= search.max_states
@@ -154,6 +156,8 @@ class Part:
             good.extend(bytes(s0 + len(block) - len(good)))
         for at in range(0, len(block), TICK):
             self._expand(block[at:at + TICK], s0 + at, counts)
+            if os.getppid() != self.parent:  # the main process is gone: so is the search
+                raise SystemExit(1)
             if at + TICK < len(block):
                 self.up.send_bytes(pickle.dumps(("tick", TICK)))  # (for the progress bar)
         sent = self._claims()

@@ -20,6 +20,7 @@ from array import array
 from itertools import accumulate
 from typing import Any
 
+from ...errors import AnaStoryError
 from ...model import Story
 from .key import gathered, rank
 from .report import Progress
@@ -27,6 +28,10 @@ from .search import Search
 from .store import Visited
 
 SWITCH = 200_000  # States numbered before the search is shared by the workers
+
+
+class WorkerLost(AnaStoryError):
+    """A worker ended without saying why (killed, out of memory): said as a message."""
 
 
 def cores() -> int:
@@ -151,8 +156,10 @@ def _child(s: JobSearch, me: int, links: dict, ups: list, block: list, s0: int) 
         if os.environ.get("ANA_STORY_DEBUG"):
             import traceback
             traceback.print_exc()
+        lost = isinstance(e, (EOFError, ConnectionError))  # a peer stopped first
         with contextlib.suppress(BaseException):
-            up.send_bytes(pickle.dumps(("failed", f"{type(e).__name__}: {e}")))
+            up.send_bytes(pickle.dumps(("lost",) if lost else
+                                       ("failed", f"{type(e).__name__}: {e}")))
     finally:
         os._exit(code)
 
@@ -168,15 +175,34 @@ def _stop(pids: list[int], failed: bool) -> None:
             os.waitpid(pid, 0)
 
 
-def _recv(conn: Any) -> tuple:
+def _recv(conn: Any, others: list) -> tuple:
+    """A worker's next message; its failure raised (a peer that only saw another stop:
+    the failure of that other, if it said one)."""
     import pickle
     try:
         got = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
-        raise RuntimeError("explore --jobs: a worker process stopped") from None
+        got = ("lost",)
+    if got[0] == "lost":
+        got = _why(others)
     if got[0] == "failed":
         raise RuntimeError(f"explore --jobs: a worker failed: {got[1]}")
+    if got[0] == "lost":
+        raise WorkerLost("explore --jobs: a worker process stopped without a word (killed, "
+                         "or out of memory?); --jobs 1 searches in one process")
     return got
+
+
+def _why(conns: list) -> tuple:
+    """("failed", why) when a worker said it failed (within a second), else ("lost",)."""
+    import pickle
+    for conn in conns:
+        with contextlib.suppress(EOFError, OSError):
+            while conn.poll(1.0):
+                got = pickle.loads(conn.recv_bytes())
+                if got[0] == "failed":
+                    return got
+    return ("lost",)
 
 
 class _Merge:
@@ -208,7 +234,7 @@ class _Merge:
             lo, hi = hi, known
         choices = report.choice_hits
         for up in self.ups:
-            _, got, values = _recv(up)
+            _, got, values = _recv(up, self.ups)
             for k, c in got.items():
                 choices[k] = choices.get(k, 0) + c
             for what, vals in values.items():
@@ -220,7 +246,7 @@ class _Merge:
         """A worker's next part of the level; meanwhile the States it says it expanded
         (every TICK) said to ``progress``, as one process says them every 2,000."""
         while True:
-            msg = _recv(up)
+            msg = _recv(up, self.ups)
             if msg[0] != "tick":
                 return msg
             self.ticked += msg[1]
