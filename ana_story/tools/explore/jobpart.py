@@ -94,7 +94,8 @@ class Part:
         """A key worker ``o`` owns, put aside for it; its handle."""
         out = self.out[o]
         i = len(out[1])
-        out[0].append(k)
+        out[0] += k  # (one run of bytes: a key object apiece took some 60 bytes a way)
+        out[6].append(len(k))
         out[1].append(len(self.handles))
         out[2].append(sid)
         out[3].append(code)
@@ -147,7 +148,8 @@ class Part:
         s = self.s
         self.base = len(s.ids)
         self.handles, self.via, counts = array("q"), array("i"), array("I")
-        self.out: list[list] = [[[], array("I"), array("i"), array("i"), [], []]
+        self.out: list[list] = [[bytearray(), array("I"), array("i"), array("i"), [], [],
+                                 array("I")]
                                 for _ in range(self.n)]
         self.out[self.me][0] = array("i")  # (local numbers, not keys)
         self.pw, self.pi = array("b"), array("i")
@@ -206,15 +208,14 @@ class Part:
     def _claims(self) -> dict:
         """Steps 1 and 2: the peers' keys probed here; per peer the local number of
         each key it sent (-1: new past --max-states)."""
-        got = self._swap(lambda o: (b"".join(self.out[o][0]),
-                                    array("I", map(len, self.out[o][0])), self.out[o][1]))
+        got = self._swap(lambda o: (self.out[o][0], self.out[o][6], self.out[o][1]))
         return {o: self._probe(o, blob, lens) for o, (blob, lens, _) in got.items()}
 
     def _probe(self, o: int, blob: bytes, lens: array) -> array:
         """The keys worker ``o`` sent, found in this worker's table or added (a key
         new this level claimed by the lowest worker); their local numbers."""
         ids, gl, pw, pi, base = self.s.ids, self.gl, self.pw, self.pi, self.base
-        hashes, data = ids.hashes, ids.data
+        hashes, data, blob = ids.hashes, ids.data, bytes(blob)  # (keys: hashable bytes)
         ms, at, add = array("i"), 0, ids.add
         slots, ends = ids.slots, ids.ends
         mask = len(slots) - 1
