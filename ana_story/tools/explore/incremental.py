@@ -24,8 +24,8 @@ links, successors, the choice each takes) and every State's key. The next run:
   would run exactly as it ran, and its report is today's. Any difference, and the
   search runs again (rerun.py) or the proof is done afresh.
 
-A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
-above 1, always get a fresh proof.
+A story whose steps draw dice, or with 'let:' frames or calls, always gets a fresh
+proof; a search explore --jobs shared among processes (jobs.py) is not kept.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Keep:
         self.played: list = []
 
     def searched(self, search: Any) -> None:
-        if isinstance(search, Search):  # not --jobs' ParallelSearch
+        if isinstance(search, Search) and not getattr(search, "went", False):  # not shared
             self.search, self.ids = search, search.ids
 
 
@@ -84,7 +84,7 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         make = None
         ident = story_id(story, opts) if _eligible(story) else None
         prior = None
-        if not fresh and jobs == 1 and ident is not None:
+        if not fresh and ident is not None:  # (a rerun: one process, whatever --jobs)
             got = _reuse(file, story, opts, ident)
             if isinstance(got, Report):
                 got.seconds = time.perf_counter() - t0

@@ -283,9 +283,14 @@ def codes_of(key: bytes) -> list[int]:
 
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
-    """When the bound cut the search: which parts of the State took the most values
-    (the short keys grouped by scene, each part's codes gathered a column at a time,
-    read from the keys as stored one after another: store.Visited's data and ends)."""
+    """When the bound cut the search: which parts of the State took the most values."""
+    return rank(gathered(ids, key))
+
+
+def gathered(ids: Iterable[bytes], key: Keyer) -> dict[str, set]:
+    """The values each part of the State took in keys ``ids`` (the short keys grouped
+    by scene, each part's codes gathered a column at a time, read from the keys as
+    stored one after another: store.Visited's data and ends)."""
     data, ends = getattr(ids, "data", None), getattr(ids, "ends", None)
     if data is None or ends is None:
         keys = list(ids)
@@ -310,7 +315,7 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
             codes = set(map(get, map(add, starts, repeat(at))))
             values.setdefault(what, set()).update(
                 codes if met is None else map(met.__getitem__, codes))
-    return rank(values)
+    return values
 
 
 def rank(values: dict[str, set]) -> list[dict]:

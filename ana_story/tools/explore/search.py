@@ -98,7 +98,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
     with remembering(story):  # the analyses the Keyer, endless and ceiling share
         t0 = time.perf_counter()
-        search = _search(story, max_states, seed, strict, jobs, searcher or Search)
+        search = _search(story, max_states, seed, strict, jobs, searcher)
         if projection is not None:
             search.projection = projection
         unbounded = endless(story, search.key)
@@ -134,13 +134,20 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
 
 
 def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,
-            searcher: Callable[..., Search]) -> Search | ParallelSearch:
-    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
-    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
-    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
+            searcher: Callable[..., Search] | None) -> Search | ParallelSearch:
+    """``searcher``'s (one process) if given; for ``jobs`` not 1 (0: the cores) jobs.py's
+    in a story the memos step, else parallel.py's when ``jobs`` says how many."""
+    if searcher is not None:
+        return searcher(story, max_states, seed, strict)
+    if jobs != 1 and VECTORS and FAST_STEP and not story.framed and covers(story):
+        from .jobs import JobSearch, cores
+        if (jobs or cores()) > 1:
+            return JobSearch(story, max_states, seed, strict, jobs or cores())
+    # a 'let:' that draws at the start: a start State per draw, so one process
+    if jobs > 1 and not (story.framed and any(e.site0 for _, e in story.scenes[story.start].let)):
         from .parallel import ParallelSearch
         return ParallelSearch(story, max_states, seed, strict, jobs)
-    return searcher(story, max_states, seed, strict)
+    return Search(story, max_states, seed, strict)
 
 
 class NoKeep:
