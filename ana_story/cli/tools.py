@@ -22,7 +22,7 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
-  ana-story explore --jobs 1              # one process only
+  ana-story explore --jobs 2 --max-states 5000000   # shared by two processes
 exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
       a loop grows without bound / with --strict a choice never taken /
       with --random a run still going after --max-turns,
@@ -93,9 +93,11 @@ def register(sub: Any) -> None:
     ex.add_argument("--format", choices=("text", "json"), default="text")
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
-    ex.add_argument("--jobs", type=int, default=0, metavar="N",
-                    help="processes sharing the search, with the same report (default "
-                    "0: the cores available). The search starts in one process and is "
+    ex.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="processes sharing the search, with the same report (0: the "
+                    "cores available; default 1, as on two cores sharing has not yet "
+                    "beaten one process and each worker needs memory of its own: "
+                    "docs/performance.md). The search starts in one process and is "
                     "shared only once it has numbered 200,000 States: a smaller one is "
                     "faster alone. A story whose steps the memos do not take (with 'let:' "
                     "or calls, say) is shared level by level from the start when N is "
@@ -205,7 +207,7 @@ def cmd_explore(args) -> int:
             args.max_turns < 1 or args.jobs < 0:
         raise UsageError("--max-states, --random and --max-turns need a number above 0, "
                          "--jobs 0 or more")
-    jobs = args.jobs  # 0: the cores, once the search is big (search._search)
+    jobs = args.jobs  # 0: the cores; shared only once the search is big (search._search)
     from ..tools.explore.projection import Projection
     from .exploreprogress import ExploreProgress
     story = _load(args.story_dir)
