@@ -210,7 +210,10 @@ def test_guided_runs_past_the_bound_find_a_dead_end_and_say_how_to_replay_it(tmp
     assert "B." in played.stdout  # the replay reaches the dead end
 
 
-def test_two_jobs_give_the_same_report_under_the_abstraction_and_when_cut(tmp_path):
+def test_two_jobs_give_the_same_report_under_the_abstraction_and_when_cut(tmp_path,
+                                                                           monkeypatch):
+    from ana_story.tools.explore import jobs
+    monkeypatch.setattr(jobs, "SWITCH", 1)  # shared from the first level
     plain = load_story(BLOWUP)
     declared = load_story(_declared(tmp_path, explore(plain, max_states=3000).suggestions))
     for story, bound in ((declared, 100_000), (plain, 3000)):

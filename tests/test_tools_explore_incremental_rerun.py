@@ -202,3 +202,86 @@ def _meta(folder: Path) -> dict:
     """What the memo keeps of the story's and each scene's fingerprints."""
     meta = json.loads(memo.read(memo.memo_file(folder))[0])
     return {p: meta[p] for p in ("story", "scenes", "effects", "unplaced", "logic")}
+
+
+EXACT = """\
+title: Shop
+start: gate
+variables:
+  gold:
+    value: 0
+    exact: [0, 1]
+"""
+SHOP = """\
+chapter: Shop
+scenes:
+  gate:
+    text: A gate.
+    choices:
+      - text: In
+        goto: start
+  start:
+    text: Two roads.
+    choices:
+      - text: Left
+        set: {gold: 2}
+        goto: patha
+      - text: Right
+        set: {gold: 3}
+        goto: pathb
+  patha:
+    text: The left road.
+    choices:
+      - text: Next
+        goto: shop
+  pathb:
+    text: The right road.
+    choices:
+      - text: Next
+        goto: shop
+  detour:
+    text: A detour.
+    choices:
+      - text: On
+        goto: shop
+  shop:
+    text: A shop.
+    choices:
+      - text: Spend
+        set: {gold: gold - 2}
+        goto: till
+  till:
+    text: The till.
+    choices:
+      - text: Rich
+        if: gold % 2 == 1
+        goto: rich
+      - text: Poor
+        if: gold % 2 == 0
+        goto: poor
+  rich:
+    text: Rich.
+    ending: Rich
+  poor:
+    text: Poor.
+    ending: Poor
+"""
+
+
+@pytest.mark.parametrize("old, new", [
+    ("{gold: 2}\n        goto: patha", "{gold: 5}\n        goto: patha"),  # a changed State
+    ("        goto: shop\n  pathb", "        goto: detour\n  pathb"),  # met first elsewhere
+])
+def test_under_exact_only_the_kept_states_take_kept_ways(tmp_path, old, new):
+    """Under 'exact: [0, 1]' a shop with 2 and one with 3 gold share a key, and its
+    ways on are those of the first met (2: spent to 0, even, poor). After the edit the
+    first met has 5 gold, or 3 (the left road now takes a detour, so the right road's
+    shop comes first): spent, odd, rich. Taking the key's kept ways on says poor. (The
+    gate and the roads' start are copied whole, the right road takes its kept ways.)"""
+    folder = write_story(tmp_path / "shop", EXACT, **{"01-shop__yaml": SHOP})
+    first, _ = _explore(folder)
+    assert first["endings"]["poor"]["reached"] and not first["endings"]["rich"]["reached"]
+    _edit(folder / "01-shop.yaml", old, new)
+    reused, after = _searched_again(folder)
+    assert after["endings"]["rich"]["reached"] and not after["endings"]["poor"]["reached"]
+    assert reused["states"] >= (3 if "detour" in new else 0)

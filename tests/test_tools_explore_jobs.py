@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
 from ana_story.loader import check, load_story
-from ana_story.tools.explore import explore, parallel
+from ana_story.tools.explore import explore, jobs, parallel
 
 # Stories with endings, soft-locks, loops, errors of the text and of the dice,
 # once-only choices, tallies, 'let:', tunnels, talking and varying stories, and a
@@ -35,6 +35,7 @@ def narrow(request, monkeypatch):
     processes; the default keeps narrow levels in the main process."""
     monkeypatch.setattr(parallel, "NARROW", request.param)
     monkeypatch.setattr(parallel, "SLACK", 2)  # States handed between workers often
+    monkeypatch.setattr(jobs, "SWITCH", 1)  # a story the memos step: shared at once
     return request.param
 
 
@@ -55,7 +56,8 @@ def test_a_search_cut_by_the_bound_is_cut_alike_and_says_alike_what_kept_growing
 
 
 @pytest.mark.parametrize("cap", [3000, 8000])
-def test_the_shipped_story_cut_inside_a_wide_level_is_cut_alike_by_two_and_three_jobs(cap):
+def test_the_shipped_story_cut_inside_a_wide_level_is_cut_alike_by_two_and_three_jobs(
+        cap, narrow):
     """The bound falls inside a level the workers share (wider than parallel.NARROW),
     so which new States are kept rests on the order they are merged in."""
     story = load_story(ROOT / "scenes")
@@ -77,7 +79,7 @@ def test_a_worker_that_fails_is_said_not_waited_on(monkeypatch):
     monkeypatch.setattr(parallel, "NARROW", 1)
     monkeypatch.setattr(worker.Worker, "expand", broken)
     with pytest.raises((RuntimeError, ValueError), match="broken on purpose"):
-        explore(load_story(FIXTURES / "tools-loop"), jobs=2)
+        explore(load_story(FIXTURES / "let-turns"), jobs=2)  # (parallel.py's: 'let:')
 
 
 def _cli_json(*args: str) -> dict:
@@ -102,7 +104,7 @@ def test_the_shipped_story_is_proven_alike_by_two_jobs(shipped_exploration):
 
 
 @pytest.mark.slow
-def test_a_cut_search_of_the_shipped_story_is_cut_alike():
+def test_a_cut_search_of_the_shipped_story_is_cut_alike(narrow):
     story = load_story(ROOT / "scenes")
     one = _json(story, 1, max_states=60_000)
     assert one["cut"] and one["growing"]
@@ -111,9 +113,9 @@ def test_a_cut_search_of_the_shipped_story_is_cut_alike():
 
 def test_explore_cli_jobs_gives_the_same_json_as_one_job():
     outs = []
-    for jobs in ("1", "2"):
+    for n in ("1", "2"):
         r = run_cli("explore", str(FIXTURES / "tools-explore"), "--format", "json",
-                    "--jobs", jobs)
+                    "--jobs", n, "--fresh")  # (else the second reuses the first's proof)
         assert r.returncode == 1
         data = json.loads(r.stdout)
         del data["seconds"]

@@ -22,7 +22,7 @@ EPILOG_EXPLORE = """examples:
   ana-story explore                       # every State of the shipped story
   ana-story explore my-story --max-states 5000000
   ana-story explore --random 1000 --seed 7 --format json
-  ana-story explore --jobs 0              # shared by as many processes as cores
+  ana-story explore --jobs 2 --max-states 5000000   # shared by two processes
 exit: 0 clean, 1 a scene or ending unreachable / a soft-lock / an error / a value
       a loop grows without bound / with --strict a choice never taken /
       with --random a run still going after --max-turns,
@@ -94,9 +94,14 @@ def register(sub: Any) -> None:
     ex.add_argument("--strict", action="store_true",
                     help="also fail on a choice no reachable State can take")
     ex.add_argument("--jobs", type=int, default=1, metavar="N",
-                    help="processes sharing the search, with the same report; 0: the "
-                    "cores available (default: 1: on two cores, two processes are "
-                    "slower today than one)")
+                    help="processes sharing the search, with the same report (0: the "
+                    "cores available; default 1, as on two cores sharing has not yet "
+                    "beaten one process and each worker needs memory of its own: "
+                    "docs/performance.md). The search starts in one process and is "
+                    "shared only once it has numbered 200,000 States: a smaller one is "
+                    "faster alone. A story whose steps the memos do not take (with 'let:' "
+                    "or calls, say) is shared level by level from the start when N is "
+                    "above 1, else searched in one process")
     ex.add_argument("--fresh", action="store_true",
                     help="prove it all again: ignore (and rewrite) the proof kept from "
                     "the last run")
@@ -202,7 +207,7 @@ def cmd_explore(args) -> int:
             args.max_turns < 1 or args.jobs < 0:
         raise UsageError("--max-states, --random and --max-turns need a number above 0, "
                          "--jobs 0 or more")
-    jobs = args.jobs or _cores()
+    jobs = args.jobs  # 0: the cores; shared only once the search is big (search._search)
     from ..tools.explore.projection import Projection
     from .exploreprogress import ExploreProgress
     story = _load(args.story_dir)
@@ -222,13 +227,6 @@ def cmd_explore(args) -> int:
     else:
         print(visible(format_report(report), newlines=True))
     return report.exit_code()
-
-
-def _cores() -> int:
-    """The cores this process may run on (explore --jobs's default)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # pragma: no cover - not Linux
 
 
 def cmd_graph(args) -> int:

@@ -10,6 +10,8 @@
   'let:', once, stay, counted, the routes' targets and weights): when it changed,
   the States after it may differ in values no key holds, and the proof is redone.
   Its texts and conditions are not in it: those the re-check plays again.
+- ``frame_id``: of one scene, its effects but its choices' (reshape.py: an edit of
+  choices' effects only re-checks the ways on of the scene's States).
 - ``keyer_id``: the abstraction the search merges States by (key.py's layout).
 """
 from __future__ import annotations
@@ -73,7 +75,41 @@ def _plain(x: Any, skip: set[str] = _CHECKED) -> Any:
 
 def effect_id(scene: Scene) -> str:
     """What the States this scene leads to are made of (see the module docstring)."""
-    return _digest([_plain(scene), scene.ending is not None])
+    return _digest([_frame(scene), ways_id(scene), scene.ending is not None])
+
+
+def _frame(scene: Scene) -> Any:
+    return _plain(scene, _CHECKED | {"choices"})
+
+
+def frame_id(scene: Scene) -> str:
+    """What the scene makes of a State entering it, its choices aside ('enter:',
+    'let:', ...): the same when only its choices (and texts) changed."""
+    return _digest([_frame(scene), scene.ending is not None])
+
+
+def ways_id(scene: Scene) -> list[str]:
+    """What each of the scene's choices makes of the States it leads to (its part of
+    ``effect_id``), in order."""
+    return [_digest(_plain(c)) for c in scene.choices]
+
+
+_EFFECTS = {"goto", "effects", "once", "stay", "counted"}  # a choice's, but its 'fallback'
+
+
+def shown_id(scene: Scene) -> str:
+    """The scene without its choices' effects: the same when only those changed
+    (what a State of it shows and offers is then what it was)."""
+    return _digest(_plain(scene, _EFFECTS))
+
+
+def scene_ids(scene: Scene) -> dict[str, Any]:
+    """A scene's effect_id, unplaced_id, logic_id, frame_id, ways_id and shown_id,
+    by the memo's names."""
+    frame, ways, ending = _frame(scene), ways_id(scene), scene.ending is not None
+    return {"effects": _digest([frame, ways, ending]), "unplaced": unplaced_id(scene),
+            "logic": logic_id(scene), "frames": _digest([frame, ending]), "ways": ways,
+            "shown": shown_id(scene)}
 
 
 def _kind(t: Any) -> list:

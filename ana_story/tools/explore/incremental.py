@@ -9,9 +9,13 @@ links, successors, the choice each takes) and every State's key. The next run:
   (fingerprint.keyer_id) changed, or a loop the proof played for real through a
   changed scene had grown or failed; such a loop that had not is played again
   (pumps.py);
-- when a scene's effects (fingerprint.effect_id) changed, or a re-check below finds
-  a difference, and the kept proof found no error or growing value: searches again,
-  taking the kept ways on of each State of an unchanged scene (rerun.py);
+- when only choices' effects (fingerprint.ways_id) of a scene changed and the
+  kept proof found no error or growing value: rebuilds the changed scenes' States,
+  steps again their ways on that may lead elsewhere, and reuses the proof when the
+  graph of States is the kept one, some keys renamed at most (reshape.py);
+- when a scene's effects (fingerprint.effect_id) changed otherwise, or a re-check
+  finds a difference, and the kept proof found no error or growing value: searches
+  again, taking the kept ways on of each State of an unchanged scene (rerun.py);
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,
@@ -20,8 +24,8 @@ links, successors, the choice each takes) and every State's key. The next run:
   would run exactly as it ran, and its report is today's. Any difference, and the
   search runs again (rerun.py) or the proof is done afresh.
 
-A story whose steps draw dice, or with 'let:' frames or calls, and explore --jobs
-above 1, always get a fresh proof.
+A story whose steps draw dice, or with 'let:' frames or calls, always gets a fresh
+proof; a search explore --jobs shared among processes (jobs.py) is not kept.
 """
 from __future__ import annotations
 
@@ -36,10 +40,11 @@ from typing import Any
 from ...model import Story
 from ...state import State
 from ..dice import drawing_scenes, let_drawing
+from ..soundness import changing_choices
 from ..storymemo import remembering
-from . import memo, pumps, reportdata, rerun
+from . import memo, pumps, reportdata, rerun, reshape
 from .abstraction import endless
-from .fingerprint import effect_id, keyer_id, known_model, logic_id, placed, story_id, unplaced_id
+from .fingerprint import effect_id, keyer_id, known_model, placed, scene_ids, story_id, unplaced_id
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -59,7 +64,7 @@ class Keep:
         self.played: list = []
 
     def searched(self, search: Any) -> None:
-        if isinstance(search, Search):  # not --jobs' ParallelSearch
+        if isinstance(search, Search) and not getattr(search, "went", False):  # not shared
             self.search, self.ids = search, search.ids
 
 
@@ -79,7 +84,7 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         make = None
         ident = story_id(story, opts) if _eligible(story) else None
         prior = None
-        if not fresh and jobs == 1 and ident is not None:
+        if not fresh and ident is not None:  # (a rerun: one process, whatever --jobs)
             got = _reuse(file, story, opts, ident)
             if isinstance(got, Report):
                 got.seconds = time.perf_counter() - t0
@@ -88,8 +93,7 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                 prior = got[0]
                 make = rerun.searcher(story, *got)
                 if make is None:
-                    _say("a fresh proof: what the search keeps of a State changed, or an "
-                         "'exact:' declaration merges States")
+                    _say("a fresh proof: what the search keeps of a State changed")
         keep = Keep()
         report = _search(story, jobs, keep, make, options)
         if ident is not None:
@@ -152,7 +156,8 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report,
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
             **_fingerprints(story, scenes, prior), "tables": tables,
             "loops": [pumps.to_data(p) for p in keep.played],
-            "endless": endless(story, search.key), "choices": search.tree.keys}
+            "endless": endless(story, search.key), "choices": search.tree.keys,
+            "changing": sorted(changing_choices(story))}
     t, ids = search.tree, keep.ids
     arrays = [t.parent, t.step, t.first, t.succ, t.via, search.good, ids.data,
               array("I", ids.ends), t.scene_of.at]
@@ -160,20 +165,18 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report,
 
 
 def _fingerprints(story: Story, scenes: dict[str, str], prior: dict | None
-                  ) -> dict[str, dict[str, str]]:
-    """Each scene's effect_id, unplaced_id and logic_id: the kept meta's (``prior``,
-    written by this code) for a scene whose digest is the kept one, as they are
-    functions of the scene alone; computed for the others."""
-    out: dict[str, dict[str, str]] = {"effects": {}, "unplaced": {}, "logic": {}}
+                  ) -> dict[str, dict[str, Any]]:
+    """Each scene's fingerprints (fingerprint.scene_ids): the kept meta's
+    (``prior``, written by this code) for a scene whose digest is the kept one, as
+    they are functions of the scene alone; computed for the others."""
+    out: dict[str, dict[str, Any]] = {"effects": {}, "unplaced": {}, "logic": {},
+                                      "frames": {}, "ways": {}, "shown": {}}
     kept = prior["scenes"] if prior is not None else {}
     for s, sc in story.scenes.items():
-        if kept.get(s) == scenes[s]:
-            assert prior is not None
-            for part, ids in out.items():
-                ids[s] = prior[part][s]
-        else:
-            out["effects"][s], out["unplaced"][s], out["logic"][s] = \
-                effect_id(sc), unplaced_id(sc), logic_id(sc)
+        got = {part: prior[part][s] for part in out} if kept.get(s) == scenes[s] \
+            and prior is not None else scene_ids(sc)
+        for part, ids in out.items():
+            ids[s] = got[part]
     return out
 
 
@@ -208,6 +211,10 @@ def _reuse(file: Path, story: Story, opts: dict, ident: tuple[str, dict[str, str
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         _say("the proof kept from the last run was not used: it does not fit; proving afresh")
         return None
+    if isinstance(report, _Reshaped):
+        with contextlib.suppress(OSError):  # else kept as it was: re-checked next time
+            memo.write(file, report.sections)
+        return report.report
     if isinstance(report, Report):
         _refresh(file, sections, meta, story, ident[1])
     return report
@@ -217,20 +224,25 @@ def _refresh(file: Path, sections: list[bytes], meta: dict, story: Story,
              scenes: dict[str, str]) -> None:
     """Keep the reused proof as the story's now (it holds for it): the next run
     re-checks only what changes after this."""
-    differ = [s for s, d in scenes.items() if d != meta["scenes"][s]]
-    if not differ:
+    if not _rescened(meta, story, scenes):
         return
-    meta["scenes"] = scenes
-    for s in differ:
-        sc = story.scenes[s]
-        meta["effects"][s], meta["unplaced"][s], meta["logic"][s] = \
-            effect_id(sc), unplaced_id(sc), logic_id(sc)
     with contextlib.suppress(OSError):  # else kept as it was: sound, re-checked next time
         memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
 
 
+def _rescened(meta: dict, story: Story, scenes: dict[str, str]) -> bool:
+    """The kept meta made the story's now (its scenes' digests and fingerprints);
+    whether a scene differed."""
+    differ = [s for s, d in scenes.items() if d != meta["scenes"][s]]
+    meta["scenes"] = scenes
+    for s in differ:
+        for part, digest in scene_ids(story.scenes[s]).items():
+            meta[part][s] = digest
+    return bool(differ)
+
+
 def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: dict,
-           data: dict, arrays: list) -> Report | tuple | None:
+           data: dict, arrays: list) -> Report | _Reshaped | tuple | None:
     digest, scenes = ident
     if digest != meta["story"]:
         return _afresh("story.yaml, the list of scenes or explore's options changed")
@@ -240,7 +252,9 @@ def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: di
     again = _again(scenes, meta, data, arrays)
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
-        return _anew(again, f"the effects or routes of {_names(effects)} changed")
+        why = f"the effects or routes of {_names(effects)} changed"
+        got = _reshaped(story, opts, meta, data, arrays, changed, scenes) if again else None
+        return got if got is not None else _anew(again, why)
     looped = pumps.through(story, meta["loops"], changed)
     if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
         return _afresh("a loop the proof played for real passes through a changed scene")
@@ -275,19 +289,69 @@ def _changed(story: Story, scenes: dict[str, str], meta: dict, data: dict) -> se
     return differ - {s for s in moved if not placed(story.scenes[s])}
 
 
-def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,
-               changed: set[str]) -> str:
-    """Why not every kept State of the ``changed`` scenes steps as it did
-    (recheck.py); "" when every one does."""
+def _checker(story: Story, opts: dict, meta: dict) -> _Check | None:
+    """A Search to re-check with, its key's tables numbered as the kept ones; None
+    when what the search keeps of a State changed."""
     check = _Check(story, opts["max_states"], opts["seed"], opts["strict"])
     if keyer_id(check.key) != meta["keyer"] or not check.fast \
             or endless(story, check.key) != meta["endless"]:
-        return "what the search keeps of a State changed"
+        return None
     for name, values in meta["tables"].items():  # the values numbered as they were
         table = check.key.tables[name]
         for n, x in enumerate(values):
             table[x] = n
             table.met[n] = x
+    return check
+
+
+class _Reshaped:
+    """A kept proof reused after an effect edit (reshape.py) and the memo to keep."""
+
+    def __init__(self, report: Report, sections: list[bytes]) -> None:
+        self.report, self.sections = report, sections
+
+
+def _reshaped(story: Story, opts: dict, meta: dict, data: dict, arrays: list,
+              changed: set[str], scenes: dict[str, str]) -> _Reshaped | None:
+    """The kept proof for the story after an edit of choices' effects, when the graph
+    of States is the kept one (reshape.py); else None."""
+    check = _checker(story, opts, meta)
+    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py)
+    moved = reshape.moved(story, meta, changed, check.tree.keys) \
+        if check and not check.key.abstracted else None
+    if moved is None or not reshape.bounded(story, meta["loops"], changed, opts["seed"]):
+        return None
+    assert check is not None
+    replay = reshape.Reshape(check, arrays, changed, moved,
+                             reshape.shown(story, meta, changed))
+    report = reportdata.from_data(story, data)
+    if not replay.verified([]) or not reshape.refreshed(story, report, changed):
+        return None
+    text = json.dumps(reportdata.to_data(report))
+    try:
+        tables = _tables(check)
+    except _NotKept:
+        return None
+    if reportdata.from_data(story, json.loads(text)).to_json() != report.to_json():
+        return None
+    keys, ends = replay.keys()
+    meta = dict(meta, tables=tables)
+    _rescened(meta, story, scenes)
+    head = [json.dumps(meta).encode(), text.encode()]
+    _say(f"reused the last proof ({len(changed)} changed scene(s) re-checked, their "
+         "ways on stepped again; --fresh proves it all again)")
+    report.reused = {"rechecked": len(changed)}
+    return _Reshaped(report, head + [bytes(a) for a in arrays[:6]] +
+                     [keys, bytes(ends), bytes(arrays[8])])
+
+
+def _rechecked(story: Story, opts: dict, meta: dict, arrays: list, report: Report,
+               changed: set[str]) -> str:
+    """Why not every kept State of the ``changed`` scenes steps as it did
+    (recheck.py); "" when every one does."""
+    check = _checker(story, opts, meta)
+    if check is None:
+        return "what the search keeps of a State changed"
     kept = [e for e in report.errors if e.scene in changed]
     alike = not kept and not story.timed  # effects unchanged: see recheck.Replay
     if not Replay(check, arrays, changed, alike).verified(kept):

@@ -285,11 +285,16 @@ def codes_of(key: bytes) -> list[int]:
 
 
 def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
-    """When the bound cut the search: which parts of the State took the most values
-    (read from the keys as stored one after another: store.Visited's data and ends).
-    The keys come in runs of one length: a scene's short keys all have its length,
-    and in most searches the runs are few and long, each a block whose columns are
-    slices (``_by_runs``); else the short keys are grouped by scene (``_by_scene``)."""
+    """When the bound cut the search: which parts of the State took the most values."""
+    return rank(gathered(ids, key))
+
+
+def gathered(ids: Iterable[bytes], key: Keyer) -> dict[str, set]:
+    """The values each part of the State took in keys ``ids`` (read from the keys as
+    stored one after another: store.Visited's data and ends). The keys come in runs
+    of one length: a scene's short keys all have its length, and in most searches
+    the runs are few and long, each a block whose columns are slices (``_by_runs``);
+    else the short keys are grouped by scene (``_by_scene``)."""
     data, ends = getattr(ids, "data", None), getattr(ids, "ends", None)
     if data is None or ends is None:
         keys = list(ids)
@@ -303,7 +308,7 @@ def growing(ids: Iterable[bytes], key: Keyer) -> list[dict]:
         _by_runs(data, ends, pairwise([*starts, n]), key, values)
     else:
         _by_scene(data, ends, key, values)
-    return rank(values)
+    return values
 
 
 RUN = 64  # keys a run holds on average, at the least, for growing to read them by runs

@@ -25,11 +25,12 @@ from .vectors import Vectors
 from .ways import key_of
 
 Node = tuple | State  # a rebuilt State: a vector (vectors.py) or a State
-_UNSEEN = object()  # not in a choice's memo yet
+UNSEEN = object()  # not in a choice's memo yet
 
 
 class Replay:
     """The kept tree (memo arrays) and a Search to step and visit with."""
+
 
     def __init__(self, search: Any, arrays: list, changed: set[str],
                  alike: bool = False) -> None:
@@ -63,12 +64,13 @@ class Replay:
         names = list(self.search.story.scenes)
         wanted = {i for i, s in enumerate(names) if s in self.changed}
         targets = [n for n, a in enumerate(self.at) if a in wanted]
-        nodes = self._rebuild(targets)
-        if nodes is None:
+        nodes = self._rebuild(self.to_build(targets))
+        if nodes is None or not self.ways_hold(targets, nodes):
             return False
         search = self.search
         search.good = bytearray(len(self.parent))
-        for sid in self._alike(targets, nodes) if self.reads is not None else targets:
+        shown = self.to_visit(targets)
+        for sid in self._alike(shown, nodes) if self.reads is not None else shown:
             node = nodes[sid]
             state = node if isinstance(node, State) else self._state(node)
             if not self._visit(sid, state):
@@ -77,6 +79,33 @@ class Replay:
                for f in search.report.errors]
         want = [(f.scene, f.message, f.fails, f.variables) for f in kept_errors]
         return got == want
+
+    def to_build(self, targets: list[int]) -> list[int]:
+        """The States of the changed scenes to rebuild (here: each one)."""
+        return targets
+
+    def to_visit(self, targets: list[int]) -> list[int]:
+        """The States of the changed scenes to visit again (here: each one, one per
+        mark when no effect changed)."""
+        return targets
+
+    def ways_hold(self, targets: list[int], nodes: dict[int, Node]) -> bool:
+        """Whether the kept ways on of ``targets`` hold beyond what a visit checks:
+        here always (no effect changed); reshape.py's check of an effect edit."""
+        return True
+
+    def checks(self, targets: list[int], need: set[int]) -> bytearray:
+        """Per State, 1 when the key it is rebuilt with is to be checked (``keyed``):
+        each State of a changed scene."""
+        check = bytearray(len(self.parent))
+        for n in targets:
+            check[n] = 1
+        return check
+
+    def keyed(self, n: int, k: bytes) -> bool:
+        """Whether ``k``, the key State ``n`` was rebuilt with, is the one it may have
+        (here: its kept one)."""
+        return k == self.data[self.ends[n]:self.ends[n + 1]]
 
     def _alike(self, targets: list[int], nodes: dict[int, Node]) -> list[int]:
         """The first of ``targets`` of each mark (see __init__): what its texts and
@@ -117,9 +146,7 @@ class Replay:
             while n >= 0 and n not in need:
                 need.add(n)
                 n = parent[n]
-        check = bytearray(len(parent))  # the key of each State of a changed scene
-        for n in targets:
-            check[n] = 1
+        check = self.checks(targets, need)
         nodes: dict[int, Node] = {}
         try:
             return nodes if self._walk(sorted(need), nodes, check) else None
@@ -130,7 +157,7 @@ class Replay:
         """Rebuild the States ``order`` (each after its parent) into ``nodes``: from a
         vector by the choice's memo, as vecloop.py's step (inline: most of the re-check's
         time), else by ``_next``; False when a State of a changed scene has another key."""
-        parent, steps, data, ends = self.parent, self.step, self.data, self.ends
+        parent, steps = self.parent, self.step
         vectors = cast(Vectors, self.vectors)  # (None: every node is a State)
         memos, flag = getattr(vectors, "choices", {}), getattr(vectors, "flag", 0)
         keys = self.search.tree.keys
@@ -140,12 +167,12 @@ class Replay:
             node = nodes[p] if p >= 0 else None
             if type(node) is tuple:
                 get, memo, c = memos[keys[steps[n] >> 8]]
-                e = None if get is None else memo.get(get(node), _UNSEEN)
-                if e is _UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
+                e = None if get is None else memo.get(get(node), UNSEEN)
+                if e is UNSEEN:  # (the memo keeps OLD as None, as vecloop's)
                     e = memo[get(node)] = vectors.after(vectors.state(node), c) or None
                 if e is not None:
-                    w = _successor(node, e)
-                    if check[n] and e[1][w[flag]](w) != data[ends[n]:ends[n + 1]]:
+                    w = successor(node, e)
+                    if check[n] and not self.keyed(n, e[1][w[flag]](w)):
                         return False
                     nodes[n] = tuple(w)
                     continue
@@ -157,7 +184,7 @@ class Replay:
         return True
 
     def _root(self, s: State | None, n: int, check: int) -> Node | None:
-        if s is None or (check and self.search.key(s) != self.key(n)):
+        if s is None or (check and not self.keyed(n, self.search.key(s))):
             return None
         return self._node(s)
 
@@ -174,7 +201,7 @@ class Replay:
         assert isinstance(node, State)
         k = self.key(n)
         s = self._child(node, self.step[n], k)
-        if s is None or (check and self.search.key(s) != k):
+        if s is None or (check and not self.keyed(n, self.search.key(s))):
             return None
         return self._node(s)
 
@@ -236,7 +263,7 @@ def _mark_getter(vectors: Vectors | None, read: tuple, counted: tuple) -> Any:
     return itemgetter(*at) if at else len
 
 
-def _successor(vec: tuple, after: tuple) -> list:
+def successor(vec: tuple, after: tuple) -> list:
     """The vector a way on leads to from ``vec``, by a choice's memo's answer
     (vectors.Vectors.after): as vecloop.py's ``record`` makes it."""
     _, _, writes, count, tno, extra = after[:6]

@@ -5,8 +5,11 @@ holds takes its kept ways on instead of being stepped.
 A State's ways on (its successors' keys, the choices leading there) depend only on
 its key, its scene and the scenes it leads to (their 'enter:'), given the story-wide
 declarations and the key's layout, which incremental.py and ``searcher`` check are
-the kept proof's, and when the key merges only States that play alike: not under an
-'exact:' declaration (then a fresh proof). Lookups are by whole key, so an edit that
+the kept proof's, and when the key merges only States that play alike. Under an
+'exact:' declaration it does not (a key's ways on are those of the first State met):
+then kept ways are taken only for a State that is the kept one itself, met first by
+the kept tree's own way on from a State that is (``alike``), never by key alone;
+every other State is visited for real. Lookups are by whole key, so an edit that
 changes what is read downstream gives other keys and nothing is wrongly reused.
 Reachability, numbering, paths, soft-lock and loop checks stay the new search's own.
 The kept search's first States, those it visited before the first that may step
@@ -46,9 +49,8 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
     layout is not the kept proof's (then a fresh proof)."""
     keyer = Keyer(story)
     if keyer_id(keyer) != meta["keyer"] or endless(story, keyer) != meta["endless"] \
-            or story.timed or story.framed or keyer.abstracted:
-        return None  # an 'exact:' merges States that do not play alike: their ways on
-    # are those of the first one met, which another order of search may not meet first
+            or story.timed or story.framed:
+        return None
     try:
         for name, values in meta["tables"].items():  # the values numbered as they were
             table = keyer.tables[name]
@@ -88,6 +90,12 @@ class Rerun(Search):
         self.anchors: dict[int, Any] = {}  # States (or their queued forms) to build from
         self.choices = {c.key: c for s in story.scenes.values() for c in s.choices}
         self.reused = 0
+        # under 'exact:' a key merges States that do not play alike (its ways on are
+        # those of the first State met): kept ways are taken only for a State that is
+        # the kept one (``alike``: met first by the kept tree's own way to it, from one
+        # that is), not for any State of the same key
+        self.exact = bool(keyer.abstracted)
+        self.alike: set[int] = set()
         # kept State -> its number in this search (-1: not met yet, or met only by a
         # State visited for real: then the table of keys has it)
         self.new_of = array("i", [-1]) * len(self.k_first)
@@ -127,11 +135,13 @@ class Rerun(Search):
 
     def _take(self, sid: int, entry: Any) -> None:
         """Visit one queued State: by its kept ways when they hold, else for real."""
-        if type(entry) is int:  # a kept State's number (queued by _replay)
-            if not self._replay(sid, entry):
-                self.real(sid, self.pack.state(self.built(sid)))
+        if type(entry) is int:  # a kept State's number (queued by _replay or the copy)
+            if (not self.exact or entry < self.copied or sid in self.alike) \
+                    and self._replay(sid, entry):
+                return
+            self.real(sid, self.pack.state(self.built(sid)))
             return
-        if self.plain[self.tree.scene_of.at[sid]]:
+        if self.plain[self.tree.scene_of.at[sid]] and not self.exact:
             n = self._kept(sid)
             if n is not None and self._replay(sid, n):
                 self.anchors[sid] = entry
@@ -180,6 +190,8 @@ class Rerun(Search):
                         continue
                     nid = ids.add(nid, k)
                     queue.append(c)
+                    if self.exact and self.k_parent[c] == n and self.k_step[c] == code:
+                        self.alike.add(nid)  # the kept State itself
                     tree.parent.append(sid)
                     tree.step.append(code)
                     tree.scene_of.at.append(at[c])

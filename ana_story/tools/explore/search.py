@@ -97,10 +97,9 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
     ``projection``: filled as the search goes (projection.py), for a progress bar;
     ``keep``: incremental.Keep, handed the search and its loops (for the next run);
     ``searcher``: makes the one-process search (rerun.py's, reusing a kept proof)."""
-    # the analyses the Keyer, endless and ceiling share; the collector seldom
-    with remembering(story), fewer_collections():
+    with remembering(story), fewer_collections():  # (analyses shared; collections seldom)
         t0 = time.perf_counter()
-        search = _search(story, max_states, seed, strict, jobs, searcher or Search)
+        search = _search(story, max_states, seed, strict, jobs, searcher)
         if projection is not None:
             search.projection = projection
         unbounded = endless(story, search.key)
@@ -127,8 +126,7 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
                                   None if f.fails is None or f.fails < 0 else f.fails, seed)
         # the search's Keyer when nothing keeps it (the pump may number values it met not)
         mine = type(keep) is NoKeep and isinstance(search, Search)
-        pump_loops(story, report, tree, candidates, seed, keep.played,
-                   search.key if mine else None)
+        pump_loops(story, report, tree, candidates, seed, keep.played, search.key if mine else None)
         report.seconds = time.perf_counter() - t0
         if progress is not None:
             progress(explored, report.states)
@@ -136,13 +134,20 @@ def explore(story: Story, *, max_states: int = 1_000_000, seed: int = 0,
 
 
 def _search(story: Story, max_states: int, seed: int, strict: bool, jobs: int,
-            searcher: Callable[..., Search]) -> Search | ParallelSearch:
-    start = story.scenes[story.start]  # a 'let:' that draws there: a start State per
-    many = story.framed and any(e.site0 for _, e in start.let)  # draw; one process
-    if jobs > 1 and not many:  # (parallel.py splits the search from one start State)
+            searcher: Callable[..., Search] | None) -> Search | ParallelSearch:
+    """``searcher``'s (one process) if given; for ``jobs`` not 1 (0: the cores) jobs.py's
+    in a story the memos step, else parallel.py's when ``jobs`` says how many."""
+    if searcher is not None:
+        return searcher(story, max_states, seed, strict)
+    if jobs != 1 and VECTORS and FAST_STEP and not story.framed and covers(story):
+        from .jobs import JobSearch, cores
+        if (jobs or cores()) > 1:
+            return JobSearch(story, max_states, seed, strict, jobs or cores())
+    # a 'let:' that draws at the start: a start State per draw, so one process
+    if jobs > 1 and not (story.framed and any(e.site0 for _, e in story.scenes[story.start].let)):
         from .parallel import ParallelSearch
         return ParallelSearch(story, max_states, seed, strict, jobs)
-    return searcher(story, max_states, seed, strict)
+    return Search(story, max_states, seed, strict)
 
 
 class NoKeep:

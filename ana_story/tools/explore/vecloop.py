@@ -23,9 +23,9 @@ from . import keyfn
 from .collector import fewer_collections
 from .vectors import ENDED, LAZY, Vectors
 
-_LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
+LOW = 0xFFFFFFFF  # store.Visited's part of a key's hash
 _BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
-_AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
+AT = ((LAZY, LAZY + 1), (LAZY + 2, LAZY + 3))  # a way's lazy key by the vector's flag
 _BUILT = LAZY + 4  # a way's builder of the vector it leads to (``_first`` adds it)
 Vec = bytes | array | tuple  # a vector as queued: a byte a place (codes.py), two, a tuple
 SHORT = "h"  # an array of numbers of two bytes (signed)
@@ -39,12 +39,12 @@ def run(vectors: Vectors, search: Any, progress: Any) -> int:
     (measured: 0.3 of 3.2 CPU s on the 389dc23 story); nothing here makes a cycle."""
     with fewer_collections():
         step = _stepper(vectors, search)
-        other = _other(vectors, search, step)
+        other = taker(vectors, search, step)
         if getattr(search, "OWN_LEVELS", False):  # rerun.py's Rerun: its loop, our step
             explored = search.levels(progress, _taker(step, other))
         else:
             explored = _levels(search, progress, step, other)
-    _flush(vectors, search.report.choice_hits)
+    flush(vectors, search.report.choice_hits)
     return explored
 
 
@@ -57,6 +57,7 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
     hashes, hits, projection = search.ids.hashes, search.report.scene_hits, search.projection
     popleft, begin = queue.popleft, first.append
     explored, level_end, ways = 0, len(queue), 0  # level 0: the start States
+    hand = getattr(search, "hand", None)  # jobs.py: the rest shared once the search is big
     while queue:
         good.extend(bytes(level_end - explored))  # (set to 1 as the States are taken)
         for sid in range(explored, level_end):
@@ -72,6 +73,8 @@ def _levels(search: Any, progress: Any, step: Callable[[int, Vec, Any], None],
         explored = level_end  # a level of the breadth-first search done
         projection.level(len(succ) - ways, len(hashes) - level_end, len(hashes), hits)
         level_end, ways = len(hashes), len(succ)
+        if hand is not None and queue and hand.ready(level_end):
+            return hand(explored, progress)
     return explored
 
 
@@ -89,7 +92,7 @@ def _taker(step: Callable[[int, Vec, Any], None], other: Callable[[int, Any], No
     return take
 
 
-def _other(vectors: Vectors, search: Any, step: Callable[[int, Vec, Any], None]
+def taker(vectors: Vectors, search: Any, step: Callable[[int, Vec, Any], None]
            ) -> Callable[[int, Any], None]:
     """``other(sid, entry)``: anything else queued (a start State, a State the
     engine built) as a vector when it can be one (then ``step``'s), else
@@ -121,15 +124,8 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
     queue, parent, steps, scene_of = search.queue.append, tree.parent.append, \
         tree.step.append, tree.scene_of.at.append
     succ, via = tree.succ.append, tree.via.append
-    flag, prepare = vectors.flag, _preparer(vectors, search)
-    lookups: list = []  # per scene, _lookup's (made when the search first meets it)
-    lookups += [_pending(vectors, lookups, tno) for tno in range(len(vectors.ids))]
-    # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
-    # WIDE places or more (the flag is the last): their items are read and written
-    # slower than a list's, and a short vector's tuple is small; else tuples
-    built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
-        flag + 1 >= WIDE else _successor
-    first = partial(_first, vectors, {}, built)  # (the key functions _lazy made)
+    flag = vectors.flag
+    prepare, lookups, built, first = parts(vectors, search)
 
     def step(sid: int, vec: Vec, state: Any) -> None:
         mk, answer = lookups[vec[0]]
@@ -140,12 +136,12 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
             if e is None:
                 return
         e[0] += 1
-        at, nat = _AT[vec[flag]]  # a way's key: after[at](vec, after[nat])
+        at, nat = AT[vec[flag]]  # a way's key: after[at](vec, after[nat])
         slots, ends, mask, room = ids.table  # (half full: the table grown)
         for code, after in zip(e[3], afters, strict=True):
             lazy = after[at]
             k = lazy(vec, after[nat]) if lazy is not None else first(vec, after, at)
-            h = hash(k) & _LOW
+            h = hash(k) & LOW
             i = h & mask
             n = slots[i]
             while n >= 0 and (hashes[n] != h or data[ends[n]:ends[n + 1]] != k):
@@ -176,6 +172,21 @@ def _stepper(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any], None]:
             via(code)
 
     return step
+
+
+def parts(vectors: Vectors, search: Any) -> tuple:
+    """(prepare, the scenes' lookups, the successor's builder, the key of a way met
+    first) of ``step``, shared with jobstep.py's. A scene's lookup (_lookup's) is made
+    when the search first meets the scene (_pending's until then)."""
+    prepare = _preparer(vectors, search)
+    lookups: list = []
+    lookups += [_pending(vectors, lookups, tno) for tno in range(len(vectors.ids))]
+    # queued as bytes or an array when numbers only (codes.py; a float: a tuple) and
+    # WIDE places or more (the flag is the last): their items are read and written
+    # slower than a list's, and a short vector's tuple is small; else tuples
+    built = _compact if all(k in (int, str, bool) for k in vectors.kinds) and \
+        vectors.flag + 1 >= WIDE else _successor
+    return prepare, lookups, built, partial(_first, vectors, {}, built)  # (_lazy's functions)
 
 
 def _pending(vectors: Vectors, lookups: list, tno: int) -> tuple:
@@ -339,7 +350,7 @@ def _preparer(vectors: Vectors, search: Any) -> Callable[[int, Vec, Any, Any, An
             if None in afters:  # a choice's memo lacks it, or says OLD (kept as None)
                 afters = _resolve(vectors, vec, e[1], state)
             if afters is not None:
-                if not e[0]:  # counted (_flush) where the engine's step counts them first
+                if not e[0]:  # counted (flush) where the engine's step counts them first
                     hits.update((key, hits.get(key, 0)) for _, key, _ in e[1])
                 return e, afters
         elif e is ENDED:
@@ -377,7 +388,7 @@ def _ended(vectors: Vectors, search: Any, sid: int, vec: Vec, state: Any) -> Non
         search.report.ending_paths[state.scene] = search.finding(sid, state)
 
 
-def _flush(vectors: Vectors, hits: dict[str, int]) -> None:
+def flush(vectors: Vectors, hits: dict[str, int]) -> None:
     """Add to the report's choice counts each choice's ways followed by the memo
     (counted per scene's answer as it went, not per way)."""
     for get, _, memo in vectors.scenes.values():
