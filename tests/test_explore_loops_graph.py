@@ -162,13 +162,18 @@ def test_a_loops_round_is_the_textbooks(seed: int):
             for j in range(len(ws)):
                 tree.via[tree.first[v] + j] = len(tree.keys) * 256  # type: ignore[attr-defined]
                 tree.keys.append(f"{v}.{j}")  # type: ignore[attr-defined]
-        for comp in _components(tree, good)[0]:  # type: ignore[arg-type]
+        comps = _components(tree, good)[0]  # type: ignore[arg-type]
+        owner = array("i", [-1]) * len(tree.scene_of)  # per State its component (loops._loops)
+        for number, comp in enumerate(comps):
+            for c in comp:
+                owner[c] = number
+        for number, comp in enumerate(comps):
             members = set(comp)
             a = min(comp)
             b = next(w for w in tree.ways[a] if w in members)
             want = _round(tree.ways, a, b, members)
             assert want is not None
-            got = cycle(tree, a, b, "k", members)  # type: ignore[arg-type]
+            got = cycle(tree, a, b, "k", (owner, number))  # type: ignore[arg-type]
             assert got == ["k"] + [f"{x}.{j}" for x, j in want]
             checked += 1
     assert checked > 50

@@ -28,7 +28,7 @@ def softlocks_and_loops(story: Story, report: Report, tree: Tree, good: bytearra
 _CLOSED = 2 ** 31 - 1  # a State's number in Pearce's order once its component is closed
 
 
-def _components(tree: Tree, good: bytearray) -> tuple[list[list[int]], bytearray]:
+def _components(tree: Tree, good: bytearray) -> tuple[list[array], bytearray]:
     """The strongly connected components of the explored States that hold a cycle
     (a State alone only when a way on leads back to it), in the order Tarjan's
     algorithm closes them; and per State, 1 when an ending (or an error, or the
@@ -47,7 +47,9 @@ def _components(tree: Tree, good: bytearray) -> tuple[list[list[int]], bytearray
     # the successor arrays, per State its next way on to look at, the number each
     # State was first seen with, the States seen whose component is open (roots
     # apart), the components found, the States with a way on back to themselves
-    pearce: tuple = (tree.succ, array("i", tree.first), ends, array("i", [0]) * n, [], [], set())
+    # (arrays, not lists: a component of 700,000 States took some 36 bytes a State more)
+    pearce: tuple = (tree.succ, array("i", tree.first), ends, array("i", [0]) * n,
+                     array("i"), [], set())
     closed, seen = _CLOSED - 1, 1
     for root in range(n):
         if not rindex[root]:
@@ -64,7 +66,7 @@ def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int
     rindex[root] = index[root] = low = seen
     seen += 1
     v, i, end, can = root, at[root], ends[root], alive[root]
-    work: list[int] = []
+    work = array("i")
     while True:
         while i < end:
             w = succ[i]
@@ -87,7 +89,7 @@ def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int
                 rindex[v] = closed
                 closed -= 1
                 if v in looped:
-                    comps.append([v])
+                    comps.append(array("i", [v]))
             else:
                 _close(v, stack, rindex, alive, closed, comps)
                 closed -= 1
@@ -105,12 +107,12 @@ def _down(root: int, rindex: array, alive: bytearray, pearce: tuple, closed: int
         seen += 1
 
 
-def _close(root: int, stack: list[int], rindex: array, alive: bytearray, closed: int,
-           comps: list[list[int]]) -> None:
+def _close(root: int, stack: array, rindex: array, alive: bytearray, closed: int,
+           comps: list[array]) -> None:
     """Close the component of more than one State whose first State is ``root``:
     those stacked after it; each can reach an ending when any of them can."""
     low = rindex[root]
-    comp = [root]
+    comp = array("i", [root])
     can = alive[root]
     while stack and rindex[stack[-1]] >= low:
         w = stack.pop()
@@ -198,26 +200,30 @@ def pump_loops(story: Story, report: Report, tree: Tree, candidates: list,
             report.growth.append(f)
 
 
-def _loops(tree: Tree, comps: list[list[int]], alive: bytearray, changing: set
+def _loops(tree: Tree, comps: list[array], alive: bytearray, changing: set
            ) -> tuple[list[dict], list]:
     """Cycles of States (strongly connected components), grouped by their scenes,
     and the loops to play for real: (first State, its successor, the choice
-    between them, the component) for each component with a choice in
-    ``changing`` (choice indexes) inside it, one per scene set and choice."""
+    between them, per State its component's number, the component's) for each
+    component with a choice in ``changing`` (choice indexes) inside it, one per
+    scene set and choice. (Per State a component's number, not a set per
+    component: a set of 700,000 States took some 60 bytes a State.)"""
     candidates: list = []
     pumped: set = set()
     scene_of = tree.scene_of
     groups: dict[tuple, dict] = {}
-    for comp in comps:  # (a State alone only when it leads to itself)
-        members = set(comp)
+    owner = array("i", [-1]) * len(scene_of) if comps else array("i")
+    for number, comp in enumerate(comps):  # (a State alone only when it leads to itself)
+        for c in comp:
+            owner[c] = number
         scenes = tuple(sorted({scene_of[c] for c in comp}))
-        leaves = any(w not in members for c in comp for w in tree.successors(c))
-        _candidate(tree, comp, members, scenes, changing, pumped, candidates)
+        leaves = any(owner[w] != number for c in comp for w in tree.successors(c))
+        _candidate(tree, comp, (owner, number), scenes, changing, pumped, candidates)
         _group(groups, scenes, tree, comp, leaves, bool(alive[min(comp)]))
     return sorted(groups.values(), key=lambda g: (len(g["path"]), g["scenes"])), candidates
 
 
-def _group(groups: dict, scenes: tuple, tree: Tree, comp: list, leaves: bool,
+def _group(groups: dict, scenes: tuple, tree: Tree, comp: array, leaves: bool,
            can_end: bool) -> None:
     """Add one component to its group of loops (same scenes): a group can be left
     only when every component in it can; how many States cannot is kept."""
@@ -235,17 +241,18 @@ def _group(groups: dict, scenes: tuple, tree: Tree, comp: list, leaves: bool,
         g.setdefault("trapped_path", [s.choice for s in tree.path(first)])
 
 
-def _candidate(tree: Tree, comp: list, members: set, scenes: tuple, changing: set,
-               pumped: set, out: list) -> None:
+def _candidate(tree: Tree, comp: array, members: tuple[array, int], scenes: tuple,
+               changing: set, pumped: set, out: list) -> None:
     """Note the first edge inside ``comp`` taken by a changing choice, once per
     (scene set, choice), up to MAX_PUMPED."""
     if not changing or len(out) >= MAX_PUMPED:
         return
+    owner, number = members
     for a in sorted(comp):
         start = tree.first[a]
         for i, b in enumerate(tree.successors(a)):
             code = tree.via[start + i] // 256
-            if b in members and code in changing and (scenes, code) not in pumped:
+            if owner[b] == number and code in changing and (scenes, code) not in pumped:
                 pumped.add((scenes, code))
                 out.append((a, b, tree.keys[code], members))
                 return

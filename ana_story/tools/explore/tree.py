@@ -72,22 +72,28 @@ class Tree:
         return [(self.succ[i], self.keys[self.via[i] // 256]) for i in range(start, end)]
 
 
-def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | None:
-    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside ``members``.
+def cycle(tree: Tree, a: int, b: int, key: str, members: tuple[array, int]
+          ) -> list[str] | None:
+    """Choice keys of a shortest round a -(key)-> b -> ... -> a inside the component
+    ``members`` (per State its component's number, the component's: loops._loops).
     (A breadth-first walk over the flat arrays: per State reached, the place in
-    ``succ`` of the way on that reached it; the keys are read only for the round.)"""
+    ``succ`` of the way on that reached it, in an array, not a dict: a round in a
+    component of 700,000 States reached most of them; the keys are read only for
+    the round.)"""
     succ, first, n = tree.succ, tree.first, len(tree.first)
-    back: dict[int, int] = {b: -1}
+    owner, number = members
+    back = array("i", [_UNSEEN]) * len(owner)
+    back[b] = -1
     todo = deque([b])
-    while todo and a not in back:
+    while todo and back[a] == _UNSEEN:
         x = todo.popleft()
         end = first[x + 1] if x + 1 < n else len(succ)
         for i in range(first[x], end):
             y = succ[i]
-            if y in members and y not in back:
+            if owner[y] == number and back[y] == _UNSEEN:
                 back[y] = i
                 todo.append(y)
-    if a not in back:
+    if back[a] == _UNSEEN:
         return None
     keys = []
     i = back[a]
@@ -95,6 +101,9 @@ def cycle(tree: Tree, a: int, b: int, key: str, members: set) -> list[str] | Non
         keys.append(tree.keys[tree.via[i] // 256])
         i = back[_source(first, i)]
     return [key] + keys[::-1]
+
+
+_UNSEEN = -2  # cycle's mark of a State its walk has not reached
 
 
 def _source(first: array, i: int) -> int:
