@@ -186,7 +186,7 @@ class Vectors:
             [t for c in scene.choices for t in (c.text, c.locked, c.condition)]
         get = self._getter(*_reads(texts))
         if sid in self.drawing or self.step.scenes[sid][6] or \
-                True in [isinstance(p, Template) and bool(p.site0) for p in parts(scene)]:
+                any(isinstance(p, Template) and p.site0 for p in parts(scene)):
             get = None  # it draws (dice.py), or its texts do: by Search.visit
         return get, frozenset(c.key for c in scene.choices if c.once), {}
 
@@ -197,7 +197,7 @@ class Vectors:
         exprs = [e for _, e in c.effects] + [r.condition for r in c.goto.routes] + [c.reply]
         if not c.stay:  # whichever scene is next
             exprs += [e for r in c.goto.routes for _, e in self.enters[r.scene]]
-        if True in [p is not None and bool(p.site0) for p in exprs]:
+        if any(p is not None and p.site0 for p in exprs):
             return None
         return self._getter(*_reads(exprs))
 
