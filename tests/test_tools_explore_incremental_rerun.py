@@ -285,3 +285,86 @@ def test_under_exact_only_the_kept_states_take_kept_ways(tmp_path, old, new):
     reused, after = _searched_again(folder)
     assert after["endings"]["rich"]["reached"] and not after["endings"]["poor"]["reached"]
     assert reused["states"] >= (3 if "detour" in new else 0)
+
+
+RELAID = """\
+chapter: Town
+scenes:
+  hall:
+    text: A hall.
+    choices:
+      - text: Earn
+        set: {gold: gold + 1}
+        goto: porch
+      - text: Rest
+        goto: porch
+  porch:
+    text: A porch.
+    choices:
+      - text: Look
+        if: gold * 2 > 3
+        goto: yard
+      - text: On
+        goto: yard
+  yard:
+    text: A yard.
+    choices:
+      - text: On
+        goto: market
+  market:
+    text: A market.
+    choices:
+      - text: Trade
+        set: {gold: gold + 2}
+        goto: shop
+      - text: Skip
+        goto: shop
+  shop:
+    text: A shop.
+    choices:
+      - text: Buy
+        if: gold >= 4
+        goto: rich
+      - text: Leave
+        goto: poor
+  rich:
+    text: Rich.
+    ending: Rich
+  poor:
+    text: Poor.
+    ending: Poor
+"""
+
+
+def _relaid(tmp_path: Path) -> Path:
+    folder = write_story(tmp_path / "town", "title: Town\nstart: hall\nvariables:\n  gold: 0\n",
+                         **{"01-town__yaml": RELAID})
+    first, _ = _explore(folder)
+    assert not first["endings"]["rich"]["reached"]  # at most 1 + 2 gold
+    _edit(folder / "01-town.yaml", "gold: gold + 2", "gold: gold + 3")
+    return folder
+
+
+def test_an_edit_that_moves_thresholds_relays_only_the_scenes_before_it(tmp_path):
+    """Trading for 3 gold, not 2, moves the yard's threshold (1 gold, not 2, is
+    enough for the shop's 4): the yard's part of the key is laid out anew, the porch's
+    (which keeps gold exactly) and the shop's are not. A porch State leads into the
+    yard, whose kept keys are in the old layout: it is visited for real, not by kept
+    ways (which would not hold: a fresh proof). The shop's States take kept ways."""
+    folder = _relaid(tmp_path)
+    reused, after = _searched_again(folder)
+    assert after["endings"]["rich"]["reached"] and reused["states"] >= 2
+
+
+def test_a_kept_proof_without_layouts_is_proved_afresh(tmp_path):
+    """A proof kept before the key's layout was kept per scene (no "layouts") gives a
+    fresh proof after such an edit, not a wrong one."""
+    folder = _relaid(tmp_path)
+    file = memo.memo_file(folder)
+    sections = memo.read(file)
+    meta = json.loads(sections[0])
+    del meta["layouts"]
+    memo.write(file, [json.dumps(meta).encode(), *sections[1:]])
+    after, err = _explore(folder)
+    assert "a fresh proof: what the search keeps of a State changed" in err
+    assert after == _explore(folder, "--fresh")[0]

@@ -12,7 +12,8 @@
   Its texts and conditions are not in it: those the re-check plays again.
 - ``frame_id``: of one scene, its effects but its choices' (reshape.py: an edit of
   choices' effects only re-checks the ways on of the scene's States).
-- ``keyer_id``: the abstraction the search merges States by (key.py's layout).
+- ``keyer_id``: the abstraction the search merges States by (key.py's layout);
+  ``layout_ids`` the same per scene.
 """
 from __future__ import annotations
 
@@ -145,12 +146,21 @@ def placed(scene: Scene) -> bool:
 
 def keyer_id(keyer: Keyer) -> str:
     """The key's layout: per scene what is kept exactly, by thresholds, counted."""
-    parts: list = []
+    return _digest([*_layouts(keyer).items()])
+
+
+def layout_ids(keyer: Keyer) -> dict[str, str]:
+    """``keyer_id`` in parts: each scene's layout, and the story-wide part under ""
+    (rerun.py re-keys only the scenes whose part changed)."""
+    return {sid: _digest(part) for sid, part in _layouts(keyer).items()}
+
+
+def _layouts(keyer: Keyer) -> dict[str, list]:
+    parts: dict[str, list] = {}
     for sid, (number, _, tables, every, caps, bits, width, _at) in keyer.per_scene.items():
         kinds = [_kind(t) for t in tables]
-        parts.append([sid, number, list(keyer.layout[number]), kinds, list(every),
-                      [c.cap for c in caps], sorted(bits.items()), width])
-    parts.append([list(keyer.taken), [c.cap for c in keyer.taken_caps], keyer.framed,
-                  list(keyer.timed)])
-    return _digest(parts)
-
+        parts[sid] = [sid, number, list(keyer.layout[number]), kinds, list(every),
+                      [c.cap for c in caps], sorted(bits.items()), width]
+    parts[""] = [list(keyer.taken), [c.cap for c in keyer.taken_caps], keyer.framed,
+                 list(keyer.timed)]
+    return parts

@@ -5,8 +5,8 @@ The last complete proof is kept (memo.py): its report, the search's tree (parent
 links, successors, the choice each takes) and every State's key. The next run:
 
 - proves afresh when the code, the options, anything outside the scenes (story.yaml:
-  variables, declarations, functions), the list of scenes or the key's layout
-  (fingerprint.keyer_id) changed, or a loop the proof played for real through a
+  variables, declarations, functions), the list of scenes or the key's story-wide
+  layout (fingerprint.layout_ids) changed, or a loop the proof played for real through a
   changed scene had grown or failed; such a loop that had not is played again
   (pumps.py);
 - when only choices' effects (fingerprint.ways_id) of a scene changed and the
@@ -15,7 +15,9 @@ links, successors, the choice each takes) and every State's key. The next run:
   graph of States is the kept one, some keys renamed at most (reshape.py);
 - when a scene's effects (fingerprint.effect_id) changed otherwise, or a re-check
   finds a difference, and the kept proof found no error or growing value: searches
-  again, taking the kept ways on of each State of an unchanged scene (rerun.py);
+  again, taking the kept ways on of each State of an unchanged scene (rerun.py); a
+  scene whose own part of the key's layout changed (a tally's thresholds moved by an
+  edited effect) is searched as a changed one;
 - otherwise rebuilds, by the engine's own step along the kept tree, each State of
   a changed scene (and its ancestors), checks every rebuilt key against the kept
   one, and visits each such State again as the search would (texts rendered,
@@ -44,7 +46,16 @@ from ..soundness import changing_choices
 from ..storymemo import remembering
 from . import memo, pumps, reportdata, rerun, reshape
 from .abstraction import endless
-from .fingerprint import effect_id, keyer_id, known_model, placed, scene_ids, story_id, unplaced_id
+from .fingerprint import (
+    effect_id,
+    keyer_id,
+    known_model,
+    layout_ids,
+    placed,
+    scene_ids,
+    story_id,
+    unplaced_id,
+)
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -154,6 +165,7 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report,
     tables = _tables(search)
     digest, scenes = ident
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
+            "layouts": layout_ids(search.key),
             **_fingerprints(story, scenes, prior), "tables": tables,
             "loops": [pumps.to_data(p) for p in keep.played],
             "endless": endless(story, search.key), "choices": search.tree.keys,

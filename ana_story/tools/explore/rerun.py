@@ -3,9 +3,11 @@ real search again, but a State of an unchanged scene whose key the kept proof
 holds takes its kept ways on instead of being stepped.
 
 A State's ways on (its successors' keys, the choices leading there) depend only on
-its key, its scene and the scenes it leads to (their 'enter:'), given the story-wide
-declarations and the key's layout, which incremental.py and ``searcher`` check are
-the kept proof's, and when the key merges only States that play alike. Under an
+its key, its scene and the scenes it leads to (their 'enter:' and their part of the
+key's layout), given the story-wide declarations and the key's story-wide layout,
+which incremental.py and ``searcher`` check are the kept proof's, and when the key
+merges only States that play alike. A scene whose own layout changed is searched as
+a changed one, and no State takes kept ways on into it. Under an
 'exact:' declaration it does not (a key's ways on are those of the first State met):
 then kept ways are taken only for a State that is the kept one itself, met first by
 the kept tree's own way on from a State that is (``alike``), never by key alone;
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ...errors import AnaStoryError
@@ -32,7 +35,7 @@ from ...model import Story
 from ...state import State
 from . import rerunstart
 from .abstraction import endless
-from .fingerprint import keyer_id
+from .fingerprint import keyer_id, layout_ids
 from .key import Keyer
 from .report import Progress
 from .search import Search
@@ -46,9 +49,13 @@ class Mismatch(Exception):
 
 def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
     """A maker of the Rerun search (explore's ``searcher``), or None when the key's
-    layout is not the kept proof's (then a fresh proof)."""
+    story-wide layout is not the kept proof's (then a fresh proof). A scene whose own
+    layout changed (a tally's thresholds moved by an edited effect) is searched as a
+    changed one, and no kept way on into it is taken: its kept keys are in the old
+    layout."""
     keyer = Keyer(story)
-    if keyer_id(keyer) != meta["keyer"] or endless(story, keyer) != meta["endless"] \
+    relaid = relaid_scenes(keyer, meta)
+    if relaid is None or endless(story, keyer) != meta["endless"] \
             or story.timed or story.framed:
         return None
     try:
@@ -61,9 +68,20 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
         return None
 
     def make(story: Story, max_states: int, seed: int, strict: bool) -> Rerun:
-        return Rerun(story, max_states, seed, strict, keyer, arrays, changed,
-                     meta["choices"])
+        return Rerun(story, max_states, seed, strict, keyer, arrays, changed | relaid,
+                     meta["choices"], relaid)
     return make
+
+
+def relaid_scenes(keyer: Keyer, meta: dict) -> set[str] | None:
+    """The scenes whose part of the key's layout is not the kept proof's; None when
+    the story-wide part differs (or the kept proof does not say)."""
+    if keyer_id(keyer) == meta["keyer"]:
+        return set()
+    now, kept = layout_ids(keyer), meta.get("layouts")
+    if type(kept) is not dict or kept.keys() != now.keys() or kept[""] != now[""]:
+        return None
+    return {s for s, d in now.items() if d != kept[s]}
 
 
 class Rerun(Search):
@@ -74,8 +92,8 @@ class Rerun(Search):
     vectors: Any = None  # Search.run's (vectors.py), when the step is the memos'
 
     def __init__(self, story: Story, max_states: int, seed: int, strict: bool,
-                 keyer: Keyer, arrays: list, changed: set[str], choices: list[str]
-                 ) -> None:
+                 keyer: Keyer, arrays: list, changed: set[str], choices: list[str],
+                 relaid: AbstractSet[str] = frozenset()) -> None:
         super().__init__(story, max_states, seed, strict, keyer=keyer)
         (self.k_parent, self.k_step, self.k_first, self.k_succ, self.k_via, self.k_good,
          data, self.k_ends, self.k_at) = arrays
@@ -83,6 +101,12 @@ class Rerun(Search):
         self.entering = story.entering
         self.names = list(story.scenes)
         self.moved = bytearray(s in changed for s in self.names)  # changed scenes
+        # no kept way on is taken into these: a changed scene's 'enter:' may differ,
+        # a relaid scene's kept keys are in the old layout
+        self.guard = bytearray(s in relaid or bool(self.entering) and s in changed
+                               for s in self.names)
+        self.guarded = any(self.guard)
+        self.relaid = bytearray(s in relaid for s in self.names)
         self.plain = bytearray(s not in changed and story.scenes[s].ending is None
                                for s in self.names)  # may take kept ways
         self.by_key: dict[bytes, int] | None = None
@@ -102,8 +126,11 @@ class Rerun(Search):
         self.taken = array("i", [0]) * len(self.tree.keys)  # ways taken per choice
         self.real: Callable[[int, Any], None] = self._visit
         self.randoms = any(c.goto.random for c in self.choices.values())
-        # a kept code names a choice by its place among all the story's choices then
-        # (an added or removed choice moves the later ones): renumbered by its key
+        self._renumber(choices)
+
+    def _renumber(self, choices: list[str]) -> None:
+        """A kept code names a choice by its place among all the story's choices then
+        (an added or removed choice moves the later ones): renumbered by its key."""
         index = self.tree.index
         self.recode = [index.get(k, -1) for k in choices]
         if self.recode != list(range(len(self.recode))):
@@ -169,8 +196,9 @@ class Rerun(Search):
             return False
         start = self.k_first[n]
         end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
-        if self.entering and any(self.moved[at[succ[j]]] for j in range(start, end)):
-            return False  # it leads into a changed scene (whose 'enter:' may differ)
+        guard = self.guard
+        if self.guarded and any(guard[at[succ[j]]] for j in range(start, end)):
+            return False  # it leads into a changed scene with 'enter:', or a relaid one
         ids, tree, taken = self.ids, self.tree, self.taken
         data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
         scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via

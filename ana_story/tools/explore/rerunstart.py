@@ -1,10 +1,11 @@
 """The first States of an incremental search (rerun.py), taken whole from the kept
 search: every State the kept search visited before the first one that may not
-step as it did (one of a changed scene, or one leading into a changed scene when
-a scene has 'enter:'). A breadth-first search numbers States in the order it meets
-them, so the new search visits those States in the same order, with the same ways
-on, to States of the same numbers: their tree, keys, levels and counts are the kept
-ones, copied without a State built (but the first of each ending, for its finding)."""
+step as it did (one of a changed scene, or one leading into a changed scene when a
+scene has 'enter:', or into one whose key's layout changed). A breadth-first search
+numbers States in the order it meets them, so the new search visits those States in
+the same order, with the same ways on, to States of the same numbers: their tree,
+keys, levels and counts are the kept ones, copied without a State built (but the
+first of each ending, for its finding)."""
 from __future__ import annotations
 
 import contextlib
@@ -15,16 +16,19 @@ from typing import Any
 
 
 def unchanged(search: Any) -> int:
-    """How many of the kept search's first States the new one visits alike."""
+    """How many of the kept search's first States the new one visits alike: up to
+    the first State of a changed scene, or up to the one that met it first when it
+    may not be met alike (a changed scene when a scene has 'enter:', a relaid one)."""
     at, moved, parent = search.k_at, search.moved, search.k_parent
     total = len(search.k_first)
     first = total
     for s, m in enumerate(moved):
         if m:
-            with contextlib.suppress(ValueError):  # none before ``first``
-                first = at.index(s, 0, first)
-    if first < total and search.entering:
-        return parent[first]  # the first State that leads into a changed scene
+            with contextlib.suppress(ValueError):  # none (before ``first``)
+                if search.guard[s]:  # (met first by a State before ``first``, maybe)
+                    first = min(first, parent[at.index(s)])
+                else:
+                    first = at.index(s, 0, first)
     return first
 
 
