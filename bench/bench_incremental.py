@@ -13,7 +13,9 @@ the edit applies to:
 - an effect changed (a value set: `'column'` -> `'column2'`, or `gold + 2` -> `gold + 3`):
   an edit that changes a step, so the search runs again, taking the kept ways on of
   every State of an unchanged scene (rerun.py); once in the scene with the most
-  States, once in the one with the most States in the last file (the last chapter).
+  States, once in the one with the most States in the last file (the last chapter);
+  on the shipped story also a number (`craft + 1` -> `craft + 2`) in the scene with
+  the most States that sets one (the benchmark story's effects are all numbers).
 Each round: the story restored, a `--fresh` run (the first run, which keeps the
 proof), the edit, the run again (the second). Every second run's JSON report is
 compared with a `--fresh` run's on the edited story (it must be the same).
@@ -42,6 +44,7 @@ from bench_projection import abstracted  # noqa: E402
 from report import write_section  # noqa: E402
 
 HEADING = "## Explore after an edit (incremental proof)"
+KINDS = ("text", "condition", "effect", "effect, last file")
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 _SET_TEXT = re.compile(r"^(\s+set: \{ ?(?:\w+: \w+ [+-] \d+, )?\w+: \"')(\w+)'\"", re.M)
 _SET_NUM = re.compile(r"^(\s+set: \{ ?(\w+): \2 [+-] )(\d+)", re.M)
@@ -100,7 +103,8 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
                 indent = re.match(r"\s*", part[m.end():]).group(0)
                 new = part[:m.end()] + f"{indent}Rain again, softly.\n\n" + part[m.end():]
             elif kind.startswith("effect"):
-                m = _SET_TEXT.search(part) or _SET_NUM.search(part)
+                m = _SET_NUM.search(part) if kind == "effect on a number" else \
+                    _SET_TEXT.search(part) or _SET_NUM.search(part)
                 if m is None:
                     continue
                 text_set = m.re is _SET_TEXT
@@ -118,10 +122,11 @@ def edit(files: dict[Path, str], counts: dict[str, int], kind: str
     raise SystemExit(f"no scene to make a {kind} edit in")
 
 
-def bench(name: str, story: Path, rounds: int, env: dict) -> list[str]:
+def bench(name: str, story: Path, rounds: int, env: dict, kinds: tuple[str, ...] = KINDS
+          ) -> list[str]:
     files = _files(story)
     rows = []
-    for kind in ("text", "condition", "effect", "effect, last file"):
+    for kind in kinds:
         firsts: list[tuple[float, float]] = []
         seconds: list[tuple[float, float]] = []
         said = ""
@@ -179,7 +184,8 @@ def main() -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         shipped = tmp / "scenes"
         shutil.copytree(ROOT / "scenes", shipped)
-        rows += bench("shipped story", shipped, args.rounds, env)
+        rows += bench("shipped story", shipped, args.rounds, env,
+                      (*KINDS, "effect on a number"))
         big = abstracted(1000, tmp / "g1000")
         rows += bench("benchmark story, 1,000 scenes, exact: [0, 4]", big, args.rounds, env)
     load1 = os.getloadavg()[0]
