@@ -285,3 +285,37 @@ def test_under_exact_only_the_kept_states_take_kept_ways(tmp_path, old, new):
     reused, after = _searched_again(folder)
     assert after["endings"]["rich"]["reached"] and not after["endings"]["poor"]["reached"]
     assert reused["states"] >= (3 if "detour" in new else 0)
+
+
+def _levels(folder: Path, monkeypatch, fresh: bool) -> list[tuple]:
+    """Every level's figures as the projection was told them (ways on, new States,
+    States known, the scene counts then), in one explore run in this process."""
+    from ana_story.loader import load_story
+    from ana_story.tools.explore.incremental import explore_kept
+    from ana_story.tools.explore.projection import Projection
+    told: list[tuple] = []
+    level = Projection.level
+
+    def record(self, ways, new, known, hits=None):
+        told.append((ways, new, known, dict(hits or {})))
+        return level(self, ways, new, known, hits)
+
+    monkeypatch.setattr(Projection, "level", record)
+    explore_kept(load_story(folder), folder, fresh=fresh, jobs=1, max_states=100_000,
+                 seed=0, strict=False)
+    monkeypatch.setattr(Projection, "level", level)
+    return told
+
+
+def test_each_level_tells_the_projection_what_a_fresh_search_does(tmp_path, monkeypatch):
+    """The scene counts of the States the new search numbers by kept ways are added
+    at the end of each level, before the projection reads them (rerun.py
+    ``_hits``): each level's figures are a --fresh search's. (Left to the end of the
+    search, a level's counts would lack the kept-ways States.)"""
+    monkeypatch.setenv("ANA_STORY_CACHE", str(tmp_path / "cache"))
+    folder = _story(tmp_path)
+    _levels(folder, monkeypatch, fresh=True)  # the first proof, kept
+    _edit(folder / "01-hall.yaml", "set: {key: true}", "set: {key: false}")
+    again = _levels(folder, monkeypatch, fresh=False)
+    fresh = _levels(folder, monkeypatch, fresh=True)
+    assert again == fresh and len(again) > 3

@@ -24,6 +24,7 @@ loop (vecloop.py) where the step is the memos'."""
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,10 @@ from .fingerprint import keyer_id
 from .key import Keyer
 from .report import Progress
 from .search import Search
+from .vecloop import LOW
 from .ways import key_of
+
+BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 
 
 class Mismatch(Exception):
@@ -95,12 +99,14 @@ class Rerun(Search):
         # the kept one (``alike``: met first by the kept tree's own way to it, from one
         # that is), not for any State of the same key
         self.exact = bool(keyer.abstracted)
-        self.alike: set[int] = set()
         # kept State -> its number in this search (-1: not met yet, or met only by a
         # State visited for real: then the table of keys has it)
         self.new_of = array("i", [-1]) * len(self.k_first)
+        self.took = array("i")  # the ways taken by kept ways on (once per choice and State)
+        self.hit_at = array(self.k_at.typecode)  # the scenes of the States ``replay`` numbered
         self.taken = array("i", [0]) * len(self.tree.keys)  # ways taken per choice
         self.real: Callable[[int, Any], None] = self._visit
+        self.replay: Callable[[int, int], bool] = lambda sid, n: False  # (``levels`` makes it)
         self.randoms = any(c.goto.random for c in self.choices.values())
         # a kept code names a choice by its place among all the story's choices then
         # (an added or removed choice moves the later ones): renumbered by its key
@@ -116,6 +122,9 @@ class Rerun(Search):
         """Search.run (by the memos' loop, vecloop.py, where it would be), each State
         taken by ``_take``; the choices taken by kept ways counted in the report."""
         explored = super().run(progress)
+        taken = self.taken
+        for code, n in Counter(self.took).items():
+            taken[code >> 8] += n
         hits, keys = self.report.choice_hits, self.tree.keys
         for i, n in enumerate(self.taken):
             if n:
@@ -125,25 +134,55 @@ class Rerun(Search):
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None],
                start: tuple[int, int, int] | None = None) -> int:
         """Search.levels, from where the kept search's first States, taken whole
-        (rerunstart.py), leave off, each State by ``_take``; ``take``: Search.run's way
-        to visit a State for real."""
+        (rerunstart.py), leave off: a kept State's number queued (by ``replay`` or
+        the copy) takes its kept ways on by ``replay``, anything else is ``_take``'s;
+        ``take``: Search.run's way to visit a State for real. The scene counts of the
+        States ``replay`` numbered are added at the end of each level (``_hits``),
+        before the projection reads them."""
         self.real = take
-        return super().levels(progress, self._take, rerunstart.copy(self))
+        explored, level_end, ways = rerunstart.copy(self)
+        queue, first, succ, good, ids = self.queue, self.tree.first, self.tree.succ, \
+            self.good, self.ids
+        replay = self.replay = self._replayer()
+        popleft, begin, other = queue.popleft, first.append, self._take
+        while queue:
+            good.extend(bytes(level_end - explored))  # (set as the States are taken)
+            for sid in range(explored, level_end):
+                entry = popleft()
+                if progress is not None and sid % 2000 == 1999:
+                    progress(sid + 1, len(ids))
+                begin(len(succ))
+                if type(entry) is not int or entry < 0 or not replay(sid, entry):
+                    other(sid, entry)
+            explored = level_end  # a level of the breadth-first search done
+            self._hits()
+            self.projection.level(len(succ) - ways, len(ids) - level_end, len(ids),
+                                  self.report.scene_hits)
+            level_end, ways = len(ids), len(succ)
+        return explored
+
+    def _hits(self) -> None:
+        """The scene counts of the States ``replay`` numbered since last added."""
+        if self.hit_at:
+            hits, names = self.report.scene_hits, self.names
+            for s, n in Counter(self.hit_at).items():
+                hits[names[s]] = hits.get(names[s], 0) + n
+            del self.hit_at[:]
 
     def _visit(self, sid: int, entry: Any) -> None:
         self.visit(sid, self.pack.unpack(entry))
 
     def _take(self, sid: int, entry: Any) -> None:
-        """Visit one queued State: by its kept ways when they hold, else for real."""
-        if type(entry) is int:  # a kept State's number (queued by _replay or the copy)
-            if (not self.exact or entry < self.copied or sid in self.alike) \
-                    and self._replay(sid, entry):
-                return
+        """Visit one queued State ``levels`` did not take by kept ways: a kept
+        State's number (one whose kept ways may not hold, or ~ it: not the kept State
+        itself, under 'exact:') by the State built along the new tree; a State queued
+        by a visit for real by its kept ways when its key's hold, else for real."""
+        if type(entry) is int:
             self.real(sid, self.pack.state(self.built(sid)))
             return
         if self.plain[self.tree.scene_of.at[sid]] and not self.exact:
             n = self._kept(sid)
-            if n is not None and self._replay(sid, n):
+            if n is not None and self.replay(sid, n):
                 self.anchors[sid] = entry
                 return
         self.real(sid, entry)
@@ -160,49 +199,93 @@ class Rerun(Search):
             self.new_of[n] = sid
         return n
 
-    def _replay(self, sid: int, n: int) -> bool:
-        """Take kept State ``n``'s ways on as State ``sid``'s; False when they may not
-        hold. A successor this search numbered already is known by ``new_of``,
-        without its key looked up."""
-        at, succ, via, new_of = self.k_at, self.k_succ, self.k_via, self.new_of
-        if not self.plain[at[n]]:
-            return False
-        start = self.k_first[n]
-        end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
-        if self.entering and any(self.moved[at[succ[j]]] for j in range(start, end)):
-            return False  # it leads into a changed scene (whose 'enter:' may differ)
-        ids, tree, taken = self.ids, self.tree, self.taken
-        data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
-        scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via
-        prev = -1
-        for j in range(start, end):
-            c, code = succ[j], via[j]
-            if code != prev:  # one count per choice taken (a random goto: several ways)
-                taken[code >> 8] += 1
-                prev = code
-            nid = new_of[c]
-            if nid < 0:
-                k = data[ends[c]:ends[c + 1]]
-                nid = ids.find(k)  # (a State visited for real may have found it)
-                if nid < 0:  # Ways.new, inlined: the State queued as its kept number
-                    if len(ids.hashes) >= self.max_states:
-                        self.cut(sid)
-                        continue
-                    nid = ids.add(nid, k)
-                    queue.append(c)
-                    if self.exact and self.k_parent[c] == n and self.k_step[c] == code:
-                        self.alike.add(nid)  # the kept State itself
-                    tree.parent.append(sid)
-                    tree.step.append(code)
-                    tree.scene_of.at.append(at[c])
-                    scene = names[at[c]]
-                    scene_hits[scene] = scene_hits.get(scene, 0) + 1
-                new_of[c] = nid
-            t_succ.append(nid)
-            t_via.append(code)
-        self.good[sid] = self.k_good[n]
-        self.reused += 1
-        return True
+    def _replayer(self) -> Callable[[int, int], bool]:
+        """``replay(sid, n)``: take kept State ``n``'s ways on as State ``sid``'s;
+        False when they may not hold. Its arrays its own locals (the hot path of
+        a search again). A successor this search numbered already is known by
+        ``new_of``, without its key looked up; the others are ``_numberer``'s. The
+        ways' choices are counted at the end (``run``), from ``took``."""
+        at, plain, moved, entering = self.k_at, self.plain, self.moved, self.entering
+        k_succ, k_via, k_good, new_of = self.k_succ, self.k_via, self.k_good, self.new_of
+        k_first = array("i", self.k_first)
+        k_first.append(len(k_succ))  # (State n's ways on: k_first[n] to k_first[n + 1])
+        good, succ, via, took = self.good, self.tree.succ, self.tree.via, self.took
+        number, randoms = self._numberer(), self.randoms
+
+        def replay(sid: int, n: int) -> bool:
+            if not plain[at[n]]:
+                return False
+            start, end = k_first[n], k_first[n + 1]
+            cs = k_succ[start:end]
+            if entering and any(moved[at[c]] for c in cs):
+                return False  # it leads into a changed scene (whose 'enter:' may differ)
+            good[sid] = k_good[n]
+            codes = k_via[start:end]
+            nids = [new_of[c] for c in cs]
+            if -1 in nids and -1 in number(sid, n, cs, codes, nids):
+                # cut off past --max-states: counted (``number``), not kept
+                codes = array("i", (code for nid, code in zip(nids, codes, strict=True)
+                                    if nid >= 0))
+                nids = [nid for nid in nids if nid >= 0]
+            succ.extend(nids)
+            via.extend(codes)
+            took.extend(codes if not randoms else _once(codes))
+            self.reused += 1
+            return True
+
+        return replay
+
+    def _numberer(self) -> Callable[[int, int, array, array, list], list]:
+        """``number(sid, n, cs, codes, nids)``: ``nids``, each -1 in it (kept State
+        ``cs[j]``, reached from kept State ``n``, taken as ``sid``, by ``codes[j]``,
+        not numbered when ``replay`` looked) made its number in this search: found
+        in the table of keys (a State visited for real may have found it), else
+        added there and queued as its kept number (under 'exact:' as ~ it unless it
+        is the kept State itself: met by the kept tree's own way on to it); left -1
+        past --max-states (``cut``). store.Visited.find and add, inline."""
+        ids, k_data, k_ends, at, new_of = self.ids, self.k_data, self.k_ends, self.k_at, \
+            self.new_of
+        k_parent, k_step, exact, limit, cut = self.k_parent, self.k_step, self.exact, \
+            self.max_states, self.cut
+        hashes, data, tree = ids.hashes, ids.data, self.tree
+        queue, parent, steps, scene_of, hit = self.queue.append, tree.parent.append, \
+            tree.step.append, tree.scene_of.at.append, self.hit_at.append
+
+        def number(sid: int, n: int, cs: array, codes: array, nids: list) -> list:
+            slots, ends, mask, room = ids.table
+            for j, c in enumerate(cs):
+                nid = new_of[c]  # (met already: by this way on's like before it)
+                if nid < 0:
+                    k = k_data[k_ends[c]:k_ends[c + 1]]
+                    h = hash(k) & LOW
+                    i = h & mask
+                    nid = slots[i]
+                    while nid >= 0 and (hashes[nid] != h or data[ends[nid]:ends[nid + 1]] != k):
+                        i = (i + 1) & mask
+                        nid = slots[i]
+                    if nid < 0:
+                        nid = len(hashes)
+                        if nid >= limit:
+                            cut(sid)
+                            continue
+                        slots[i] = nid
+                        hashes.append(h)
+                        data.extend(k)
+                        ends.append(len(data))
+                        if nid >= room or len(data) > BIG:
+                            ids.settle(nid)  # (a table grown, or 8-byte ends: read again)
+                            slots, ends, mask, room = ids.table
+                        code = codes[j]
+                        queue(c if not exact or k_parent[c] == n and k_step[c] == code else ~c)
+                        parent(sid)
+                        steps(code)
+                        scene_of(at[c])
+                        hit(at[c])
+                    new_of[c] = nid
+                nids[j] = nid
+            return nids
+
+        return number
 
     def built(self, sid: int) -> State:
         """State ``sid`` as a fresh search queues it: stepped along the new tree
@@ -247,3 +330,9 @@ class Rerun(Search):
             if key_of(self.key, state, x) == k:
                 return self.pack.unpack(self.pack.state(x))
         raise Mismatch
+
+
+def _once(codes: array) -> list[int]:
+    """A State's ways' codes, once per choice: a random goto's several ways on are
+    one after another with the same code."""
+    return [code for j, code in enumerate(codes) if j == 0 or codes[j - 1] != code]
