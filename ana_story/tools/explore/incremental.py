@@ -45,6 +45,7 @@ from ..storymemo import remembering
 from . import memo, pumps, reportdata, rerun, reshape
 from .abstraction import endless
 from .fingerprint import effect_id, keyer_id, known_model, placed, scene_ids, story_id, unplaced_id
+from .key import Keyer
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -253,6 +254,9 @@ def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: di
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
         why = f"the effects or routes of {_names(effects)} changed"
+        keyer = Keyer(story) if again else None
+        if again is not None and keyer is not None and keyer.abstracted:  # (no reshape.py)
+            return _anew((*again, keyer), why)  # the new search's Keyer: not used yet
         got = _reshaped(story, opts, meta, data, arrays, changed, scenes) if again else None
         return got if got is not None else _anew(again, why)
     looped = pumps.through(story, meta["loops"], changed)
@@ -316,7 +320,8 @@ def _reshaped(story: Story, opts: dict, meta: dict, data: dict, arrays: list,
     """The kept proof for the story after an edit of choices' effects, when the graph
     of States is the kept one (reshape.py); else None."""
     check = _checker(story, opts, meta)
-    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py)
+    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py;
+    # _check does not call this then)
     moved = reshape.moved(story, meta, changed, check.tree.keys) \
         if check and not check.key.abstracted else None
     if moved is None or not reshape.bounded(story, meta["loops"], changed, opts["seed"]):

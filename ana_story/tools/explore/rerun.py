@@ -48,10 +48,12 @@ class Mismatch(Exception):
     kept ways do not hold (the caller proves afresh)."""
 
 
-def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
+def searcher(story: Story, meta: dict, arrays: list, changed: set[str],
+             keyer: Keyer | None = None) -> Any:
     """A maker of the Rerun search (explore's ``searcher``), or None when the key's
-    layout is not the kept proof's (then a fresh proof)."""
-    keyer = Keyer(story)
+    layout is not the kept proof's (then a fresh proof). ``keyer``: one made for
+    ``story`` and not used yet, if any."""
+    keyer = keyer or Keyer(story)
     if keyer_id(keyer) != meta["keyer"] or endless(story, keyer) != meta["endless"] \
             or story.timed or story.framed:
         return None
