@@ -44,6 +44,7 @@ from ..soundness import changing_choices
 from ..storymemo import remembering
 from . import memo, pumps, reportdata, rerun, reshape
 from .abstraction import endless
+from .collector import fewer_collections
 from .fingerprint import effect_id, keyer_id, known_model, placed, scene_ids, story_id, unplaced_id
 from .key import Keyer
 from .recheck import Replay
@@ -78,7 +79,9 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                  **options: Any) -> Report:
     """explore(), reusing the proof kept from the last run where it may (see the
     module docstring), and keeping this one for the next."""
-    with remembering(story):  # the Keyers and checks below share its analyses
+    # the Keyers and checks below share its analyses; the collector looks seldom, as
+    # in explore() (the kept proof read and written makes many objects, no cycle)
+    with remembering(story), fewer_collections():
         t0 = time.perf_counter()
         file = memo.memo_file(root)
         opts = {k: options[k] for k in ("max_states", "seed", "strict")}
