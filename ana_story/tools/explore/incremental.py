@@ -257,10 +257,12 @@ def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: di
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
         why = f"the effects or routes of {_names(effects)} changed"
-        keyer = Keyer(story) if again else None
-        if again is not None and keyer is not None and keyer.abstracted:  # (no reshape.py)
+        if again is None:
+            return _anew(again, why)
+        keyer = Keyer(story)
+        if keyer.abstracted:  # (reshape.py's proof does not hold under 'exact:')
             return _anew((*again, keyer), why)  # the new search's Keyer: not used yet
-        got = _reshaped(story, opts, meta, data, arrays, changed, scenes) if again else None
+        got = _reshaped(story, opts, meta, data, arrays, changed, scenes)
         return got if got is not None else _anew(again, why)
     looped = pumps.through(story, meta["loops"], changed)
     if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
