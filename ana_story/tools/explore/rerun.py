@@ -31,16 +31,13 @@ from typing import Any
 from ...errors import AnaStoryError
 from ...model import Story
 from ...state import State
-from . import rerunstart
+from . import rerunloop, rerunstart
 from .abstraction import endless
 from .fingerprint import keyer_id
 from .key import Keyer
 from .report import Progress
 from .search import Search
-from .vecloop import LOW
 from .ways import key_of
-
-BIG = 0x7FFFFFFF  # store.Visited.settle: past this many bytes of keys, 8-byte ends
 
 
 class Mismatch(Exception):
@@ -136,32 +133,13 @@ class Rerun(Search):
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None],
                start: tuple[int, int, int] | None = None) -> int:
         """Search.levels, from where the kept search's first States, taken whole
-        (rerunstart.py), leave off: a kept State's number queued (by ``replay`` or
-        the copy) takes its kept ways on by ``replay``, anything else is ``_take``'s;
-        ``take``: Search.run's way to visit a State for real. The scene counts of the
-        States ``replay`` numbered are added at the end of each level (``_hits``),
-        before the projection reads them."""
+        (rerunstart.py), leave off: a kept State's number queued (by rerunloop.py's
+        ``number`` or the copy) takes its kept ways on there, anything else is
+        ``_take``'s; ``take``: Search.run's way to visit a State for real. The
+        scene counts of the States numbered by kept ways are added at the end of
+        each level (``_hits``), before the projection reads them."""
         self.real = take
-        explored, level_end, ways = rerunstart.copy(self)
-        queue, first, succ, good, ids = self.queue, self.tree.first, self.tree.succ, \
-            self.good, self.ids
-        replay = self.replay = self._replayer()
-        popleft, begin, other = queue.popleft, first.append, self._take
-        while queue:
-            good.extend(bytes(level_end - explored))  # (set as the States are taken)
-            for sid in range(explored, level_end):
-                entry = popleft()
-                if progress is not None and sid % 2000 == 1999:
-                    progress(sid + 1, len(ids))
-                begin(len(succ))
-                if type(entry) is not int or entry < 0 or not replay(sid, entry):
-                    other(sid, entry)
-            explored = level_end  # a level of the breadth-first search done
-            self._hits()
-            self.projection.level(len(succ) - ways, len(ids) - level_end, len(ids),
-                                  self.report.scene_hits)
-            level_end, ways = len(ids), len(succ)
-        return explored
+        return rerunloop.levels(self, progress, *rerunstart.copy(self))
 
     def _hits(self) -> None:
         """The scene counts of the States ``replay`` numbered since last added."""
@@ -200,94 +178,6 @@ class Rerun(Search):
         if n is not None:
             self.new_of[n] = sid
         return n
-
-    def _replayer(self) -> Callable[[int, int], bool]:
-        """``replay(sid, n)``: take kept State ``n``'s ways on as State ``sid``'s;
-        False when they may not hold. Its arrays its own locals (the hot path of
-        a search again). A successor this search numbered already is known by
-        ``new_of``, without its key looked up; the others are ``_numberer``'s. The
-        ways' choices are counted at the end (``run``), from ``took``."""
-        at, plain, moved, entering = self.k_at, self.plain, self.moved, self.entering
-        k_succ, k_via, k_good, new_of = self.k_succ, self.k_via, self.k_good, self.new_of
-        k_first = array("i", self.k_first)
-        k_first.append(len(k_succ))  # (State n's ways on: k_first[n] to k_first[n + 1])
-        good, succ, via, took = self.good, self.tree.succ, self.tree.via, self.took
-        number, randoms = self._numberer(), self.randoms
-
-        def replay(sid: int, n: int) -> bool:
-            if not plain[at[n]]:
-                return False
-            start, end = k_first[n], k_first[n + 1]
-            cs = k_succ[start:end]
-            if entering and any(moved[at[c]] for c in cs):
-                return False  # it leads into a changed scene (whose 'enter:' may differ)
-            good[sid] = k_good[n]
-            codes = k_via[start:end]
-            nids = [new_of[c] for c in cs]
-            if -1 in nids and -1 in number(sid, n, cs, codes, nids):
-                # cut off past --max-states: counted (``number``), not kept
-                codes = array("i", (code for nid, code in zip(nids, codes, strict=True)
-                                    if nid >= 0))
-                nids = [nid for nid in nids if nid >= 0]
-            succ.extend(nids)
-            via.extend(codes)
-            took.extend(codes if not randoms else _once(codes))
-            self.reused += 1
-            return True
-
-        return replay
-
-    def _numberer(self) -> Callable[[int, int, array, array, list], list]:
-        """``number(sid, n, cs, codes, nids)``: ``nids``, each -1 in it (kept State
-        ``cs[j]``, reached from kept State ``n``, taken as ``sid``, by ``codes[j]``,
-        not numbered when ``replay`` looked) made its number in this search: found
-        in the table of keys (a State visited for real may have found it), else
-        added there and queued as its kept number (under 'exact:' as ~ it unless it
-        is the kept State itself: met by the kept tree's own way on to it); left -1
-        past --max-states (``cut``). store.Visited.find and add, inline."""
-        ids, k_data, k_ends, at, new_of = self.ids, self.k_data, self.k_ends, self.k_at, \
-            self.new_of
-        k_parent, k_step, exact, limit, cut = self.k_parent, self.k_step, self.exact, \
-            self.max_states, self.cut
-        hashes, data, tree = ids.hashes, ids.data, self.tree
-        queue, parent, steps, scene_of, hit = self.queue.append, tree.parent.append, \
-            tree.step.append, tree.scene_of.at.append, self.hit_at.append
-
-        def number(sid: int, n: int, cs: array, codes: array, nids: list) -> list:
-            slots, ends, mask, room = ids.table
-            for j, c in enumerate(cs):
-                nid = new_of[c]  # (met already: by this way on's like before it)
-                if nid < 0:
-                    k = k_data[k_ends[c]:k_ends[c + 1]]
-                    h = hash(k) & LOW
-                    i = h & mask
-                    nid = slots[i]
-                    while nid >= 0 and (hashes[nid] != h or data[ends[nid]:ends[nid + 1]] != k):
-                        i = (i + 1) & mask
-                        nid = slots[i]
-                    if nid < 0:
-                        nid = len(hashes)
-                        if nid >= limit:
-                            cut(sid)
-                            continue
-                        slots[i] = nid
-                        hashes.append(h)
-                        data.extend(k)
-                        ends.append(len(data))
-                        if nid >= room or len(data) > BIG:
-                            ids.settle(nid)  # (a table grown, or 8-byte ends: read again)
-                            slots, ends, mask, room = ids.table
-                        code = codes[j]
-                        queue(c if not exact or k_parent[c] == n and k_step[c] == code else ~c)
-                        parent(sid)
-                        steps(code)
-                        scene_of(at[c])
-                        hit(at[c])
-                    new_of[c] = nid
-                nids[j] = nid
-            return nids
-
-        return number
 
     def built(self, sid: int) -> State:
         """State ``sid`` as a fresh search queues it: stepped along the new tree
@@ -333,8 +223,3 @@ class Rerun(Search):
                 return self.pack.unpack(self.pack.state(x))
         raise Mismatch
 
-
-def _once(codes: array) -> list[int]:
-    """A State's ways' codes, once per choice: a random goto's several ways on are
-    one after another with the same code."""
-    return [code for j, code in enumerate(codes) if j == 0 or codes[j - 1] != code]
