@@ -28,7 +28,9 @@ from bench_incremental import run  # noqa: E402
 from bench_projection import abstracted  # noqa: E402
 
 _SET = re.compile(r"^\s+set: \{(.*)\}\s*$", re.M)
-_LITERAL = re.compile(r"(?<![\w.])(\d+)(?![\w.])|'(\w*)'|\"(\w*)\"")
+_LITERAL = re.compile(r"(?<![\w.'])(\d+)(?![\w.'])"  # a number
+                      r"|\"'(\w*)'\""  # a string (in the story: "'column'")
+                      r"|(?<!\")'(true|false)'(?!\")")  # a truth value ('true')
 _MODES = (("reused the last proof", "reused"), ("a new search reusing", "searched again"),
           ("a fresh proof", "afresh"))
 
@@ -44,18 +46,22 @@ def _sets(files: dict[Path, str]) -> list[tuple[Path, int, int]]:
 
 
 def _edit(files: dict[Path, str], rng: random.Random) -> tuple[Path, str, str, str]:
-    """One literal of one `set:` changed: (file, new text, old literal, new literal)."""
-    strings = sorted({t[a:b] for p, a, b in _sets(files) for t in [files[p]]
-                      if t[a] in "'\""})
+    """One literal of one `set:` changed: (file, new text, old literal, new literal).
+    A number moves by a little; a string becomes another the story sets, or a new
+    one; a truth value flips."""
+    strings = sorted({files[p][a + 2:b - 2] for p, a, b in _sets(files)
+                      if files[p][a] == '"'})
     while True:
         path, a, b = rng.choice(_sets(files))
         text = files[path]
         old = text[a:b]
-        if old[0] in "'\"":
-            others = [s[1:-1] for s in strings if s[1:-1] != old[1:-1]]
+        if old[0] == '"':
+            others = [x for x in strings if x != old[2:-2]]
             inner = rng.choice(others) if others and rng.random() < 0.6 else \
-                old[1:-1] + rng.choice("2xz")  # another value the story sets, or a new one
-            new = old[0] + inner + old[0]
+                old[2:-2] + rng.choice("2xz")  # another value the story sets, or a new one
+            new = "\"'" + inner + "'\""
+        elif old[0] == "'":
+            new = "'false'" if old == "'true'" else "'true'"
         else:
             new = str(max(0, int(old) + rng.choice((-2, -1, 1, 2, 3))))
         if new != old:
