@@ -79,6 +79,34 @@ def _one_by_one(search: Any, sid: int, n: int, m: int) -> None:
             other(sid + i, n + i)
 
 
+def lay(search: Any, lo: int, hi: int) -> None:
+    """Kept States ``lo`` to ``hi - 1``'s keys added to the table of keys (which
+    holds ``lo``, the kept first ones) as those numbers: the copied start
+    (rerunstart.copy). The table grown first as far as adding them one by one
+    would grow it; a kept key is another than every other kept one, so each goes
+    in the first free slot of its probe, compared with none."""
+    ids, k_data, k_ends = search.ids, search.k_data, search.k_ends
+    if len(ids) != lo or len(ids.data) + k_ends[hi] - k_ends[lo] > BIG:
+        for n in range(lo, hi):  # (one by one, as store.Visited has it)
+            k = k_data[k_ends[n]:k_ends[n + 1]]
+            ids.add(ids.find(k), k)
+        return
+    while hi > ids.table[3]:  # (half full: grown, as Visited.settle does)
+        ids._grow()
+    slots, ends, mask, _ = ids.table
+    hashes, data = ids.hashes, ids.data
+    keys = [k_data[k_ends[n]:k_ends[n + 1]] for n in range(lo, hi)]
+    for nid, k in enumerate(keys, lo):
+        h = hash(k) & LOW
+        i = h & mask
+        while slots[i] >= 0:
+            i = (i + 1) & mask
+        slots[i] = nid
+        hashes.append(h)
+    ends.extend(islice(accumulate(map(len, keys), initial=len(data)), 1, None))
+    data.extend(k_data[k_ends[lo]:k_ends[hi]])
+
+
 def _padded(search: Any) -> array:
     """The kept ``first``, one more at the end: State n's ways on are
     k_first[n] to k_first[n + 1]."""
