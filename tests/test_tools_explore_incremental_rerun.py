@@ -368,3 +368,113 @@ def test_a_kept_proof_without_layouts_is_proved_afresh(tmp_path):
     after, err = _explore(folder)
     assert "a fresh proof: what the search keeps of a State changed" in err
     assert after == _explore(folder, "--fresh")[0]
+
+
+def _levels(folder: Path, monkeypatch, fresh: bool) -> list[tuple]:
+    """Every level's figures as the projection was told them (ways on, new States,
+    States known, the scene counts then), in one explore run in this process."""
+    from ana_story.loader import load_story
+    from ana_story.tools.explore.incremental import explore_kept
+    from ana_story.tools.explore.projection import Projection
+    told: list[tuple] = []
+    level = Projection.level
+
+    def record(self, ways, new, known, hits=None):
+        told.append((ways, new, known, dict(hits or {})))
+        return level(self, ways, new, known, hits)
+
+    monkeypatch.setattr(Projection, "level", record)
+    explore_kept(load_story(folder), folder, fresh=fresh, jobs=1, max_states=100_000,
+                 seed=0, strict=False)
+    monkeypatch.setattr(Projection, "level", level)
+    return told
+
+
+def test_each_level_tells_the_projection_what_a_fresh_search_does(tmp_path, monkeypatch):
+    """The scene counts of the States the new search numbers by kept ways are added
+    at the end of each level, before the projection reads them (rerun.py
+    ``_hits``): each level's figures are a --fresh search's. (Left to the end of the
+    search, a level's counts would lack the kept-ways States.)"""
+    monkeypatch.setenv("ANA_STORY_CACHE", str(tmp_path / "cache"))
+    folder = _story(tmp_path)
+    _levels(folder, monkeypatch, fresh=True)  # the first proof, kept
+    _edit(folder / "01-hall.yaml", "set: {key: true}", "set: {key: false}")
+    again = _levels(folder, monkeypatch, fresh=False)
+    fresh = _levels(folder, monkeypatch, fresh=True)
+    assert again == fresh and len(again) > 3
+
+
+_FLAGS = ("a", "b", "d", "e", "f")
+COUNT = "title: Count\nstart: wait\nvariables:\n  c: 0\n" + \
+    "".join(f"  {v}: false\n" for v in _FLAGS)
+WAIT = """\
+chapter: Wait
+scenes:
+  wait:
+    text: You wait, {{ c }}.
+    choices:
+      - text: Wait more
+        if: c < 6
+        set: {c: c + 2}
+        goto: wait
+      - text: Go
+        goto: s0
+"""
+ROAD = "chapter: Road\nscenes:\n" + "".join(f"""\
+  s{i}:
+    text: Step {i}.
+    choices:
+      - text: Take {v}
+        set: {{{v}: true}}
+        goto: s{i + 1}
+      - text: Leave {v}
+        goto: s{i + 1}
+""" for i, v in enumerate(_FLAGS)) + f"""\
+  s{len(_FLAGS)}:
+    text: The end of the road.
+    choices:
+      - text: Stay
+        if: not ({" and ".join(_FLAGS)})
+        goto: home
+      - text: Toss
+        goto: {{random: [home, away]}}
+  home:
+    text: Home.
+    ending: Home
+  away:
+    text: Away.
+    ending: Away
+"""
+
+
+def _count(tmp_path: Path) -> Path:
+    return write_story(tmp_path / "count", COUNT, **{"01-wait__yaml": WAIT,
+                                                      "02-road__yaml": ROAD})
+
+
+def test_a_run_of_kept_states_with_a_random_goto_counts_each_choice_once(tmp_path):
+    """A random goto's several ways on from one State count its choice once (its
+    ways on are one after another): a run of kept States is taken State by State
+    in such a story (rerunloop.runner), else 'three.1' would count twice a State."""
+    folder = _count(tmp_path)
+    _explore(folder)
+    _edit(folder / "01-wait.yaml", "set: {c: c + 2}", "set: {c: c + 1}")
+    reused, after = _searched_again(folder)
+    assert reused["states"] > 60 and after["choices"]["s5.1"] == after["choices"]["s5.0"] + 1 == 32
+
+
+def test_a_run_of_kept_states_past_max_states_is_cut_as_a_fresh_search_cuts(tmp_path):
+    """The edit makes more States in the first chapter (c counted by ones, not twos),
+    so the search again passes --max-states among the kept States of the second:
+    those are cut off as a fresh search cuts them (a run that might pass it is
+    taken State by State, rerunloop.runner), not numbered past it; a State with a
+    way on cut off is not a soft-lock, and its choices are counted (as Ways.cut and
+    the memos' loop have it)."""
+    folder = _count(tmp_path)
+    _edit(folder / "02-road.yaml", "goto: {random: [home, away]}", "goto: away")  # (runs)
+    first, _ = _explore(folder, "--max-states", "70")
+    assert first["complete"] and first["states"] == 69
+    _edit(folder / "01-wait.yaml", "set: {c: c + 2}", "set: {c: c + 1}")
+    data, err = _explore(folder, "--max-states", "70")
+    fresh, _ = _explore(folder, "--max-states", "70", "--fresh")
+    assert "a new search reusing" in err and data == fresh and not data["complete"]

@@ -44,18 +44,11 @@ from ...state import State
 from ..dice import drawing_scenes, let_drawing
 from ..soundness import changing_choices
 from ..storymemo import remembering
-from . import memo, pumps, reportdata, rerun, reshape
+from . import fingerprint, memo, pumps, reportdata, rerun, reshape
 from .abstraction import endless
-from .fingerprint import (
-    effect_id,
-    keyer_id,
-    known_model,
-    layout_ids,
-    placed,
-    scene_ids,
-    story_id,
-    unplaced_id,
-)
+from .collector import fewer_collections
+from .fingerprint import effect_id, keyer_id, known_model, placed, scene_ids, story_id, unplaced_id
+from .key import Keyer
 from .recheck import Replay
 from .report import Finding, Report
 from .search import Search, explore
@@ -88,7 +81,9 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
                  **options: Any) -> Report:
     """explore(), reusing the proof kept from the last run where it may (see the
     module docstring), and keeping this one for the next."""
-    with remembering(story):  # the Keyers and checks below share its analyses
+    # the Keyers and checks below share its analyses; the collector looks seldom, as
+    # in explore() (the kept proof read and written makes many objects, no cycle)
+    with remembering(story), fewer_collections():
         t0 = time.perf_counter()
         file = memo.memo_file(root)
         opts = {k: options[k] for k in ("max_states", "seed", "strict")}
@@ -165,9 +160,8 @@ def _sections(story: Story, opts: dict, keep: Keep, report: Report,
     tables = _tables(search)
     digest, scenes = ident
     meta = {"story": digest, "scenes": scenes, "keyer": keyer_id(search.key),
-            "layouts": layout_ids(search.key),
-            **_fingerprints(story, scenes, prior), "tables": tables,
-            "loops": [pumps.to_data(p) for p in keep.played],
+            "layouts": fingerprint.layout_ids(search.key), "tables": tables,
+            **_fingerprints(story, scenes, prior), "loops": [pumps.to_data(p) for p in keep.played],
             "endless": endless(story, search.key), "choices": search.tree.keys,
             "changing": sorted(changing_choices(story))}
     t, ids = search.tree, keep.ids
@@ -265,7 +259,12 @@ def _check(story: Story, ident: tuple[str, dict[str, str]], opts: dict, meta: di
     effects = sorted(s for s in changed if effect_id(story.scenes[s]) != meta["effects"][s])
     if effects:
         why = f"the effects or routes of {_names(effects)} changed"
-        got = _reshaped(story, opts, meta, data, arrays, changed, scenes) if again else None
+        if again is None:
+            return _anew(again, why)
+        keyer = Keyer(story)
+        if keyer.abstracted:  # (reshape.py's proof does not hold under 'exact:')
+            return _anew((*again, keyer), why)  # the new search's Keyer: not used yet
+        got = _reshaped(story, opts, meta, data, arrays, changed, scenes)
         return got if got is not None else _anew(again, why)
     looped = pumps.through(story, meta["loops"], changed)
     if looped and (data["growth"] or any(e["loop"] for e in data["errors"])):
@@ -328,7 +327,8 @@ def _reshaped(story: Story, opts: dict, meta: dict, data: dict, arrays: list,
     """The kept proof for the story after an edit of choices' effects, when the graph
     of States is the kept one (reshape.py); else None."""
     check = _checker(story, opts, meta)
-    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py)
+    # (under 'exact:' a State's ways on are those of the first one met: see rerun.py;
+    # _check does not call this then)
     moved = reshape.moved(story, meta, changed, check.tree.keys) \
         if check and not check.key.abstracted else None
     if moved is None or not reshape.bounded(story, meta["loops"], changed, opts["seed"]):

@@ -4,17 +4,19 @@ loaded now, so titles and texts shown are today's."""
 from __future__ import annotations
 
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from ...model import Story
 from .report import Finding, PathStep, Report
 
 _FINDINGS = ("long", "growth", "softlocks", "errors")
+_STEP = attrgetter("choice", "number", "scene", "let")  # a path's step as a tuple
 
 
 def _finding(f: Finding) -> dict:
     d = {x.name: getattr(f, x.name) for x in fields(Finding)}
-    d["path"] = [[s.choice, s.number, s.scene, s.let] for s in f.path]
+    d["path"] = list(map(_STEP, f.path))  # (JSON writes a tuple as a list)
     return d
 
 

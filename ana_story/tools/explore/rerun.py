@@ -26,6 +26,7 @@ loop (vecloop.py) where the step is the memos'."""
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -33,7 +34,7 @@ from typing import Any
 from ...errors import AnaStoryError
 from ...model import Story
 from ...state import State
-from . import rerunstart
+from . import rerunloop, rerunstart
 from .abstraction import endless
 from .fingerprint import keyer_id, layout_ids
 from .key import Keyer
@@ -47,13 +48,14 @@ class Mismatch(Exception):
     kept ways do not hold (the caller proves afresh)."""
 
 
-def searcher(story: Story, meta: dict, arrays: list, changed: set[str]) -> Any:
+def searcher(story: Story, meta: dict, arrays: list, changed: set[str],
+             keyer: Keyer | None = None) -> Any:
     """A maker of the Rerun search (explore's ``searcher``), or None when the key's
     story-wide layout is not the kept proof's (then a fresh proof). A scene whose own
     layout changed (a tally's thresholds moved by an edited effect) is searched as a
     changed one, and no kept way on into it is taken: its kept keys are in the old
-    layout."""
-    keyer = Keyer(story)
+    layout. ``keyer``: one made for ``story`` and not used yet, if any."""
+    keyer = keyer or Keyer(story)
     relaid = relaid_scenes(keyer, meta)
     if relaid is None or endless(story, keyer) != meta["endless"] \
             or story.timed or story.framed:
@@ -119,12 +121,14 @@ class Rerun(Search):
         # the kept one (``alike``: met first by the kept tree's own way to it, from one
         # that is), not for any State of the same key
         self.exact = bool(keyer.abstracted)
-        self.alike: set[int] = set()
         # kept State -> its number in this search (-1: not met yet, or met only by a
         # State visited for real: then the table of keys has it)
         self.new_of = array("i", [-1]) * len(self.k_first)
+        self.took = array("i")  # the ways taken by kept ways on (once per choice and State)
+        self.hit_at = array(self.k_at.typecode)  # the scenes of the States ``replay`` numbered
         self.taken = array("i", [0]) * len(self.tree.keys)  # ways taken per choice
         self.real: Callable[[int, Any], None] = self._visit
+        self.replay: Callable[[int, int], bool] = lambda sid, n: False  # (``levels`` makes it)
         self.randoms = any(c.goto.random for c in self.choices.values())
         self._renumber(choices)
 
@@ -143,6 +147,9 @@ class Rerun(Search):
         """Search.run (by the memos' loop, vecloop.py, where it would be), each State
         taken by ``_take``; the choices taken by kept ways counted in the report."""
         explored = super().run(progress)
+        taken = self.taken
+        for code, n in Counter(self.took).items():
+            taken[code >> 8] += n
         hits, keys = self.report.choice_hits, self.tree.keys
         for i, n in enumerate(self.taken):
             if n:
@@ -152,25 +159,36 @@ class Rerun(Search):
     def levels(self, progress: Progress | None, take: Callable[[int, Any], None],
                start: tuple[int, int, int] | None = None) -> int:
         """Search.levels, from where the kept search's first States, taken whole
-        (rerunstart.py), leave off, each State by ``_take``; ``take``: Search.run's way
-        to visit a State for real."""
+        (rerunstart.py), leave off: a kept State's number queued (by rerunloop.py's
+        ``number`` or the copy) takes its kept ways on there, anything else is
+        ``_take``'s; ``take``: Search.run's way to visit a State for real. The
+        scene counts of the States numbered by kept ways are added at the end of
+        each level (``_hits``), before the projection reads them."""
         self.real = take
-        return super().levels(progress, self._take, rerunstart.copy(self))
+        return rerunloop.levels(self, progress, *rerunstart.copy(self))
+
+    def _hits(self) -> None:
+        """The scene counts of the States ``replay`` numbered since last added."""
+        if self.hit_at:
+            hits, names = self.report.scene_hits, self.names
+            for s, n in Counter(self.hit_at).items():
+                hits[names[s]] = hits.get(names[s], 0) + n
+            del self.hit_at[:]
 
     def _visit(self, sid: int, entry: Any) -> None:
         self.visit(sid, self.pack.unpack(entry))
 
     def _take(self, sid: int, entry: Any) -> None:
-        """Visit one queued State: by its kept ways when they hold, else for real."""
-        if type(entry) is int:  # a kept State's number (queued by _replay or the copy)
-            if (not self.exact or entry < self.copied or sid in self.alike) \
-                    and self._replay(sid, entry):
-                return
+        """Visit one queued State ``levels`` did not take by kept ways: a kept
+        State's number (one whose kept ways may not hold, or ~ it: not the kept State
+        itself, under 'exact:') by the State built along the new tree; a State queued
+        by a visit for real by its kept ways when its key's hold, else for real."""
+        if type(entry) is int:
             self.real(sid, self.pack.state(self.built(sid)))
             return
         if self.plain[self.tree.scene_of.at[sid]] and not self.exact:
             n = self._kept(sid)
-            if n is not None and self._replay(sid, n):
+            if n is not None and self.replay(sid, n):
                 self.anchors[sid] = entry
                 return
         self.real(sid, entry)
@@ -186,51 +204,6 @@ class Rerun(Search):
         if n is not None:
             self.new_of[n] = sid
         return n
-
-    def _replay(self, sid: int, n: int) -> bool:
-        """Take kept State ``n``'s ways on as State ``sid``'s; False when they may not
-        hold. A successor this search numbered already is known by ``new_of``,
-        without its key looked up."""
-        at, succ, via, new_of = self.k_at, self.k_succ, self.k_via, self.new_of
-        if not self.plain[at[n]]:
-            return False
-        start = self.k_first[n]
-        end = self.k_first[n + 1] if n + 1 < len(self.k_first) else len(succ)
-        guard = self.guard
-        if self.guarded and any(guard[at[succ[j]]] for j in range(start, end)):
-            return False  # it leads into a changed scene with 'enter:', or a relaid one
-        ids, tree, taken = self.ids, self.tree, self.taken
-        data, ends, names, queue = self.k_data, self.k_ends, self.names, self.queue
-        scene_hits, t_succ, t_via = self.report.scene_hits, tree.succ, tree.via
-        prev = -1
-        for j in range(start, end):
-            c, code = succ[j], via[j]
-            if code != prev:  # one count per choice taken (a random goto: several ways)
-                taken[code >> 8] += 1
-                prev = code
-            nid = new_of[c]
-            if nid < 0:
-                k = data[ends[c]:ends[c + 1]]
-                nid = ids.find(k)  # (a State visited for real may have found it)
-                if nid < 0:  # Ways.new, inlined: the State queued as its kept number
-                    if len(ids.hashes) >= self.max_states:
-                        self.cut(sid)
-                        continue
-                    nid = ids.add(nid, k)
-                    queue.append(c)
-                    if self.exact and self.k_parent[c] == n and self.k_step[c] == code:
-                        self.alike.add(nid)  # the kept State itself
-                    tree.parent.append(sid)
-                    tree.step.append(code)
-                    tree.scene_of.at.append(at[c])
-                    scene = names[at[c]]
-                    scene_hits[scene] = scene_hits.get(scene, 0) + 1
-                new_of[c] = nid
-            t_succ.append(nid)
-            t_via.append(code)
-        self.good[sid] = self.k_good[n]
-        self.reused += 1
-        return True
 
     def built(self, sid: int) -> State:
         """State ``sid`` as a fresh search queues it: stepped along the new tree
@@ -275,3 +248,4 @@ class Rerun(Search):
             if key_of(self.key, state, x) == k:
                 return self.pack.unpack(self.pack.state(x))
         raise Mismatch
+

@@ -14,6 +14,8 @@ from bisect import bisect_left
 from collections import Counter
 from typing import Any
 
+from . import rerunloop
+
 
 def unchanged(search: Any) -> int:
     """How many of the kept search's first States the new one visits alike: up to
@@ -52,9 +54,7 @@ def copy(search: Any) -> tuple[int, int, int]:
     tree.scene_of.at[:] = search.k_at[:known]
     tree.first[:], tree.succ[:], tree.via[:] = kf[:p], search.k_succ[:ways], search.k_via[:ways]
     search.good[:] = search.k_good[:p]
-    for n in range(roots, known):
-        k = data[ends[n]:ends[n + 1]]
-        ids.add(ids.find(k), k)
+    rerunloop.lay(search, roots, known)
     search.new_of[roots:known] = array("i", range(roots, known))
     search.copied = known
     search.queue.clear()
@@ -70,10 +70,10 @@ def _count(search: Any, ways: int) -> None:
     """The choices the copied States took (one count per State and choice: a random
     goto's several ways count once)."""
     taken, via = search.taken, search.tree.via
-    firsts = set(search.tree.first)
     for code, n in Counter(via).items():
         taken[code >> 8] += n
     if search.randoms:
+        firsts = set(search.tree.first)
         for j in range(1, ways):
             if via[j] == via[j - 1] and j not in firsts:
                 taken[via[j] >> 8] -= 1
