@@ -8,7 +8,8 @@ tree's ``first`` and ``good``, by one slice and extend each; only a successor no
 numbered yet is looked at alone (``numberer``: its key found in the table of keys,
 where a State visited for real may have put it, else added). A run is cut where
 a State may not take its kept ways (a changed scene, an ending) or is not the
-next kept number; a run that leads into a changed scene under 'enter:', a story
+next kept number; a run that leads into a changed scene under 'enter:' or into a
+relaid one (rerun.py's ``guard``: no kept way is taken into it), a story
 with random gotos (a State's ways counted once per choice) or one that might pass
 --max-states is taken State by State (``replayer``), as before."""
 from __future__ import annotations
