@@ -478,3 +478,45 @@ def test_a_run_of_kept_states_past_max_states_is_cut_as_a_fresh_search_cuts(tmp_
     data, err = _explore(folder, "--max-states", "70")
     fresh, _ = _explore(folder, "--max-states", "70", "--fresh")
     assert "a new search reusing" in err and data == fresh and not data["complete"]
+
+
+PUMP = """\
+chapter: A
+scenes:
+  hall:
+    text: A hall.
+    choices:
+      - text: Pump
+        once: true
+        set: {gold: gold + 1}
+        goto: hall
+      - text: Go
+        goto: shop
+  shop:
+    text: A shop.
+    choices:
+      - text: Buy
+        if: gold * 2 > 3
+        goto: rich
+      - text: Leave
+        goto: poor
+  rich:
+    text: Rich.
+    ending: Rich
+  poor:
+    text: Poor.
+    ending: Poor
+"""
+
+
+def test_a_fresh_proof_says_why(tmp_path):
+    """The pump no longer loops back to the hall: gold, kept exactly, is no longer a
+    value a loop may move without bound, so the kept proof's keys may not be
+    comparable. The fresh proof says so, in its own words."""
+    folder = write_story(tmp_path / "pump", "title: Pump\nstart: hall\nvariables:\n  gold: 0\n",
+                         **{"01-a__yaml": PUMP})
+    _explore(folder)
+    _edit(folder / "01-a.yaml", "goto: hall", "goto: shop")
+    after, err = _explore(folder)
+    assert "a fresh proof: which variables a loop may move without bound changed" in err
+    assert after == _explore(folder, "--fresh")[0]

@@ -87,9 +87,8 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
         t0 = time.perf_counter()
         file = memo.memo_file(root)
         opts = {k: options[k] for k in ("max_states", "seed", "strict")}
-        make = None
+        make = prior = None
         ident = story_id(story, opts) if _eligible(story) else None
-        prior = None
         if not fresh and ident is not None:  # (a rerun: one process, whatever --jobs)
             got = _reuse(file, story, opts, ident)
             if isinstance(got, Report):
@@ -98,8 +97,9 @@ def explore_kept(story: Story, root: str | Path, *, fresh: bool, jobs: int,
             if got is not None:
                 prior = got[0]
                 make = rerun.searcher(story, *got)
-                if make is None:
-                    _say("a fresh proof: what the search keeps of a State changed")
+                if isinstance(make, str):
+                    _say(f"a fresh proof: {make}")
+                    make = None
         keep = Keep()
         report = _search(story, jobs, keep, make, options)
         if ident is not None:

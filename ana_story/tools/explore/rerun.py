@@ -50,16 +50,17 @@ class Mismatch(Exception):
 
 def searcher(story: Story, meta: dict, arrays: list, changed: set[str],
              keyer: Keyer | None = None) -> Any:
-    """A maker of the Rerun search (explore's ``searcher``), or None when the key's
-    story-wide layout is not the kept proof's (then a fresh proof). A scene whose own
+    """A maker of the Rerun search (explore's ``searcher``), or why not (then a fresh
+    proof): the key's story-wide layout is not the kept proof's, say. A scene whose own
     layout changed (a tally's thresholds moved by an edited effect) is searched as a
     changed one, and no kept way on into it is taken: its kept keys are in the old
     layout. ``keyer``: one made for ``story`` and not used yet, if any."""
     keyer = keyer or Keyer(story)
     relaid = relaid_scenes(keyer, meta)
-    if relaid is None or endless(story, keyer) != meta["endless"] \
-            or story.timed or story.framed:
-        return None
+    if relaid is None or story.timed or story.framed:
+        return "what the search keeps of a State changed"
+    if endless(story, keyer) != meta["endless"]:
+        return "which variables a loop may move without bound changed"
     try:
         for name, values in meta["tables"].items():  # the values numbered as they were
             table = keyer.tables[name]
@@ -67,7 +68,7 @@ def searcher(story: Story, meta: dict, arrays: list, changed: set[str],
                 table[x] = n
                 table.met[n] = x
     except (KeyError, TypeError, IndexError):
-        return None
+        return "the values the kept proof numbered do not fit"
 
     def make(story: Story, max_states: int, seed: int, strict: bool) -> Rerun:
         return Rerun(story, max_states, seed, strict, keyer, arrays, changed | relaid,
