@@ -43,7 +43,7 @@ from bench_projection import abstracted  # noqa: E402
 from ana_story.loader import load_story  # noqa: E402
 from ana_story.tools.explore import (  # noqa: E402
     incremental,
-    keyfn,  # noqa: E402
+    keyfn,
     memo,
     rerun,
     search,
@@ -54,6 +54,8 @@ from ana_story.tools.explore.fingerprint import story_id  # noqa: E402
 from ana_story.tools.explore.key import Keyer  # noqa: E402
 from ana_story.tools.explore.vectors import LAZY, H, Vectors  # noqa: E402
 from ana_story.tools.storymemo import remembering  # noqa: E402
+
+NEW_PROCESS = False  # --new-process: keyfn.py's caches emptied before each pass
 
 
 def cooled(vectors: Any, story: Any, changed: set[str]) -> Any:
@@ -191,6 +193,9 @@ def one(story: Any, file: Path, opts: dict, warm: Any, keyer: Any, mode: str = "
     elif warm is not None:
         again = rebuilt if mode == "data" else lambda v, s, c, _: cooled(v, s, c)
         search.Vectors = lambda *a: again(warm, story, changed, a[2])  # type: ignore[assignment,misc]
+    if NEW_PROCESS:  # keyfn.py's compiled makers, per shape: empty in a new process
+        for made_here in (keyfn._made, keyfn._lazy, keyfn._reads, keyfn._built):
+            made_here.clear()
     keep = incremental.Keep()
     try:
         t0 = time.process_time()
@@ -219,7 +224,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--kind", default="effect")
     ap.add_argument("--shipped", action="store_true", help="the shipped story (scenes/)")
+    ap.add_argument("--new-process", action="store_true",
+                    help="empty keyfn.py's caches of compiled makers before each pass")
     args = ap.parse_args()
+    global NEW_PROCESS
+    NEW_PROCESS = args.new_process
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as td:
         tmp = Path(td)
