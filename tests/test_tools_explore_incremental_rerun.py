@@ -287,6 +287,29 @@ def test_under_exact_only_the_kept_states_take_kept_ways(tmp_path, old, new):
     assert reused["states"] >= (3 if "detour" in new else 0)
 
 
+GOLD = "title: Gold\nstart: hall\nvariables:\n  gold: 0\n"
+
+
+def _shop(buy_if: str) -> str:
+    """The shop and its two endings, where the gold stories below end."""
+    return f"""\
+  shop:
+    text: A shop.
+    choices:
+      - text: Buy
+        if: {buy_if}
+        goto: rich
+      - text: Leave
+        goto: poor
+  rich:
+    text: Rich.
+    ending: Rich
+  poor:
+    text: Poor.
+    ending: Poor
+"""
+
+
 RELAID = """\
 chapter: Town
 scenes:
@@ -319,26 +342,11 @@ scenes:
         goto: shop
       - text: Skip
         goto: shop
-  shop:
-    text: A shop.
-    choices:
-      - text: Buy
-        if: gold >= 4
-        goto: rich
-      - text: Leave
-        goto: poor
-  rich:
-    text: Rich.
-    ending: Rich
-  poor:
-    text: Poor.
-    ending: Poor
-"""
+""" + _shop("gold >= 4")
 
 
 def _relaid(tmp_path: Path) -> Path:
-    folder = write_story(tmp_path / "town", "title: Town\nstart: hall\nvariables:\n  gold: 0\n",
-                         **{"01-town__yaml": RELAID})
+    folder = write_story(tmp_path / "town", GOLD, **{"01-town__yaml": RELAID})
     first, _ = _explore(folder)
     assert not first["endings"]["rich"]["reached"]  # at most 1 + 2 gold
     _edit(folder / "01-town.yaml", "gold: gold + 2", "gold: gold + 3")
@@ -492,29 +500,14 @@ scenes:
         goto: hall
       - text: Go
         goto: shop
-  shop:
-    text: A shop.
-    choices:
-      - text: Buy
-        if: gold * 2 > 3
-        goto: rich
-      - text: Leave
-        goto: poor
-  rich:
-    text: Rich.
-    ending: Rich
-  poor:
-    text: Poor.
-    ending: Poor
-"""
+""" + _shop("gold * 2 > 3")
 
 
 def test_a_fresh_proof_says_why(tmp_path):
     """The pump no longer loops back to the hall: gold, kept exactly, is no longer a
     value a loop may move without bound, so the kept proof's keys may not be
     comparable. The fresh proof says so, in its own words."""
-    folder = write_story(tmp_path / "pump", "title: Pump\nstart: hall\nvariables:\n  gold: 0\n",
-                         **{"01-a__yaml": PUMP})
+    folder = write_story(tmp_path / "pump", GOLD, **{"01-a__yaml": PUMP})
     _explore(folder)
     _edit(folder / "01-a.yaml", "goto: hall", "goto: shop")
     after, err = _explore(folder)
